@@ -1,0 +1,152 @@
+//! The event calendar: a priority queue of timed events in a total order.
+//!
+//! Events are ordered by time, then by a sequence number assigned when they are
+//! scheduled, so that simultaneous events always run in the order they were
+//! created, on every platform and every run.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use crate::time::Micros;
+
+/// A case slot and the stamp it had when the event was scheduled; the event is
+/// stale if the slot's stamp has moved on (case finished or sent back since).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CaseRef {
+    /// Index in the case table.
+    pub slot: u32,
+    /// The slot's stamp when scheduled.
+    pub stamp: u32,
+}
+
+/// What happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// The next applicant for a service arrives.
+    Arrival {
+        /// Service index.
+        service: u32,
+    },
+    /// A server at a station finishes a step of a case.
+    WorkDone {
+        /// Station index.
+        station: u32,
+        /// The case.
+        case: CaseRef,
+        /// Step index within the case's service.
+        step: u8,
+    },
+    /// A step of a case joins its station's queue after a delay (handoff,
+    /// document fetching).
+    Ready {
+        /// The case.
+        case: CaseRef,
+        /// Step index.
+        step: u8,
+        /// Handoff effort to add to the step's work (see [`Handoff`]).
+        handoff: Handoff,
+    },
+    /// Opening hours begin: idle staff pick up waiting work.
+    Open,
+}
+
+/// Which handoff effort a step carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handoff {
+    /// None (first step, or a redo by the same hands).
+    None,
+    /// From another step of the same department.
+    WithinDepartment,
+    /// From another department.
+    BetweenDepartments,
+}
+
+/// A scheduled event.
+#[derive(Clone, Copy, Debug)]
+pub struct Event {
+    /// When it happens.
+    pub time: Micros,
+    /// Tie-break: order of scheduling.
+    pub seq: u64,
+    /// What happens.
+    pub kind: EventKind,
+}
+
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        self.time == other.time && self.seq == other.seq
+    }
+}
+
+impl Eq for Event {}
+
+impl PartialOrd for Event {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Event {
+    /// Reversed, so that the max-heap pops the earliest event first.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.time.cmp(&self.time).then_with(|| other.seq.cmp(&self.seq))
+    }
+}
+
+/// The pending events of one run.
+#[derive(Default, Debug)]
+pub struct EventQueue {
+    heap: BinaryHeap<Event>,
+    next_seq: u64,
+}
+
+impl EventQueue {
+    /// Schedules `kind` at `time`.
+    #[inline]
+    pub fn schedule(&mut self, time: Micros, kind: EventKind) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.heap.push(Event { time, seq, kind });
+    }
+
+    /// Removes and returns the earliest event if it happens before `until`.
+    #[inline]
+    pub fn pop_before(&mut self, until: Micros) -> Option<Event> {
+        if self.heap.peek()?.time < until { self.heap.pop() } else { None }
+    }
+
+    /// Number of pending events.
+    pub fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    /// Whether no event is pending.
+    pub fn is_empty(&self) -> bool {
+        self.heap.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simultaneous_events_keep_scheduling_order() {
+        let mut q = EventQueue::default();
+        q.schedule(10, EventKind::Arrival { service: 2 });
+        q.schedule(5, EventKind::Arrival { service: 1 });
+        q.schedule(10, EventKind::Arrival { service: 3 });
+        q.schedule(10, EventKind::Open);
+        let order: Vec<EventKind> = std::iter::from_fn(|| q.pop_before(u64::MAX)).map(|e| e.kind).collect();
+        assert_eq!(
+            order,
+            vec![
+                EventKind::Arrival { service: 1 },
+                EventKind::Arrival { service: 2 },
+                EventKind::Arrival { service: 3 },
+                EventKind::Open
+            ]
+        );
+        assert!(q.pop_before(0).is_none());
+    }
+}

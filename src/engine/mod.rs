@@ -1,0 +1,260 @@
+//! The simulation engine: one replication of a validated model with a seed.
+//!
+//! **Architecture invariant: the engine does no I/O.** It takes a [`Model`] and a
+//! seed and returns a [`ReplicationOutput`]; it reads no files, prints nothing and
+//! reads no clock. Progress is reported through a callback.
+
+pub mod arrivals;
+pub mod ecs;
+pub mod events;
+pub mod flow;
+pub mod random;
+
+use std::sync::Arc;
+
+use ecs::{Clock, DailyRow, DailySeries, Ledger};
+use flow::CaseFlow;
+
+use crate::indicators::{Indicator, RunFacts, Tally, ratio, summary};
+use crate::scenario::{Employment, Model, Role};
+use crate::time::{DAY, HOUR, MINUTE};
+
+/// A run that broke an invariant of the engine (a bug, never bad input).
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// Cases were created or lost: arrived ≠ completed + abandoned + in progress.
+    #[error(
+        "conservation of cases violated: {arrived} arrived but {completed} completed + {abandoned} abandoned + {in_progress} in progress"
+    )]
+    Conservation {
+        /// Cases that arrived.
+        arrived: u64,
+        /// Cases completed.
+        completed: u64,
+        /// Cases abandoned.
+        abandoned: u64,
+        /// Cases in progress at the horizon.
+        in_progress: u64,
+    },
+}
+
+/// Per-department results of one replication.
+#[derive(Clone, Debug)]
+pub struct DepartmentRow {
+    /// Department name, or "General hall".
+    pub name: String,
+    /// Established headcount.
+    pub headcount_established: u32,
+    /// Contract headcount.
+    pub headcount_contract: u32,
+    /// Personnel cost, CNY.
+    pub personnel_cost_cny: f64,
+    /// Overhead cost, CNY.
+    pub overhead_cost_cny: f64,
+    /// Steps started in the measured period.
+    pub steps: u64,
+    /// Staff hours of work assigned.
+    pub work_hours: f64,
+    /// Work assigned / staff open time.
+    pub utilisation_share: f64,
+    /// Mean queue wait of steps started, minutes (open time).
+    pub wait_minutes_mean: f64,
+}
+
+/// Per-service results of one replication.
+#[derive(Clone, Debug)]
+pub struct ServiceRow {
+    /// Service name.
+    pub name: String,
+    /// Measured arrivals.
+    pub arrived: u64,
+    /// Totals over its finished cases.
+    pub tally: Tally,
+}
+
+/// Counts for the conservation check, over the whole run.
+#[derive(Clone, Copy, Debug)]
+pub struct Conservation {
+    /// Cases that arrived.
+    pub arrived: u64,
+    /// Cases completed.
+    pub completed: u64,
+    /// Cases abandoned.
+    pub abandoned: u64,
+    /// Cases still in progress at the horizon.
+    pub in_progress: u64,
+}
+
+/// Everything one replication produces.
+#[derive(Clone, Debug)]
+pub struct ReplicationOutput {
+    /// Replication index.
+    pub replication: u64,
+    /// Summary indicators (name with unit, value).
+    pub summary: Vec<Indicator>,
+    /// Per department.
+    pub departments: Vec<DepartmentRow>,
+    /// Per service.
+    pub services: Vec<ServiceRow>,
+    /// One row per day.
+    pub daily: Vec<DailyRow>,
+    /// Whole-run case counts.
+    pub conservation: Conservation,
+}
+
+/// Runs replication `replication` of `model` with `seed`, calling `progress` with
+/// the number of days done after each simulated day.
+pub fn simulate(
+    model: &Arc<Model>,
+    seed: u64,
+    replication: u64,
+    progress: &mut dyn FnMut(u32),
+) -> Result<ReplicationOutput, EngineError> {
+    let flow = CaseFlow::new(Arc::clone(model), seed, replication);
+    let mut world = ecs::build_world(model, flow);
+    let mut schedule = ecs::daily_schedule();
+    for day in 0..model.horizon_days {
+        world.resource_scope(|_, mut flow: bevy_ecs::world::Mut<CaseFlow>| {
+            flow.schedule_openings(u64::from(day));
+            flow.run_until((u64::from(day) + 1) * DAY);
+            if let crate::time::Calendar::Working(cal) = &flow.calendar
+                && cal.is_working_day(u64::from(day))
+            {
+                flow.close_day();
+            }
+        });
+        {
+            let mut clock = world.resource_mut::<Clock>();
+            clock.day = day;
+            clock.measured = day >= model.warmup_days;
+        }
+        schedule.run(&mut world);
+        progress(day + 1);
+    }
+    let flow = world.remove_resource::<CaseFlow>().expect("the case flow is inserted by build_world");
+    let ledger = world.remove_resource::<Ledger>().expect("the ledger is inserted by build_world");
+    let daily = world.remove_resource::<DailySeries>().expect("the series is inserted by build_world").rows;
+    collect(model, replication, &flow, &ledger, daily)
+}
+
+fn collect(
+    model: &Model,
+    replication: u64,
+    flow: &CaseFlow,
+    ledger: &Ledger,
+    daily: Vec<DailyRow>,
+) -> Result<ReplicationOutput, EngineError> {
+    let c = flow.counts;
+    let conservation = Conservation {
+        arrived: c.arrived,
+        completed: c.completed,
+        abandoned: c.abandoned,
+        in_progress: flow.cases_in_progress(),
+    };
+    if conservation.arrived != conservation.completed + conservation.abandoned + conservation.in_progress {
+        return Err(EngineError::Conservation {
+            arrived: conservation.arrived,
+            completed: conservation.completed,
+            abandoned: conservation.abandoned,
+            in_progress: conservation.in_progress,
+        });
+    }
+    let backlog = flow.measured_in_progress();
+    let measured_arrived = c.arrived_measured;
+    let tally = &flow.tally;
+    if measured_arrived != tally.completed + tally.abandoned + backlog {
+        return Err(EngineError::Conservation {
+            arrived: measured_arrived,
+            completed: tally.completed,
+            abandoned: tally.abandoned,
+            in_progress: backlog,
+        });
+    }
+    let headcount = |e: Employment| model.staff.iter().filter(|s| s.employment == e).map(|s| u64::from(s.count)).sum();
+    let (work, capacity) = (0..flow.stations.len()).fold((0u64, 0u64), |(w, cap), i| {
+        (w + flow.stations[i].work_measured, cap + flow.measured_capacity(i))
+    });
+    let facts = RunFacts {
+        measured_days: f64::from(model.horizon_days - model.warmup_days),
+        arrived: measured_arrived,
+        backlog,
+        headcount_established: headcount(Employment::Established),
+        headcount_contract: headcount(Employment::Contract),
+        utilisation: ratio(work as f64, capacity as f64),
+        value_of_time_cny_per_hour: model.applicant.value_of_time_cny_per_hour,
+        travel_hours_per_trip: model.applicant.travel_hours_per_trip,
+        document_hours_per_missing: model.applicant.document_hours_per_missing,
+        events: c.events,
+    };
+    let summary = summary(tally, &ledger.costs, &facts);
+    let departments = department_rows(model, flow, ledger);
+    let services = model
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ServiceRow {
+            name: s.name.clone(),
+            arrived: flow.service_arrivals[i],
+            tally: flow.service_tallies[i].clone(),
+        })
+        .collect();
+    Ok(ReplicationOutput { replication, summary, departments, services, daily, conservation })
+}
+
+fn department_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger) -> Vec<DepartmentRow> {
+    let n = model.departments.len();
+    let mut rows: Vec<DepartmentRow> = model
+        .departments
+        .iter()
+        .enumerate()
+        .map(|(i, d)| DepartmentRow {
+            name: d.name.clone(),
+            headcount_established: 0,
+            headcount_contract: 0,
+            personnel_cost_cny: ledger.personnel_by_department[i],
+            overhead_cost_cny: ledger.overhead_by_department[i],
+            steps: 0,
+            work_hours: 0.0,
+            utilisation_share: f64::NAN,
+            wait_minutes_mean: f64::NAN,
+        })
+        .collect();
+    for s in &model.staff {
+        match s.employment {
+            Employment::Established => rows[s.department].headcount_established += s.count,
+            Employment::Contract => rows[s.department].headcount_contract += s.count,
+        }
+    }
+    let has_hall = model.stations.iter().any(|s| s.department.is_none());
+    if has_hall {
+        rows.push(DepartmentRow {
+            name: "General hall".to_string(),
+            headcount_established: 0,
+            headcount_contract: 0,
+            personnel_cost_cny: 0.0,
+            overhead_cost_cny: 0.0,
+            steps: 0,
+            work_hours: 0.0,
+            utilisation_share: f64::NAN,
+            wait_minutes_mean: f64::NAN,
+        });
+    }
+    let mut work = vec![0u64; rows.len()];
+    let mut capacity = vec![0u64; rows.len()];
+    let mut wait = vec![0u64; rows.len()];
+    for (i, station) in model.stations.iter().enumerate() {
+        let row = station.department.unwrap_or(n);
+        let st = &flow.stations[i];
+        work[row] += st.work_measured;
+        capacity[row] += flow.measured_capacity(i);
+        wait[row] += st.wait_measured;
+        rows[row].steps += st.steps_measured;
+        debug_assert!(station.role == Role::WindowClerk || station.department.is_some());
+    }
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.work_hours = work[i] as f64 / HOUR as f64;
+        row.utilisation_share = ratio(work[i] as f64, capacity[i] as f64);
+        row.wait_minutes_mean = ratio(wait[i] as f64 / MINUTE as f64, row.steps as f64);
+    }
+    rows
+}

@@ -1,0 +1,241 @@
+//! Indicators: accumulated as cases finish, so memory does not grow with the
+//! number of cases simulated, and turned into the rows of the output tables.
+//!
+//! The indicator names and units are those of DOMAIN.md §4; every column name
+//! carries its unit.
+
+pub mod histogram;
+
+use histogram::Histogram;
+
+use crate::time::{DAY, HOUR, MINUTE, Micros};
+
+/// What one finished case contributes to the indicators.
+#[derive(Clone, Copy, Debug)]
+pub struct CaseRecord {
+    /// Service index.
+    pub service: usize,
+    /// Completed (true) or abandoned (false).
+    pub completed: bool,
+    /// Arrived online.
+    pub online: bool,
+    /// Arrival instant.
+    pub arrival: Micros,
+    /// Completion or abandonment instant.
+    pub end: Micros,
+    /// Time spent in queues, counted in open hours.
+    pub wait: Micros,
+    /// Of which waiting in person at a window or desk.
+    pub in_person_wait: Micros,
+    /// Trips the applicant made.
+    pub trips: u32,
+    /// Steps redone (send-backs and missing documents).
+    pub rework: u32,
+    /// Documents found missing or wrong.
+    pub missing_documents: u32,
+    /// Handoffs between departments.
+    pub handoffs_between: u32,
+    /// Handoffs within a department.
+    pub handoffs_within: u32,
+    /// Delay added by handoffs between departments.
+    pub handoff_delay: Micros,
+    /// Completed within the promised working days.
+    pub on_time: bool,
+}
+
+/// Sums over finished cases.
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    /// Cases completed.
+    pub completed: u64,
+    /// Cases abandoned.
+    pub abandoned: u64,
+    /// Completed online.
+    pub completed_online: u64,
+    /// Σ wait (all finished cases).
+    pub wait: u128,
+    /// Σ in-person wait.
+    pub in_person_wait: u128,
+    /// Σ lead time of completed cases.
+    pub lead: u128,
+    /// Σ trips of completed cases.
+    pub trips: u64,
+    /// Completed cases with at most one trip.
+    pub at_most_one_trip: u64,
+    /// Completed on time.
+    pub on_time: u64,
+    /// Σ rework.
+    pub rework: u64,
+    /// Completed cases with any rework.
+    pub reworked_cases: u64,
+    /// Σ missing documents.
+    pub missing_documents: u64,
+    /// Σ handoffs between departments.
+    pub handoffs_between: u64,
+    /// Σ handoffs within departments.
+    pub handoffs_within: u64,
+    /// Σ delay from handoffs between departments.
+    pub handoff_delay: u128,
+    /// Σ trips of abandoned cases (they count for applicant burden).
+    pub trips_abandoned: u64,
+    /// Waits of all finished cases.
+    pub wait_histogram: Histogram,
+    /// Lead times of completed cases.
+    pub lead_histogram: Histogram,
+}
+
+impl Tally {
+    /// Adds one finished case.
+    pub fn record(&mut self, r: &CaseRecord, with_histograms: bool) {
+        self.wait += u128::from(r.wait);
+        self.in_person_wait += u128::from(r.in_person_wait);
+        self.rework += u64::from(r.rework);
+        self.missing_documents += u64::from(r.missing_documents);
+        self.handoffs_between += u64::from(r.handoffs_between);
+        self.handoffs_within += u64::from(r.handoffs_within);
+        self.handoff_delay += u128::from(r.handoff_delay);
+        if with_histograms {
+            self.wait_histogram.record(r.wait);
+        }
+        if !r.completed {
+            self.abandoned += 1;
+            self.trips_abandoned += u64::from(r.trips);
+            return;
+        }
+        self.completed += 1;
+        self.completed_online += u64::from(r.online);
+        let lead = r.end - r.arrival;
+        self.lead += u128::from(lead);
+        if with_histograms {
+            self.lead_histogram.record(lead);
+        }
+        self.trips += u64::from(r.trips);
+        self.at_most_one_trip += u64::from(r.trips <= 1);
+        self.on_time += u64::from(r.on_time);
+        self.reworked_cases += u64::from(r.rework > 0);
+    }
+
+    /// Cases finished (completed or abandoned).
+    pub fn finished(&self) -> u64 {
+        self.completed + self.abandoned
+    }
+
+    fn per_completed(&self, sum: f64) -> f64 {
+        ratio(sum, self.completed as f64)
+    }
+
+    fn per_finished(&self, sum: f64) -> f64 {
+        ratio(sum, self.finished() as f64)
+    }
+}
+
+/// `a / b`, or `NaN` when nothing was counted.
+pub fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { f64::NAN }
+}
+
+/// Costs accrued over the measured period, CNY.
+#[derive(Clone, Debug, Default)]
+pub struct Costs {
+    /// Salaries of established staff.
+    pub personnel_established_cny: f64,
+    /// Salaries of contract staff.
+    pub personnel_contract_cny: f64,
+    /// Department overheads (leadership posts, office, hall, IT).
+    pub overhead_cny: f64,
+}
+
+impl Costs {
+    /// Total administrative cost.
+    pub fn total(&self) -> f64 {
+        self.personnel_established_cny + self.personnel_contract_cny + self.overhead_cny
+    }
+}
+
+/// Everything the summary row needs besides the tally.
+#[derive(Clone, Debug, Default)]
+pub struct RunFacts {
+    /// Measured days (horizon minus warm-up).
+    pub measured_days: f64,
+    /// Cases that arrived in the measured period.
+    pub arrived: u64,
+    /// Measured cases still in progress at the horizon.
+    pub backlog: u64,
+    /// Established headcount.
+    pub headcount_established: u64,
+    /// Contract headcount.
+    pub headcount_contract: u64,
+    /// Σ work assigned to staff in the measured period / Σ staff open time.
+    pub utilisation: f64,
+    /// Applicant parameters: value of time.
+    pub value_of_time_cny_per_hour: f64,
+    /// Hours of travel per trip.
+    pub travel_hours_per_trip: f64,
+    /// Hours per missing document.
+    pub document_hours_per_missing: f64,
+    /// Events processed.
+    pub events: u64,
+}
+
+/// One named indicator value; names carry units.
+pub type Indicator = (&'static str, f64);
+
+/// The summary indicators of one replication, in a fixed order.
+pub fn summary(t: &Tally, costs: &Costs, f: &RunFacts) -> Vec<Indicator> {
+    let completed = t.completed as f64;
+    let applicant_hours = (t.trips + t.trips_abandoned) as f64 * f.travel_hours_per_trip
+        + to_hours_u128(t.in_person_wait)
+        + t.missing_documents as f64 * f.document_hours_per_missing;
+    let year_fraction = f.measured_days / 365.0;
+    vec![
+        ("measured_days", f.measured_days),
+        ("cases_arrived", f.arrived as f64),
+        ("cases_completed", completed),
+        ("cases_abandoned", t.abandoned as f64),
+        ("cases_in_progress", f.backlog as f64),
+        ("admin_cost_cny", costs.total()),
+        ("admin_cost_cny_per_year", ratio(costs.total(), year_fraction)),
+        ("personnel_established_cost_cny", costs.personnel_established_cny),
+        ("personnel_contract_cost_cny", costs.personnel_contract_cny),
+        ("overhead_cost_cny", costs.overhead_cny),
+        ("admin_cost_cny_per_case", ratio(costs.total(), completed)),
+        ("headcount_established", f.headcount_established as f64),
+        ("headcount_contract", f.headcount_contract as f64),
+        ("utilisation_share", f.utilisation),
+        ("wait_minutes_mean", to_minutes_f(t.per_finished(t.wait as f64))),
+        ("wait_minutes_p50", to_minutes_f(t.wait_histogram.quantile(0.5))),
+        ("wait_minutes_p90", to_minutes_f(t.wait_histogram.quantile(0.9))),
+        ("wait_minutes_p95", to_minutes_f(t.wait_histogram.quantile(0.95))),
+        ("lead_time_days_mean", to_days_f(t.per_completed(t.lead as f64))),
+        ("lead_time_days_p50", to_days_f(t.lead_histogram.quantile(0.5))),
+        ("lead_time_days_p90", to_days_f(t.lead_histogram.quantile(0.9))),
+        ("lead_time_days_p95", to_days_f(t.lead_histogram.quantile(0.95))),
+        ("trips_per_case", t.per_completed(t.trips as f64)),
+        ("at_most_one_trip_share", t.per_completed(t.at_most_one_trip as f64)),
+        ("online_share", t.per_completed(t.completed_online as f64)),
+        ("on_time_share", t.per_completed(t.on_time as f64)),
+        ("rework_per_case", t.per_finished(t.rework as f64)),
+        ("reworked_share", t.per_completed(t.reworked_cases as f64)),
+        ("missing_documents_per_case", t.per_finished(t.missing_documents as f64)),
+        ("abandonment_share", t.per_finished(t.abandoned as f64)),
+        ("applicant_hours_per_case", t.per_finished(applicant_hours)),
+        ("applicant_burden_cny", applicant_hours * f.value_of_time_cny_per_hour),
+        ("applicant_burden_cny_per_case", t.per_finished(applicant_hours * f.value_of_time_cny_per_hour)),
+        ("handoffs_between_departments_per_case", t.per_finished(t.handoffs_between as f64)),
+        ("handoffs_within_department_per_case", t.per_finished(t.handoffs_within as f64)),
+        ("handoff_delay_hours_per_case", t.per_finished(to_hours_u128(t.handoff_delay))),
+        ("events", f.events as f64),
+    ]
+}
+
+fn to_minutes_f(us: f64) -> f64 {
+    us / MINUTE as f64
+}
+
+fn to_days_f(us: f64) -> f64 {
+    us / DAY as f64
+}
+
+fn to_hours_u128(us: u128) -> f64 {
+    us as f64 / HOUR as f64
+}

@@ -1,0 +1,13 @@
+//! reformsim: a simulator of government administrative cost and organisational
+//! restructuring.
+//!
+//! Departments, staff and citizen requests are modelled in an ECS (`bevy_ecs`);
+//! cases flow through an exact-time event calendar; scenarios are RON files.
+//! See `ARCHITECTURE.md` for the map of the code.
+
+#![warn(missing_docs)]
+
+pub mod scenario;
+pub mod time;
+pub mod engine;
+pub mod indicators;

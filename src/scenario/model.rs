@@ -1,0 +1,267 @@
+//! The validated model the engine runs: names resolved to indices, units fixed.
+//!
+//! Everything here has passed [`super::validate`]: probabilities are in [0, 1],
+//! durations and rates are positive, every index points at something that exists,
+//! and every step's station has staff. The engine never looks a name up.
+
+use crate::time::{Date, Micros};
+
+pub use super::raw::{Employment, Minutes, Role};
+
+/// Index of a department in [`Model::departments`].
+pub type DepartmentId = usize;
+/// Index of a function in [`Model::functions`].
+pub type FunctionId = usize;
+/// Index of a service in [`Model::services`].
+pub type ServiceId = usize;
+/// Index of a station in [`Model::stations`].
+pub type StationId = usize;
+/// Index of a document in [`Model::documents`].
+pub type DocumentId = usize;
+/// Index of an arrival profile in [`Model::profiles`].
+pub type ProfileId = usize;
+
+/// Most steps a service's process may have (they are tracked in 64-bit sets).
+pub const MAX_STEPS: usize = 64;
+/// Most document checks a service's process may have, over all its steps.
+pub const MAX_DOCUMENT_CHECKS: usize = 64;
+
+/// A validated scenario.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// Scenario name, used for the output folder.
+    pub name: String,
+    /// One line on what the scenario is.
+    pub description: String,
+    /// Date of time zero (midnight).
+    pub start_date: Date,
+    /// Simulated days.
+    pub horizon_days: u32,
+    /// Days at the start excluded from every indicator.
+    pub warmup_days: u32,
+    /// Opening hours and working days.
+    pub calendar: CalendarSpec,
+    /// Applicant burden parameters.
+    pub applicant: Applicant,
+    /// Arrival profiles.
+    pub profiles: Vec<Profile>,
+    /// Function names.
+    pub functions: Vec<String>,
+    /// Departments, after any merger.
+    pub departments: Vec<Department>,
+    /// The department holding each function.
+    pub function_department: Vec<DepartmentId>,
+    /// Where window steps are served.
+    pub front_office: FrontOffice,
+    /// Handoff costs.
+    pub handoff: Handoff,
+    /// Documents.
+    pub documents: Vec<Document>,
+    /// Staff groups.
+    pub staff: Vec<StaffGroup>,
+    /// Service catalogue.
+    pub services: Vec<Service>,
+    /// Queues with their servers, derived from the structure and the staff.
+    pub stations: Vec<Station>,
+}
+
+/// The calendar as specified; the engine expands it over the horizon.
+#[derive(Clone, Debug)]
+pub enum CalendarSpec {
+    /// Open around the clock.
+    AllDay,
+    /// Opening hours on working days.
+    Working {
+        /// Open intervals of a day.
+        opening_hours: Vec<(Micros, Micros)>,
+        /// Working weekdays, Monday first.
+        working_days: [bool; 7],
+        /// Closed dates.
+        holidays: Vec<Date>,
+    },
+}
+
+/// Applicant burden parameters (Standard Cost Model: price × time × quantity).
+#[derive(Clone, Debug)]
+pub struct Applicant {
+    /// Value of an applicant's hour, CNY.
+    pub value_of_time_cny_per_hour: f64,
+    /// Hours of travel per trip.
+    pub travel_hours_per_trip: f64,
+    /// Hours to obtain a missing or wrong document.
+    pub document_hours_per_missing: f64,
+}
+
+/// Relative arrival weights.
+#[derive(Clone, Debug)]
+pub struct Profile {
+    /// Profile name.
+    pub name: String,
+    /// 24 weights.
+    pub hour_of_day: [f64; 24],
+    /// 7 weights, Monday first.
+    pub day_of_week: [f64; 7],
+    /// 12 weights, January first.
+    pub month_of_year: [f64; 12],
+}
+
+/// A department.
+#[derive(Clone, Debug)]
+pub struct Department {
+    /// Name.
+    pub name: String,
+    /// Functions held.
+    pub functions: Vec<FunctionId>,
+    /// Fixed overhead (leadership posts, office, hall, IT), CNY per year.
+    pub overhead_cny_per_year: f64,
+    /// Own service windows (0 when a general hall serves it).
+    pub windows: u32,
+}
+
+/// Where window steps are served.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrontOffice {
+    /// Each department at its own windows.
+    PerDepartment,
+    /// A general hall with this many windows.
+    General {
+        /// Windows in the hall.
+        windows: u32,
+    },
+}
+
+/// Delay and staff effort of passing a case on.
+#[derive(Clone, Copy, Debug)]
+pub struct HandoffCost {
+    /// Working time before the next step can start.
+    pub delay: Micros,
+    /// Staff time added to the receiving step.
+    pub effort: Micros,
+}
+
+/// Handoff costs between and within departments.
+#[derive(Clone, Copy, Debug)]
+pub struct Handoff {
+    /// Between two departments.
+    pub between_departments: HandoffCost,
+    /// Between two steps of one department.
+    pub within_department: HandoffCost,
+}
+
+/// A document.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// Name.
+    pub name: String,
+    /// The department holding the data.
+    pub held_by: DepartmentId,
+}
+
+/// A group of identical staff.
+#[derive(Clone, Debug)]
+pub struct StaffGroup {
+    /// Department.
+    pub department: DepartmentId,
+    /// Role.
+    pub role: Role,
+    /// Employment type.
+    pub employment: Employment,
+    /// Headcount.
+    pub count: u32,
+    /// Cost per person and year, CNY.
+    pub annual_cost_cny: f64,
+}
+
+/// A service type and its process.
+#[derive(Clone, Debug)]
+pub struct Service {
+    /// Name.
+    pub name: String,
+    /// Expected cases a year.
+    pub volume_per_year: f64,
+    /// Arrival profile; `None` for a constant rate.
+    pub profile: Option<ProfileId>,
+    /// Promised time limit, working days.
+    pub time_limit_working_days: u32,
+    /// Time an applicant waits in a queue before leaving; `None`: forever.
+    pub patience: Option<Minutes>,
+    /// Share of cases arriving online.
+    pub online_share: f64,
+    /// Working time an applicant needs to obtain a missing document.
+    pub document_fetch: Micros,
+    /// Steps, in a topological order (every predecessor comes first).
+    pub steps: Vec<Step>,
+    /// Steps with no predecessor.
+    pub initial_steps: u64,
+    /// Document checks of all steps; a step refers to a range of this.
+    pub checks: Vec<DocumentCheck>,
+}
+
+/// A document a step checks and how often it is missing or wrong.
+#[derive(Clone, Copy, Debug)]
+pub struct DocumentCheck {
+    /// Document.
+    pub document: DocumentId,
+    /// Probability it is missing or wrong on arrival.
+    pub missing_probability: f64,
+}
+
+/// One step of a process.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// Name.
+    pub name: String,
+    /// Function owning the step.
+    pub function: FunctionId,
+    /// Department holding that function.
+    pub department: DepartmentId,
+    /// Role that does it.
+    pub role: Role,
+    /// Work-time distribution.
+    pub work: Minutes,
+    /// Whether the applicant must be present.
+    pub in_person: bool,
+    /// Set of predecessor steps (bit i = step i).
+    pub predecessors: u64,
+    /// Set of successor steps.
+    pub successors: u64,
+    /// This step and every step after it, transitively (reset by a send-back here).
+    pub downstream: u64,
+    /// Indices into [`Service::checks`] of this step's documents.
+    pub checks: std::ops::Range<usize>,
+    /// Return to an earlier step (index) with a probability.
+    pub send_back: Option<(usize, f64)>,
+    /// Where the step is queued and served.
+    pub station: StationId,
+}
+
+/// A queue and the staff who serve it: one role in one department, or the general hall.
+#[derive(Clone, Debug)]
+pub struct Station {
+    /// The department, or `None` for the general hall.
+    pub department: Option<DepartmentId>,
+    /// Role of its servers.
+    pub role: Role,
+    /// Servers (staff or staffed windows).
+    pub servers: u32,
+}
+
+impl Station {
+    /// The building an applicant goes to for this station: the department's index,
+    /// or `departments` for the general hall.
+    pub fn building(&self, departments: usize) -> usize {
+        self.department.unwrap_or(departments)
+    }
+}
+
+impl Model {
+    /// Cases expected over the horizon, for sizing and limits.
+    pub fn expected_cases(&self) -> f64 {
+        self.services.iter().map(|s| s.volume_per_year).sum::<f64>() * f64::from(self.horizon_days) / 365.0
+    }
+
+    /// Total headcount.
+    pub fn headcount(&self) -> u32 {
+        self.staff.iter().map(|s| s.count).sum()
+    }
+}

@@ -1,0 +1,339 @@
+//! Serde structures that mirror a scenario file field for field.
+//!
+//! Nothing here is checked beyond RON's syntax and types: names are strings,
+//! numbers may be negative. [`super::validate`] turns a merged [`RawScenario`] into
+//! a [`super::Model`]. Every top-level field is optional so that a scenario can
+//! `extend` another and set only what it changes.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::time::Weekday;
+
+/// The row of a CSV file an entry was read from (entries written in RON have none).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The CSV file.
+    pub path: std::path::PathBuf,
+    /// 1-based line of the row.
+    pub line: u64,
+}
+
+/// The top level of a scenario file.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename = "Scenario", deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawScenario {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Another scenario file, relative to this one, whose fields this one overrides.
+    pub extends: Option<String>,
+    pub start_date: Option<String>,
+    pub horizon_days: Option<u32>,
+    pub warmup_days: Option<u32>,
+    pub calendar: Option<RawCalendar>,
+    pub applicant: Option<RawApplicant>,
+    pub arrival_profiles: Option<BTreeMap<String, RawProfile>>,
+    pub functions: Option<Vec<String>>,
+    pub departments: Option<Vec<RawDepartment>>,
+    pub front_office: Option<RawFrontOffice>,
+    pub handoff: Option<RawHandoff>,
+    pub documents: Option<Vec<RawDocument>>,
+    pub documents_csv: Option<String>,
+    pub staff: Option<Vec<RawStaff>>,
+    pub staff_csv: Option<String>,
+    pub services: Option<Vec<RawService>>,
+    pub services_csv: Option<RawServicesCsv>,
+    pub merge_departments: Option<Vec<RawMerge>>,
+}
+
+/// When staff work and in-person applicants are served.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum RawCalendar {
+    /// Open around the clock (validation runs).
+    AllDay,
+    /// Opening hours on working days.
+    Working {
+        /// Open intervals of a working day, `HH:MM`.
+        opening_hours: Vec<RawInterval>,
+        /// The working days of the week.
+        working_days: Vec<Weekday>,
+        /// Closed dates, `YYYY-MM-DD`.
+        #[serde(default)]
+        holidays: Vec<String>,
+    },
+}
+
+/// An opening interval `HH:MM`–`HH:MM`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawInterval {
+    pub start: String,
+    pub end: String,
+}
+
+/// What an applicant's time is worth and how it is spent (Standard Cost Model).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawApplicant {
+    pub value_of_time_cny_per_hour: f64,
+    pub travel_hours_per_trip: f64,
+    pub document_hours_per_missing: f64,
+}
+
+/// Relative arrival weights by hour of day, day of week and month of year.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawProfile {
+    pub hour_of_day: Vec<f64>,
+    pub day_of_week: Vec<f64>,
+    pub month_of_year: Vec<f64>,
+}
+
+/// A department as written in the file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawDepartment {
+    pub name: String,
+    pub functions: Vec<String>,
+    pub overhead_cny_per_year: f64,
+    #[serde(default)]
+    pub windows: u32,
+}
+
+/// Where window steps are served.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum RawFrontOffice {
+    /// Each department serves its own window steps at its own windows.
+    PerDepartment,
+    /// One general hall with this many windows serves every window step.
+    General {
+        /// Number of windows in the general hall.
+        windows: u32,
+    },
+}
+
+/// Delay and effort of passing a case on.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawHandoff {
+    pub between_departments: RawHandoffCost,
+    pub within_department: RawHandoffCost,
+}
+
+/// One kind of handoff.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawHandoffCost {
+    pub delay_hours: f64,
+    pub effort_minutes: f64,
+}
+
+/// A document applicants may have to bring.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawDocument {
+    pub name: String,
+    pub held_by: String,
+    #[serde(skip)]
+    pub origin: Option<Origin>,
+}
+
+/// Role of a member of staff.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, serde::Serialize)]
+pub enum Role {
+    /// Front-desk clerk at a service window.
+    WindowClerk,
+    /// Back-office reviewer.
+    Reviewer,
+    /// Approver or leader who signs off.
+    Approver,
+    /// Inspector doing site visits.
+    Inspector,
+}
+
+impl Role {
+    /// All roles, in a fixed order.
+    pub const ALL: [Role; 4] = [Role::WindowClerk, Role::Reviewer, Role::Approver, Role::Inspector];
+
+    /// The name used in CSV files and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::WindowClerk => "window_clerk",
+            Role::Reviewer => "reviewer",
+            Role::Approver => "approver",
+            Role::Inspector => "inspector",
+        }
+    }
+
+    /// Index 0..4 in [`Role::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Employment type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, serde::Serialize)]
+pub enum Employment {
+    /// Established civil servant (公务员, 编制).
+    Established,
+    /// Contract staff (编外人员).
+    Contract,
+}
+
+impl Employment {
+    /// The name used in CSV files and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Employment::Established => "established",
+            Employment::Contract => "contract",
+        }
+    }
+}
+
+/// A group of identical staff.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawStaff {
+    pub department: String,
+    pub role: Role,
+    pub employment: Employment,
+    pub count: u32,
+    pub annual_cost_cny: f64,
+    #[serde(skip)]
+    pub origin: Option<Origin>,
+}
+
+/// A distribution of minutes (work time or patience).
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub enum Minutes {
+    Exponential { mean_minutes: f64 },
+    LogNormal { mean_minutes: f64, cv: f64 },
+    Triangular { min_minutes: f64, mode_minutes: f64, max_minutes: f64 },
+    Uniform { min_minutes: f64, max_minutes: f64 },
+    Constant { minutes: f64 },
+    Empirical { minutes: Vec<f64> },
+}
+
+/// A service type (事项) with its process.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "Service", deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawService {
+    pub name: String,
+    pub volume_per_year: f64,
+    /// Arrival profile name; `None` for a constant arrival rate.
+    #[serde(default)]
+    pub profile: Option<String>,
+    pub time_limit_working_days: u32,
+    #[serde(default)]
+    pub patience: Option<Minutes>,
+    #[serde(default)]
+    pub online_share: f64,
+    #[serde(default)]
+    pub document_fetch_days: f64,
+    pub steps: Vec<RawStep>,
+    #[serde(skip)]
+    pub origin: Option<Origin>,
+}
+
+/// One step of a service's process.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "Step", deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawStep {
+    pub name: String,
+    pub function: String,
+    pub role: Role,
+    pub work: Minutes,
+    #[serde(default)]
+    pub in_person: bool,
+    /// Predecessors; `None` means the previous step in the list.
+    #[serde(default)]
+    pub after: Option<Vec<String>>,
+    #[serde(default)]
+    pub documents: Vec<RawRequirement>,
+    #[serde(default)]
+    pub send_back: Option<RawSendBack>,
+    #[serde(skip)]
+    pub origin: Option<Origin>,
+}
+
+/// A document a step checks.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawRequirement {
+    pub document: String,
+    pub missing_probability: f64,
+}
+
+/// Probabilistic return of a case to an earlier step (rework).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawSendBack {
+    pub to: String,
+    pub probability: f64,
+}
+
+/// CSV files holding a service catalogue.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawServicesCsv {
+    pub services: String,
+    pub steps: String,
+}
+
+/// Departments regrouped into one before the run starts.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawMerge {
+    pub into: String,
+    pub from: Vec<String>,
+    pub overhead_cny_per_year: f64,
+    pub windows: u32,
+}
+
+impl RawScenario {
+    /// Fills every field this scenario leaves unset from `parent`.
+    pub fn inherit(self, parent: RawScenario) -> RawScenario {
+        RawScenario {
+            name: self.name.or(parent.name),
+            description: self.description.or(parent.description),
+            extends: None,
+            start_date: self.start_date.or(parent.start_date),
+            horizon_days: self.horizon_days.or(parent.horizon_days),
+            warmup_days: self.warmup_days.or(parent.warmup_days),
+            calendar: self.calendar.or(parent.calendar),
+            applicant: self.applicant.or(parent.applicant),
+            arrival_profiles: self.arrival_profiles.or(parent.arrival_profiles),
+            functions: self.functions.or(parent.functions),
+            departments: self.departments.or(parent.departments),
+            front_office: self.front_office.or(parent.front_office),
+            handoff: self.handoff.or(parent.handoff),
+            documents: self.documents.or(parent.documents),
+            documents_csv: self.documents_csv.or(parent.documents_csv),
+            staff: self.staff.or(parent.staff),
+            staff_csv: self.staff_csv.or(parent.staff_csv),
+            services: self.services.or(parent.services),
+            services_csv: self.services_csv.or(parent.services_csv),
+            merge_departments: self.merge_departments.or(parent.merge_departments),
+        }
+    }
+}

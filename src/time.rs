@@ -1,0 +1,411 @@
+//! Simulated time: integer microseconds, civil dates and working calendars.
+//!
+//! Every event in reformsim happens at an exact instant, an integer number of
+//! microseconds since midnight of the scenario's start date. Integer time gives a
+//! total, platform-independent order of events (with the event sequence number as
+//! the tie-break) and no drift from summing floating-point durations.
+
+/// An instant or a duration of simulated time, in microseconds.
+pub type Micros = u64;
+
+/// Microseconds in one second.
+pub const SECOND: Micros = 1_000_000;
+/// Microseconds in one minute.
+pub const MINUTE: Micros = 60 * SECOND;
+/// Microseconds in one hour.
+pub const HOUR: Micros = 60 * MINUTE;
+/// Microseconds in one day.
+pub const DAY: Micros = 24 * HOUR;
+
+/// Converts minutes (as sampled from a distribution) to the nearest microsecond.
+pub fn from_minutes(minutes: f64) -> Micros {
+    (minutes.max(0.0) * MINUTE as f64).round() as Micros
+}
+
+/// Converts hours to the nearest microsecond.
+pub fn from_hours(hours: f64) -> Micros {
+    (hours.max(0.0) * HOUR as f64).round() as Micros
+}
+
+/// Converts a duration to minutes.
+pub fn to_minutes(t: Micros) -> f64 {
+    t as f64 / MINUTE as f64
+}
+
+/// Converts a duration to hours.
+pub fn to_hours(t: Micros) -> f64 {
+    t as f64 / HOUR as f64
+}
+
+/// Converts a duration to days of 24 hours.
+pub fn to_days(t: Micros) -> f64 {
+    t as f64 / DAY as f64
+}
+
+/// A day of the week, Monday first (ISO 8601).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[allow(missing_docs)]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+impl Weekday {
+    /// Index 0 (Monday) to 6 (Sunday).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A date of the proleptic Gregorian calendar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year, e.g. 2017.
+    pub year: i32,
+    /// Month, 1 to 12.
+    pub month: u32,
+    /// Day of the month, 1 to 31.
+    pub day: u32,
+}
+
+impl Date {
+    /// Parses an ISO date `YYYY-MM-DD`; `None` if it is not a real date.
+    pub fn parse(text: &str) -> Option<Date> {
+        let mut parts = text.trim().split('-');
+        let year: i32 = parts.next()?.parse().ok()?;
+        let month: u32 = parts.next()?.parse().ok()?;
+        let day: u32 = parts.next()?.parse().ok()?;
+        if parts.next().is_some() || !(1..=12).contains(&month) || day == 0 {
+            return None;
+        }
+        if day > days_in_month(year, month) || !(1..=9999).contains(&year) {
+            return None;
+        }
+        Some(Date { year, month, day })
+    }
+
+    /// Days since 1970-01-01 (negative before), by Howard Hinnant's `days_from_civil`
+    /// algorithm (<https://howardhinnant.github.io/date_algorithms.html>).
+    pub fn days_since_epoch(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` after 1970-01-01 (Hinnant's `civil_from_days`).
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// The date `days` later.
+    pub fn plus_days(self, days: i64) -> Date {
+        Date::from_days_since_epoch(self.days_since_epoch() + days)
+    }
+
+    /// The day of the week.
+    pub fn weekday(self) -> Weekday {
+        // 1970-01-01 was a Thursday (index 3).
+        const DAYS: [Weekday; 7] = [
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Wed,
+            Weekday::Thu,
+            Weekday::Fri,
+            Weekday::Sat,
+            Weekday::Sun,
+        ];
+        DAYS[(self.days_since_epoch() + 3).rem_euclid(7) as usize]
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// Parses a time of day `HH:MM` into microseconds after midnight (`24:00` allowed).
+pub fn parse_time_of_day(text: &str) -> Option<Micros> {
+    let (h, m) = text.trim().split_once(':')?;
+    let h: u64 = h.parse().ok()?;
+    let m: u64 = m.parse().ok()?;
+    if m >= 60 || h > 24 || (h == 24 && m > 0) {
+        return None;
+    }
+    Some(h * HOUR + m * MINUTE)
+}
+
+/// When staff work and in-person applicants can be served.
+///
+/// Staff time is consumed only while the calendar is open: a three-hour review
+/// started at 16:30 on a Friday finishes on Monday morning.
+#[derive(Clone, Debug)]
+pub enum Calendar {
+    /// Open every instant (the calendar of queueing-theory validation runs).
+    AllDay,
+    /// Opening hours on working days.
+    Working(WorkingCalendar),
+}
+
+/// Opening hours on working days, precomputed for a range of days.
+#[derive(Clone, Debug)]
+pub struct WorkingCalendar {
+    /// Open intervals within a day, microseconds after midnight, sorted, disjoint.
+    intervals: Vec<(Micros, Micros)>,
+    /// Open time in one working day.
+    open_per_day: Micros,
+    /// Whether each day (from the start date) is a working day.
+    working: Vec<bool>,
+    /// Number of working days strictly before each day, one extra entry at the end.
+    ordinal: Vec<u32>,
+    /// Working weekdays, used past the end of the precomputed range.
+    weekdays: [bool; 7],
+    /// Weekday index of day 0.
+    first_weekday: usize,
+}
+
+impl WorkingCalendar {
+    /// Builds a calendar for `days` days from `start`; days past that range follow
+    /// the weekday pattern without holidays.
+    pub fn new(
+        start: Date,
+        days: u32,
+        intervals: Vec<(Micros, Micros)>,
+        weekdays: [bool; 7],
+        holidays: &[Date],
+    ) -> WorkingCalendar {
+        let first_weekday = start.weekday().index();
+        let start_day = start.days_since_epoch();
+        let holiday_days: Vec<i64> = holidays.iter().map(|d| d.days_since_epoch() - start_day).collect();
+        let working: Vec<bool> = (0..i64::from(days))
+            .map(|d| weekdays[(first_weekday + d as usize) % 7] && !holiday_days.contains(&d))
+            .collect();
+        let mut ordinal = Vec::with_capacity(working.len() + 1);
+        let mut count = 0u32;
+        for &w in &working {
+            ordinal.push(count);
+            count += u32::from(w);
+        }
+        ordinal.push(count);
+        let open_per_day = intervals.iter().map(|(s, e)| e - s).sum();
+        WorkingCalendar { intervals, open_per_day, working, ordinal, weekdays, first_weekday }
+    }
+
+    /// Whether `day` (counted from the start date) is a working day.
+    pub fn is_working_day(&self, day: u64) -> bool {
+        match self.working.get(day as usize) {
+            Some(&w) => w,
+            None => self.weekdays[(self.first_weekday + day as usize) % 7],
+        }
+    }
+
+    /// Working days strictly before `day`.
+    pub fn working_days_before(&self, day: u64) -> u64 {
+        match self.ordinal.get(day as usize) {
+            Some(&n) => u64::from(n),
+            None => {
+                let last = self.ordinal.len() as u64 - 1;
+                let base = u64::from(self.ordinal[last as usize]);
+                base + (last..day).filter(|&d| self.is_working_day(d)).count() as u64
+            }
+        }
+    }
+
+    /// Open time in one working day.
+    pub fn open_per_day(&self) -> Micros {
+        self.open_per_day
+    }
+
+    /// Open intervals within a working day.
+    pub fn intervals(&self) -> &[(Micros, Micros)] {
+        &self.intervals
+    }
+}
+
+impl Calendar {
+    /// The instant at which `work` of staff time, started at `t`, is done.
+    pub fn add_working(&self, t: Micros, work: Micros) -> Micros {
+        match self {
+            Calendar::AllDay => t + work,
+            Calendar::Working(cal) => {
+                if work == 0 {
+                    return t;
+                }
+                let mut day = t / DAY;
+                let mut tod = t % DAY;
+                let mut left = work;
+                loop {
+                    if cal.is_working_day(day) {
+                        for &(s, e) in &cal.intervals {
+                            if tod >= e {
+                                continue;
+                            }
+                            let from = tod.max(s);
+                            let avail = e - from;
+                            if left <= avail {
+                                return day * DAY + from + left;
+                            }
+                            left -= avail;
+                            tod = e;
+                        }
+                    }
+                    day += 1;
+                    tod = 0;
+                }
+            }
+        }
+    }
+
+    /// Open time elapsed from time zero to `t`.
+    pub fn open_time_until(&self, t: Micros) -> Micros {
+        match self {
+            Calendar::AllDay => t,
+            Calendar::Working(cal) => {
+                let day = t / DAY;
+                let tod = t % DAY;
+                let mut open = cal.working_days_before(day) * cal.open_per_day;
+                if cal.is_working_day(day) {
+                    for &(s, e) in &cal.intervals {
+                        if tod > s {
+                            open += tod.min(e) - s;
+                        }
+                    }
+                }
+                open
+            }
+        }
+    }
+
+    /// Open time between `a` and `b` (`a <= b`).
+    pub fn open_time_between(&self, a: Micros, b: Micros) -> Micros {
+        self.open_time_until(b).saturating_sub(self.open_time_until(a))
+    }
+
+    /// Whether in-person service can start at `t`.
+    pub fn is_open(&self, t: Micros) -> bool {
+        match self {
+            Calendar::AllDay => true,
+            Calendar::Working(cal) => {
+                let tod = t % DAY;
+                cal.is_working_day(t / DAY) && cal.intervals.iter().any(|&(s, e)| tod >= s && tod < e)
+            }
+        }
+    }
+
+    /// The next instant at or after `t` at which the calendar is open.
+    pub fn next_open(&self, t: Micros) -> Micros {
+        match self {
+            Calendar::AllDay => t,
+            Calendar::Working(cal) => {
+                let mut day = t / DAY;
+                let mut tod = t % DAY;
+                loop {
+                    if cal.is_working_day(day) {
+                        for &(s, e) in &cal.intervals {
+                            if tod < e {
+                                return day * DAY + tod.max(s);
+                            }
+                        }
+                    }
+                    day += 1;
+                    tod = 0;
+                }
+            }
+        }
+    }
+
+    /// The working-day number of the day holding `t` (working days before it).
+    pub fn working_day_number(&self, t: Micros) -> u64 {
+        match self {
+            Calendar::AllDay => t / DAY,
+            Calendar::Working(cal) => cal.working_days_before(t / DAY),
+        }
+    }
+
+    /// Open time in one working day (24 hours for [`Calendar::AllDay`]).
+    pub fn open_per_day(&self) -> Micros {
+        match self {
+            Calendar::AllDay => DAY,
+            Calendar::Working(cal) => cal.open_per_day,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn office() -> Calendar {
+        let start = Date::parse("2017-01-02").expect("valid date"); // a Monday
+        let intervals = vec![(8 * HOUR + 30 * MINUTE, 12 * HOUR), (13 * HOUR + 30 * MINUTE, 17 * HOUR + 30 * MINUTE)];
+        let holidays = [Date::parse("2017-01-04").expect("valid date")];
+        Calendar::Working(WorkingCalendar::new(start, 30, intervals, [true, true, true, true, true, false, false], &holidays))
+    }
+
+    #[test]
+    fn civil_dates_round_trip() {
+        for days in [-800_000i64, -1, 0, 1, 17_167, 20_000, 2_000_000] {
+            assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
+        }
+        assert_eq!(Date::parse("2017-01-02").expect("valid").weekday(), Weekday::Mon);
+        assert_eq!(Date::parse("2024-02-29").expect("valid").plus_days(1).to_string(), "2024-03-01");
+        assert!(Date::parse("2023-02-29").is_none());
+        assert!(Date::parse("2023-13-01").is_none());
+    }
+
+    #[test]
+    fn work_pauses_outside_opening_hours_and_on_holidays() {
+        let cal = office();
+        // Monday 16:30 plus 3 hours of work: 1 h on Monday, then Tuesday 08:30 + 2 h.
+        let t = 16 * HOUR + 30 * MINUTE;
+        assert_eq!(cal.add_working(t, 3 * HOUR), DAY + 10 * HOUR + 30 * MINUTE);
+        // Tuesday 17:00 plus 1 hour: Wednesday is a holiday, so Thursday 09:00.
+        assert_eq!(cal.add_working(DAY + 17 * HOUR, HOUR), 3 * DAY + 9 * HOUR);
+        // Friday 17:00 plus 1 hour: Monday 09:00.
+        assert_eq!(cal.add_working(4 * DAY + 17 * HOUR, HOUR), 7 * DAY + 9 * HOUR);
+        // The lunch break is skipped.
+        assert_eq!(cal.add_working(11 * HOUR + 30 * MINUTE, HOUR), 14 * HOUR);
+    }
+
+    #[test]
+    fn open_time_is_consistent_with_adding_work() {
+        let cal = office();
+        let mut t = 5 * HOUR;
+        for work in [MINUTE, 3 * HOUR, 7 * HOUR, 20 * HOUR, 90 * MINUTE] {
+            let end = cal.add_working(t, work);
+            assert_eq!(cal.open_time_between(t, end), work);
+            t = end;
+        }
+        assert_eq!(cal.working_day_number(3 * DAY + HOUR), 2);
+        assert!(!cal.is_open(12 * HOUR + 30 * MINUTE));
+        assert_eq!(cal.next_open(12 * HOUR + 30 * MINUTE), 13 * HOUR + 30 * MINUTE);
+        assert_eq!(cal.next_open(5 * DAY), 7 * DAY + 8 * HOUR + 30 * MINUTE);
+    }
+}
