@@ -11,3 +11,7 @@ pub mod scenario;
 pub mod time;
 pub mod engine;
 pub mod indicators;
+pub mod export;
+pub mod runner;
+pub mod stats;
+pub mod theory;

@@ -9,6 +9,9 @@ mod load;
 pub mod model;
 pub mod raw;
 mod validate;
+mod warnings;
+
+pub use warnings::warnings;
 
 use std::fmt;
 use std::path::PathBuf;

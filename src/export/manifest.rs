@@ -1,0 +1,47 @@
+//! `manifest.ron`: how a result folder was made (program version, scenario
+//! content hash, seed, replications, command line).
+
+use std::path::Path;
+
+use super::{ExportError, RunInfo, io_error};
+use crate::scenario::Model;
+
+/// FNV-1a, 64 bits: a stable fingerprint (not a cryptographic hash).
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+/// Fingerprint of the validated model: equal for two scenario files that
+/// describe the same model, whatever their layout, comments or `extends` chain.
+pub fn model_hash(model: &Model) -> String {
+    format!("{:016x}", fnv1a64(format!("{model:?}").as_bytes()))
+}
+
+#[derive(serde::Serialize)]
+struct Manifest<'a> {
+    program: &'a str,
+    version: &'a str,
+    scenario: &'a str,
+    scenario_path: &'a str,
+    model_hash_fnv1a64: String,
+    seed: u64,
+    replications: u64,
+    command_line: &'a [String],
+}
+
+/// Writes the manifest.
+pub fn write(path: &Path, model: &Model, info: &RunInfo) -> Result<(), ExportError> {
+    let manifest = Manifest {
+        program: env!("CARGO_PKG_NAME"),
+        version: env!("CARGO_PKG_VERSION"),
+        scenario: &model.name,
+        scenario_path: &info.scenario_path,
+        model_hash_fnv1a64: model_hash(model),
+        seed: info.seed,
+        replications: info.replications,
+        command_line: &info.command_line,
+    };
+    let text = ron::ser::to_string_pretty(&manifest, ron::ser::PrettyConfig::default())
+        .map_err(|e| ExportError::Io { path: path.to_path_buf(), source: std::io::Error::other(e) })?;
+    std::fs::write(path, text + "\n").map_err(io_error(path))
+}
