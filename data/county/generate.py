@@ -339,6 +339,7 @@ DOCUMENTS = {
     "vet": ("veteran_certificate", "VET", 1.0, "discharge certificate of a veteran; kept at home"),
     "hcl": ("hazardous_chemicals_licence", "EMG", 3.0, "hazardous chemicals business licence"),
     "acad": ("academic_certificate", "EDU", 1.0, "school diploma or academic record; kept at home"),
+    "schl": ("school_licence", "EDU", 3.0, "private school or training institution licence"),
     "pml": ("party_membership_letter", "ORG", 3.0, "party organisation transfer letter from the sending organisation"),
 }
 
@@ -422,3 +423,1030 @@ class Svc:
 
 
 G = Seg  # short alias for the catalogue below
+
+# ---------------------------------------------------------------------------
+# The service catalogue (事项)
+# ---------------------------------------------------------------------------
+# Svc(name, profile, volume_per_year, time_limit_working_days, segments, note)
+# G(dept, function, i=intake, r=review, x=inspect, a=approve, s=issue (minutes),
+#   docs="alias:probability;...", sb=send-back probability review -> intake)
+#
+# [A2] Volumes are assumptions sized to the county of [A1]: per-resident or
+# per-firm rates stated in each note. Zhejiang counties listed 862 items on average
+# (March 2017) and 732 (August 2017), at least 80% of items covering at least 80%
+# of 2016's case volume (SOURCES: "Service catalogues"). This catalogue keeps the
+# frequently used ones; the long tail of rarely used items is left out.
+# [A15] Time limits (承诺时限) in working days: 1 for while-you-wait items (即办件),
+# otherwise the typical county promise for that kind of item (assumption); legal
+# limits are noted where they differ. Multi-department chains add up their parts.
+# [A6] Missing-or-wrong probabilities per document: 5% for an ID card, 8-12% for
+# booklets, certificates and records kept at home, 10-15% for medical papers,
+# premises titles and health certificates (often expired or for the wrong
+# address), 5% for a certificate just issued by the previous department of a
+# chain. Send-backs (review finds a fault the intake missed, the applicant must
+# come again): 5-8% on items with judgement in the review. Assumptions.
+
+C, B = "citizen", "business"
+
+CATALOGUE = [
+    # --- Human Resources and Social Security ---
+    Svc("Social insurance record and certificate printing", C, 40000, 1,
+        G("HRS", "social_insurance", 6, docs="id:0.05"),
+        "~7 per 100 residents a year: proof of contributions for loans, school places, permits; many already use terminals"),
+    Svc("Flexible-employment social insurance enrolment and change", C, 15000, 3,
+        G("HRS", "social_insurance", 12, r=8, docs="id:0.05;hh:0.10"),
+        "self-employed and informal workers enrolling, changing base or stopping: ~3 per 100 residents"),
+    Svc("Pension eligibility certification", C, 15000, 1,
+        G("HRS", "social_insurance", 5, docs="id:0.05"),
+        "yearly proof of life of ~60000 pensioners; a quarter come to the window"),
+    Svc("Social security card application and replacement", C, 15000, 10,
+        G("HRS", "social_insurance", 8, s=4, docs="id:0.05"),
+        "new, lost and moved-in cards; card collected in person"),
+    Svc("Employer social insurance registration change", B, 6000, 3,
+        G("HRS", "social_insurance", 15, r=15, docs="bl:0.08"),
+        "~10% of ~60000 market entities change staff or base at the window a year"),
+    Svc("Social insurance transfer between regions", C, 7000, 15,
+        G("HRS", "social_insurance", 12, r=30, a=5, docs="id:0.05;sir:0.12"),
+        "migrant workers moving in or out of the county"),
+    Svc("Unemployment insurance benefit claim", C, 4500, 5,
+        G("HRS", "social_insurance", 15, r=20, a=5, docs="id:0.05;hh:0.08", sb=0.05),
+        "~1.5% of ~300000 insured employees claim a year"),
+    Svc("Employment and unemployment registration", C, 9000, 1,
+        G("HRS", "employment", 10, docs="id:0.05;hh:0.08"),
+        "registration needed for employment services and subsidies"),
+    Svc("Employment subsidy for hard-to-employ persons", C, 2500, 20,
+        G("HRS", "employment", 15, r=30, a=10, docs="id:0.05;low:0.10", sb=0.06),
+        "social-insurance and job subsidies for the hard-to-employ"),
+    Svc("Vocational skills training subsidy", C, 4000, 20,
+        G("HRS", "employment", 10, r=20, a=5, docs="id:0.05;acad:0.08"),
+        "subsidised training courses completed"),
+    Svc("Work-related injury determination", B, 900, 20,
+        G("HRS", "social_insurance", 25, r=180, x=120, a=20, s=8, docs="id:0.05;bl:0.05;mrec:0.15", sb=0.08),
+        "~3 per 1000 insured employees a year; legal limit 60 days, county promise 20 working days"),
+    Svc("Labour ability appraisal", C, 700, 20,
+        G("HRS", "social_insurance", 20, r=60, a=15, s=8, docs="id:0.05;mrec:0.15"),
+        "follows most injury determinations"),
+    Svc("Labour dispute arbitration application", C, 1500, 5,
+        G("HRS", "labour_relations", 30, r=120, a=15, docs="id:0.05;bl:0.10", sb=0.05),
+        "employee applications; acceptance decided within 5 days"),
+    Svc("Labour inspection complaint", C, 2000, 20,
+        G("HRS", "labour_relations", 20, r=60, x=120, a=10),
+        "mostly unpaid wages; an inspector visits the employer"),
+    Svc("Professional title evaluation application", C, 1500, 20,
+        G("HRS", "personnel_and_titles", 15, r=45, a=10, docs="id:0.05;acad:0.08"),
+        "junior and intermediate titles"),
+    Svc("Personnel file deposit and transfer", C, 3000, 5,
+        G("HRS", "personnel_and_titles", 15, r=15, docs="id:0.05"),
+        "files of graduates and job changers at the talent centre"),
+    # --- Medical Security ---
+    Svc("Medical expense manual reimbursement", C, 40000, 20,
+        G("MED", "medical_insurance", 12, r=20, a=2, docs="id:0.05;ssc:0.08;minv:0.12", sb=0.05),
+        "out-of-area and non-networked bills: ~7 per 100 residents; approver signs in batches"),
+    Svc("Resident medical insurance enrolment", C, 20000, 1,
+        G("MED", "medical_insurance", 8, docs="hh:0.10;id:0.05"),
+        "new enrolments and changes of ~300000 residents not insured via an employer; most renew via townships"),
+    Svc("Out-of-area medical treatment filing", C, 12000, 1,
+        G("MED", "medical_insurance", 8, docs="id:0.05;ssc:0.08;mrec:0.10"),
+        "referrals to Hangzhou or Shanghai hospitals and migrants' home-region filings"),
+    Svc("Outpatient special disease recognition", C, 6000, 15,
+        G("MED", "medical_insurance", 12, r=25, a=5, docs="id:0.05;mrec:0.15"),
+        "chronic-disease recognitions for lower outpatient co-payment"),
+    Svc("Medical assistance for low-income households", C, 3000, 15,
+        G("MED", "medical_insurance", 15, r=30, a=8, docs="low:0.10;minv:0.12"),
+        "~8000 low-income residents; a third claim a year"),
+    Svc("Employer medical insurance registration change", B, 4000, 3,
+        G("MED", "medical_insurance", 12, r=10, docs="bl:0.08"),
+        "employer account changes made at the window"),
+    Svc("Maternity insurance benefit claim", C, 4500, 15,
+        G("MED", "medical_insurance", 12, r=20, a=3, docs="id:0.05;bmc:0.10;minv:0.10"),
+        "~80% of ~5500 births have an insured parent"),
+    # --- Public Security ---
+    Svc("Resident ID card application and renewal", C, 30000, 15,
+        G("PSB", "identity_and_travel_documents", 10, r=3, s=4, docs="hh:0.10"),
+        "10- and 20-year renewals plus losses: ~5.5 per 100 residents; card collected in person"),
+    Svc("Household registration transfer", C, 12000, 5,
+        G("PSB", "household_registration", 15, r=15, a=5, docs="id:0.05;hh:0.10;re:0.12"),
+        "moves into and out of the county by home purchase, marriage, work or study"),
+    Svc("Household registration change and correction", C, 4000, 10,
+        G("PSB", "household_registration", 15, r=20, a=5, docs="id:0.05;hh:0.10", sb=0.05),
+        "name, birth-date and other corrections"),
+    Svc("Residence permit application", C, 15000, 15,
+        G("PSB", "household_registration", 10, r=5, s=4, docs="id:0.05"),
+        "~150000 migrants, a tenth apply a year; permit collected in person"),
+    Svc("Temporary residence registration", C, 8000, 1,
+        G("PSB", "household_registration", 6, docs="id:0.05"),
+        "registrations made at the hall (most are made by community police)"),
+    Svc("Passport and travel permit application", C, 18000, 7,
+        G("PSB", "identity_and_travel_documents", 12, r=5, s=4, docs="id:0.05;hh:0.05"),
+        "passports and Hong Kong/Macau/Taiwan permits: ~3 per 100 residents a year"),
+    Svc("Travel permit endorsement renewal", C, 10000, 1,
+        G("PSB", "identity_and_travel_documents", 6, docs="id:0.05"),
+        "repeat endorsements made at the window"),
+    Svc("New motor vehicle registration", C, 12000, 1,
+        G("PSB", "vehicles_and_drivers", 15, x=10, s=6, docs="id:0.05;vpt:0.08"),
+        "~22 new vehicles per 1000 residents; inspector checks the vehicle, plates issued at the window"),
+    Svc("Motor vehicle transfer registration", C, 5000, 1,
+        G("PSB", "vehicles_and_drivers", 15, x=10, s=6, docs="id:0.05;vrc:0.08"),
+        "second-hand vehicle sales"),
+    Svc("Motor vehicle mortgage registration", B, 4000, 1,
+        G("PSB", "vehicles_and_drivers", 10, r=5, docs="vrc:0.08;id:0.05"),
+        "car loans, filed by dealers and banks"),
+    Svc("Driving licence renewal and replacement", C, 12000, 1,
+        G("PSB", "vehicles_and_drivers", 8, docs="dl:0.05;mcc:0.10"),
+        "6- and 10-year renewals and losses"),
+    Svc("Driving test application", C, 6000, 20,
+        G("PSB", "vehicles_and_drivers", 10, r=10, s=5, docs="id:0.05;mcc:0.10"),
+        "learners not booked through driving schools; licence collected in person"),
+    Svc("Traffic violation processing at the window", C, 12000, 1,
+        G("PSB", "vehicles_and_drivers", 6, docs="dl:0.05"),
+        "camera-recorded violations settled in person"),
+    Svc("No-criminal-record certificate", C, 4000, 5,
+        G("PSB", "public_order", 8, r=15, s=5, docs="id:0.05"),
+        "for jobs, visas and licences"),
+    Svc("Fireworks display permit", B, 50, 10,
+        G("PSB", "public_order", 20, r=60, x=120, a=20, s=5, docs="bl:0.05;hcl:0.05"),
+        "displays at festivals and openings"),
+    # --- Taxation ---
+    Svc("Tax declaration and payment at the window", B, 35000, 1,
+        G("TAX", "tax_collection", 12, docs="bl:0.05"),
+        "small taxpayers declaring in person monthly or quarterly; most firms file online already"),
+    Svc("Invoice issued on behalf of a taxpayer", B, 22000, 1,
+        G("TAX", "invoices", 10, docs="id:0.05"),
+        "VAT invoices for individuals and small businesses without their own (代开发票)"),
+    Svc("Invoice purchase and verification", B, 20000, 1,
+        G("TAX", "invoices", 8, docs="bl:0.05"),
+        "buying invoice stock in person"),
+    Svc("Individual tax registration", C, 4000, 1,
+        G("TAX", "tax_collection", 12, docs="id:0.05"),
+        "individuals with taxable income outside employment"),
+    Svc("Tax payment certificate issuing", C, 5000, 1,
+        G("TAX", "tax_collection", 6, docs="id:0.05"),
+        "for school places, car and home purchases"),
+    Svc("Tax refund application", B, 2000, 20,
+        G("TAX", "tax_collection", 15, r=40, a=10, docs="bl:0.05", sb=0.06),
+        "overpaid taxes and policy refunds"),
+    Svc("Tax reduction and exemption filing", B, 2500, 5,
+        G("TAX", "tax_collection", 15, r=20, docs="bl:0.05"),
+        "small-firm and policy reliefs filed on paper"),
+    Svc("Vehicle purchase tax declaration", C, 12000, 1,
+        G("TAX", "tax_collection", 8, docs="id:0.05"),
+        "one per new vehicle registered"),
+    Svc("Export tax rebate filing", B, 500, 10,
+        G("TAX", "tax_collection", 15, r=60, a=10, docs="bl:0.05"),
+        "exporters' paper filings"),
+    # --- Market Supervision ---
+    Svc("Individual business registration", B, 9000, 3,
+        G("MSB", "business_registration", 20, r=15, a=5, s=5, docs="id:0.05;re:0.15", sb=0.05),
+        "~20% yearly entry among ~45000 individual businesses"),
+    Svc("Individual business change registration", B, 4000, 3,
+        G("MSB", "business_registration", 15, r=10, s=5, docs="id:0.05;bl:0.08"),
+        "address, operator and scope changes"),
+    Svc("Individual business deregistration", B, 3000, 3,
+        G("MSB", "business_registration", 10, r=10, docs="id:0.05;bl:0.08"),
+        "exits; simplified procedure"),
+    Svc("Enterprise change registration", B, 5000, 3,
+        G("MSB", "business_registration", 20, r=20, a=5, s=5, docs="bl:0.08;id:0.05", sb=0.08),
+        "~30% of ~15000 firms change address, capital, officers or scope a year"),
+    Svc("Equity pledge registration", B, 200, 3,
+        G("MSB", "business_registration", 15, r=20, s=5, docs="bl:0.05;id:0.05"),
+        "pledges of shares in local firms"),
+    Svc("Movable property mortgage registration", B, 300, 3,
+        G("MSB", "business_registration", 15, r=15, s=5, docs="bl:0.05"),
+        "equipment and stock mortgages"),
+    Svc("Farmers' cooperative registration", B, 300, 3,
+        G("MSB", "business_registration", 20, r=15, s=5, docs="id:0.05;lcc:0.10"),
+        "new and changed farmers' specialised cooperatives"),
+    Svc("Food business licence for retail shops", B, 2000, 10,
+        G("MSB", "food_and_drug_safety", 20, r=20, x=60, a=10, s=5, docs="bl:0.08;id:0.05;hc:0.15"),
+        "groceries and small shops that need no fire check"),
+    Svc("Food business licence change and renewal", B, 1500, 5,
+        G("MSB", "food_and_drug_safety", 15, r=15, a=5, s=5, docs="bl:0.08"),
+        "5-year renewals and changes"),
+    Svc("Food production licence", B, 60, 20,
+        G("MSB", "food_and_drug_safety", 30, r=120, x=240, a=20, s=5, docs="bl:0.05;eia:0.10"),
+        "new food factories and new product categories"),
+    Svc("Small food workshop registration", B, 300, 10,
+        G("MSB", "food_and_drug_safety", 20, r=30, x=90, a=10, s=5, docs="bl:0.08;hc:0.15"),
+        "family workshops: noodles, tofu, cakes"),
+    Svc("Medical device business filing", B, 300, 5,
+        G("MSB", "food_and_drug_safety", 15, r=30, a=5, docs="bl:0.08"),
+        "class II device retailers"),
+    Svc("Drug business licence change", B, 200, 10,
+        G("MSB", "food_and_drug_safety", 15, r=30, a=5, s=5, docs="bl:0.05;dbl:0.08"),
+        "pharmacy changes of owner, address or manager"),
+    Svc("Special equipment use registration", B, 2500, 5,
+        G("MSB", "quality_and_special_equipment", 15, r=20, a=5, s=5, docs="bl:0.05"),
+        "lifts, boilers, pressure vessels, forklifts"),
+    Svc("Measuring instrument verification filing", B, 1500, 5,
+        G("MSB", "quality_and_special_equipment", 10, r=10, docs="bl:0.05"),
+        "trade scales and fuel dispensers"),
+    Svc("Consumer complaint at the window", C, 3000, 7,
+        G("MSB", "consumer_protection", 20, r=60, a=10),
+        "12315 complaints lodged in person; a reviewer mediates"),
+    # --- Natural Resources and Planning ---
+    Svc("Real estate mortgage registration", B, 14000, 5,
+        G("NRP", "real_estate_registration", 15, r=20, a=5, s=5, docs="re:0.05;id:0.05"),
+        "home and business loans; bank staff file with the owners"),
+    Svc("Real estate mortgage cancellation", C, 10000, 1,
+        G("NRP", "real_estate_registration", 10, r=10, docs="re:0.05;id:0.05"),
+        "repaid loans"),
+    Svc("Real estate certificate replacement and correction", C, 2000, 10,
+        G("NRP", "real_estate_registration", 15, r=30, a=10, s=5, docs="id:0.05;re:0.10"),
+        "lost certificates and corrections"),
+    Svc("Real estate record inquiry", C, 15000, 1,
+        G("NRP", "real_estate_registration", 6, docs="id:0.05"),
+        "proof of (no) home ownership for school places, loans, subsidies"),
+    Svc("First registration of industrial land", B, 600, 10,
+        G("NRP", "real_estate_registration", 20, r=60, a=10, s=5, docs="bl:0.05"),
+        "new industrial land titles"),
+    Svc("State land use right grant contract", B, 150, 20,
+        G("NRP", "land_and_planning", 30, r=240, a=60, s=10, docs="bl:0.05"),
+        "parcels sold by auction; contract signed in person"),
+    Svc("Temporary land use approval", B, 100, 20,
+        G("NRP", "land_and_planning", 20, r=120, x=120, a=30, s=5, docs="bl:0.05"),
+        "site camps, storage, temporary roads"),
+    # --- Housing and Urban-Rural Development ---
+    Svc("Commercial housing pre-sale permit", B, 50, 10,
+        G("HUD", "housing_market", 30, r=180, x=180, a=30, s=5, docs="bl:0.05;cp:0.05"),
+        "building phases released for sale"),
+    Svc("Public rental housing application", C, 1200, 20,
+        G("HUD", "housing_market", 20, r=45, x=60, a=10, docs="hh:0.10;id:0.05;low:0.10", sb=0.06),
+        "means test with a home visit"),
+    Svc("Housing rental registration filing", C, 3000, 3,
+        G("HUD", "housing_market", 10, r=5, docs="re:0.10;id:0.05"),
+        "lease filings needed for residence permits and school places"),
+    Svc("Construction enterprise qualification", B, 120, 20,
+        G("HUD", "construction_administration", 20, r=120, a=20, s=5, docs="bl:0.05"),
+        "grade-3 contractor qualifications"),
+    Svc("Construction project bid filing", B, 800, 3,
+        G("HUD", "construction_administration", 20, r=45, s=5, docs="bl:0.05"),
+        "tender documents and results of public works"),
+    Svc("Construction safety supervision registration", B, 400, 5,
+        G("HUD", "construction_administration", 20, r=40, x=120, docs="bl:0.05"),
+        "site safety registration before works start"),
+    Svc("Wage guarantee deposit for construction projects", B, 300, 5,
+        G("HUD", "construction_administration", 15, r=30, a=5, docs="bl:0.05"),
+        "migrant-worker wage deposits"),
+    # --- Transport ---
+    Svc("Vehicle operating certificate issue and review", B, 6000, 3,
+        G("TRA", "road_transport", 12, r=10, s=5, docs="vrc:0.08;rtl:0.05"),
+        "trucks and buses of local operators"),
+    Svc("Road transport driver qualification certificate", C, 2500, 5,
+        G("TRA", "road_transport", 10, r=10, s=5, docs="dl:0.05;id:0.05"),
+        "freight and passenger drivers"),
+    Svc("Taxi and ride-hailing driver permit", C, 400, 5,
+        G("TRA", "road_transport", 15, r=15, s=5, docs="dl:0.05;id:0.05"),
+        "new taxi and ride-hailing drivers"),
+    Svc("Motor vehicle repair business filing", B, 200, 5,
+        G("TRA", "road_transport", 15, r=20, x=60, docs="bl:0.05"),
+        "garages; an inspector checks the premises"),
+    Svc("Over-limit vehicle transport permit", B, 800, 5,
+        G("TRA", "highways", 15, r=30, a=10, docs="vrc:0.08"),
+        "oversize loads on county highways"),
+    Svc("Highway roadside sign approval", B, 80, 20,
+        G("TRA", "highways", 15, r=60, x=60, a=15, s=5, docs="bl:0.05"),
+        "billboards along highways"),
+    # --- Water Resources ---
+    Svc("Water extraction permit", B, 80, 20,
+        G("WAT", "water_administration", 20, r=120, x=120, a=20, s=5, docs="bl:0.05"),
+        "wells and river intakes of firms"),
+    Svc("Soil and water conservation plan approval", B, 200, 20,
+        G("WAT", "water_administration", 20, r=120, a=20, s=5, docs="bl:0.05"),
+        "projects outside the investment chain below"),
+    Svc("River-area construction approval", B, 100, 20,
+        G("WAT", "water_administration", 20, r=120, x=120, a=20, s=5, docs="bl:0.05"),
+        "bridges, pipes and works in river areas"),
+    # --- Agriculture and Rural Affairs ---
+    Svc("Agricultural machinery registration", C, 1500, 5,
+        G("AGR", "agriculture", 12, x=20, s=5, docs="id:0.05"),
+        "tractors and harvesters; an inspector checks the machine"),
+    Svc("Farmland protection subsidy application", C, 4000, 20,
+        G("AGR", "agriculture", 10, r=10, a=2, docs="id:0.05;lcc:0.10"),
+        "farmers not enrolled through their villages"),
+    Svc("Fishing licence", C, 200, 10,
+        G("AGR", "agriculture", 15, r=20, s=5, docs="id:0.05"),
+        "inland fishing boats"),
+    Svc("Pesticide business licence", B, 60, 20,
+        G("AGR", "agriculture", 20, r=60, x=120, a=15, s=5, docs="bl:0.05"),
+        "farm-input shops"),
+    Svc("Crop seed business licence", B, 30, 20,
+        G("AGR", "agriculture", 20, r=60, x=90, a=15, s=5, docs="bl:0.05"),
+        "seed dealers"),
+    Svc("Land contract right certificate change", C, 1500, 20,
+        G("AGR", "rural_land", 15, r=30, a=10, s=5, docs="id:0.05;hh:0.10;lcc:0.10"),
+        "division, transfer and correction of contract rights"),
+    Svc("Animal quarantine declaration", B, 8000, 1,
+        G("AGR", "animal_health", 10, x=30, docs="id:0.05"),
+        "pigs, poultry and cattle leaving farms; a vet inspects at the farm"),
+    Svc("Veterinary drug business licence", B, 40, 20,
+        G("AGR", "animal_health", 20, r=60, x=90, a=15, s=5, docs="bl:0.05"),
+        "veterinary drug shops"),
+    # --- Forestry ---
+    Svc("Tree felling permit", C, 1500, 10,
+        G("FOR", "forestry", 15, r=20, x=90, a=10, s=5, docs="id:0.05;lcc:0.10"),
+        "timber harvest quotas of a hilly county"),
+    Svc("Forest land use approval", B, 80, 20,
+        G("FOR", "forestry", 20, r=120, x=180, a=30, s=5, docs="bl:0.05;lup:0.08"),
+        "projects occupying forest land"),
+    Svc("Plant quarantine certificate", B, 2500, 3,
+        G("FOR", "forestry", 10, x=30, s=5, docs="bl:0.05"),
+        "seedlings and timber shipped out of the county"),
+    Svc("Wildlife domestication and trade permit", B, 40, 20,
+        G("FOR", "forestry", 20, r=60, x=90, a=15, s=5, docs="bl:0.05"),
+        "farms of protected species"),
+    # --- Commerce ---
+    Svc("Foreign trade operator registration", B, 600, 3,
+        G("COM", "commerce_and_trade", 15, r=15, s=5, docs="bl:0.05"),
+        "new exporters and importers"),
+    Svc("Alcohol wholesale and retail filing", B, 800, 5,
+        G("COM", "commerce_and_trade", 10, r=10, s=5, docs="bl:0.05"),
+        "shops selling alcohol"),
+    Svc("Single-purpose prepaid card filing", B, 60, 5,
+        G("COM", "commerce_and_trade", 15, r=30, docs="bl:0.05"),
+        "gyms, salons and shops selling prepaid cards"),
+    Svc("Recycling business filing", B, 60, 5,
+        G("COM", "commerce_and_trade", 15, r=20, docs="bl:0.05"),
+        "scrap and recycling dealers"),
+    Svc("Commerce and e-commerce subsidy application", B, 400, 20,
+        G("COM", "commerce_and_trade", 15, r=60, a=15, docs="bl:0.05"),
+        "trade fairs, e-commerce and export credit subsidies"),
+    # --- Culture and Tourism ---
+    Svc("Commercial performance approval", B, 150, 3,
+        G("CTS", "culture_market", 20, r=45, a=15, s=5, docs="bl:0.05"),
+        "shows and concerts"),
+    Svc("Construction in cultural relic protection zones", B, 40, 20,
+        G("CTS", "culture_market", 20, r=120, x=120, a=20, s=5, docs="bl:0.05"),
+        "works near protected sites"),
+    Svc("Travel agency licence", B, 10, 20,
+        G("CTS", "tourism_and_sports", 20, r=60, x=60, a=20, s=5, docs="bl:0.05"),
+        "new domestic travel agencies"),
+    Svc("High-risk sports venue licence", B, 40, 20,
+        G("CTS", "tourism_and_sports", 20, r=60, x=90, a=15, s=5, docs="bl:0.05;fic:0.08"),
+        "swimming pools, climbing walls"),
+    # --- Health Commission ---
+    Svc("Public place health licence", B, 1500, 15,
+        G("HEA", "public_health", 15, r=20, x=60, a=10, s=5, docs="bl:0.08;hc:0.15"),
+        "barbers, beauty salons, small hotels, baths"),
+    Svc("Drinking water supply health licence", B, 30, 20,
+        G("HEA", "public_health", 20, r=60, x=120, a=15, s=5, docs="bl:0.05"),
+        "water works and bottled-water suppliers"),
+    Svc("Physician practice registration", C, 700, 15,
+        G("HEA", "medical_institutions", 15, r=20, a=5, s=5, docs="id:0.05;acad:0.05"),
+        "new and moving doctors"),
+    Svc("Nurse practice registration", C, 900, 15,
+        G("HEA", "medical_institutions", 15, r=20, a=5, s=5, docs="id:0.05;acad:0.05"),
+        "new and moving nurses"),
+    Svc("Medical institution licence change and renewal", B, 200, 15,
+        G("HEA", "medical_institutions", 20, r=45, x=60, a=15, s=5, docs="mil:0.05;bl:0.05"),
+        "clinics and hospitals"),
+    Svc("Radiological diagnosis and treatment licence", B, 30, 20,
+        G("HEA", "medical_institutions", 20, r=60, x=120, a=15, s=5, docs="mil:0.05"),
+        "X-ray equipment of clinics and hospitals"),
+    Svc("Childbirth service registration", C, 5500, 1,
+        G("HEA", "maternal_and_child_health", 10, docs="id:0.05;mar:0.10;hh:0.08"),
+        "~10 births per 1000 residents, registered in pregnancy"),
+    Svc("Birth medical certificate replacement", C, 800, 10,
+        G("HEA", "maternal_and_child_health", 10, r=20, s=5, docs="id:0.05;hh:0.08"),
+        "lost or wrong birth certificates"),
+    Svc("One-child parent award application", C, 5000, 20,
+        G("HEA", "maternal_and_child_health", 10, r=10, a=3, docs="id:0.05;hh:0.08"),
+        "yearly awards and old-age support of one-child parents"),
+    # --- Veterans Affairs ---
+    Svc("Veteran benefits application", C, 3000, 20,
+        G("VET", "veterans_affairs", 15, r=20, a=5, docs="vet:0.08;id:0.05"),
+        "~20000 veterans and dependants in the county"),
+    Svc("Veteran preferential treatment card", C, 2000, 15,
+        G("VET", "veterans_affairs", 10, r=5, s=4, docs="vet:0.08;id:0.05"),
+        "cards collected in person"),
+    Svc("Veteran information registration", C, 4000, 1,
+        G("VET", "veterans_affairs", 10, docs="vet:0.08;id:0.05"),
+        "records of the new veterans' register"),
+    # --- Emergency Management ---
+    Svc("Hazardous chemicals business licence renewal", B, 80, 20,
+        G("EMG", "hazardous_chemicals", 20, r=60, x=90, a=15, s=5, docs="bl:0.05;hcl:0.05"),
+        "3-year renewals"),
+    Svc("Fireworks retail licence", B, 200, 10,
+        G("EMG", "hazardous_chemicals", 15, r=30, x=60, a=10, s=5, docs="bl:0.08"),
+        "stalls licensed before the Spring Festival"),
+    Svc("Work-safety emergency plan filing", B, 600, 5,
+        G("EMG", "work_safety", 15, r=30, s=5, docs="bl:0.05"),
+        "plans of factories and hazardous sites"),
+    Svc("Work-safety manager training certificate", C, 1500, 10,
+        G("EMG", "work_safety", 10, r=10, s=5, docs="id:0.05"),
+        "managers of small firms"),
+    Svc("Safety facility design review for hazardous projects", B, 40, 20,
+        G("EMG", "work_safety", 20, r=180, a=30, s=5, docs="bl:0.05;pfc:0.05"),
+        "chemical and mining projects"),
+    # --- Fire and Rescue ---
+    Svc("Pre-opening fire safety inspection for shops and venues", B, 400, 10,
+        G("FIRE", "fire_safety", 20, r=20, x=90, a=10, s=5, docs="bl:0.08"),
+        "public venues other than those in the chains below"),
+    Svc("Fire protection design filing for small projects", B, 300, 5,
+        G("FIRE", "fire_safety", 15, r=40, docs="bl:0.05;cpp:0.05"),
+        "small projects filed instead of reviewed"),
+    # --- Ecology and Environment ---
+    Svc("EIA report form approval", B, 200, 20,
+        G("ECO", "environmental_permits", 20, r=180, x=90, a=20, s=5, docs="bl:0.05;pfc:0.05"),
+        "smaller projects outside the investment chain"),
+    Svc("EIA registration form filing", B, 800, 1,
+        G("ECO", "environmental_permits", 15, r=15, docs="bl:0.05"),
+        "low-impact projects other than restaurants"),
+    Svc("Pollutant discharge permit", B, 300, 20,
+        G("ECO", "environmental_permits", 20, r=90, x=120, a=15, s=5, docs="bl:0.05;eia:0.05"),
+        "factories entering the permit system"),
+    Svc("Hazardous waste transfer plan filing", B, 600, 5,
+        G("ECO", "environmental_permits", 15, r=30, s=5, docs="bl:0.05"),
+        "yearly transfer plans"),
+    Svc("Radiation safety licence", B, 30, 20,
+        G("ECO", "environmental_permits", 20, r=120, x=120, a=20, s=5, docs="bl:0.05"),
+        "industrial radiation sources"),
+    Svc("Night-time construction noise permit", B, 500, 3,
+        G("ECO", "environmental_enforcement", 15, r=20, a=5, docs="bl:0.05;cp:0.05"),
+        "continuous pours and night works"),
+    Svc("Environmental complaint at the window", C, 2000, 20,
+        G("ECO", "environmental_enforcement", 15, r=30, x=90, a=10),
+        "noise, smoke, odour and water complaints made in person"),
+    # --- Development and Reform ---
+    Svc("Enterprise investment project filing", B, 600, 3,
+        G("DRB", "investment_projects", 20, r=30, a=10, s=5, docs="bl:0.05"),
+        "projects without the full construction chain (equipment, upgrades)"),
+    Svc("Enterprise investment project approval", B, 40, 20,
+        G("DRB", "investment_projects", 20, r=240, a=30, s=5, docs="bl:0.05;ssl:0.08;eia:0.08"),
+        "projects on the approval catalogue"),
+    Svc("Tendering plan approval for government projects", B, 150, 5,
+        G("DRB", "investment_projects", 15, r=60, a=15, s=5, docs="ppa:0.05"),
+        "public works tendering scope and method"),
+    Svc("Energy conservation review", B, 80, 15,
+        G("DRB", "energy_and_prices", 20, r=180, a=30, s=5, docs="bl:0.05;pfc:0.05"),
+        "projects above the energy threshold"),
+    # --- Economy and Information Technology ---
+    Svc("Technological upgrading project filing", B, 300, 5,
+        G("EIT", "industry_and_information", 20, r=40, a=10, s=5, docs="bl:0.05"),
+        "machine replacement and automation projects"),
+    Svc("Industrial development subsidy application", B, 500, 20,
+        G("EIT", "industry_and_information", 20, r=90, a=20, docs="bl:0.05;tpc:0.10"),
+        "subsidies; tax records prove eligibility"),
+    # --- Science and Technology ---
+    Svc("Technology contract registration", B, 400, 5,
+        G("SCI", "science_and_technology", 15, r=30, s=5, docs="bl:0.05"),
+        "contracts that earn tax relief"),
+    Svc("High-tech enterprise recommendation", B, 100, 20,
+        G("SCI", "science_and_technology", 20, r=120, a=20, docs="bl:0.05;tpc:0.10"),
+        "county pre-review before the provincial panel"),
+    Svc("Science and technology project grant", B, 400, 20,
+        G("SCI", "science_and_technology", 20, r=90, a=20, docs="bl:0.05"),
+        "county research grants"),
+    Svc("Technology-based SME registration", B, 200, 5,
+        G("SCI", "science_and_technology", 15, r=30, docs="bl:0.05"),
+        "registration for R&D deductions"),
+    # --- Finance ---
+    Svc("Government procurement contract filing", B, 2000, 3,
+        G("FIN", "government_procurement", 15, r=20, s=5, docs="bl:0.05"),
+        "filed by public units and suppliers"),
+    Svc("Procurement supplier complaint", B, 20, 20,
+        G("FIN", "government_procurement", 30, r=300, a=60, docs="bl:0.05"),
+        "complaints about tenders"),
+    Svc("Fiscal bill supply", B, 1500, 1,
+        G("FIN", "public_finance", 10),
+        "non-tax revenue bills for public units"),
+    Svc("State asset disposal approval for public units", B, 300, 10,
+        G("FIN", "public_finance", 20, r=60, a=15),
+        "vehicles, equipment and premises of public units"),
+    Svc("Fiscal subsidy payment application", B, 1000, 10,
+        G("FIN", "public_finance", 15, r=30, a=10, docs="bl:0.05"),
+        "subsidies approved by other bureaus, paid by Finance"),
+    # --- Justice ---
+    Svc("Notarisation", C, 7000, 15,
+        G("JUS", "notary_and_legal_aid", 25, r=30, a=10, s=5, docs="id:0.05;hh:0.10;mar:0.10", sb=0.05),
+        "kinship, degree, contract and document notarisations"),
+    Svc("Legal aid application", C, 1200, 7,
+        G("JUS", "notary_and_legal_aid", 20, r=30, a=10, docs="id:0.05;low:0.10"),
+        "means-tested legal aid"),
+    Svc("People's mediation request", C, 1500, 20,
+        G("JUS", "mediation_and_reconsideration", 20, r=90, a=10),
+        "disputes brought to the county mediation centre"),
+    Svc("Administrative reconsideration application", C, 150, 20,
+        G("JUS", "mediation_and_reconsideration", 30, r=300, a=60, s=5, docs="id:0.05"),
+        "legal limit 60 days, county promise 20 working days"),
+    # --- Civil Affairs ---
+    Svc("Marriage registration", C, 4500, 1,
+        G("CIV", "marriage_registration", 20, s=5, docs="id:0.05;hh:0.10"),
+        "~8 marriages per 1000 residents; certificates issued the same day"),
+    Svc("Divorce registration", C, 1400, 1,
+        G("CIV", "marriage_registration", 30, s=5, docs="id:0.05;hh:0.08;mar:0.10"),
+        "divorces by agreement"),
+    Svc("Marriage certificate replacement", C, 1000, 5,
+        G("CIV", "marriage_registration", 15, r=15, s=5, docs="id:0.05;hh:0.08"),
+        "lost certificates"),
+    Svc("Marriage record certificate", C, 2500, 1,
+        G("CIV", "marriage_registration", 8, docs="id:0.05"),
+        "proof of marital status for loans and home purchases"),
+    Svc("Adoption registration", C, 30, 20,
+        G("CIV", "marriage_registration", 30, r=90, a=20, s=5, docs="id:0.05;hh:0.10"),
+        "domestic adoptions"),
+    Svc("Minimum living allowance application", C, 2500, 20,
+        G("CIV", "social_assistance", 20, r=30, x=60, a=10, docs="id:0.05;hh:0.10", sb=0.06),
+        "~1.5% of residents receive it; means test with a home visit"),
+    Svc("Temporary assistance application", C, 1500, 10,
+        G("CIV", "social_assistance", 15, r=20, a=5, docs="id:0.05;hh:0.08"),
+        "emergencies: illness, fire, accidents"),
+    Svc("Extreme poverty support application", C, 300, 20,
+        G("CIV", "social_assistance", 20, r=45, x=60, a=10, docs="id:0.05;hh:0.10"),
+        "persons with no income and no family support"),
+    Svc("Elderly and home-care subsidy application", C, 3000, 15,
+        G("CIV", "elderly_and_disability_services", 10, r=10, a=3, docs="id:0.05;hh:0.08"),
+        "over-80 allowances and home-care vouchers"),
+    Svc("Disability living and care subsidies", C, 2000, 15,
+        G("CIV", "elderly_and_disability_services", 15, r=20, a=5, docs="id:0.05;hh:0.08"),
+        "the two disability subsidies"),
+    Svc("Social organisation registration", B, 100, 20,
+        G("CIV", "social_organisations", 20, r=60, a=15, s=5, docs="id:0.05"),
+        "associations and foundations"),
+    # --- Education ---
+    Svc("School enrolment for migrant children", C, 6000, 20,
+        G("EDU", "education", 15, r=20, a=3, docs="hh:0.10;rp:0.12;re:0.15", sb=0.08),
+        "points-based admission; spread over the year by the profile though it peaks in summer"),
+    Svc("Student transfer between schools", C, 2500, 10,
+        G("EDU", "education", 15, r=15, a=3, docs="hh:0.08;rp:0.10"),
+        "moves during the school year"),
+    Svc("Student financial aid application", C, 3000, 20,
+        G("EDU", "education", 10, r=15, a=3, docs="id:0.05;low:0.10"),
+        "aid for students of poor families"),
+    Svc("Teacher qualification certification", C, 600, 20,
+        G("EDU", "education", 15, r=30, a=5, s=5, docs="id:0.05;acad:0.08"),
+        "kindergarten and primary teacher certificates"),
+    Svc("Academic record certificate", C, 1500, 5,
+        G("EDU", "education", 10, r=20, s=5, docs="id:0.05"),
+        "records of local schools for lost diplomas"),
+    # --- Party bodies and coordination ---
+    Svc("Archive lookup and certified copy", C, 6000, 3,
+        G("PCO", "archives", 10, r=25, s=5, docs="id:0.05"),
+        "old land, marriage, school and employment records at the county archives"),
+    Svc("Party membership transfer", C, 1500, 3,
+        G("ORG", "party_organisation", 10, r=15, a=5, docs="id:0.05;pml:0.10"),
+        "~30000 party members; ~5% move a year"),
+    Svc("Civil servant registration and transfer", C, 200, 20,
+        G("ORG", "cadre_management", 15, r=45, a=15),
+        "new recruits and transfers"),
+    Svc("Cadre personnel file inquiry and transfer", B, 600, 5,
+        G("ORG", "cadre_management", 10, r=30, a=5),
+        "requests from employing units"),
+    Svc("Publication retail licence", B, 80, 20,
+        G("PROP", "press_publication_and_film", 15, r=30, x=60, a=10, s=5, docs="bl:0.05"),
+        "bookshops and kiosks"),
+    Svc("Printing business licence", B, 40, 20,
+        G("PROP", "press_publication_and_film", 20, r=60, x=90, a=15, s=5, docs="bl:0.05;fic:0.08"),
+        "packaging and other printers"),
+    Svc("Film screening unit licence", B, 10, 20,
+        G("PROP", "press_publication_and_film", 20, r=60, x=90, a=15, s=5, docs="bl:0.05;fic:0.05"),
+        "cinemas"),
+    Svc("Returned overseas Chinese identity confirmation", C, 200, 20,
+        G("UFW", "ethnic_and_overseas_chinese_affairs", 15, r=45, a=10, s=5, docs="id:0.05;hh:0.10"),
+        "Zhejiang counties have many overseas Chinese families"),
+    Svc("Ethnic minority status certification", C, 100, 10,
+        G("UFW", "ethnic_and_overseas_chinese_affairs", 15, r=30, a=5, s=5, docs="hh:0.08"),
+        "e.g. for exam bonus points"),
+    Svc("Large religious event approval", B, 60, 20,
+        G("UFW", "religious_affairs", 20, r=60, x=90, a=20, s=5),
+        "temple fairs and large ceremonies"),
+    Svc("Religious venue registration change", B, 20, 20,
+        G("UFW", "religious_affairs", 20, r=90, x=120, a=20, s=5),
+        "changes of registered venues"),
+    Svc("Discipline complaint and report", C, 1200, 20,
+        G("CDI", "discipline_and_supervision", 30, r=240, a=30),
+        "reports made in person; preliminary verification in the back office"),
+    Svc("Government information disclosure request", C, 400, 15,
+        G("GOV", "information_disclosure", 15, r=180, a=30, s=5, docs="id:0.05"),
+        "legal limit 15 working days (2008 Regulations on Open Government Information)"),
+    Svc("Administrative service complaint", C, 2000, 5,
+        G("GOV", "government_hotline", 15, r=45, a=5),
+        "12345 cases escalated to an in-person visit"),
+    Svc("Petition reception", C, 4000, 15,
+        G("LV", "petitions", 30, r=60, a=15),
+        "visits to the county petition hall; acceptance decided within 15 days"),
+    Svc("Final accounts audit of government investment projects", B, 250, 30,
+        G("AUD", "public_audit", 30, r=1200, a=60, s=10),
+        "project owners submit final accounts; ~20 h of audit each; limit 30 working days"),
+    Svc("Economic responsibility audit of village cadres", B, 300, 30,
+        G("AUD", "public_audit", 20, r=480, a=30),
+        "audits when village leaders leave office; limit 30 working days"),
+    Svc("Statistical unit directory registration", B, 3000, 3,
+        G("STA", "statistics", 10, r=15, docs="bl:0.05"),
+        "new firms entering the statistical directory"),
+    Svc("Statistical survey project approval", B, 30, 20,
+        G("STA", "statistics", 20, r=120, a=20, s=5),
+        "surveys run by other bureaus"),
+    # --- Comprehensive Administrative Law Enforcement ---
+    Svc("Outdoor advertising and shop sign permit", B, 2500, 5,
+        G("LAW", "urban_management", 15, r=20, x=45, a=5, s=5, docs="bl:0.08"),
+        "shop signs and billboards"),
+    Svc("Temporary road occupation permit", B, 1500, 3,
+        G("LAW", "urban_management", 15, r=15, x=30, a=5, docs="bl:0.05"),
+        "stalls, scaffolding, events"),
+    Svc("Urban tree felling and relocation permit", B, 150, 10,
+        G("LAW", "urban_management", 15, r=30, x=60, a=10, s=5, docs="bl:0.05"),
+        "trees on urban land"),
+    Svc("Construction waste disposal permit", B, 400, 5,
+        G("LAW", "urban_management", 15, r=30, x=45, a=10, s=5, docs="bl:0.05;cp:0.05"),
+        "construction and renovation waste"),
+    Svc("Urban management complaint", C, 3000, 10,
+        G("LAW", "urban_management", 15, r=20, x=60, a=5),
+        "noise, stalls, illegal building complaints made in person"),
+    # --- Housing Provident Fund ---
+    Svc("Provident fund withdrawal", C, 30000, 3,
+        G("HPF", "housing_provident_fund", 12, r=8, a=2, docs="id:0.05;re:0.10;hsc:0.08"),
+        "~120000 contributors; withdrawals for rent, purchase and repayment"),
+    Svc("Provident fund loan application", C, 4000, 15,
+        G("HPF", "housing_provident_fund", 30, r=60, a=15, s=10, docs="id:0.05;mar:0.10;hsc:0.08", sb=0.08),
+        "loan contract signed in person"),
+    Svc("Employer provident fund account change", B, 5000, 3,
+        G("HPF", "housing_provident_fund", 12, r=8, docs="bl:0.05"),
+        "employers adding and removing staff"),
+    Svc("Provident fund account transfer", C, 4000, 5,
+        G("HPF", "housing_provident_fund", 10, r=10, docs="id:0.05"),
+        "job changers"),
+    Svc("Provident fund deposit certificate", C, 8000, 1,
+        G("HPF", "housing_provident_fund", 5, docs="id:0.05"),
+        "proof of deposits for loans"),
+    Svc("Provident fund loan early repayment", C, 3000, 3,
+        G("HPF", "housing_provident_fund", 12, r=8, docs="id:0.05"),
+        "partial and full early repayments"),
+
+    # ===================== Serial chains across departments =====================
+    # The applicant visits each department's own window in turn (串联式), carrying
+    # the previous department's result as a document.
+    Svc("Enterprise establishment: licence, seal, tax and social insurance", B, 3000, 8, [
+        G("MSB", "business_registration", 25, r=20, a=5, s=5, docs="id:0.05;re:0.15", sb=0.08),
+        G("PSB", "public_order", 10, docs="bl:0.05;id:0.05"),
+        G("TAX", "tax_collection", 20, r=15, s=5, docs="bl:0.05;id:0.05"),
+        G("HRS", "social_insurance", 15, docs="bl:0.05"),
+    ], "~20% entry among ~15000 firms; four halls in turn: licence, seal filing, tax and invoices, social insurance account"),
+    Svc("Enterprise deregistration: tax clearance, social insurance, licence", B, 1200, 30, [
+        G("TAX", "tax_collection", 15, r=60, a=10, s=5, docs="bl:0.05", sb=0.06),
+        G("HRS", "social_insurance", 15, r=15, docs="bl:0.05"),
+        G("MSB", "business_registration", 15, r=20, a=5, docs="bl:0.05;tcc:0.05"),
+    ], "~8% of ~15000 firms exit a year; tax clearance first"),
+    Svc("Restaurant opening: fire check, EIA filing, food business licence", B, 1200, 30, [
+        G("FIRE", "fire_safety", 20, r=20, x=90, a=10, s=5, docs="bl:0.08"),
+        G("ECO", "environmental_permits", 15, r=15, docs="bl:0.05"),
+        G("MSB", "food_and_drug_safety", 20, r=20, x=60, a=10, s=5, docs="bl:0.05;fic:0.05;eiaf:0.05;hc:0.15", sb=0.06),
+    ], "~2500 restaurants and canteens, half open or move a year"),
+    Svc("Hotel opening: fire check, health licence, special trade licence", B, 60, 40, [
+        G("FIRE", "fire_safety", 20, r=30, x=120, a=15, s=5, docs="bl:0.08"),
+        G("HEA", "public_health", 15, r=20, x=60, a=10, s=5, docs="bl:0.05;fic:0.05;hc:0.15"),
+        G("PSB", "public_order", 20, r=30, x=60, a=15, s=5, docs="bl:0.05;fic:0.05;phl:0.05"),
+    ], "hotels and guesthouses"),
+    Svc("Entertainment venue opening: fire check and culture licence", B, 30, 35, [
+        G("FIRE", "fire_safety", 20, r=30, x=120, a=15, s=5, docs="bl:0.08"),
+        G("CTS", "culture_market", 20, r=45, x=90, a=15, s=5, docs="bl:0.05;fic:0.05"),
+    ], "karaoke and dance halls"),
+    Svc("Internet cafe opening: fire check and culture licence", B, 10, 35, [
+        G("FIRE", "fire_safety", 20, r=30, x=120, a=15, s=5, docs="bl:0.08"),
+        G("CTS", "culture_market", 20, r=45, x=90, a=15, s=5, docs="bl:0.05;fic:0.05"),
+    ], "internet cafes"),
+    Svc("Second-hand home transfer: contract filing, taxes, registration", C, 8000, 10, [
+        G("HUD", "housing_market", 20, r=10, s=5, docs="id:0.05;re:0.08;mar:0.12;hh:0.10"),
+        G("TAX", "tax_collection", 25, r=15, s=5, docs="id:0.05;hsc:0.05"),
+        G("NRP", "real_estate_registration", 20, r=30, a=10, s=5, docs="tpc:0.05;hsc:0.05;re:0.05", sb=0.05),
+    ], "~3.5% of ~220000 homes change hands a year"),
+    Svc("New home transfer: deed tax and registration", C, 7000, 7, [
+        G("TAX", "tax_collection", 20, r=10, s=5, docs="id:0.05;hsc:0.08"),
+        G("NRP", "real_estate_registration", 20, r=30, a=10, s=5, docs="tpc:0.05;hsc:0.05;id:0.05"),
+    ], "new homes sold by developers (contracts filed online by developers)"),
+    Svc("Inheritance of real estate: notarisation and registration", C, 1500, 30, [
+        G("JUS", "notary_and_legal_aid", 30, r=60, a=15, s=5, docs="id:0.05;hh:0.10;hdr:0.10;re:0.08", sb=0.06),
+        G("NRP", "real_estate_registration", 25, r=45, a=10, s=5, docs="notc:0.05;re:0.05;id:0.05"),
+    ], "~4000 deaths a year; a third leave registered property"),
+    Svc("Enterprise investment project: filing to construction permit", B, 150, 100, [
+        G("DRB", "investment_projects", 20, r=30, a=10, s=5, docs="bl:0.05"),
+        G("NRP", "land_and_planning", 20, r=120, a=30, s=5, docs="pfc:0.05", tag="nrp_land"),
+        G("ECO", "environmental_permits", 20, r=240, x=120, a=30, s=5, docs="pfc:0.05;lup:0.05"),
+        G("WAT", "water_administration", 20, r=120, a=20, s=5, docs="pfc:0.05"),
+        G("NRP", "land_and_planning", 20, r=180, a=30, s=5, docs="lup:0.05;eia:0.05", tag="nrp_plan"),
+        G("FIRE", "fire_safety", 20, r=180, a=20, s=5, docs="cpp:0.05"),
+        G("HUD", "construction_administration", 25, r=90, a=20, s=5, docs="cpp:0.05;fda:0.05;swa:0.05", sb=0.06),
+    ], "industrial projects; limit 100 working days (SOURCES: Zhejiang target of at most 100 days in 2018; >12 months for 20% of firms in 2014)"),
+    Svc("Government investment project approval", B, 120, 60, [
+        G("DRB", "investment_projects", 20, r=120, a=30, s=5, tag="drb_proposal"),
+        G("NRP", "land_and_planning", 20, r=120, a=20, s=5, docs="ppa:0.05"),
+        G("ECO", "environmental_permits", 20, r=240, x=120, a=30, s=5, docs="ppa:0.05;ssl:0.05"),
+        G("FIN", "public_finance", 15, r=120, a=30, s=5, docs="ppa:0.05"),
+        G("DRB", "investment_projects", 20, r=240, a=30, s=5, docs="ssl:0.05;eia:0.05;bud:0.05", tag="drb_feasibility", sb=0.06),
+    ], "roads, schools and other public works: proposal, site, EIA, budget, feasibility study"),
+    Svc("Construction permit for building projects", B, 250, 45, [
+        G("NRP", "land_and_planning", 20, r=180, a=30, s=5, docs="bl:0.05;lup:0.05"),
+        G("FIRE", "fire_safety", 20, r=180, a=20, s=5, docs="cpp:0.05"),
+        G("HUD", "construction_administration", 25, r=90, a=20, s=5, docs="cpp:0.05;fda:0.05", sb=0.06),
+    ], "housing and commercial buildings on land already held"),
+    Svc("Completion acceptance and first registration", B, 300, 60, [
+        G("FIRE", "fire_safety", 20, r=60, x=180, a=20, s=5, docs="cp:0.05"),
+        G("NRP", "land_and_planning", 20, r=60, x=120, a=20, s=5, docs="cpp:0.05", tag="nrp_plan"),
+        G("HUD", "construction_administration", 20, r=60, s=5, docs="fac:0.05;pvc:0.05"),
+        G("NRP", "real_estate_registration", 20, r=60, a=15, s=5, docs="caf:0.05;pvc:0.05", tag="nrp_reg"),
+    ], "completed buildings of both chains above"),
+    Svc("Rural house construction: homestead and planning permit", C, 2000, 40, [
+        G("AGR", "rural_land", 20, r=30, x=90, a=15, s=5, docs="hh:0.10;id:0.05"),
+        G("NRP", "land_and_planning", 15, r=30, a=10, s=5, docs="hst:0.05"),
+    ], "~1% of ~200000 rural households rebuild a year"),
+    Svc("Livestock farm: EIA filing and epidemic prevention certificate", B, 100, 25, [
+        G("ECO", "environmental_permits", 15, r=30, docs="bl:0.05"),
+        G("AGR", "animal_health", 20, r=60, x=120, a=15, s=5, docs="bl:0.05;eiaf:0.05;lcc:0.10"),
+    ], "new and expanded pig and poultry farms"),
+    Svc("Retirement: pension, medical insurance and provident fund", C, 5000, 25, [
+        G("HRS", "social_insurance", 25, r=45, a=10, s=5, docs="id:0.05;hh:0.10", sb=0.05),
+        G("MED", "medical_insurance", 10, r=10, docs="ret:0.05;id:0.05"),
+        G("HPF", "housing_provident_fund", 15, r=10, a=3, docs="ret:0.05;id:0.05"),
+    ], "~1% of residents retire a year"),
+    Svc("Death: deregistration, funeral subsidy, pension and insurance", C, 4000, 25, [
+        G("PSB", "household_registration", 10, docs="dmc:0.08;hh:0.10;id:0.05"),
+        G("CIV", "funeral_and_burial", 10, r=10, a=3, docs="hdr:0.05;crem:0.10"),
+        G("HRS", "social_insurance", 15, r=20, a=5, docs="hdr:0.05;id:0.05"),
+        G("MED", "medical_insurance", 10, docs="hdr:0.05"),
+    ], "~7 deaths per 1000 residents; the family visits four halls"),
+    Svc("Birth: registration, medical insurance and social security card", C, 5500, 20, [
+        G("PSB", "household_registration", 15, r=10, docs="bmc:0.08;hh:0.10;mar:0.10;id:0.05"),
+        G("MED", "medical_insurance", 8, docs="hh:0.05"),
+        G("HRS", "social_insurance", 8, s=4, docs="hh:0.05"),
+    ], "~10 births per 1000 residents"),
+    Svc("Veteran resettlement and insurance continuation", C, 300, 30, [
+        G("VET", "veterans_affairs", 30, r=60, a=20, s=5, docs="vet:0.08;id:0.05"),
+        G("HRS", "social_insurance", 15, r=20, docs="vet:0.05"),
+        G("MED", "medical_insurance", 10, docs="vet:0.05"),
+    ], "discharged soldiers returning to the county"),
+    Svc("Private training institution: licence and registration", B, 60, 40, [
+        G("EDU", "education", 20, r=60, x=90, a=20, s=5, docs="id:0.05;re:0.15;fic:0.10"),
+        G("CIV", "social_organisations", 20, r=45, a=10, s=5, docs="schl:0.05;id:0.05"),
+    ], "tutoring schools and kindergartens (non-profit)"),
+    Svc("Private clinic: licence, registration, medical insurance agreement", B, 40, 45, [
+        G("HEA", "medical_institutions", 20, r=60, x=120, a=20, s=5, docs="id:0.05;re:0.15;acad:0.05"),
+        G("MSB", "business_registration", 20, r=15, s=5, docs="mil:0.05;id:0.05"),
+        G("MED", "medical_insurance", 15, r=60, x=90, a=15, docs="bl:0.05;mil:0.05"),
+    ], "new clinics seeking medical-insurance designation"),
+    Svc("Retail pharmacy: drug licence and medical insurance agreement", B, 60, 40, [
+        G("MSB", "food_and_drug_safety", 20, r=30, x=90, a=15, s=5, docs="bl:0.05;re:0.10"),
+        G("MED", "medical_insurance", 15, r=60, x=90, a=15, docs="bl:0.05;dbl:0.05"),
+    ], "new pharmacies"),
+    Svc("Road freight business: transport licence, scope change, vehicles", B, 300, 25, [
+        G("TRA", "road_transport", 20, r=45, x=60, a=15, s=5, docs="bl:0.05;id:0.05", tag="tra_licence"),
+        G("MSB", "business_registration", 15, r=10, s=5, docs="bl:0.05;rtl:0.05"),
+        G("TRA", "road_transport", 15, s=5, docs="rtl:0.05;vrc:0.08", tag="tra_vehicles"),
+    ], "new freight operators"),
+    Svc("Hazardous chemicals dealer: licence and business scope", B, 100, 30, [
+        G("EMG", "hazardous_chemicals", 20, r=60, x=120, a=20, s=5, docs="bl:0.05"),
+        G("MSB", "business_registration", 15, r=10, s=5, docs="bl:0.05;hcl:0.05"),
+    ], "new chemical traders"),
+    Svc("Foreign-invested enterprise establishment", B, 60, 8, [
+        G("COM", "commerce_and_trade", 20, r=40, s=5),
+        G("MSB", "business_registration", 25, r=20, a=5, s=5, docs="re:0.15"),
+    ], "foreign-investment filing then registration"),
+    Svc("Urban road excavation: urban management and traffic police", B, 300, 10, [
+        G("LAW", "urban_management", 15, r=30, x=45, a=10, s=5, docs="bl:0.05;cp:0.05"),
+        G("PSB", "vehicles_and_drivers", 15, r=20, a=5, s=5, docs="bl:0.05"),
+    ], "pipes and cables under town roads"),
+    Svc("Highway excavation and occupation: transport and traffic police", B, 150, 15, [
+        G("TRA", "highways", 15, r=40, x=60, a=15, s=5, docs="bl:0.05"),
+        G("PSB", "vehicles_and_drivers", 15, r=20, a=5, s=5, docs="bl:0.05"),
+    ], "works on county highways"),
+    Svc("Large public event: fire check and police permit", B, 40, 15, [
+        G("FIRE", "fire_safety", 15, r=30, x=120, a=10, s=5, docs="bl:0.05"),
+        G("PSB", "public_order", 30, r=120, x=180, a=30, s=5, docs="bl:0.05;fic:0.05"),
+    ], "concerts and fairs over 1000 people"),
+]
+
+# ---------------------------------------------------------------------------
+# Scenario-level settings written into small-department.ron
+# ---------------------------------------------------------------------------
+
+START_DATE = (2017, 1, 2)   # first Monday of 2017 (itself a holiday: New Year observed)
+HORIZON_DAYS = 365
+WARMUP_DAYS = 28
+
+# Weekday public holidays inside the horizon (State Council notice on the 2017
+# holidays, 国办发明电〔2016〕17号, and on 2018 New Year's Day). The weekend make-up
+# working days (调休: Sun 22 Jan, Sat 4 Feb, Sat 1 Apr, Sat 27 May, Sat 30 Sep)
+# cannot be expressed in the calendar format and are left closed.
+HOLIDAYS = [
+    ("2017-01-02", "New Year's Day (1 Jan fell on a Sunday)"),
+    ("2017-01-27", "Spring Festival eve"),
+    ("2017-01-30", "Spring Festival"),
+    ("2017-01-31", "Spring Festival"),
+    ("2017-02-01", "Spring Festival"),
+    ("2017-02-02", "Spring Festival"),
+    ("2017-04-03", "Qingming (make-up day Sat 1 Apr not expressible)"),
+    ("2017-04-04", "Qingming"),
+    ("2017-05-01", "Labour Day"),
+    ("2017-05-29", "Dragon Boat Festival (make-up day Sat 27 May not expressible)"),
+    ("2017-05-30", "Dragon Boat Festival"),
+    ("2017-10-02", "National Day and Mid-Autumn (make-up day Sat 30 Sep not expressible)"),
+    ("2017-10-03", "National Day"),
+    ("2017-10-04", "National Day and Mid-Autumn"),
+    ("2017-10-05", "National Day"),
+    ("2017-10-06", "National Day"),
+    ("2018-01-01", "New Year's Day 2018 (last day of the horizon)"),
+]
+
+OPENING_HOURS = [("08:30", "12:00"), ("13:30", "17:30")]   # 7.5 h a day
+OPEN_HOURS_PER_DAY = 7.5
+
+# [A16] Arrival profiles: relative weights. The engine spreads a service's yearly
+# volume over the hours of the year in proportion to hour x weekday x month weight
+# (holidays weigh zero). Hour h covers h:00-h+1:00, so the 08 weight also brings
+# people who queue before the doors open at 08:30 and the 13 weight people who wait
+# for the 13:30 reopening; 12 and 17 onwards are zero, so nobody arrives during the
+# lunch closure or in the last half hour, which drains the queues. Shapes are
+# assumptions after the usual hall pattern: a morning peak at 09-11, a smaller
+# afternoon one, Mondays busiest, a dip at the Spring Festival and Golden Week.
+# Peak hour intensity is about 1.2x the open-hours mean; Monday 1.1x; January 1.1x.
+PROFILES = OrderedDict([
+    ("citizen", {
+        "hour_of_day": [0, 0, 0, 0, 0, 0, 0, 0, 0.6, 1.3, 1.3, 1.0, 0, 0.5, 1.1, 1.1, 0.9, 0, 0, 0, 0, 0, 0, 0],
+        "day_of_week": [1.1, 1.0, 1.0, 1.0, 1.0, 0, 0],
+        "month_of_year": [1.08, 0.85, 1.05, 1.0, 1.0, 1.0, 1.05, 1.05, 1.0, 0.92, 1.0, 1.0],
+        "why": "residents: morning peak, Monday peak, busy before the Spring Festival and in the summer holidays",
+    }),
+    ("business", {
+        "hour_of_day": [0, 0, 0, 0, 0, 0, 0, 0, 0.5, 1.2, 1.4, 1.1, 0, 0.4, 1.2, 1.3, 1.0, 0, 0, 0, 0, 0, 0, 0],
+        "day_of_week": [1.1, 1.05, 1.0, 1.0, 0.95, 0, 0],
+        "month_of_year": [1.05, 0.8, 1.1, 1.0, 1.0, 1.05, 1.0, 0.95, 1.0, 0.9, 1.0, 1.08],
+        "why": "firms and their agents: later morning start, spring start-up after the festival, year-end rush",
+    }),
+])
+
+# [A17] Applicant burden (Standard Cost Model: price x time x quantity, SOURCES:
+# "Applicant burden"). Value of time: Zhejiang average pay 2022, CNY 128,825 a
+# year (SOURCES: "Staff and cost") over 2,000 working hours = CNY 64.4 an hour.
+VALUE_OF_TIME_CNY_PER_HOUR = 128825.0 / 2000.0
+TRAVEL_HOURS_PER_TRIP = 1.0        # assumption: round trip to the county hall by bus or car
+DOCUMENT_HOURS_PER_MISSING = 3.0   # assumption: getting a missing certificate or copy
+
+# [A14] Patience in in-person queues: exponential; mean 60 min for a quick
+# while-you-wait citizen item, 90 min for other citizen items, 120 min for firms
+# (an agent paid to get it done waits longer). Assumptions.
+PATIENCE_QUICK, PATIENCE_CITIZEN, PATIENCE_BUSINESS = 60.0, 90.0, 120.0
+
+# Online share is zero in the baseline: online service is a later reform lever.
+ONLINE_SHARE = 0.0
+
+KIND_WORDS = {
+    "intake": "window intake and document check",
+    "review": "back-office review",
+    "inspect": "site inspection incl. travel",
+    "approve": "leader sign-off",
+    "issue": "result collected in person",
+}
+
+
+# ---------------------------------------------------------------------------
+# Building the tables
+# ---------------------------------------------------------------------------
+
+class StepRec:
+    def __init__(self, service, name, dept, function, kind, work, docs, sb_to, sb_p, note):
+        self.service, self.name, self.dept, self.function = service, name, dept, function
+        self.kind, self.work, self.docs = kind, work, docs
+        self.role = ROLE_OF[kind]
+        self.in_person = self.role == "window_clerk"
+        self.sb_to, self.sb_p, self.note = sb_to, sb_p, note
+        self.mean = mean_of(work)
+
+
+def patience_of(svc, recs):
+    if svc.patience is not None:
+        return svc.patience
+    if svc.profile == B:
+        return PATIENCE_BUSINESS
+    return PATIENCE_QUICK if len(recs) == 1 else PATIENCE_CITIZEN
+
+
+def build_steps(svc):
+    multi = len(svc.segs) > 1
+    recs = []
+    for seg in svc.segs:
+        tag = seg.tag or seg.dept.lower()
+        single = not multi and len(seg.times) == 1
+        names = {kind: (f"{tag}_{kind}" if multi else kind) for kind, _m in seg.times}
+        for kind, m in seg.times:
+            work = work_of(kind, float(m), single)
+            docs = [(DOCUMENTS[a][0], p) for a, p in seg.docs] if kind == "intake" else []
+            sb_to, sb_p = None, None
+            if seg.sb and seg.sb[0] == kind:
+                sb_to, sb_p = names[seg.sb[1]], seg.sb[2]
+            words = "done while the applicant waits" if single else KIND_WORDS[kind]
+            note = f"{DEPT_NAME[seg.dept]}: {words}; {fmt(float(m))} min mean [A3]"
+            if docs:
+                note += "; missing-document rates [A6]"
+            if sb_to:
+                note += f"; {int(round(sb_p * 100))}% sent back to {sb_to} [A6]"
+            recs.append(StepRec(svc.name, names[kind], seg.dept, seg.function, kind, work, docs, sb_to, sb_p, note))
+    return recs
+
+
+def visits_of(recs):
+    """Expected passes through each step per case: a missing document repeats the
+    step (geometric, with the same probability each time: conservative), and a
+    send-back repeats every step from its target to itself."""
+    v = []
+    for r in recs:
+        f = 1.0
+        for _d, p in r.docs:
+            f /= (1.0 - p)
+        v.append(f)
+    index = {r.name: i for i, r in enumerate(recs)}
+    for i, r in enumerate(recs):
+        if r.sb_to:
+            for k in range(index[r.sb_to], i + 1):
+                v[k] /= (1.0 - r.sb_p)
+    return v
+
+
+def fetch_days_of(svc):
+    days = [DOCUMENTS[a][2] for seg in svc.segs for a, _p in seg.docs]
+    return max(days) if days else 1.0
+
+
+def round_half_up(x):
+    return int(math.floor(x + 0.5))
+
+
+def overhead_premises(case_staff):
+    for limit, amount in OVERHEAD_PREMISES_TIERS:
+        if case_staff < limit:
+            return amount
+    raise AssertionError
+
+
+def calendar_open_hours():
+    import datetime
+    start = datetime.date(*START_DATE)
+    holidays = {h for h, _w in HOLIDAYS}
+    days = 0
+    for d in range(HORIZON_DAYS):
+        day = start + datetime.timedelta(days=d)
+        if day.weekday() < 5 and day.isoformat() not in holidays:
+            days += 1
+    return days, days * OPEN_HOURS_PER_DAY
+
+
+def build():
+    services = []
+    hours = defaultdict(float)           # (dept, role) -> yearly work hours
+    step_count = defaultdict(int)        # (dept, role) -> number of step types
+    rework_base = rework_full = 0.0
+    for svc in CATALOGUE:
+        recs = build_steps(svc)
+        visits = visits_of(recs)
+        for i, r in enumerate(recs):
+            key = (r.dept, r.role)
+            base = svc.volume * r.mean / 60.0
+            rework_base += base
+            rework_full += base * visits[i]
+            hours[key] += base * visits[i]
+            step_count[key] += 1
+            if i > 0:
+                effort = HANDOFF_WITHIN[1] if recs[i - 1].dept == r.dept else HANDOFF_BETWEEN[1]
+                hours[key] += svc.volume * visits[i] * effort / 60.0
+        services.append((svc, recs, visits))
+
+    capacity = HOURS_PER_STAFF_YEAR * TARGET_UTILISATION
+    staff = OrderedDict()  # (dept, role) -> count
+    window_depts = {d for (d, role) in hours if role == "window_clerk"}
+    for key, _d in [((d[0], role), None) for d in DEPARTMENTS for role in ROLE_ORDER]:
+        if key not in hours:
+            continue
+        floor = MIN_WINDOW_CLERKS if key[1] == "window_clerk" else MIN_STAFF
+        staff[key] = max(floor, math.ceil(hours[key] / capacity - 1e-9))
+    assert window_depts <= {d for (d, role) in staff if role == "window_clerk"}
+    return services, hours, staff, step_count, (rework_full / rework_base - 1.0)
+
+
+ROLE_ORDER = ["window_clerk", "reviewer", "approver", "inspector"]
+
+
+def department_facts(staff):
+    facts = OrderedDict()
+    for key, name, zh, group, functions in DEPARTMENTS:
+        case_staff = sum(c for (d, _r), c in staff.items() if d == key)
+        windows = staff.get((key, "window_clerk"), 0)
+        premises = overhead_premises(case_staff)
+        facts[key] = {
+            "case_staff": case_staff,
+            "windows": windows,
+            "premises": premises,
+            "overhead": OVERHEAD_LEADERSHIP_CNY + premises,
+        }
+    return facts
+
+
+def super_facts(facts):
+    out = OrderedDict()
+    for g, (name, zh) in SUPER.items():
+        members = [d[0] for d in DEPARTMENTS if d[3] == g]
+        premises = sum(facts[k]["premises"] for k in members)
+        out[g] = {
+            "members": members,
+            "windows": sum(facts[k]["windows"] for k in members),
+            "case_staff": sum(facts[k]["case_staff"] for k in members),
+            "sum_overhead": sum(facts[k]["overhead"] for k in members),
+            "overhead": SUPER_LEADERSHIP_CNY + SUPER_PREMISES_SHARE * premises,
+        }
+    return out
