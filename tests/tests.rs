@@ -1,4 +1,6 @@
 //! reformsim's integration tests: one binary, one module per capability.
 
+mod cli;
 mod common;
+mod engine;
 mod queueing;

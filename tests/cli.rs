@@ -1,0 +1,94 @@
+//! The command line: exit statuses and error messages.
+
+use std::process::Command;
+
+use crate::common::root;
+use crate::engine::tempdir;
+
+fn reformsim(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_reformsim"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the reformsim binary runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Writes a broken variant of the M/M/c scenario and checks the error.
+fn check_broken(name: &str, from: &str, to: &str, expected: &[&str]) {
+    let dir = tempdir(&format!("broken-{name}"));
+    let text = std::fs::read_to_string(root().join("scenarios/validation/mmc.ron")).expect("shipped scenario");
+    assert!(text.contains(from), "the shipped scenario no longer contains {from:?}");
+    let path = dir.join("broken.ron");
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("write scenario");
+    let out = dir.join("out");
+    let (code, _, stderr) = reformsim(&["run", path.to_str().expect("utf-8 path"), "--out", out.to_str().expect("utf-8"), "--quiet"]);
+    assert_eq!(code, 2, "{name}: exit status\n{stderr}");
+    for e in expected {
+        assert!(stderr.contains(e), "{name}: expected {e:?} in\n{stderr}");
+    }
+    assert!(!out.exists(), "{name}: output was written for an invalid scenario");
+    let (code, _, _) = reformsim(&["validate", path.to_str().expect("utf-8 path")]);
+    assert_eq!(code, 2, "{name}: validate exit status");
+}
+
+#[test]
+fn syntax_errors_point_at_line_and_column() {
+    check_broken("syntax", "horizon_days: 400,", "horizon_days: 400", &["broken.ron:10:5", "Expected comma"]);
+}
+
+#[test]
+fn unknown_fields_are_rejected_with_a_suggestion() {
+    check_broken("field", "warmup_days: 10,", "warmpu_days: 10,", &["broken.ron:10:5", "unknown field `warmpu_days`", "did you mean `warmup_days`"]);
+}
+
+#[test]
+fn unknown_names_are_reported_with_the_nearest_valid_one() {
+    check_broken(
+        "department",
+        "(department: \"Office\"",
+        "(department: \"Ofice\"",
+        &["broken.ron:22:26", "unknown department `Ofice`", "did you mean `Office`"],
+    );
+}
+
+#[test]
+fn several_problems_are_reported_at_once() {
+    let dir = tempdir("several");
+    let text = std::fs::read_to_string(root().join("scenarios/validation/mmc.ron")).expect("shipped scenario");
+    let text = text
+        .replacen("function: \"service\", role", "function: \"servise\", role", 1)
+        .replacen("volume_per_year: 262800.0", "volume_per_year: -5.0", 1);
+    let path = dir.join("broken.ron");
+    std::fs::write(&path, text).expect("write scenario");
+    let (code, _, stderr) = reformsim(&["validate", path.to_str().expect("utf-8")]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown function `servise`"), "{stderr}");
+    assert!(stderr.contains("must be a positive number, found -5"), "{stderr}");
+    assert!(stderr.contains("2 problems found"), "{stderr}");
+}
+
+#[test]
+fn missing_files_and_bad_arguments_exit_with_2() {
+    let (code, _, stderr) = reformsim(&["run", "scenarios/no-such-file.ron"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("no-such-file.ron"));
+    let (code, _, _) = reformsim(&["run", "scenarios/validation/mmc.ron", "--replications", "0"]);
+    assert_eq!(code, 2);
+    let (code, _, _) = reformsim(&["frobnicate"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn validate_accepts_the_shipped_scenarios() {
+    for scenario in ["validation/mmc.ron", "validation/tandem.ron", "validation/network.ron"] {
+        let (code, stdout, stderr) = reformsim(&["validate", &format!("scenarios/{scenario}")]);
+        assert_eq!(code, 0, "{scenario}: {stderr}");
+        assert!(stdout.contains("valid"), "{scenario}: {stdout}");
+        assert!(!stderr.contains("warning"), "{scenario}: {stderr}");
+    }
+}
