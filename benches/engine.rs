@@ -1,1 +1,49 @@
-fn main() {}
+//! Engine throughput: events and cases per second for one simulated year, one
+//! thread, release build.
+//!
+//! `cargo bench --bench engine`. Throughput is reported by criterion as
+//! elements per second, where the elements are events (group `events`) or cases
+//! that arrived (group `cases`) in one replication with seed 1.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use reformsim::engine::simulate;
+use reformsim::scenario::{Model, load};
+
+fn model(relative: &str) -> Arc<Model> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(relative);
+    Arc::new(load(&path).unwrap_or_else(|e| panic!("{e}")))
+}
+
+fn count(model: &Arc<Model>, name: &str) -> u64 {
+    let output = simulate(model, 1, 0, &mut |_| {}).expect("the run succeeds");
+    if name == "cases" {
+        output.conservation.arrived
+    } else {
+        output.summary.iter().find(|(n, _)| *n == "events").map_or(0, |(_, v)| *v as u64)
+    }
+}
+
+fn throughput(c: &mut Criterion) {
+    let scenarios =
+        [("validation-network", "validation/network.ron"), ("county-small-department", "small-department.ron")];
+    for unit in ["events", "cases"] {
+        let mut group = c.benchmark_group(unit);
+        group.sample_size(10).warm_up_time(Duration::from_secs(2)).measurement_time(Duration::from_secs(10));
+        for (name, file) in scenarios {
+            if !Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(file).exists() {
+                continue;
+            }
+            let m = model(file);
+            group.throughput(Throughput::Elements(count(&m, unit)));
+            group.bench_function(format!("{name}/year"), |b| b.iter(|| simulate(&m, 1, 0, &mut |_| {}).expect("runs")));
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, throughput);
+criterion_main!(benches);

@@ -7,11 +7,11 @@
 
 #![warn(missing_docs)]
 
-pub mod scenario;
-pub mod time;
 pub mod engine;
-pub mod indicators;
 pub mod export;
+pub mod indicators;
 pub mod runner;
+pub mod scenario;
 pub mod stats;
 pub mod theory;
+pub mod time;

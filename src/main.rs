@@ -158,7 +158,14 @@ fn simulate_with_progress(
     outputs
 }
 
-fn run(path: &Path, seed: u64, replications: u64, out: Option<PathBuf>, jobs: usize, quiet: bool) -> Result<(), Failure> {
+fn run(
+    path: &Path,
+    seed: u64,
+    replications: u64,
+    out: Option<PathBuf>,
+    jobs: usize,
+    quiet: bool,
+) -> Result<(), Failure> {
     check_replications(replications)?;
     let model = load(path)?;
     for w in scenario::warnings(&model) {
@@ -206,7 +213,9 @@ fn demo(replications: u64, quiet: bool) -> Result<(), Failure> {
         export::write_run(&out, &model, &info, &outputs).map_err(|e| Failure::Run(e.to_string()))?;
         results.push((model.name.clone(), outputs));
     }
-    println!("reformsim demo: the same county, demand and staff in two structures ({replications} replications each, seed 1)\n");
+    println!(
+        "reformsim demo: the same county, demand and staff in two structures ({replications} replications each, seed 1)\n"
+    );
     let borrowed: Vec<(&str, &[ReplicationOutput])> = results.iter().map(|(n, o)| (n.as_str(), o.as_slice())).collect();
     print_table(&borrowed);
     println!("\nresults written to results/demo/");

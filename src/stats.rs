@@ -88,8 +88,7 @@ fn ln_beta_half(a: f64) -> f64 {
     if a < 10.0 {
         return ln_gamma(a) + ln_sqrt_pi - ln_gamma(a + 0.5);
     }
-    let ratio = 0.5 * a.ln() + (a * (0.5 / a).ln_1p() - 0.5) + stirling_correction(a + 0.5)
-        - stirling_correction(a);
+    let ratio = 0.5 * a.ln() + (a * (0.5 / a).ln_1p() - 0.5) + stirling_correction(a + 0.5) - stirling_correction(a);
     ln_sqrt_pi - ratio
 }
 
@@ -155,11 +154,7 @@ pub fn normal_cdf(x: f64) -> f64 {
     if x.is_nan() {
         return f64::NAN;
     }
-    if x <= 0.0 {
-        0.5 * gamma_q_half(0.5 * x * x)
-    } else {
-        1.0 - 0.5 * gamma_q_half(0.5 * x * x)
-    }
+    if x <= 0.0 { 0.5 * gamma_q_half(0.5 * x * x) } else { 1.0 - 0.5 * gamma_q_half(0.5 * x * x) }
 }
 
 /// Acklam's rational approximation to the lower-half normal quantile,
@@ -188,12 +183,8 @@ fn acklam_lower_quantile(p: f64) -> f64 {
         4.374_664_141_464_968,
         2.938_163_982_698_783,
     ];
-    const D: [f64; 4] = [
-        7.784_695_709_041_462e-3,
-        3.224_671_290_700_398e-1,
-        2.445_134_137_142_996,
-        3.754_408_661_907_416,
-    ];
+    const D: [f64; 4] =
+        [7.784_695_709_041_462e-3, 3.224_671_290_700_398e-1, 2.445_134_137_142_996, 3.754_408_661_907_416];
     const P_LOW: f64 = 0.02425;
     if p < P_LOW {
         let q = (-2.0 * p.ln()).sqrt();
@@ -301,8 +292,7 @@ fn ln_student_t_upper_tail(t: f64, nu: f64) -> f64 {
         ln_front + incomplete_beta_continued_fraction(a, b, x).ln() - a.ln()
     } else {
         // I_x(a, b) = 1 − I_{1−x}(b, a); here I_x is not small, so no cancellation.
-        let complement =
-            (ln_front - b.ln()).exp() * incomplete_beta_continued_fraction(b, a, one_minus_x);
+        let complement = (ln_front - b.ln()).exp() * incomplete_beta_continued_fraction(b, a, one_minus_x);
         (-complement).ln_1p()
     };
     ln_incomplete - LN_2
@@ -413,11 +403,7 @@ fn student_t_upper_quantile(q: f64, nu: f64) -> f64 {
     let ln_q = q.ln();
     let h = |t: f64| ln_student_t_upper_tail(t, nu) - ln_q;
     let guess = cornish_fisher_t(z, nu.max(1.0));
-    let mut t = if guess.is_finite() && guess > 0.0 {
-        guess
-    } else {
-        z
-    };
+    let mut t = if guess.is_finite() && guess > 0.0 { guess } else { z };
     // Bracket the root: h is strictly decreasing, h(0) = ln(½/q) > 0.
     let mut low = 0.0_f64;
     let mut high = t.max(1.0);
@@ -447,11 +433,7 @@ fn student_t_upper_quantile(q: f64, nu: f64) -> f64 {
         let step = value * (ln_tail - ln_student_t_density(t, nu)).exp();
         let mut next = t + step;
         if !next.is_finite() || next <= low || next >= high {
-            next = if low > 0.0 && high > 4.0 * low {
-                (low * high).sqrt()
-            } else {
-                0.5 * (low + high)
-            };
+            next = if low > 0.0 && high > 4.0 * low { (low * high).sqrt() } else { 0.5 * (low + high) };
         }
         if (next - t).abs() <= 4.0 * f64::EPSILON * next.abs() {
             return next;
@@ -473,10 +455,7 @@ pub struct ConfidenceInterval {
 impl ConfidenceInterval {
     /// Interval `centre ± half_width`.
     pub fn around(centre: f64, half_width: f64) -> ConfidenceInterval {
-        ConfidenceInterval {
-            low: centre - half_width,
-            high: centre + half_width,
-        }
+        ConfidenceInterval { low: centre - half_width, high: centre + half_width }
     }
 
     /// True when `value` lies in the closed interval `[low, high]`.
@@ -523,11 +502,8 @@ impl Summary {
         }
         let count = n as f64;
         let mean = values.iter().sum::<f64>() / count;
-        let variance = if n < 2 {
-            f64::NAN
-        } else {
-            values.iter().map(|&v| (v - mean) * (v - mean)).sum::<f64>() / (count - 1.0)
-        };
+        let variance =
+            if n < 2 { f64::NAN } else { values.iter().map(|&v| (v - mean) * (v - mean)).sum::<f64>() / (count - 1.0) };
         Summary::from_moments(n, mean, variance)
     }
 
@@ -535,12 +511,7 @@ impl Summary {
     fn from_moments(n: usize, mean: f64, variance: f64) -> Summary {
         let std_dev = variance.sqrt();
         let half_width_95 = half_width(n, std_dev, 0.95);
-        Summary {
-            n,
-            mean,
-            std_dev,
-            half_width_95,
-        }
+        Summary { n, mean, std_dev, half_width_95 }
     }
 
     /// Standard error of the mean, `s/√n` (NaN for `n < 2`).
@@ -569,10 +540,7 @@ impl Summary {
         if !(level > 0.0 && level < 1.0) {
             return None;
         }
-        Some(ConfidenceInterval::around(
-            self.mean,
-            half_width(self.n, self.std_dev, level),
-        ))
+        Some(ConfidenceInterval::around(self.mean, half_width(self.n, self.std_dev, level)))
     }
 }
 
@@ -640,8 +608,7 @@ impl RunningStats {
         let count = count_a + count_b;
         let delta = other.mean - self.mean;
         self.mean += delta * count_b / count;
-        self.sum_squared_deviations +=
-            other.sum_squared_deviations + delta * delta * count_a * count_b / count;
+        self.sum_squared_deviations += other.sum_squared_deviations + delta * delta * count_a * count_b / count;
         self.count += other.count;
     }
 
@@ -668,11 +635,7 @@ impl RunningStats {
     /// The equivalent [`Summary`] (same conventions for `n < 2`).
     pub fn summary(&self) -> Summary {
         let n = usize::try_from(self.count).unwrap_or(usize::MAX);
-        Summary::from_moments(
-            n,
-            self.mean().unwrap_or(f64::NAN),
-            self.variance().unwrap_or(f64::NAN),
-        )
+        Summary::from_moments(n, self.mean().unwrap_or(f64::NAN), self.variance().unwrap_or(f64::NAN))
     }
 }
 
@@ -731,11 +694,7 @@ mod tests {
             (0.3, -0.524_400_512_708_040_8),
         ];
         for (p, expected) in cases {
-            assert_close(
-                normal_quantile(p),
-                expected,
-                1e-12 * expected.abs().max(1.0),
-            );
+            assert_close(normal_quantile(p), expected, 1e-12 * expected.abs().max(1.0));
         }
         assert_eq!(normal_quantile(0.5), 0.0);
         assert_eq!(normal_quantile(0.0), f64::NEG_INFINITY);
@@ -747,9 +706,7 @@ mod tests {
 
     #[test]
     fn normal_quantile_round_trips_and_is_symmetric() {
-        for &p in &[
-            1e-300, 1e-100, 1e-20, 1e-5, 0.01, 0.1, 0.25, 0.4999, 0.5001, 0.8, 0.999,
-        ] {
+        for &p in &[1e-300, 1e-100, 1e-20, 1e-5, 0.01, 0.1, 0.25, 0.4999, 0.5001, 0.8, 0.999] {
             let x = normal_quantile(p);
             let back = normal_cdf(x);
             assert_close(back / p, 1.0, 1e-13);
@@ -872,11 +829,7 @@ mod tests {
         assert_close(student_t_cdf(-1.96, 10.0), 0.039_218_120_123_849_85, 1e-15);
         assert_close(student_t_cdf(-1.96, 1e5), 0.024_999_281_597_150_82, 1e-13);
         assert_close(student_t_cdf(-1.96, 1e7), 0.024_997_909_012_657_09, 1e-15);
-        assert_close(
-            student_t_cdf(1.96, 1e7),
-            1.0 - 0.024_997_909_012_657_09,
-            1e-15,
-        );
+        assert_close(student_t_cdf(1.96, 1e7), 1.0 - 0.024_997_909_012_657_09, 1e-15);
         assert!(student_t_quantile(0.9, 0.0).is_nan());
         assert!(student_t_quantile(0.9, -1.0).is_nan());
         assert!(student_t_quantile(1.1, 3.0).is_nan());
@@ -920,11 +873,7 @@ mod tests {
         assert_close(ci.high, 2.2834, 5e-5);
         // A 90 % interval is narrower: t_{0.95,4} = 2.131847.
         let ci90 = delays.confidence_interval(0.90).expect("valid level");
-        assert_close(
-            ci90.half_width(),
-            2.131_847 * 0.18178_f64.sqrt() / 5_f64.sqrt(),
-            1e-6,
-        );
+        assert_close(ci90.half_width(), 2.131_847 * 0.18178_f64.sqrt() / 5_f64.sqrt(), 1e-6);
         assert_eq!(delays.confidence_interval(1.0), None);
     }
 
@@ -957,27 +906,16 @@ mod tests {
 
     #[test]
     fn running_stats_matches_two_pass_and_merges() {
-        let values: Vec<f64> = (0..1000)
-            .map(|i| 1e6 + f64::from(i % 17) * 0.25 - f64::from(i % 5))
-            .collect();
+        let values: Vec<f64> = (0..1000).map(|i| 1e6 + f64::from(i % 17) * 0.25 - f64::from(i % 5)).collect();
         let direct = Summary::of(&values);
         let running: RunningStats = values.iter().copied().collect();
         assert_eq!(running.count(), 1000);
         assert_close(running.mean().expect("non-empty"), direct.mean, 1e-6);
-        assert_close(
-            running.std_dev().expect("n ≥ 2"),
-            direct.std_dev,
-            1e-10 * direct.std_dev,
-        );
+        assert_close(running.std_dev().expect("n ≥ 2"), direct.std_dev, 1e-10 * direct.std_dev);
 
         // Merge three uneven chunks, including an empty one.
         let mut merged = RunningStats::new();
-        for chunk in [
-            &values[..0],
-            &values[..123],
-            &values[123..700],
-            &values[700..],
-        ] {
+        for chunk in [&values[..0], &values[..123], &values[123..700], &values[700..]] {
             let part: RunningStats = chunk.iter().copied().collect();
             merged.merge(&part);
         }
@@ -993,12 +931,7 @@ mod tests {
 
         // Determinism: the same operations give bit-identical state.
         let mut again = RunningStats::new();
-        for chunk in [
-            &values[..0],
-            &values[..123],
-            &values[123..700],
-            &values[700..],
-        ] {
+        for chunk in [&values[..0], &values[..123], &values[123..700], &values[700..]] {
             let part: RunningStats = chunk.iter().copied().collect();
             again.merge(&part);
         }

@@ -134,8 +134,7 @@ pub fn mmc_mean_queue_length(arrival_rate: f64, service_rate: f64, servers: u32)
 /// `Var[S]/E[S]²` of the service time (0 = deterministic, 1 = exponential).
 /// Returns `None` for invalid inputs or if `ρ ≥ 1`.
 pub fn mg1_mean_wait(arrival_rate: f64, mean_service: f64, service_scv: f64) -> Option<f64> {
-    if !is_non_negative(arrival_rate) || !is_positive(mean_service) || !is_non_negative(service_scv)
-    {
+    if !is_non_negative(arrival_rate) || !is_positive(mean_service) || !is_non_negative(service_scv) {
         return None;
     }
     let utilisation = arrival_rate * mean_service;
@@ -166,11 +165,9 @@ pub fn md1_mean_wait(arrival_rate: f64, service_time: f64) -> Option<f64> {
 /// An empty tandem has zero sojourn. Returns `None` if any station is
 /// invalid or unstable.
 pub fn tandem_mean_sojourn(arrival_rate: f64, stations: &[(f64, u32)]) -> Option<f64> {
-    stations
-        .iter()
-        .try_fold(0.0, |total, &(service_rate, servers)| {
-            Some(total + mmc_mean_sojourn(arrival_rate, service_rate, servers)?)
-        })
+    stations.iter().try_fold(0.0, |total, &(service_rate, servers)| {
+        Some(total + mmc_mean_sojourn(arrival_rate, service_rate, servers)?)
+    })
 }
 
 /// Total arrival rate ("visit rate" or throughput) of every station in an
@@ -186,10 +183,7 @@ pub fn tandem_mean_sojourn(arrival_rate: f64, stations: &[(f64, u32)]) -> Option
 /// with partial pivoting. Returns `None` if the dimensions disagree, a rate
 /// is negative or non-finite, a routing row is not sub-stochastic, or the
 /// system is singular (some customers can never leave the network).
-pub fn jackson_network_visit_rates(
-    external_arrivals: &[f64],
-    routing: &[Vec<f64>],
-) -> Option<Vec<f64>> {
+pub fn jackson_network_visit_rates(external_arrivals: &[f64], routing: &[Vec<f64>]) -> Option<Vec<f64>> {
     let n = external_arrivals.len();
     if routing.len() != n || !external_arrivals.iter().all(|&g| is_non_negative(g)) {
         return None;
@@ -251,12 +245,7 @@ fn solve_dense(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
     }
     let mut x = vec![0.0; n];
     for row in (0..n).rev() {
-        let known: f64 = a[row]
-            .iter()
-            .zip(x.iter())
-            .skip(row + 1)
-            .map(|(coef, value)| coef * value)
-            .sum();
+        let known: f64 = a[row].iter().zip(x.iter()).skip(row + 1).map(|(coef, value)| coef * value).sum();
         x[row] = (b[row] - known) / a[row][row];
     }
     Some(x)
@@ -273,11 +262,7 @@ fn solve_dense(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
 ///
 /// Returns `None` if the inputs are inconsistent, any station is unstable,
 /// or the total external arrival rate is zero.
-pub fn jackson_mean_sojourn(
-    external_arrivals: &[f64],
-    routing: &[Vec<f64>],
-    stations: &[(f64, u32)],
-) -> Option<f64> {
+pub fn jackson_mean_sojourn(external_arrivals: &[f64], routing: &[Vec<f64>], stations: &[(f64, u32)]) -> Option<f64> {
     if stations.len() != external_arrivals.len() {
         return None;
     }
@@ -286,12 +271,10 @@ pub fn jackson_mean_sojourn(
         return None;
     }
     let visit_rates = jackson_network_visit_rates(external_arrivals, routing)?;
-    let total_in_system = visit_rates.iter().zip(stations).try_fold(
-        0.0,
-        |total, (&rate, &(service_rate, servers))| {
+    let total_in_system =
+        visit_rates.iter().zip(stations).try_fold(0.0, |total, (&rate, &(service_rate, servers))| {
             Some(total + rate * mmc_mean_sojourn(rate, service_rate, servers)?)
-        },
-    )?;
+        })?;
     Some(total_in_system / total_external)
 }
 
@@ -330,12 +313,7 @@ pub struct ErlangA {
 /// `λ < cμ`. Returns `None` for invalid inputs, for `θ = 0` with an unstable
 /// queue, or if the chain needs more than 20 million states beyond `c`
 /// (extremely small θ with λ > cμ).
-pub fn erlang_a(
-    arrival_rate: f64,
-    service_rate: f64,
-    servers: u32,
-    abandonment_rate: f64,
-) -> Option<ErlangA> {
+pub fn erlang_a(arrival_rate: f64, service_rate: f64, servers: u32, abandonment_rate: f64) -> Option<ErlangA> {
     if servers == 0
         || !is_non_negative(arrival_rate)
         || !is_positive(service_rate)
@@ -410,9 +388,7 @@ pub fn erlang_a(
         let geometric = r / (1.0 - r);
         let tail_mass = term * geometric;
         let tail_queue = term * ((n - c) as f64 * geometric + geometric / (1.0 - r));
-        if tail_mass <= ERLANG_A_TAIL_TOLERANCE * mass
-            && tail_queue <= ERLANG_A_TAIL_TOLERANCE * queue_mass
-        {
+        if tail_mass <= ERLANG_A_TAIL_TOLERANCE * mass && tail_queue <= ERLANG_A_TAIL_TOLERANCE * queue_mass {
             break;
         }
     }
@@ -449,18 +425,11 @@ mod tests {
         // 30 arrivals/hour = 0.5/min, 5-minute service = 0.2/min, a = 2.5 erlangs.
         let arrival_per_minute = 0.5;
         let service_per_minute = 0.2;
-        let expected = [
-            (3, 0.702, 7.02),
-            (4, 0.320, 1.07),
-            (5, 0.130, 0.26),
-            (6, 0.047, 0.07),
-        ];
+        let expected = [(3, 0.702, 7.02), (4, 0.320, 1.07), (5, 0.130, 0.26), (6, 0.047, 0.07)];
         for (servers, wait_probability, mean_wait_minutes) in expected {
-            let c = erlang_c_wait_probability(servers, arrival_per_minute / service_per_minute)
-                .expect("stable");
+            let c = erlang_c_wait_probability(servers, arrival_per_minute / service_per_minute).expect("stable");
             assert_close(round_to(c, 3), wait_probability, 1e-12);
-            let wq =
-                mmc_mean_wait(arrival_per_minute, service_per_minute, servers).expect("stable");
+            let wq = mmc_mean_wait(arrival_per_minute, service_per_minute, servers).expect("stable");
             assert_close(round_to(wq, 2), mean_wait_minutes, 1e-12);
         }
     }
@@ -495,11 +464,7 @@ mod tests {
             let w = mmc_mean_sojourn(lambda, mu, 1).expect("stable");
             assert_close(w, 1.0 / (mu - lambda), 1e-12 * w);
             // Erlang C for one server is ρ.
-            assert_close(
-                erlang_c_wait_probability(1, rho).expect("stable"),
-                rho,
-                1e-15,
-            );
+            assert_close(erlang_c_wait_probability(1, rho).expect("stable"), rho, 1e-15);
         }
     }
 
@@ -556,23 +521,14 @@ mod tests {
         }
         let ln_top = ln_term + (c / (c - a)).ln();
         let max = ln_top.max(ln_terms.iter().copied().fold(f64::MIN, f64::max));
-        let below: f64 = ln_terms[..servers as usize]
-            .iter()
-            .map(|&l| (l - max).exp())
-            .sum();
+        let below: f64 = ln_terms[..servers as usize].iter().map(|&l| (l - max).exp()).sum();
         let top = (ln_top - max).exp();
         top / (below + top)
     }
 
     #[test]
     fn erlang_c_stable_for_many_servers() {
-        for (servers, a) in [
-            (1000, 990.0),
-            (1000, 950.0),
-            (1000, 999.9),
-            (500, 480.0),
-            (50, 40.0),
-        ] {
+        for (servers, a) in [(1000, 990.0), (1000, 950.0), (1000, 999.9), (500, 480.0), (50, 40.0)] {
             let recursive = erlang_c_wait_probability(servers, a).expect("stable");
             let direct = erlang_c_direct(servers, a);
             assert!(recursive.is_finite() && (0.0..=1.0).contains(&recursive));
@@ -583,11 +539,7 @@ mod tests {
     #[test]
     fn erlang_b_small_cases() {
         // B(1, a) = a / (1 + a); B(2, a) = a²/2 / (1 + a + a²/2).
-        assert_close(
-            erlang_b_blocking_probability(1, 2.0).expect("valid"),
-            2.0 / 3.0,
-            1e-15,
-        );
+        assert_close(erlang_b_blocking_probability(1, 2.0).expect("valid"), 2.0 / 3.0, 1e-15);
         let b2 = erlang_b_blocking_probability(2, 2.0).expect("valid");
         assert_close(b2, 2.0 / 5.0, 1e-15);
         // Overloaded loss systems are still defined.
@@ -608,11 +560,7 @@ mod tests {
         assert_close(ten.abandonment_probability, 0.109_437_999_558_502, 1e-12);
         assert_close(ten.mean_queue_length, 1.823_966_659_308_37, 1e-11);
         assert_close(twelve.wait_probability, 0.331_802_035_543_8, 1e-12);
-        assert_close(
-            twelve.abandonment_probability,
-            0.042_711_105_698_606_9,
-            1e-12,
-        );
+        assert_close(twelve.abandonment_probability, 0.042_711_105_698_606_9, 1e-12);
         // Internal consistency: P(abandon) = θ·Wq and Lq = λ·Wq.
         assert_close(ten.abandonment_probability, 6.0 * ten.mean_wait, 1e-15);
         assert_close(ten.mean_queue_length, 100.0 * ten.mean_wait, 1e-12);
@@ -641,11 +589,7 @@ mod tests {
         assert_close(result.wait_probability, wait_probability, 1e-12);
         assert_close(result.mean_queue_length, queue, 1e-12);
         // Mean busy servers = a − Lq, and a fraction P(abandon) of the load is lost.
-        assert_close(
-            result.abandonment_probability,
-            result.mean_queue_length / a,
-            1e-12,
-        );
+        assert_close(result.abandonment_probability, result.mean_queue_length / a, 1e-12);
         // M/M/∞ sojourn: wait + service for the served = 1/μ on average.
         let served = 1.0 - result.abandonment_probability;
         assert_close(result.mean_wait + served / mu, 1.0 / mu, 1e-12);
@@ -696,20 +640,12 @@ mod tests {
     fn tandem_of_three_equals_sum_of_three_mmc() {
         let lambda = 0.8;
         let stations = [(1.0, 1), (0.5, 2), (0.3, 4)];
-        let expected: f64 = stations
-            .iter()
-            .map(|&(mu, c)| mmc_mean_sojourn(lambda, mu, c).expect("stable"))
-            .sum();
+        let expected: f64 = stations.iter().map(|&(mu, c)| mmc_mean_sojourn(lambda, mu, c).expect("stable")).sum();
         let tandem = tandem_mean_sojourn(lambda, &stations).expect("stable");
         assert_close(tandem, expected, 1e-12);
         // The same line expressed as a Jackson network.
-        let routing = vec![
-            vec![0.0, 1.0, 0.0],
-            vec![0.0, 0.0, 1.0],
-            vec![0.0, 0.0, 0.0],
-        ];
-        let jackson =
-            jackson_mean_sojourn(&[lambda, 0.0, 0.0], &routing, &stations).expect("stable");
+        let routing = vec![vec![0.0, 1.0, 0.0], vec![0.0, 0.0, 1.0], vec![0.0, 0.0, 0.0]];
+        let jackson = jackson_mean_sojourn(&[lambda, 0.0, 0.0], &routing, &stations).expect("stable");
         assert_close(jackson, expected, 1e-12);
         // An unstable station makes the whole line undefined.
         assert_eq!(tandem_mean_sojourn(lambda, &[(1.0, 1), (0.5, 1)]), None);
@@ -729,11 +665,7 @@ mod tests {
         // 3 → 1 (0.2), else exit.
         // λ1 = 2 + 0.2λ3, λ2 = 1 + 0.5λ1, λ3 = 0.5λ1 + λ2 = 1 + λ1
         // ⇒ λ1 = 2 + 0.2(1 + λ1) ⇒ 0.8λ1 = 2.2 ⇒ λ1 = 2.75, λ2 = 2.375, λ3 = 3.75.
-        let routing = vec![
-            vec![0.0, 0.5, 0.5],
-            vec![0.0, 0.0, 1.0],
-            vec![0.2, 0.0, 0.0],
-        ];
+        let routing = vec![vec![0.0, 0.5, 0.5], vec![0.0, 0.0, 1.0], vec![0.2, 0.0, 0.0]];
         let rates = jackson_network_visit_rates(&[2.0, 1.0, 0.0], &routing).expect("solvable");
         assert_close(rates[0], 2.75, 1e-13);
         assert_close(rates[1], 2.375, 1e-13);
@@ -743,11 +675,8 @@ mod tests {
 
         // Mean sojourn via Little's law.
         let stations = [(4.0, 1), (1.5, 2), (2.0, 3)];
-        let total_l: f64 = rates
-            .iter()
-            .zip(stations)
-            .map(|(&l, (mu, c))| l * mmc_mean_sojourn(l, mu, c).expect("stable"))
-            .sum();
+        let total_l: f64 =
+            rates.iter().zip(stations).map(|(&l, (mu, c))| l * mmc_mean_sojourn(l, mu, c).expect("stable")).sum();
         let sojourn = jackson_mean_sojourn(&[2.0, 1.0, 0.0], &routing, &stations).expect("stable");
         assert_close(sojourn, total_l / 3.0, 1e-12);
     }
@@ -766,10 +695,7 @@ mod tests {
         assert_eq!(jackson_network_visit_rates(&[1.0], &[vec![-0.1]]), None);
         assert_eq!(jackson_network_visit_rates(&[-1.0], &[vec![0.0]]), None);
         // No external arrivals: sojourn undefined.
-        assert_eq!(
-            jackson_mean_sojourn(&[0.0], &[vec![0.0]], &[(1.0, 1)]),
-            None
-        );
+        assert_eq!(jackson_mean_sojourn(&[0.0], &[vec![0.0]], &[(1.0, 1)]), None);
         // Stations list of wrong length.
         assert_eq!(jackson_mean_sojourn(&[1.0], &[vec![0.0]], &[]), None);
     }

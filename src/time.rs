@@ -18,8 +18,10 @@ pub const HOUR: Micros = 60 * MINUTE;
 pub const DAY: Micros = 24 * HOUR;
 
 /// Converts minutes (as sampled from a distribution) to the nearest microsecond.
+#[inline]
 pub fn from_minutes(minutes: f64) -> Micros {
-    (minutes.max(0.0) * MINUTE as f64).round() as Micros
+    // Adding one half and truncating rounds a non-negative number to nearest.
+    (minutes.max(0.0) * MINUTE as f64 + 0.5) as Micros
 }
 
 /// Converts hours to the nearest microsecond.
@@ -123,15 +125,8 @@ impl Date {
     /// The day of the week.
     pub fn weekday(self) -> Weekday {
         // 1970-01-01 was a Thursday (index 3).
-        const DAYS: [Weekday; 7] = [
-            Weekday::Mon,
-            Weekday::Tue,
-            Weekday::Wed,
-            Weekday::Thu,
-            Weekday::Fri,
-            Weekday::Sat,
-            Weekday::Sun,
-        ];
+        const DAYS: [Weekday; 7] =
+            [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
         DAYS[(self.days_since_epoch() + 3).rem_euclid(7) as usize]
     }
 }
@@ -366,7 +361,13 @@ mod tests {
         let start = Date::parse("2017-01-02").expect("valid date"); // a Monday
         let intervals = vec![(8 * HOUR + 30 * MINUTE, 12 * HOUR), (13 * HOUR + 30 * MINUTE, 17 * HOUR + 30 * MINUTE)];
         let holidays = [Date::parse("2017-01-04").expect("valid date")];
-        Calendar::Working(WorkingCalendar::new(start, 30, intervals, [true, true, true, true, true, false, false], &holidays))
+        Calendar::Working(WorkingCalendar::new(
+            start,
+            30,
+            intervals,
+            [true, true, true, true, true, false, false],
+            &holidays,
+        ))
     }
 
     #[test]

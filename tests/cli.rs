@@ -26,7 +26,8 @@ fn check_broken(name: &str, from: &str, to: &str, expected: &[&str]) {
     let path = dir.join("broken.ron");
     std::fs::write(&path, text.replacen(from, to, 1)).expect("write scenario");
     let out = dir.join("out");
-    let (code, _, stderr) = reformsim(&["run", path.to_str().expect("utf-8 path"), "--out", out.to_str().expect("utf-8"), "--quiet"]);
+    let (code, _, stderr) =
+        reformsim(&["run", path.to_str().expect("utf-8 path"), "--out", out.to_str().expect("utf-8"), "--quiet"]);
     assert_eq!(code, 2, "{name}: exit status\n{stderr}");
     for e in expected {
         assert!(stderr.contains(e), "{name}: expected {e:?} in\n{stderr}");
@@ -43,7 +44,12 @@ fn syntax_errors_point_at_line_and_column() {
 
 #[test]
 fn unknown_fields_are_rejected_with_a_suggestion() {
-    check_broken("field", "warmup_days: 10,", "warmpu_days: 10,", &["broken.ron:10:5", "unknown field `warmpu_days`", "did you mean `warmup_days`"]);
+    check_broken(
+        "field",
+        "warmup_days: 10,",
+        "warmpu_days: 10,",
+        &["broken.ron:10:5", "unknown field `warmpu_days`", "did you mean `warmup_days`"],
+    );
 }
 
 #[test]
@@ -60,9 +66,11 @@ fn unknown_names_are_reported_with_the_nearest_valid_one() {
 fn several_problems_are_reported_at_once() {
     let dir = tempdir("several");
     let text = std::fs::read_to_string(root().join("scenarios/validation/mmc.ron")).expect("shipped scenario");
-    let text = text
-        .replacen("function: \"service\", role", "function: \"servise\", role", 1)
-        .replacen("volume_per_year: 262800.0", "volume_per_year: -5.0", 1);
+    let text = text.replacen("function: \"service\", role", "function: \"servise\", role", 1).replacen(
+        "volume_per_year: 262800.0",
+        "volume_per_year: -5.0",
+        1,
+    );
     let path = dir.join("broken.ron");
     std::fs::write(&path, text).expect("write scenario");
     let (code, _, stderr) = reformsim(&["validate", path.to_str().expect("utf-8")]);

@@ -41,12 +41,7 @@ pub fn run(model: &Arc<Model>, seed: u64, replications: u64) -> Vec<ReplicationO
 
 /// The value of a summary indicator in one replication.
 pub fn indicator(output: &ReplicationOutput, name: &str) -> f64 {
-    output
-        .summary
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| *v)
-        .unwrap_or_else(|| panic!("no indicator {name}"))
+    output.summary.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).unwrap_or_else(|| panic!("no indicator {name}"))
 }
 
 /// Mean and 95% confidence interval of an indicator over replications.

@@ -85,7 +85,12 @@ fn md1_matches_pollaczek_khinchine() {
     let model = from_text(&single_station(utilisation * 60.0, 1, "Constant(minutes: 1.0)", None, days));
     let outputs = run(&model, 12, replications);
     let expected = theory::md1_mean_wait(utilisation, 1.0).expect("stable queue");
-    assert_agrees("M/D/1 at utilisation 0.8: mean wait (minutes)", &across(&outputs, "wait_minutes_mean"), expected, TOLERANCE);
+    assert_agrees(
+        "M/D/1 at utilisation 0.8: mean wait (minutes)",
+        &across(&outputs, "wait_minutes_mean"),
+        expected,
+        TOLERANCE,
+    );
 }
 
 #[test]
@@ -102,7 +107,12 @@ fn serial_line_matches_jackson_tandem() {
         half_width_95: lead.half_width_95 * 1440.0,
         ..lead
     };
-    assert_agrees("three-department serial line: mean time in system (minutes)", &lead_minutes, expected_minutes, TOLERANCE);
+    assert_agrees(
+        "three-department serial line: mean time in system (minutes)",
+        &lead_minutes,
+        expected_minutes,
+        TOLERANCE,
+    );
 }
 
 #[test]
@@ -151,7 +161,12 @@ fn abandonment_matches_erlang_a() {
     let outputs = run(&model, 15, 10);
     let expected = theory::erlang_a(100.0 / 60.0, 1.0 / 6.0, 10, 0.1).expect("valid Erlang A");
     assert!((expected.abandonment_probability - 0.109).abs() < 0.001, "theory disagrees with the published figure");
-    assert_agrees("Erlang A: mean wait (minutes)", &across(&outputs, "wait_minutes_mean"), expected.mean_wait, TOLERANCE);
+    assert_agrees(
+        "Erlang A: mean wait (minutes)",
+        &across(&outputs, "wait_minutes_mean"),
+        expected.mean_wait,
+        TOLERANCE,
+    );
     assert_agrees(
         "Erlang A: abandonment share",
         &across(&outputs, "abandonment_share"),

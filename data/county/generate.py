@@ -450,16 +450,16 @@ C, B = "citizen", "business"
 
 CATALOGUE = [
     # --- Human Resources and Social Security ---
-    Svc("Social insurance record and certificate printing", C, 40000, 1,
+    Svc("Social insurance record and certificate printing", C, 60000, 1,
         G("HRS", "social_insurance", 6, docs="id:0.05"),
-        "~7 per 100 residents a year: proof of contributions for loans, school places, permits; many already use terminals"),
-    Svc("Flexible-employment social insurance enrolment and change", C, 15000, 3,
+        "~11 per 100 residents a year: proof of contributions for loans, school places, permits, jobs"),
+    Svc("Flexible-employment social insurance enrolment and change", C, 10000, 3,
         G("HRS", "social_insurance", 12, r=8, docs="id:0.05;hh:0.10"),
         "self-employed and informal workers enrolling, changing base or stopping: ~3 per 100 residents"),
-    Svc("Pension eligibility certification", C, 15000, 1,
+    Svc("Pension eligibility certification", C, 10000, 1,
         G("HRS", "social_insurance", 5, docs="id:0.05"),
-        "yearly proof of life of ~60000 pensioners; a quarter come to the window"),
-    Svc("Social security card application and replacement", C, 15000, 10,
+        "yearly proof of life of ~60000 pensioners; a sixth come to the window"),
+    Svc("Social security card application and replacement", C, 10000, 10,
         G("HRS", "social_insurance", 8, s=4, docs="id:0.05"),
         "new, lost and moved-in cards; card collected in person"),
     Svc("Employer social insurance registration change", B, 6000, 3,
@@ -471,7 +471,7 @@ CATALOGUE = [
     Svc("Unemployment insurance benefit claim", C, 4500, 5,
         G("HRS", "social_insurance", 15, r=20, a=5, docs="id:0.05;hh:0.08", sb=0.05),
         "~1.5% of ~300000 insured employees claim a year"),
-    Svc("Employment and unemployment registration", C, 9000, 1,
+    Svc("Employment and unemployment registration", C, 6000, 1,
         G("HRS", "employment", 10, docs="id:0.05;hh:0.08"),
         "registration needed for employment services and subsidies"),
     Svc("Employment subsidy for hard-to-employ persons", C, 2500, 20,
@@ -499,13 +499,13 @@ CATALOGUE = [
         G("HRS", "personnel_and_titles", 15, r=15, docs="id:0.05"),
         "files of graduates and job changers at the talent centre"),
     # --- Medical Security ---
-    Svc("Medical expense manual reimbursement", C, 40000, 20,
+    Svc("Medical expense manual reimbursement", C, 45000, 20,
         G("MED", "medical_insurance", 12, r=20, a=2, docs="id:0.05;ssc:0.08;minv:0.12", sb=0.05),
-        "out-of-area and non-networked bills: ~7 per 100 residents; approver signs in batches"),
-    Svc("Resident medical insurance enrolment", C, 20000, 1,
+        "out-of-area and non-networked bills: ~8 per 100 residents; approver signs in batches"),
+    Svc("Resident medical insurance enrolment", C, 12000, 1,
         G("MED", "medical_insurance", 8, docs="hh:0.10;id:0.05"),
         "new enrolments and changes of ~300000 residents not insured via an employer; most renew via townships"),
-    Svc("Out-of-area medical treatment filing", C, 12000, 1,
+    Svc("Out-of-area medical treatment filing", C, 8000, 1,
         G("MED", "medical_insurance", 8, docs="id:0.05;ssc:0.08;mrec:0.10"),
         "referrals to Hangzhou or Shanghai hospitals and migrants' home-region filings"),
     Svc("Outpatient special disease recognition", C, 6000, 15,
@@ -521,43 +521,43 @@ CATALOGUE = [
         G("MED", "medical_insurance", 12, r=20, a=3, docs="id:0.05;bmc:0.10;minv:0.10"),
         "~80% of ~5500 births have an insured parent"),
     # --- Public Security ---
-    Svc("Resident ID card application and renewal", C, 30000, 15,
+    Svc("Resident ID card application and renewal", C, 35000, 15,
         G("PSB", "identity_and_travel_documents", 10, r=3, s=4, docs="hh:0.10"),
-        "10- and 20-year renewals plus losses: ~5.5 per 100 residents; card collected in person"),
+        "10- and 20-year renewals, first cards at 16 and losses: ~6.5 per 100 residents; card collected in person"),
     Svc("Household registration transfer", C, 12000, 5,
         G("PSB", "household_registration", 15, r=15, a=5, docs="id:0.05;hh:0.10;re:0.12"),
         "moves into and out of the county by home purchase, marriage, work or study"),
     Svc("Household registration change and correction", C, 4000, 10,
         G("PSB", "household_registration", 15, r=20, a=5, docs="id:0.05;hh:0.10", sb=0.05),
         "name, birth-date and other corrections"),
-    Svc("Residence permit application", C, 15000, 15,
+    Svc("Residence permit application", C, 10000, 15,
         G("PSB", "household_registration", 10, r=5, s=4, docs="id:0.05"),
-        "~150000 migrants, a tenth apply a year; permit collected in person"),
-    Svc("Temporary residence registration", C, 8000, 1,
+        "~150000 migrants, one in fifteen apply a year; permit collected in person"),
+    Svc("Temporary residence registration", C, 5000, 1,
         G("PSB", "household_registration", 6, docs="id:0.05"),
         "registrations made at the hall (most are made by community police)"),
-    Svc("Passport and travel permit application", C, 18000, 7,
+    Svc("Passport and travel permit application", C, 12000, 7,
         G("PSB", "identity_and_travel_documents", 12, r=5, s=4, docs="id:0.05;hh:0.05"),
-        "passports and Hong Kong/Macau/Taiwan permits: ~3 per 100 residents a year"),
-    Svc("Travel permit endorsement renewal", C, 10000, 1,
+        "passports and Hong Kong/Macau/Taiwan permits: ~2 per 100 residents a year"),
+    Svc("Travel permit endorsement renewal", C, 6000, 1,
         G("PSB", "identity_and_travel_documents", 6, docs="id:0.05"),
         "repeat endorsements made at the window"),
-    Svc("New motor vehicle registration", C, 12000, 1,
+    Svc("New motor vehicle registration", C, 8000, 1,
         G("PSB", "vehicles_and_drivers", 15, x=10, s=6, docs="id:0.05;vpt:0.08"),
-        "~22 new vehicles per 1000 residents; inspector checks the vehicle, plates issued at the window"),
+        "~15 new vehicles per 1000 residents; inspector checks the vehicle, plates issued at the window"),
     Svc("Motor vehicle transfer registration", C, 5000, 1,
         G("PSB", "vehicles_and_drivers", 15, x=10, s=6, docs="id:0.05;vrc:0.08"),
         "second-hand vehicle sales"),
     Svc("Motor vehicle mortgage registration", B, 4000, 1,
         G("PSB", "vehicles_and_drivers", 10, r=5, docs="vrc:0.08;id:0.05"),
         "car loans, filed by dealers and banks"),
-    Svc("Driving licence renewal and replacement", C, 12000, 1,
+    Svc("Driving licence renewal and replacement", C, 8000, 1,
         G("PSB", "vehicles_and_drivers", 8, docs="dl:0.05;mcc:0.10"),
         "6- and 10-year renewals and losses"),
     Svc("Driving test application", C, 6000, 20,
         G("PSB", "vehicles_and_drivers", 10, r=10, s=5, docs="id:0.05;mcc:0.10"),
         "learners not booked through driving schools; licence collected in person"),
-    Svc("Traffic violation processing at the window", C, 12000, 1,
+    Svc("Traffic violation processing at the window", C, 8000, 1,
         G("PSB", "vehicles_and_drivers", 6, docs="dl:0.05"),
         "camera-recorded violations settled in person"),
     Svc("No-criminal-record certificate", C, 4000, 5,
@@ -567,13 +567,13 @@ CATALOGUE = [
         G("PSB", "public_order", 20, r=60, x=120, a=20, s=5, docs="bl:0.05;hcl:0.05"),
         "displays at festivals and openings"),
     # --- Taxation ---
-    Svc("Tax declaration and payment at the window", B, 35000, 1,
+    Svc("Tax declaration and payment at the window", B, 50000, 1,
         G("TAX", "tax_collection", 12, docs="bl:0.05"),
-        "small taxpayers declaring in person monthly or quarterly; most firms file online already"),
-    Svc("Invoice issued on behalf of a taxpayer", B, 22000, 1,
+        "small taxpayers declaring in person monthly or quarterly: ~1 visit a year per market entity"),
+    Svc("Invoice issued on behalf of a taxpayer", B, 20000, 1,
         G("TAX", "invoices", 10, docs="id:0.05"),
         "VAT invoices for individuals and small businesses without their own (代开发票)"),
-    Svc("Invoice purchase and verification", B, 20000, 1,
+    Svc("Invoice purchase and verification", B, 12000, 1,
         G("TAX", "invoices", 8, docs="bl:0.05"),
         "buying invoice stock in person"),
     Svc("Individual tax registration", C, 4000, 1,
@@ -588,7 +588,7 @@ CATALOGUE = [
     Svc("Tax reduction and exemption filing", B, 2500, 5,
         G("TAX", "tax_collection", 15, r=20, docs="bl:0.05"),
         "small-firm and policy reliefs filed on paper"),
-    Svc("Vehicle purchase tax declaration", C, 12000, 1,
+    Svc("Vehicle purchase tax declaration", C, 8000, 1,
         G("TAX", "tax_collection", 8, docs="id:0.05"),
         "one per new vehicle registered"),
     Svc("Export tax rebate filing", B, 500, 10,
@@ -644,16 +644,16 @@ CATALOGUE = [
         G("MSB", "consumer_protection", 20, r=60, a=10),
         "12315 complaints lodged in person; a reviewer mediates"),
     # --- Natural Resources and Planning ---
-    Svc("Real estate mortgage registration", B, 14000, 5,
+    Svc("Real estate mortgage registration", B, 10000, 5,
         G("NRP", "real_estate_registration", 15, r=20, a=5, s=5, docs="re:0.05;id:0.05"),
         "home and business loans; bank staff file with the owners"),
-    Svc("Real estate mortgage cancellation", C, 10000, 1,
+    Svc("Real estate mortgage cancellation", C, 7000, 1,
         G("NRP", "real_estate_registration", 10, r=10, docs="re:0.05;id:0.05"),
         "repaid loans"),
     Svc("Real estate certificate replacement and correction", C, 2000, 10,
         G("NRP", "real_estate_registration", 15, r=30, a=10, s=5, docs="id:0.05;re:0.10"),
         "lost certificates and corrections"),
-    Svc("Real estate record inquiry", C, 15000, 1,
+    Svc("Real estate record inquiry", C, 10000, 1,
         G("NRP", "real_estate_registration", 6, docs="id:0.05"),
         "proof of (no) home ownership for school places, loans, subsidies"),
     Svc("First registration of industrial land", B, 600, 10,
@@ -767,6 +767,9 @@ CATALOGUE = [
     Svc("Recycling business filing", B, 60, 5,
         G("COM", "commerce_and_trade", 15, r=20, docs="bl:0.05"),
         "scrap and recycling dealers"),
+    Svc("Old vehicle scrappage subsidy", C, 1500, 20,
+        G("COM", "commerce_and_trade", 15, r=15, a=3, docs="id:0.05;vrc:0.08"),
+        "subsidies for scrapping old high-emission vehicles"),
     Svc("Commerce and e-commerce subsidy application", B, 400, 20,
         G("COM", "commerce_and_trade", 15, r=60, a=15, docs="bl:0.05"),
         "trade fairs, e-commerce and export credit subsidies"),
@@ -876,6 +879,9 @@ CATALOGUE = [
     Svc("Tendering plan approval for government projects", B, 150, 5,
         G("DRB", "investment_projects", 15, r=60, a=15, s=5, docs="ppa:0.05"),
         "public works tendering scope and method"),
+    Svc("Price certification for courts and police", B, 1500, 10,
+        G("DRB", "energy_and_prices", 20, r=120, a=15, s=5),
+        "value of seized, stolen or disputed goods certified for courts, police and disciplinary bodies (价格认定)"),
     Svc("Energy conservation review", B, 80, 15,
         G("DRB", "energy_and_prices", 20, r=180, a=30, s=5, docs="bl:0.05;pfc:0.05"),
         "projects above the energy threshold"),
@@ -883,6 +889,9 @@ CATALOGUE = [
     Svc("Technological upgrading project filing", B, 300, 5,
         G("EIT", "industry_and_information", 20, r=40, a=10, s=5, docs="bl:0.05"),
         "machine replacement and automation projects"),
+    Svc("Enterprise cloud adoption subsidy", B, 800, 20,
+        G("EIT", "industry_and_information", 15, r=30, a=5, docs="bl:0.05"),
+        "Zhejiang's 2017 programme moving firms onto cloud services"),
     Svc("Industrial development subsidy application", B, 500, 20,
         G("EIT", "industry_and_information", 20, r=90, a=20, docs="bl:0.05;tpc:0.10"),
         "subsidies; tax records prove eligibility"),
@@ -896,6 +905,9 @@ CATALOGUE = [
     Svc("Science and technology project grant", B, 400, 20,
         G("SCI", "science_and_technology", 20, r=90, a=20, docs="bl:0.05"),
         "county research grants"),
+    Svc("Innovation voucher redemption", B, 1000, 10,
+        G("SCI", "science_and_technology", 15, r=30, a=5, docs="bl:0.05"),
+        "vouchers small firms spend on testing and research services"),
     Svc("Technology-based SME registration", B, 200, 5,
         G("SCI", "science_and_technology", 15, r=30, docs="bl:0.05"),
         "registration for R&D deductions"),
@@ -1065,7 +1077,7 @@ CATALOGUE = [
     Svc("Provident fund account transfer", C, 4000, 5,
         G("HPF", "housing_provident_fund", 10, r=10, docs="id:0.05"),
         "job changers"),
-    Svc("Provident fund deposit certificate", C, 8000, 1,
+    Svc("Provident fund deposit certificate", C, 5000, 1,
         G("HPF", "housing_provident_fund", 5, docs="id:0.05"),
         "proof of deposits for loans"),
     Svc("Provident fund loan early repayment", C, 3000, 3,
@@ -1075,45 +1087,45 @@ CATALOGUE = [
     # ===================== Serial chains across departments =====================
     # The applicant visits each department's own window in turn (串联式), carrying
     # the previous department's result as a document.
-    Svc("Enterprise establishment: licence, seal, tax and social insurance", B, 3000, 8, [
+    Svc("Enterprise establishment: licence then seal then tax then social insurance", B, 3000, 8, [
         G("MSB", "business_registration", 25, r=20, a=5, s=5, docs="id:0.05;re:0.15", sb=0.08),
         G("PSB", "public_order", 10, docs="bl:0.05;id:0.05"),
         G("TAX", "tax_collection", 20, r=15, s=5, docs="bl:0.05;id:0.05"),
         G("HRS", "social_insurance", 15, docs="bl:0.05"),
     ], "~20% entry among ~15000 firms; four halls in turn: licence, seal filing, tax and invoices, social insurance account"),
-    Svc("Enterprise deregistration: tax clearance, social insurance, licence", B, 1200, 30, [
+    Svc("Enterprise deregistration: tax clearance then social insurance then licence", B, 1200, 30, [
         G("TAX", "tax_collection", 15, r=60, a=10, s=5, docs="bl:0.05", sb=0.06),
         G("HRS", "social_insurance", 15, r=15, docs="bl:0.05"),
         G("MSB", "business_registration", 15, r=20, a=5, docs="bl:0.05;tcc:0.05"),
     ], "~8% of ~15000 firms exit a year; tax clearance first"),
-    Svc("Restaurant opening: fire check, EIA filing, food business licence", B, 1200, 30, [
+    Svc("Restaurant opening: fire check then EIA filing then food business licence", B, 1200, 30, [
         G("FIRE", "fire_safety", 20, r=20, x=90, a=10, s=5, docs="bl:0.08"),
         G("ECO", "environmental_permits", 15, r=15, docs="bl:0.05"),
         G("MSB", "food_and_drug_safety", 20, r=20, x=60, a=10, s=5, docs="bl:0.05;fic:0.05;eiaf:0.05;hc:0.15", sb=0.06),
     ], "~2500 restaurants and canteens, half open or move a year"),
-    Svc("Hotel opening: fire check, health licence, special trade licence", B, 60, 40, [
+    Svc("Hotel opening: fire check then health licence then special trade licence", B, 60, 40, [
         G("FIRE", "fire_safety", 20, r=30, x=120, a=15, s=5, docs="bl:0.08"),
         G("HEA", "public_health", 15, r=20, x=60, a=10, s=5, docs="bl:0.05;fic:0.05;hc:0.15"),
         G("PSB", "public_order", 20, r=30, x=60, a=15, s=5, docs="bl:0.05;fic:0.05;phl:0.05"),
     ], "hotels and guesthouses"),
-    Svc("Entertainment venue opening: fire check and culture licence", B, 30, 35, [
+    Svc("Entertainment venue opening: fire check then culture licence", B, 30, 35, [
         G("FIRE", "fire_safety", 20, r=30, x=120, a=15, s=5, docs="bl:0.08"),
         G("CTS", "culture_market", 20, r=45, x=90, a=15, s=5, docs="bl:0.05;fic:0.05"),
     ], "karaoke and dance halls"),
-    Svc("Internet cafe opening: fire check and culture licence", B, 10, 35, [
+    Svc("Internet cafe opening: fire check then culture licence", B, 10, 35, [
         G("FIRE", "fire_safety", 20, r=30, x=120, a=15, s=5, docs="bl:0.08"),
         G("CTS", "culture_market", 20, r=45, x=90, a=15, s=5, docs="bl:0.05;fic:0.05"),
     ], "internet cafes"),
-    Svc("Second-hand home transfer: contract filing, taxes, registration", C, 8000, 10, [
+    Svc("Second-hand home transfer: contract filing then taxes then registration", C, 8000, 10, [
         G("HUD", "housing_market", 20, r=10, s=5, docs="id:0.05;re:0.08;mar:0.12;hh:0.10"),
         G("TAX", "tax_collection", 25, r=15, s=5, docs="id:0.05;hsc:0.05"),
         G("NRP", "real_estate_registration", 20, r=30, a=10, s=5, docs="tpc:0.05;hsc:0.05;re:0.05", sb=0.05),
     ], "~3.5% of ~220000 homes change hands a year"),
-    Svc("New home transfer: deed tax and registration", C, 7000, 7, [
+    Svc("New home transfer: deed tax then registration", C, 7000, 7, [
         G("TAX", "tax_collection", 20, r=10, s=5, docs="id:0.05;hsc:0.08"),
         G("NRP", "real_estate_registration", 20, r=30, a=10, s=5, docs="tpc:0.05;hsc:0.05;id:0.05"),
     ], "new homes sold by developers (contracts filed online by developers)"),
-    Svc("Inheritance of real estate: notarisation and registration", C, 1500, 30, [
+    Svc("Inheritance of real estate: notarisation then registration", C, 1500, 30, [
         G("JUS", "notary_and_legal_aid", 30, r=60, a=15, s=5, docs="id:0.05;hh:0.10;hdr:0.10;re:0.08", sb=0.06),
         G("NRP", "real_estate_registration", 25, r=45, a=10, s=5, docs="notc:0.05;re:0.05;id:0.05"),
     ], "~4000 deaths a year; a third leave registered property"),
@@ -1144,54 +1156,54 @@ CATALOGUE = [
         G("HUD", "construction_administration", 20, r=60, s=5, docs="fac:0.05;pvc:0.05"),
         G("NRP", "real_estate_registration", 20, r=60, a=15, s=5, docs="caf:0.05;pvc:0.05", tag="nrp_reg"),
     ], "completed buildings of both chains above"),
-    Svc("Rural house construction: homestead and planning permit", C, 2000, 40, [
+    Svc("Rural house construction: homestead then planning permit", C, 2000, 40, [
         G("AGR", "rural_land", 20, r=30, x=90, a=15, s=5, docs="hh:0.10;id:0.05"),
         G("NRP", "land_and_planning", 15, r=30, a=10, s=5, docs="hst:0.05"),
     ], "~1% of ~200000 rural households rebuild a year"),
-    Svc("Livestock farm: EIA filing and epidemic prevention certificate", B, 100, 25, [
+    Svc("Livestock farm: EIA filing then epidemic prevention certificate", B, 100, 25, [
         G("ECO", "environmental_permits", 15, r=30, docs="bl:0.05"),
         G("AGR", "animal_health", 20, r=60, x=120, a=15, s=5, docs="bl:0.05;eiaf:0.05;lcc:0.10"),
     ], "new and expanded pig and poultry farms"),
-    Svc("Retirement: pension, medical insurance and provident fund", C, 5000, 25, [
+    Svc("Retirement: pension then medical insurance then provident fund", C, 5000, 25, [
         G("HRS", "social_insurance", 25, r=45, a=10, s=5, docs="id:0.05;hh:0.10", sb=0.05),
         G("MED", "medical_insurance", 10, r=10, docs="ret:0.05;id:0.05"),
         G("HPF", "housing_provident_fund", 15, r=10, a=3, docs="ret:0.05;id:0.05"),
     ], "~1% of residents retire a year"),
-    Svc("Death: deregistration, funeral subsidy, pension and insurance", C, 4000, 25, [
+    Svc("Death: deregistration then funeral subsidy then pension then medical insurance", C, 4000, 25, [
         G("PSB", "household_registration", 10, docs="dmc:0.08;hh:0.10;id:0.05"),
         G("CIV", "funeral_and_burial", 10, r=10, a=3, docs="hdr:0.05;crem:0.10"),
         G("HRS", "social_insurance", 15, r=20, a=5, docs="hdr:0.05;id:0.05"),
         G("MED", "medical_insurance", 10, docs="hdr:0.05"),
     ], "~7 deaths per 1000 residents; the family visits four halls"),
-    Svc("Birth: registration, medical insurance and social security card", C, 5500, 20, [
+    Svc("Birth: registration then medical insurance then social security card", C, 5500, 20, [
         G("PSB", "household_registration", 15, r=10, docs="bmc:0.08;hh:0.10;mar:0.10;id:0.05"),
         G("MED", "medical_insurance", 8, docs="hh:0.05"),
         G("HRS", "social_insurance", 8, s=4, docs="hh:0.05"),
     ], "~10 births per 1000 residents"),
-    Svc("Veteran resettlement and insurance continuation", C, 300, 30, [
+    Svc("Veteran resettlement then insurance continuation", C, 300, 30, [
         G("VET", "veterans_affairs", 30, r=60, a=20, s=5, docs="vet:0.08;id:0.05"),
         G("HRS", "social_insurance", 15, r=20, docs="vet:0.05"),
         G("MED", "medical_insurance", 10, docs="vet:0.05"),
     ], "discharged soldiers returning to the county"),
-    Svc("Private training institution: licence and registration", B, 60, 40, [
+    Svc("Private training institution: licence then registration", B, 60, 40, [
         G("EDU", "education", 20, r=60, x=90, a=20, s=5, docs="id:0.05;re:0.15;fic:0.10"),
         G("CIV", "social_organisations", 20, r=45, a=10, s=5, docs="schl:0.05;id:0.05"),
     ], "tutoring schools and kindergartens (non-profit)"),
-    Svc("Private clinic: licence, registration, medical insurance agreement", B, 40, 45, [
+    Svc("Private clinic: licence then registration then medical insurance agreement", B, 40, 45, [
         G("HEA", "medical_institutions", 20, r=60, x=120, a=20, s=5, docs="id:0.05;re:0.15;acad:0.05"),
         G("MSB", "business_registration", 20, r=15, s=5, docs="mil:0.05;id:0.05"),
         G("MED", "medical_insurance", 15, r=60, x=90, a=15, docs="bl:0.05;mil:0.05"),
     ], "new clinics seeking medical-insurance designation"),
-    Svc("Retail pharmacy: drug licence and medical insurance agreement", B, 60, 40, [
+    Svc("Retail pharmacy: drug licence then medical insurance agreement", B, 60, 40, [
         G("MSB", "food_and_drug_safety", 20, r=30, x=90, a=15, s=5, docs="bl:0.05;re:0.10"),
         G("MED", "medical_insurance", 15, r=60, x=90, a=15, docs="bl:0.05;dbl:0.05"),
     ], "new pharmacies"),
-    Svc("Road freight business: transport licence, scope change, vehicles", B, 300, 25, [
+    Svc("Road freight business: transport licence then scope change then vehicle certificates", B, 300, 25, [
         G("TRA", "road_transport", 20, r=45, x=60, a=15, s=5, docs="bl:0.05;id:0.05", tag="tra_licence"),
         G("MSB", "business_registration", 15, r=10, s=5, docs="bl:0.05;rtl:0.05"),
         G("TRA", "road_transport", 15, s=5, docs="rtl:0.05;vrc:0.08", tag="tra_vehicles"),
     ], "new freight operators"),
-    Svc("Hazardous chemicals dealer: licence and business scope", B, 100, 30, [
+    Svc("Hazardous chemicals dealer: licence then business scope", B, 100, 30, [
         G("EMG", "hazardous_chemicals", 20, r=60, x=120, a=20, s=5, docs="bl:0.05"),
         G("MSB", "business_registration", 15, r=10, s=5, docs="bl:0.05;hcl:0.05"),
     ], "new chemical traders"),
@@ -1199,15 +1211,15 @@ CATALOGUE = [
         G("COM", "commerce_and_trade", 20, r=40, s=5),
         G("MSB", "business_registration", 25, r=20, a=5, s=5, docs="re:0.15"),
     ], "foreign-investment filing then registration"),
-    Svc("Urban road excavation: urban management and traffic police", B, 300, 10, [
+    Svc("Urban road excavation: urban management then traffic police", B, 300, 10, [
         G("LAW", "urban_management", 15, r=30, x=45, a=10, s=5, docs="bl:0.05;cp:0.05"),
         G("PSB", "vehicles_and_drivers", 15, r=20, a=5, s=5, docs="bl:0.05"),
     ], "pipes and cables under town roads"),
-    Svc("Highway excavation and occupation: transport and traffic police", B, 150, 15, [
+    Svc("Highway excavation and occupation: transport then traffic police", B, 150, 15, [
         G("TRA", "highways", 15, r=40, x=60, a=15, s=5, docs="bl:0.05"),
         G("PSB", "vehicles_and_drivers", 15, r=20, a=5, s=5, docs="bl:0.05"),
     ], "works on county highways"),
-    Svc("Large public event: fire check and police permit", B, 40, 15, [
+    Svc("Large public event: fire check then police permit", B, 40, 15, [
         G("FIRE", "fire_safety", 15, r=30, x=120, a=10, s=5, docs="bl:0.05"),
         G("PSB", "public_order", 30, r=120, x=180, a=30, s=5, docs="bl:0.05;fic:0.05"),
     ], "concerts and fairs over 1000 people"),
@@ -1301,10 +1313,10 @@ KIND_WORDS = {
 # ---------------------------------------------------------------------------
 
 class StepRec:
-    def __init__(self, service, name, dept, function, kind, work, docs, sb_to, sb_p, note):
+    def __init__(self, service, name, dept, function, kind, role, work, docs, sb_to, sb_p, note):
         self.service, self.name, self.dept, self.function = service, name, dept, function
         self.kind, self.work, self.docs = kind, work, docs
-        self.role = ROLE_OF[kind]
+        self.role = role
         self.in_person = self.role == "window_clerk"
         self.sb_to, self.sb_p, self.note = sb_to, sb_p, note
         self.mean = mean_of(work)
@@ -1318,7 +1330,9 @@ def patience_of(svc, recs):
     return PATIENCE_QUICK if len(recs) == 1 else PATIENCE_CITIZEN
 
 
-def build_steps(svc):
+def build_steps(svc, reviewer_inspects=frozenset()):
+    """Step records of a service. Departments in `reviewer_inspects` have too little
+    site work for an inspection team [A7]: their reviewing officer makes the visit."""
     multi = len(svc.segs) > 1
     recs = []
     for seg in svc.segs:
@@ -1332,12 +1346,16 @@ def build_steps(svc):
             if seg.sb and seg.sb[0] == kind:
                 sb_to, sb_p = names[seg.sb[1]], seg.sb[2]
             words = "done while the applicant waits" if single else KIND_WORDS[kind]
+            role = ROLE_OF[kind]
+            if kind == "inspect" and seg.dept in reviewer_inspects:
+                role = "reviewer"
+                words += " by the reviewing officer (no separate inspection team [A7])"
             note = f"{DEPT_NAME[seg.dept]}: {words}; {fmt(float(m))} min mean [A3]"
             if docs:
                 note += "; missing-document rates [A6]"
             if sb_to:
                 note += f"; {int(round(sb_p * 100))}% sent back to {sb_to} [A6]"
-            recs.append(StepRec(svc.name, names[kind], seg.dept, seg.function, kind, work, docs, sb_to, sb_p, note))
+            recs.append(StepRec(svc.name, names[kind], seg.dept, seg.function, kind, role, work, docs, sb_to, sb_p, note))
     return recs
 
 
@@ -1387,13 +1405,26 @@ def calendar_open_hours():
     return days, days * OPEN_HOURS_PER_DAY
 
 
+# [A7] A bureau keeps a separate inspection team only if it has at least 0.4 of a
+# person's year of site work (0.4 x 1,875 h); otherwise the reviewing officer makes
+# the site visits (common in small county bureaus). Assumption.
+MIN_INSPECTION_HOURS = 0.4 * HOURS_PER_STAFF_YEAR
+
+
 def build():
+    _services, first_hours, _s, _c, _r = build_pass(frozenset())
+    reviewer_inspects = frozenset(d for (d, role), h in first_hours.items()
+                                  if role == "inspector" and h < MIN_INSPECTION_HOURS)
+    return build_pass(reviewer_inspects) + (reviewer_inspects,)
+
+
+def build_pass(reviewer_inspects):
     services = []
     hours = defaultdict(float)           # (dept, role) -> yearly work hours
     step_count = defaultdict(int)        # (dept, role) -> number of step types
     rework_base = rework_full = 0.0
     for svc in CATALOGUE:
-        recs = build_steps(svc)
+        recs = build_steps(svc, reviewer_inspects)
         visits = visits_of(recs)
         for i, r in enumerate(recs):
             key = (r.dept, r.role)
@@ -1661,3 +1692,241 @@ def super_department_ron(facts, sfacts):
     a(f"    // Overhead in all: CNY {total_before / 1e6:.1f}M a year as 36 bodies, CNY {total_after / 1e6:.1f}M as five.")
     a(")")
     return "\n".join(L) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# Checks
+# ---------------------------------------------------------------------------
+
+def check(services, hours, staff, step_count, facts, sfacts, steps_text, out):
+    errors, notes = [], []
+    err = errors.append
+
+    # Structure.
+    if not 30 <= len(DEPARTMENTS) <= 40:
+        err(f"{len(DEPARTMENTS)} departments; expected 30-40")
+    if len(services) < 150:
+        err(f"{len(services)} services; expected at least 150")
+    names = [d[1] for d in DEPARTMENTS]
+    if len(set(names)) != len(names) or len({d[0] for d in DEPARTMENTS}) != len(names):
+        err("department names or keys are not unique")
+    for f, holders in FUNCTION_DEPT.items():
+        if len(holders) != 1:
+            err(f"function {f} is held by {holders}; each needs exactly one department")
+    used_functions = {r.function for _s, recs, _v in services for r in recs}
+    for f in sorted(used_functions - set(FUNCTION_DEPT)):
+        err(f"function {f} is used by a step but held by no department")
+    for _s, recs, _v in services:
+        for r in recs:
+            if r.function in FUNCTION_DEPT and FUNCTION_DEPT[r.function][0] != r.dept:
+                err(f"{r.service}/{r.name}: function {r.function} belongs to {FUNCTION_DEPT[r.function][0]}, not {r.dept}")
+    unused = sorted(set(FUNCTION_DEPT) - used_functions)
+    if unused:
+        notes.append("functions held but used by no service (policy work outside the catalogue): " + ", ".join(unused))
+    svc_names = [s.name for s, _r, _v in services]
+    if len(set(svc_names)) != len(svc_names):
+        err("service names are not unique")
+    for s in svc_names:
+        if any(c in s for c in '",\n'):
+            err(f"service name {s!r} contains a comma or quote")
+
+    # Documents.
+    for alias, (name, holder, _d, _n) in DOCUMENTS.items():
+        if holder not in DEPT:
+            err(f"document {name} is held by unknown department {holder}")
+    declared = {DOCUMENTS[a][0] for a in DOCUMENTS}
+    used_docs = set()
+    for s, recs, _v in services:
+        for r in recs:
+            for d, p in r.docs:
+                used_docs.add(d)
+                if d not in declared:
+                    err(f"{s.name}/{r.name}: document {d} not declared")
+                if not MISSING_RANGE[0] <= p <= MISSING_RANGE[1]:
+                    err(f"{s.name}/{r.name}: missing probability {p} of {d} outside {MISSING_RANGE}")
+            if r.sb_to and not SEND_BACK_RANGE[0] <= r.sb_p <= SEND_BACK_RANGE[1]:
+                err(f"{s.name}/{r.name}: send-back probability {r.sb_p} outside {SEND_BACK_RANGE}")
+            if r.in_person != (r.role == "window_clerk"):
+                err(f"{s.name}/{r.name}: only window steps are in person in the baseline")
+        if not 1 <= s.limit <= 100:
+            err(f"{s.name}: time limit {s.limit} outside 1-100 working days")
+        if s.volume <= 0:
+            err(f"{s.name}: volume must be positive")
+    unused_docs = declared - used_docs
+    if unused_docs:
+        notes.append("declared documents no step asks for (left out of documents.csv): " + ", ".join(sorted(unused_docs)))
+
+    # Step order, `after` and `send_back_to`, read back from the CSV as the loader will.
+    rows = list(csv.DictReader(io.StringIO(steps_text)))
+    seen = defaultdict(list)
+    previous_service = None
+    for row in rows:
+        s, step = row["service"], row["step"]
+        if s != previous_service and s in seen:
+            err(f"rows of service {s} are not consecutive")
+        previous_service = s
+        earlier = seen[s]
+        if step in earlier or step == "start" or any(c in step for c in ";:, "):
+            err(f"{s}: bad or repeated step name {step!r}")
+        after = row["after"]
+        if after == "start":
+            if earlier:
+                err(f"{s}/{step}: `start` on a step that is not the first")
+        elif after == "":
+            if not earlier:
+                err(f"{s}/{step}: first step without `start`")
+        else:
+            for a_ in after.split(";"):
+                if a_ not in earlier:
+                    err(f"{s}/{step}: after {a_!r} is not an earlier step")
+        sb = row["send_back_to"]
+        if sb and sb not in earlier:
+            err(f"{s}/{step}: send_back_to {sb!r} is not an earlier step")
+        if bool(sb) != bool(row["send_back_probability"]):
+            err(f"{s}/{step}: send_back_to and send_back_probability must be set together")
+        for item in filter(None, row["documents"].split(";")):
+            d, p = item.rsplit(":", 1)
+            if d not in used_docs:
+                err(f"{s}/{step}: document {d} not in documents.csv")
+            float(p)
+        earlier.append(step)
+    n_steps = len(rows)
+
+    # Staffing and utilisation.
+    open_days, open_hours = calendar_open_hours()
+    table = []
+    for key, count in staff.items():
+        h = hours[key]
+        u_rule = h / (count * HOURS_PER_STAFF_YEAR)
+        u_cal = h / (count * open_hours)
+        floor = MIN_WINDOW_CLERKS if key[1] == "window_clerk" else MIN_STAFF
+        flag = ""
+        if u_cal > UTILISATION_RANGE[1]:
+            flag = "TOO HIGH"
+            err(f"{key}: utilisation {u_cal:.2f} above {UTILISATION_RANGE[1]}")
+        elif u_rule < UTILISATION_RANGE[0]:
+            if count == floor:
+                flag = "low: at the minimum headcount"
+            else:
+                flag = "low"
+                if u_rule < 0.35:
+                    err(f"{key}: utilisation {u_rule:.2f} with more than the minimum headcount")
+        table.append((key, step_count[key], h, count, u_rule, u_cal, flag))
+    for (d, role) in hours:
+        if staff.get((d, role), 0) < 1:
+            err(f"{d}/{role} has steps but no staff")
+    for key, f in facts.items():
+        has_window_steps = (key, "window_clerk") in hours
+        if has_window_steps and f["windows"] < MIN_WINDOW_CLERKS:
+            err(f"{key}: window steps but {f['windows']} windows")
+        if f["windows"] != staff.get((key, "window_clerk"), 0):
+            err(f"{key}: windows differ from window clerks")
+        if not 1_500_000 <= f["overhead"] <= 4_000_000:
+            err(f"{key}: overhead {f['overhead']} outside CNY 1.5-4M")
+
+    # Mergers.
+    grouped = [k for s in sfacts.values() for k in s["members"]]
+    if sorted(grouped) != sorted(DEPT) or len(grouped) != len(set(grouped)):
+        err("every department must join exactly one super-department")
+    for g, s in sfacts.items():
+        if not s["overhead"] < s["sum_overhead"]:
+            err(f"{g}: merged overhead not below the sum of its parts")
+    if sum(s["windows"] for s in sfacts.values()) != sum(f["windows"] for f in facts.values()):
+        err("windows change in the merger")
+
+    # Volume.
+    volumes = sorted((s.volume for s, _r, _v in services), reverse=True)
+    total = sum(volumes)
+    if not TOTAL_VOLUME_RANGE[0] <= total <= TOTAL_VOLUME_RANGE[1]:
+        err(f"total volume {total:.0f} outside {TOTAL_VOLUME_RANGE}")
+
+    # Report.
+    if out:
+        p = lambda *x: print(*x, file=out)
+        p(f"{'department':<52} {'role':<13} {'steps':>5} {'hours':>8} {'staff':>5} {'util':>5} {'u_cal':>5}  flag")
+        for (d, role), n, h, count, u_rule, u_cal, flag in table:
+            p(f"{DEPT_NAME[d]:<52} {role:<13} {n:>5} {h:>8.0f} {count:>5} {u_rule:>5.2f} {u_cal:>5.2f}  {flag}")
+        p("")
+        p("util: work hours / (staff x 1,875 h) [A7]; u_cal: / (staff x the calendar's "
+          f"{open_hours:.0f} open hours in {open_days} days)")
+        established = contract = 0
+        for line in csv.DictReader(io.StringIO(staff_csv(staff, hours))):
+            if line["employment"] == "established":
+                established += int(line["count"])
+            else:
+                contract += int(line["count"])
+        cost = established * COST_ESTABLISHED_CNY + contract * COST_CONTRACT_CNY
+        overhead = sum(f["overhead"] for f in facts.values())
+        multi = sum(1 for s, recs, _v in services if len({r.dept for r in recs}) > 1)
+        p(f"departments: {len(DEPARTMENTS)}   functions: {len(FUNCTION_DEPT)}   services: {len(services)} "
+          f"({multi} serial chains across departments)   steps: {n_steps}   documents: {len(used_docs)}")
+        p(f"total volume: {total:,.0f} cases a year; top 10 services {sum(volumes[:10]) / total:.0%}, "
+          f"services under 500 a year: {sum(1 for v in volumes if v < 500)}")
+        p(f"staff: {established + contract} ({established} established, {contract} contract); "
+          f"windows: {sum(f['windows'] for f in facts.values())}")
+        p(f"personnel CNY {cost / 1e6:.1f}M + overhead CNY {overhead / 1e6:.1f}M = CNY {(cost + overhead) / 1e6:.1f}M a year; "
+          f"super-department overhead CNY {sum(s['overhead'] for s in sfacts.values()) / 1e6:.1f}M")
+        p(f"rework from missing documents and send-backs adds {REWORK[0]:.1%} to step work (the issue's rule of thumb: ~10%)")
+        low = [t for t in table if t[6]]
+        at_floor = [t for t in low if t[6].startswith("low: at")]
+        p(f"(department, role) pairs below utilisation {UTILISATION_RANGE[0]}: {len(low)} of {len(table)}; "
+          f"{len(at_floor)} held up by the minimum headcount, {len(low) - len(at_floor)} just under it "
+          f"(min {min([t[4] for t in low if t not in at_floor] or [1.0]):.2f}) from rounding up to whole persons")
+        median = sorted(volumes)[len(volumes) // 2]
+        p(f"volume per service: largest {volumes[0]:,.0f}, median {median:,.0f}, smallest {volumes[-1]:,.0f}")
+        for n in notes + NOTES:
+            p("note: " + n)
+    return errors
+
+
+REWORK = [0.0]
+NOTES = []
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="fail if the committed files differ from the generated ones")
+    parser.add_argument("--quiet", action="store_true", help="do not print the check table")
+    args = parser.parse_args()
+
+    services, hours, staff, step_count, rework, reviewer_inspects = build()
+    NOTES.append("bureaus whose reviewing officer makes the site visits (too little site work for an "
+                 "inspection team [A7]): " + ", ".join(DEPT_NAME[d] for d in sorted(reviewer_inspects)))
+    REWORK[0] = rework
+    facts = department_facts(staff)
+    sfacts = super_facts(facts)
+    files = OrderedDict([
+        (os.path.join(HERE, "documents.csv"), documents_csv(services)),
+        (os.path.join(HERE, "staff.csv"), staff_csv(staff, hours)),
+        (os.path.join(HERE, "services.csv"), services_csv(services)),
+        (os.path.join(HERE, "steps.csv"), steps_csv(services)),
+        (os.path.join(SCENARIOS, "small-department.ron"), small_department_ron(staff, facts, services, hours)),
+        (os.path.join(SCENARIOS, "super-department.ron"), super_department_ron(facts, sfacts)),
+    ])
+    errors = check(services, hours, staff, step_count, facts, sfacts,
+                   files[os.path.join(HERE, "steps.csv")], None if args.quiet else sys.stdout)
+    if errors:
+        for e in errors:
+            print("ERROR: " + e, file=sys.stderr)
+        return 1
+    if args.check:
+        stale = []
+        for path, text in files.items():
+            try:
+                with open(path, encoding="utf-8", newline="") as f:
+                    if f.read() != text:
+                        stale.append(path)
+            except FileNotFoundError:
+                stale.append(path)
+        for path in stale:
+            print(f"stale: {os.path.relpath(path)} (run python3 data/county/generate.py)", file=sys.stderr)
+        return 1 if stale else 0
+    for path, text in files.items():
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

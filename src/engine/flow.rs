@@ -240,21 +240,23 @@ impl CaseFlow {
 
     /// Runs every event before `until`.
     pub fn run_until(&mut self, until: Micros) {
+        let model = Arc::clone(&self.model);
+        let m: &Model = &model;
         let until = until.min(self.horizon);
         while let Some(event) = self.events.pop_before(until) {
             self.now = event.time;
             self.counts.events += 1;
             match event.kind {
-                EventKind::Arrival { service } => self.arrive(service as usize),
-                EventKind::WorkDone { station, case, step } => self.work_done(station as usize, case, step as usize),
+                EventKind::Arrival { service } => self.arrive(m, service as usize),
+                EventKind::WorkDone { station, case, step } => self.work_done(m, station as usize, case, step as usize),
                 EventKind::Ready { case, step, handoff } => {
                     if self.is_current(case) {
-                        self.enqueue(case.slot, step as usize, handoff);
+                        self.enqueue(m, case.slot, step as usize, handoff);
                     }
                 }
                 EventKind::Open => {
                     for station in 0..self.stations.len() {
-                        self.try_start(station);
+                        self.try_start(m, station);
                     }
                 }
             }
@@ -269,6 +271,8 @@ impl CaseFlow {
         if !matches!(self.calendar, Calendar::Working(_)) {
             return;
         }
+        let model = Arc::clone(&self.model);
+        let m: &Model = &model;
         for station in 0..self.stations.len() {
             let mut kept = VecDeque::with_capacity(self.stations[station].queue.len());
             let queue = std::mem::take(&mut self.stations[station].queue);
@@ -277,7 +281,7 @@ impl CaseFlow {
                     continue;
                 }
                 if entry.deadline <= self.now {
-                    self.abandon(entry);
+                    self.abandon(m, entry);
                     continue;
                 }
                 if entry.in_person {
@@ -301,11 +305,10 @@ impl CaseFlow {
         }
     }
 
-    fn arrive(&mut self, service_id: usize) {
+    fn arrive(&mut self, m: &Model, service_id: usize) {
         self.schedule_next_arrival(service_id, self.now);
         let key = self.arrival_rngs[service_id].next_u64();
-        let model = Arc::clone(&self.model);
-        let service = &model.services[service_id];
+        let service = &m.services[service_id];
         let mut needs = SplitMix64::for_case(key, Purpose::Needs);
         let online = service.online_share > 0.0 && needs.uniform() < service.online_share;
         let mut missing = 0u64;
@@ -355,12 +358,12 @@ impl CaseFlow {
             self.counts.arrived_measured += 1;
             self.service_arrivals[service_id] += 1;
         }
-        self.release(slot, service, service.initial_steps, None);
+        self.release(m, slot, service, service.initial_steps, None);
     }
 
     /// Makes every step in `candidates` whose predecessors are done ready, after
     /// the handoff from `from_department` (`None`: no handoff, at arrival).
-    fn release(&mut self, slot: u32, service: &Service, candidates: u64, from_department: Option<usize>) {
+    fn release(&mut self, m: &Model, slot: u32, service: &Service, candidates: u64, from_department: Option<usize>) {
         let case = &mut self.cases[slot as usize];
         let mut ready = 0u64;
         for s in bits(candidates) {
@@ -386,10 +389,8 @@ impl CaseFlow {
             let step = &service.steps[s];
             let (handoff, cost) = match from_department {
                 None => (Handoff::None, None),
-                Some(d) if d == step.department => {
-                    (Handoff::WithinDepartment, Some(self.model.handoff.within_department))
-                }
-                Some(_) => (Handoff::BetweenDepartments, Some(self.model.handoff.between_departments)),
+                Some(d) if d == step.department => (Handoff::WithinDepartment, Some(m.handoff.within_department)),
+                Some(_) => (Handoff::BetweenDepartments, Some(m.handoff.between_departments)),
             };
             let case = &mut self.cases[slot as usize];
             match handoff {
@@ -399,7 +400,7 @@ impl CaseFlow {
             }
             let delay = cost.map_or(0, |c| c.delay);
             if delay == 0 {
-                self.enqueue(slot, s, handoff);
+                self.enqueue(m, slot, s, handoff);
             } else {
                 let at = self.calendar.add_working(self.now, delay);
                 if handoff == Handoff::BetweenDepartments {
@@ -411,10 +412,9 @@ impl CaseFlow {
     }
 
     /// Puts a step of a case in its station's queue.
-    fn enqueue(&mut self, slot: u32, s: usize, handoff: Handoff) {
-        let model = Arc::clone(&self.model);
+    fn enqueue(&mut self, m: &Model, slot: u32, s: usize, handoff: Handoff) {
         let case = &mut self.cases[slot as usize];
-        let service = &model.services[case.service as usize];
+        let service = &m.services[case.service as usize];
         let step = &service.steps[s];
         let station = step.station;
         let in_person = step.in_person && !case.online;
@@ -439,11 +439,11 @@ impl CaseFlow {
             deadline,
         };
         self.stations[station].queue.push_back(entry);
-        self.try_start(station);
+        self.try_start(m, station);
     }
 
     /// Starts waiting work at a station while it has idle servers and is open.
-    fn try_start(&mut self, station: usize) {
+    fn try_start(&mut self, m: &Model, station: usize) {
         if !self.calendar.is_open(self.now) {
             return;
         }
@@ -453,16 +453,16 @@ impl CaseFlow {
                 continue;
             }
             if entry.deadline <= self.now {
-                self.abandon(entry);
+                self.abandon(m, entry);
                 continue;
             }
-            self.start(station, entry);
+            self.start(m, station, entry);
         }
     }
 
-    fn start(&mut self, station: usize, entry: QueueEntry) {
+    fn start(&mut self, m: &Model, station: usize, entry: QueueEntry) {
         let case = &mut self.cases[entry.case.slot as usize];
-        let step = &self.model.services[case.service as usize].steps[entry.step as usize];
+        let step = &m.services[case.service as usize].steps[entry.step as usize];
         let wait = self.calendar.open_time_between(entry.enqueued, self.now);
         case.wait += wait;
         if entry.in_person {
@@ -470,8 +470,8 @@ impl CaseFlow {
         }
         let effort = match entry.handoff {
             Handoff::None => 0,
-            Handoff::WithinDepartment => self.model.handoff.within_department.effort,
-            Handoff::BetweenDepartments => self.model.handoff.between_departments.effort,
+            Handoff::WithinDepartment => m.handoff.within_department.effort,
+            Handoff::BetweenDepartments => m.handoff.between_departments.effort,
         };
         let work = from_minutes(sample_minutes(&step.work, &mut case.work_rng)) + effort;
         // In-person service ends with the applicant even after closing time; other
@@ -487,18 +487,17 @@ impl CaseFlow {
         self.events.schedule(end, EventKind::WorkDone { station: station as u32, case: entry.case, step: entry.step });
     }
 
-    fn work_done(&mut self, station: usize, case_ref: CaseRef, s: usize) {
+    fn work_done(&mut self, m: &Model, station: usize, case_ref: CaseRef, s: usize) {
         self.stations[station].busy -= 1;
         if self.is_current(case_ref) {
-            self.complete_step(case_ref.slot, s);
+            self.complete_step(m, case_ref.slot, s);
         }
-        self.try_start(station);
+        self.try_start(m, station);
     }
 
-    fn complete_step(&mut self, slot: u32, s: usize) {
-        let model = Arc::clone(&self.model);
+    fn complete_step(&mut self, m: &Model, slot: u32, s: usize) {
         let case = &mut self.cases[slot as usize];
-        let service = &model.services[case.service as usize];
+        let service = &m.services[case.service as usize];
         let step = &service.steps[s];
         let bit = 1u64 << s;
         // Missing or wrong documents: the applicant fetches them, the step is redone.
@@ -528,30 +527,30 @@ impl CaseFlow {
             case.done &= !service.steps[target].downstream;
             case.started = 0;
             let candidates = !case.done & (u64::MAX >> (64 - service.steps.len()));
-            self.release(slot, service, candidates, Some(step.department));
+            self.release(m, slot, service, candidates, Some(step.department));
             return;
         }
         case.done |= bit;
         case.started &= !bit;
         let all = u64::MAX >> (64 - service.steps.len());
         if case.done == all {
-            self.finish(slot, true, self.now);
+            self.finish(m, slot, true, self.now);
             return;
         }
-        self.release(slot, service, step.successors, Some(step.department));
+        self.release(m, slot, service, step.successors, Some(step.department));
     }
 
-    fn abandon(&mut self, entry: QueueEntry) {
+    fn abandon(&mut self, m: &Model, entry: QueueEntry) {
         let at = entry.deadline;
         let wait = self.calendar.open_time_between(entry.enqueued, at);
         let case = &mut self.cases[entry.case.slot as usize];
         case.wait += wait;
         case.in_person_wait += wait;
-        self.finish(entry.case.slot, false, at);
+        self.finish(m, entry.case.slot, false, at);
     }
 
     /// Records a finished case and frees its slot.
-    fn finish(&mut self, slot: u32, completed: bool, at: Micros) {
+    fn finish(&mut self, m: &Model, slot: u32, completed: bool, at: Micros) {
         let case = &mut self.cases[slot as usize];
         case.live = false;
         case.stamp = case.stamp.wrapping_add(1);
@@ -566,7 +565,7 @@ impl CaseFlow {
         if !case.measured {
             return;
         }
-        let service = &self.model.services[case.service as usize];
+        let service = &m.services[case.service as usize];
         let on_time = self.calendar.working_day_number(at) - self.calendar.working_day_number(case.arrival)
             <= u64::from(service.time_limit_working_days);
         let record = CaseRecord {

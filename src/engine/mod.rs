@@ -171,9 +171,8 @@ fn collect(
         });
     }
     let headcount = |e: Employment| model.staff.iter().filter(|s| s.employment == e).map(|s| u64::from(s.count)).sum();
-    let (work, capacity) = (0..flow.stations.len()).fold((0u64, 0u64), |(w, cap), i| {
-        (w + flow.stations[i].work_measured, cap + flow.measured_capacity(i))
-    });
+    let (work, capacity) = (0..flow.stations.len())
+        .fold((0u64, 0u64), |(w, cap), i| (w + flow.stations[i].work_measured, cap + flow.measured_capacity(i)));
     let facts = RunFacts {
         measured_days: f64::from(model.horizon_days - model.warmup_days),
         arrived: measured_arrived,

@@ -126,7 +126,9 @@ fn standard_normal(rng: &mut SplitMix64) -> f64 {
 pub fn mean_minutes(d: &Minutes) -> f64 {
     match d {
         Minutes::Exponential { mean_minutes } | Minutes::LogNormal { mean_minutes, .. } => *mean_minutes,
-        Minutes::Triangular { min_minutes, mode_minutes, max_minutes } => (min_minutes + mode_minutes + max_minutes) / 3.0,
+        Minutes::Triangular { min_minutes, mode_minutes, max_minutes } => {
+            (min_minutes + mode_minutes + max_minutes) / 3.0
+        }
         Minutes::Uniform { min_minutes, max_minutes } => (min_minutes + max_minutes) / 2.0,
         Minutes::Constant { minutes } => *minutes,
         Minutes::Empirical { minutes } => minutes.iter().sum::<f64>() / minutes.len().max(1) as f64,
@@ -164,14 +166,18 @@ mod tests {
 
     #[test]
     fn case_streams_are_separate_and_repeatable() {
-        let a: Vec<u64> = (0..4).map({
-            let mut r = SplitMix64::for_case(7, Purpose::Work);
-            move |_| r.next_u64()
-        }).collect();
-        let b: Vec<u64> = (0..4).map({
-            let mut r = SplitMix64::for_case(7, Purpose::Work);
-            move |_| r.next_u64()
-        }).collect();
+        let a: Vec<u64> = (0..4)
+            .map({
+                let mut r = SplitMix64::for_case(7, Purpose::Work);
+                move |_| r.next_u64()
+            })
+            .collect();
+        let b: Vec<u64> = (0..4)
+            .map({
+                let mut r = SplitMix64::for_case(7, Purpose::Work);
+                move |_| r.next_u64()
+            })
+            .collect();
         let mut other = SplitMix64::for_case(7, Purpose::Routing);
         assert_eq!(a, b);
         assert_ne!(a[0], other.next_u64());

@@ -37,9 +37,9 @@ pub fn write_summary(path: &Path, outputs: &[ReplicationOutput]) -> Result<(), E
     if let Some(first) = outputs.first() {
         header.extend(first.summary.iter().map(|(name, _)| *name));
     }
-    let rows = outputs.iter().map(|o| {
-        std::iter::once(o.replication.to_string()).chain(o.summary.iter().map(|(_, v)| number(*v))).collect()
-    });
+    let rows = outputs
+        .iter()
+        .map(|o| std::iter::once(o.replication.to_string()).chain(o.summary.iter().map(|(_, v)| number(*v))).collect());
     write_table(path, &header, rows)
 }
 

@@ -52,7 +52,12 @@ pub struct RunInfo {
 /// Writes every output file of a run into `folder`, atomically: the files go to a
 /// temporary sibling folder first, which then replaces `folder`. An existing
 /// `folder` is replaced only if it holds earlier reformsim results.
-pub fn write_run(folder: &Path, model: &Model, info: &RunInfo, outputs: &[ReplicationOutput]) -> Result<(), ExportError> {
+pub fn write_run(
+    folder: &Path,
+    model: &Model,
+    info: &RunInfo,
+    outputs: &[ReplicationOutput],
+) -> Result<(), ExportError> {
     if folder.exists() && !folder.join("manifest.ron").exists() {
         return Err(ExportError::NotAResultFolder(folder.to_path_buf()));
     }

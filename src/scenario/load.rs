@@ -49,26 +49,25 @@ fn read_chain(
 ) -> Result<RawScenario, LoadError> {
     let raw: RawScenario = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .from_str(&text).map_err(|e| {
-        let line = e.span.start.line;
-        let column = e.span.start.col;
-        LoadError::Invalid(vec![Diagnostic {
-            location: Location {
-                path: path.to_path_buf(),
-                line,
-                column,
-                snippet: text.lines().nth(line.saturating_sub(1)).map(str::to_string),
-            },
-            message: describe_ron_error(&e.code),
-        }])
-    })?;
+        .from_str(&text)
+        .map_err(|e| {
+            let line = e.span.start.line;
+            let column = e.span.start.col;
+            LoadError::Invalid(vec![Diagnostic {
+                location: Location {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    snippet: text.lines().nth(line.saturating_sub(1)).map(str::to_string),
+                },
+                message: describe_ron_error(&e.code),
+            }])
+        })?;
     sources.push(path.to_path_buf(), text);
     let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
     let mut raw = raw;
-    for field in [&mut raw.documents_csv, &mut raw.staff_csv] {
-        if let Some(p) = field {
-            *p = folder.join(&*p).to_string_lossy().into_owned();
-        }
+    for p in [&mut raw.documents_csv, &mut raw.staff_csv].into_iter().flatten() {
+        *p = folder.join(&*p).to_string_lossy().into_owned();
     }
     if let Some(csv) = &mut raw.services_csv {
         csv.services = folder.join(&csv.services).to_string_lossy().into_owned();
@@ -156,8 +155,14 @@ fn read_csv_files(mut raw: RawScenario, problems: &mut Vec<Diagnostic>) -> Resul
 }
 
 fn read_service_tables(services: &CsvTable, steps: &CsvTable, problems: &mut Vec<Diagnostic>) -> Vec<RawService> {
-    let service_columns =
-        ["name", "volume_per_year", "time_limit_working_days", "patience_minutes", "online_share", "document_fetch_days"];
+    let service_columns = [
+        "name",
+        "volume_per_year",
+        "time_limit_working_days",
+        "patience_minutes",
+        "online_share",
+        "document_fetch_days",
+    ];
     let mut loaded = services.rows(problems, &service_columns, |row, problems| {
         let patience: Option<f64> = row.parse_optional("patience_minutes", problems)?;
         Some(RawService {
@@ -359,7 +364,12 @@ impl CsvTable {
         let missing: Vec<&str> = required.iter().copied().filter(|c| !self.header.iter().any(|h| h == c)).collect();
         if !missing.is_empty() {
             problems.push(Diagnostic {
-                location: Location { path: self.path.clone(), line: 1, column: 1, snippet: self.lines.first().cloned() },
+                location: Location {
+                    path: self.path.clone(),
+                    line: 1,
+                    column: 1,
+                    snippet: self.lines.first().cloned(),
+                },
                 message: format!("missing column(s) {} in the header", missing.join(", ")),
             });
             return Vec::new();

@@ -17,8 +17,8 @@ use std::fmt;
 use std::path::PathBuf;
 
 pub use load::{load, load_from_str};
-pub use validate::bits as validate_bits;
 pub use model::*;
+pub use validate::bits as validate_bits;
 
 /// A place in an input file.
 #[derive(Clone, Debug, PartialEq, Eq)]

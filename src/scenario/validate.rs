@@ -40,7 +40,8 @@ impl Sources {
             let mut from = 0;
             while let Some(found) = text[from..].find(field) {
                 let at = from + found;
-                let before_ok = at == 0 || !text.as_bytes()[at - 1].is_ascii_alphanumeric() && text.as_bytes()[at - 1] != b'_';
+                let before_ok =
+                    at == 0 || !text.as_bytes()[at - 1].is_ascii_alphanumeric() && text.as_bytes()[at - 1] != b'_';
                 let rest = text[at + field.len()..].trim_start();
                 if before_ok && rest.starts_with(':') {
                     return location_at(path, text, at);
@@ -149,9 +150,15 @@ fn probability(c: &mut Checker, origin: Option<&Origin>, anchor: &str, what: &st
 fn check_minutes(c: &mut Checker, origin: Option<&Origin>, anchor: &str, what: &str, m: &Minutes) {
     let ok = match m {
         Minutes::Exponential { mean_minutes } => mean_minutes.is_finite() && *mean_minutes > 0.0,
-        Minutes::LogNormal { mean_minutes, cv } => mean_minutes.is_finite() && *mean_minutes > 0.0 && cv.is_finite() && *cv >= 0.0,
+        Minutes::LogNormal { mean_minutes, cv } => {
+            mean_minutes.is_finite() && *mean_minutes > 0.0 && cv.is_finite() && *cv >= 0.0
+        }
         Minutes::Triangular { min_minutes, mode_minutes, max_minutes } => {
-            *min_minutes >= 0.0 && min_minutes <= mode_minutes && mode_minutes <= max_minutes && max_minutes.is_finite() && *max_minutes > 0.0
+            *min_minutes >= 0.0
+                && min_minutes <= mode_minutes
+                && mode_minutes <= max_minutes
+                && max_minutes.is_finite()
+                && *max_minutes > 0.0
         }
         Minutes::Uniform { min_minutes, max_minutes } => {
             *min_minutes >= 0.0 && min_minutes <= max_minutes && max_minutes.is_finite() && *max_minutes > 0.0
@@ -163,7 +170,9 @@ fn check_minutes(c: &mut Checker, origin: Option<&Origin>, anchor: &str, what: &
         c.at_name(
             origin,
             anchor,
-            format!("{what}: {m:?} is not a valid distribution (times must be ≥ 0, means > 0, min ≤ mode ≤ max, cv ≥ 0)"),
+            format!(
+                "{what}: {m:?} is not a valid distribution (times must be ≥ 0, means > 0, min ≤ mode ≤ max, cv ≥ 0)"
+            ),
         );
     }
 }
@@ -183,7 +192,10 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         if h == 0 {
             c.at_field("horizon_days", "horizon_days must be at least 1".to_string());
         } else if warmup_days >= h {
-            c.at_field("warmup_days", format!("warm-up ({warmup_days} days) must be shorter than the horizon ({h} days)"));
+            c.at_field(
+                "warmup_days",
+                format!("warm-up ({warmup_days} days) must be shorter than the horizon ({h} days)"),
+            );
         }
     }
     let calendar = required(c, raw.calendar, "calendar").and_then(|cal| build_calendar(c, cal));
@@ -296,7 +308,11 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         for &f in &dept.functions {
             if function_department[f] != usize::MAX && function_department[f] != d {
                 let f = &functions[f];
-                c.at_name(None, f, format!("function `{f}` is held by two departments; each function needs exactly one"));
+                c.at_name(
+                    None,
+                    f,
+                    format!("function `{f}` is held by two departments; each function needs exactly one"),
+                );
             }
             function_department[f] = d;
         }
@@ -313,8 +329,14 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         RawFrontOffice::General { windows } => FrontOffice::General { windows },
     };
     let handoff = required(c, raw.handoff, "handoff").map(|h| {
-        for (what, cost) in [("between_departments", &h.between_departments), ("within_department", &h.within_department)] {
-            if !(cost.delay_hours.is_finite() && cost.delay_hours >= 0.0 && cost.effort_minutes.is_finite() && cost.effort_minutes >= 0.0) {
+        for (what, cost) in
+            [("between_departments", &h.between_departments), ("within_department", &h.within_department)]
+        {
+            if !(cost.delay_hours.is_finite()
+                && cost.delay_hours >= 0.0
+                && cost.effort_minutes.is_finite()
+                && cost.effort_minutes >= 0.0)
+            {
                 c.at_field(what, format!("{what}: delay_hours and effort_minutes must be zero or more"));
             }
         }
@@ -414,8 +436,14 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         for step in &service.steps {
             let station = &stations[step.station];
             if station.servers == 0 {
-                let where_ = station.department.map_or("the general hall".to_string(), |d| format!("department `{}`", departments[d].name));
-                let what = if station.role == Role::WindowClerk { "staffed windows (window clerks and windows)" } else { "staff" };
+                let where_ = station
+                    .department
+                    .map_or("the general hall".to_string(), |d| format!("department `{}`", departments[d].name));
+                let what = if station.role == Role::WindowClerk {
+                    "staffed windows (window clerks and windows)"
+                } else {
+                    "staff"
+                };
                 c.at_name(
                     None,
                     &step.name,
@@ -461,7 +489,11 @@ fn build_calendar(c: &mut Checker, raw: RawCalendar) -> Option<CalendarSpec> {
             for i in &opening_hours {
                 match (parse_time_of_day(&i.start), parse_time_of_day(&i.end)) {
                     (Some(s), Some(e)) if s < e => intervals.push((s, e)),
-                    _ => c.at_name(None, &i.start, format!("opening interval {}–{} is not a valid HH:MM range", i.start, i.end)),
+                    _ => c.at_name(
+                        None,
+                        &i.start,
+                        format!("opening interval {}–{} is not a valid HH:MM range", i.start, i.end),
+                    ),
                 }
             }
             intervals.sort_unstable();
@@ -473,7 +505,10 @@ fn build_calendar(c: &mut Checker, raw: RawCalendar) -> Option<CalendarSpec> {
                 days[d.index()] = true;
             }
             if intervals.is_empty() || !days.iter().any(|&d| d) {
-                c.at_field("calendar", "the calendar is never open: give opening hours and at least one working day".to_string());
+                c.at_field(
+                    "calendar",
+                    "the calendar is never open: give opening hours and at least one working day".to_string(),
+                );
             }
             let mut parsed = Vec::new();
             for h in &holidays {
@@ -511,7 +546,10 @@ fn build_profiles(c: &mut Checker, raw: std::collections::BTreeMap<String, super
             );
             continue;
         };
-        if hour_of_day.iter().sum::<f64>() <= 0.0 || day_of_week.iter().sum::<f64>() <= 0.0 || month_of_year.iter().sum::<f64>() <= 0.0 {
+        if hour_of_day.iter().sum::<f64>() <= 0.0
+            || day_of_week.iter().sum::<f64>() <= 0.0
+            || month_of_year.iter().sum::<f64>() <= 0.0
+        {
             c.at_name(None, &name, format!("arrival profile `{name}` is zero everywhere: nobody would arrive"));
         }
         out.push(Profile { name, hour_of_day, day_of_week, month_of_year });
@@ -557,13 +595,21 @@ fn build_service(
         return None;
     }
     if s.steps.len() > MAX_STEPS {
-        c.at_name(origin, &s.name, format!("service `{}` has {} steps; at most {MAX_STEPS} are supported", s.name, s.steps.len()));
+        c.at_name(
+            origin,
+            &s.name,
+            format!("service `{}` has {} steps; at most {MAX_STEPS} are supported", s.name, s.steps.len()),
+        );
         return None;
     }
     let mut index: HashMap<&str, usize> = HashMap::new();
     for (i, step) in s.steps.iter().enumerate() {
         if index.insert(&step.name, i).is_some() {
-            c.at_name(step.origin.as_ref(), &step.name, format!("service `{}` has two steps called `{}`", s.name, step.name));
+            c.at_name(
+                step.origin.as_ref(),
+                &step.name,
+                format!("service `{}` has two steps called `{}`", s.name, step.name),
+            );
         }
     }
     let step_names: Vec<&str> = s.steps.iter().map(|st| st.name.as_str()).collect();
@@ -577,7 +623,15 @@ fn build_service(
         }
     }
     if checks.len() > MAX_DOCUMENT_CHECKS {
-        c.at_name(origin, &s.name, format!("service `{}` checks {} documents; at most {MAX_DOCUMENT_CHECKS} are supported", s.name, checks.len()));
+        c.at_name(
+            origin,
+            &s.name,
+            format!(
+                "service `{}` checks {} documents; at most {MAX_DOCUMENT_CHECKS} are supported",
+                s.name,
+                checks.len()
+            ),
+        );
         return None;
     }
     if !ok {
@@ -596,7 +650,8 @@ fn build_service(
         }
         steps[i].downstream = downstream;
     }
-    let initial_steps = steps.iter().enumerate().filter(|(_, st)| st.predecessors == 0).fold(0u64, |m, (i, _)| m | 1 << i);
+    let initial_steps =
+        steps.iter().enumerate().filter(|(_, st)| st.predecessors == 0).fold(0u64, |m, (i, _)| m | 1 << i);
     Some(Service {
         name: s.name,
         volume_per_year: s.volume_per_year,
@@ -677,7 +732,11 @@ fn build_step(
         Some(sb) => {
             probability(c, origin, &sb.to, &format!("send_back probability of `{}`", step.name), sb.probability);
             if sb.probability >= 1.0 {
-                c.at_name(origin, &sb.to, format!("send_back probability of `{}` is 1: the case would loop forever", step.name));
+                c.at_name(
+                    origin,
+                    &sb.to,
+                    format!("send_back probability of `{}` is 1: the case would loop forever", step.name),
+                );
             }
             match index.get(sb.to.as_str()) {
                 Some(&t) if t <= i => Some((t, sb.probability)),

@@ -27,7 +27,8 @@ pub fn warnings(model: &Model) -> Vec<String> {
         let capacity = f64::from(station.servers) * open_hours_per_year;
         let load = offered_hours[i] / capacity;
         if load > 1.0 {
-            let place = station.department.map_or("the general hall".to_string(), |d| model.departments[d].name.clone());
+            let place =
+                station.department.map_or("the general hall".to_string(), |d| model.departments[d].name.clone());
             out.push(format!(
                 "{} {}s in {place} are offered {:.0}% of their working time: queues will grow without bound",
                 station.servers,
