@@ -8,7 +8,7 @@ and, in ../../scenarios/:
     super-department.ron  (the same county regrouped into five departments, 大部制)
 
 Every number below carries its source (an entry of /work/shared/SOURCES.md, cited
-as "SOURCES: ...") or says that it is an assumption; the assumption codes [A1]..[A13]
+as "SOURCES: ...") or says that it is an assumption; the assumption codes [A1]..[A17]
 are explained in README.md next to this script. A short version of each note is
 copied into the `note` column of the CSV rows.
 
@@ -99,9 +99,11 @@ OVERHEAD_PREMISES_TIERS = [(10, 500_000.0), (40, 1_500_000.0), (10**9, 3_000_000
 
 # [A12] A super-department keeps one leadership team and one general office
 # (larger than a bureau's: a head, about six deputies, one general office: CNY
-# 2.0M) and one shared hall and IT platform: 80% of the premises-and-IT parts of
-# the bureaus it absorbs (sharing saves a fifth). Assumption.
+# 2.0M), a division (处/科) with its chief for each body it absorbs (CNY 0.3M each:
+# about 1.7 posts at CNY 178,109), and one shared hall and IT platform: 80% of the
+# premises-and-IT parts of the bodies it absorbs (sharing saves a fifth). Assumption.
 SUPER_LEADERSHIP_CNY = 2_000_000.0
+SUPER_DIVISION_CNY = 300_000.0
 SUPER_PREMISES_SHARE = 0.8
 
 # ---------------------------------------------------------------------------
@@ -1087,7 +1089,7 @@ CATALOGUE = [
     # ===================== Serial chains across departments =====================
     # The applicant visits each department's own window in turn (串联式), carrying
     # the previous department's result as a document.
-    Svc("Enterprise establishment: licence then seal then tax then social insurance", B, 3000, 8, [
+    Svc("Enterprise establishment: licence then seal then tax then social insurance", B, 3000, 15, [
         G("MSB", "business_registration", 25, r=20, a=5, s=5, docs="id:0.05;re:0.15", sb=0.08),
         G("PSB", "public_order", 10, docs="bl:0.05;id:0.05"),
         G("TAX", "tax_collection", 20, r=15, s=5, docs="bl:0.05;id:0.05"),
@@ -1116,12 +1118,12 @@ CATALOGUE = [
         G("FIRE", "fire_safety", 20, r=30, x=120, a=15, s=5, docs="bl:0.08"),
         G("CTS", "culture_market", 20, r=45, x=90, a=15, s=5, docs="bl:0.05;fic:0.05"),
     ], "internet cafes"),
-    Svc("Second-hand home transfer: contract filing then taxes then registration", C, 8000, 10, [
+    Svc("Second-hand home transfer: contract filing then taxes then registration", C, 8000, 15, [
         G("HUD", "housing_market", 20, r=10, s=5, docs="id:0.05;re:0.08;mar:0.12;hh:0.10"),
         G("TAX", "tax_collection", 25, r=15, s=5, docs="id:0.05;hsc:0.05"),
         G("NRP", "real_estate_registration", 20, r=30, a=10, s=5, docs="tpc:0.05;hsc:0.05;re:0.05", sb=0.05),
     ], "~3.5% of ~220000 homes change hands a year"),
-    Svc("New home transfer: deed tax then registration", C, 7000, 7, [
+    Svc("New home transfer: deed tax then registration", C, 7000, 10, [
         G("TAX", "tax_collection", 20, r=10, s=5, docs="id:0.05;hsc:0.08"),
         G("NRP", "real_estate_registration", 20, r=30, a=10, s=5, docs="tpc:0.05;hsc:0.05;id:0.05"),
     ], "new homes sold by developers (contracts filed online by developers)"),
@@ -1478,7 +1480,7 @@ def super_facts(facts):
             "windows": sum(facts[k]["windows"] for k in members),
             "case_staff": sum(facts[k]["case_staff"] for k in members),
             "sum_overhead": sum(facts[k]["overhead"] for k in members),
-            "overhead": SUPER_LEADERSHIP_CNY + SUPER_PREMISES_SHARE * premises,
+            "overhead": SUPER_LEADERSHIP_CNY + SUPER_DIVISION_CNY * len(members) + SUPER_PREMISES_SHARE * premises,
         }
     return out
 
@@ -1532,7 +1534,7 @@ def services_csv(services):
             if DEPT_NAME[r.dept] not in depts:
                 depts.append(DEPT_NAME[r.dept])
         chain = "; serial chain: " + " -> ".join(depts) if len(depts) > 1 else ""
-        note = f"volume assumed [A2]: {svc.note}{chain}"
+        note = f"volume assumed [A2]: {svc.note}{chain}; time limit [A15]; patience [A14]; fetch days [A5]"
         rows.append([svc.name, fmt(svc.volume), svc.profile, svc.limit, fmt(patience_of(svc, recs)),
                      fmt(ONLINE_SHARE), fmt(fetch_days_of(svc)), note])
     return csv_text(["name", "volume_per_year", "profile", "time_limit_working_days", "patience_minutes",
@@ -1592,7 +1594,7 @@ def small_department_ron(staff, facts, services, hours):
     a("        working_days: [Mon, Tue, Wed, Thu, Fri],")
     a("        // Weekday public holidays (State Council notice 国办发明电〔2016〕17号). Make-up working")
     a("        // weekend days (调休) cannot be expressed in this format and stay closed, so the")
-    a(f"        // horizon has {open_days} open days ({open_hours:.0f} open hours) instead of the official 249 (+1 in 2018).")
+    a(f"        // horizon has {open_days} open days ({open_hours:.0f} open hours); 2017 officially had 249 working days.")
     a("        holidays: [")
     for d, why in HOLIDAYS:
         a(f'            "{d}", // {why}')
@@ -1628,7 +1630,8 @@ def small_department_ron(staff, facts, services, hours):
     for key, name, zh, group, functions in DEPARTMENTS:
         f = facts[key]
         fl = ", ".join(f'"{x}"' for x, _w in functions)
-        a(f"        // {zh}: {f['case_staff']} case-working staff, {f['windows']} window clerks")
+        tier = {500_000.0: "small", 1_500_000.0: "medium", 3_000_000.0: "large"}[f["premises"]]
+        a(f"        // {zh}: {f['case_staff']} case-working staff ({tier} overhead tier), {f['windows']} window clerks")
         a(f'        (name: "{name}", functions: [{fl}],')
         a(f"         overhead_cny_per_year: {fmt(f['overhead'])}, windows: {f['windows']}),")
     a("    ],")
@@ -1670,8 +1673,9 @@ def super_department_ron(facts, sfacts):
     a("// less overhead), not from headcount. Everything else is inherited from the baseline.")
     a("//")
     a("// overhead_cny_per_year [A12]: one leadership team and general office (CNY 2.0M: a head,")
-    a("// about six deputies, one office) plus one shared hall and IT platform at 80% of the")
-    a("// premises-and-IT parts of the absorbed bureaus; each figure is below the sum of its parts.")
+    a("// about six deputies, one office), a division chief's office for each absorbed body")
+    a("// (CNY 0.3M each), and one shared hall and IT platform at 80% of the premises-and-IT parts")
+    a("// of the absorbed bodies [A11]; each figure is below the sum of its parts.")
     a("Scenario(")
     a('    name: "super-department",')
     a('    description: "The county of small-department.ron with its 36 bodies merged into the five departments the seed proposes; same staff and windows.",')
