@@ -2,7 +2,8 @@
 //!
 //! Values (durations in microseconds) fall into buckets whose width is 0.5% of
 //! their lower edge, so a quantile read from the histogram is within 0.5% of the
-//! exact sample quantile; values below one second share one bucket.
+//! exact sample quantile; zero has a bucket of its own (many waits are exactly
+//! zero) and values between zero and one second share one bucket.
 
 /// Buckets per doubling: 2^(1/139) ≈ 1.005, a relative width of 0.5%.
 const BUCKETS_PER_OCTAVE: f64 = 139.0;
@@ -18,11 +19,17 @@ pub struct Histogram {
 
 impl Histogram {
     fn bucket(value: f64) -> usize {
-        if value < FLOOR { 0 } else { 1 + ((value / FLOOR).log2() * BUCKETS_PER_OCTAVE) as usize }
+        if value <= 0.0 {
+            0
+        } else if value < FLOOR {
+            1
+        } else {
+            2 + ((value / FLOOR).log2() * BUCKETS_PER_OCTAVE) as usize
+        }
     }
 
     fn lower_edge(bucket: usize) -> f64 {
-        if bucket == 0 { 0.0 } else { FLOOR * ((bucket - 1) as f64 / BUCKETS_PER_OCTAVE).exp2() }
+        if bucket <= 1 { 0.0 } else { FLOOR * ((bucket - 2) as f64 / BUCKETS_PER_OCTAVE).exp2() }
     }
 
     /// Records one value.
@@ -51,7 +58,11 @@ impl Histogram {
         for (b, &c) in self.counts.iter().enumerate() {
             seen += c;
             if seen >= rank {
-                return if b == 0 { FLOOR / 2.0 } else { (Self::lower_edge(b) + Self::lower_edge(b + 1)) / 2.0 };
+                return match b {
+                    0 => 0.0,
+                    1 => FLOOR / 2.0,
+                    _ => (Self::lower_edge(b) + Self::lower_edge(b + 1)) / 2.0,
+                };
             }
         }
         f64::NAN
@@ -86,5 +97,10 @@ mod tests {
             assert!((got / exact - 1.0).abs() < 0.005, "q={q}: {got} vs {exact}");
         }
         assert!(Histogram::default().quantile(0.5).is_nan());
+        let mut zeros = Histogram::default();
+        zeros.record(0);
+        zeros.record(0);
+        zeros.record(60_000_000);
+        assert_eq!(zeros.quantile(0.5), 0.0);
     }
 }
