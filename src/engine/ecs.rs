@@ -1,19 +1,23 @@
 //! The ECS side of a run: departments and staff as entities, and the systems that
-//! run once per simulated day (costs, the daily time series).
+//! run once per simulated day — the reform timeline, workforce dynamics, station
+//! staffing in the morning; costs and the time series in the evening.
 //!
-//! The case flow itself is one resource, [`CaseFlow`], drained between daily
-//! schedule runs: a schedule run costs microseconds, an event must cost well
+//! The case flow itself is one resource, [`CaseFlow`], drained between the two
+//! daily schedule runs: a schedule run costs microseconds, an event must cost well
 //! under one, so per-event work stays out of the schedule.
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Binomial, Distribution};
 
-use super::flow::CaseFlow;
+use super::flow::{CaseFlow, Levers, Transition};
 use crate::indicators::Costs;
-use crate::scenario::{DepartmentId, Employment, Model, Role};
+use crate::scenario::{DepartmentId, Employment, FrontOffice, Lever, Model, Recruitment, ReductionMethod, Role};
 use crate::time::{DAY, Date};
 
-/// A department.
+/// A department that exists now.
 #[derive(Component, Clone, Debug)]
 pub struct Department {
     /// Index in the model.
@@ -22,10 +26,12 @@ pub struct Department {
     pub overhead_cny_per_year: f64,
 }
 
-/// A group of identical staff of one department.
+/// A group of identical staff.
 #[derive(Component, Clone, Debug)]
 pub struct Staff {
-    /// Their department.
+    /// Stable identity, for a deterministic order.
+    pub group: u32,
+    /// Their department now.
     pub department: DepartmentId,
     /// Role.
     pub role: Role,
@@ -35,9 +41,13 @@ pub struct Staff {
     pub count: u32,
     /// Cost per person and year, CNY.
     pub annual_cost_cny: f64,
+    /// Generalist clerks of the general hall (one window).
+    pub hall: bool,
+    /// The reform that hired them, if any (its ramp sets their number).
+    pub hired_by: Option<usize>,
 }
 
-/// The simulated day the daily systems are closing.
+/// The simulated day the systems are working on.
 #[derive(Resource, Clone, Copy, Debug)]
 pub struct Clock {
     /// Day index from the start date.
@@ -48,15 +58,37 @@ pub struct Clock {
     pub start_date: Date,
 }
 
-/// Costs accrued in the measured period, in total and per department.
+/// Costs accrued in the measured period: in total, per year and per department.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Ledger {
     /// Totals by kind.
     pub costs: Costs,
+    /// Totals by kind per calendar year (index 0 = the start year).
+    pub years: Vec<Costs>,
     /// Personnel cost per department, CNY.
     pub personnel_by_department: Vec<f64>,
     /// Overhead per department, CNY.
     pub overhead_by_department: Vec<f64>,
+}
+
+impl Ledger {
+    fn book(&mut self, year: usize, add: impl Fn(&mut Costs)) {
+        add(&mut self.costs);
+        add(&mut self.years[year]);
+    }
+}
+
+/// Recruitment policy and any headcount target in force.
+#[derive(Resource, Debug)]
+pub struct WorkforcePolicy {
+    rng: ChaCha8Rng,
+    /// Who replaces leavers.
+    pub recruitment: Recruitment,
+    /// Established headcount at the start.
+    pub initial_established: u32,
+    /// Target established headcount, how it is reached, its start day and ramp.
+    pub reduction: Option<(f64, ReductionMethod, u32, u32)>,
+    next_group: u32,
 }
 
 /// One row of the daily time series.
@@ -76,6 +108,10 @@ pub struct DailyRow {
     pub in_progress: u64,
     /// Steps waiting in queues at midnight.
     pub queued: u64,
+    /// Established headcount at midnight.
+    pub headcount_established: u32,
+    /// Contract headcount at midnight.
+    pub headcount_contract: u32,
     /// Administrative cost accrued that day, CNY (0 during the warm-up).
     pub admin_cost_cny: f64,
 }
@@ -90,25 +126,42 @@ pub struct DailySeries {
 }
 
 /// Spawns departments and staff and inserts the resources of a run.
-pub fn build_world(model: &Model, flow: CaseFlow) -> World {
+pub fn build_world(model: &Model, flow: CaseFlow, seed: u64, replication: u64) -> World {
     let mut world = World::new();
-    for (id, d) in model.departments.iter().enumerate() {
+    for (id, d) in model.departments.iter().enumerate().take(model.initial_departments) {
         world.spawn(Department { id, overhead_cny_per_year: d.overhead_cny_per_year });
     }
-    for s in &model.staff {
+    for (group, s) in model.staff.iter().enumerate() {
         world.spawn(Staff {
+            group: group as u32,
             department: s.department,
             role: s.role,
             employment: s.employment,
             count: s.count,
             annual_cost_cny: s.annual_cost_cny,
+            hall: false,
+            hired_by: None,
         });
     }
     let n = model.departments.len();
+    let years = flow.year_of_day(model.horizon_days.saturating_sub(1)) + 1;
     world.insert_resource(Ledger {
         costs: Costs::default(),
+        years: vec![Costs::default(); years],
         personnel_by_department: vec![0.0; n],
         overhead_by_department: vec![0.0; n],
+    });
+    // Staff attrition has its own stream: ChaCha8 stream 2^32 of the replication.
+    let mut rng = ChaCha8Rng::seed_from_u64(super::random::mix64(seed ^ super::random::mix64(replication ^ 0xA77)));
+    rng.set_stream(1 << 32);
+    let initial_established =
+        model.staff.iter().filter(|s| s.employment == Employment::Established).map(|s| s.count).sum();
+    world.insert_resource(WorkforcePolicy {
+        rng,
+        recruitment: model.workforce.recruitment,
+        initial_established,
+        reduction: None,
+        next_group: model.staff.len() as u32,
     });
     world.insert_resource(Clock { day: 0, measured: model.warmup_days == 0, start_date: model.start_date });
     world.insert_resource(DailySeries::default());
@@ -116,50 +169,442 @@ pub fn build_world(model: &Model, flow: CaseFlow) -> World {
     world
 }
 
-/// The systems run at the end of every simulated day, in a fixed order.
-pub fn daily_schedule() -> Schedule {
+fn new_schedule() -> Schedule {
     let mut schedule = Schedule::default();
     schedule.set_executor(SingleThreadedExecutor::new());
     schedule.set_build_settings(ScheduleBuildSettings {
         ambiguity_detection: LogLevel::Error,
         ..ScheduleBuildSettings::default()
     });
-    schedule.add_systems((accrue_personnel, accrue_overhead, record_day).chain());
     schedule
 }
 
+/// The systems run at the start of every simulated day, in a fixed order.
+pub fn morning_schedule() -> Schedule {
+    let mut schedule = new_schedule();
+    schedule.add_systems((apply_reforms, workforce, staff_stations).chain());
+    schedule
+}
+
+/// The systems run at the end of every simulated day, in a fixed order.
+pub fn evening_schedule() -> Schedule {
+    let mut schedule = new_schedule();
+    schedule.add_systems((accrue_personnel, accrue_overhead, accrue_reform_running, record_day).chain());
+    schedule
+}
+
+/// Puts the reform timeline in force for today: structures, lever strengths,
+/// one-off costs, hires and workforce policies.
+fn apply_reforms(world: &mut World) {
+    let clock = *world.resource::<Clock>();
+    let model = world.resource::<CaseFlow>().model_arc();
+    let today = clock.day;
+    let year = world.resource::<CaseFlow>().year_of_day(today);
+    let mut levers = Levers {
+        revised: vec![false; model.services.len()],
+        integrated: vec![0.0; model.services.len()],
+        online: model.services.iter().map(|s| s.online_share).collect(),
+        connected: vec![false; model.departments.len()],
+        supervision: vec![0.0; model.services.len()],
+        learning_speedup: 1.0,
+        transition: world.resource::<CaseFlow>().levers.transition.clone(),
+        ..Levers::default()
+    };
+    for (index, reform) in model.reforms.iter().enumerate() {
+        let strength = reform.strength(today);
+        let starts_today = reform.start_day == today;
+        if strength <= 0.0 {
+            continue;
+        }
+        let one_off = |world: &mut World, cny: f64| {
+            if starts_today && clock.measured {
+                world.resource_mut::<Ledger>().book(year, |c| c.reform_one_off_cny += cny);
+            }
+        };
+        match &reform.lever {
+            Lever::OneWindow {
+                clerks,
+                employment,
+                annual_cost_cny,
+                training_cost_cny,
+                routing_delay,
+                department,
+                ..
+            } => {
+                levers.one_window = strength;
+                levers.routing_delay = *routing_delay;
+                one_off(world, *training_cost_cny);
+                hire(
+                    world,
+                    index,
+                    *department,
+                    Role::WindowClerk,
+                    *employment,
+                    *clerks,
+                    *annual_cost_cny,
+                    strength,
+                    true,
+                );
+            }
+            Lever::RegulationRevision { services, cost_cny } => {
+                one_off(world, *cost_cny);
+                for (s, &on) in services.iter().enumerate() {
+                    levers.revised[s] |= on;
+                }
+            }
+            Lever::IntegratedService { services } => {
+                for (s, &on) in services.iter().enumerate() {
+                    if on {
+                        levers.integrated[s] = strength;
+                    }
+                }
+            }
+            Lever::Online { share, services, platform_build_cny, .. } => {
+                one_off(world, *platform_build_cny);
+                for (s, &on) in services.iter().enumerate() {
+                    if on {
+                        levers.online[s] = levers.online[s].max(share * strength);
+                    }
+                }
+            }
+            Lever::DataSharing { share, connected, integration_cost_cny, check_saved, .. } => {
+                one_off(world, *integration_cost_cny);
+                levers.sharing = share * strength;
+                levers.check_saved = *check_saved;
+                for (d, &on) in connected.iter().enumerate() {
+                    levers.connected[d] |= on;
+                }
+            }
+            Lever::Standardisation { variance_reduction, error_reduction, one_off_cost_cny } => {
+                one_off(world, *one_off_cost_cny);
+                levers.variance_reduction = variance_reduction * strength;
+                levers.error_reduction = error_reduction * strength;
+            }
+            Lever::Merger { structure, productivity_dip, extra_error_probability, learning_days, one_off_cost_cny } => {
+                if starts_today {
+                    one_off(world, *one_off_cost_cny);
+                    merge(world, &model, *structure);
+                    let previous = &model.structures[structure - 1];
+                    let departments = (0..model.departments.len())
+                        .map(|d| {
+                            model.structures[*structure].active[d] && !previous.active.get(d).copied().unwrap_or(false)
+                        })
+                        .collect();
+                    levers.transition = Some(Transition {
+                        start: u64::from(today) * DAY,
+                        productivity_dip: *productivity_dip,
+                        extra_error_probability: *extra_error_probability,
+                        learning_days: *learning_days,
+                        departments,
+                    });
+                }
+            }
+            Lever::ErrorTolerance { learning_speedup, catch_share } => {
+                levers.learning_speedup = 1.0 + (learning_speedup - 1.0) * strength;
+                levers.catch_share = catch_share * strength;
+            }
+            Lever::HeadcountReduction { target_share, method } => {
+                world.resource_mut::<WorkforcePolicy>().reduction =
+                    Some((*target_share, method.clone(), reform.start_day, reform.ramp_days));
+            }
+            Lever::RecruitmentPolicy { policy } => {
+                world.resource_mut::<WorkforcePolicy>().recruitment = *policy;
+            }
+            Lever::ContractStaff { department, role, count, annual_cost_cny } => {
+                hire(world, index, *department, *role, Employment::Contract, *count, *annual_cost_cny, strength, false);
+            }
+            Lever::PostApprovalSupervision {
+                services,
+                share,
+                inspection_function,
+                inspection_work,
+                inspection_delay,
+            } => {
+                for (s, &on) in services.iter().enumerate() {
+                    if on {
+                        levers.supervision[s] = share * strength;
+                    }
+                }
+                levers.inspection = Some((*inspection_function, inspection_work.clone(), *inspection_delay));
+            }
+            Lever::DueDatePriority => levers.due_date_priority = true,
+            Lever::OnlineListening { complaint_probability_at_zero, handling_function, handling_work } => {
+                levers.listening =
+                    Some((complaint_probability_at_zero * strength, *handling_function, handling_work.clone()));
+            }
+        }
+    }
+    world.resource_mut::<CaseFlow>().levers = levers;
+}
+
+/// Sets the headcount of the staff group a reform hires to its ramped target.
+#[allow(clippy::too_many_arguments)]
+fn hire(
+    world: &mut World,
+    reform: usize,
+    department: DepartmentId,
+    role: Role,
+    employment: Employment,
+    count: u32,
+    annual_cost_cny: f64,
+    strength: f64,
+    hall: bool,
+) {
+    let target = (f64::from(count) * strength).round() as u32;
+    let department = {
+        let flow = world.resource::<CaseFlow>();
+        flow.model().structures[flow.structure].department_of[department]
+    };
+    let mut query = world.query::<&mut Staff>();
+    if let Some(mut s) = query.iter_mut(world).find(|s| s.hired_by == Some(reform)) {
+        // Attrition may have thinned the group; the ramp only ever adds.
+        if s.count < target {
+            s.count = target;
+        }
+        return;
+    }
+    let group = {
+        let mut policy = world.resource_mut::<WorkforcePolicy>();
+        policy.next_group += 1;
+        policy.next_group - 1
+    };
+    world.spawn(Staff {
+        group,
+        department,
+        role,
+        employment,
+        count: target,
+        annual_cost_cny,
+        hall,
+        hired_by: Some(reform),
+    });
+}
+
+/// Puts a merger's structure in force: the case flow's queues, the department
+/// entities, and the staff, who move with their department.
+fn merge(world: &mut World, model: &Model, structure: usize) {
+    world.resource_mut::<CaseFlow>().switch_structure(structure);
+    let s = &model.structures[structure];
+    let mut departments = world.query::<(Entity, &Department)>();
+    let gone: Vec<Entity> = departments.iter(world).filter(|(_, d)| !s.active[d.id]).map(|(e, _)| e).collect();
+    for e in gone {
+        world.despawn(e);
+    }
+    for (id, d) in model.departments.iter().enumerate() {
+        let previous = &model.structures[structure - 1];
+        if s.active[id] && !previous.active.get(id).copied().unwrap_or(false) {
+            world.spawn(Department { id, overhead_cny_per_year: d.overhead_cny_per_year });
+        }
+    }
+    let mut staff = world.query::<&mut Staff>();
+    for mut member in staff.iter_mut(world) {
+        member.department = s.department_of[member.department];
+    }
+}
+
+/// Staff leave (retirement, resignation) and are replaced, or not, by policy;
+/// a headcount reduction holds established staff down to its target.
+fn workforce(
+    mut policy: ResMut<WorkforcePolicy>,
+    clock: Res<Clock>,
+    flow: Res<CaseFlow>,
+    mut staff: Query<&mut Staff>,
+    mut commands: Commands,
+) {
+    let model = flow.model();
+    let p = model.workforce.daily_exit_probability();
+    let mut groups: Vec<Mut<Staff>> = staff.iter_mut().collect();
+    groups.sort_by_key(|s| s.group);
+    let established: u32 = groups.iter().filter(|s| s.employment == Employment::Established).map(|s| s.count).sum();
+    let target = policy.reduction.as_ref().map(|(share, method, start, ramp)| {
+        let full = f64::from(policy.initial_established) * share;
+        match method {
+            ReductionMethod::Attrition => full,
+            ReductionMethod::Cut => {
+                let progress = if *ramp == 0 {
+                    1.0
+                } else {
+                    (f64::from(clock.day.saturating_sub(*start) + 1) / f64::from(*ramp)).min(1.0)
+                };
+                f64::from(policy.initial_established) * (1.0 - (1.0 - share) * progress)
+            }
+        }
+    });
+    let mut established_now = established;
+    let mut contract_hires: Vec<(DepartmentId, Role, u32)> = Vec::new();
+    for s in groups.iter_mut() {
+        if p <= 0.0 || s.count == 0 {
+            continue;
+        }
+        let leavers = match Binomial::new(u64::from(s.count), p) {
+            Ok(b) => b.sample(&mut policy.rng) as u32,
+            Err(_) => 0,
+        };
+        if leavers == 0 {
+            continue;
+        }
+        let held_down =
+            s.employment == Employment::Established && target.is_some_and(|t| f64::from(established_now) > t);
+        let replaced = match (policy.recruitment, held_down) {
+            (_, true) | (Recruitment::Freeze, _) => 0,
+            (Recruitment::ReplaceLeavers, false) => leavers,
+            (Recruitment::ContractOnly, false) if s.employment == Employment::Contract => leavers,
+            (Recruitment::ContractOnly, false) => {
+                contract_hires.push((s.department, s.role, leavers));
+                0
+            }
+        };
+        if s.employment == Employment::Established && replaced < leavers {
+            established_now -= leavers - replaced;
+        }
+        s.count = s.count - leavers + replaced;
+    }
+    // A cut removes established posts beyond the target at once, largest groups first.
+    if let (Some(t), Some((_, ReductionMethod::Cut, _, _))) = (target, &policy.reduction) {
+        let mut excess = f64::from(established_now) - t.round();
+        while excess >= 1.0 {
+            let Some(largest) = groups
+                .iter_mut()
+                .filter(|s| s.employment == Employment::Established && s.count > 0)
+                .max_by_key(|s| (s.count, std::cmp::Reverse(s.group)))
+            else {
+                break;
+            };
+            largest.count -= 1;
+            excess -= 1.0;
+        }
+    }
+    drop(groups);
+    // Contract replacements join (or form) the contract group of their department and role.
+    for (department, role, n) in contract_hires {
+        let existing = staff
+            .iter_mut()
+            .find(|s| s.employment == Employment::Contract && s.department == department && s.role == role && !s.hall);
+        match existing {
+            Some(mut g) => g.count += n,
+            None => {
+                let group = policy.next_group;
+                policy.next_group += 1;
+                commands.spawn(Staff {
+                    group,
+                    department,
+                    role,
+                    employment: Employment::Contract,
+                    count: n,
+                    annual_cost_cny: model.workforce.contract_annual_cost_cny,
+                    hall: false,
+                    hired_by: None,
+                });
+            }
+        }
+    }
+}
+
+/// Sets every station's servers from today's staff: a station's servers are the
+/// staff of its role in its department (window stations: at most its windows).
+fn staff_stations(clock: Res<Clock>, mut flow: ResMut<CaseFlow>, staff: Query<&Staff>) {
+    let model = flow.model_arc();
+    let structure = &model.structures[flow.structure];
+    let mut servers = vec![0u32; model.stations.len()];
+    let mut hall_clerks = 0u32;
+    for s in &staff {
+        if s.hall {
+            hall_clerks += s.count;
+            continue;
+        }
+        if s.role == Role::WindowClerk
+            && let FrontOffice::General { .. } = model.front_office
+        {
+            hall_clerks += s.count;
+            continue;
+        }
+        if let Some(station) = structure.station(s.department, s.role) {
+            servers[station] += s.count;
+        }
+    }
+    for (i, station) in model.stations.iter().enumerate() {
+        if let (Some(d), Role::WindowClerk) = (station.department, station.role) {
+            servers[i] = servers[i].min(model.departments[d].windows);
+        }
+    }
+    if let Some(hall) = model.hall_station {
+        let windows = match model.front_office {
+            FrontOffice::General { windows } => windows,
+            FrontOffice::PerDepartment => 0,
+        } + model
+            .reforms
+            .iter()
+            .filter(|r| r.start_day <= clock.day)
+            .map(|r| if let Lever::OneWindow { windows, .. } = r.lever { windows } else { 0 })
+            .sum::<u32>();
+        servers[hall] = hall_clerks.min(windows);
+    }
+    flow.set_servers(&servers, clock.day);
+    flow.kick();
+}
+
 /// Salaries accrue per calendar day: one 365th of the annual cost.
-fn accrue_personnel(clock: Res<Clock>, staff: Query<&Staff>, mut ledger: ResMut<Ledger>) {
+fn accrue_personnel(clock: Res<Clock>, flow: Res<CaseFlow>, staff: Query<&Staff>, mut ledger: ResMut<Ledger>) {
     if !clock.measured {
         return;
     }
+    let year = flow.year_of_day(clock.day);
     for s in &staff {
         let cost = f64::from(s.count) * s.annual_cost_cny / 365.0;
         match s.employment {
-            Employment::Established => ledger.costs.personnel_established_cny += cost,
-            Employment::Contract => ledger.costs.personnel_contract_cny += cost,
+            Employment::Established => ledger.book(year, |c| c.personnel_established_cny += cost),
+            Employment::Contract => ledger.book(year, |c| c.personnel_contract_cny += cost),
         }
         ledger.personnel_by_department[s.department] += cost;
     }
 }
 
-/// Department overheads accrue per calendar day.
-fn accrue_overhead(clock: Res<Clock>, departments: Query<&Department>, mut ledger: ResMut<Ledger>) {
+/// Department overheads accrue per calendar day, for the departments that exist.
+fn accrue_overhead(
+    clock: Res<Clock>,
+    flow: Res<CaseFlow>,
+    departments: Query<&Department>,
+    mut ledger: ResMut<Ledger>,
+) {
     if !clock.measured {
         return;
     }
+    let year = flow.year_of_day(clock.day);
     for d in &departments {
         let cost = d.overhead_cny_per_year / 365.0;
-        ledger.costs.overhead_cny += cost;
+        ledger.book(year, |c| c.overhead_cny += cost);
         ledger.overhead_by_department[d.id] += cost;
     }
 }
 
+/// Yearly running costs of reforms in force (platforms, IT) accrue per day.
+fn accrue_reform_running(clock: Res<Clock>, flow: Res<CaseFlow>, mut ledger: ResMut<Ledger>) {
+    if !clock.measured {
+        return;
+    }
+    let year = flow.year_of_day(clock.day);
+    for r in flow.model().reforms.iter().filter(|r| r.start_day <= clock.day) {
+        let yearly = match r.lever {
+            Lever::Online { yearly_cost_cny, .. } => yearly_cost_cny,
+            Lever::DataSharing { yearly_it_cost_cny, .. } => yearly_it_cost_cny,
+            _ => continue,
+        };
+        ledger.book(year, |c| c.reform_running_cny += yearly / 365.0);
+    }
+}
+
 /// Appends the day's row to the time series and starts a new day's counts.
-fn record_day(clock: Res<Clock>, ledger: Res<Ledger>, mut flow: ResMut<CaseFlow>, mut series: ResMut<DailySeries>) {
+fn record_day(
+    clock: Res<Clock>,
+    ledger: Res<Ledger>,
+    staff: Query<&Staff>,
+    mut flow: ResMut<CaseFlow>,
+    mut series: ResMut<DailySeries>,
+) {
     let total = ledger.costs.total();
     let admin_cost_cny = total - series.accounted_cny;
     series.accounted_cny = total;
+    let headcount = |e: Employment| staff.iter().filter(|s| s.employment == e).map(|s| s.count).sum();
     series.rows.push(DailyRow {
         day: clock.day,
         date: clock.start_date.plus_days(i64::from(clock.day)),
@@ -168,8 +613,9 @@ fn record_day(clock: Res<Clock>, ledger: Res<Ledger>, mut flow: ResMut<CaseFlow>
         abandoned: flow.today.abandoned,
         in_progress: flow.cases_in_progress(),
         queued: flow.queued(),
+        headcount_established: headcount(Employment::Established),
+        headcount_contract: headcount(Employment::Contract),
         admin_cost_cny,
     });
     flow.today = Default::default();
-    debug_assert!(flow.now() <= (u64::from(clock.day) + 1) * DAY);
 }

@@ -3,7 +3,13 @@
 //!
 //! This is the hot path. It runs inside the ECS as one resource ([`CaseFlow`])
 //! drained in time order between the daily systems; every event happens at its
-//! exact instant.
+//! exact instant. The reform levers that act on cases act here, each in one
+//! clearly named place: the channel and documents at arrival (online service,
+//! data sharing), routing to the general hall (one window), precedence (integrated
+//! service), work times (standardisation, merger transition), errors
+//! (standardisation, transition, error tolerance), skipped approvals
+//! (post-approval supervision), queue order (due-date priority) and complaints
+//! (online listening). Their current strength is set once a day in [`Levers`].
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -13,16 +19,26 @@ use rand_chacha::ChaCha8Rng;
 
 use super::arrivals::{ArrivalRate, ProfileTable};
 use super::events::{CaseRef, EventKind, EventQueue, Handoff};
-use super::random::{Purpose, SplitMix64, arrival_stream, exponential1, sample_minutes};
+use super::random::{Purpose, SplitMix64, arrival_stream, exponential1, sample_minutes, unit};
 use crate::indicators::{CaseRecord, Tally};
 use crate::scenario::validate_bits as bits;
-use crate::scenario::{CalendarSpec, Model, Role, Service};
+use crate::scenario::{CalendarSpec, Minutes, Model, Role, Service, StationId};
 use crate::time::{Calendar, DAY, Micros, WorkingCalendar, from_minutes};
 
 /// The applicant is at no office.
 const NOWHERE: u32 = u32::MAX;
 /// No patience deadline.
 const NEVER: Micros = Micros::MAX;
+/// Slot of internal tasks (inspections, complaints), which belong to no case.
+const INTERNAL: u32 = u32::MAX;
+
+/// Kinds of internal task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+enum Task {
+    Inspection = 0,
+    Complaint = 1,
+}
 
 /// A case in progress.
 #[derive(Clone, Debug)]
@@ -33,17 +49,29 @@ struct Case {
     live: bool,
     service: u32,
     online: bool,
+    /// Served through the general hall (one window).
+    one_window: bool,
+    /// Has been to the general hall once (later hand-overs are routed internally).
+    visited_hall: bool,
+    /// Uses the revised (parallel) precedence.
+    integrated: bool,
+    /// Approval replaced by notification plus a later inspection.
+    notified: bool,
     /// Arrived after the warm-up: counts in the indicators.
     measured: bool,
     /// Building the applicant is in, or [`NOWHERE`].
     present_at: u32,
     arrival: Micros,
+    /// Sort key for due-date priority: promised working day, then arrival.
+    due: Micros,
     /// Steps completed.
     done: u64,
     /// Steps queued, in progress or waiting for a delay.
     started: u64,
     /// Document checks that will fail (indices into the service's checks).
     missing: u64,
+    /// Document checks whose document is fetched from another department's data.
+    shared: u64,
     work_rng: SplitMix64,
     routing_rng: SplitMix64,
     patience_rng: SplitMix64,
@@ -57,7 +85,7 @@ struct Case {
     handoffs_within: u32,
 }
 
-/// A step of a case waiting at a station.
+/// A step of a case (or an internal task) waiting at a station.
 #[derive(Clone, Copy, Debug)]
 struct QueueEntry {
     case: CaseRef,
@@ -67,6 +95,8 @@ struct QueueEntry {
     enqueued: Micros,
     /// When the applicant gives up ([`NEVER`] if not waiting in person).
     deadline: Micros,
+    /// Due-date priority key.
+    due: Micros,
 }
 
 /// A queue and its servers.
@@ -85,6 +115,8 @@ pub struct StationState {
     pub steps_measured: u64,
     /// Queue wait of steps started in the measured period.
     pub wait_measured: Micros,
+    /// Server-time available in the measured period (servers × open time, summed daily).
+    pub capacity_measured: Micros,
 }
 
 impl StationState {
@@ -118,6 +150,73 @@ pub struct FlowCounts {
     pub arrived_measured: u64,
     /// Events processed.
     pub events: u64,
+    /// Inspections done in the measured period.
+    pub inspections: u64,
+    /// Complaints handled in the measured period.
+    pub complaints_handled: u64,
+}
+
+/// The current strength of every lever that acts on cases, set once a day.
+#[derive(Clone, Debug, Default)]
+pub struct Levers {
+    /// Share of new cases served through the general hall.
+    pub one_window: f64,
+    /// Internal routing delay to the hall.
+    pub routing_delay: Micros,
+    /// Per service: the regulation allows parallel handling.
+    pub revised: Vec<bool>,
+    /// Per service: share of new cases handled as integrated service.
+    pub integrated: Vec<f64>,
+    /// Per service: share of new cases arriving online.
+    pub online: Vec<f64>,
+    /// Share of documents fetched from data, and which departments are connected.
+    pub sharing: f64,
+    /// Per (initial) department: its data is connected.
+    pub connected: Vec<bool>,
+    /// Checking time saved per shared document.
+    pub check_saved: Micros,
+    /// Share by which work-time spread shrinks.
+    pub variance_reduction: f64,
+    /// Share by which send-back probabilities fall.
+    pub error_reduction: f64,
+    /// A merger's transition, if one happened.
+    pub transition: Option<Transition>,
+    /// Learning speed-up from error tolerance.
+    pub learning_speedup: f64,
+    /// Share of transition errors caught.
+    pub catch_share: f64,
+    /// Per service: share of new cases whose approval becomes a notification.
+    pub supervision: Vec<f64>,
+    /// Inspection work and delay.
+    pub inspection: Option<(usize, Minutes, Micros)>,
+    /// Queues ordered by due date.
+    pub due_date_priority: bool,
+    /// Complaint probability at satisfaction 0, handling function and work.
+    pub listening: Option<(f64, usize, Minutes)>,
+}
+
+/// The transition after a merger: slower work and more errors, fading away.
+#[derive(Clone, Debug)]
+pub struct Transition {
+    /// When the merger took effect.
+    pub start: Micros,
+    /// Extra work time at the start (0.2 = 20%).
+    pub productivity_dip: f64,
+    /// Extra send-back probability at the start.
+    pub extra_error_probability: f64,
+    /// Days for the effects to fall to 1/e (before error tolerance).
+    pub learning_days: f64,
+    /// Per department: affected (created by the merger).
+    pub departments: Vec<bool>,
+}
+
+impl Transition {
+    /// How much of the transition effect remains at `now`: 1 at the merger,
+    /// falling exponentially; error tolerance makes learning `speedup` times faster.
+    pub fn fade(&self, now: Micros, speedup: f64) -> f64 {
+        let days = now.saturating_sub(self.start) as f64 / DAY as f64;
+        (-days * speedup / self.learning_days).exp()
+    }
 }
 
 /// The state of the case flow of one replication.
@@ -129,18 +228,31 @@ pub struct CaseFlow {
     tables: Vec<ProfileTable>,
     rates: Vec<ArrivalRate>,
     arrival_rngs: Vec<ChaCha8Rng>,
+    internal_rng: SplitMix64,
     events: EventQueue,
     cases: Vec<Case>,
     free: Vec<u32>,
     /// Stations, indexed like the model's.
     pub stations: Vec<StationState>,
+    /// Where work scheduled at a station that has since been merged now finishes.
+    station_alias: Vec<StationId>,
+    /// The department structure in force (index into `Model::structures`).
+    pub structure: usize,
+    /// Lever strengths in force.
+    pub levers: Levers,
     now: Micros,
     horizon: Micros,
     warmup: Micros,
+    /// Calendar year (offset from the start year) of each day, for yearly tallies.
+    year_of_day: Vec<u16>,
     /// Totals over measured cases.
     pub tally: Tally,
     /// Totals per service over measured cases.
     pub service_tallies: Vec<Tally>,
+    /// Totals per calendar year (by the day a case finished).
+    pub year_tallies: Vec<Tally>,
+    /// Measured arrivals per year.
+    pub year_arrivals: Vec<u64>,
     /// Measured arrivals per service.
     pub service_arrivals: Vec<u64>,
     /// Counts of the current day.
@@ -178,23 +290,45 @@ impl CaseFlow {
                 work_measured: 0,
                 steps_measured: 0,
                 wait_measured: 0,
+                capacity_measured: 0,
             })
             .collect();
         let n_services = model.services.len();
+        let start_year = model.start_date.year;
+        let year_of_day: Vec<u16> = (0..i64::from(model.horizon_days))
+            .map(|d| (model.start_date.plus_days(d).year - start_year) as u16)
+            .collect();
+        let years = year_of_day.last().map_or(1, |&y| usize::from(y) + 1);
+        let levers = Levers {
+            revised: vec![false; n_services],
+            integrated: vec![0.0; n_services],
+            online: model.services.iter().map(|s| s.online_share).collect(),
+            connected: vec![false; n_departments],
+            supervision: vec![0.0; n_services],
+            learning_speedup: 1.0,
+            ..Levers::default()
+        };
         let mut flow = CaseFlow {
             calendar,
             tables,
             rates,
             arrival_rngs,
+            internal_rng: SplitMix64::for_case(super::random::mix64(seed ^ replication.rotate_left(17)), Purpose::Work),
             events: EventQueue::default(),
             cases: Vec::new(),
             free: Vec::new(),
+            station_alias: (0..model.stations.len()).collect(),
             stations,
+            structure: 0,
+            levers,
             now: 0,
             horizon,
             warmup: u64::from(model.warmup_days) * DAY,
+            year_of_day,
             tally: Tally::default(),
             service_tallies: vec![Tally::default(); n_services],
+            year_tallies: vec![Tally::default(); years],
+            year_arrivals: vec![0; years],
             service_arrivals: vec![0; n_services],
             today: DayCounts::default(),
             counts: FlowCounts::default(),
@@ -209,6 +343,11 @@ impl CaseFlow {
     /// The model being run.
     pub fn model(&self) -> &Model {
         &self.model
+    }
+
+    /// A shared handle on the model being run.
+    pub fn model_arc(&self) -> Arc<Model> {
+        Arc::clone(&self.model)
     }
 
     /// Cases in progress.
@@ -226,6 +365,11 @@ impl CaseFlow {
         self.now
     }
 
+    /// Calendar-year index (0 = the start year) of a day.
+    pub fn year_of_day(&self, day: u32) -> usize {
+        self.year_of_day.get(day as usize).map_or(0, |&y| usize::from(y))
+    }
+
     /// Schedules the opening-hours events of `day`, so idle staff pick up work.
     pub fn schedule_openings(&mut self, day: u64) {
         if let Calendar::Working(cal) = &self.calendar
@@ -238,6 +382,58 @@ impl CaseFlow {
         }
     }
 
+    /// Sets the servers of every station (from the staff, once a day), counts
+    /// the day's capacity, and lets idle servers pick up waiting work.
+    pub fn set_servers(&mut self, servers: &[u32], day: u32) {
+        let open = self.calendar.open_time_between(u64::from(day) * DAY, u64::from(day + 1) * DAY);
+        let measured = u64::from(day) * DAY >= self.warmup;
+        for (station, &n) in self.stations.iter_mut().zip(servers) {
+            station.servers = n;
+            if measured {
+                station.capacity_measured += open * u64::from(n);
+            }
+        }
+    }
+
+    /// Lets idle servers everywhere pick up waiting work.
+    pub fn kick(&mut self) {
+        let model = Arc::clone(&self.model);
+        for station in 0..self.stations.len() {
+            self.try_start(&model, station);
+        }
+    }
+
+    /// Puts structure `k` in force: the queues and busy servers of stations that
+    /// no longer exist move to the stations that replace them.
+    pub fn switch_structure(&mut self, k: usize) {
+        let model = Arc::clone(&self.model);
+        let old = &model.structures[self.structure];
+        let new = &model.structures[k];
+        for (d, &now_in) in new.department_of.iter().enumerate() {
+            if now_in == usize::MAX || old.department_of.get(d) == Some(&now_in) || !old.active[d] {
+                continue;
+            }
+            for role in Role::ALL {
+                let (Some(from), Some(to)) = (old.station(d, role), new.station(now_in, role)) else { continue };
+                if from == to {
+                    continue;
+                }
+                let moved = std::mem::take(&mut self.stations[from].queue);
+                let busy = std::mem::take(&mut self.stations[from].busy);
+                let target = &mut self.stations[to];
+                target.busy += busy;
+                target.queue.extend(moved);
+                target.queue.make_contiguous().sort_by_key(|e| (e.enqueued, e.case.slot));
+                for alias in self.station_alias.iter_mut() {
+                    if *alias == from {
+                        *alias = to;
+                    }
+                }
+            }
+        }
+        self.structure = k;
+    }
+
     /// Runs every event before `until`.
     pub fn run_until(&mut self, until: Micros) {
         let model = Arc::clone(&self.model);
@@ -248,9 +444,13 @@ impl CaseFlow {
             self.counts.events += 1;
             match event.kind {
                 EventKind::Arrival { service } => self.arrive(m, service as usize),
-                EventKind::WorkDone { station, case, step } => self.work_done(m, station as usize, case, step as usize),
+                EventKind::WorkDone { station, case, step } => {
+                    self.work_done(m, self.station_alias[station as usize], case, step as usize)
+                }
                 EventKind::Ready { case, step, handoff } => {
-                    if self.is_current(case) {
+                    if case.slot == INTERNAL {
+                        self.enqueue_task(m, step, case.stamp as usize);
+                    } else if self.is_current(case) {
                         self.enqueue(m, case.slot, step as usize, handoff);
                     }
                 }
@@ -277,15 +477,17 @@ impl CaseFlow {
             let mut kept = VecDeque::with_capacity(self.stations[station].queue.len());
             let queue = std::mem::take(&mut self.stations[station].queue);
             for entry in queue {
-                if !self.is_current(entry.case) {
-                    continue;
-                }
-                if entry.deadline <= self.now {
-                    self.abandon(m, entry);
-                    continue;
-                }
-                if entry.in_person {
-                    self.cases[entry.case.slot as usize].trips += 1;
+                if entry.case.slot != INTERNAL {
+                    if !self.is_current(entry.case) {
+                        continue;
+                    }
+                    if entry.deadline <= self.now {
+                        self.abandon(m, entry);
+                        continue;
+                    }
+                    if entry.in_person {
+                        self.cases[entry.case.slot as usize].trips += 1;
+                    }
                 }
                 kept.push_back(entry);
             }
@@ -299,7 +501,7 @@ impl CaseFlow {
     }
 
     fn schedule_next_arrival(&mut self, service: usize, after: Micros) {
-        let e = exponential1(super::random::unit(self.arrival_rngs[service].next_u64()));
+        let e = exponential1(unit(self.arrival_rngs[service].next_u64()));
         if let Some(t) = self.rates[service].next(after, e, self.horizon, &self.tables) {
             self.events.schedule(t, EventKind::Arrival { service: service as u32 });
         }
@@ -309,26 +511,45 @@ impl CaseFlow {
         self.schedule_next_arrival(service_id, self.now);
         let key = self.arrival_rngs[service_id].next_u64();
         let service = &m.services[service_id];
+        let levers = &self.levers;
+        // The applicant's needs, drawn in a fixed order so that a lever changes
+        // only the threshold a draw is compared with (common random numbers).
         let mut needs = SplitMix64::for_case(key, Purpose::Needs);
-        let online = service.online_share > 0.0 && needs.uniform() < service.online_share;
+        let online = needs.uniform() < levers.online[service_id];
+        let one_window = needs.uniform() < levers.one_window;
+        let integrated = levers.revised[service_id] && needs.uniform() < levers.integrated[service_id];
+        let notified = needs.uniform() < levers.supervision[service_id];
         let mut missing = 0u64;
+        let mut shared = 0u64;
         for (i, check) in service.checks.iter().enumerate() {
-            if needs.uniform() < check.missing_probability {
+            let absent = needs.uniform() < check.missing_probability;
+            let holder = m.documents[check.document].held_by;
+            let from_data = needs.uniform() < levers.sharing && levers.connected.get(holder).copied().unwrap_or(false);
+            if from_data {
+                shared |= 1 << i;
+            } else if absent {
                 missing |= 1 << i;
             }
         }
         let measured = self.now >= self.warmup;
+        let due_day = self.calendar.working_day_number(self.now) + u64::from(service.time_limit_working_days);
         let case = Case {
             stamp: 0,
             live: true,
             service: service_id as u32,
             online,
+            one_window,
+            visited_hall: false,
+            integrated,
+            notified,
             measured,
             present_at: NOWHERE,
             arrival: self.now,
+            due: due_day * DAY + self.now % DAY,
             done: 0,
             started: 0,
             missing,
+            shared,
             work_rng: SplitMix64::for_case(key, Purpose::Work),
             routing_rng: SplitMix64::for_case(key, Purpose::Routing),
             patience_rng: SplitMix64::for_case(key, Purpose::Patience),
@@ -357,48 +578,82 @@ impl CaseFlow {
         if measured {
             self.counts.arrived_measured += 1;
             self.service_arrivals[service_id] += 1;
+            let year = self.year_of_day((self.now / DAY) as u32);
+            self.year_arrivals[year] += 1;
         }
-        self.release(m, slot, service, service.initial_steps, None);
+        let r = usize::from(integrated);
+        self.release(m, slot, service, service.initial_steps[r], None);
+    }
+
+    /// The current department of a step (after any merger).
+    #[inline]
+    fn department_of(&self, m: &Model, department: usize) -> usize {
+        m.structures[self.structure].department_of[department]
     }
 
     /// Makes every step in `candidates` whose predecessors are done ready, after
     /// the handoff from `from_department` (`None`: no handoff, at arrival).
+    /// Approvals replaced by notification are done at once.
     fn release(&mut self, m: &Model, slot: u32, service: &Service, candidates: u64, from_department: Option<usize>) {
         let case = &mut self.cases[slot as usize];
+        let r = usize::from(case.integrated);
+        let all = u64::MAX >> (64 - service.steps.len());
         let mut ready = 0u64;
-        for s in bits(candidates) {
-            let step = &service.steps[s];
-            let bit = 1u64 << s;
-            if step.predecessors & !case.done == 0 && (case.done | case.started) & bit == 0 {
-                ready |= bit;
+        let mut frontier = candidates;
+        while frontier != 0 {
+            let mut next = 0u64;
+            for s in bits(frontier) {
+                let step = &service.steps[s];
+                let bit = 1u64 << s;
+                if step.precedence[r].predecessors & !case.done == 0 && (case.done | case.started | ready) & bit == 0 {
+                    if case.notified && step.role == Role::Approver {
+                        case.done |= bit;
+                        next |= step.precedence[r].successors;
+                    } else {
+                        ready |= bit;
+                    }
+                }
             }
+            frontier = next;
+        }
+        if case.done == all {
+            self.finish(m, slot, true, self.now);
+            return;
         }
         case.started |= ready;
         // The applicant stays only if an in-person step follows in the same building.
         if case.present_at != NOWHERE {
+            let here = case.present_at;
             let stays = bits(ready).any(|s| {
                 let step = &service.steps[s];
-                step.in_person && !case.online && self.stations[step.station].building == case.present_at
+                let (station, in_person) = self.route(m, slot, s);
+                in_person && step.in_person && self.stations[station].building == here
             });
             if !stays {
-                case.present_at = NOWHERE;
+                self.cases[slot as usize].present_at = NOWHERE;
             }
         }
-        let case_ref = CaseRef { slot, stamp: case.stamp };
+        let case_ref = CaseRef { slot, stamp: self.cases[slot as usize].stamp };
+        let from = from_department.map(|d| self.department_of(m, d));
         for s in bits(ready) {
             let step = &service.steps[s];
-            let (handoff, cost) = match from_department {
-                None => (Handoff::None, None),
-                Some(d) if d == step.department => (Handoff::WithinDepartment, Some(m.handoff.within_department)),
-                Some(_) => (Handoff::BetweenDepartments, Some(m.handoff.between_departments)),
+            let to = self.department_of(m, step.department);
+            let (handoff, mut delay) = match from {
+                None => (Handoff::None, 0),
+                Some(d) if d == to => (Handoff::WithinDepartment, m.handoff.within_department.delay),
+                Some(_) => (Handoff::BetweenDepartments, m.handoff.between_departments.delay),
             };
             let case = &mut self.cases[slot as usize];
+            // One window: a hand-over at the hall after the first visit is routed
+            // internally, which takes the routing delay.
+            if case.one_window && case.visited_hall && step.role == Role::WindowClerk && !step.personal {
+                delay += self.levers.routing_delay;
+            }
             match handoff {
                 Handoff::WithinDepartment => case.handoffs_within += 1,
                 Handoff::BetweenDepartments => case.handoffs_between += 1,
                 Handoff::None => {}
             }
-            let delay = cost.map_or(0, |c| c.delay);
             if delay == 0 {
                 self.enqueue(m, slot, s, handoff);
             } else {
@@ -411,19 +666,38 @@ impl CaseFlow {
         }
     }
 
+    /// Where a step of a case is served, and whether the applicant must be there.
+    #[inline]
+    fn route(&self, m: &Model, slot: u32, s: usize) -> (StationId, bool) {
+        let case = &self.cases[slot as usize];
+        let step = &m.services[case.service as usize].steps[s];
+        let mut in_person = step.in_person && !case.online;
+        if case.one_window && step.role == Role::WindowClerk {
+            let hall = m.hall_station.expect("a one-window reform creates the hall station");
+            // After the first visit, hand-overs are routed internally; only steps
+            // that need the applicant themselves bring them back.
+            if case.visited_hall && !step.personal {
+                in_person = false;
+            }
+            return (hall, in_person);
+        }
+        (m.structures[self.structure].step_station[case.service as usize][s], in_person)
+    }
+
     /// Puts a step of a case in its station's queue.
     fn enqueue(&mut self, m: &Model, slot: u32, s: usize, handoff: Handoff) {
+        let (station, in_person) = self.route(m, slot, s);
         let case = &mut self.cases[slot as usize];
         let service = &m.services[case.service as usize];
-        let step = &service.steps[s];
-        let station = step.station;
-        let in_person = step.in_person && !case.online;
         let mut deadline = NEVER;
         if in_person {
             let building = self.stations[station].building;
             if case.present_at != building {
                 case.trips += 1;
                 case.present_at = building;
+            }
+            if Some(station) == m.hall_station {
+                case.visited_hall = true;
             }
             if let Some(patience) = &service.patience {
                 let p = from_minutes(sample_minutes(patience, &mut case.patience_rng));
@@ -437,8 +711,40 @@ impl CaseFlow {
             in_person,
             enqueued: self.now,
             deadline,
+            due: case.due,
         };
-        self.stations[station].queue.push_back(entry);
+        self.push(station, entry);
+        self.try_start(m, station);
+    }
+
+    /// Queues an entry: first come first served, or by due date under the
+    /// performance-assessment lever.
+    fn push(&mut self, station: usize, entry: QueueEntry) {
+        let queue = &mut self.stations[station].queue;
+        if self.levers.due_date_priority {
+            let at = queue.partition_point(|e| e.due <= entry.due);
+            queue.insert(at, entry);
+        } else {
+            queue.push_back(entry);
+        }
+    }
+
+    /// Queues an internal task (an inspection or a complaint) at the station of
+    /// `function`'s department for its role.
+    fn enqueue_task(&mut self, m: &Model, task: u8, function: usize) {
+        let role = if task == Task::Inspection as u8 { Role::Inspector } else { Role::Reviewer };
+        let department = self.department_of(m, m.function_department[function]);
+        let Some(station) = m.structures[self.structure].station(department, role) else { return };
+        let entry = QueueEntry {
+            case: CaseRef { slot: INTERNAL, stamp: function as u32 },
+            step: task,
+            handoff: Handoff::None,
+            in_person: false,
+            enqueued: self.now,
+            deadline: NEVER,
+            due: NEVER,
+        };
+        self.push(station, entry);
         self.try_start(m, station);
     }
 
@@ -449,6 +755,10 @@ impl CaseFlow {
         }
         while self.stations[station].busy < self.stations[station].servers {
             let Some(entry) = self.stations[station].queue.pop_front() else { return };
+            if entry.case.slot == INTERNAL {
+                self.start_task(station, entry);
+                continue;
+            }
             if !self.is_current(entry.case) {
                 continue;
             }
@@ -460,20 +770,58 @@ impl CaseFlow {
         }
     }
 
-    fn start(&mut self, m: &Model, station: usize, entry: QueueEntry) {
-        let case = &mut self.cases[entry.case.slot as usize];
-        let step = &m.services[case.service as usize].steps[entry.step as usize];
-        let wait = self.calendar.open_time_between(entry.enqueued, self.now);
-        case.wait += wait;
-        if entry.in_person {
-            case.in_person_wait += wait;
+    fn start_task(&mut self, station: usize, entry: QueueEntry) {
+        let work = match (entry.step, &self.levers.inspection, &self.levers.listening) {
+            (0, Some((_, work, _)), _) | (1, _, Some((_, _, work))) => {
+                from_minutes(sample_minutes(work, &mut self.internal_rng))
+            }
+            _ => 0,
+        };
+        let end = self.calendar.add_working(self.now, work);
+        let st = &mut self.stations[station];
+        st.busy += 1;
+        if self.now >= self.warmup {
+            st.work_measured += work;
         }
-        let effort = match entry.handoff {
+        self.events.schedule(end, EventKind::WorkDone { station: station as u32, case: entry.case, step: entry.step });
+    }
+
+    /// Staff time of a step: the sampled work, shrunk towards the mean by
+    /// standardisation, slowed by a merger's transition, less the checks that
+    /// shared data saves, plus the handoff effort.
+    fn work_time(&mut self, m: &Model, slot: u32, s: usize, handoff: Handoff) -> Micros {
+        let case = &mut self.cases[slot as usize];
+        let service = &m.services[case.service as usize];
+        let step = &service.steps[s];
+        let mut work = from_minutes(sample_minutes(&step.work, &mut case.work_rng)) as f64;
+        if self.levers.variance_reduction > 0.0 {
+            let mean = step.mean_work as f64;
+            work = mean + (work - mean) * (1.0 - self.levers.variance_reduction);
+        }
+        if let Some(t) = &self.levers.transition {
+            let department = m.structures[self.structure].department_of[step.department];
+            if t.departments.get(department).copied().unwrap_or(false) {
+                work *= 1.0 + t.productivity_dip * t.fade(self.now, self.levers.learning_speedup);
+            }
+        }
+        let shared_here = (case.shared & check_mask(step.checks.clone())).count_ones();
+        let saved = self.levers.check_saved * u64::from(shared_here);
+        let effort = match handoff {
             Handoff::None => 0,
             Handoff::WithinDepartment => m.handoff.within_department.effort,
             Handoff::BetweenDepartments => m.handoff.between_departments.effort,
         };
-        let work = from_minutes(sample_minutes(&step.work, &mut case.work_rng)) + effort;
+        (work.max(0.0) as Micros).saturating_sub(saved) + effort
+    }
+
+    fn start(&mut self, m: &Model, station: usize, entry: QueueEntry) {
+        let wait = self.calendar.open_time_between(entry.enqueued, self.now);
+        let work = self.work_time(m, entry.case.slot, entry.step as usize, entry.handoff);
+        let case = &mut self.cases[entry.case.slot as usize];
+        case.wait += wait;
+        if entry.in_person {
+            case.in_person_wait += wait;
+        }
         // In-person service ends with the applicant even after closing time; other
         // work pauses outside opening hours.
         let end = if entry.in_person { self.now + work } else { self.calendar.add_working(self.now, work) };
@@ -489,7 +837,15 @@ impl CaseFlow {
 
     fn work_done(&mut self, m: &Model, station: usize, case_ref: CaseRef, s: usize) {
         self.stations[station].busy -= 1;
-        if self.is_current(case_ref) {
+        if case_ref.slot == INTERNAL {
+            if self.now >= self.warmup {
+                if s == Task::Inspection as usize {
+                    self.counts.inspections += 1;
+                } else {
+                    self.counts.complaints_handled += 1;
+                }
+            }
+        } else if self.is_current(case_ref) {
             self.complete_step(m, case_ref.slot, s);
         }
         self.try_start(m, station);
@@ -499,11 +855,10 @@ impl CaseFlow {
         let case = &mut self.cases[slot as usize];
         let service = &m.services[case.service as usize];
         let step = &service.steps[s];
+        let r = usize::from(case.integrated);
         let bit = 1u64 << s;
         // Missing or wrong documents: the applicant fetches them, the step is redone.
-        let checks = step.checks.clone();
-        let check_mask = if checks.is_empty() { 0 } else { (u64::MAX >> (64 - checks.len())) << checks.start };
-        let missing = case.missing & check_mask;
+        let missing = case.missing & check_mask(step.checks.clone());
         if missing != 0 {
             case.missing &= !missing;
             case.missing_documents += missing.count_ones();
@@ -518,13 +873,31 @@ impl CaseFlow {
             self.events.schedule(at, EventKind::Ready { case: case_ref, step: s as u8, handoff: Handoff::None });
             return;
         }
-        // Send-back: the target step and everything after it is redone.
-        if let Some((target, p)) = step.send_back
-            && case.routing_rng.uniform() < p
-        {
+        // Errors: a send-back to an earlier step (fewer with standardisation), or,
+        // during a merger's transition, a redo of this step (fewer with error
+        // tolerance). One uniform decides both, so levers only move thresholds.
+        let u = case.routing_rng.uniform();
+        let send_back = step.send_back.map(|(target, p)| (target, p * (1.0 - self.levers.error_reduction)));
+        let mut transition_error = 0.0;
+        if let Some(t) = &self.levers.transition {
+            let department = m.structures[self.structure].department_of[step.department];
+            if t.departments.get(department).copied().unwrap_or(false) {
+                transition_error = t.extra_error_probability
+                    * t.fade(self.now, self.levers.learning_speedup)
+                    * (1.0 - self.levers.catch_share);
+            }
+        }
+        let p_back = send_back.map_or(0.0, |(_, p)| p);
+        let target = match send_back {
+            Some((target, p)) if u < p => Some(target),
+            _ if u < p_back + transition_error => Some(s),
+            _ => None,
+        };
+        let case = &mut self.cases[slot as usize];
+        if let Some(target) = target {
             case.rework += 1;
             case.stamp = case.stamp.wrapping_add(1);
-            case.done &= !service.steps[target].downstream;
+            case.done &= !service.steps[target].precedence[r].downstream;
             case.started = 0;
             let candidates = !case.done & (u64::MAX >> (64 - service.steps.len()));
             self.release(m, slot, service, candidates, Some(step.department));
@@ -537,7 +910,7 @@ impl CaseFlow {
             self.finish(m, slot, true, self.now);
             return;
         }
-        self.release(m, slot, service, step.successors, Some(step.department));
+        self.release(m, slot, service, step.precedence[r].successors, Some(step.department));
     }
 
     fn abandon(&mut self, m: &Model, entry: QueueEntry) {
@@ -549,7 +922,8 @@ impl CaseFlow {
         self.finish(m, entry.case.slot, false, at);
     }
 
-    /// Records a finished case and frees its slot.
+    /// Records a finished case and frees its slot; a completed notified case
+    /// leaves an inspection behind, an unhappy applicant may complain.
     fn finish(&mut self, m: &Model, slot: u32, completed: bool, at: Micros) {
         let case = &mut self.cases[slot as usize];
         case.live = false;
@@ -562,12 +936,50 @@ impl CaseFlow {
             self.counts.abandoned += 1;
             self.today.abandoned += 1;
         }
+        let service = &m.services[case.service as usize];
+        let working_days = self.calendar.working_day_number(at) - self.calendar.working_day_number(case.arrival);
+        let late_days = working_days.saturating_sub(u64::from(service.time_limit_working_days));
+        let w = &m.satisfaction;
+        let satisfaction = if completed {
+            (1.0 - w.per_extra_trip * f64::from(case.trips.saturating_sub(1))
+                - w.per_waiting_hour * crate::time::to_hours(case.wait)
+                - w.per_late_working_day * late_days as f64
+                - w.per_rework * f64::from(case.rework))
+            .clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let mut complained = false;
+        if let Some((p0, function, _)) = self.levers.listening {
+            complained = case.routing_rng.uniform() < p0 * (1.0 - satisfaction);
+            if complained {
+                self.events.schedule(
+                    at.max(self.now),
+                    EventKind::Ready {
+                        case: CaseRef { slot: INTERNAL, stamp: function as u32 },
+                        step: Task::Complaint as u8,
+                        handoff: Handoff::None,
+                    },
+                );
+            }
+        }
+        if completed
+            && case.notified
+            && let Some((function, _, delay)) = &self.levers.inspection
+        {
+            let when = self.calendar.add_working(at, *delay);
+            self.events.schedule(
+                when,
+                EventKind::Ready {
+                    case: CaseRef { slot: INTERNAL, stamp: *function as u32 },
+                    step: Task::Inspection as u8,
+                    handoff: Handoff::None,
+                },
+            );
+        }
         if !case.measured {
             return;
         }
-        let service = &m.services[case.service as usize];
-        let on_time = self.calendar.working_day_number(at) - self.calendar.working_day_number(case.arrival)
-            <= u64::from(service.time_limit_working_days);
         let record = CaseRecord {
             service: case.service as usize,
             completed,
@@ -582,31 +994,24 @@ impl CaseFlow {
             handoffs_between: case.handoffs_between,
             handoffs_within: case.handoffs_within,
             handoff_delay: case.handoff_delay,
-            on_time: completed && on_time,
+            on_time: completed && late_days == 0,
+            satisfaction,
+            complained,
         };
         self.tally.record(&record, true);
         self.service_tallies[record.service].record(&record, false);
-    }
-
-    /// Staff open time available at a station over the measured period.
-    pub fn measured_capacity(&self, station: usize) -> Micros {
-        let open = self.calendar.open_time_between(self.warmup, self.horizon);
-        open * u64::from(self.stations[station].servers)
-    }
-
-    /// Number of servers busy now, over all stations of one role.
-    pub fn busy(&self, role: Option<Role>) -> u64 {
-        self.model
-            .stations
-            .iter()
-            .zip(&self.stations)
-            .filter(|(m, _)| role.is_none_or(|r| m.role == r))
-            .map(|(_, s)| u64::from(s.busy))
-            .sum()
+        let year = self.year_of_day((at / DAY) as u32);
+        self.year_tallies[year].record(&record, false);
     }
 
     /// Steps waiting in all queues.
     pub fn queued(&self) -> u64 {
         self.stations.iter().map(|s| s.queue.len() as u64).sum()
     }
+}
+
+/// The set of document-check indices in `range`.
+#[inline]
+fn check_mask(range: std::ops::Range<usize>) -> u64 {
+    if range.is_empty() { 0 } else { (u64::MAX >> (64 - range.len())) << range.start }
 }

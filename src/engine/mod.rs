@@ -85,6 +85,27 @@ pub struct Conservation {
     pub in_progress: u64,
 }
 
+/// Results of one calendar year of one replication (measured days only).
+#[derive(Clone, Debug)]
+pub struct YearRow {
+    /// Calendar year.
+    pub year: i32,
+    /// Measured days in that year.
+    pub measured_days: u32,
+    /// Measured arrivals in that year.
+    pub arrived: u64,
+    /// Cases that finished in that year.
+    pub tally: Tally,
+    /// Costs accrued in that year.
+    pub costs: crate::indicators::Costs,
+    /// Established headcount on the year's last simulated day.
+    pub headcount_established: u32,
+    /// Contract headcount on the year's last simulated day.
+    pub headcount_contract: u32,
+    /// Yearly budget, if any.
+    pub budget_cny_per_year: Option<f64>,
+}
+
 /// Everything one replication produces.
 #[derive(Clone, Debug)]
 pub struct ReplicationOutput {
@@ -98,6 +119,8 @@ pub struct ReplicationOutput {
     pub services: Vec<ServiceRow>,
     /// One row per day.
     pub daily: Vec<DailyRow>,
+    /// One row per calendar year.
+    pub years: Vec<YearRow>,
     /// Whole-run case counts.
     pub conservation: Conservation,
 }
@@ -111,9 +134,16 @@ pub fn simulate(
     progress: &mut dyn FnMut(u32),
 ) -> Result<ReplicationOutput, EngineError> {
     let flow = CaseFlow::new(Arc::clone(model), seed, replication);
-    let mut world = ecs::build_world(model, flow);
-    let mut schedule = ecs::daily_schedule();
+    let mut world = ecs::build_world(model, flow, seed, replication);
+    let mut morning = ecs::morning_schedule();
+    let mut evening = ecs::evening_schedule();
     for day in 0..model.horizon_days {
+        {
+            let mut clock = world.resource_mut::<Clock>();
+            clock.day = day;
+            clock.measured = day >= model.warmup_days;
+        }
+        morning.run(&mut world);
         world.resource_scope(|_, mut flow: bevy_ecs::world::Mut<CaseFlow>| {
             flow.schedule_openings(u64::from(day));
             flow.run_until((u64::from(day) + 1) * DAY);
@@ -123,18 +153,15 @@ pub fn simulate(
                 flow.close_day();
             }
         });
-        {
-            let mut clock = world.resource_mut::<Clock>();
-            clock.day = day;
-            clock.measured = day >= model.warmup_days;
-        }
-        schedule.run(&mut world);
+        evening.run(&mut world);
         progress(day + 1);
     }
     let flow = world.remove_resource::<CaseFlow>().expect("the case flow is inserted by build_world");
     let ledger = world.remove_resource::<Ledger>().expect("the ledger is inserted by build_world");
     let daily = world.remove_resource::<DailySeries>().expect("the series is inserted by build_world").rows;
-    collect(model, replication, &flow, &ledger, daily)
+    let mut staff_query = world.query::<&ecs::Staff>();
+    let staff: Vec<ecs::Staff> = staff_query.iter(&world).cloned().collect();
+    collect(model, replication, &flow, &ledger, &staff, daily)
 }
 
 fn collect(
@@ -142,6 +169,7 @@ fn collect(
     replication: u64,
     flow: &CaseFlow,
     ledger: &Ledger,
+    staff: &[ecs::Staff],
     daily: Vec<DailyRow>,
 ) -> Result<ReplicationOutput, EngineError> {
     let c = flow.counts;
@@ -171,8 +199,8 @@ fn collect(
         });
     }
     let headcount = |e: Employment| model.staff.iter().filter(|s| s.employment == e).map(|s| u64::from(s.count)).sum();
-    let (work, capacity) = (0..flow.stations.len())
-        .fold((0u64, 0u64), |(w, cap), i| (w + flow.stations[i].work_measured, cap + flow.measured_capacity(i)));
+    let (work, capacity) =
+        flow.stations.iter().fold((0u64, 0u64), |(w, cap), s| (w + s.work_measured, cap + s.capacity_measured));
     let facts = RunFacts {
         measured_days: f64::from(model.horizon_days - model.warmup_days),
         arrived: measured_arrived,
@@ -184,9 +212,12 @@ fn collect(
         travel_hours_per_trip: model.applicant.travel_hours_per_trip,
         document_hours_per_missing: model.applicant.document_hours_per_missing,
         events: c.events,
+        inspections: c.inspections,
+        budget_cny_per_year: model.budget_cny_per_year,
     };
     let summary = summary(tally, &ledger.costs, &facts);
-    let departments = department_rows(model, flow, ledger);
+    let departments = department_rows(model, flow, ledger, staff);
+    let years = year_rows(model, flow, ledger, &daily);
     let services = model
         .services
         .iter()
@@ -197,10 +228,34 @@ fn collect(
             tally: flow.service_tallies[i].clone(),
         })
         .collect();
-    Ok(ReplicationOutput { replication, summary, departments, services, daily, conservation })
+    Ok(ReplicationOutput { replication, summary, departments, services, daily, years, conservation })
 }
 
-fn department_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger) -> Vec<DepartmentRow> {
+fn year_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRow]) -> Vec<YearRow> {
+    let mut rows: Vec<YearRow> = Vec::new();
+    for row in daily.iter().filter(|r| r.day >= model.warmup_days) {
+        let index = flow.year_of_day(row.day);
+        if rows.last().is_none_or(|y| y.year != row.date.year) {
+            rows.push(YearRow {
+                year: row.date.year,
+                measured_days: 0,
+                arrived: flow.year_arrivals[index],
+                tally: flow.year_tallies[index].clone(),
+                costs: ledger.years[index].clone(),
+                headcount_established: 0,
+                headcount_contract: 0,
+                budget_cny_per_year: model.budget_cny_per_year,
+            });
+        }
+        let year = rows.last_mut().expect("a row was just pushed");
+        year.measured_days += 1;
+        year.headcount_established = row.headcount_established;
+        year.headcount_contract = row.headcount_contract;
+    }
+    rows
+}
+
+fn department_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, staff: &[ecs::Staff]) -> Vec<DepartmentRow> {
     let n = model.departments.len();
     let mut rows: Vec<DepartmentRow> = model
         .departments
@@ -218,7 +273,7 @@ fn department_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger) -> Vec<Depar
             wait_minutes_mean: f64::NAN,
         })
         .collect();
-    for s in &model.staff {
+    for s in staff {
         match s.employment {
             Employment::Established => rows[s.department].headcount_established += s.count,
             Employment::Contract => rows[s.department].headcount_contract += s.count,
@@ -245,7 +300,7 @@ fn department_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger) -> Vec<Depar
         let row = station.department.unwrap_or(n);
         let st = &flow.stations[i];
         work[row] += st.work_measured;
-        capacity[row] += flow.measured_capacity(i);
+        capacity[row] += st.capacity_measured;
         wait[row] += st.wait_measured;
         rows[row].steps += st.steps_measured;
         debug_assert!(station.role == Role::WindowClerk || station.department.is_some());

@@ -41,6 +41,10 @@ pub struct CaseRecord {
     pub handoff_delay: Micros,
     /// Completed within the promised working days.
     pub on_time: bool,
+    /// Satisfaction index of the case, 0 to 1.
+    pub satisfaction: f64,
+    /// The applicant complained online.
+    pub complained: bool,
 }
 
 /// Sums over finished cases.
@@ -78,6 +82,10 @@ pub struct Tally {
     pub handoff_delay: u128,
     /// Σ trips of abandoned cases (they count for applicant burden).
     pub trips_abandoned: u64,
+    /// Σ satisfaction of finished cases.
+    pub satisfaction: f64,
+    /// Finished cases whose applicant complained.
+    pub complaints: u64,
     /// Waits of all finished cases.
     pub wait_histogram: Histogram,
     /// Lead times of completed cases.
@@ -94,6 +102,8 @@ impl Tally {
         self.handoffs_between += u64::from(r.handoffs_between);
         self.handoffs_within += u64::from(r.handoffs_within);
         self.handoff_delay += u128::from(r.handoff_delay);
+        self.satisfaction += r.satisfaction;
+        self.complaints += u64::from(r.complained);
         if with_histograms {
             self.wait_histogram.record(r.wait);
         }
@@ -143,12 +153,29 @@ pub struct Costs {
     pub personnel_contract_cny: f64,
     /// Department overheads (leadership posts, office, hall, IT).
     pub overhead_cny: f64,
+    /// One-off reform costs (training, platform build, integration, legal work).
+    pub reform_one_off_cny: f64,
+    /// Yearly running costs of reforms (platform, IT), accrued daily.
+    pub reform_running_cny: f64,
 }
 
 impl Costs {
-    /// Total administrative cost.
+    /// Total administrative cost: the sum of its parts.
     pub fn total(&self) -> f64 {
-        self.personnel_established_cny + self.personnel_contract_cny + self.overhead_cny
+        self.personnel_established_cny
+            + self.personnel_contract_cny
+            + self.overhead_cny
+            + self.reform_one_off_cny
+            + self.reform_running_cny
+    }
+
+    /// Adds another period's costs.
+    pub fn add(&mut self, other: &Costs) {
+        self.personnel_established_cny += other.personnel_established_cny;
+        self.personnel_contract_cny += other.personnel_contract_cny;
+        self.overhead_cny += other.overhead_cny;
+        self.reform_one_off_cny += other.reform_one_off_cny;
+        self.reform_running_cny += other.reform_running_cny;
     }
 }
 
@@ -175,6 +202,10 @@ pub struct RunFacts {
     pub document_hours_per_missing: f64,
     /// Events processed.
     pub events: u64,
+    /// Inspections done after notification approvals.
+    pub inspections: u64,
+    /// Yearly budget, CNY, if any.
+    pub budget_cny_per_year: Option<f64>,
 }
 
 /// One named indicator value; names carry units.
@@ -198,6 +229,9 @@ pub fn summary(t: &Tally, costs: &Costs, f: &RunFacts) -> Vec<Indicator> {
         ("personnel_established_cost_cny", costs.personnel_established_cny),
         ("personnel_contract_cost_cny", costs.personnel_contract_cny),
         ("overhead_cost_cny", costs.overhead_cny),
+        ("reform_one_off_cost_cny", costs.reform_one_off_cny),
+        ("reform_running_cost_cny", costs.reform_running_cny),
+        ("budget_excess_cny", f.budget_cny_per_year.map_or(f64::NAN, |b| (costs.total() - b * year_fraction).max(0.0))),
         ("admin_cost_cny_per_case", ratio(costs.total(), completed)),
         ("headcount_established", f.headcount_established as f64),
         ("headcount_contract", f.headcount_contract as f64),
@@ -224,6 +258,9 @@ pub fn summary(t: &Tally, costs: &Costs, f: &RunFacts) -> Vec<Indicator> {
         ("handoffs_between_departments_per_case", t.per_finished(t.handoffs_between as f64)),
         ("handoffs_within_department_per_case", t.per_finished(t.handoffs_within as f64)),
         ("handoff_delay_hours_per_case", t.per_finished(to_hours_u128(t.handoff_delay))),
+        ("satisfaction_mean", t.per_finished(t.satisfaction)),
+        ("complaints_per_1000_cases", t.per_finished(t.complaints as f64 * 1000.0)),
+        ("inspections", f.inspections as f64),
         ("events", f.events as f64),
     ]
 }

@@ -28,11 +28,13 @@ pub fn load_from_str(path: &Path, text: &str) -> Result<Model, LoadError> {
     let mut sources = Sources::default();
     let raw = read_chain(path, text.to_string(), &mut sources, &mut Vec::new())?;
     let mut problems = Vec::new();
-    let raw = read_csv_files(raw, &mut problems)?;
+    let mut raw = read_csv_files(raw, &mut problems)?;
     if !problems.is_empty() {
         return Err(LoadError::Invalid(problems));
     }
-    validate(raw, &sources)
+    let timeline = super::reforms::RawTimeline::take(&mut raw);
+    let model = validate(raw, &sources)?;
+    super::reforms::apply(model, timeline, &sources)
 }
 
 fn read(path: &Path) -> Result<String, LoadError> {
@@ -210,7 +212,17 @@ fn read_service_tables(services: &CsvTable, steps: &CsvTable, problems: &mut Vec
                 "false" | "no" | "0" | "" => Ok(false),
                 _ => Err("expected true or false".to_string()),
             })?,
+            personal: row.parse_with("personal", problems, |t| match t {
+                "true" | "yes" | "1" => Ok(true),
+                "false" | "no" | "0" | "" => Ok(false),
+                _ => Err("expected true or false".to_string()),
+            })?,
             after,
+            after_when_revised: match row.text("after_when_revised").as_str() {
+                "" => None,
+                "start" => Some(Vec::new()),
+                list => Some(list.split(';').map(|s| s.trim().to_string()).collect()),
+            },
             documents,
             send_back,
             origin: Some(row.origin()),

@@ -8,6 +8,7 @@
 mod load;
 pub mod model;
 pub mod raw;
+mod reforms;
 mod validate;
 mod warnings;
 

@@ -6,7 +6,7 @@
 
 use crate::time::{Date, Micros};
 
-pub use super::raw::{Employment, Minutes, Role};
+pub use super::raw::{Employment, Minutes, Recruitment, ReductionMethod, Role};
 
 /// Index of a department in [`Model::departments`].
 pub type DepartmentId = usize;
@@ -61,8 +61,180 @@ pub struct Model {
     pub staff: Vec<StaffGroup>,
     /// Service catalogue.
     pub services: Vec<Service>,
-    /// Queues with their servers, derived from the structure and the staff.
+    /// Queues with their servers, derived from the structure and the staff; the
+    /// stations of every structure the timeline reaches.
     pub stations: Vec<Station>,
+    /// Staff turnover and recruitment.
+    pub workforce: Workforce,
+    /// Weights of the satisfaction index.
+    pub satisfaction: SatisfactionWeights,
+    /// Yearly administrative budget, CNY; spending beyond it is taken from public services.
+    pub budget_cny_per_year: Option<f64>,
+    /// The reform timeline, in start order.
+    pub reforms: Vec<Reform>,
+    /// Department structures: `[0]` at the start, one more per merger reform.
+    pub structures: Vec<Structure>,
+    /// The general hall's station (for `front_office: General` or a one-window reform).
+    pub hall_station: Option<StationId>,
+    /// Departments that exist at the start (later ones come from merger reforms).
+    pub initial_departments: usize,
+}
+
+/// Staff turnover and recruitment.
+#[derive(Clone, Debug)]
+pub struct Workforce {
+    /// Share retiring per year.
+    pub retirement_rate_per_year: f64,
+    /// Share resigning per year.
+    pub resignation_rate_per_year: f64,
+    /// Who replaces leavers at the start.
+    pub recruitment: Recruitment,
+    /// Annual cost of a contract hire replacing an established leaver, CNY.
+    pub contract_annual_cost_cny: f64,
+}
+
+impl Workforce {
+    /// Probability that one member of staff leaves on a given day.
+    pub fn daily_exit_probability(&self) -> f64 {
+        let yearly = (self.retirement_rate_per_year + self.resignation_rate_per_year).min(1.0);
+        1.0 - (1.0 - yearly).powf(1.0 / 365.0)
+    }
+}
+
+/// Weights of the satisfaction index: 1 minus penalties, clamped to [0, 1].
+#[derive(Clone, Debug)]
+pub struct SatisfactionWeights {
+    /// Per trip beyond the first.
+    pub per_extra_trip: f64,
+    /// Per hour waited in queues.
+    pub per_waiting_hour: f64,
+    /// Per working day beyond the promised limit.
+    pub per_late_working_day: f64,
+    /// Per step redone.
+    pub per_rework: f64,
+}
+
+/// A department structure in force from a day on.
+#[derive(Clone, Debug)]
+pub struct Structure {
+    /// First day it is in force.
+    pub from_day: u32,
+    /// For every department id, the department it belongs to now.
+    pub department_of: Vec<DepartmentId>,
+    /// Departments that exist in this structure.
+    pub active: Vec<bool>,
+    /// Station of each step of each service (department windows; see the hall).
+    pub step_station: Vec<Vec<StationId>>,
+    /// Station of each (department, role), index `department * 4 + role`.
+    pub station_of: Vec<Option<StationId>>,
+}
+
+impl Structure {
+    /// The station of `role` in `department` (a current department id).
+    pub fn station(&self, department: DepartmentId, role: Role) -> Option<StationId> {
+        self.station_of.get(department * 4 + role.index()).copied().flatten()
+    }
+}
+
+/// A reform: a lever switched on at a day and ramped up linearly.
+#[derive(Clone, Debug)]
+pub struct Reform {
+    /// Day it starts.
+    pub start_day: u32,
+    /// Days until fully in force.
+    pub ramp_days: u32,
+    /// What it does.
+    pub lever: Lever,
+}
+
+impl Reform {
+    /// How far in force the reform is on `day`, from 0 to 1.
+    pub fn strength(&self, day: u32) -> f64 {
+        if day < self.start_day {
+            0.0
+        } else if self.ramp_days == 0 {
+            1.0
+        } else {
+            (f64::from(day - self.start_day + 1) / f64::from(self.ramp_days)).min(1.0)
+        }
+    }
+}
+
+/// A validated reform lever (see docs/scenarios.md for each mechanism).
+#[derive(Clone, Debug)]
+#[allow(missing_docs)]
+pub enum Lever {
+    OneWindow {
+        clerks: u32,
+        windows: u32,
+        employment: Employment,
+        annual_cost_cny: f64,
+        training_cost_cny: f64,
+        routing_delay: Micros,
+        department: DepartmentId,
+    },
+    RegulationRevision {
+        services: Vec<bool>,
+        cost_cny: f64,
+    },
+    IntegratedService {
+        services: Vec<bool>,
+    },
+    Online {
+        share: f64,
+        services: Vec<bool>,
+        platform_build_cny: f64,
+        yearly_cost_cny: f64,
+    },
+    DataSharing {
+        share: f64,
+        connected: Vec<bool>,
+        integration_cost_cny: f64,
+        yearly_it_cost_cny: f64,
+        check_saved: Micros,
+    },
+    Standardisation {
+        variance_reduction: f64,
+        error_reduction: f64,
+        one_off_cost_cny: f64,
+    },
+    Merger {
+        structure: usize,
+        productivity_dip: f64,
+        extra_error_probability: f64,
+        learning_days: f64,
+        one_off_cost_cny: f64,
+    },
+    ErrorTolerance {
+        learning_speedup: f64,
+        catch_share: f64,
+    },
+    HeadcountReduction {
+        target_share: f64,
+        method: ReductionMethod,
+    },
+    RecruitmentPolicy {
+        policy: Recruitment,
+    },
+    ContractStaff {
+        department: DepartmentId,
+        role: Role,
+        count: u32,
+        annual_cost_cny: f64,
+    },
+    PostApprovalSupervision {
+        services: Vec<bool>,
+        share: f64,
+        inspection_function: FunctionId,
+        inspection_work: Minutes,
+        inspection_delay: Micros,
+    },
+    DueDatePriority,
+    OnlineListening {
+        complaint_probability_at_zero: f64,
+        handling_function: FunctionId,
+        handling_work: Minutes,
+    },
 }
 
 /// The calendar as specified; the engine expands it over the horizon.
@@ -191,10 +363,21 @@ pub struct Service {
     pub document_fetch: Micros,
     /// Steps, in a topological order (every predecessor comes first).
     pub steps: Vec<Step>,
-    /// Steps with no predecessor.
-    pub initial_steps: u64,
+    /// Steps with no predecessor, under each regulation (see [`Step::precedence`]).
+    pub initial_steps: [u64; 2],
     /// Document checks of all steps; a step refers to a range of this.
     pub checks: Vec<DocumentCheck>,
+}
+
+/// Which steps come before and after a step, as sets (bit i = step i).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Precedence {
+    /// Steps that must be done first.
+    pub predecessors: u64,
+    /// Steps that wait for this one.
+    pub successors: u64,
+    /// This step and every step after it, transitively (reset by a send-back here).
+    pub downstream: u64,
 }
 
 /// A document a step checks and how often it is missing or wrong.
@@ -221,12 +404,13 @@ pub struct Step {
     pub work: Minutes,
     /// Whether the applicant must be present.
     pub in_person: bool,
-    /// Set of predecessor steps (bit i = step i).
-    pub predecessors: u64,
-    /// Set of successor steps.
-    pub successors: u64,
-    /// This step and every step after it, transitively (reset by a send-back here).
-    pub downstream: u64,
+    /// Whether presence is needed for itself (identity, interview, signature), not
+    /// only to hand over documents.
+    pub personal: bool,
+    /// Mean work time (standardisation shrinks samples towards it).
+    pub mean_work: Micros,
+    /// Precedence under the current regulation, and once revised for parallel handling.
+    pub precedence: [Precedence; 2],
     /// Indices into [`Service::checks`] of this step's documents.
     pub checks: std::ops::Range<usize>,
     /// Return to an earlier step (index) with a probability.

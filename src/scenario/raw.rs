@@ -46,6 +46,10 @@ pub struct RawScenario {
     pub services: Option<Vec<RawService>>,
     pub services_csv: Option<RawServicesCsv>,
     pub merge_departments: Option<Vec<RawMerge>>,
+    pub workforce: Option<RawWorkforce>,
+    pub satisfaction: Option<RawSatisfaction>,
+    pub budget_cny_per_year: Option<f64>,
+    pub reforms: Option<Vec<RawReform>>,
 }
 
 /// When staff work and in-person applicants are served.
@@ -261,9 +265,17 @@ pub struct RawStep {
     pub work: Minutes,
     #[serde(default)]
     pub in_person: bool,
+    /// The applicant must be there in person (identity check, interview,
+    /// signature), not only to hand over documents: one window cannot route it.
+    #[serde(default)]
+    pub personal: bool,
     /// Predecessors; `None` means the previous step in the list.
     #[serde(default)]
     pub after: Option<Vec<String>>,
+    /// Predecessors once the regulation is revised to allow parallel handling
+    /// (并联审批); `None`: the same as `after`.
+    #[serde(default)]
+    pub after_when_revised: Option<Vec<String>>,
     #[serde(default)]
     pub documents: Vec<RawRequirement>,
     #[serde(default)]
@@ -334,6 +346,221 @@ impl RawScenario {
             services: self.services.or(parent.services),
             services_csv: self.services_csv.or(parent.services_csv),
             merge_departments: self.merge_departments.or(parent.merge_departments),
+            workforce: self.workforce.or(parent.workforce),
+            satisfaction: self.satisfaction.or(parent.satisfaction),
+            budget_cny_per_year: self.budget_cny_per_year.or(parent.budget_cny_per_year),
+            reforms: self.reforms.or(parent.reforms),
         }
     }
+}
+
+/// Staff turnover and recruitment, for every scenario.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawWorkforce {
+    /// Share of staff retiring per year.
+    pub retirement_rate_per_year: f64,
+    /// Share of staff resigning per year.
+    pub resignation_rate_per_year: f64,
+    /// Who replaces leavers.
+    #[serde(default = "default_recruitment")]
+    pub recruitment: Recruitment,
+    /// Annual cost of a contract hire replacing an established leaver, CNY.
+    #[serde(default)]
+    pub contract_annual_cost_cny: Option<f64>,
+}
+
+fn default_recruitment() -> Recruitment {
+    Recruitment::ReplaceLeavers
+}
+
+/// Who replaces staff who leave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub enum Recruitment {
+    /// Every leaver is replaced by a hire of the same kind.
+    ReplaceLeavers,
+    /// Nobody is replaced.
+    Freeze,
+    /// Leavers are replaced by contract staff (编外).
+    ContractOnly,
+}
+
+/// Weights of the satisfaction index (see docs/scenarios.md).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawSatisfaction {
+    pub per_extra_trip: f64,
+    pub per_waiting_hour: f64,
+    pub per_late_working_day: f64,
+    pub per_rework: f64,
+}
+
+/// One reform of the timeline: a lever switched on at a date and ramped up.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "Reform", deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawReform {
+    /// Date it starts, `YYYY-MM-DD`.
+    pub start: String,
+    /// Days from start until fully in force (0: at once).
+    #[serde(default)]
+    pub ramp_days: u32,
+    pub lever: RawLever,
+}
+
+/// The reform levers of DOMAIN.md §3.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum RawLever {
+    /// A general front desk accepts every service (一窗受理).
+    OneWindow {
+        /// Windows of the general hall.
+        windows: u32,
+        /// Generalist clerks hired for it.
+        clerks: u32,
+        /// Their employment type.
+        employment: Employment,
+        /// Cost per clerk and year, CNY.
+        annual_cost_cny: f64,
+        /// One-off training cost, CNY.
+        training_cost_cny: f64,
+        /// Working hours to route a case internally to a department.
+        routing_delay_hours: f64,
+        /// Department that employs the clerks (their cost centre).
+        department: String,
+    },
+    /// Regulations of these services are revised to allow parallel handling.
+    RegulationRevision {
+        /// Services revised (empty: all).
+        #[serde(default)]
+        services: Vec<String>,
+        /// One-off cost of the legal work, CNY.
+        #[serde(default)]
+        cost_cny: f64,
+    },
+    /// Integrated service, one-time completion (集成服务, 一次办结).
+    IntegratedService {
+        /// Services (empty: all); only revised ones run in parallel.
+        #[serde(default)]
+        services: Vec<String>,
+    },
+    /// Internet + government services (互联网+政务服务).
+    Online {
+        /// Target share of cases handled online.
+        target_share: f64,
+        /// Share of applicants able to go online (caps the target).
+        max_share: f64,
+        /// Services (empty: all).
+        #[serde(default)]
+        services: Vec<String>,
+        /// One-off platform build cost, CNY.
+        platform_build_cny: f64,
+        /// Yearly running cost, CNY.
+        yearly_cost_cny: f64,
+    },
+    /// Data sharing between departments (信息共享).
+    DataSharing {
+        /// Share of documents fetched from data instead of the applicant.
+        share: f64,
+        /// Departments whose data is connected (empty: all).
+        #[serde(default)]
+        connected: Vec<String>,
+        /// One-off integration cost per connected department, CNY.
+        integration_cost_cny_per_source: f64,
+        /// Yearly IT cost, CNY.
+        yearly_it_cost_cny: f64,
+        /// Staff minutes of checking saved per shared document.
+        check_minutes_saved: f64,
+    },
+    /// Standardisation (标准化): less variance, fewer errors.
+    Standardisation {
+        /// Share by which the spread of work times around their mean shrinks.
+        variance_reduction: f64,
+        /// Share by which send-back probabilities fall.
+        error_reduction: f64,
+        /// One-off cost, CNY.
+        one_off_cost_cny: f64,
+    },
+    /// Department merger (大部制).
+    Merger {
+        /// The new departments.
+        merge: Vec<RawMerge>,
+        /// Extra work time at the merger (0.2 = 20% slower), fading away.
+        productivity_dip: f64,
+        /// Extra send-back probability at the merger, fading away.
+        extra_error_probability: f64,
+        /// Days for the transition effects to fall to 1/e.
+        learning_days: f64,
+        /// One-off cost of the merger, CNY.
+        #[serde(default)]
+        one_off_cost_cny: f64,
+    },
+    /// Error tolerance (容错纠错).
+    ErrorTolerance {
+        /// Learning is this many times faster.
+        learning_speedup: f64,
+        /// Share of transition errors caught before they become rework.
+        catch_share: f64,
+    },
+    /// Reduce established staff to a share of today's.
+    HeadcountReduction {
+        /// Target established headcount as a share of the headcount at the start.
+        target_share: f64,
+        /// How.
+        method: ReductionMethod,
+    },
+    /// Change the recruitment policy.
+    RecruitmentPolicy {
+        /// The new policy.
+        policy: Recruitment,
+    },
+    /// Hire contract staff (编外人员).
+    ContractStaff {
+        /// Department.
+        department: String,
+        /// Role.
+        role: Role,
+        /// Headcount hired (reached at the end of the ramp).
+        count: u32,
+        /// Cost per person and year, CNY.
+        annual_cost_cny: f64,
+    },
+    /// Some approvals become notification plus a later inspection (事中事后监管).
+    PostApprovalSupervision {
+        /// Services (empty: all).
+        #[serde(default)]
+        services: Vec<String>,
+        /// Share of their cases whose approval becomes a notification.
+        share: f64,
+        /// Function whose inspectors inspect.
+        inspection_function: String,
+        /// Inspection work.
+        inspection_work: Minutes,
+        /// Working days after completion until the inspection.
+        inspection_delay_days: f64,
+    },
+    /// Performance assessment (政绩考核): queues give priority to cases closest to
+    /// their promised time limit.
+    DueDatePriority,
+    /// Online listening (网络问政): dissatisfied applicants complain online.
+    OnlineListening {
+        /// Complaint probability of a case at satisfaction 0 (at 1: none).
+        complaint_probability_at_zero: f64,
+        /// Function that handles complaints.
+        handling_function: String,
+        /// Staff work per complaint.
+        handling_work: Minutes,
+    },
+}
+
+/// How a headcount reduction is reached.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum ReductionMethod {
+    /// Leavers are not replaced until the target is reached ("old staff, old rules").
+    Attrition,
+    /// Posts are cut at the reform's start (spread over the ramp).
+    Cut,
 }

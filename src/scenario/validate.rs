@@ -478,6 +478,24 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         staff,
         services,
         stations,
+        // Filled in by `super::reforms::apply`.
+        workforce: Workforce {
+            retirement_rate_per_year: 0.0,
+            resignation_rate_per_year: 0.0,
+            recruitment: super::raw::Recruitment::ReplaceLeavers,
+            contract_annual_cost_cny: 0.0,
+        },
+        satisfaction: SatisfactionWeights {
+            per_extra_trip: 0.0,
+            per_waiting_hour: 0.0,
+            per_late_working_day: 0.0,
+            per_rework: 0.0,
+        },
+        budget_cny_per_year: None,
+        reforms: Vec::new(),
+        structures: Vec::new(),
+        hall_station: None,
+        initial_departments: 0,
     })
 }
 
@@ -637,21 +655,28 @@ fn build_service(
     if !ok {
         return None;
     }
-    // Successors and downstream sets, walking backwards (steps are in topological order).
-    for i in 0..steps.len() {
-        for p in bits(steps[i].predecessors) {
-            steps[p].successors |= 1 << i;
+    // Successors and downstream sets, walking backwards (steps are in topological
+    // order), under the current and the revised regulation.
+    let mut initial_steps = [0u64; 2];
+    for (r, initial) in initial_steps.iter_mut().enumerate() {
+        for i in 0..steps.len() {
+            for p in bits(steps[i].precedence[r].predecessors) {
+                steps[p].precedence[r].successors |= 1 << i;
+            }
         }
-    }
-    for i in (0..steps.len()).rev() {
-        let mut downstream = 1u64 << i;
-        for succ in bits(steps[i].successors) {
-            downstream |= steps[succ].downstream;
+        for i in (0..steps.len()).rev() {
+            let mut downstream = 1u64 << i;
+            for succ in bits(steps[i].precedence[r].successors) {
+                downstream |= steps[succ].precedence[r].downstream;
+            }
+            steps[i].precedence[r].downstream = downstream;
         }
-        steps[i].downstream = downstream;
+        *initial = steps
+            .iter()
+            .enumerate()
+            .filter(|(_, st)| st.precedence[r].predecessors == 0)
+            .fold(0u64, |m, (i, _)| m | 1 << i);
     }
-    let initial_steps =
-        steps.iter().enumerate().filter(|(_, st)| st.predecessors == 0).fold(0u64, |m, (i, _)| m | 1 << i);
     Some(Service {
         name: s.name,
         volume_per_year: s.volume_per_year,
@@ -699,15 +724,19 @@ fn build_step(
         }
     };
     check_minutes(c, origin, &step.name, &format!("work of step `{}` in `{service}`", step.name), &step.work);
-    let mut predecessors = 0u64;
     let after: Vec<&str> = match &step.after {
         Some(list) => list.iter().map(String::as_str).collect(),
         None if i > 0 => vec![step_names[i - 1]],
         None => Vec::new(),
     };
-    for name in after {
+    let revised: Vec<&str> = match &step.after_when_revised {
+        Some(list) => list.iter().map(String::as_str).collect(),
+        None => after.clone(),
+    };
+    let mut predecessors = [0u64; 2];
+    for (which, name) in after.into_iter().map(|n| (0, n)).chain(revised.into_iter().map(|n| (1, n))) {
         match index.get(name) {
-            Some(&p) if p < i => predecessors |= 1 << p,
+            Some(&p) if p < i => predecessors[which] |= 1 << p,
             Some(_) => c.at_name(
                 origin,
                 name,
@@ -760,9 +789,9 @@ fn build_step(
         role: step.role,
         work: step.work.clone(),
         in_person: step.in_person,
-        predecessors,
-        successors: 0,
-        downstream: 0,
+        personal: step.personal,
+        mean_work: crate::time::from_minutes(crate::engine::random::mean_minutes(&step.work)),
+        precedence: predecessors.map(|p| Precedence { predecessors: p, successors: 0, downstream: 0 }),
         checks: first_check..checks.len(),
         send_back,
         station: station_for(department, step.role),

@@ -1,0 +1,461 @@
+//! The reform timeline, workforce and satisfaction settings: validated after the
+//! rest of the model, because reforms refer to its departments, services and
+//! functions, and mergers add departments, stations and structures to it.
+
+use super::model::*;
+use super::raw::{RawLever, RawReform, RawSatisfaction, RawScenario, RawWorkforce};
+use super::validate::Sources;
+use super::{Diagnostic, LoadError, nearest};
+use crate::time::{DAY, Date, from_hours, from_minutes};
+
+/// The parts of a raw scenario this module validates.
+#[derive(Default)]
+pub struct RawTimeline {
+    reforms: Vec<RawReform>,
+    workforce: Option<RawWorkforce>,
+    satisfaction: Option<RawSatisfaction>,
+    budget_cny_per_year: Option<f64>,
+}
+
+impl RawTimeline {
+    /// Takes the timeline's fields out of a raw scenario.
+    pub fn take(raw: &mut RawScenario) -> RawTimeline {
+        RawTimeline {
+            reforms: raw.reforms.take().unwrap_or_default(),
+            workforce: raw.workforce.take(),
+            satisfaction: raw.satisfaction.take(),
+            budget_cny_per_year: raw.budget_cny_per_year.take(),
+        }
+    }
+}
+
+struct Problems<'a> {
+    sources: &'a Sources,
+    list: Vec<Diagnostic>,
+}
+
+impl Problems<'_> {
+    fn at(&mut self, anchor: &str, message: String) {
+        let location = self.sources.locate(anchor);
+        self.list.push(Diagnostic { location, message });
+    }
+
+    fn unknown(&mut self, kind: &str, name: &str, known: &[&str]) {
+        let hint = nearest(name, known.iter().copied()).map(|s| format!(" — did you mean `{s}`?")).unwrap_or_default();
+        self.at(&format!("\"{name}\""), format!("unknown {kind} `{name}`{hint}"));
+    }
+
+    fn share(&mut self, anchor: &str, what: &str, value: f64) {
+        if !(0.0..=1.0).contains(&value) {
+            self.at(anchor, format!("{what} is a share and must be in [0, 1], found {value}"));
+        }
+    }
+
+    fn non_negative(&mut self, anchor: &str, what: &str, value: f64) {
+        if !(value.is_finite() && value >= 0.0) {
+            self.at(anchor, format!("{what} must be zero or more, found {value}"));
+        }
+    }
+}
+
+/// Default satisfaction weights (stated assumptions, docs/scenarios.md): an extra
+/// trip costs 0.15 of satisfaction, an hour of waiting 0.10, a working day late
+/// 0.05, a redone step 0.05.
+const DEFAULT_SATISFACTION: SatisfactionWeights =
+    SatisfactionWeights { per_extra_trip: 0.15, per_waiting_hour: 0.10, per_late_working_day: 0.05, per_rework: 0.05 };
+
+/// Completes `model` with its timeline.
+pub fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Result<Model, LoadError> {
+    let mut p = Problems { sources, list: Vec::new() };
+    model.workforce = match raw.workforce {
+        None => Workforce {
+            retirement_rate_per_year: 0.0,
+            resignation_rate_per_year: 0.0,
+            recruitment: Recruitment::ReplaceLeavers,
+            contract_annual_cost_cny: 0.0,
+        },
+        Some(w) => {
+            p.share("workforce", "retirement_rate_per_year", w.retirement_rate_per_year);
+            p.share("workforce", "resignation_rate_per_year", w.resignation_rate_per_year);
+            let contract = w.contract_annual_cost_cny.unwrap_or(0.0);
+            p.non_negative("workforce", "contract_annual_cost_cny", contract);
+            if w.recruitment == Recruitment::ContractOnly && w.contract_annual_cost_cny.is_none() {
+                p.at("ContractOnly", "recruitment ContractOnly needs contract_annual_cost_cny".to_string());
+            }
+            Workforce {
+                retirement_rate_per_year: w.retirement_rate_per_year,
+                resignation_rate_per_year: w.resignation_rate_per_year,
+                recruitment: w.recruitment,
+                contract_annual_cost_cny: contract,
+            }
+        }
+    };
+    model.satisfaction = match raw.satisfaction {
+        None => DEFAULT_SATISFACTION,
+        Some(s) => {
+            for (what, v) in [
+                ("per_extra_trip", s.per_extra_trip),
+                ("per_waiting_hour", s.per_waiting_hour),
+                ("per_late_working_day", s.per_late_working_day),
+                ("per_rework", s.per_rework),
+            ] {
+                p.non_negative(what, what, v);
+            }
+            SatisfactionWeights {
+                per_extra_trip: s.per_extra_trip,
+                per_waiting_hour: s.per_waiting_hour,
+                per_late_working_day: s.per_late_working_day,
+                per_rework: s.per_rework,
+            }
+        }
+    };
+    if let Some(b) = raw.budget_cny_per_year {
+        p.non_negative("budget_cny_per_year", "budget_cny_per_year", b);
+    }
+    model.budget_cny_per_year = raw.budget_cny_per_year;
+    model.initial_departments = model.departments.len();
+    model.hall_station = model.stations.iter().position(|s| s.department.is_none());
+    let initial = Structure {
+        from_day: 0,
+        department_of: (0..model.departments.len()).collect(),
+        active: vec![true; model.departments.len()],
+        step_station: model.services.iter().map(|s| s.steps.iter().map(|st| st.station).collect()).collect(),
+        station_of: station_index(&model, model.departments.len()),
+    };
+    model.structures = vec![initial];
+
+    let mut reforms: Vec<RawReform> = raw.reforms;
+    reforms.sort_by_key(|r| Date::parse(&r.start).map(|d| d.days_since_epoch()).unwrap_or(i64::MIN));
+    for r in reforms {
+        let Some(date) = Date::parse(&r.start) else {
+            p.at(&format!("\"{}\"", r.start), format!("reform start `{}` is not a date: expected YYYY-MM-DD", r.start));
+            continue;
+        };
+        let day = date.days_since_epoch() - model.start_date.days_since_epoch();
+        if day < 0 || day >= i64::from(model.horizon_days) {
+            p.at(
+                &format!("\"{}\"", r.start),
+                format!(
+                    "reform dated {date} is outside the simulated period {} to {}",
+                    model.start_date,
+                    model.start_date.plus_days(i64::from(model.horizon_days) - 1)
+                ),
+            );
+            continue;
+        }
+        let start_day = day as u32;
+        if let Some(lever) = build_lever(&mut model, &mut p, r.lever, start_day) {
+            model.reforms.push(Reform { start_day, ramp_days: r.ramp_days, lever });
+        }
+    }
+    // Every structure indexes every department, including those created later.
+    let n = model.departments.len();
+    for s in &mut model.structures {
+        s.station_of.resize(n * 4, None);
+        s.department_of.resize(n, usize::MAX);
+        s.active.resize(n, false);
+    }
+    // Stations needed by inspections, complaints and contract hires, in every structure.
+    let needs: Vec<(DepartmentId, Role)> = model
+        .reforms
+        .iter()
+        .filter_map(|r| match &r.lever {
+            Lever::PostApprovalSupervision { inspection_function, .. } => {
+                Some((model.function_department[*inspection_function], Role::Inspector))
+            }
+            Lever::OnlineListening { handling_function, .. } => {
+                Some((model.function_department[*handling_function], Role::Reviewer))
+            }
+            Lever::ContractStaff { department, role, .. } => Some((*department, *role)),
+            _ => None,
+        })
+        .collect();
+    for k in 0..model.structures.len() {
+        for &(department, role) in &needs {
+            let current = model.structures[k].department_of[department];
+            if current != usize::MAX {
+                ensure_station(&mut model, k, current, role);
+            }
+        }
+    }
+    if p.list.is_empty() { Ok(model) } else { Err(LoadError::Invalid(p.list)) }
+}
+
+/// `station_of` for the stations of `model` (department × role).
+fn station_index(model: &Model, departments: usize) -> Vec<Option<StationId>> {
+    let mut index = vec![None; departments * 4];
+    for (i, s) in model.stations.iter().enumerate() {
+        if let Some(d) = s.department {
+            index[d * 4 + s.role.index()] = Some(i);
+        }
+    }
+    index
+}
+
+/// The station of `role` in `department` in structure `k`, created if missing.
+fn ensure_station(model: &mut Model, k: usize, department: DepartmentId, role: Role) -> StationId {
+    let slot = department * 4 + role.index();
+    if model.structures[k].station_of.len() <= slot {
+        model.structures[k].station_of.resize(slot + 1, None);
+    }
+    if let Some(s) = model.structures[k].station_of[slot] {
+        return s;
+    }
+    // Another structure may already have it (a department unchanged by a merger).
+    let existing = model.stations.iter().position(|s| s.department == Some(department) && s.role == role);
+    let id = existing.unwrap_or_else(|| {
+        model.stations.push(Station { department: Some(department), role, servers: 0 });
+        model.stations.len() - 1
+    });
+    model.structures[k].station_of[slot] = Some(id);
+    id
+}
+
+fn service_mask(model: &Model, p: &mut Problems, names: &[String]) -> Vec<bool> {
+    if names.is_empty() {
+        return vec![true; model.services.len()];
+    }
+    let mut mask = vec![false; model.services.len()];
+    for name in names {
+        match model.services.iter().position(|s| &s.name == name) {
+            Some(i) => mask[i] = true,
+            None => {
+                let known: Vec<&str> = model.services.iter().map(|s| s.name.as_str()).collect();
+                p.unknown("service", name, &known);
+            }
+        }
+    }
+    mask
+}
+
+fn department_id(model: &Model, p: &mut Problems, name: &str) -> Option<DepartmentId> {
+    let found = model.departments.iter().position(|d| d.name == name);
+    if found.is_none() {
+        let known: Vec<&str> = model.departments.iter().map(|d| d.name.as_str()).collect();
+        p.unknown("department", name, &known);
+    }
+    found
+}
+
+fn function_id(model: &Model, p: &mut Problems, name: &str) -> Option<FunctionId> {
+    let found = model.functions.iter().position(|f| f == name);
+    if found.is_none() {
+        let known: Vec<&str> = model.functions.iter().map(String::as_str).collect();
+        p.unknown("function", name, &known);
+    }
+    found
+}
+
+fn build_lever(model: &mut Model, p: &mut Problems, lever: RawLever, start_day: u32) -> Option<Lever> {
+    Some(match lever {
+        RawLever::OneWindow {
+            windows,
+            clerks,
+            employment,
+            annual_cost_cny,
+            training_cost_cny,
+            routing_delay_hours,
+            department,
+        } => {
+            p.non_negative("OneWindow", "annual_cost_cny", annual_cost_cny);
+            p.non_negative("OneWindow", "training_cost_cny", training_cost_cny);
+            p.non_negative("OneWindow", "routing_delay_hours", routing_delay_hours);
+            if model.hall_station.is_none() {
+                model.stations.push(Station { department: None, role: Role::WindowClerk, servers: 0 });
+                model.hall_station = Some(model.stations.len() - 1);
+            }
+            Lever::OneWindow {
+                clerks,
+                windows,
+                employment,
+                annual_cost_cny,
+                training_cost_cny,
+                routing_delay: from_hours(routing_delay_hours),
+                department: department_id(model, p, &department)?,
+            }
+        }
+        RawLever::RegulationRevision { services, cost_cny } => {
+            p.non_negative("RegulationRevision", "cost_cny", cost_cny);
+            Lever::RegulationRevision { services: service_mask(model, p, &services), cost_cny }
+        }
+        RawLever::IntegratedService { services } => {
+            Lever::IntegratedService { services: service_mask(model, p, &services) }
+        }
+        RawLever::Online { target_share, max_share, services, platform_build_cny, yearly_cost_cny } => {
+            p.share("Online", "target_share", target_share);
+            p.share("Online", "max_share", max_share);
+            p.non_negative("Online", "platform_build_cny", platform_build_cny);
+            p.non_negative("Online", "yearly_cost_cny", yearly_cost_cny);
+            Lever::Online {
+                share: target_share.min(max_share),
+                services: service_mask(model, p, &services),
+                platform_build_cny,
+                yearly_cost_cny,
+            }
+        }
+        RawLever::DataSharing {
+            share,
+            connected,
+            integration_cost_cny_per_source,
+            yearly_it_cost_cny,
+            check_minutes_saved,
+        } => {
+            p.share("DataSharing", "share", share);
+            p.non_negative("DataSharing", "integration_cost_cny_per_source", integration_cost_cny_per_source);
+            p.non_negative("DataSharing", "yearly_it_cost_cny", yearly_it_cost_cny);
+            p.non_negative("DataSharing", "check_minutes_saved", check_minutes_saved);
+            let mut mask = vec![connected.is_empty(); model.departments.len()];
+            for name in &connected {
+                if let Some(d) = department_id(model, p, name) {
+                    mask[d] = true;
+                }
+            }
+            // Integration is paid per connected department that holds documents.
+            let sources = (0..model.departments.len())
+                .filter(|&d| mask[d] && model.documents.iter().any(|doc| doc.held_by == d))
+                .count();
+            Lever::DataSharing {
+                share,
+                connected: mask,
+                integration_cost_cny: integration_cost_cny_per_source * sources as f64,
+                yearly_it_cost_cny,
+                check_saved: from_minutes(check_minutes_saved),
+            }
+        }
+        RawLever::Standardisation { variance_reduction, error_reduction, one_off_cost_cny } => {
+            p.share("Standardisation", "variance_reduction", variance_reduction);
+            p.share("Standardisation", "error_reduction", error_reduction);
+            p.non_negative("Standardisation", "one_off_cost_cny", one_off_cost_cny);
+            Lever::Standardisation { variance_reduction, error_reduction, one_off_cost_cny }
+        }
+        RawLever::Merger { merge, productivity_dip, extra_error_probability, learning_days, one_off_cost_cny } => {
+            p.non_negative("Merger", "productivity_dip", productivity_dip);
+            p.share("Merger", "extra_error_probability", extra_error_probability);
+            p.non_negative("Merger", "one_off_cost_cny", one_off_cost_cny);
+            if !(learning_days.is_finite() && learning_days > 0.0) {
+                p.at("learning_days", format!("learning_days must be positive, found {learning_days}"));
+            }
+            let structure = build_merger(model, p, &merge, start_day)?;
+            Lever::Merger { structure, productivity_dip, extra_error_probability, learning_days, one_off_cost_cny }
+        }
+        RawLever::ErrorTolerance { learning_speedup, catch_share } => {
+            p.share("ErrorTolerance", "catch_share", catch_share);
+            if !(learning_speedup.is_finite() && learning_speedup >= 1.0) {
+                p.at("learning_speedup", format!("learning_speedup must be 1 or more, found {learning_speedup}"));
+            }
+            Lever::ErrorTolerance { learning_speedup, catch_share }
+        }
+        RawLever::HeadcountReduction { target_share, method } => {
+            p.share("HeadcountReduction", "target_share", target_share);
+            Lever::HeadcountReduction { target_share, method }
+        }
+        RawLever::RecruitmentPolicy { policy } => {
+            if policy == Recruitment::ContractOnly && model.workforce.contract_annual_cost_cny <= 0.0 {
+                p.at("ContractOnly", "recruitment ContractOnly needs workforce.contract_annual_cost_cny".to_string());
+            }
+            Lever::RecruitmentPolicy { policy }
+        }
+        RawLever::ContractStaff { department, role, count, annual_cost_cny } => {
+            p.non_negative("ContractStaff", "annual_cost_cny", annual_cost_cny);
+            Lever::ContractStaff { department: department_id(model, p, &department)?, role, count, annual_cost_cny }
+        }
+        RawLever::PostApprovalSupervision {
+            services,
+            share,
+            inspection_function,
+            inspection_work,
+            inspection_delay_days,
+        } => {
+            p.share("PostApprovalSupervision", "share", share);
+            p.non_negative("PostApprovalSupervision", "inspection_delay_days", inspection_delay_days);
+            Lever::PostApprovalSupervision {
+                services: service_mask(model, p, &services),
+                share,
+                inspection_function: function_id(model, p, &inspection_function)?,
+                inspection_work,
+                inspection_delay: from_hours(inspection_delay_days * 24.0),
+            }
+        }
+        RawLever::DueDatePriority => Lever::DueDatePriority,
+        RawLever::OnlineListening { complaint_probability_at_zero, handling_function, handling_work } => {
+            p.share("OnlineListening", "complaint_probability_at_zero", complaint_probability_at_zero);
+            Lever::OnlineListening {
+                complaint_probability_at_zero,
+                handling_function: function_id(model, p, &handling_function)?,
+                handling_work,
+            }
+        }
+    })
+}
+
+/// Adds the departments a merger creates and the structure it puts in force.
+fn build_merger(model: &mut Model, p: &mut Problems, merges: &[super::raw::RawMerge], start_day: u32) -> Option<usize> {
+    let previous = model.structures.last().expect("structure 0 exists").clone();
+    let mut department_of = previous.department_of.clone();
+    let mut active = previous.active.clone();
+    let mut merged_here: Vec<DepartmentId> = Vec::new();
+    let mut new_departments = Vec::new();
+    for m in merges {
+        p.non_negative(&format!("\"{}\"", m.into), "overhead_cny_per_year", m.overhead_cny_per_year);
+        let id = model.departments.len();
+        let mut functions = Vec::new();
+        for from in &m.from {
+            let Some(d) = department_id(model, p, from) else { continue };
+            if !active.get(d).copied().unwrap_or(false) {
+                p.at(&format!("\"{from}\""), format!("department `{from}` no longer exists when this merger starts"));
+                continue;
+            }
+            if merged_here.contains(&d) {
+                p.at(&format!("\"{from}\""), format!("department `{from}` is named twice in this merger"));
+                continue;
+            }
+            merged_here.push(d);
+            active[d] = false;
+            functions.extend(model.departments[d].functions.iter().copied());
+            for target in department_of.iter_mut() {
+                if *target == d {
+                    *target = id;
+                }
+            }
+        }
+        model.departments.push(Department {
+            name: m.into.clone(),
+            functions,
+            overhead_cny_per_year: m.overhead_cny_per_year,
+            windows: m.windows,
+        });
+        department_of.push(id);
+        active.push(true);
+        new_departments.push(id);
+    }
+    let n = model.departments.len();
+    let k = model.structures.len();
+    model.structures.push(Structure {
+        from_day: start_day,
+        department_of,
+        active,
+        step_station: Vec::new(),
+        station_of: vec![None; n * 4],
+    });
+    // Unchanged departments keep their stations; merged ones get new ones.
+    let mut step_station = Vec::with_capacity(model.services.len());
+    for s in 0..model.services.len() {
+        let mut stations = Vec::with_capacity(model.services[s].steps.len());
+        for st in 0..model.services[s].steps.len() {
+            let step = &model.services[s].steps[st];
+            let (department, role) = (model.structures[k].department_of[step.department], step.role);
+            let station = if role == Role::WindowClerk
+                && let FrontOffice::General { .. } = model.front_office
+            {
+                model.hall_station.expect("a general front office has a hall station")
+            } else {
+                ensure_station(model, k, department, role)
+            };
+            stations.push(station);
+        }
+        step_station.push(stations);
+    }
+    model.structures[k].step_station = step_station;
+    let _ = DAY;
+    Some(k)
+}
