@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod engine;
+pub mod experiment;
 pub mod export;
 pub mod indicators;
 pub mod runner;

@@ -1,4 +1,4 @@
-//! The `reformsim` command line: run, validate and demo.
+//! The `reformsim` command line: run, validate, demo, compare, sweep and merge.
 //!
 //! Exit status: 0 success, 2 invalid input (scenario or arguments), 1 a failure
 //! while running or writing results.
@@ -13,6 +13,9 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use reformsim::engine::ReplicationOutput;
+use reformsim::experiment::compare::{CompareOptions, load_candidates};
+use reformsim::experiment::precision::Precision;
+use reformsim::experiment::{self as experiment, ExperimentError, Shard, Sweep, SweepOptions};
 use reformsim::export::{self, RunInfo};
 use reformsim::runner::run_replications;
 use reformsim::scenario::{self, Model};
@@ -62,6 +65,65 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Runs scenarios on the same replications (common random numbers) and reports
+    /// each indicator's mean and its paired difference from the first scenario.
+    Compare {
+        /// Scenario files (RON); the first is the reference.
+        #[arg(required = true, num_args = 2..)]
+        scenarios: Vec<PathBuf>,
+        /// Seed of the random streams, shared by every scenario.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Replications (the first batch, with --precision).
+        #[arg(long, default_value_t = 10)]
+        replications: u64,
+        /// Add replications until every scenario's 95% half-width of --precision-indicator
+        /// is at most this share of its mean (e.g. 0.05).
+        #[arg(long)]
+        precision: Option<f64>,
+        /// The indicator --precision applies to.
+        #[arg(long, default_value = "wait_minutes_mean")]
+        precision_indicator: String,
+        /// Most replications with --precision.
+        #[arg(long, default_value_t = 100)]
+        max_replications: u64,
+        /// Output folder [default: results/compare/<first>-vs-<second>…]; never overwritten.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Threads (0: all cores).
+        #[arg(long, default_value_t = 0)]
+        jobs: usize,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Runs a parameter sweep; started again with the same command after an
+    /// interruption, it does only the runs that are missing.
+    Sweep {
+        /// The sweep file (RON, see docs/experiments.md).
+        sweep: PathBuf,
+        /// Output folder [default: results/sweeps/<sweep name>[-shard-K-of-N]].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Threads (0: all cores).
+        #[arg(long, default_value_t = 0)]
+        jobs: usize,
+        /// Run only share K of N of the sweep (1 ≤ K ≤ N); combine with `reformsim merge`.
+        #[arg(long)]
+        shard: Option<Shard>,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Combines the folders of a sweep's shards into one result folder.
+    Merge {
+        /// The shard folders (all N of them).
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// The merged folder (must not exist yet).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Most replications one command may ask for (each holds its results in memory).
@@ -84,6 +146,22 @@ fn main() -> ExitCode {
         Some(Command::Run { scenario, seed, replications, out, jobs, quiet }) => {
             run(&scenario, seed, replications, out, jobs, quiet)
         }
+        Some(Command::Compare {
+            scenarios,
+            seed,
+            replications,
+            precision,
+            precision_indicator,
+            max_replications,
+            out,
+            jobs,
+            quiet,
+        }) => {
+            let target = precision.map(|p| (precision_indicator.as_str(), p, max_replications));
+            compare(&scenarios, seed, replications, target, out, jobs, quiet)
+        }
+        Some(Command::Sweep { sweep, out, jobs, shard, quiet }) => run_sweep(&sweep, out, jobs, shard, quiet),
+        Some(Command::Merge { shards, out }) => merge(&shards, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -181,7 +259,162 @@ fn run(
     };
     export::write_run(&folder, &model, &info, &outputs).map_err(|e| Failure::Run(e.to_string()))?;
     print_table(&[(model.name.as_str(), outputs.as_slice())]);
+    if outputs.first().is_some_and(|o| o.years.len() > 1) {
+        println!();
+        print_yearly(&outputs);
+    }
     println!("results written to {}", folder.display());
+    Ok(())
+}
+
+/// Prints the per-year trajectory (means over replications) of the indicators a
+/// planner follows through a reform.
+fn print_yearly(outputs: &[ReplicationOutput]) {
+    let columns: [(&str, &str, f64); 11] = [
+        ("headcount_established", "estab.", 1.0),
+        ("headcount_contract", "contract", 1.0),
+        ("admin_cost_cny", "cost M CNY", 1e-6),
+        ("admin_cost_cny_per_case", "CNY/case", 1.0),
+        ("wait_minutes_mean", "wait min", 1.0),
+        ("lead_time_days_mean", "lead days", 1.0),
+        ("trips_per_case", "trips", 1.0),
+        ("at_most_one_trip_share", "≤1 trip", 1.0),
+        ("on_time_share", "on time", 1.0),
+        ("rework_per_case", "rework", 1.0),
+        ("satisfaction_mean", "satisf.", 1.0),
+    ];
+    print!("{:>6}", "year");
+    for (_, header, _) in &columns {
+        print!(" {header:>11}");
+    }
+    println!();
+    let Some(first) = outputs.first() else { return };
+    for (i, year) in first.years.iter().enumerate() {
+        print!("{:>6}", year.year);
+        for (name, _, scale) in &columns {
+            let values: Vec<f64> = outputs
+                .iter()
+                .filter_map(|o| o.years.get(i))
+                .filter_map(|y| export::csv::year_indicators(y).into_iter().find(|(n, _)| n == name).map(|(_, v)| v))
+                .collect();
+            let mean = Summary::of(&values).mean * scale;
+            print!(" {:>11}", if mean.is_nan() { "—".to_string() } else { fmt(mean) });
+        }
+        println!();
+    }
+}
+
+impl From<ExperimentError> for Failure {
+    fn from(e: ExperimentError) -> Failure {
+        match (e.is_input(), e.is_diagnostic()) {
+            (true, true) => Failure::Input(e.to_string()),
+            (true, false) => Failure::Input(format!("error: {e}")),
+            (false, _) => Failure::Run(e.to_string()),
+        }
+    }
+}
+
+/// A progress bar counting runs, drawn only once the work has taken a second.
+fn runs_bar(prefix: &str, quiet: bool) -> (ProgressBar, impl Fn(u64, u64) + Sync) {
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} runs, {per_sec}, eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_prefix(prefix.to_string());
+    let started = Instant::now();
+    let shown = AtomicBool::new(false);
+    let handle = bar.clone();
+    let update = move |done: u64, total: u64| {
+        if !quiet && !shown.load(Ordering::Relaxed) && started.elapsed() > Duration::from_secs(1) {
+            shown.store(true, Ordering::Relaxed);
+            handle.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        handle.set_length(total);
+        handle.set_position(done);
+    };
+    (bar, update)
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().map_or_else(|| "scenario".to_string(), |s| s.to_string_lossy().into_owned())
+}
+
+fn compare(
+    paths: &[PathBuf],
+    seed: u64,
+    replications: u64,
+    precision: Option<(&str, f64, u64)>,
+    out: Option<PathBuf>,
+    jobs: usize,
+    quiet: bool,
+) -> Result<(), Failure> {
+    let precision = precision
+        .map(|(indicator, target, max)| Precision::new(indicator, target, max))
+        .transpose()
+        .map_err(|e| Failure::Input(format!("error: --precision: {e}")))?;
+    let candidates = load_candidates(paths)?;
+    for c in &candidates {
+        for w in scenario::warnings(&c.model) {
+            eprintln!("warning: {}: {w}", c.name);
+        }
+    }
+    let folder = out.unwrap_or_else(|| {
+        let names: Vec<String> = paths.iter().map(|p| stem(p)).collect();
+        PathBuf::from("results").join("compare").join(names.join("-vs-"))
+    });
+    experiment::files::check_new_folder(&folder, "compare")?;
+    let options = CompareOptions { seed, replications, jobs, precision };
+    let (bar, progress) = runs_bar("compare", quiet);
+    let comparison = experiment::compare(&candidates, &options, &progress);
+    bar.finish_and_clear();
+    let comparison = comparison?;
+    comparison.write(&folder)?;
+    println!(
+        "{} scenarios on the same {} replications (seed {seed}); differences are paired, against {}\n",
+        candidates.len(),
+        comparison.replications(),
+        comparison.names[0]
+    );
+    print!("{}", comparison.table());
+    println!("\nresults written to {}", folder.display());
+    Ok(())
+}
+
+fn run_sweep(path: &Path, out: Option<PathBuf>, jobs: usize, shard: Option<Shard>, quiet: bool) -> Result<(), Failure> {
+    let sweep = Sweep::load(path)?;
+    let folder = out.unwrap_or_else(|| {
+        let name = match shard {
+            Some(s) => format!("{}-shard-{}-of-{}", stem(path), s.index, s.count),
+            None => stem(path),
+        };
+        PathBuf::from("results").join("sweeps").join(name)
+    });
+    let options = SweepOptions { out: folder, jobs, shard };
+    let (bar, progress) = runs_bar("sweep", quiet);
+    let outcome = experiment::run_sweep(&sweep, &options, &progress);
+    bar.finish_and_clear();
+    let outcome = outcome?;
+    if outcome.already_complete {
+        println!("{} already holds this sweep's complete results; nothing to do", outcome.folder.display());
+        return Ok(());
+    }
+    if outcome.damaged_lines > 0 {
+        eprintln!("warning: {} damaged journal line(s) ignored; their runs were done again", outcome.damaged_lines);
+    }
+    let share = shard.map_or_else(String::new, |s| format!(" (shard {s})"));
+    println!(
+        "sweep{share}: {} design points, {} runs ({} found done, {} run now)",
+        outcome.points, outcome.runs, outcome.resumed, outcome.ran
+    );
+    println!("results written to {}", outcome.folder.display());
+    Ok(())
+}
+
+fn merge(shards: &[PathBuf], out: &Path) -> Result<(), Failure> {
+    let outcome = experiment::merge(shards, out)?;
+    println!("merged {} shards, {} runs, into {}", outcome.shards, outcome.runs, outcome.folder.display());
     Ok(())
 }
 

@@ -1,0 +1,292 @@
+//! Result folders of experiments: atomic file writes, the sweep manifest, and the
+//! rule that an existing folder is never overwritten silently.
+//!
+//! A file is written to a hidden temporary sibling, flushed to disk, and renamed
+//! over its final name, then the folder itself is synced: a reader (or a restart
+//! after power loss) sees the old file or the new one, never half of one.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::{ExperimentError, Shard, io_error};
+
+/// File names inside a sweep folder.
+pub mod names {
+    /// How the folder was made.
+    pub const MANIFEST: &str = "manifest.ron";
+    /// One row per run, sorted.
+    pub const RUNS: &str = "runs.csv";
+    /// Mean and 95% interval per design point and indicator.
+    pub const POINTS: &str = "points.csv";
+    /// Finished runs, in finishing order, while the sweep is under way.
+    pub const JOURNAL: &str = "journal.log";
+}
+
+/// A file being written under a temporary name, renamed into place by [`AtomicFile::commit`].
+pub struct AtomicFile {
+    temporary: PathBuf,
+    target: PathBuf,
+    writer: BufWriter<File>,
+}
+
+impl AtomicFile {
+    /// Starts writing `target`.
+    pub fn create(target: &Path) -> Result<AtomicFile, ExperimentError> {
+        let folder = target.parent().unwrap_or(Path::new("."));
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let temporary = folder.join(format!(".{name}.tmp-{}", std::process::id()));
+        let file = File::create(&temporary).map_err(io_error(&temporary))?;
+        Ok(AtomicFile { temporary, target: target.to_path_buf(), writer: BufWriter::with_capacity(1 << 16, file) })
+    }
+
+    /// Appends bytes.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), ExperimentError> {
+        self.writer.write_all(bytes).map_err(io_error(&self.temporary))
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn commit(self) -> Result<(), ExperimentError> {
+        let AtomicFile { temporary, target, writer } = self;
+        let file =
+            writer.into_inner().map_err(|e| ExperimentError::Io { path: temporary.clone(), source: e.into_error() })?;
+        file.sync_all().map_err(io_error(&temporary))?;
+        drop(file);
+        std::fs::rename(&temporary, &target).map_err(io_error(&target))?;
+        sync_folder(target.parent().unwrap_or(Path::new(".")))
+    }
+}
+
+/// Writes `bytes` to `path` atomically.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExperimentError> {
+    let mut file = AtomicFile::create(path)?;
+    file.write(bytes)?;
+    file.commit()
+}
+
+/// Makes a rename or removal in `folder` durable.
+pub fn sync_folder(folder: &Path) -> Result<(), ExperimentError> {
+    let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
+    // Syncing a folder is how Unix makes a rename durable; elsewhere the rename is atomic but
+    // its durability is left to the file system.
+    #[cfg(unix)]
+    File::open(folder).and_then(|f| f.sync_all()).map_err(io_error(folder))?;
+    #[cfg(not(unix))]
+    let _ = folder;
+    Ok(())
+}
+
+/// `manifest.ron` of a sweep folder: what was swept, so that a restart can tell
+/// its own folder from another sweep's, and shards can tell they belong together.
+///
+/// It holds nothing about the machine, the time or the command line, so a
+/// merged folder's manifest is byte-identical to a one-machine run's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "SweepManifest", deny_unknown_fields)]
+pub struct SweepManifest {
+    /// Program name.
+    pub program: String,
+    /// Program version.
+    pub version: String,
+    /// The sweep file as named on the command line.
+    pub sweep: String,
+    /// Fingerprint of the sweep file's text.
+    pub sweep_hash_fnv1a64: String,
+    /// The base scenario file.
+    pub base_scenario: String,
+    /// Fingerprint of the base scenario's validated model.
+    pub base_model_hash_fnv1a64: String,
+    /// Seed.
+    pub seed: u64,
+    /// Design points of the whole sweep.
+    pub design_points: u64,
+    /// Replications per design point (the first batch, with a precision target).
+    pub replications: u64,
+    /// Most replications per design point (equal to `replications` without a precision target).
+    pub max_replications: u64,
+    /// The share of the sweep this folder holds; `None` for the whole sweep.
+    pub shard: Option<Shard>,
+}
+
+impl SweepManifest {
+    /// The manifest's text.
+    pub fn to_text(&self) -> Result<String, ExperimentError> {
+        ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
+            .map(|t| t + "\n")
+            .map_err(|e| ExperimentError::Inconsistent(format!("cannot write the manifest: {e}")))
+    }
+
+    /// Reads `folder/manifest.ron`.
+    pub fn read(folder: &Path) -> Result<SweepManifest, String> {
+        let path = folder.join(names::MANIFEST);
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        ron::from_str(&text).map_err(|e| format!("{} is not a sweep manifest of this version: {e}", path.display()))
+    }
+
+    /// The differences that make `self` and `other` different sweeps (paths aside).
+    pub fn differences(&self, other: &SweepManifest, compare_shard: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut check = |what: &str, a: String, b: String| {
+            if a != b {
+                out.push(format!("{what}: {a} vs {b}"));
+            }
+        };
+        check("program", self.program.clone(), other.program.clone());
+        check("version", self.version.clone(), other.version.clone());
+        check("sweep file content (hash)", self.sweep_hash_fnv1a64.clone(), other.sweep_hash_fnv1a64.clone());
+        check(
+            "base scenario (model hash)",
+            self.base_model_hash_fnv1a64.clone(),
+            other.base_model_hash_fnv1a64.clone(),
+        );
+        check("seed", self.seed.to_string(), other.seed.to_string());
+        check("design points", self.design_points.to_string(), other.design_points.to_string());
+        check("replications", self.replications.to_string(), other.replications.to_string());
+        check("max replications", self.max_replications.to_string(), other.max_replications.to_string());
+        if compare_shard {
+            let show = |s: &Option<Shard>| s.map_or("the whole sweep".to_string(), |s| format!("shard {s}"));
+            check("shard", show(&self.shard), show(&other.shard));
+        }
+        out
+    }
+}
+
+/// What a sweep folder holds before a run starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FolderState {
+    /// Nothing yet (the manifest has just been written).
+    Fresh,
+    /// Part of this sweep: carry on from the journal.
+    Resume,
+    /// This sweep, finished.
+    Complete,
+}
+
+/// Creates `folder` for the sweep described by `manifest`, or recognises it as the
+/// same sweep started before. Any other existing folder is refused.
+pub fn prepare_sweep_folder(folder: &Path, manifest: &SweepManifest) -> Result<FolderState, ExperimentError> {
+    let refuse = |reason: String| ExperimentError::OutputExists { folder: folder.to_path_buf(), reason };
+    if folder.exists() {
+        if !folder.is_dir() {
+            return Err(refuse("exists and is not a folder; choose another --out".into()));
+        }
+        if folder.join(names::MANIFEST).exists() {
+            let existing = SweepManifest::read(folder)
+                .map_err(|e| refuse(format!("holds other results ({e}); choose another --out or remove the folder")))?;
+            let differences = existing.differences(manifest, true);
+            if !differences.is_empty() {
+                return Err(refuse(format!(
+                    "holds the results of a different sweep ({}); choose another --out, or remove the folder to start afresh",
+                    differences.join("; ")
+                )));
+            }
+            if folder.join(names::JOURNAL).exists() || !folder.join(names::RUNS).exists() {
+                return Ok(FolderState::Resume);
+            }
+            return Ok(FolderState::Complete);
+        }
+        let empty = std::fs::read_dir(folder).map_err(io_error(folder))?.next().is_none();
+        if !empty {
+            return Err(refuse(
+                "exists and is not a sweep result folder (no manifest.ron); choose another --out or remove it".into(),
+            ));
+        }
+    }
+    std::fs::create_dir_all(folder).map_err(io_error(folder))?;
+    write_atomic(&folder.join(names::MANIFEST), manifest.to_text()?.as_bytes())?;
+    Ok(FolderState::Fresh)
+}
+
+/// Refuses `folder` if it exists and is not empty: results written once (a
+/// comparison, a merge) never replace anything.
+pub fn check_new_folder(folder: &Path, what: &str) -> Result<(), ExperimentError> {
+    if folder.exists() {
+        let empty = folder.is_dir() && std::fs::read_dir(folder).map_err(io_error(folder))?.next().is_none();
+        if !empty {
+            return Err(ExperimentError::OutputExists {
+                folder: folder.to_path_buf(),
+                reason: format!("already exists; {what} never overwrites results: choose another --out or remove it"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Creates a new folder for results that are written once, refusing an existing
+/// non-empty one.
+pub fn create_new_folder(folder: &Path, what: &str) -> Result<(), ExperimentError> {
+    check_new_folder(folder, what)?;
+    std::fs::create_dir_all(folder).map_err(io_error(folder))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest() -> SweepManifest {
+        SweepManifest {
+            program: "reformsim".into(),
+            version: "0.1.0".into(),
+            sweep: "s.ron".into(),
+            sweep_hash_fnv1a64: "00".into(),
+            base_scenario: "b.ron".into(),
+            base_model_hash_fnv1a64: "11".into(),
+            seed: 1,
+            design_points: 4,
+            replications: 2,
+            max_replications: 2,
+            shard: Some(Shard { index: 1, count: 2 }),
+        }
+    }
+
+    fn folder(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("reformsim-files-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn manifest_round_trips() {
+        let m = manifest();
+        let text = m.to_text().expect("serialises");
+        assert_eq!(ron::from_str::<SweepManifest>(&text).expect("parses"), m);
+    }
+
+    #[test]
+    fn folders_are_recognised_or_refused() {
+        let dir = folder("prepare");
+        let m = manifest();
+        assert_eq!(prepare_sweep_folder(&dir, &m).expect("new folder"), FolderState::Fresh);
+        assert_eq!(prepare_sweep_folder(&dir, &m).expect("same sweep"), FolderState::Resume);
+        std::fs::write(dir.join(names::RUNS), "x").expect("write");
+        assert_eq!(prepare_sweep_folder(&dir, &m).expect("same sweep"), FolderState::Complete);
+        let other = SweepManifest { sweep_hash_fnv1a64: "99".into(), ..m.clone() };
+        let e = prepare_sweep_folder(&dir, &other).expect_err("another sweep").to_string();
+        assert!(e.contains("different sweep") && e.contains("sweep file content"), "{e}");
+        let elsewhere = SweepManifest { shard: None, ..m };
+        let e = prepare_sweep_folder(&dir, &elsewhere).expect_err("another shard").to_string();
+        assert!(e.contains("shard 1/2 vs the whole sweep"), "{e}");
+        let stranger = folder("stranger");
+        std::fs::create_dir_all(&stranger).expect("mkdir");
+        std::fs::write(stranger.join("notes.txt"), "mine").expect("write");
+        let e = prepare_sweep_folder(&stranger, &manifest()).expect_err("not ours").to_string();
+        assert!(e.contains("not a sweep result folder"), "{e}");
+        assert_eq!(std::fs::read_to_string(stranger.join("notes.txt")).expect("kept"), "mine");
+        let _ = std::fs::remove_dir_all(dir);
+        let _ = std::fs::remove_dir_all(stranger);
+    }
+
+    #[test]
+    fn atomic_writes_leave_no_temporary_file() {
+        let dir = folder("atomic");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        write_atomic(&dir.join("a.csv"), b"one\n").expect("write");
+        write_atomic(&dir.join("a.csv"), b"two\n").expect("rewrite");
+        assert_eq!(std::fs::read(dir.join("a.csv")).expect("read"), b"two\n");
+        let entries: Vec<_> = std::fs::read_dir(&dir).expect("list").collect();
+        assert_eq!(entries.len(), 1);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -1,0 +1,230 @@
+//! The journal of a sweep: one line per finished run, appended in finishing order,
+//! checksummed and synced to disk, so that a sweep killed at any moment loses at
+//! most the runs that were still computing.
+//!
+//! A line is `CHECKSUM PAYLOAD\n`, where the checksum is the FNV-1a hash of the
+//! payload in 16 hex digits and the payload is the run's row of `runs.csv`
+//! (`design_point,replication,…`). The first line holds the header row. On
+//! reopening, a last line without its newline (torn by a kill or a power cut) is
+//! cut off, and a line whose checksum does not match is ignored (its run is simply
+//! done again, and gives the same row). The file is locked while a process uses
+//! it, so two processes cannot write one sweep.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use super::{ExperimentError, io_error};
+use crate::export::manifest::fnv1a64;
+
+/// Bytes before the payload on a line: 16 hex digits and a space.
+const PREFIX: u64 = 17;
+
+/// Where a run's row is in a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Design point.
+    pub point: u64,
+    /// Replication.
+    pub replication: u64,
+    /// Byte offset of the row.
+    pub offset: u64,
+    /// Length of the row in bytes, without the newline.
+    pub len: u32,
+}
+
+/// What was found in an existing journal.
+#[derive(Clone, Debug, Default)]
+pub struct Recovered {
+    /// Rows of finished runs, in file order.
+    pub entries: Vec<Entry>,
+    /// Complete lines ignored because their checksum did not match.
+    pub damaged: usize,
+    /// Bytes of a torn last line that were cut off.
+    pub torn_bytes: u64,
+}
+
+/// An open, locked journal.
+pub struct Journal {
+    file: File,
+    path: PathBuf,
+    end: u64,
+}
+
+/// The design point and replication at the start of a row, if it is a data row.
+pub fn row_key(row: &str) -> Option<(u64, u64)> {
+    let mut fields = row.splitn(3, ',');
+    let point = fields.next()?.parse().ok()?;
+    let replication = fields.next()?.parse().ok()?;
+    Some((point, replication))
+}
+
+/// Checks one line (without its newline); returns the payload if the checksum holds.
+fn verify(line: &[u8]) -> Option<&str> {
+    if line.len() < PREFIX as usize || line[16] != b' ' {
+        return None;
+    }
+    let checksum = u64::from_str_radix(std::str::from_utf8(&line[..16]).ok()?, 16).ok()?;
+    let payload = &line[PREFIX as usize..];
+    (fnv1a64(payload) == checksum).then(|| std::str::from_utf8(payload).ok()).flatten()
+}
+
+impl Journal {
+    /// Opens (or creates) the journal at `path`, locks it, recovers its rows and
+    /// calls `on_row` with each, and cuts off a torn last line. A new journal gets
+    /// `header` as its first line; an existing one must have the same header.
+    pub fn open(
+        path: &Path,
+        header: &str,
+        on_row: &mut dyn FnMut(&Entry, &str),
+    ) -> Result<(Journal, Recovered), ExperimentError> {
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(io_error(path))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                return Err(ExperimentError::Busy(path.parent().unwrap_or(path).to_path_buf()));
+            }
+            Err(TryLockError::Error(e)) => return Err(ExperimentError::Io { path: path.to_path_buf(), source: e }),
+        }
+        let mut recovered = Recovered::default();
+        let mut found_header: Option<String> = None;
+        let mut offset = 0u64;
+        let mut reader = BufReader::with_capacity(1 << 16, &file);
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            let n = reader.read_until(b'\n', &mut line).map_err(io_error(path))? as u64;
+            if n == 0 {
+                break;
+            }
+            if line.last() != Some(&b'\n') {
+                recovered.torn_bytes = n;
+                break;
+            }
+            match verify(&line[..line.len() - 1]) {
+                None => recovered.damaged += 1,
+                Some(payload) => match row_key(payload) {
+                    Some((point, replication)) => {
+                        let entry = Entry { point, replication, offset: offset + PREFIX, len: payload.len() as u32 };
+                        on_row(&entry, payload);
+                        recovered.entries.push(entry);
+                    }
+                    None if found_header.is_none() => found_header = Some(payload.to_string()),
+                    None => recovered.damaged += 1,
+                },
+            }
+            offset += n;
+        }
+        drop(reader);
+        let mut journal = Journal { file, path: path.to_path_buf(), end: offset };
+        if recovered.torn_bytes > 0 {
+            journal.file.set_len(offset).map_err(io_error(path))?;
+            journal.file.sync_all().map_err(io_error(path))?;
+        }
+        match found_header {
+            Some(h) if h != header => {
+                return Err(ExperimentError::Inconsistent(format!(
+                    "{} was written with other columns (by another version of reformsim?); remove its folder to start afresh",
+                    path.display()
+                )));
+            }
+            Some(_) => {}
+            None => {
+                journal.append(&[header])?;
+            }
+        }
+        Ok((journal, recovered))
+    }
+
+    /// Appends rows and syncs them to disk; returns where each row is.
+    pub fn append(&mut self, rows: &[&str]) -> Result<Vec<(u64, u32)>, ExperimentError> {
+        let mut buffer = Vec::with_capacity(rows.iter().map(|r| r.len() + PREFIX as usize + 1).sum());
+        let mut places = Vec::with_capacity(rows.len());
+        for row in rows {
+            debug_assert!(!row.contains('\n'), "rows are single lines");
+            places.push((self.end + buffer.len() as u64 + PREFIX, row.len() as u32));
+            buffer.extend_from_slice(format!("{:016x} ", fnv1a64(row.as_bytes())).as_bytes());
+            buffer.extend_from_slice(row.as_bytes());
+            buffer.push(b'\n');
+        }
+        self.file.seek(SeekFrom::Start(self.end)).map_err(io_error(&self.path))?;
+        self.file.write_all(&buffer).map_err(io_error(&self.path))?;
+        self.file.sync_data().map_err(io_error(&self.path))?;
+        self.end += buffer.len() as u64;
+        Ok(places)
+    }
+
+    /// The journal's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("reformsim-journal-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temporary folder");
+        dir.join("journal.log")
+    }
+
+    fn rows_of(path: &Path) -> (Vec<String>, Recovered) {
+        let mut rows = Vec::new();
+        let (journal, recovered) =
+            Journal::open(path, "design_point,replication,x", &mut |_, row| rows.push(row.to_string())).expect("opens");
+        drop(journal);
+        (rows, recovered)
+    }
+
+    #[test]
+    fn rows_survive_a_torn_line_and_a_damaged_one() {
+        let path = temp("torn");
+        {
+            let (mut j, r) = Journal::open(&path, "design_point,replication,x", &mut |_, _| {}).expect("new");
+            assert!(r.entries.is_empty());
+            let places = j.append(&["0,0,1.5", "0,1,\"a,b\""]).expect("append");
+            let text = std::fs::read(&path).expect("read");
+            let (offset, len) = places[1];
+            assert_eq!(&text[offset as usize..offset as usize + len as usize], b"0,1,\"a,b\"");
+            j.append(&["1,0,2"]).expect("append");
+        }
+        // Damage the middle row's checksum and tear a last line.
+        let mut text = std::fs::read_to_string(&path).expect("read");
+        let second = text.find("0,1,").expect("row") - 17;
+        text.replace_range(second..second + 1, if &text[second..second + 1] == "0" { "1" } else { "0" });
+        text.push_str("0123456789abcdef 1,1,");
+        std::fs::write(&path, &text).expect("write");
+        let (rows, recovered) = rows_of(&path);
+        assert_eq!(rows, ["0,0,1.5", "1,0,2"]);
+        assert_eq!(recovered.damaged, 1);
+        assert_eq!(recovered.torn_bytes, 21);
+        // The torn line is gone, so appending starts a clean line.
+        {
+            let (mut j, _) = Journal::open(&path, "design_point,replication,x", &mut |_, _| {}).expect("reopen");
+            j.append(&["1,1,3"]).expect("append");
+        }
+        let (rows, recovered) = rows_of(&path);
+        assert_eq!(rows, ["0,0,1.5", "1,0,2", "1,1,3"]);
+        assert_eq!(recovered.torn_bytes, 0);
+    }
+
+    #[test]
+    fn a_locked_journal_is_refused_and_a_different_header_too() {
+        let path = temp("lock");
+        let (held, _) = Journal::open(&path, "design_point,replication,x", &mut |_, _| {}).expect("first");
+        let e = Journal::open(&path, "design_point,replication,x", &mut |_, _| {}).err().expect("second is refused");
+        assert!(matches!(e, ExperimentError::Busy(_)), "{e}");
+        drop(held);
+        let e = Journal::open(&path, "design_point,replication,y", &mut |_, _| {}).err().expect("other columns");
+        assert!(e.to_string().contains("other columns"), "{e}");
+    }
+}

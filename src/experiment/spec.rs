@@ -1,0 +1,450 @@
+//! Sweep files: the RON description of a sweep, read and checked into a [`Sweep`]
+//! whose design points are known and whose parameter paths are known to resolve.
+//!
+//! ```ron
+//! Sweep(
+//!     base: "../validation/mmc.ron",           // relative to this file
+//!     seed: 1,
+//!     replications: 5,
+//!     design: FullFactorial,                    // or LatinHypercube(points: 20), Random(points: 20)
+//!     parameters: [
+//!         (name: "clerks", paths: ["departments[0].windows", "staff[0].count"], values: [3, 4, 5]),
+//!         (name: "volume_per_year", path: "services[name=\"request\"].volume_per_year",
+//!          range: (from: 200000.0, to: 260000.0, steps: 3)),
+//!     ],
+//!     fixed: [(path: "horizon_days", value: 60)],
+//!     precision: (indicator: "wait_minutes_mean", relative_half_width: 0.05, max_replications: 40),
+//! )
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use ron::value::RawValue;
+use serde::Deserialize;
+
+use super::design::{self, Design, Domain, Level};
+use super::param_path::{self, ParamPath};
+use super::precision::Precision;
+use super::{ExperimentError, MAX_RUNS, indicator_names};
+use crate::export::manifest::{fnv1a64, model_hash};
+use crate::scenario::{self, Diagnostic, Location, Model};
+
+/// The sweep file as written.
+#[derive(Deserialize)]
+#[serde(rename = "Sweep", deny_unknown_fields)]
+struct RawSweep {
+    base: String,
+    #[serde(default = "default_seed")]
+    seed: u64,
+    replications: u64,
+    #[serde(default)]
+    design: RawDesign,
+    parameters: Vec<RawParameter>,
+    #[serde(default)]
+    fixed: Vec<RawFixed>,
+    #[serde(default)]
+    precision: Option<RawPrecision>,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+enum RawDesign {
+    #[default]
+    FullFactorial,
+    LatinHypercube {
+        points: u64,
+    },
+    Random {
+        points: u64,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawParameter {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default)]
+    paths: Option<Vec<String>>,
+    #[serde(default)]
+    values: Option<Vec<Box<RawValue>>>,
+    #[serde(default)]
+    range: Option<RawRange>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRange {
+    from: Box<RawValue>,
+    to: Box<RawValue>,
+    #[serde(default)]
+    steps: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFixed {
+    path: String,
+    value: Box<RawValue>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPrecision {
+    indicator: String,
+    relative_half_width: f64,
+    max_replications: u64,
+}
+
+/// A parameter of a sweep: a name (the CSV column), the paths it sets, its values.
+#[derive(Clone, Debug)]
+pub struct Parameter {
+    /// Column name in the output tables.
+    pub name: String,
+    /// Every place in the scenario that takes the parameter's value.
+    pub paths: Vec<ParamPath>,
+    /// The values it takes.
+    pub domain: Domain,
+}
+
+/// One design point: a level for every parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DesignPoint {
+    /// Position in the design, from 0.
+    pub index: u64,
+    /// One level per parameter, in parameter order.
+    pub levels: Vec<Level>,
+}
+
+/// A checked sweep.
+#[derive(Clone, Debug)]
+pub struct Sweep {
+    /// The sweep file.
+    pub file: PathBuf,
+    /// FNV-1a fingerprint of the sweep file's text.
+    pub sweep_hash: String,
+    /// The base scenario file.
+    pub base: PathBuf,
+    /// Its text.
+    pub base_text: String,
+    /// Fingerprint of the base scenario's validated model (covers `extends` and CSV files).
+    pub base_model_hash: String,
+    /// Seed of the simulation streams (and of a random design).
+    pub seed: u64,
+    /// Replications per design point (the first batch, with a precision target).
+    pub replications: u64,
+    /// The parameters.
+    pub parameters: Vec<Parameter>,
+    /// Values set at every design point.
+    pub fixed: Vec<(ParamPath, String)>,
+    /// The design.
+    pub design: Design,
+    /// Optional target precision.
+    pub precision: Option<Precision>,
+    /// The design points, in order.
+    pub points: Vec<DesignPoint>,
+}
+
+/// Column names the output tables use themselves.
+const RESERVED_COLUMNS: [&str; 8] =
+    ["design_point", "replication", "indicator", "replications", "mean", "std_dev", "ci95_low", "ci95_high"];
+
+/// Collects the problems of a sweep file, each pointing into it.
+struct Problems<'a> {
+    file: &'a Path,
+    text: &'a str,
+    found: Vec<Diagnostic>,
+}
+
+impl Problems<'_> {
+    /// Records a problem at the first occurrence of `near` in the file (or its top).
+    fn add(&mut self, near: &str, message: String) {
+        let (line, column) = self
+            .text
+            .find(near)
+            .filter(|_| !near.is_empty())
+            .map(|offset| {
+                let before = &self.text[..offset];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                (line, column)
+            })
+            .unwrap_or((0, 0));
+        let snippet = (line > 0).then(|| self.text.lines().nth(line - 1).unwrap_or("").to_string());
+        self.found
+            .push(Diagnostic { location: Location { path: self.file.to_path_buf(), line, column, snippet }, message });
+    }
+}
+
+impl Sweep {
+    /// Reads and checks the sweep file at `file`, its base scenario and every path.
+    pub fn load(file: &Path) -> Result<Sweep, ExperimentError> {
+        let text = std::fs::read_to_string(file)
+            .map_err(|source| ExperimentError::Read { path: file.to_path_buf(), source })?;
+        Sweep::from_str(file, &text)
+    }
+
+    /// Checks the sweep whose text is `text`; `file` anchors its relative paths.
+    pub fn from_str(file: &Path, text: &str) -> Result<Sweep, ExperimentError> {
+        let raw: RawSweep = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .from_str(text)
+            .map_err(|e| {
+                let line = e.span.start.line;
+                ExperimentError::InvalidSweep(vec![Diagnostic {
+                    location: Location {
+                        path: file.to_path_buf(),
+                        line,
+                        column: e.span.start.col,
+                        snippet: text.lines().nth(line.saturating_sub(1)).map(str::to_string),
+                    },
+                    message: format!("{}", e.code),
+                }])
+            })?;
+        let mut problems = Problems { file, text, found: Vec::new() };
+        let base = file.parent().unwrap_or(Path::new("")).join(&raw.base);
+        let base_text = match std::fs::read_to_string(&base) {
+            Ok(t) => t,
+            Err(e) => {
+                problems.add(&raw.base, format!("cannot read the base scenario {}: {e}", base.display()));
+                return Err(ExperimentError::InvalidSweep(problems.found));
+            }
+        };
+        if raw.replications == 0 {
+            problems.add("replications", "`replications` must be at least 1".into());
+        }
+        let design = match raw.design {
+            RawDesign::FullFactorial => Design::FullFactorial,
+            RawDesign::LatinHypercube { points } => Design::LatinHypercube { points },
+            RawDesign::Random { points } => Design::Random { points },
+        };
+        if matches!(design, Design::LatinHypercube { points: 0 } | Design::Random { points: 0 }) {
+            problems.add("points", "a design needs at least 1 point".into());
+        }
+        let fixed = read_fixed(&raw.fixed, &mut problems);
+        let parameters = read_parameters(raw.parameters, &mut problems);
+        let precision = raw.precision.as_ref().and_then(|p| read_precision(p, raw.replications, &mut problems));
+        // Every path must resolve in the base scenario.
+        let fixed_edits: Vec<(&ParamPath, &str)> = fixed.iter().map(|(p, v)| (p, v.as_str())).collect();
+        match param_path::apply(&base, &base_text, &fixed_edits) {
+            Err(e) => problems.add("fixed", e.to_string()),
+            Ok(with_fixed) => {
+                for parameter in &parameters {
+                    let sample =
+                        parameter.domain.levels().and_then(|l| l.into_iter().next()).unwrap_or_else(|| match parameter
+                            .domain
+                        {
+                            Domain::Reals { from, .. } => Level::real(from),
+                            _ => Level::integer(0),
+                        });
+                    for path in &parameter.paths {
+                        if let Err(e) = param_path::apply(&base, &with_fixed, &[(path, sample.ron.as_str())]) {
+                            problems.add(path.as_str(), e.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        let names: Vec<String> = parameters.iter().map(|p| p.name.clone()).collect();
+        let domains: Vec<Domain> = parameters.iter().map(|p| p.domain.clone()).collect();
+        let count = match design::point_count(design, &names, &domains, MAX_RUNS) {
+            Ok(count) => count,
+            Err(e) => {
+                problems.add("design", e.to_string());
+                0
+            }
+        };
+        if !problems.found.is_empty() {
+            return Err(ExperimentError::InvalidSweep(problems.found));
+        }
+        let model = scenario::load_from_str(&base, &base_text)
+            .map_err(|source| ExperimentError::Scenario { what: "the base scenario".into(), source })?;
+        debug_assert!(count <= MAX_RUNS);
+        let points = design::points(design, &domains, raw.seed)
+            .into_iter()
+            .enumerate()
+            .map(|(i, levels)| DesignPoint { index: i as u64, levels })
+            .collect();
+        Ok(Sweep {
+            file: file.to_path_buf(),
+            sweep_hash: format!("{:016x}", fnv1a64(text.as_bytes())),
+            base,
+            base_model_hash: model_hash(&model),
+            base_text,
+            seed: raw.seed,
+            replications: raw.replications,
+            parameters,
+            fixed,
+            design,
+            precision,
+            points,
+        })
+    }
+
+    /// The scenario text of design point `point`: the base with the fixed values
+    /// and the point's levels applied.
+    pub fn scenario_text(&self, point: &DesignPoint) -> Result<String, ExperimentError> {
+        let mut edits: Vec<(&ParamPath, &str)> = self.fixed.iter().map(|(p, v)| (p, v.as_str())).collect();
+        for (parameter, level) in self.parameters.iter().zip(&point.levels) {
+            edits.extend(parameter.paths.iter().map(|p| (p, level.ron.as_str())));
+        }
+        param_path::apply(&self.base, &self.base_text, &edits)
+            .map_err(|e| ExperimentError::Point { point: self.describe(point), message: e.to_string() })
+    }
+
+    /// The validated model of design point `point`.
+    pub fn model(&self, point: &DesignPoint) -> Result<Model, ExperimentError> {
+        let text = self.scenario_text(point)?;
+        scenario::load_from_str(&self.base, &text)
+            .map_err(|source| ExperimentError::Scenario { what: self.describe(point), source })
+    }
+
+    /// "design point 3 (clerks = 4, volume_per_year = 230000)".
+    pub fn describe(&self, point: &DesignPoint) -> String {
+        let values: Vec<String> =
+            self.parameters.iter().zip(&point.levels).map(|(p, l)| format!("{} = {}", p.name, l.label)).collect();
+        if values.is_empty() {
+            format!("design point {}", point.index)
+        } else {
+            format!("design point {} ({})", point.index, values.join(", "))
+        }
+    }
+
+    /// Most replications any design point may need.
+    pub fn max_replications(&self) -> u64 {
+        self.precision.as_ref().map_or(self.replications, |p| p.max_replications.max(self.replications))
+    }
+}
+
+fn raw_text(value: &RawValue) -> String {
+    value.trim().get_ron().to_string()
+}
+
+/// A level for a listed RON value: strings are labelled without their quotes.
+fn listed_level(value: &RawValue) -> Level {
+    let ron = raw_text(value);
+    let label = match super::ron_tree::parse(&ron) {
+        Ok(super::ron_tree::Node { kind: super::ron_tree::Kind::String(s), .. }) => s,
+        _ => ron.split_whitespace().collect::<Vec<_>>().join(" "),
+    };
+    Level { ron, label }
+}
+
+fn read_fixed(raw: &[RawFixed], problems: &mut Problems) -> Vec<(ParamPath, String)> {
+    let mut out = Vec::new();
+    for f in raw {
+        match ParamPath::parse(&f.path) {
+            Ok(path) => out.push((path, raw_text(&f.value))),
+            Err(e) => problems.add(&f.path, e.to_string()),
+        }
+    }
+    out
+}
+
+fn read_parameters(raw: Vec<RawParameter>, problems: &mut Problems) -> Vec<Parameter> {
+    let mut out: Vec<Parameter> = Vec::new();
+    let indicators = indicator_names();
+    for p in raw {
+        let written: Vec<String> = match (p.path, p.paths) {
+            (Some(path), None) => vec![path],
+            (None, Some(paths)) if !paths.is_empty() => paths,
+            (Some(path), Some(_)) => {
+                problems.add(&path, "give either `path` or `paths`, not both".into());
+                continue;
+            }
+            _ => {
+                problems.add(p.name.as_deref().unwrap_or("parameters"), "a parameter needs a `path`".into());
+                continue;
+            }
+        };
+        let mut paths = Vec::new();
+        for w in &written {
+            match ParamPath::parse(w) {
+                Ok(path) => paths.push(path),
+                Err(e) => problems.add(w, e.to_string()),
+            }
+        }
+        let name = p.name.unwrap_or_else(|| written[0].clone());
+        let near = written[0].clone();
+        if out.iter().any(|q| q.name == name) {
+            problems.add(&near, format!("two parameters are named `{name}`; give each a distinct `name`"));
+        }
+        if RESERVED_COLUMNS.contains(&name.as_str()) || indicators.contains(&name.as_str()) {
+            problems
+                .add(&near, format!("`{name}` is a column of the output tables; give the parameter another `name`"));
+        }
+        let domain = match (p.values, p.range) {
+            (Some(values), None) if !values.is_empty() => {
+                Domain::List(values.iter().map(|v| listed_level(v)).collect())
+            }
+            (Some(_), None) => {
+                problems.add(&near, format!("parameter `{name}` has an empty list of values"));
+                continue;
+            }
+            (None, Some(range)) => match read_range(&range, &name) {
+                Ok(domain) => domain,
+                Err(message) => {
+                    problems.add(&near, message);
+                    continue;
+                }
+            },
+            (Some(_), Some(_)) => {
+                problems.add(&near, format!("parameter `{name}`: give either `values` or `range`, not both"));
+                continue;
+            }
+            (None, None) => {
+                problems.add(&near, format!("parameter `{name}` needs `values: [...]` or `range: (from:, to:)`"));
+                continue;
+            }
+        };
+        if paths.len() == written.len() {
+            out.push(Parameter { name, paths, domain });
+        }
+    }
+    out
+}
+
+fn read_range(range: &RawRange, name: &str) -> Result<Domain, String> {
+    let (from, to) = (raw_text(&range.from), raw_text(&range.to));
+    if range.steps == Some(0) {
+        return Err(format!("parameter `{name}`: `steps` must be at least 1"));
+    }
+    if let (Ok(from), Ok(to)) = (from.parse::<i64>(), to.parse::<i64>()) {
+        if from > to {
+            return Err(format!("parameter `{name}`: the range goes from {from} down to {to}; write it upwards"));
+        }
+        return Ok(Domain::Integers { from, to, steps: range.steps });
+    }
+    match (from.parse::<f64>(), to.parse::<f64>()) {
+        (Ok(from), Ok(to)) if from.is_finite() && to.is_finite() && from <= to => {
+            Ok(Domain::Reals { from, to, steps: range.steps })
+        }
+        (Ok(from), Ok(to)) if from > to => {
+            Err(format!("parameter `{name}`: the range goes from {from} down to {to}; write it upwards"))
+        }
+        _ => Err(format!("parameter `{name}`: range bounds must be numbers, found `{from}` and `{to}`")),
+    }
+}
+
+fn read_precision(raw: &RawPrecision, replications: u64, problems: &mut Problems) -> Option<Precision> {
+    match Precision::new(&raw.indicator, raw.relative_half_width, raw.max_replications) {
+        Err(message) => {
+            problems.add("precision", message);
+            None
+        }
+        Ok(_) if raw.max_replications < replications => {
+            problems.add(
+                "max_replications",
+                format!("`max_replications` must be at least `replications` ({replications})"),
+            );
+            None
+        }
+        Ok(rule) => Some(rule),
+    }
+}
