@@ -86,9 +86,26 @@ pub struct WorkforcePolicy {
     pub recruitment: Recruitment,
     /// Established headcount at the start.
     pub initial_established: u32,
-    /// Target established headcount, how it is reached, its start day and ramp.
-    pub reduction: Option<(f64, ReductionMethod, u32, u32)>,
+    /// A headcount reduction in force.
+    pub reduction: Option<Reduction>,
     next_group: u32,
+}
+
+/// A headcount reduction in force.
+#[derive(Clone, Debug)]
+pub struct Reduction {
+    /// Target established headcount as a share of the headcount when it started.
+    pub target_share: f64,
+    /// Attrition or cut.
+    pub method: ReductionMethod,
+    /// First day.
+    pub start_day: u32,
+    /// Days over which a cut is spread.
+    pub ramp_days: u32,
+    /// Held-down leavers are replaced by contract staff.
+    pub replace_with_contract: bool,
+    /// Established headcount on the start day (set by the workforce system).
+    pub initial_established: u32,
 }
 
 /// One row of the daily time series.
@@ -216,8 +233,12 @@ fn apply_reforms(world: &mut World) {
         if strength <= 0.0 {
             continue;
         }
+        // One-off costs are booked when the reform starts, or on the first measured
+        // day for a reform that started during the warm-up.
+        let book_one_off =
+            clock.measured && (starts_today || (today == model.warmup_days && reform.start_day < today));
         let one_off = |world: &mut World, cny: f64| {
-            if starts_today && clock.measured {
+            if book_one_off {
                 world.resource_mut::<Ledger>().book(year, |c| c.reform_one_off_cny += cny);
             }
         };
@@ -229,9 +250,18 @@ fn apply_reforms(world: &mut World) {
                 training_cost_cny,
                 routing_delay,
                 department,
+                transfer_window_clerks,
                 ..
             } => {
-                levers.one_window = strength;
+                levers.one_window = if *transfer_window_clerks { 1.0 } else { strength };
+                if starts_today && *transfer_window_clerks {
+                    let mut staff = world.query::<&mut Staff>();
+                    for mut s in staff.iter_mut(world) {
+                        if s.role == Role::WindowClerk {
+                            s.hall = true;
+                        }
+                    }
+                }
                 levers.routing_delay = *routing_delay;
                 one_off(world, *training_cost_cny);
                 hire(
@@ -303,9 +333,18 @@ fn apply_reforms(world: &mut World) {
                 levers.learning_speedup = 1.0 + (learning_speedup - 1.0) * strength;
                 levers.catch_share = catch_share * strength;
             }
-            Lever::HeadcountReduction { target_share, method } => {
-                world.resource_mut::<WorkforcePolicy>().reduction =
-                    Some((*target_share, method.clone(), reform.start_day, reform.ramp_days));
+            Lever::HeadcountReduction { target_share, method, replace_with_contract } => {
+                let mut policy = world.resource_mut::<WorkforcePolicy>();
+                if policy.reduction.is_none() {
+                    policy.reduction = Some(Reduction {
+                        target_share: *target_share,
+                        method: method.clone(),
+                        start_day: reform.start_day,
+                        ramp_days: reform.ramp_days,
+                        replace_with_contract: *replace_with_contract,
+                        initial_established: 0,
+                    });
+                }
             }
             Lever::RecruitmentPolicy { policy } => {
                 world.resource_mut::<WorkforcePolicy>().recruitment = *policy;
@@ -416,20 +455,26 @@ fn workforce(
     let mut groups: Vec<Mut<Staff>> = staff.iter_mut().collect();
     groups.sort_by_key(|s| s.group);
     let established: u32 = groups.iter().filter(|s| s.employment == Employment::Established).map(|s| s.count).sum();
-    let target = policy.reduction.as_ref().map(|(share, method, start, ramp)| {
-        let full = f64::from(policy.initial_established) * share;
-        match method {
+    if let Some(r) = policy.reduction.as_mut()
+        && r.initial_established == 0
+    {
+        r.initial_established = established;
+    }
+    let target = policy.reduction.as_ref().map(|r| {
+        let full = f64::from(r.initial_established) * r.target_share;
+        match r.method {
             ReductionMethod::Attrition => full,
             ReductionMethod::Cut => {
-                let progress = if *ramp == 0 {
+                let progress = if r.ramp_days == 0 {
                     1.0
                 } else {
-                    (f64::from(clock.day.saturating_sub(*start) + 1) / f64::from(*ramp)).min(1.0)
+                    (f64::from(clock.day.saturating_sub(r.start_day) + 1) / f64::from(r.ramp_days)).min(1.0)
                 };
-                f64::from(policy.initial_established) * (1.0 - (1.0 - share) * progress)
+                f64::from(r.initial_established) * (1.0 - (1.0 - r.target_share) * progress)
             }
         }
     });
+    let contract_for_held = policy.reduction.as_ref().is_some_and(|r| r.replace_with_contract);
     let mut established_now = established;
     let mut contract_hires: Vec<(DepartmentId, Role, u32)> = Vec::new();
     for s in groups.iter_mut() {
@@ -446,6 +491,10 @@ fn workforce(
         let held_down =
             s.employment == Employment::Established && target.is_some_and(|t| f64::from(established_now) > t);
         let replaced = match (policy.recruitment, held_down) {
+            (_, true) if contract_for_held => {
+                contract_hires.push((s.department, s.role, leavers));
+                0
+            }
             (_, true) | (Recruitment::Freeze, _) => 0,
             (Recruitment::ReplaceLeavers, false) => leavers,
             (Recruitment::ContractOnly, false) if s.employment == Employment::Contract => leavers,
@@ -460,7 +509,7 @@ fn workforce(
         s.count = s.count - leavers + replaced;
     }
     // A cut removes established posts beyond the target at once, largest groups first.
-    if let (Some(t), Some((_, ReductionMethod::Cut, _, _))) = (target, &policy.reduction) {
+    if let (Some(t), Some(ReductionMethod::Cut)) = (target, policy.reduction.as_ref().map(|r| r.method.clone())) {
         let mut excess = f64::from(established_now) - t.round();
         while excess >= 1.0 {
             let Some(largest) = groups

@@ -198,7 +198,7 @@ fn collect(
             in_progress: backlog,
         });
     }
-    let headcount = |e: Employment| model.staff.iter().filter(|s| s.employment == e).map(|s| u64::from(s.count)).sum();
+    let headcount = |e: Employment| staff.iter().filter(|s| s.employment == e).map(|s| u64::from(s.count)).sum();
     let (work, capacity) =
         flow.stations.iter().fold((0u64, 0u64), |(w, cap), s| (w + s.work_measured, cap + s.capacity_measured));
     let facts = RunFacts {

@@ -129,6 +129,8 @@ pub fn write_daily(path: &Path, outputs: &[ReplicationOutput]) -> Result<(), Exp
         "cases_abandoned",
         "cases_in_progress",
         "steps_queued",
+        "headcount_established",
+        "headcount_contract",
         "admin_cost_cny",
     ];
     let rows = outputs.iter().flat_map(|o| {
@@ -142,8 +144,63 @@ pub fn write_daily(path: &Path, outputs: &[ReplicationOutput]) -> Result<(), Exp
                 d.abandoned.to_string(),
                 d.in_progress.to_string(),
                 d.queued.to_string(),
+                d.headcount_established.to_string(),
+                d.headcount_contract.to_string(),
                 number(d.admin_cost_cny),
             ]
+        })
+    });
+    write_table(path, &header, rows)
+}
+
+/// The columns of `yearly.csv` after `replication` and `year`, and their values.
+pub fn year_indicators(y: &crate::engine::YearRow) -> Vec<(&'static str, f64)> {
+    let t = &y.tally;
+    let completed = t.completed as f64;
+    let finished = t.finished() as f64;
+    let total = y.costs.total();
+    let budget = y.budget_cny_per_year.map_or(f64::NAN, |b| (total - b * f64::from(y.measured_days) / 365.0).max(0.0));
+    vec![
+        ("measured_days", f64::from(y.measured_days)),
+        ("cases_arrived", y.arrived as f64),
+        ("cases_completed", completed),
+        ("cases_abandoned", t.abandoned as f64),
+        ("admin_cost_cny", total),
+        ("personnel_established_cost_cny", y.costs.personnel_established_cny),
+        ("personnel_contract_cost_cny", y.costs.personnel_contract_cny),
+        ("overhead_cost_cny", y.costs.overhead_cny),
+        ("reform_one_off_cost_cny", y.costs.reform_one_off_cny),
+        ("reform_running_cost_cny", y.costs.reform_running_cny),
+        ("admin_cost_cny_per_case", ratio(total, completed)),
+        ("budget_excess_cny", budget),
+        ("headcount_established", f64::from(y.headcount_established)),
+        ("headcount_contract", f64::from(y.headcount_contract)),
+        ("wait_minutes_mean", ratio(t.wait as f64 / MINUTE as f64, finished)),
+        ("lead_time_days_mean", ratio(t.lead as f64 / DAY as f64, completed)),
+        ("trips_per_case", ratio(t.trips as f64, completed)),
+        ("at_most_one_trip_share", ratio(t.at_most_one_trip as f64, completed)),
+        ("online_share", ratio(t.completed_online as f64, completed)),
+        ("on_time_share", ratio(t.on_time as f64, completed)),
+        ("rework_per_case", ratio(t.rework as f64, finished)),
+        ("abandonment_share", ratio(t.abandoned as f64, finished)),
+        ("satisfaction_mean", ratio(t.satisfaction, finished)),
+        ("complaints_per_1000_cases", ratio(t.complaints as f64 * 1000.0, finished)),
+        ("handoffs_between_departments_per_case", ratio(t.handoffs_between as f64, finished)),
+    ]
+}
+
+/// `yearly.csv`: one row per replication and calendar year (measured days only).
+pub fn write_yearly(path: &Path, outputs: &[ReplicationOutput]) -> Result<(), ExportError> {
+    let mut header = vec!["replication", "year"];
+    if let Some(y) = outputs.iter().flat_map(|o| o.years.first()).next() {
+        header.extend(year_indicators(y).iter().map(|(name, _)| *name));
+    }
+    let rows = outputs.iter().flat_map(|o| {
+        o.years.iter().map(move |y| {
+            [o.replication.to_string(), y.year.to_string()]
+                .into_iter()
+                .chain(year_indicators(y).into_iter().map(|(_, v)| number(v)))
+                .collect()
         })
     });
     write_table(path, &header, rows)

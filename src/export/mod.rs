@@ -74,6 +74,7 @@ pub fn write_run(
         csv::write_departments(&staging.join("departments.csv"), outputs)?;
         csv::write_services(&staging.join("services.csv"), outputs)?;
         csv::write_daily(&staging.join("daily.csv"), outputs)?;
+        csv::write_yearly(&staging.join("yearly.csv"), outputs)?;
         manifest::write(&staging.join("manifest.ron"), model, info)
     })();
     if let Err(e) = written {

@@ -172,6 +172,7 @@ pub enum Lever {
         training_cost_cny: f64,
         routing_delay: Micros,
         department: DepartmentId,
+        transfer_window_clerks: bool,
     },
     RegulationRevision {
         services: Vec<bool>,
@@ -209,10 +210,7 @@ pub enum Lever {
         learning_speedup: f64,
         catch_share: f64,
     },
-    HeadcountReduction {
-        target_share: f64,
-        method: ReductionMethod,
-    },
+    HeadcountReduction { target_share: f64, method: ReductionMethod, replace_with_contract: bool },
     RecruitmentPolicy {
         policy: Recruitment,
     },

@@ -430,6 +430,10 @@ pub enum RawLever {
         routing_delay_hours: f64,
         /// Department that employs the clerks (their cost centre).
         department: String,
+        /// Move every department's window clerks to the general hall at the start
+        /// (then every new case goes through the hall, whatever the ramp).
+        #[serde(default)]
+        transfer_window_clerks: bool,
     },
     /// Regulations of these services are revised to allow parallel handling.
     RegulationRevision {
@@ -510,6 +514,10 @@ pub enum RawLever {
         target_share: f64,
         /// How.
         method: ReductionMethod,
+        /// Established leavers held down by the target are replaced by contract
+        /// staff ("old staff, old rules; new staff, new rules").
+        #[serde(default)]
+        replace_with_contract: bool,
     },
     /// Change the recruitment policy.
     RecruitmentPolicy {

@@ -256,6 +256,7 @@ fn build_lever(model: &mut Model, p: &mut Problems, lever: RawLever, start_day: 
             training_cost_cny,
             routing_delay_hours,
             department,
+            transfer_window_clerks,
         } => {
             p.non_negative("OneWindow", "annual_cost_cny", annual_cost_cny);
             p.non_negative("OneWindow", "training_cost_cny", training_cost_cny);
@@ -272,6 +273,7 @@ fn build_lever(model: &mut Model, p: &mut Problems, lever: RawLever, start_day: 
                 training_cost_cny,
                 routing_delay: from_hours(routing_delay_hours),
                 department: department_id(model, p, &department)?,
+                transfer_window_clerks,
             }
         }
         RawLever::RegulationRevision { services, cost_cny } => {
@@ -345,9 +347,12 @@ fn build_lever(model: &mut Model, p: &mut Problems, lever: RawLever, start_day: 
             }
             Lever::ErrorTolerance { learning_speedup, catch_share }
         }
-        RawLever::HeadcountReduction { target_share, method } => {
+        RawLever::HeadcountReduction { target_share, method, replace_with_contract } => {
             p.share("HeadcountReduction", "target_share", target_share);
-            Lever::HeadcountReduction { target_share, method }
+            if replace_with_contract && model.workforce.contract_annual_cost_cny <= 0.0 {
+                p.at("replace_with_contract", "replace_with_contract needs workforce.contract_annual_cost_cny".to_string());
+            }
+            Lever::HeadcountReduction { target_share, method, replace_with_contract }
         }
         RawLever::RecruitmentPolicy { policy } => {
             if policy == Recruitment::ContractOnly && model.workforce.contract_annual_cost_cny <= 0.0 {
