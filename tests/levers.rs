@@ -105,7 +105,11 @@ fn pooling(one_window: bool, days: u32) -> String {
         .collect();
     let staff: Vec<String> = names
         .iter()
-        .map(|n| format!(r#"(department: "{n}", role: WindowClerk, employment: Established, count: 2, annual_cost_cny: 1.0)"#))
+        .map(|n| {
+            format!(
+                r#"(department: "{n}", role: WindowClerk, employment: Established, count: 2, annual_cost_cny: 1.0)"#
+            )
+        })
         .collect();
     let services: Vec<String> = names
         .iter()
@@ -141,7 +145,12 @@ fn pooling_windows_into_one_hall_matches_erlang_c() {
     let per_department = theory::mmc_mean_wait(0.1, 1.0 / 12.0, 2).expect("stable");
     let hall = theory::mmc_mean_wait(0.5, 1.0 / 12.0, 10).expect("stable");
     assert!((per_department - 6.75).abs() < 0.005 && (hall - 0.30).abs() < 0.005, "theory: {per_department} {hall}");
-    assert_agrees("five separate 2-window departments: mean wait", &across(&separate, "wait_minutes_mean"), per_department, 0.03);
+    assert_agrees(
+        "five separate 2-window departments: mean wait",
+        &across(&separate, "wait_minutes_mean"),
+        per_department,
+        0.03,
+    );
     assert_agrees("one pooled 10-window hall: mean wait", &across(&pooled, "wait_minutes_mean"), hall, 0.03);
 }
 
@@ -164,12 +173,14 @@ fn attrition(staff: u32, rate: f64, days: u32, reforms: &str) -> String {
 #[test]
 fn reaching_40_percent_by_attrition_takes_the_theoretical_time() {
     for rate in [0.03f64, 0.05] {
-        let reduction = r#"Reform(start: "2020-01-01", lever: HeadcountReduction(target_share: 0.4, method: Attrition))"#;
+        let reduction =
+            r#"Reform(start: "2020-01-01", lever: HeadcountReduction(target_share: 0.4, method: Attrition))"#;
         let expected_years = 0.4f64.ln() / (1.0 - rate).ln();
         let days = (expected_years * 365.0 * 1.2) as u32;
         let outputs = run(&from_text(&attrition(100_000, rate, days, reduction)), 4, 2);
         for o in &outputs {
-            let day = o.daily.iter().find(|d| d.headcount_established <= 40_000).map(|d| d.day).expect("target reached");
+            let day =
+                o.daily.iter().find(|d| d.headcount_established <= 40_000).map(|d| d.day).expect("target reached");
             let years = f64::from(day + 1) / 365.0;
             // 100,000 staff: the headcount at the target time has a binomial standard
             // deviation of √(100,000 × 0.4 × 0.6) ≈ 155, about 0.13 years of decline

@@ -235,8 +235,7 @@ fn apply_reforms(world: &mut World) {
         }
         // One-off costs are booked when the reform starts, or on the first measured
         // day for a reform that started during the warm-up.
-        let book_one_off =
-            clock.measured && (starts_today || (today == model.warmup_days && reform.start_day < today));
+        let book_one_off = clock.measured && (starts_today || (today == model.warmup_days && reform.start_day < today));
         let one_off = |world: &mut World, cny: f64| {
             if book_one_off {
                 world.resource_mut::<Ledger>().book(year, |c| c.reform_one_off_cny += cny);
