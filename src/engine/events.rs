@@ -59,6 +59,9 @@ pub enum Handoff {
     WithinDepartment,
     /// From another department.
     BetweenDepartments,
+    /// The applicant brings a missing document back to the step (the trip is
+    /// counted when the document is found missing).
+    Resubmission,
 }
 
 /// A scheduled event.

@@ -652,7 +652,7 @@ impl CaseFlow {
             match handoff {
                 Handoff::WithinDepartment => case.handoffs_within += 1,
                 Handoff::BetweenDepartments => case.handoffs_between += 1,
-                Handoff::None => {}
+                Handoff::None | Handoff::Resubmission => {}
             }
             if delay == 0 {
                 self.enqueue(m, slot, s, handoff);
@@ -692,10 +692,10 @@ impl CaseFlow {
         let mut deadline = NEVER;
         if in_person {
             let building = self.stations[station].building;
-            if case.present_at != building {
+            if case.present_at != building && handoff != Handoff::Resubmission {
                 case.trips += 1;
-                case.present_at = building;
             }
+            case.present_at = building;
             if Some(station) == m.hall_station {
                 case.visited_hall = true;
             }
@@ -807,7 +807,7 @@ impl CaseFlow {
         let shared_here = (case.shared & check_mask(step.checks.clone())).count_ones();
         let saved = self.levers.check_saved * u64::from(shared_here);
         let effort = match handoff {
-            Handoff::None => 0,
+            Handoff::None | Handoff::Resubmission => 0,
             Handoff::WithinDepartment => m.handoff.within_department.effort,
             Handoff::BetweenDepartments => m.handoff.between_departments.effort,
         };
@@ -864,13 +864,14 @@ impl CaseFlow {
             case.missing_documents += missing.count_ones();
             case.rework += 1;
             case.present_at = NOWHERE;
-            if !step.in_person && !case.online {
+            if !case.online {
                 // The applicant brings the documents to the office: a trip.
                 case.trips += 1;
             }
             let at = self.calendar.add_working(self.now, service.document_fetch);
             let case_ref = CaseRef { slot, stamp: case.stamp };
-            self.events.schedule(at, EventKind::Ready { case: case_ref, step: s as u8, handoff: Handoff::None });
+            let handoff = Handoff::Resubmission;
+            self.events.schedule(at, EventKind::Ready { case: case_ref, step: s as u8, handoff });
             return;
         }
         // Errors: a send-back to an earlier step (fewer with standardisation), or,
