@@ -67,17 +67,24 @@ pub enum Handoff {
 /// A scheduled event.
 #[derive(Clone, Copy, Debug)]
 pub struct Event {
-    /// When it happens.
-    pub time: Micros,
-    /// Tie-break: order of scheduling.
-    pub seq: u64,
+    /// When it happens (high 64 bits) and the order of scheduling (low 64 bits):
+    /// one integer comparison gives the total order.
+    key: u128,
     /// What happens.
     pub kind: EventKind,
 }
 
+impl Event {
+    /// When it happens.
+    #[inline]
+    pub fn time(&self) -> Micros {
+        (self.key >> 64) as Micros
+    }
+}
+
 impl PartialEq for Event {
     fn eq(&self, other: &Self) -> bool {
-        self.time == other.time && self.seq == other.seq
+        self.key == other.key
     }
 }
 
@@ -91,8 +98,9 @@ impl PartialOrd for Event {
 
 impl Ord for Event {
     /// Reversed, so that the max-heap pops the earliest event first.
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        other.time.cmp(&self.time).then_with(|| other.seq.cmp(&self.seq))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -109,13 +117,13 @@ impl EventQueue {
     pub fn schedule(&mut self, time: Micros, kind: EventKind) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Event { time, seq, kind });
+        self.heap.push(Event { key: (u128::from(time) << 64) | u128::from(seq), kind });
     }
 
     /// Removes and returns the earliest event if it happens before `until`.
     #[inline]
     pub fn pop_before(&mut self, until: Micros) -> Option<Event> {
-        if self.heap.peek()?.time < until { self.heap.pop() } else { None }
+        if self.heap.peek()?.time() < until { self.heap.pop() } else { None }
     }
 
     /// Number of pending events.

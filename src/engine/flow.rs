@@ -19,7 +19,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::arrivals::{ArrivalRate, ProfileTable};
 use super::events::{CaseRef, EventKind, EventQueue, Handoff};
-use super::random::{Purpose, SplitMix64, arrival_stream, exponential1, sample_minutes, unit};
+use super::random::{Purpose, SplitMix64, arrival_stream, sample_minutes, standard_exponential};
 use crate::indicators::{CaseRecord, Tally};
 use crate::scenario::validate_bits as bits;
 use crate::scenario::{CalendarSpec, Minutes, Model, Role, Service, StationId};
@@ -440,7 +440,7 @@ impl CaseFlow {
         let m: &Model = &model;
         let until = until.min(self.horizon);
         while let Some(event) = self.events.pop_before(until) {
-            self.now = event.time;
+            self.now = event.time();
             self.counts.events += 1;
             match event.kind {
                 EventKind::Arrival { service } => self.arrive(m, service as usize),
@@ -501,7 +501,7 @@ impl CaseFlow {
     }
 
     fn schedule_next_arrival(&mut self, service: usize, after: Micros) {
-        let e = exponential1(unit(self.arrival_rngs[service].next_u64()));
+        let e = standard_exponential(&mut self.arrival_rngs[service]);
         if let Some(t) = self.rates[service].next(after, e, self.horizon, &self.tables) {
             self.events.schedule(t, EventKind::Arrival { service: service as u32 });
         }

@@ -64,6 +64,36 @@ impl SplitMix64 {
     }
 }
 
+impl rand::TryRng for SplitMix64 {
+    type Error = std::convert::Infallible;
+
+    #[inline]
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Ok((self.next_u64() >> 32) as u32)
+    }
+
+    #[inline]
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Ok(self.next_u64())
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        for chunk in dst.chunks_mut(8) {
+            let bytes = self.next_u64().to_le_bytes();
+            chunk.copy_from_slice(&bytes[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
+
+/// A standard exponential variate (mean 1), by the ziggurat method (Marsaglia and
+/// Tsang 2000, as implemented by `rand_distr::Exp1`): cheaper than a logarithm.
+#[inline]
+pub fn standard_exponential<R: rand::Rng + ?Sized>(rng: &mut R) -> f64 {
+    use rand_distr::Distribution;
+    rand_distr::Exp1.sample(rng)
+}
+
 /// Maps 64 random bits to [0, 1).
 #[inline]
 pub fn unit(bits: u64) -> f64 {
@@ -87,7 +117,7 @@ pub fn exponential1(u: f64) -> f64 {
 #[inline]
 pub fn sample_minutes(d: &Minutes, rng: &mut SplitMix64) -> f64 {
     match *d {
-        Minutes::Exponential { mean_minutes } => mean_minutes * exponential1(rng.uniform()),
+        Minutes::Exponential { mean_minutes } => mean_minutes * standard_exponential(rng),
         Minutes::LogNormal { mean_minutes, cv } => {
             if cv == 0.0 {
                 return mean_minutes;
@@ -114,12 +144,11 @@ pub fn sample_minutes(d: &Minutes, rng: &mut SplitMix64) -> f64 {
     }
 }
 
-/// A standard normal variate by the Box–Muller transform (one of the pair).
+/// A standard normal variate by the ziggurat method (`rand_distr::StandardNormal`).
 #[inline]
 fn standard_normal(rng: &mut SplitMix64) -> f64 {
-    let u1 = 1.0 - rng.uniform(); // (0, 1]
-    let u2 = rng.uniform();
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    use rand_distr::Distribution;
+    rand_distr::StandardNormal.sample(rng)
 }
 
 /// Mean of a distribution, in minutes.
