@@ -3,5 +3,6 @@
 mod cli;
 mod common;
 mod engine;
+mod experiments;
 mod levers;
 mod queueing;

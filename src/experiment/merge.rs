@@ -77,11 +77,8 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<MergeOutcome, ExperimentE
     let missing: Vec<String> =
         seen.iter().enumerate().filter(|(_, s)| s.is_none()).map(|(i, _)| (i + 1).to_string()).collect();
     if !missing.is_empty() {
-        return Err(fail(format!(
-            "shard{} {} of {count} missing",
-            if missing.len() == 1 { " is" } else { "s are" },
-            missing.join(", ")
-        )));
+        let (noun, verb) = if missing.len() == 1 { ("shard", "is") } else { ("shards", "are") };
+        return Err(fail(format!("{noun} {} of {count} {verb} missing", missing.join(", "))));
     }
     // Index every row of every shard.
     let sources: Vec<PathBuf> = shards.iter().map(|f| f.join(names::RUNS)).collect();

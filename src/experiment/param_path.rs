@@ -492,6 +492,8 @@ Scenario(
     services: [
         Service(name: "Business licence", volume_per_year: 10.0, time_limit_working_days: 1, steps: []),
     ],
+    services_csv: (services: "services.csv", steps: "steps.csv"),
+    reforms: [Reform(start: "2017-03-01", ramp_days: 180, lever: Online(target_share: 0.5, max_share: 0.6))],
 )
 "#;
 
@@ -519,6 +521,7 @@ Scenario(
         check("services[name=\"Business licence\"].online_share", "0.25", "steps: [], online_share: 0.25)");
         check("front_office.windows", "7", "General(windows: 7)");
         check("front_office", "PerDepartment", "front_office: PerDepartment,");
+        check("reforms[0].lever.target_share", "0.7", "Online(target_share: 0.7, max_share: 0.6)");
         check("arrival_profiles[\"default\"].hour_of_day[1]", "3.5", "[1.0, 3.5]");
         // A field the struct leaves out is added.
         check("departments[1].windows", "2", "overhead_cny_per_year: 0.0, windows: 2)");
@@ -534,6 +537,7 @@ Scenario(
             ("horizon_days.x", "`horizon_days` is a plain value, which has no field `x`"),
             ("front_office.windows.x", "is a plain value"),
             ("departments.windows", "`departments` is a list, which has no field `windows`"),
+            ("services[name=Passport].online_share", "rows read from services_csv are not part of the RON text"),
         ];
         for (path, expected) in cases {
             let message = set(path, "1").expect_err(path).to_string();

@@ -165,10 +165,13 @@ struct Problems<'a> {
 impl Problems<'_> {
     /// Records a problem at the first occurrence of `near` in the file (or its top).
     fn add(&mut self, near: &str, message: String) {
-        let (line, column) = self
-            .text
-            .find(near)
-            .filter(|_| !near.is_empty())
+        // The text may hold the words escaped, as inside a RON string.
+        let quoted = super::ron_tree::quote(near);
+        let escaped = &quoted[1..quoted.len() - 1];
+        let (line, column) = [near, escaped]
+            .into_iter()
+            .filter(|n| !n.is_empty())
+            .find_map(|n| self.text.find(n))
             .map(|offset| {
                 let before = &self.text[..offset];
                 let line = before.matches('\n').count() + 1;
@@ -204,7 +207,7 @@ impl Sweep {
                         column: e.span.start.col,
                         snippet: text.lines().nth(line.saturating_sub(1)).map(str::to_string),
                     },
-                    message: format!("{}", e.code),
+                    message: describe_ron_error(&e.code),
                 }])
             })?;
         let mut problems = Problems { file, text, found: Vec::new() };
@@ -319,6 +322,24 @@ impl Sweep {
     /// Most replications any design point may need.
     pub fn max_replications(&self) -> u64 {
         self.precision.as_ref().map_or(self.replications, |p| p.max_replications.max(self.replications))
+    }
+}
+
+/// RON's complaint as a sentence, with the nearest valid name for a misspelt one.
+fn describe_ron_error(code: &ron::Error) -> String {
+    let suggest = |found: &str, expected: &[&str]| {
+        scenario::nearest(found, expected.iter().copied())
+            .map(|s| format!(" — did you mean `{s}`?"))
+            .unwrap_or_default()
+    };
+    match code {
+        ron::Error::NoSuchStructField { expected, found, .. } => {
+            format!("unknown field `{found}`{} (expected one of: {})", suggest(found, expected), expected.join(", "))
+        }
+        ron::Error::NoSuchEnumVariant { expected, found, .. } => {
+            format!("unknown variant `{found}`{} (expected one of: {})", suggest(found, expected), expected.join(", "))
+        }
+        other => other.to_string(),
     }
 }
 

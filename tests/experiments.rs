@@ -1,0 +1,421 @@
+//! Experiments: common random numbers in comparisons, sweeps that give the same
+//! bytes whatever the threads, survive `kill -9`, and merge from shards.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use reformsim::experiment::compare::{CompareOptions, load_candidates, welch_half_width_95};
+use reformsim::experiment::{Shard, Sweep, SweepOptions, merge, run_sweep};
+use reformsim::stats::Summary;
+
+use crate::common::root;
+use crate::engine::tempdir;
+
+/// The files a finished sweep folder holds.
+const SWEEP_FILES: [&str; 3] = ["manifest.ron", "runs.csv", "points.csv"];
+
+fn reformsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_reformsim")).args(args).current_dir(root()).output().expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("temporary paths are UTF-8")
+}
+
+/// Writes a sweep file into `dir` whose base is a shipped validation scenario.
+fn sweep_file(dir: &Path, name: &str, base: &str, body: &str) -> PathBuf {
+    let base = root().join("scenarios/validation").join(base);
+    let path = dir.join(name);
+    let text = format!("Sweep(\n    base: {:?},\n{body}\n)\n", path_str(&base));
+    std::fs::write(&path, text).expect("write sweep file");
+    path
+}
+
+fn load_sweep(path: &Path) -> Sweep {
+    Sweep::load(path).unwrap_or_else(|e| panic!("{} does not load:\n{e}", path.display()))
+}
+
+fn run_in_process(sweep: &Sweep, out: &Path, jobs: usize, shard: Option<Shard>) {
+    let options = SweepOptions { out: out.to_path_buf(), jobs, shard };
+    if let Err(e) = run_sweep(sweep, &options, &|_, _| {}) {
+        panic!("sweep into {} failed: {e}", out.display());
+    }
+}
+
+fn assert_same_files(a: &Path, b: &Path, files: &[&str]) {
+    for f in files {
+        let x = std::fs::read(a.join(f)).unwrap_or_else(|e| panic!("{}: {e}", a.join(f).display()));
+        let y = std::fs::read(b.join(f)).unwrap_or_else(|e| panic!("{}: {e}", b.join(f).display()));
+        assert!(x == y, "{f} differs between {} and {}", a.display(), b.display());
+    }
+}
+
+/// Twelve design points of a 30-day M/M/c office, two replications each.
+const SMALL_SWEEP: &str = r#"    seed: 3,
+    replications: 2,
+    parameters: [
+        (name: "clerks", paths: ["departments[0].windows", "staff[0].count"], values: [3, 4, 5]),
+        (name: "service_minutes", path: "services[name=\"request\"].steps[0].work.mean_minutes",
+         range: (from: 4.0, to: 5.5, steps: 4)),
+    ],
+    fixed: [(path: "horizon_days", value: 30), (path: "warmup_days", value: 2)],"#;
+
+#[test]
+fn sweep_files_are_identical_for_one_and_two_jobs() {
+    let dir = tempdir("sweep-jobs");
+    let sweep = sweep_file(&dir, "small.ron", "mmc.ron", SMALL_SWEEP);
+    let (one, two) = (dir.join("one"), dir.join("two"));
+    for (out, jobs) in [(&one, "1"), (&two, "2")] {
+        let o = reformsim(&["sweep", path_str(&sweep), "--out", path_str(out), "--jobs", jobs, "--quiet"]);
+        assert!(o.status.success(), "--jobs {jobs}: {}", text(&o.stderr));
+        assert!(text(&o.stdout).contains("12 design points, 24 runs"), "{}", text(&o.stdout));
+    }
+    assert_same_files(&one, &two, &SWEEP_FILES);
+    assert!(!one.join("journal.log").exists(), "the journal is removed once the tables are written");
+    let runs = std::fs::read_to_string(one.join("runs.csv")).expect("runs.csv");
+    let header = runs.lines().next().expect("header");
+    assert!(header.starts_with("design_point,replication,clerks,service_minutes,measured_days,"), "{header}");
+    // Sorted by design point then replication, whatever order runs finished in.
+    let keys: Vec<(u64, u64)> = runs
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let mut f = l.split(',');
+            let mut next = || f.next().and_then(|x| x.parse().ok()).expect("numeric key");
+            (next(), next())
+        })
+        .collect();
+    let expected: Vec<(u64, u64)> = (0..12).flat_map(|p| (0..2).map(move |r| (p, r))).collect();
+    assert_eq!(keys, expected);
+    // Design point 5 is clerks = 4 (second value), service_minutes = 5.0 (second grid value).
+    assert!(runs.lines().any(|l| l.starts_with("5,0,4,4.5,")), "{runs}");
+    let points = std::fs::read_to_string(one.join("points.csv")).expect("points.csv");
+    assert!(
+        points.starts_with(
+            "design_point,clerks,service_minutes,indicator,replications,mean,std_dev,ci95_low,ci95_high\n"
+        )
+    );
+    // Running the finished sweep again does nothing and changes nothing.
+    let before = std::fs::read(one.join("runs.csv")).expect("runs.csv");
+    let o = reformsim(&["sweep", path_str(&sweep), "--out", path_str(&one), "--quiet"]);
+    assert!(o.status.success() && text(&o.stdout).contains("nothing to do"), "{}", text(&o.stdout));
+    assert_eq!(std::fs::read(one.join("runs.csv")).expect("runs.csv"), before);
+}
+
+/// Counts complete lines in a file (0 if it does not exist).
+fn lines_in(path: &Path) -> usize {
+    std::fs::read(path).map(|b| b.iter().filter(|&&c| c == b'\n').count()).unwrap_or(0)
+}
+
+#[test]
+fn a_sweep_killed_mid_way_finishes_the_rest_and_matches_an_uninterrupted_run() {
+    let dir = tempdir("sweep-kill");
+    // 200 runs of a 100-day M/M/c office: several seconds on one thread.
+    let body = r#"    seed: 11,
+    replications: 20,
+    parameters: [(name: "arrivals_per_year", path: "services[0].volume_per_year",
+                  range: (from: 200000.0, to: 260000.0, steps: 10))],
+    fixed: [(path: "horizon_days", value: 100)],"#;
+    let sweep = sweep_file(&dir, "kill.ron", "mmc.ron", body);
+    let out = dir.join("interrupted");
+    let journal = out.join("journal.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reformsim"))
+        .args(["sweep", path_str(&sweep), "--out", path_str(&out), "--jobs", "1", "--quiet"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let started = Instant::now();
+    // Header plus at least 10 rows in the journal, then SIGKILL.
+    while lines_in(&journal) < 11 {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("the sweep ended ({status}) before it could be killed; make it longer");
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "the journal never filled");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().expect("kill -9");
+    let status = child.wait().expect("reaped");
+    assert!(!status.success(), "the sweep was killed, not finished");
+    let rows_before = lines_in(&journal) - 1;
+    assert!(rows_before < 200, "killed before the end: {rows_before} rows");
+    assert!(!out.join("runs.csv").exists(), "no final table from a killed sweep");
+    // As if the kill had torn a line in half: the restart must cut it off.
+    let mut bytes = std::fs::read(&journal).expect("journal");
+    bytes.extend_from_slice(b"0123456789abcdef 199,19,90,2");
+    std::fs::write(&journal, bytes).expect("tear a line");
+    let o = reformsim(&["sweep", path_str(&sweep), "--out", path_str(&out), "--jobs", "2", "--quiet"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let stdout = text(&o.stdout);
+    let resumed: u64 = stdout
+        .split(" found done")
+        .next()
+        .and_then(|s| s.rsplit('(').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no resume count in {stdout:?}"));
+    assert!(resumed as usize >= rows_before, "{stdout}: {rows_before} rows were in the journal");
+    assert!(stdout.contains(&format!("{} run now", 200 - resumed)), "{stdout}");
+    let reference = dir.join("uninterrupted");
+    run_in_process(&load_sweep(&sweep), &reference, 2, None);
+    assert_same_files(&out, &reference, &SWEEP_FILES);
+}
+
+#[test]
+fn shards_merge_into_exactly_the_one_machine_folder() {
+    let dir = tempdir("sweep-shards");
+    let path = sweep_file(&dir, "small.ron", "mmc.ron", SMALL_SWEEP);
+    let sweep = load_sweep(&path);
+    let whole = dir.join("whole");
+    run_in_process(&sweep, &whole, 2, None);
+    let shards: Vec<PathBuf> = (1..=5).map(|k| dir.join(format!("shard-{k}"))).collect();
+    for (k, folder) in shards.iter().enumerate() {
+        run_in_process(&sweep, folder, 1, Some(Shard { index: k as u64 + 1, count: 5 }));
+        assert!(!folder.join("points.csv").exists(), "a shard has no aggregate of its own");
+    }
+    // In any order.
+    let mut shuffled = shards.clone();
+    shuffled.reverse();
+    let merged = dir.join("merged");
+    merge(&shuffled, &merged).unwrap_or_else(|e| panic!("merge failed: {e}"));
+    assert_same_files(&merged, &whole, &SWEEP_FILES);
+    // Refusals: a missing shard, a repeated one, an unfinished one, an existing output.
+    let e = merge(&shards[..4], &dir.join("m1")).expect_err("shard 5 missing").to_string();
+    assert!(e.contains("shard 5 of 5 is missing") || e.contains("is missing"), "{e}");
+    let mut twice = shards.clone();
+    twice[4] = shards[0].clone();
+    let e = merge(&twice, &dir.join("m2")).expect_err("shard 1 twice").to_string();
+    assert!(e.contains("both shard 1/5"), "{e}");
+    let e = merge(&shards, &merged).expect_err("existing output").to_string();
+    assert!(e.contains("never overwrites"), "{e}");
+    std::fs::write(shards[2].join("journal.log"), "").expect("journal");
+    let e = merge(&shards, &dir.join("m3")).expect_err("unfinished shard").to_string();
+    assert!(e.contains("shard 3/5") && e.contains("not finished"), "{e}");
+}
+
+#[test]
+fn shards_of_a_sweep_with_a_precision_target_merge_too() {
+    let dir = tempdir("sweep-precision");
+    let body = r#"    seed: 5,
+    replications: 2,
+    design: LatinHypercube(points: 5),
+    parameters: [
+        (name: "reviewers", path: "staff[department=\"Review Bureau\",role=Reviewer].count", range: (from: 5, to: 8)),
+        (name: "patience_minutes", path: "services[name=\"licence\"].patience.mean_minutes",
+         range: (from: 10.0, to: 40.0)),
+    ],
+    fixed: [(path: "horizon_days", value: 8), (path: "warmup_days", value: 1)],
+    precision: (indicator: "wait_minutes_mean", relative_half_width: 0.04, max_replications: 12),"#;
+    let path = sweep_file(&dir, "lhs.ron", "network.ron", body);
+    let sweep = load_sweep(&path);
+    let whole = dir.join("whole");
+    run_in_process(&sweep, &whole, 2, None);
+    let runs = std::fs::read_to_string(whole.join("runs.csv")).expect("runs.csv");
+    let rows = runs.lines().count() - 1;
+    assert!(rows > 10 && rows < 60, "the precision target adds replications to some points only: {rows} runs");
+    let shards: Vec<PathBuf> = (1..=2).map(|k| dir.join(format!("shard-{k}"))).collect();
+    for (k, folder) in shards.iter().enumerate() {
+        run_in_process(&sweep, folder, 2, Some(Shard { index: k as u64 + 1, count: 2 }));
+    }
+    let merged = dir.join("merged");
+    merge(&shards, &merged).unwrap_or_else(|e| panic!("merge failed: {e}"));
+    assert_same_files(&merged, &whole, &SWEEP_FILES);
+}
+
+#[test]
+fn common_random_numbers_make_the_paired_interval_narrower() {
+    // The shipped comparison: the M/M/3 office against the same office with a
+    // fourth window and clerk. Both face the same applicants in each replication,
+    // so their mean waits move together. The paired half-width estimates
+    // √(σ²_A + σ²_B − 2ρσ_Aσ_B), the unpaired one √(σ²_A + σ²_B): the paired one
+    // is narrower as soon as the correlation ρ exceeds σ_B/2σ_A (about 0.1 here,
+    // as the four-window waits vary far less). Seeded: it cannot fail by chance.
+    let paths = ["mmc.ron", "mmc-4-windows.ron"].map(|f| root().join("scenarios/validation").join(f));
+    let candidates = load_candidates(&paths).unwrap_or_else(|e| panic!("{e}"));
+    let options = CompareOptions { seed: 1, replications: 20, jobs: 2, precision: None };
+    let comparison = reformsim::experiment::compare(&candidates, &options, &|_, _| {}).expect("runs");
+    let i = comparison.indicators.iter().position(|n| *n == "wait_minutes_mean").expect("indicator");
+    let (a, b) = (comparison.column(0, i), comparison.column(1, i));
+    let paired = comparison.cell(1, i).paired.expect("a paired difference");
+    let unpaired = welch_half_width_95(&Summary::of(&a), &Summary::of(&b));
+    let correlation = {
+        let (sa, sb) = (Summary::of(&a), Summary::of(&b));
+        let cov = a.iter().zip(&b).map(|(x, y)| (x - sa.mean) * (y - sb.mean)).sum::<f64>() / (a.len() - 1) as f64;
+        cov / (sa.std_dev * sb.std_dev)
+    };
+    eprintln!(
+        "mean wait difference {:.4} min: paired ±{:.4}, unpaired (Welch) ±{unpaired:.4}, correlation {correlation:.3}",
+        paired.mean, paired.half_width_95
+    );
+    assert!(paired.mean < -5.0, "a fourth window cuts the wait by about 6 minutes: {}", paired.mean);
+    assert!(correlation > 0.5, "common random numbers correlate the two scenarios: {correlation}");
+    assert!(
+        paired.half_width_95 < unpaired,
+        "paired ±{} is not narrower than unpaired ±{unpaired}",
+        paired.half_width_95
+    );
+}
+
+#[test]
+fn compare_prints_a_table_writes_csv_and_never_overwrites() {
+    let dir = tempdir("compare-cli");
+    let out = dir.join("out");
+    let args = [
+        "compare",
+        "scenarios/validation/mmc.ron",
+        "scenarios/validation/mmc-4-windows.ron",
+        "--replications",
+        "3",
+        "--out",
+        path_str(&out),
+        "--quiet",
+    ];
+    let o = reformsim(&args);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let stdout = text(&o.stdout);
+    assert!(stdout.contains("validation-mmc-4-windows − validation-mmc"), "{stdout}");
+    assert!(stdout.lines().any(|l| l.starts_with("wait_minutes_mean")), "{stdout}");
+    let csv = std::fs::read_to_string(out.join("comparison.csv")).expect("comparison.csv");
+    assert!(csv.starts_with(
+        "indicator,scenario,replications,mean,ci95_low,ci95_high,difference_mean,difference_ci95_low,difference_ci95_high,unpaired_difference_ci95_low,unpaired_difference_ci95_high\n"
+    ));
+    let wait: Vec<&str> = csv.lines().filter(|l| l.starts_with("wait_minutes_mean,")).collect();
+    assert_eq!(wait.len(), 2);
+    assert!(wait[0].ends_with(",,,,,"), "the reference has no difference: {}", wait[0]);
+    let replications = std::fs::read_to_string(out.join("replications.csv")).expect("replications.csv");
+    assert_eq!(replications.lines().count(), 1 + 2 * 3);
+    let o = reformsim(&args);
+    assert_eq!(o.status.code(), Some(2), "an existing folder is refused");
+    assert!(text(&o.stderr).contains("never overwrites"), "{}", text(&o.stderr));
+    // With a precision target, replications are added beyond the first three.
+    let precise = dir.join("precise");
+    let o = reformsim(&[
+        "compare",
+        "scenarios/validation/mmc.ron",
+        "scenarios/validation/mmc-4-windows.ron",
+        "--replications",
+        "3",
+        "--precision",
+        "0.01",
+        "--max-replications",
+        "8",
+        "--out",
+        path_str(&precise),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("on the same 8 replications"), "{}", text(&o.stdout));
+    let o = reformsim(&[
+        "compare",
+        "scenarios/validation/mmc.ron",
+        "scenarios/validation/mmc.ron",
+        "--precision",
+        "0.05",
+        "--precision-indicator",
+        "wait_minute_mean",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("did you mean `wait_minutes_mean`"), "{}", text(&o.stderr));
+}
+
+/// Runs `reformsim sweep` on a sweep file written from `body` and checks the
+/// exit status and the error message.
+fn check_bad_sweep(name: &str, body: &str, expected: &[&str]) {
+    let dir = tempdir(&format!("bad-sweep-{name}"));
+    let sweep = sweep_file(&dir, "bad.ron", "mmc.ron", body);
+    let out = dir.join("out");
+    let o = reformsim(&["sweep", path_str(&sweep), "--out", path_str(&out), "--quiet"]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{name}: exit status\n{stderr}");
+    for e in expected {
+        assert!(stderr.contains(e), "{name}: expected {e:?} in\n{stderr}");
+    }
+    assert!(!out.exists(), "{name}: a folder was created for an invalid sweep");
+}
+
+#[test]
+fn invalid_sweeps_are_reported_with_their_place_and_exit_2() {
+    check_bad_sweep(
+        "field",
+        "    replications: 2,\n    paramters: [],",
+        &["bad.ron:4:5", "unknown field", "did you mean `parameters`"],
+    );
+    check_bad_sweep(
+        "path",
+        "    replications: 2,\n    parameters: [(path: \"departments[name=\\\"Ofice\\\"].windows\", values: [4])],",
+        &["bad.ron:4:", "no element of `departments` has name = \"Ofice\"", "\"Office\""],
+    );
+    check_bad_sweep(
+        "value",
+        "    replications: 2,\n    parameters: [(name: \"windows\", path: \"departments[0].windows\", values: [-1, 3])],",
+        &["design point 0 (windows = -1)"],
+    );
+    check_bad_sweep(
+        "precision",
+        "    replications: 2,\n    parameters: [],\n    precision: (indicator: \"wait\", relative_half_width: 0.05, max_replications: 1),",
+        &["unknown indicator `wait`"],
+    );
+    check_bad_sweep(
+        "too-many-runs",
+        "    replications: 2000,\n    parameters: [(path: \"horizon_days\", range: (from: 1, to: 1000))],",
+        &["2000000 runs", "--shard K/N", "reformsim merge"],
+    );
+    check_bad_sweep(
+        "design-too-large",
+        "    replications: 1,\n    parameters: [(path: \"horizon_days\", range: (from: 1, to: 2000)), (path: \"warmup_days\", range: (from: 0, to: 999))],",
+        &["more than 1000000 points"],
+    );
+}
+
+#[test]
+fn an_existing_folder_of_something_else_is_never_overwritten() {
+    let dir = tempdir("sweep-refuse");
+    let sweep = sweep_file(&dir, "small.ron", "mmc.ron", SMALL_SWEEP);
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).expect("mkdir");
+    std::fs::write(out.join("notes.txt"), "precious").expect("write");
+    let o = reformsim(&["sweep", path_str(&sweep), "--out", path_str(&out), "--quiet"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("not a sweep result folder"), "{}", text(&o.stderr));
+    assert_eq!(std::fs::read_to_string(out.join("notes.txt")).expect("kept"), "precious");
+    // A folder of another sweep is refused too.
+    let first = dir.join("first");
+    run_in_process(&load_sweep(&sweep), &first, 2, None);
+    let other = sweep_file(&dir, "other.ron", "mmc.ron", &SMALL_SWEEP.replace("seed: 3", "seed: 4"));
+    let o = reformsim(&["sweep", path_str(&other), "--out", path_str(&first), "--quiet"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("different sweep") && text(&o.stderr).contains("seed: 3 vs 4"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn paths_reach_fields_inherited_through_extends() {
+    let dir = tempdir("sweep-extends");
+    let body = r#"    replications: 1,
+    parameters: [(name: "value_of_time", path: "applicant.value_of_time_cny_per_hour", values: [25.0])],
+    fixed: [(path: "horizon_days", value: 20)],"#;
+    let path = sweep_file(&dir, "extends.ron", "mmc-4-windows.ron", body);
+    let sweep = load_sweep(&path);
+    let model = sweep.model(&sweep.points[0]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(model.horizon_days, 20);
+    assert_eq!(model.applicant.value_of_time_cny_per_hour, 25.0);
+    assert_eq!(model.headcount(), 4, "the rest comes from the file and its parent as before");
+}
+
+#[test]
+fn the_shipped_sweeps_load() {
+    for file in ["mmc-staffing.ron", "network-lhs.ron"] {
+        let sweep = load_sweep(&root().join("scenarios/sweeps").join(file));
+        assert!(!sweep.points.is_empty(), "{file}");
+        for point in &sweep.points {
+            sweep.model(point).unwrap_or_else(|e| panic!("{file}: {e}"));
+        }
+    }
+}
