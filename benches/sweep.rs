@@ -1,8 +1,8 @@
 //! Sweep throughput: runs per second with 1 and 2 jobs, release build.
 //!
 //! `cargo bench --bench sweep`. Each iteration runs a whole sweep into a fresh
-//! folder, journal and final tables included: 16 design points of a 60-day M/M/c
-//! office (validation/mmc.ron, about 43 000 cases a run) × 2 replications = 32
+//! folder, journal and final tables included: 16 design points of a 200-day M/M/c
+//! office (validation/mmc.ron, 110 000 to 140 000 cases a run) × 2 replications = 32
 //! runs. Criterion reports elements per second, the elements being runs. Parallel
 //! efficiency is (runs/s with 2 jobs) / (2 × runs/s with 1 job).
 
@@ -25,7 +25,7 @@ fn sweep_file(dir: &Path) -> PathBuf {
         (name: "clerks", paths: ["departments[0].windows", "staff[0].count"], values: [3, 4, 5, 6]),
         (name: "volume_per_year", path: "services[0].volume_per_year", range: (from: 200000.0, to: 260000.0, steps: 4)),
     ],
-    fixed: [(path: "horizon_days", value: 60), (path: "warmup_days", value: 2)],
+    fixed: [(path: "horizon_days", value: 200), (path: "warmup_days", value: 5)],
 )
 "#
     );

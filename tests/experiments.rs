@@ -76,7 +76,7 @@ fn sweep_files_are_identical_for_one_and_two_jobs() {
         assert!(text(&o.stdout).contains("12 design points, 24 runs"), "{}", text(&o.stdout));
     }
     assert_same_files(&one, &two, &SWEEP_FILES);
-    assert!(!one.join("journal.log").exists(), "the journal is removed once the tables are written");
+    assert!(!one.join("journal.csv").exists(), "the journal is removed once the tables are written");
     let runs = std::fs::read_to_string(one.join("runs.csv")).expect("runs.csv");
     let header = runs.lines().next().expect("header");
     assert!(header.starts_with("design_point,replication,clerks,service_minutes,measured_days,"), "{header}");
@@ -123,7 +123,7 @@ fn a_sweep_killed_mid_way_finishes_the_rest_and_matches_an_uninterrupted_run() {
     fixed: [(path: "horizon_days", value: 100)],"#;
     let sweep = sweep_file(&dir, "kill.ron", "mmc.ron", body);
     let out = dir.join("interrupted");
-    let journal = out.join("journal.log");
+    let journal = out.join("journal.csv");
     let mut child = Command::new(env!("CARGO_BIN_EXE_reformsim"))
         .args(["sweep", path_str(&sweep), "--out", path_str(&out), "--jobs", "1", "--quiet"])
         .stdout(Stdio::null())
@@ -147,7 +147,7 @@ fn a_sweep_killed_mid_way_finishes_the_rest_and_matches_an_uninterrupted_run() {
     assert!(!out.join("runs.csv").exists(), "no final table from a killed sweep");
     // As if the kill had torn a line in half: the restart must cut it off.
     let mut bytes = std::fs::read(&journal).expect("journal");
-    bytes.extend_from_slice(b"0123456789abcdef 199,19,90,2");
+    bytes.extend_from_slice(b"199,19,260000,90,2");
     std::fs::write(&journal, bytes).expect("tear a line");
     let o = reformsim(&["sweep", path_str(&sweep), "--out", path_str(&out), "--jobs", "2", "--quiet"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
@@ -192,7 +192,7 @@ fn shards_merge_into_exactly_the_one_machine_folder() {
     assert!(e.contains("both shard 1/5"), "{e}");
     let e = merge(&shards, &merged).expect_err("existing output").to_string();
     assert!(e.contains("never overwrites"), "{e}");
-    std::fs::write(shards[2].join("journal.log"), "").expect("journal");
+    std::fs::write(shards[2].join("journal.csv"), "").expect("journal");
     let e = merge(&shards, &dir.join("m3")).expect_err("unfinished shard").to_string();
     assert!(e.contains("shard 3/5") && e.contains("not finished"), "{e}");
 }

@@ -170,7 +170,7 @@ while squeue -h -j "$job" 2>/dev/null | grep -q .; do
 done
 for k in $(seq "$shards"); do
     folder="$results/shard-$k-of-$shards"
-    if [ ! -f "$folder/runs.csv" ] || [ -f "$folder/journal.log" ]; then
+    if [ ! -f "$folder/runs.csv" ] || [ -f "$folder/journal.csv" ]; then
         say "array task $k did not finish its shard:"
         cat "$work/job-${job}_$k.log" || true
         exit 1

@@ -22,7 +22,7 @@ pub mod names {
     /// Mean and 95% interval per design point and indicator.
     pub const POINTS: &str = "points.csv";
     /// Finished runs, in finishing order, while the sweep is under way.
-    pub const JOURNAL: &str = "journal.log";
+    pub const JOURNAL: &str = "journal.csv";
 }
 
 /// A file being written under a temporary name, renamed into place by [`AtomicFile::commit`].

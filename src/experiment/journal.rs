@@ -2,13 +2,13 @@
 //! checksummed and synced to disk, so that a sweep killed at any moment loses at
 //! most the runs that were still computing.
 //!
-//! A line is `CHECKSUM PAYLOAD\n`, where the checksum is the FNV-1a hash of the
-//! payload in 16 hex digits and the payload is the run's row of `runs.csv`
-//! (`design_point,replication,…`). The first line holds the header row. On
-//! reopening, a last line without its newline (torn by a kill or a power cut) is
-//! cut off, and a line whose checksum does not match is ignored (its run is simply
-//! done again, and gives the same row). The file is locked while a process uses
-//! it, so two processes cannot write one sweep.
+//! The journal is itself a CSV file that can be read while the sweep runs: its
+//! header is the header of `runs.csv` plus a `row_fnv1a64` column, and each line
+//! is a run's row of `runs.csv` followed by the FNV-1a hash of that row in 16 hex
+//! digits. On reopening, a last line without its newline (torn by a kill or a
+//! power cut) is cut off, and a line whose checksum does not match is ignored (its
+//! run is simply done again, and gives the same row). The file is locked while a
+//! process uses it, so two processes cannot write one sweep.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
@@ -17,8 +17,11 @@ use std::path::{Path, PathBuf};
 use super::{ExperimentError, io_error};
 use crate::export::manifest::fnv1a64;
 
-/// Bytes before the payload on a line: 16 hex digits and a space.
-const PREFIX: u64 = 17;
+/// Bytes after the row on a line: a comma and 16 hex digits (the newline aside).
+const SUFFIX: usize = 17;
+
+/// Name of the checksum column.
+const CHECKSUM_COLUMN: &str = "row_fnv1a64";
 
 /// Where a run's row is in a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,14 +62,15 @@ pub fn row_key(row: &str) -> Option<(u64, u64)> {
     Some((point, replication))
 }
 
-/// Checks one line (without its newline); returns the payload if the checksum holds.
+/// Checks one line (without its newline); returns the row if the checksum holds.
 fn verify(line: &[u8]) -> Option<&str> {
-    if line.len() < PREFIX as usize || line[16] != b' ' {
+    let split = line.len().checked_sub(SUFFIX)?;
+    let (row, suffix) = line.split_at(split);
+    if suffix[0] != b',' {
         return None;
     }
-    let checksum = u64::from_str_radix(std::str::from_utf8(&line[..16]).ok()?, 16).ok()?;
-    let payload = &line[PREFIX as usize..];
-    (fnv1a64(payload) == checksum).then(|| std::str::from_utf8(payload).ok()).flatten()
+    let checksum = u64::from_str_radix(std::str::from_utf8(&suffix[1..]).ok()?, 16).ok()?;
+    (fnv1a64(row) == checksum).then(|| std::str::from_utf8(row).ok()).flatten()
 }
 
 impl Journal {
@@ -92,8 +96,9 @@ impl Journal {
             }
             Err(TryLockError::Error(e)) => return Err(ExperimentError::Io { path: path.to_path_buf(), source: e }),
         }
+        let header_line = format!("{header},{CHECKSUM_COLUMN}");
         let mut recovered = Recovered::default();
-        let mut found_header: Option<String> = None;
+        let mut has_header = false;
         let mut offset = 0u64;
         let mut reader = BufReader::with_capacity(1 << 16, &file);
         let mut line = Vec::new();
@@ -107,17 +112,24 @@ impl Journal {
                 recovered.torn_bytes = n;
                 break;
             }
-            match verify(&line[..line.len() - 1]) {
-                None => recovered.damaged += 1,
-                Some(payload) => match row_key(payload) {
-                    Some((point, replication)) => {
-                        let entry = Entry { point, replication, offset: offset + PREFIX, len: payload.len() as u32 };
-                        on_row(&entry, payload);
+            let content = &line[..line.len() - 1];
+            if offset == 0 {
+                if content != header_line.as_bytes() {
+                    return Err(ExperimentError::Inconsistent(format!(
+                        "{} was written with other columns (by another version of reformsim?); remove its folder to start afresh",
+                        path.display()
+                    )));
+                }
+                has_header = true;
+            } else {
+                match verify(content).and_then(|row| row_key(row).map(|key| (row, key))) {
+                    Some((row, (point, replication))) => {
+                        let entry = Entry { point, replication, offset, len: row.len() as u32 };
+                        on_row(&entry, row);
                         recovered.entries.push(entry);
                     }
-                    None if found_header.is_none() => found_header = Some(payload.to_string()),
                     None => recovered.damaged += 1,
-                },
+                }
             }
             offset += n;
         }
@@ -127,37 +139,33 @@ impl Journal {
             journal.file.set_len(offset).map_err(io_error(path))?;
             journal.file.sync_all().map_err(io_error(path))?;
         }
-        match found_header {
-            Some(h) if h != header => {
-                return Err(ExperimentError::Inconsistent(format!(
-                    "{} was written with other columns (by another version of reformsim?); remove its folder to start afresh",
-                    path.display()
-                )));
-            }
-            Some(_) => {}
-            None => {
-                journal.append(&[header])?;
-            }
+        if !has_header {
+            journal.write_lines(format!("{header_line}\n").as_bytes())?;
         }
         Ok((journal, recovered))
     }
 
     /// Appends rows and syncs them to disk; returns where each row is.
     pub fn append(&mut self, rows: &[&str]) -> Result<Vec<(u64, u32)>, ExperimentError> {
-        let mut buffer = Vec::with_capacity(rows.iter().map(|r| r.len() + PREFIX as usize + 1).sum());
+        let mut buffer = Vec::with_capacity(rows.iter().map(|r| r.len() + SUFFIX + 1).sum());
         let mut places = Vec::with_capacity(rows.len());
         for row in rows {
             debug_assert!(!row.contains('\n'), "rows are single lines");
-            places.push((self.end + buffer.len() as u64 + PREFIX, row.len() as u32));
-            buffer.extend_from_slice(format!("{:016x} ", fnv1a64(row.as_bytes())).as_bytes());
+            places.push((self.end + buffer.len() as u64, row.len() as u32));
             buffer.extend_from_slice(row.as_bytes());
-            buffer.push(b'\n');
+            buffer.extend_from_slice(format!(",{:016x}\n", fnv1a64(row.as_bytes())).as_bytes());
         }
-        self.file.seek(SeekFrom::Start(self.end)).map_err(io_error(&self.path))?;
-        self.file.write_all(&buffer).map_err(io_error(&self.path))?;
-        self.file.sync_data().map_err(io_error(&self.path))?;
-        self.end += buffer.len() as u64;
+        self.write_lines(&buffer)?;
         Ok(places)
+    }
+
+    /// Writes complete lines at the end of the file and syncs them.
+    fn write_lines(&mut self, bytes: &[u8]) -> Result<(), ExperimentError> {
+        self.file.seek(SeekFrom::Start(self.end)).map_err(io_error(&self.path))?;
+        self.file.write_all(bytes).map_err(io_error(&self.path))?;
+        self.file.sync_data().map_err(io_error(&self.path))?;
+        self.end += bytes.len() as u64;
+        Ok(())
     }
 
     /// The journal's path.
@@ -174,7 +182,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("reformsim-journal-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temporary folder");
-        dir.join("journal.log")
+        dir.join("journal.csv")
     }
 
     fn rows_of(path: &Path) -> (Vec<String>, Recovered) {
@@ -197,16 +205,18 @@ mod tests {
             assert_eq!(&text[offset as usize..offset as usize + len as usize], b"0,1,\"a,b\"");
             j.append(&["1,0,2"]).expect("append");
         }
-        // Damage the middle row's checksum and tear a last line.
+        // The journal reads as CSV, checksums in the last column.
         let mut text = std::fs::read_to_string(&path).expect("read");
-        let second = text.find("0,1,").expect("row") - 17;
-        text.replace_range(second..second + 1, if &text[second..second + 1] == "0" { "1" } else { "0" });
-        text.push_str("0123456789abcdef 1,1,");
+        assert!(text.starts_with("design_point,replication,x,row_fnv1a64\n0,0,1.5,"), "{text}");
+        // Damage the middle row and tear a last line.
+        let second = text.find("0,1,").expect("row") + 4;
+        text.replace_range(second..second + 1, "'");
+        text.push_str("1,1,");
         std::fs::write(&path, &text).expect("write");
         let (rows, recovered) = rows_of(&path);
         assert_eq!(rows, ["0,0,1.5", "1,0,2"]);
         assert_eq!(recovered.damaged, 1);
-        assert_eq!(recovered.torn_bytes, 21);
+        assert_eq!(recovered.torn_bytes, 4);
         // The torn line is gone, so appending starts a clean line.
         {
             let (mut j, _) = Journal::open(&path, "design_point,replication,x", &mut |_, _| {}).expect("reopen");
