@@ -39,7 +39,12 @@ fn check_broken(name: &str, from: &str, to: &str, expected: &[&str]) {
 
 #[test]
 fn syntax_errors_point_at_line_and_column() {
-    check_broken("syntax", "horizon_days: 400,", "horizon_days: 400", &["broken.ron:10:5", "Expected comma"]);
+    check_broken(
+        "syntax",
+        "horizon_days: 400,",
+        "horizon_days: 400",
+        &["broken.ron:10:5", "expected a comma after the previous value"],
+    );
 }
 
 #[test]

@@ -2,7 +2,8 @@
 
 mod cli;
 mod common;
+mod diagnostics;
 mod engine;
-mod experiments;
 mod levers;
+mod properties;
 mod queueing;

@@ -4,14 +4,15 @@
 //! reads only the files it names, relative to its own folder.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
 
 use super::raw::{
     Employment, Minutes, Origin, RawDocument, RawRequirement, RawScenario, RawSendBack, RawService, RawStaff, RawStep,
     Role,
 };
 use super::validate::{Sources, validate};
-use super::{Diagnostic, LoadError, Location, Model};
+use super::{Diagnostic, LoadError, Location, Model, limits};
 
 /// Longest `extends` chain followed before assuming a mistake.
 const MAX_EXTENDS_DEPTH: usize = 32;
@@ -26,7 +27,8 @@ pub fn load(path: &Path) -> Result<Model, LoadError> {
 /// the relative paths it contains.
 pub fn load_from_str(path: &Path, text: &str) -> Result<Model, LoadError> {
     let mut sources = Sources::default();
-    let raw = read_chain(path, text.to_string(), &mut sources, &mut Vec::new())?;
+    let sandbox = Sandbox::for_scenario(path);
+    let raw = read_chain(path, text.to_string(), &mut sources, &mut Vec::new(), &sandbox)?;
     let mut problems = Vec::new();
     let mut raw = read_csv_files(raw, &mut problems)?;
     if !problems.is_empty() {
@@ -37,89 +39,342 @@ pub fn load_from_str(path: &Path, text: &str) -> Result<Model, LoadError> {
     super::reforms::apply(model, timeline, &sources)
 }
 
+/// Reads a scenario or CSV file as text: at most [`limits::MAX_FILE_BYTES`], UTF-8
+/// (a leading byte-order mark, as spreadsheets write, is dropped).
 fn read(path: &Path) -> Result<String, LoadError> {
-    std::fs::read_to_string(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })
+    let io = |source| LoadError::Io { path: path.to_path_buf(), source };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(limits::MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    let nowhere = Location { path: path.to_path_buf(), line: 0, column: 0, snippet: None };
+    if bytes.len() as u64 > limits::MAX_FILE_BYTES {
+        return Err(LoadError::Invalid(vec![Diagnostic { location: nowhere, message: limits::file_too_large() }]));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let good = e.utf8_error().valid_up_to();
+            let before = String::from_utf8_lossy(&bytes[..good]);
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let rest = String::from_utf8_lossy(&bytes[line_start..]);
+            let location = Location {
+                path: path.to_path_buf(),
+                line: before.matches('\n').count() + 1,
+                column: before[line_start..].chars().count() + 1,
+                snippet: rest.lines().next().map(str::to_string),
+            };
+            let message = format!(
+                "the file is not UTF-8 text (byte {good} is not valid UTF-8): save it as UTF-8 (in a spreadsheet: CSV UTF-8)"
+            );
+            return Err(LoadError::Invalid(vec![Diagnostic { location, message }]));
+        }
+    };
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
 }
 
-/// Parses one file and, recursively, the files it extends; CSV paths are made
-/// relative to the working directory so that they survive inheritance.
+/// Where a scenario may read files (docs/scenarios.md, "Paths"): inside its
+/// project folder, the nearest folder at or above the scenario's own that holds a
+/// `scenarios` folder, or else the scenario's own folder.
+struct Sandbox {
+    /// The project folder, absolute and without `.` or `..`.
+    root: PathBuf,
+    /// The same with symbolic links resolved, when it exists.
+    canonical: Option<PathBuf>,
+}
+
+impl Sandbox {
+    fn for_scenario(path: &Path) -> Sandbox {
+        let folder = normalise(&absolute(path.parent().unwrap_or(Path::new(""))));
+        let root =
+            folder.ancestors().find(|a| a.join("scenarios").is_dir()).map_or_else(|| folder.clone(), Path::to_path_buf);
+        let canonical = std::fs::canonicalize(&root).ok();
+        Sandbox { root, canonical }
+    }
+
+    /// The path a file names, relative to the folder of `named_by`, if the rule
+    /// allows it; otherwise what is wrong.
+    fn resolve(&self, named_by: &Path, written: &str) -> Result<PathBuf, String> {
+        let rule = "a scenario may only read files inside its project folder (docs/scenarios.md, \"Paths\")";
+        let given = Path::new(written);
+        if written.trim().is_empty() {
+            return Err("the path is empty: name a file relative to this scenario's folder".to_string());
+        }
+        if given.has_root() || given.components().any(|c| matches!(c, Component::Prefix(_))) {
+            return Err(format!(
+                "`{written}` is an absolute path: write it relative to this scenario's folder; {rule}"
+            ));
+        }
+        let joined = named_by.parent().unwrap_or(Path::new("")).join(given);
+        let target = normalise(&absolute(&joined));
+        if !target.starts_with(&self.root) {
+            return Err(format!("`{written}` lies outside the project folder {}; {rule}", self.root.display()));
+        }
+        if let (Some(root), Ok(real)) = (&self.canonical, std::fs::canonicalize(&joined))
+            && !real.starts_with(root)
+        {
+            return Err(format!(
+                "`{written}` is a symbolic link to {}, outside the project folder {}; {rule}",
+                real.display(),
+                self.root.display()
+            ));
+        }
+        Ok(joined)
+    }
+}
+
+/// `path` made absolute against the working directory (without touching the file).
+fn absolute(path: &Path) -> PathBuf {
+    let path = if path.as_os_str().is_empty() { Path::new(".") } else { path };
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// `path` without `.` components and with each `..` removing the folder before it.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Parses one file and, recursively, the files it extends; CSV paths are joined to
+/// the folder of the file naming them so that they survive inheritance.
 fn read_chain(
     path: &Path,
     text: String,
     sources: &mut Sources,
-    chain: &mut Vec<PathBuf>,
+    chain: &mut Vec<(PathBuf, PathBuf)>,
+    sandbox: &Sandbox,
 ) -> Result<RawScenario, LoadError> {
-    let raw: RawScenario = ron::Options::default()
+    let mut raw: RawScenario = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .from_str(&text)
-        .map_err(|e| {
-            let line = e.span.start.line;
-            let column = e.span.start.col;
-            LoadError::Invalid(vec![Diagnostic {
-                location: Location {
-                    path: path.to_path_buf(),
-                    line,
-                    column,
-                    snippet: text.lines().nth(line.saturating_sub(1)).map(str::to_string),
-                },
-                message: describe_ron_error(&e.code),
-            }])
-        })?;
+        .map_err(|e| LoadError::Invalid(vec![ron_diagnostic(path, &text, &e)]))?;
     sources.push(path.to_path_buf(), text);
-    let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
-    let mut raw = raw;
+    let mut problems = Vec::new();
+    let mut check = |written: &mut String| match sandbox.resolve(path, written) {
+        Ok(resolved) => *written = resolved.to_string_lossy().into_owned(),
+        Err(message) => {
+            problems.push(Diagnostic { location: sources.locate_in(path, &format!("\"{written}\"")), message })
+        }
+    };
     for p in [&mut raw.documents_csv, &mut raw.staff_csv].into_iter().flatten() {
-        *p = folder.join(&*p).to_string_lossy().into_owned();
+        check(p);
     }
     if let Some(csv) = &mut raw.services_csv {
-        csv.services = folder.join(&csv.services).to_string_lossy().into_owned();
-        csv.steps = folder.join(&csv.steps).to_string_lossy().into_owned();
+        check(&mut csv.services);
+        check(&mut csv.steps);
     }
-    let Some(parent_name) = raw.extends.take() else {
+    let parent = raw.extends.take().map(|name| (sandbox.resolve(path, &name), name));
+    if let Some((Err(message), name)) = &parent {
+        problems
+            .push(Diagnostic { location: sources.locate_in(path, &format!("\"{name}\"")), message: message.clone() });
+    }
+    if !problems.is_empty() {
+        return Err(LoadError::Invalid(problems));
+    }
+    let Some((Ok(parent_path), parent_name)) = parent else {
         return Ok(raw);
     };
-    let parent_path = folder.join(&parent_name);
-    let location = sources.locate(&format!("\"{parent_name}\""));
-    let identity = std::fs::canonicalize(&parent_path).unwrap_or_else(|_| parent_path.clone());
-    chain.push(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()));
-    if chain.contains(&identity) || chain.len() > MAX_EXTENDS_DEPTH {
-        return Err(LoadError::Invalid(vec![Diagnostic {
-            location,
-            message: format!(
-                "`extends` loops back to {} (chain: {}); a scenario cannot extend itself",
-                parent_path.display(),
-                chain.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" -> ")
-            ),
-        }]));
+    let location = sources.locate_in(path, &format!("\"{parent_name}\""));
+    let identity = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| normalise(&absolute(p)));
+    chain.push((identity(path), path.to_path_buf()));
+    let looped = chain.iter().any(|(id, _)| *id == identity(&parent_path));
+    if looped || chain.len() > MAX_EXTENDS_DEPTH {
+        let shown: Vec<String> = chain.iter().map(|(_, p)| normalise(p).display().to_string()).collect();
+        let message = if looped {
+            format!(
+                "`extends` loops: {} -> {}; a scenario cannot extend itself, directly or through others",
+                shown.join(" -> "),
+                normalise(&parent_path).display()
+            )
+        } else {
+            format!("`extends` chain is longer than {MAX_EXTENDS_DEPTH} files: {}", shown.join(" -> "))
+        };
+        return Err(LoadError::Invalid(vec![Diagnostic { location, message }]));
     }
-    let parent_text = std::fs::read_to_string(&parent_path).map_err(|e| {
-        LoadError::Invalid(vec![Diagnostic {
-            location,
-            message: format!("`extends` names {}, which cannot be read: {e}", parent_path.display()),
-        }])
-    })?;
-    let parent = read_chain(&parent_path, parent_text, sources, chain)?;
+    let parent_text = match read(&parent_path) {
+        Ok(text) => text,
+        Err(LoadError::Io { source, .. }) => {
+            let shown = normalise(&parent_path);
+            let message = format!("`extends` names {}, which cannot be read: {source}", shown.display());
+            return Err(LoadError::Invalid(vec![Diagnostic { location, message }]));
+        }
+        Err(invalid) => return Err(invalid),
+    };
+    let parent = read_chain(&parent_path, parent_text, sources, chain, sandbox)?;
     Ok(raw.inherit(parent))
 }
 
-/// Turns RON's error into a sentence saying what was expected.
-fn describe_ron_error(code: &ron::Error) -> String {
-    match code {
-        ron::Error::NoSuchStructField { expected, found, outer } => {
-            let suggestion = super::nearest(found, expected.iter().copied())
-                .map(|s| format!(" — did you mean `{s}`?"))
-                .unwrap_or_default();
-            let within = outer.as_deref().map(|o| format!(" in `{o}`")).unwrap_or_default();
-            format!("unknown field `{found}`{within}{suggestion} (expected one of: {})", expected.join(", "))
+/// A RON syntax or type error as a diagnostic: where, and what was expected.
+fn ron_diagnostic(path: &Path, text: &str, e: &ron::error::SpannedError) -> Diagnostic {
+    let mut line = e.span.start.line.max(1);
+    let mut column = e.span.start.col.max(1);
+    let current = text.lines().nth(line - 1).unwrap_or("");
+    // RON's position may be before the blanks that precede the offending value.
+    column += current.chars().skip(column - 1).take_while(|c| *c == ' ' || *c == '\t').count();
+    let before = current.chars().nth(column.saturating_sub(2));
+    if column > 1 && (before == Some('-') || current.chars().nth(column - 1).is_none()) {
+        // A minus sign belongs to the number after it; the end of a line, to what is before.
+        column -= 1;
+    }
+    let here = token_at(text, line, column);
+    let mut message = describe_ron_error(&e.code, &here);
+    if e.code == ron::Error::ExpectedComma {
+        // A decimal point in a whole number stops the number early.
+        if here.starts_with('.') && here[1..].starts_with(|c: char| c.is_ascii_digit()) {
+            message = "expected a whole number here, found a decimal point".to_string();
+        } else if let Some((open_line, open_column)) = unclosed_string_before(text, line, column) {
+            // A string left open swallows text up to the next quote.
+            message = format!(
+                "the text in quotes opened here runs on to line {line}: is a closing `\"` missing on line {open_line}?"
+            );
+            (line, column) = (open_line, open_column);
         }
-        ron::Error::NoSuchEnumVariant { expected, found, outer } => {
+    }
+    let snippet = text.lines().nth(line - 1).map(str::to_string);
+    Diagnostic { location: Location { path: path.to_path_buf(), line, column, snippet }, message }
+}
+
+/// The token starting at a 1-based line and column: a quoted string, a word or
+/// number, or one character (empty at the end of the file).
+fn token_at(text: &str, line: usize, column: usize) -> String {
+    let Some(l) = text.lines().nth(line - 1) else { return String::new() };
+    let rest: String = l.chars().skip(column - 1).collect();
+    let mut chars = rest.chars();
+    match chars.next() {
+        None => String::new(),
+        Some('"') => match rest[1..].find('"') {
+            Some(i) => rest[..i + 2].to_string(),
+            None => rest.clone(),
+        },
+        Some(c) if c.is_alphanumeric() || c == '_' || c == '.' || c == '-' => {
+            rest.chars().take_while(|&c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-' | '+')).collect()
+        }
+        Some(c) => c.to_string(),
+    }
+}
+
+/// If the value just before (line, column) is a quoted string that started on an
+/// earlier line, where it started.
+fn unclosed_string_before(text: &str, line: usize, column: usize) -> Option<(usize, usize)> {
+    let offset = text.lines().take(line - 1).map(|l| l.len() + 1).sum::<usize>()
+        + text.lines().nth(line - 1)?.chars().take(column - 1).map(char::len_utf8).sum::<usize>();
+    let before = text.get(..offset)?.trim_end();
+    let body = before.strip_suffix('"')?;
+    let open = body.rfind('"')?;
+    if !body[open..].contains('\n') {
+        return None;
+    }
+    let open_line = body[..open].matches('\n').count() + 1;
+    let line_start = body[..open].rfind('\n').map_or(0, |i| i + 1);
+    Some((open_line, body[line_start..open].chars().count() + 1))
+}
+
+/// What a token is, for "found …" in messages.
+fn describe_token(token: &str) -> String {
+    if token.is_empty() {
+        "the end of the file".to_string()
+    } else if token.starts_with('"') {
+        format!("text in quotes {token}")
+    } else {
+        format!("`{token}`")
+    }
+}
+
+/// Turns RON's error into a sentence saying what was expected.
+fn describe_ron_error(code: &ron::Error, here: &str) -> String {
+    use ron::Error as E;
+    let found = describe_token(here);
+    let expected = |what: &str| format!("expected {what}, found {found}");
+    match code {
+        E::NoSuchStructField { expected, found, outer } => {
+            let within = outer.as_deref().map(|o| format!(" in `{o}`")).unwrap_or_default();
+            match super::nearest(found, expected.iter().copied()) {
+                Some(s) => format!("unknown field `{found}`{within} — did you mean `{s}`?"),
+                None => format!("unknown field `{found}`{within} (expected one of: {})", expected.join(", ")),
+            }
+        }
+        E::NoSuchEnumVariant { expected, found, outer } => {
             let suggestion = super::nearest(found, expected.iter().copied())
                 .map(|s| format!(" — did you mean `{s}`?"))
                 .unwrap_or_default();
             let within = outer.as_deref().map(|o| format!(" for `{o}`")).unwrap_or_default();
             format!("unknown variant `{found}`{within}{suggestion} (expected one of: {})", expected.join(", "))
         }
+        E::MissingStructField { field, outer } => {
+            let outer = outer.as_deref().unwrap_or("this value");
+            format!("`{outer}` is missing its field `{field}`: add `{field}: …` before the closing `)`")
+        }
+        E::DuplicateStructField { field, outer } => {
+            let within = outer.as_deref().map(|o| format!(" in `{o}`")).unwrap_or_default();
+            format!("field `{field}` is set twice{within}: keep one")
+        }
+        E::ExpectedDifferentStructName { expected, found } => {
+            format!("expected `{expected}(…)`, found `{found}(…)` — did you mean `{expected}`?")
+        }
+        E::Eof => "the file ends too early: a `(`, `[` or `{` is not closed, or a value is missing".to_string(),
+        E::ExpectedComma => expected("a comma after the previous value"),
+        E::ExpectedArray => expected("a list in square brackets, e.g. `[\"a\", \"b\"]`"),
+        E::ExpectedArrayEnd => expected("`]` to close the list (or a comma before the next item)"),
+        E::ExpectedBoolean => expected("`true` or `false`"),
+        E::ExpectedFloat => expected("a number, e.g. `2.5`"),
+        E::ExpectedInteger => expected("a whole number, e.g. `3`"),
+        E::IntegerOutOfBounds => format!("{here} is out of range: expected a whole number from 0 to {}", u32::MAX),
+        E::FloatUnderscore | E::UnderscoreAtBeginning => format!("{found} is not a number: remove the underscore"),
+        E::InvalidIntegerDigit { digit, .. } => format!("`{digit}` cannot appear in a whole number"),
+        E::ExpectedOption => expected("a value or `None`"),
+        E::ExpectedOptionEnd | E::ExpectedStructLikeEnd => {
+            expected("`)` to close the parenthesis (or a comma before the next field)")
+        }
+        E::ExpectedMap => expected("a map in braces, e.g. `{\"name\": (…)}`"),
+        E::ExpectedMapColon => expected("`:` between a key and its value"),
+        E::ExpectedMapEnd => expected("`}` to close the map (or a comma before the next entry)"),
+        E::ExpectedStructLike => expected("`(` opening the fields"),
+        E::ExpectedNamedStructLike("") => expected("`(` opening the fields"),
+        E::ExpectedNamedStructLike(name) => expected(&format!("`{name}(…)` or `(…)`")),
+        E::ExpectedUnit => expected("`()`"),
+        E::ExpectedString => expected("text in double quotes, e.g. `\"Office\"`"),
+        E::ExpectedStringEnd => "the text in quotes is not closed: add `\"`".to_string(),
+        E::ExpectedIdentifier => expected("a field name"),
+        E::InvalidEscape(why) => format!("invalid escape in text in quotes: {why}"),
+        E::UnclosedBlockComment => "a `/*` comment is never closed with `*/`".to_string(),
+        E::UnexpectedChar(c) => format!("unexpected character `{c}`"),
+        E::TrailingCharacters => {
+            "unexpected text after the end of the scenario: a file holds one `Scenario(…)`, ended by the `)` that matches its `(`".to_string()
+        }
+        E::InvalidValueForType { expected, found } => format!("expected {}, found {found}", plain_type(expected)),
+        E::ExpectedDifferentLength { expected, found } => {
+            format!("expected {}, found {found} values", plain_type(expected))
+        }
+        E::InvalidIdentifier(name) | E::SuggestRawIdentifier(name) => {
+            format!("`{name}` is not a field or variant name: names are letters, digits and `_`")
+        }
+        E::ExceededRecursionLimit => "values are nested too deeply".to_string(),
+        E::Utf8Error(_) => "the file is not UTF-8 text".to_string(),
+        E::Message(m) => m.clone(),
         other => format!("{other}"),
+    }
+}
+
+/// Serde's name of a Rust type in words a planner knows.
+fn plain_type(rust: &str) -> String {
+    match rust {
+        "u32" | "u64" | "usize" => "a whole number (0 or more)".to_string(),
+        "f64" | "f32" => "a number".to_string(),
+        "a string" | "string" => "text in double quotes".to_string(),
+        "a boolean" | "bool" => "`true` or `false`".to_string(),
+        other => other.to_string(),
     }
 }
 
@@ -318,7 +573,8 @@ struct CsvTable {
     header: Vec<String>,
     rows: Vec<(u64, csv::StringRecord)>,
     lines: Vec<String>,
-    error: Option<Diagnostic>,
+    /// Rows that could not be read, reported once by [`CsvTable::rows`].
+    errors: Vec<Diagnostic>,
 }
 
 /// One row of a [`CsvTable`].
@@ -332,22 +588,51 @@ impl CsvTable {
     fn read(path: &Path) -> Result<CsvTable, LoadError> {
         let text = read(path)?;
         let lines: Vec<String> = text.lines().map(str::to_string).collect();
-        let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(text.as_bytes());
-        let mut table = CsvTable { path: path.to_path_buf(), header: Vec::new(), rows: Vec::new(), lines, error: None };
+        // Flexible, so that a row with a missing or extra field is reported here,
+        // with its line, and the rows after it are still read.
+        let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+        let mut table =
+            CsvTable { path: path.to_path_buf(), header: Vec::new(), rows: Vec::new(), lines, errors: Vec::new() };
         match reader.headers() {
             Ok(h) => table.header = h.iter().map(str::to_string).collect(),
-            Err(e) => table.error = Some(table.csv_error(&e)),
+            Err(e) => table.errors.push(table.csv_error(&e)),
         }
         for record in reader.records() {
             match record {
-                Ok(r) => table.rows.push((r.position().map_or(0, |p| p.line()), r)),
+                Ok(r) if r.len() == table.header.len() => table.rows.push((r.position().map_or(0, |p| p.line()), r)),
+                Ok(r) if r.len() == 1 && r.get(0).is_some_and(str::is_empty) => {} // a blank line
+                Ok(r) => {
+                    let error = table.field_count_error(&r);
+                    table.errors.push(error);
+                }
                 Err(e) => {
-                    table.error = Some(table.csv_error(&e));
+                    table.errors.push(table.csv_error(&e));
                     break;
                 }
             }
         }
         Ok(table)
+    }
+
+    /// A row whose number of fields differs from the header's.
+    fn field_count_error(&self, record: &csv::StringRecord) -> Diagnostic {
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let snippet = self.lines.get(line.saturating_sub(1)).cloned();
+        let (found, expected) = (record.len(), self.header.len());
+        // Point at the first field too many, or at the end of a short row.
+        let column = snippet.as_deref().map_or(1, |s| field_column(s, expected.min(found)));
+        let message = if found > expected {
+            format!(
+                "row {line} has {found} fields but the header has {expected}: remove the extra comma, or put quotes around a value that contains one"
+            )
+        } else {
+            let missing = &self.header[found..];
+            format!(
+                "row {line} has {found} fields but the header has {expected}: the value for {} is missing (leave it empty, but keep its comma)",
+                missing.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
+            )
+        };
+        Diagnostic { location: Location { path: self.path.clone(), line, column, snippet }, message }
     }
 
     fn csv_error(&self, e: &csv::Error) -> Diagnostic {
@@ -359,22 +644,28 @@ impl CsvTable {
                 column: 1,
                 snippet: self.lines.get(line.saturating_sub(1)).cloned(),
             },
-            message: format!("malformed CSV row: {e}"),
+            message: format!("malformed CSV row {line}: {e}"),
         }
     }
 
-    /// Converts every row with `convert`, reporting missing columns once.
+    /// Converts every row with `convert`, reporting unreadable rows and missing
+    /// columns once.
     fn rows<T>(
         &self,
         problems: &mut Vec<Diagnostic>,
         required: &[&str],
         mut convert: impl FnMut(&CsvRow, &mut Vec<Diagnostic>) -> Option<T>,
     ) -> Vec<T> {
-        if let Some(e) = &self.error {
-            problems.push(e.clone());
-        }
+        problems.extend(self.errors.iter().cloned());
         let missing: Vec<&str> = required.iter().copied().filter(|c| !self.header.iter().any(|h| h == c)).collect();
         if !missing.is_empty() {
+            let hints: Vec<String> = missing
+                .iter()
+                .map(|m| match super::nearest(m, self.header.iter().map(String::as_str)) {
+                    Some(h) => format!("`{m}` (is `{h}` meant to be it?)"),
+                    None => format!("`{m}`"),
+                })
+                .collect();
             problems.push(Diagnostic {
                 location: Location {
                     path: self.path.clone(),
@@ -382,7 +673,7 @@ impl CsvTable {
                     column: 1,
                     snippet: self.lines.first().cloned(),
                 },
-                message: format!("missing column(s) {} in the header", missing.join(", ")),
+                message: format!("the header row lacks the column(s) {}", hints.join(", ")),
             });
             return Vec::new();
         }
@@ -391,6 +682,24 @@ impl CsvTable {
             .filter_map(|(line, record)| convert(&CsvRow { table: self, line: *line, record }, problems))
             .collect()
     }
+}
+
+/// The 1-based column (in characters) where field `index` (0-based) of a CSV line
+/// starts, or one past the end of the line.
+fn field_column(line: &str, index: usize) -> usize {
+    let mut commas = 0;
+    let mut quoted = false;
+    for (i, c) in line.chars().enumerate() {
+        if commas == index {
+            return i + 1;
+        }
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => commas += 1,
+            _ => {}
+        }
+    }
+    line.chars().count() + 1
 }
 
 impl CsvRow<'_> {
@@ -410,25 +719,7 @@ impl CsvRow<'_> {
     fn location(&self, name: &str) -> Location {
         let snippet = self.table.lines.get(self.line.saturating_sub(1) as usize).cloned();
         let index = self.column(name).unwrap_or(0);
-        // Column of the field: the characters of the fields before it plus their commas.
-        let column = snippet
-            .as_deref()
-            .map(|s| {
-                let mut commas = 0;
-                let mut quoted = false;
-                for (i, c) in s.chars().enumerate() {
-                    if commas == index {
-                        return i + 1;
-                    }
-                    match c {
-                        '"' => quoted = !quoted,
-                        ',' if !quoted => commas += 1,
-                        _ => {}
-                    }
-                }
-                s.chars().count() + 1
-            })
-            .unwrap_or(1);
+        let column = snippet.as_deref().map_or(1, |s| field_column(s, index));
         Location { path: self.table.path.clone(), line: self.line as usize, column, snippet }
     }
 
@@ -439,7 +730,11 @@ impl CsvRow<'_> {
             Err(_) => {
                 problems.push(Diagnostic {
                     location: self.location(name),
-                    message: format!("column `{name}`: cannot read `{text}` as a {}", type_word::<T>()),
+                    message: format!(
+                        "row {}, column `{name}`: cannot read `{text}` as {}",
+                        self.line,
+                        type_word::<T>()
+                    ),
                 });
                 None
             }
@@ -462,7 +757,7 @@ impl CsvRow<'_> {
             Err(expected) => {
                 problems.push(Diagnostic {
                     location: self.location(name),
-                    message: format!("column `{name}`: `{text}` is not valid: {expected}"),
+                    message: format!("row {}, column `{name}`: `{text}` is not valid: {expected}", self.line),
                 });
                 None
             }
@@ -472,5 +767,5 @@ impl CsvRow<'_> {
 
 fn type_word<T>() -> &'static str {
     let name = std::any::type_name::<T>();
-    if name.contains("f64") { "number" } else { "whole number (0 or more)" }
+    if name.contains("f64") { "a number" } else { "a whole number (0 or more)" }
 }

@@ -5,6 +5,7 @@
 //! the file, [`validate`] checks everything and resolves names. All problems are
 //! collected and reported together, each pointing at a file, line and column.
 
+mod limits;
 mod load;
 pub mod model;
 pub mod raw;
@@ -44,21 +45,85 @@ pub struct Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// Renders the problem as a compiler would: the message, the place, and the
+    /// line with the offending text underlined.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let loc = &self.location;
         write!(f, "error: {}\n  --> {}", self.message, loc.path.display())?;
         if loc.line > 0 {
             write!(f, ":{}:{}", loc.line, loc.column)?;
         }
-        if let Some(snippet) = &loc.snippet {
+        if let Some(snippet) = &loc.snippet
+            && loc.line > 0
+        {
             let gutter = loc.line.to_string();
-            write!(f, "\n{} |\n{} | {}", " ".repeat(gutter.len()), gutter, snippet)?;
-            let caret_at = loc.column.saturating_sub(1);
-            let pad: String = snippet.chars().take(caret_at).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
-            write!(f, "\n{} | {}^", " ".repeat(gutter.len()), pad)?;
+            let blank = " ".repeat(gutter.len());
+            let (shown, column) = clip(snippet, loc.column.max(1));
+            write!(f, "\n{blank} |\n{gutter} | {shown}")?;
+            let pad: String = shown.chars().take(column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            let csv = loc.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            let width = underline_width(&shown, column, csv);
+            write!(f, "\n{blank} | {pad}{}", "^".repeat(width))?;
         }
         Ok(())
     }
+}
+
+/// Longest part of a line shown in a message, in characters.
+const SNIPPET_CHARS: usize = 160;
+
+/// The part of `line` to show around `column` (1-based, in characters) and the
+/// column within it: long lines (CSV rows, generated files) are cut with `…`.
+fn clip(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.trim_end().chars().collect();
+    if chars.len() <= SNIPPET_CHARS {
+        let n = chars.len();
+        return (chars.into_iter().collect(), column.min(n + 1));
+    }
+    let start = column.saturating_sub(SNIPPET_CHARS / 2).min(chars.len().saturating_sub(SNIPPET_CHARS));
+    let end = (start + SNIPPET_CHARS).min(chars.len());
+    let mut shown = String::new();
+    let mut column = column - start;
+    if start > 0 {
+        shown.push('…');
+        column += 1;
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, column.min(end - start + 1))
+}
+
+/// How many characters to underline from `column` (1-based): a quoted string, a
+/// word or number, a CSV field, or a single character.
+fn underline_width(line: &str, column: usize, csv: bool) -> usize {
+    let rest: Vec<char> = line.chars().skip(column - 1).collect();
+    let Some(&first) = rest.first() else { return 1 };
+    let width = if csv {
+        let mut quoted = false;
+        rest.iter()
+            .take_while(|&&c| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                quoted || c != ','
+            })
+            .count()
+    } else if first == '"' {
+        let mut escaped = false;
+        let closing = rest.iter().skip(1).position(|&c| {
+            let end = c == '"' && !escaped;
+            escaped = c == '\\' && !escaped;
+            end
+        });
+        closing.map_or(rest.len(), |i| i + 2)
+    } else if first.is_alphanumeric() || first == '_' || first == '-' || first == '+' {
+        rest.iter().take_while(|&&c| c.is_alphanumeric() || matches!(c, '_' | '-' | '+' | '.')).count()
+    } else {
+        1
+    };
+    width.max(1)
 }
 
 /// Why a scenario could not be loaded.

@@ -9,8 +9,9 @@ use std::path::PathBuf;
 
 use super::model::*;
 use super::raw::{Origin, RawCalendar, RawFrontOffice, RawScenario, RawService, RawStep};
-use super::{Diagnostic, LoadError, Location, nearest};
+use super::{Diagnostic, LoadError, Location, limits, nearest};
 use crate::time::{Date, from_hours, from_minutes, parse_time_of_day};
+use Needle::{Field, Named, Quoted};
 
 /// The text of every file of an `extends` chain, child first, to point at names.
 #[derive(Default)]
@@ -32,6 +33,54 @@ impl Sources {
         }
         let path = self.files.first().map(|(p, _)| p.clone()).unwrap_or_default();
         Location { path, line: 0, column: 0, snippet: None }
+    }
+
+    /// Where `needle` first appears in the file `path` (the start of that file when
+    /// it does not).
+    pub fn locate_in(&self, path: &std::path::Path, needle: &str) -> Location {
+        match self.files.iter().find(|(p, _)| p == path) {
+            Some((p, text)) => match text.find(needle) {
+                Some(offset) => location_at(p, text, offset),
+                None => Location { path: p.clone(), line: 0, column: 0, snippet: None },
+            },
+            None => self.locate(needle),
+        }
+    }
+
+    /// The place reached by finding each needle after the one before, in the first
+    /// file (child first) where they all are; else the furthest any file gets.
+    pub fn locate_path(&self, needles: &[Needle]) -> Location {
+        let mut best: Option<(usize, Location)> = None;
+        for (path, text) in &self.files {
+            let mut from = 0;
+            let mut found = 0;
+            let mut at = None;
+            for needle in needles {
+                match needle.find(text, from) {
+                    Some(offset) => {
+                        at = Some(offset);
+                        from = offset + 1;
+                        found += 1;
+                    }
+                    None => break,
+                }
+            }
+            if let Some(offset) = at
+                && best.as_ref().is_none_or(|(n, _)| found > *n)
+            {
+                best = Some((found, location_at(path, text, offset)));
+                if found == needles.len() {
+                    break;
+                }
+            }
+        }
+        match best {
+            Some((_, location)) => location,
+            None => {
+                let path = self.files.first().map(|(p, _)| p.clone()).unwrap_or_default();
+                Location { path, line: 0, column: 0, snippet: None }
+            }
+        }
     }
 
     /// Where the field `field:` first appears.
@@ -62,6 +111,55 @@ fn location_at(path: &std::path::Path, text: &str, offset: usize) -> Location {
     Location { path: path.to_path_buf(), line, column, snippet }
 }
 
+/// One step on the way to a place in a scenario file, for [`Sources::locate_path`].
+#[derive(Clone, Copy, Debug)]
+pub enum Needle<'a> {
+    /// `field: "value"`, with any spacing; the place is the value.
+    Named(&'a str, &'a str),
+    /// `field:`; the place is its value.
+    Field(&'a str),
+    /// `"value"`.
+    Quoted(&'a str),
+}
+
+impl Needle<'_> {
+    /// The byte offset of the next occurrence at or after `from`.
+    fn find(self, text: &str, from: usize) -> Option<usize> {
+        match self {
+            Needle::Quoted(value) => text.get(from..)?.find(&format!("\"{value}\"")).map(|i| from + i),
+            Needle::Field(field) => field_value(text, field, from),
+            Needle::Named(field, value) => {
+                let quoted = format!("\"{value}\"");
+                let mut from = from;
+                loop {
+                    let at = field_value(text, field, from)?;
+                    if text[at..].starts_with(&quoted) {
+                        return Some(at);
+                    }
+                    from = at;
+                }
+            }
+        }
+    }
+}
+
+/// The offset of the value of the next `field:` at or after `from`.
+fn field_value(text: &str, field: &str, mut from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    loop {
+        let at = from + text.get(from..)?.find(field)?;
+        let end = at + field.len();
+        from = end;
+        let before_ok = at == 0 || !(bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_');
+        let rest = &text[end..];
+        let after = rest.trim_start();
+        if before_ok && after.starts_with(':') {
+            let value = &after[1..];
+            return Some(text.len() - value.trim_start().len());
+        }
+    }
+}
+
 /// Collects problems while validating.
 struct Checker<'a> {
     sources: &'a Sources,
@@ -69,44 +167,75 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    /// Reports a problem about a quoted name (found in the files) or a CSV row.
-    fn at_name(&mut self, origin: Option<&Origin>, name: &str, message: String) {
-        let location = match origin {
-            Some(o) => csv_location(o, name),
-            None => self.sources.locate(&format!("\"{name}\"")),
-        };
-        self.problems.push(Diagnostic { location, message });
-    }
-
     /// Reports a problem about a top-level field.
     fn at_field(&mut self, field: &str, message: String) {
         let location = self.sources.locate_field(field);
         self.problems.push(Diagnostic { location, message });
     }
 
-    fn unknown(&mut self, origin: Option<&Origin>, kind: &str, name: &str, known: &[&str]) {
+    /// Reports a problem at a place in a scenario file, or at the `column` of a
+    /// CSV row for entries read from one.
+    fn at(&mut self, origin: Option<&Origin>, place: &[Needle], column: &str, message: String) {
+        let location = match origin {
+            Some(o) => csv_column_location(o, column),
+            None => self.sources.locate_path(place),
+        };
+        self.problems.push(Diagnostic { location, message });
+    }
+
+    /// Reports an unknown name at a place, with the nearest known one.
+    fn unknown_at(
+        &mut self,
+        origin: Option<&Origin>,
+        place: &[Needle],
+        column: &str,
+        kind: &str,
+        name: &str,
+        known: &[&str],
+    ) {
         let hint = nearest(name, known.iter().copied()).map(|s| format!(" — did you mean `{s}`?")).unwrap_or_default();
-        self.at_name(origin, name, format!("unknown {kind} `{name}`{hint}"));
+        self.at(origin, place, column, format!("unknown {kind} `{name}`{hint}"));
     }
 }
 
-/// Points at the row of a CSV file, and at the value within it when found.
-fn csv_location(origin: &Origin, value: &str) -> Location {
-    let snippet = std::fs::read_to_string(&origin.path)
-        .ok()
-        .and_then(|t| t.lines().nth(origin.line.saturating_sub(1) as usize).map(str::to_string));
-    let column = snippet.as_deref().and_then(|s| s.find(value)).map_or(1, |i| s_chars(snippet.as_deref(), i) + 1);
+/// Points at the field `column` of a CSV row (the row's start if there is none).
+fn csv_column_location(origin: &Origin, column: &str) -> Location {
+    let text = std::fs::read_to_string(&origin.path).unwrap_or_default();
+    let header = text.lines().next().unwrap_or("");
+    let snippet = text.lines().nth(origin.line.saturating_sub(1) as usize).map(str::to_string);
+    let index = header.split(',').position(|h| h.trim() == column);
+    let column = match (index, snippet.as_deref()) {
+        (Some(i), Some(row)) => {
+            let mut commas = 0;
+            let mut quoted = false;
+            let mut at = row.chars().count() + 1;
+            for (n, ch) in row.chars().enumerate() {
+                if commas == i {
+                    at = n + 1;
+                    break;
+                }
+                match ch {
+                    '"' => quoted = !quoted,
+                    ',' if !quoted => commas += 1,
+                    _ => {}
+                }
+            }
+            at
+        }
+        _ => 1,
+    };
     Location { path: origin.path.clone(), line: origin.line as usize, column, snippet }
-}
-
-fn s_chars(s: Option<&str>, byte: usize) -> usize {
-    s.map_or(0, |s| s[..byte].chars().count())
 }
 
 /// Validates a merged raw scenario.
 pub fn validate(raw: RawScenario, sources: &Sources) -> Result<Model, LoadError> {
     let mut c = Checker { sources, problems: Vec::new() };
     let model = build(raw, &mut c);
+    if let Some(m) = &model
+        && c.problems.is_empty()
+    {
+        check_model(m, &mut c);
+    }
     match model {
         Some(m) if c.problems.is_empty() => Ok(m),
         _ => {
@@ -116,6 +245,61 @@ pub fn validate(raw: RawScenario, sources: &Sources) -> Result<Model, LoadError>
             Err(LoadError::Invalid(c.problems))
         }
     }
+}
+
+/// Checks that need the whole model: the limits on its size, and arrival profiles
+/// that give no arrivals in the first year (the volume is spread over that year).
+fn check_model(model: &Model, c: &mut Checker) {
+    for (field, message) in limits::model(model) {
+        c.at_field(field, message);
+    }
+    let holidays: &[Date] = match &model.calendar {
+        CalendarSpec::Working { holidays, .. } => holidays,
+        CalendarSpec::AllDay => &[],
+    };
+    for (id, profile) in model.profiles.iter().enumerate() {
+        if !model.services.iter().any(|s| s.profile == Some(id)) {
+            continue;
+        }
+        let year: f64 = (0..365)
+            .map(|d| model.start_date.plus_days(d))
+            .filter(|date| !holidays.contains(date))
+            .map(|date| profile.day_of_week[date.weekday().index()] * profile.month_of_year[date.month as usize - 1])
+            .sum::<f64>()
+            * profile.hour_of_day.iter().sum::<f64>();
+        if !(year.is_finite() && year > 0.0) {
+            c.at(
+                None,
+                &[Field("arrival_profiles"), Quoted(&profile.name)],
+                "",
+                format!(
+                    "arrival profile `{}` gives no weight to any hour of the first year (weekdays, months and holidays together): volume_per_year could not be spread over it",
+                    profile.name
+                ),
+            );
+        }
+    }
+}
+
+/// Why a scenario name cannot name its output folder `results/<name>/`, if it cannot.
+fn folder_name_problem(name: &str) -> Option<String> {
+    let bad = |c: char| c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|');
+    let problem = if name.trim().is_empty() {
+        "is empty"
+    } else if name.chars().any(bad) {
+        "contains a character that cannot be in a folder name (/ \\ : * ? \" < > | or a control character)"
+    } else if name.starts_with('.') {
+        "starts with a dot"
+    } else if name.trim() != name {
+        "starts or ends with a space"
+    } else if name.chars().count() > 100 {
+        "is longer than 100 characters"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "the name `{name}` {problem}: it names the output folder results/<name>/, so it must be a plain folder name"
+    ))
 }
 
 fn required<T>(c: &mut Checker, value: Option<T>, field: &str) -> Option<T> {
@@ -129,56 +313,79 @@ fn required<T>(c: &mut Checker, value: Option<T>, field: &str) -> Option<T> {
     value
 }
 
-fn positive(c: &mut Checker, origin: Option<&Origin>, anchor: &str, what: &str, value: f64) {
+fn positive(c: &mut Checker, origin: Option<&Origin>, place: &[Needle], column: &str, what: &str, value: f64) {
     if !(value.is_finite() && value > 0.0) {
-        c.at_name(origin, anchor, format!("{what} must be a positive number, found {value}"));
+        c.at(origin, place, column, format!("{what} must be a positive number, found {value}"));
     }
 }
 
-fn non_negative(c: &mut Checker, origin: Option<&Origin>, anchor: &str, what: &str, value: f64) {
+fn non_negative(c: &mut Checker, origin: Option<&Origin>, place: &[Needle], column: &str, what: &str, value: f64) {
     if !(value.is_finite() && value >= 0.0) {
-        c.at_name(origin, anchor, format!("{what} must be zero or more, found {value}"));
+        c.at(origin, place, column, format!("{what} must be zero or more, found {value}"));
     }
 }
 
-fn probability(c: &mut Checker, origin: Option<&Origin>, anchor: &str, what: &str, value: f64) {
+/// An amount of money: zero or more, and within [`limits::MAX_CNY`].
+fn money(c: &mut Checker, origin: Option<&Origin>, place: &[Needle], column: &str, what: &str, value: f64) {
+    non_negative(c, origin, place, column, what, value);
+    if let Some(message) = limits::money(what, value) {
+        c.at(origin, place, column, message);
+    }
+}
+
+fn probability(c: &mut Checker, origin: Option<&Origin>, place: &[Needle], column: &str, what: &str, value: f64) {
     if !(0.0..=1.0).contains(&value) {
-        c.at_name(origin, anchor, format!("{what} is a probability and must be in [0, 1], found {value}"));
+        c.at(origin, place, column, format!("{what} is a probability and must be in [0, 1], found {value}"));
     }
 }
 
-fn check_minutes(c: &mut Checker, origin: Option<&Origin>, anchor: &str, what: &str, m: &Minutes) {
-    let ok = match m {
-        Minutes::Exponential { mean_minutes } => mean_minutes.is_finite() && *mean_minutes > 0.0,
-        Minutes::LogNormal { mean_minutes, cv } => {
-            mean_minutes.is_finite() && *mean_minutes > 0.0 && cv.is_finite() && *cv >= 0.0
+/// What is wrong with a distribution of minutes, if anything.
+fn distribution_problem(m: &Minutes) -> Option<String> {
+    let positive =
+        |name: &str, v: f64| (!(v.is_finite() && v > 0.0)).then(|| format!("{name} must be more than 0, found {v}"));
+    let non_negative =
+        |name: &str, v: f64| (!(v.is_finite() && v >= 0.0)).then(|| format!("{name} must be 0 or more, found {v}"));
+    let ordered = |a: f64, b: f64| a <= b;
+    match *m {
+        Minutes::Exponential { mean_minutes } => positive("mean_minutes", mean_minutes),
+        Minutes::LogNormal { mean_minutes, cv } => positive("mean_minutes", mean_minutes).or_else(|| non_negative("cv", cv)),
+        Minutes::Triangular { min_minutes, mode_minutes, max_minutes } => non_negative("min_minutes", min_minutes)
+            .or_else(|| positive("max_minutes", max_minutes))
+            .or_else(|| {
+                (!(ordered(min_minutes, mode_minutes) && ordered(mode_minutes, max_minutes))).then(|| {
+                    format!("needs min_minutes ≤ mode_minutes ≤ max_minutes, found {min_minutes}, {mode_minutes} and {max_minutes}")
+                })
+            }),
+        Minutes::Uniform { min_minutes, max_minutes } => non_negative("min_minutes", min_minutes)
+            .or_else(|| positive("max_minutes", max_minutes))
+            .or_else(|| {
+                (!ordered(min_minutes, max_minutes))
+                    .then(|| format!("needs min_minutes ≤ max_minutes, found {min_minutes} and {max_minutes}"))
+            }),
+        Minutes::Constant { minutes } => non_negative("minutes", minutes),
+        Minutes::Empirical { ref minutes } => {
+            if minutes.is_empty() {
+                Some("needs at least one value in `minutes`".to_string())
+            } else {
+                minutes.iter().find_map(|&v| non_negative("every value", v))
+            }
         }
-        Minutes::Triangular { min_minutes, mode_minutes, max_minutes } => {
-            *min_minutes >= 0.0
-                && min_minutes <= mode_minutes
-                && mode_minutes <= max_minutes
-                && max_minutes.is_finite()
-                && *max_minutes > 0.0
-        }
-        Minutes::Uniform { min_minutes, max_minutes } => {
-            *min_minutes >= 0.0 && min_minutes <= max_minutes && max_minutes.is_finite() && *max_minutes > 0.0
-        }
-        Minutes::Constant { minutes } => minutes.is_finite() && *minutes >= 0.0,
-        Minutes::Empirical { minutes } => !minutes.is_empty() && minutes.iter().all(|m| m.is_finite() && *m >= 0.0),
-    };
-    if !ok {
-        c.at_name(
-            origin,
-            anchor,
-            format!(
-                "{what}: {m:?} is not a valid distribution (times must be ≥ 0, means > 0, min ≤ mode ≤ max, cv ≥ 0)"
-            ),
-        );
+    }
+}
+
+fn check_minutes(c: &mut Checker, origin: Option<&Origin>, place: &[Needle], column: &str, what: &str, m: &Minutes) {
+    if let Some(problem) = distribution_problem(m) {
+        c.at(origin, place, column, format!("{what}: {problem}"));
+    } else if let Some(message) = limits::distribution(what, m) {
+        c.at(origin, place, column, message);
     }
 }
 
 fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     let name = required(c, raw.name, "name");
+    if let Some(problem) = name.as_deref().and_then(folder_name_problem) {
+        c.at(None, &[Field("name")], "", problem);
+    }
     let start_date = required(c, raw.start_date, "start_date").and_then(|s| {
         let d = Date::parse(&s);
         if d.is_none() {
@@ -191,6 +398,8 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     if let Some(h) = horizon_days {
         if h == 0 {
             c.at_field("horizon_days", "horizon_days must be at least 1".to_string());
+        } else if let Some(message) = limits::horizon(h) {
+            c.at_field("horizon_days", message);
         } else if warmup_days >= h {
             c.at_field(
                 "warmup_days",
@@ -207,6 +416,12 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         ] {
             if !(v.is_finite() && v >= 0.0) {
                 c.at_field(what, format!("{what} must be zero or more, found {v}"));
+            } else if what == "value_of_time_cny_per_hour"
+                && let Some(message) = limits::money(what, v)
+            {
+                c.at_field(what, message);
+            } else if let Some(message) = limits::minutes(what, v * 60.0) {
+                c.at_field(what, message);
             }
         }
         Applicant {
@@ -221,7 +436,7 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     let mut function_ids: HashMap<&str, FunctionId> = HashMap::new();
     for (i, f) in functions.iter().enumerate() {
         if function_ids.insert(f, i).is_some() {
-            c.at_name(None, f, format!("function `{f}` is listed twice"));
+            c.at(None, &[Field("functions"), Quoted(f), Quoted(f)], "", format!("function `{f}` is listed twice"));
         }
     }
     let function_names: Vec<&str> = functions.iter().map(String::as_str).collect();
@@ -231,15 +446,27 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     let mut departments: Vec<Department> = Vec::new();
     let mut department_ids: HashMap<String, DepartmentId> = HashMap::new();
     for d in &raw_departments {
-        if department_ids.insert(d.name.clone(), departments.len()).is_some() {
-            c.at_name(None, &d.name, format!("department `{}` is listed twice", d.name));
+        let at_department = [Field("departments"), Named("name", &d.name)];
+        // A second department of the same name is reported; references go to the first.
+        if department_ids.contains_key(&d.name) {
+            let second = [Field("departments"), Named("name", &d.name), Named("name", &d.name)];
+            c.at(None, &second, "", format!("department `{}` is listed twice", d.name));
+        } else {
+            department_ids.insert(d.name.clone(), departments.len());
         }
-        non_negative(c, None, &d.name, "overhead_cny_per_year", d.overhead_cny_per_year);
+        let overhead = [at_department[0], at_department[1], Field("overhead_cny_per_year")];
+        money(c, None, &overhead, "", &format!("overhead_cny_per_year of `{}`", d.name), d.overhead_cny_per_year);
+        if let Some(message) = limits::count(&format!("windows of `{}`", d.name), d.windows) {
+            c.at(None, &[at_department[0], at_department[1], Field("windows")], "", message);
+        }
         let mut held = Vec::new();
         for f in &d.functions {
             match function_ids.get(f.as_str()) {
                 Some(&id) => held.push(id),
-                None => c.unknown(None, "function", f, &function_names),
+                None => {
+                    let place = [at_department[0], at_department[1], Field("functions"), Quoted(f)];
+                    c.unknown_at(None, &place, "", "function", f, &function_names);
+                }
             }
         }
         departments.push(Department {
@@ -257,13 +484,24 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         let mut new_departments: Vec<Department> = Vec::new();
         let mut new_ids: Vec<Option<DepartmentId>> = vec![None; departments.len()];
         for m in &merges {
-            non_negative(c, None, &m.into, "overhead_cny_per_year", m.overhead_cny_per_year);
+            let at_merger = [Field("merge_departments"), Named("into", &m.into)];
+            let overhead = [at_merger[0], at_merger[1], Field("overhead_cny_per_year")];
+            money(c, None, &overhead, "", &format!("overhead_cny_per_year of `{}`", m.into), m.overhead_cny_per_year);
+            if let Some(message) = limits::count(&format!("windows of `{}`", m.into), m.windows) {
+                c.at(None, &[at_merger[0], at_merger[1], Field("windows")], "", message);
+            }
             let target = new_departments.len();
             let mut functions_held = Vec::new();
             for from in &m.from {
                 match department_ids.get(from) {
                     Some(&id) if merged_away[id] => {
-                        c.at_name(None, from, format!("department `{from}` is merged twice"));
+                        let second = [Field("merge_departments"), Quoted(from), Quoted(from)];
+                        c.at(
+                            None,
+                            &second,
+                            "",
+                            format!("department `{from}` is merged twice: a department can go into one merger only"),
+                        );
                     }
                     Some(&id) => {
                         merged_away[id] = true;
@@ -272,7 +510,8 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
                     }
                     None => {
                         let names: Vec<&str> = original_names.iter().map(String::as_str).collect();
-                        c.unknown(None, "department", from, &names);
+                        let place = [at_merger[0], at_merger[1], Field("from"), Quoted(from)];
+                        c.unknown_at(None, &place, "", "department", from, &names);
                     }
                 }
             }
@@ -295,7 +534,8 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         let mut seen: HashMap<&str, ()> = HashMap::new();
         for d in &departments {
             if seen.insert(&d.name, ()).is_some() {
-                c.at_name(None, &d.name, format!("after the merger two departments are called `{}`", d.name));
+                let place = [Field("merge_departments"), Named("into", &d.name)];
+                c.at(None, &place, "", format!("after the merger two departments are called `{}`", d.name));
             }
         }
     }
@@ -306,38 +546,47 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     let mut function_department = vec![usize::MAX; functions.len()];
     for (d, dept) in departments.iter().enumerate() {
         for &f in &dept.functions {
-            if function_department[f] != usize::MAX && function_department[f] != d {
+            if function_department[f] == usize::MAX {
+                function_department[f] = d;
+            } else if function_department[f] != d {
                 let f = &functions[f];
-                c.at_name(
-                    None,
-                    f,
-                    format!("function `{f}` is held by two departments; each function needs exactly one"),
-                );
+                let second = [Field("departments"), Quoted(f), Quoted(f)];
+                let message = format!("function `{f}` is held by two departments; each function needs exactly one");
+                c.at(None, &second, "", message);
             }
-            function_department[f] = d;
         }
     }
     for (f, &d) in function_department.iter().enumerate() {
         if d == usize::MAX {
             let f = &functions[f];
-            c.at_name(None, f, format!("function `{f}` is held by no department"));
+            let message = format!("function `{f}` is held by no department: add it to one department's `functions`");
+            c.at(None, &[Field("functions"), Quoted(f)], "", message);
         }
     }
 
     let front_office = match raw.front_office.unwrap_or(RawFrontOffice::PerDepartment) {
         RawFrontOffice::PerDepartment => FrontOffice::PerDepartment,
-        RawFrontOffice::General { windows } => FrontOffice::General { windows },
+        RawFrontOffice::General { windows } => {
+            if let Some(message) = limits::count("windows of the general hall", windows) {
+                c.at(None, &[Field("front_office"), Field("windows")], "", message);
+            }
+            FrontOffice::General { windows }
+        }
     };
     let handoff = required(c, raw.handoff, "handoff").map(|h| {
         for (what, cost) in
             [("between_departments", &h.between_departments), ("within_department", &h.within_department)]
         {
-            if !(cost.delay_hours.is_finite()
-                && cost.delay_hours >= 0.0
-                && cost.effort_minutes.is_finite()
-                && cost.effort_minutes >= 0.0)
+            for (field, value, minutes_per_unit) in
+                [("delay_hours", cost.delay_hours, 60.0), ("effort_minutes", cost.effort_minutes, 1.0)]
             {
-                c.at_field(what, format!("{what}: delay_hours and effort_minutes must be zero or more"));
+                let place = [Field("handoff"), Field(what), Field(field)];
+                let name = format!("{field} of the handoff {}", what.replace('_', " "));
+                if !(value.is_finite() && value >= 0.0) {
+                    c.at(None, &place, "", format!("{name} must be zero or more, found {value}"));
+                } else if let Some(message) = limits::minutes(&name, value * minutes_per_unit) {
+                    c.at(None, &place, "", message);
+                }
             }
         }
         let cost = |h: &super::raw::RawHandoffCost| HandoffCost {
@@ -351,10 +600,12 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     let mut document_ids: HashMap<String, DocumentId> = HashMap::new();
     for d in raw.documents.unwrap_or_default() {
         if document_ids.insert(d.name.clone(), documents.len()).is_some() {
-            c.at_name(d.origin.as_ref(), &d.name, format!("document `{}` is listed twice", d.name));
+            let second = [Field("documents"), Named("name", &d.name), Named("name", &d.name)];
+            c.at(d.origin.as_ref(), &second, "name", format!("document `{}` is listed twice", d.name));
         }
         let held_by = resolve_department(&d.held_by).unwrap_or_else(|| {
-            c.unknown(d.origin.as_ref(), "department", &d.held_by, &department_names);
+            let place = [Field("documents"), Named("name", &d.name), Named("held_by", &d.held_by)];
+            c.unknown_at(d.origin.as_ref(), &place, "held_by", "department", &d.held_by, &department_names);
             0
         });
         documents.push(Document { name: d.name, held_by });
@@ -363,12 +614,28 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     let document_names: Vec<&str> = document_names.iter().map(String::as_str).collect();
 
     let mut staff = Vec::new();
+    // Staff groups written in the file so far, by department: the n-th group of a
+    // department is found as the n-th `department: "…"` after `staff:`.
+    let mut groups_seen: HashMap<String, usize> = HashMap::new();
+    // Staff of unknown departments are dropped: then "no staff" for a step is no news.
+    let mut staff_unresolved = false;
     for s in raw.staff.unwrap_or_default() {
+        let seen = if s.origin.is_none() { groups_seen.entry(s.department.clone()).or_default() } else { &mut 0 };
+        *seen += 1;
+        let mut place = vec![Field("staff")];
+        place.extend(std::iter::repeat_n(Named("department", &s.department), *seen));
         let Some(department) = resolve_department(&s.department) else {
-            c.unknown(s.origin.as_ref(), "department", &s.department, &department_names);
+            staff_unresolved = true;
+            c.unknown_at(s.origin.as_ref(), &place, "department", "department", &s.department, &department_names);
             continue;
         };
-        non_negative(c, s.origin.as_ref(), &s.department, "annual_cost_cny", s.annual_cost_cny);
+        let what = format!("annual_cost_cny of a staff group of `{}`", s.department);
+        let at_cost: Vec<Needle> = place.iter().copied().chain([Field("annual_cost_cny")]).collect();
+        money(c, s.origin.as_ref(), &at_cost, "annual_cost_cny", &what, s.annual_cost_cny);
+        if let Some(message) = limits::count(&format!("count of a staff group of `{}`", s.department), s.count) {
+            let at_count: Vec<Needle> = place.iter().copied().chain([Field("count")]).collect();
+            c.at(s.origin.as_ref(), &at_count, "count", message);
+        }
         staff.push(StaffGroup {
             department,
             role: s.role,
@@ -381,7 +648,8 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     // Stations: one per (department, role); window steps may go to the general hall.
     let mut servers = vec![[0u32; 4]; departments.len()];
     for s in &staff {
-        servers[s.department][s.role.index()] += s.count;
+        let group = &mut servers[s.department][s.role.index()];
+        *group = group.saturating_add(s.count);
     }
     let mut stations: Vec<Station> = Vec::new();
     let mut station_of: HashMap<(Option<DepartmentId>, Role), StationId> = HashMap::new();
@@ -397,7 +665,7 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
                     if role == Role::WindowClerk { staffed.min(departments[d].windows) } else { staffed }
                 }
                 None => {
-                    let clerks: u32 = servers.iter().map(|s| s[Role::WindowClerk.index()]).sum();
+                    let clerks = servers.iter().fold(0u32, |n, s| n.saturating_add(s[Role::WindowClerk.index()]));
                     match front_office {
                         FrontOffice::General { windows } => clerks.min(windows),
                         FrontOffice::PerDepartment => clerks,
@@ -412,10 +680,14 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     let profile_names: Vec<String> = profiles.iter().map(|p| p.name.clone()).collect();
     let mut services = Vec::new();
     let mut service_names: HashMap<String, ()> = HashMap::new();
+    // Where each built service's steps were read from (CSV rows), for messages.
+    let mut step_origins: Vec<Vec<Option<Origin>>> = Vec::new();
     for s in required(c, raw.services, "services").unwrap_or_default() {
         if service_names.insert(s.name.clone(), ()).is_some() {
-            c.at_name(s.origin.as_ref(), &s.name, format!("service `{}` is listed twice", s.name));
+            let second = [Named("name", &s.name), Named("name", &s.name)];
+            c.at(s.origin.as_ref(), &second, "name", format!("service `{}` is listed twice", s.name));
         }
+        let origins: Vec<Option<Origin>> = s.steps.iter().map(|st| st.origin.clone()).collect();
         let context = ServiceContext {
             function_ids: &function_ids,
             function_names: &function_names,
@@ -426,16 +698,17 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         };
         if let Some(service) = build_service(c, s, &context, &mut station_for) {
             services.push(service);
+            step_origins.push(origins);
         }
     }
     if services.is_empty() && c.problems.is_empty() {
         c.at_field("services", "the scenario has no services: nothing would arrive".to_string());
     }
     // Every station a step uses needs somebody to serve it.
-    for service in &services {
-        for step in &service.steps {
+    for (service, origins) in services.iter().zip(&step_origins) {
+        for (step, origin) in service.steps.iter().zip(origins) {
             let station = &stations[step.station];
-            if station.servers == 0 {
+            if station.servers == 0 && !staff_unresolved {
                 let where_ = station
                     .department
                     .map_or("the general hall".to_string(), |d| format!("department `{}`", departments[d].name));
@@ -444,9 +717,11 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
                 } else {
                     "staff"
                 };
-                c.at_name(
-                    None,
-                    &step.name,
+                let place = [Named("name", &service.name), Named("name", &step.name), Field("role")];
+                c.at(
+                    origin.as_ref(),
+                    &place,
+                    "role",
                     format!(
                         "step `{}` of service `{}` needs a {} but {} has no {}",
                         step.name,
@@ -507,10 +782,14 @@ fn build_calendar(c: &mut Checker, raw: RawCalendar) -> Option<CalendarSpec> {
             for i in &opening_hours {
                 match (parse_time_of_day(&i.start), parse_time_of_day(&i.end)) {
                     (Some(s), Some(e)) if s < e => intervals.push((s, e)),
-                    _ => c.at_name(
+                    _ => c.at(
                         None,
-                        &i.start,
-                        format!("opening interval {}–{} is not a valid HH:MM range", i.start, i.end),
+                        &[Field("opening_hours"), Named("start", &i.start)],
+                        "",
+                        format!(
+                            "opening interval {}–{} is not a valid range: write HH:MM times, the start before the end",
+                            i.start, i.end
+                        ),
                     ),
                 }
             }
@@ -522,17 +801,25 @@ fn build_calendar(c: &mut Checker, raw: RawCalendar) -> Option<CalendarSpec> {
             for d in working_days {
                 days[d.index()] = true;
             }
-            if intervals.is_empty() || !days.iter().any(|&d| d) {
+            if opening_hours.is_empty() || !days.iter().any(|&d| d) {
                 c.at_field(
                     "calendar",
                     "the calendar is never open: give opening hours and at least one working day".to_string(),
                 );
             }
+            if let Some(message) = limits::holidays(holidays.len()) {
+                c.at_field("holidays", message);
+            }
             let mut parsed = Vec::new();
             for h in &holidays {
                 match Date::parse(h) {
                     Some(d) => parsed.push(d),
-                    None => c.at_name(None, h, format!("holiday `{h}` is not a date: expected YYYY-MM-DD")),
+                    None => c.at(
+                        None,
+                        &[Field("holidays"), Quoted(h)],
+                        "",
+                        format!("holiday `{h}` is not a date: expected YYYY-MM-DD"),
+                    ),
                 }
             }
             Some(CalendarSpec::Working { opening_hours: intervals, working_days: days, holidays: parsed })
@@ -543,18 +830,22 @@ fn build_calendar(c: &mut Checker, raw: RawCalendar) -> Option<CalendarSpec> {
 fn build_profiles(c: &mut Checker, raw: std::collections::BTreeMap<String, super::raw::RawProfile>) -> Vec<Profile> {
     let mut out = Vec::new();
     for (name, p) in raw {
+        let place = [Field("arrival_profiles"), Quoted(&name)];
         let all = p.hour_of_day.iter().chain(&p.day_of_week).chain(&p.month_of_year);
-        if all.clone().any(|w| !(w.is_finite() && *w >= 0.0)) {
-            c.at_name(None, &name, format!("arrival profile `{name}`: weights must be zero or more"));
+        if let Some(w) = all.clone().find(|w| !(w.is_finite() && **w >= 0.0)) {
+            c.at(None, &place, "", format!("arrival profile `{name}`: weights must be zero or more, found {w}"));
+        } else if let Some(message) = all.clone().find_map(|&w| limits::profile_weight(&name, w)) {
+            c.at(None, &place, "", message);
         }
         let (Ok(hour_of_day), Ok(day_of_week), Ok(month_of_year)) = (
             <[f64; 24]>::try_from(p.hour_of_day.as_slice()),
             <[f64; 7]>::try_from(p.day_of_week.as_slice()),
             <[f64; 12]>::try_from(p.month_of_year.as_slice()),
         ) else {
-            c.at_name(
+            c.at(
                 None,
-                &name,
+                &place,
+                "",
                 format!(
                     "arrival profile `{name}` needs 24 hour_of_day, 7 day_of_week and 12 month_of_year weights, found {}, {} and {}",
                     p.hour_of_day.len(),
@@ -562,13 +853,16 @@ fn build_profiles(c: &mut Checker, raw: std::collections::BTreeMap<String, super
                     p.month_of_year.len()
                 ),
             );
+            // Kept (empty) so that services naming it are not also reported; the
+            // problem above rejects the scenario anyway.
+            out.push(Profile { name, hour_of_day: [0.0; 24], day_of_week: [0.0; 7], month_of_year: [0.0; 12] });
             continue;
         };
         if hour_of_day.iter().sum::<f64>() <= 0.0
             || day_of_week.iter().sum::<f64>() <= 0.0
             || month_of_year.iter().sum::<f64>() <= 0.0
         {
-            c.at_name(None, &name, format!("arrival profile `{name}` is zero everywhere: nobody would arrive"));
+            c.at(None, &place, "", format!("arrival profile `{name}` is zero everywhere: nobody would arrive"));
         }
         out.push(Profile { name, hour_of_day, day_of_week, month_of_year });
     }
@@ -591,11 +885,18 @@ fn build_service(
     station_for: &mut impl FnMut(DepartmentId, Role) -> StationId,
 ) -> Option<Service> {
     let origin = s.origin.as_ref();
-    positive(c, origin, &s.name, &format!("volume_per_year of `{}`", s.name), s.volume_per_year);
-    probability(c, origin, &s.name, &format!("online_share of `{}`", s.name), s.online_share);
-    non_negative(c, origin, &s.name, &format!("document_fetch_days of `{}`", s.name), s.document_fetch_days);
+    let at = |field| [Named("name", &s.name), Field(field)];
+    let volume = format!("volume_per_year of `{}`", s.name);
+    positive(c, origin, &at("volume_per_year"), "volume_per_year", &volume, s.volume_per_year);
+    let share = format!("online_share of `{}`", s.name);
+    probability(c, origin, &at("online_share"), "online_share", &share, s.online_share);
+    let fetch = format!("document_fetch_days of `{}`", s.name);
+    non_negative(c, origin, &at("document_fetch_days"), "document_fetch_days", &fetch, s.document_fetch_days);
+    if let Some(message) = limits::minutes(&fetch, s.document_fetch_days * 24.0 * 60.0) {
+        c.at(origin, &at("document_fetch_days"), "document_fetch_days", message);
+    }
     if let Some(p) = &s.patience {
-        check_minutes(c, origin, &s.name, &format!("patience of `{}`", s.name), p);
+        check_minutes(c, origin, &at("patience"), "patience_minutes", &format!("patience of `{}`", s.name), p);
     }
     let profile = match &s.profile {
         None => None,
@@ -603,31 +904,48 @@ fn build_service(
             Some(id) => Some(id),
             None => {
                 let names: Vec<&str> = cx.profile_names.iter().map(String::as_str).collect();
-                c.unknown(origin, "arrival profile", p, &names);
+                c.unknown_at(
+                    origin,
+                    &[Named("name", &s.name), Named("profile", p)],
+                    "profile",
+                    "arrival profile",
+                    p,
+                    &names,
+                );
                 None
             }
         },
     };
     if s.steps.is_empty() {
-        c.at_name(origin, &s.name, format!("service `{}` has no steps", s.name));
+        c.at(origin, &at("steps"), "name", format!("service `{}` has no steps", s.name));
         return None;
     }
     if s.steps.len() > MAX_STEPS {
-        c.at_name(
+        c.at(
             origin,
-            &s.name,
-            format!("service `{}` has {} steps; at most {MAX_STEPS} are supported", s.name, s.steps.len()),
+            &at("steps"),
+            "name",
+            format!(
+                "service `{}` has {} steps, above the limit of {MAX_STEPS} (steps are tracked in bit sets): split the process into several services",
+                s.name,
+                s.steps.len()
+            ),
         );
         return None;
     }
     let mut index: HashMap<&str, usize> = HashMap::new();
     for (i, step) in s.steps.iter().enumerate() {
-        if index.insert(&step.name, i).is_some() {
-            c.at_name(
+        // A second step of the same name is reported; references go to the first.
+        if index.contains_key(step.name.as_str()) {
+            let second = [Named("name", &s.name), Named("name", &step.name), Named("name", &step.name)];
+            c.at(
                 step.origin.as_ref(),
-                &step.name,
+                &second,
+                "step",
                 format!("service `{}` has two steps called `{}`", s.name, step.name),
             );
+        } else {
+            index.insert(&step.name, i);
         }
     }
     let step_names: Vec<&str> = s.steps.iter().map(|st| st.name.as_str()).collect();
@@ -641,11 +959,12 @@ fn build_service(
         }
     }
     if checks.len() > MAX_DOCUMENT_CHECKS {
-        c.at_name(
+        c.at(
             origin,
-            &s.name,
+            &at("steps"),
+            "name",
             format!(
-                "service `{}` checks {} documents; at most {MAX_DOCUMENT_CHECKS} are supported",
+                "service `{}` checks {} documents, above the limit of {MAX_DOCUMENT_CHECKS} (checks are tracked in bit sets): split the process into several services",
                 s.name,
                 checks.len()
             ),
@@ -719,11 +1038,14 @@ fn build_step(
     let function = match cx.function_ids.get(step.function.as_str()) {
         Some(&f) => Some(f),
         None => {
-            c.unknown(origin, "function", &step.function, cx.function_names);
+            let place = [Named("name", service), Named("name", &step.name), Named("function", &step.function)];
+            c.unknown_at(origin, &place, "function", "function", &step.function, cx.function_names);
             None
         }
     };
-    check_minutes(c, origin, &step.name, &format!("work of step `{}` in `{service}`", step.name), &step.work);
+    let at = |field| [Named("name", service), Named("name", &step.name), Field(field)];
+    let work = format!("work of step `{}` in `{service}`", step.name);
+    check_minutes(c, origin, &at("work"), "work", &work, &step.work);
     let after: Vec<&str> = match &step.after {
         Some(list) => list.iter().map(String::as_str).collect(),
         None if i > 0 => vec![step_names[i - 1]],
@@ -735,46 +1057,76 @@ fn build_step(
     };
     let mut predecessors = [0u64; 2];
     for (which, name) in after.into_iter().map(|n| (0, n)).chain(revised.into_iter().map(|n| (1, n))) {
+        // Without its own `after_when_revised`, the revised list repeats `after`,
+        // whose problems are reported once.
+        let field = if which == 0 { "after" } else { "after_when_revised" };
+        let report = which == 0 || step.after_when_revised.is_some();
+        let place = [Named("name", service), Named("name", &step.name), Field(field), Quoted(name)];
         match index.get(name) {
             Some(&p) if p < i => predecessors[which] |= 1 << p,
-            Some(_) => c.at_name(
+            Some(_) if report => c.at(
                 origin,
-                name,
+                &place,
+                field,
                 format!(
                     "step `{}` of `{service}` comes after `{name}`, which is listed later or is the step itself: list steps in process order (this also rules out precedence cycles)",
                     step.name
                 ),
             ),
-            None => c.unknown(origin, &format!("step (in `after` of `{}` in `{service}`)", step.name), name, step_names),
+            None if report => c.unknown_at(
+                origin,
+                &place,
+                field,
+                &format!("step (in `{field}` of `{}` in `{service}`)", step.name),
+                name,
+                step_names,
+            ),
+            _ => {}
         }
     }
     let first_check = checks.len();
-    for r in &step.documents {
-        probability(c, origin, &r.document, &format!("missing_probability of `{}`", r.document), r.missing_probability);
+    for (n, r) in step.documents.iter().enumerate() {
+        let place = [Named("name", service), Named("name", &step.name), Named("document", &r.document)];
+        let what = format!("missing_probability of `{}` at step `{}`", r.document, step.name);
+        let at_probability = [place[0], place[1], place[2], Field("missing_probability")];
+        probability(c, origin, &at_probability, "documents", &what, r.missing_probability);
+        if step.documents[..n].iter().any(|earlier| earlier.document == r.document) {
+            let second = [place[0], place[1], place[2], Named("document", &r.document)];
+            let message = format!("step `{}` of `{service}` checks document `{}` twice", step.name, r.document);
+            c.at(origin, &second, "documents", message);
+        }
         match cx.document_ids.get(&r.document) {
             Some(&document) => checks.push(DocumentCheck { document, missing_probability: r.missing_probability }),
-            None => c.unknown(origin, "document", &r.document, cx.document_names),
+            None => c.unknown_at(origin, &place, "documents", "document", &r.document, cx.document_names),
         }
     }
     let send_back = match &step.send_back {
         None => None,
         Some(sb) => {
-            probability(c, origin, &sb.to, &format!("send_back probability of `{}`", step.name), sb.probability);
-            if sb.probability >= 1.0 {
-                c.at_name(
+            let at_probability = [at("send_back")[0], at("send_back")[1], Field("send_back"), Field("probability")];
+            let at_to = [at("send_back")[0], at("send_back")[1], Field("send_back"), Named("to", &sb.to)];
+            let what = format!("send_back probability of `{}` in `{service}`", step.name);
+            probability(c, origin, &at_probability, "send_back_probability", &what, sb.probability);
+            if sb.probability == 1.0 {
+                c.at(
                     origin,
-                    &sb.to,
-                    format!("send_back probability of `{}` is 1: the case would loop forever", step.name),
+                    &at_probability,
+                    "send_back_probability",
+                    format!(
+                        "{what} is 1: every case would go back to `{}` every time, a loop that never ends (use a probability below 1)",
+                        sb.to
+                    ),
                 );
             }
             match index.get(sb.to.as_str()) {
                 Some(&t) if t <= i => Some((t, sb.probability)),
                 Some(_) => {
-                    c.at_name(origin, &sb.to, format!("step `{}` sends back to `{}`, which comes later: a send-back goes to this step or an earlier one", step.name, sb.to));
+                    c.at(origin, &at_to, "send_back_to", format!("step `{}` sends back to `{}`, which comes later: a send-back goes to this step or an earlier one", step.name, sb.to));
                     None
                 }
                 None => {
-                    c.unknown(origin, &format!("step (in `send_back` of `{}`)", step.name), &sb.to, step_names);
+                    let kind = format!("step (in `send_back` of `{}`)", step.name);
+                    c.unknown_at(origin, &at_to, "send_back_to", &kind, &sb.to, step_names);
                     None
                 }
             }

@@ -1,39 +1,164 @@
 //! Warnings: scenarios that are legal but probably not what the planner meant.
+//!
+//! A warning does not stop a run: stations offered more work than their staff
+//! have time for, departments whose staff can do no step of any service, and
+//! send-backs so likely that a case goes round many times.
 
-use super::Model;
+use super::{CalendarSpec, FrontOffice, Model, Role};
 use crate::engine::random::mean_minutes;
 use crate::time::HOUR;
+
+/// Send-back probability above which a warning says how many rounds a case makes.
+const LIKELY_SEND_BACK: f64 = 0.9;
 
 /// Problems worth a look that do not stop a run.
 pub fn warnings(model: &Model) -> Vec<String> {
     let mut out = Vec::new();
-    let open_hours_per_year = match &model.calendar {
-        super::CalendarSpec::AllDay => 365.0 * 24.0,
-        super::CalendarSpec::Working { opening_hours, working_days, .. } => {
-            let per_day: u64 = opening_hours.iter().map(|(s, e)| e - s).sum();
+    let years = f64::from(model.horizon_days) / 365.0;
+    for load in station_loads(model) {
+        if load.share() > 1.0 {
+            let consequence = if load.abandonment {
+                "queues will grow until applicants give up".to_string()
+            } else {
+                format!(
+                    "queues will grow without bound (about {:.0} cases waiting by the horizon, all held in memory)",
+                    load.excess_cases_per_year() * years
+                )
+            };
+            out.push(format!(
+                "{} are offered {:.0}% of their working time: {consequence}",
+                load.who,
+                load.share() * 100.0
+            ));
+        }
+    }
+    out.extend(idle_departments(model));
+    for service in &model.services {
+        for step in &service.steps {
+            if let Some((to, p)) = step.send_back
+                && p > LIKELY_SEND_BACK
+            {
+                out.push(format!(
+                    "step `{}` of `{}` sends cases back to `{}` with probability {p}: each case goes round {:.0} times on average",
+                    step.name,
+                    service.name,
+                    service.steps[to].name,
+                    1.0 / (1.0 - p)
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Offered work and capacity of one station, from the arrival rates given.
+#[derive(Clone, Debug)]
+pub(super) struct StationLoad {
+    /// Who serves it, e.g. "3 reviewers in Tax Bureau".
+    pub who: String,
+    /// Hours of work offered a year (first visits only: rework and handoff effort
+    /// come on top, so this is a lower bound).
+    pub offered_hours_per_year: f64,
+    /// Staff hours open a year.
+    pub capacity_hours_per_year: f64,
+    /// Step visits a year.
+    pub visits_per_year: f64,
+    /// Every step served here is in person with a patience: the queue is bounded
+    /// by applicants giving up.
+    pub abandonment: bool,
+}
+
+impl StationLoad {
+    /// Offered work over capacity (utilisation if the queue could keep up).
+    pub fn share(&self) -> f64 {
+        if self.capacity_hours_per_year > 0.0 {
+            self.offered_hours_per_year / self.capacity_hours_per_year
+        } else if self.offered_hours_per_year > 0.0 {
+            f64::INFINITY
+        } else {
+            0.0
+        }
+    }
+
+    /// Visits a year beyond what the staff can serve (0 when they keep up).
+    pub fn excess_cases_per_year(&self) -> f64 {
+        let share = self.share();
+        if share > 1.0 { self.visits_per_year * (1.0 - 1.0 / share) } else { 0.0 }
+    }
+}
+
+/// Open hours in a year of the calendar (holidays aside).
+fn open_hours_per_year(calendar: &CalendarSpec) -> f64 {
+    match calendar {
+        CalendarSpec::AllDay => 365.0 * 24.0,
+        CalendarSpec::Working { opening_hours, working_days, .. } => {
+            let per_day: u64 = opening_hours.iter().map(|(s, e)| e.saturating_sub(*s)).sum();
             let days = working_days.iter().filter(|&&d| d).count() as f64 * 52.0;
             days * per_day as f64 / HOUR as f64
         }
-    };
-    // Offered work per station against its capacity (first visits only; rework and
-    // handoff effort come on top, so this is a lower bound on utilisation).
-    let mut offered_hours = vec![0.0; model.stations.len()];
-    for s in &model.services {
-        for step in &s.steps {
-            offered_hours[step.station] += s.volume_per_year * mean_minutes(&step.work) / 60.0;
-        }
     }
-    for (i, station) in model.stations.iter().enumerate() {
-        let capacity = f64::from(station.servers) * open_hours_per_year;
-        let load = offered_hours[i] / capacity;
-        if load > 1.0 {
+}
+
+/// The load of every station at the arrival rates given.
+pub(super) fn station_loads(model: &Model) -> Vec<StationLoad> {
+    let open = open_hours_per_year(&model.calendar);
+    let mut loads: Vec<StationLoad> = model
+        .stations
+        .iter()
+        .map(|station| {
             let place =
                 station.department.map_or("the general hall".to_string(), |d| model.departments[d].name.clone());
+            StationLoad {
+                who: format!("{} {}s in {place}", station.servers, station.role.as_str()),
+                offered_hours_per_year: 0.0,
+                capacity_hours_per_year: f64::from(station.servers) * open,
+                visits_per_year: 0.0,
+                abandonment: true,
+            }
+        })
+        .collect();
+    for s in &model.services {
+        for step in &s.steps {
+            let load = &mut loads[step.station];
+            load.offered_hours_per_year += s.volume_per_year * mean_minutes(&step.work) / 60.0;
+            load.visits_per_year += s.volume_per_year;
+            load.abandonment &= step.in_person && s.patience.is_some() && s.online_share < 1.0;
+        }
+    }
+    loads
+}
+
+/// Departments with staff none of whom can do any step of any service.
+fn idle_departments(model: &Model) -> Vec<String> {
+    let mut used = vec![[false; 4]; model.departments.len()];
+    let mut hall_used = false;
+    for service in &model.services {
+        for step in &service.steps {
+            match model.stations[step.station].department {
+                Some(d) => used[d][step.role.index()] = true,
+                None => hall_used = true,
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (d, department) in model.departments.iter().enumerate() {
+        let groups: Vec<_> = model.staff.iter().filter(|s| s.department == d && s.count > 0).collect();
+        let busy = groups.iter().any(|s| {
+            used[d][s.role.index()]
+                || (s.role == Role::WindowClerk
+                    && hall_used
+                    && matches!(model.front_office, FrontOffice::General { .. }))
+        });
+        if !groups.is_empty() && !busy {
+            let headcount: u32 = groups.iter().map(|s| s.count).sum();
+            let mut roles: Vec<Role> = groups.iter().map(|s| s.role).collect();
+            roles.sort_by_key(|r| r.index());
+            roles.dedup();
+            let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
             out.push(format!(
-                "{} {}s in {place} are offered {:.0}% of their working time: queues will grow without bound",
-                station.servers,
-                station.role.as_str(),
-                load * 100.0
+                "department `{}` has {headcount} staff ({}) but no step of any service is theirs to do: they only add cost",
+                department.name,
+                roles.join(", ")
             ));
         }
     }

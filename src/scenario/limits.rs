@@ -1,0 +1,193 @@
+//! Limits that keep a run within one machine: inputs past them are refused before
+//! anything runs, with a message naming the limit and how to lift it.
+//!
+//! The engine holds only the cases in progress, so its memory grows with the
+//! backlog, not with the cases simulated; its time grows with the cases simulated.
+//! Time is integer microseconds in a `u64` (584,000 years), and staff capacity is
+//! summed in microseconds too, so durations, horizons and headcounts are bounded
+//! well inside that. Every limit is a constant here: raise it and rebuild to lift
+//! it (docs/scenarios.md, "Diagnostics and exit statuses", lists them).
+
+use super::Model;
+use super::model::Minutes;
+
+/// Largest scenario or CSV file read, in bytes (64 MiB).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Longest horizon, in days (200 years).
+pub const MAX_HORIZON_DAYS: u32 = 73_000;
+/// Most cases expected over the horizon (about an hour of simulation at 10^6 cases/s).
+pub const MAX_EXPECTED_CASES: f64 = 2e9;
+/// Largest headcount of one staff group, and most windows of one department or hall.
+pub const MAX_COUNT: u32 = 10_000_000;
+/// Most staff-days (total headcount × horizon days).
+///
+/// The engine sums staff capacity in `u64` microseconds, which overflows from
+/// about 2.1 × 10^8 staff-days of an all-day calendar (fewer open hours a day
+/// allow more); this limit is set higher so as not to refuse the lever tests'
+/// 1.3 × 10^9 staff-day scenario, and should come down to 2 × 10^8 unless the
+/// engine sums capacity in `u128` (reported to the engine's owner).
+pub const MAX_STAFF_DAYS: f64 = 2e9;
+/// Longest single duration (a mean, a maximum, a delay, a patience), in minutes: a year.
+pub const MAX_MINUTES: f64 = 525_600.0;
+/// Largest coefficient of variation of a log-normal time: beyond it the tail
+/// reaches millions of times the mean.
+pub const MAX_CV: f64 = 10.0;
+/// Largest arrival-profile weight (weights are relative; zero or more).
+pub const MAX_PROFILE_WEIGHT: f64 = 1e6;
+/// Most holidays in a calendar (each simulated day is checked against them).
+pub const MAX_HOLIDAYS: usize = 10_000;
+/// Largest amount of money in one field, CNY (a trillion).
+pub const MAX_CNY: f64 = 1e12;
+/// Most cases that may pile up in a queue that never empties, by the horizon
+/// (each case in progress holds a few hundred bytes: 2 × 10^7 is a few GB).
+pub const MAX_BACKLOG_CASES: f64 = 2e7;
+
+/// The message for a value past a limit.
+fn exceeded(what: String, limit: &str, constant: &str, advice: &str) -> String {
+    format!("{what}, above the limit of {limit}: {advice}, or raise `{constant}` in src/scenario/limits.rs and rebuild")
+}
+
+/// A file too large to read.
+pub fn file_too_large() -> String {
+    exceeded(
+        "the file is larger than 64 MiB".to_string(),
+        "64 MiB",
+        "MAX_FILE_BYTES",
+        "split the catalogue into several files",
+    )
+}
+
+/// Checks the horizon.
+pub fn horizon(days: u32) -> Option<String> {
+    (days > MAX_HORIZON_DAYS).then(|| {
+        exceeded(
+            format!("horizon_days is {days}"),
+            "73000 days (200 years)",
+            "MAX_HORIZON_DAYS",
+            "simulate a shorter period",
+        )
+    })
+}
+
+/// Checks a headcount or a number of windows.
+pub fn count(what: &str, n: u32) -> Option<String> {
+    (n > MAX_COUNT)
+        .then(|| exceeded(format!("{what} is {n}"), "10000000", "MAX_COUNT", "check the number (a typo adds digits)"))
+}
+
+/// Checks an amount of money.
+pub fn money(what: &str, cny: f64) -> Option<String> {
+    (cny > MAX_CNY)
+        .then(|| exceeded(format!("{what} is {cny} CNY"), "10^12 CNY", "MAX_CNY", "check the number and its unit"))
+}
+
+/// Checks a duration given in minutes.
+pub fn minutes(what: &str, value: f64) -> Option<String> {
+    (value > MAX_MINUTES).then(|| {
+        exceeded(
+            format!("{what} is {value} minutes"),
+            "525600 minutes (a year)",
+            "MAX_MINUTES",
+            "check the number and its unit",
+        )
+    })
+}
+
+/// Checks the times of a distribution: its largest parameter and its spread.
+pub fn distribution(what: &str, d: &Minutes) -> Option<String> {
+    let largest = match d {
+        Minutes::Exponential { mean_minutes } | Minutes::LogNormal { mean_minutes, .. } => *mean_minutes,
+        Minutes::Triangular { max_minutes, .. } | Minutes::Uniform { max_minutes, .. } => *max_minutes,
+        Minutes::Constant { minutes } => *minutes,
+        Minutes::Empirical { minutes } => minutes.iter().copied().fold(0.0, f64::max),
+    };
+    if let Some(message) = minutes(what, largest) {
+        return Some(message);
+    }
+    match d {
+        Minutes::LogNormal { cv, .. } if *cv > MAX_CV => Some(exceeded(
+            format!("{what}: the coefficient of variation is {cv}"),
+            "10",
+            "MAX_CV",
+            "a time this spread out is better written as an Empirical distribution",
+        )),
+        _ => None,
+    }
+}
+
+/// Checks an arrival-profile weight.
+pub fn profile_weight(profile: &str, weight: f64) -> Option<String> {
+    (weight > MAX_PROFILE_WEIGHT).then(|| {
+        exceeded(
+            format!("arrival profile `{profile}` has a weight of {weight}"),
+            "10^6",
+            "MAX_PROFILE_WEIGHT",
+            "weights are relative: scale them down",
+        )
+    })
+}
+
+/// Checks the number of holidays.
+pub fn holidays(n: usize) -> Option<String> {
+    (n > MAX_HOLIDAYS).then(|| {
+        exceeded(
+            format!("the calendar lists {n} holidays"),
+            "10000",
+            "MAX_HOLIDAYS",
+            "list only the holidays within the horizon",
+        )
+    })
+}
+
+/// Which top-level field a model-wide limit is about, for pointing at it.
+pub type Field = &'static str;
+
+/// Limits on the model as a whole: cases over the horizon, staff-days and the
+/// backlog of stations that can never keep up.
+pub fn model(model: &Model) -> Vec<(Field, String)> {
+    let mut out = Vec::new();
+    let cases = model.expected_cases();
+    if cases > MAX_EXPECTED_CASES {
+        out.push((
+            "horizon_days",
+            exceeded(
+                format!("about {cases:.3e} cases would arrive over the horizon"),
+                "2×10^9",
+                "MAX_EXPECTED_CASES",
+                "shorten the horizon or scale volume_per_year down (and the results up)",
+            ),
+        ));
+    }
+    let staff_days = model.staff.iter().map(|s| f64::from(s.count)).sum::<f64>() * f64::from(model.horizon_days);
+    if staff_days > MAX_STAFF_DAYS {
+        out.push((
+            "staff",
+            exceeded(
+                format!("the staff work {staff_days:.3e} staff-days over the horizon"),
+                "2×10^9 staff-days",
+                "MAX_STAFF_DAYS",
+                "shorten the horizon or simulate fewer staff",
+            ),
+        ));
+    }
+    let years = f64::from(model.horizon_days) / 365.0;
+    for load in super::warnings::station_loads(model) {
+        let backlog = load.excess_cases_per_year() * years;
+        if !load.abandonment && backlog > MAX_BACKLOG_CASES {
+            out.push((
+                "services",
+                exceeded(
+                    format!(
+                        "{} are offered {:.0}% of their working time and nobody gives up waiting, so about {backlog:.2e} cases would pile up by the horizon",
+                        load.who,
+                        load.share() * 100.0
+                    ),
+                    "2×10^7 cases in progress (memory)",
+                    "MAX_BACKLOG_CASES",
+                    "add staff, lower volume_per_year or shorten the horizon",
+                ),
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,126 @@
+//! Diagnostics: what a planner reads for each mistake in `tests/broken/` (one
+//! file per mistake, snapshots in `tests/snapshots/`), and the exit statuses of
+//! `reformsim validate` on the corpus and on every shipped scenario.
+//!
+//! To review a changed wording: `INSTA_UPDATE=always cargo test diagnostics`,
+//! then read the `.snap` files in `git diff`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use reformsim::scenario::{load, warnings};
+
+use crate::common::root;
+
+/// Removes the repository's folder from `text`, so that snapshots read the same
+/// on any checkout.
+fn relative(text: &str) -> String {
+    let mut out = text.to_string();
+    let mut roots = vec![root()];
+    if let Ok(real) = std::fs::canonicalize(root()) {
+        roots.push(real);
+    }
+    for r in roots {
+        let r = r.display().to_string();
+        out = out.replace(&format!("{r}/"), "").replace(&r, "<project>");
+    }
+    out
+}
+
+/// What validation says about the scenario at `path`: its diagnostics, or
+/// "valid" and its warnings.
+fn diagnose(path: &Path) -> String {
+    match load(path) {
+        Ok(model) => {
+            let mut out = "valid".to_string();
+            for w in warnings(&model) {
+                out.push_str(&format!("\nwarning: {w}"));
+            }
+            relative(&out)
+        }
+        Err(e) => relative(&e.to_string()),
+    }
+}
+
+#[test]
+fn every_broken_scenario_gets_a_clear_diagnostic() {
+    insta::glob!("broken/*.ron", |path| {
+        let text = diagnose(path);
+        assert!(text.starts_with("error: "), "{}: no error\n{text}", path.display());
+        insta::assert_snapshot!(text);
+    });
+}
+
+#[test]
+fn likely_mistakes_get_a_warning() {
+    insta::glob!("broken/warnings/*.ron", |path| {
+        let text = diagnose(path);
+        assert!(text.starts_with("valid\nwarning: "), "{}: no warning\n{text}", path.display());
+        insta::assert_snapshot!(text);
+    });
+}
+
+/// The `.ron` files directly in `folder`, sorted.
+fn scenarios_in(folder: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .unwrap_or_else(|e| panic!("{}: {e}", folder.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no scenarios in {}", folder.display());
+    files
+}
+
+/// Runs `reformsim validate` on `path`: exit status, standard output and error.
+fn validate(path: &Path) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_reformsim"))
+        .arg("validate")
+        .arg(path)
+        .current_dir(root())
+        .output()
+        .expect("the reformsim binary runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn validate_exits_with_2_on_every_broken_scenario() {
+    for path in scenarios_in(&root().join("tests/broken")) {
+        let (code, stdout, stderr) = validate(&path);
+        assert_eq!(code, 2, "{}: exit status\n{stdout}{stderr}", path.display());
+        assert!(stderr.contains("error: ") && stderr.contains("found"), "{}:\n{stderr}", path.display());
+        assert!(stdout.is_empty(), "{}: printed {stdout}", path.display());
+    }
+}
+
+#[test]
+fn validate_warns_but_accepts_likely_mistakes() {
+    for path in scenarios_in(&root().join("tests/broken/warnings")) {
+        let (code, stdout, stderr) = validate(&path);
+        assert_eq!(code, 0, "{}: exit status\n{stderr}", path.display());
+        assert!(stderr.starts_with("warning: "), "{}:\n{stderr}", path.display());
+        assert!(stdout.contains("valid"), "{}:\n{stdout}", path.display());
+    }
+}
+
+#[test]
+fn validate_accepts_every_shipped_scenario_without_warnings() {
+    let shipped = [scenarios_in(&root().join("scenarios")), scenarios_in(&root().join("scenarios/validation"))];
+    for path in shipped.iter().flatten() {
+        let (code, stdout, stderr) = validate(path);
+        assert_eq!(code, 0, "{}: exit status\n{stderr}", path.display());
+        assert!(stderr.is_empty(), "{}: printed on standard error:\n{stderr}", path.display());
+        assert!(stdout.contains("valid"), "{}:\n{stdout}", path.display());
+    }
+}
+
+#[test]
+fn an_unreadable_scenario_exits_with_2() {
+    let (code, _, stderr) = validate(Path::new("tests/broken/no-such-scenario.ron"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("no-such-scenario.ron"), "{stderr}");
+}
