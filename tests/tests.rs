@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod diagnostics;
 mod engine;
+mod experiments;
 mod levers;
 mod properties;
 mod queueing;
