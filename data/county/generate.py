@@ -8,7 +8,7 @@ and, in ../../scenarios/:
     super-department.ron  (the same county regrouped into five departments, 大部制)
 
 Every number below carries its source (an entry of /work/shared/SOURCES.md, cited
-as "SOURCES: ...") or says that it is an assumption; the assumption codes [A1]..[A17]
+as "SOURCES: ...") or says that it is an assumption; the assumption codes [A1]..[A18]
 are explained in README.md next to this script. A short version of each note is
 copied into the `note` column of the CSV rows.
 
@@ -399,7 +399,7 @@ class Seg:
     """One department's part of a process: its window intake, back-office steps
     and, optionally, the in-person collection of its result."""
 
-    def __init__(self, dept, function, i, r=0, x=0, a=0, s=0, docs="", sb=None, tag=None, why=""):
+    def __init__(self, dept, function, i, r=0, x=0, a=0, s=0, docs="", sb=None, tag=None, why="", personal=""):
         self.dept, self.function = dept, function
         self.times = [("intake", i), ("review", r), ("inspect", x), ("approve", a), ("issue", s)]
         self.times = [(k, m) for k, m in self.times if m]
@@ -414,6 +414,9 @@ class Seg:
         self.sb = sb
         self.tag = tag
         self.why = why
+        # [A18] window steps ("intake", "issue") that need the applicant themselves
+        # (identity capture, an interview, a signature), not only their papers.
+        self.personal = frozenset(filter(None, personal.split(";")))
 
 
 class Svc:
@@ -431,7 +434,8 @@ G = Seg  # short alias for the catalogue below
 # ---------------------------------------------------------------------------
 # Svc(name, profile, volume_per_year, time_limit_working_days, segments, note)
 # G(dept, function, i=intake, r=review, x=inspect, a=approve, s=issue (minutes),
-#   docs="alias:probability;...", sb=send-back probability review -> intake)
+#   docs="alias:probability;...", sb=send-back probability review -> intake,
+#   personal="intake;issue": window steps that need the applicant themselves [A18])
 #
 # [A2] Volumes are assumptions sized to the county of [A1]: per-resident or
 # per-firm rates stated in each note. Zhejiang counties listed 862 items on average
@@ -459,7 +463,7 @@ CATALOGUE = [
         G("HRS", "social_insurance", 12, r=8, docs="id:0.05;hh:0.10"),
         "self-employed and informal workers enrolling, changing base or stopping: ~3 per 100 residents"),
     Svc("Pension eligibility certification", C, 10000, 1,
-        G("HRS", "social_insurance", 5, docs="id:0.05"),
+        G("HRS", "social_insurance", 5, docs="id:0.05", personal="intake"),
         "yearly proof of life of ~60000 pensioners; a sixth come to the window"),
     Svc("Social security card application and replacement", C, 10000, 10,
         G("HRS", "social_insurance", 8, s=4, docs="id:0.05"),
@@ -524,13 +528,13 @@ CATALOGUE = [
         "~80% of ~5500 births have an insured parent"),
     # --- Public Security ---
     Svc("Resident ID card application and renewal", C, 35000, 15,
-        G("PSB", "identity_and_travel_documents", 10, r=3, s=4, docs="hh:0.10"),
+        G("PSB", "identity_and_travel_documents", 10, r=3, s=4, docs="hh:0.10", personal="intake"),
         "10- and 20-year renewals, first cards at 16 and losses: ~6.5 per 100 residents; card collected in person"),
     Svc("Household registration transfer", C, 12000, 5,
-        G("PSB", "household_registration", 15, r=15, a=5, docs="id:0.05;hh:0.10;re:0.12"),
+        G("PSB", "household_registration", 15, r=15, a=5, docs="id:0.05;hh:0.10;re:0.12", personal="intake"),
         "moves into and out of the county by home purchase, marriage, work or study"),
     Svc("Household registration change and correction", C, 4000, 10,
-        G("PSB", "household_registration", 15, r=20, a=5, docs="id:0.05;hh:0.10", sb=0.05),
+        G("PSB", "household_registration", 15, r=20, a=5, docs="id:0.05;hh:0.10", sb=0.05, personal="intake"),
         "name, birth-date and other corrections"),
     Svc("Residence permit application", C, 10000, 15,
         G("PSB", "household_registration", 10, r=5, s=4, docs="id:0.05"),
@@ -539,7 +543,7 @@ CATALOGUE = [
         G("PSB", "household_registration", 6, docs="id:0.05"),
         "registrations made at the hall (most are made by community police)"),
     Svc("Passport and travel permit application", C, 12000, 7,
-        G("PSB", "identity_and_travel_documents", 12, r=5, s=4, docs="id:0.05;hh:0.05"),
+        G("PSB", "identity_and_travel_documents", 12, r=5, s=4, docs="id:0.05;hh:0.05", personal="intake"),
         "passports and Hong Kong/Macau/Taiwan permits: ~2 per 100 residents a year"),
     Svc("Travel permit endorsement renewal", C, 6000, 1,
         G("PSB", "identity_and_travel_documents", 6, docs="id:0.05"),
@@ -662,7 +666,7 @@ CATALOGUE = [
         G("NRP", "real_estate_registration", 20, r=60, a=10, s=5, docs="bl:0.05"),
         "new industrial land titles"),
     Svc("State land use right grant contract", B, 150, 20,
-        G("NRP", "land_and_planning", 30, r=240, a=60, s=10, docs="bl:0.05"),
+        G("NRP", "land_and_planning", 30, r=240, a=60, s=10, docs="bl:0.05", personal="issue"),
         "parcels sold by auction; contract signed in person"),
     Svc("Temporary land use approval", B, 100, 20,
         G("NRP", "land_and_planning", 20, r=120, x=120, a=30, s=5, docs="bl:0.05"),
@@ -931,7 +935,7 @@ CATALOGUE = [
         "subsidies approved by other bureaus, paid by Finance"),
     # --- Justice ---
     Svc("Notarisation", C, 7000, 15,
-        G("JUS", "notary_and_legal_aid", 25, r=30, a=10, s=5, docs="id:0.05;hh:0.10;mar:0.10", sb=0.05),
+        G("JUS", "notary_and_legal_aid", 25, r=30, a=10, s=5, docs="id:0.05;hh:0.10;mar:0.10", sb=0.05, personal="intake"),
         "kinship, degree, contract and document notarisations"),
     Svc("Legal aid application", C, 1200, 7,
         G("JUS", "notary_and_legal_aid", 20, r=30, a=10, docs="id:0.05;low:0.10"),
@@ -944,10 +948,10 @@ CATALOGUE = [
         "legal limit 60 days, county promise 20 working days"),
     # --- Civil Affairs ---
     Svc("Marriage registration", C, 4500, 1,
-        G("CIV", "marriage_registration", 20, s=5, docs="id:0.05;hh:0.10"),
+        G("CIV", "marriage_registration", 20, s=5, docs="id:0.05;hh:0.10", personal="intake;issue"),
         "~8 marriages per 1000 residents; certificates issued the same day"),
     Svc("Divorce registration", C, 1400, 1,
-        G("CIV", "marriage_registration", 30, s=5, docs="id:0.05;hh:0.08;mar:0.10"),
+        G("CIV", "marriage_registration", 30, s=5, docs="id:0.05;hh:0.08;mar:0.10", personal="intake;issue"),
         "divorces by agreement"),
     Svc("Marriage certificate replacement", C, 1000, 5,
         G("CIV", "marriage_registration", 15, r=15, s=5, docs="id:0.05;hh:0.08"),
@@ -956,7 +960,7 @@ CATALOGUE = [
         G("CIV", "marriage_registration", 8, docs="id:0.05"),
         "proof of marital status for loans and home purchases"),
     Svc("Adoption registration", C, 30, 20,
-        G("CIV", "marriage_registration", 30, r=90, a=20, s=5, docs="id:0.05;hh:0.10"),
+        G("CIV", "marriage_registration", 30, r=90, a=20, s=5, docs="id:0.05;hh:0.10", personal="intake"),
         "domestic adoptions"),
     Svc("Minimum living allowance application", C, 2500, 20,
         G("CIV", "social_assistance", 20, r=30, x=60, a=10, docs="id:0.05;hh:0.10", sb=0.06),
@@ -1071,7 +1075,7 @@ CATALOGUE = [
         G("HPF", "housing_provident_fund", 12, r=8, a=2, docs="id:0.05;re:0.10;hsc:0.08"),
         "~120000 contributors; withdrawals for rent, purchase and repayment"),
     Svc("Provident fund loan application", C, 4000, 15,
-        G("HPF", "housing_provident_fund", 30, r=60, a=15, s=10, docs="id:0.05;mar:0.10;hsc:0.08", sb=0.08),
+        G("HPF", "housing_provident_fund", 30, r=60, a=15, s=10, docs="id:0.05;mar:0.10;hsc:0.08", sb=0.08, personal="issue"),
         "loan contract signed in person"),
     Svc("Employer provident fund account change", B, 5000, 3,
         G("HPF", "housing_provident_fund", 12, r=8, docs="bl:0.05"),
@@ -1121,15 +1125,15 @@ CATALOGUE = [
     Svc("Second-hand home transfer: contract filing then taxes then registration", C, 8000, 15, [
         G("HUD", "housing_market", 20, r=10, s=5, docs="id:0.05;re:0.08;mar:0.12;hh:0.10"),
         G("TAX", "tax_collection", 25, r=15, s=5, docs="id:0.05;hsc:0.05"),
-        G("NRP", "real_estate_registration", 20, r=30, a=10, s=5, docs="tpc:0.05;hsc:0.05;re:0.05", sb=0.05),
+        G("NRP", "real_estate_registration", 20, r=30, a=10, s=5, docs="tpc:0.05;hsc:0.05;re:0.05", sb=0.05, personal="intake"),
     ], "~3.5% of ~220000 homes change hands a year"),
     Svc("New home transfer: deed tax then registration", C, 7000, 10, [
         G("TAX", "tax_collection", 20, r=10, s=5, docs="id:0.05;hsc:0.08"),
-        G("NRP", "real_estate_registration", 20, r=30, a=10, s=5, docs="tpc:0.05;hsc:0.05;id:0.05"),
+        G("NRP", "real_estate_registration", 20, r=30, a=10, s=5, docs="tpc:0.05;hsc:0.05;id:0.05", personal="intake"),
     ], "new homes sold by developers (contracts filed online by developers)"),
     Svc("Inheritance of real estate: notarisation then registration", C, 1500, 30, [
-        G("JUS", "notary_and_legal_aid", 30, r=60, a=15, s=5, docs="id:0.05;hh:0.10;hdr:0.10;re:0.08", sb=0.06),
-        G("NRP", "real_estate_registration", 25, r=45, a=10, s=5, docs="notc:0.05;re:0.05;id:0.05"),
+        G("JUS", "notary_and_legal_aid", 30, r=60, a=15, s=5, docs="id:0.05;hh:0.10;hdr:0.10;re:0.08", sb=0.06, personal="intake"),
+        G("NRP", "real_estate_registration", 25, r=45, a=10, s=5, docs="notc:0.05;re:0.05;id:0.05", personal="intake"),
     ], "~4000 deaths a year; a third leave registered property"),
     Svc("Enterprise investment project: filing to construction permit", B, 150, 100, [
         G("DRB", "investment_projects", 20, r=30, a=10, s=5, docs="bl:0.05"),
@@ -1315,11 +1319,15 @@ KIND_WORDS = {
 # ---------------------------------------------------------------------------
 
 class StepRec:
-    def __init__(self, service, name, dept, function, kind, role, work, docs, sb_to, sb_p, note):
+    def __init__(self, service, name, dept, function, kind, role, work, docs, sb_to, sb_p, note, personal=False):
         self.service, self.name, self.dept, self.function = service, name, dept, function
         self.kind, self.work, self.docs = kind, work, docs
         self.role = role
         self.in_person = self.role == "window_clerk"
+        self.personal = personal
+        # [A18] predecessors once a regulation revision allows parallel approval
+        # (并联审批); None: the same as in the baseline (the previous row).
+        self.after_revised = None
         self.sb_to, self.sb_p, self.note = sb_to, sb_p, note
         self.mean = mean_of(work)
 
@@ -1332,15 +1340,22 @@ def patience_of(svc, recs):
     return PATIENCE_QUICK if len(recs) == 1 else PATIENCE_CITIZEN
 
 
-def build_steps(svc, reviewer_inspects=frozenset()):
+def build_steps(svc, reviewer_inspects=frozenset(), dept_name=None):
     """Step records of a service. Departments in `reviewer_inspects` have too little
-    site work for an inspection team [A7]: their reviewing officer makes the visit."""
+    site work for an inspection team [A7]: their reviewing officer makes the visit.
+    `dept_name` maps the segments' department keys to names (default: this county's)."""
+    dept_name = DEPT_NAME if dept_name is None else dept_name
     multi = len(svc.segs) > 1
     recs = []
+    by_segment = []
     for seg in svc.segs:
         tag = seg.tag or seg.dept.lower()
         single = not multi and len(seg.times) == 1
         names = {kind: (f"{tag}_{kind}" if multi else kind) for kind, _m in seg.times}
+        unknown = seg.personal - {kind for kind, _m in seg.times if ROLE_OF[kind] == "window_clerk"}
+        if unknown:
+            raise ValueError(f"{svc.name}: personal {sorted(unknown)} is not a window step of the segment")
+        by_segment.append([])
         for kind, m in seg.times:
             work = work_of(kind, float(m), single)
             docs = [(DOCUMENTS[a][0], p) for a, p in seg.docs] if kind == "intake" else []
@@ -1352,13 +1367,50 @@ def build_steps(svc, reviewer_inspects=frozenset()):
             if kind == "inspect" and seg.dept in reviewer_inspects:
                 role = "reviewer"
                 words += " by the reviewing officer (no separate inspection team [A7])"
-            note = f"{DEPT_NAME[seg.dept]}: {words}; {fmt(float(m))} min mean [A3]"
+            note = f"{dept_name[seg.dept]}: {words}; {fmt(float(m))} min mean [A3]"
             if docs:
                 note += "; missing-document rates [A6]"
             if sb_to:
                 note += f"; {int(round(sb_p * 100))}% sent back to {sb_to} [A6]"
-            recs.append(StepRec(svc.name, names[kind], seg.dept, seg.function, kind, role, work, docs, sb_to, sb_p, note))
+            personal = kind in seg.personal
+            if personal:
+                note += "; " + PERSONAL_WORDS[kind] + " [A18]"
+            rec = StepRec(svc.name, names[kind], seg.dept, seg.function, kind, role, work, docs, sb_to, sb_p, note,
+                          personal)
+            recs.append(rec)
+            by_segment[-1].append(rec)
+    if multi:
+        revise_for_parallel_approval(by_segment)
     return recs
+
+
+# [A18] Words for the notes of steps that need the applicant themselves.
+PERSONAL_WORDS = {
+    "intake": "the applicant must appear in person for themselves (identity, interview or signature)",
+    "issue": "the applicant signs or receives the result in person",
+}
+
+
+def revise_for_parallel_approval(segments):
+    """[A18] Precedence of a serial chain once a regulation revision allows
+    parallel approval (并联审批): every later department's intake can start as soon
+    as the first department has taken the application in (the one-window reform
+    routes the file internally), each department then works through its own steps
+    in order, and the lead (last) department's sign-off - or its last step if it
+    signs nothing - waits for the results of all the others. Each department keeps
+    its own window intake, as in the baseline."""
+    first_intake = segments[0][0].name
+    lead = segments[-1]
+    join = next((r for r in lead if r.kind == "approve"), lead[-1])
+    others = [seg[-1].name for seg in segments[:-1]]
+    for seg in segments[1:]:
+        seg[0].after_revised = [first_intake]
+        seg[0].note += f"; parallel once revised: starts after {first_intake} [A18]"
+    i = lead.index(join)
+    own = [lead[i - 1].name] if i > 0 else []
+    join.after_revised = own + [o for o in others if o not in own]
+    join.note = join.note.split("; parallel once revised")[0]
+    join.note += "; parallel once revised: joins " + ", ".join(join.after_revised) + " [A18]"
 
 
 def visits_of(recs):
@@ -1395,12 +1447,13 @@ def overhead_premises(case_staff):
     raise AssertionError
 
 
-def calendar_open_hours():
+def calendar_open_hours(start_date=None, horizon_days=None, holiday_list=None):
+    """Open days and hours of the horizon (default: this county's 2017 calendar)."""
     import datetime
-    start = datetime.date(*START_DATE)
-    holidays = {h for h, _w in HOLIDAYS}
+    start = datetime.date(*(START_DATE if start_date is None else start_date))
+    holidays = {h for h, _w in (HOLIDAYS if holiday_list is None else holiday_list)}
     days = 0
-    for d in range(HORIZON_DAYS):
+    for d in range(HORIZON_DAYS if horizon_days is None else horizon_days):
         day = start + datetime.timedelta(days=d)
         if day.weekday() < 5 and day.isoformat() not in holidays:
             days += 1
@@ -1413,20 +1466,25 @@ def calendar_open_hours():
 MIN_INSPECTION_HOURS = 0.4 * HOURS_PER_STAFF_YEAR
 
 
-def build():
-    _services, first_hours, _s, _c, _r = build_pass(frozenset())
+def build(catalogue=None, departments=None, dept_name=None):
+    """Steps, hours and staff of a catalogue (default: this county's). Another
+    scenario (data/shunde/generate.py) passes its own catalogue, departments
+    (tuples whose first item is the key) and department names."""
+    _services, first_hours, _s, _c, _r = build_pass(frozenset(), catalogue, departments, dept_name)
     reviewer_inspects = frozenset(d for (d, role), h in first_hours.items()
                                   if role == "inspector" and h < MIN_INSPECTION_HOURS)
-    return build_pass(reviewer_inspects) + (reviewer_inspects,)
+    return build_pass(reviewer_inspects, catalogue, departments, dept_name) + (reviewer_inspects,)
 
 
-def build_pass(reviewer_inspects):
+def build_pass(reviewer_inspects, catalogue=None, departments=None, dept_name=None):
+    catalogue = CATALOGUE if catalogue is None else catalogue
+    departments = DEPARTMENTS if departments is None else departments
     services = []
     hours = defaultdict(float)           # (dept, role) -> yearly work hours
     step_count = defaultdict(int)        # (dept, role) -> number of step types
     rework_base = rework_full = 0.0
-    for svc in CATALOGUE:
-        recs = build_steps(svc, reviewer_inspects)
+    for svc in catalogue:
+        recs = build_steps(svc, reviewer_inspects, dept_name)
         visits = visits_of(recs)
         for i, r in enumerate(recs):
             key = (r.dept, r.role)
@@ -1443,7 +1501,7 @@ def build_pass(reviewer_inspects):
     capacity = HOURS_PER_STAFF_YEAR * TARGET_UTILISATION
     staff = OrderedDict()  # (dept, role) -> count
     window_depts = {d for (d, role) in hours if role == "window_clerk"}
-    for key, _d in [((d[0], role), None) for d in DEPARTMENTS for role in ROLE_ORDER]:
+    for key, _d in [((d[0], role), None) for d in departments for role in ROLE_ORDER]:
         if key not in hours:
             continue
         floor = MIN_WINDOW_CLERKS if key[1] == "window_clerk" else MIN_STAFF
@@ -1455,9 +1513,9 @@ def build_pass(reviewer_inspects):
 ROLE_ORDER = ["window_clerk", "reviewer", "approver", "inspector"]
 
 
-def department_facts(staff):
+def department_facts(staff, departments=None):
     facts = OrderedDict()
-    for key, name, zh, group, functions in DEPARTMENTS:
+    for key, *_rest in (DEPARTMENTS if departments is None else departments):
         case_staff = sum(c for (d, _r), c in staff.items() if d == key)
         windows = staff.get((key, "window_clerk"), 0)
         premises = overhead_premises(case_staff)
@@ -1498,16 +1556,20 @@ def csv_text(header, rows):
     return buf.getvalue()
 
 
-def documents_csv(services):
+def documents_csv(services, holder_of=None):
+    """`holder_of(alias, county holder key)` gives (holder name, Chinese name);
+    default: this county's departments."""
     used = {d for _svc, recs, _v in services for r in recs for d, _p in r.docs}
     rows = []
     for alias, (name, holder, days, note) in DOCUMENTS.items():
         if name in used:
-            rows.append([name, DEPT_NAME[holder], f"{note}; held by {DEPT[holder][2]}; {fmt(days)} days to fetch if missing [A5]"])
+            held, zh = (DEPT_NAME[holder], DEPT[holder][2]) if holder_of is None else holder_of(alias, holder)
+            rows.append([name, held, f"{note}; held by {zh}; {fmt(days)} days to fetch if missing [A5]"])
     return csv_text(["name", "held_by", "note"], rows)
 
 
-def staff_csv(staff, hours):
+def staff_csv(staff, hours, dept_name=None):
+    DEPT_NAME = globals()["DEPT_NAME"] if dept_name is None else dept_name
     rows = []
     for (dept, role), count in staff.items():
         util = hours[(dept, role)] / (count * HOURS_PER_STAFF_YEAR)
@@ -1526,7 +1588,8 @@ def staff_csv(staff, hours):
     return csv_text(["department", "role", "employment", "count", "annual_cost_cny", "note"], rows)
 
 
-def services_csv(services):
+def services_csv(services, dept_name=None):
+    DEPT_NAME = globals()["DEPT_NAME"] if dept_name is None else dept_name
     rows = []
     for svc, recs, _v in services:
         depts = []
@@ -1553,11 +1616,13 @@ def steps_csv(services):
                 "start" if i == 0 else "",
                 ";".join(f"{d}:{fmt(p)}" for d, p in r.docs),
                 r.sb_to or "", fmt(r.sb_p) if r.sb_to else "",
+                "true" if r.personal else "false",
+                ";".join(r.after_revised) if r.after_revised is not None else "",
                 r.note,
             ])
     return csv_text(["service", "step", "function", "role", "work", "mean_minutes", "cv", "min_minutes",
                      "mode_minutes", "max_minutes", "in_person", "after", "documents", "send_back_to",
-                     "send_back_probability", "note"], rows)
+                     "send_back_probability", "personal", "after_when_revised", "note"], rows)
 
 
 def ron_floats(values):
@@ -1574,7 +1639,7 @@ def small_department_ron(staff, facts, services, hours):
     a("// GENERATED by data/county/generate.py: change the script, not this file, then run")
     a("//     python3 data/county/generate.py")
     a("// Numbers cite /work/shared/SOURCES.md (\"SOURCES: <section>\") or are assumptions")
-    a("// [A1]..[A17], explained in data/county/README.md.")
+    a("// [A1]..[A18], explained in data/county/README.md.")
     a("//")
     a(f"// {len(DEPARTMENTS)} departments, {len(services)} service types, {total_volume:,.0f} cases a year,")
     a(f"// {sum(staff.values())} case-working staff. Every department has its own windows and the")
@@ -1645,7 +1710,10 @@ def small_department_ron(staff, facts, services, hours):
     a(f"        within_department: (delay_hours: {fmt(HANDOFF_WITHIN[0])}, effort_minutes: {fmt(HANDOFF_WITHIN[1])}),")
     a("    ),")
     a("    // Catalogue rows live in CSV files generated by data/county/generate.py; each row's")
-    a("    // `note` column says where its numbers come from.")
+    a("    // `note` column says where its numbers come from. steps.csv also marks the window steps")
+    a("    // that need the applicant themselves (`personal`) and the parallel precedence a revised")
+    a("    // regulation would allow in the serial chains (`after_when_revised`) [A18]; both act only")
+    a("    // under reforms (OneWindow; RegulationRevision with IntegratedService).")
     a("    documents: [],")
     a('    documents_csv: Some("../data/county/documents.csv"),')
     a("    staff: [],")
@@ -1762,6 +1830,7 @@ def check(services, hours, staff, step_count, facts, sfacts, steps_text, out):
 
     # Step order, `after` and `send_back_to`, read back from the CSV as the loader will.
     rows = list(csv.DictReader(io.StringIO(steps_text)))
+    chain_services = {s.name for s, recs_, _v in services if len({r.dept for r in recs_}) > 1}
     seen = defaultdict(list)
     previous_service = None
     for row in rows:
@@ -1793,8 +1862,23 @@ def check(services, hours, staff, step_count, facts, sfacts, steps_text, out):
             if d not in used_docs:
                 err(f"{s}/{step}: document {d} not in documents.csv")
             float(p)
+        # [A18] personal presence only at windows; revised precedence only in chains.
+        if row["personal"] not in ("true", "false"):
+            err(f"{s}/{step}: personal must be true or false")
+        if row["personal"] == "true" and row["in_person"] != "true":
+            err(f"{s}/{step}: personal on a step the applicant does not attend")
+        revised = row["after_when_revised"]
+        if revised:
+            if s not in chain_services:
+                err(f"{s}/{step}: after_when_revised on a single-department service")
+            for a_ in revised.split(";"):
+                if a_ not in earlier:
+                    err(f"{s}/{step}: after_when_revised {a_!r} is not an earlier step")
         earlier.append(step)
     n_steps = len(rows)
+    for s, recs_, _v in services:
+        if s.name in chain_services and not any(r.after_revised for r in recs_[1:]):
+            err(f"{s.name}: a serial chain without parallel precedence for a revised regulation [A18]")
 
     # Staffing and utilisation.
     open_days, open_hours = calendar_open_hours()

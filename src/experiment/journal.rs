@@ -141,6 +141,8 @@ impl Journal {
         }
         if !has_header {
             journal.write_lines(format!("{header_line}\n").as_bytes())?;
+            // Make the new file's name durable too, not only its contents.
+            super::files::sync_folder(path.parent().unwrap_or(Path::new(".")))?;
         }
         Ok((journal, recovered))
     }

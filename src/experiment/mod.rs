@@ -20,8 +20,8 @@
 //! Layout: [`spec`] reads sweep files, [`param_path`] and [`ron_tree`] apply
 //! parameter values to a scenario's RON text, [`design`] chooses design points,
 //! [`precision`] decides run length, [`sweep`] runs a sweep (or a shard of it),
-//! [`merge`] combines shards, [`tables`] writes the final CSV files, [`files`]
-//! holds manifests and atomic writes, [`compare`] compares scenarios.
+//! [`merge`](mod@merge) combines shards, [`tables`] writes the final CSV files, [`files`]
+//! holds manifests and atomic writes, [`compare`](mod@compare) compares scenarios.
 
 pub mod compare;
 pub mod design;
