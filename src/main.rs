@@ -50,6 +50,9 @@ enum Command {
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
+        /// Also write one CSV row per step done (process-mining layout, docs/event-log.md).
+        #[arg(long)]
+        event_log: Option<PathBuf>,
     },
     /// Checks a scenario and reports every problem found.
     Validate {
@@ -143,8 +146,8 @@ fn main() -> ExitCode {
         None => demo(3, false),
         Some(Command::Demo { replications, quiet }) => demo(replications, quiet),
         Some(Command::Validate { scenario }) => validate(&scenario),
-        Some(Command::Run { scenario, seed, replications, out, jobs, quiet }) => {
-            run(&scenario, seed, replications, out, jobs, quiet)
+        Some(Command::Run { scenario, seed, replications, out, jobs, quiet, event_log }) => {
+            run(&scenario, seed, replications, out, jobs, quiet, event_log.as_deref())
         }
         Some(Command::Compare {
             scenarios,
@@ -243,21 +246,47 @@ fn run(
     out: Option<PathBuf>,
     jobs: usize,
     quiet: bool,
+    event_log: Option<&Path>,
 ) -> Result<(), Failure> {
     check_replications(replications)?;
     let model = load(path)?;
     for w in scenario::warnings(&model) {
         eprintln!("warning: {w}");
     }
-    let outputs = simulate_with_progress(&model, seed, replications, jobs, quiet)?;
     let folder = out.unwrap_or_else(|| PathBuf::from("results").join(&model.name));
+    // The event log is staged beside the result folder and moved into place last,
+    // so that it may be asked for inside that folder.
+    let staging = folder
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join(format!(".event-log.partial-{}", std::process::id()));
+    let (outputs, staged_log) = match event_log {
+        None => (simulate_with_progress(&model, seed, replications, jobs, quiet)?, None),
+        Some(_) => {
+            if let Some(parent) = staging.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Failure::Run(format!("cannot create {}: {e}", parent.display())))?;
+            }
+            let (outputs, staged) = simulate_with_event_log(&model, seed, replications, &staging)?;
+            (outputs, Some(staged))
+        }
+    };
     let info = RunInfo {
         scenario_path: path.display().to_string(),
         seed,
         replications,
         command_line: std::env::args().collect(),
     };
-    export::write_run(&folder, &model, &info, &outputs).map_err(|e| Failure::Run(e.to_string()))?;
+    if let Err(e) = export::write_run(&folder, &model, &info, &outputs) {
+        if let Some(staged) = &staged_log {
+            let _ = std::fs::remove_file(staged);
+        }
+        return Err(Failure::Run(e.to_string()));
+    }
+    if let (Some(staged), Some(path)) = (&staged_log, event_log) {
+        export::event_log::EventLog::place(staged, path).map_err(|e| Failure::Run(e.to_string()))?;
+    }
     print_table(&[(model.name.as_str(), outputs.as_slice())]);
     if outputs.first().is_some_and(|o| o.years.len() > 1) {
         println!();
@@ -265,6 +294,41 @@ fn run(
     }
     println!("results written to {}", folder.display());
     Ok(())
+}
+
+/// Runs the replications one after another, writing every step done to an event log.
+fn simulate_with_event_log(
+    model: &Arc<Model>,
+    seed: u64,
+    replications: u64,
+    staging: &Path,
+) -> Result<(Vec<ReplicationOutput>, PathBuf), Failure> {
+    let mut log = export::event_log::EventLog::create(staging).map_err(|e| Failure::Run(e.to_string()))?;
+    let mut outputs = Vec::new();
+    for r in 0..replications {
+        let mut failure = None;
+        let mut write = |rows: &[reformsim::engine::flow::StepRecord]| {
+            if failure.is_none()
+                && let Err(e) = log.write(model, r, rows)
+            {
+                failure = Some(e);
+            }
+        };
+        let output = reformsim::engine::simulate_logged(model, seed, r, &mut |_| {}, Some(&mut write));
+        match (output, failure) {
+            (Ok(o), None) => outputs.push(o),
+            (Err(e), _) => {
+                log.abandon();
+                return Err(Failure::Run(e.to_string()));
+            }
+            (_, Some(e)) => {
+                log.abandon();
+                return Err(Failure::Run(e.to_string()));
+            }
+        }
+    }
+    let staged = log.finish().map_err(|e| Failure::Run(e.to_string()))?;
+    Ok((outputs, staged))
 }
 
 /// Prints the per-year trajectory (means over replications) of the indicators a

@@ -2,9 +2,7 @@
 
 mod cli;
 mod common;
-mod diagnostics;
 mod engine;
-mod experiments;
+mod event_log;
 mod levers;
-mod properties;
 mod queueing;

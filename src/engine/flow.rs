@@ -40,6 +40,54 @@ enum Task {
     Complaint = 1,
 }
 
+/// One step done for a case: a row of the event log (see `docs/event-log.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepRecord {
+    /// The case's number within its replication (0 = first arrival).
+    pub case: u64,
+    /// Service index.
+    pub service: u32,
+    /// Step index within the service.
+    pub step: u8,
+    /// When the case arrived.
+    pub arrival: Micros,
+    /// Station that did it.
+    pub station: u32,
+    /// When work on it started.
+    pub start: Micros,
+    /// When it ended.
+    pub end: Micros,
+    /// Trips the applicant had made by then.
+    pub trips: u32,
+    /// What followed the step.
+    pub outcome: StepOutcome,
+}
+
+/// What followed a step, in the event log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepOutcome {
+    /// The case went on.
+    Done,
+    /// A document was missing or wrong: the step will be redone.
+    DocumentMissing,
+    /// The case was sent back (rework).
+    SentBack,
+    /// The case was completed.
+    CaseCompleted,
+}
+
+impl StepOutcome {
+    /// The name used in the event log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepOutcome::Done => "done",
+            StepOutcome::DocumentMissing => "document_missing",
+            StepOutcome::SentBack => "sent_back",
+            StepOutcome::CaseCompleted => "case_completed",
+        }
+    }
+}
+
 /// A case in progress.
 #[derive(Clone, Debug)]
 struct Case {
@@ -47,6 +95,8 @@ struct Case {
     /// queue entries for it are stale.
     stamp: u32,
     live: bool,
+    /// Arrival number within the replication.
+    number: u64,
     service: u32,
     online: bool,
     /// Served through the general hall (one window).
@@ -259,6 +309,9 @@ pub struct CaseFlow {
     pub today: DayCounts,
     /// Whole-run counts.
     pub counts: FlowCounts,
+    /// The event log, when one was asked for: steps done since last drained, and
+    /// the start of steps in progress.
+    log: Option<(Vec<StepRecord>, std::collections::HashMap<(u32, u32, u8), Micros>)>,
 }
 
 impl CaseFlow {
@@ -332,12 +385,23 @@ impl CaseFlow {
             service_arrivals: vec![0; n_services],
             today: DayCounts::default(),
             counts: FlowCounts::default(),
+            log: None,
             model,
         };
         for service in 0..n_services {
             flow.schedule_next_arrival(service, 0);
         }
         flow
+    }
+
+    /// Records every step done, for the event log (drain with [`CaseFlow::drain_log`]).
+    pub fn enable_log(&mut self) {
+        self.log = Some((Vec::new(), std::collections::HashMap::new()));
+    }
+
+    /// The steps done since the last call (empty unless the log is enabled).
+    pub fn drain_log(&mut self) -> Vec<StepRecord> {
+        self.log.as_mut().map(|(rows, _)| std::mem::take(rows)).unwrap_or_default()
     }
 
     /// The model being run.
@@ -536,6 +600,7 @@ impl CaseFlow {
         let case = Case {
             stamp: 0,
             live: true,
+            number: self.counts.arrived,
             service: service_id as u32,
             online,
             one_window,
@@ -832,6 +897,9 @@ impl CaseFlow {
             st.steps_measured += 1;
             st.wait_measured += wait;
         }
+        if let Some((_, starts)) = &mut self.log {
+            starts.insert((entry.case.slot, entry.case.stamp, entry.step), self.now);
+        }
         self.events.schedule(end, EventKind::WorkDone { station: station as u32, case: entry.case, step: entry.step });
     }
 
@@ -845,8 +913,40 @@ impl CaseFlow {
                     self.counts.complaints_handled += 1;
                 }
             }
-        } else if self.is_current(case_ref) {
-            self.complete_step(m, case_ref.slot, s);
+        } else {
+            let started =
+                self.log.as_mut().and_then(|(_, starts)| starts.remove(&(case_ref.slot, case_ref.stamp, s as u8)));
+            if self.is_current(case_ref) {
+                let before = {
+                    let case = &self.cases[case_ref.slot as usize];
+                    (case.missing_documents, case.rework)
+                };
+                self.complete_step(m, case_ref.slot, s);
+                if let (Some(start), Some((rows, _))) = (started, &mut self.log) {
+                    // The slot still holds the case: slots are reused only at arrivals.
+                    let case = &self.cases[case_ref.slot as usize];
+                    let outcome = if case.missing_documents > before.0 {
+                        StepOutcome::DocumentMissing
+                    } else if case.rework > before.1 {
+                        StepOutcome::SentBack
+                    } else if !case.live {
+                        StepOutcome::CaseCompleted
+                    } else {
+                        StepOutcome::Done
+                    };
+                    rows.push(StepRecord {
+                        case: case.number,
+                        service: case.service,
+                        step: s as u8,
+                        arrival: case.arrival,
+                        station: station as u32,
+                        start,
+                        end: self.now,
+                        trips: case.trips,
+                        outcome,
+                    });
+                }
+            }
         }
         self.try_start(m, station);
     }

@@ -133,7 +133,22 @@ pub fn simulate(
     replication: u64,
     progress: &mut dyn FnMut(u32),
 ) -> Result<ReplicationOutput, EngineError> {
-    let flow = CaseFlow::new(Arc::clone(model), seed, replication);
+    simulate_logged(model, seed, replication, progress, None)
+}
+
+/// Like [`simulate`], and hands every step done to `log`, a day's worth at a time
+/// in the order they ended (the event log; no cost when `None`).
+pub fn simulate_logged(
+    model: &Arc<Model>,
+    seed: u64,
+    replication: u64,
+    progress: &mut dyn FnMut(u32),
+    mut log: Option<&mut dyn FnMut(&[flow::StepRecord])>,
+) -> Result<ReplicationOutput, EngineError> {
+    let mut flow = CaseFlow::new(Arc::clone(model), seed, replication);
+    if log.is_some() {
+        flow.enable_log();
+    }
     let mut world = ecs::build_world(model, flow, seed, replication);
     let mut morning = ecs::morning_schedule();
     let mut evening = ecs::evening_schedule();
@@ -154,6 +169,10 @@ pub fn simulate(
             }
         });
         evening.run(&mut world);
+        if let Some(log) = log.as_mut() {
+            let rows = world.resource_mut::<CaseFlow>().drain_log();
+            log(&rows);
+        }
         progress(day + 1);
     }
     let flow = world.remove_resource::<CaseFlow>().expect("the case flow is inserted by build_world");

@@ -5,6 +5,7 @@
 //! renamed into place, so a reader never sees half a result.
 
 pub mod csv;
+pub mod event_log;
 pub mod manifest;
 
 use std::path::{Path, PathBuf};
