@@ -2,7 +2,10 @@
 
 mod cli;
 mod common;
+mod diagnostics;
 mod engine;
 mod event_log;
+mod experiments;
 mod levers;
+mod properties;
 mod queueing;
