@@ -210,7 +210,11 @@ pub enum Lever {
         learning_speedup: f64,
         catch_share: f64,
     },
-    HeadcountReduction { target_share: f64, method: ReductionMethod, replace_with_contract: bool },
+    HeadcountReduction {
+        target_share: f64,
+        method: ReductionMethod,
+        replace_with_contract: bool,
+    },
     RecruitmentPolicy {
         policy: Recruitment,
     },

@@ -350,7 +350,10 @@ fn build_lever(model: &mut Model, p: &mut Problems, lever: RawLever, start_day: 
         RawLever::HeadcountReduction { target_share, method, replace_with_contract } => {
             p.share("HeadcountReduction", "target_share", target_share);
             if replace_with_contract && model.workforce.contract_annual_cost_cny <= 0.0 {
-                p.at("replace_with_contract", "replace_with_contract needs workforce.contract_annual_cost_cny".to_string());
+                p.at(
+                    "replace_with_contract",
+                    "replace_with_contract needs workforce.contract_annual_cost_cny".to_string(),
+                );
             }
             Lever::HeadcountReduction { target_share, method, replace_with_contract }
         }
