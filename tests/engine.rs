@@ -77,3 +77,33 @@ pub fn tempdir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).expect("temporary folder");
     dir
 }
+
+#[test]
+fn a_send_back_leaves_parallel_branches_alone() {
+    // a, then b (department X, long) and c (department Y, redone half the time)
+    // in parallel, joined by d: every case needs exactly one b, however often c is
+    // sent back.
+    let text = r#"Scenario(name: "parallel", start_date: "2020-01-06", horizon_days: 200, warmup_days: 20, calendar: AllDay,
+    applicant: (value_of_time_cny_per_hour: 0.0, travel_hours_per_trip: 0.0, document_hours_per_missing: 0.0),
+    functions: ["fx", "fy"],
+    departments: [(name: "X", functions: ["fx"], overhead_cny_per_year: 0.0), (name: "Y", functions: ["fy"], overhead_cny_per_year: 0.0)],
+    handoff: (between_departments: (delay_hours: 0.0, effort_minutes: 0.0), within_department: (delay_hours: 0.0, effort_minutes: 0.0)),
+    staff: [(department: "X", role: Reviewer, employment: Established, count: 50, annual_cost_cny: 1.0),
+            (department: "Y", role: Reviewer, employment: Established, count: 50, annual_cost_cny: 1.0)],
+    services: [Service(name: "s", volume_per_year: 3650.0, time_limit_working_days: 30, steps: [
+        Step(name: "a", function: "fy", role: Reviewer, work: Constant(minutes: 10.0)),
+        Step(name: "b", function: "fx", role: Reviewer, work: Constant(minutes: 600.0), after: ["a"]),
+        Step(name: "c", function: "fy", role: Reviewer, work: Constant(minutes: 60.0), after: ["a"],
+             send_back: (to: "c", probability: 0.5)),
+        Step(name: "d", function: "fy", role: Reviewer, work: Constant(minutes: 10.0), after: ["b", "c"]),
+    ])],
+)"#;
+    let output = &run(&crate::common::from_text(text), 1, 1)[0];
+    let x = output.departments.iter().find(|d| d.name == "X").expect("department X");
+    // Steps started in the measured period in X, against cases that reached b then.
+    let started_b = x.steps as f64;
+    let cases = indicator(output, "cases_arrived");
+    assert!((started_b / cases - 1.0).abs() < 0.01, "{started_b} b steps for {cases} cases");
+    // c is redone: on average once more per case (geometric, p = 0.5).
+    assert!((indicator(output, "rework_per_case") - 1.0).abs() < 0.1);
+}

@@ -11,12 +11,35 @@ use crate::time::Micros;
 
 /// A case slot and the stamp it had when the event was scheduled; the event is
 /// stale if the slot's stamp has moved on (case finished or sent back since).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CaseRef {
     /// Index in the case table.
     pub slot: u32,
-    /// The slot's stamp when scheduled.
-    pub stamp: u32,
+    /// The slot's stamp (low 24 bits) and the step's epoch (8 bits) when
+    /// scheduled, packed so that an event stays 32 bytes.
+    tag: u32,
+}
+
+impl CaseRef {
+    /// A reference to `slot` with its stamp (only the low 24 bits are kept: a stale
+    /// event would have to outlive 16 million reuses of its slot to be mistaken)
+    /// and the epoch of the step concerned.
+    #[inline]
+    pub fn new(slot: u32, stamp: u32, epoch: u8) -> CaseRef {
+        CaseRef { slot, tag: (stamp << 8) | u32::from(epoch) }
+    }
+
+    /// The slot's stamp when scheduled (low 24 bits).
+    #[inline]
+    pub fn stamp(self) -> u32 {
+        self.tag >> 8
+    }
+
+    /// The step's epoch when scheduled.
+    #[inline]
+    pub fn epoch(self) -> u8 {
+        self.tag as u8
+    }
 }
 
 /// What happens.
@@ -159,5 +182,13 @@ mod tests {
             ]
         );
         assert!(q.pop_before(0).is_none());
+    }
+
+    #[test]
+    fn events_stay_small() {
+        // The heap moves events around on every push and pop.
+        assert_eq!(size_of::<Event>(), 32);
+        let r = CaseRef::new(7, 0x01AB_CDEF, 3);
+        assert_eq!((r.slot, r.stamp(), r.epoch()), (7, 0xAB_CDEF, 3));
     }
 }

@@ -22,7 +22,7 @@ use super::events::{CaseRef, EventKind, EventQueue, Handoff};
 use super::random::{Purpose, SplitMix64, arrival_stream, sample_minutes, standard_exponential};
 use crate::indicators::{CaseRecord, Tally};
 use crate::scenario::validate_bits as bits;
-use crate::scenario::{CalendarSpec, Minutes, Model, Role, Service, StationId};
+use crate::scenario::{CalendarSpec, MAX_STEPS, Minutes, Model, Role, Service, StationId};
 use crate::time::{Calendar, DAY, Micros, WorkingCalendar, from_minutes};
 
 /// The applicant is at no office.
@@ -91,9 +91,12 @@ impl StepOutcome {
 /// A case in progress.
 #[derive(Clone, Debug)]
 struct Case {
-    /// Bumped when the slot is reused or the case is sent back: older events and
-    /// queue entries for it are stale.
+    /// Bumped when the slot is reused: older events and queue entries are stale.
     stamp: u32,
+    /// Per step, bumped when a send-back voids the step: its older events and
+    /// queue entries are stale, while parallel work the send-back does not touch
+    /// goes on.
+    epochs: [u8; MAX_STEPS],
     live: bool,
     /// Arrival number within the replication.
     number: u64,
@@ -311,7 +314,7 @@ pub struct CaseFlow {
     pub counts: FlowCounts,
     /// The event log, when one was asked for: steps done since last drained, and
     /// the start of steps in progress.
-    log: Option<(Vec<StepRecord>, std::collections::HashMap<(u32, u32, u8), Micros>)>,
+    log: Option<(Vec<StepRecord>, std::collections::HashMap<(CaseRef, u8), Micros>)>,
 }
 
 impl CaseFlow {
@@ -513,8 +516,8 @@ impl CaseFlow {
                 }
                 EventKind::Ready { case, step, handoff } => {
                     if case.slot == INTERNAL {
-                        self.enqueue_task(m, step, case.stamp as usize);
-                    } else if self.is_current(case) {
+                        self.enqueue_task(m, step, case.stamp() as usize);
+                    } else if self.is_current(case, step) {
                         self.enqueue(m, case.slot, step as usize, handoff);
                     }
                 }
@@ -542,7 +545,7 @@ impl CaseFlow {
             let queue = std::mem::take(&mut self.stations[station].queue);
             for entry in queue {
                 if entry.case.slot != INTERNAL {
-                    if !self.is_current(entry.case) {
+                    if !self.is_current(entry.case, entry.step) {
                         continue;
                     }
                     if entry.deadline <= self.now {
@@ -559,9 +562,11 @@ impl CaseFlow {
         }
     }
 
-    fn is_current(&self, case: CaseRef) -> bool {
+    /// Whether an event or queue entry for `step` of `case` still holds.
+    #[inline]
+    fn is_current(&self, case: CaseRef, step: u8) -> bool {
         let c = &self.cases[case.slot as usize];
-        c.live && c.stamp == case.stamp
+        c.live && c.stamp & 0xFF_FFFF == case.stamp() && c.epochs[usize::from(step)] == case.epoch()
     }
 
     fn schedule_next_arrival(&mut self, service: usize, after: Micros) {
@@ -599,6 +604,7 @@ impl CaseFlow {
         let due_day = self.calendar.working_day_number(self.now) + u64::from(service.time_limit_working_days);
         let case = Case {
             stamp: 0,
+            epochs: [0; MAX_STEPS],
             live: true,
             number: self.counts.arrived,
             service: service_id as u32,
@@ -698,9 +704,10 @@ impl CaseFlow {
                 self.cases[slot as usize].present_at = NOWHERE;
             }
         }
-        let case_ref = CaseRef { slot, stamp: self.cases[slot as usize].stamp };
+        let stamp = self.cases[slot as usize].stamp;
         let from = from_department.map(|d| self.department_of(m, d));
         for s in bits(ready) {
+            let case_ref = CaseRef::new(slot, stamp, self.cases[slot as usize].epochs[s]);
             let step = &service.steps[s];
             let to = self.department_of(m, step.department);
             let (handoff, mut delay) = match from {
@@ -770,7 +777,7 @@ impl CaseFlow {
             }
         }
         let entry = QueueEntry {
-            case: CaseRef { slot, stamp: case.stamp },
+            case: CaseRef::new(slot, case.stamp, case.epochs[s]),
             step: s as u8,
             handoff,
             in_person,
@@ -801,7 +808,7 @@ impl CaseFlow {
         let department = self.department_of(m, m.function_department[function]);
         let Some(station) = m.structures[self.structure].station(department, role) else { return };
         let entry = QueueEntry {
-            case: CaseRef { slot: INTERNAL, stamp: function as u32 },
+            case: CaseRef::new(INTERNAL, function as u32, 0),
             step: task,
             handoff: Handoff::None,
             in_person: false,
@@ -824,7 +831,7 @@ impl CaseFlow {
                 self.start_task(station, entry);
                 continue;
             }
-            if !self.is_current(entry.case) {
+            if !self.is_current(entry.case, entry.step) {
                 continue;
             }
             if entry.deadline <= self.now {
@@ -898,7 +905,7 @@ impl CaseFlow {
             st.wait_measured += wait;
         }
         if let Some((_, starts)) = &mut self.log {
-            starts.insert((entry.case.slot, entry.case.stamp, entry.step), self.now);
+            starts.insert((entry.case, entry.step), self.now);
         }
         self.events.schedule(end, EventKind::WorkDone { station: station as u32, case: entry.case, step: entry.step });
     }
@@ -914,9 +921,8 @@ impl CaseFlow {
                 }
             }
         } else {
-            let started =
-                self.log.as_mut().and_then(|(_, starts)| starts.remove(&(case_ref.slot, case_ref.stamp, s as u8)));
-            if self.is_current(case_ref) {
+            let started = self.log.as_mut().and_then(|(_, starts)| starts.remove(&(case_ref, s as u8)));
+            if self.is_current(case_ref, s as u8) {
                 let before = {
                     let case = &self.cases[case_ref.slot as usize];
                     (case.missing_documents, case.rework)
@@ -969,7 +975,7 @@ impl CaseFlow {
                 case.trips += 1;
             }
             let at = self.calendar.add_working(self.now, service.document_fetch);
-            let case_ref = CaseRef { slot, stamp: case.stamp };
+            let case_ref = CaseRef::new(slot, case.stamp, case.epochs[s]);
             let handoff = Handoff::Resubmission;
             self.events.schedule(at, EventKind::Ready { case: case_ref, step: s as u8, handoff });
             return;
@@ -996,11 +1002,22 @@ impl CaseFlow {
         };
         let case = &mut self.cases[slot as usize];
         if let Some(target) = target {
+            // The target and everything after it is redone: their work in flight is
+            // void (a new epoch); work on other parallel branches goes on.
             case.rework += 1;
-            case.stamp = case.stamp.wrapping_add(1);
-            case.done &= !service.steps[target].precedence[r].downstream;
-            case.started = 0;
-            let candidates = !case.done & (u64::MAX >> (64 - service.steps.len()));
+            let reset = service.steps[target].precedence[r].downstream;
+            for t in bits(reset & case.started & !bit) {
+                case.epochs[t] = case.epochs[t].wrapping_add(1);
+            }
+            let kept = case.started & !reset & !bit;
+            if reset & bit == 0 {
+                // The step that sent the case back is not downstream of the target:
+                // its own work stands.
+                case.done |= bit;
+            }
+            case.done &= !reset;
+            case.started = kept;
+            let candidates = !case.done & !kept & (u64::MAX >> (64 - service.steps.len()));
             self.release(m, slot, service, candidates, Some(step.department));
             return;
         }
@@ -1057,7 +1074,7 @@ impl CaseFlow {
                 self.events.schedule(
                     at.max(self.now),
                     EventKind::Ready {
-                        case: CaseRef { slot: INTERNAL, stamp: function as u32 },
+                        case: CaseRef::new(INTERNAL, function as u32, 0),
                         step: Task::Complaint as u8,
                         handoff: Handoff::None,
                     },
@@ -1072,7 +1089,7 @@ impl CaseFlow {
             self.events.schedule(
                 when,
                 EventKind::Ready {
-                    case: CaseRef { slot: INTERNAL, stamp: *function as u32 },
+                    case: CaseRef::new(INTERNAL, *function as u32, 0),
                     step: Task::Inspection as u8,
                     handoff: Handoff::None,
                 },
