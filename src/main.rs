@@ -334,7 +334,8 @@ fn simulate_with_event_log(
 /// Prints the per-year trajectory (means over replications) of the indicators a
 /// planner follows through a reform.
 fn print_yearly(outputs: &[ReplicationOutput]) {
-    let columns: [(&str, &str, f64); 11] = [
+    let columns: [(&str, &str, f64); 12] = [
+        ("measured_days", "days", 1.0),
         ("headcount_established", "estab.", 1.0),
         ("headcount_contract", "contract", 1.0),
         ("admin_cost_cny", "cost M CNY", 1e-6),
@@ -552,7 +553,7 @@ fn fmt(x: f64) -> String {
     let a = x.abs();
     if a == 0.0 {
         "0".into()
-    } else if a >= 1e4 {
+    } else if a >= 1e4 || (x.fract() == 0.0 && a < 1e15) {
         format!("{x:.0}")
     } else if a >= 100.0 {
         format!("{x:.1}")
