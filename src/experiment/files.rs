@@ -47,15 +47,22 @@ impl AtomicFile {
         self.writer.write_all(bytes).map_err(io_error(&self.temporary))
     }
 
-    /// Flushes, syncs and renames the file into place.
+    /// Flushes, syncs and renames the file into place, and syncs the folder.
     pub fn commit(self) -> Result<(), ExperimentError> {
+        let target = self.rename_into_place()?;
+        sync_folder(target.parent().unwrap_or(Path::new(".")))
+    }
+
+    /// Flushes, syncs and renames the file into place, leaving the folder sync to
+    /// the caller (one sync after several renames).
+    pub fn rename_into_place(self) -> Result<PathBuf, ExperimentError> {
         let AtomicFile { temporary, target, writer } = self;
         let file =
             writer.into_inner().map_err(|e| ExperimentError::Io { path: temporary.clone(), source: e.into_error() })?;
         file.sync_all().map_err(io_error(&temporary))?;
         drop(file);
         std::fs::rename(&temporary, &target).map_err(io_error(&target))?;
-        sync_folder(target.parent().unwrap_or(Path::new(".")))
+        Ok(target)
     }
 }
 

@@ -148,11 +148,11 @@ pub fn write_tables(
             }
         }
     }
-    runs.commit()?;
+    runs.rename_into_place()?;
     if let Some((_, _, file)) = points {
-        file.commit()?;
+        file.rename_into_place()?;
     }
-    Ok(())
+    super::files::sync_folder(folder)
 }
 
 /// Writes the `points.csv` rows of one design point from its runs' fields.
