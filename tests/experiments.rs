@@ -372,6 +372,13 @@ fn invalid_sweeps_are_reported_with_their_place_and_exit_2() {
 }
 
 #[test]
+fn shards_are_numbered_from_one() {
+    let o = reformsim(&["sweep", "scenarios/sweeps/mmc-staffing.ron", "--shard", "0/3", "--quiet"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--shard expects K/N with 1 ≤ K ≤ N"), "{}", text(&o.stderr));
+}
+
+#[test]
 fn an_existing_folder_of_something_else_is_never_overwritten() {
     let dir = tempdir("sweep-refuse");
     let sweep = sweep_file(&dir, "small.ron", "mmc.ron", SMALL_SWEEP);
