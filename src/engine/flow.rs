@@ -163,13 +163,13 @@ pub struct StationState {
     /// Building applicants go to (department index or the general hall).
     building: u32,
     /// Work started in the measured period.
-    pub work_measured: Micros,
+    pub work_measured: u128,
     /// Steps started in the measured period.
     pub steps_measured: u64,
     /// Queue wait of steps started in the measured period.
-    pub wait_measured: Micros,
+    pub wait_measured: u128,
     /// Server-time available in the measured period (servers × open time, summed daily).
-    pub capacity_measured: Micros,
+    pub capacity_measured: u128,
 }
 
 impl StationState {
@@ -457,7 +457,7 @@ impl CaseFlow {
         for (station, &n) in self.stations.iter_mut().zip(servers) {
             station.servers = n;
             if measured {
-                station.capacity_measured += open * u64::from(n);
+                station.capacity_measured += u128::from(open) * u128::from(n);
             }
         }
     }
@@ -853,7 +853,7 @@ impl CaseFlow {
         let st = &mut self.stations[station];
         st.busy += 1;
         if self.now >= self.warmup {
-            st.work_measured += work;
+            st.work_measured += u128::from(work);
         }
         self.events.schedule(end, EventKind::WorkDone { station: station as u32, case: entry.case, step: entry.step });
     }
@@ -897,12 +897,14 @@ impl CaseFlow {
         // In-person service ends with the applicant even after closing time; other
         // work pauses outside opening hours.
         let end = if entry.in_person { self.now + work } else { self.calendar.add_working(self.now, work) };
+        // Utilisation counts the work done before the horizon only.
+        let measured_work = work.min(self.calendar.open_time_between(self.now, self.horizon));
         let st = &mut self.stations[station];
         st.busy += 1;
         if self.now >= self.warmup {
-            st.work_measured += work;
+            st.work_measured += u128::from(measured_work);
             st.steps_measured += 1;
-            st.wait_measured += wait;
+            st.wait_measured += u128::from(wait);
         }
         if let Some((_, starts)) = &mut self.log {
             starts.insert((entry.case, entry.step), self.now);

@@ -219,7 +219,7 @@ fn collect(
     }
     let headcount = |e: Employment| staff.iter().filter(|s| s.employment == e).map(|s| u64::from(s.count)).sum();
     let (work, capacity) =
-        flow.stations.iter().fold((0u64, 0u64), |(w, cap), s| (w + s.work_measured, cap + s.capacity_measured));
+        flow.stations.iter().fold((0u128, 0u128), |(w, cap), s| (w + s.work_measured, cap + s.capacity_measured));
     let facts = RunFacts {
         measured_days: f64::from(model.horizon_days - model.warmup_days),
         arrived: measured_arrived,
@@ -312,9 +312,9 @@ fn department_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, staff: &[ecs
             wait_minutes_mean: f64::NAN,
         });
     }
-    let mut work = vec![0u64; rows.len()];
-    let mut capacity = vec![0u64; rows.len()];
-    let mut wait = vec![0u64; rows.len()];
+    let mut work = vec![0u128; rows.len()];
+    let mut capacity = vec![0u128; rows.len()];
+    let mut wait = vec![0u128; rows.len()];
     for (i, station) in model.stations.iter().enumerate() {
         let row = station.department.unwrap_or(n);
         let st = &flow.stations[i];

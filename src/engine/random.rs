@@ -113,9 +113,18 @@ pub fn exponential1(u: f64) -> f64 {
     -(1.0 - u).ln()
 }
 
-/// Samples minutes from a distribution.
+/// Longest duration a sample may take, in minutes (ten years): a heavy log-normal
+/// tail must not overflow the clock or stall the calendar arithmetic.
+pub const MAX_SAMPLE_MINUTES: f64 = 10.0 * 365.0 * 24.0 * 60.0;
+
+/// Samples minutes from a distribution (capped at [`MAX_SAMPLE_MINUTES`]).
 #[inline]
 pub fn sample_minutes(d: &Minutes, rng: &mut SplitMix64) -> f64 {
+    sample_uncapped(d, rng).min(MAX_SAMPLE_MINUTES)
+}
+
+#[inline]
+fn sample_uncapped(d: &Minutes, rng: &mut SplitMix64) -> f64 {
     match *d {
         Minutes::Exponential { mean_minutes } => mean_minutes * standard_exponential(rng),
         Minutes::LogNormal { mean_minutes, cv } => {
