@@ -898,7 +898,8 @@ impl CaseFlow {
         // work pauses outside opening hours.
         let end = if entry.in_person { self.now + work } else { self.calendar.add_working(self.now, work) };
         // Utilisation counts the work done before the horizon only.
-        let measured_work = work.min(self.calendar.open_time_between(self.now, self.horizon));
+        let measured_work =
+            if end <= self.horizon { work } else { work.min(self.calendar.open_time_between(self.now, self.horizon)) };
         let st = &mut self.stations[station];
         st.busy += 1;
         if self.now >= self.warmup {
