@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::files::{create_new_folder, write_atomic};
+use super::files::{write_atomic, write_new_folder};
 use super::precision::{Plan, Precision, plan_with};
 use super::tables::csv_line;
 use super::{ExperimentError, MAX_RUNS, Progress, indicator_names, thread_pool};
@@ -237,7 +237,10 @@ impl Comparison {
 
     /// Writes `comparison.csv`, `replications.csv` and `manifest.ron` into the new folder `folder`.
     pub fn write(&self, folder: &Path) -> Result<(), ExperimentError> {
-        create_new_folder(folder, "compare")?;
+        write_new_folder(folder, "compare", |staging| self.write_files(staging))
+    }
+
+    fn write_files(&self, folder: &Path) -> Result<(), ExperimentError> {
         let mut table = csv_line([
             "indicator",
             "scenario",

@@ -190,10 +190,13 @@ pub fn prepare_sweep_folder(folder: &Path, manifest: &SweepManifest) -> Result<F
                 )));
             }
             if folder.join(names::JOURNAL).exists() || !folder.join(names::RUNS).exists() {
+                remove_stale_temporaries(folder)?;
                 return Ok(FolderState::Resume);
             }
             return Ok(FolderState::Complete);
         }
+        // A sweep killed while writing its first manifest leaves only that temporary file.
+        remove_stale_temporaries(folder)?;
         let empty = std::fs::read_dir(folder).map_err(io_error(folder))?.next().is_none();
         if !empty {
             return Err(refuse(
@@ -204,6 +207,23 @@ pub fn prepare_sweep_folder(folder: &Path, manifest: &SweepManifest) -> Result<F
     std::fs::create_dir_all(folder).map_err(io_error(folder))?;
     write_atomic(&folder.join(names::MANIFEST), manifest.to_text()?.as_bytes())?;
     Ok(FolderState::Fresh)
+}
+
+/// Removes the temporary files an interrupted [`AtomicFile`] left in `folder`
+/// (`.NAME.tmp-PID` for one of a sweep folder's own files): the files they were
+/// to become are written again.
+fn remove_stale_temporaries(folder: &Path) -> Result<(), ExperimentError> {
+    for entry in std::fs::read_dir(folder).map_err(io_error(folder))? {
+        let path = entry.map_err(io_error(folder))?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let ours = [names::MANIFEST, names::RUNS, names::POINTS].iter().any(|own| {
+            name.strip_prefix('.').and_then(|n| n.strip_prefix(own)).is_some_and(|r| r.starts_with(".tmp-"))
+        });
+        if ours && path.is_file() {
+            std::fs::remove_file(&path).map_err(io_error(&path))?;
+        }
+    }
+    Ok(())
 }
 
 /// Refuses `folder` if it exists and is not empty: results written once (a
@@ -221,11 +241,34 @@ pub fn check_new_folder(folder: &Path, what: &str) -> Result<(), ExperimentError
     Ok(())
 }
 
-/// Creates a new folder for results that are written once, refusing an existing
-/// non-empty one.
-pub fn create_new_folder(folder: &Path, what: &str) -> Result<(), ExperimentError> {
+/// Writes a new folder of results that are written once (a comparison, a merge):
+/// `fill` writes the files into a hidden sibling folder, which is then renamed into
+/// place, so the folder appears complete or not at all. An existing non-empty
+/// folder is refused.
+pub fn write_new_folder(
+    folder: &Path,
+    what: &str,
+    fill: impl FnOnce(&Path) -> Result<(), ExperimentError>,
+) -> Result<(), ExperimentError> {
     check_new_folder(folder, what)?;
-    std::fs::create_dir_all(folder).map_err(io_error(folder))
+    let parent = folder.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+    let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "results".into());
+    let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(io_error(&staging))?;
+    }
+    std::fs::create_dir_all(&staging).map_err(io_error(&staging))?;
+    if let Err(e) = fill(&staging) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    // An empty folder given as --out is replaced; a non-empty one was refused above.
+    if folder.exists() {
+        std::fs::remove_dir(folder).map_err(io_error(folder))?;
+    }
+    std::fs::rename(&staging, folder).map_err(io_error(folder))?;
+    sync_folder(parent)
 }
 
 #[cfg(test)]
@@ -266,7 +309,9 @@ mod tests {
         let dir = folder("prepare");
         let m = manifest();
         assert_eq!(prepare_sweep_folder(&dir, &m).expect("new folder"), FolderState::Fresh);
+        std::fs::write(dir.join(".runs.csv.tmp-123"), "half a table").expect("write");
         assert_eq!(prepare_sweep_folder(&dir, &m).expect("same sweep"), FolderState::Resume);
+        assert!(!dir.join(".runs.csv.tmp-123").exists(), "an interrupted write's temporary file is removed");
         std::fs::write(dir.join(names::RUNS), "x").expect("write");
         assert_eq!(prepare_sweep_folder(&dir, &m).expect("same sweep"), FolderState::Complete);
         let other = SweepManifest { sweep_hash_fnv1a64: "99".into(), ..m.clone() };
@@ -275,6 +320,11 @@ mod tests {
         let elsewhere = SweepManifest { shard: None, ..m };
         let e = prepare_sweep_folder(&dir, &elsewhere).expect_err("another shard").to_string();
         assert!(e.contains("shard 1/2 vs the whole sweep"), "{e}");
+        let interrupted = folder("interrupted");
+        std::fs::create_dir_all(&interrupted).expect("mkdir");
+        std::fs::write(interrupted.join(".manifest.ron.tmp-77"), "(pro").expect("write");
+        assert_eq!(prepare_sweep_folder(&interrupted, &manifest()).expect("started afresh"), FolderState::Fresh);
+        let _ = std::fs::remove_dir_all(interrupted);
         let stranger = folder("stranger");
         std::fs::create_dir_all(&stranger).expect("mkdir");
         std::fs::write(stranger.join("notes.txt"), "mine").expect("write");

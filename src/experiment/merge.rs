@@ -10,7 +10,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-use super::files::{SweepManifest, create_new_folder, names, write_atomic};
+use super::files::{SweepManifest, names, write_atomic, write_new_folder};
 use super::journal::{Entry, row_key};
 use super::tables::{Row, csv_fields, sort_rows, write_tables};
 use super::{ExperimentError, indicator_names, io_error};
@@ -107,10 +107,11 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<MergeOutcome, ExperimentE
     };
     sort_rows(&mut rows, &sources)?;
     check_complete(reference, &rows)?;
-    create_new_folder(out, "merge")?;
     let merged = SweepManifest { shard: None, ..reference.clone() };
-    write_atomic(&out.join(names::MANIFEST), merged.to_text()?.as_bytes())?;
-    write_tables(out, &header, &sources, &rows, Some(parameters))?;
+    write_new_folder(out, "merge", |staging| {
+        write_atomic(&staging.join(names::MANIFEST), merged.to_text()?.as_bytes())?;
+        write_tables(staging, &header, &sources, &rows, Some(parameters))
+    })?;
     Ok(MergeOutcome { folder: out.to_path_buf(), shards: count, runs: rows.len() as u64 })
 }
 
