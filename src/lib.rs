@@ -11,6 +11,7 @@ pub mod engine;
 pub mod experiment;
 pub mod export;
 pub mod indicators;
+pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod stats;

@@ -127,6 +127,15 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Writes one self-contained HTML page (charts and tables) for a run, a
+    /// comparison, a sweep, or a folder of runs.
+    Report {
+        /// The result folder.
+        folder: PathBuf,
+        /// The HTML file [default: FOLDER/report.html].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Most replications one command may ask for (each holds its results in memory).
@@ -165,6 +174,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Sweep { sweep, out, jobs, shard, quiet }) => run_sweep(&sweep, out, jobs, shard, quiet),
         Some(Command::Merge { shards, out }) => merge(&shards, &out),
+        Some(Command::Report { folder, out }) => report(&folder, out.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -483,6 +493,17 @@ fn merge(shards: &[PathBuf], out: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
+fn report(folder: &Path, out: Option<&Path>) -> Result<(), Failure> {
+    match reformsim::report::write(folder, out) {
+        Ok(page) => {
+            println!("report written to {}", page.display());
+            Ok(())
+        }
+        Err(e) if e.is_input() => Err(Failure::Input(format!("error: {e}"))),
+        Err(e) => Err(Failure::Run(e.to_string())),
+    }
+}
+
 /// The shipped scenarios folder: `./scenarios`, or the one next to the sources.
 fn shipped_scenarios() -> PathBuf {
     let local = PathBuf::from("scenarios");
@@ -517,6 +538,8 @@ fn demo(replications: u64, quiet: bool) -> Result<(), Failure> {
     let borrowed: Vec<(&str, &[ReplicationOutput])> = results.iter().map(|(n, o)| (n.as_str(), o.as_slice())).collect();
     print_table(&borrowed);
     println!("\nresults written to results/demo/");
+    let page = reformsim::report::write(Path::new("results/demo"), None).map_err(|e| Failure::Run(e.to_string()))?;
+    println!("report written to {} (open it in a web browser)", page.display());
     Ok(())
 }
 

@@ -9,3 +9,4 @@ mod experiments;
 mod levers;
 mod properties;
 mod queueing;
+mod report;

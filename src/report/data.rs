@@ -1,0 +1,170 @@
+//! Reading result files: CSV tables with named columns, and manifests shown as
+//! key–value lines.
+
+use std::path::{Path, PathBuf};
+
+use super::ReportError;
+use crate::stats::Summary;
+
+/// A CSV file read whole: its header and rows.
+pub struct Table {
+    path: PathBuf,
+    /// Column names.
+    pub header: Vec<String>,
+    rows: Vec<::csv::StringRecord>,
+}
+
+impl Table {
+    /// Reads `path`, which must have a header row and equally long rows.
+    pub fn read(path: &Path) -> Result<Table, ReportError> {
+        let malformed = |line: Option<u64>, e: &dyn std::fmt::Display| ReportError::Malformed {
+            path: path.to_path_buf(),
+            line,
+            message: format!("not a CSV table ({e})"),
+        };
+        let mut reader = ::csv::Reader::from_path(path).map_err(|e| match e.into_kind() {
+            ::csv::ErrorKind::Io(source) => ReportError::Read { path: path.to_path_buf(), source },
+            other => malformed(None, &format!("{other:?}")),
+        })?;
+        let header = reader.headers().map_err(|e| malformed(Some(1), &e))?.iter().map(String::from).collect();
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| malformed(e.position().map(|p| p.line()), &e))?;
+            rows.push(record);
+        }
+        Ok(Table { path: path.to_path_buf(), header, rows })
+    }
+
+    /// Reads `folder/name` if it exists.
+    pub fn read_optional(folder: &Path, name: &str) -> Result<Option<Table>, ReportError> {
+        let path = folder.join(name);
+        if path.is_file() { Table::read(&path).map(Some) } else { Ok(None) }
+    }
+
+    /// The rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The index of column `name`, if present.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// The index of column `name`, which must be present.
+    pub fn require(&self, name: &str) -> Result<usize, ReportError> {
+        self.column(name).ok_or_else(|| ReportError::Malformed {
+            path: self.path.clone(),
+            line: Some(1),
+            message: format!("no column `{name}`"),
+        })
+    }
+
+    /// The text in row `row`, column `column`.
+    pub fn text(&self, row: usize, column: usize) -> &str {
+        self.rows[row].get(column).unwrap_or("")
+    }
+
+    /// The number in row `row`, column `column`: NaN for an empty field (an undefined value).
+    pub fn number(&self, row: usize, column: usize) -> Result<f64, ReportError> {
+        let text = self.text(row, column).trim();
+        if text.is_empty() {
+            return Ok(f64::NAN);
+        }
+        text.parse().map_err(|_| ReportError::Malformed {
+            path: self.path.clone(),
+            line: self.rows[row].position().map(|p| p.line()),
+            message: format!("`{text}` in column `{}` is not a number", self.header[column]),
+        })
+    }
+
+    /// Every value of a numeric column.
+    pub fn numbers(&self, column: usize) -> Result<Vec<f64>, ReportError> {
+        (0..self.len()).map(|r| self.number(r, column)).collect()
+    }
+
+    /// Mean and 95% interval of column `name` over the rows where `keep` holds.
+    pub fn summary_where(&self, name: &str, keep: impl Fn(usize) -> bool) -> Result<Summary, ReportError> {
+        let column = self.require(name)?;
+        let values: Result<Vec<f64>, _> =
+            (0..self.len()).filter(|&r| keep(r)).map(|r| self.number(r, column)).collect();
+        Ok(Summary::of(&values?))
+    }
+
+    /// The distinct values of a text column, in order of first appearance.
+    pub fn distinct(&self, column: usize) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for r in 0..self.len() {
+            let v = self.text(r, column);
+            if !out.iter().any(|o| o == v) {
+                out.push(v.to_string());
+            }
+        }
+        out
+    }
+}
+
+/// The top-level fields of `folder/manifest.ron` as (name, text) lines; an empty
+/// list if there is no manifest, and a single explanatory line if it does not parse.
+pub fn manifest(folder: &Path) -> Vec<(String, String)> {
+    let path = folder.join("manifest.ron");
+    let Ok(text) = std::fs::read_to_string(&path) else { return Vec::new() };
+    match ron::from_str::<ron::Value>(&text) {
+        Ok(ron::Value::Map(map)) => {
+            map.iter().filter_map(|(k, v)| Some((plain(k)?, plain(v).unwrap_or_else(|| "…".into())))).collect()
+        }
+        _ => vec![("manifest.ron".into(), "not readable by this version".into())],
+    }
+}
+
+/// A RON value as one line of text (lists joined by spaces, tuples by commas).
+fn plain(value: &ron::Value) -> Option<String> {
+    Some(match value {
+        ron::Value::Bool(b) => b.to_string(),
+        ron::Value::Char(c) => c.to_string(),
+        ron::Value::String(s) => s.clone(),
+        ron::Value::Number(n) => {
+            let x = n.into_f64();
+            if x.fract() == 0.0 && x.abs() < 1e15 { format!("{x:.0}") } else { x.to_string() }
+        }
+        ron::Value::Option(None) | ron::Value::Unit => "none".into(),
+        ron::Value::Option(Some(v)) => plain(v)?,
+        ron::Value::Seq(items) => {
+            let parts: Vec<String> = items.iter().filter_map(plain).collect();
+            let nested = items.iter().any(|i| matches!(i, ron::Value::Seq(_) | ron::Value::Map(_)));
+            parts.join(if nested { "; " } else { " " })
+        }
+        ron::Value::Map(map) => {
+            map.iter().filter_map(|(k, v)| Some(format!("{} {}", plain(k)?, plain(v)?))).collect::<Vec<_>>().join(", ")
+        }
+        ron::Value::Bytes(_) => return None,
+    })
+}
+
+/// The value of field `name` in manifest lines.
+pub fn field<'a>(manifest: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    manifest.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifests_read_as_lines() {
+        let dir = std::env::temp_dir().join(format!("reformsim-report-manifest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(
+            dir.join("manifest.ron"),
+            r#"(program: "reformsim", seed: 1, scenarios: [("a", "a.ron", "00"), ("b", "b.ron", "11")], shard: None, command_line: ["reformsim", "run"])"#,
+        )
+        .expect("write");
+        let lines = manifest(&dir);
+        assert_eq!(field(&lines, "program"), Some("reformsim"));
+        assert_eq!(field(&lines, "seed"), Some("1"));
+        assert_eq!(field(&lines, "scenarios"), Some("a a.ron 00; b b.ron 11"));
+        assert_eq!(field(&lines, "shard"), Some("none"));
+        assert_eq!(field(&lines, "command_line"), Some("reformsim run"));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

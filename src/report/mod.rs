@@ -1,0 +1,211 @@
+//! `reformsim report`: one self-contained HTML page (inline styles, inline SVG
+//! charts, no scripts, nothing fetched) for a result folder.
+//!
+//! The kind of folder is told from the files in it: a run (`summary.csv`, from
+//! `reformsim run`), a comparison (`comparison.csv`, from `reformsim compare`), a
+//! sweep (`runs.csv`, from `reformsim sweep` or `merge`), or a folder of runs (the
+//! demo's `results/demo/`). The page is built from those files only: the report
+//! reads no scenario and runs nothing.
+//!
+//! ```no_run
+//! let page = reformsim::report::write(std::path::Path::new("results/demo"), None)?;
+//! println!("report written to {}", page.display());
+//! # Ok::<(), reformsim::report::ReportError>(())
+//! ```
+
+mod compare;
+mod data;
+mod html;
+mod names;
+mod run;
+mod svg;
+mod sweep;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Why a report could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The folder does not exist or is not a folder.
+    #[error("{} is not a folder; give the folder a `reformsim run`, `compare` or `sweep` wrote", .0.display())]
+    NoFolder(PathBuf),
+    /// The folder holds none of the files a result folder has.
+    #[error(
+        "{} holds no reformsim results: expected summary.csv (a run), comparison.csv (a comparison), runs.csv (a sweep) or folders of runs",
+        .0.display()
+    )]
+    NotResults(PathBuf),
+    /// A result file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// A result file is not what reformsim writes (damaged, or from another version).
+    #[error("{}{}: {message}; write the results again with this version of reformsim", path.display(), line.map_or_else(String::new, |l| format!(":{l}")))]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// The line, when one is to blame.
+        line: Option<u64>,
+        /// What is wrong.
+        message: String,
+    },
+    /// The report could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The file or folder.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+}
+
+impl ReportError {
+    /// True when the input folder is to blame (exit status 2), false for a write failure (1).
+    pub fn is_input(&self) -> bool {
+        !matches!(self, ReportError::Write { .. })
+    }
+}
+
+/// What a result folder holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// One scenario's replications (`reformsim run`).
+    Run,
+    /// Scenarios on common random numbers (`reformsim compare`).
+    Comparison,
+    /// A parameter sweep (`reformsim sweep` or `merge`).
+    Sweep,
+    /// A folder whose sub-folders are runs (`reformsim demo`).
+    Runs,
+}
+
+/// Tells what `folder` holds from the files present.
+pub fn detect(folder: &Path) -> Result<Kind, ReportError> {
+    if !folder.is_dir() {
+        return Err(ReportError::NoFolder(folder.to_path_buf()));
+    }
+    if folder.join("summary.csv").is_file() {
+        Ok(Kind::Run)
+    } else if folder.join("comparison.csv").is_file() {
+        Ok(Kind::Comparison)
+    } else if folder.join("runs.csv").is_file() {
+        Ok(Kind::Sweep)
+    } else if !run::run_folders(folder)?.is_empty() {
+        Ok(Kind::Runs)
+    } else {
+        Err(ReportError::NotResults(folder.to_path_buf()))
+    }
+}
+
+/// The report of `folder` as one HTML document.
+pub fn render(folder: &Path) -> Result<String, ReportError> {
+    match detect(folder)? {
+        Kind::Run => run::render(folder),
+        Kind::Runs => run::render_many(folder),
+        Kind::Comparison => compare::render(folder),
+        Kind::Sweep => sweep::render(folder),
+    }
+}
+
+/// Renders the report of `folder` and writes it to `out` (default
+/// `folder/report.html`) atomically: a temporary file in the same folder is
+/// renamed over the target. Returns the file written.
+pub fn write(folder: &Path, out: Option<&Path>) -> Result<PathBuf, ReportError> {
+    let page = render(folder)?;
+    let target = out.map_or_else(|| folder.join("report.html"), Path::to_path_buf);
+    write_atomic(&target, page.as_bytes())?;
+    Ok(target)
+}
+
+fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    fn error(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
+        move |source| ReportError::Write { path: path.to_path_buf(), source }
+    }
+    let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(error(parent))?;
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "report.html".into());
+    let temporary = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let written = std::fs::File::create(&temporary).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&temporary, target)) {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(error(target)(e));
+    }
+    Ok(())
+}
+
+/// A number as the report prints it: about four significant digits, thousands
+/// grouped with commas from 10,000 up, `—` when undefined.
+pub fn number(x: f64) -> String {
+    let a = x.abs();
+    if !x.is_finite() {
+        "—".into()
+    } else if a == 0.0 {
+        "0".into()
+    } else if a >= 1e4 || (x.fract() == 0.0 && a < 1e15) {
+        grouped(x)
+    } else {
+        let decimals = if a >= 100.0 {
+            1
+        } else if a >= 1.0 {
+            3
+        } else {
+            4
+        };
+        format!("{x:.decimals$}").replace('-', "−")
+    }
+}
+
+/// `mean ± half-width` of a 95% interval, values multiplied by `scale`; the mean
+/// alone when there is no interval (one replication).
+fn plus_minus(s: &crate::stats::Summary, scale: f64) -> String {
+    if s.n > 1 && s.mean.is_finite() && s.half_width_95.is_finite() {
+        format!("{} ± {}", number(s.mean * scale), number(s.half_width_95 * scale))
+    } else {
+        number(s.mean * scale)
+    }
+}
+
+/// `x` rounded to a whole number, thousands separated by commas.
+fn grouped(x: f64) -> String {
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < 0.0 && digits != "0" { format!("−{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_well() {
+        let cases = [
+            (285_029.5, "285,030"),
+            (1234.0, "1,234"),
+            (-12_345.6, "−12,346"),
+            (3.0, "3"),
+            (150.25, "150.2"),
+            (7.0234, "7.023"),
+            (0.83333, "0.8333"),
+            (-0.5, "−0.5000"),
+            (0.0, "0"),
+            (f64::NAN, "—"),
+        ];
+        for (x, expected) in cases {
+            assert_eq!(number(x), expected, "{x}");
+        }
+    }
+}

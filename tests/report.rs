@@ -1,0 +1,214 @@
+//! `reformsim report`: the HTML page of a run, a folder of runs, a comparison and
+//! a sweep — its outline (headings, chart titles, number of charts), key numbers,
+//! self-containment, and exit statuses.
+
+use std::path::Path;
+use std::process::Command;
+
+use reformsim::report::number;
+use reformsim::stats::Summary;
+
+use crate::common::root;
+use crate::engine::tempdir;
+
+fn reformsim(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_reformsim"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the reformsim binary runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Runs a command that must succeed.
+fn ok(args: &[&str]) -> String {
+    let (code, stdout, stderr) = reformsim(args);
+    assert_eq!(code, 0, "reformsim {}\n{stdout}\n{stderr}", args.join(" "));
+    stdout
+}
+
+fn text(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+/// Writes the report of `folder` with the binary and returns the page.
+fn report(folder: &Path) -> String {
+    let stdout = ok(&["report", text(folder)]);
+    let page = folder.join("report.html");
+    assert!(stdout.contains(&format!("report written to {}", page.display())), "{stdout}");
+    let leftovers: Vec<String> = std::fs::read_dir(folder)
+        .expect("list")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    let html = std::fs::read_to_string(page).expect("report written");
+    assert_self_contained(&html);
+    html
+}
+
+/// Nothing is fetched and nothing runs: no scripts, no external resources.
+fn assert_self_contained(html: &str) {
+    assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    for forbidden in ["<script", " src=", "href=", "url(http", "@import", "<link", "<img"] {
+        assert!(!html.contains(forbidden), "the report holds {forbidden:?}");
+    }
+    let without_namespace = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    assert!(!without_namespace.contains("http://") && !without_namespace.contains("https://"));
+}
+
+/// The page's outline: headings and chart titles in order, then the number of charts.
+fn outline(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        rest = &rest[start + 1..];
+        let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let indent = match name.as_str() {
+            "h1" => "",
+            "h2" => "  ",
+            "h3" => "    ",
+            "h4" => "      ",
+            "figcaption" => "      chart: ",
+            _ => continue,
+        };
+        let Some(open_end) = rest.find('>') else { break };
+        let close = format!("</{name}>");
+        let Some(end) = rest.find(&close) else { break };
+        out.push_str(&format!("{indent}{}\n", &rest[open_end + 1..end]));
+        rest = &rest[end..];
+    }
+    out.push_str(&format!("svg charts: {}\n", html.matches("<svg ").count()));
+    out
+}
+
+/// Mean over replications of a column of a CSV file (rows filtered by `keep`).
+fn mean_of(path: &Path, column: &str, keep: impl Fn(&csv::StringRecord) -> bool) -> f64 {
+    let mut reader = csv::Reader::from_path(path).expect("csv");
+    let index = reader.headers().expect("header").iter().position(|h| h == column).expect("column");
+    let values: Vec<f64> = reader
+        .records()
+        .map(|r| r.expect("row"))
+        .filter(|r| keep(r))
+        .map(|r| r[index].parse().expect("number"))
+        .collect();
+    Summary::of(&values).mean
+}
+
+#[test]
+fn a_multi_year_run_gets_headlines_trajectories_departments_and_services() {
+    let dir = tempdir("report-run");
+    // The M/M/3 office over 800 days: 2017 to early 2019, three calendar years.
+    let scenario = std::fs::read_to_string(root().join("scenarios/validation/mmc.ron")).expect("shipped scenario");
+    assert!(scenario.contains("horizon_days: 400"), "the shipped scenario changed");
+    let path = dir.join("mmc.ron");
+    std::fs::write(&path, scenario.replace("horizon_days: 400", "horizon_days: 800")).expect("write scenario");
+    let run = dir.join("run");
+    ok(&["run", text(&path), "--replications", "2", "--out", text(&run), "--quiet"]);
+    let html = report(&run);
+    insta::assert_snapshot!("multi_year_run", outline(&html));
+    let summary = run.join("summary.csv");
+    for column in ["cases_completed", "admin_cost_cny_per_year", "wait_minutes_mean"] {
+        let shown = number(mean_of(&summary, column, |_| true));
+        assert!(html.contains(&shown), "{column}: {shown} is not in the report");
+    }
+    let utilisation = number(100.0 * mean_of(&summary, "utilisation_share", |_| true));
+    assert!(html.contains(&format!("{utilisation}%")), "utilisation {utilisation}% is not in the report");
+    let lead_2018 = mean_of(&run.join("yearly.csv"), "lead_time_days_mean", |r| &r[1] == "2018");
+    assert!(html.contains(&format!("<td class=\"num\">{}</td>", number(lead_2018))), "the 2018 lead time");
+    assert!(html.contains("<td>Office</td>") && html.contains("<td>request</td>"));
+}
+
+#[test]
+fn a_one_year_run_and_a_folder_of_runs() {
+    let dir = tempdir("report-runs");
+    let runs = dir.join("runs");
+    for name in ["first", "second"] {
+        let out = runs.join(name);
+        ok(&["run", "scenarios/validation/tandem.ron", "--replications", "2", "--out", text(&out), "--quiet"]);
+    }
+    let html = report(&runs.join("first"));
+    insta::assert_snapshot!("one_year_run", outline(&html));
+    let many = report(&runs);
+    assert!(many.contains("<h1 id=\"results--runs\">Results: runs</h1>"), "{}", outline(&many));
+    assert_eq!(many.matches("<svg ").count(), 2 * html.matches("<svg ").count());
+    let completed = number(mean_of(&runs.join("first/summary.csv"), "cases_completed", |_| true));
+    assert!(many.contains(&completed));
+}
+
+#[test]
+fn a_comparison_gets_paired_differences_and_their_chart() {
+    let dir = tempdir("report-compare");
+    let out = dir.join("compare");
+    ok(&[
+        "compare",
+        "scenarios/validation/mmc.ron",
+        "scenarios/validation/mmc-4-windows.ron",
+        "--replications",
+        "3",
+        "--out",
+        text(&out),
+        "--quiet",
+    ]);
+    let html = report(&out);
+    insta::assert_snapshot!("comparison", outline(&html));
+    let comparison = out.join("comparison.csv");
+    let wait = |column: &str| {
+        mean_of(&comparison, column, |r| &r[0] == "wait_minutes_mean" && &r[1] == "validation-mmc-4-windows")
+    };
+    let (difference, low, high) = (wait("difference_mean"), wait("difference_ci95_low"), wait("difference_ci95_high"));
+    assert!(high < 0.0, "a fourth window shortens the wait");
+    let shown = format!("<strong>{} ± {}</strong>", number(difference), number((high - low) / 2.0));
+    assert!(html.contains(&shown), "{shown} is not in the report");
+}
+
+#[test]
+fn a_sweep_gets_each_indicator_against_each_parameter() {
+    let dir = tempdir("report-sweep");
+    let out = dir.join("sweep");
+    ok(&["sweep", "scenarios/sweeps/mmc-staffing.ron", "--out", text(&out), "--quiet"]);
+    let html = report(&out);
+    insta::assert_snapshot!("sweep", outline(&html));
+    assert!(html.contains("volume_per_year = 200000") && html.contains("clerks = 3"), "legends name the levels");
+}
+
+#[test]
+fn unusable_folders_and_unwritable_pages_are_reported() {
+    let dir = tempdir("report-errors");
+    let (code, _, stderr) = reformsim(&["report", text(&dir.join("missing"))]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("is not a folder"), "{stderr}");
+
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    let (code, _, stderr) = reformsim(&["report", text(&empty)]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("holds no reformsim results"), "{stderr}");
+    assert!(!empty.join("report.html").exists());
+
+    let damaged = dir.join("damaged");
+    std::fs::create_dir_all(&damaged).expect("mkdir");
+    std::fs::write(damaged.join("summary.csv"), "replication,cases_completed\n0,12\n1,twelve\n").expect("write");
+    let (code, _, stderr) = reformsim(&["report", text(&damaged)]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("summary.csv:3") && stderr.contains("`twelve`"), "{stderr}");
+
+    let fine = dir.join("fine");
+    std::fs::create_dir_all(&fine).expect("mkdir");
+    std::fs::write(fine.join("summary.csv"), "replication,cases_completed\n0,12\n1,14\n").expect("write");
+    std::fs::write(dir.join("a-file"), "").expect("write");
+    let blocked = dir.join("a-file").join("report.html");
+    let (code, _, stderr) = reformsim(&["report", text(&fine), "--out", text(&blocked)]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    let elsewhere = dir.join("pages").join("fine.html");
+    let (code, _, stderr) = reformsim(&["report", text(&fine), "--out", text(&elsewhere)]);
+    assert_eq!(code, 0, "{stderr}");
+    let html = std::fs::read_to_string(&elsewhere).expect("written");
+    assert!(html.contains(">13<") || html.contains("13 cases"), "the mean of 12 and 14");
+}
