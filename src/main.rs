@@ -518,7 +518,7 @@ fn demo(replications: u64, quiet: bool) -> Result<(), Failure> {
     check_replications(replications)?;
     let folder = shipped_scenarios();
     let mut results = Vec::new();
-    for name in ["small-department", "super-department"] {
+    for name in ["small-department", "super-department", "one-trip-reform"] {
         let path = folder.join(format!("{name}.ron"));
         let model = load(&path)?;
         let outputs = simulate_with_progress(&model, 1, replications, 0, quiet)?;
@@ -533,10 +533,15 @@ fn demo(replications: u64, quiet: bool) -> Result<(), Failure> {
         results.push((model.name.clone(), outputs));
     }
     println!(
-        "reformsim demo: the same county, demand and staff in two structures ({replications} replications each, seed 1)\n"
+        "reformsim demo: one county, the same demand and staff, in two structures (2017) and through the \
+         2017-2019 one-trip reform ({replications} replications each, seed 1; totals cover each run's measured days)\n"
     );
     let borrowed: Vec<(&str, &[ReplicationOutput])> = results.iter().map(|(n, o)| (n.as_str(), o.as_slice())).collect();
     print_table(&borrowed);
+    if let Some((name, outputs)) = results.last() {
+        println!("\n{name}, year by year:");
+        print_yearly(outputs);
+    }
     println!("\nresults written to results/demo/");
     let page = reformsim::report::write(Path::new("results/demo"), None).map_err(|e| Failure::Run(e.to_string()))?;
     println!("report written to {} (open it in a web browser)", page.display());

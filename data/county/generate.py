@@ -1236,7 +1236,7 @@ CATALOGUE = [
 # ---------------------------------------------------------------------------
 
 START_DATE = (2017, 1, 2)   # first Monday of 2017 (itself a holiday: New Year observed)
-HORIZON_DAYS = 365
+HORIZON_DAYS = 364  # 2017-01-02 to 2017-12-31: the calendar year 2017, no stray day of 2018
 WARMUP_DAYS = 28
 
 # Weekday public holidays inside the horizon (State Council notice on the 2017
@@ -1260,7 +1260,6 @@ HOLIDAYS = [
     ("2017-10-04", "National Day and Mid-Autumn"),
     ("2017-10-05", "National Day"),
     ("2017-10-06", "National Day"),
-    ("2018-01-01", "New Year's Day 2018 (last day of the horizon)"),
 ]
 
 OPENING_HOURS = [("08:30", "12:00"), ("13:30", "17:30")]   # 7.5 h a day
@@ -1651,7 +1650,7 @@ def small_department_ron(staff, facts, services, hours):
     a("    // 2017: the year Zhejiang's \"at most one trip\" reform began (SOURCES: Service catalogues).")
     a("    // Monday 2 January; itself a holiday, inside the warm-up.")
     a('    start_date: "2017-01-02",')
-    a(f"    horizon_days: {HORIZON_DAYS}, // one year")
+    a(f"    horizon_days: {HORIZON_DAYS}, // 2017-01-02 to 2017-12-31")
     a(f"    warmup_days: {WARMUP_DAYS}, // assumption: four weeks fill the back-office queues (limits run to 100 working days, but volume is in short items)")
     a("    calendar: Working(")
     a("        // Assumption: the usual opening hours of a Zhejiang county administrative service hall, 7.5 h a day.")

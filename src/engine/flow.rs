@@ -63,6 +63,14 @@ pub struct StepRecord {
     pub outcome: StepOutcome,
 }
 
+/// The event log being recorded: steps done since last drained, and the start of
+/// steps in progress.
+#[derive(Debug, Default)]
+struct StepLog {
+    rows: Vec<StepRecord>,
+    starts: std::collections::HashMap<(CaseRef, u8), Micros>,
+}
+
 /// What followed a step, in the event log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepOutcome {
@@ -314,7 +322,7 @@ pub struct CaseFlow {
     pub counts: FlowCounts,
     /// The event log, when one was asked for: steps done since last drained, and
     /// the start of steps in progress.
-    log: Option<(Vec<StepRecord>, std::collections::HashMap<(CaseRef, u8), Micros>)>,
+    log: Option<StepLog>,
 }
 
 impl CaseFlow {
@@ -399,12 +407,12 @@ impl CaseFlow {
 
     /// Records every step done, for the event log (drain with [`CaseFlow::drain_log`]).
     pub fn enable_log(&mut self) {
-        self.log = Some((Vec::new(), std::collections::HashMap::new()));
+        self.log = Some(StepLog::default());
     }
 
     /// The steps done since the last call (empty unless the log is enabled).
     pub fn drain_log(&mut self) -> Vec<StepRecord> {
-        self.log.as_mut().map(|(rows, _)| std::mem::take(rows)).unwrap_or_default()
+        self.log.as_mut().map(|log| std::mem::take(&mut log.rows)).unwrap_or_default()
     }
 
     /// The model being run.
@@ -907,8 +915,8 @@ impl CaseFlow {
             st.steps_measured += 1;
             st.wait_measured += u128::from(wait);
         }
-        if let Some((_, starts)) = &mut self.log {
-            starts.insert((entry.case, entry.step), self.now);
+        if let Some(log) = &mut self.log {
+            log.starts.insert((entry.case, entry.step), self.now);
         }
         self.events.schedule(end, EventKind::WorkDone { station: station as u32, case: entry.case, step: entry.step });
     }
@@ -924,14 +932,14 @@ impl CaseFlow {
                 }
             }
         } else {
-            let started = self.log.as_mut().and_then(|(_, starts)| starts.remove(&(case_ref, s as u8)));
+            let started = self.log.as_mut().and_then(|log| log.starts.remove(&(case_ref, s as u8)));
             if self.is_current(case_ref, s as u8) {
                 let before = {
                     let case = &self.cases[case_ref.slot as usize];
                     (case.missing_documents, case.rework)
                 };
                 self.complete_step(m, case_ref.slot, s);
-                if let (Some(start), Some((rows, _))) = (started, &mut self.log) {
+                if let (Some(start), Some(log)) = (started, &mut self.log) {
                     // The slot still holds the case: slots are reused only at arrivals.
                     let case = &self.cases[case_ref.slot as usize];
                     let outcome = if case.missing_documents > before.0 {
@@ -943,7 +951,7 @@ impl CaseFlow {
                     } else {
                         StepOutcome::Done
                     };
-                    rows.push(StepRecord {
+                    log.rows.push(StepRecord {
                         case: case.number,
                         service: case.service,
                         step: s as u8,

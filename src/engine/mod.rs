@@ -136,6 +136,9 @@ pub fn simulate(
     simulate_logged(model, seed, replication, progress, None)
 }
 
+/// Where [`simulate_logged`] hands the steps done (the event log).
+pub type StepSink<'a> = &'a mut dyn FnMut(&[flow::StepRecord]);
+
 /// Like [`simulate`], and hands every step done to `log`, a day's worth at a time
 /// in the order they ended (the event log; no cost when `None`).
 pub fn simulate_logged(
@@ -143,7 +146,7 @@ pub fn simulate_logged(
     seed: u64,
     replication: u64,
     progress: &mut dyn FnMut(u32),
-    mut log: Option<&mut dyn FnMut(&[flow::StepRecord])>,
+    mut log: Option<StepSink<'_>>,
 ) -> Result<ReplicationOutput, EngineError> {
     let mut flow = CaseFlow::new(Arc::clone(model), seed, replication);
     if log.is_some() {
