@@ -1,4 +1,4 @@
-//! The `reformsim` command line: run, validate, demo, compare, sweep and merge.
+//! The `reformsim` command line: run, validate, demo, compare, sweep, merge, report and serve.
 //!
 //! Exit status: 0 success, 2 invalid input (scenario or arguments), 1 a failure
 //! while running or writing results.
@@ -118,6 +118,15 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Serves the training-room dashboard: shipped scenarios, reform levers, live charts.
+    Serve {
+        /// Port to listen on (0: any free port; the address is printed).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Address to listen on; anything but a loopback address opens the dashboard to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: std::net::IpAddr,
+    },
     /// Combines the folders of a sweep's shards into one result folder.
     Merge {
         /// The shard folders (all N of them).
@@ -175,6 +184,7 @@ fn main() -> ExitCode {
         Some(Command::Sweep { sweep, out, jobs, shard, quiet }) => run_sweep(&sweep, out, jobs, shard, quiet),
         Some(Command::Merge { shards, out }) => merge(&shards, &out),
         Some(Command::Report { folder, out }) => report(&folder, out.as_deref()),
+        Some(Command::Serve { port, host }) => serve(host, port),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -502,6 +512,26 @@ fn report(folder: &Path, out: Option<&Path>) -> Result<(), Failure> {
         Err(e) if e.is_input() => Err(Failure::Input(format!("error: {e}"))),
         Err(e) => Err(Failure::Run(e.to_string())),
     }
+}
+
+/// Serves the dashboard on the shipped scenarios until interrupted.
+fn serve(host: std::net::IpAddr, port: u16) -> Result<(), Failure> {
+    let folder = shipped_scenarios();
+    let dashboard = reformsim::serve::open(&folder).map_err(|e| Failure::Input(format!("error: {e}")))?;
+    for (id, why) in &dashboard.catalogue().skipped {
+        eprintln!("warning: scenarios/{id} is not offered: {why}");
+    }
+    let listener = std::net::TcpListener::bind((host, port))
+        .map_err(|e| Failure::Run(format!("cannot listen on {host} port {port}: {e}")))?;
+    let address = listener.local_addr().map_err(|e| Failure::Run(e.to_string()))?;
+    if !host.is_loopback() {
+        eprintln!("warning: listening on {host}: anyone who can reach this machine can use the dashboard");
+    }
+    println!(
+        "reformsim dashboard: http://{address}/ ({} scenarios; Ctrl-C stops)",
+        dashboard.catalogue().scenarios.len()
+    );
+    reformsim::serve::run(listener, dashboard).map_err(|e| Failure::Run(e.to_string()))
 }
 
 /// The shipped scenarios folder: `./scenarios`, or the one next to the sources.

@@ -10,3 +10,4 @@ mod levers;
 mod properties;
 mod queueing;
 mod report;
+mod serve;

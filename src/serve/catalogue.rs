@@ -1,0 +1,367 @@
+//! The shipped scenarios the dashboard offers: found once at start-up under the
+//! repository's `scenarios/` folder, and the only files a request can reach.
+//!
+//! A request names a scenario by its id (`small-department.ron`,
+//! `validation/mmc.ron`); the id is looked up in this list and never joined to a
+//! path, so no request can make the server read another file.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::levers::{HORIZON_DAYS, Levers, MergerMode, role_plural};
+use crate::scenario::raw::{RawLever, RawMerge, RawReform, RawScenario};
+use crate::scenario::{self, FrontOffice, Model, ReductionMethod, Role};
+
+/// The file whose `merge_departments` list is the merger lever's grouping.
+const MERGER_SOURCE: &str = "super-department.ron";
+
+/// Folders under `scenarios/` whose files are not scenarios (sweep definitions).
+const NOT_SCENARIOS: &[&str] = &["sweeps"];
+
+/// Longest `extends` chain followed when looking for a scenario's own reforms.
+const MAX_CHAIN: usize = 8;
+
+/// Most stations offered for contract staff (the busiest first).
+const MAX_STATIONS: usize = 12;
+
+/// What the levers can do in one scenario.
+#[derive(Clone, Debug, Serialize)]
+pub struct Offers {
+    /// The departments serve at their own windows, so one window can merge them.
+    pub one_window: bool,
+    /// Windows the one-window hall gets: all the departments' windows.
+    pub hall_windows: u32,
+    /// Department paying for the hall (its first department).
+    pub cost_centre: String,
+    /// Some step checks documents, so data sharing has something to fetch.
+    pub data_sharing: bool,
+    /// Some service may run steps in parallel once its regulations are revised.
+    pub integrated_service: bool,
+}
+
+/// A station contract staff can be hired into.
+#[derive(Clone, Debug, Serialize)]
+pub struct StationChoice {
+    /// Department.
+    pub department: String,
+    /// Role.
+    #[serde(skip)]
+    pub role: Role,
+    /// Staff there now.
+    pub staff: u32,
+    /// Yearly work offered, staff hours (before send-backs).
+    pub work_hours: f64,
+    /// How the page shows it.
+    pub label: String,
+}
+
+/// One shipped scenario, ready for the dashboard.
+#[derive(Debug)]
+pub struct ShippedScenario {
+    /// Path below `scenarios/`, with `/` separators: what requests name.
+    pub id: String,
+    /// The file's name, which the generated scenario `extends`.
+    pub file_name: String,
+    /// The file on disk.
+    pub path: PathBuf,
+    /// Days the dashboard simulates.
+    pub horizon_days: u32,
+    /// Warm-up days among them.
+    pub warmup_days: u32,
+    /// The baseline as the dashboard runs it (shortened, no reforms).
+    pub model: Arc<Model>,
+    /// What the levers can do here.
+    pub offers: Offers,
+    /// The merger groups, when every department they name is here.
+    pub merger: Option<Vec<RawMerge>>,
+    /// Stations offered for contract staff: the most work per staff member first.
+    pub stations: Vec<StationChoice>,
+    /// Every station with work, the most work first (where contract staff are
+    /// spread when no station is chosen).
+    pub workload: Vec<StationChoice>,
+    /// The scenario's own reforms as lever positions, when it has any.
+    pub preset: Option<Levers>,
+    /// Its reforms that no lever shows.
+    pub preset_left_out: Vec<String>,
+}
+
+impl ShippedScenario {
+    /// Where the generated scenario text is said to live: beside the shipped file,
+    /// so that its `extends` and the files that one names resolve as usual.
+    pub fn generated_path(&self) -> PathBuf {
+        self.path.with_file_name("reformsim-dashboard.ron")
+    }
+}
+
+/// Every shipped scenario the dashboard can run.
+#[derive(Debug)]
+pub struct Catalogue {
+    /// The `scenarios/` folder.
+    pub folder: PathBuf,
+    /// The scenarios, in id order.
+    pub scenarios: Vec<ShippedScenario>,
+    /// Files left out, and why.
+    pub skipped: Vec<(String, String)>,
+}
+
+/// Why a requested scenario cannot be used.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The name is a path that would leave `scenarios/` (absolute, `..`, `\`).
+    OutsideScenarios,
+    /// No shipped scenario has that id.
+    Unknown,
+}
+
+impl Catalogue {
+    /// Finds the `.ron` scenarios in `folder` and its subfolders (one level), and
+    /// prepares each one that loads.
+    pub fn open(folder: &Path) -> std::io::Result<Catalogue> {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(folder)? {
+            let entry = entry?;
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.file_type()?.is_dir() {
+                if NOT_SCENARIOS.contains(&name.as_str()) || name.starts_with('.') {
+                    continue;
+                }
+                for inner in std::fs::read_dir(&path)? {
+                    let inner = inner?;
+                    let inner_name = inner.file_name().to_string_lossy().into_owned();
+                    if inner.file_type()?.is_file() && is_scenario_file(&inner_name) {
+                        files.push((format!("{name}/{inner_name}"), inner.path()));
+                    }
+                }
+            } else if entry.file_type()?.is_file() && is_scenario_file(&name) {
+                files.push((name, path));
+            }
+        }
+        files.sort();
+        let merger = read_raw(&folder.join(MERGER_SOURCE)).and_then(|raw| raw.merge_departments);
+        let mut scenarios = Vec::new();
+        let mut skipped = Vec::new();
+        for (id, path) in files {
+            match prepare(&id, &path, merger.as_deref()) {
+                Ok(s) => scenarios.push(s),
+                Err(why) => skipped.push((id, why)),
+            }
+        }
+        Ok(Catalogue { folder: folder.to_path_buf(), scenarios, skipped })
+    }
+
+    /// The scenario a request names: its id, optionally written `scenarios/<id>`.
+    /// The name is only compared with the ids, never used as a path.
+    pub fn find(&self, requested: &str) -> Result<&ShippedScenario, Refusal> {
+        let name = requested.strip_prefix("scenarios/").unwrap_or(requested);
+        let escapes = name.starts_with('/')
+            || name.contains('\\')
+            || name.contains(':')
+            || name.contains('\0')
+            || name.split('/').any(|part| part == ".." || part == ".");
+        if escapes {
+            return Err(Refusal::OutsideScenarios);
+        }
+        self.scenarios.iter().find(|s| s.id == name).ok_or(Refusal::Unknown)
+    }
+}
+
+fn is_scenario_file(name: &str) -> bool {
+    name.ends_with(".ron") && !name.starts_with('.')
+}
+
+/// The file as written (no `extends` followed), if it parses.
+fn read_raw(path: &Path) -> Option<RawScenario> {
+    let text = std::fs::read_to_string(path).ok()?;
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME).from_str(&text).ok()
+}
+
+/// The reforms a scenario runs: its own list, or the one it inherits.
+fn own_reforms(path: &Path) -> Vec<RawReform> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_CHAIN {
+        let Some(raw) = read_raw(&current) else { return Vec::new() };
+        if let Some(reforms) = raw.reforms {
+            return reforms;
+        }
+        // Only parents in the same folder: the shipped chains need no more, and
+        // this never reads outside `scenarios/`.
+        match raw.extends {
+            Some(parent) if !parent.contains('/') && !parent.contains('\\') && parent.ends_with(".ron") => {
+                current = current.with_file_name(parent);
+            }
+            _ => return Vec::new(),
+        }
+    }
+    Vec::new()
+}
+
+/// Loads the dashboard's baseline of one file and works out what its levers offer.
+fn prepare(id: &str, path: &Path, merger: Option<&[RawMerge]>) -> Result<ShippedScenario, String> {
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or("no file name")?;
+    let shipped = scenario::load(path).map_err(|e| first_line(&e.to_string()))?;
+    let horizon_days = shipped.horizon_days.min(HORIZON_DAYS);
+    let warmup_days =
+        if shipped.warmup_days.saturating_mul(2) <= horizon_days { shipped.warmup_days } else { horizon_days / 4 };
+    let mut draft = ShippedScenario {
+        id: id.to_string(),
+        file_name,
+        path: path.to_path_buf(),
+        horizon_days,
+        warmup_days,
+        model: Arc::new(shipped),
+        offers: Offers {
+            one_window: false,
+            hall_windows: 0,
+            cost_centre: String::new(),
+            data_sharing: false,
+            integrated_service: false,
+        },
+        merger: None,
+        stations: Vec::new(),
+        workload: Vec::new(),
+        preset: None,
+        preset_left_out: Vec::new(),
+    };
+    let text = Levers::baseline().scenario_text(&draft);
+    let model = scenario::load_from_str(&draft.generated_path(), &text).map_err(|e| first_line(&e.to_string()))?;
+    draft.offers = Offers {
+        one_window: matches!(model.front_office, FrontOffice::PerDepartment),
+        hall_windows: model.departments.iter().map(|d| d.windows).sum::<u32>().max(1),
+        cost_centre: model.departments.first().map(|d| d.name.clone()).unwrap_or_default(),
+        data_sharing: !model.documents.is_empty() && model.services.iter().any(|s| !s.checks.is_empty()),
+        integrated_service: model
+            .services
+            .iter()
+            .any(|s| s.steps.iter().any(|st| st.precedence[0].predecessors != st.precedence[1].predecessors)),
+    };
+    draft.merger = merger
+        .filter(|groups| {
+            groups.iter().flat_map(|g| &g.from).all(|name| model.departments.iter().any(|d| &d.name == name))
+        })
+        .map(<[RawMerge]>::to_vec);
+    draft.workload = stations(&model);
+    draft.stations = draft.workload.clone();
+    let per_person = |s: &StationChoice| s.work_hours / f64::from(s.staff.max(1));
+    draft.stations.sort_by(|a, b| per_person(b).total_cmp(&per_person(a)));
+    draft.stations.truncate(MAX_STATIONS);
+    draft.model = Arc::new(model);
+    let (preset, left_out) = preset(&own_reforms(path), &draft);
+    draft.preset = preset;
+    draft.preset_left_out = left_out;
+    Ok(draft)
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or("").to_string()
+}
+
+/// Stations with work, the most work first.
+fn stations(model: &Model) -> Vec<StationChoice> {
+    let mut work = vec![0.0_f64; model.stations.len()];
+    for service in &model.services {
+        for step in &service.steps {
+            if let Some(w) = work.get_mut(step.station) {
+                *w += service.volume_per_year * crate::time::to_hours(step.mean_work);
+            }
+        }
+    }
+    let mut choices: Vec<StationChoice> = model
+        .stations
+        .iter()
+        .enumerate()
+        .filter_map(|(i, station)| {
+            let department = station.department?;
+            let staff: u32 = model
+                .staff
+                .iter()
+                .filter(|g| g.department == department && g.role == station.role)
+                .map(|g| g.count)
+                .sum();
+            let name = model.departments.get(department)?.name.clone();
+            (work[i] > 0.0).then(|| StationChoice {
+                label: format!("{}, {} ({staff} now)", role_plural(station.role), name),
+                department: name,
+                role: station.role,
+                staff,
+                work_hours: work[i],
+            })
+        })
+        .collect();
+    choices.sort_by(|a, b| b.work_hours.total_cmp(&a.work_hours));
+    choices
+}
+
+/// The scenario's own reforms as lever positions (each at full strength), and
+/// the reforms no lever shows.
+fn preset(reforms: &[RawReform], scenario: &ShippedScenario) -> (Option<Levers>, Vec<String>) {
+    if reforms.is_empty() {
+        return (None, Vec::new());
+    }
+    let mut levers = Levers::baseline();
+    let mut left_out = Vec::new();
+    for r in reforms {
+        match &r.lever {
+            RawLever::OneWindow { .. } if scenario.offers.one_window => levers.one_window = true,
+            RawLever::Online { target_share, max_share, .. } => {
+                levers.online_share = target_share.min(*max_share).clamp(0.0, 1.0);
+            }
+            RawLever::DataSharing { share, .. } if scenario.offers.data_sharing => {
+                levers.data_sharing_share = share.clamp(0.0, 1.0);
+            }
+            RawLever::RegulationRevision { .. } | RawLever::IntegratedService { .. }
+                if scenario.offers.integrated_service =>
+            {
+                levers.integrated_service = true;
+            }
+            RawLever::Standardisation { .. } => levers.standardisation = true,
+            RawLever::Merger { merge, .. } if scenario.merger.as_deref().is_some_and(|m| same_groups(m, merge)) => {
+                levers.merger = MergerMode::WithTransition;
+            }
+            RawLever::HeadcountReduction { target_share, method: ReductionMethod::Cut, .. } => {
+                levers.headcount_target_share = target_share.clamp(0.0, 1.0);
+            }
+            RawLever::HeadcountReduction { method: ReductionMethod::Attrition, .. } => {
+                // Attrition takes years, far beyond the dashboard's few months;
+                // cutting the posts at once instead would be another reform.
+                left_out.push("headcount reduction by attrition (it takes years)".to_string());
+            }
+            RawLever::ContractStaff { department, role, count, .. }
+                if levers.contract_staff == 0
+                    && let Some(i) =
+                        scenario.stations.iter().position(|s| &s.department == department && s.role == *role) =>
+            {
+                levers.contract_staff = (*count).min(super::levers::MAX_CONTRACT_STAFF);
+                levers.contract_station = Some(i);
+            }
+            RawLever::DueDatePriority => levers.due_date_priority = true,
+            other => left_out.push(lever_name(other).to_string()),
+        }
+    }
+    (Some(levers), left_out)
+}
+
+fn same_groups(a: &[RawMerge], b: &[RawMerge]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.into == y.into && x.from == y.from)
+}
+
+fn lever_name(lever: &RawLever) -> &'static str {
+    match lever {
+        RawLever::OneWindow { .. } => "one window",
+        RawLever::RegulationRevision { .. } => "regulation revision",
+        RawLever::IntegratedService { .. } => "integrated service",
+        RawLever::Online { .. } => "online service",
+        RawLever::DataSharing { .. } => "data sharing",
+        RawLever::Standardisation { .. } => "standardisation",
+        RawLever::Merger { .. } => "a merger other than the five departments",
+        RawLever::ErrorTolerance { .. } => "error tolerance",
+        RawLever::HeadcountReduction { .. } => "headcount reduction",
+        RawLever::RecruitmentPolicy { .. } => "recruitment policy",
+        RawLever::ContractStaff { .. } => "contract staff",
+        RawLever::PostApprovalSupervision { .. } => "post-approval supervision",
+        RawLever::DueDatePriority => "due-date priority",
+        RawLever::OnlineListening { .. } => "online listening",
+    }
+}

@@ -1,0 +1,323 @@
+//! The dashboard server (`reformsim serve`): the page, the simulate endpoint and
+//! its refusals, over real HTTP on an ephemeral loopback port.
+//!
+//! One server, started in-process on `127.0.0.1:0`, is shared by every test; the
+//! simulations use the small validation scenarios so the module runs in a few
+//! seconds. The browser test of the page is `scripts/dashboard/e2e.sh`.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use reformsim::serve::catalogue::Catalogue;
+use reformsim::serve::levers::{Levers, MergerMode};
+
+use crate::common::root;
+
+/// The shared server's address, started on first use.
+fn server() -> SocketAddr {
+    static ADDRESS: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDRESS.get_or_init(|| {
+        let dashboard = reformsim::serve::open(&root().join("scenarios")).expect("the dashboard opens");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+        let address = listener.local_addr().expect("bound address");
+        std::thread::spawn(move || reformsim::serve::run(listener, dashboard));
+        address
+    })
+}
+
+/// An HTTP answer.
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// Sends one HTTP/1.1 request (the exact bytes of `head` plus `body`) and reads
+/// the answer until the server closes the connection.
+fn exchange(head: &str, body: &[u8]) -> Answer {
+    let mut stream = TcpStream::connect(server()).expect("connect to the dashboard");
+    stream.set_read_timeout(Some(Duration::from_secs(30))).expect("read timeout");
+    stream.write_all(head.as_bytes()).expect("send the head");
+    // The server may answer (413) and close before reading a large body.
+    let _ = stream.write_all(body);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    parse(&raw)
+}
+
+fn parse(raw: &[u8]) -> Answer {
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("an HTTP head");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut body = raw[split + 4..].to_vec();
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or("");
+    let status = status_line.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("a status code");
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_string(), v.trim().to_string())).collect();
+    let chunked =
+        headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked"));
+    if chunked {
+        body = dechunk(&body);
+    }
+    Answer { status, headers, body: String::from_utf8_lossy(&body).into_owned() }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
+        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..eol]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&data[eol + 2..eol + 2 + size]);
+        data = &data[eol + 2 + size + 2..];
+    }
+    out
+}
+
+fn get(path: &str) -> Answer {
+    let host = server();
+    exchange(&format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"), b"")
+}
+
+fn post(path: &str, body: &str) -> Answer {
+    let host = server();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    exchange(&head, body.as_bytes())
+}
+
+/// Checks that a request is refused with `status` and a JSON message containing `words`.
+fn refused(answer: &Answer, status: u16, words: &str) {
+    assert_eq!(answer.status, status, "{}", answer.body);
+    let message = answer.json()["error"].as_str().unwrap_or_default().to_string();
+    assert!(message.contains(words), "expected {words:?} in {message:?}");
+}
+
+#[test]
+fn the_page_is_served_with_its_script_and_style() {
+    let page = get("/");
+    assert_eq!(page.status, 200);
+    assert!(page.header("content-type").is_some_and(|t| t.starts_with("text/html")));
+    assert!(page.body.contains("<title>reformsim"), "{}", page.body);
+    assert!(page.body.contains("id=\"indicators\""));
+    // The page may load nothing from elsewhere.
+    let policy = page.header("content-security-policy").expect("a content security policy");
+    assert!(policy.contains("default-src 'none'") && policy.contains("connect-src 'self'"), "{policy}");
+    assert!(!page.body.contains("http://") && !page.body.contains("https://"), "the page names no other site");
+    for (path, kind) in [("/app.js", "text/javascript"), ("/style.css", "text/css")] {
+        let asset = get(path);
+        assert_eq!(asset.status, 200, "{path}");
+        assert!(asset.header("content-type").is_some_and(|t| t.starts_with(kind)), "{path}");
+        assert!(!asset.body.contains("https://"), "{path} fetches nothing from elsewhere");
+    }
+}
+
+#[test]
+fn the_scenario_list_holds_the_shipped_scenarios_only() {
+    let answer = get("/api/scenarios");
+    assert_eq!(answer.status, 200);
+    let list = answer.json();
+    let ids: Vec<&str> =
+        list["scenarios"].as_array().expect("a list").iter().filter_map(|s| s["id"].as_str()).collect();
+    for id in ["small-department.ron", "super-department.ron", "one-trip-reform.ron", "validation/mmc.ron"] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+    assert!(!ids.iter().any(|id| id.starts_with("sweeps/")), "sweep files are not scenarios: {ids:?}");
+    assert_eq!(list["default"], "small-department.ron");
+    let county = list["scenarios"].as_array().and_then(|s| s.iter().find(|s| s["id"] == "small-department.ron"));
+    let county = county.expect("the county");
+    assert_eq!(county["merger"].as_array().map(Vec::len), Some(5), "the five departments");
+    let super_department =
+        list["scenarios"].as_array().and_then(|s| s.iter().find(|s| s["id"] == "super-department.ron"));
+    assert!(super_department.expect("super-department")["merger"].is_null(), "already merged");
+}
+
+#[test]
+fn a_simulation_returns_baseline_reform_and_what_changed() {
+    // Three contract staff spread by workload on the tandem line: two reviewers
+    // and one approver, where the queues are.
+    let answer = post("/api/simulate", r#"{"scenario": "validation/tandem.ron", "levers": {"contract_staff": 3}}"#);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let body = answer.json();
+    let indicators = get("/api/scenarios").json()["indicators"].as_array().expect("indicators").clone();
+    let at = |key: &str| indicators.iter().position(|s| s["key"] == key).expect("a known indicator");
+    let value = |side: &str, key: &str| body[side]["values"][at(key)].as_f64().expect("a number");
+    assert_eq!(body["baseline"]["values"].as_array().map(Vec::len), Some(indicators.len()));
+    assert!(value("reform", "wait_minutes") < 0.5 * value("baseline", "wait_minutes"), "{}", answer.body);
+    assert_eq!(value("reform", "staff_contract"), 3.0);
+    assert!(value("reform", "cost_per_case_cny") > value("baseline", "cost_per_case_cny"));
+    assert_eq!(body["baseline"]["daily"].as_array().map(Vec::len), Some(120));
+    let text = body["scenario_text"].as_str().expect("the scenario text");
+    assert!(text.contains("extends: \"tandem.ron\"") && text.contains("ContractStaff"), "{text}");
+    let changes: Vec<&str> = body["changes"].as_array().expect("lines").iter().filter_map(|l| l.as_str()).collect();
+    assert!(changes.iter().any(|l| l.starts_with("Shorter waits") && l.contains("3 more staff")), "{changes:?}");
+    // The same request again comes from the cache, with the same numbers.
+    let again =
+        post("/api/simulate", r#"{"scenario": "validation/tandem.ron", "levers": {"contract_staff": 3}}"#).json();
+    assert_eq!(again["reform"]["values"], body["reform"]["values"]);
+    assert_eq!(again["reform"]["seconds"], body["reform"]["seconds"], "served from the cache");
+}
+
+#[test]
+fn no_levers_gives_the_baseline_twice() {
+    let body = post("/api/simulate", r#"{"scenario": "scenarios/validation/mmc.ron"}"#).json();
+    assert_eq!(body["baseline"]["values"], body["reform"]["values"]);
+    assert!(body["changes"][0].as_str().is_some_and(|l| l.starts_with("No reform yet")));
+}
+
+#[test]
+fn paths_outside_the_shipped_scenarios_are_refused() {
+    for name in
+        ["../../etc/passwd", "/etc/passwd", "scenarios/../Cargo.toml", "validation/../../Cargo.toml", "C:\\x.ron"]
+    {
+        let body = serde_json::json!({ "scenario": name }).to_string();
+        refused(&post("/api/simulate", &body), 403, "not a shipped scenario");
+    }
+    for name in ["Cargo.toml", "sweeps/mmc-staffing.ron", "nowhere.ron", ""] {
+        let body = serde_json::json!({ "scenario": name }).to_string();
+        refused(&post("/api/simulate", &body), 400, "unknown scenario");
+    }
+}
+
+#[test]
+fn oversized_bodies_are_refused() {
+    let padding = " ".repeat(20_000);
+    let body = format!(r#"{{"scenario": "validation/mmc.ron"{padding}}}"#);
+    refused(&post("/api/simulate", &body), 413, "larger than");
+    // A client announcing a huge body is refused before sending it.
+    let host = server();
+    let head = format!(
+        "POST /api/simulate HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\nConnection: close\r\n\r\n"
+    );
+    refused(&exchange(&head, b"{"), 413, "larger than");
+}
+
+#[test]
+fn bad_requests_get_a_400_with_a_reason() {
+    let cases = [
+        ("{\"scenario\": ", "not valid JSON"),
+        ("not json at all", "not valid JSON"),
+        ("", "not valid JSON"),
+        ("[1, 2, 3]", "not valid JSON"),
+        (r#"{"scenario": 7}"#, "invalid type"),
+        (r#"{"scenario": "validation/mmc.ron", "path": "/etc/passwd"}"#, "unknown field"),
+        (r#"{"scenario": "validation/mmc.ron", "levers": {"online_share": 1.5}}"#, "online_share is a share"),
+        (r#"{"scenario": "validation/mmc.ron", "levers": {"headcount_target_share": -0.1}}"#, "between 0 and 1"),
+        (r#"{"scenario": "validation/mmc.ron", "levers": {"online_share": "half"}}"#, "invalid type"),
+        (r#"{"scenario": "validation/mmc.ron", "levers": {"online_share": 1e999}}"#, "not valid JSON"),
+        (r#"{"scenario": "validation/mmc.ron", "levers": {"contract_staff": -1}}"#, "invalid value"),
+        (r#"{"scenario": "validation/mmc.ron", "levers": {"contract_staff": 100000}}"#, "contract_staff must be"),
+        (r#"{"scenario": "validation/mmc.ron", "levers": {"contract_station": 99}}"#, "contract_station must be"),
+        (r#"{"scenario": "validation/mmc.ron", "levers": {"merger": "with_transition"}}"#, "merger is not available"),
+        (r#"{"scenario": "validation/mmc.ron", "levers": {"merger": "sometimes"}}"#, "unknown variant"),
+        (r#"{"scenario": "validation/mmc.ron", "levers": {"warp_drive": true}}"#, "unknown field"),
+        (
+            r#"{"scenario": "validation/mmc.ron", "levers": {"data_sharing_share": 0.5}}"#,
+            "data_sharing_share is not available",
+        ),
+    ];
+    for (body, words) in cases {
+        refused(&post("/api/simulate", body), 400, words);
+    }
+}
+
+#[test]
+fn simulations_must_be_sent_as_json() {
+    // What a form on another site could send without asking the browser first.
+    let body = r#"{"scenario": "validation/mmc.ron"}"#;
+    let host = server();
+    let head = format!(
+        "POST /api/simulate HTTP/1.1\r\nHost: {host}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    refused(&exchange(&head, body.as_bytes()), 415, "Content-Type: application/json");
+}
+
+#[test]
+fn wrong_routes_methods_and_hosts_are_refused() {
+    assert_eq!(get("/api/simulate").status, 405);
+    refused(&get("/etc/passwd"), 404, "no such page");
+    refused(&get("/../Cargo.toml"), 404, "no such page");
+    // A page elsewhere that points a host name at 127.0.0.1 (DNS rebinding) is turned away.
+    let answer = exchange("GET /api/scenarios HTTP/1.1\r\nHost: evil.example:80\r\nConnection: close\r\n\r\n", b"");
+    refused(&answer, 421, "answers only to the address");
+}
+
+#[test]
+fn the_server_keeps_serving_after_bad_requests() {
+    // Garbage that is not HTTP at all, and a connection dropped mid-request.
+    let mut stream = TcpStream::connect(server()).expect("connect");
+    let _ = stream.write_all(b"\x00\x01\x02 this is not HTTP\r\n\r\n");
+    drop(stream);
+    let mut stream = TcpStream::connect(server()).expect("connect");
+    let _ = stream.write_all(b"POST /api/simulate HTTP/1.1\r\nContent-Length: 100\r\n\r\n{\"sce");
+    drop(stream);
+    for _ in 0..3 {
+        let _ = post("/api/simulate", "{{{{");
+    }
+    assert_eq!(get("/").status, 200);
+    let answer = post("/api/simulate", r#"{"scenario": "validation/mmc.ron", "levers": {"online_share": 0.5}}"#);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+}
+
+#[test]
+fn every_lever_makes_a_valid_scenario_of_every_shipped_file() {
+    let catalogue = Catalogue::open(&root().join("scenarios")).expect("the scenarios folder");
+    assert!(catalogue.skipped.is_empty(), "scenarios left out: {:?}", catalogue.skipped);
+    for scenario in &catalogue.scenarios {
+        let offers = &scenario.offers;
+        let all = Levers {
+            one_window: offers.one_window,
+            online_share: 0.5,
+            data_sharing_share: if offers.data_sharing { 0.5 } else { 0.0 },
+            integrated_service: offers.integrated_service,
+            standardisation: true,
+            merger: if scenario.merger.is_some() { MergerMode::WithTransition } else { MergerMode::Off },
+            headcount_target_share: 0.8,
+            contract_staff: 10,
+            contract_station: None,
+            due_date_priority: true,
+        };
+        let one_station = Levers { contract_station: Some(0), ..all.clone() };
+        let preset = scenario.preset.clone().unwrap_or_default();
+        for (levers, at_least) in [(all, 6), (one_station, 6), (preset, 0)] {
+            levers.check(scenario).unwrap_or_else(|e| panic!("{}: {e}", scenario.id));
+            let text = levers.scenario_text(scenario);
+            let model = reformsim::scenario::load_from_str(&scenario.generated_path(), &text)
+                .unwrap_or_else(|e| panic!("{}: the generated scenario does not load:\n{e}\n{text}", scenario.id));
+            assert_eq!(model.horizon_days, scenario.horizon_days);
+            assert!(model.reforms.len() >= at_least, "{}: {} reforms", scenario.id, model.reforms.len());
+        }
+    }
+}
+
+#[test]
+fn contract_staff_spread_by_workload_add_up() {
+    let catalogue = Catalogue::open(&root().join("scenarios")).expect("the scenarios folder");
+    let county = catalogue.find("small-department.ron").expect("the county");
+    for n in [1, 7, 100, 500] {
+        let levers = Levers { contract_staff: n, ..Levers::default() };
+        let hires = levers.contract_hires(county);
+        assert_eq!(hires.iter().map(|(_, c)| c).sum::<u32>(), n);
+        if n >= 100 {
+            // The station with the most work gets the most.
+            let most = hires.iter().map(|(_, c)| *c).max().unwrap_or(0);
+            assert_eq!(hires.first().map(|(_, c)| *c), Some(most));
+        }
+    }
+}
