@@ -19,7 +19,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::arrivals::{ArrivalRate, ProfileTable};
 use super::events::{CaseRef, EventKind, EventQueue, Handoff};
-use super::random::{Purpose, SplitMix64, arrival_stream, sample_minutes, standard_exponential};
+use super::random::{Need, Purpose, SplitMix64, arrival_stream, needs_uniform, sample_minutes, standard_exponential};
 use crate::indicators::{CaseRecord, Tally};
 use crate::scenario::validate_bits as bits;
 use crate::scenario::{CalendarSpec, MAX_STEPS, Minutes, Model, Role, Service, StationId};
@@ -589,22 +589,28 @@ impl CaseFlow {
         let key = self.arrival_rngs[service_id].next_u64();
         let service = &m.services[service_id];
         let levers = &self.levers;
-        // The applicant's needs, drawn in a fixed order so that a lever changes
-        // only the threshold a draw is compared with (common random numbers).
-        let mut needs = SplitMix64::for_case(key, Purpose::Needs);
-        let online = needs.uniform() < levers.online[service_id];
-        let one_window = needs.uniform() < levers.one_window;
-        let integrated = levers.revised[service_id] && needs.uniform() < levers.integrated[service_id];
-        let notified = needs.uniform() < levers.supervision[service_id];
+        // The applicant's needs: each decision has its own uniform, hashed from the
+        // case key and what it decides, so a lever only moves the threshold it is
+        // compared with (common random numbers), and a lever that is off costs no
+        // draw at all.
+        let need = |what: Need| needs_uniform(key, what as u64);
+        let online = levers.online[service_id] > 0.0 && need(Need::Online) < levers.online[service_id];
+        let one_window = levers.one_window > 0.0 && need(Need::OneWindow) < levers.one_window;
+        let integrated = levers.revised[service_id]
+            && levers.integrated[service_id] > 0.0
+            && need(Need::Integrated) < levers.integrated[service_id];
+        let notified = levers.supervision[service_id] > 0.0 && need(Need::Notified) < levers.supervision[service_id];
         let mut missing = 0u64;
         let mut shared = 0u64;
         for (i, check) in service.checks.iter().enumerate() {
-            let absent = needs.uniform() < check.missing_probability;
+            let index = Need::Documents as u64 + 2 * i as u64;
             let holder = m.documents[check.document].held_by;
-            let from_data = needs.uniform() < levers.sharing && levers.connected.get(holder).copied().unwrap_or(false);
+            let from_data = levers.sharing > 0.0
+                && levers.connected.get(holder).copied().unwrap_or(false)
+                && needs_uniform(key, index + 1) < levers.sharing;
             if from_data {
                 shared |= 1 << i;
-            } else if absent {
+            } else if check.missing_probability > 0.0 && needs_uniform(key, index) < check.missing_probability {
                 missing |= 1 << i;
             }
         }

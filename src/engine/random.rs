@@ -28,7 +28,7 @@ const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 #[derive(Clone, Copy, Debug)]
 #[repr(u64)]
 pub enum Purpose {
-    /// Channel choice and missing documents, drawn at arrival.
+    /// Channel, levers and missing documents, decided at arrival ([`needs_uniform`]).
     Needs = 1,
     /// Work times of the case's steps.
     Work = 2,
@@ -36,6 +36,32 @@ pub enum Purpose {
     Routing = 3,
     /// Patience in queues.
     Patience = 4,
+}
+
+/// The decisions about a case's needs taken at arrival, each with its own uniform
+/// (see [`needs_uniform`]).
+#[derive(Clone, Copy, Debug)]
+#[repr(u64)]
+pub enum Need {
+    /// Arrives online.
+    Online = 0,
+    /// Goes through the general hall (one window).
+    OneWindow = 1,
+    /// Handled as integrated service.
+    Integrated = 2,
+    /// Approval replaced by notification.
+    Notified = 3,
+    /// Document check `i`: missing at index `Documents + 2i`, fetched from shared
+    /// data at `Documents + 2i + 1`.
+    Documents = 16,
+}
+
+/// The uniform in [0, 1) of decision `index` about the case with key `case_key`:
+/// a hash of both (the needs stream is counter-based, read at any index).
+#[inline]
+pub fn needs_uniform(case_key: u64, index: u64) -> f64 {
+    let stream = case_key ^ (Purpose::Needs as u64).wrapping_mul(GOLDEN);
+    unit(mix64(mix64(stream).wrapping_add(index.wrapping_add(1).wrapping_mul(GOLDEN))))
 }
 
 /// A SplitMix64 generator: a counter-based stream, cheap to create per case.

@@ -1,14 +1,15 @@
 //! A log-bucketed histogram for streaming quantiles in constant memory.
 //!
-//! Values (durations in microseconds) fall into buckets whose width is 0.5% of
-//! their lower edge, so a quantile read from the histogram is within 0.5% of the
-//! exact sample quantile; zero has a bucket of its own (many waits are exactly
-//! zero) and values between zero and one second share one bucket.
+//! Values (durations in microseconds) fall into buckets whose width is 1/128 of
+//! their octave (HDR-histogram style, from the bits of the value: no logarithm),
+//! so a quantile read at a bucket's midpoint is within 0.4% of the exact sample
+//! quantile; zero has a bucket of its own (many waits are exactly zero) and values
+//! between zero and 2^20 µs (about one second) share one bucket.
 
-/// Buckets per doubling: 2^(1/139) ≈ 1.005, a relative width of 0.5%.
-const BUCKETS_PER_OCTAVE: f64 = 139.0;
-/// Values under this (one second, in microseconds) go to bucket 0.
-const FLOOR: f64 = 1_000_000.0;
+/// Sub-buckets per octave (a power of two): 2^7 = 128, a relative width ≤ 0.78%.
+const SUB_BITS: u32 = 7;
+/// Values under 2^FLOOR_BITS microseconds (1.05 s) go to bucket 1.
+const FLOOR_BITS: u32 = 20;
 
 /// Streaming histogram of non-negative durations.
 #[derive(Clone, Debug, Default)]
@@ -18,24 +19,33 @@ pub struct Histogram {
 }
 
 impl Histogram {
-    fn bucket(value: f64) -> usize {
-        if value <= 0.0 {
+    #[inline]
+    fn bucket(value: u64) -> usize {
+        if value == 0 {
             0
-        } else if value < FLOOR {
+        } else if value < 1 << FLOOR_BITS {
             1
         } else {
-            2 + ((value / FLOOR).log2() * BUCKETS_PER_OCTAVE) as usize
+            let octave = 63 - value.leading_zeros(); // ≥ FLOOR_BITS
+            let sub = (value >> (octave - SUB_BITS)) & ((1 << SUB_BITS) - 1);
+            2 + (((octave - FLOOR_BITS) << SUB_BITS) as usize) + sub as usize
         }
     }
 
     fn lower_edge(bucket: usize) -> f64 {
-        if bucket <= 1 { 0.0 } else { FLOOR * ((bucket - 2) as f64 / BUCKETS_PER_OCTAVE).exp2() }
+        if bucket <= 1 {
+            return 0.0;
+        }
+        let index = bucket - 2;
+        let octave = FLOOR_BITS + (index >> SUB_BITS) as u32;
+        let sub = (index & ((1 << SUB_BITS) - 1)) as f64;
+        (1u64 << octave) as f64 * (1.0 + sub / f64::from(1u32 << SUB_BITS))
     }
 
     /// Records one value.
     #[inline]
     pub fn record(&mut self, value: u64) {
-        let b = Self::bucket(value as f64);
+        let b = Self::bucket(value);
         if b >= self.counts.len() {
             self.counts.resize(b + 1, 0);
         }
@@ -60,7 +70,7 @@ impl Histogram {
             if seen >= rank {
                 return match b {
                     0 => 0.0,
-                    1 => FLOOR / 2.0,
+                    1 => (1u64 << FLOOR_BITS) as f64 / 2.0,
                     _ => (Self::lower_edge(b) + Self::lower_edge(b + 1)) / 2.0,
                 };
             }
@@ -86,6 +96,10 @@ mod tests {
 
     #[test]
     fn quantiles_are_within_half_a_percent() {
+        for v in [1u64 << 20, (1 << 20) + 12_345, 7_000_000, 3_600_000_000, u64::MAX / 3] {
+            let b = Histogram::bucket(v);
+            assert!(Histogram::lower_edge(b) <= v as f64 && (v as f64) < Histogram::lower_edge(b + 1), "{v}");
+        }
         let mut h = Histogram::default();
         let values: Vec<u64> = (1..=10_000u64).map(|i| i * 7_000_000).collect();
         for &v in &values {
