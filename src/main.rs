@@ -383,7 +383,7 @@ fn print_yearly(outputs: &[ReplicationOutput]) {
                 .filter_map(|y| export::csv::year_indicators(y).into_iter().find(|(n, _)| n == name).map(|(_, v)| v))
                 .collect();
             let mean = Summary::of(&values).mean * scale;
-            print!(" {:>11}", if mean.is_nan() { "—".to_string() } else { fmt(mean) });
+            print!(" {:>11}", if mean.is_nan() { "—".to_string() } else { export::short_number(mean) });
         }
         println!();
     }
@@ -596,28 +596,12 @@ fn print_table(columns: &[(&str, &[ReplicationOutput])]) {
             let cell = if s.mean.is_nan() {
                 "—".to_string()
             } else if s.n > 1 && s.half_width_95.is_finite() {
-                format!("{} ± {}", fmt(s.mean), fmt(s.half_width_95))
+                format!("{} ± {}", export::short_number(s.mean), export::short_number(s.half_width_95))
             } else {
-                fmt(s.mean)
+                export::short_number(s.mean)
             };
             print!(" {cell:>26}");
         }
         println!();
-    }
-}
-
-/// Four significant digits, without scientific notation for everyday sizes.
-fn fmt(x: f64) -> String {
-    let a = x.abs();
-    if a == 0.0 {
-        "0".into()
-    } else if a >= 1e4 || (x.fract() == 0.0 && a < 1e15) {
-        format!("{x:.0}")
-    } else if a >= 100.0 {
-        format!("{x:.1}")
-    } else if a >= 1.0 {
-        format!("{x:.3}")
-    } else {
-        format!("{x:.4}")
     }
 }

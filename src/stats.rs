@@ -443,6 +443,23 @@ fn student_t_upper_quantile(q: f64, nu: f64) -> f64 {
     t
 }
 
+/// Half-width of Welch's 95% confidence interval for the difference of two
+/// independent means (Welch 1947; Law 2015, §10.2.2), infinite with fewer than
+/// two observations on either side.
+pub fn welch_half_width_95(a: &Summary, b: &Summary) -> f64 {
+    if a.n < 2 || b.n < 2 {
+        return f64::INFINITY;
+    }
+    let va = a.std_dev * a.std_dev / a.n as f64;
+    let vb = b.std_dev * b.std_dev / b.n as f64;
+    let variance = va + vb;
+    if variance == 0.0 {
+        return 0.0;
+    }
+    let degrees_of_freedom = variance * variance / (va * va / (a.n - 1) as f64 + vb * vb / (b.n - 1) as f64);
+    student_t_quantile(0.975, degrees_of_freedom) * variance.sqrt()
+}
+
 /// A two-sided confidence interval `[low, high]`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ConfidenceInterval {

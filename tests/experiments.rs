@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use reformsim::experiment::compare::{CompareOptions, load_candidates, welch_half_width_95};
+use reformsim::experiment::compare::{CompareOptions, load_candidates};
 use reformsim::experiment::{Shard, Sweep, SweepOptions, merge, run_sweep};
 use reformsim::stats::Summary;
+use reformsim::stats::welch_half_width_95;
 
 use crate::common::root;
 use crate::engine::tempdir;

@@ -25,7 +25,7 @@ use crate::engine::simulate;
 use crate::export::csv::number;
 use crate::export::manifest::model_hash;
 use crate::scenario::{self, Model};
-use crate::stats::{Summary, paired_difference, student_t_quantile};
+use crate::stats::{Summary, paired_difference};
 
 /// Most replications a comparison may hold in memory.
 pub const MAX_REPLICATIONS: u64 = 10_000;
@@ -80,23 +80,6 @@ pub struct Cell {
     pub paired: Option<Summary>,
     /// Half-width of the unpaired (Welch) 95% interval of the same difference.
     pub unpaired_half_width_95: Option<f64>,
-}
-
-/// Half-width of Welch's 95% confidence interval for the difference of two
-/// independent means (Welch 1947; Law 2015, §10.2.2), infinite with fewer than
-/// two observations on either side.
-pub fn welch_half_width_95(a: &Summary, b: &Summary) -> f64 {
-    if a.n < 2 || b.n < 2 {
-        return f64::INFINITY;
-    }
-    let va = a.std_dev * a.std_dev / a.n as f64;
-    let vb = b.std_dev * b.std_dev / b.n as f64;
-    let variance = va + vb;
-    if variance == 0.0 {
-        return 0.0;
-    }
-    let degrees_of_freedom = variance * variance / (va * va / (a.n - 1) as f64 + vb * vb / (b.n - 1) as f64);
-    student_t_quantile(0.975, degrees_of_freedom) * variance.sqrt()
 }
 
 /// Loads the scenarios to compare and gives each a unique name.
@@ -231,7 +214,7 @@ impl Comparison {
         Cell {
             summary,
             paired: paired_difference(&reference, &mine),
-            unpaired_half_width_95: Some(welch_half_width_95(&Summary::of(&reference), &summary)),
+            unpaired_half_width_95: Some(crate::stats::welch_half_width_95(&Summary::of(&reference), &summary)),
         }
     }
 
@@ -344,25 +327,9 @@ fn plus_minus(s: &Summary) -> String {
     if s.mean.is_nan() {
         "—".into()
     } else if s.n > 1 && s.half_width_95.is_finite() {
-        format!("{} ± {}", short(s.mean), short(s.half_width_95))
+        format!("{} ± {}", crate::export::short_number(s.mean), crate::export::short_number(s.half_width_95))
     } else {
-        short(s.mean)
-    }
-}
-
-/// About four significant digits, without scientific notation for everyday sizes.
-fn short(x: f64) -> String {
-    let a = x.abs();
-    if a == 0.0 {
-        "0".into()
-    } else if a >= 1e4 {
-        format!("{x:.0}")
-    } else if a >= 100.0 {
-        format!("{x:.1}")
-    } else if a >= 1.0 {
-        format!("{x:.3}")
-    } else {
-        format!("{x:.4}")
+        crate::export::short_number(s.mean)
     }
 }
 
@@ -390,19 +357,19 @@ mod tests {
     #[test]
     fn welch_interval_matches_the_textbook_sleep_example() {
         let (a, b) = (Summary::of(&GROUP_1), Summary::of(&GROUP_2));
-        let h = welch_half_width_95(&a, &b);
+        let h = crate::stats::welch_half_width_95(&a, &b);
         let centre = a.mean - b.mean;
         assert!((centre - h - -3.365_483_2).abs() < 5e-7, "{centre} ± {h}");
         assert!((centre + h - 0.205_483_2).abs() < 5e-7, "{centre} ± {h}");
-        assert_eq!(welch_half_width_95(&Summary::of(&[1.0]), &b), f64::INFINITY);
-        assert_eq!(welch_half_width_95(&Summary::of(&[1.0, 1.0]), &Summary::of(&[2.0, 2.0])), 0.0);
+        assert_eq!(crate::stats::welch_half_width_95(&Summary::of(&[1.0]), &b), f64::INFINITY);
+        assert_eq!(crate::stats::welch_half_width_95(&Summary::of(&[1.0, 1.0]), &Summary::of(&[2.0, 2.0])), 0.0);
     }
 
     #[test]
     fn numbers_are_shown_with_about_four_digits() {
-        assert_eq!(short(7.02345), "7.023");
-        assert_eq!(short(123456.7), "123457");
-        assert_eq!(short(0.012345), "0.0123");
-        assert_eq!(plus_minus(&Summary::of(&[1.0, 2.0, 3.0])), "2.000 ± 2.484");
+        assert_eq!(crate::export::short_number(7.02345), "7.023");
+        assert_eq!(crate::export::short_number(123456.7), "123457");
+        assert_eq!(crate::export::short_number(0.012345), "0.0123");
+        assert_eq!(plus_minus(&Summary::of(&[1.0, 2.0, 3.0])), "2 ± 2.484");
     }
 }

@@ -40,7 +40,6 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use crate::engine::EngineError;
-use crate::indicators::{Costs, RunFacts, Tally, summary};
 use crate::scenario::{Diagnostic, LoadError};
 
 pub use compare::{Comparison, compare};
@@ -69,7 +68,7 @@ pub enum ExperimentError {
         source: std::io::Error,
     },
     /// The sweep file is malformed or inconsistent; every problem found is listed.
-    #[error("{}", render(.0))]
+    #[error("{}", crate::scenario::render_diagnostics(.0))]
     InvalidSweep(Vec<Diagnostic>),
     /// A scenario (a compared one, the base of a sweep or a design point) does not load.
     #[error("{}", scenario_message(what, source))]
@@ -178,23 +177,7 @@ fn scenario_message(what: &str, source: &LoadError) -> String {
     }
 }
 
-fn render(diagnostics: &[Diagnostic]) -> String {
-    let mut out = String::new();
-    for (i, d) in diagnostics.iter().enumerate() {
-        if i > 0 {
-            out.push_str("\n\n");
-        }
-        out.push_str(&d.to_string());
-    }
-    let n = diagnostics.len();
-    out.push_str(&format!("\n\n{n} problem{} found", if n == 1 { "" } else { "s" }));
-    out
-}
-
-/// The names of the summary indicators, in the order of every run's summary row.
-pub fn indicator_names() -> Vec<&'static str> {
-    summary(&Tally::default(), &Costs::default(), &RunFacts::default()).into_iter().map(|(name, _)| name).collect()
-}
+pub use crate::indicators::summary_names as indicator_names;
 
 /// A share of a sweep: part `index` of `count` (1 ≤ index ≤ count), written `K/N`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

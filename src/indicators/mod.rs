@@ -211,6 +211,11 @@ pub struct RunFacts {
 /// One named indicator value; names carry units.
 pub type Indicator = (&'static str, f64);
 
+/// The names of the summary indicators, in the order of every summary row.
+pub fn summary_names() -> Vec<&'static str> {
+    summary(&Tally::default(), &Costs::default(), &RunFacts::default()).into_iter().map(|(name, _)| name).collect()
+}
+
 /// The summary indicators of one replication, in a fixed order.
 pub fn summary(t: &Tally, costs: &Costs, f: &RunFacts) -> Vec<Indicator> {
     let completed = t.completed as f64;

@@ -138,11 +138,12 @@ pub enum LoadError {
         source: std::io::Error,
     },
     /// The scenario is malformed or inconsistent; every problem found is listed.
-    #[error("{}", render(.0))]
+    #[error("{}", render_diagnostics(.0))]
     Invalid(Vec<Diagnostic>),
 }
 
-fn render(diagnostics: &[Diagnostic]) -> String {
+/// Renders diagnostics one after another, with the count of problems last.
+pub fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for (i, d) in diagnostics.iter().enumerate() {
         if i > 0 {
