@@ -1,21 +1,10 @@
 //! The command line: exit statuses and error messages.
 
-use std::process::Command;
-
 use crate::common::root;
 use crate::engine::tempdir;
 
 fn reformsim(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_reformsim"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the reformsim binary runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    crate::common::reformsim_cli(args)
 }
 
 /// Writes a broken variant of the M/M/c scenario and checks the error.

@@ -73,3 +73,28 @@ pub fn assert_agrees(what: &str, s: &Summary, expected: f64, tolerance: f64) {
         if ci.contains(expected) { "covers" } else { "misses" }
     );
 }
+
+/// Runs the `reformsim` binary from the repository root: exit status (−1 if
+/// killed by a signal), standard output and standard error.
+pub fn reformsim_cli<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> (i32, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_reformsim"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the reformsim binary runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A summary of days expressed in minutes.
+pub fn days_to_minutes(days: &Summary) -> Summary {
+    Summary {
+        mean: days.mean * 1440.0,
+        std_dev: days.std_dev * 1440.0,
+        half_width_95: days.half_width_95 * 1440.0,
+        ..*days
+    }
+}

@@ -6,7 +6,6 @@
 //! then read the `.snap` files in `git diff`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use reformsim::scenario::{load, warnings};
 
@@ -74,17 +73,7 @@ fn scenarios_in(folder: &Path) -> Vec<PathBuf> {
 
 /// Runs `reformsim validate` on `path`: exit status, standard output and error.
 fn validate(path: &Path) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_reformsim"))
-        .arg("validate")
-        .arg(path)
-        .current_dir(root())
-        .output()
-        .expect("the reformsim binary runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    crate::common::reformsim_cli(&[std::ffi::OsStr::new("validate"), path.as_os_str()])
 }
 
 #[test]

@@ -101,12 +101,7 @@ fn serial_line_matches_jackson_tandem() {
     let stations = [(1.0 / 0.8, 1), (1.0 / 2.5, 3), (0.6, 2)];
     let expected_minutes = theory::tandem_mean_sojourn(1.0, &stations).expect("stable line");
     let lead = across(&outputs, "lead_time_days_mean");
-    let lead_minutes = reformsim::stats::Summary {
-        mean: lead.mean * 1440.0,
-        std_dev: lead.std_dev * 1440.0,
-        half_width_95: lead.half_width_95 * 1440.0,
-        ..lead
-    };
+    let lead_minutes = crate::common::days_to_minutes(&lead);
     assert_agrees(
         "three-department serial line: mean time in system (minutes)",
         &lead_minutes,
@@ -144,12 +139,7 @@ fn send_backs_match_a_jackson_network_with_feedback() {
     let stations = [(1.0 / 1.4, 2), (1.0 / 2.6, 4), (1.0 / 0.7, 1)];
     let expected_minutes = theory::jackson_mean_sojourn(&[1.0, 0.0, 0.0], &routing, &stations).expect("stable network");
     let lead = across(&outputs, "lead_time_days_mean");
-    let lead_minutes = reformsim::stats::Summary {
-        mean: lead.mean * 1440.0,
-        std_dev: lead.std_dev * 1440.0,
-        half_width_95: lead.half_width_95 * 1440.0,
-        ..lead
-    };
+    let lead_minutes = crate::common::days_to_minutes(&lead);
     assert_agrees("network with send-backs: mean time in system (minutes)", &lead_minutes, expected_minutes, TOLERANCE);
 }
 

@@ -3,7 +3,6 @@
 //! self-containment, and exit statuses.
 
 use std::path::Path;
-use std::process::Command;
 
 use reformsim::report::number;
 use reformsim::stats::Summary;
@@ -12,16 +11,7 @@ use crate::common::root;
 use crate::engine::tempdir;
 
 fn reformsim(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_reformsim"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the reformsim binary runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    crate::common::reformsim_cli(args)
 }
 
 /// Runs a command that must succeed.
