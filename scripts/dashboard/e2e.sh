@@ -27,6 +27,8 @@ say() { printf 'dashboard e2e: %s\n' "$*"; }
 cleanup() {
     local status=$?
     for pid in "${pids[@]}"; do
+        # Chromium's own children (renderer, GPU, …) first, then the process.
+        pkill -TERM -P "$pid" 2>/dev/null || true
         kill "$pid" 2>/dev/null || true
     done
     for pid in "${pids[@]}"; do
@@ -37,7 +39,17 @@ cleanup() {
             [ -f "$log" ] && { say "--- $(basename "$log") (last lines)"; tail -n 20 "$log"; }
         done
     fi
-    if [ "${KEEP:-0}" = 1 ]; then say "kept $work"; else rm -rf "$work"; fi
+    # Removing the folder must not fail the test: a straggling Chromium child may
+    # still be writing its profile for a moment.
+    if [ "${KEEP:-0}" = 1 ]; then
+        say "kept $work"
+    else
+        for _ in 1 2 3 4 5; do
+            rm -rf "$work" 2>/dev/null && break
+            sleep 1
+        done
+        [ -e "$work" ] && say "could not remove $work (left behind)"
+    fi
     exit "$status"
 }
 trap cleanup EXIT

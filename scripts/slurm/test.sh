@@ -48,7 +48,13 @@ cleanup() {
     if [ "${KEEP:-0}" = 1 ]; then
         say "kept $work"
     else
-        rm -rf "$work"
+        # A daemon's child may still be closing its files: retry, and never let the
+        # clean-up change the verdict.
+        for _ in 1 2 3 4 5; do
+            rm -rf "$work" 2>/dev/null && break
+            sleep 1
+        done
+        [ -e "$work" ] && say "could not remove $work (left behind)"
     fi
     exit "$status"
 }
