@@ -27,6 +27,21 @@ use crate::export::manifest::model_hash;
 use crate::scenario::{self, Model};
 use crate::stats::{Summary, paired_difference};
 
+/// The columns of `comparison.csv` (read back by the report).
+pub const COMPARISON_COLUMNS: [&str; 11] = [
+    "indicator",
+    "scenario",
+    "replications",
+    "mean",
+    "ci95_low",
+    "ci95_high",
+    "difference_mean",
+    "difference_ci95_low",
+    "difference_ci95_high",
+    "unpaired_difference_ci95_low",
+    "unpaired_difference_ci95_high",
+];
+
 /// Most replications a comparison may hold in memory.
 pub const MAX_REPLICATIONS: u64 = 10_000;
 
@@ -224,19 +239,7 @@ impl Comparison {
     }
 
     fn write_files(&self, folder: &Path) -> Result<(), ExperimentError> {
-        let mut table = csv_line([
-            "indicator",
-            "scenario",
-            "replications",
-            "mean",
-            "ci95_low",
-            "ci95_high",
-            "difference_mean",
-            "difference_ci95_low",
-            "difference_ci95_high",
-            "unpaired_difference_ci95_low",
-            "unpaired_difference_ci95_high",
-        ]);
+        let mut table = csv_line(COMPARISON_COLUMNS);
         table.push('\n');
         for (i, indicator) in self.indicators.iter().enumerate() {
             for (s, name) in self.names.iter().enumerate() {

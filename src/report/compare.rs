@@ -37,17 +37,11 @@ impl Comparison {
     fn read(folder: &Path) -> Result<Comparison, ReportError> {
         let table = Table::read(&folder.join("comparison.csv"))?;
         let (i, s) = (table.require("indicator")?, table.require("scenario")?);
-        let columns = [
-            "mean",
-            "ci95_low",
-            "ci95_high",
-            "difference_mean",
-            "difference_ci95_low",
-            "difference_ci95_high",
-            "unpaired_difference_ci95_low",
-            "unpaired_difference_ci95_high",
-        ]
-        .map(|c| table.require(c));
+        // The numeric columns, after indicator, scenario and replications.
+        let numeric: [&str; 8] = crate::experiment::compare::COMPARISON_COLUMNS[3..]
+            .try_into()
+            .expect("comparison.csv has eight numeric columns");
+        let columns = numeric.map(|c| table.require(c));
         let [m, l, h, d, dl, dh, ul, uh] = columns;
         let (m, l, h, d, dl, dh, ul, uh) = (m?, l?, h?, d?, dl?, dh?, ul?, uh?);
         let scenarios = table.distinct(s);
