@@ -251,14 +251,8 @@ pub fn write_new_folder(
     fill: impl FnOnce(&Path) -> Result<(), ExperimentError>,
 ) -> Result<(), ExperimentError> {
     check_new_folder(folder, what)?;
-    let parent = folder.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(io_error(parent))?;
-    let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "results".into());
-    let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(io_error(&staging))?;
-    }
-    std::fs::create_dir_all(&staging).map_err(io_error(&staging))?;
+    let (parent, staging) = crate::export::staging_folder(folder).map_err(|(path, source)| io_error(&path)(source))?;
+    let parent = parent.as_path();
     if let Err(e) = fill(&staging) {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(e);

@@ -49,6 +49,21 @@ pub fn short_number(x: f64) -> String {
     }
 }
 
+/// Creates an empty staging folder beside `folder` (creating their parent), where a
+/// result folder is written before it is renamed into place: `(parent, staging)`,
+/// or the path that failed and why.
+pub fn staging_folder(folder: &Path) -> Result<(PathBuf, PathBuf), (PathBuf, std::io::Error)> {
+    let parent = folder.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+    std::fs::create_dir_all(&parent).map_err(|e| (parent.clone(), e))?;
+    let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "results".into());
+    let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(|e| (staging.clone(), e))?;
+    }
+    std::fs::create_dir_all(&staging).map_err(|e| (staging.clone(), e))?;
+    Ok((parent, staging))
+}
+
 /// Adds the path to an I/O error.
 pub fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + '_ {
     move |source| ExportError::Io { path: path.to_path_buf(), source }
@@ -79,14 +94,7 @@ pub fn write_run(
     if folder.exists() && !folder.join("manifest.ron").exists() {
         return Err(ExportError::NotAResultFolder(folder.to_path_buf()));
     }
-    let parent = folder.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(io_error(parent))?;
-    let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "results".into());
-    let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(io_error(&staging))?;
-    }
-    std::fs::create_dir_all(&staging).map_err(io_error(&staging))?;
+    let (_, staging) = staging_folder(folder).map_err(|(path, source)| ExportError::Io { path, source })?;
     let written = (|| {
         csv::write_summary(&staging.join("summary.csv"), outputs)?;
         csv::write_departments(&staging.join("departments.csv"), outputs)?;
