@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod diagnostics;
+mod digests;
 mod engine;
 mod event_log;
 mod experiments;
