@@ -93,7 +93,7 @@ pub enum ExportError {
         input: PathBuf,
     },
     /// An output file is one of the command's input files.
-    #[error("{} is an input of this command ({}); writing it would destroy it: choose another output path", output.display(), input.display())]
+    #[error("{} is an input of this command (a scenario or a file it reads); writing it would destroy it: choose another output path", output.display())]
     OverwritesInput {
         /// The output.
         output: PathBuf,
