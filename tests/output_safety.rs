@@ -171,10 +171,8 @@ fn an_earlier_result_is_replaced_and_a_dead_runs_leftovers_are_cleaned() {
     std::fs::write(dir.join(".out.lock"), format!("{DEAD_PID}\n")).expect("write");
     let live_partial = dir.join(format!(".out.partial-{}", std::process::id()));
     std::fs::create_dir(&live_partial).expect("mkdir");
-    let (code, _, stderr) = reformsim_in(
-        &dir,
-        &["run", "mmc.ron", "--out", "out", "--quiet", "--seed", "2", "--event-log", "events.csv"],
-    );
+    let (code, _, stderr) =
+        reformsim_in(&dir, &["run", "mmc.ron", "--out", "out", "--quiet", "--seed", "2", "--event-log", "events.csv"]);
     assert_eq!(code, 0, "{stderr}");
     assert_complete_run(&dir.join("out"));
     let manifest = std::fs::read_to_string(dir.join("out/manifest.ron")).expect("manifest");
@@ -194,8 +192,11 @@ fn a_folder_moved_aside_by_a_killed_run_is_put_back() {
     // Killed between the two renames: the old folder is aside, no folder in place.
     let aside = dir.join(format!(".out.old-{DEAD_PID}"));
     std::fs::create_dir(&aside).expect("mkdir");
-    std::fs::write(aside.join("manifest.ron"), "(program: \"reformsim\", scenario_path: \"a\", model_hash_fnv1a64: \"1\")")
-        .expect("write");
+    std::fs::write(
+        aside.join("manifest.ron"),
+        "(program: \"reformsim\", scenario_path: \"a\", model_hash_fnv1a64: \"1\")",
+    )
+    .expect("write");
     std::fs::write(aside.join("summary.csv"), "old").expect("write");
     let claim = FolderOutput::claim(&target, &Replace::Run { also: Vec::new() }, &[]).expect("claimed");
     assert_eq!(std::fs::read_to_string(target.join("summary.csv")).expect("put back"), "old");
@@ -302,8 +303,10 @@ fn bad_event_log_paths_are_refused_before_the_run() {
     std::fs::write(dir.join("notes.txt"), "mine").expect("write");
     for log in ["logs", "notes.txt/events.csv", "out/summary.csv"] {
         let started = std::time::Instant::now();
-        let (code, stdout, stderr) =
-            reformsim_in(&dir, &["run", "long.ron", "--out", "out", "--quiet", "--replications", "40", "--event-log", log]);
+        let (code, stdout, stderr) = reformsim_in(
+            &dir,
+            &["run", "long.ron", "--out", "out", "--quiet", "--replications", "40", "--event-log", log],
+        );
         assert_eq!(code, 2, "{log}: {stderr}");
         assert!(stdout.is_empty(), "{log}: simulated:\n{stdout}");
         assert!(started.elapsed().as_secs_f64() < 3.0, "{log}: refused only after {:?}", started.elapsed());

@@ -13,8 +13,8 @@ pub mod output;
 use std::path::{Path, PathBuf};
 
 use crate::engine::ReplicationOutput;
-use output::{FileOutput, FolderOutput, Replace};
 use crate::scenario::Model;
+use output::{FileOutput, FolderOutput, Replace};
 
 /// Why results could not be written.
 #[derive(Debug, thiserror::Error)]
