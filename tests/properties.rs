@@ -785,8 +785,7 @@ const FOLDER_ENTRIES: [(&str, bool); 14] = [
 fn case_folder(property: &str) -> PathBuf {
     static CASE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = CASE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = crate::engine::tempdir(&format!("prop-{property}-{n}"));
-    dir
+    crate::engine::tempdir(&format!("prop-{property}-{n}"))
 }
 
 /// The manifest of a run, of a sweep, or none.
