@@ -359,3 +359,22 @@ fn an_output_lock_is_exclusive_and_released() {
     assert_eq!(names(&dir), Vec::<String>::new(), "the lock file is removed");
     let _again = OutputLock::acquire(&target).expect("released");
 }
+
+#[test]
+fn the_demo_refuses_before_simulating_when_its_folders_hold_user_files() {
+    let dir = tempdir("safety-demo");
+    let demo = dir.join("results/demo");
+    std::fs::create_dir_all(demo.join("super-department")).expect("mkdir");
+    std::fs::write(demo.join("super-department/notes.txt"), "mine").expect("write");
+    let (code, stdout, stderr) = reformsim_in(&dir, &["demo", "--quiet"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("notes.txt"), "{stderr}");
+    assert!(stdout.is_empty(), "simulated:\n{stdout}");
+    std::fs::remove_file(demo.join("super-department/notes.txt")).expect("remove");
+    std::fs::write(demo.join("report.html"), "my own page").expect("write");
+    let (code, stdout, stderr) = reformsim_in(&dir, &["demo", "--quiet"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("report.html") && stdout.is_empty(), "{stderr}\n{stdout}");
+    assert_eq!(std::fs::read_to_string(demo.join("report.html")).expect("kept"), "my own page");
+    assert_eq!(names(&demo), ["report.html", "super-department"], "something was written");
+}
