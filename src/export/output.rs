@@ -526,3 +526,34 @@ pub fn check_report_page(page: &Path) -> Result<(), ExportError> {
     let (folder, name) = split(&page)?;
     Err(ExportError::Foreign { folder, files: vec![PathBuf::from(name)] })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_names_of_one_path_are_one_canonical_path() {
+        let dir = std::env::temp_dir().join(format!("reformsim-output-canonical-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("a")).expect("mkdir");
+        let real = canonical(&dir.join("a/x.csv"));
+        assert_eq!(canonical(&dir.join("a/./b/../x.csv")), real);
+        assert_eq!(canonical(&dir.join("a/missing/../x.csv")), real);
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.join("a"), dir.join("link")).expect("symlink");
+            assert_eq!(canonical(&dir.join("link/x.csv")), real);
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn leftovers_are_told_by_name_and_process() {
+        assert_eq!(leftover_pid(".out.partial-12", "out", "partial"), Some(12));
+        assert_eq!(leftover_pid(".out.old-7", "out", "old"), Some(7));
+        assert_eq!(leftover_pid(".out.partial-12", "ou", "partial"), None);
+        assert_eq!(leftover_pid(".out.v2.partial-3", "out", "partial"), None);
+        assert_eq!(leftover_pid("out.partial-3", "out", "partial"), None);
+        assert!(process_alive(std::process::id()));
+    }
+}
