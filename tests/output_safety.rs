@@ -378,3 +378,25 @@ fn the_demo_refuses_before_simulating_when_its_folders_hold_user_files() {
     assert_eq!(std::fs::read_to_string(demo.join("report.html")).expect("kept"), "my own page");
     assert_eq!(names(&demo), ["report.html", "super-department"], "something was written");
 }
+
+#[test]
+fn an_event_log_a_run_wrote_inside_its_folder_is_part_of_its_result() {
+    let dir = tempdir("safety-log-inside");
+    short_scenario(&dir, "mmc.ron", 15);
+    let (code, _, stderr) =
+        reformsim_in(&dir, &["run", "mmc.ron", "--out", "r", "--quiet", "--event-log", "r/logs/events.csv"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(dir.join("r/logs/events.csv").is_file());
+    let manifest = std::fs::read_to_string(dir.join("r/manifest.ron")).expect("manifest");
+    assert!(manifest.contains("logs/events.csv"), "{manifest}");
+    // Run again without the log: the folder, log included, is the earlier result.
+    let (code, _, stderr) = reformsim_in(&dir, &["run", "mmc.ron", "--out", "r", "--quiet"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_complete_run(&dir.join("r"));
+    assert!(!dir.join("r/logs").exists());
+    // A log the user put there themselves is theirs.
+    std::fs::write(dir.join("r/events.csv"), "mine").expect("write");
+    let (code, _, stderr) = reformsim_in(&dir, &["run", "mmc.ron", "--out", "r", "--quiet"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.join("r/events.csv")).expect("kept"), "mine");
+}

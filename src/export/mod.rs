@@ -227,7 +227,11 @@ impl RunOutput {
         csv::write_services(&staging.join("services.csv"), outputs)?;
         csv::write_daily(&staging.join("daily.csv"), outputs)?;
         csv::write_yearly(&staging.join("yearly.csv"), outputs)?;
-        manifest::write(&staging.join("manifest.ron"), model, info)?;
+        let inside = match &self.event_log {
+            Some(EventLogOutput::Inside(relative)) => Some(relative.as_path()),
+            _ => None,
+        };
+        manifest::write(&staging.join("manifest.ron"), model, info, inside)?;
         self.folder.commit()?;
         match self.event_log {
             Some(EventLogOutput::Own(file)) => file.commit(),

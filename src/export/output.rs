@@ -341,9 +341,13 @@ fn check_folder(target: &Path, replace: &Replace) -> Result<(), ExportError> {
     match replace {
         Replace::Never { what } => Err(ExportError::NotEmpty { folder: target.to_path_buf(), what }),
         Replace::Run { also } => {
+            // An earlier run's manifest names the event log it wrote inside the folder.
+            let manifest = run_manifest(target);
+            let earlier_log = manifest.as_ref().ok().and_then(|log| log.as_ref());
             let allowed = |relative: &Path| {
                 let top = relative.to_string_lossy();
                 also.iter().any(|a| a == relative)
+                    || earlier_log.is_some_and(|log| log == relative)
                     || (relative.components().count() == 1
                         && (RUN_FILES.contains(&top.as_ref())
                             || top == REPORT_FILE
@@ -354,8 +358,8 @@ fn check_folder(target: &Path, replace: &Replace) -> Result<(), ExportError> {
             if !foreign.is_empty() {
                 return Err(ExportError::Foreign { folder: target.to_path_buf(), files: foreign });
             }
-            match run_manifest(target) {
-                Ok(()) => Ok(()),
+            match manifest {
+                Ok(_) => Ok(()),
                 Err(found) => Err(ExportError::OtherResults { folder: target.to_path_buf(), found }),
             }
         }
@@ -399,8 +403,9 @@ fn list_foreign(
     Ok(accepted)
 }
 
-/// `Ok` if `folder/manifest.ron` is a run's manifest; else what the folder holds.
-fn run_manifest(folder: &Path) -> Result<(), String> {
+/// `Ok` (with the event log the run wrote inside the folder, if any) if
+/// `folder/manifest.ron` is a run's manifest; else what the folder holds.
+fn run_manifest(folder: &Path) -> Result<Option<PathBuf>, String> {
     #[derive(serde::Deserialize)]
     struct RunManifest {
         program: String,
@@ -408,13 +413,18 @@ fn run_manifest(folder: &Path) -> Result<(), String> {
         _scenario_path: String,
         #[serde(rename = "model_hash_fnv1a64")]
         _model_hash: String,
+        #[serde(default)]
+        event_log: Option<String>,
     }
     let path = folder.join("manifest.ron");
     let Ok(text) = std::fs::read_to_string(&path) else {
         return Err("no manifest.ron, so it cannot be told to be a run's results".into());
     };
     match ron::from_str::<RunManifest>(&text) {
-        Ok(m) if m.program == env!("CARGO_PKG_NAME") => Ok(()),
+        // Only a plain relative path inside the folder counts.
+        Ok(m) if m.program == env!("CARGO_PKG_NAME") => {
+            Ok(m.event_log.map(PathBuf::from).filter(|p| p.components().all(|c| matches!(c, Component::Normal(_)))))
+        }
         _ if text.contains("sweep_hash_fnv1a64") => Err("a sweep's results, not a run's".into()),
         _ if text.contains("scenarios:") => Err("a comparison's results, not a run's".into()),
         _ => Err("a manifest.ron that is not a reformsim run's".into()),
