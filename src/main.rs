@@ -16,7 +16,7 @@ use reformsim::engine::ReplicationOutput;
 use reformsim::experiment::compare::{CompareOptions, load_candidates};
 use reformsim::experiment::precision::Precision;
 use reformsim::experiment::{self as experiment, ExperimentError, Shard, Sweep, SweepOptions};
-use reformsim::export::{self, RunInfo};
+use reformsim::export::{self, ExportError, RunInfo, RunOutput};
 use reformsim::runner::run_replications;
 use reformsim::scenario::{self, Model};
 use reformsim::stats::Summary;
@@ -199,6 +199,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// An output problem: exit status 2 when the path is to blame (nothing was done), 1 otherwise.
+fn export_failure(e: ExportError) -> Failure {
+    if e.is_input() { Failure::Input(format!("error: {e}")) } else { Failure::Run(e.to_string()) }
+}
+
 fn load(path: &Path) -> Result<Arc<Model>, Failure> {
     scenario::load(path).map(Arc::new).map_err(|e| Failure::Input(e.to_string()))
 }
@@ -269,28 +274,18 @@ fn run(
     event_log: Option<&Path>,
 ) -> Result<(), Failure> {
     check_replications(replications)?;
-    let model = load(path)?;
+    let (model, inputs) = scenario::load_with_inputs(path).map_err(|e| Failure::Input(e.to_string()))?;
+    let model = Arc::new(model);
     for w in scenario::warnings(&model) {
         eprintln!("warning: {w}");
     }
     let folder = out.unwrap_or_else(|| PathBuf::from("results").join(&model.name));
-    // The event log is staged beside the result folder and moved into place last,
-    // so that it may be asked for inside that folder.
-    let staging = folder
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .join(format!(".event-log.partial-{}", std::process::id()));
-    let (outputs, staged_log) = match event_log {
-        None => (simulate_with_progress(&model, seed, replications, jobs, quiet)?, None),
-        Some(_) => {
-            if let Some(parent) = staging.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| Failure::Run(format!("cannot create {}: {e}", parent.display())))?;
-            }
-            let (outputs, staged) = simulate_with_event_log(&model, seed, replications, &staging)?;
-            (outputs, Some(staged))
-        }
+    // Every output path is checked and claimed before any simulation.
+    let inputs: Vec<PathBuf> = inputs.iter().map(|p| export::output::canonical(p)).collect();
+    let output = RunOutput::claim(&folder, event_log, &inputs).map_err(export_failure)?;
+    let outputs = match output.event_log_staging() {
+        None => simulate_with_progress(&model, seed, replications, jobs, quiet)?,
+        Some(staging) => simulate_with_event_log(&model, seed, replications, &staging)?,
     };
     let info = RunInfo {
         scenario_path: path.display().to_string(),
@@ -298,15 +293,7 @@ fn run(
         replications,
         command_line: std::env::args().collect(),
     };
-    if let Err(e) = export::write_run(&folder, &model, &info, &outputs) {
-        if let Some(staged) = &staged_log {
-            let _ = std::fs::remove_file(staged);
-        }
-        return Err(Failure::Run(e.to_string()));
-    }
-    if let (Some(staged), Some(path)) = (&staged_log, event_log) {
-        export::event_log::EventLog::place(staged, path).map_err(|e| Failure::Run(e.to_string()))?;
-    }
+    output.commit(&model, &info, &outputs).map_err(export_failure)?;
     print_table(&[(model.name.as_str(), outputs.as_slice())]);
     if outputs.first().is_some_and(|o| o.years.len() > 1) {
         println!();
@@ -322,7 +309,7 @@ fn simulate_with_event_log(
     seed: u64,
     replications: u64,
     staging: &Path,
-) -> Result<(Vec<ReplicationOutput>, PathBuf), Failure> {
+) -> Result<Vec<ReplicationOutput>, Failure> {
     let mut log = export::event_log::EventLog::create(staging).map_err(|e| Failure::Run(e.to_string()))?;
     let mut outputs = Vec::new();
     for r in 0..replications {
@@ -347,8 +334,8 @@ fn simulate_with_event_log(
             }
         }
     }
-    let staged = log.finish().map_err(|e| Failure::Run(e.to_string()))?;
-    Ok((outputs, staged))
+    log.finish().map_err(|e| Failure::Run(e.to_string()))?;
+    Ok(outputs)
 }
 
 /// Prints the per-year trajectory (means over replications) of the indicators a
@@ -547,19 +534,30 @@ fn shipped_scenarios() -> PathBuf {
 fn demo(replications: u64, quiet: bool) -> Result<(), Failure> {
     check_replications(replications)?;
     let folder = shipped_scenarios();
-    let mut results = Vec::new();
-    for name in ["small-department", "super-department", "one-trip-reform"] {
+    let names = ["small-department", "super-department", "one-trip-reform"];
+    let demo_folder = PathBuf::from("results").join("demo");
+    // Every output is claimed before anything is simulated: the three run folders
+    // and the report page, which must be absent or an earlier reformsim report.
+    let page = demo_folder.join("report.html");
+    export::output::check_report_page(&page).map_err(export_failure)?;
+    let mut planned = Vec::new();
+    for name in names {
         let path = folder.join(format!("{name}.ron"));
-        let model = load(&path)?;
+        let (model, inputs) = scenario::load_with_inputs(&path).map_err(|e| Failure::Input(e.to_string()))?;
+        let inputs: Vec<PathBuf> = inputs.iter().map(|p| export::output::canonical(p)).collect();
+        let output = RunOutput::claim(&demo_folder.join(name), None, &inputs).map_err(export_failure)?;
+        planned.push((path, Arc::new(model), output));
+    }
+    let mut results = Vec::new();
+    for (path, model, output) in planned {
         let outputs = simulate_with_progress(&model, 1, replications, 0, quiet)?;
-        let out = PathBuf::from("results").join("demo").join(name);
         let info = RunInfo {
             scenario_path: path.display().to_string(),
             seed: 1,
             replications,
             command_line: std::env::args().collect(),
         };
-        export::write_run(&out, &model, &info, &outputs).map_err(|e| Failure::Run(e.to_string()))?;
+        output.commit(&model, &info, &outputs).map_err(export_failure)?;
         results.push((model.name.clone(), outputs));
     }
     println!(

@@ -757,3 +757,146 @@ fn the_rich_seed_scenario_is_valid() {
     };
     check_output(&run(&model, 3), RICH);
 }
+
+// ---------------------------------------------------------------------------
+// Output folders: whatever a folder holds, every file reformsim did not write
+// there survives, and writers racing for one folder never fail with an OS error.
+
+/// What a folder given as `--out` may hold: a run's files, the report page, and
+/// strangers (a sweep's and a comparison's tables, a user's files and folders).
+const FOLDER_ENTRIES: [(&str, bool); 14] = [
+    ("summary.csv", true),
+    ("departments.csv", true),
+    ("services.csv", true),
+    ("daily.csv", true),
+    ("yearly.csv", true),
+    ("report.html", true),
+    ("notes.txt", false),
+    ("runs.csv", false),
+    ("points.csv", false),
+    ("comparison.csv", false),
+    ("scenario.ron", false),
+    (".hidden", false),
+    ("drafts/plan.md", false),
+    ("events.csv", false),
+];
+
+/// A fresh, empty folder for one property case.
+fn case_folder(property: &str) -> PathBuf {
+    static CASE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CASE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    crate::engine::tempdir(&format!("prop-{property}-{n}"))
+}
+
+/// The manifest of a run, of a sweep, or none.
+fn manifest_text(kind: usize) -> Option<&'static str> {
+    match kind {
+        1 => Some("(program: \"reformsim\", scenario_path: \"s.ron\", model_hash_fnv1a64: \"00\", seed: 1)\n"),
+        2 => Some("(program: \"reformsim\", sweep: \"s.ron\", sweep_hash_fnv1a64: \"00\", seed: 1)\n"),
+        _ => None,
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A run claiming a folder with a random mixture of result files and foreign
+    /// files succeeds only if nothing foreign is there and the manifest is a run's;
+    /// either way, every foreign file is still there, unchanged, afterwards.
+    #[test]
+    fn foreign_files_in_an_output_folder_always_survive(
+        present in proptest::collection::vec(any::<bool>(), FOLDER_ENTRIES.len()),
+        manifest in 0usize..3,
+    ) {
+        use reformsim::export::output::{FolderOutput, Replace};
+        let dir = case_folder("foreign");
+        let out = dir.join("out");
+        std::fs::create_dir(&out).expect("mkdir");
+        let mut foreign = Vec::new();
+        for ((name, ours), _) in FOLDER_ENTRIES.iter().zip(&present).filter(|(_, p)| **p) {
+            let path = out.join(name);
+            std::fs::create_dir_all(path.parent().expect("inside out")).expect("mkdir");
+            std::fs::write(&path, format!("content of {name}")).expect("write");
+            if !ours {
+                foreign.push((path, format!("content of {name}")));
+            }
+        }
+        if let Some(text) = manifest_text(manifest) {
+            std::fs::write(out.join("manifest.ron"), text).expect("write");
+        }
+        let empty = std::fs::read_dir(&out).expect("list").next().is_none();
+        let replaceable = empty || (foreign.is_empty() && manifest == 1);
+        match FolderOutput::claim(&out, &Replace::Run { also: Vec::new() }, &[]) {
+            Ok(claim) => {
+                prop_assert!(replaceable, "claimed a folder with foreign files {:?} or manifest {}", foreign, manifest);
+                std::fs::write(claim.staging().join("summary.csv"), "new").expect("write");
+                claim.commit().expect("switched in");
+                prop_assert_eq!(std::fs::read_to_string(out.join("summary.csv")).expect("new"), "new");
+            }
+            Err(e) => {
+                prop_assert!(!replaceable, "refused a replaceable folder: {}", e);
+                let message = e.to_string();
+                for (path, _) in &foreign {
+                    let name = path.strip_prefix(&out).expect("inside").to_string_lossy().into_owned();
+                    let top = name.split('/').next().unwrap_or_default().to_string();
+                    prop_assert!(message.contains(&top), "{} not named in {}", name, message);
+                }
+            }
+        }
+        for (path, content) in &foreign {
+            prop_assert_eq!(&std::fs::read_to_string(path).expect("a foreign file survives"), content);
+        }
+        let beside: Vec<String> =
+            std::fs::read_dir(&dir).expect("list").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
+        prop_assert_eq!(beside, vec!["out".to_string()], "leftovers beside the folder");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Writers racing for one folder: each either writes its complete result or is
+    /// refused because another holds the folder; the folder ends up holding one
+    /// writer's complete result and nothing is left beside it.
+    #[test]
+    fn racing_writers_never_fail_with_an_os_error(writers in 2usize..6, pause_ms in 0u64..5) {
+        use reformsim::export::ExportError;
+        use reformsim::export::output::{FolderOutput, Replace};
+        let dir = case_folder("race");
+        let out = dir.join("out");
+        let barrier = std::sync::Barrier::new(writers);
+        let results: Vec<Result<usize, String>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..writers)
+                .map(|w| {
+                    let (out, barrier) = (&out, &barrier);
+                    scope.spawn(move || {
+                        barrier.wait();
+                        match FolderOutput::claim(out, &Replace::Run { also: Vec::new() }, &[]) {
+                            Ok(claim) => {
+                                std::fs::write(claim.staging().join("summary.csv"), format!("writer {w}")).expect("write");
+                                std::thread::sleep(std::time::Duration::from_millis(pause_ms));
+                                std::fs::write(claim.staging().join("manifest.ron"), manifest_text(1).expect("run"))
+                                    .expect("write");
+                                claim.commit().map(|()| w).map_err(|e| e.to_string())
+                            }
+                            Err(ExportError::InUse { .. }) => Err("in use".to_string()),
+                            Err(e) => Err(format!("unexpected: {e}")),
+                        }
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("a writer panicked")).collect()
+        });
+        let winners: Vec<usize> = results.iter().filter_map(|r| r.as_ref().ok().copied()).collect();
+        for r in &results {
+            if let Err(e) = r {
+                prop_assert_eq!(e.as_str(), "in use");
+            }
+        }
+        prop_assert!(!winners.is_empty(), "nobody wrote the folder");
+        let summary = std::fs::read_to_string(out.join("summary.csv")).expect("a complete result");
+        prop_assert!(winners.iter().any(|w| summary == format!("writer {w}")), "{}", summary);
+        prop_assert!(out.join("manifest.ron").is_file());
+        let beside: Vec<String> =
+            std::fs::read_dir(&dir).expect("list").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
+        prop_assert_eq!(beside, vec!["out".to_string()], "leftovers beside the folder");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -8,6 +8,7 @@ mod engine;
 mod event_log;
 mod experiments;
 mod levers;
+mod output_safety;
 mod properties;
 mod queueing;
 mod report;

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{ExperimentError, Shard, io_error};
+use crate::export::output::{FolderOutput, Replace};
 
 /// File names inside a sweep folder.
 pub mod names {
@@ -227,10 +228,12 @@ fn remove_stale_temporaries(folder: &Path) -> Result<(), ExperimentError> {
 }
 
 /// Refuses `folder` if it exists and is not empty: results written once (a
-/// comparison, a merge) never replace anything.
-pub fn check_new_folder(folder: &Path, what: &str) -> Result<(), ExperimentError> {
-    if folder.exists() {
-        let empty = folder.is_dir() && std::fs::read_dir(folder).map_err(io_error(folder))?.next().is_none();
+/// comparison, a merge) never replace anything. A quick check before the work;
+/// [`write_new_folder`] checks again under the output lock.
+pub fn check_new_folder(folder: &Path, what: &'static str) -> Result<(), ExperimentError> {
+    let target = crate::export::output::canonical(folder);
+    if target.exists() {
+        let empty = target.is_dir() && std::fs::read_dir(&target).map_err(io_error(&target))?.next().is_none();
         if !empty {
             return Err(ExperimentError::OutputExists {
                 folder: folder.to_path_buf(),
@@ -244,25 +247,19 @@ pub fn check_new_folder(folder: &Path, what: &str) -> Result<(), ExperimentError
 /// Writes a new folder of results that are written once (a comparison, a merge):
 /// `fill` writes the files into a hidden sibling folder, which is then renamed into
 /// place, so the folder appears complete or not at all. An existing non-empty
-/// folder is refused.
+/// folder is refused, and so is one another reformsim process is writing
+/// (`export::output`).
 pub fn write_new_folder(
     folder: &Path,
-    what: &str,
+    what: &'static str,
     fill: impl FnOnce(&Path) -> Result<(), ExperimentError>,
 ) -> Result<(), ExperimentError> {
     check_new_folder(folder, what)?;
-    let (parent, staging) = crate::export::staging_folder(folder).map_err(|(path, source)| io_error(&path)(source))?;
-    let parent = parent.as_path();
-    if let Err(e) = fill(&staging) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
+    let output = FolderOutput::claim(folder, &Replace::Never { what }, &[])?;
+    fill(output.staging())?;
     // An empty folder given as --out is replaced; a non-empty one was refused above.
-    if folder.exists() {
-        std::fs::remove_dir(folder).map_err(io_error(folder))?;
-    }
-    std::fs::rename(&staging, folder).map_err(io_error(folder))?;
-    sync_folder(parent)
+    output.commit()?;
+    Ok(())
 }
 
 #[cfg(test)]

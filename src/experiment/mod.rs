@@ -109,6 +109,9 @@ pub enum ExperimentError {
         /// What it holds and what to do.
         reason: String,
     },
+    /// An output path cannot be written (refused before any work, or failed).
+    #[error(transparent)]
+    Output(#[from] crate::export::ExportError),
     /// Another process is writing the same sweep folder.
     #[error(
         "{} is in use by another reformsim process (its journal is locked); wait for it to finish or stop it",
@@ -153,7 +156,7 @@ impl ExperimentError {
                 | ExperimentError::Argument(_)
                 | ExperimentError::OutputExists { .. }
                 | ExperimentError::Merge(_)
-        )
+        ) || matches!(self, ExperimentError::Output(e) if e.is_input())
     }
 
     /// True if the message already carries its own `error:` headings (diagnostics).

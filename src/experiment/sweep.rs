@@ -139,6 +139,8 @@ pub fn run_sweep(sweep: &Sweep, options: &SweepOptions, progress: Progress) -> R
         models.push((mine.len() <= KEEP_MODELS_UP_TO).then(|| Arc::new(model)));
     }
     let folder = options.out.clone();
+    // Held until the sweep returns: another sweep to this folder refuses clearly.
+    let _lock = crate::export::output::OutputLock::acquire(&crate::export::output::canonical(&folder))?;
     let state = prepare_sweep_folder(&folder, &manifest(sweep, &sweep.file, options.shard))?;
     let mut outcome = SweepOutcome {
         folder: folder.clone(),

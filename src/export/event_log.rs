@@ -30,7 +30,8 @@ pub const HEADER: [&str; 14] = [
     "outcome",
 ];
 
-/// Writes an event log to a staging file, moved into place by [`EventLog::finish`].
+/// Writes an event log to a staging file beside its destination (claimed with
+/// [`super::RunOutput`]), moved into place when the run's results are.
 pub struct EventLog {
     writer: csv::Writer<BufWriter<File>>,
     staging: PathBuf,
@@ -83,18 +84,10 @@ impl EventLog {
         Ok(())
     }
 
-    /// Flushes the log; it stays in the staging file until [`EventLog::place`].
+    /// Flushes the log; it stays in the staging file until the run's output is committed.
     pub fn finish(mut self) -> Result<PathBuf, ExportError> {
         self.writer.flush().map_err(io_error(&self.staging))?;
         Ok(self.staging)
-    }
-
-    /// Moves a finished log from `staging` to `path`, creating its folder.
-    pub fn place(staging: &Path, path: &Path) -> Result<(), ExportError> {
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(io_error(parent))?;
-        }
-        std::fs::rename(staging, path).map_err(io_error(path))
     }
 
     /// Removes the partial file after a failure.

@@ -27,10 +27,15 @@ struct Manifest<'a> {
     seed: u64,
     replications: u64,
     command_line: &'a [String],
+    /// The event log written inside the folder (relative path), so that a later run
+    /// may replace it with the folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_log: Option<String>,
 }
 
-/// Writes the manifest.
-pub fn write(path: &Path, model: &Model, info: &RunInfo) -> Result<(), ExportError> {
+/// Writes the manifest; `event_log` is the event log written inside the result
+/// folder, relative to it, if any.
+pub fn write(path: &Path, model: &Model, info: &RunInfo, event_log: Option<&Path>) -> Result<(), ExportError> {
     let manifest = Manifest {
         program: env!("CARGO_PKG_NAME"),
         version: env!("CARGO_PKG_VERSION"),
@@ -40,6 +45,7 @@ pub fn write(path: &Path, model: &Model, info: &RunInfo) -> Result<(), ExportErr
         seed: info.seed,
         replications: info.replications,
         command_line: &info.command_line,
+        event_log: event_log.map(|p| p.to_string_lossy().into_owned()),
     };
     let text = ron::ser::to_string_pretty(&manifest, ron::ser::PrettyConfig::default())
         .map_err(|e| ExportError::Io { path: path.to_path_buf(), source: std::io::Error::other(e) })?;

@@ -2,16 +2,19 @@
 //! that take the results and a folder.
 //!
 //! A run's folder is written completely in a temporary sibling folder and then
-//! renamed into place, so a reader never sees half a result.
+//! renamed into place, so a reader never sees half a result; [`output`] decides
+//! which paths may be written at all, so that no user's file is ever lost.
 
 pub mod csv;
 pub mod event_log;
 pub mod manifest;
+pub mod output;
 
 use std::path::{Path, PathBuf};
 
 use crate::engine::ReplicationOutput;
 use crate::scenario::Model;
+use output::{FileOutput, FolderOutput, Replace};
 
 /// Why results could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -24,12 +27,95 @@ pub enum ExportError {
         /// The operating system's reason.
         source: std::io::Error,
     },
-    /// The output folder exists and does not hold reformsim results.
+    /// An output path names no file (`/`).
+    #[error("{} cannot be an output: name a file or folder inside a folder", .0.display())]
+    NotAnOutput(PathBuf),
+    /// The place an output goes cannot be created or written.
+    #[error("cannot write in {}: {source}; choose another output path", path.display())]
+    Unwritable {
+        /// The folder.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// Another reformsim process is writing the same output.
     #[error(
-        "{} exists and is not a reformsim result folder (no manifest.ron); choose another --out or remove it",
-        .0.display()
+        "{} is being written by another reformsim process{}; wait for it to finish or choose another output path",
+        path.display(),
+        pid.map_or_else(String::new, |p| format!(" (process {p})"))
     )]
-    NotAResultFolder(PathBuf),
+    InUse {
+        /// The output.
+        path: PathBuf,
+        /// The other process, when known.
+        pid: Option<u32>,
+    },
+    /// The output folder exists and is not a folder.
+    #[error("{} exists and is not a folder; choose another --out", .0.display())]
+    NotAFolder(PathBuf),
+    /// A file output names a folder.
+    #[error("{} is a folder; name a file to write", .0.display())]
+    IsAFolder(PathBuf),
+    /// The output folder holds files that are not this kind of results; they are kept.
+    #[error(
+        "{} holds files reformsim did not write there: {}; nothing was changed: choose another --out, or move those files away",
+        folder.display(),
+        output::list_names(files)
+    )]
+    Foreign {
+        /// The folder.
+        folder: PathBuf,
+        /// The files, relative to the folder.
+        files: Vec<PathBuf>,
+    },
+    /// The output folder holds other results (another kind, or no manifest).
+    #[error("{} holds {found}; nothing was changed: choose another --out or remove the folder", folder.display())]
+    OtherResults {
+        /// The folder.
+        folder: PathBuf,
+        /// What it holds.
+        found: String,
+    },
+    /// The output folder is not empty and the command never replaces results.
+    #[error("{} already exists; {what} never overwrites results: choose another --out or remove it", folder.display())]
+    NotEmpty {
+        /// The folder.
+        folder: PathBuf,
+        /// The command.
+        what: &'static str,
+    },
+    /// The output folder holds one of the command's input files.
+    #[error("{} holds {}, an input of this command; choose another --out", folder.display(), input.display())]
+    HoldsInput {
+        /// The folder.
+        folder: PathBuf,
+        /// The input file.
+        input: PathBuf,
+    },
+    /// An output file is one of the command's input files.
+    #[error("{} is an input of this command (a scenario or a file it reads); writing it would destroy it: choose another output path", output.display())]
+    OverwritesInput {
+        /// The output.
+        output: PathBuf,
+        /// The input it is (canonical).
+        input: PathBuf,
+    },
+    /// An output file is one of the files of a result folder.
+    #[error("{} is one of the result files of {}; choose another output path", output.display(), folder.display())]
+    InsideResults {
+        /// The output.
+        output: PathBuf,
+        /// The result folder.
+        folder: PathBuf,
+    },
+}
+
+impl ExportError {
+    /// True when the output path is to blame and nothing was done (exit status 2),
+    /// false for a failure while writing (1).
+    pub fn is_input(&self) -> bool {
+        !matches!(self, ExportError::Io { .. })
+    }
 }
 
 /// A number for people: about four significant digits, no scientific notation
@@ -47,21 +133,6 @@ pub fn short_number(x: f64) -> String {
     } else {
         format!("{x:.4}")
     }
-}
-
-/// Creates an empty staging folder beside `folder` (creating their parent), where a
-/// result folder is written before it is renamed into place: `(parent, staging)`,
-/// or the path that failed and why.
-pub fn staging_folder(folder: &Path) -> Result<(PathBuf, PathBuf), (PathBuf, std::io::Error)> {
-    let parent = folder.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
-    std::fs::create_dir_all(&parent).map_err(|e| (parent.clone(), e))?;
-    let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "results".into());
-    let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(|e| (staging.clone(), e))?;
-    }
-    std::fs::create_dir_all(&staging).map_err(|e| (staging.clone(), e))?;
-    Ok((parent, staging))
 }
 
 /// Adds the path to an I/O error.
@@ -82,33 +153,101 @@ pub struct RunInfo {
     pub command_line: Vec<String>,
 }
 
+/// Where a run writes, claimed before it simulates (see [`output`]): its folder
+/// and, if asked for, its event log, either inside that folder (written with it)
+/// or staged beside its own destination.
+#[derive(Debug)]
+pub struct RunOutput {
+    folder: FolderOutput,
+    event_log: Option<EventLogOutput>,
+}
+
+#[derive(Debug)]
+enum EventLogOutput {
+    /// Inside the result folder, at this relative path.
+    Inside(PathBuf),
+    /// Elsewhere.
+    Own(FileOutput),
+}
+
+impl RunOutput {
+    /// Claims `folder` (and `event_log`) for a run reading `inputs` (canonical
+    /// paths of its scenario files and catalogues): every check that can fail
+    /// for the paths given is done here, before any simulation.
+    pub fn claim(folder: &Path, event_log: Option<&Path>, inputs: &[PathBuf]) -> Result<RunOutput, ExportError> {
+        let target = output::canonical(folder);
+        let log = event_log.map(output::canonical);
+        let mut inside = None;
+        if let Some(log) = &log {
+            output::check_file_target(log, inputs)?;
+            if let Ok(relative) = log.strip_prefix(&target) {
+                let name = relative.to_string_lossy();
+                if output::RUN_FILES.contains(&name.as_ref()) || name == output::REPORT_FILE {
+                    return Err(ExportError::InsideResults { output: log.clone(), folder: target.clone() });
+                }
+                inside = Some(relative.to_path_buf());
+            }
+        }
+        let replace = Replace::Run { also: inside.iter().cloned().collect() };
+        let folder = FolderOutput::claim(&target, &replace, inputs)?;
+        let event_log = match (log, inside) {
+            (None, _) => None,
+            (Some(_), Some(relative)) => {
+                let staged = folder.staging().join(&relative);
+                if let Some(parent) = staged.parent() {
+                    std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+                }
+                Some(EventLogOutput::Inside(relative))
+            }
+            (Some(log), None) => Some(EventLogOutput::Own(FileOutput::claim(&log, inputs)?)),
+        };
+        Ok(RunOutput { folder, event_log })
+    }
+
+    /// The result folder (canonical).
+    pub fn folder(&self) -> &Path {
+        self.folder.target()
+    }
+
+    /// Where the event log is to be written (it moves into place with [`RunOutput::commit`]).
+    pub fn event_log_staging(&self) -> Option<PathBuf> {
+        match &self.event_log {
+            None => None,
+            Some(EventLogOutput::Inside(relative)) => Some(self.folder.staging().join(relative)),
+            Some(EventLogOutput::Own(file)) => Some(file.staging().to_path_buf()),
+        }
+    }
+
+    /// Writes every output file of the run and switches the folder (and the event
+    /// log) into place; an earlier result folder there is replaced atomically.
+    pub fn commit(self, model: &Model, info: &RunInfo, outputs: &[ReplicationOutput]) -> Result<(), ExportError> {
+        let staging = self.folder.staging();
+        csv::write_summary(&staging.join("summary.csv"), outputs)?;
+        csv::write_departments(&staging.join("departments.csv"), outputs)?;
+        csv::write_services(&staging.join("services.csv"), outputs)?;
+        csv::write_daily(&staging.join("daily.csv"), outputs)?;
+        csv::write_yearly(&staging.join("yearly.csv"), outputs)?;
+        let inside = match &self.event_log {
+            Some(EventLogOutput::Inside(relative)) => Some(relative.as_path()),
+            _ => None,
+        };
+        manifest::write(&staging.join("manifest.ron"), model, info, inside)?;
+        self.folder.commit()?;
+        match self.event_log {
+            Some(EventLogOutput::Own(file)) => file.commit(),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Writes every output file of a run into `folder`, atomically: the files go to a
-/// temporary sibling folder first, which then replaces `folder`. An existing
-/// `folder` is replaced only if it holds earlier reformsim results.
+/// staging folder beside it, which then replaces `folder`. An existing `folder` is
+/// replaced only if it holds nothing but an earlier run's results.
 pub fn write_run(
     folder: &Path,
     model: &Model,
     info: &RunInfo,
     outputs: &[ReplicationOutput],
 ) -> Result<(), ExportError> {
-    if folder.exists() && !folder.join("manifest.ron").exists() {
-        return Err(ExportError::NotAResultFolder(folder.to_path_buf()));
-    }
-    let (_, staging) = staging_folder(folder).map_err(|(path, source)| ExportError::Io { path, source })?;
-    let written = (|| {
-        csv::write_summary(&staging.join("summary.csv"), outputs)?;
-        csv::write_departments(&staging.join("departments.csv"), outputs)?;
-        csv::write_services(&staging.join("services.csv"), outputs)?;
-        csv::write_daily(&staging.join("daily.csv"), outputs)?;
-        csv::write_yearly(&staging.join("yearly.csv"), outputs)?;
-        manifest::write(&staging.join("manifest.ron"), model, info)
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if folder.exists() {
-        std::fs::remove_dir_all(folder).map_err(io_error(folder))?;
-    }
-    std::fs::rename(&staging, folder).map_err(io_error(folder))
+    RunOutput::claim(folder, None, &[])?.commit(model, info, outputs)
 }

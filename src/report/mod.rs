@@ -54,6 +54,9 @@ pub enum ReportError {
         /// What is wrong.
         message: String,
     },
+    /// The report page may not be written there (refused before writing).
+    #[error(transparent)]
+    Output(crate::export::ExportError),
     /// The report could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Write {
@@ -67,7 +70,11 @@ pub enum ReportError {
 impl ReportError {
     /// True when the input folder is to blame (exit status 2), false for a write failure (1).
     pub fn is_input(&self) -> bool {
-        !matches!(self, ReportError::Write { .. })
+        match self {
+            ReportError::Write { .. } => false,
+            ReportError::Output(e) => e.is_input(),
+            _ => true,
+        }
     }
 }
 
@@ -115,9 +122,23 @@ pub fn render(folder: &Path) -> Result<String, ReportError> {
 /// Renders the report of `folder` and writes it to `out` (default
 /// `folder/report.html`) atomically: a temporary file in the same folder is
 /// renamed over the target. Returns the file written.
+///
+/// The page never replaces one of the folder's result files (or any result
+/// folder's), a folder, or a `report.html` that `reformsim report` did not write.
 pub fn write(folder: &Path, out: Option<&Path>) -> Result<PathBuf, ReportError> {
-    let page = render(folder)?;
+    use crate::export::{ExportError, output};
     let target = out.map_or_else(|| folder.join("report.html"), Path::to_path_buf);
+    let canonical = output::canonical(&target);
+    output::check_file_target(&canonical, &[]).map_err(ReportError::Output)?;
+    let name = canonical.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if canonical.starts_with(output::canonical(folder)) && output::RESULT_FILES.contains(&name.as_str()) {
+        let e = ExportError::InsideResults { output: target, folder: folder.to_path_buf() };
+        return Err(ReportError::Output(e));
+    }
+    if out.is_none() {
+        output::check_report_page(&target).map_err(ReportError::Output)?;
+    }
+    let page = render(folder)?;
     write_atomic(&target, page.as_bytes())?;
     Ok(target)
 }

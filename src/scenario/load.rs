@@ -26,9 +26,24 @@ pub fn load(path: &Path) -> Result<Model, LoadError> {
 /// Loads a scenario whose text is given; `path` names it in messages and anchors
 /// the relative paths it contains.
 pub fn load_from_str(path: &Path, text: &str) -> Result<Model, LoadError> {
+    load_listing_inputs(path, text).map(|(model, _)| model)
+}
+
+/// Loads like [`load`] and also lists every file read: the scenario, the files of
+/// its `extends` chain and its CSV catalogues (so that outputs never overwrite them).
+pub fn load_with_inputs(path: &Path) -> Result<(Model, Vec<PathBuf>), LoadError> {
+    let text = read(path)?;
+    load_listing_inputs(path, &text)
+}
+
+fn load_listing_inputs(path: &Path, text: &str) -> Result<(Model, Vec<PathBuf>), LoadError> {
     let mut sources = Sources::default();
     let sandbox = Sandbox::for_scenario(path);
     let raw = read_chain(path, text.to_string(), &mut sources, &mut Vec::new(), &sandbox)?;
+    let mut inputs: Vec<PathBuf> = sources.paths().map(Path::to_path_buf).collect();
+    let catalogues = [&raw.documents_csv, &raw.staff_csv].into_iter().flatten();
+    let services = raw.services_csv.iter().flat_map(|c| [&c.services, &c.steps]);
+    inputs.extend(catalogues.chain(services).map(PathBuf::from));
     let mut problems = Vec::new();
     let mut raw = read_csv_files(raw, &mut problems)?;
     if !problems.is_empty() {
@@ -36,7 +51,7 @@ pub fn load_from_str(path: &Path, text: &str) -> Result<Model, LoadError> {
     }
     let timeline = super::reforms::RawTimeline::take(&mut raw);
     let model = validate(raw, &sources)?;
-    super::reforms::apply(model, timeline, &sources)
+    Ok((super::reforms::apply(model, timeline, &sources)?, inputs))
 }
 
 /// Reads a scenario or CSV file as text: at most [`limits::MAX_FILE_BYTES`], UTF-8

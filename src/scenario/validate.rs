@@ -24,6 +24,11 @@ impl Sources {
         self.files.push((path, text));
     }
 
+    /// The scenario files read, child first.
+    pub fn paths(&self) -> impl Iterator<Item = &std::path::Path> {
+        self.files.iter().map(|(p, _)| p.as_path())
+    }
+
     /// Where `needle` first appears, searching the child file first.
     pub fn locate(&self, needle: &str) -> Location {
         for (path, text) in &self.files {

@@ -1,0 +1,569 @@
+//! Output paths that never lose a user's file: the one place where commands
+//! (run, demo, compare, sweep, merge, report) decide whether they may write a
+//! path, lock it against other reformsim processes, clean up what a killed run
+//! left behind, and switch new results into place.
+//!
+//! The rules:
+//!
+//! * Paths are compared canonically (symbolic links, `.` and `..`, relative or
+//!   absolute), so an output is never one of the inputs under another name.
+//! * An existing results folder is replaced only if it holds nothing but what
+//!   reformsim writes there for the same kind of results; anything else is named
+//!   and kept, and the command refuses before doing any work.
+//! * A writer holds `.NAME.lock` beside its output (an operating-system lock on a
+//!   file holding its process id) from before the work until the output is in
+//!   place: concurrent writers to one path refuse clearly, and a lock left by a
+//!   killed process is simply taken over, since the system released it.
+//! * Results are written to `.NAME.partial-PID` beside their destination (so the
+//!   final rename never crosses file systems) and switched in by renames: the old
+//!   folder is moved aside to `.NAME.old-PID`, the new one moved in, the old one
+//!   removed. A run killed between the two renames leaves the old folder aside;
+//!   the next writer of that path moves it back before anything else.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::Write as _;
+use std::path::{Component, Path, PathBuf};
+
+use super::{ExportError, io_error};
+
+/// The files of a run's folder (`reformsim run`, and each scenario of the demo).
+pub const RUN_FILES: [&str; 6] =
+    ["summary.csv", "departments.csv", "services.csv", "daily.csv", "yearly.csv", "manifest.ron"];
+
+/// The page `reformsim report` writes into a result folder by default.
+pub const REPORT_FILE: &str = "report.html";
+
+/// The files of every kind of result folder (a run, a comparison, a sweep):
+/// output paths are never allowed to be one of these inside a result folder.
+pub const RESULT_FILES: [&str; 11] = [
+    "summary.csv",
+    "departments.csv",
+    "services.csv",
+    "daily.csv",
+    "yearly.csv",
+    "manifest.ron",
+    "comparison.csv",
+    "replications.csv",
+    "runs.csv",
+    "points.csv",
+    "journal.csv",
+];
+
+/// How many foreign files an error message names before saying how many more.
+const NAMED_AT_MOST: usize = 10;
+
+/// `path` made absolute, with symbolic links, `.` and `..` resolved as far as it
+/// exists (the rest is resolved by its text): two names of one file give one path.
+pub fn canonical(path: &Path) -> PathBuf {
+    let path = if path.as_os_str().is_empty() { Path::new(".") } else { path };
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    for existing in absolute.ancestors() {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            let rest = absolute.strip_prefix(existing).unwrap_or(Path::new(""));
+            let mut out = real;
+            for component in rest.components() {
+                match component {
+                    Component::CurDir => {}
+                    Component::ParentDir => {
+                        out.pop();
+                    }
+                    other => out.push(other),
+                }
+            }
+            return out;
+        }
+    }
+    absolute
+}
+
+/// The folder holding `target` (canonical) and the name inside it.
+fn split(target: &Path) -> Result<(PathBuf, String), ExportError> {
+    match (target.parent(), target.file_name()) {
+        (Some(parent), Some(name)) => Ok((parent.to_path_buf(), name.to_string_lossy().into_owned())),
+        _ => Err(ExportError::NotAnOutput(target.to_path_buf())),
+    }
+}
+
+/// Creates the folder that will hold an output, or says why it cannot (before any work).
+fn make_parent(parent: &Path) -> Result<(), ExportError> {
+    std::fs::create_dir_all(parent).map_err(|source| ExportError::Unwritable { path: parent.to_path_buf(), source })?;
+    if !parent.is_dir() {
+        return Err(ExportError::Unwritable {
+            path: parent.to_path_buf(),
+            source: std::io::Error::other("not a folder"),
+        });
+    }
+    Ok(())
+}
+
+/// Whether process `pid` is running. Used only to spare a live process's
+/// leftovers; where it cannot be told, the lock (held by the caller) decides.
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        Path::new("/proc").join(pid.to_string()).exists()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
+    }
+}
+
+/// An exclusive claim on an output path, held from before the work until the
+/// output is in place; released (and its file removed) when dropped.
+#[derive(Debug)]
+pub struct OutputLock {
+    path: PathBuf,
+    // Field order matters: the lock file is removed (in `drop`) while still locked.
+    file: File,
+}
+
+impl OutputLock {
+    /// Claims `target` (canonical) by locking `.NAME.lock` beside it. Another live
+    /// reformsim process holding it makes this fail with [`ExportError::InUse`];
+    /// a lock file left by a killed process is taken over.
+    pub fn acquire(target: &Path) -> Result<OutputLock, ExportError> {
+        let (parent, name) = split(target)?;
+        make_parent(&parent)?;
+        let path = parent.join(format!(".{name}.lock"));
+        // The holder removes the file as it finishes; one who opened it just before
+        // then holds a lock on a removed file, sees so, and tries again.
+        for _ in 0..64 {
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|source| ExportError::Unwritable { path: parent.clone(), source })?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(TryLockError::WouldBlock) => {
+                    let pid = std::fs::read_to_string(&path).ok().and_then(|t| t.trim().parse().ok());
+                    return Err(ExportError::InUse { path: target.to_path_buf(), pid });
+                }
+                Err(TryLockError::Error(source)) => return Err(ExportError::Io { path, source }),
+            }
+            if !same_file(&file, &path) {
+                continue;
+            }
+            let mut lock = OutputLock { path, file };
+            lock.file.set_len(0).map_err(io_error(&lock.path))?;
+            writeln!(lock.file, "{}", std::process::id()).map_err(io_error(&lock.path))?;
+            return Ok(lock);
+        }
+        Err(ExportError::InUse { path: target.to_path_buf(), pid: None })
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Whether the open `file` is still the one at `path` (not removed or replaced).
+fn same_file(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        match (file.metadata(), std::fs::symlink_metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        path.exists()
+    }
+}
+
+/// The process id in a leftover's name `.NAME.KIND-PID`, if it is one of `name`'s.
+fn leftover_pid(entry: &str, name: &str, kind: &str) -> Option<u32> {
+    entry.strip_prefix('.')?.strip_prefix(name)?.strip_prefix('.')?.strip_prefix(kind)?.strip_prefix('-')?.parse().ok()
+}
+
+/// Puts back an old folder that a killed writer had moved aside, and removes the
+/// partial results and old folders that writers of `name` in `parent` left behind
+/// when they were killed. The caller holds the lock on `name`, so no live reformsim
+/// process is writing them; a leftover whose process still runs is kept anyway.
+fn clean_leftovers(parent: &Path, name: &str) -> Result<(), ExportError> {
+    let target = parent.join(name);
+    let mut leftovers = Vec::new();
+    for entry in std::fs::read_dir(parent).map_err(io_error(parent))? {
+        let entry = entry.map_err(io_error(parent))?;
+        let entry_name = entry.file_name().to_string_lossy().into_owned();
+        for kind in ["old", "partial"] {
+            if let Some(pid) = leftover_pid(&entry_name, name, kind)
+                && !process_alive(pid)
+            {
+                leftovers.push((kind, entry.path()));
+            }
+        }
+    }
+    // Old folders first: one whose replacement never arrived goes back in place.
+    leftovers.sort();
+    for (kind, path) in leftovers {
+        if kind == "old" && std::fs::symlink_metadata(&target).is_err() {
+            std::fs::rename(&path, &target).map_err(io_error(&target))?;
+        } else if path.is_dir() && !path.is_symlink() {
+            std::fs::remove_dir_all(&path).map_err(io_error(&path))?;
+        } else {
+            std::fs::remove_file(&path).map_err(io_error(&path))?;
+        }
+    }
+    Ok(())
+}
+
+/// Makes renames in `folder` durable (Unix); elsewhere they are atomic but their
+/// durability is left to the file system.
+fn sync_folder(folder: &Path) {
+    #[cfg(unix)]
+    let _ = File::open(folder).and_then(|f| f.sync_all());
+    #[cfg(not(unix))]
+    let _ = folder;
+}
+
+/// Switches the complete folder `staging` in at `target` (both in one parent):
+/// an existing `target` is renamed aside, `staging` renamed in, then the old one
+/// removed. If moving the new one in fails, the old one is put back; if the
+/// process is killed in between, [`OutputLock`]'s next holder puts it back.
+pub fn replace_folder(staging: &Path, target: &Path) -> Result<(), ExportError> {
+    let (parent, name) = split(target)?;
+    let aside = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let had_old = std::fs::symlink_metadata(target).is_ok();
+    if had_old {
+        std::fs::rename(target, &aside).map_err(io_error(target))?;
+    }
+    if let Err(source) = std::fs::rename(staging, target) {
+        if had_old {
+            let _ = std::fs::rename(&aside, target);
+        }
+        return Err(ExportError::Io { path: target.to_path_buf(), source });
+    }
+    sync_folder(&parent);
+    if had_old {
+        std::fs::remove_dir_all(&aside).map_err(io_error(&aside))?;
+    }
+    Ok(())
+}
+
+/// What an existing folder may hold for a command to replace it.
+#[derive(Clone, Debug)]
+pub enum Replace {
+    /// Results written once (a comparison, a merge): only an empty folder is replaced.
+    Never {
+        /// The command, for the message (`compare`, `merge`).
+        what: &'static str,
+    },
+    /// A run's results: the folder is replaced if it holds a run's manifest and
+    /// nothing but a run's files, the report page, and `also` (paths relative to
+    /// the folder that this run writes there too, e.g. its event log).
+    Run {
+        /// More files this run writes inside the folder.
+        also: Vec<PathBuf>,
+    },
+}
+
+/// A results folder claimed for writing: checked and locked; the results are
+/// written into [`FolderOutput::staging`] and switched in by [`FolderOutput::commit`].
+/// Dropped without a commit, it removes the staging folder and leaves the old one.
+#[derive(Debug)]
+pub struct FolderOutput {
+    target: PathBuf,
+    staging: PathBuf,
+    committed: bool,
+    _lock: OutputLock,
+}
+
+impl FolderOutput {
+    /// Claims `folder` for new results, before any work: refuses a path that is not
+    /// a folder, a folder holding anything `replace` does not allow (naming the
+    /// files, which are kept), a folder holding one of `inputs` (canonical paths),
+    /// and a folder another reformsim process is writing. Cleans what killed
+    /// writers left, and creates the empty staging folder beside it.
+    pub fn claim(folder: &Path, replace: &Replace, inputs: &[PathBuf]) -> Result<FolderOutput, ExportError> {
+        let target = canonical(folder);
+        let (parent, name) = split(&target)?;
+        if let Some(input) = inputs.iter().find(|i| i.starts_with(&target)) {
+            return Err(ExportError::HoldsInput { folder: target.clone(), input: input.clone() });
+        }
+        check_folder(&target, replace)?;
+        let lock = OutputLock::acquire(&target)?;
+        clean_leftovers(&parent, &name)?;
+        // Checked again under the lock: the folder may have been put back or written meanwhile.
+        check_folder(&target, replace)?;
+        let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        std::fs::create_dir(&staging).map_err(|source| ExportError::Unwritable { path: parent.clone(), source })?;
+        Ok(FolderOutput { target, staging, committed: false, _lock: lock })
+    }
+
+    /// The final folder (canonical).
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// The folder to write the results into.
+    pub fn staging(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Switches the staged results into place and releases the lock.
+    pub fn commit(mut self) -> Result<(), ExportError> {
+        replace_folder(&self.staging, &self.target)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for FolderOutput {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// Refuses `target` unless it is absent, empty, or holds only what `replace` allows.
+fn check_folder(target: &Path, replace: &Replace) -> Result<(), ExportError> {
+    let Ok(meta) = std::fs::metadata(target) else { return Ok(()) };
+    if !meta.is_dir() {
+        return Err(ExportError::NotAFolder(target.to_path_buf()));
+    }
+    let empty = std::fs::read_dir(target).map_err(io_error(target))?.next().is_none();
+    if empty {
+        return Ok(());
+    }
+    match replace {
+        Replace::Never { what } => Err(ExportError::NotEmpty { folder: target.to_path_buf(), what }),
+        Replace::Run { also } => {
+            // An earlier run's manifest names the event log it wrote inside the folder.
+            let manifest = run_manifest(target);
+            let earlier_log = manifest.as_ref().ok().and_then(|log| log.as_ref());
+            let allowed = |relative: &Path| {
+                let top = relative.to_string_lossy();
+                also.iter().any(|a| a == relative)
+                    || earlier_log.is_some_and(|log| log == relative)
+                    || (relative.components().count() == 1
+                        && (RUN_FILES.contains(&top.as_ref())
+                            || top == REPORT_FILE
+                            || leftover_pid(&top, REPORT_FILE, "tmp").is_some()))
+            };
+            let mut foreign = Vec::new();
+            list_foreign(target, Path::new(""), &allowed, &mut foreign)?;
+            if !foreign.is_empty() {
+                return Err(ExportError::Foreign { folder: target.to_path_buf(), files: foreign });
+            }
+            match manifest {
+                Ok(_) => Ok(()),
+                Err(found) => Err(ExportError::OtherResults { folder: target.to_path_buf(), found }),
+            }
+        }
+    }
+}
+
+/// Appends to `foreign` the paths under `folder/relative` that `allowed` does not
+/// accept; returns how many it accepted. A folder with nothing accepted inside is
+/// named as a whole.
+fn list_foreign(
+    folder: &Path,
+    relative: &Path,
+    allowed: &dyn Fn(&Path) -> bool,
+    foreign: &mut Vec<PathBuf>,
+) -> Result<usize, ExportError> {
+    let here = folder.join(relative);
+    let mut entries: Vec<_> = std::fs::read_dir(&here)
+        .map_err(io_error(&here))?
+        .map(|e| e.map(|e| (e.file_name(), e.file_type())))
+        .collect::<Result<_, _>>()
+        .map_err(io_error(&here))?;
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut accepted = 0;
+    for (name, kind) in entries {
+        let path = relative.join(&name);
+        if allowed(&path) {
+            accepted += 1;
+        } else if kind.as_ref().is_ok_and(std::fs::FileType::is_dir) {
+            let mut inside = Vec::new();
+            let found = list_foreign(folder, &path, allowed, &mut inside)?;
+            if found == 0 {
+                foreign.push(path);
+            } else {
+                foreign.extend(inside);
+                accepted += found;
+            }
+        } else {
+            foreign.push(path);
+        }
+    }
+    Ok(accepted)
+}
+
+/// `Ok` (with the event log the run wrote inside the folder, if any) if
+/// `folder/manifest.ron` is a run's manifest; else what the folder holds.
+fn run_manifest(folder: &Path) -> Result<Option<PathBuf>, String> {
+    #[derive(serde::Deserialize)]
+    struct RunManifest {
+        program: String,
+        #[serde(rename = "scenario_path")]
+        _scenario_path: String,
+        #[serde(rename = "model_hash_fnv1a64")]
+        _model_hash: String,
+        #[serde(default)]
+        event_log: Option<String>,
+    }
+    let path = folder.join("manifest.ron");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Err("no manifest.ron, so it cannot be told to be a run's results".into());
+    };
+    match ron::from_str::<RunManifest>(&text) {
+        // Only a plain relative path inside the folder counts.
+        Ok(m) if m.program == env!("CARGO_PKG_NAME") => {
+            Ok(m.event_log.map(PathBuf::from).filter(|p| p.components().all(|c| matches!(c, Component::Normal(_)))))
+        }
+        _ if text.contains("sweep_hash_fnv1a64") => Err("a sweep's results, not a run's".into()),
+        _ if text.contains("scenarios:") => Err("a comparison's results, not a run's".into()),
+        _ => Err("a manifest.ron that is not a reformsim run's".into()),
+    }
+}
+
+/// A file output (an event log, a report page) claimed for writing: checked and
+/// locked; written to [`FileOutput::staging`] beside its destination, and renamed
+/// into place by [`FileOutput::commit`]. Dropped without a commit, it removes the
+/// staging file.
+#[derive(Debug)]
+pub struct FileOutput {
+    target: PathBuf,
+    staging: PathBuf,
+    committed: bool,
+    _lock: OutputLock,
+}
+
+impl FileOutput {
+    /// Claims the file `path`, before any work: refuses one of `inputs`
+    /// (canonical), one of the result files of a result folder, a folder, and a
+    /// place that cannot be written (its folder is created if missing). Creates
+    /// the empty staging file beside it.
+    pub fn claim(path: &Path, inputs: &[PathBuf]) -> Result<FileOutput, ExportError> {
+        let target = canonical(path);
+        check_file_target(&target, inputs)?;
+        let (parent, name) = split(&target)?;
+        make_parent(&parent)?;
+        let lock = OutputLock::acquire(&target)?;
+        clean_leftovers(&parent, &name)?;
+        let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        File::create(&staging).map_err(|source| ExportError::Unwritable { path: parent.clone(), source })?;
+        Ok(FileOutput { target, staging, committed: false, _lock: lock })
+    }
+
+    /// The final file (canonical).
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// The file to write into.
+    pub fn staging(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Renames the staged file over the destination and releases the lock.
+    pub fn commit(mut self) -> Result<(), ExportError> {
+        std::fs::rename(&self.staging, &self.target).map_err(io_error(&self.target))?;
+        if let Some(parent) = self.target.parent() {
+            sync_folder(parent);
+        }
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for FileOutput {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.staging);
+        }
+    }
+}
+
+/// Refuses a file output (canonical) that is an input, a folder, or one of the
+/// files of an existing result folder.
+pub fn check_file_target(target: &Path, inputs: &[PathBuf]) -> Result<(), ExportError> {
+    if let Some(input) = inputs.iter().find(|i| *i == target) {
+        return Err(ExportError::OverwritesInput { output: target.to_path_buf(), input: input.clone() });
+    }
+    if target.is_dir() {
+        return Err(ExportError::IsAFolder(target.to_path_buf()));
+    }
+    let (parent, name) = split(target)?;
+    if RESULT_FILES.contains(&name.as_str()) && parent.join("manifest.ron").is_file() {
+        return Err(ExportError::InsideResults { output: target.to_path_buf(), folder: parent });
+    }
+    Ok(())
+}
+
+/// Lists foreign file names for a message: the first few, then how many more.
+pub fn list_names(files: &[PathBuf]) -> String {
+    let mut shown: Vec<String> = files.iter().take(NAMED_AT_MOST).map(|f| f.display().to_string()).collect();
+    if files.len() > NAMED_AT_MOST {
+        shown.push(format!("and {} more", files.len() - NAMED_AT_MOST));
+    }
+    shown.join(", ")
+}
+
+/// The mark `reformsim report` leaves in every page it writes.
+const REPORT_MARK: &str = "<meta name=\"generator\" content=\"reformsim";
+
+/// Refuses to replace `page` unless it is absent or a page `reformsim report` wrote
+/// (for the report pages written without being named: the demo's, a folder's default).
+pub fn check_report_page(page: &Path) -> Result<(), ExportError> {
+    let page = canonical(page);
+    if page.is_dir() {
+        return Err(ExportError::IsAFolder(page));
+    }
+    if !page.exists() {
+        return Ok(());
+    }
+    // A report page is small; reading a bounded prefix is enough to find its mark.
+    let mut head = Vec::new();
+    let read = File::open(&page).and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 4096), &mut head));
+    if read.is_ok() && String::from_utf8_lossy(&head).contains(REPORT_MARK) {
+        return Ok(());
+    }
+    let (folder, name) = split(&page)?;
+    Err(ExportError::Foreign { folder, files: vec![PathBuf::from(name)] })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_names_of_one_path_are_one_canonical_path() {
+        let dir = std::env::temp_dir().join(format!("reformsim-output-canonical-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("a")).expect("mkdir");
+        let real = canonical(&dir.join("a/x.csv"));
+        assert_eq!(canonical(&dir.join("a/./b/../x.csv")), real);
+        assert_eq!(canonical(&dir.join("a/missing/../x.csv")), real);
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.join("a"), dir.join("link")).expect("symlink");
+            assert_eq!(canonical(&dir.join("link/x.csv")), real);
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn leftovers_are_told_by_name_and_process() {
+        assert_eq!(leftover_pid(".out.partial-12", "out", "partial"), Some(12));
+        assert_eq!(leftover_pid(".out.old-7", "out", "old"), Some(7));
+        assert_eq!(leftover_pid(".out.partial-12", "ou", "partial"), None);
+        assert_eq!(leftover_pid(".out.v2.partial-3", "out", "partial"), None);
+        assert_eq!(leftover_pid("out.partial-3", "out", "partial"), None);
+        assert!(process_alive(std::process::id()));
+    }
+}

@@ -1,0 +1,402 @@
+//! Never lose a user's file: output folders holding anything but earlier results
+//! are refused before any work, outputs never overwrite inputs or result files,
+//! concurrent writers refuse clearly, and a killed run's leftovers are cleaned
+//! (or, for an old folder moved aside, put back).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use reformsim::export::ExportError;
+use reformsim::export::output::{FolderOutput, OutputLock, Replace, canonical, check_report_page, replace_folder};
+
+use crate::common::root;
+use crate::engine::tempdir;
+
+/// A process id no process has (above Linux's largest, 2^22).
+const DEAD_PID: u32 = 4_300_000;
+
+/// Runs reformsim in `dir`: exit status, standard output, standard error.
+fn reformsim_in<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: &[S]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_reformsim"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the reformsim binary runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// The M/M/3 validation scenario shortened to `days`, written into `dir`.
+fn short_scenario(dir: &Path, name: &str, days: u32) -> PathBuf {
+    let text = std::fs::read_to_string(root().join("scenarios/validation/mmc.ron")).expect("shipped scenario");
+    assert!(text.contains("horizon_days: 400,"));
+    let path = dir.join(name);
+    std::fs::write(&path, text.replace("horizon_days: 400,", &format!("horizon_days: {days},"))).expect("write");
+    path
+}
+
+/// Every file under `dir` (relative paths) with its bytes, sorted.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+        for entry in std::fs::read_dir(dir).expect("list") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let relative = path.strip_prefix(base).expect("inside").to_path_buf();
+                out.push((relative, std::fs::read(&path).expect("read")));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Names in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+const RUN_FILES: [&str; 6] =
+    ["daily.csv", "departments.csv", "manifest.ron", "services.csv", "summary.csv", "yearly.csv"];
+
+fn assert_complete_run(folder: &Path) {
+    let present = names(folder);
+    for file in RUN_FILES {
+        assert!(present.iter().any(|n| n == file), "{} lacks {file}: {present:?}", folder.display());
+    }
+    let manifest = std::fs::read_to_string(folder.join("manifest.ron")).expect("manifest");
+    assert!(manifest.contains("scenario_path") && manifest.contains("command_line"), "{manifest}");
+}
+
+#[test]
+fn foreign_files_in_out_are_kept_and_named_before_simulating() {
+    let dir = tempdir("safety-foreign");
+    let scenario = short_scenario(&dir, "mmc.ron", 15);
+    let out = dir.join("out");
+    let (code, _, stderr) = reformsim_in(&dir, &["run", "mmc.ron", "--out", "out", "--quiet"]);
+    assert_eq!(code, 0, "{stderr}");
+    // An earlier result, plus a user's notes, a sweep's tables and a folder of their own.
+    std::fs::write(out.join("notes.txt"), "my notes").expect("write");
+    std::fs::write(out.join("runs.csv"), "point,replication\n").expect("write");
+    std::fs::write(out.join("points.csv"), "point\n").expect("write");
+    std::fs::create_dir(out.join("drafts")).expect("mkdir");
+    std::fs::write(out.join("drafts/plan.md"), "plan").expect("write");
+    let before = snapshot(&out);
+    // A long run: refusing it must not wait for the simulation.
+    short_scenario(&dir, "long.ron", 4000);
+    let started = std::time::Instant::now();
+    let (code, stdout, stderr) =
+        reformsim_in(&dir, &["run", "long.ron", "--out", "out", "--quiet", "--replications", "40"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(started.elapsed().as_secs_f64() < 3.0, "refused only after {:?}", started.elapsed());
+    for name in ["notes.txt", "runs.csv", "points.csv", "drafts"] {
+        assert!(stderr.contains(name), "{name} not named in:\n{stderr}");
+    }
+    assert!(!stderr.contains("summary.csv"), "a result file named as foreign:\n{stderr}");
+    assert!(stdout.is_empty(), "something was simulated:\n{stdout}");
+    assert_eq!(snapshot(&out), before, "the folder changed");
+    assert_eq!(names(&dir), ["long.ron", "mmc.ron", "out"], "leftovers beside the folder");
+    // The scenario being run, inside the folder, is an input: refused and kept.
+    let inside = out.join("mmc.ron");
+    std::fs::copy(&scenario, &inside).expect("copy");
+    let (code, _, stderr) = reformsim_in(&dir, &["run", "out/mmc.ron", "--out", "out", "--quiet"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("mmc.ron"), "{stderr}");
+    assert!(inside.exists());
+}
+
+#[test]
+fn out_dot_with_a_manifest_and_other_files_is_refused() {
+    let dir = tempdir("safety-dot");
+    let work = dir.join("work");
+    std::fs::create_dir(&work).expect("mkdir");
+    short_scenario(&work, "mmc.ron", 15);
+    let (code, _, stderr) = reformsim_in(&work, &["run", "mmc.ron", "--out", "results-a", "--quiet"]);
+    assert_eq!(code, 0, "{stderr}");
+    std::fs::copy(work.join("results-a/manifest.ron"), work.join("manifest.ron")).expect("copy");
+    std::fs::write(work.join("thesis.tex"), "chapter one").expect("write");
+    let before = snapshot(&work);
+    let (code, _, stderr) = reformsim_in(&work, &["run", "mmc.ron", "--out", ".", "--quiet"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("thesis.tex") || stderr.contains("mmc.ron"), "{stderr}");
+    assert_eq!(snapshot(&work), before, "the working folder changed");
+}
+
+#[test]
+fn another_kind_of_results_is_not_replaced_by_a_run() {
+    let dir = tempdir("safety-kind");
+    short_scenario(&dir, "mmc.ron", 15);
+    let out = dir.join("sweep");
+    std::fs::create_dir(&out).expect("mkdir");
+    std::fs::write(
+        out.join("manifest.ron"),
+        "(program: \"reformsim\", version: \"0.1.0\", sweep: \"s.ron\", sweep_hash_fnv1a64: \"00\")\n",
+    )
+    .expect("write");
+    let before = snapshot(&out);
+    let (code, _, stderr) = reformsim_in(&dir, &["run", "mmc.ron", "--out", "sweep", "--quiet"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("a sweep's results"), "{stderr}");
+    assert_eq!(snapshot(&out), before);
+}
+
+#[test]
+fn an_earlier_result_is_replaced_and_a_dead_runs_leftovers_are_cleaned() {
+    let dir = tempdir("safety-replace");
+    short_scenario(&dir, "mmc.ron", 15);
+    let (code, _, stderr) = reformsim_in(&dir, &["run", "mmc.ron", "--out", "out", "--quiet", "--seed", "1"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = reformsim_in(&dir, &["report", "out"]);
+    assert_eq!(code, 0, "{stderr}");
+    // What a run killed mid-write left: a partial folder, an old folder moved aside
+    // after the switch, an event log's partial file and a lock, all of a dead
+    // process; and a partial folder of a live one (this test), which is kept.
+    let dead_partial = dir.join(format!(".out.partial-{DEAD_PID}"));
+    std::fs::create_dir(&dead_partial).expect("mkdir");
+    std::fs::write(dead_partial.join("summary.csv"), "half").expect("write");
+    let dead_old = dir.join(format!(".out.old-{}", DEAD_PID + 1));
+    std::fs::create_dir(&dead_old).expect("mkdir");
+    std::fs::write(dir.join(format!(".events.csv.partial-{DEAD_PID}")), "half a log").expect("write");
+    std::fs::write(dir.join(".out.lock"), format!("{DEAD_PID}\n")).expect("write");
+    let live_partial = dir.join(format!(".out.partial-{}", std::process::id()));
+    std::fs::create_dir(&live_partial).expect("mkdir");
+    let (code, _, stderr) =
+        reformsim_in(&dir, &["run", "mmc.ron", "--out", "out", "--quiet", "--seed", "2", "--event-log", "events.csv"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_complete_run(&dir.join("out"));
+    let manifest = std::fs::read_to_string(dir.join("out/manifest.ron")).expect("manifest");
+    assert!(manifest.contains("seed: 2"), "{manifest}");
+    assert!(!dead_partial.exists() && !dead_old.exists(), "a dead run's leftovers remain: {:?}", names(&dir));
+    assert!(live_partial.exists(), "a live process's partial folder was removed");
+    assert_eq!(
+        names(&dir),
+        [format!(".out.partial-{}", std::process::id()), "events.csv".into(), "mmc.ron".into(), "out".into()]
+    );
+}
+
+#[test]
+fn a_folder_moved_aside_by_a_killed_run_is_put_back() {
+    let dir = tempdir("safety-recover");
+    let target = dir.join("out");
+    // Killed between the two renames: the old folder is aside, no folder in place.
+    let aside = dir.join(format!(".out.old-{DEAD_PID}"));
+    std::fs::create_dir(&aside).expect("mkdir");
+    std::fs::write(
+        aside.join("manifest.ron"),
+        "(program: \"reformsim\", scenario_path: \"a\", model_hash_fnv1a64: \"1\")",
+    )
+    .expect("write");
+    std::fs::write(aside.join("summary.csv"), "old").expect("write");
+    let claim = FolderOutput::claim(&target, &Replace::Run { also: Vec::new() }, &[]).expect("claimed");
+    assert_eq!(std::fs::read_to_string(target.join("summary.csv")).expect("put back"), "old");
+    assert!(!aside.exists());
+    drop(claim);
+    assert_eq!(names(&dir), ["out"], "a dropped claim leaves the old folder and nothing else");
+}
+
+#[test]
+fn a_failed_switch_leaves_the_old_folder() {
+    let dir = tempdir("safety-switch");
+    let target = dir.join("out");
+    std::fs::create_dir(&target).expect("mkdir");
+    std::fs::write(target.join("summary.csv"), "old").expect("write");
+    // The new folder vanished before the second rename: the old one is put back.
+    let e = replace_folder(&dir.join(".out.partial-1"), &target).expect_err("nothing to move in");
+    assert!(matches!(e, ExportError::Io { .. }), "{e}");
+    assert_eq!(std::fs::read_to_string(target.join("summary.csv")).expect("old kept"), "old");
+    assert_eq!(names(&dir), ["out"]);
+    // And a complete switch leaves only the new one.
+    let staging = dir.join(".out.partial-2");
+    std::fs::create_dir(&staging).expect("mkdir");
+    std::fs::write(staging.join("summary.csv"), "new").expect("write");
+    replace_folder(&staging, &target).expect("switched");
+    assert_eq!(std::fs::read_to_string(target.join("summary.csv")).expect("new"), "new");
+    assert_eq!(names(&dir), ["out"]);
+}
+
+#[test]
+fn outputs_never_overwrite_inputs() {
+    let dir = tempdir("safety-inputs");
+    // A chain: child.ron extends base.ron, which reads a staff catalogue.
+    let base = short_scenario(&dir, "base.ron", 15);
+    let text = std::fs::read_to_string(&base).expect("read");
+    let staff_line = text.lines().find(|l| l.trim_start().starts_with("staff:")).expect("staff line").to_string();
+    std::fs::write(&base, text.replace(&staff_line, "    staff: [],\n    staff_csv: Some(\"staff.csv\"),"))
+        .expect("write");
+    std::fs::write(
+        dir.join("staff.csv"),
+        "department,role,employment,count,annual_cost_cny\nOffice,window_clerk,established,3,100000.0\n",
+    )
+    .expect("write");
+    std::fs::write(dir.join("child.ron"), "Scenario(extends: \"base.ron\", name: \"child\")\n").expect("write");
+    let (code, _, stderr) = reformsim_in(&dir, &["validate", "child.ron"]);
+    assert_eq!(code, 0, "{stderr}");
+    std::os::unix::fs::symlink(dir.join("base.ron"), dir.join("link.ron")).expect("symlink");
+    let before = snapshot(&dir);
+    let absolute_child = dir.join("child.ron");
+    let cases: [&[&str]; 5] = [
+        &["--event-log", "child.ron"],
+        &["--event-log", absolute_child.to_str().expect("utf-8")],
+        &["--event-log", "./sub/../base.ron"],
+        &["--event-log", "link.ron"],
+        &["--event-log", "staff.csv"],
+    ];
+    for extra in cases {
+        let mut args = vec!["run", "child.ron", "--out", "out", "--quiet"];
+        args.extend_from_slice(extra);
+        let (code, stdout, stderr) = reformsim_in(&dir, &args);
+        assert_eq!(code, 2, "{extra:?}: {stderr}");
+        assert!(stderr.contains("input"), "{extra:?}: {stderr}");
+        assert!(stdout.is_empty(), "{extra:?}: simulated:\n{stdout}");
+        assert_eq!(snapshot(&dir), before, "{extra:?}: an input changed or output appeared");
+    }
+}
+
+#[test]
+fn a_report_never_replaces_a_result_file() {
+    let dir = tempdir("safety-report");
+    short_scenario(&dir, "mmc.ron", 15);
+    let (code, _, stderr) = reformsim_in(&dir, &["run", "mmc.ron", "--out", "r", "--quiet"]);
+    assert_eq!(code, 0, "{stderr}");
+    let before = snapshot(&dir.join("r"));
+    for out in ["r/summary.csv", "./r/../r/manifest.ron", "r"] {
+        let (code, _, stderr) = reformsim_in(&dir, &["report", "r", "--out", out]);
+        assert_eq!(code, 2, "{out}: {stderr}");
+        assert_eq!(snapshot(&dir.join("r")), before, "{out}: the result folder changed");
+    }
+    // A report.html of the user's own in the folder is not replaced by the default page.
+    std::fs::write(dir.join("r/report.html"), "<html>my own page</html>").expect("write");
+    let (code, _, stderr) = reformsim_in(&dir, &["report", "r"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("report.html"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.join("r/report.html")).expect("kept"), "<html>my own page</html>");
+}
+
+#[test]
+fn the_demo_report_page_is_replaced_only_if_reformsim_wrote_it() {
+    let dir = tempdir("safety-demo-page");
+    let page = dir.join("report.html");
+    check_report_page(&page).expect("absent");
+    std::fs::write(&page, "my page").expect("write");
+    let e = check_report_page(&page).expect_err("a user's page").to_string();
+    assert!(e.contains("report.html"), "{e}");
+    std::fs::write(&page, "<head>\n<meta name=\"generator\" content=\"reformsim 0.1.0\">\n").expect("write");
+    check_report_page(&page).expect("a reformsim page");
+}
+
+#[test]
+fn bad_event_log_paths_are_refused_before_the_run() {
+    let dir = tempdir("safety-log-path");
+    short_scenario(&dir, "long.ron", 4000);
+    std::fs::create_dir(dir.join("logs")).expect("mkdir");
+    std::fs::write(dir.join("notes.txt"), "mine").expect("write");
+    for log in ["logs", "notes.txt/events.csv", "out/summary.csv"] {
+        let started = std::time::Instant::now();
+        let (code, stdout, stderr) = reformsim_in(
+            &dir,
+            &["run", "long.ron", "--out", "out", "--quiet", "--replications", "40", "--event-log", log],
+        );
+        assert_eq!(code, 2, "{log}: {stderr}");
+        assert!(stdout.is_empty(), "{log}: simulated:\n{stdout}");
+        assert!(started.elapsed().as_secs_f64() < 3.0, "{log}: refused only after {:?}", started.elapsed());
+        assert_eq!(names(&dir), ["logs", "long.ron", "notes.txt"], "{log}: something was written");
+    }
+}
+
+#[test]
+fn concurrent_runs_to_one_folder_one_wins_the_others_refuse() {
+    let dir = tempdir("safety-concurrent");
+    // Long enough (a second or more) that the runs overlap.
+    short_scenario(&dir, "mmc.ron", 4000);
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_reformsim"))
+                .args(["run", "mmc.ron", "--out", "out", "--quiet", "--jobs", "1", "--replications", "3"])
+                .current_dir(&dir)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("reformsim starts")
+        })
+        .collect();
+    let mut won = 0;
+    for child in children {
+        let output = child.wait_with_output().expect("reformsim ends");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        match output.status.code() {
+            Some(0) => won += 1,
+            Some(2) => {
+                assert!(stderr.contains("another reformsim process"), "{stderr}");
+                assert!(!stderr.contains("os error"), "{stderr}");
+            }
+            other => panic!("exit {other:?}: {stderr}"),
+        }
+    }
+    assert_eq!(won, 1, "exactly one run writes the folder");
+    assert_complete_run(&dir.join("out"));
+    assert_eq!(names(&dir), ["mmc.ron", "out"], "leftovers beside the folder");
+}
+
+#[test]
+fn an_output_lock_is_exclusive_and_released() {
+    let dir = tempdir("safety-lock");
+    let target = canonical(&dir.join("out"));
+    let first = OutputLock::acquire(&target).expect("free");
+    let e = OutputLock::acquire(&target).expect_err("held");
+    assert!(matches!(e, ExportError::InUse { pid: Some(p), .. } if p == std::process::id()), "{e}");
+    drop(first);
+    assert_eq!(names(&dir), Vec::<String>::new(), "the lock file is removed");
+    let _again = OutputLock::acquire(&target).expect("released");
+}
+
+#[test]
+fn the_demo_refuses_before_simulating_when_its_folders_hold_user_files() {
+    let dir = tempdir("safety-demo");
+    let demo = dir.join("results/demo");
+    std::fs::create_dir_all(demo.join("super-department")).expect("mkdir");
+    std::fs::write(demo.join("super-department/notes.txt"), "mine").expect("write");
+    let (code, stdout, stderr) = reformsim_in(&dir, &["demo", "--quiet"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("notes.txt"), "{stderr}");
+    assert!(stdout.is_empty(), "simulated:\n{stdout}");
+    std::fs::remove_file(demo.join("super-department/notes.txt")).expect("remove");
+    std::fs::write(demo.join("report.html"), "my own page").expect("write");
+    let (code, stdout, stderr) = reformsim_in(&dir, &["demo", "--quiet"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("report.html") && stdout.is_empty(), "{stderr}\n{stdout}");
+    assert_eq!(std::fs::read_to_string(demo.join("report.html")).expect("kept"), "my own page");
+    assert_eq!(names(&demo), ["report.html", "super-department"], "something was written");
+}
+
+#[test]
+fn an_event_log_a_run_wrote_inside_its_folder_is_part_of_its_result() {
+    let dir = tempdir("safety-log-inside");
+    short_scenario(&dir, "mmc.ron", 15);
+    let (code, _, stderr) =
+        reformsim_in(&dir, &["run", "mmc.ron", "--out", "r", "--quiet", "--event-log", "r/logs/events.csv"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(dir.join("r/logs/events.csv").is_file());
+    let manifest = std::fs::read_to_string(dir.join("r/manifest.ron")).expect("manifest");
+    assert!(manifest.contains("logs/events.csv"), "{manifest}");
+    // Run again without the log: the folder, log included, is the earlier result.
+    let (code, _, stderr) = reformsim_in(&dir, &["run", "mmc.ron", "--out", "r", "--quiet"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_complete_run(&dir.join("r"));
+    assert!(!dir.join("r/logs").exists());
+    // A log the user put there themselves is theirs.
+    std::fs::write(dir.join("r/events.csv"), "mine").expect("write");
+    let (code, _, stderr) = reformsim_in(&dir, &["run", "mmc.ron", "--out", "r", "--quiet"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.join("r/events.csv")).expect("kept"), "mine");
+}
