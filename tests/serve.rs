@@ -101,10 +101,19 @@ fn post(path: &str, body: &str) -> Answer {
     exchange(&head, body.as_bytes())
 }
 
-/// Checks that a request is refused with `status` and a JSON message containing `words`.
+/// Checks that a request is refused with `status` and the documented error body,
+/// `{"error": message}` sent as JSON, with a message containing `words`.
 fn refused(answer: &Answer, status: u16, words: &str) {
     assert_eq!(answer.status, status, "{}", answer.body);
-    let message = answer.json()["error"].as_str().unwrap_or_default().to_string();
+    assert!(
+        answer.header("content-type").is_some_and(|t| t.starts_with("application/json")),
+        "{status} not sent as JSON: {:?}",
+        answer.headers
+    );
+    let body = answer.json();
+    let fields = body.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
+    assert_eq!(fields, Some(vec!["error".to_string()]), "{}", answer.body);
+    let message = body["error"].as_str().unwrap_or_default().to_string();
     assert!(message.contains(words), "expected {words:?} in {message:?}");
 }
 
@@ -250,12 +259,28 @@ fn simulations_must_be_sent_as_json() {
 
 #[test]
 fn wrong_routes_methods_and_hosts_are_refused() {
-    assert_eq!(get("/api/simulate").status, 405);
+    refused(&get("/api/simulate"), 405, "GET is not allowed");
     refused(&get("/etc/passwd"), 404, "no such page");
     refused(&get("/../Cargo.toml"), 404, "no such page");
     // A page elsewhere that points a host name at 127.0.0.1 (DNS rebinding) is turned away.
     let answer = exchange("GET /api/scenarios HTTP/1.1\r\nHost: evil.example:80\r\nConnection: close\r\n\r\n", b"");
     refused(&answer, 421, "answers only to the address");
+}
+
+#[test]
+fn a_wrong_method_gets_the_json_error_body() {
+    let host = server();
+    for (method, path, allowed) in
+        [("GET", "/api/simulate", "POST"), ("DELETE", "/", "GET"), ("POST", "/app.js", "GET")]
+    {
+        let head =
+            format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        let answer = exchange(&head, b"");
+        refused(&answer, 405, &format!("{method} is not allowed on {path}"));
+        assert!(answer.header("allow").is_some_and(|a| a.contains(allowed)), "{method} {path}: {:?}", answer.headers);
+        // The page's security headers come with errors too.
+        assert!(answer.header("content-security-policy").is_some(), "{method} {path}");
+    }
 }
 
 #[test]
