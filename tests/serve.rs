@@ -10,6 +10,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use reformsim::serve::Limits;
 use reformsim::serve::catalogue::Catalogue;
 use reformsim::serve::levers::{Levers, MergerMode};
 
@@ -22,7 +23,7 @@ fn server() -> SocketAddr {
         let dashboard = reformsim::serve::open(&root().join("scenarios")).expect("the dashboard opens");
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
         let address = listener.local_addr().expect("bound address");
-        std::thread::spawn(move || reformsim::serve::run(listener, dashboard));
+        std::thread::spawn(move || reformsim::serve::run(listener, dashboard, Limits::default()));
         address
     })
 }
