@@ -11,7 +11,9 @@
 //! Errors are JSON `{"error": message}` with 400 (bad request), 403 (a path
 //! outside `scenarios/`), 404, 405, 413 (body over [`MAX_BODY_BYTES`]), 415 (not
 //! sent as JSON, as a cross-site form would be), 421 (a host name other than the
-//! server's, against DNS rebinding), 503 (busy or too slow) or 500 (a bug).
+//! server's, against DNS rebinding), 503 (busy or too slow) or 500 (a bug); an
+//! error answer made without a body (by axum itself) gets one on its way out.
+//! The connection limits and timeouts are in [`super::connections`].
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
