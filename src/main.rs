@@ -518,7 +518,8 @@ fn serve(host: std::net::IpAddr, port: u16) -> Result<(), Failure> {
         "reformsim dashboard: http://{address}/ ({} scenarios; Ctrl-C stops)",
         dashboard.catalogue().scenarios.len()
     );
-    reformsim::serve::run(listener, dashboard).map_err(|e| Failure::Run(e.to_string()))
+    reformsim::serve::run(listener, dashboard, reformsim::serve::Limits::default())
+        .map_err(|e| Failure::Run(e.to_string()))
 }
 
 /// The shipped scenarios folder: `./scenarios`, or the one next to the sources.

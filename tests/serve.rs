@@ -8,8 +8,9 @@
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use reformsim::serve::Limits;
 use reformsim::serve::catalogue::Catalogue;
 use reformsim::serve::levers::{Levers, MergerMode};
 
@@ -18,13 +19,17 @@ use crate::common::root;
 /// The shared server's address, started on first use.
 fn server() -> SocketAddr {
     static ADDRESS: OnceLock<SocketAddr> = OnceLock::new();
-    *ADDRESS.get_or_init(|| {
-        let dashboard = reformsim::serve::open(&root().join("scenarios")).expect("the dashboard opens");
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
-        let address = listener.local_addr().expect("bound address");
-        std::thread::spawn(move || reformsim::serve::run(listener, dashboard));
-        address
-    })
+    *ADDRESS.get_or_init(|| server_with(Limits::default()))
+}
+
+/// A server of its own, for the tests that attack it, so that they do not slow
+/// the others down.
+fn server_with(limits: Limits) -> SocketAddr {
+    let dashboard = reformsim::serve::open(&root().join("scenarios")).expect("the dashboard opens");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+    let address = listener.local_addr().expect("bound address");
+    std::thread::spawn(move || reformsim::serve::run(listener, dashboard, limits));
+    address
 }
 
 /// An HTTP answer.
@@ -47,7 +52,12 @@ impl Answer {
 /// Sends one HTTP/1.1 request (the exact bytes of `head` plus `body`) and reads
 /// the answer until the server closes the connection.
 fn exchange(head: &str, body: &[u8]) -> Answer {
-    let mut stream = TcpStream::connect(server()).expect("connect to the dashboard");
+    exchange_at(server(), head, body)
+}
+
+/// [`exchange`] with the server at `address`.
+fn exchange_at(address: SocketAddr, head: &str, body: &[u8]) -> Answer {
+    let mut stream = TcpStream::connect(address).expect("connect to the dashboard");
     stream.set_read_timeout(Some(Duration::from_secs(30))).expect("read timeout");
     stream.write_all(head.as_bytes()).expect("send the head");
     // The server may answer (413) and close before reading a large body.
@@ -101,10 +111,19 @@ fn post(path: &str, body: &str) -> Answer {
     exchange(&head, body.as_bytes())
 }
 
-/// Checks that a request is refused with `status` and a JSON message containing `words`.
+/// Checks that a request is refused with `status` and the documented error body,
+/// `{"error": message}` sent as JSON, with a message containing `words`.
 fn refused(answer: &Answer, status: u16, words: &str) {
     assert_eq!(answer.status, status, "{}", answer.body);
-    let message = answer.json()["error"].as_str().unwrap_or_default().to_string();
+    assert!(
+        answer.header("content-type").is_some_and(|t| t.starts_with("application/json")),
+        "{status} not sent as JSON: {:?}",
+        answer.headers
+    );
+    let body = answer.json();
+    let fields = body.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
+    assert_eq!(fields, Some(vec!["error".to_string()]), "{}", answer.body);
+    let message = body["error"].as_str().unwrap_or_default().to_string();
     assert!(message.contains(words), "expected {words:?} in {message:?}");
 }
 
@@ -250,12 +269,28 @@ fn simulations_must_be_sent_as_json() {
 
 #[test]
 fn wrong_routes_methods_and_hosts_are_refused() {
-    assert_eq!(get("/api/simulate").status, 405);
+    refused(&get("/api/simulate"), 405, "GET is not allowed");
     refused(&get("/etc/passwd"), 404, "no such page");
     refused(&get("/../Cargo.toml"), 404, "no such page");
     // A page elsewhere that points a host name at 127.0.0.1 (DNS rebinding) is turned away.
     let answer = exchange("GET /api/scenarios HTTP/1.1\r\nHost: evil.example:80\r\nConnection: close\r\n\r\n", b"");
     refused(&answer, 421, "answers only to the address");
+}
+
+#[test]
+fn a_wrong_method_gets_the_json_error_body() {
+    let host = server();
+    for (method, path, allowed) in
+        [("GET", "/api/simulate", "POST"), ("DELETE", "/", "GET"), ("POST", "/app.js", "GET")]
+    {
+        let head =
+            format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        let answer = exchange(&head, b"");
+        refused(&answer, 405, &format!("{method} is not allowed on {path}"));
+        assert!(answer.header("allow").is_some_and(|a| a.contains(allowed)), "{method} {path}: {:?}", answer.headers);
+        // The page's security headers come with errors too.
+        assert!(answer.header("content-security-policy").is_some(), "{method} {path}");
+    }
 }
 
 #[test]
@@ -319,5 +354,162 @@ fn contract_staff_spread_by_workload_add_up() {
             let most = hires.iter().map(|(_, c)| *c).max().unwrap_or(0);
             assert_eq!(hires.first().map(|(_, c)| *c), Some(most));
         }
+    }
+}
+
+/// A request for the scenario list, as a browser on `address` sends it.
+fn scenario_list_at(address: SocketAddr) -> Answer {
+    exchange_at(address, &format!("GET /api/scenarios HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"), b"")
+}
+
+/// Whether the server has closed `stream` (end of stream or reset), without waiting.
+fn closed_by_server(stream: &mut TcpStream) -> bool {
+    stream.set_nonblocking(true).expect("non-blocking");
+    let mut buffer = [0u8; 4096];
+    let closed = loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => break true,
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break false,
+            Err(_) => break true,
+        }
+    };
+    stream.set_nonblocking(false).expect("blocking");
+    closed
+}
+
+/// Reads `stream` until the server closes it, at most `limit`: what was read and
+/// when it closed, or `None` if it was still open.
+fn read_until_closed(stream: &mut TcpStream, limit: Duration) -> (Vec<u8>, Option<Duration>) {
+    let started = Instant::now();
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 64 * 1024];
+    loop {
+        let left = limit.saturating_sub(started.elapsed());
+        if left.is_zero() {
+            return (received, None);
+        }
+        stream.set_read_timeout(Some(left)).expect("read timeout");
+        match stream.read(&mut buffer) {
+            Ok(0) => return (received, Some(started.elapsed())),
+            Ok(n) => received.extend_from_slice(&buffer[..n]),
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                return (received, None);
+            }
+            Err(_) => return (received, Some(started.elapsed())),
+        }
+    }
+}
+
+#[test]
+fn idle_and_half_sent_connections_do_not_lock_others_out() {
+    // The shipped limits: the idle connections are not timed out during the test.
+    let address = server_with(Limits::default());
+    let limit = Limits::default().max_connections;
+    assert_eq!(scenario_list_at(address).status, 200, "the server is up");
+    // 1,100 connections that say nothing, one in ten with half a request. The test
+    // process may hold them: `ulimit -n` is 20,000 on the project's machine, and
+    // the in-process server holds at most `limit` of its own.
+    let mut hostile: Vec<TcpStream> = (0..1_100)
+        .map(|i| {
+            if i % 100 == 99 {
+                // Lets the server drain the kernel's queue of 128 connections not
+                // yet accepted: a connection beyond it waits a second to retry,
+                // which would only slow the test down.
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let mut stream = TcpStream::connect(address).expect("connect");
+            if i % 10 == 0 {
+                stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").expect("half a request");
+            }
+            stream
+        })
+        .collect();
+    let started = Instant::now();
+    let answer = scenario_list_at(address);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(started.elapsed() < Duration::from_secs(5), "answered after {:?}", started.elapsed());
+    // The server made room by closing the oldest idle ones: it keeps at most its limit.
+    let mut open = usize::MAX;
+    while started.elapsed() < Duration::from_secs(5) {
+        open = hostile.iter_mut().filter_map(|s| (!closed_by_server(s)).then_some(())).count();
+        if open <= limit {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(open <= limit, "{open} idle connections still open, limit {limit}");
+}
+
+#[test]
+fn half_sent_requests_and_idle_keep_alive_connections_are_closed_after_the_header_timeout() {
+    let address = server_with(Limits { header_read_timeout: Duration::from_secs(1), ..Limits::default() });
+    let mut silent = TcpStream::connect(address).expect("connect");
+    let mut half = TcpStream::connect(address).expect("connect");
+    half.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").expect("half a request");
+    // A whole request on a keep-alive connection is answered; the connection is
+    // then closed when no next request comes.
+    let mut kept = TcpStream::connect(address).expect("connect");
+    kept.write_all(format!("GET /api/scenarios HTTP/1.1\r\nHost: {address}\r\n\r\n").as_bytes()).expect("a request");
+    for (name, stream) in [("silent", &mut silent), ("half-sent", &mut half), ("keep-alive", &mut kept)] {
+        let (received, closed) = read_until_closed(stream, Duration::from_secs(6));
+        let closed = closed.unwrap_or_else(|| panic!("the {name} connection is still open after 6 s"));
+        assert!(closed < Duration::from_secs(4), "the {name} connection closed after {closed:?}");
+        if name == "keep-alive" {
+            assert!(received.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&received));
+        } else {
+            assert!(received.is_empty(), "{name}: {}", String::from_utf8_lossy(&received));
+        }
+    }
+    assert_eq!(scenario_list_at(address).status, 200);
+}
+
+#[test]
+fn a_client_that_stops_reading_is_closed_after_the_idle_timeout() {
+    let address = server_with(Limits { idle_timeout: Duration::from_secs(1), ..Limits::default() });
+    // Far more answers than the sockets' buffers hold (13 KiB each), never read.
+    let requests = 3_000;
+    let mut stream = TcpStream::connect(address).expect("connect");
+    let request = format!("GET /app.js HTTP/1.1\r\nHost: {address}\r\n\r\n");
+    stream.set_write_timeout(Some(Duration::from_secs(2))).expect("write timeout");
+    let _ = stream.write_all(request.repeat(requests).as_bytes());
+    std::thread::sleep(Duration::from_millis(2_500));
+    let (received, closed) = read_until_closed(&mut stream, Duration::from_secs(5));
+    assert!(closed.is_some(), "still open after {} bytes", received.len());
+    let whole = requests * reformsim_app_js_len();
+    assert!(received.len() < whole / 2, "{} of {whole} bytes sent before closing", received.len());
+}
+
+/// The size of the page's script, as served.
+fn reformsim_app_js_len() -> usize {
+    std::fs::metadata(root().join("src/serve/assets/app.js")).map(|m| m.len() as usize).expect("app.js")
+}
+
+#[test]
+fn connections_over_the_limit_get_a_503_while_every_one_is_busy() {
+    let address = server_with(Limits { max_connections: 2, ..Limits::default() });
+    // Two requests in progress: their bodies never come.
+    let head = format!(
+        "POST /api/simulate HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{"
+    );
+    let busy: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut stream = TcpStream::connect(address).expect("connect");
+            stream.write_all(head.as_bytes()).expect("a request without its body");
+            stream
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(1_000));
+    refused(&scenario_list_at(address), 503, "try again");
+    // Once they are gone, others are served again.
+    drop(busy);
+    let started = Instant::now();
+    loop {
+        let answer = scenario_list_at(address);
+        if answer.status == 200 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(5), "still refused: {}", answer.body);
+        std::thread::sleep(Duration::from_millis(100));
     }
 }

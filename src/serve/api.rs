@@ -11,7 +11,9 @@
 //! Errors are JSON `{"error": message}` with 400 (bad request), 403 (a path
 //! outside `scenarios/`), 404, 405, 413 (body over [`MAX_BODY_BYTES`]), 415 (not
 //! sent as JSON, as a cross-site form would be), 421 (a host name other than the
-//! server's, against DNS rebinding), 503 (busy or too slow) or 500 (a bug).
+//! server's, against DNS rebinding), 503 (busy or too slow) or 500 (a bug); an
+//! error answer made without a body (by axum itself) gets one on its way out.
+//! The connection limits and timeouts are in [`super::connections`].
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -23,7 +25,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -193,6 +195,13 @@ enum Failure {
     Forbidden(String),
     /// No such page.
     NotFound,
+    /// The page exists but does not take this method (the Allow header says which do).
+    MethodNotAllowed {
+        /// The method asked for.
+        method: Method,
+        /// The page asked for.
+        path: String,
+    },
     /// The body is larger than [`MAX_BODY_BYTES`].
     TooLarge,
     /// The body is not declared as JSON.
@@ -216,6 +225,10 @@ impl IntoResponse for Failure {
             Failure::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
             Failure::Forbidden(m) => (StatusCode::FORBIDDEN, m),
             Failure::NotFound => (StatusCode::NOT_FOUND, "no such page".to_string()),
+            Failure::MethodNotAllowed { method, path } => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                format!("{method} is not allowed on {}; the Allow header lists the methods that are", clip(&path)),
+            ),
             Failure::TooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!("the request body is larger than {MAX_BODY_BYTES} bytes; a lever request needs far less"),
@@ -237,8 +250,35 @@ impl IntoResponse for Failure {
             ),
             Failure::Internal(m) => (StatusCode::INTERNAL_SERVER_ERROR, m),
         };
-        (status, axum::Json(ErrorBody { error: message })).into_response()
+        error_response(status, message)
     }
+}
+
+/// The documented error body, `{"error": message}`, with `status`.
+fn error_response(status: StatusCode, message: String) -> Response {
+    (status, axum::Json(ErrorBody { error: message })).into_response()
+}
+
+/// The same answer, with the documented JSON body if it is an error that has
+/// none yet (answers axum or hyper make on their own, without a message), so
+/// that every error a client sees is JSON. Headers such as Allow are kept.
+fn with_error_body(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let reason = status.canonical_reason().unwrap_or("error").to_ascii_lowercase();
+    let json = error_response(status, reason);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let (json_parts, body) = json.into_parts();
+    parts.headers.extend(json_parts.headers);
+    Response::from_parts(parts, body)
 }
 
 /// The application: routes, limits and headers. `address` is where it listens:
@@ -251,6 +291,9 @@ pub fn router(dashboard: Arc<Dashboard>, address: SocketAddr) -> Router {
         .route("/style.css", get(|| async { asset(STYLE_CSS, "text/css; charset=utf-8") }))
         .route("/api/scenarios", get(scenarios))
         .route("/api/simulate", post(simulate_handler))
+        .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
+            Failure::MethodNotAllowed { method, path: uri.path().to_string() }
+        })
         .fallback(|| async { Failure::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(move |request: Request, next: Next| {
@@ -292,8 +335,10 @@ async fn guard(hosts: &Option<Vec<String>>, request: Request, next: Next) -> Res
     with_headers(response)
 }
 
-/// Adds the headers that keep the page to its own server and out of caches.
-fn with_headers(mut response: Response) -> Response {
+/// Gives errors their JSON body and adds the headers that keep the page to its
+/// own server and out of caches.
+fn with_headers(response: Response) -> Response {
+    let mut response = with_error_body(response);
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_SECURITY_POLICY,

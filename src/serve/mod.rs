@@ -6,11 +6,14 @@
 //! binary; it draws its charts as inline SVG and fetches nothing from elsewhere.
 //! The server offers only the scenarios found under `scenarios/` at start-up
 //! ([`catalogue`]), takes lever positions, never file names or scenario text
-//! ([`levers`]), bounds request size, run time and concurrent runs, and answers
-//! every bad request with a status and a message. See `docs/dashboard.md`.
+//! ([`levers`]), bounds request size, run time and concurrent runs, bounds the
+//! connections it keeps and how long it waits for slow clients
+//! ([`connections`]), and answers every bad request with a status and a JSON
+//! message. See `docs/dashboard.md`.
 
 pub mod api;
 pub mod catalogue;
+pub mod connections;
 pub mod explain;
 pub mod levers;
 pub mod outcome;
@@ -19,6 +22,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use api::{Dashboard, router};
+pub use connections::Limits;
 
 /// Why the dashboard could not start or stopped.
 #[derive(Debug, thiserror::Error)]
@@ -47,9 +51,10 @@ pub fn open(folder: &Path) -> Result<Dashboard, ServeError> {
     Dashboard::open(folder)
 }
 
-/// Serves `dashboard` on `listener` until the process is interrupted (Ctrl-C),
-/// on a runtime of its own; simulations run on its blocking pool.
-pub fn run(listener: std::net::TcpListener, dashboard: Dashboard) -> Result<(), ServeError> {
+/// Serves `dashboard` on `listener` within `limits` until the process is
+/// interrupted (Ctrl-C), on a runtime of its own; simulations run on its
+/// blocking pool.
+pub fn run(listener: std::net::TcpListener, dashboard: Dashboard, limits: Limits) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(8)
@@ -64,15 +69,14 @@ pub fn run(listener: std::net::TcpListener, dashboard: Dashboard) -> Result<(), 
         let dashboard = Arc::new(dashboard);
         dashboard.warm_up();
         let app = router(dashboard, address);
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                // Without a signal handler (not possible in some sandboxes) the
-                // server runs until the process is killed.
-                if tokio::signal::ctrl_c().await.is_err() {
-                    std::future::pending::<()>().await;
-                }
-            })
-            .await?;
+        connections::serve(listener, app, limits, async {
+            // Without a signal handler (not possible in some sandboxes) the
+            // server runs until the process is killed.
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        })
+        .await?;
         Ok(())
     })
 }
