@@ -13,3 +13,4 @@ mod properties;
 mod queueing;
 mod report;
 mod serve;
+mod tidy;
