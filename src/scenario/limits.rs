@@ -8,8 +8,8 @@
 //! well inside that. Every limit is a constant here: raise it and rebuild to lift
 //! it (docs/scenarios.md, "Diagnostics and exit statuses", lists them).
 
-use super::{Model, Number};
 use super::model::Minutes;
+use super::{Model, Number};
 
 /// Largest scenario or CSV file read, in bytes (64 MiB).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -78,8 +78,9 @@ pub fn count(what: &str, n: u32) -> Option<String> {
 
 /// Checks an amount of money.
 pub fn money(what: &str, cny: f64) -> Option<String> {
-    (cny > MAX_CNY)
-        .then(|| exceeded(format!("{what} is {} CNY", Number(cny)), "10^12 CNY", "MAX_CNY", "check the number and its unit"))
+    (cny > MAX_CNY).then(|| {
+        exceeded(format!("{what} is {} CNY", Number(cny)), "10^12 CNY", "MAX_CNY", "check the number and its unit")
+    })
 }
 
 /// Checks a duration given in minutes.

@@ -40,10 +40,23 @@ pub fn load_from_str(path: &Path, text: &str) -> Result<Model, LoadError> {
     super::reforms::apply(model, timeline, &sources)
 }
 
+/// Reads an input file (a scenario, a CSV catalogue, a sweep file) as text, with
+/// the same size limit and the same diagnostic for text that is not UTF-8.
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    read(path)
+}
+
 /// Reads a scenario or CSV file as text: at most [`limits::MAX_FILE_BYTES`], UTF-8
 /// (a leading byte-order mark, as spreadsheets write, is dropped).
 fn read(path: &Path) -> Result<String, LoadError> {
-    let io = |source| LoadError::Io { path: path.to_path_buf(), source };
+    let io = |source: std::io::Error| {
+        let hint = if source.kind() == std::io::ErrorKind::NotFound {
+            nearby_files(path, &[PathBuf::from("scenarios")])
+        } else {
+            String::new()
+        };
+        LoadError::Io { path: path.to_path_buf(), source, hint }
+    };
     let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
     file.take(limits::MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
@@ -188,7 +201,10 @@ fn read_chain(
     }
     let parent = raw.extends.take().map(|name| (sandbox.resolve(path, &name), name));
     if let Some((Err(message), _)) = &parent {
-        problems.push(Diagnostic { location: sources.locate_in(path, &[PathStep::Field("extends")]), message: message.clone() });
+        problems.push(Diagnostic {
+            location: sources.locate_in(path, &[PathStep::Field("extends")]),
+            message: message.clone(),
+        });
     }
     if !problems.is_empty() {
         return Err(LoadError::Invalid(problems));
@@ -428,7 +444,10 @@ fn describe_ron_error(code: &ron::Error, here: &str, largest_whole_number: u64) 
         E::InvalidIdentifier(name) | E::SuggestRawIdentifier(name) => {
             format!("`{name}` is not a field or variant name: names are letters, digits and `_`")
         }
-        E::ExceededRecursionLimit => "values are nested too deeply".to_string(),
+        E::ExceededRecursionLimit => {
+            "values are nested too deeply (more than 128 brackets inside one another): is a bracket repeated by mistake?"
+                .to_string()
+        }
         E::Utf8Error(_) => "the file is not UTF-8 text".to_string(),
         E::Message(m) => m.clone(),
         other => format!("{other}"),
@@ -462,8 +481,9 @@ fn ends_early(path: &Path, text: &str, line: usize, column: usize) -> Option<Dia
     // RON stops at the last token or after it; either way, nothing but blanks and
     // comments may follow that token.
     let last = text[..end].trim_end().len();
-    let last_token_start =
-        text[..last].rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '[' | '{' | ',' | ':')).map_or(0, |i| i + 1);
+    let last_token_start = text[..last]
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '[' | '{' | ',' | ':'))
+        .map_or(0, |i| i + 1);
     if offset < last_token_start.min(last.saturating_sub(1)) {
         return None;
     }
@@ -483,10 +503,8 @@ fn ends_early(path: &Path, text: &str, line: usize, column: usize) -> Option<Dia
     };
     let (line, column, snippet) = at(token_start);
     // `Scenario(` rather than `(` when a name comes before the bracket.
-    let name_start = text[..innermost_at]
-        .trim_end()
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
+    let name_start =
+        text[..innermost_at].trim_end().rfind(|c: char| !(c.is_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
     let name = text[name_start..innermost_at].trim_end();
     let innermost = if innermost == '(' && !name.is_empty() { format!("{name}(") } else { innermost.to_string() };
     let others = match open.len() - 1 {

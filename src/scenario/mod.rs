@@ -19,7 +19,7 @@ pub use warnings::warnings;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use load::{load, load_from_str};
+pub use load::{load, load_from_str, read_text, syntax_diagnostic};
 pub use model::*;
 pub use validate::bits as validate_bits;
 
@@ -50,7 +50,12 @@ impl fmt::Display for Diagnostic {
     /// line with the offending text underlined.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let loc = &self.location;
-        write!(f, "error: {}\n  --> {}", escape_controls(&self.message), escape_controls(&loc.path.display().to_string()))?;
+        write!(
+            f,
+            "error: {}\n  --> {}",
+            escape_controls(&self.message),
+            escape_controls(&loc.path.display().to_string())
+        )?;
         if loc.line > 0 {
             write!(f, ":{}:{}", loc.line, loc.column)?;
         }
@@ -83,11 +88,17 @@ impl fmt::Display for Diagnostic {
 /// return) written as `\u{…}`, so that a message shows them instead of sending
 /// them to the terminal. Tabs and line breaks are kept.
 pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    let bad = |c: char| c.is_control() && c != '\t' && c != '\n' || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    let bad = |c: char| {
+        c.is_control() && c != '\t' && c != '\n'
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
     if !text.chars().any(bad) {
         return std::borrow::Cow::Borrowed(text);
     }
-    text.chars().map(|c| if bad(c) { format!("\\u{{{:x}}}", c as u32) } else { c.to_string() }).collect::<String>().into()
+    text.chars()
+        .map(|c| if bad(c) { format!("\\u{{{:x}}}", c as u32) } else { c.to_string() })
+        .collect::<String>()
+        .into()
 }
 
 /// A number as a planner would write it: plain when of everyday size, in
@@ -98,7 +109,11 @@ pub struct Number(pub f64);
 impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let v = self.0;
-        if v.is_finite() && v != 0.0 && !(1e-6..1e15).contains(&v.abs()) { write!(f, "{v:e}") } else { write!(f, "{v}") }
+        if v.is_finite() && v != 0.0 && !(1e-6..1e15).contains(&v.abs()) {
+            write!(f, "{v:e}")
+        } else {
+            write!(f, "{v}")
+        }
     }
 }
 
@@ -171,12 +186,14 @@ fn underline_width(line: &str, column: usize, csv: bool) -> usize {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// A file named by the user or by the scenario could not be read.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {source}{hint}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
         /// The operating system's reason.
         source: std::io::Error,
+        /// " — did you mean `…`?" with the nearest existing file names, or nothing.
+        hint: String,
     },
     /// The scenario is malformed or inconsistent; every problem found is listed.
     #[error("{}", render_diagnostics(.0))]

@@ -127,7 +127,11 @@ impl Node {
     /// Calls `visit` on this node and every node inside it in the order they are
     /// written, with the field of those that are a struct field's value, until
     /// `visit` returns true; returns whether it did.
-    pub fn walk<'n>(&'n self, field: Option<&'n Field>, visit: &mut impl FnMut(Option<&'n Field>, &'n Node) -> bool) -> bool {
+    pub fn walk<'n>(
+        &'n self,
+        field: Option<&'n Field>,
+        visit: &mut impl FnMut(Option<&'n Field>, &'n Node) -> bool,
+    ) -> bool {
         if visit(field, self) {
             return true;
         }

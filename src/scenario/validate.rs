@@ -131,9 +131,7 @@ impl Sources {
                 // name (a lone `[` or `(` says little); otherwise at the value.
                 let offset = match (field, &node.unwrapped().kind) {
                     (Some(field), Kind::List(_) | Kind::Map(_)) => field.span.start,
-                    (Some(field), Kind::Struct { name: None, .. } | Kind::Tuple { name: None, .. }) => {
-                        field.span.start
-                    }
+                    (Some(field), Kind::Struct { name: None, .. } | Kind::Tuple { name: None, .. }) => field.span.start,
                     _ => node.span.start,
                 };
                 best = Some((found, location_at(&f.path, &f.text, offset)));
@@ -394,10 +392,12 @@ fn probability(c: &mut Checker, origin: Option<&Origin>, place: &[Needle], colum
 
 /// What is wrong with a distribution of minutes, if anything.
 fn distribution_problem(m: &Minutes) -> Option<String> {
-    let positive =
-        |name: &str, v: f64| (!(v.is_finite() && v > 0.0)).then(|| format!("{name} must be more than 0, found {}", Number(v)));
-    let non_negative =
-        |name: &str, v: f64| (!(v.is_finite() && v >= 0.0)).then(|| format!("{name} must be 0 or more, found {}", Number(v)));
+    let positive = |name: &str, v: f64| {
+        (!(v.is_finite() && v > 0.0)).then(|| format!("{name} must be more than 0, found {}", Number(v)))
+    };
+    let non_negative = |name: &str, v: f64| {
+        (!(v.is_finite() && v >= 0.0)).then(|| format!("{name} must be 0 or more, found {}", Number(v)))
+    };
     let ordered = |a: f64, b: f64| a <= b;
     match *m {
         Minutes::Exponential { mean_minutes } => positive("mean_minutes", mean_minutes),
@@ -493,7 +493,12 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     for (i, f) in functions.iter().enumerate() {
         if function_ids.contains_key(f.as_str()) {
             listed_twice[i] = true;
-            c.at(None, &[Field("functions"), Needle::Index(i)], "", format!("function `{f}` is listed twice: keep one"));
+            c.at(
+                None,
+                &[Field("functions"), Needle::Index(i)],
+                "",
+                format!("function `{f}` is listed twice: keep one"),
+            );
         } else {
             function_ids.insert(f, i);
         }
@@ -889,7 +894,12 @@ fn build_profiles(c: &mut Checker, raw: std::collections::BTreeMap<String, super
         let place = [Field("arrival_profiles"), Quoted(&name)];
         let all = p.hour_of_day.iter().chain(&p.day_of_week).chain(&p.month_of_year);
         if let Some(w) = all.clone().find(|w| !(w.is_finite() && **w >= 0.0)) {
-            c.at(None, &place, "", format!("arrival profile `{name}`: weights must be zero or more, found {}", Number(*w)));
+            c.at(
+                None,
+                &place,
+                "",
+                format!("arrival profile `{name}`: weights must be zero or more, found {}", Number(*w)),
+            );
         } else if let Some(message) = all.clone().find_map(|&w| limits::profile_weight(&name, w)) {
             c.at(None, &place, "", message);
         }
