@@ -50,6 +50,48 @@ fn every_broken_scenario_gets_a_clear_diagnostic() {
     });
 }
 
+/// Sweep files get the scenario's diagnostics: a place, a snippet, a sentence
+/// (never the parser's own words). Files prefixed `msg-` are about wording.
+#[test]
+fn every_broken_sweep_gets_a_clear_diagnostic() {
+    insta::glob!("broken-sweeps/msg-*.ron", |path| {
+        let text = match reformsim::experiment::Sweep::load(path) {
+            Ok(_) => "valid".to_string(),
+            Err(e) => relative(&e.to_string()),
+        };
+        assert!(text.starts_with("error: ") && text.contains("  --> "), "{}: no located error\n{text}", path.display());
+        for raw in ["ron::", "serde_stacker", "Integer is out of bounds"] {
+            assert!(!text.contains(raw), "{}: parser text `{raw}`\n{text}", path.display());
+        }
+        insta::assert_snapshot!(text);
+    });
+}
+
+/// A file above the size limit is named, with the limit said plainly.
+#[test]
+fn a_file_above_the_size_limit_is_named_with_the_limit() {
+    let dir = std::env::temp_dir().join(format!("reformsim-huge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let path = dir.join("huge.ron");
+    let file = std::fs::File::create(&path).expect("create");
+    file.set_len(65 * 1024 * 1024).expect("grow to 65 MiB");
+    let text = match load(&path) {
+        Ok(_) => "valid".to_string(),
+        Err(e) => e.to_string(),
+    };
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(text.contains("the file is 65 MiB, above the limit of 64 MiB for one scenario or CSV file"), "{text}");
+    assert!(text.contains("huge.ron") && !text.contains("split the catalogue"), "{text}");
+}
+
+/// A scenario file that does not exist gets the nearest file names around it.
+#[test]
+fn a_missing_scenario_gets_the_nearest_file_names() {
+    let (code, _, stderr) = validate(&root().join("scenarios/validation/mmc.rn"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("did you mean `mmc.ron`?"), "{stderr}");
+}
+
 #[test]
 fn likely_mistakes_get_a_warning() {
     insta::glob!("broken/warnings/*.ron", |path| {

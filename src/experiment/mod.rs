@@ -30,7 +30,9 @@ pub mod journal;
 pub mod merge;
 pub mod param_path;
 pub mod precision;
-pub mod ron_tree;
+/// The span-keeping RON reader lives with the scenario loader, which uses it to
+/// locate problems; sweeps use it to edit scenario text in place.
+pub use crate::scenario::ron_tree;
 pub mod spec;
 pub mod sweep;
 pub mod tables;

@@ -165,7 +165,17 @@ struct Problems<'a> {
 impl Problems<'_> {
     /// Records a problem at the first occurrence of `near` in the file (or its top).
     fn add(&mut self, near: &str, message: String) {
-        // The text may hold the words escaped, as inside a RON string.
+        // The value or field `near` is, as parsed; else the text, which may hold
+        // the words escaped, as inside a RON string.
+        if let Some(offset) = value_offset(self.text, near) {
+            let before = &self.text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let snippet = self.text.lines().nth(line - 1).map(str::to_string);
+            let location = Location { path: self.file.to_path_buf(), line, column, snippet };
+            self.found.push(Diagnostic { location, message });
+            return;
+        }
         let quoted = super::ron_tree::quote(near);
         let escaped = &quoted[1..quoted.len() - 1];
         let (line, column) = [near, escaped]
@@ -185,11 +195,30 @@ impl Problems<'_> {
     }
 }
 
+/// Where the first field named `near`, or the first string value `near`, is in
+/// the sweep file `text` (parsed, so never in a comment).
+fn value_offset(text: &str, near: &str) -> Option<usize> {
+    use crate::scenario::ron_tree::{self, Kind};
+    let root = ron_tree::parse(text).ok()?;
+    let mut at = None;
+    root.walk(None, &mut |field, node| {
+        at = match (field, &node.kind) {
+            (Some(f), _) if f.name == near => Some(f.span.start),
+            (_, Kind::String(s)) if s == near => Some(node.span.start),
+            _ => None,
+        };
+        at.is_some()
+    });
+    at
+}
+
 impl Sweep {
     /// Reads and checks the sweep file at `file`, its base scenario and every path.
     pub fn load(file: &Path) -> Result<Sweep, ExperimentError> {
-        let text = std::fs::read_to_string(file)
-            .map_err(|source| ExperimentError::Read { path: file.to_path_buf(), source })?;
+        let text = scenario::read_text(file).map_err(|e| match e {
+            scenario::LoadError::Io { path, source, .. } => ExperimentError::Read { path, source },
+            scenario::LoadError::Invalid(found) => ExperimentError::InvalidSweep(found),
+        })?;
         Sweep::from_str(file, &text)
     }
 
@@ -199,16 +228,8 @@ impl Sweep {
             .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
             .from_str(text)
             .map_err(|e| {
-                let line = e.span.start.line;
-                ExperimentError::InvalidSweep(vec![Diagnostic {
-                    location: Location {
-                        path: file.to_path_buf(),
-                        line,
-                        column: e.span.start.col,
-                        snippet: text.lines().nth(line.saturating_sub(1)).map(str::to_string),
-                    },
-                    message: describe_ron_error(&e.code),
-                }])
+                // Every whole number of a sweep file is a `u64`.
+                ExperimentError::InvalidSweep(vec![scenario::syntax_diagnostic(file, text, &e, u64::MAX)])
             })?;
         let mut problems = Problems { file, text, found: Vec::new() };
         let base = file.parent().unwrap_or(Path::new("")).join(&raw.base);
@@ -322,24 +343,6 @@ impl Sweep {
     /// Most replications any design point may need.
     pub fn max_replications(&self) -> u64 {
         self.precision.as_ref().map_or(self.replications, |p| p.max_replications.max(self.replications))
-    }
-}
-
-/// RON's complaint as a sentence, with the nearest valid name for a misspelt one.
-fn describe_ron_error(code: &ron::Error) -> String {
-    let suggest = |found: &str, expected: &[&str]| {
-        scenario::nearest(found, expected.iter().copied())
-            .map(|s| format!(" — did you mean `{s}`?"))
-            .unwrap_or_default()
-    };
-    match code {
-        ron::Error::NoSuchStructField { expected, found, .. } => {
-            format!("unknown field `{found}`{} (expected one of: {})", suggest(found, expected), expected.join(", "))
-        }
-        ron::Error::NoSuchEnumVariant { expected, found, .. } => {
-            format!("unknown variant `{found}`{} (expected one of: {})", suggest(found, expected), expected.join(", "))
-        }
-        other => other.to_string(),
     }
 }
 

@@ -8,8 +8,8 @@
 //! well inside that. Every limit is a constant here: raise it and rebuild to lift
 //! it (docs/scenarios.md, "Diagnostics and exit statuses", lists them).
 
-use super::Model;
 use super::model::Minutes;
+use super::{Model, Number};
 
 /// Largest scenario or CSV file read, in bytes (64 MiB).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -47,13 +47,14 @@ fn exceeded(what: String, limit: &str, constant: &str, advice: &str) -> String {
     format!("{what}, above the limit of {limit}: {advice}, or raise `{constant}` in src/scenario/limits.rs and rebuild")
 }
 
-/// A file too large to read.
-pub fn file_too_large() -> String {
+/// A file too large to read: `bytes` is its size, or at least how much was read.
+pub fn file_too_large(bytes: u64) -> String {
+    let mib = bytes as f64 / (1024.0 * 1024.0);
     exceeded(
-        "the file is larger than 64 MiB".to_string(),
-        "64 MiB",
+        format!("the file is {mib:.0} MiB"),
+        "64 MiB for one scenario or CSV file",
         "MAX_FILE_BYTES",
-        "split the catalogue into several files",
+        "check that this is the file meant; a large catalogue can be split into several CSV files",
     )
 }
 
@@ -77,15 +78,16 @@ pub fn count(what: &str, n: u32) -> Option<String> {
 
 /// Checks an amount of money.
 pub fn money(what: &str, cny: f64) -> Option<String> {
-    (cny > MAX_CNY)
-        .then(|| exceeded(format!("{what} is {cny} CNY"), "10^12 CNY", "MAX_CNY", "check the number and its unit"))
+    (cny > MAX_CNY).then(|| {
+        exceeded(format!("{what} is {} CNY", Number(cny)), "10^12 CNY", "MAX_CNY", "check the number and its unit")
+    })
 }
 
 /// Checks a duration given in minutes.
 pub fn minutes(what: &str, value: f64) -> Option<String> {
     (value > MAX_MINUTES).then(|| {
         exceeded(
-            format!("{what} is {value} minutes"),
+            format!("{what} is {} minutes", Number(value)),
             "525600 minutes (a year)",
             "MAX_MINUTES",
             "check the number and its unit",
@@ -106,7 +108,7 @@ pub fn distribution(what: &str, d: &Minutes) -> Option<String> {
     }
     match d {
         Minutes::LogNormal { cv, .. } if *cv > MAX_CV => Some(exceeded(
-            format!("{what}: the coefficient of variation is {cv}"),
+            format!("{what}: the coefficient of variation is {}", Number(*cv)),
             "10",
             "MAX_CV",
             "a time this spread out is better written as an Empirical distribution",
@@ -119,7 +121,7 @@ pub fn distribution(what: &str, d: &Minutes) -> Option<String> {
 pub fn profile_weight(profile: &str, weight: f64) -> Option<String> {
     (weight > MAX_PROFILE_WEIGHT).then(|| {
         exceeded(
-            format!("arrival profile `{profile}` has a weight of {weight}"),
+            format!("arrival profile `{profile}` has a weight of {}", Number(weight)),
             "10^6",
             "MAX_PROFILE_WEIGHT",
             "weights are relative: scale them down",

@@ -11,6 +11,7 @@ use super::raw::{
     Employment, Minutes, Origin, RawDocument, RawRequirement, RawScenario, RawSendBack, RawService, RawStaff, RawStep,
     Role,
 };
+use super::ron_tree::PathStep;
 use super::validate::{Sources, validate};
 use super::{Diagnostic, LoadError, Location, Model, limits};
 
@@ -45,7 +46,7 @@ fn load_listing_inputs(path: &Path, text: &str) -> Result<(Model, Vec<PathBuf>),
     let services = raw.services_csv.iter().flat_map(|c| [&c.services, &c.steps]);
     inputs.extend(catalogues.chain(services).map(PathBuf::from));
     let mut problems = Vec::new();
-    let mut raw = read_csv_files(raw, &mut problems)?;
+    let mut raw = read_csv_files(raw, &mut problems, &sources)?;
     if !problems.is_empty() {
         return Err(LoadError::Invalid(problems));
     }
@@ -54,16 +55,31 @@ fn load_listing_inputs(path: &Path, text: &str) -> Result<(Model, Vec<PathBuf>),
     Ok((super::reforms::apply(model, timeline, &sources)?, inputs))
 }
 
+/// Reads an input file (a scenario, a CSV catalogue, a sweep file) as text, with
+/// the same size limit and the same diagnostic for text that is not UTF-8.
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    read(path)
+}
+
 /// Reads a scenario or CSV file as text: at most [`limits::MAX_FILE_BYTES`], UTF-8
 /// (a leading byte-order mark, as spreadsheets write, is dropped).
 fn read(path: &Path) -> Result<String, LoadError> {
-    let io = |source| LoadError::Io { path: path.to_path_buf(), source };
+    let io = |source: std::io::Error| {
+        let hint = if source.kind() == std::io::ErrorKind::NotFound {
+            nearby_files(path, &[PathBuf::from("scenarios")])
+        } else {
+            String::new()
+        };
+        LoadError::Io { path: path.to_path_buf(), source, hint }
+    };
     let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
     file.take(limits::MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
     let nowhere = Location { path: path.to_path_buf(), line: 0, column: 0, snippet: None };
     if bytes.len() as u64 > limits::MAX_FILE_BYTES {
-        return Err(LoadError::Invalid(vec![Diagnostic { location: nowhere, message: limits::file_too_large() }]));
+        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        let message = limits::file_too_large(size);
+        return Err(LoadError::Invalid(vec![Diagnostic { location: nowhere, message }]));
     }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -177,31 +193,41 @@ fn read_chain(
         .map_err(|e| LoadError::Invalid(vec![ron_diagnostic(path, &text, &e)]))?;
     sources.push(path.to_path_buf(), text);
     let mut problems = Vec::new();
-    let mut check = |written: &mut String| match sandbox.resolve(path, written) {
-        Ok(resolved) => *written = resolved.to_string_lossy().into_owned(),
-        Err(message) => {
-            problems.push(Diagnostic { location: sources.locate_in(path, &format!("\"{written}\"")), message })
+    let mut check = |written: &mut String, field: &[PathStep]| {
+        let location = sources.locate_in(path, field);
+        match sandbox.resolve(path, written) {
+            Ok(resolved) => {
+                let name = field.iter().map(|s| format!("{s}")).collect::<Vec<_>>().join(".");
+                sources.name_file(resolved.clone(), name, location);
+                *written = resolved.to_string_lossy().into_owned();
+            }
+            Err(message) => problems.push(Diagnostic { location, message }),
         }
     };
-    for p in [&mut raw.documents_csv, &mut raw.staff_csv].into_iter().flatten() {
-        check(p);
+    if let Some(p) = &mut raw.documents_csv {
+        check(p, &[PathStep::Field("documents_csv")]);
+    }
+    if let Some(p) = &mut raw.staff_csv {
+        check(p, &[PathStep::Field("staff_csv")]);
     }
     if let Some(csv) = &mut raw.services_csv {
-        check(&mut csv.services);
-        check(&mut csv.steps);
+        check(&mut csv.services, &[PathStep::Field("services_csv"), PathStep::Field("services")]);
+        check(&mut csv.steps, &[PathStep::Field("services_csv"), PathStep::Field("steps")]);
     }
     let parent = raw.extends.take().map(|name| (sandbox.resolve(path, &name), name));
-    if let Some((Err(message), name)) = &parent {
-        problems
-            .push(Diagnostic { location: sources.locate_in(path, &format!("\"{name}\"")), message: message.clone() });
+    if let Some((Err(message), _)) = &parent {
+        problems.push(Diagnostic {
+            location: sources.locate_in(path, &[PathStep::Field("extends")]),
+            message: message.clone(),
+        });
     }
     if !problems.is_empty() {
         return Err(LoadError::Invalid(problems));
     }
-    let Some((Ok(parent_path), parent_name)) = parent else {
+    let Some((Ok(parent_path), _)) = parent else {
         return Ok(raw);
     };
-    let location = sources.locate_in(path, &format!("\"{parent_name}\""));
+    let location = sources.locate_in(path, &[PathStep::Field("extends")]);
     let identity = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| normalise(&absolute(p)));
     chain.push((identity(path), path.to_path_buf()));
     let looped = chain.iter().any(|(id, _)| *id == identity(&parent_path));
@@ -221,8 +247,7 @@ fn read_chain(
     let parent_text = match read(&parent_path) {
         Ok(text) => text,
         Err(LoadError::Io { source, .. }) => {
-            let shown = normalise(&parent_path);
-            let message = format!("`extends` names {}, which cannot be read: {source}", shown.display());
+            let message = unreadable("`extends`", &parent_path, &source);
             return Err(LoadError::Invalid(vec![Diagnostic { location, message }]));
         }
         Err(invalid) => return Err(invalid),
@@ -231,10 +256,66 @@ fn read_chain(
     Ok(raw.inherit(parent))
 }
 
-/// A RON syntax or type error as a diagnostic: where, and what was expected.
+/// The message for a file named by `field` that cannot be read: why, in words,
+/// and the nearest file names in its folder when it does not exist.
+fn unreadable(field: &str, path: &Path, source: &std::io::Error) -> String {
+    let shown = normalise(path);
+    let shown = shown.display();
+    if path.is_dir() {
+        return format!("{field} names {shown}, which is a folder: name a file in it");
+    }
+    match source.kind() {
+        std::io::ErrorKind::NotFound => {
+            format!("{field} names {shown}, which does not exist{}", nearby_files(path, &[]))
+        }
+        _ => format!("{field} names {shown}, which cannot be read: {source}"),
+    }
+}
+
+/// " — did you mean `x`?" with the file names nearest to `path`'s in its folder
+/// and in `also` (other folders worth a look), or nothing.
+pub fn nearby_files(path: &Path, also: &[PathBuf]) -> String {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return String::new() };
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut candidates: Vec<(String, String)> = Vec::new();
+    for dir in std::iter::once(folder.to_path_buf()).chain(also.iter().cloned()) {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let mut names: Vec<String> =
+            entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).filter(|n| !n.starts_with('.')).collect();
+        names.sort();
+        for n in names {
+            let shown = if dir == folder { n.clone() } else { dir.join(&n).display().to_string() };
+            candidates.push((n, shown));
+        }
+    }
+    match super::nearest(name, candidates.iter().map(|(n, _)| n.as_str())) {
+        Some(best) => {
+            let shown = candidates.iter().find(|(n, _)| n == best).map_or(best, |(_, s)| s.as_str());
+            format!(" — did you mean `{}`?", super::escape_controls(shown))
+        }
+        None => String::new(),
+    }
+}
+
+/// A RON syntax or type error in a scenario as a diagnostic.
 fn ron_diagnostic(path: &Path, text: &str, e: &ron::error::SpannedError) -> Diagnostic {
+    syntax_diagnostic(path, text, e, u64::from(u32::MAX))
+}
+
+/// A RON syntax or type error as a diagnostic: where, and what was expected
+/// (`largest_whole_number` is the largest whole number the file's fields take).
+/// Scenario and sweep files share it.
+pub fn syntax_diagnostic(
+    path: &Path,
+    text: &str,
+    e: &ron::error::SpannedError,
+    largest_whole_number: u64,
+) -> Diagnostic {
     let mut line = e.span.start.line.max(1);
     let mut column = e.span.start.col.max(1);
+    if let Some(diagnostic) = ends_early(path, text, line, column) {
+        return diagnostic;
+    }
     let current = text.lines().nth(line - 1).unwrap_or("");
     // RON's position may be before the blanks that precede the offending value.
     column += current.chars().skip(column - 1).take_while(|c| *c == ' ' || *c == '\t').count();
@@ -244,7 +325,7 @@ fn ron_diagnostic(path: &Path, text: &str, e: &ron::error::SpannedError) -> Diag
         column -= 1;
     }
     let here = token_at(text, line, column);
-    let mut message = describe_ron_error(&e.code, &here);
+    let mut message = describe_ron_error(&e.code, &here, largest_whole_number);
     if e.code == ron::Error::ExpectedComma {
         // A decimal point in a whole number stops the number early.
         if here.starts_with('.') && here[1..].starts_with(|c: char| c.is_ascii_digit()) {
@@ -308,13 +389,13 @@ fn describe_token(token: &str) -> String {
 }
 
 /// Turns RON's error into a sentence saying what was expected.
-fn describe_ron_error(code: &ron::Error, here: &str) -> String {
+fn describe_ron_error(code: &ron::Error, here: &str, largest_whole_number: u64) -> String {
     use ron::Error as E;
     let found = describe_token(here);
     let expected = |what: &str| format!("expected {what}, found {found}");
     match code {
         E::NoSuchStructField { expected, found, outer } => {
-            let within = outer.as_deref().map(|o| format!(" in `{o}`")).unwrap_or_default();
+            let within = outer.as_deref().map(|o| format!(" in {}", plain_struct(o))).unwrap_or_default();
             match super::nearest(found, expected.iter().copied()) {
                 Some(s) => format!("unknown field `{found}`{within} — did you mean `{s}`?"),
                 None => format!("unknown field `{found}`{within} (expected one of: {})", expected.join(", ")),
@@ -324,15 +405,16 @@ fn describe_ron_error(code: &ron::Error, here: &str) -> String {
             let suggestion = super::nearest(found, expected.iter().copied())
                 .map(|s| format!(" — did you mean `{s}`?"))
                 .unwrap_or_default();
-            let within = outer.as_deref().map(|o| format!(" for `{o}`")).unwrap_or_default();
+            let within = outer.as_deref().map(|o| format!(" for {}", plain_struct(o))).unwrap_or_default();
             format!("unknown variant `{found}`{within}{suggestion} (expected one of: {})", expected.join(", "))
         }
         E::MissingStructField { field, outer } => {
-            let outer = outer.as_deref().unwrap_or("this value");
-            format!("`{outer}` is missing its field `{field}`: add `{field}: …` before the closing `)`")
+            let outer = outer.as_deref().map_or("this value".to_string(), plain_struct);
+            let outer = outer.strip_prefix("the ").map_or(outer.clone(), |o| format!("this {o}"));
+            format!("{outer} is missing its field `{field}`: add `{field}: …` before the closing `)`")
         }
         E::DuplicateStructField { field, outer } => {
-            let within = outer.as_deref().map(|o| format!(" in `{o}`")).unwrap_or_default();
+            let within = outer.as_deref().map(|o| format!(" in {}", plain_struct(o))).unwrap_or_default();
             format!("field `{field}` is set twice{within}: keep one")
         }
         E::ExpectedDifferentStructName { expected, found } => {
@@ -345,7 +427,9 @@ fn describe_ron_error(code: &ron::Error, here: &str) -> String {
         E::ExpectedBoolean => expected("`true` or `false`"),
         E::ExpectedFloat => expected("a number, e.g. `2.5`"),
         E::ExpectedInteger => expected("a whole number, e.g. `3`"),
-        E::IntegerOutOfBounds => format!("{here} is out of range: expected a whole number from 0 to {}", u32::MAX),
+        E::IntegerOutOfBounds => {
+            format!("{here} is out of range: expected a whole number from 0 to {largest_whole_number}")
+        }
         E::FloatUnderscore | E::UnderscoreAtBeginning => format!("{found} is not a number: remove the underscore"),
         E::InvalidIntegerDigit { digit, .. } => format!("`{digit}` cannot appear in a whole number"),
         E::ExpectedOption => expected("a value or `None`"),
@@ -375,11 +459,125 @@ fn describe_ron_error(code: &ron::Error, here: &str) -> String {
         E::InvalidIdentifier(name) | E::SuggestRawIdentifier(name) => {
             format!("`{name}` is not a field or variant name: names are letters, digits and `_`")
         }
-        E::ExceededRecursionLimit => "values are nested too deeply".to_string(),
+        E::ExceededRecursionLimit => {
+            "values are nested too deeply (more than 128 brackets inside one another): is a bracket repeated by mistake?"
+                .to_string()
+        }
         E::Utf8Error(_) => "the file is not UTF-8 text".to_string(),
         E::Message(m) => m.clone(),
         other => format!("{other}"),
     }
+}
+
+/// The name of a struct or enum as the file says it: a name written in the file
+/// (`Scenario`, `Working`) in backticks, the program's own `Raw…` types as the
+/// thing they hold ("the handoff cost", "the department").
+fn plain_struct(rust: &str) -> String {
+    let Some(inner) = rust.strip_prefix("Raw") else { return format!("`{rust}`") };
+    let mut words = String::new();
+    for c in inner.chars() {
+        if c.is_uppercase() && !words.is_empty() {
+            words.push(' ');
+        }
+        words.extend(c.to_lowercase());
+    }
+    let words = words.replace("csv", "CSV");
+    format!("the {words}")
+}
+
+/// If the file ends before the value RON stopped at (1-based `line`, `column`)
+/// is complete, with brackets left open, a diagnostic saying so at the file's
+/// last text: RON would otherwise describe its last token as if it were wrong.
+fn ends_early(path: &Path, text: &str, line: usize, column: usize) -> Option<Diagnostic> {
+    let offset = text.lines().take(line - 1).map(|l| l.len() + 1).sum::<usize>()
+        + text.lines().nth(line - 1).map_or(0, |l| l.chars().take(column - 1).map(char::len_utf8).sum());
+    let (open, end) = unclosed_brackets(text);
+    let &(innermost, innermost_at) = open.last()?;
+    // RON stops at the last token or after it; either way, nothing but blanks and
+    // comments may follow that token.
+    let last = text[..end].trim_end().len();
+    let last_token_start = text[..last]
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '[' | '{' | ',' | ':'))
+        .map_or(0, |i| i + 1);
+    if offset < last_token_start.min(last.saturating_sub(1)) {
+        return None;
+    }
+    let at = |offset: usize| {
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, text[start..offset].chars().count() + 1, text[start..].lines().next().unwrap_or("").to_string())
+    };
+    let (open_line, _, _) = at(innermost_at);
+    // Point at the last token: a word or number, text in quotes, or one character.
+    let last_char = text[..last].char_indices().next_back().map_or((0, ' '), |(i, c)| (i, c));
+    let token_start = match last_char.1 {
+        c if c.is_alphanumeric() || c == '_' || c == '.' => last_token_start.min(last_char.0),
+        '"' => text[..last_char.0].rfind('"').unwrap_or(last_char.0),
+        _ => last_char.0,
+    };
+    let (line, column, snippet) = at(token_start);
+    // `Scenario(` rather than `(` when a name comes before the bracket.
+    let name_start =
+        text[..innermost_at].trim_end().rfind(|c: char| !(c.is_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
+    let name = text[name_start..innermost_at].trim_end();
+    let innermost = if innermost == '(' && !name.is_empty() { format!("{name}(") } else { innermost.to_string() };
+    let others = match open.len() - 1 {
+        0 => String::new(),
+        1 => " (and 1 bracket opened before it)".to_string(),
+        n => format!(" (and {n} brackets opened before it)"),
+    };
+    let message = format!(
+        "the file ends before the `{innermost}` opened on line {open_line} is closed{others}: is the rest of the file missing?"
+    );
+    Some(Diagnostic { location: Location { path: path.to_path_buf(), line, column, snippet: Some(snippet) }, message })
+}
+
+/// The brackets still open at the end of `text` (each with its byte offset,
+/// outermost first), skipping strings and comments, and where the file's text
+/// ends (before a trailing comment).
+fn unclosed_brackets(text: &str) -> (Vec<(char, usize)>, usize) {
+    let mut open = Vec::new();
+    let mut end = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '/' if chars.peek().is_some_and(|&(_, n)| n == '/') => {
+                while chars.peek().is_some_and(|&(_, n)| n != '\n') {
+                    chars.next();
+                }
+                continue;
+            }
+            '/' if chars.peek().is_some_and(|&(_, n)| n == '*') => {
+                let mut previous = ' ';
+                for (_, n) in chars.by_ref() {
+                    if previous == '*' && n == '/' {
+                        break;
+                    }
+                    previous = n;
+                }
+                continue;
+            }
+            '"' => {
+                let mut escaped = false;
+                for (_, n) in chars.by_ref() {
+                    if n == '"' && !escaped {
+                        break;
+                    }
+                    escaped = n == '\\' && !escaped;
+                }
+            }
+            '(' | '[' | '{' => open.push((c, i)),
+            ')' | ']' | '}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        if !c.is_whitespace() {
+            end = chars.peek().map_or(text.len(), |&(n, _)| n);
+        }
+    }
+    (open, end)
 }
 
 /// Serde's name of a Rust type in words a planner knows.
@@ -394,16 +592,31 @@ fn plain_type(rust: &str) -> String {
 }
 
 /// Appends the rows of the CSV files the scenario names to its lists.
-fn read_csv_files(mut raw: RawScenario, problems: &mut Vec<Diagnostic>) -> Result<RawScenario, LoadError> {
+fn read_csv_files(
+    mut raw: RawScenario,
+    problems: &mut Vec<Diagnostic>,
+    sources: &Sources,
+) -> Result<RawScenario, LoadError> {
+    // A file that cannot be read is reported at the field that names it.
+    let read_table = |path: &str| {
+        let path = Path::new(path);
+        CsvTable::read(path).map_err(|e| match (e, sources.naming(path)) {
+            (LoadError::Io { source, .. }, Some((field, location))) => LoadError::Invalid(vec![Diagnostic {
+                location: location.clone(),
+                message: unreadable(&format!("`{field}`"), path, &source),
+            }]),
+            (e, _) => e,
+        })
+    };
     if let Some(path) = raw.documents_csv.clone() {
-        let table = CsvTable::read(Path::new(&path))?;
+        let table = read_table(&path)?;
         let rows = table.rows(problems, &["name", "held_by"], |row, _| {
             Some(RawDocument { name: row.text("name"), held_by: row.text("held_by"), origin: Some(row.origin()) })
         });
         raw.documents.get_or_insert_with(Vec::new).extend(rows);
     }
     if let Some(path) = raw.staff_csv.clone() {
-        let table = CsvTable::read(Path::new(&path))?;
+        let table = read_table(&path)?;
         let columns = ["department", "role", "employment", "count", "annual_cost_cny"];
         let rows = table.rows(problems, &columns, |row, problems| {
             Some(RawStaff {
@@ -418,8 +631,8 @@ fn read_csv_files(mut raw: RawScenario, problems: &mut Vec<Diagnostic>) -> Resul
         raw.staff.get_or_insert_with(Vec::new).extend(rows);
     }
     if let Some(csv) = raw.services_csv.clone() {
-        let services = CsvTable::read(Path::new(&csv.services))?;
-        let steps = CsvTable::read(Path::new(&csv.steps))?;
+        let services = read_table(&csv.services)?;
+        let steps = read_table(&csv.steps)?;
         let loaded = read_service_tables(&services, &steps, problems);
         raw.services.get_or_insert_with(Vec::new).extend(loaded);
     }

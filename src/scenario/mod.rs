@@ -10,6 +10,7 @@ mod load;
 pub mod model;
 pub mod raw;
 mod reforms;
+pub mod ron_tree;
 mod validate;
 mod warnings;
 
@@ -18,7 +19,7 @@ pub use warnings::warnings;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use load::{load, load_from_str, load_with_inputs};
+pub use load::{load, load_from_str, load_with_inputs, read_text, syntax_diagnostic};
 pub use model::*;
 pub use validate::bits as validate_bits;
 
@@ -49,7 +50,12 @@ impl fmt::Display for Diagnostic {
     /// line with the offending text underlined.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let loc = &self.location;
-        write!(f, "error: {}\n  --> {}", self.message, loc.path.display())?;
+        write!(
+            f,
+            "error: {}\n  --> {}",
+            escape_controls(&self.message),
+            escape_controls(&loc.path.display().to_string())
+        )?;
         if loc.line > 0 {
             write!(f, ":{}:{}", loc.line, loc.column)?;
         }
@@ -59,14 +65,64 @@ impl fmt::Display for Diagnostic {
             let gutter = loc.line.to_string();
             let blank = " ".repeat(gutter.len());
             let (shown, column) = clip(snippet, loc.column.max(1));
-            write!(f, "\n{blank} |\n{gutter} | {shown}")?;
-            let pad: String = shown.chars().take(column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
             let csv = loc.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
             let width = underline_width(&shown, column, csv);
-            write!(f, "\n{blank} | {pad}{}", "^".repeat(width))?;
+            // Control characters are shown escaped, so the underline counts the
+            // characters each one is shown as.
+            let chars: Vec<char> = shown.chars().collect();
+            let shown_width = |c: &char| escape_controls(&c.to_string()).chars().count();
+            let pad: String = chars
+                .iter()
+                .take(column - 1)
+                .map(|c| if *c == '\t' { "\t".to_string() } else { " ".repeat(shown_width(c)) })
+                .collect();
+            let underline: usize = chars.iter().skip(column - 1).take(width).map(shown_width).sum();
+            write!(f, "\n{blank} |\n{gutter} | {}", escape_controls(&shown))?;
+            write!(f, "\n{blank} | {pad}{}", "^".repeat(underline.max(1)))?;
         }
         Ok(())
     }
+}
+
+/// `text` with control characters (a NUL byte, an escape sequence, a carriage
+/// return) written as `\u{…}`, so that a message shows them instead of sending
+/// them to the terminal. Tabs and line breaks are kept.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| {
+        c.is_control() && c != '\t' && c != '\n'
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| if bad(c) { format!("\\u{{{:x}}}", c as u32) } else { c.to_string() })
+        .collect::<String>()
+        .into()
+}
+
+/// A number as a planner would write it: plain when of everyday size, in
+/// exponent notation (`1e308`, `2.5e-9`) when very large or very small.
+#[derive(Clone, Copy, Debug)]
+pub struct Number(pub f64);
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = self.0;
+        if v.is_finite() && v != 0.0 && !(1e-6..1e15).contains(&v.abs()) {
+            write!(f, "{v:e}")
+        } else {
+            write!(f, "{v}")
+        }
+    }
+}
+
+/// "a" or "an" for `word`, by the sound it starts with ("an approver", "a window
+/// clerk", "a unit").
+pub fn article(word: &str) -> &'static str {
+    let w = word.trim_start_matches(['`', '"']).to_lowercase();
+    let you = ["uni", "use", "usu", "uti", "eu", "one"].iter().any(|p| w.starts_with(p));
+    if !you && w.starts_with(['a', 'e', 'i', 'o', 'u']) || w.starts_with("hour") { "an" } else { "a" }
 }
 
 /// Longest part of a line shown in a message, in characters.
@@ -130,12 +186,14 @@ fn underline_width(line: &str, column: usize, csv: bool) -> usize {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// A file named by the user or by the scenario could not be read.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {source}{hint}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
         /// The operating system's reason.
         source: std::io::Error,
+        /// " — did you mean `…`?" with the nearest existing file names, or nothing.
+        hint: String,
     },
     /// The scenario is malformed or inconsistent; every problem found is listed.
     #[error("{}", render_diagnostics(.0))]
@@ -156,32 +214,34 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
     out
 }
 
-/// The closest of `candidates` to `name` (by edit distance), if close enough to be
-/// a likely misspelling.
+/// The closest of `candidates` to `name`, if close enough to be a likely
+/// misspelling: by edit distance counting a swap of two neighbouring letters as
+/// one edit (`Teu` is one edit from `Tue`), and among equally near names the one
+/// with the same letters.
 pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(2);
+    let name = name.to_lowercase();
+    let letters = |s: &str| {
+        let mut l: Vec<char> = s.chars().collect();
+        l.sort_unstable();
+        l
+    };
+    let own = letters(&name);
     candidates
         .into_iter()
-        .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
-        .filter(|&(d, _)| d <= limit)
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, c)| c)
+        .map(|c| {
+            let lower = c.to_lowercase();
+            (edit_distance(&name, &lower), letters(&lower) != own, c)
+        })
+        .filter(|&(d, _, _)| d <= limit)
+        .min_by_key(|&(d, other_letters, _)| (d, other_letters))
+        .map(|(_, _, c)| c)
 }
 
-/// Levenshtein distance between two strings, by characters.
+/// Edit distance between two strings, by characters, with swaps of neighbouring
+/// characters (Damerau–Levenshtein).
 fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
+    strsim::damerau_levenshtein(a, b)
 }
 
 #[cfg(test)]
@@ -194,5 +254,20 @@ mod tests {
         assert_eq!(nearest("Tax Bureu", names), Some("Tax Bureau"));
         assert_eq!(nearest("Police", names), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(nearest("Teu", ["Mon", "Thu", "Tue"]), Some("Tue"));
+        assert_eq!(nearest("Teu", ["Thu", "Tue"]), Some("Tue"));
+    }
+
+    #[test]
+    fn numbers_and_articles_read_well() {
+        assert_eq!(Number(1e308).to_string(), "1e308");
+        assert_eq!(Number(-2.5e-9).to_string(), "-2.5e-9");
+        assert_eq!(Number(262800.0).to_string(), "262800");
+        assert_eq!(Number(0.05).to_string(), "0.05");
+        assert_eq!(article("approver"), "an");
+        assert_eq!(article("window_clerk"), "a");
+        assert_eq!(article("inspector"), "an");
+        assert_eq!(article("unit"), "a");
+        assert_eq!(escape_controls("a\0b\x1b[2J"), "a\\u{0}b\\u{1b}[2J");
     }
 }

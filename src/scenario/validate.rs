@@ -5,105 +5,152 @@
 //! the nearest valid name.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::model::*;
 use super::raw::{Origin, RawCalendar, RawFrontOffice, RawScenario, RawService, RawStep};
-use super::{Diagnostic, LoadError, Location, limits, nearest};
+use super::ron_tree::{self, Kind, Node, PathStep};
+use super::{Diagnostic, LoadError, Location, Number, limits, nearest};
 use crate::time::{Date, from_hours, from_minutes, parse_time_of_day};
 use Needle::{Field, Named, Quoted};
 
-/// The text of every file of an `extends` chain, child first, to point at names.
+/// The text of every file of an `extends` chain, child first, each with its values
+/// and their places (read with [`ron_tree`]), to point messages at values.
+///
+/// Places are found in the parsed values, never by searching the text, so that a
+/// comment which mentions a name is never what a message points at.
 #[derive(Default)]
 pub struct Sources {
-    files: Vec<(PathBuf, String)>,
+    files: Vec<SourceFile>,
+    /// The files a scenario names (CSV catalogues): the path, the field naming
+    /// it, and where.
+    named: Vec<(PathBuf, String, Location)>,
+}
+
+struct SourceFile {
+    path: PathBuf,
+    text: String,
+    /// The parsed file; `None` only if the span reader disagrees with `ron`.
+    root: Option<Node>,
 }
 
 impl Sources {
     pub fn push(&mut self, path: PathBuf, text: String) {
-        self.files.push((path, text));
+        let root = ron_tree::parse(&text).ok();
+        self.files.push(SourceFile { path, text, root });
     }
 
     /// The scenario files read, child first.
     pub fn paths(&self) -> impl Iterator<Item = &std::path::Path> {
-        self.files.iter().map(|(p, _)| p.as_path())
+        self.files.iter().map(|f| f.path.as_path())
     }
 
-    /// Where `needle` first appears, searching the child file first.
-    pub fn locate(&self, needle: &str) -> Location {
-        for (path, text) in &self.files {
-            if let Some(offset) = text.find(needle) {
-                return location_at(path, text, offset);
+    /// Remembers that `field`, at `location`, names the file `path`.
+    pub fn name_file(&mut self, path: PathBuf, field: String, location: Location) {
+        self.named.push((path, field, location));
+    }
+
+    /// The field that names the file `path`, and where, if a scenario does.
+    pub fn naming(&self, path: &Path) -> Option<(&str, &Location)> {
+        self.named.iter().find(|(p, _, _)| p == path).map(|(_, f, l)| (f.as_str(), l))
+    }
+
+    /// The start of the scenario in the child file (for problems about the whole).
+    pub fn top(&self) -> Location {
+        match self.files.first() {
+            Some(f) => {
+                let offset = f.root.as_ref().map_or(0, |r| r.span.start);
+                location_at(&f.path, &f.text, offset)
+            }
+            None => Location { path: PathBuf::new(), line: 0, column: 0, snippet: None },
+        }
+    }
+
+    /// Where `anchor` first appears as a value, searching the child file first:
+    /// `"text"` is a string value; a bare word is a field name, a variant or a
+    /// struct name. The top of the scenario when it appears nowhere.
+    pub fn locate(&self, anchor: &str) -> Location {
+        let quoted = anchor.len() >= 2 && anchor.starts_with('"') && anchor.ends_with('"');
+        for f in &self.files {
+            let Some(root) = &f.root else { continue };
+            let mut at = None;
+            root.walk(None, &mut |field, node| {
+                let hit = if quoted {
+                    matches!(&node.kind, Kind::String(s) if *s == anchor[1..anchor.len() - 1])
+                        .then_some(node.span.start)
+                } else if let Some(field) = field.filter(|fl| fl.name == anchor) {
+                    Some(field.span.start)
+                } else if node.name() == Some(anchor)
+                    || matches!(node.kind, Kind::Scalar) && &f.text[node.span.clone()] == anchor
+                {
+                    Some(node.span.start)
+                } else {
+                    None
+                };
+                at = hit;
+                hit.is_some()
+            });
+            if let Some(offset) = at {
+                return location_at(&f.path, &f.text, offset);
             }
         }
-        let path = self.files.first().map(|(p, _)| p.clone()).unwrap_or_default();
-        Location { path, line: 0, column: 0, snippet: None }
+        self.top()
     }
 
-    /// Where `needle` first appears in the file `path` (the start of that file when
-    /// it does not).
-    pub fn locate_in(&self, path: &std::path::Path, needle: &str) -> Location {
-        match self.files.iter().find(|(p, _)| p == path) {
-            Some((p, text)) => match text.find(needle) {
-                Some(offset) => location_at(p, text, offset),
-                None => Location { path: p.clone(), line: 0, column: 0, snippet: None },
-            },
-            None => self.locate(needle),
+    /// Where the value at `path` (fields from the top of the file) is written in
+    /// the file `file`; the top of that file when it is not there.
+    pub fn locate_in(&self, file: &Path, path: &[PathStep]) -> Location {
+        match self.files.iter().find(|f| f.path == file) {
+            Some(f) => {
+                let offset = f.root.as_ref().and_then(|r| r.at_path(path)).map_or(0, |n| n.span.start);
+                location_at(&f.path, &f.text, offset)
+            }
+            None => self.top(),
         }
     }
 
     /// The place reached by finding each needle after the one before, in the first
-    /// file (child first) where they all are; else the furthest any file gets.
+    /// file (child first) where they all are; else the furthest any file gets;
+    /// else the top of the scenario.
     pub fn locate_path(&self, needles: &[Needle]) -> Location {
         let mut best: Option<(usize, Location)> = None;
-        for (path, text) in &self.files {
+        for f in &self.files {
+            let Some(root) = &f.root else { continue };
             let mut from = 0;
             let mut found = 0;
-            let mut at = None;
+            let mut at: Option<(&Node, Option<&ron_tree::Field>)> = None;
             for needle in needles {
-                match needle.find(text, from) {
-                    Some(offset) => {
-                        at = Some(offset);
-                        from = offset + 1;
+                match needle.find(root, at.map(|(n, _)| n), from) {
+                    Some((node, field)) => {
+                        at = Some((node, field));
+                        from = node.span.start + 1;
                         found += 1;
                     }
                     None => break,
                 }
             }
-            if let Some(offset) = at
+            if let Some((node, field)) = at
                 && best.as_ref().is_none_or(|(n, _)| found > *n)
             {
-                best = Some((found, location_at(path, text, offset)));
+                // A problem with a whole list or unnamed struct points at its field's
+                // name (a lone `[` or `(` says little); otherwise at the value.
+                let offset = match (field, &node.unwrapped().kind) {
+                    (Some(field), Kind::List(_) | Kind::Map(_)) => field.span.start,
+                    (Some(field), Kind::Struct { name: None, .. } | Kind::Tuple { name: None, .. }) => field.span.start,
+                    _ => node.span.start,
+                };
+                best = Some((found, location_at(&f.path, &f.text, offset)));
                 if found == needles.len() {
                     break;
                 }
             }
         }
-        match best {
-            Some((_, location)) => location,
-            None => {
-                let path = self.files.first().map(|(p, _)| p.clone()).unwrap_or_default();
-                Location { path, line: 0, column: 0, snippet: None }
-            }
-        }
+        best.map_or_else(|| self.top(), |(_, location)| location)
     }
 
-    /// Where the field `field:` first appears.
+    /// Where the field `field` first has its value.
     fn locate_field(&self, field: &str) -> Location {
-        for (path, text) in &self.files {
-            let mut from = 0;
-            while let Some(found) = text[from..].find(field) {
-                let at = from + found;
-                let before_ok =
-                    at == 0 || !text.as_bytes()[at - 1].is_ascii_alphanumeric() && text.as_bytes()[at - 1] != b'_';
-                let rest = text[at + field.len()..].trim_start();
-                if before_ok && rest.starts_with(':') {
-                    return location_at(path, text, at);
-                }
-                from = at + field.len();
-            }
-        }
-        self.locate(field)
+        self.locate_path(&[Field(field)])
     }
 }
 
@@ -119,49 +166,53 @@ fn location_at(path: &std::path::Path, text: &str, offset: usize) -> Location {
 /// One step on the way to a place in a scenario file, for [`Sources::locate_path`].
 #[derive(Clone, Copy, Debug)]
 pub enum Needle<'a> {
-    /// `field: "value"`, with any spacing; the place is the value.
+    /// A field `field: "value"`; the place is the value.
     Named(&'a str, &'a str),
-    /// `field:`; the place is its value.
+    /// A field `field:`; the place is its value.
     Field(&'a str),
-    /// `"value"`.
+    /// A string value `"value"`.
     Quoted(&'a str),
+    /// The item at this index (from 0) of the list the needle before found.
+    Index(usize),
 }
 
 impl Needle<'_> {
-    /// The byte offset of the next occurrence at or after `from`.
-    fn find(self, text: &str, from: usize) -> Option<usize> {
-        match self {
-            Needle::Quoted(value) => text.get(from..)?.find(&format!("\"{value}\"")).map(|i| from + i),
-            Needle::Field(field) => field_value(text, field, from),
-            Needle::Named(field, value) => {
-                let quoted = format!("\"{value}\"");
-                let mut from = from;
-                loop {
-                    let at = field_value(text, field, from)?;
-                    if text[at..].starts_with(&quoted) {
-                        return Some(at);
-                    }
-                    from = at;
-                }
+    /// The next value this needle matches that starts at or after `from`; for
+    /// [`Needle::Index`], the item of `previous`.
+    fn find<'n>(
+        self,
+        root: &'n Node,
+        previous: Option<&'n Node>,
+        from: usize,
+    ) -> Option<(&'n Node, Option<&'n ron_tree::Field>)> {
+        if let Needle::Index(i) = self {
+            return match &previous?.unwrapped().kind {
+                Kind::List(items) => items.get(i).map(|n| (n, None)),
+                _ => None,
+            };
+        }
+        let mut found = None;
+        root.walk(None, &mut |field, node| {
+            if node.span.start < from {
+                return false;
             }
-        }
-    }
-}
-
-/// The offset of the value of the next `field:` at or after `from`.
-fn field_value(text: &str, field: &str, mut from: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
-    loop {
-        let at = from + text.get(from..)?.find(field)?;
-        let end = at + field.len();
-        from = end;
-        let before_ok = at == 0 || !(bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_');
-        let rest = &text[end..];
-        let after = rest.trim_start();
-        if before_ok && after.starts_with(':') {
-            let value = &after[1..];
-            return Some(text.len() - value.trim_start().len());
-        }
+            let name = field.map(|f| f.name.as_str());
+            let string = match &node.unwrapped().kind {
+                Kind::String(s) => Some(s.as_str()),
+                _ => None,
+            };
+            let hit = match self {
+                Needle::Field(f) => name == Some(f),
+                Needle::Named(f, v) => name == Some(f) && string == Some(v),
+                Needle::Quoted(v) => matches!(&node.kind, Kind::String(s) if s == v),
+                Needle::Index(_) => false,
+            };
+            if hit {
+                found = Some((node, field));
+            }
+            hit
+        });
+        found
     }
 }
 
@@ -309,7 +360,7 @@ fn folder_name_problem(name: &str) -> Option<String> {
 
 fn required<T>(c: &mut Checker, value: Option<T>, field: &str) -> Option<T> {
     if value.is_none() {
-        let location = c.sources.locate("Scenario");
+        let location = c.sources.top();
         c.problems.push(Diagnostic {
             location,
             message: format!("missing field `{field}` (set it here or in the scenario this one extends)"),
@@ -320,13 +371,13 @@ fn required<T>(c: &mut Checker, value: Option<T>, field: &str) -> Option<T> {
 
 fn positive(c: &mut Checker, origin: Option<&Origin>, place: &[Needle], column: &str, what: &str, value: f64) {
     if !(value.is_finite() && value > 0.0) {
-        c.at(origin, place, column, format!("{what} must be a positive number, found {value}"));
+        c.at(origin, place, column, format!("{what} must be a positive number, found {}", Number(value)));
     }
 }
 
 fn non_negative(c: &mut Checker, origin: Option<&Origin>, place: &[Needle], column: &str, what: &str, value: f64) {
     if !(value.is_finite() && value >= 0.0) {
-        c.at(origin, place, column, format!("{what} must be zero or more, found {value}"));
+        c.at(origin, place, column, format!("{what} must be zero or more, found {}", Number(value)));
     }
 }
 
@@ -340,16 +391,18 @@ fn money(c: &mut Checker, origin: Option<&Origin>, place: &[Needle], column: &st
 
 fn probability(c: &mut Checker, origin: Option<&Origin>, place: &[Needle], column: &str, what: &str, value: f64) {
     if !(0.0..=1.0).contains(&value) {
-        c.at(origin, place, column, format!("{what} is a probability and must be in [0, 1], found {value}"));
+        c.at(origin, place, column, format!("{what} is a probability and must be in [0, 1], found {}", Number(value)));
     }
 }
 
 /// What is wrong with a distribution of minutes, if anything.
 fn distribution_problem(m: &Minutes) -> Option<String> {
-    let positive =
-        |name: &str, v: f64| (!(v.is_finite() && v > 0.0)).then(|| format!("{name} must be more than 0, found {v}"));
-    let non_negative =
-        |name: &str, v: f64| (!(v.is_finite() && v >= 0.0)).then(|| format!("{name} must be 0 or more, found {v}"));
+    let positive = |name: &str, v: f64| {
+        (!(v.is_finite() && v > 0.0)).then(|| format!("{name} must be more than 0, found {}", Number(v)))
+    };
+    let non_negative = |name: &str, v: f64| {
+        (!(v.is_finite() && v >= 0.0)).then(|| format!("{name} must be 0 or more, found {}", Number(v)))
+    };
     let ordered = |a: f64, b: f64| a <= b;
     match *m {
         Minutes::Exponential { mean_minutes } => positive("mean_minutes", mean_minutes),
@@ -420,7 +473,7 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
             ("document_hours_per_missing", a.document_hours_per_missing),
         ] {
             if !(v.is_finite() && v >= 0.0) {
-                c.at_field(what, format!("{what} must be zero or more, found {v}"));
+                c.at_field(what, format!("{what} must be zero or more, found {}", Number(v)));
             } else if what == "value_of_time_cny_per_hour"
                 && let Some(message) = limits::money(what, v)
             {
@@ -439,9 +492,20 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     let profiles = build_profiles(c, raw.arrival_profiles.unwrap_or_default());
     let functions = required(c, raw.functions, "functions").unwrap_or_default();
     let mut function_ids: HashMap<&str, FunctionId> = HashMap::new();
+    // Departments are checked to hold each listed function; a function listed
+    // twice is reported once, and its second entry is not a function of its own.
+    let mut listed_twice = vec![false; functions.len()];
     for (i, f) in functions.iter().enumerate() {
-        if function_ids.insert(f, i).is_some() {
-            c.at(None, &[Field("functions"), Quoted(f), Quoted(f)], "", format!("function `{f}` is listed twice"));
+        if function_ids.contains_key(f.as_str()) {
+            listed_twice[i] = true;
+            c.at(
+                None,
+                &[Field("functions"), Needle::Index(i)],
+                "",
+                format!("function `{f}` is listed twice: keep one"),
+            );
+        } else {
+            function_ids.insert(f, i);
         }
     }
     let function_names: Vec<&str> = functions.iter().map(String::as_str).collect();
@@ -562,10 +626,11 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         }
     }
     for (f, &d) in function_department.iter().enumerate() {
-        if d == usize::MAX {
+        if d == usize::MAX && !listed_twice[f] {
+            let f_index = f;
             let f = &functions[f];
             let message = format!("function `{f}` is held by no department: add it to one department's `functions`");
-            c.at(None, &[Field("functions"), Quoted(f)], "", message);
+            c.at(None, &[Field("functions"), Needle::Index(f_index)], "", message);
         }
     }
 
@@ -588,7 +653,7 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
                 let place = [Field("handoff"), Field(what), Field(field)];
                 let name = format!("{field} of the handoff {}", what.replace('_', " "));
                 if !(value.is_finite() && value >= 0.0) {
-                    c.at(None, &place, "", format!("{name} must be zero or more, found {value}"));
+                    c.at(None, &place, "", format!("{name} must be zero or more, found {}", Number(value)));
                 } else if let Some(message) = limits::minutes(&name, value * minutes_per_unit) {
                     c.at(None, &place, "", message);
                 }
@@ -619,26 +684,21 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     let document_names: Vec<&str> = document_names.iter().map(String::as_str).collect();
 
     let mut staff = Vec::new();
-    // Staff groups written in the file so far, by department: the n-th group of a
-    // department is found as the n-th `department: "…"` after `staff:`.
-    let mut groups_seen: HashMap<String, usize> = HashMap::new();
     // Staff of unknown departments are dropped: then "no staff" for a step is no news.
     let mut staff_unresolved = false;
-    for s in raw.staff.unwrap_or_default() {
-        let seen = if s.origin.is_none() { groups_seen.entry(s.department.clone()).or_default() } else { &mut 0 };
-        *seen += 1;
-        let mut place = vec![Field("staff")];
-        place.extend(std::iter::repeat_n(Named("department", &s.department), *seen));
+    // The groups written in the scenario come first, CSV rows after them.
+    for (i, s) in raw.staff.unwrap_or_default().into_iter().enumerate() {
+        let place = vec![Field("staff"), Needle::Index(i), Field("department")];
         let Some(department) = resolve_department(&s.department) else {
             staff_unresolved = true;
             c.unknown_at(s.origin.as_ref(), &place, "department", "department", &s.department, &department_names);
             continue;
         };
         let what = format!("annual_cost_cny of a staff group of `{}`", s.department);
-        let at_cost: Vec<Needle> = place.iter().copied().chain([Field("annual_cost_cny")]).collect();
+        let at_cost = [Field("staff"), Needle::Index(i), Field("annual_cost_cny")];
         money(c, s.origin.as_ref(), &at_cost, "annual_cost_cny", &what, s.annual_cost_cny);
         if let Some(message) = limits::count(&format!("count of a staff group of `{}`", s.department), s.count) {
-            let at_count: Vec<Needle> = place.iter().copied().chain([Field("count")]).collect();
+            let at_count = [Field("staff"), Needle::Index(i), Field("count")];
             c.at(s.origin.as_ref(), &at_count, "count", message);
         }
         staff.push(StaffGroup {
@@ -728,9 +788,10 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
                     &place,
                     "role",
                     format!(
-                        "step `{}` of service `{}` needs a {} but {} has no {}",
+                        "step `{}` of service `{}` needs {} {} but {} has no {}",
                         step.name,
                         service.name,
+                        super::article(station.role.as_str()),
                         station.role.as_str(),
                         where_,
                         what
@@ -838,7 +899,12 @@ fn build_profiles(c: &mut Checker, raw: std::collections::BTreeMap<String, super
         let place = [Field("arrival_profiles"), Quoted(&name)];
         let all = p.hour_of_day.iter().chain(&p.day_of_week).chain(&p.month_of_year);
         if let Some(w) = all.clone().find(|w| !(w.is_finite() && **w >= 0.0)) {
-            c.at(None, &place, "", format!("arrival profile `{name}`: weights must be zero or more, found {w}"));
+            c.at(
+                None,
+                &place,
+                "",
+                format!("arrival profile `{name}`: weights must be zero or more, found {}", Number(*w)),
+            );
         } else if let Some(message) = all.clone().find_map(|&w| limits::profile_weight(&name, w)) {
             c.at(None, &place, "", message);
         }

@@ -1,6 +1,8 @@
-//! A reader of RON text that keeps the byte span of every value, so that a sweep can
-//! replace one value of a scenario file in place and leave the rest (comments,
-//! layout, enum variants, `extends`) exactly as written.
+//! A reader of RON text that keeps the byte span of every value: the scenario
+//! loader points its messages at the value they are about (never at a comment that
+//! mentions the same words), and a sweep replaces one value of a scenario file in
+//! place and leaves the rest (comments, layout, enum variants, `extends`) exactly
+//! as written.
 //!
 //! `ron::Value` cannot be used for this: it drops struct and enum variant names
 //! (`General(windows: 3)` becomes a bare map), so a scenario serialised back from it
@@ -84,6 +86,68 @@ impl Node {
             Kind::Map(_) => "a map",
             Kind::Struct { .. } => "a struct",
             Kind::Tuple { .. } => "a tuple",
+        }
+    }
+}
+
+/// One step of a path through a RON document: a named field or a list item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathStep<'a> {
+    /// The named field of a struct.
+    Field(&'a str),
+    /// The item at this index (from 0) of a list.
+    Index(usize),
+}
+
+impl std::fmt::Display for PathStep<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PathStep::Field(name) => write!(f, "{name}"),
+            PathStep::Index(i) => write!(f, "[{i}]"),
+        }
+    }
+}
+
+impl Node {
+    /// The node at the end of `path`, looking through `Some(…)`.
+    pub fn at_path(&self, path: &[PathStep]) -> Option<&Node> {
+        let mut node = self;
+        for step in path {
+            node = match step {
+                PathStep::Field(name) => node.field(name)?,
+                PathStep::Index(i) => match &node.unwrapped().kind {
+                    Kind::List(items) => items.get(*i)?,
+                    _ => return None,
+                },
+            };
+        }
+        Some(node)
+    }
+
+    /// Calls `visit` on this node and every node inside it in the order they are
+    /// written, with the field of those that are a struct field's value, until
+    /// `visit` returns true; returns whether it did.
+    pub fn walk<'n>(
+        &'n self,
+        field: Option<&'n Field>,
+        visit: &mut impl FnMut(Option<&'n Field>, &'n Node) -> bool,
+    ) -> bool {
+        if visit(field, self) {
+            return true;
+        }
+        match &self.kind {
+            Kind::Scalar | Kind::String(_) => false,
+            Kind::List(items) | Kind::Tuple { items, .. } => items.iter().any(|n| n.walk(None, visit)),
+            Kind::Map(entries) => entries.iter().any(|(k, v)| k.walk(None, visit) || v.walk(None, visit)),
+            Kind::Struct { fields, .. } => fields.iter().any(|f| f.value.walk(Some(f), visit)),
+        }
+    }
+
+    /// The struct or variant name written before the parenthesis, if any.
+    pub fn name(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Struct { name, .. } | Kind::Tuple { name, .. } => name.as_deref(),
+            _ => None,
         }
     }
 }
