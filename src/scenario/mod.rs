@@ -5,7 +5,7 @@
 //! the file, [`validate`] checks everything and resolves names. All problems are
 //! collected and reported together, each pointing at a file, line and column.
 
-mod limits;
+pub mod limits;
 mod load;
 pub mod model;
 pub mod raw;
