@@ -28,11 +28,19 @@ fn path_str(p: &Path) -> &str {
     p.to_str().expect("temporary paths are UTF-8")
 }
 
+/// The way from the folder `dir`, inside the repository, to `relative` (a path
+/// from the repository's root): a sweep's `base` must stay in its project folder.
+pub fn from_folder(dir: &Path, relative: &str) -> String {
+    let inside = dir.strip_prefix(root()).expect("temporary folders are inside the repository (target/tmp)");
+    let up = "../".repeat(inside.components().count());
+    format!("{up}{relative}")
+}
+
 /// Writes a sweep file into `dir` whose base is a shipped validation scenario.
 fn sweep_file(dir: &Path, name: &str, base: &str, body: &str) -> PathBuf {
-    let base = root().join("scenarios/validation").join(base);
+    let base = from_folder(dir, &format!("scenarios/validation/{base}"));
     let path = dir.join(name);
-    let text = format!("Sweep(\n    base: {:?},\n{body}\n)\n", path_str(&base));
+    let text = format!("Sweep(\n    base: {base:?},\n{body}\n)\n");
     std::fs::write(&path, text).expect("write sweep file");
     path
 }
@@ -426,4 +434,40 @@ fn the_shipped_sweeps_load() {
             sweep.model(point).unwrap_or_else(|e| panic!("{file}: {e}"));
         }
     }
+}
+
+#[test]
+fn a_sweep_reads_its_base_only_inside_its_project_folder() {
+    let dir = tempdir("sweep-sandbox");
+    let cases = [
+        ("/etc/passwd", "`/etc/passwd` is an absolute path: write it relative to this sweep's folder"),
+        ("../../../../../../../../../../../../etc/passwd", "lies outside the project folder"),
+    ];
+    for (i, (base, expected)) in cases.iter().enumerate() {
+        let sweep = dir.join(format!("outside-{i}.ron"));
+        std::fs::write(&sweep, format!("Sweep(\n    base: {base:?},\n    replications: 1,\n    parameters: [],\n)\n"))
+            .expect("write sweep file");
+        let out = dir.join(format!("out-{i}"));
+        let o = reformsim(&["sweep", path_str(&sweep), "--out", path_str(&out), "--quiet"]);
+        let stderr = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{base}: exit status\n{stderr}");
+        for e in [expected, "a sweep may only read files inside its project folder", ":2:12"] {
+            assert!(stderr.contains(e), "{base}: expected {e:?} in\n{stderr}");
+        }
+        assert!(!stderr.contains("root:"), "{base}: the file was read\n{stderr}");
+    }
+    // A base whose `extends` climbs out is refused by the scenario's rule, and a
+    // parameter path that looks through `extends` does not read it either.
+    let base = dir.join("climbing.ron");
+    std::fs::write(&base, "Scenario(extends: \"/etc/passwd\", horizon_days: 10)\n").expect("write base");
+    let sweep = dir.join("through-extends.ron");
+    std::fs::write(
+        &sweep,
+        "Sweep(\n    base: \"climbing.ron\",\n    replications: 1,\n    parameters: [(path: \"warmup_days\", values: [1])],\n)\n",
+    )
+    .expect("write sweep file");
+    let o = reformsim(&["sweep", path_str(&sweep), "--out", path_str(&dir.join("out-extends")), "--quiet"]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is an absolute path"), "{stderr}");
 }

@@ -188,8 +188,7 @@ impl Problems<'_> {
 impl Sweep {
     /// Reads and checks the sweep file at `file`, its base scenario and every path.
     pub fn load(file: &Path) -> Result<Sweep, ExperimentError> {
-        let text = std::fs::read_to_string(file)
-            .map_err(|source| ExperimentError::Read { path: file.to_path_buf(), source })?;
+        let text = read_text(file).map_err(|source| ExperimentError::Read { path: file.to_path_buf(), source })?;
         Sweep::from_str(file, &text)
     }
 
@@ -211,8 +210,15 @@ impl Sweep {
                 }])
             })?;
         let mut problems = Problems { file, text, found: Vec::new() };
-        let base = file.parent().unwrap_or(Path::new("")).join(&raw.base);
-        let base_text = match std::fs::read_to_string(&base) {
+        // The same path rule as a scenario's `extends` (docs/scenarios.md, "Paths").
+        let base = match scenario::resolve_in_project(file, "sweep", file, &raw.base) {
+            Ok(base) => base,
+            Err(message) => {
+                problems.add(&raw.base, message);
+                return Err(ExperimentError::InvalidSweep(problems.found));
+            }
+        };
+        let base_text = match read_text(&base) {
             Ok(t) => t,
             Err(e) => {
                 problems.add(&raw.base, format!("cannot read the base scenario {}: {e}", base.display()));
@@ -326,6 +332,18 @@ impl Sweep {
 }
 
 /// RON's complaint as a sentence, with the nearest valid name for a misspelt one.
+/// A text file of at most [`scenario::limits::MAX_FILE_BYTES`], as scenarios are
+/// read (a sweep file or base named by mistake, e.g. `/dev/zero`, must not fill memory).
+pub(super) fn read_text(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(scenario::limits::MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > scenario::limits::MAX_FILE_BYTES {
+        return Err(std::io::Error::other(scenario::limits::file_too_large()));
+    }
+    String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
 fn describe_ron_error(code: &ron::Error) -> String {
     let suggest = |found: &str, expected: &[&str]| {
         scenario::nearest(found, expected.iter().copied())

@@ -18,7 +18,7 @@ pub use warnings::warnings;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use load::{load, load_from_str};
+pub use load::{load, load_from_str, resolve_in_project};
 pub use model::*;
 pub use validate::bits as validate_bits;
 
