@@ -373,6 +373,23 @@ fn invalid_sweeps_are_reported_with_their_place_and_exit_2() {
         "    replications: 2000,\n    parameters: [(path: \"horizon_days\", range: (from: 1, to: 1000))],",
         &["2000000 runs", "--shard K/N", "reformsim merge"],
     );
+    // Sizes are worked out from the description, before anything is built: a
+    // range of 10^9 steps once asked for a 48 GB allocation.
+    check_bad_sweep(
+        "range-of-a-billion-steps",
+        "    replications: 1,\n    parameters: [(path: \"services[0].volume_per_year\", range: (from: 1.0, to: 2.0, steps: 1000000000))],",
+        &["more than 1000000 points"],
+    );
+    check_bad_sweep(
+        "factorial-product-overflows",
+        "    replications: 1,\n    parameters: [(path: \"horizon_days\", range: (from: 0, to: 9223372036854775807)), (path: \"warmup_days\", range: (from: 0, to: 9223372036854775807)), (path: \"services[0].volume_per_year\", range: (from: 0, to: 9223372036854775807))],",
+        &["more than 1000000 points"],
+    );
+    check_bad_sweep(
+        "latin-hypercube-over-a-huge-range",
+        "    replications: 1,\n    design: LatinHypercube(points: 3),\n    parameters: [(name: \"horizon\", path: \"horizon_days\", range: (from: -9223372036854775808, to: 9223372036854775807))],",
+        &["design point 0 (horizon = "],
+    );
     check_bad_sweep(
         "design-too-large",
         "    replications: 1,\n    parameters: [(path: \"horizon_days\", range: (from: 1, to: 2000)), (path: \"warmup_days\", range: (from: 0, to: 999))],",

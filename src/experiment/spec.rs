@@ -245,13 +245,12 @@ impl Sweep {
             Err(e) => problems.add("fixed", e.to_string()),
             Ok(with_fixed) => {
                 for parameter in &parameters {
-                    let sample =
-                        parameter.domain.levels().and_then(|l| l.into_iter().next()).unwrap_or_else(|| match parameter
-                            .domain
-                        {
-                            Domain::Reals { from, .. } => Level::real(from),
-                            _ => Level::integer(0),
-                        });
+                    // The first level, without building the others (a range may be huge).
+                    let sample = match parameter.domain {
+                        Domain::Reals { from, steps: None, .. } => Level::real(from),
+                        ref domain if domain.level_count().unwrap_or(0) > 0 => domain.level(0),
+                        _ => Level::integer(0),
+                    };
                     for path in &parameter.paths {
                         if let Err(e) = param_path::apply(&base, &with_fixed, &[(path, sample.ron.as_str())]) {
                             problems.add(path.as_str(), e.to_string());
