@@ -201,6 +201,29 @@ fn shards_merge_into_exactly_the_one_machine_folder() {
     assert!(e.contains("both shard 1/5"), "{e}");
     let e = merge(&shards, &merged).expect_err("existing output").to_string();
     assert!(e.contains("never overwrites"), "{e}");
+    // An edited runs.csv is refused: one figure changed, or one run dropped.
+    for (k, edit) in [(1usize, "figure"), (3, "row")] {
+        let runs = shards[k].join("runs.csv");
+        let original = std::fs::read_to_string(&runs).expect("runs.csv");
+        let edited = match edit {
+            "figure" => original.replacen(",0.", ",9.", 1),
+            _ => {
+                let mut lines: Vec<&str> = original.lines().collect();
+                lines.pop();
+                lines.join("\n") + "\n"
+            }
+        };
+        assert_ne!(edited, original, "{edit}: the edit changes the file");
+        std::fs::write(&runs, &edited).expect("edit runs.csv");
+        let e = merge(&shards, &dir.join(format!("m-edited-{edit}"))).expect_err("edited shard").to_string();
+        assert!(e.contains(&format!("shard {}/5", k + 1)) && e.contains("runs.csv was changed"), "{edit}: {e}");
+        std::fs::write(&runs, &original).expect("restore runs.csv");
+    }
+    let checksum = std::fs::read(shards[0].join("runs.fnv1a64")).expect("a finished shard has a checksum");
+    std::fs::remove_file(shards[0].join("runs.fnv1a64")).expect("checksum file");
+    let e = merge(&shards, &dir.join("m-no-checksum")).expect_err("no checksum").to_string();
+    assert!(e.contains("shard 1/5") && e.contains("runs.fnv1a64"), "{e}");
+    std::fs::write(shards[0].join("runs.fnv1a64"), checksum).expect("restore the checksum");
     std::fs::write(shards[2].join("journal.csv"), "").expect("journal");
     let e = merge(&shards, &dir.join("m3")).expect_err("unfinished shard").to_string();
     assert!(e.contains("shard 3/5") && e.contains("not finished"), "{e}");
