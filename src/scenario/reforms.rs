@@ -525,7 +525,7 @@ pub(super) fn check_mergers(
                 format!("the merger into `{}` takes no department: list the departments it merges in `from`", m.into),
             ));
         }
-        if m.from.iter().any(|f| *f == m.into) {
+        if m.from.contains(&m.into) {
             problems.push((
                 MergeSite::Into(i),
                 format!(

@@ -170,13 +170,12 @@ pub(super) fn expected_visits(service: &super::Service) -> Vec<f64> {
         if d.abs() < 1e-12 {
             return vec![f64::INFINITY; n];
         }
-        for row in 0..n {
-            if row != col {
-                let f = m[row][col] / d;
-                if f != 0.0 {
-                    for k in col..=n {
-                        m[row][k] -= f * m[col][k];
-                    }
+        let pivot_row = m[col].clone();
+        for (row, values) in m.iter_mut().enumerate() {
+            let f = values[col] / d;
+            if row != col && f != 0.0 {
+                for (value, p) in values.iter_mut().zip(&pivot_row).skip(col) {
+                    *value -= f * p;
                 }
             }
         }
