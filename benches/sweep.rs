@@ -15,7 +15,10 @@ use reformsim::experiment::{Sweep, SweepOptions, run_sweep};
 const RUNS: u64 = 32;
 
 fn sweep_file(dir: &Path) -> PathBuf {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/validation/mmc.ron");
+    // A sweep's base must be inside its project folder: the way up from the bench
+    // folder (under target/) to the repository, then down to the scenario.
+    let inside = dir.strip_prefix(env!("CARGO_MANIFEST_DIR")).expect("the bench folder is inside the repository");
+    let base = format!("{}scenarios/validation/mmc.ron", "../".repeat(inside.components().count()));
     let text = format!(
         r#"Sweep(
     base: {base:?},

@@ -107,3 +107,34 @@ fn a_send_back_leaves_parallel_branches_alone() {
     // c is redone: on average once more per case (geometric, p = 0.5).
     assert!((indicator(output, "rework_per_case") - 1.0).abs() < 0.1);
 }
+
+/// The M/M/3 validation scenario with its three clerks all cut on day 2 (a valid
+/// scenario whose backlog then grows without bound).
+fn everyone_cut_on_day_two() -> String {
+    let text = std::fs::read_to_string(root().join("scenarios/validation/mmc.ron")).expect("shipped scenario");
+    text.replace(
+        "    services: [",
+        "    reforms: [Reform(start: \"2017-01-04\", lever: HeadcountReduction(target_share: 0.0, method: Cut))],\n    services: [",
+    )
+}
+
+#[test]
+fn a_reform_that_leaves_nobody_stops_at_the_backlog_limit() {
+    let model = crate::common::from_text(&everyone_cut_on_day_two());
+    // 720 arrivals a day pile up from day 2: 20,000 in progress on day 29 or 30.
+    match reformsim::engine::simulate_with_backlog_limit(&model, 1, 0, 20_000) {
+        Ok(_) => panic!("a run with nobody left to serve finished"),
+        Err(e) => {
+            let text = e.to_string();
+            assert!(
+                matches!(e, reformsim::engine::EngineError::Backlog { day: 28..=31, queued: 19_000.., .. }),
+                "{text}"
+            );
+            assert!(text.contains("window clerks' station of `Office` (0 staff serving)"), "{text}");
+            assert!(text.contains("MAX_BACKLOG_CASES"), "{text}");
+        }
+    }
+    // The same model with the limit out of reach runs to the horizon.
+    let output = reformsim::engine::simulate_with_backlog_limit(&model, 1, 0, 1_000_000).expect("within the limit");
+    assert!(output.conservation.in_progress > 280_000, "{:?}", output.conservation);
+}

@@ -28,11 +28,19 @@ fn path_str(p: &Path) -> &str {
     p.to_str().expect("temporary paths are UTF-8")
 }
 
+/// The way from the folder `dir`, inside the repository, to `relative` (a path
+/// from the repository's root): a sweep's `base` must stay in its project folder.
+pub fn from_folder(dir: &Path, relative: &str) -> String {
+    let inside = dir.strip_prefix(root()).expect("temporary folders are inside the repository (target/tmp)");
+    let up = "../".repeat(inside.components().count());
+    format!("{up}{relative}")
+}
+
 /// Writes a sweep file into `dir` whose base is a shipped validation scenario.
 fn sweep_file(dir: &Path, name: &str, base: &str, body: &str) -> PathBuf {
-    let base = root().join("scenarios/validation").join(base);
+    let base = from_folder(dir, &format!("scenarios/validation/{base}"));
     let path = dir.join(name);
-    let text = format!("Sweep(\n    base: {:?},\n{body}\n)\n", path_str(&base));
+    let text = format!("Sweep(\n    base: {base:?},\n{body}\n)\n");
     std::fs::write(&path, text).expect("write sweep file");
     path
 }
@@ -193,6 +201,29 @@ fn shards_merge_into_exactly_the_one_machine_folder() {
     assert!(e.contains("both shard 1/5"), "{e}");
     let e = merge(&shards, &merged).expect_err("existing output").to_string();
     assert!(e.contains("never overwrites"), "{e}");
+    // An edited runs.csv is refused: one figure changed, or one run dropped.
+    for (k, edit) in [(1usize, "figure"), (3, "row")] {
+        let runs = shards[k].join("runs.csv");
+        let original = std::fs::read_to_string(&runs).expect("runs.csv");
+        let edited = match edit {
+            "figure" => original.replacen(",0.", ",9.", 1),
+            _ => {
+                let mut lines: Vec<&str> = original.lines().collect();
+                lines.pop();
+                lines.join("\n") + "\n"
+            }
+        };
+        assert_ne!(edited, original, "{edit}: the edit changes the file");
+        std::fs::write(&runs, &edited).expect("edit runs.csv");
+        let e = merge(&shards, &dir.join(format!("m-edited-{edit}"))).expect_err("edited shard").to_string();
+        assert!(e.contains(&format!("shard {}/5", k + 1)) && e.contains("runs.csv was changed"), "{edit}: {e}");
+        std::fs::write(&runs, &original).expect("restore runs.csv");
+    }
+    let checksum = std::fs::read(shards[0].join("runs.fnv1a64")).expect("a finished shard has a checksum");
+    std::fs::remove_file(shards[0].join("runs.fnv1a64")).expect("checksum file");
+    let e = merge(&shards, &dir.join("m-no-checksum")).expect_err("no checksum").to_string();
+    assert!(e.contains("shard 1/5") && e.contains("runs.fnv1a64"), "{e}");
+    std::fs::write(shards[0].join("runs.fnv1a64"), checksum).expect("restore the checksum");
     std::fs::write(shards[2].join("journal.csv"), "").expect("journal");
     let e = merge(&shards, &dir.join("m3")).expect_err("unfinished shard").to_string();
     assert!(e.contains("shard 3/5") && e.contains("not finished"), "{e}");
@@ -365,6 +396,23 @@ fn invalid_sweeps_are_reported_with_their_place_and_exit_2() {
         "    replications: 2000,\n    parameters: [(path: \"horizon_days\", range: (from: 1, to: 1000))],",
         &["2000000 runs", "--shard K/N", "reformsim merge"],
     );
+    // Sizes are worked out from the description, before anything is built: a
+    // range of 10^9 steps once asked for a 48 GB allocation.
+    check_bad_sweep(
+        "range-of-a-billion-steps",
+        "    replications: 1,\n    parameters: [(path: \"services[0].volume_per_year\", range: (from: 1.0, to: 2.0, steps: 1000000000))],",
+        &["more than 1000000 points"],
+    );
+    check_bad_sweep(
+        "factorial-product-overflows",
+        "    replications: 1,\n    parameters: [(path: \"horizon_days\", range: (from: 0, to: 9223372036854775807)), (path: \"warmup_days\", range: (from: 0, to: 9223372036854775807)), (path: \"services[0].volume_per_year\", range: (from: 0, to: 9223372036854775807))],",
+        &["more than 1000000 points"],
+    );
+    check_bad_sweep(
+        "latin-hypercube-over-a-huge-range",
+        "    replications: 1,\n    design: LatinHypercube(points: 3),\n    parameters: [(name: \"horizon\", path: \"horizon_days\", range: (from: -9223372036854775808, to: 9223372036854775807))],",
+        &["design point 0 (horizon = "],
+    );
     check_bad_sweep(
         "design-too-large",
         "    replications: 1,\n    parameters: [(path: \"horizon_days\", range: (from: 1, to: 2000)), (path: \"warmup_days\", range: (from: 0, to: 999))],",
@@ -426,4 +474,40 @@ fn the_shipped_sweeps_load() {
             sweep.model(point).unwrap_or_else(|e| panic!("{file}: {e}"));
         }
     }
+}
+
+#[test]
+fn a_sweep_reads_its_base_only_inside_its_project_folder() {
+    let dir = tempdir("sweep-sandbox");
+    let cases = [
+        ("/etc/passwd", "`/etc/passwd` is an absolute path: write it relative to this sweep's folder"),
+        ("../../../../../../../../../../../../etc/passwd", "lies outside the project folder"),
+    ];
+    for (i, (base, expected)) in cases.iter().enumerate() {
+        let sweep = dir.join(format!("outside-{i}.ron"));
+        std::fs::write(&sweep, format!("Sweep(\n    base: {base:?},\n    replications: 1,\n    parameters: [],\n)\n"))
+            .expect("write sweep file");
+        let out = dir.join(format!("out-{i}"));
+        let o = reformsim(&["sweep", path_str(&sweep), "--out", path_str(&out), "--quiet"]);
+        let stderr = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{base}: exit status\n{stderr}");
+        for e in [expected, "a sweep may only read files inside its project folder", ":2:12"] {
+            assert!(stderr.contains(e), "{base}: expected {e:?} in\n{stderr}");
+        }
+        assert!(!stderr.contains("root:"), "{base}: the file was read\n{stderr}");
+    }
+    // A base whose `extends` climbs out is refused by the scenario's rule, and a
+    // parameter path that looks through `extends` does not read it either.
+    let base = dir.join("climbing.ron");
+    std::fs::write(&base, "Scenario(extends: \"/etc/passwd\", horizon_days: 10)\n").expect("write base");
+    let sweep = dir.join("through-extends.ron");
+    std::fs::write(
+        &sweep,
+        "Sweep(\n    base: \"climbing.ron\",\n    replications: 1,\n    parameters: [(path: \"warmup_days\", values: [1])],\n)\n",
+    )
+    .expect("write sweep file");
+    let o = reformsim(&["sweep", path_str(&sweep), "--out", path_str(&dir.join("out-extends")), "--quiet"]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is an absolute path"), "{stderr}");
 }

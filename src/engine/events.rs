@@ -149,6 +149,11 @@ impl EventQueue {
         if self.heap.peek()?.time() < until { self.heap.pop() } else { None }
     }
 
+    /// Drops every pending event (a run stopped early has nothing left to do).
+    pub fn clear(&mut self) {
+        self.heap.clear();
+    }
+
     /// Number of pending events.
     pub fn len(&self) -> usize {
         self.heap.len()

@@ -21,6 +21,7 @@ use super::arrivals::{ArrivalRate, ProfileTable};
 use super::events::{CaseRef, EventKind, EventQueue, Handoff};
 use super::random::{Need, Purpose, SplitMix64, arrival_stream, needs_uniform, sample_minutes, standard_exponential};
 use crate::indicators::{CaseRecord, Tally};
+use crate::scenario::limits;
 use crate::scenario::validate_bits as bits;
 use crate::scenario::{CalendarSpec, MAX_STEPS, Minutes, Model, Role, Service, StationId};
 use crate::time::{Calendar, DAY, Micros, WorkingCalendar, from_minutes};
@@ -31,6 +32,8 @@ const NOWHERE: u32 = u32::MAX;
 const NEVER: Micros = Micros::MAX;
 /// Slot of internal tasks (inspections, complaints), which belong to no case.
 const INTERNAL: u32 = u32::MAX;
+/// Most cases in progress in one replication ([`limits::MAX_BACKLOG_CASES`]).
+const MAX_IN_PROGRESS: usize = limits::MAX_BACKLOG_CASES as usize;
 
 /// Kinds of internal task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -323,6 +326,12 @@ pub struct CaseFlow {
     /// The event log, when one was asked for: steps done since last drained, and
     /// the start of steps in progress.
     log: Option<StepLog>,
+    /// Most cases in progress (and most internal tasks waiting at one station)
+    /// before the run stops: memory grows with them.
+    max_in_progress: usize,
+    /// Set when the backlog passed `max_in_progress`: the station with the longest
+    /// queue at that moment. The calendar is then emptied, so the run stops.
+    overflow: Option<StationId>,
 }
 
 impl CaseFlow {
@@ -397,12 +406,34 @@ impl CaseFlow {
             today: DayCounts::default(),
             counts: FlowCounts::default(),
             log: None,
+            max_in_progress: MAX_IN_PROGRESS,
+            overflow: None,
             model,
         };
         for service in 0..n_services {
             flow.schedule_next_arrival(service, 0);
         }
         flow
+    }
+
+    /// Sets the most cases in progress before the run stops (default
+    /// [`limits::MAX_BACKLOG_CASES`]); for tests of the limit itself.
+    pub fn set_max_in_progress(&mut self, max: usize) {
+        self.max_in_progress = max;
+    }
+
+    /// The station with the longest queue when the backlog passed its limit, if it did.
+    pub fn overflow(&self) -> Option<StationId> {
+        self.overflow
+    }
+
+    /// Stops the run: the backlog passed its limit. Names the station with the
+    /// longest queue and empties the calendar, so [`CaseFlow::run_until`] returns.
+    #[cold]
+    fn stop_overflowing(&mut self) {
+        let longest = (0..self.stations.len()).max_by_key(|&s| (self.stations[s].queue.len(), std::cmp::Reverse(s)));
+        self.overflow = Some(longest.unwrap_or(0));
+        self.events.clear();
     }
 
     /// Records every step done, for the event log (drain with [`CaseFlow::drain_log`]).
@@ -585,6 +616,12 @@ impl CaseFlow {
     }
 
     fn arrive(&mut self, m: &Model, service_id: usize) {
+        // Memory grows only when no slot is free: checking then costs nothing in a
+        // run that keeps up, and draws no random number.
+        if self.free.is_empty() && self.cases.len() >= self.max_in_progress {
+            self.stop_overflowing();
+            return;
+        }
         self.schedule_next_arrival(service_id, self.now);
         let key = self.arrival_rngs[service_id].next_u64();
         let service = &m.services[service_id];
@@ -654,6 +691,12 @@ impl CaseFlow {
                 slot
             }
             None => {
+                if self.cases.len() == self.cases.capacity() {
+                    // Double as `push` would, but never past the limit, so that a run
+                    // stopped by it has not just asked for twice the memory.
+                    let room = self.max_in_progress - self.cases.len();
+                    self.cases.reserve_exact(self.cases.capacity().max(64).min(room).max(1));
+                }
                 self.cases.push(case);
                 (self.cases.len() - 1) as u32
             }
@@ -821,6 +864,10 @@ impl CaseFlow {
         let role = if task == Task::Inspection as u8 { Role::Inspector } else { Role::Reviewer };
         let department = self.department_of(m, m.function_department[function]);
         let Some(station) = m.structures[self.structure].station(department, role) else { return };
+        if self.stations[station].queue.len() >= self.max_in_progress {
+            self.stop_overflowing();
+            return;
+        }
         let entry = QueueEntry {
             case: CaseRef::new(INTERNAL, function as u32, 0),
             step: task,

@@ -16,12 +16,31 @@ use ecs::{Clock, DailyRow, DailySeries, Ledger};
 use flow::CaseFlow;
 
 use crate::indicators::{Indicator, RunFacts, Tally, ratio, summary};
-use crate::scenario::{Employment, Model, Role};
+use crate::scenario::{Employment, Model, Role, limits};
 use crate::time::{DAY, HOUR, MINUTE};
 
-/// A run that broke an invariant of the engine (a bug, never bad input).
+/// A run that could not finish: a bug (an invariant broken), or a model whose
+/// backlog outgrew the memory limit while running.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
+    /// More cases were in progress than [`limits::MAX_BACKLOG_CASES`]: the staff
+    /// could not keep up (often after a reform took them away) and the queues
+    /// would have grown until memory ran out. The run stops that day.
+    #[error(
+        "the run stopped on day {day} ({date}): more than {limit} cases were in progress (the limit `MAX_BACKLOG_CASES` in src/scenario/limits.rs keeps memory bounded); the longest queue, {queued} waiting, was at the {station}. Add staff there, check the reforms that take staff away (HeadcountReduction, Merger) or shorten the horizon"
+    )]
+    Backlog {
+        /// Day of the run (0 is the start date, as in `daily.csv`).
+        day: u32,
+        /// Its date.
+        date: crate::time::Date,
+        /// The station with the longest queue, e.g. "reviewers' station of `Tax Bureau` (0 staff)".
+        station: String,
+        /// Steps waiting there.
+        queued: usize,
+        /// The limit passed.
+        limit: usize,
+    },
     /// Cases were created or lost: arrived ≠ completed + abandoned + in progress.
     #[error(
         "conservation of cases violated: {arrived} arrived but {completed} completed + {abandoned} abandoned + {in_progress} in progress"
@@ -146,9 +165,33 @@ pub fn simulate_logged(
     seed: u64,
     replication: u64,
     progress: &mut dyn FnMut(u32),
+    log: Option<StepSink<'_>>,
+) -> Result<ReplicationOutput, EngineError> {
+    run(model, seed, replication, progress, log, limits::MAX_BACKLOG_CASES as usize)
+}
+
+/// Like [`simulate`], stopping with [`EngineError::Backlog`] past
+/// `max_cases_in_progress` cases in progress instead of
+/// [`limits::MAX_BACKLOG_CASES`] (for testing the limit without the memory).
+pub fn simulate_with_backlog_limit(
+    model: &Arc<Model>,
+    seed: u64,
+    replication: u64,
+    max_cases_in_progress: usize,
+) -> Result<ReplicationOutput, EngineError> {
+    run(model, seed, replication, &mut |_| {}, None, max_cases_in_progress)
+}
+
+fn run(
+    model: &Arc<Model>,
+    seed: u64,
+    replication: u64,
+    progress: &mut dyn FnMut(u32),
     mut log: Option<StepSink<'_>>,
+    max_cases_in_progress: usize,
 ) -> Result<ReplicationOutput, EngineError> {
     let mut flow = CaseFlow::new(Arc::clone(model), seed, replication);
+    flow.set_max_in_progress(max_cases_in_progress);
     if log.is_some() {
         flow.enable_log();
     }
@@ -171,6 +214,9 @@ pub fn simulate_logged(
                 flow.close_day();
             }
         });
+        if let Some(station) = world.resource::<CaseFlow>().overflow() {
+            return Err(backlog_error(model, world.resource::<CaseFlow>(), station, day, max_cases_in_progress));
+        }
         evening.run(&mut world);
         if let Some(log) = log.as_mut() {
             let rows = world.resource_mut::<CaseFlow>().drain_log();
@@ -184,6 +230,21 @@ pub fn simulate_logged(
     let mut staff_query = world.query::<&ecs::Staff>();
     let staff: Vec<ecs::Staff> = staff_query.iter(&world).cloned().collect();
     collect(model, replication, &flow, &ledger, &staff, daily)
+}
+
+/// The error of a run stopped by the backlog limit on `day`, naming `station`.
+fn backlog_error(model: &Model, flow: &CaseFlow, station: usize, day: u32, limit: usize) -> EngineError {
+    let place = model.stations[station]
+        .department
+        .map_or("general hall".to_string(), |d| format!("`{}`", model.departments[d].name));
+    let role = model.stations[station].role.as_str().replace('_', " ");
+    EngineError::Backlog {
+        day,
+        date: model.start_date.plus_days(i64::from(day)),
+        station: format!("{role}s' station of {place} ({} staff serving)", flow.stations[station].servers),
+        queued: flow.stations[station].queue_len(),
+        limit,
+    }
 }
 
 fn collect(

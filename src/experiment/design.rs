@@ -69,50 +69,53 @@ pub enum Domain {
 }
 
 impl Domain {
-    /// The discrete levels, or `None` for a continuous real range.
+    /// The discrete levels, or `None` for a continuous real range. Holds every
+    /// level in memory: check [`Domain::level_count`] first.
     pub fn levels(&self) -> Option<Vec<Level>> {
-        match *self {
-            Domain::List(ref levels) => Some(levels.clone()),
-            Domain::Integers { from, to, steps: None } => Some((from..=to).map(Level::integer).collect()),
-            Domain::Integers { from, to, steps: Some(steps) } => {
-                let mut out: Vec<Level> = Vec::new();
-                for i in 0..steps {
-                    let x = grid(from as f64, to as f64, i, steps).round() as i64;
-                    if out.last().is_none_or(|l| l.ron != x.to_string()) {
-                        out.push(Level::integer(x));
-                    }
-                }
-                Some(out)
-            }
-            Domain::Reals { from, to, steps: Some(steps) } => {
-                Some((0..steps).map(|i| Level::real(grid(from, to, i, steps))).collect())
-            }
-            Domain::Reals { steps: None, .. } => None,
-        }
+        let count = self.level_count()?;
+        Some((0..count).map(|i| self.level(i)).collect())
     }
 
-    /// Number of discrete levels (`None` for a continuous range).
+    /// Number of discrete levels (`None` for a continuous range), worked out from
+    /// the description alone: a range of 10^9 steps is counted, not built.
     pub fn level_count(&self) -> Option<u64> {
         match *self {
             Domain::List(ref levels) => Some(levels.len() as u64),
-            Domain::Integers { from, to, steps: None } => Some(to.abs_diff(from).saturating_add(1)),
-            Domain::Integers { .. } | Domain::Reals { steps: Some(_), .. } => self.levels().map(|l| l.len() as u64),
-            Domain::Reals { steps: None, .. } => None,
+            Domain::Integers { from, to, steps } => {
+                let every = to.abs_diff(from).saturating_add(1);
+                // Evenly spaced steps at least one apart round to distinct whole
+                // numbers; closer than that, they reach every whole number once.
+                Some(steps.map_or(every, |steps| steps.min(every)))
+            }
+            Domain::Reals { steps, .. } => steps,
+        }
+    }
+
+    /// Discrete level `index` (below [`Domain::level_count`]), without building
+    /// the others.
+    pub fn level(&self, index: u64) -> Level {
+        match *self {
+            Domain::List(ref levels) => levels[index as usize].clone(),
+            Domain::Integers { from, to, steps } => {
+                let every = to.abs_diff(from).saturating_add(1);
+                match steps {
+                    Some(steps) if steps < every => {
+                        Level::integer(grid(from as f64, to as f64, index, steps).round() as i64)
+                    }
+                    _ => Level::integer(from.saturating_add_unsigned(index).min(to)),
+                }
+            }
+            Domain::Reals { from, to, steps } => Level::real(grid(from, to, index, steps.unwrap_or(1))),
         }
     }
 
     /// The level at position `u` in [0, 1) of the domain: stratum ⌊u·k⌋ of k
     /// discrete levels, or `from + u·(to − from)` on a continuous range.
-    fn at(&self, u: f64, levels: Option<&[Level]>) -> Level {
-        let pick = |levels: &[Level]| levels[((u * levels.len() as f64) as usize).min(levels.len() - 1)].clone();
-        match (self, levels) {
-            (Domain::List(listed), _) => pick(listed),
-            (_, Some(levels)) => pick(levels),
-            (&Domain::Reals { from, to, .. }, None) => Level::real(from + u * (to - from)),
-            (&Domain::Integers { from, to, .. }, None) => {
-                let span = (to - from) as f64 + 1.0;
-                Level::integer((from + (u * span) as i64).min(to))
-            }
+    fn at(&self, u: f64) -> Level {
+        match (self, self.level_count()) {
+            (&Domain::Reals { from, to, steps: None }, _) => Level::real(from + u * (to - from)),
+            (_, Some(count)) => self.level(((u * count as f64) as u64).min(count.saturating_sub(1))),
+            (_, None) => Level::integer(0),
         }
     }
 }
@@ -203,17 +206,16 @@ pub fn point_count(design: Design, names: &[String], domains: &[Domain], limit: 
 /// The design points: for each point, one level per parameter (in parameter order).
 /// Call [`point_count`] first: this function assumes the design is not too large.
 pub fn points(design: Design, domains: &[Domain], seed: u64) -> Vec<Vec<Level>> {
-    let levels: Vec<Option<Vec<Level>>> = domains.iter().map(Domain::levels).collect();
     match design {
         Design::FullFactorial => {
-            let levels: Vec<Vec<Level>> = levels.into_iter().map(Option::unwrap_or_default).collect();
-            let count: usize = levels.iter().map(Vec::len).product();
+            let counts: Vec<u64> = domains.iter().map(|d| d.level_count().unwrap_or(1).max(1)).collect();
+            let count: u64 = counts.iter().product();
             (0..count)
                 .map(|mut index| {
-                    let mut point = vec![Level::integer(0); levels.len()];
-                    for (j, l) in levels.iter().enumerate().rev() {
-                        point[j] = l[index % l.len()].clone();
-                        index /= l.len();
+                    let mut point = vec![Level::integer(0); counts.len()];
+                    for (j, &k) in counts.iter().enumerate().rev() {
+                        point[j] = domains[j].level(index % k);
+                        index /= k;
                     }
                     point
                 })
@@ -224,26 +226,20 @@ pub fn points(design: Design, domains: &[Domain], seed: u64) -> Vec<Vec<Level>> 
             let n = points as usize;
             let columns: Vec<Vec<Level>> = domains
                 .iter()
-                .zip(&levels)
-                .map(|(domain, levels)| {
+                .map(|domain| {
                     let mut strata: Vec<u64> = (0..points).collect();
                     for i in (1..n).rev() {
                         let k = rng.below(i as u64 + 1) as usize;
                         strata.swap(i, k);
                     }
-                    strata
-                        .iter()
-                        .map(|&s| domain.at((s as f64 + rng.uniform()) / points as f64, levels.as_deref()))
-                        .collect()
+                    strata.iter().map(|&s| domain.at((s as f64 + rng.uniform()) / points as f64)).collect()
                 })
                 .collect();
             (0..n).map(|i| columns.iter().map(|c| c[i].clone()).collect()).collect()
         }
         Design::Random { points } => {
             let mut rng = DesignRng::new(seed);
-            (0..points)
-                .map(|_| domains.iter().zip(&levels).map(|(d, l)| d.at(rng.uniform(), l.as_deref())).collect())
-                .collect()
+            (0..points).map(|_| domains.iter().map(|d| d.at(rng.uniform())).collect()).collect()
         }
     }
 }
@@ -283,6 +279,45 @@ mod tests {
         let d = Domain::Integers { from: 1, to: 3, steps: Some(5) };
         let l: Vec<String> = d.levels().expect("discrete").into_iter().map(|l| l.label).collect();
         assert_eq!(l, ["1", "2", "3"]);
+    }
+
+    /// The levels of an integer grid as they were built before levels were
+    /// counted from the description: every grid value rounded, repeats dropped.
+    fn built_grid(from: i64, to: i64, steps: u64) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for i in 0..steps {
+            let x = (grid(from as f64, to as f64, i, steps).round() as i64).to_string();
+            if out.last() != Some(&x) {
+                out.push(x);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn levels_counted_from_the_description_match_the_levels_built() {
+        for from in -7..4 {
+            for to in from..from + 40 {
+                for steps in 1..60 {
+                    let d = Domain::Integers { from, to, steps: Some(steps) };
+                    let built = built_grid(from, to, steps);
+                    assert_eq!(d.level_count(), Some(built.len() as u64), "{d:?}");
+                    let labels: Vec<String> = d.levels().expect("discrete").into_iter().map(|l| l.label).collect();
+                    assert_eq!(labels, built, "{d:?}");
+                }
+            }
+        }
+        // A range of 10^9 steps, or the whole of i64, is counted without being built.
+        let huge = Domain::Integers { from: i64::MIN, to: i64::MAX, steps: None };
+        assert_eq!(huge.level_count(), Some(u64::MAX));
+        assert_eq!(huge.at(0.999_999).label.parse::<i64>().map(|x| x > 0), Ok(true));
+        assert_eq!(Domain::Reals { from: 0.0, to: 1.0, steps: Some(1_000_000_000) }.level_count(), Some(1_000_000_000));
+        let names = ["a".to_string(), "b".to_string(), "c".to_string()];
+        let factorial = [huge.clone(), huge.clone(), huge];
+        assert_eq!(
+            point_count(Design::FullFactorial, &names, &factorial, 1_000_000),
+            Err(DesignError::TooLarge { limit: 1_000_000 })
+        );
     }
 
     #[test]

@@ -15,6 +15,62 @@ use super::journal::{Entry, row_key};
 use super::tables::{Row, csv_fields, sort_rows, write_tables};
 use super::{ExperimentError, indicator_names, io_error};
 
+/// The file in a shard folder holding the FNV-1a checksum of its `runs.csv` (16
+/// hex digits), written when the shard finishes. `merge` refuses a shard whose
+/// `runs.csv` was changed since. Whole-sweep and merged folders have none, so a
+/// merged folder stays byte-identical to a one-machine sweep's.
+pub const RUNS_CHECKSUM: &str = "runs.fnv1a64";
+
+/// FNV-1a, 64 bits, continued over `bytes` from `state` (the same hash as
+/// [`crate::export::manifest::fnv1a64`], fed a piece at a time).
+fn fnv1a64_continue(state: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(state, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+/// The FNV-1a checksum of a file, read a piece at a time.
+fn file_checksum(path: &Path) -> Result<u64, ExperimentError> {
+    use std::io::Read;
+    let mut file = BufReader::new(File::open(path).map_err(io_error(path))?);
+    let mut state = crate::export::manifest::fnv1a64(&[]);
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buffer).map_err(io_error(path))?;
+        if n == 0 {
+            return Ok(state);
+        }
+        state = fnv1a64_continue(state, &buffer[..n]);
+    }
+}
+
+/// Records the checksum of `folder/runs.csv` in `folder/runs.fnv1a64` (a finished shard).
+pub(super) fn write_runs_checksum(folder: &Path) -> Result<(), ExperimentError> {
+    let checksum = file_checksum(&folder.join(names::RUNS))?;
+    write_atomic(&folder.join(RUNS_CHECKSUM), format!("{checksum:016x}\n").as_bytes())
+}
+
+/// Checks that the shard in `folder` (shard `shard`) still has the `runs.csv` it finished with.
+fn check_runs_checksum(folder: &Path, shard: &dyn std::fmt::Display) -> Result<(), ExperimentError> {
+    let path = folder.join(RUNS_CHECKSUM);
+    let again = "run its command again into a new folder";
+    let recorded = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|t| u64::from_str_radix(t.trim_end(), 16).ok())
+        .ok_or_else(|| {
+            ExperimentError::Merge(format!(
+                "shard {shard} in {} has no readable {RUNS_CHECKSUM} (the checksum of its runs.csv): {again}",
+                folder.display()
+            ))
+        })?;
+    let found = file_checksum(&folder.join(names::RUNS))?;
+    if found != recorded {
+        return Err(ExperimentError::Merge(format!(
+            "shard {shard} in {}: runs.csv was changed after the shard finished (checksum {found:016x}, recorded {recorded:016x}); {again}",
+            folder.display()
+        )));
+    }
+    Ok(())
+}
+
 /// What a merge did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MergeOutcome {
@@ -73,6 +129,7 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<MergeOutcome, ExperimentE
                 folder.display()
             )));
         }
+        check_runs_checksum(folder, &shard)?;
     }
     let missing: Vec<String> =
         seen.iter().enumerate().filter(|(_, s)| s.is_none()).map(|(i, _)| (i + 1).to_string()).collect();
@@ -176,4 +233,16 @@ fn check_complete(manifest: &SweepManifest, rows: &[Row]) -> Result<(), Experime
         return fail(format!("a row for design point {}, which the sweep does not have", extra.entry.point));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_checksum_fed_in_pieces_is_fnv1a64() {
+        let bytes = b"design_point,replication\n0,0\n0,1\n";
+        let whole = crate::export::manifest::fnv1a64(bytes);
+        let (a, b) = bytes.split_at(7);
+        let start = crate::export::manifest::fnv1a64(&[]);
+        assert_eq!(super::fnv1a64_continue(super::fnv1a64_continue(start, a), b), whole);
+    }
 }

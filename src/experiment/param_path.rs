@@ -319,10 +319,18 @@ fn inherited_field(file: &Path, root: &Node, name: &str, path: &ParamPath) -> Re
         let Some(Node { kind: Kind::String(parent), .. }) = current.field("extends") else {
             return Ok(None);
         };
-        let parent_file = current_file.parent().unwrap_or(Path::new("")).join(parent);
+        // The scenario loader's path rule, before reading anything.
+        let parent_file =
+            crate::scenario::resolve_in_project(file, "scenario", &current_file, parent).map_err(|message| {
+                PathError::Extends {
+                    path: path.text.clone(),
+                    file: current_file.parent().unwrap_or(Path::new("")).join(parent),
+                    message,
+                }
+            })?;
         let extends_error =
             |message: String| PathError::Extends { path: path.text.clone(), file: parent_file.clone(), message };
-        let parent_text = std::fs::read_to_string(&parent_file).map_err(|e| extends_error(e.to_string()))?;
+        let parent_text = super::spec::read_text(&parent_file).map_err(|e| extends_error(e.to_string()))?;
         let parent_root = ron_tree::parse(&parent_text).map_err(|e| extends_error(e.to_string()))?;
         if let Some(value) = parent_root.field(name) {
             if name.ends_with("_csv") || name == "extends" {

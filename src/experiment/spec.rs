@@ -232,8 +232,15 @@ impl Sweep {
                 ExperimentError::InvalidSweep(vec![scenario::syntax_diagnostic(file, text, &e, u64::MAX)])
             })?;
         let mut problems = Problems { file, text, found: Vec::new() };
-        let base = file.parent().unwrap_or(Path::new("")).join(&raw.base);
-        let base_text = match std::fs::read_to_string(&base) {
+        // The same path rule as a scenario's `extends` (docs/scenarios.md, "Paths").
+        let base = match scenario::resolve_in_project(file, "sweep", file, &raw.base) {
+            Ok(base) => base,
+            Err(message) => {
+                problems.add(&raw.base, message);
+                return Err(ExperimentError::InvalidSweep(problems.found));
+            }
+        };
+        let base_text = match read_text(&base) {
             Ok(t) => t,
             Err(e) => {
                 problems.add(&raw.base, format!("cannot read the base scenario {}: {e}", base.display()));
@@ -260,13 +267,12 @@ impl Sweep {
             Err(e) => problems.add("fixed", e.to_string()),
             Ok(with_fixed) => {
                 for parameter in &parameters {
-                    let sample =
-                        parameter.domain.levels().and_then(|l| l.into_iter().next()).unwrap_or_else(|| match parameter
-                            .domain
-                        {
-                            Domain::Reals { from, .. } => Level::real(from),
-                            _ => Level::integer(0),
-                        });
+                    // The first level, without building the others (a range may be huge).
+                    let sample = match parameter.domain {
+                        Domain::Reals { from, steps: None, .. } => Level::real(from),
+                        ref domain if domain.level_count().unwrap_or(0) > 0 => domain.level(0),
+                        _ => Level::integer(0),
+                    };
                     for path in &parameter.paths {
                         if let Err(e) = param_path::apply(&base, &with_fixed, &[(path, sample.ron.as_str())]) {
                             problems.add(path.as_str(), e.to_string());
@@ -344,6 +350,17 @@ impl Sweep {
     pub fn max_replications(&self) -> u64 {
         self.precision.as_ref().map_or(self.replications, |p| p.max_replications.max(self.replications))
     }
+}
+
+/// A text file read as scenarios are (size limit, UTF-8), for a sweep's base and
+/// the files its parameter paths look through; the reason as an I/O error.
+pub(super) fn read_text(path: &Path) -> std::io::Result<String> {
+    scenario::read_text(path).map_err(|e| match e {
+        scenario::LoadError::Io { source, .. } => source,
+        scenario::LoadError::Invalid(found) => {
+            std::io::Error::other(found.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; "))
+        }
+    })
 }
 
 fn raw_text(value: &RawValue) -> String {

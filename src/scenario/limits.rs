@@ -38,9 +38,12 @@ pub const MAX_PROFILE_WEIGHT: f64 = 1e6;
 pub const MAX_HOLIDAYS: usize = 10_000;
 /// Largest amount of money in one field, CNY (a trillion).
 pub const MAX_CNY: f64 = 1e12;
-/// Most cases that may pile up in a queue that never empties, by the horizon
-/// (each case in progress holds a few hundred bytes: 2 × 10^7 is a few GB).
-pub const MAX_BACKLOG_CASES: f64 = 2e7;
+/// Most cases that may pile up in a queue that never empties, by the horizon;
+/// also the most cases in progress while running (the engine stops a run that
+/// passes it, e.g. after a reform took the staff away). A case in progress holds
+/// about 300 bytes (its record, a queue entry, an event): 5 × 10^6 is about
+/// 1.5 GB for each replication running at once.
+pub const MAX_BACKLOG_CASES: f64 = 5e6;
 
 /// The message for a value past a limit.
 fn exceeded(what: String, limit: &str, constant: &str, advice: &str) -> String {
@@ -184,7 +187,7 @@ pub fn model(model: &Model) -> Vec<(Field, String)> {
                         load.who,
                         load.share() * 100.0
                     ),
-                    "2×10^7 cases in progress (memory)",
+                    "5×10^6 cases in progress (memory)",
                     "MAX_BACKLOG_CASES",
                     "add staff, lower volume_per_year or shorten the horizon",
                 ),

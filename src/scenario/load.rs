@@ -115,6 +115,22 @@ struct Sandbox {
     root: PathBuf,
     /// The same with symbolic links resolved, when it exists.
     canonical: Option<PathBuf>,
+    /// What reads the files, for messages: "scenario" or "sweep".
+    reader: &'static str,
+}
+
+/// The file that `written`, a path in the file `named_by`, names — relative to
+/// `named_by`'s folder — if the path rule allows reading it (docs/scenarios.md,
+/// "Paths"): inside the project folder of `first`, the file that started the
+/// reading (`reader` says what it is: "scenario", "sweep"); otherwise what is wrong.
+/// Scenarios (`extends`, CSV catalogues) and sweeps (`base`) use this one rule.
+pub fn resolve_in_project(
+    first: &Path,
+    reader: &'static str,
+    named_by: &Path,
+    written: &str,
+) -> Result<PathBuf, String> {
+    Sandbox { reader, ..Sandbox::for_scenario(first) }.resolve(named_by, written)
 }
 
 impl Sandbox {
@@ -123,20 +139,22 @@ impl Sandbox {
         let root =
             folder.ancestors().find(|a| a.join("scenarios").is_dir()).map_or_else(|| folder.clone(), Path::to_path_buf);
         let canonical = std::fs::canonicalize(&root).ok();
-        Sandbox { root, canonical }
+        Sandbox { root, canonical, reader: "scenario" }
     }
 
     /// The path a file names, relative to the folder of `named_by`, if the rule
     /// allows it; otherwise what is wrong.
     fn resolve(&self, named_by: &Path, written: &str) -> Result<PathBuf, String> {
-        let rule = "a scenario may only read files inside its project folder (docs/scenarios.md, \"Paths\")";
+        let rule =
+            format!("a {} may only read files inside its project folder (docs/scenarios.md, \"Paths\")", self.reader);
         let given = Path::new(written);
         if written.trim().is_empty() {
-            return Err("the path is empty: name a file relative to this scenario's folder".to_string());
+            return Err(format!("the path is empty: name a file relative to this {}'s folder", self.reader));
         }
         if given.has_root() || given.components().any(|c| matches!(c, Component::Prefix(_))) {
             return Err(format!(
-                "`{written}` is an absolute path: write it relative to this scenario's folder; {rule}"
+                "`{written}` is an absolute path: write it relative to this {}'s folder; {rule}",
+                self.reader
             ));
         }
         let joined = named_by.parent().unwrap_or(Path::new("")).join(given);

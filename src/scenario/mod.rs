@@ -5,7 +5,7 @@
 //! the file, [`validate`] checks everything and resolves names. All problems are
 //! collected and reported together, each pointing at a file, line and column.
 
-mod limits;
+pub mod limits;
 mod load;
 pub mod model;
 pub mod raw;
@@ -19,7 +19,7 @@ pub use warnings::warnings;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use load::{load, load_from_str, load_with_inputs, read_text, syntax_diagnostic};
+pub use load::{load, load_from_str, load_with_inputs, read_text, resolve_in_project, syntax_diagnostic};
 pub use model::*;
 pub use validate::bits as validate_bits;
 

@@ -4,7 +4,7 @@
 
 use super::model::*;
 use super::raw::{RawLever, RawReform, RawSatisfaction, RawScenario, RawWorkforce};
-use super::validate::Sources;
+use super::validate::{Needle, Sources};
 use super::{Diagnostic, LoadError, nearest};
 use crate::time::{DAY, Date, from_hours, from_minutes};
 
@@ -37,6 +37,11 @@ struct Problems<'a> {
 impl Problems<'_> {
     fn at(&mut self, anchor: &str, message: String) {
         let location = self.sources.locate(anchor);
+        self.list.push(Diagnostic { location, message });
+    }
+
+    fn at_path(&mut self, place: &[Needle], message: String) {
+        let location = self.sources.locate_path(place);
         self.list.push(Diagnostic { location, message });
     }
 
@@ -124,9 +129,19 @@ pub fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Result<Mo
     };
     model.structures = vec![initial];
 
-    let mut reforms: Vec<RawReform> = raw.reforms;
-    reforms.sort_by_key(|r| Date::parse(&r.start).map(|d| d.days_since_epoch()).unwrap_or(i64::MIN));
-    for r in reforms {
+    // Each `Merger` reform's place among the mergers of the file, to point at it.
+    let mut mergers = 0;
+    let mut reforms: Vec<(usize, RawReform)> = raw
+        .reforms
+        .into_iter()
+        .map(|r| {
+            let ordinal = mergers;
+            mergers += usize::from(matches!(r.lever, RawLever::Merger { .. }));
+            (ordinal, r)
+        })
+        .collect();
+    reforms.sort_by_key(|(_, r)| Date::parse(&r.start).map(|d| d.days_since_epoch()).unwrap_or(i64::MIN));
+    for (ordinal, r) in reforms {
         let Some(date) = Date::parse(&r.start) else {
             p.at(&format!("\"{}\"", r.start), format!("reform start `{}` is not a date: expected YYYY-MM-DD", r.start));
             continue;
@@ -144,7 +159,7 @@ pub fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Result<Mo
             continue;
         }
         let start_day = day as u32;
-        if let Some(lever) = build_lever(&mut model, &mut p, r.lever, start_day) {
+        if let Some(lever) = build_lever(&mut model, &mut p, r.lever, start_day, ordinal) {
             model.reforms.push(Reform { start_day, ramp_days: r.ramp_days, lever });
         }
     }
@@ -246,7 +261,8 @@ fn function_id(model: &Model, p: &mut Problems, name: &str) -> Option<FunctionId
     found
 }
 
-fn build_lever(model: &mut Model, p: &mut Problems, lever: RawLever, start_day: u32) -> Option<Lever> {
+/// The lever of one reform; `ordinal` counts the `Merger` reforms written before it.
+fn build_lever(model: &mut Model, p: &mut Problems, lever: RawLever, start_day: u32, ordinal: usize) -> Option<Lever> {
     Some(match lever {
         RawLever::OneWindow {
             windows,
@@ -337,7 +353,7 @@ fn build_lever(model: &mut Model, p: &mut Problems, lever: RawLever, start_day: 
             if !(learning_days.is_finite() && learning_days > 0.0) {
                 p.at("learning_days", format!("learning_days must be positive, found {learning_days}"));
             }
-            let structure = build_merger(model, p, &merge, start_day)?;
+            let structure = build_merger(model, p, &merge, start_day, ordinal)?;
             Lever::Merger { structure, productivity_dip, extra_error_probability, learning_days, one_off_cost_cny }
         }
         RawLever::ErrorTolerance { learning_speedup, catch_share } => {
@@ -397,27 +413,32 @@ fn build_lever(model: &mut Model, p: &mut Problems, lever: RawLever, start_day: 
 }
 
 /// Adds the departments a merger creates and the structure it puts in force.
-fn build_merger(model: &mut Model, p: &mut Problems, merges: &[super::raw::RawMerge], start_day: u32) -> Option<usize> {
+/// `ordinal` counts the `Merger` reforms before this one in the file, to point at
+/// its problems.
+fn build_merger(
+    model: &mut Model,
+    p: &mut Problems,
+    merges: &[super::raw::RawMerge],
+    start_day: u32,
+    ordinal: usize,
+) -> Option<usize> {
     let previous = model.structures.last().expect("structure 0 exists").clone();
     let mut department_of = previous.department_of.clone();
     let mut active = previous.active.clone();
-    let mut merged_here: Vec<DepartmentId> = Vec::new();
-    let mut new_departments = Vec::new();
-    for m in merges {
+    active.resize(model.departments.len(), false);
+    let names: Vec<&str> = model.departments.iter().map(|d| d.name.as_str()).collect();
+    let (problems, taken) = check_mergers(merges, &names, &active);
+    let prefix: Vec<Needle> = std::iter::once(Needle::Field("reforms"))
+        .chain(std::iter::repeat_n(Needle::Field("merge"), ordinal + 1))
+        .collect();
+    for (site, message) in problems {
+        p.at_path(&merge_site_path(&prefix, merges, site), message);
+    }
+    for (m, taken) in merges.iter().zip(taken) {
         p.non_negative(&format!("\"{}\"", m.into), "overhead_cny_per_year", m.overhead_cny_per_year);
         let id = model.departments.len();
         let mut functions = Vec::new();
-        for from in &m.from {
-            let Some(d) = department_id(model, p, from) else { continue };
-            if !active.get(d).copied().unwrap_or(false) {
-                p.at(&format!("\"{from}\""), format!("department `{from}` no longer exists when this merger starts"));
-                continue;
-            }
-            if merged_here.contains(&d) {
-                p.at(&format!("\"{from}\""), format!("department `{from}` is named twice in this merger"));
-                continue;
-            }
-            merged_here.push(d);
+        for d in taken {
             active[d] = false;
             functions.extend(model.departments[d].functions.iter().copied());
             for target in department_of.iter_mut() {
@@ -434,7 +455,6 @@ fn build_merger(model: &mut Model, p: &mut Problems, merges: &[super::raw::RawMe
         });
         department_of.push(id);
         active.push(true);
-        new_departments.push(id);
     }
     let n = model.departments.len();
     let k = model.structures.len();
@@ -466,4 +486,120 @@ fn build_merger(model: &mut Model, p: &mut Problems, merges: &[super::raw::RawMe
     model.structures[k].step_station = step_station;
     let _ = DAY;
     Some(k)
+}
+
+/// Where in a list of mergers a problem found by [`check_mergers`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum MergeSite {
+    /// The `into` name of merger `i`.
+    Into(usize),
+    /// The `from` list of merger `i`.
+    From(usize),
+    /// Name `j` of the `from` list of merger `i`.
+    FromName(usize, usize),
+}
+
+/// The mergers of one list that [`check_mergers`] accepts: per merger, the
+/// departments it takes (those with a problem left out).
+pub(super) type MergedDepartments = Vec<Vec<DepartmentId>>;
+
+/// Checks one list of mergers, the same way for `merge_departments` (before the
+/// run) and for a `Merger` reform: each merger takes at least one department; each
+/// department it names exists, is still in force (`active`), and is named once in
+/// one merger only; and `into` is a new name — not a department that exists or
+/// existed (its own `from` included: that would silently swap that department's
+/// overhead and windows for the merger's), nor the `into` of another merger in the
+/// list. `names` are the departments so far, in index order.
+pub(super) fn check_mergers(
+    merges: &[super::raw::RawMerge],
+    names: &[&str],
+    active: &[bool],
+) -> (Vec<(MergeSite, String)>, MergedDepartments) {
+    let mut problems = Vec::new();
+    let mut taken: Vec<DepartmentId> = Vec::new();
+    let mut accepted = Vec::with_capacity(merges.len());
+    for (i, m) in merges.iter().enumerate() {
+        if m.from.is_empty() {
+            problems.push((
+                MergeSite::From(i),
+                format!("the merger into `{}` takes no department: list the departments it merges in `from`", m.into),
+            ));
+        }
+        if m.from.contains(&m.into) {
+            problems.push((
+                MergeSite::Into(i),
+                format!(
+                    "the merger into `{}` merges a department into itself: a merger creates a new department (its overhead and windows replace those of the departments merged), so give it a new name",
+                    m.into
+                ),
+            ));
+        } else if names.contains(&m.into.as_str()) {
+            problems.push((
+                MergeSite::Into(i),
+                format!(
+                    "a department called `{}` already exists: a merger creates a new department, so give it a new name (to fold departments into `{}`, list it in `from` too)",
+                    m.into, m.into
+                ),
+            ));
+        } else if merges[..i].iter().any(|earlier| earlier.into == m.into) {
+            problems.push((
+                MergeSite::Into(i),
+                format!("two mergers create a department called `{}`: each needs its own name", m.into),
+            ));
+        }
+        let mut here = Vec::with_capacity(m.from.len());
+        for (j, from) in m.from.iter().enumerate() {
+            let site = MergeSite::FromName(i, j);
+            let Some(d) = names.iter().position(|n| n == from) else {
+                let hint =
+                    nearest(from, names.iter().copied()).map(|s| format!(" — did you mean `{s}`?")).unwrap_or_default();
+                problems.push((site, format!("unknown department `{from}`{hint}")));
+                continue;
+            };
+            if !active.get(d).copied().unwrap_or(false) {
+                problems.push((site, format!("department `{from}` no longer exists when this merger starts")));
+            } else if here.contains(&d) {
+                problems.push((site, format!("department `{from}` is named twice in this merger")));
+            } else if taken.contains(&d) {
+                problems.push((
+                    site,
+                    format!("department `{from}` is merged twice: a department can go into one merger only"),
+                ));
+            } else {
+                here.push(d);
+                taken.push(d);
+            }
+        }
+        accepted.push(here);
+    }
+    (problems, accepted)
+}
+
+/// The way to `site` in a list of mergers found after `prefix`, for
+/// [`super::validate::Sources::locate_path`]: a repeated name is found again as
+/// often as it was written before.
+pub(super) fn merge_site_path<'a>(
+    prefix: &[Needle<'a>],
+    merges: &'a [super::raw::RawMerge],
+    site: MergeSite,
+) -> Vec<Needle<'a>> {
+    let (i, j) = match site {
+        MergeSite::Into(i) | MergeSite::From(i) => (i, None),
+        MergeSite::FromName(i, j) => (i, Some(j)),
+    };
+    let m = &merges[i];
+    let mut path = prefix.to_vec();
+    let repeats = merges[..i].iter().filter(|e| e.into == m.into).count() + 1;
+    path.extend(std::iter::repeat_n(Needle::Named("into", &m.into), repeats));
+    match (site, j) {
+        (MergeSite::From(_), _) => path.push(Needle::Field("from")),
+        (_, Some(j)) => {
+            path.push(Needle::Field("from"));
+            let name = &m.from[j];
+            let repeats = m.from[..j].iter().filter(|f| *f == name).count() + 1;
+            path.extend(std::iter::repeat_n(Needle::Quoted(name), repeats));
+        }
+        _ => {}
+    }
+    path
 }

@@ -164,7 +164,7 @@ pub struct SyntaxError {
 
 /// Parses a whole RON document (leading `#![enable(…)]` attributes allowed).
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    let mut p = Parser { text, bytes: text.as_bytes(), at: 0 };
+    let mut p = Parser { text, bytes: text.as_bytes(), at: 0, depth: 0 };
     p.skip_trivia()?;
     while p.peek() == Some(b'#') {
         p.skip_attribute()?;
@@ -196,10 +196,16 @@ pub fn quote(value: &str) -> String {
     out
 }
 
+/// Deepest nesting of lists, maps and parentheses parsed (the `ron` crate's own
+/// limit): the parser recurses, and a deeper text would overflow the stack.
+const MAX_DEPTH: usize = 128;
+
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     at: usize,
+    /// Nesting of the value being parsed.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -286,6 +292,16 @@ impl Parser<'_> {
     }
 
     fn value(&mut self) -> Result<Node, SyntaxError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error(&format!("values are nested more than {MAX_DEPTH} deep")));
+        }
+        self.depth += 1;
+        let node = self.nested_value();
+        self.depth -= 1;
+        node
+    }
+
+    fn nested_value(&mut self) -> Result<Node, SyntaxError> {
         let start = self.at;
         match self.peek() {
             None => Err(self.error("expected a value, found the end of the text")),
@@ -568,6 +584,15 @@ Scenario(
             let e = parse(text).expect_err(text);
             assert_eq!(e.offset, offset, "{text}: {e}");
         }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = format!("{}{}", "(".repeat(100_000), ")".repeat(100_000));
+        let e = parse(&deep).expect_err("too deep");
+        assert!(e.message.contains("nested more than 128 deep"), "{}", e.message);
+        let fine = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        assert!(parse(&fine).is_ok());
     }
 
     #[test]

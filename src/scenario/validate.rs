@@ -548,41 +548,25 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     // Where each original department ends up after mergers.
     let mut moved_to: Vec<DepartmentId> = (0..departments.len()).collect();
     if let Some(merges) = raw.merge_departments {
-        let original_names: Vec<String> = departments.iter().map(|d| d.name.clone()).collect();
-        let mut merged_away = vec![false; departments.len()];
-        let mut new_departments: Vec<Department> = Vec::new();
+        // The same rules as a `Merger` reform (one function checks both).
+        let names: Vec<&str> = departments.iter().map(|d| d.name.as_str()).collect();
+        let (problems, taken) = super::reforms::check_mergers(&merges, &names, &vec![true; names.len()]);
+        for (site, message) in problems {
+            c.at(None, &super::reforms::merge_site_path(&[Field("merge_departments")], &merges, site), "", message);
+        }
         let mut new_ids: Vec<Option<DepartmentId>> = vec![None; departments.len()];
-        for m in &merges {
+        let mut new_departments: Vec<Department> = Vec::new();
+        for (m, taken) in merges.iter().zip(taken) {
             let at_merger = [Field("merge_departments"), Named("into", &m.into)];
             let overhead = [at_merger[0], at_merger[1], Field("overhead_cny_per_year")];
             money(c, None, &overhead, "", &format!("overhead_cny_per_year of `{}`", m.into), m.overhead_cny_per_year);
             if let Some(message) = limits::count(&format!("windows of `{}`", m.into), m.windows) {
                 c.at(None, &[at_merger[0], at_merger[1], Field("windows")], "", message);
             }
-            let target = new_departments.len();
             let mut functions_held = Vec::new();
-            for from in &m.from {
-                match department_ids.get(from) {
-                    Some(&id) if merged_away[id] => {
-                        let second = [Field("merge_departments"), Quoted(from), Quoted(from)];
-                        c.at(
-                            None,
-                            &second,
-                            "",
-                            format!("department `{from}` is merged twice: a department can go into one merger only"),
-                        );
-                    }
-                    Some(&id) => {
-                        merged_away[id] = true;
-                        new_ids[id] = Some(target);
-                        functions_held.extend(departments[id].functions.iter().copied());
-                    }
-                    None => {
-                        let names: Vec<&str> = original_names.iter().map(String::as_str).collect();
-                        let place = [at_merger[0], at_merger[1], Field("from"), Quoted(from)];
-                        c.unknown_at(None, &place, "", "department", from, &names);
-                    }
-                }
+            for id in taken {
+                new_ids[id] = Some(new_departments.len());
+                functions_held.extend(departments[id].functions.iter().copied());
             }
             new_departments.push(Department {
                 name: m.into.clone(),
@@ -593,20 +577,13 @@ fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         }
         // Departments not named in any merger stay as they are.
         for (id, d) in departments.iter().enumerate() {
-            if !merged_away[id] {
+            if new_ids[id].is_none() {
                 new_ids[id] = Some(new_departments.len());
                 new_departments.push(d.clone());
             }
         }
         moved_to = new_ids.into_iter().map(|n| n.unwrap_or(0)).collect();
         departments = new_departments;
-        let mut seen: HashMap<&str, ()> = HashMap::new();
-        for d in &departments {
-            if seen.insert(&d.name, ()).is_some() {
-                let place = [Field("merge_departments"), Named("into", &d.name)];
-                c.at(None, &place, "", format!("after the merger two departments are called `{}`", d.name));
-            }
-        }
     }
     let resolve_department = |name: &str| department_ids.get(name).map(|&id| moved_to[id]);
     let department_names: Vec<String> = raw_departments.iter().map(|d| d.name.clone()).collect();

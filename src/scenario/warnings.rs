@@ -56,8 +56,8 @@ pub fn warnings(model: &Model) -> Vec<String> {
 pub(super) struct StationLoad {
     /// Who serves it, e.g. "3 reviewers in Tax Bureau".
     pub who: String,
-    /// Hours of work offered a year (first visits only: rework and handoff effort
-    /// come on top, so this is a lower bound).
+    /// Hours of work offered a year, counting the visits that send-backs and
+    /// missing documents add ([`expected_visits`]; handoff effort comes on top).
     pub offered_hours_per_year: f64,
     /// Staff hours open a year.
     pub capacity_hours_per_year: f64,
@@ -118,14 +118,74 @@ pub(super) fn station_loads(model: &Model) -> Vec<StationLoad> {
         })
         .collect();
     for s in &model.services {
-        for step in &s.steps {
+        let visits = expected_visits(s);
+        for (step, visits) in s.steps.iter().zip(visits) {
             let load = &mut loads[step.station];
-            load.offered_hours_per_year += s.volume_per_year * mean_minutes(&step.work) / 60.0;
+            load.offered_hours_per_year += s.volume_per_year * visits * mean_minutes(&step.work) / 60.0;
+            // Cases, not visits: rework adds work, not cases waiting.
             load.visits_per_year += s.volume_per_year;
             load.abandonment &= step.in_person && s.patience.is_some() && s.online_share < 1.0;
         }
     }
     loads
+}
+
+/// Expected visits of each step per case of `service`, with the rework that
+/// send-backs and missing documents cause (at the arrival rates' lever settings:
+/// none in force).
+///
+/// A missing document found at step j brings one more visit of j (documents are
+/// fetched once). A send-back from step s to step t (probability pₛ) redoes t and
+/// the steps after t that lead to s, s included: one more visit of each per visit
+/// of s that sends back. These are the Jackson traffic equations
+/// vⱼ = aⱼ + Σₛ pₛ·vₛ·[j is redone when s sends back], solved exactly; a step that
+/// sends back to itself with probability p is visited 1/(1 − p) times. Steps on a
+/// parallel branch after t are counted as redone too (an upper bound). Visits are
+/// infinite if a case could never finish (validation refuses p = 1 already).
+pub(super) fn expected_visits(service: &super::Service) -> Vec<f64> {
+    let n = service.steps.len();
+    // (I − A) v = a, as an augmented matrix.
+    let mut m = vec![vec![0.0f64; n + 1]; n];
+    for (j, step) in service.steps.iter().enumerate() {
+        let present: f64 = service.checks[step.checks.clone()].iter().map(|c| 1.0 - c.missing_probability).product();
+        m[j][j] = 1.0;
+        m[j][n] = 1.0 + (1.0 - present);
+    }
+    for (s, step) in service.steps.iter().enumerate() {
+        if let Some((t, p)) = step.send_back {
+            let from_target = service.steps[t].precedence[0].downstream;
+            for (j, row) in m.iter_mut().enumerate() {
+                let leads_to_s = service.steps[j].precedence[0].downstream & (1u64 << s) != 0;
+                if from_target & (1u64 << j) != 0 && leads_to_s {
+                    row[s] -= p;
+                }
+            }
+        }
+    }
+    // Gaussian elimination with partial pivoting (at most 64 steps).
+    for col in 0..n {
+        let pivot = (col..n).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs())).unwrap_or(col);
+        m.swap(col, pivot);
+        let d = m[col][col];
+        if d.abs() < 1e-12 {
+            return vec![f64::INFINITY; n];
+        }
+        let pivot_row = m[col].clone();
+        for (row, values) in m.iter_mut().enumerate() {
+            let f = values[col] / d;
+            if row != col && f != 0.0 {
+                for (value, p) in values.iter_mut().zip(&pivot_row).skip(col) {
+                    *value -= f * p;
+                }
+            }
+        }
+    }
+    (0..n)
+        .map(|j| {
+            let v = m[j][n] / m[j][j];
+            if v.is_finite() && v >= 1.0 - 1e-9 { v } else { f64::INFINITY }
+        })
+        .collect()
 }
 
 /// Departments with staff none of whom can do any step of any service.

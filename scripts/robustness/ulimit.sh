@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Robustness under a memory ceiling: runs `reformsim validate` and a short `run`
+# over every shipped scenario, every file in tests/broken and tests/hostile, and
+# `reformsim sweep` over every sweep in scenarios/sweeps and tests/broken-sweeps,
+# all under `ulimit -v` (3 GB by default). Any exit status other than 0, 1 or 2
+# (134: abort, e.g. "memory allocation failed" or a stack overflow; 139: segfault;
+# 124: too slow) is a defect, and the script exits 1 listing them.
+#
+#   scripts/robustness/ulimit.sh                 # uses target/release/reformsim
+#   KB=2000000 scripts/robustness/ulimit.sh      # another ceiling, in KiB
+#
+# A short run is the scenario extended with `horizon_days: 30, warmup_days: 0`
+# (a hidden file next to it, so its relative paths still resolve; removed after);
+# a scenario whose reforms fall after day 30 runs whole, one replication.
+# Runs use `--jobs 2`: rayon's thread stacks count against the ceiling too.
+set -u
+cd "$(dirname "$0")/../.."
+bin=${REFORMSIM:-target/release/reformsim}
+kb=${KB:-3000000}
+limit=${SECONDS_EACH:-300}
+[ -x "$bin" ] || { echo "no $bin: run cargo build --release first" >&2; exit 2; }
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+failures=()
+checked=0
+
+# Runs one command under the ceiling; records it if it ended other than 0, 1 or 2.
+check() {
+    local status
+    ( ulimit -v "$kb"; timeout "$limit" "$bin" "$@" >"$out/stdout" 2>"$out/stderr" )
+    status=$?
+    checked=$((checked + 1))
+    case $status in
+        0 | 1 | 2) printf '%3d  %s\n' "$status" "$*" ;;
+        *)
+            printf '%3d  %s   <-- DEFECT: %s\n' "$status" "$*" "$(tail -c 300 "$out/stderr" | tr '\n' ' ')"
+            failures+=("$status $*")
+            ;;
+    esac
+}
+
+short_run() {
+    local scenario=$1 dir name short
+    dir=$(dirname "$scenario")
+    name=$(basename "$scenario")
+    short="$dir/.ulimit-short-$name"
+    printf 'Scenario(extends: "%s", horizon_days: 30, warmup_days: 0)\n' "$name" >"$short"
+    if ( ulimit -v "$kb"; "$bin" validate "$short" >/dev/null 2>&1 ); then
+        check run "$short" --replications 2 --jobs 2 --quiet --out "$out/run"
+    else
+        check run "$scenario" --replications 1 --jobs 2 --quiet --out "$out/run"
+    fi
+    rm -f "$short"
+    rm -rf "$out/run"
+}
+
+for f in scenarios/*.ron scenarios/validation/*.ron; do
+    check validate "$f"
+    short_run "$f"
+done
+for f in tests/broken/*.ron tests/broken/warnings/*.ron tests/hostile/*.ron; do
+    check validate "$f"
+    check run "$f" --replications 2 --jobs 2 --quiet --out "$out/run"
+    rm -rf "$out/run"
+done
+for f in scenarios/sweeps/*.ron tests/broken-sweeps/*.ron; do
+    check sweep "$f" --jobs 2 --quiet --out "$out/sweep"
+    rm -rf "$out/sweep"
+done
+
+echo "$checked commands under ulimit -v $kb KiB; ${#failures[@]} defects"
+if [ ${#failures[@]} -gt 0 ]; then
+    printf '  %s\n' "${failures[@]}"
+    exit 1
+fi
