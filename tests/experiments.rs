@@ -491,7 +491,7 @@ fn a_sweep_reads_its_base_only_inside_its_project_folder() {
         let o = reformsim(&["sweep", path_str(&sweep), "--out", path_str(&out), "--quiet"]);
         let stderr = text(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{base}: exit status\n{stderr}");
-        for e in [expected, "a sweep may only read files inside its project folder", ":2:12"] {
+        for e in [expected, "a sweep may only read files inside its project folder", ":2:11"] {
             assert!(stderr.contains(e), "{base}: expected {e:?} in\n{stderr}");
         }
         assert!(!stderr.contains("root:"), "{base}: the file was read\n{stderr}");
