@@ -20,8 +20,8 @@ use rand_chacha::ChaCha8Rng;
 use super::arrivals::{ArrivalRate, ProfileTable};
 use super::events::{CaseRef, EventKind, EventQueue, Handoff};
 use super::random::{Need, Purpose, SplitMix64, arrival_stream, needs_uniform, sample_minutes, standard_exponential};
+use crate::bits::bits;
 use crate::indicators::{CaseRecord, Tally};
-use crate::scenario::validate_bits as bits;
 use crate::scenario::{CalendarSpec, MAX_STEPS, Minutes, Model, Role, Service, StationId};
 use crate::time::{Calendar, DAY, Micros, WorkingCalendar, from_minutes};
 

@@ -20,7 +20,6 @@ use std::path::PathBuf;
 
 pub use load::{load, load_from_str};
 pub use model::*;
-pub use validate::bits as validate_bits;
 
 /// A place in an input file.
 #[derive(Clone, Debug, PartialEq, Eq)]
