@@ -41,7 +41,6 @@ use crate::scenario::{CalendarSpec, Model, StationId};
 use crate::time::{Calendar, DAY, Micros, WorkingCalendar};
 use cases::CaseTable;
 use log::StepLog;
-use outcome::INTERNAL;
 
 /// Counts for the current day, reset by the daily system.
 #[derive(Clone, Copy, Debug, Default)]
@@ -233,12 +232,12 @@ impl CaseFlow {
                     self.work_done(m, self.station_alias[station as usize], case, step as usize)
                 }
                 EventKind::Ready { case, step, handoff } => {
-                    if case.slot == INTERNAL {
-                        self.enqueue_task(m, step, case.stamp() as usize);
-                    } else if self.cases.is_current(case, step) {
+                    if self.cases.is_current(case, step) {
                         self.enqueue(m, case.slot, step as usize, handoff);
                     }
                 }
+                EventKind::TaskDue { task, function } => self.enqueue_task(m, task, function as usize),
+                EventKind::TaskDone { station, task } => self.task_done(m, self.station_alias[station as usize], task),
                 EventKind::Open => {
                     for station in 0..self.stations.len() {
                         self.try_start(m, station);

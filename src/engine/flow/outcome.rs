@@ -2,23 +2,12 @@
 //! leaves behind, and the tallies of measured cases; and the internal tasks
 //! (inspections, complaints) done.
 
-use super::super::events::{CaseRef, EventKind, Handoff};
+use super::super::events::{EventKind, Task};
 use super::CaseFlow;
 use super::cases::Case;
 use crate::indicators::CaseRecord;
 use crate::scenario::{Model, SatisfactionWeights};
 use crate::time::{DAY, Micros};
-
-/// Slot of internal tasks (inspections, complaints), which belong to no case.
-pub(super) const INTERNAL: u32 = u32::MAX;
-
-/// Kinds of internal task.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub(super) enum Task {
-    Inspection = 0,
-    Complaint = 1,
-}
 
 impl CaseFlow {
     /// Records a finished case and frees its slot; a completed notified case
@@ -41,14 +30,8 @@ impl CaseFlow {
         if let Some((p0, function, _)) = self.levers.listening {
             complained = case.routing_rng.uniform() < p0 * (1.0 - satisfaction);
             if complained {
-                self.events.schedule(
-                    at.max(self.now),
-                    EventKind::Ready {
-                        case: CaseRef::new(INTERNAL, function as u32, 0),
-                        step: Task::Complaint as u8,
-                        handoff: Handoff::None,
-                    },
-                );
+                let task = EventKind::TaskDue { task: Task::Complaint, function: function as u32 };
+                self.events.schedule(at.max(self.now), task);
             }
         }
         if completed
@@ -56,14 +39,7 @@ impl CaseFlow {
             && let Some((function, _, delay)) = &self.levers.inspection
         {
             let when = self.calendar.add_working(at, *delay);
-            self.events.schedule(
-                when,
-                EventKind::Ready {
-                    case: CaseRef::new(INTERNAL, *function as u32, 0),
-                    step: Task::Inspection as u8,
-                    handoff: Handoff::None,
-                },
-            );
+            self.events.schedule(when, EventKind::TaskDue { task: Task::Inspection, function: *function as u32 });
         }
         if !case.measured {
             return;
@@ -92,15 +68,17 @@ impl CaseFlow {
         self.year_tallies[year].record(&record, false);
     }
 
-    /// An internal task is done: counted if in the measured period.
-    pub(super) fn task_done(&mut self, task: u8) {
+    /// A server at `station` has finished an internal task, counted if in the
+    /// measured period, and picks up waiting work.
+    pub(super) fn task_done(&mut self, m: &Model, station: usize, task: Task) {
+        self.stations[station].busy -= 1;
         if self.now >= self.warmup {
-            if task == Task::Inspection as u8 {
-                self.counts.inspections += 1;
-            } else {
-                self.counts.complaints_handled += 1;
+            match task {
+                Task::Inspection => self.counts.inspections += 1,
+                Task::Complaint => self.counts.complaints_handled += 1,
             }
         }
+        self.try_start(m, station);
     }
 }
 

@@ -5,19 +5,45 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use super::super::events::{CaseRef, EventKind, Handoff};
+use super::super::events::{CaseRef, EventKind, Handoff, Task};
 use super::super::random::sample_minutes;
 use super::CaseFlow;
-use super::outcome::{INTERNAL, Task};
 use crate::scenario::{Model, Role, StationId};
 use crate::time::{Calendar, DAY, Micros, from_minutes};
 
 /// No patience deadline.
 pub(super) const NEVER: Micros = Micros::MAX;
 
-/// A step of a case (or an internal task) waiting at a station.
+/// Work waiting at a station: a step of a case, or an internal task.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct QueueEntry {
+pub(super) enum QueueEntry {
+    Step(StepEntry),
+    Task { task: Task, enqueued: Micros },
+}
+
+impl QueueEntry {
+    /// Due-date priority key: internal tasks come after every case.
+    #[inline]
+    fn due(&self) -> Micros {
+        match self {
+            QueueEntry::Step(entry) => entry.due,
+            QueueEntry::Task { .. } => NEVER,
+        }
+    }
+
+    /// The order of entries when a merger joins queues: by the time they were
+    /// queued, then by case slot, internal tasks after cases.
+    fn merge_key(&self) -> (Micros, u32) {
+        match self {
+            QueueEntry::Step(entry) => (entry.enqueued, entry.case.slot),
+            QueueEntry::Task { enqueued, .. } => (*enqueued, u32::MAX),
+        }
+    }
+}
+
+/// A step of a case waiting at a station.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct StepEntry {
     pub case: CaseRef,
     pub step: u8,
     pub handoff: Handoff,
@@ -124,7 +150,7 @@ impl CaseFlow {
                 let target = &mut self.stations[to];
                 target.busy += busy;
                 target.queue.extend(moved);
-                target.queue.make_contiguous().sort_by_key(|e| (e.enqueued, e.case.slot));
+                target.queue.make_contiguous().sort_by_key(QueueEntry::merge_key);
                 for alias in self.station_alias.iter_mut() {
                     if *alias == from {
                         *alias = to;
@@ -148,16 +174,16 @@ impl CaseFlow {
             let mut kept = VecDeque::with_capacity(self.stations[station].queue.len());
             let queue = std::mem::take(&mut self.stations[station].queue);
             for entry in queue {
-                if entry.case.slot != INTERNAL {
-                    if !self.cases.is_current(entry.case, entry.step) {
+                if let QueueEntry::Step(step) = entry {
+                    if !self.cases.is_current(step.case, step.step) {
                         continue;
                     }
-                    if entry.deadline <= self.now {
-                        self.abandon(m, entry);
+                    if step.deadline <= self.now {
+                        self.abandon(m, step);
                         continue;
                     }
-                    if entry.in_person {
-                        self.cases[entry.case.slot].trips += 1;
+                    if step.in_person {
+                        self.cases[step.case.slot].trips += 1;
                     }
                 }
                 kept.push_back(entry);
@@ -204,7 +230,7 @@ impl CaseFlow {
                 deadline = self.calendar.add_working(self.now, p);
             }
         }
-        let entry = QueueEntry {
+        let entry = StepEntry {
             case: CaseRef::new(slot, case.stamp, case.epochs[s]),
             step: s as u8,
             handoff,
@@ -213,7 +239,7 @@ impl CaseFlow {
             deadline,
             due: case.due,
         };
-        self.push(station, entry);
+        self.push(station, QueueEntry::Step(entry));
         self.try_start(m, station);
     }
 
@@ -222,7 +248,8 @@ impl CaseFlow {
     fn push(&mut self, station: usize, entry: QueueEntry) {
         let queue = &mut self.stations[station].queue;
         if self.levers.due_date_priority {
-            let at = queue.partition_point(|e| e.due <= entry.due);
+            let due = entry.due();
+            let at = queue.partition_point(|e| e.due() <= due);
             queue.insert(at, entry);
         } else {
             queue.push_back(entry);
@@ -231,20 +258,14 @@ impl CaseFlow {
 
     /// Queues an internal task (an inspection or a complaint) at the station of
     /// `function`'s department for its role.
-    pub(super) fn enqueue_task(&mut self, m: &Model, task: u8, function: usize) {
-        let role = if task == Task::Inspection as u8 { Role::Inspector } else { Role::Reviewer };
+    pub(super) fn enqueue_task(&mut self, m: &Model, task: Task, function: usize) {
+        let role = match task {
+            Task::Inspection => Role::Inspector,
+            Task::Complaint => Role::Reviewer,
+        };
         let department = self.department_of(m, m.function_department[function]);
         let Some(station) = m.structures[self.structure].station(department, role) else { return };
-        let entry = QueueEntry {
-            case: CaseRef::new(INTERNAL, function as u32, 0),
-            step: task,
-            handoff: Handoff::None,
-            in_person: false,
-            enqueued: self.now,
-            deadline: NEVER,
-            due: NEVER,
-        };
-        self.push(station, entry);
+        self.push(station, QueueEntry::Task { task, enqueued: self.now });
         self.try_start(m, station);
     }
 
@@ -254,11 +275,14 @@ impl CaseFlow {
             return;
         }
         while self.stations[station].busy < self.stations[station].servers {
-            let Some(entry) = self.stations[station].queue.pop_front() else { return };
-            if entry.case.slot == INTERNAL {
-                self.start_task(station, entry);
-                continue;
-            }
+            let entry = match self.stations[station].queue.pop_front() {
+                Some(QueueEntry::Step(entry)) => entry,
+                Some(QueueEntry::Task { task, .. }) => {
+                    self.start_task(station, task);
+                    continue;
+                }
+                None => return,
+            };
             if !self.cases.is_current(entry.case, entry.step) {
                 continue;
             }
@@ -270,9 +294,9 @@ impl CaseFlow {
         }
     }
 
-    fn start_task(&mut self, station: usize, entry: QueueEntry) {
-        let work = match (entry.step, &self.levers.inspection, &self.levers.listening) {
-            (0, Some((_, work, _)), _) | (1, _, Some((_, _, work))) => {
+    fn start_task(&mut self, station: usize, task: Task) {
+        let work = match (task, &self.levers.inspection, &self.levers.listening) {
+            (Task::Inspection, Some((_, work, _)), _) | (Task::Complaint, _, Some((_, _, work))) => {
                 from_minutes(sample_minutes(work, &mut self.internal_rng))
             }
             _ => 0,
@@ -283,10 +307,10 @@ impl CaseFlow {
         if self.now >= self.warmup {
             st.work_measured += u128::from(work);
         }
-        self.events.schedule(end, EventKind::WorkDone { station: station as u32, case: entry.case, step: entry.step });
+        self.events.schedule(end, EventKind::TaskDone { station: station as u32, task });
     }
 
-    fn start(&mut self, m: &Model, station: usize, entry: QueueEntry) {
+    fn start(&mut self, m: &Model, station: usize, entry: StepEntry) {
         let wait = self.calendar.open_time_between(entry.enqueued, self.now);
         let work = self.work_time(m, entry.case.slot, entry.step as usize, entry.handoff);
         let case = &mut self.cases[entry.case.slot];

@@ -10,8 +10,7 @@ use super::super::random::{Need, Purpose, SplitMix64, needs_uniform, sample_minu
 use super::CaseFlow;
 use super::cases::{Case, NOWHERE};
 use super::log::Before;
-use super::outcome::INTERNAL;
-use super::stations::QueueEntry;
+use super::stations::StepEntry;
 use crate::bits::{self, bits};
 use crate::scenario::{MAX_STEPS, Model, Role, Service};
 use crate::time::{DAY, Micros, from_minutes};
@@ -212,20 +211,16 @@ impl CaseFlow {
 
     pub(super) fn work_done(&mut self, m: &Model, station: usize, case_ref: CaseRef, s: usize) {
         self.stations[station].busy -= 1;
-        if case_ref.slot == INTERNAL {
-            self.task_done(s as u8);
-        } else {
-            let started = self.log.as_mut().and_then(|log| log.starts.remove(&(case_ref, s as u8)));
-            if self.cases.is_current(case_ref, s as u8) {
-                let before: Before = {
-                    let case = &self.cases[case_ref.slot];
-                    (case.missing_documents, case.rework)
-                };
-                self.complete_step(m, case_ref.slot, s);
-                if let (Some(start), Some(log)) = (started, &mut self.log) {
-                    // The slot still holds the case: slots are reused only at arrivals.
-                    log.record(&self.cases[case_ref.slot], before, s as u8, station, start, self.now);
-                }
+        let started = self.log.as_mut().and_then(|log| log.starts.remove(&(case_ref, s as u8)));
+        if self.cases.is_current(case_ref, s as u8) {
+            let before: Before = {
+                let case = &self.cases[case_ref.slot];
+                (case.missing_documents, case.rework)
+            };
+            self.complete_step(m, case_ref.slot, s);
+            if let (Some(start), Some(log)) = (started, &mut self.log) {
+                // The slot still holds the case: slots are reused only at arrivals.
+                log.record(&self.cases[case_ref.slot], before, s as u8, station, start, self.now);
             }
         }
         self.try_start(m, station);
@@ -307,7 +302,7 @@ impl CaseFlow {
 
     /// An applicant whose patience ran out while waiting in `entry` gives up, at
     /// the deadline.
-    pub(super) fn abandon(&mut self, m: &Model, entry: QueueEntry) {
+    pub(super) fn abandon(&mut self, m: &Model, entry: StepEntry) {
         let at = entry.deadline;
         let wait = self.calendar.open_time_between(entry.enqueued, at);
         let case = &mut self.cases[entry.case.slot];
