@@ -2,9 +2,10 @@
 //! run once per simulated day — the reform timeline, workforce dynamics, station
 //! staffing in the morning; costs and the time series in the evening.
 //!
-//! The case flow itself is one resource, [`Flow`] (wrapping [`CaseFlow`]), drained between the two
-//! daily schedule runs: a schedule run costs microseconds, an event must cost well
-//! under one, so per-event work stays out of the schedule.
+//! The case flow itself is one resource, [`Flow`] (a wrapper around the
+//! ECS-free [`CaseFlow`]), drained between the two daily schedule runs: a
+//! schedule run costs microseconds, an event must cost well under one, so
+//! per-event work stays out of the schedule.
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor};
