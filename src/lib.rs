@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod bits;
 pub mod engine;
 pub mod experiment;
 pub mod export;

@@ -2,9 +2,10 @@
 //! run once per simulated day — the reform timeline, workforce dynamics, station
 //! staffing in the morning; costs and the time series in the evening.
 //!
-//! The case flow itself is one resource, [`CaseFlow`], drained between the two
-//! daily schedule runs: a schedule run costs microseconds, an event must cost well
-//! under one, so per-event work stays out of the schedule.
+//! The case flow itself is one resource, [`Flow`] (a wrapper around the
+//! ECS-free [`CaseFlow`]), drained between the two daily schedule runs: a
+//! schedule run costs microseconds, an event must cost well under one, so
+//! per-event work stays out of the schedule.
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor};
@@ -16,6 +17,27 @@ use super::flow::{CaseFlow, Levers, Transition};
 use crate::indicators::Costs;
 use crate::scenario::{DepartmentId, Employment, FrontOffice, Lever, Model, Recruitment, ReductionMethod, Role};
 use crate::time::{DAY, Date};
+
+/// The case flow as an ECS resource. The flow itself knows nothing of the ECS;
+/// systems reach it through this wrapper, which dereferences to it.
+#[derive(Resource)]
+pub struct Flow(pub CaseFlow);
+
+impl std::ops::Deref for Flow {
+    type Target = CaseFlow;
+
+    #[inline]
+    fn deref(&self) -> &CaseFlow {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Flow {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut CaseFlow {
+        &mut self.0
+    }
+}
 
 /// A department that exists now.
 #[derive(Component, Clone, Debug)]
@@ -182,7 +204,7 @@ pub fn build_world(model: &Model, flow: CaseFlow, seed: u64, replication: u64) -
     });
     world.insert_resource(Clock { day: 0, measured: model.warmup_days == 0, start_date: model.start_date });
     world.insert_resource(DailySeries::default());
-    world.insert_resource(flow);
+    world.insert_resource(Flow(flow));
     world
 }
 
@@ -214,9 +236,9 @@ pub fn evening_schedule() -> Schedule {
 /// one-off costs, hires and workforce policies.
 fn apply_reforms(world: &mut World) {
     let clock = *world.resource::<Clock>();
-    let model = world.resource::<CaseFlow>().model_arc();
+    let model = world.resource::<Flow>().model_arc();
     let today = clock.day;
-    let year = world.resource::<CaseFlow>().year_of_day(today);
+    let year = world.resource::<Flow>().year_of_day(today);
     let mut levers = Levers {
         revised: vec![false; model.services.len()],
         integrated: vec![0.0; model.services.len()],
@@ -224,7 +246,7 @@ fn apply_reforms(world: &mut World) {
         connected: vec![false; model.departments.len()],
         supervision: vec![0.0; model.services.len()],
         learning_speedup: 1.0,
-        transition: world.resource::<CaseFlow>().levers.transition.clone(),
+        transition: world.resource::<Flow>().levers.transition.clone(),
         ..Levers::default()
     };
     for (index, reform) in model.reforms.iter().enumerate() {
@@ -372,7 +394,7 @@ fn apply_reforms(world: &mut World) {
             }
         }
     }
-    world.resource_mut::<CaseFlow>().levers = levers;
+    world.resource_mut::<Flow>().levers = levers;
 }
 
 /// Sets the headcount of the staff group a reform hires to its ramped target.
@@ -390,7 +412,7 @@ fn hire(
 ) {
     let target = (f64::from(count) * strength).round() as u32;
     let department = {
-        let flow = world.resource::<CaseFlow>();
+        let flow = world.resource::<Flow>();
         flow.model().structures[flow.structure].department_of[department]
     };
     let mut query = world.query::<&mut Staff>();
@@ -421,7 +443,7 @@ fn hire(
 /// Puts a merger's structure in force: the case flow's queues, the department
 /// entities, and the staff, who move with their department.
 fn merge(world: &mut World, model: &Model, structure: usize) {
-    world.resource_mut::<CaseFlow>().switch_structure(structure);
+    world.resource_mut::<Flow>().switch_structure(structure);
     let s = &model.structures[structure];
     let mut departments = world.query::<(Entity, &Department)>();
     let gone: Vec<Entity> = departments.iter(world).filter(|(_, d)| !s.active[d.id]).map(|(e, _)| e).collect();
@@ -445,7 +467,7 @@ fn merge(world: &mut World, model: &Model, structure: usize) {
 fn workforce(
     mut policy: ResMut<WorkforcePolicy>,
     clock: Res<Clock>,
-    flow: Res<CaseFlow>,
+    flow: Res<Flow>,
     mut staff: Query<&mut Staff>,
     mut commands: Commands,
 ) {
@@ -550,7 +572,7 @@ fn workforce(
 
 /// Sets every station's servers from today's staff: a station's servers are the
 /// staff of its role in its department (window stations: at most its windows).
-fn staff_stations(clock: Res<Clock>, mut flow: ResMut<CaseFlow>, staff: Query<&Staff>) {
+fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Query<&Staff>) {
     let model = flow.model_arc();
     let structure = &model.structures[flow.structure];
     let mut servers = vec![0u32; model.stations.len()];
@@ -592,7 +614,7 @@ fn staff_stations(clock: Res<Clock>, mut flow: ResMut<CaseFlow>, staff: Query<&S
 }
 
 /// Salaries accrue per calendar day: one 365th of the annual cost.
-fn accrue_personnel(clock: Res<Clock>, flow: Res<CaseFlow>, staff: Query<&Staff>, mut ledger: ResMut<Ledger>) {
+fn accrue_personnel(clock: Res<Clock>, flow: Res<Flow>, staff: Query<&Staff>, mut ledger: ResMut<Ledger>) {
     if !clock.measured {
         return;
     }
@@ -608,12 +630,7 @@ fn accrue_personnel(clock: Res<Clock>, flow: Res<CaseFlow>, staff: Query<&Staff>
 }
 
 /// Department overheads accrue per calendar day, for the departments that exist.
-fn accrue_overhead(
-    clock: Res<Clock>,
-    flow: Res<CaseFlow>,
-    departments: Query<&Department>,
-    mut ledger: ResMut<Ledger>,
-) {
+fn accrue_overhead(clock: Res<Clock>, flow: Res<Flow>, departments: Query<&Department>, mut ledger: ResMut<Ledger>) {
     if !clock.measured {
         return;
     }
@@ -626,7 +643,7 @@ fn accrue_overhead(
 }
 
 /// Yearly running costs of reforms in force (platforms, IT) accrue per day.
-fn accrue_reform_running(clock: Res<Clock>, flow: Res<CaseFlow>, mut ledger: ResMut<Ledger>) {
+fn accrue_reform_running(clock: Res<Clock>, flow: Res<Flow>, mut ledger: ResMut<Ledger>) {
     if !clock.measured {
         return;
     }
@@ -646,7 +663,7 @@ fn record_day(
     clock: Res<Clock>,
     ledger: Res<Ledger>,
     staff: Query<&Staff>,
-    mut flow: ResMut<CaseFlow>,
+    mut flow: ResMut<Flow>,
     mut series: ResMut<DailySeries>,
 ) {
     let total = ledger.costs.total();

@@ -69,8 +69,33 @@ pub enum EventKind {
         /// Handoff effort to add to the step's work (see [`Handoff`]).
         handoff: Handoff,
     },
+    /// An internal task, which belongs to no case, joins the queue of its
+    /// function's department after a delay (an inspection) or at once (a complaint).
+    TaskDue {
+        /// Which task.
+        task: Task,
+        /// The function whose department does it.
+        function: u32,
+    },
+    /// A server at a station finishes an internal task.
+    TaskDone {
+        /// Station index.
+        station: u32,
+        /// Which task.
+        task: Task,
+    },
     /// Opening hours begin: idle staff pick up waiting work.
     Open,
+}
+
+/// Work staff do that belongs to no case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Task {
+    /// Inspecting a case whose approval became a notification (post-approval
+    /// supervision), by an inspector.
+    Inspection,
+    /// Handling a complaint (online listening), by a reviewer.
+    Complaint,
 }
 
 /// Which handoff effort a step carries.

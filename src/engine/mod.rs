@@ -205,7 +205,7 @@ fn run(
             clock.measured = day >= model.warmup_days;
         }
         morning.run(&mut world);
-        world.resource_scope(|_, mut flow: bevy_ecs::world::Mut<CaseFlow>| {
+        world.resource_scope(|_, mut flow: bevy_ecs::world::Mut<ecs::Flow>| {
             flow.schedule_openings(u64::from(day));
             flow.run_until((u64::from(day) + 1) * DAY);
             if let crate::time::Calendar::Working(cal) = &flow.calendar
@@ -214,17 +214,17 @@ fn run(
                 flow.close_day();
             }
         });
-        if let Some(station) = world.resource::<CaseFlow>().overflow() {
-            return Err(backlog_error(model, world.resource::<CaseFlow>(), station, day, max_cases_in_progress));
+        if let Some(station) = world.resource::<ecs::Flow>().overflow() {
+            return Err(backlog_error(model, world.resource::<ecs::Flow>(), station, day, max_cases_in_progress));
         }
         evening.run(&mut world);
         if let Some(log) = log.as_mut() {
-            let rows = world.resource_mut::<CaseFlow>().drain_log();
+            let rows = world.resource_mut::<ecs::Flow>().drain_log();
             log(&rows);
         }
         progress(day + 1);
     }
-    let flow = world.remove_resource::<CaseFlow>().expect("the case flow is inserted by build_world");
+    let flow = world.remove_resource::<ecs::Flow>().expect("the case flow is inserted by build_world").0;
     let ledger = world.remove_resource::<Ledger>().expect("the ledger is inserted by build_world");
     let daily = world.remove_resource::<DailySeries>().expect("the series is inserted by build_world").rows;
     let mut staff_query = world.query::<&ecs::Staff>();

@@ -21,7 +21,6 @@ use std::path::PathBuf;
 
 pub use load::{load, load_from_str, load_with_inputs, read_text, resolve_in_project, syntax_diagnostic};
 pub use model::*;
-pub use validate::bits as validate_bits;
 
 /// A place in an input file.
 #[derive(Clone, Debug, PartialEq, Eq)]

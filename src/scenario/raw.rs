@@ -232,6 +232,21 @@ pub enum Minutes {
     Empirical { minutes: Vec<f64> },
 }
 
+impl Minutes {
+    /// The mean of the distribution, in minutes.
+    pub fn mean(&self) -> f64 {
+        match self {
+            Minutes::Exponential { mean_minutes } | Minutes::LogNormal { mean_minutes, .. } => *mean_minutes,
+            Minutes::Triangular { min_minutes, mode_minutes, max_minutes } => {
+                (min_minutes + mode_minutes + max_minutes) / 3.0
+            }
+            Minutes::Uniform { min_minutes, max_minutes } => (min_minutes + max_minutes) / 2.0,
+            Minutes::Constant { minutes } => *minutes,
+            Minutes::Empirical { minutes } => minutes.iter().sum::<f64>() / minutes.len().max(1) as f64,
+        }
+    }
+}
+
 /// A service type (事项) with its process.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename = "Service", deny_unknown_fields)]

@@ -11,6 +11,7 @@ use super::model::*;
 use super::raw::{Origin, RawCalendar, RawFrontOffice, RawScenario, RawService, RawStep};
 use super::ron_tree::{self, Kind, Node, PathStep};
 use super::{Diagnostic, LoadError, Location, Number, limits, nearest};
+use crate::bits::bits;
 use crate::time::{Date, from_hours, from_minutes, parse_time_of_day};
 use Needle::{Field, Named, Quoted};
 
@@ -1058,18 +1059,6 @@ fn build_service(
     })
 }
 
-/// The indices of the set bits of `mask`, lowest first.
-pub fn bits(mut mask: u64) -> impl Iterator<Item = usize> {
-    std::iter::from_fn(move || {
-        if mask == 0 {
-            return None;
-        }
-        let i = mask.trailing_zeros() as usize;
-        mask &= mask - 1;
-        Some(i)
-    })
-}
-
 #[allow(clippy::too_many_arguments)]
 fn build_step(
     c: &mut Checker,
@@ -1190,7 +1179,7 @@ fn build_step(
         work: step.work.clone(),
         in_person: step.in_person,
         personal: step.personal,
-        mean_work: crate::time::from_minutes(crate::engine::random::mean_minutes(&step.work)),
+        mean_work: crate::time::from_minutes(step.work.mean()),
         precedence: predecessors.map(|p| Precedence { predecessors: p, successors: 0, downstream: 0 }),
         checks: first_check..checks.len(),
         send_back,

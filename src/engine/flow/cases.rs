@@ -1,0 +1,147 @@
+//! The cases in progress: one record per case in a slab of reusable slots, and
+//! the stamps that tell a current event or queue entry from a stale one.
+
+use std::ops::{Index, IndexMut};
+
+use super::super::events::CaseRef;
+use super::super::random::SplitMix64;
+use crate::scenario::MAX_STEPS;
+use crate::time::Micros;
+
+/// The applicant is at no office.
+pub(super) const NOWHERE: u32 = u32::MAX;
+
+/// A case in progress.
+#[derive(Clone, Debug)]
+pub(super) struct Case {
+    /// Bumped when the slot is reused: older events and queue entries are stale.
+    pub stamp: u32,
+    /// Per step, bumped when a send-back voids the step: its older events and
+    /// queue entries are stale, while parallel work the send-back does not touch
+    /// goes on.
+    pub epochs: [u8; MAX_STEPS],
+    pub live: bool,
+    /// Arrival number within the replication.
+    pub number: u64,
+    pub service: u32,
+    pub online: bool,
+    /// Served through the general hall (one window).
+    pub one_window: bool,
+    /// Has been to the general hall once (later hand-overs are routed internally).
+    pub visited_hall: bool,
+    /// Uses the revised (parallel) precedence.
+    pub integrated: bool,
+    /// Approval replaced by notification plus a later inspection.
+    pub notified: bool,
+    /// Arrived after the warm-up: counts in the indicators.
+    pub measured: bool,
+    /// Building the applicant is in, or [`NOWHERE`].
+    pub present_at: u32,
+    pub arrival: Micros,
+    /// Sort key for due-date priority: promised working day, then arrival.
+    pub due: Micros,
+    /// Steps completed.
+    pub done: u64,
+    /// Steps queued, in progress or waiting for a delay.
+    pub started: u64,
+    /// Document checks that will fail (indices into the service's checks).
+    pub missing: u64,
+    /// Document checks whose document is fetched from another department's data.
+    pub shared: u64,
+    pub work_rng: SplitMix64,
+    pub routing_rng: SplitMix64,
+    pub patience_rng: SplitMix64,
+    pub wait: Micros,
+    pub in_person_wait: Micros,
+    pub handoff_delay: Micros,
+    pub trips: u32,
+    pub rework: u32,
+    pub missing_documents: u32,
+    pub handoffs_between: u32,
+    pub handoffs_within: u32,
+}
+
+/// The case table: cases in progress by slot, and the slots free for reuse.
+///
+/// Cases are records here rather than ECS entities: spawning and looking up an
+/// entity per event would cost more than the whole per-event budget.
+#[derive(Debug, Default)]
+pub(super) struct CaseTable {
+    cases: Vec<Case>,
+    free: Vec<u32>,
+}
+
+impl CaseTable {
+    /// Puts a new case in a free slot (its stamp moves on, so that the slot's
+    /// older events are stale) or a new one, and returns the slot.
+    /// The table grows only up to `max` cases (see [`CaseTable::is_full`]).
+    pub fn insert(&mut self, case: Case, max: usize) -> u32 {
+        match self.free.pop() {
+            Some(slot) => {
+                let stamp = self.cases[slot as usize].stamp.wrapping_add(1);
+                self.cases[slot as usize] = Case { stamp, ..case };
+                slot
+            }
+            None => {
+                if self.cases.len() == self.cases.capacity() {
+                    // Double as `push` would, but never past the limit, so that a run
+                    // stopped by it has not just asked for twice the memory.
+                    let room = max.saturating_sub(self.cases.len());
+                    self.cases.reserve_exact(self.cases.capacity().max(64).min(room).max(1));
+                }
+                self.cases.push(case);
+                (self.cases.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Ends the case in `slot`: its events and queue entries become stale and the
+    /// slot is free for the next arrival (the record stays readable until then).
+    #[inline]
+    pub fn remove(&mut self, slot: u32) {
+        let case = &mut self.cases[slot as usize];
+        case.live = false;
+        case.stamp = case.stamp.wrapping_add(1);
+        self.free.push(slot);
+    }
+
+    /// Whether an event or queue entry for `step` of `case` still holds.
+    #[inline]
+    pub fn is_current(&self, case: CaseRef, step: u8) -> bool {
+        let c = &self.cases[case.slot as usize];
+        c.live && c.stamp & 0xFF_FFFF == case.stamp() && c.epochs[usize::from(step)] == case.epoch()
+    }
+
+    /// Whether a new case would need a slot beyond `max`: memory grows only when no
+    /// slot is free, so checking then costs nothing in a run that keeps up.
+    #[inline]
+    pub fn is_full(&self, max: usize) -> bool {
+        self.free.is_empty() && self.cases.len() >= max
+    }
+
+    /// Cases in progress.
+    pub fn in_progress(&self) -> u64 {
+        (self.cases.len() - self.free.len()) as u64
+    }
+
+    /// Measured cases in progress (arrived after the warm-up).
+    pub fn measured_in_progress(&self) -> u64 {
+        self.cases.iter().filter(|c| c.live && c.measured).count() as u64
+    }
+}
+
+impl Index<u32> for CaseTable {
+    type Output = Case;
+
+    #[inline]
+    fn index(&self, slot: u32) -> &Case {
+        &self.cases[slot as usize]
+    }
+}
+
+impl IndexMut<u32> for CaseTable {
+    #[inline]
+    fn index_mut(&mut self, slot: u32) -> &mut Case {
+        &mut self.cases[slot as usize]
+    }
+}

@@ -1,0 +1,281 @@
+//! The case flow: cases moving through the steps of their service's process,
+//! queueing at stations, on the event calendar.
+//!
+//! This is the hot path. It is plain data, with no ECS in it: the ECS holds it as
+//! one resource (the `Flow` newtype in `engine/ecs.rs`) drained in time order
+//! between the daily systems; every event happens at its exact instant. The
+//! reform levers that act on cases act here, each in one clearly named place:
+//! the channel and documents at arrival (online service, data sharing), routing
+//! to the general hall (one window), precedence (integrated service), work times
+//! (standardisation, merger transition), errors (standardisation, transition,
+//! error tolerance), skipped approvals (post-approval supervision), queue order
+//! (due-date priority) and complaints (online listening). Their current strength
+//! is set once a day in [`Levers`].
+//!
+//! The parts: `cases` (the case table and stale-reference checks), `stations`
+//! (queues, starting work, opening and closing time, structure switches),
+//! `steps` (a case's life from arrival through its steps), `outcome` (how a case
+//! ends: satisfaction, complaints, inspections, tallies), `log` (event-log
+//! records) and `levers` (lever strengths).
+
+mod cases;
+mod levers;
+mod log;
+mod outcome;
+mod stations;
+mod steps;
+
+use std::sync::Arc;
+
+use rand_chacha::ChaCha8Rng;
+
+pub use levers::{Levers, Transition};
+pub use log::{StepOutcome, StepRecord};
+pub use stations::StationState;
+
+use super::arrivals::{ArrivalRate, ProfileTable};
+use super::events::{EventKind, EventQueue};
+use super::random::{Purpose, SplitMix64, arrival_stream};
+use crate::indicators::Tally;
+use crate::scenario::{CalendarSpec, Model, StationId, limits};
+use crate::time::{Calendar, DAY, Micros, WorkingCalendar};
+use cases::CaseTable;
+use log::StepLog;
+
+/// Most cases in progress in one replication ([`limits::MAX_BACKLOG_CASES`]).
+const MAX_IN_PROGRESS: usize = limits::MAX_BACKLOG_CASES as usize;
+
+/// Counts for the current day, reset by the daily system.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DayCounts {
+    /// Arrivals today.
+    pub arrived: u64,
+    /// Completions today.
+    pub completed: u64,
+    /// Abandonments today.
+    pub abandoned: u64,
+}
+
+/// Whole-run counts for the conservation check.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FlowCounts {
+    /// Cases that arrived.
+    pub arrived: u64,
+    /// Cases completed.
+    pub completed: u64,
+    /// Cases abandoned.
+    pub abandoned: u64,
+    /// Cases that arrived in the measured period.
+    pub arrived_measured: u64,
+    /// Events processed.
+    pub events: u64,
+    /// Inspections done in the measured period.
+    pub inspections: u64,
+    /// Complaints handled in the measured period.
+    pub complaints_handled: u64,
+}
+
+/// The state of the case flow of one replication.
+pub struct CaseFlow {
+    model: Arc<Model>,
+    /// The working calendar expanded over the horizon.
+    pub calendar: Calendar,
+    tables: Vec<ProfileTable>,
+    rates: Vec<ArrivalRate>,
+    arrival_rngs: Vec<ChaCha8Rng>,
+    internal_rng: SplitMix64,
+    events: EventQueue,
+    cases: CaseTable,
+    /// Stations, indexed like the model's.
+    pub stations: Vec<StationState>,
+    /// Where work scheduled at a station that has since been merged now finishes.
+    station_alias: Vec<StationId>,
+    /// The department structure in force (index into `Model::structures`).
+    pub structure: usize,
+    /// Lever strengths in force.
+    pub levers: Levers,
+    now: Micros,
+    horizon: Micros,
+    warmup: Micros,
+    /// Calendar year (offset from the start year) of each day, for yearly tallies.
+    year_of_day: Vec<u16>,
+    /// Totals over measured cases.
+    pub tally: Tally,
+    /// Totals per service over measured cases.
+    pub service_tallies: Vec<Tally>,
+    /// Totals per calendar year (by the day a case finished).
+    pub year_tallies: Vec<Tally>,
+    /// Measured arrivals per year.
+    pub year_arrivals: Vec<u64>,
+    /// Measured arrivals per service.
+    pub service_arrivals: Vec<u64>,
+    /// Counts of the current day.
+    pub today: DayCounts,
+    /// Whole-run counts.
+    pub counts: FlowCounts,
+    /// The event log, when one was asked for: steps done since last drained, and
+    /// the start of steps in progress.
+    log: Option<StepLog>,
+    /// Most cases in progress (and most internal tasks waiting at one station)
+    /// before the run stops: memory grows with them.
+    max_in_progress: usize,
+    /// Set when the backlog passed `max_in_progress`: the station with the longest
+    /// queue at that moment. The calendar is then emptied, so the run stops.
+    overflow: Option<StationId>,
+}
+
+impl CaseFlow {
+    /// Sets up the flow of replication `replication` of `model` with `seed`.
+    pub fn new(model: Arc<Model>, seed: u64, replication: u64) -> CaseFlow {
+        let horizon = u64::from(model.horizon_days) * DAY;
+        let calendar = match &model.calendar {
+            CalendarSpec::AllDay => Calendar::AllDay,
+            CalendarSpec::Working { opening_hours, working_days, holidays } => Calendar::Working(WorkingCalendar::new(
+                model.start_date,
+                model.horizon_days + 366,
+                opening_hours.clone(),
+                *working_days,
+                holidays,
+            )),
+        };
+        let tables: Vec<ProfileTable> = model.profiles.iter().map(|p| ProfileTable::new(&model, p)).collect();
+        let rates = model.services.iter().map(|s| ArrivalRate::new(s.volume_per_year, s.profile, &tables)).collect();
+        let arrival_rngs = (0..model.services.len()).map(|i| arrival_stream(seed, replication, i)).collect();
+        let n_departments = model.departments.len();
+        let stations =
+            model.stations.iter().map(|s| StationState::new(s.servers, s.building(n_departments) as u32)).collect();
+        let n_services = model.services.len();
+        let start_year = model.start_date.year;
+        let year_of_day: Vec<u16> = (0..i64::from(model.horizon_days))
+            .map(|d| (model.start_date.plus_days(d).year - start_year) as u16)
+            .collect();
+        let years = year_of_day.last().map_or(1, |&y| usize::from(y) + 1);
+        let mut flow = CaseFlow {
+            calendar,
+            tables,
+            rates,
+            arrival_rngs,
+            internal_rng: SplitMix64::for_case(super::random::mix64(seed ^ replication.rotate_left(17)), Purpose::Work),
+            events: EventQueue::default(),
+            cases: CaseTable::default(),
+            station_alias: (0..model.stations.len()).collect(),
+            stations,
+            structure: 0,
+            levers: Levers::before_reforms(&model),
+            now: 0,
+            horizon,
+            warmup: u64::from(model.warmup_days) * DAY,
+            year_of_day,
+            tally: Tally::default(),
+            service_tallies: vec![Tally::default(); n_services],
+            year_tallies: vec![Tally::default(); years],
+            year_arrivals: vec![0; years],
+            service_arrivals: vec![0; n_services],
+            today: DayCounts::default(),
+            counts: FlowCounts::default(),
+            log: None,
+            max_in_progress: MAX_IN_PROGRESS,
+            overflow: None,
+            model,
+        };
+        for service in 0..n_services {
+            flow.schedule_next_arrival(service, 0);
+        }
+        flow
+    }
+
+    /// Sets the most cases in progress before the run stops (default
+    /// [`limits::MAX_BACKLOG_CASES`]); for tests of the limit itself.
+    pub fn set_max_in_progress(&mut self, max: usize) {
+        self.max_in_progress = max;
+    }
+
+    /// The station with the longest queue when the backlog passed its limit, if it did.
+    pub fn overflow(&self) -> Option<StationId> {
+        self.overflow
+    }
+
+    /// Stops the run: the backlog passed its limit. Names the station with the
+    /// longest queue and empties the calendar, so [`CaseFlow::run_until`] returns.
+    #[cold]
+    fn stop_overflowing(&mut self) {
+        let longest = (0..self.stations.len()).max_by_key(|&s| (self.stations[s].queue.len(), std::cmp::Reverse(s)));
+        self.overflow = Some(longest.unwrap_or(0));
+        self.events.clear();
+    }
+
+    /// Records every step done, for the event log (drain with [`CaseFlow::drain_log`]).
+    pub fn enable_log(&mut self) {
+        self.log = Some(StepLog::default());
+    }
+
+    /// The steps done since the last call (empty unless the log is enabled).
+    pub fn drain_log(&mut self) -> Vec<StepRecord> {
+        self.log.as_mut().map(|log| std::mem::take(&mut log.rows)).unwrap_or_default()
+    }
+
+    /// The model being run.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// A shared handle on the model being run.
+    pub fn model_arc(&self) -> Arc<Model> {
+        Arc::clone(&self.model)
+    }
+
+    /// Cases in progress.
+    pub fn cases_in_progress(&self) -> u64 {
+        self.cases.in_progress()
+    }
+
+    /// Measured cases in progress (arrived after the warm-up).
+    pub fn measured_in_progress(&self) -> u64 {
+        self.cases.measured_in_progress()
+    }
+
+    /// The current simulated instant.
+    pub fn now(&self) -> Micros {
+        self.now
+    }
+
+    /// Calendar-year index (0 = the start year) of a day.
+    pub fn year_of_day(&self, day: u32) -> usize {
+        self.year_of_day.get(day as usize).map_or(0, |&y| usize::from(y))
+    }
+
+    /// Steps waiting in all queues.
+    pub fn queued(&self) -> u64 {
+        self.stations.iter().map(|s| s.queue_len() as u64).sum()
+    }
+
+    /// Runs every event before `until`.
+    pub fn run_until(&mut self, until: Micros) {
+        let model = Arc::clone(&self.model);
+        let m: &Model = &model;
+        let until = until.min(self.horizon);
+        while let Some(event) = self.events.pop_before(until) {
+            self.now = event.time();
+            self.counts.events += 1;
+            match event.kind {
+                EventKind::Arrival { service } => self.arrive(m, service as usize),
+                EventKind::WorkDone { station, case, step } => {
+                    self.work_done(m, self.station_alias[station as usize], case, step as usize)
+                }
+                EventKind::Ready { case, step, handoff } => {
+                    if self.cases.is_current(case, step) {
+                        self.enqueue(m, case.slot, step as usize, handoff);
+                    }
+                }
+                EventKind::TaskDue { task, function } => self.enqueue_task(m, task, function as usize),
+                EventKind::TaskDone { station, task } => self.task_done(m, self.station_alias[station as usize], task),
+                EventKind::Open => {
+                    for station in 0..self.stations.len() {
+                        self.try_start(m, station);
+                    }
+                }
+            }
+        }
+        self.now = self.now.max(until);
+    }
+}

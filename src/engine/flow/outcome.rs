@@ -1,0 +1,94 @@
+//! How a case ends: the applicant's satisfaction, the complaint or inspection it
+//! leaves behind, and the tallies of measured cases; and the internal tasks
+//! (inspections, complaints) done.
+
+use super::super::events::{EventKind, Task};
+use super::CaseFlow;
+use super::cases::Case;
+use crate::indicators::CaseRecord;
+use crate::scenario::{Model, SatisfactionWeights};
+use crate::time::{DAY, Micros};
+
+impl CaseFlow {
+    /// Records a finished case and frees its slot; a completed notified case
+    /// leaves an inspection behind, an unhappy applicant may complain.
+    pub(super) fn finish(&mut self, m: &Model, slot: u32, completed: bool, at: Micros) {
+        self.cases.remove(slot);
+        let case = &mut self.cases[slot];
+        if completed {
+            self.counts.completed += 1;
+            self.today.completed += 1;
+        } else {
+            self.counts.abandoned += 1;
+            self.today.abandoned += 1;
+        }
+        let service = &m.services[case.service as usize];
+        let working_days = self.calendar.working_day_number(at) - self.calendar.working_day_number(case.arrival);
+        let late_days = working_days.saturating_sub(u64::from(service.time_limit_working_days));
+        let satisfaction = if completed { satisfaction(&m.satisfaction, case, late_days) } else { 0.0 };
+        let mut complained = false;
+        if let Some((p0, function, _)) = self.levers.listening {
+            complained = case.routing_rng.uniform() < p0 * (1.0 - satisfaction);
+            if complained {
+                let task = EventKind::TaskDue { task: Task::Complaint, function: function as u32 };
+                self.events.schedule(at.max(self.now), task);
+            }
+        }
+        if completed
+            && case.notified
+            && let Some((function, _, delay)) = &self.levers.inspection
+        {
+            let when = self.calendar.add_working(at, *delay);
+            self.events.schedule(when, EventKind::TaskDue { task: Task::Inspection, function: *function as u32 });
+        }
+        if !case.measured {
+            return;
+        }
+        let record = CaseRecord {
+            service: case.service as usize,
+            completed,
+            online: case.online,
+            arrival: case.arrival,
+            end: at,
+            wait: case.wait,
+            in_person_wait: case.in_person_wait,
+            trips: case.trips,
+            rework: case.rework,
+            missing_documents: case.missing_documents,
+            handoffs_between: case.handoffs_between,
+            handoffs_within: case.handoffs_within,
+            handoff_delay: case.handoff_delay,
+            on_time: completed && late_days == 0,
+            satisfaction,
+            complained,
+        };
+        self.tally.record(&record, true);
+        self.service_tallies[record.service].record(&record, false);
+        let year = self.year_of_day((at / DAY) as u32);
+        self.year_tallies[year].record(&record, false);
+    }
+
+    /// A server at `station` has finished an internal task, counted if in the
+    /// measured period, and picks up waiting work.
+    pub(super) fn task_done(&mut self, m: &Model, station: usize, task: Task) {
+        self.stations[station].busy -= 1;
+        if self.now >= self.warmup {
+            match task {
+                Task::Inspection => self.counts.inspections += 1,
+                Task::Complaint => self.counts.complaints_handled += 1,
+            }
+        }
+        self.try_start(m, station);
+    }
+}
+
+/// The satisfaction of an applicant whose case was completed `late_days` working
+/// days past its time limit: 1 less the penalties, within [0, 1].
+#[inline]
+fn satisfaction(w: &SatisfactionWeights, case: &Case, late_days: u64) -> f64 {
+    (1.0 - w.per_extra_trip * f64::from(case.trips.saturating_sub(1))
+        - w.per_waiting_hour * crate::time::to_hours(case.wait)
+        - w.per_late_working_day * late_days as f64
+        - w.per_rework * f64::from(case.rework))
+    .clamp(0.0, 1.0)
+}

@@ -1,0 +1,343 @@
+//! Stations: their queues, starting waiting work when a server is free, the
+//! day's openings and closing time, and moving queues when a merger switches the
+//! department structure.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use super::super::events::{CaseRef, EventKind, Handoff, Task};
+use super::super::random::sample_minutes;
+use super::CaseFlow;
+use crate::scenario::{Model, Role, StationId};
+use crate::time::{Calendar, DAY, Micros, from_minutes};
+
+/// No patience deadline.
+pub(super) const NEVER: Micros = Micros::MAX;
+
+/// Work waiting at a station: a step of a case, or an internal task.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum QueueEntry {
+    Step(StepEntry),
+    Task { task: Task, enqueued: Micros },
+}
+
+impl QueueEntry {
+    /// Due-date priority key: internal tasks come after every case.
+    #[inline]
+    fn due(&self) -> Micros {
+        match self {
+            QueueEntry::Step(entry) => entry.due,
+            QueueEntry::Task { .. } => NEVER,
+        }
+    }
+
+    /// The order of entries when a merger joins queues: by the time they were
+    /// queued, then by case slot, internal tasks after cases.
+    fn merge_key(&self) -> (Micros, u32) {
+        match self {
+            QueueEntry::Step(entry) => (entry.enqueued, entry.case.slot),
+            QueueEntry::Task { enqueued, .. } => (*enqueued, u32::MAX),
+        }
+    }
+}
+
+/// A step of a case waiting at a station.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct StepEntry {
+    pub case: CaseRef,
+    pub step: u8,
+    pub handoff: Handoff,
+    pub in_person: bool,
+    pub enqueued: Micros,
+    /// When the applicant gives up ([`NEVER`] if not waiting in person).
+    pub deadline: Micros,
+    /// Due-date priority key.
+    pub due: Micros,
+}
+
+/// A queue and its servers.
+#[derive(Clone, Debug)]
+pub struct StationState {
+    /// Servers available.
+    pub servers: u32,
+    /// Servers busy.
+    pub busy: u32,
+    pub(super) queue: VecDeque<QueueEntry>,
+    /// Building applicants go to (department index or the general hall).
+    pub(super) building: u32,
+    /// Work started in the measured period.
+    pub work_measured: u128,
+    /// Steps started in the measured period.
+    pub steps_measured: u64,
+    /// Queue wait of steps started in the measured period.
+    pub wait_measured: u128,
+    /// Server-time available in the measured period (servers × open time, summed daily).
+    pub capacity_measured: u128,
+}
+
+impl StationState {
+    /// An idle station with `servers` servers in `building`.
+    pub(super) fn new(servers: u32, building: u32) -> StationState {
+        StationState {
+            servers,
+            busy: 0,
+            queue: VecDeque::new(),
+            building,
+            work_measured: 0,
+            steps_measured: 0,
+            wait_measured: 0,
+            capacity_measured: 0,
+        }
+    }
+
+    /// Steps waiting.
+    pub fn queue_len(&self) -> usize {
+        self.queue.len()
+    }
+}
+
+impl CaseFlow {
+    /// Schedules the opening-hours events of `day`, so idle staff pick up work.
+    pub fn schedule_openings(&mut self, day: u64) {
+        if let Calendar::Working(cal) = &self.calendar
+            && cal.is_working_day(day)
+        {
+            let starts: Vec<Micros> = cal.intervals().iter().map(|&(s, _)| day * DAY + s).collect();
+            for t in starts {
+                self.events.schedule(t, EventKind::Open);
+            }
+        }
+    }
+
+    /// Sets the servers of every station (from the staff, once a day), counts
+    /// the day's capacity, and lets idle servers pick up waiting work.
+    pub fn set_servers(&mut self, servers: &[u32], day: u32) {
+        let open = self.calendar.open_time_between(u64::from(day) * DAY, u64::from(day + 1) * DAY);
+        let measured = u64::from(day) * DAY >= self.warmup;
+        for (station, &n) in self.stations.iter_mut().zip(servers) {
+            station.servers = n;
+            if measured {
+                station.capacity_measured += u128::from(open) * u128::from(n);
+            }
+        }
+    }
+
+    /// Lets idle servers everywhere pick up waiting work.
+    pub fn kick(&mut self) {
+        let model = Arc::clone(&self.model);
+        for station in 0..self.stations.len() {
+            self.try_start(&model, station);
+        }
+    }
+
+    /// Puts structure `k` in force: the queues and busy servers of stations that
+    /// no longer exist move to the stations that replace them.
+    pub fn switch_structure(&mut self, k: usize) {
+        let model = Arc::clone(&self.model);
+        let old = &model.structures[self.structure];
+        let new = &model.structures[k];
+        for (d, &now_in) in new.department_of.iter().enumerate() {
+            if now_in == usize::MAX || old.department_of.get(d) == Some(&now_in) || !old.active[d] {
+                continue;
+            }
+            for role in Role::ALL {
+                let (Some(from), Some(to)) = (old.station(d, role), new.station(now_in, role)) else { continue };
+                if from == to {
+                    continue;
+                }
+                let moved = std::mem::take(&mut self.stations[from].queue);
+                let busy = std::mem::take(&mut self.stations[from].busy);
+                let target = &mut self.stations[to];
+                target.busy += busy;
+                target.queue.extend(moved);
+                target.queue.make_contiguous().sort_by_key(QueueEntry::merge_key);
+                for alias in self.station_alias.iter_mut() {
+                    if *alias == from {
+                        *alias = to;
+                    }
+                }
+            }
+        }
+        self.structure = k;
+    }
+
+    /// Applicants waiting in person at closing time go home and come back the next
+    /// working day: one more trip each, and any whose patience ran out by the end of
+    /// the day have left.
+    pub fn close_day(&mut self) {
+        if !matches!(self.calendar, Calendar::Working(_)) {
+            return;
+        }
+        let model = Arc::clone(&self.model);
+        let m: &Model = &model;
+        for station in 0..self.stations.len() {
+            let mut kept = VecDeque::with_capacity(self.stations[station].queue.len());
+            let queue = std::mem::take(&mut self.stations[station].queue);
+            for entry in queue {
+                if let QueueEntry::Step(step) = entry {
+                    if !self.cases.is_current(step.case, step.step) {
+                        continue;
+                    }
+                    if step.deadline <= self.now {
+                        self.abandon(m, step);
+                        continue;
+                    }
+                    if step.in_person {
+                        self.cases[step.case.slot].trips += 1;
+                    }
+                }
+                kept.push_back(entry);
+            }
+            self.stations[station].queue = kept;
+        }
+    }
+
+    /// Where a step of a case is served, and whether the applicant must be there.
+    #[inline]
+    pub(super) fn route(&self, m: &Model, slot: u32, s: usize) -> (StationId, bool) {
+        let case = &self.cases[slot];
+        let step = &m.services[case.service as usize].steps[s];
+        let mut in_person = step.in_person && !case.online;
+        if case.one_window && step.role == Role::WindowClerk {
+            let hall = m.hall_station.expect("a one-window reform creates the hall station");
+            // After the first visit, hand-overs are routed internally; only steps
+            // that need the applicant themselves bring them back.
+            if case.visited_hall && !step.personal {
+                in_person = false;
+            }
+            return (hall, in_person);
+        }
+        (m.structures[self.structure].step_station[case.service as usize][s], in_person)
+    }
+
+    /// Puts a step of a case in its station's queue.
+    pub(super) fn enqueue(&mut self, m: &Model, slot: u32, s: usize, handoff: Handoff) {
+        let (station, in_person) = self.route(m, slot, s);
+        let case = &mut self.cases[slot];
+        let service = &m.services[case.service as usize];
+        let mut deadline = NEVER;
+        if in_person {
+            let building = self.stations[station].building;
+            if case.present_at != building && handoff != Handoff::Resubmission {
+                case.trips += 1;
+            }
+            case.present_at = building;
+            if Some(station) == m.hall_station {
+                case.visited_hall = true;
+            }
+            if let Some(patience) = &service.patience {
+                let p = from_minutes(sample_minutes(patience, &mut case.patience_rng));
+                deadline = self.calendar.add_working(self.now, p);
+            }
+        }
+        let entry = StepEntry {
+            case: CaseRef::new(slot, case.stamp, case.epochs[s]),
+            step: s as u8,
+            handoff,
+            in_person,
+            enqueued: self.now,
+            deadline,
+            due: case.due,
+        };
+        self.push(station, QueueEntry::Step(entry));
+        self.try_start(m, station);
+    }
+
+    /// Queues an entry: first come first served, or by due date under the
+    /// performance-assessment lever.
+    fn push(&mut self, station: usize, entry: QueueEntry) {
+        let queue = &mut self.stations[station].queue;
+        if self.levers.due_date_priority {
+            let due = entry.due();
+            let at = queue.partition_point(|e| e.due() <= due);
+            queue.insert(at, entry);
+        } else {
+            queue.push_back(entry);
+        }
+    }
+
+    /// Queues an internal task (an inspection or a complaint) at the station of
+    /// `function`'s department for its role.
+    pub(super) fn enqueue_task(&mut self, m: &Model, task: Task, function: usize) {
+        let role = match task {
+            Task::Inspection => Role::Inspector,
+            Task::Complaint => Role::Reviewer,
+        };
+        let department = self.department_of(m, m.function_department[function]);
+        let Some(station) = m.structures[self.structure].station(department, role) else { return };
+        if self.stations[station].queue.len() >= self.max_in_progress {
+            self.stop_overflowing();
+            return;
+        }
+        self.push(station, QueueEntry::Task { task, enqueued: self.now });
+        self.try_start(m, station);
+    }
+
+    /// Starts waiting work at a station while it has idle servers and is open.
+    pub(super) fn try_start(&mut self, m: &Model, station: usize) {
+        if !self.calendar.is_open(self.now) {
+            return;
+        }
+        while self.stations[station].busy < self.stations[station].servers {
+            let entry = match self.stations[station].queue.pop_front() {
+                Some(QueueEntry::Step(entry)) => entry,
+                Some(QueueEntry::Task { task, .. }) => {
+                    self.start_task(station, task);
+                    continue;
+                }
+                None => return,
+            };
+            if !self.cases.is_current(entry.case, entry.step) {
+                continue;
+            }
+            if entry.deadline <= self.now {
+                self.abandon(m, entry);
+                continue;
+            }
+            self.start(m, station, entry);
+        }
+    }
+
+    fn start_task(&mut self, station: usize, task: Task) {
+        let work = match (task, &self.levers.inspection, &self.levers.listening) {
+            (Task::Inspection, Some((_, work, _)), _) | (Task::Complaint, _, Some((_, _, work))) => {
+                from_minutes(sample_minutes(work, &mut self.internal_rng))
+            }
+            _ => 0,
+        };
+        let end = self.calendar.add_working(self.now, work);
+        let st = &mut self.stations[station];
+        st.busy += 1;
+        if self.now >= self.warmup {
+            st.work_measured += u128::from(work);
+        }
+        self.events.schedule(end, EventKind::TaskDone { station: station as u32, task });
+    }
+
+    fn start(&mut self, m: &Model, station: usize, entry: StepEntry) {
+        let wait = self.calendar.open_time_between(entry.enqueued, self.now);
+        let work = self.work_time(m, entry.case.slot, entry.step as usize, entry.handoff);
+        let case = &mut self.cases[entry.case.slot];
+        case.wait += wait;
+        if entry.in_person {
+            case.in_person_wait += wait;
+        }
+        // In-person service ends with the applicant even after closing time; other
+        // work pauses outside opening hours.
+        let end = if entry.in_person { self.now + work } else { self.calendar.add_working(self.now, work) };
+        // Utilisation counts the work done before the horizon only.
+        let measured_work =
+            if end <= self.horizon { work } else { work.min(self.calendar.open_time_between(self.now, self.horizon)) };
+        let st = &mut self.stations[station];
+        st.busy += 1;
+        if self.now >= self.warmup {
+            st.work_measured += u128::from(measured_work);
+            st.steps_measured += 1;
+            st.wait_measured += u128::from(wait);
+        }
+        if let Some(log) = &mut self.log {
+            log.starts.insert((entry.case, entry.step), self.now);
+        }
+        self.events.schedule(end, EventKind::WorkDone { station: station as u32, case: entry.case, step: entry.step });
+    }
+}

@@ -1,0 +1,318 @@
+//! A case's life through its service's steps: arrival and the applicant's
+//! needs, releasing the steps whose predecessors are done (handoffs, routing
+//! delays), the staff time of a step, and what follows a step (missing
+//! documents, send-backs, completion) or a wait given up.
+
+use rand::Rng;
+
+use super::super::events::{CaseRef, EventKind, Handoff};
+use super::super::random::{Need, Purpose, SplitMix64, needs_uniform, sample_minutes, standard_exponential};
+use super::CaseFlow;
+use super::cases::{Case, NOWHERE};
+use super::log::Before;
+use super::stations::StepEntry;
+use crate::bits::{self, bits};
+use crate::scenario::{MAX_STEPS, Model, Role, Service};
+use crate::time::{DAY, Micros, from_minutes};
+
+impl CaseFlow {
+    pub(super) fn schedule_next_arrival(&mut self, service: usize, after: Micros) {
+        let e = standard_exponential(&mut self.arrival_rngs[service]);
+        if let Some(t) = self.rates[service].next(after, e, self.horizon, &self.tables) {
+            self.events.schedule(t, EventKind::Arrival { service: service as u32 });
+        }
+    }
+
+    pub(super) fn arrive(&mut self, m: &Model, service_id: usize) {
+        // Checked before anything is drawn, so a run that keeps up is unchanged.
+        if self.cases.is_full(self.max_in_progress) {
+            self.stop_overflowing();
+            return;
+        }
+        self.schedule_next_arrival(service_id, self.now);
+        let key = self.arrival_rngs[service_id].next_u64();
+        let service = &m.services[service_id];
+        let levers = &self.levers;
+        // The applicant's needs: each decision has its own uniform, hashed from the
+        // case key and what it decides, so a lever only moves the threshold it is
+        // compared with (common random numbers), and a lever that is off costs no
+        // draw at all.
+        let need = |what: Need| needs_uniform(key, what as u64);
+        let online = levers.online[service_id] > 0.0 && need(Need::Online) < levers.online[service_id];
+        let one_window = levers.one_window > 0.0 && need(Need::OneWindow) < levers.one_window;
+        let integrated = levers.revised[service_id]
+            && levers.integrated[service_id] > 0.0
+            && need(Need::Integrated) < levers.integrated[service_id];
+        let notified = levers.supervision[service_id] > 0.0 && need(Need::Notified) < levers.supervision[service_id];
+        let mut missing = 0u64;
+        let mut shared = 0u64;
+        for (i, check) in service.checks.iter().enumerate() {
+            let index = Need::Documents as u64 + 2 * i as u64;
+            let holder = m.documents[check.document].held_by;
+            let from_data = levers.sharing > 0.0
+                && levers.connected.get(holder).copied().unwrap_or(false)
+                && needs_uniform(key, index + 1) < levers.sharing;
+            if from_data {
+                shared |= 1 << i;
+            } else if check.missing_probability > 0.0 && needs_uniform(key, index) < check.missing_probability {
+                missing |= 1 << i;
+            }
+        }
+        let measured = self.now >= self.warmup;
+        let due_day = self.calendar.working_day_number(self.now) + u64::from(service.time_limit_working_days);
+        let case = Case {
+            stamp: 0,
+            epochs: [0; MAX_STEPS],
+            live: true,
+            number: self.counts.arrived,
+            service: service_id as u32,
+            online,
+            one_window,
+            visited_hall: false,
+            integrated,
+            notified,
+            measured,
+            present_at: NOWHERE,
+            arrival: self.now,
+            due: due_day * DAY + self.now % DAY,
+            done: 0,
+            started: 0,
+            missing,
+            shared,
+            work_rng: SplitMix64::for_case(key, Purpose::Work),
+            routing_rng: SplitMix64::for_case(key, Purpose::Routing),
+            patience_rng: SplitMix64::for_case(key, Purpose::Patience),
+            wait: 0,
+            in_person_wait: 0,
+            handoff_delay: 0,
+            trips: 0,
+            rework: 0,
+            missing_documents: 0,
+            handoffs_between: 0,
+            handoffs_within: 0,
+        };
+        let slot = self.cases.insert(case, self.max_in_progress);
+        self.counts.arrived += 1;
+        self.today.arrived += 1;
+        if measured {
+            self.counts.arrived_measured += 1;
+            self.service_arrivals[service_id] += 1;
+            let year = self.year_of_day((self.now / DAY) as u32);
+            self.year_arrivals[year] += 1;
+        }
+        let r = usize::from(integrated);
+        self.release(m, slot, service, service.initial_steps[r], None);
+    }
+
+    /// The current department of a step (after any merger).
+    #[inline]
+    pub(super) fn department_of(&self, m: &Model, department: usize) -> usize {
+        m.structures[self.structure].department_of[department]
+    }
+
+    /// Makes every step in `candidates` whose predecessors are done ready, after
+    /// the handoff from `from_department` (`None`: no handoff, at arrival).
+    /// Approvals replaced by notification are done at once.
+    fn release(&mut self, m: &Model, slot: u32, service: &Service, candidates: u64, from_department: Option<usize>) {
+        let case = &mut self.cases[slot];
+        let r = usize::from(case.integrated);
+        let all = bits::first(service.steps.len());
+        let mut ready = 0u64;
+        let mut frontier = candidates;
+        while frontier != 0 {
+            let mut next = 0u64;
+            for s in bits(frontier) {
+                let step = &service.steps[s];
+                let bit = 1u64 << s;
+                if step.precedence[r].predecessors & !case.done == 0 && (case.done | case.started | ready) & bit == 0 {
+                    if case.notified && step.role == Role::Approver {
+                        case.done |= bit;
+                        next |= step.precedence[r].successors;
+                    } else {
+                        ready |= bit;
+                    }
+                }
+            }
+            frontier = next;
+        }
+        if case.done == all {
+            self.finish(m, slot, true, self.now);
+            return;
+        }
+        case.started |= ready;
+        // The applicant stays only if an in-person step follows in the same building.
+        if case.present_at != NOWHERE {
+            let here = case.present_at;
+            let stays = bits(ready).any(|s| {
+                let step = &service.steps[s];
+                let (station, in_person) = self.route(m, slot, s);
+                in_person && step.in_person && self.stations[station].building == here
+            });
+            if !stays {
+                self.cases[slot].present_at = NOWHERE;
+            }
+        }
+        let stamp = self.cases[slot].stamp;
+        let from = from_department.map(|d| self.department_of(m, d));
+        for s in bits(ready) {
+            let case_ref = CaseRef::new(slot, stamp, self.cases[slot].epochs[s]);
+            let step = &service.steps[s];
+            let to = self.department_of(m, step.department);
+            let (handoff, mut delay) = match from {
+                None => (Handoff::None, 0),
+                Some(d) if d == to => (Handoff::WithinDepartment, m.handoff.within_department.delay),
+                Some(_) => (Handoff::BetweenDepartments, m.handoff.between_departments.delay),
+            };
+            let case = &mut self.cases[slot];
+            // One window: a hand-over at the hall after the first visit is routed
+            // internally, which takes the routing delay.
+            if case.one_window && case.visited_hall && step.role == Role::WindowClerk && !step.personal {
+                delay += self.levers.routing_delay;
+            }
+            match handoff {
+                Handoff::WithinDepartment => case.handoffs_within += 1,
+                Handoff::BetweenDepartments => case.handoffs_between += 1,
+                Handoff::None | Handoff::Resubmission => {}
+            }
+            if delay == 0 {
+                self.enqueue(m, slot, s, handoff);
+            } else {
+                let at = self.calendar.add_working(self.now, delay);
+                if handoff == Handoff::BetweenDepartments {
+                    case.handoff_delay += at - self.now;
+                }
+                self.events.schedule(at, EventKind::Ready { case: case_ref, step: s as u8, handoff });
+            }
+        }
+    }
+
+    /// Staff time of a step: the sampled work, shrunk towards the mean by
+    /// standardisation, slowed by a merger's transition, less the checks that
+    /// shared data saves, plus the handoff effort.
+    pub(super) fn work_time(&mut self, m: &Model, slot: u32, s: usize, handoff: Handoff) -> Micros {
+        let case = &mut self.cases[slot];
+        let service = &m.services[case.service as usize];
+        let step = &service.steps[s];
+        let mut work = from_minutes(sample_minutes(&step.work, &mut case.work_rng)) as f64;
+        if self.levers.variance_reduction > 0.0 {
+            let mean = step.mean_work as f64;
+            work = mean + (work - mean) * (1.0 - self.levers.variance_reduction);
+        }
+        if let Some(t) = &self.levers.transition {
+            let department = m.structures[self.structure].department_of[step.department];
+            if t.affects(department) {
+                work *= 1.0 + t.productivity_dip * t.fade(self.now, self.levers.learning_speedup);
+            }
+        }
+        let shared_here = (case.shared & bits::range(step.checks.clone())).count_ones();
+        let saved = self.levers.check_saved * u64::from(shared_here);
+        let effort = match handoff {
+            Handoff::None | Handoff::Resubmission => 0,
+            Handoff::WithinDepartment => m.handoff.within_department.effort,
+            Handoff::BetweenDepartments => m.handoff.between_departments.effort,
+        };
+        (work.max(0.0) as Micros).saturating_sub(saved) + effort
+    }
+
+    pub(super) fn work_done(&mut self, m: &Model, station: usize, case_ref: CaseRef, s: usize) {
+        self.stations[station].busy -= 1;
+        let started = self.log.as_mut().and_then(|log| log.starts.remove(&(case_ref, s as u8)));
+        if self.cases.is_current(case_ref, s as u8) {
+            let before: Before = {
+                let case = &self.cases[case_ref.slot];
+                (case.missing_documents, case.rework)
+            };
+            self.complete_step(m, case_ref.slot, s);
+            if let (Some(start), Some(log)) = (started, &mut self.log) {
+                // The slot still holds the case: slots are reused only at arrivals.
+                log.record(&self.cases[case_ref.slot], before, s as u8, station, start, self.now);
+            }
+        }
+        self.try_start(m, station);
+    }
+
+    fn complete_step(&mut self, m: &Model, slot: u32, s: usize) {
+        let case = &mut self.cases[slot];
+        let service = &m.services[case.service as usize];
+        let step = &service.steps[s];
+        let r = usize::from(case.integrated);
+        let bit = 1u64 << s;
+        // Missing or wrong documents: the applicant fetches them, the step is redone.
+        let missing = case.missing & bits::range(step.checks.clone());
+        if missing != 0 {
+            case.missing &= !missing;
+            case.missing_documents += missing.count_ones();
+            case.rework += 1;
+            case.present_at = NOWHERE;
+            if !case.online {
+                // The applicant brings the documents to the office: a trip.
+                case.trips += 1;
+            }
+            let at = self.calendar.add_working(self.now, service.document_fetch);
+            let case_ref = CaseRef::new(slot, case.stamp, case.epochs[s]);
+            let handoff = Handoff::Resubmission;
+            self.events.schedule(at, EventKind::Ready { case: case_ref, step: s as u8, handoff });
+            return;
+        }
+        // Errors: a send-back to an earlier step (fewer with standardisation), or,
+        // during a merger's transition, a redo of this step (fewer with error
+        // tolerance). One uniform decides both, so levers only move thresholds.
+        let u = case.routing_rng.uniform();
+        let send_back = step.send_back.map(|(target, p)| (target, p * (1.0 - self.levers.error_reduction)));
+        let mut transition_error = 0.0;
+        if let Some(t) = &self.levers.transition {
+            let department = m.structures[self.structure].department_of[step.department];
+            if t.affects(department) {
+                transition_error = t.extra_error_probability
+                    * t.fade(self.now, self.levers.learning_speedup)
+                    * (1.0 - self.levers.catch_share);
+            }
+        }
+        let p_back = send_back.map_or(0.0, |(_, p)| p);
+        let target = match send_back {
+            Some((target, p)) if u < p => Some(target),
+            _ if u < p_back + transition_error => Some(s),
+            _ => None,
+        };
+        let case = &mut self.cases[slot];
+        if let Some(target) = target {
+            // The target and everything after it is redone: their work in flight is
+            // void (a new epoch); work on other parallel branches goes on.
+            case.rework += 1;
+            let reset = service.steps[target].precedence[r].downstream;
+            for t in bits(reset & case.started & !bit) {
+                case.epochs[t] = case.epochs[t].wrapping_add(1);
+            }
+            let kept = case.started & !reset & !bit;
+            if reset & bit == 0 {
+                // The step that sent the case back is not downstream of the target:
+                // its own work stands.
+                case.done |= bit;
+            }
+            case.done &= !reset;
+            case.started = kept;
+            let candidates = !case.done & !kept & bits::first(service.steps.len());
+            self.release(m, slot, service, candidates, Some(step.department));
+            return;
+        }
+        case.done |= bit;
+        case.started &= !bit;
+        let all = bits::first(service.steps.len());
+        if case.done == all {
+            self.finish(m, slot, true, self.now);
+            return;
+        }
+        self.release(m, slot, service, step.precedence[r].successors, Some(step.department));
+    }
+
+    /// An applicant whose patience ran out while waiting in `entry` gives up, at
+    /// the deadline.
+    pub(super) fn abandon(&mut self, m: &Model, entry: StepEntry) {
+        let at = entry.deadline;
+        let wait = self.calendar.open_time_between(entry.enqueued, at);
+        let case = &mut self.cases[entry.case.slot];
+        case.wait += wait;
+        case.in_person_wait += wait;
+        self.finish(m, entry.case.slot, false, at);
+    }
+}
