@@ -186,19 +186,6 @@ fn standard_normal(rng: &mut SplitMix64) -> f64 {
     rand_distr::StandardNormal.sample(rng)
 }
 
-/// Mean of a distribution, in minutes.
-pub fn mean_minutes(d: &Minutes) -> f64 {
-    match d {
-        Minutes::Exponential { mean_minutes } | Minutes::LogNormal { mean_minutes, .. } => *mean_minutes,
-        Minutes::Triangular { min_minutes, mode_minutes, max_minutes } => {
-            (min_minutes + mode_minutes + max_minutes) / 3.0
-        }
-        Minutes::Uniform { min_minutes, max_minutes } => (min_minutes + max_minutes) / 2.0,
-        Minutes::Constant { minutes } => *minutes,
-        Minutes::Empirical { minutes } => minutes.iter().sum::<f64>() / minutes.len().max(1) as f64,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,7 +209,7 @@ mod tests {
         assert!((m / 30.0 - 1.0).abs() < 0.015 && (cv - 0.5).abs() < 0.015, "{m} {cv}");
         let tri = Minutes::Triangular { min_minutes: 5.0, mode_minutes: 10.0, max_minutes: 30.0 };
         let (m, _) = sample_mean_and_cv(&tri, n);
-        assert!((m / mean_minutes(&tri) - 1.0).abs() < 0.015, "{m}");
+        assert!((m / tri.mean() - 1.0).abs() < 0.015, "{m}");
         let uni = Minutes::Uniform { min_minutes: 2.0, max_minutes: 4.0 };
         let (m, _) = sample_mean_and_cv(&uni, n);
         assert!((m - 3.0).abs() < 0.02, "{m}");

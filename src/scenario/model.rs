@@ -21,6 +21,21 @@ pub type DocumentId = usize;
 /// Index of an arrival profile in [`Model::profiles`].
 pub type ProfileId = usize;
 
+impl Minutes {
+    /// The mean of the distribution, in minutes.
+    pub fn mean(&self) -> f64 {
+        match self {
+            Minutes::Exponential { mean_minutes } | Minutes::LogNormal { mean_minutes, .. } => *mean_minutes,
+            Minutes::Triangular { min_minutes, mode_minutes, max_minutes } => {
+                (min_minutes + mode_minutes + max_minutes) / 3.0
+            }
+            Minutes::Uniform { min_minutes, max_minutes } => (min_minutes + max_minutes) / 2.0,
+            Minutes::Constant { minutes } => *minutes,
+            Minutes::Empirical { minutes } => minutes.iter().sum::<f64>() / minutes.len().max(1) as f64,
+        }
+    }
+}
+
 /// Most steps a service's process may have (they are tracked in 64-bit sets).
 pub const MAX_STEPS: usize = 64;
 /// Most document checks a service's process may have, over all its steps.

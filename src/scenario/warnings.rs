@@ -5,7 +5,6 @@
 //! send-backs so likely that a case goes round many times.
 
 use super::{CalendarSpec, FrontOffice, Model, Role};
-use crate::engine::random::mean_minutes;
 use crate::time::HOUR;
 
 /// Send-back probability above which a warning says how many rounds a case makes.
@@ -121,7 +120,7 @@ pub(super) fn station_loads(model: &Model) -> Vec<StationLoad> {
         let visits = expected_visits(s);
         for (step, visits) in s.steps.iter().zip(visits) {
             let load = &mut loads[step.station];
-            load.offered_hours_per_year += s.volume_per_year * visits * mean_minutes(&step.work) / 60.0;
+            load.offered_hours_per_year += s.volume_per_year * visits * step.work.mean() / 60.0;
             // Cases, not visits: rework adds work, not cases waiting.
             load.visits_per_year += s.volume_per_year;
             load.abandonment &= step.in_person && s.patience.is_some() && s.online_share < 1.0;
