@@ -5,12 +5,15 @@
 //! the file, [`validate`] checks everything and resolves names. All problems are
 //! collected and reported together, each pointing at a file, line and column.
 
+mod build;
+mod checks;
 pub mod limits;
 mod load;
 pub mod model;
 pub mod raw;
 mod reforms;
 pub mod ron_tree;
+mod sources;
 mod validate;
 mod warnings;
 

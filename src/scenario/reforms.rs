@@ -4,7 +4,7 @@
 
 use super::model::*;
 use super::raw::{RawLever, RawReform, RawSatisfaction, RawScenario, RawWorkforce};
-use super::validate::{Needle, Sources};
+use super::sources::{Needle, Sources};
 use super::{Diagnostic, LoadError, nearest};
 use crate::time::{DAY, Date, from_hours, from_minutes};
 
@@ -576,7 +576,7 @@ pub(super) fn check_mergers(
 }
 
 /// The way to `site` in a list of mergers found after `prefix`, for
-/// [`super::validate::Sources::locate_path`]: a repeated name is found again as
+/// [`super::sources::Sources::locate_path`]: a repeated name is found again as
 /// often as it was written before.
 pub(super) fn merge_site_path<'a>(
     prefix: &[Needle<'a>],

@@ -1,0 +1,114 @@
+//! The time sections: the working calendar (opening hours, working days,
+//! holidays) and the arrival profiles (hour, weekday and month weights).
+
+use std::collections::BTreeMap;
+
+use crate::scenario::Number;
+use crate::scenario::checks::Checker;
+use crate::scenario::limits;
+use crate::scenario::model::{CalendarSpec, Profile};
+use crate::scenario::raw::{RawCalendar, RawProfile};
+use crate::scenario::sources::Needle::{Field, Named, Quoted};
+use crate::time::{Date, parse_time_of_day};
+
+/// The working calendar, with its intervals sorted.
+pub(super) fn calendar(c: &mut Checker, raw: RawCalendar) -> Option<CalendarSpec> {
+    match raw {
+        RawCalendar::AllDay => Some(CalendarSpec::AllDay),
+        RawCalendar::Working { opening_hours, working_days, holidays } => {
+            let mut intervals = Vec::new();
+            for i in &opening_hours {
+                match (parse_time_of_day(&i.start), parse_time_of_day(&i.end)) {
+                    (Some(s), Some(e)) if s < e => intervals.push((s, e)),
+                    _ => c.at(
+                        None,
+                        &[Field("opening_hours"), Named("start", &i.start)],
+                        "",
+                        format!(
+                            "opening interval {}–{} is not a valid range: write HH:MM times, the start before the end",
+                            i.start, i.end
+                        ),
+                    ),
+                }
+            }
+            intervals.sort_unstable();
+            if intervals.windows(2).any(|w| w[0].1 > w[1].0) {
+                c.at_field("opening_hours", "opening intervals overlap".to_string());
+            }
+            let mut days = [false; 7];
+            for d in working_days {
+                days[d.index()] = true;
+            }
+            if opening_hours.is_empty() || !days.iter().any(|&d| d) {
+                c.at_field(
+                    "calendar",
+                    "the calendar is never open: give opening hours and at least one working day".to_string(),
+                );
+            }
+            if let Some(message) = limits::holidays(holidays.len()) {
+                c.at_field("holidays", message);
+            }
+            let mut parsed = Vec::new();
+            for h in &holidays {
+                match Date::parse(h) {
+                    Some(d) => parsed.push(d),
+                    None => c.at(
+                        None,
+                        &[Field("holidays"), Quoted(h)],
+                        "",
+                        format!("holiday `{h}` is not a date: expected YYYY-MM-DD"),
+                    ),
+                }
+            }
+            Some(CalendarSpec::Working { opening_hours: intervals, working_days: days, holidays: parsed })
+        }
+    }
+}
+
+/// The arrival profiles, in name order.
+pub(super) fn profiles(c: &mut Checker, raw: BTreeMap<String, RawProfile>) -> Vec<Profile> {
+    let mut out = Vec::new();
+    for (name, p) in raw {
+        let place = [Field("arrival_profiles"), Quoted(&name)];
+        let all = p.hour_of_day.iter().chain(&p.day_of_week).chain(&p.month_of_year);
+        if let Some(w) = all.clone().find(|w| !(w.is_finite() && **w >= 0.0)) {
+            c.at(
+                None,
+                &place,
+                "",
+                format!("arrival profile `{name}`: weights must be zero or more, found {}", Number(*w)),
+            );
+        } else if let Some(message) = all.clone().find_map(|&w| limits::profile_weight(&name, w)) {
+            c.at(None, &place, "", message);
+        }
+        let (Ok(hour_of_day), Ok(day_of_week), Ok(month_of_year)) = (
+            <[f64; 24]>::try_from(p.hour_of_day.as_slice()),
+            <[f64; 7]>::try_from(p.day_of_week.as_slice()),
+            <[f64; 12]>::try_from(p.month_of_year.as_slice()),
+        ) else {
+            c.at(
+                None,
+                &place,
+                "",
+                format!(
+                    "arrival profile `{name}` needs 24 hour_of_day, 7 day_of_week and 12 month_of_year weights, found {}, {} and {}",
+                    p.hour_of_day.len(),
+                    p.day_of_week.len(),
+                    p.month_of_year.len()
+                ),
+            );
+            // Kept (empty) so that services naming it are not also reported; the
+            // problem above rejects the scenario anyway.
+            out.push(Profile { name, hour_of_day: [0.0; 24], day_of_week: [0.0; 7], month_of_year: [0.0; 12] });
+            continue;
+        };
+        if hour_of_day.iter().sum::<f64>() <= 0.0
+            || day_of_week.iter().sum::<f64>() <= 0.0
+            || month_of_year.iter().sum::<f64>() <= 0.0
+        {
+            c.at(None, &place, "", format!("arrival profile `{name}` is zero everywhere: nobody would arrive"));
+        }
+        out.push(Profile { name, hour_of_day, day_of_week, month_of_year });
+    }
+    out
+}

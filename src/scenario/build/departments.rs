@@ -1,0 +1,212 @@
+//! The organisation section: the functions, the departments that hold them, the
+//! mergers in force from the start, and which department holds each function.
+
+use std::collections::HashMap;
+
+use crate::scenario::checks::{Checker, money, required};
+use crate::scenario::limits;
+use crate::scenario::model::{Department, DepartmentId, FunctionId};
+use crate::scenario::raw::{RawDepartment, RawMerge};
+use crate::scenario::reforms::{check_mergers, merge_site_path};
+use crate::scenario::sources::Needle::{self, Field, Named, Quoted};
+
+/// The functions and departments, with the names that refer to them.
+pub(super) struct Organisation {
+    /// The function names, in the order listed.
+    pub functions: Vec<String>,
+    /// The index of each function name (the first entry of a name listed twice).
+    pub function_ids: HashMap<String, FunctionId>,
+    /// The departments after any merger.
+    pub departments: Vec<Department>,
+    /// The department holding each function (`usize::MAX` for none).
+    pub function_department: Vec<DepartmentId>,
+    /// The names of the departments as written (before mergers), in order.
+    department_names: Vec<String>,
+    /// The index of each written department name (the first of a name listed twice).
+    department_ids: HashMap<String, DepartmentId>,
+    /// Where each written department ends up after mergers.
+    moved_to: Vec<DepartmentId>,
+}
+
+impl Organisation {
+    /// The department a written department name refers to, after mergers.
+    pub fn department(&self, name: &str) -> Option<DepartmentId> {
+        self.department_ids.get(name).map(|&id| self.moved_to[id])
+    }
+
+    /// The function names, for suggestions.
+    pub fn function_names(&self) -> Vec<&str> {
+        self.functions.iter().map(String::as_str).collect()
+    }
+
+    /// The department names as written, for suggestions.
+    pub fn department_names(&self) -> Vec<&str> {
+        self.department_names.iter().map(String::as_str).collect()
+    }
+}
+
+/// Builds the organisation from the `functions`, `departments` and
+/// `merge_departments` fields.
+pub(super) fn organisation(
+    c: &mut Checker,
+    functions: Option<Vec<String>>,
+    departments: Option<Vec<RawDepartment>>,
+    merges: Option<Vec<RawMerge>>,
+) -> Organisation {
+    let functions = required(c, functions, "functions").unwrap_or_default();
+    let (function_ids, listed_twice) = function_ids(c, &functions);
+    let raw_departments = required(c, departments, "departments").unwrap_or_default();
+    let function_names: Vec<&str> = functions.iter().map(String::as_str).collect();
+    let (mut departments, department_ids) = written_departments(c, &raw_departments, &function_ids, &function_names);
+    // Where each original department ends up after mergers.
+    let mut moved_to: Vec<DepartmentId> = (0..departments.len()).collect();
+    if let Some(merges) = merges {
+        (departments, moved_to) = merge(c, departments, &merges);
+    }
+    let function_department = function_department(c, &functions, &departments, &listed_twice);
+    Organisation {
+        functions,
+        function_ids,
+        departments,
+        function_department,
+        department_names: raw_departments.into_iter().map(|d| d.name).collect(),
+        department_ids,
+        moved_to,
+    }
+}
+
+/// The index of each function, and which entries repeat an earlier one.
+fn function_ids(c: &mut Checker, functions: &[String]) -> (HashMap<String, FunctionId>, Vec<bool>) {
+    let mut function_ids: HashMap<String, FunctionId> = HashMap::new();
+    // Departments are checked to hold each listed function; a function listed
+    // twice is reported once, and its second entry is not a function of its own.
+    let mut listed_twice = vec![false; functions.len()];
+    for (i, f) in functions.iter().enumerate() {
+        if function_ids.contains_key(f.as_str()) {
+            listed_twice[i] = true;
+            c.at(
+                None,
+                &[Field("functions"), Needle::Index(i)],
+                "",
+                format!("function `{f}` is listed twice: keep one"),
+            );
+        } else {
+            function_ids.insert(f.clone(), i);
+        }
+    }
+    (function_ids, listed_twice)
+}
+
+/// The departments as written, and the index of each name.
+fn written_departments(
+    c: &mut Checker,
+    raw_departments: &[RawDepartment],
+    function_ids: &HashMap<String, FunctionId>,
+    function_names: &[&str],
+) -> (Vec<Department>, HashMap<String, DepartmentId>) {
+    let mut departments: Vec<Department> = Vec::new();
+    let mut department_ids: HashMap<String, DepartmentId> = HashMap::new();
+    for d in raw_departments {
+        let at_department = [Field("departments"), Named("name", &d.name)];
+        // A second department of the same name is reported; references go to the first.
+        if department_ids.contains_key(&d.name) {
+            let second = [Field("departments"), Named("name", &d.name), Named("name", &d.name)];
+            c.at(None, &second, "", format!("department `{}` is listed twice", d.name));
+        } else {
+            department_ids.insert(d.name.clone(), departments.len());
+        }
+        let overhead = [at_department[0], at_department[1], Field("overhead_cny_per_year")];
+        money(c, None, &overhead, "", &format!("overhead_cny_per_year of `{}`", d.name), d.overhead_cny_per_year);
+        if let Some(message) = limits::count(&format!("windows of `{}`", d.name), d.windows) {
+            c.at(None, &[at_department[0], at_department[1], Field("windows")], "", message);
+        }
+        let mut held = Vec::new();
+        for f in &d.functions {
+            match function_ids.get(f.as_str()) {
+                Some(&id) => held.push(id),
+                None => {
+                    let place = [at_department[0], at_department[1], Field("functions"), Quoted(f)];
+                    c.unknown_at(None, &place, "", "function", f, function_names);
+                }
+            }
+        }
+        departments.push(Department {
+            name: d.name.clone(),
+            functions: held,
+            overhead_cny_per_year: d.overhead_cny_per_year,
+            windows: d.windows,
+        });
+    }
+    (departments, department_ids)
+}
+
+/// The departments after the mergers of `merge_departments`, and where each
+/// department as written ends up.
+fn merge(c: &mut Checker, departments: Vec<Department>, merges: &[RawMerge]) -> (Vec<Department>, Vec<DepartmentId>) {
+    // The same rules as a `Merger` reform (one function checks both).
+    let names: Vec<&str> = departments.iter().map(|d| d.name.as_str()).collect();
+    let (problems, taken) = check_mergers(merges, &names, &vec![true; names.len()]);
+    for (site, message) in problems {
+        c.at(None, &merge_site_path(&[Field("merge_departments")], merges, site), "", message);
+    }
+    let mut new_ids: Vec<Option<DepartmentId>> = vec![None; departments.len()];
+    let mut new_departments: Vec<Department> = Vec::new();
+    for (m, taken) in merges.iter().zip(taken) {
+        let at_merger = [Field("merge_departments"), Named("into", &m.into)];
+        let overhead = [at_merger[0], at_merger[1], Field("overhead_cny_per_year")];
+        money(c, None, &overhead, "", &format!("overhead_cny_per_year of `{}`", m.into), m.overhead_cny_per_year);
+        if let Some(message) = limits::count(&format!("windows of `{}`", m.into), m.windows) {
+            c.at(None, &[at_merger[0], at_merger[1], Field("windows")], "", message);
+        }
+        let mut functions_held = Vec::new();
+        for id in taken {
+            new_ids[id] = Some(new_departments.len());
+            functions_held.extend(departments[id].functions.iter().copied());
+        }
+        new_departments.push(Department {
+            name: m.into.clone(),
+            functions: functions_held,
+            overhead_cny_per_year: m.overhead_cny_per_year,
+            windows: m.windows,
+        });
+    }
+    // Departments not named in any merger stay as they are.
+    for (id, d) in departments.iter().enumerate() {
+        if new_ids[id].is_none() {
+            new_ids[id] = Some(new_departments.len());
+            new_departments.push(d.clone());
+        }
+    }
+    (new_departments, new_ids.into_iter().map(|n| n.unwrap_or(0)).collect())
+}
+
+/// The department holding each function: exactly one each.
+fn function_department(
+    c: &mut Checker,
+    functions: &[String],
+    departments: &[Department],
+    listed_twice: &[bool],
+) -> Vec<DepartmentId> {
+    let mut function_department = vec![usize::MAX; functions.len()];
+    for (d, dept) in departments.iter().enumerate() {
+        for &f in &dept.functions {
+            if function_department[f] == usize::MAX {
+                function_department[f] = d;
+            } else if function_department[f] != d {
+                let f = &functions[f];
+                let second = [Field("departments"), Quoted(f), Quoted(f)];
+                let message = format!("function `{f}` is held by two departments; each function needs exactly one");
+                c.at(None, &second, "", message);
+            }
+        }
+    }
+    for (f, &d) in function_department.iter().enumerate() {
+        if d == usize::MAX && !listed_twice[f] {
+            let f_index = f;
+            let f = &functions[f];
+            let message = format!("function `{f}` is held by no department: add it to one department's `functions`");
+            c.at(None, &[Field("functions"), Needle::Index(f_index)], "", message);
+        }
+    }
+    function_department
+}

@@ -1,0 +1,93 @@
+//! Builds a [`Model`] from a merged raw scenario, one section at a time, each in
+//! its own file; every section reports its problems to the same [`Checker`], so
+//! that a planner sees them all in one pass.
+//!
+//! The order of the sections is the order of the messages: the run period, the
+//! calendar, the applicant, the arrival profiles, the organisation (functions,
+//! departments, mergers), the front office, the handoffs, the documents, the
+//! staff, then the services and their steps. The reform timeline, the workforce
+//! and the satisfaction weights are left at their defaults here and set by
+//! `super::reforms::apply`, which [`super::validate`] calls.
+
+mod calendar;
+mod departments;
+mod documents;
+mod services;
+mod settings;
+mod staff;
+mod steps;
+
+use super::checks::{Checker, required};
+use super::model::{Model, SatisfactionWeights, Workforce};
+use super::raw::{RawScenario, Recruitment};
+
+/// The model described by `raw`, before the reform timeline; `None` when a
+/// required part is missing or wrong (the problems are in `c`).
+pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
+    let run = settings::run_period(c, raw.name, raw.start_date, raw.horizon_days, raw.warmup_days);
+    let calendar = required(c, raw.calendar, "calendar").and_then(|cal| calendar::calendar(c, cal));
+    let applicant = settings::applicant(c, raw.applicant);
+    let profiles = calendar::profiles(c, raw.arrival_profiles.unwrap_or_default());
+    let organisation = departments::organisation(c, raw.functions, raw.departments, raw.merge_departments);
+    let front_office = settings::front_office(c, raw.front_office);
+    let handoff = settings::handoff(c, raw.handoff);
+    let (documents, document_ids) = documents::documents(c, raw.documents.unwrap_or_default(), &organisation);
+    let (staff, staff_unresolved) = staff::staff(c, raw.staff.unwrap_or_default(), &organisation);
+
+    // Stations are made as the steps that use them are built.
+    let mut stations = staff::Stations::new(&organisation.departments, front_office, &staff);
+    let profile_names: Vec<String> = profiles.iter().map(|p| p.name.clone()).collect();
+    let function_names = organisation.function_names();
+    let document_names: Vec<&str> = documents.iter().map(|d| d.name.as_str()).collect();
+    let context = steps::ServiceContext {
+        function_ids: &organisation.function_ids,
+        function_names: &function_names,
+        function_department: &organisation.function_department,
+        document_ids: &document_ids,
+        document_names: &document_names,
+        profile_names: &profile_names,
+    };
+    let raw_services = required(c, raw.services, "services").unwrap_or_default();
+    let (services, step_origins) = services::services(c, raw_services, &context, &mut stations);
+    services::check_staffed(c, &services, &step_origins, &stations, staff_unresolved);
+    let stations = stations.list;
+
+    let departments::Organisation { functions, departments, function_department, .. } = organisation;
+    Some(Model {
+        name: run.name?,
+        description: raw.description.unwrap_or_default(),
+        start_date: run.start_date?,
+        horizon_days: run.horizon_days?,
+        warmup_days: run.warmup_days,
+        calendar: calendar?,
+        applicant: applicant?,
+        profiles,
+        functions,
+        departments,
+        function_department,
+        front_office,
+        handoff: handoff?,
+        documents,
+        staff,
+        services,
+        stations,
+        // Set by `super::reforms::apply`.
+        workforce: Workforce {
+            retirement_rate_per_year: 0.0,
+            resignation_rate_per_year: 0.0,
+            recruitment: Recruitment::ReplaceLeavers,
+            contract_annual_cost_cny: 0.0,
+        },
+        satisfaction: SatisfactionWeights {
+            per_extra_trip: 0.0,
+            per_waiting_hour: 0.0,
+            per_late_working_day: 0.0,
+            per_rework: 0.0,
+        },
+        budget_cny_per_year: None,
+        reforms: Vec::new(),
+        structures: Vec::new(),
+        hall_station: None,
+        initial_departments: 0,
+    })
+}

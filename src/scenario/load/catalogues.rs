@@ -1,0 +1,424 @@
+//! Reading the CSV catalogues a scenario names (documents, staff, services and
+//! their steps) into the raw lists, each entry remembering its row. Part of the
+//! loader: it reads the files itself.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::{read, unreadable};
+use crate::scenario::raw::{
+    Employment, Minutes, Origin, RawDocument, RawRequirement, RawScenario, RawSendBack, RawService, RawStaff, RawStep,
+    Role,
+};
+use crate::scenario::sources::Sources;
+use crate::scenario::{Diagnostic, LoadError, Location};
+
+/// Appends the rows of the CSV files the scenario names to its lists.
+pub(super) fn read_csv_files(
+    mut raw: RawScenario,
+    problems: &mut Vec<Diagnostic>,
+    sources: &mut Sources,
+) -> Result<RawScenario, LoadError> {
+    // A file that cannot be read is reported at the field that names it; the lines
+    // of one that can are kept, to point messages at its rows.
+    let mut read_table = |path: &str| {
+        let path = Path::new(path);
+        let table = CsvTable::read(path).map_err(|e| match (e, sources.naming(path)) {
+            (LoadError::Io { source, .. }, Some((field, location))) => LoadError::Invalid(vec![Diagnostic {
+                location: location.clone(),
+                message: unreadable(&format!("`{field}`"), path, &source),
+            }]),
+            (e, _) => e,
+        })?;
+        sources.push_csv(table.path.clone(), table.lines.clone());
+        Ok::<_, LoadError>(table)
+    };
+    if let Some(path) = raw.documents_csv.clone() {
+        let table = read_table(&path)?;
+        let rows = table.rows(problems, &["name", "held_by"], |row, _| {
+            Some(RawDocument { name: row.text("name"), held_by: row.text("held_by"), origin: Some(row.origin()) })
+        });
+        raw.documents.get_or_insert_with(Vec::new).extend(rows);
+    }
+    if let Some(path) = raw.staff_csv.clone() {
+        let table = read_table(&path)?;
+        let columns = ["department", "role", "employment", "count", "annual_cost_cny"];
+        let rows = table.rows(problems, &columns, |row, problems| {
+            Some(RawStaff {
+                department: row.text("department"),
+                role: row.parse_with("role", problems, parse_role)?,
+                employment: row.parse_with("employment", problems, parse_employment)?,
+                count: row.parse("count", problems)?,
+                annual_cost_cny: row.parse("annual_cost_cny", problems)?,
+                origin: Some(row.origin()),
+            })
+        });
+        raw.staff.get_or_insert_with(Vec::new).extend(rows);
+    }
+    if let Some(csv) = raw.services_csv.clone() {
+        let services = read_table(&csv.services)?;
+        let steps = read_table(&csv.steps)?;
+        let loaded = read_service_tables(&services, &steps, problems);
+        raw.services.get_or_insert_with(Vec::new).extend(loaded);
+    }
+    Ok(raw)
+}
+
+fn read_service_tables(services: &CsvTable, steps: &CsvTable, problems: &mut Vec<Diagnostic>) -> Vec<RawService> {
+    let service_columns = [
+        "name",
+        "volume_per_year",
+        "time_limit_working_days",
+        "patience_minutes",
+        "online_share",
+        "document_fetch_days",
+    ];
+    let mut loaded = services.rows(problems, &service_columns, |row, problems| {
+        let patience: Option<f64> = row.parse_optional("patience_minutes", problems)?;
+        Some(RawService {
+            name: row.text("name"),
+            volume_per_year: row.parse("volume_per_year", problems)?,
+            profile: Some(row.text("profile")).filter(|p| !p.is_empty()),
+            time_limit_working_days: row.parse("time_limit_working_days", problems)?,
+            patience: patience.map(|mean_minutes| Minutes::Exponential { mean_minutes }),
+            online_share: row.parse_optional("online_share", problems)?.unwrap_or(0.0),
+            document_fetch_days: row.parse_optional("document_fetch_days", problems)?.unwrap_or(0.0),
+            steps: Vec::new(),
+            origin: Some(row.origin()),
+        })
+    });
+    let step_columns = ["service", "step", "function", "role", "work", "in_person"];
+    let mut previous: Option<(String, String)> = None;
+    let parsed = steps.rows(problems, &step_columns, |row, problems| {
+        let service = row.text("service");
+        let name = row.text("step");
+        let after = row.text("after");
+        let after = match after.as_str() {
+            "" => match &previous {
+                Some((s, prev)) if *s == service => Some(vec![prev.clone()]),
+                _ => Some(Vec::new()),
+            },
+            "start" => Some(Vec::new()),
+            list => Some(list.split(';').map(|s| s.trim().to_string()).collect()),
+        };
+        previous = Some((service.clone(), name.clone()));
+        let work = parse_work(row, problems)?;
+        let documents = parse_documents(row, problems)?;
+        let send_back_to = row.text("send_back_to");
+        let send_back = if send_back_to.is_empty() {
+            None
+        } else {
+            Some(RawSendBack { to: send_back_to, probability: row.parse("send_back_probability", problems)? })
+        };
+        let step = RawStep {
+            name,
+            function: row.text("function"),
+            role: row.parse_with("role", problems, parse_role)?,
+            work,
+            in_person: row.parse_with("in_person", problems, |t| match t {
+                "true" | "yes" | "1" => Ok(true),
+                "false" | "no" | "0" | "" => Ok(false),
+                _ => Err("expected true or false".to_string()),
+            })?,
+            personal: row.parse_with("personal", problems, |t| match t {
+                "true" | "yes" | "1" => Ok(true),
+                "false" | "no" | "0" | "" => Ok(false),
+                _ => Err("expected true or false".to_string()),
+            })?,
+            after,
+            after_when_revised: match row.text("after_when_revised").as_str() {
+                "" => None,
+                "start" => Some(Vec::new()),
+                list => Some(list.split(';').map(|s| s.trim().to_string()).collect()),
+            },
+            documents,
+            send_back,
+            origin: Some(row.origin()),
+        };
+        Some((service, step, row.location("service")))
+    });
+    let index: HashMap<String, usize> = loaded.iter().enumerate().map(|(i, s)| (s.name.clone(), i)).collect();
+    for (service, step, location) in parsed {
+        match index.get(&service) {
+            Some(&i) => loaded[i].steps.push(step),
+            None => {
+                let hint = crate::scenario::nearest(&service, loaded.iter().map(|s| s.name.as_str()))
+                    .map(|s| format!(" — did you mean `{s}`?"))
+                    .unwrap_or_default();
+                problems.push(Diagnostic {
+                    location,
+                    message: format!("step for unknown service `{service}`{hint} (not in the services table)"),
+                });
+            }
+        }
+    }
+    loaded
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::ALL
+        .into_iter()
+        .find(|r| r.as_str() == text)
+        .ok_or_else(|| "expected window_clerk, reviewer, approver or inspector".to_string())
+}
+
+fn parse_employment(text: &str) -> Result<Employment, String> {
+    match text {
+        "established" => Ok(Employment::Established),
+        "contract" => Ok(Employment::Contract),
+        _ => Err("expected established or contract".to_string()),
+    }
+}
+
+fn parse_work(row: &CsvRow, problems: &mut Vec<Diagnostic>) -> Option<Minutes> {
+    let kind = row.text("work");
+    Some(match kind.as_str() {
+        "exponential" => Minutes::Exponential { mean_minutes: row.parse("mean_minutes", problems)? },
+        "lognormal" => {
+            Minutes::LogNormal { mean_minutes: row.parse("mean_minutes", problems)?, cv: row.parse("cv", problems)? }
+        }
+        "triangular" => Minutes::Triangular {
+            min_minutes: row.parse("min_minutes", problems)?,
+            mode_minutes: row.parse("mode_minutes", problems)?,
+            max_minutes: row.parse("max_minutes", problems)?,
+        },
+        "uniform" => Minutes::Uniform {
+            min_minutes: row.parse("min_minutes", problems)?,
+            max_minutes: row.parse("max_minutes", problems)?,
+        },
+        "constant" => Minutes::Constant { minutes: row.parse("mean_minutes", problems)? },
+        _ => {
+            problems.push(Diagnostic {
+                location: row.location("work"),
+                message: format!(
+                    "unknown work-time distribution `{kind}` (expected exponential, lognormal, triangular, uniform or constant)"
+                ),
+            });
+            return None;
+        }
+    })
+}
+
+fn parse_documents(row: &CsvRow, problems: &mut Vec<Diagnostic>) -> Option<Vec<RawRequirement>> {
+    let text = row.text("documents");
+    let mut out = Vec::new();
+    for item in text.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        let parsed = item.rsplit_once(':').and_then(|(d, p)| Some((d.trim(), p.trim().parse::<f64>().ok()?)));
+        match parsed {
+            Some((document, missing_probability)) => {
+                out.push(RawRequirement { document: document.to_string(), missing_probability })
+            }
+            None => {
+                problems.push(Diagnostic {
+                    location: row.location("documents"),
+                    message: format!("malformed document `{item}`: expected `name:probability`, e.g. `id_card:0.05`"),
+                });
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// A CSV file read whole, with its header.
+struct CsvTable {
+    path: PathBuf,
+    header: Vec<String>,
+    rows: Vec<(u64, csv::StringRecord)>,
+    lines: Vec<String>,
+    /// Rows that could not be read, reported once by [`CsvTable::rows`].
+    errors: Vec<Diagnostic>,
+}
+
+/// One row of a [`CsvTable`].
+struct CsvRow<'a> {
+    table: &'a CsvTable,
+    line: u64,
+    record: &'a csv::StringRecord,
+}
+
+impl CsvTable {
+    fn read(path: &Path) -> Result<CsvTable, LoadError> {
+        let text = read(path)?;
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        // Flexible, so that a row with a missing or extra field is reported here,
+        // with its line, and the rows after it are still read.
+        let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+        let mut table =
+            CsvTable { path: path.to_path_buf(), header: Vec::new(), rows: Vec::new(), lines, errors: Vec::new() };
+        match reader.headers() {
+            Ok(h) => table.header = h.iter().map(str::to_string).collect(),
+            Err(e) => table.errors.push(table.csv_error(&e)),
+        }
+        for record in reader.records() {
+            match record {
+                Ok(r) if r.len() == table.header.len() => table.rows.push((r.position().map_or(0, |p| p.line()), r)),
+                Ok(r) if r.len() == 1 && r.get(0).is_some_and(str::is_empty) => {} // a blank line
+                Ok(r) => {
+                    let error = table.field_count_error(&r);
+                    table.errors.push(error);
+                }
+                Err(e) => {
+                    table.errors.push(table.csv_error(&e));
+                    break;
+                }
+            }
+        }
+        Ok(table)
+    }
+
+    /// A row whose number of fields differs from the header's.
+    fn field_count_error(&self, record: &csv::StringRecord) -> Diagnostic {
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let snippet = self.lines.get(line.saturating_sub(1)).cloned();
+        let (found, expected) = (record.len(), self.header.len());
+        // Point at the first field too many, or at the end of a short row.
+        let column = snippet.as_deref().map_or(1, |s| field_column(s, expected.min(found)));
+        let message = if found > expected {
+            format!(
+                "row {line} has {found} fields but the header has {expected}: remove the extra comma, or put quotes around a value that contains one"
+            )
+        } else {
+            let missing = &self.header[found..];
+            format!(
+                "row {line} has {found} fields but the header has {expected}: the value for {} is missing (leave it empty, but keep its comma)",
+                missing.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
+            )
+        };
+        Diagnostic { location: Location { path: self.path.clone(), line, column, snippet }, message }
+    }
+
+    fn csv_error(&self, e: &csv::Error) -> Diagnostic {
+        let line = e.position().map_or(0, |p| p.line() as usize);
+        Diagnostic {
+            location: Location {
+                path: self.path.clone(),
+                line,
+                column: 1,
+                snippet: self.lines.get(line.saturating_sub(1)).cloned(),
+            },
+            message: format!("malformed CSV row {line}: {e}"),
+        }
+    }
+
+    /// Converts every row with `convert`, reporting unreadable rows and missing
+    /// columns once.
+    fn rows<T>(
+        &self,
+        problems: &mut Vec<Diagnostic>,
+        required: &[&str],
+        mut convert: impl FnMut(&CsvRow, &mut Vec<Diagnostic>) -> Option<T>,
+    ) -> Vec<T> {
+        problems.extend(self.errors.iter().cloned());
+        let missing: Vec<&str> = required.iter().copied().filter(|c| !self.header.iter().any(|h| h == c)).collect();
+        if !missing.is_empty() {
+            let hints: Vec<String> = missing
+                .iter()
+                .map(|m| match crate::scenario::nearest(m, self.header.iter().map(String::as_str)) {
+                    Some(h) => format!("`{m}` (is `{h}` meant to be it?)"),
+                    None => format!("`{m}`"),
+                })
+                .collect();
+            problems.push(Diagnostic {
+                location: Location {
+                    path: self.path.clone(),
+                    line: 1,
+                    column: 1,
+                    snippet: self.lines.first().cloned(),
+                },
+                message: format!("the header row lacks the column(s) {}", hints.join(", ")),
+            });
+            return Vec::new();
+        }
+        self.rows
+            .iter()
+            .filter_map(|(line, record)| convert(&CsvRow { table: self, line: *line, record }, problems))
+            .collect()
+    }
+}
+
+/// The 1-based column (in characters) where field `index` (0-based) of a CSV line
+/// starts, or one past the end of the line.
+fn field_column(line: &str, index: usize) -> usize {
+    let mut commas = 0;
+    let mut quoted = false;
+    for (i, c) in line.chars().enumerate() {
+        if commas == index {
+            return i + 1;
+        }
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => commas += 1,
+            _ => {}
+        }
+    }
+    line.chars().count() + 1
+}
+
+impl CsvRow<'_> {
+    fn column(&self, name: &str) -> Option<usize> {
+        self.table.header.iter().position(|h| h == name)
+    }
+
+    fn text(&self, name: &str) -> String {
+        self.column(name).and_then(|i| self.record.get(i)).unwrap_or("").to_string()
+    }
+
+    fn origin(&self) -> Origin {
+        Origin { path: self.table.path.clone(), line: self.line }
+    }
+
+    /// Where a field of this row is, for messages.
+    fn location(&self, name: &str) -> Location {
+        let snippet = self.table.lines.get(self.line.saturating_sub(1) as usize).cloned();
+        let index = self.column(name).unwrap_or(0);
+        let column = snippet.as_deref().map_or(1, |s| field_column(s, index));
+        Location { path: self.table.path.clone(), line: self.line as usize, column, snippet }
+    }
+
+    fn parse<T: std::str::FromStr>(&self, name: &str, problems: &mut Vec<Diagnostic>) -> Option<T> {
+        let text = self.text(name);
+        match text.parse() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                problems.push(Diagnostic {
+                    location: self.location(name),
+                    message: format!(
+                        "row {}, column `{name}`: cannot read `{text}` as {}",
+                        self.line,
+                        type_word::<T>()
+                    ),
+                });
+                None
+            }
+        }
+    }
+
+    fn parse_optional<T: std::str::FromStr>(&self, name: &str, problems: &mut Vec<Diagnostic>) -> Option<Option<T>> {
+        if self.text(name).is_empty() { Some(None) } else { self.parse(name, problems).map(Some) }
+    }
+
+    fn parse_with<T>(
+        &self,
+        name: &str,
+        problems: &mut Vec<Diagnostic>,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        let text = self.text(name);
+        match parse(&text) {
+            Ok(v) => Some(v),
+            Err(expected) => {
+                problems.push(Diagnostic {
+                    location: self.location(name),
+                    message: format!("row {}, column `{name}`: `{text}` is not valid: {expected}", self.line),
+                });
+                None
+            }
+        }
+    }
+}
+
+fn type_word<T>() -> &'static str {
+    let name = std::any::type_name::<T>();
+    if name.contains("f64") { "a number" } else { "a whole number (0 or more)" }
+}

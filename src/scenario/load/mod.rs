@@ -1,0 +1,319 @@
+//! Reading scenario files: RON parsing, `extends` chains and CSV catalogues.
+//!
+//! The only part of scenario handling that touches the file system (this folder:
+//! `catalogues.rs` reads the CSV catalogues, `syntax.rs` words RON errors). A scenario
+//! reads only the files it names, relative to its own folder.
+
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+mod catalogues;
+mod syntax;
+
+use catalogues::read_csv_files;
+use syntax::ron_diagnostic;
+pub use syntax::syntax_diagnostic;
+
+use super::raw::RawScenario;
+use super::ron_tree::PathStep;
+use super::sources::Sources;
+use super::validate::validate;
+use super::{Diagnostic, LoadError, Location, Model, limits};
+
+/// Longest `extends` chain followed before assuming a mistake.
+const MAX_EXTENDS_DEPTH: usize = 32;
+
+/// Loads, merges and validates the scenario at `path`.
+pub fn load(path: &Path) -> Result<Model, LoadError> {
+    let text = read(path)?;
+    load_from_str(path, &text)
+}
+
+/// Loads a scenario whose text is given; `path` names it in messages and anchors
+/// the relative paths it contains.
+pub fn load_from_str(path: &Path, text: &str) -> Result<Model, LoadError> {
+    load_listing_inputs(path, text).map(|(model, _)| model)
+}
+
+/// Loads like [`load`] and also lists every file read: the scenario, the files of
+/// its `extends` chain and its CSV catalogues (so that outputs never overwrite them).
+pub fn load_with_inputs(path: &Path) -> Result<(Model, Vec<PathBuf>), LoadError> {
+    let text = read(path)?;
+    load_listing_inputs(path, &text)
+}
+
+fn load_listing_inputs(path: &Path, text: &str) -> Result<(Model, Vec<PathBuf>), LoadError> {
+    let mut sources = Sources::default();
+    let sandbox = Sandbox::for_scenario(path);
+    let raw = read_chain(path, text.to_string(), &mut sources, &mut Vec::new(), &sandbox)?;
+    let mut inputs: Vec<PathBuf> = sources.paths().map(Path::to_path_buf).collect();
+    let catalogues = [&raw.documents_csv, &raw.staff_csv].into_iter().flatten();
+    let services = raw.services_csv.iter().flat_map(|c| [&c.services, &c.steps]);
+    inputs.extend(catalogues.chain(services).map(PathBuf::from));
+    let mut problems = Vec::new();
+    let raw = read_csv_files(raw, &mut problems, &mut sources)?;
+    if !problems.is_empty() {
+        return Err(LoadError::Invalid(problems));
+    }
+    Ok((validate(raw, &sources)?, inputs))
+}
+
+/// Reads an input file (a scenario, a CSV catalogue, a sweep file) as text, with
+/// the same size limit and the same diagnostic for text that is not UTF-8.
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    read(path)
+}
+
+/// Reads a scenario or CSV file as text: at most [`limits::MAX_FILE_BYTES`], UTF-8
+/// (a leading byte-order mark, as spreadsheets write, is dropped).
+pub(super) fn read(path: &Path) -> Result<String, LoadError> {
+    let io = |source: std::io::Error| {
+        let hint = if source.kind() == std::io::ErrorKind::NotFound {
+            nearby_files(path, &[PathBuf::from("scenarios")])
+        } else {
+            String::new()
+        };
+        LoadError::Io { path: path.to_path_buf(), source, hint }
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(limits::MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    let nowhere = Location { path: path.to_path_buf(), line: 0, column: 0, snippet: None };
+    if bytes.len() as u64 > limits::MAX_FILE_BYTES {
+        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        let message = limits::file_too_large(size);
+        return Err(LoadError::Invalid(vec![Diagnostic { location: nowhere, message }]));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let good = e.utf8_error().valid_up_to();
+            let before = String::from_utf8_lossy(&bytes[..good]);
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let rest = String::from_utf8_lossy(&bytes[line_start..]);
+            let location = Location {
+                path: path.to_path_buf(),
+                line: before.matches('\n').count() + 1,
+                column: before[line_start..].chars().count() + 1,
+                snippet: rest.lines().next().map(str::to_string),
+            };
+            let message = format!(
+                "the file is not UTF-8 text (byte {good} is not valid UTF-8): save it as UTF-8 (in a spreadsheet: CSV UTF-8)"
+            );
+            return Err(LoadError::Invalid(vec![Diagnostic { location, message }]));
+        }
+    };
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
+/// Where a scenario may read files (docs/scenarios.md, "Paths"): inside its
+/// project folder, the nearest folder at or above the scenario's own that holds a
+/// `scenarios` folder, or else the scenario's own folder.
+struct Sandbox {
+    /// The project folder, absolute and without `.` or `..`.
+    root: PathBuf,
+    /// The same with symbolic links resolved, when it exists.
+    canonical: Option<PathBuf>,
+    /// What reads the files, for messages: "scenario" or "sweep".
+    reader: &'static str,
+}
+
+/// The file that `written`, a path in the file `named_by`, names — relative to
+/// `named_by`'s folder — if the path rule allows reading it (docs/scenarios.md,
+/// "Paths"): inside the project folder of `first`, the file that started the
+/// reading (`reader` says what it is: "scenario", "sweep"); otherwise what is wrong.
+/// Scenarios (`extends`, CSV catalogues) and sweeps (`base`) use this one rule.
+pub fn resolve_in_project(
+    first: &Path,
+    reader: &'static str,
+    named_by: &Path,
+    written: &str,
+) -> Result<PathBuf, String> {
+    Sandbox { reader, ..Sandbox::for_scenario(first) }.resolve(named_by, written)
+}
+
+impl Sandbox {
+    fn for_scenario(path: &Path) -> Sandbox {
+        let folder = normalise(&absolute(path.parent().unwrap_or(Path::new(""))));
+        let root =
+            folder.ancestors().find(|a| a.join("scenarios").is_dir()).map_or_else(|| folder.clone(), Path::to_path_buf);
+        let canonical = std::fs::canonicalize(&root).ok();
+        Sandbox { root, canonical, reader: "scenario" }
+    }
+
+    /// The path a file names, relative to the folder of `named_by`, if the rule
+    /// allows it; otherwise what is wrong.
+    fn resolve(&self, named_by: &Path, written: &str) -> Result<PathBuf, String> {
+        let rule =
+            format!("a {} may only read files inside its project folder (docs/scenarios.md, \"Paths\")", self.reader);
+        let given = Path::new(written);
+        if written.trim().is_empty() {
+            return Err(format!("the path is empty: name a file relative to this {}'s folder", self.reader));
+        }
+        if given.has_root() || given.components().any(|c| matches!(c, Component::Prefix(_))) {
+            return Err(format!(
+                "`{written}` is an absolute path: write it relative to this {}'s folder; {rule}",
+                self.reader
+            ));
+        }
+        let joined = named_by.parent().unwrap_or(Path::new("")).join(given);
+        let target = normalise(&absolute(&joined));
+        if !target.starts_with(&self.root) {
+            return Err(format!("`{written}` lies outside the project folder {}; {rule}", self.root.display()));
+        }
+        if let (Some(root), Ok(real)) = (&self.canonical, std::fs::canonicalize(&joined))
+            && !real.starts_with(root)
+        {
+            return Err(format!(
+                "`{written}` is a symbolic link to {}, outside the project folder {}; {rule}",
+                real.display(),
+                self.root.display()
+            ));
+        }
+        Ok(joined)
+    }
+}
+
+/// `path` made absolute against the working directory (without touching the file).
+fn absolute(path: &Path) -> PathBuf {
+    let path = if path.as_os_str().is_empty() { Path::new(".") } else { path };
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// `path` without `.` components and with each `..` removing the folder before it.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Parses one file and, recursively, the files it extends; CSV paths are joined to
+/// the folder of the file naming them so that they survive inheritance.
+fn read_chain(
+    path: &Path,
+    text: String,
+    sources: &mut Sources,
+    chain: &mut Vec<(PathBuf, PathBuf)>,
+    sandbox: &Sandbox,
+) -> Result<RawScenario, LoadError> {
+    let mut raw: RawScenario = ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .from_str(&text)
+        .map_err(|e| LoadError::Invalid(vec![ron_diagnostic(path, &text, &e)]))?;
+    sources.push(path.to_path_buf(), text);
+    let mut problems = Vec::new();
+    let mut check = |written: &mut String, field: &[PathStep]| {
+        let location = sources.locate_in(path, field);
+        match sandbox.resolve(path, written) {
+            Ok(resolved) => {
+                let name = field.iter().map(|s| format!("{s}")).collect::<Vec<_>>().join(".");
+                sources.name_file(resolved.clone(), name, location);
+                *written = resolved.to_string_lossy().into_owned();
+            }
+            Err(message) => problems.push(Diagnostic { location, message }),
+        }
+    };
+    if let Some(p) = &mut raw.documents_csv {
+        check(p, &[PathStep::Field("documents_csv")]);
+    }
+    if let Some(p) = &mut raw.staff_csv {
+        check(p, &[PathStep::Field("staff_csv")]);
+    }
+    if let Some(csv) = &mut raw.services_csv {
+        check(&mut csv.services, &[PathStep::Field("services_csv"), PathStep::Field("services")]);
+        check(&mut csv.steps, &[PathStep::Field("services_csv"), PathStep::Field("steps")]);
+    }
+    let parent = raw.extends.take().map(|name| (sandbox.resolve(path, &name), name));
+    if let Some((Err(message), _)) = &parent {
+        problems.push(Diagnostic {
+            location: sources.locate_in(path, &[PathStep::Field("extends")]),
+            message: message.clone(),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(LoadError::Invalid(problems));
+    }
+    let Some((Ok(parent_path), _)) = parent else {
+        return Ok(raw);
+    };
+    let location = sources.locate_in(path, &[PathStep::Field("extends")]);
+    let identity = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| normalise(&absolute(p)));
+    chain.push((identity(path), path.to_path_buf()));
+    let looped = chain.iter().any(|(id, _)| *id == identity(&parent_path));
+    if looped || chain.len() > MAX_EXTENDS_DEPTH {
+        let shown: Vec<String> = chain.iter().map(|(_, p)| normalise(p).display().to_string()).collect();
+        let message = if looped {
+            format!(
+                "`extends` loops: {} -> {}; a scenario cannot extend itself, directly or through others",
+                shown.join(" -> "),
+                normalise(&parent_path).display()
+            )
+        } else {
+            format!("`extends` chain is longer than {MAX_EXTENDS_DEPTH} files: {}", shown.join(" -> "))
+        };
+        return Err(LoadError::Invalid(vec![Diagnostic { location, message }]));
+    }
+    let parent_text = match read(&parent_path) {
+        Ok(text) => text,
+        Err(LoadError::Io { source, .. }) => {
+            let message = unreadable("`extends`", &parent_path, &source);
+            return Err(LoadError::Invalid(vec![Diagnostic { location, message }]));
+        }
+        Err(invalid) => return Err(invalid),
+    };
+    let parent = read_chain(&parent_path, parent_text, sources, chain, sandbox)?;
+    Ok(raw.inherit(parent))
+}
+
+/// The message for a file named by `field` that cannot be read: why, in words,
+/// and the nearest file names in its folder when it does not exist.
+pub(super) fn unreadable(field: &str, path: &Path, source: &std::io::Error) -> String {
+    let shown = normalise(path);
+    let shown = shown.display();
+    if path.is_dir() {
+        return format!("{field} names {shown}, which is a folder: name a file in it");
+    }
+    match source.kind() {
+        std::io::ErrorKind::NotFound => {
+            format!("{field} names {shown}, which does not exist{}", nearby_files(path, &[]))
+        }
+        _ => format!("{field} names {shown}, which cannot be read: {source}"),
+    }
+}
+
+/// " — did you mean `x`?" with the file names nearest to `path`'s in its folder
+/// and in `also` (other folders worth a look), or nothing.
+pub fn nearby_files(path: &Path, also: &[PathBuf]) -> String {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return String::new() };
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut candidates: Vec<(String, String)> = Vec::new();
+    for dir in std::iter::once(folder.to_path_buf()).chain(also.iter().cloned()) {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let mut names: Vec<String> =
+            entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).filter(|n| !n.starts_with('.')).collect();
+        names.sort();
+        for n in names {
+            let shown = if dir == folder { n.clone() } else { dir.join(&n).display().to_string() };
+            candidates.push((n, shown));
+        }
+    }
+    match super::nearest(name, candidates.iter().map(|(n, _)| n.as_str())) {
+        Some(best) => {
+            let shown = candidates.iter().find(|(n, _)| n == best).map_or(best, |(_, s)| s.as_str());
+            format!(" — did you mean `{}`?", super::escape_controls(shown))
+        }
+        None => String::new(),
+    }
+}
