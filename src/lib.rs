@@ -7,10 +7,12 @@
 
 #![warn(missing_docs)]
 
+pub mod domain;
 pub mod engine;
 pub mod experiment;
 pub mod export;
 pub mod indicators;
+pub mod levers;
 pub mod report;
 pub mod runner;
 pub mod scenario;

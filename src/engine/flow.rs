@@ -23,7 +23,7 @@ use super::random::{Need, Purpose, SplitMix64, arrival_stream, needs_uniform, sa
 use crate::indicators::{CaseRecord, Tally};
 use crate::scenario::limits;
 use crate::scenario::validate_bits as bits;
-use crate::scenario::{CalendarSpec, MAX_STEPS, Minutes, Model, Role, Service, StationId};
+use crate::scenario::{CalendarSpec, MAX_STEPS, Model, Role, Service, StationId};
 use crate::time::{Calendar, DAY, Micros, WorkingCalendar, from_minutes};
 
 /// The applicant is at no office.
@@ -220,68 +220,8 @@ pub struct FlowCounts {
     pub complaints_handled: u64,
 }
 
-/// The current strength of every lever that acts on cases, set once a day.
-#[derive(Clone, Debug, Default)]
-pub struct Levers {
-    /// Share of new cases served through the general hall.
-    pub one_window: f64,
-    /// Internal routing delay to the hall.
-    pub routing_delay: Micros,
-    /// Per service: the regulation allows parallel handling.
-    pub revised: Vec<bool>,
-    /// Per service: share of new cases handled as integrated service.
-    pub integrated: Vec<f64>,
-    /// Per service: share of new cases arriving online.
-    pub online: Vec<f64>,
-    /// Share of documents fetched from data, and which departments are connected.
-    pub sharing: f64,
-    /// Per (initial) department: its data is connected.
-    pub connected: Vec<bool>,
-    /// Checking time saved per shared document.
-    pub check_saved: Micros,
-    /// Share by which work-time spread shrinks.
-    pub variance_reduction: f64,
-    /// Share by which send-back probabilities fall.
-    pub error_reduction: f64,
-    /// A merger's transition, if one happened.
-    pub transition: Option<Transition>,
-    /// Learning speed-up from error tolerance.
-    pub learning_speedup: f64,
-    /// Share of transition errors caught.
-    pub catch_share: f64,
-    /// Per service: share of new cases whose approval becomes a notification.
-    pub supervision: Vec<f64>,
-    /// Inspection work and delay.
-    pub inspection: Option<(usize, Minutes, Micros)>,
-    /// Queues ordered by due date.
-    pub due_date_priority: bool,
-    /// Complaint probability at satisfaction 0, handling function and work.
-    pub listening: Option<(f64, usize, Minutes)>,
-}
-
-/// The transition after a merger: slower work and more errors, fading away.
-#[derive(Clone, Debug)]
-pub struct Transition {
-    /// When the merger took effect.
-    pub start: Micros,
-    /// Extra work time at the start (0.2 = 20%).
-    pub productivity_dip: f64,
-    /// Extra send-back probability at the start.
-    pub extra_error_probability: f64,
-    /// Days for the effects to fall to 1/e (before error tolerance).
-    pub learning_days: f64,
-    /// Per department: affected (created by the merger).
-    pub departments: Vec<bool>,
-}
-
-impl Transition {
-    /// How much of the transition effect remains at `now`: 1 at the merger,
-    /// falling exponentially; error tolerance makes learning `speedup` times faster.
-    pub fn fade(&self, now: Micros, speedup: f64) -> f64 {
-        let days = now.saturating_sub(self.start) as f64 / DAY as f64;
-        (-days * speedup / self.learning_days).exp()
-    }
-}
+pub use crate::levers::Strengths as Levers;
+pub use crate::levers::merger::Transition;
 
 /// The state of the case flow of one replication.
 #[derive(bevy_ecs::resource::Resource)]
@@ -372,15 +312,7 @@ impl CaseFlow {
             .map(|d| (model.start_date.plus_days(d).year - start_year) as u16)
             .collect();
         let years = year_of_day.last().map_or(1, |&y| usize::from(y) + 1);
-        let levers = Levers {
-            revised: vec![false; n_services],
-            integrated: vec![0.0; n_services],
-            online: model.services.iter().map(|s| s.online_share).collect(),
-            connected: vec![false; n_departments],
-            supervision: vec![0.0; n_services],
-            learning_speedup: 1.0,
-            ..Levers::default()
-        };
+        let levers = Levers::neutral(model.services.iter().map(|s| s.online_share).collect(), n_departments);
         let mut flow = CaseFlow {
             calendar,
             tables,
