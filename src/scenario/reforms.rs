@@ -172,7 +172,13 @@ pub fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Result<Mo
         s.department_of.resize(n, usize::MAX);
         s.active.resize(n, false);
     }
-    // Stations needed by inspections, complaints and contract hires, in every structure.
+    add_needed_stations(&mut model);
+    if p.list.is_empty() { Ok(model) } else { Err(LoadError::Invalid(p.list)) }
+}
+
+/// Adds the stations that levers' work needs (inspections, complaints, contract
+/// hires) to every structure.
+fn add_needed_stations(model: &mut Model) {
     let needs: Vec<(DepartmentId, Role)> = model
         .reforms
         .iter()
@@ -186,11 +192,10 @@ pub fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Result<Mo
         for &(department, role) in &needs {
             let current = model.structures[k].department_of[department];
             if current != usize::MAX {
-                ensure_station(&mut model, k, current, role);
+                ensure_station(model, k, current, role);
             }
         }
     }
-    if p.list.is_empty() { Ok(model) } else { Err(LoadError::Invalid(p.list)) }
 }
 
 /// `station_of` for the stations of `model` (department × role).
