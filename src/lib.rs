@@ -8,10 +8,12 @@
 #![warn(missing_docs)]
 
 pub mod bits;
+pub mod domain;
 pub mod engine;
 pub mod experiment;
 pub mod export;
 pub mod indicators;
+pub mod levers;
 pub mod report;
 pub mod runner;
 pub mod scenario;

@@ -2,10 +2,9 @@
 //! run once per simulated day — the reform timeline, workforce dynamics, station
 //! staffing in the morning; costs and the time series in the evening.
 //!
-//! The case flow itself is one resource, [`Flow`] (a wrapper around the
-//! ECS-free [`CaseFlow`]), drained between the two daily schedule runs: a
-//! schedule run costs microseconds, an event must cost well under one, so
-//! per-event work stays out of the schedule.
+//! The case flow itself is one resource, [`Flow`] wrapping [`CaseFlow`], drained between the two
+//! daily schedule runs: a schedule run costs microseconds, an event must cost well
+//! under one, so per-event work stays out of the schedule.
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor};
@@ -13,10 +12,12 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution};
 
-use super::flow::{CaseFlow, Levers, Transition};
+use super::flow::{CaseFlow, Levers};
 use crate::indicators::Costs;
-use crate::scenario::{DepartmentId, Employment, FrontOffice, Lever, Model, Recruitment, ReductionMethod, Role};
-use crate::time::{DAY, Date};
+use crate::levers::headcount::HeadcountTarget;
+use crate::levers::{Hire, Order, Today};
+use crate::scenario::{DepartmentId, Employment, FrontOffice, Model, Recruitment, Role};
+use crate::time::Date;
 
 /// The case flow as an ECS resource. The flow itself knows nothing of the ECS;
 /// systems reach it through this wrapper, which dereferences to it.
@@ -109,25 +110,8 @@ pub struct WorkforcePolicy {
     /// Established headcount at the start.
     pub initial_established: u32,
     /// A headcount reduction in force.
-    pub reduction: Option<Reduction>,
+    pub reduction: Option<HeadcountTarget>,
     next_group: u32,
-}
-
-/// A headcount reduction in force.
-#[derive(Clone, Debug)]
-pub struct Reduction {
-    /// Target established headcount as a share of the headcount when it started.
-    pub target_share: f64,
-    /// Attrition or cut.
-    pub method: ReductionMethod,
-    /// First day.
-    pub start_day: u32,
-    /// Days over which a cut is spread.
-    pub ramp_days: u32,
-    /// Held-down leavers are replaced by contract staff.
-    pub replace_with_contract: bool,
-    /// Established headcount on the start day (set by the workforce system).
-    pub initial_established: u32,
 }
 
 /// One row of the daily time series.
@@ -162,6 +146,39 @@ pub struct DailySeries {
     pub rows: Vec<DailyRow>,
     /// Cost already attributed to earlier rows, CNY.
     accounted_cny: f64,
+}
+
+/// What the levers in force ask of the engine today, in timeline order
+/// (written by [`reforms_today`], carried out by [`carry_out_orders`]).
+#[derive(Resource, Debug, Default)]
+pub struct ReformOrders(Vec<Order>);
+
+/// Reform costs incurred today, in timeline order, for [`accrue_reforms`] to book
+/// in the measured period: one-off amounts, CNY, and running costs, CNY per year.
+#[derive(Resource, Debug, Default)]
+pub struct ReformCosts {
+    one_off_cny: Vec<f64>,
+    running_cny_per_year: Vec<f64>,
+}
+
+/// The morning's steps, in order.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Morning {
+    /// The reform timeline: today's lever strengths, then the orders carried out.
+    Reforms,
+    /// Staff leave and are replaced.
+    Workforce,
+    /// Station servers from today's staff.
+    Staffing,
+}
+
+/// The evening's steps, in order.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Evening {
+    /// Costs of the day.
+    Accrual,
+    /// The day's row of the time series.
+    Record,
 }
 
 /// Spawns departments and staff and inserts the resources of a run.
@@ -204,6 +221,8 @@ pub fn build_world(model: &Model, flow: CaseFlow, seed: u64, replication: u64) -
     });
     world.insert_resource(Clock { day: 0, measured: model.warmup_days == 0, start_date: model.start_date });
     world.insert_resource(DailySeries::default());
+    world.insert_resource(ReformOrders::default());
+    world.insert_resource(ReformCosts::default());
     world.insert_resource(Flow(flow));
     world
 }
@@ -221,205 +240,98 @@ fn new_schedule() -> Schedule {
 /// The systems run at the start of every simulated day, in a fixed order.
 pub fn morning_schedule() -> Schedule {
     let mut schedule = new_schedule();
-    schedule.add_systems((apply_reforms, workforce, staff_stations).chain());
+    schedule.configure_sets((Morning::Reforms, Morning::Workforce, Morning::Staffing).chain());
+    schedule.add_systems((reforms_today, carry_out_orders).chain().in_set(Morning::Reforms));
+    schedule.add_systems(workforce.in_set(Morning::Workforce));
+    schedule.add_systems(staff_stations.in_set(Morning::Staffing));
     schedule
 }
 
 /// The systems run at the end of every simulated day, in a fixed order.
 pub fn evening_schedule() -> Schedule {
     let mut schedule = new_schedule();
-    schedule.add_systems((accrue_personnel, accrue_overhead, accrue_reform_running, record_day).chain());
+    schedule.configure_sets((Evening::Accrual, Evening::Record).chain());
+    schedule.add_systems((accrue_personnel, accrue_overhead, accrue_reforms).chain().in_set(Evening::Accrual));
+    schedule.add_systems(record_day.in_set(Evening::Record));
     schedule
 }
 
-/// Puts the reform timeline in force for today: structures, lever strengths,
-/// one-off costs, hires and workforce policies.
-fn apply_reforms(world: &mut World) {
-    let clock = *world.resource::<Clock>();
-    let model = world.resource::<Flow>().model_arc();
+/// Today's lever strengths from the reforms in force (each lever's daily effect,
+/// through the registry), and their orders for [`carry_out_orders`].
+fn reforms_today(clock: Res<Clock>, mut flow: ResMut<Flow>, mut orders: ResMut<ReformOrders>) {
+    let model = flow.model_arc();
     let today = clock.day;
-    let year = world.resource::<Flow>().year_of_day(today);
-    let mut levers = Levers {
-        revised: vec![false; model.services.len()],
-        integrated: vec![0.0; model.services.len()],
-        online: model.services.iter().map(|s| s.online_share).collect(),
-        connected: vec![false; model.departments.len()],
-        supervision: vec![0.0; model.services.len()],
-        learning_speedup: 1.0,
-        transition: world.resource::<Flow>().levers.transition.clone(),
-        ..Levers::default()
-    };
+    let mut strengths =
+        Levers::neutral(model.services.iter().map(|s| s.online_share).collect(), model.departments.len());
+    // A merger's transition outlives its first day.
+    strengths.transition = flow.levers.transition.take();
+    orders.0.clear();
     for (index, reform) in model.reforms.iter().enumerate() {
         let strength = reform.strength(today);
-        let starts_today = reform.start_day == today;
         if strength <= 0.0 {
             continue;
         }
-        // One-off costs are booked when the reform starts, or on the first measured
-        // day for a reform that started during the warm-up.
-        let book_one_off = clock.measured && (starts_today || (today == model.warmup_days && reform.start_day < today));
-        let one_off = |world: &mut World, cny: f64| {
-            if book_one_off {
-                world.resource_mut::<Ledger>().book(year, |c| c.reform_one_off_cny += cny);
+        let starts_today = reform.start_day == today;
+        reform.lever.today(&mut Today {
+            reform: index,
+            day: today,
+            start_day: reform.start_day,
+            ramp_days: reform.ramp_days,
+            strength,
+            starts_today,
+            book_one_off: clock.measured && (starts_today || (today == model.warmup_days && reform.start_day < today)),
+            strengths: &mut strengths,
+            orders: &mut orders.0,
+        });
+    }
+    flow.levers = strengths;
+}
+
+/// Carries out today's reform orders in timeline order: costs to the day's
+/// reform costs, staff moves and hires, structures, workforce policies.
+fn carry_out_orders(world: &mut World) {
+    let orders = std::mem::take(&mut world.resource_mut::<ReformOrders>().0);
+    for order in orders {
+        match order {
+            Order::OneOffCost { cny } => world.resource_mut::<ReformCosts>().one_off_cny.push(cny),
+            Order::RunningCost { cny_per_year } => {
+                world.resource_mut::<ReformCosts>().running_cny_per_year.push(cny_per_year);
             }
-        };
-        match &reform.lever {
-            Lever::OneWindow {
-                clerks,
-                employment,
-                annual_cost_cny,
-                training_cost_cny,
-                routing_delay,
-                department,
-                transfer_window_clerks,
-                ..
-            } => {
-                levers.one_window = if *transfer_window_clerks { 1.0 } else { strength };
-                if starts_today && *transfer_window_clerks {
-                    let mut staff = world.query::<&mut Staff>();
-                    for mut s in staff.iter_mut(world) {
-                        if s.role == Role::WindowClerk {
-                            s.hall = true;
-                        }
-                    }
-                }
-                levers.routing_delay = *routing_delay;
-                one_off(world, *training_cost_cny);
-                hire(
-                    world,
-                    index,
-                    *department,
-                    Role::WindowClerk,
-                    *employment,
-                    *clerks,
-                    *annual_cost_cny,
-                    strength,
-                    true,
-                );
-            }
-            Lever::RegulationRevision { services, cost_cny } => {
-                one_off(world, *cost_cny);
-                for (s, &on) in services.iter().enumerate() {
-                    levers.revised[s] |= on;
-                }
-            }
-            Lever::IntegratedService { services } => {
-                for (s, &on) in services.iter().enumerate() {
-                    if on {
-                        levers.integrated[s] = strength;
+            Order::WindowClerksToHall => {
+                let mut staff = world.query::<&mut Staff>();
+                for mut s in staff.iter_mut(world) {
+                    if s.role == Role::WindowClerk {
+                        s.hall = true;
                     }
                 }
             }
-            Lever::Online { share, services, platform_build_cny, .. } => {
-                one_off(world, *platform_build_cny);
-                for (s, &on) in services.iter().enumerate() {
-                    if on {
-                        levers.online[s] = levers.online[s].max(share * strength);
-                    }
-                }
+            Order::Hire(h) => hire(world, h),
+            Order::SwitchStructure(k) => {
+                let model = world.resource::<Flow>().model_arc();
+                merge(world, &model, k);
             }
-            Lever::DataSharing { share, connected, integration_cost_cny, check_saved, .. } => {
-                one_off(world, *integration_cost_cny);
-                levers.sharing = share * strength;
-                levers.check_saved = *check_saved;
-                for (d, &on) in connected.iter().enumerate() {
-                    levers.connected[d] |= on;
-                }
-            }
-            Lever::Standardisation { variance_reduction, error_reduction, one_off_cost_cny } => {
-                one_off(world, *one_off_cost_cny);
-                levers.variance_reduction = variance_reduction * strength;
-                levers.error_reduction = error_reduction * strength;
-            }
-            Lever::Merger { structure, productivity_dip, extra_error_probability, learning_days, one_off_cost_cny } => {
-                if starts_today {
-                    one_off(world, *one_off_cost_cny);
-                    merge(world, &model, *structure);
-                    let previous = &model.structures[structure - 1];
-                    let departments = (0..model.departments.len())
-                        .map(|d| {
-                            model.structures[*structure].active[d] && !previous.active.get(d).copied().unwrap_or(false)
-                        })
-                        .collect();
-                    levers.transition = Some(Transition {
-                        start: u64::from(today) * DAY,
-                        productivity_dip: *productivity_dip,
-                        extra_error_probability: *extra_error_probability,
-                        learning_days: *learning_days,
-                        departments,
-                    });
-                }
-            }
-            Lever::ErrorTolerance { learning_speedup, catch_share } => {
-                levers.learning_speedup = 1.0 + (learning_speedup - 1.0) * strength;
-                levers.catch_share = catch_share * strength;
-            }
-            Lever::HeadcountReduction { target_share, method, replace_with_contract } => {
+            Order::HeadcountTarget(target) => {
                 let mut policy = world.resource_mut::<WorkforcePolicy>();
                 if policy.reduction.is_none() {
-                    policy.reduction = Some(Reduction {
-                        target_share: *target_share,
-                        method: method.clone(),
-                        start_day: reform.start_day,
-                        ramp_days: reform.ramp_days,
-                        replace_with_contract: *replace_with_contract,
-                        initial_established: 0,
-                    });
+                    policy.reduction = Some(target);
                 }
             }
-            Lever::RecruitmentPolicy { policy } => {
-                world.resource_mut::<WorkforcePolicy>().recruitment = *policy;
-            }
-            Lever::ContractStaff { department, role, count, annual_cost_cny } => {
-                hire(world, index, *department, *role, Employment::Contract, *count, *annual_cost_cny, strength, false);
-            }
-            Lever::PostApprovalSupervision {
-                services,
-                share,
-                inspection_function,
-                inspection_work,
-                inspection_delay,
-            } => {
-                for (s, &on) in services.iter().enumerate() {
-                    if on {
-                        levers.supervision[s] = share * strength;
-                    }
-                }
-                levers.inspection = Some((*inspection_function, inspection_work.clone(), *inspection_delay));
-            }
-            Lever::DueDatePriority => levers.due_date_priority = true,
-            Lever::OnlineListening { complaint_probability_at_zero, handling_function, handling_work } => {
-                levers.listening =
-                    Some((complaint_probability_at_zero * strength, *handling_function, handling_work.clone()));
-            }
+            Order::Recruitment(recruitment) => world.resource_mut::<WorkforcePolicy>().recruitment = recruitment,
         }
     }
-    world.resource_mut::<Flow>().levers = levers;
 }
 
 /// Sets the headcount of the staff group a reform hires to its ramped target.
-#[allow(clippy::too_many_arguments)]
-fn hire(
-    world: &mut World,
-    reform: usize,
-    department: DepartmentId,
-    role: Role,
-    employment: Employment,
-    count: u32,
-    annual_cost_cny: f64,
-    strength: f64,
-    hall: bool,
-) {
-    let target = (f64::from(count) * strength).round() as u32;
+fn hire(world: &mut World, h: Hire) {
     let department = {
         let flow = world.resource::<Flow>();
-        flow.model().structures[flow.structure].department_of[department]
+        flow.model().structures[flow.structure].department_of[h.department]
     };
     let mut query = world.query::<&mut Staff>();
-    if let Some(mut s) = query.iter_mut(world).find(|s| s.hired_by == Some(reform)) {
+    if let Some(mut s) = query.iter_mut(world).find(|s| s.hired_by == Some(h.reform)) {
         // Attrition may have thinned the group; the ramp only ever adds.
-        if s.count < target {
-            s.count = target;
+        if s.count < h.target {
+            s.count = h.target;
         }
         return;
     }
@@ -431,12 +343,12 @@ fn hire(
     world.spawn(Staff {
         group,
         department,
-        role,
-        employment,
-        count: target,
-        annual_cost_cny,
-        hall,
-        hired_by: Some(reform),
+        role: h.role,
+        employment: h.employment,
+        count: h.target,
+        annual_cost_cny: h.annual_cost_cny,
+        hall: h.hall,
+        hired_by: Some(h.reform),
     });
 }
 
@@ -481,20 +393,7 @@ fn workforce(
     {
         r.initial_established = established;
     }
-    let target = policy.reduction.as_ref().map(|r| {
-        let full = f64::from(r.initial_established) * r.target_share;
-        match r.method {
-            ReductionMethod::Attrition => full,
-            ReductionMethod::Cut => {
-                let progress = if r.ramp_days == 0 {
-                    1.0
-                } else {
-                    (f64::from(clock.day.saturating_sub(r.start_day) + 1) / f64::from(r.ramp_days)).min(1.0)
-                };
-                f64::from(r.initial_established) * (1.0 - (1.0 - r.target_share) * progress)
-            }
-        }
-    });
+    let target = policy.reduction.as_ref().map(|r| r.target(clock.day));
     let contract_for_held = policy.reduction.as_ref().is_some_and(|r| r.replace_with_contract);
     let mut established_now = established;
     let mut contract_hires: Vec<(DepartmentId, Role, u32)> = Vec::new();
@@ -530,7 +429,7 @@ fn workforce(
         s.count = s.count - leavers + replaced;
     }
     // A cut removes established posts beyond the target at once, largest groups first.
-    if let (Some(t), Some(ReductionMethod::Cut)) = (target, policy.reduction.as_ref().map(|r| r.method.clone())) {
+    if let (Some(t), Some(true)) = (target, policy.reduction.as_ref().map(HeadcountTarget::cuts)) {
         let mut excess = f64::from(established_now) - t.round();
         while excess >= 1.0 {
             let Some(largest) = groups
@@ -601,12 +500,7 @@ fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Query<&Staff
         let windows = match model.front_office {
             FrontOffice::General { windows } => windows,
             FrontOffice::PerDepartment => 0,
-        } + model
-            .reforms
-            .iter()
-            .filter(|r| r.start_day <= clock.day)
-            .map(|r| if let Lever::OneWindow { windows, .. } = r.lever { windows } else { 0 })
-            .sum::<u32>();
+        } + flow.levers.hall_windows;
         servers[hall] = hall_clerks.min(windows);
     }
     flow.set_servers(&servers, clock.day);
@@ -642,18 +536,19 @@ fn accrue_overhead(clock: Res<Clock>, flow: Res<Flow>, departments: Query<&Depar
     }
 }
 
-/// Yearly running costs of reforms in force (platforms, IT) accrue per day.
-fn accrue_reform_running(clock: Res<Clock>, flow: Res<Flow>, mut ledger: ResMut<Ledger>) {
+/// Today's reform costs are booked in the measured period: one-off costs, and a
+/// 365th of the yearly running costs (platforms, IT) of the reforms in force.
+fn accrue_reforms(clock: Res<Clock>, flow: Res<Flow>, mut costs: ResMut<ReformCosts>, mut ledger: ResMut<Ledger>) {
+    let one_off = std::mem::take(&mut costs.one_off_cny);
+    let running = std::mem::take(&mut costs.running_cny_per_year);
     if !clock.measured {
         return;
     }
     let year = flow.year_of_day(clock.day);
-    for r in flow.model().reforms.iter().filter(|r| r.start_day <= clock.day) {
-        let yearly = match r.lever {
-            Lever::Online { yearly_cost_cny, .. } => yearly_cost_cny,
-            Lever::DataSharing { yearly_it_cost_cny, .. } => yearly_it_cost_cny,
-            _ => continue,
-        };
+    for cny in one_off {
+        ledger.book(year, |c| c.reform_one_off_cny += cny);
+    }
+    for yearly in running {
         ledger.book(year, |c| c.reform_running_cny += yearly / 365.0);
     }
 }

@@ -8,10 +8,8 @@ use crate::time::{Date, Micros};
 
 pub use super::raw::{Employment, Minutes, Recruitment, ReductionMethod, Role};
 
-/// Index of a department in [`Model::departments`].
-pub type DepartmentId = usize;
-/// Index of a function in [`Model::functions`].
-pub type FunctionId = usize;
+pub use crate::domain::{DepartmentId, FunctionId};
+pub use crate::levers::Lever;
 /// Index of a service in [`Model::services`].
 pub type ServiceId = usize;
 /// Index of a station in [`Model::stations`].
@@ -158,85 +156,6 @@ impl Reform {
             (f64::from(day - self.start_day + 1) / f64::from(self.ramp_days)).min(1.0)
         }
     }
-}
-
-/// A validated reform lever (see docs/scenarios.md for each mechanism).
-#[derive(Clone, Debug)]
-#[allow(missing_docs)]
-pub enum Lever {
-    OneWindow {
-        clerks: u32,
-        windows: u32,
-        employment: Employment,
-        annual_cost_cny: f64,
-        training_cost_cny: f64,
-        routing_delay: Micros,
-        department: DepartmentId,
-        transfer_window_clerks: bool,
-    },
-    RegulationRevision {
-        services: Vec<bool>,
-        cost_cny: f64,
-    },
-    IntegratedService {
-        services: Vec<bool>,
-    },
-    Online {
-        share: f64,
-        services: Vec<bool>,
-        platform_build_cny: f64,
-        yearly_cost_cny: f64,
-    },
-    DataSharing {
-        share: f64,
-        connected: Vec<bool>,
-        integration_cost_cny: f64,
-        yearly_it_cost_cny: f64,
-        check_saved: Micros,
-    },
-    Standardisation {
-        variance_reduction: f64,
-        error_reduction: f64,
-        one_off_cost_cny: f64,
-    },
-    Merger {
-        structure: usize,
-        productivity_dip: f64,
-        extra_error_probability: f64,
-        learning_days: f64,
-        one_off_cost_cny: f64,
-    },
-    ErrorTolerance {
-        learning_speedup: f64,
-        catch_share: f64,
-    },
-    HeadcountReduction {
-        target_share: f64,
-        method: ReductionMethod,
-        replace_with_contract: bool,
-    },
-    RecruitmentPolicy {
-        policy: Recruitment,
-    },
-    ContractStaff {
-        department: DepartmentId,
-        role: Role,
-        count: u32,
-        annual_cost_cny: f64,
-    },
-    PostApprovalSupervision {
-        services: Vec<bool>,
-        share: f64,
-        inspection_function: FunctionId,
-        inspection_work: Minutes,
-        inspection_delay: Micros,
-    },
-    DueDatePriority,
-    OnlineListening {
-        complaint_probability_at_zero: f64,
-        handling_function: FunctionId,
-        handling_work: Minutes,
-    },
 }
 
 /// The calendar as specified; the engine expands it over the horizon.

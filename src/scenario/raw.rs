@@ -9,6 +9,11 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+pub use crate::domain::{Employment, Minutes, Role};
+pub use crate::levers::RawLever;
+pub use crate::levers::headcount::ReductionMethod;
+pub use crate::levers::merger::RawMerge;
+pub use crate::levers::recruitment::Recruitment;
 use crate::time::Weekday;
 
 /// The row of a CSV file an entry was read from (entries written in RON have none).
@@ -153,58 +158,6 @@ pub struct RawDocument {
     pub origin: Option<Origin>,
 }
 
-/// Role of a member of staff.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, serde::Serialize)]
-pub enum Role {
-    /// Front-desk clerk at a service window.
-    WindowClerk,
-    /// Back-office reviewer.
-    Reviewer,
-    /// Approver or leader who signs off.
-    Approver,
-    /// Inspector doing site visits.
-    Inspector,
-}
-
-impl Role {
-    /// All roles, in a fixed order.
-    pub const ALL: [Role; 4] = [Role::WindowClerk, Role::Reviewer, Role::Approver, Role::Inspector];
-
-    /// The name used in CSV files and outputs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::WindowClerk => "window_clerk",
-            Role::Reviewer => "reviewer",
-            Role::Approver => "approver",
-            Role::Inspector => "inspector",
-        }
-    }
-
-    /// Index 0..4 in [`Role::ALL`].
-    pub fn index(self) -> usize {
-        self as usize
-    }
-}
-
-/// Employment type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, serde::Serialize)]
-pub enum Employment {
-    /// Established civil servant (公务员, 编制).
-    Established,
-    /// Contract staff (编外人员).
-    Contract,
-}
-
-impl Employment {
-    /// The name used in CSV files and outputs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Employment::Established => "established",
-            Employment::Contract => "contract",
-        }
-    }
-}
-
 /// A group of identical staff.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -217,34 +170,6 @@ pub struct RawStaff {
     pub annual_cost_cny: f64,
     #[serde(skip)]
     pub origin: Option<Origin>,
-}
-
-/// A distribution of minutes (work time or patience).
-#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
-#[allow(missing_docs)]
-pub enum Minutes {
-    Exponential { mean_minutes: f64 },
-    LogNormal { mean_minutes: f64, cv: f64 },
-    Triangular { min_minutes: f64, mode_minutes: f64, max_minutes: f64 },
-    Uniform { min_minutes: f64, max_minutes: f64 },
-    Constant { minutes: f64 },
-    Empirical { minutes: Vec<f64> },
-}
-
-impl Minutes {
-    /// The mean of the distribution, in minutes.
-    pub fn mean(&self) -> f64 {
-        match self {
-            Minutes::Exponential { mean_minutes } | Minutes::LogNormal { mean_minutes, .. } => *mean_minutes,
-            Minutes::Triangular { min_minutes, mode_minutes, max_minutes } => {
-                (min_minutes + mode_minutes + max_minutes) / 3.0
-            }
-            Minutes::Uniform { min_minutes, max_minutes } => (min_minutes + max_minutes) / 2.0,
-            Minutes::Constant { minutes } => *minutes,
-            Minutes::Empirical { minutes } => minutes.iter().sum::<f64>() / minutes.len().max(1) as f64,
-        }
-    }
 }
 
 /// A service type (事项) with its process.
@@ -326,17 +251,6 @@ pub struct RawServicesCsv {
     pub steps: String,
 }
 
-/// Departments regrouped into one before the run starts.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(missing_docs)]
-pub struct RawMerge {
-    pub into: String,
-    pub from: Vec<String>,
-    pub overhead_cny_per_year: f64,
-    pub windows: u32,
-}
-
 impl RawScenario {
     /// Fills every field this scenario leaves unset from `parent`.
     pub fn inherit(self, parent: RawScenario) -> RawScenario {
@@ -390,17 +304,6 @@ fn default_recruitment() -> Recruitment {
     Recruitment::ReplaceLeavers
 }
 
-/// Who replaces staff who leave.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
-pub enum Recruitment {
-    /// Every leaver is replaced by a hire of the same kind.
-    ReplaceLeavers,
-    /// Nobody is replaced.
-    Freeze,
-    /// Leavers are replaced by contract staff (编外).
-    ContractOnly,
-}
-
 /// Weights of the satisfaction index (see docs/scenarios.md).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -415,175 +318,12 @@ pub struct RawSatisfaction {
 /// One reform of the timeline: a lever switched on at a date and ramped up.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename = "Reform", deny_unknown_fields)]
-#[allow(missing_docs)]
 pub struct RawReform {
     /// Date it starts, `YYYY-MM-DD`.
     pub start: String,
     /// Days from start until fully in force (0: at once).
     #[serde(default)]
     pub ramp_days: u32,
+    /// What it does (one of the levers of `src/levers/`).
     pub lever: RawLever,
-}
-
-/// The reform levers of DOMAIN.md §3.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub enum RawLever {
-    /// A general front desk accepts every service (一窗受理).
-    OneWindow {
-        /// Windows of the general hall.
-        windows: u32,
-        /// Generalist clerks hired for it.
-        clerks: u32,
-        /// Their employment type.
-        employment: Employment,
-        /// Cost per clerk and year, CNY.
-        annual_cost_cny: f64,
-        /// One-off training cost, CNY.
-        training_cost_cny: f64,
-        /// Working hours to route a case internally to a department.
-        routing_delay_hours: f64,
-        /// Department that employs the clerks (their cost centre).
-        department: String,
-        /// Move every department's window clerks to the general hall at the start
-        /// (then every new case goes through the hall, whatever the ramp).
-        #[serde(default)]
-        transfer_window_clerks: bool,
-    },
-    /// Regulations of these services are revised to allow parallel handling.
-    RegulationRevision {
-        /// Services revised (empty: all).
-        #[serde(default)]
-        services: Vec<String>,
-        /// One-off cost of the legal work, CNY.
-        #[serde(default)]
-        cost_cny: f64,
-    },
-    /// Integrated service, one-time completion (集成服务, 一次办结).
-    IntegratedService {
-        /// Services (empty: all); only revised ones run in parallel.
-        #[serde(default)]
-        services: Vec<String>,
-    },
-    /// Internet + government services (互联网+政务服务).
-    Online {
-        /// Target share of cases handled online.
-        target_share: f64,
-        /// Share of applicants able to go online (caps the target).
-        max_share: f64,
-        /// Services (empty: all).
-        #[serde(default)]
-        services: Vec<String>,
-        /// One-off platform build cost, CNY.
-        platform_build_cny: f64,
-        /// Yearly running cost, CNY.
-        yearly_cost_cny: f64,
-    },
-    /// Data sharing between departments (信息共享).
-    DataSharing {
-        /// Share of documents fetched from data instead of the applicant.
-        share: f64,
-        /// Departments whose data is connected (empty: all).
-        #[serde(default)]
-        connected: Vec<String>,
-        /// One-off integration cost per connected department, CNY.
-        integration_cost_cny_per_source: f64,
-        /// Yearly IT cost, CNY.
-        yearly_it_cost_cny: f64,
-        /// Staff minutes of checking saved per shared document.
-        check_minutes_saved: f64,
-    },
-    /// Standardisation (标准化): less variance, fewer errors.
-    Standardisation {
-        /// Share by which the spread of work times around their mean shrinks.
-        variance_reduction: f64,
-        /// Share by which send-back probabilities fall.
-        error_reduction: f64,
-        /// One-off cost, CNY.
-        one_off_cost_cny: f64,
-    },
-    /// Department merger (大部制).
-    Merger {
-        /// The new departments.
-        merge: Vec<RawMerge>,
-        /// Extra work time at the merger (0.2 = 20% slower), fading away.
-        productivity_dip: f64,
-        /// Extra send-back probability at the merger, fading away.
-        extra_error_probability: f64,
-        /// Days for the transition effects to fall to 1/e.
-        learning_days: f64,
-        /// One-off cost of the merger, CNY.
-        #[serde(default)]
-        one_off_cost_cny: f64,
-    },
-    /// Error tolerance (容错纠错).
-    ErrorTolerance {
-        /// Learning is this many times faster.
-        learning_speedup: f64,
-        /// Share of transition errors caught before they become rework.
-        catch_share: f64,
-    },
-    /// Reduce established staff to a share of today's.
-    HeadcountReduction {
-        /// Target established headcount as a share of the headcount at the start.
-        target_share: f64,
-        /// How.
-        method: ReductionMethod,
-        /// Established leavers held down by the target are replaced by contract
-        /// staff ("old staff, old rules; new staff, new rules").
-        #[serde(default)]
-        replace_with_contract: bool,
-    },
-    /// Change the recruitment policy.
-    RecruitmentPolicy {
-        /// The new policy.
-        policy: Recruitment,
-    },
-    /// Hire contract staff (编外人员).
-    ContractStaff {
-        /// Department.
-        department: String,
-        /// Role.
-        role: Role,
-        /// Headcount hired (reached at the end of the ramp).
-        count: u32,
-        /// Cost per person and year, CNY.
-        annual_cost_cny: f64,
-    },
-    /// Some approvals become notification plus a later inspection (事中事后监管).
-    PostApprovalSupervision {
-        /// Services (empty: all).
-        #[serde(default)]
-        services: Vec<String>,
-        /// Share of their cases whose approval becomes a notification.
-        share: f64,
-        /// Function whose inspectors inspect.
-        inspection_function: String,
-        /// Inspection work.
-        inspection_work: Minutes,
-        /// Working days after completion until the inspection.
-        inspection_delay_days: f64,
-    },
-    /// Performance assessment (政绩考核): queues give priority to cases closest to
-    /// their promised time limit.
-    DueDatePriority,
-    /// Online listening (网络问政): dissatisfied applicants complain online.
-    OnlineListening {
-        /// Complaint probability of a case at satisfaction 0 (at 1: none).
-        complaint_probability_at_zero: f64,
-        /// Function that handles complaints.
-        handling_function: String,
-        /// Staff work per complaint.
-        handling_work: Minutes,
-    },
-}
-
-/// How a headcount reduction is reached.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub enum ReductionMethod {
-    /// Leavers are not replaced until the target is reached ("old staff, old rules").
-    Attrition,
-    /// Posts are cut at the reform's start (spread over the ramp).
-    Cut,
 }

@@ -6,7 +6,8 @@ use super::model::*;
 use super::raw::{RawLever, RawReform, RawSatisfaction, RawScenario, RawWorkforce};
 use super::sources::{Needle, Sources};
 use super::{Diagnostic, LoadError, nearest};
-use crate::time::{DAY, Date, from_hours, from_minutes};
+use crate::levers::{Check, StationNeed, merger};
+use crate::time::Date;
 
 /// The parts of a raw scenario this module validates.
 #[derive(Default)]
@@ -136,7 +137,7 @@ pub fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Result<Mo
         .into_iter()
         .map(|r| {
             let ordinal = mergers;
-            mergers += usize::from(matches!(r.lever, RawLever::Merger { .. }));
+            mergers += usize::from(matches!(r.lever, RawLever::Merger(_)));
             (ordinal, r)
         })
         .collect();
@@ -159,7 +160,8 @@ pub fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Result<Mo
             continue;
         }
         let start_day = day as u32;
-        if let Some(lever) = build_lever(&mut model, &mut p, r.lever, start_day, ordinal) {
+        let mut builder = Builder { model: &mut model, p: &mut p };
+        if let Some(lever) = r.lever.build(&mut builder, start_day, ordinal) {
             model.reforms.push(Reform { start_day, ramp_days: r.ramp_days, lever });
         }
     }
@@ -170,30 +172,30 @@ pub fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Result<Mo
         s.department_of.resize(n, usize::MAX);
         s.active.resize(n, false);
     }
-    // Stations needed by inspections, complaints and contract hires, in every structure.
+    add_needed_stations(&mut model);
+    if p.list.is_empty() { Ok(model) } else { Err(LoadError::Invalid(p.list)) }
+}
+
+/// Adds the stations that levers' work needs (inspections, complaints, contract
+/// hires) to every structure.
+fn add_needed_stations(model: &mut Model) {
     let needs: Vec<(DepartmentId, Role)> = model
         .reforms
         .iter()
-        .filter_map(|r| match &r.lever {
-            Lever::PostApprovalSupervision { inspection_function, .. } => {
-                Some((model.function_department[*inspection_function], Role::Inspector))
-            }
-            Lever::OnlineListening { handling_function, .. } => {
-                Some((model.function_department[*handling_function], Role::Reviewer))
-            }
-            Lever::ContractStaff { department, role, .. } => Some((*department, *role)),
-            _ => None,
+        .filter_map(|r| r.lever.station_needed())
+        .map(|need| match need {
+            StationNeed::Function(f, role) => (model.function_department[f], role),
+            StationNeed::Department(d, role) => (d, role),
         })
         .collect();
     for k in 0..model.structures.len() {
         for &(department, role) in &needs {
             let current = model.structures[k].department_of[department];
             if current != usize::MAX {
-                ensure_station(&mut model, k, current, role);
+                ensure_station(model, k, current, role);
             }
         }
     }
-    if p.list.is_empty() { Ok(model) } else { Err(LoadError::Invalid(p.list)) }
 }
 
 /// `station_of` for the stations of `model` (department × role).
@@ -261,155 +263,61 @@ fn function_id(model: &Model, p: &mut Problems, name: &str) -> Option<FunctionId
     found
 }
 
-/// The lever of one reform; `ordinal` counts the `Merger` reforms written before it.
-fn build_lever(model: &mut Model, p: &mut Problems, lever: RawLever, start_day: u32, ordinal: usize) -> Option<Lever> {
-    Some(match lever {
-        RawLever::OneWindow {
-            windows,
-            clerks,
-            employment,
-            annual_cost_cny,
-            training_cost_cny,
-            routing_delay_hours,
-            department,
-            transfer_window_clerks,
-        } => {
-            p.non_negative("OneWindow", "annual_cost_cny", annual_cost_cny);
-            p.non_negative("OneWindow", "training_cost_cny", training_cost_cny);
-            p.non_negative("OneWindow", "routing_delay_hours", routing_delay_hours);
-            if model.hall_station.is_none() {
-                model.stations.push(Station { department: None, role: Role::WindowClerk, servers: 0 });
-                model.hall_station = Some(model.stations.len() - 1);
-            }
-            Lever::OneWindow {
-                clerks,
-                windows,
-                employment,
-                annual_cost_cny,
-                training_cost_cny,
-                routing_delay: from_hours(routing_delay_hours),
-                department: department_id(model, p, &department)?,
-                transfer_window_clerks,
-            }
+/// What the levers' validation sees of the model being built.
+struct Builder<'m, 'p, 's> {
+    model: &'m mut Model,
+    p: &'p mut Problems<'s>,
+}
+
+impl Check for Builder<'_, '_, '_> {
+    fn at(&mut self, anchor: &str, message: String) {
+        self.p.at(anchor, message);
+    }
+
+    fn share(&mut self, anchor: &str, what: &str, value: f64) {
+        self.p.share(anchor, what, value);
+    }
+
+    fn non_negative(&mut self, anchor: &str, what: &str, value: f64) {
+        self.p.non_negative(anchor, what, value);
+    }
+
+    fn services(&mut self, names: &[String]) -> Vec<bool> {
+        service_mask(self.model, self.p, names)
+    }
+
+    fn department(&mut self, name: &str) -> Option<DepartmentId> {
+        department_id(self.model, self.p, name)
+    }
+
+    fn function(&mut self, name: &str) -> Option<FunctionId> {
+        function_id(self.model, self.p, name)
+    }
+
+    fn departments(&self) -> usize {
+        self.model.departments.len()
+    }
+
+    fn holds_documents(&self, department: DepartmentId) -> bool {
+        self.model.documents.iter().any(|doc| doc.held_by == department)
+    }
+
+    fn contract_annual_cost_cny(&self) -> f64 {
+        self.model.workforce.contract_annual_cost_cny
+    }
+
+    fn open_hall(&mut self) {
+        if self.model.hall_station.is_none() {
+            self.model.stations.push(Station { department: None, role: Role::WindowClerk, servers: 0 });
+            self.model.hall_station = Some(self.model.stations.len() - 1);
         }
-        RawLever::RegulationRevision { services, cost_cny } => {
-            p.non_negative("RegulationRevision", "cost_cny", cost_cny);
-            Lever::RegulationRevision { services: service_mask(model, p, &services), cost_cny }
-        }
-        RawLever::IntegratedService { services } => {
-            Lever::IntegratedService { services: service_mask(model, p, &services) }
-        }
-        RawLever::Online { target_share, max_share, services, platform_build_cny, yearly_cost_cny } => {
-            p.share("Online", "target_share", target_share);
-            p.share("Online", "max_share", max_share);
-            p.non_negative("Online", "platform_build_cny", platform_build_cny);
-            p.non_negative("Online", "yearly_cost_cny", yearly_cost_cny);
-            Lever::Online {
-                share: target_share.min(max_share),
-                services: service_mask(model, p, &services),
-                platform_build_cny,
-                yearly_cost_cny,
-            }
-        }
-        RawLever::DataSharing {
-            share,
-            connected,
-            integration_cost_cny_per_source,
-            yearly_it_cost_cny,
-            check_minutes_saved,
-        } => {
-            p.share("DataSharing", "share", share);
-            p.non_negative("DataSharing", "integration_cost_cny_per_source", integration_cost_cny_per_source);
-            p.non_negative("DataSharing", "yearly_it_cost_cny", yearly_it_cost_cny);
-            p.non_negative("DataSharing", "check_minutes_saved", check_minutes_saved);
-            let mut mask = vec![connected.is_empty(); model.departments.len()];
-            for name in &connected {
-                if let Some(d) = department_id(model, p, name) {
-                    mask[d] = true;
-                }
-            }
-            // Integration is paid per connected department that holds documents.
-            let sources = (0..model.departments.len())
-                .filter(|&d| mask[d] && model.documents.iter().any(|doc| doc.held_by == d))
-                .count();
-            Lever::DataSharing {
-                share,
-                connected: mask,
-                integration_cost_cny: integration_cost_cny_per_source * sources as f64,
-                yearly_it_cost_cny,
-                check_saved: from_minutes(check_minutes_saved),
-            }
-        }
-        RawLever::Standardisation { variance_reduction, error_reduction, one_off_cost_cny } => {
-            p.share("Standardisation", "variance_reduction", variance_reduction);
-            p.share("Standardisation", "error_reduction", error_reduction);
-            p.non_negative("Standardisation", "one_off_cost_cny", one_off_cost_cny);
-            Lever::Standardisation { variance_reduction, error_reduction, one_off_cost_cny }
-        }
-        RawLever::Merger { merge, productivity_dip, extra_error_probability, learning_days, one_off_cost_cny } => {
-            p.non_negative("Merger", "productivity_dip", productivity_dip);
-            p.share("Merger", "extra_error_probability", extra_error_probability);
-            p.non_negative("Merger", "one_off_cost_cny", one_off_cost_cny);
-            if !(learning_days.is_finite() && learning_days > 0.0) {
-                p.at("learning_days", format!("learning_days must be positive, found {learning_days}"));
-            }
-            let structure = build_merger(model, p, &merge, start_day, ordinal)?;
-            Lever::Merger { structure, productivity_dip, extra_error_probability, learning_days, one_off_cost_cny }
-        }
-        RawLever::ErrorTolerance { learning_speedup, catch_share } => {
-            p.share("ErrorTolerance", "catch_share", catch_share);
-            if !(learning_speedup.is_finite() && learning_speedup >= 1.0) {
-                p.at("learning_speedup", format!("learning_speedup must be 1 or more, found {learning_speedup}"));
-            }
-            Lever::ErrorTolerance { learning_speedup, catch_share }
-        }
-        RawLever::HeadcountReduction { target_share, method, replace_with_contract } => {
-            p.share("HeadcountReduction", "target_share", target_share);
-            if replace_with_contract && model.workforce.contract_annual_cost_cny <= 0.0 {
-                p.at(
-                    "replace_with_contract",
-                    "replace_with_contract needs workforce.contract_annual_cost_cny".to_string(),
-                );
-            }
-            Lever::HeadcountReduction { target_share, method, replace_with_contract }
-        }
-        RawLever::RecruitmentPolicy { policy } => {
-            if policy == Recruitment::ContractOnly && model.workforce.contract_annual_cost_cny <= 0.0 {
-                p.at("ContractOnly", "recruitment ContractOnly needs workforce.contract_annual_cost_cny".to_string());
-            }
-            Lever::RecruitmentPolicy { policy }
-        }
-        RawLever::ContractStaff { department, role, count, annual_cost_cny } => {
-            p.non_negative("ContractStaff", "annual_cost_cny", annual_cost_cny);
-            Lever::ContractStaff { department: department_id(model, p, &department)?, role, count, annual_cost_cny }
-        }
-        RawLever::PostApprovalSupervision {
-            services,
-            share,
-            inspection_function,
-            inspection_work,
-            inspection_delay_days,
-        } => {
-            p.share("PostApprovalSupervision", "share", share);
-            p.non_negative("PostApprovalSupervision", "inspection_delay_days", inspection_delay_days);
-            Lever::PostApprovalSupervision {
-                services: service_mask(model, p, &services),
-                share,
-                inspection_function: function_id(model, p, &inspection_function)?,
-                inspection_work,
-                inspection_delay: from_hours(inspection_delay_days * 24.0),
-            }
-        }
-        RawLever::DueDatePriority => Lever::DueDatePriority,
-        RawLever::OnlineListening { complaint_probability_at_zero, handling_function, handling_work } => {
-            p.share("OnlineListening", "complaint_probability_at_zero", complaint_probability_at_zero);
-            Lever::OnlineListening {
-                complaint_probability_at_zero,
-                handling_function: function_id(model, p, &handling_function)?,
-                handling_work,
-            }
-        }
-    })
+    }
+
+    fn merger(&mut self, merges: &[merger::RawMerge], start_day: u32, ordinal: usize) -> Option<merger::Structure> {
+        let first = self.model.departments.len();
+        let index = build_merger(self.model, self.p, merges, start_day, ordinal)?;
+        Some(merger::Structure { index, created: first..self.model.departments.len() })
+    }
 }
 
 /// Adds the departments a merger creates and the structure it puts in force.
@@ -484,7 +392,6 @@ fn build_merger(
         step_station.push(stations);
     }
     model.structures[k].step_station = step_station;
-    let _ = DAY;
     Some(k)
 }
 

@@ -304,39 +304,37 @@ fn preset(reforms: &[RawReform], scenario: &ShippedScenario) -> (Option<Levers>,
     let mut left_out = Vec::new();
     for r in reforms {
         match &r.lever {
-            RawLever::OneWindow { .. } if scenario.offers.one_window => levers.one_window = true,
-            RawLever::Online { target_share, max_share, .. } => {
-                levers.online_share = target_share.min(*max_share).clamp(0.0, 1.0);
+            RawLever::OneWindow(_) if scenario.offers.one_window => levers.one_window = true,
+            RawLever::Online(o) => {
+                levers.online_share = o.target_share.min(o.max_share).clamp(0.0, 1.0);
             }
-            RawLever::DataSharing { share, .. } if scenario.offers.data_sharing => {
-                levers.data_sharing_share = share.clamp(0.0, 1.0);
+            RawLever::DataSharing(d) if scenario.offers.data_sharing => {
+                levers.data_sharing_share = d.share.clamp(0.0, 1.0);
             }
-            RawLever::RegulationRevision { .. } | RawLever::IntegratedService { .. }
-                if scenario.offers.integrated_service =>
-            {
+            RawLever::RegulationRevision(_) | RawLever::IntegratedService(_) if scenario.offers.integrated_service => {
                 levers.integrated_service = true;
             }
-            RawLever::Standardisation { .. } => levers.standardisation = true,
-            RawLever::Merger { merge, .. } if scenario.merger.as_deref().is_some_and(|m| same_groups(m, merge)) => {
+            RawLever::Standardisation(_) => levers.standardisation = true,
+            RawLever::Merger(m) if scenario.merger.as_deref().is_some_and(|g| same_groups(g, &m.merge)) => {
                 levers.merger = MergerMode::WithTransition;
             }
-            RawLever::HeadcountReduction { target_share, method: ReductionMethod::Cut, .. } => {
-                levers.headcount_target_share = target_share.clamp(0.0, 1.0);
+            RawLever::HeadcountReduction(h) if h.method == ReductionMethod::Cut => {
+                levers.headcount_target_share = h.target_share.clamp(0.0, 1.0);
             }
-            RawLever::HeadcountReduction { method: ReductionMethod::Attrition, .. } => {
+            RawLever::HeadcountReduction(_) => {
                 // Attrition takes years, far beyond the dashboard's few months;
                 // cutting the posts at once instead would be another reform.
                 left_out.push("headcount reduction by attrition (it takes years)".to_string());
             }
-            RawLever::ContractStaff { department, role, count, .. }
+            RawLever::ContractStaff(c)
                 if levers.contract_staff == 0
                     && let Some(i) =
-                        scenario.stations.iter().position(|s| &s.department == department && s.role == *role) =>
+                        scenario.stations.iter().position(|s| s.department == c.department && s.role == c.role) =>
             {
-                levers.contract_staff = (*count).min(super::levers::MAX_CONTRACT_STAFF);
+                levers.contract_staff = c.count.min(super::levers::MAX_CONTRACT_STAFF);
                 levers.contract_station = Some(i);
             }
-            RawLever::DueDatePriority => levers.due_date_priority = true,
+            RawLever::DueDatePriority(_) => levers.due_date_priority = true,
             other => left_out.push(lever_name(other).to_string()),
         }
     }
@@ -347,21 +345,10 @@ fn same_groups(a: &[RawMerge], b: &[RawMerge]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.into == y.into && x.from == y.from)
 }
 
+/// A lever's name in prose, from the registry.
 fn lever_name(lever: &RawLever) -> &'static str {
-    match lever {
-        RawLever::OneWindow { .. } => "one window",
-        RawLever::RegulationRevision { .. } => "regulation revision",
-        RawLever::IntegratedService { .. } => "integrated service",
-        RawLever::Online { .. } => "online service",
-        RawLever::DataSharing { .. } => "data sharing",
-        RawLever::Standardisation { .. } => "standardisation",
-        RawLever::Merger { .. } => "a merger other than the five departments",
-        RawLever::ErrorTolerance { .. } => "error tolerance",
-        RawLever::HeadcountReduction { .. } => "headcount reduction",
-        RawLever::RecruitmentPolicy { .. } => "recruitment policy",
-        RawLever::ContractStaff { .. } => "contract staff",
-        RawLever::PostApprovalSupervision { .. } => "post-approval supervision",
-        RawLever::DueDatePriority => "due-date priority",
-        RawLever::OnlineListening { .. } => "online listening",
+    if let RawLever::Merger(_) = lever {
+        return "a merger other than the five departments";
     }
+    crate::levers::REGISTRY.iter().find(|e| e.name == lever.name()).map_or("a reform", |e| e.label)
 }

@@ -161,7 +161,7 @@ impl CaseFlow {
             station_alias: (0..model.stations.len()).collect(),
             stations,
             structure: 0,
-            levers: Levers::before_reforms(&model),
+            levers: Levers::neutral(model.services.iter().map(|s| s.online_share).collect(), model.departments.len()),
             now: 0,
             horizon,
             warmup: u64::from(model.warmup_days) * DAY,

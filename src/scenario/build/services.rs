@@ -6,13 +6,13 @@ use std::collections::HashMap;
 
 use super::staff::Stations;
 use super::steps::{ServiceContext, build_step};
+use crate::bits::bits;
 use crate::scenario::article;
 use crate::scenario::checks::{Checker, check_minutes, non_negative, positive, probability};
 use crate::scenario::limits;
 use crate::scenario::model::{MAX_DOCUMENT_CHECKS, MAX_STEPS, Role, Service, Step};
 use crate::scenario::raw::{Origin, RawService};
 use crate::scenario::sources::Needle::{Field, Named};
-use crate::bits::bits;
 use crate::time::from_hours;
 
 /// The services that could be built, with where each one's steps were read from

@@ -1,0 +1,89 @@
+//! The domain's shared words: roles, employment types, work-time distributions and
+//! the index types, used alike by scenario files, reform levers and the engine.
+
+use serde::Deserialize;
+
+/// Index of a department in the model's department list.
+pub type DepartmentId = usize;
+/// Index of a function in the model's function list.
+pub type FunctionId = usize;
+
+/// Role of a member of staff.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, serde::Serialize)]
+pub enum Role {
+    /// Front-desk clerk at a service window.
+    WindowClerk,
+    /// Back-office reviewer.
+    Reviewer,
+    /// Approver or leader who signs off.
+    Approver,
+    /// Inspector doing site visits.
+    Inspector,
+}
+
+impl Role {
+    /// All roles, in a fixed order.
+    pub const ALL: [Role; 4] = [Role::WindowClerk, Role::Reviewer, Role::Approver, Role::Inspector];
+
+    /// The name used in CSV files and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::WindowClerk => "window_clerk",
+            Role::Reviewer => "reviewer",
+            Role::Approver => "approver",
+            Role::Inspector => "inspector",
+        }
+    }
+
+    /// Index 0..4 in [`Role::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Employment type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, serde::Serialize)]
+pub enum Employment {
+    /// Established civil servant (公务员, 编制).
+    Established,
+    /// Contract staff (编外人员).
+    Contract,
+}
+
+impl Employment {
+    /// The name used in CSV files and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Employment::Established => "established",
+            Employment::Contract => "contract",
+        }
+    }
+}
+
+/// A distribution of minutes (work time or patience).
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+#[expect(missing_docs, reason = "the variants' fields are named with their units")]
+pub enum Minutes {
+    Exponential { mean_minutes: f64 },
+    LogNormal { mean_minutes: f64, cv: f64 },
+    Triangular { min_minutes: f64, mode_minutes: f64, max_minutes: f64 },
+    Uniform { min_minutes: f64, max_minutes: f64 },
+    Constant { minutes: f64 },
+    Empirical { minutes: Vec<f64> },
+}
+
+impl Minutes {
+    /// The mean of the distribution, in minutes.
+    pub fn mean(&self) -> f64 {
+        match self {
+            Minutes::Exponential { mean_minutes } | Minutes::LogNormal { mean_minutes, .. } => *mean_minutes,
+            Minutes::Triangular { min_minutes, mode_minutes, max_minutes } => {
+                (min_minutes + mode_minutes + max_minutes) / 3.0
+            }
+            Minutes::Uniform { min_minutes, max_minutes } => (min_minutes + max_minutes) / 2.0,
+            Minutes::Constant { minutes } => *minutes,
+            Minutes::Empirical { minutes } => minutes.iter().sum::<f64>() / minutes.len().max(1) as f64,
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! Today's lever strengths: the plain struct the case flow reads at its decision
+//! points (no lookup on the per-event hot path), rebuilt every morning from
+//! [`Strengths::neutral`] by the levers in force.
+
+use super::merger::Transition;
+use crate::domain::{FunctionId, Minutes};
+use crate::time::Micros;
+
+/// How strongly each lever acts today; [`Strengths::neutral`] when none does.
+#[derive(Clone, Debug)]
+pub struct Strengths {
+    /// Share of new cases served through the general hall.
+    pub one_window: f64,
+    /// Internal routing delay to the hall.
+    pub routing_delay: Micros,
+    /// Windows the one-window reforms in force add to the general hall.
+    pub hall_windows: u32,
+    /// Per service: the regulation allows parallel handling.
+    pub revised: Vec<bool>,
+    /// Per service: share of new cases handled as integrated service.
+    pub integrated: Vec<f64>,
+    /// Per service: share of new cases arriving online.
+    pub online: Vec<f64>,
+    /// Share of documents fetched from data, and which departments are connected.
+    pub sharing: f64,
+    /// Per (initial) department: its data is connected.
+    pub connected: Vec<bool>,
+    /// Checking time saved per shared document.
+    pub check_saved: Micros,
+    /// Share by which work-time spread shrinks.
+    pub variance_reduction: f64,
+    /// Share by which send-back probabilities fall.
+    pub error_reduction: f64,
+    /// A merger's transition, if one happened.
+    pub transition: Option<Transition>,
+    /// Learning speed-up from error tolerance.
+    pub learning_speedup: f64,
+    /// Share of transition errors caught.
+    pub catch_share: f64,
+    /// Per service: share of new cases whose approval becomes a notification.
+    pub supervision: Vec<f64>,
+    /// Inspection function, work and delay.
+    pub inspection: Option<(FunctionId, Minutes, Micros)>,
+    /// Queues ordered by due date.
+    pub due_date_priority: bool,
+    /// Complaint probability at satisfaction 0, handling function and work.
+    pub listening: Option<(f64, FunctionId, Minutes)>,
+    /// Departments in the model (a merger's transition marks the new ones).
+    pub departments: usize,
+}
+
+impl Strengths {
+    /// No lever in force: each service's own online share (`online`, one per
+    /// service), no data connected among `departments`, nothing else.
+    pub fn neutral(online: Vec<f64>, departments: usize) -> Strengths {
+        let services = online.len();
+        Strengths {
+            one_window: 0.0,
+            routing_delay: 0,
+            hall_windows: 0,
+            revised: vec![false; services],
+            integrated: vec![0.0; services],
+            online,
+            sharing: 0.0,
+            connected: vec![false; departments],
+            check_saved: 0,
+            variance_reduction: 0.0,
+            error_reduction: 0.0,
+            transition: None,
+            learning_speedup: 1.0,
+            catch_share: 0.0,
+            supervision: vec![0.0; services],
+            inspection: None,
+            due_date_priority: false,
+            listening: None,
+            departments,
+        }
+    }
+}
