@@ -17,7 +17,7 @@ use reformsim::experiment::compare::{CompareOptions, load_candidates};
 use reformsim::experiment::precision::Precision;
 use reformsim::experiment::{self as experiment, ExperimentError, Shard, Sweep, SweepOptions};
 use reformsim::export::{self, ExportError, RunInfo, RunOutput};
-use reformsim::runner::run_replications;
+use reformsim::runner::Runner;
 use reformsim::scenario::{self, Model};
 use reformsim::stats::Summary;
 
@@ -242,6 +242,7 @@ fn simulate_with_progress(
     jobs: usize,
     quiet: bool,
 ) -> Result<Vec<ReplicationOutput>, Failure> {
+    let runner = Runner::new(seed, jobs).map_err(|e| Failure::Run(e.to_string()))?;
     let total = u64::from(model.horizon_days) * replications;
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
     bar.set_style(
@@ -259,7 +260,7 @@ fn simulate_with_progress(
         }
         bar.set_position(done);
     };
-    let outputs = run_replications(model, seed, replications, jobs, &progress).map_err(|e| Failure::Run(e.to_string()));
+    let outputs = runner.replications(model, replications, &progress).map_err(|e| Failure::Run(e.to_string()));
     bar.finish_and_clear();
     outputs
 }
@@ -311,29 +312,26 @@ fn simulate_with_event_log(
     staging: &Path,
 ) -> Result<Vec<ReplicationOutput>, Failure> {
     let mut log = export::event_log::EventLog::create(staging).map_err(|e| Failure::Run(e.to_string()))?;
-    let mut outputs = Vec::new();
-    for r in 0..replications {
-        let mut failure = None;
-        let mut write = |rows: &[reformsim::engine::flow::StepRecord]| {
-            if failure.is_none()
-                && let Err(e) = log.write(model, r, rows)
-            {
-                failure = Some(e);
-            }
-        };
-        let output = reformsim::engine::simulate_logged(model, seed, r, &mut |_| {}, Some(&mut write));
-        match (output, failure) {
-            (Ok(o), None) => outputs.push(o),
-            (Err(e), _) => {
-                log.abandon();
-                return Err(Failure::Run(e.to_string()));
-            }
-            (_, Some(e)) => {
-                log.abandon();
-                return Err(Failure::Run(e.to_string()));
-            }
+    let mut failure = None;
+    let mut write = |r: u64, rows: &[reformsim::engine::flow::StepRecord]| {
+        if failure.is_none()
+            && let Err(e) = log.write(model, r, rows)
+        {
+            failure = Some(e);
         }
-    }
+    };
+    let outputs = Runner::in_this_thread(seed).replications_logged(model, replications, &mut write);
+    let outputs = match (outputs, failure) {
+        (Ok(o), None) => o,
+        (Err(e), _) => {
+            log.abandon();
+            return Err(Failure::Run(e.to_string()));
+        }
+        (_, Some(e)) => {
+            log.abandon();
+            return Err(Failure::Run(e.to_string()));
+        }
+    };
     log.finish().map_err(|e| Failure::Run(e.to_string()))?;
     Ok(outputs)
 }

@@ -14,14 +14,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::files::{write_atomic, write_new_folder};
 use super::precision::{Plan, Precision, plan_with};
 use super::tables::csv_line;
-use super::{ExperimentError, MAX_RUNS, Progress, indicator_names, thread_pool};
-use crate::engine::simulate;
+use super::{ExperimentError, MAX_RUNS, Progress, indicator_names, runner};
 use crate::export::csv::number;
 use crate::export::manifest::model_hash;
 use crate::scenario::{self, Model};
@@ -139,7 +137,7 @@ pub fn compare(
     if most > MAX_RUNS {
         return Err(ExperimentError::TooManyRuns { runs: most, limit: MAX_RUNS, suggested: most.div_ceil(MAX_RUNS) });
     }
-    let pool = thread_pool(options.jobs)?;
+    let runner = runner(options.seed, options.jobs)?;
     let indicators = indicator_names();
     let mut values: Vec<Vec<Vec<f64>>> = vec![Vec::new(); candidates.len()];
     let finished = AtomicU64::new(0);
@@ -157,17 +155,13 @@ pub fn compare(
         }
         let total = target * candidates.len() as u64;
         let jobs: Vec<(usize, u64)> = (0..candidates.len()).flat_map(|s| (done..target).map(move |r| (s, r))).collect();
-        let results: Vec<Result<Vec<f64>, ExperimentError>> = pool.install(|| {
-            jobs.par_iter()
-                .map(|&(s, r)| {
-                    let c = &candidates[s];
-                    let output = simulate(&c.model, options.seed, r, &mut |_| {}).map_err(|source| {
-                        ExperimentError::Engine { what: format!("{}, replication {r}", c.name), source }
-                    })?;
-                    progress(finished.fetch_add(1, Ordering::Relaxed) + 1, total);
-                    Ok(output.summary.iter().map(|(_, v)| *v).collect())
-                })
-                .collect()
+        let results: Vec<Result<Vec<f64>, ExperimentError>> = runner.map(&jobs, |&(s, r)| {
+            let c = &candidates[s];
+            let output = runner
+                .run(&c.model, r)
+                .map_err(|source| ExperimentError::Engine { what: format!("{}, replication {r}", c.name), source })?;
+            progress(finished.fetch_add(1, Ordering::Relaxed) + 1, total);
+            Ok(output.summary.iter().map(|(_, v)| *v).collect())
         });
         for (&(s, _), result) in jobs.iter().zip(results) {
             values[s].push(result?);

@@ -2,7 +2,7 @@
 //! sweeps that survive being killed, and sharding a sweep over a cluster.
 //!
 //! Everything here sits around the engine and uses its public API only: a run is
-//! `engine::simulate(model, seed, replication)`, so its randomness depends only on
+//! a replication of a model with the seed (`runner::Runner`), so its randomness depends only on
 //! the seed and the replication index (and the design point's model). That one
 //! fact gives the three guarantees this module is built on:
 //!
@@ -214,13 +214,9 @@ impl fmt::Display for Shard {
     }
 }
 
-/// A thread pool with `jobs` threads (0: one per core).
-pub(crate) fn thread_pool(jobs: usize) -> Result<rayon::ThreadPool, ExperimentError> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .thread_name(|i| format!("reformsim-run-{i}"))
-        .build()
-        .map_err(|e| ExperimentError::Argument(format!("cannot start {jobs} threads: {e}")))
+/// The runner for an experiment with `seed` on `jobs` threads (0: one per core).
+pub(crate) fn runner(seed: u64, jobs: usize) -> Result<crate::runner::Runner, ExperimentError> {
+    crate::runner::Runner::new(seed, jobs).map_err(|e| ExperimentError::Argument(e.to_string()))
 }
 
 #[cfg(test)]
