@@ -14,6 +14,7 @@ pub mod indicators;
 pub mod report;
 pub mod runner;
 pub mod scenario;
+pub mod schema;
 pub mod serve;
 pub mod stats;
 pub mod theory;

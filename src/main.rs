@@ -19,6 +19,7 @@ use reformsim::experiment::{self as experiment, ExperimentError, Shard, Sweep, S
 use reformsim::export::{self, ExportError, RunInfo, RunOutput};
 use reformsim::runner::Runner;
 use reformsim::scenario::{self, Model};
+use reformsim::schema::short_number;
 use reformsim::stats::Summary;
 
 /// Simulates government administrative cost and organisational restructuring.
@@ -365,10 +366,10 @@ fn print_yearly(outputs: &[ReplicationOutput]) {
             let values: Vec<f64> = outputs
                 .iter()
                 .filter_map(|o| o.years.get(i))
-                .filter_map(|y| export::csv::year_indicators(y).into_iter().find(|(n, _)| n == name).map(|(_, v)| v))
+                .filter_map(|y| y.indicators().into_iter().find(|(n, _)| n == name).map(|(_, v)| v))
                 .collect();
             let mean = Summary::of(&values).mean * scale;
-            print!(" {:>11}", if mean.is_nan() { "—".to_string() } else { export::short_number(mean) });
+            print!(" {:>11}", if mean.is_nan() { "—".to_string() } else { short_number(mean) });
         }
         println!();
     }
@@ -593,9 +594,9 @@ fn print_table(columns: &[(&str, &[ReplicationOutput])]) {
             let cell = if s.mean.is_nan() {
                 "—".to_string()
             } else if s.n > 1 && s.half_width_95.is_finite() {
-                format!("{} ± {}", export::short_number(s.mean), export::short_number(s.half_width_95))
+                format!("{} ± {}", short_number(s.mean), short_number(s.half_width_95))
             } else {
-                export::short_number(s.mean)
+                short_number(s.mean)
             };
             print!(" {cell:>26}");
         }

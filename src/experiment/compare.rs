@@ -20,25 +20,9 @@ use super::files::{write_atomic, write_new_folder};
 use super::precision::{Plan, Precision, plan_with};
 use super::tables::csv_line;
 use super::{ExperimentError, MAX_RUNS, Progress, indicator_names, runner};
-use crate::export::csv::number;
-use crate::export::manifest::model_hash;
 use crate::scenario::{self, Model};
+use crate::schema::{COMPARISON_COLUMNS, COMPARISON_RUN_KEY_COLUMNS, model_hash, number, short_number};
 use crate::stats::{Summary, paired_difference};
-
-/// The columns of `comparison.csv` (read back by the report).
-pub const COMPARISON_COLUMNS: [&str; 11] = [
-    "indicator",
-    "scenario",
-    "replications",
-    "mean",
-    "ci95_low",
-    "ci95_high",
-    "difference_mean",
-    "difference_ci95_low",
-    "difference_ci95_high",
-    "unpaired_difference_ci95_low",
-    "unpaired_difference_ci95_high",
-];
 
 /// Most replications a comparison may hold in memory.
 pub const MAX_REPLICATIONS: u64 = 10_000;
@@ -262,7 +246,7 @@ impl Comparison {
             }
         }
         write_atomic(&folder.join("comparison.csv"), table.as_bytes())?;
-        let mut runs = csv_line(["scenario", "replication"].into_iter().chain(self.indicators.iter().copied()));
+        let mut runs = csv_line(COMPARISON_RUN_KEY_COLUMNS.into_iter().chain(self.indicators.iter().copied()));
         runs.push('\n');
         for (s, name) in self.names.iter().enumerate() {
             for (r, row) in self.values[s].iter().enumerate() {
@@ -324,9 +308,9 @@ fn plus_minus(s: &Summary) -> String {
     if s.mean.is_nan() {
         "—".into()
     } else if s.n > 1 && s.half_width_95.is_finite() {
-        format!("{} ± {}", crate::export::short_number(s.mean), crate::export::short_number(s.half_width_95))
+        format!("{} ± {}", short_number(s.mean), short_number(s.half_width_95))
     } else {
-        crate::export::short_number(s.mean)
+        short_number(s.mean)
     }
 }
 
@@ -364,9 +348,9 @@ mod tests {
 
     #[test]
     fn numbers_are_shown_with_about_four_digits() {
-        assert_eq!(crate::export::short_number(7.02345), "7.023");
-        assert_eq!(crate::export::short_number(123456.7), "123457");
-        assert_eq!(crate::export::short_number(0.012345), "0.0123");
+        assert_eq!(short_number(7.02345), "7.023");
+        assert_eq!(short_number(123456.7), "123457");
+        assert_eq!(short_number(0.012345), "0.0123");
         assert_eq!(plus_minus(&Summary::of(&[1.0, 2.0, 3.0])), "2 ± 2.484");
     }
 }

@@ -182,7 +182,8 @@ fn scenario_message(what: &str, source: &LoadError) -> String {
     }
 }
 
-pub use crate::indicators::summary_names as indicator_names;
+/// The summary indicators, the columns every run row carries (see [`crate::schema`]).
+pub use crate::schema::summary_names as indicator_names;
 
 /// A share of a sweep: part `index` of `count` (1 ≤ index ≤ count), written `K/N`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -25,9 +25,9 @@ use super::precision::{Plan, plan};
 use super::spec::{DesignPoint, Sweep};
 use super::tables::{Row, csv_line, sort_rows, write_tables};
 use super::{ExperimentError, MAX_RUNS, Progress, Shard, indicator_names, io_error, runner};
-use crate::export::csv::number;
 use crate::runner::Runner;
 use crate::scenario::Model;
+use crate::schema::{RUN_KEY_COLUMNS, number};
 
 /// Design points whose models are kept in memory between validation and running;
 /// larger sweeps load each point's model again when its runs start.
@@ -90,7 +90,7 @@ impl Share {
 
 /// The header of `runs.csv`: run keys, parameter names, indicator names.
 pub fn runs_header(sweep: &Sweep) -> String {
-    let mut columns: Vec<String> = vec!["design_point".into(), "replication".into()];
+    let mut columns: Vec<String> = RUN_KEY_COLUMNS.map(String::from).to_vec();
     columns.extend(sweep.parameters.iter().map(|p| p.name.clone()));
     columns.extend(indicator_names().into_iter().map(String::from));
     csv_line(&columns)
