@@ -49,11 +49,6 @@ impl Runner {
         Runner { seed, pool: None }
     }
 
-    /// The seed every run uses.
-    pub fn seed(&self) -> u64 {
-        self.seed
-    }
-
     /// Replication `replication` of `model`.
     pub fn run(&self, model: &Arc<Model>, replication: u64) -> Result<ReplicationOutput, EngineError> {
         self.run_with(model, replication, &mut |_| {}, None)

@@ -215,11 +215,11 @@ fn check_sizes(file: &Path, text: &str, findings: &mut Findings) {
         }
         let indent = line.len() - trimmed.len();
         let closing = " ".repeat(indent) + "}";
-        if let Some(length) = all[start + 1..].iter().position(|l| *l == closing) {
-            if length + 2 > MAX_FUNCTION_LINES {
-                let name = trimmed.split('(').next().unwrap_or(trimmed);
-                findings.add("no function over 120 lines", format!("{} {name}", file.display()));
-            }
+        if let Some(length) = all[start + 1..].iter().position(|l| *l == closing)
+            && length + 2 > MAX_FUNCTION_LINES
+        {
+            let name = trimmed.split('(').next().unwrap_or(trimmed);
+            findings.add("no function over 120 lines", format!("{} {name}", file.display()));
         }
     }
 }
