@@ -21,7 +21,7 @@
 //! parameter values to a scenario's RON text, [`design`] chooses design points,
 //! [`precision`] decides run length, [`sweep`] runs a sweep (or a shard of it),
 //! [`merge`](mod@merge) combines shards, [`tables`] writes the final CSV files, [`files`]
-//! holds manifests and atomic writes, [`compare`](mod@compare) compares scenarios.
+//! holds manifests, atomic writes and reading the files a sweep names, [`compare`](mod@compare) compares scenarios.
 
 pub mod compare;
 pub mod design;

@@ -241,7 +241,7 @@ impl Sweep {
                 return Err(ExperimentError::InvalidSweep(problems.found));
             }
         };
-        let base_text = match read_text(&base) {
+        let base_text = match super::files::read_text(&base) {
             Ok(t) => t,
             Err(e) => {
                 problems.add(&raw.base, format!("cannot read the base scenario {}: {e}", base.display()));
@@ -351,17 +351,6 @@ impl Sweep {
     pub fn max_replications(&self) -> u64 {
         self.precision.as_ref().map_or(self.replications, |p| p.max_replications.max(self.replications))
     }
-}
-
-/// A text file read as scenarios are (size limit, UTF-8), for a sweep's base and
-/// the files its parameter paths look through; the reason as an I/O error.
-pub(super) fn read_text(path: &Path) -> std::io::Result<String> {
-    scenario::read_text(path).map_err(|e| match e {
-        scenario::LoadError::Io { source, .. } => source,
-        scenario::LoadError::Invalid(found) => {
-            std::io::Error::other(found.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; "))
-        }
-    })
 }
 
 fn raw_text(value: &RawValue) -> String {
