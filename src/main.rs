@@ -17,8 +17,9 @@ use reformsim::experiment::compare::{CompareOptions, load_candidates};
 use reformsim::experiment::precision::Precision;
 use reformsim::experiment::{self as experiment, ExperimentError, Shard, Sweep, SweepOptions};
 use reformsim::export::{self, ExportError, RunInfo, RunOutput};
-use reformsim::runner::run_replications;
+use reformsim::runner::Runner;
 use reformsim::scenario::{self, Model};
+use reformsim::schema::short_number;
 use reformsim::stats::Summary;
 
 /// Simulates government administrative cost and organisational restructuring.
@@ -242,6 +243,7 @@ fn simulate_with_progress(
     jobs: usize,
     quiet: bool,
 ) -> Result<Vec<ReplicationOutput>, Failure> {
+    let runner = Runner::new(seed, jobs).map_err(|e| Failure::Run(e.to_string()))?;
     let total = u64::from(model.horizon_days) * replications;
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
     bar.set_style(
@@ -259,7 +261,7 @@ fn simulate_with_progress(
         }
         bar.set_position(done);
     };
-    let outputs = run_replications(model, seed, replications, jobs, &progress).map_err(|e| Failure::Run(e.to_string()));
+    let outputs = runner.replications(model, replications, &progress).map_err(|e| Failure::Run(e.to_string()));
     bar.finish_and_clear();
     outputs
 }
@@ -311,29 +313,26 @@ fn simulate_with_event_log(
     staging: &Path,
 ) -> Result<Vec<ReplicationOutput>, Failure> {
     let mut log = export::event_log::EventLog::create(staging).map_err(|e| Failure::Run(e.to_string()))?;
-    let mut outputs = Vec::new();
-    for r in 0..replications {
-        let mut failure = None;
-        let mut write = |rows: &[reformsim::engine::flow::StepRecord]| {
-            if failure.is_none()
-                && let Err(e) = log.write(model, r, rows)
-            {
-                failure = Some(e);
-            }
-        };
-        let output = reformsim::engine::simulate_logged(model, seed, r, &mut |_| {}, Some(&mut write));
-        match (output, failure) {
-            (Ok(o), None) => outputs.push(o),
-            (Err(e), _) => {
-                log.abandon();
-                return Err(Failure::Run(e.to_string()));
-            }
-            (_, Some(e)) => {
-                log.abandon();
-                return Err(Failure::Run(e.to_string()));
-            }
+    let mut failure = None;
+    let mut write = |r: u64, rows: &[reformsim::engine::flow::StepRecord]| {
+        if failure.is_none()
+            && let Err(e) = log.write(model, r, rows)
+        {
+            failure = Some(e);
         }
-    }
+    };
+    let outputs = Runner::in_this_thread(seed).replications_logged(model, replications, &mut write);
+    let outputs = match (outputs, failure) {
+        (Ok(o), None) => o,
+        (Err(e), _) => {
+            log.abandon();
+            return Err(Failure::Run(e.to_string()));
+        }
+        (_, Some(e)) => {
+            log.abandon();
+            return Err(Failure::Run(e.to_string()));
+        }
+    };
     log.finish().map_err(|e| Failure::Run(e.to_string()))?;
     Ok(outputs)
 }
@@ -367,10 +366,10 @@ fn print_yearly(outputs: &[ReplicationOutput]) {
             let values: Vec<f64> = outputs
                 .iter()
                 .filter_map(|o| o.years.get(i))
-                .filter_map(|y| export::csv::year_indicators(y).into_iter().find(|(n, _)| n == name).map(|(_, v)| v))
+                .filter_map(|y| y.indicators().into_iter().find(|(n, _)| n == name).map(|(_, v)| v))
                 .collect();
             let mean = Summary::of(&values).mean * scale;
-            print!(" {:>11}", if mean.is_nan() { "—".to_string() } else { export::short_number(mean) });
+            print!(" {:>11}", if mean.is_nan() { "—".to_string() } else { short_number(mean) });
         }
         println!();
     }
@@ -595,9 +594,9 @@ fn print_table(columns: &[(&str, &[ReplicationOutput])]) {
             let cell = if s.mean.is_nan() {
                 "—".to_string()
             } else if s.n > 1 && s.half_width_95.is_finite() {
-                format!("{} ± {}", export::short_number(s.mean), export::short_number(s.half_width_95))
+                format!("{} ± {}", short_number(s.mean), short_number(s.half_width_95))
             } else {
-                export::short_number(s.mean)
+                short_number(s.mean)
             };
             print!(" {cell:>26}");
         }

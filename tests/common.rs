@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use reformsim::engine::ReplicationOutput;
-use reformsim::runner::run_replications;
+use reformsim::runner::Runner;
 use reformsim::scenario::{Model, load, load_from_str};
 use reformsim::stats::Summary;
 
@@ -33,7 +33,8 @@ pub fn from_text(text: &str) -> Arc<Model> {
 
 /// Runs `replications` replications on both cores.
 pub fn run(model: &Arc<Model>, seed: u64, replications: u64) -> Vec<ReplicationOutput> {
-    match run_replications(model, seed, replications, 2, &|_| {}) {
+    let runner = Runner::new(seed, 2).unwrap_or_else(|e| panic!("{e}"));
+    match runner.replications(model, replications, &|_| {}) {
         Ok(o) => o,
         Err(e) => panic!("run failed: {e}"),
     }

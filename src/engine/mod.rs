@@ -125,6 +125,20 @@ pub struct YearRow {
     pub budget_cny_per_year: Option<f64>,
 }
 
+impl YearRow {
+    /// The year's indicators (the columns of `yearly.csv`), computed in `indicators`.
+    pub fn indicators(&self) -> Vec<Indicator> {
+        let facts = crate::indicators::YearFacts {
+            measured_days: self.measured_days,
+            arrived: self.arrived,
+            headcount_established: self.headcount_established,
+            headcount_contract: self.headcount_contract,
+            budget_cny_per_year: self.budget_cny_per_year,
+        };
+        crate::indicators::yearly(&self.tally, &self.costs, &facts)
+    }
+}
+
 /// Everything one replication produces.
 #[derive(Clone, Debug)]
 pub struct ReplicationOutput {

@@ -14,33 +14,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::files::{write_atomic, write_new_folder};
 use super::precision::{Plan, Precision, plan_with};
 use super::tables::csv_line;
-use super::{ExperimentError, MAX_RUNS, Progress, indicator_names, thread_pool};
-use crate::engine::simulate;
-use crate::export::csv::number;
-use crate::export::manifest::model_hash;
+use super::{ExperimentError, MAX_RUNS, Progress, indicator_names, runner};
 use crate::scenario::{self, Model};
+use crate::schema::{COMPARISON_COLUMNS, COMPARISON_RUN_KEY_COLUMNS, model_hash, number, short_number};
 use crate::stats::{Summary, paired_difference};
-
-/// The columns of `comparison.csv` (read back by the report).
-pub const COMPARISON_COLUMNS: [&str; 11] = [
-    "indicator",
-    "scenario",
-    "replications",
-    "mean",
-    "ci95_low",
-    "ci95_high",
-    "difference_mean",
-    "difference_ci95_low",
-    "difference_ci95_high",
-    "unpaired_difference_ci95_low",
-    "unpaired_difference_ci95_high",
-];
 
 /// Most replications a comparison may hold in memory.
 pub const MAX_REPLICATIONS: u64 = 10_000;
@@ -139,7 +121,7 @@ pub fn compare(
     if most > MAX_RUNS {
         return Err(ExperimentError::TooManyRuns { runs: most, limit: MAX_RUNS, suggested: most.div_ceil(MAX_RUNS) });
     }
-    let pool = thread_pool(options.jobs)?;
+    let runner = runner(options.seed, options.jobs)?;
     let indicators = indicator_names();
     let mut values: Vec<Vec<Vec<f64>>> = vec![Vec::new(); candidates.len()];
     let finished = AtomicU64::new(0);
@@ -157,17 +139,13 @@ pub fn compare(
         }
         let total = target * candidates.len() as u64;
         let jobs: Vec<(usize, u64)> = (0..candidates.len()).flat_map(|s| (done..target).map(move |r| (s, r))).collect();
-        let results: Vec<Result<Vec<f64>, ExperimentError>> = pool.install(|| {
-            jobs.par_iter()
-                .map(|&(s, r)| {
-                    let c = &candidates[s];
-                    let output = simulate(&c.model, options.seed, r, &mut |_| {}).map_err(|source| {
-                        ExperimentError::Engine { what: format!("{}, replication {r}", c.name), source }
-                    })?;
-                    progress(finished.fetch_add(1, Ordering::Relaxed) + 1, total);
-                    Ok(output.summary.iter().map(|(_, v)| *v).collect())
-                })
-                .collect()
+        let results: Vec<Result<Vec<f64>, ExperimentError>> = runner.map(&jobs, |&(s, r)| {
+            let c = &candidates[s];
+            let output = runner
+                .run(&c.model, r)
+                .map_err(|source| ExperimentError::Engine { what: format!("{}, replication {r}", c.name), source })?;
+            progress(finished.fetch_add(1, Ordering::Relaxed) + 1, total);
+            Ok(output.summary.iter().map(|(_, v)| *v).collect())
         });
         for (&(s, _), result) in jobs.iter().zip(results) {
             values[s].push(result?);
@@ -268,7 +246,7 @@ impl Comparison {
             }
         }
         write_atomic(&folder.join("comparison.csv"), table.as_bytes())?;
-        let mut runs = csv_line(["scenario", "replication"].into_iter().chain(self.indicators.iter().copied()));
+        let mut runs = csv_line(COMPARISON_RUN_KEY_COLUMNS.into_iter().chain(self.indicators.iter().copied()));
         runs.push('\n');
         for (s, name) in self.names.iter().enumerate() {
             for (r, row) in self.values[s].iter().enumerate() {
@@ -330,9 +308,9 @@ fn plus_minus(s: &Summary) -> String {
     if s.mean.is_nan() {
         "—".into()
     } else if s.n > 1 && s.half_width_95.is_finite() {
-        format!("{} ± {}", crate::export::short_number(s.mean), crate::export::short_number(s.half_width_95))
+        format!("{} ± {}", short_number(s.mean), short_number(s.half_width_95))
     } else {
-        crate::export::short_number(s.mean)
+        short_number(s.mean)
     }
 }
 
@@ -370,9 +348,9 @@ mod tests {
 
     #[test]
     fn numbers_are_shown_with_about_four_digits() {
-        assert_eq!(crate::export::short_number(7.02345), "7.023");
-        assert_eq!(crate::export::short_number(123456.7), "123457");
-        assert_eq!(crate::export::short_number(0.012345), "0.0123");
+        assert_eq!(short_number(7.02345), "7.023");
+        assert_eq!(short_number(123456.7), "123457");
+        assert_eq!(short_number(0.012345), "0.0123");
         assert_eq!(plus_minus(&Summary::of(&[1.0, 2.0, 3.0])), "2 ± 2.484");
     }
 }

@@ -12,7 +12,7 @@
 //! machine and for every `--jobs`, and changing it does not change the applicants.
 
 use crate::engine::random::{mix64, unit};
-use crate::export::csv::number;
+use crate::schema::number;
 
 /// Salt that separates the design stream from the simulation streams of the same seed.
 const DESIGN_STREAM: u64 = 0x6465_7369_676e_0001;

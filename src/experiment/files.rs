@@ -262,6 +262,17 @@ pub fn write_new_folder(
     Ok(())
 }
 
+/// A text file read as scenarios are (size limit, UTF-8), for a sweep's base and
+/// the files its parameter paths look through; the reason as an I/O error.
+pub(super) fn read_text(path: &Path) -> std::io::Result<String> {
+    crate::scenario::read_text(path).map_err(|e| match e {
+        crate::scenario::LoadError::Io { source, .. } => source,
+        crate::scenario::LoadError::Invalid(found) => {
+            std::io::Error::other(found.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; "))
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,7 @@ use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::{ExperimentError, io_error};
-use crate::export::manifest::fnv1a64;
+use crate::schema::fnv1a64;
 
 /// Bytes after the row on a line: a comma and 16 hex digits (the newline aside).
 const SUFFIX: usize = 17;

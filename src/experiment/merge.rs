@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use super::files::{SweepManifest, names, write_atomic, write_new_folder};
 use super::journal::{Entry, row_key};
 use super::tables::{Row, csv_fields, sort_rows, write_tables};
-use super::{ExperimentError, indicator_names, io_error};
+use super::{ExperimentError, io_error};
+use crate::schema::{fnv1a64_continue, summary_names as indicator_names};
 
 /// The file in a shard folder holding the FNV-1a checksum of its `runs.csv` (16
 /// hex digits), written when the shard finishes. `merge` refuses a shard whose
@@ -21,17 +22,11 @@ use super::{ExperimentError, indicator_names, io_error};
 /// merged folder stays byte-identical to a one-machine sweep's.
 pub const RUNS_CHECKSUM: &str = "runs.fnv1a64";
 
-/// FNV-1a, 64 bits, continued over `bytes` from `state` (the same hash as
-/// [`crate::export::manifest::fnv1a64`], fed a piece at a time).
-fn fnv1a64_continue(state: u64, bytes: &[u8]) -> u64 {
-    bytes.iter().fold(state, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
-}
-
 /// The FNV-1a checksum of a file, read a piece at a time.
 fn file_checksum(path: &Path) -> Result<u64, ExperimentError> {
     use std::io::Read;
     let mut file = BufReader::new(File::open(path).map_err(io_error(path))?);
-    let mut state = crate::export::manifest::fnv1a64(&[]);
+    let mut state = crate::schema::fnv1a64(&[]);
     let mut buffer = vec![0u8; 1 << 16];
     loop {
         let n = file.read(&mut buffer).map_err(io_error(path))?;
@@ -240,9 +235,9 @@ mod tests {
     #[test]
     fn the_checksum_fed_in_pieces_is_fnv1a64() {
         let bytes = b"design_point,replication\n0,0\n0,1\n";
-        let whole = crate::export::manifest::fnv1a64(bytes);
+        let whole = crate::schema::fnv1a64(bytes);
         let (a, b) = bytes.split_at(7);
-        let start = crate::export::manifest::fnv1a64(&[]);
+        let start = crate::schema::fnv1a64(&[]);
         assert_eq!(super::fnv1a64_continue(super::fnv1a64_continue(start, a), b), whole);
     }
 }

@@ -2,7 +2,7 @@
 //! sweeps that survive being killed, and sharding a sweep over a cluster.
 //!
 //! Everything here sits around the engine and uses its public API only: a run is
-//! `engine::simulate(model, seed, replication)`, so its randomness depends only on
+//! a replication of a model with the seed (`runner::Runner`), so its randomness depends only on
 //! the seed and the replication index (and the design point's model). That one
 //! fact gives the three guarantees this module is built on:
 //!
@@ -21,7 +21,7 @@
 //! parameter values to a scenario's RON text, [`design`] chooses design points,
 //! [`precision`] decides run length, [`sweep`] runs a sweep (or a shard of it),
 //! [`merge`](mod@merge) combines shards, [`tables`] writes the final CSV files, [`files`]
-//! holds manifests and atomic writes, [`compare`](mod@compare) compares scenarios.
+//! holds manifests, atomic writes and reading the files a sweep names, [`compare`](mod@compare) compares scenarios.
 
 pub mod compare;
 pub mod design;
@@ -182,7 +182,8 @@ fn scenario_message(what: &str, source: &LoadError) -> String {
     }
 }
 
-pub use crate::indicators::summary_names as indicator_names;
+/// The summary indicators, the columns every run row carries (see [`crate::schema`]).
+pub use crate::schema::summary_names as indicator_names;
 
 /// A share of a sweep: part `index` of `count` (1 ≤ index ≤ count), written `K/N`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -214,13 +215,9 @@ impl fmt::Display for Shard {
     }
 }
 
-/// A thread pool with `jobs` threads (0: one per core).
-pub(crate) fn thread_pool(jobs: usize) -> Result<rayon::ThreadPool, ExperimentError> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .thread_name(|i| format!("reformsim-run-{i}"))
-        .build()
-        .map_err(|e| ExperimentError::Argument(format!("cannot start {jobs} threads: {e}")))
+/// The runner for an experiment with `seed` on `jobs` threads (0: one per core).
+pub(crate) fn runner(seed: u64, jobs: usize) -> Result<crate::runner::Runner, ExperimentError> {
+    crate::runner::Runner::new(seed, jobs).map_err(|e| ExperimentError::Argument(e.to_string()))
 }
 
 #[cfg(test)]

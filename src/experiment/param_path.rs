@@ -330,7 +330,7 @@ fn inherited_field(file: &Path, root: &Node, name: &str, path: &ParamPath) -> Re
             })?;
         let extends_error =
             |message: String| PathError::Extends { path: path.text.clone(), file: parent_file.clone(), message };
-        let parent_text = super::spec::read_text(&parent_file).map_err(|e| extends_error(e.to_string()))?;
+        let parent_text = super::files::read_text(&parent_file).map_err(|e| extends_error(e.to_string()))?;
         let parent_root = ron_tree::parse(&parent_text).map_err(|e| extends_error(e.to_string()))?;
         if let Some(value) = parent_root.field(name) {
             if name.ends_with("_csv") || name == "extends" {

@@ -26,8 +26,8 @@ use super::design::{self, Design, Domain, Level};
 use super::param_path::{self, ParamPath};
 use super::precision::Precision;
 use super::{ExperimentError, MAX_RUNS, indicator_names};
-use crate::export::manifest::{fnv1a64, model_hash};
 use crate::scenario::{self, Diagnostic, Location, Model};
+use crate::schema::{POINT_STATISTIC_COLUMNS, RUN_KEY_COLUMNS, fnv1a64, model_hash};
 
 /// The sweep file as written.
 #[derive(Deserialize)]
@@ -151,9 +151,10 @@ pub struct Sweep {
     pub points: Vec<DesignPoint>,
 }
 
-/// Column names the output tables use themselves.
-const RESERVED_COLUMNS: [&str; 8] =
-    ["design_point", "replication", "indicator", "replications", "mean", "std_dev", "ci95_low", "ci95_high"];
+/// Column names the output tables use themselves (`runs.csv` and `points.csv`).
+fn reserved_columns() -> impl Iterator<Item = &'static str> {
+    RUN_KEY_COLUMNS.into_iter().chain(POINT_STATISTIC_COLUMNS)
+}
 
 /// Collects the problems of a sweep file, each pointing into it.
 struct Problems<'a> {
@@ -240,7 +241,7 @@ impl Sweep {
                 return Err(ExperimentError::InvalidSweep(problems.found));
             }
         };
-        let base_text = match read_text(&base) {
+        let base_text = match super::files::read_text(&base) {
             Ok(t) => t,
             Err(e) => {
                 problems.add(&raw.base, format!("cannot read the base scenario {}: {e}", base.display()));
@@ -352,17 +353,6 @@ impl Sweep {
     }
 }
 
-/// A text file read as scenarios are (size limit, UTF-8), for a sweep's base and
-/// the files its parameter paths look through; the reason as an I/O error.
-pub(super) fn read_text(path: &Path) -> std::io::Result<String> {
-    scenario::read_text(path).map_err(|e| match e {
-        scenario::LoadError::Io { source, .. } => source,
-        scenario::LoadError::Invalid(found) => {
-            std::io::Error::other(found.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; "))
-        }
-    })
-}
-
 fn raw_text(value: &RawValue) -> String {
     value.trim().get_ron().to_string()
 }
@@ -416,7 +406,7 @@ fn read_parameters(raw: Vec<RawParameter>, problems: &mut Problems) -> Vec<Param
         if out.iter().any(|q| q.name == name) {
             problems.add(&near, format!("two parameters are named `{name}`; give each a distinct `name`"));
         }
-        if RESERVED_COLUMNS.contains(&name.as_str()) || indicators.contains(&name.as_str()) {
+        if reserved_columns().any(|c| c == name) || indicators.contains(&name.as_str()) {
             problems
                 .add(&near, format!("`{name}` is a column of the output tables; give the parameter another `name`"));
         }

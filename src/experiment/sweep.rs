@@ -19,17 +19,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
-use rayon::prelude::*;
-
 use super::files::{FolderState, SweepManifest, names, prepare_sweep_folder};
 use super::journal::{Entry, Journal};
 use super::precision::{Plan, plan};
 use super::spec::{DesignPoint, Sweep};
 use super::tables::{Row, csv_line, sort_rows, write_tables};
-use super::{ExperimentError, MAX_RUNS, Progress, Shard, indicator_names, io_error, thread_pool};
-use crate::engine::simulate;
-use crate::export::csv::number;
+use super::{ExperimentError, MAX_RUNS, Progress, Shard, indicator_names, io_error, runner};
+use crate::runner::Runner;
 use crate::scenario::Model;
+use crate::schema::{RUN_KEY_COLUMNS, number};
 
 /// Design points whose models are kept in memory between validation and running;
 /// larger sweeps load each point's model again when its runs start.
@@ -92,7 +90,7 @@ impl Share {
 
 /// The header of `runs.csv`: run keys, parameter names, indicator names.
 pub fn runs_header(sweep: &Sweep) -> String {
-    let mut columns: Vec<String> = vec!["design_point".into(), "replication".into()];
+    let mut columns: Vec<String> = RUN_KEY_COLUMNS.map(String::from).to_vec();
     columns.extend(sweep.parameters.iter().map(|p| p.name.clone()));
     columns.extend(indicator_names().into_iter().map(String::from));
     csv_line(&columns)
@@ -129,10 +127,9 @@ pub fn run_sweep(sweep: &Sweep, options: &SweepOptions, progress: Progress) -> R
             suggested: shards * most.div_ceil(MAX_RUNS),
         });
     }
-    let pool = thread_pool(options.jobs)?;
+    let runner = runner(sweep.seed, options.jobs)?;
     // Check every design point before anything is written.
-    let loaded: Vec<Result<Model, ExperimentError>> =
-        pool.install(|| mine.par_iter().map(|p| sweep.model(p)).collect());
+    let loaded: Vec<Result<Model, ExperimentError>> = runner.map(&mine, |p| sweep.model(p));
     let mut models: Vec<Option<Arc<Model>>> = Vec::with_capacity(mine.len());
     for result in loaded {
         let model = result?;
@@ -171,7 +168,7 @@ pub fn run_sweep(sweep: &Sweep, options: &SweepOptions, progress: Progress) -> R
         }
         progress(total - pending.iter().map(|(_, r)| r.len() as u64).sum::<u64>(), total);
         let context = RunContext { sweep, mine: &mine, models: &models, position: &position, total };
-        let finished = execute(&pool, &context, &pending, &mut journal, progress)?;
+        let finished = execute(&runner, &context, &pending, &mut journal, progress)?;
         outcome.ran += finished.len() as u64;
         for (entry, value) in finished {
             done.record(&entry, value);
@@ -292,10 +289,10 @@ struct Finished {
     value: Option<f64>,
 }
 
-/// Runs `pending` on `pool`; a writer thread appends rows to the journal as they
+/// Runs `pending` on `runner`'s threads; a writer thread appends rows to the journal as they
 /// come (all rows waiting at once share one sync). Returns the rows' places.
 fn execute(
-    pool: &rayon::ThreadPool,
+    runner: &Runner,
     context: &RunContext,
     pending: &[(u64, Vec<u64>)],
     journal: &mut Journal,
@@ -312,32 +309,30 @@ fn execute(
     let (sender, receiver) = mpsc::channel::<Finished>();
     let written = std::thread::scope(|scope| {
         let writer = scope.spawn(|| write_rows(receiver, journal, already, context.total, progress));
-        pool.install(|| {
-            pending.par_iter().for_each(|(point, replications)| {
+        runner.for_each(pending, |(point, replications)| {
+            if failed.load(Ordering::SeqCst) {
+                return;
+            }
+            let i = context.position[point];
+            let model = match &context.models[i] {
+                Some(m) => Arc::clone(m),
+                None => match context.sweep.model(context.mine[i]) {
+                    Ok(m) => Arc::new(m),
+                    Err(e) => return fail(e),
+                },
+            };
+            runner.for_each(replications, |&replication| {
                 if failed.load(Ordering::SeqCst) {
                     return;
                 }
-                let i = context.position[point];
-                let model = match &context.models[i] {
-                    Some(m) => Arc::clone(m),
-                    None => match context.sweep.model(context.mine[i]) {
-                        Ok(m) => Arc::new(m),
-                        Err(e) => return fail(e),
-                    },
-                };
-                replications.par_iter().for_each(|&replication| {
-                    if failed.load(Ordering::SeqCst) {
-                        return;
-                    }
-                    match run_one(context.sweep, context.mine[i], &model, replication) {
-                        Ok(finished) => {
-                            if sender.send(finished).is_err() {
-                                failed.store(true, Ordering::SeqCst);
-                            }
+                match run_one(runner, context.sweep, context.mine[i], &model, replication) {
+                    Ok(finished) => {
+                        if sender.send(finished).is_err() {
+                            failed.store(true, Ordering::SeqCst);
                         }
-                        Err(e) => fail(e),
                     }
-                });
+                    Err(e) => fail(e),
+                }
             });
         });
         drop(sender);
@@ -355,12 +350,13 @@ fn execute(
 
 /// One run: simulate and turn the summary into a `runs.csv` row.
 fn run_one(
+    runner: &Runner,
     sweep: &Sweep,
     point: &DesignPoint,
     model: &Arc<Model>,
     replication: u64,
 ) -> Result<Finished, ExperimentError> {
-    let output = simulate(model, sweep.seed, replication, &mut |_| {}).map_err(|source| ExperimentError::Engine {
+    let output = runner.run(model, replication).map_err(|source| ExperimentError::Engine {
         what: format!("{}, replication {replication}", sweep.describe(point)),
         source,
     })?;

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use super::files::{AtomicFile, names};
 use super::journal::Entry;
 use super::{ExperimentError, io_error};
-use crate::export::csv::number;
+use crate::schema::{POINT_STATISTIC_COLUMNS, RUN_KEY_COLUMNS, number};
 use crate::stats::Summary;
 
 /// A row of a run in one of several files.
@@ -124,9 +124,9 @@ pub fn write_tables(
     let mut points = match parameters {
         Some(k) => {
             let columns = csv_fields(header);
-            let mut head: Vec<String> = vec!["design_point".into()];
+            let mut head: Vec<String> = vec![RUN_KEY_COLUMNS[0].into()];
             head.extend(columns.iter().skip(2).take(k).cloned());
-            head.extend(["indicator", "replications", "mean", "std_dev", "ci95_low", "ci95_high"].map(String::from));
+            head.extend(POINT_STATISTIC_COLUMNS.map(String::from));
             let mut file = AtomicFile::create(&folder.join(names::POINTS))?;
             file.write(csv_line(&head).as_bytes())?;
             file.write(b"\n")?;

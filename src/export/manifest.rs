@@ -5,17 +5,7 @@ use std::path::Path;
 
 use super::{ExportError, RunInfo, io_error};
 use crate::scenario::Model;
-
-/// FNV-1a, 64 bits: a stable fingerprint (not a cryptographic hash).
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
-}
-
-/// Fingerprint of the validated model: equal for two scenario files that
-/// describe the same model, whatever their layout, comments or `extends` chain.
-pub fn model_hash(model: &Model) -> String {
-    format!("{:016x}", fnv1a64(format!("{model:?}").as_bytes()))
-}
+use crate::schema::model_hash;
 
 #[derive(serde::Serialize)]
 struct Manifest<'a> {

@@ -118,23 +118,6 @@ impl ExportError {
     }
 }
 
-/// A number for people: about four significant digits, no scientific notation
-/// for everyday sizes, whole numbers without decimals (tables printed by the CLI).
-pub fn short_number(x: f64) -> String {
-    let a = x.abs();
-    if a == 0.0 {
-        "0".into()
-    } else if a >= 1e4 || (x.fract() == 0.0 && a < 1e15) {
-        format!("{x:.0}")
-    } else if a >= 100.0 {
-        format!("{x:.1}")
-    } else if a >= 1.0 {
-        format!("{x:.3}")
-    } else {
-        format!("{x:.4}")
-    }
-}
-
 /// Adds the path to an I/O error.
 pub fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + '_ {
     move |source| ExportError::Io { path: path.to_path_buf(), source }

@@ -5,8 +5,10 @@
 //! carries its unit.
 
 pub mod histogram;
+pub mod yearly;
 
 use histogram::Histogram;
+pub use yearly::{YearFacts, yearly, yearly_names};
 
 use crate::time::{DAY, HOUR, MINUTE, Micros};
 

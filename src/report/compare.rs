@@ -38,9 +38,8 @@ impl Comparison {
         let table = Table::read(&folder.join("comparison.csv"))?;
         let (i, s) = (table.require("indicator")?, table.require("scenario")?);
         // The numeric columns, after indicator, scenario and replications.
-        let numeric: [&str; 8] = crate::experiment::compare::COMPARISON_COLUMNS[3..]
-            .try_into()
-            .expect("comparison.csv has eight numeric columns");
+        let numeric: [&str; 8] =
+            crate::schema::COMPARISON_COLUMNS[3..].try_into().expect("comparison.csv has eight numeric columns");
         let columns = numeric.map(|c| table.require(c));
         let [m, l, h, d, dl, dh, ul, uh] = columns;
         let (m, l, h, d, dl, dh, ul, uh) = (m?, l?, h?, d?, dl?, dh?, ul?, uh?);

@@ -28,11 +28,11 @@ struct DesignPoint {
 pub fn render(folder: &Path) -> Result<String, ReportError> {
     let path = folder.join("runs.csv");
     let runs = Table::read(&path)?;
-    let known = crate::experiment::indicator_names();
+    let known = crate::schema::summary_names();
     let first_indicator = runs.header.iter().position(|h| known.contains(&h.as_str())).ok_or_else(|| {
         ReportError::Malformed { path: path.clone(), line: Some(1), message: "no indicator columns".into() }
     })?;
-    let key = runs.require("design_point")?;
+    let key = runs.require(crate::schema::RUN_KEY_COLUMNS[0])?;
     let parameters: Vec<String> = runs.header[..first_indicator].iter().skip(2).cloned().collect();
     let mut points: Vec<DesignPoint> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();

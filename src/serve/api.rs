@@ -138,7 +138,8 @@ fn simulate(path: &Path, text: &str) -> Result<Outcome, Failure> {
     let started = Instant::now();
     let model = crate::scenario::load_from_str(path, text)
         .map_err(|e| Failure::BadRequest(format!("these lever positions make an invalid scenario:\n{e}")))?;
-    let output = crate::engine::simulate(&Arc::new(model), SEED, 0, &mut |_| {})
+    let output = crate::runner::Runner::in_this_thread(SEED)
+        .run(&Arc::new(model), 0)
         .map_err(|e| Failure::Internal(e.to_string()))?;
     Ok(Outcome::of(&output, started.elapsed().as_secs_f64()))
 }

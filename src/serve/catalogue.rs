@@ -8,11 +8,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::Serialize;
-
 use super::levers::{HORIZON_DAYS, Levers, MergerMode, role_plural};
+pub use super::{Offers, ShippedScenario, StationChoice};
 use crate::scenario::raw::{RawLever, RawMerge, RawReform, RawScenario};
-use crate::scenario::{self, FrontOffice, Model, ReductionMethod, Role};
+use crate::scenario::{self, FrontOffice, Model, ReductionMethod};
 
 /// The file whose `merge_departments` list is the merger lever's grouping.
 const MERGER_SOURCE: &str = "super-department.ron";
@@ -25,75 +24,6 @@ const MAX_CHAIN: usize = 8;
 
 /// Most stations offered for contract staff (the busiest first).
 const MAX_STATIONS: usize = 12;
-
-/// What the levers can do in one scenario.
-#[derive(Clone, Debug, Serialize)]
-pub struct Offers {
-    /// The departments serve at their own windows, so one window can merge them.
-    pub one_window: bool,
-    /// Windows the one-window hall gets: all the departments' windows.
-    pub hall_windows: u32,
-    /// Department paying for the hall (its first department).
-    pub cost_centre: String,
-    /// Some step checks documents, so data sharing has something to fetch.
-    pub data_sharing: bool,
-    /// Some service may run steps in parallel once its regulations are revised.
-    pub integrated_service: bool,
-}
-
-/// A station contract staff can be hired into.
-#[derive(Clone, Debug, Serialize)]
-pub struct StationChoice {
-    /// Department.
-    pub department: String,
-    /// Role.
-    #[serde(skip)]
-    pub role: Role,
-    /// Staff there now.
-    pub staff: u32,
-    /// Yearly work offered, staff hours (before send-backs).
-    pub work_hours: f64,
-    /// How the page shows it.
-    pub label: String,
-}
-
-/// One shipped scenario, ready for the dashboard.
-#[derive(Debug)]
-pub struct ShippedScenario {
-    /// Path below `scenarios/`, with `/` separators: what requests name.
-    pub id: String,
-    /// The file's name, which the generated scenario `extends`.
-    pub file_name: String,
-    /// The file on disk.
-    pub path: PathBuf,
-    /// Days the dashboard simulates.
-    pub horizon_days: u32,
-    /// Warm-up days among them.
-    pub warmup_days: u32,
-    /// The baseline as the dashboard runs it (shortened, no reforms).
-    pub model: Arc<Model>,
-    /// What the levers can do here.
-    pub offers: Offers,
-    /// The merger groups, when every department they name is here.
-    pub merger: Option<Vec<RawMerge>>,
-    /// Stations offered for contract staff: the most work per staff member first.
-    pub stations: Vec<StationChoice>,
-    /// Every station with work, the most work first (where contract staff are
-    /// spread when no station is chosen).
-    pub workload: Vec<StationChoice>,
-    /// The scenario's own reforms as lever positions, when it has any.
-    pub preset: Option<Levers>,
-    /// Its reforms that no lever shows.
-    pub preset_left_out: Vec<String>,
-}
-
-impl ShippedScenario {
-    /// Where the generated scenario text is said to live: beside the shipped file,
-    /// so that its `extends` and the files that one names resolve as usual.
-    pub fn generated_path(&self) -> PathBuf {
-        self.path.with_file_name("reformsim-dashboard.ron")
-    }
-}
 
 /// Every shipped scenario the dashboard can run.
 #[derive(Debug)]

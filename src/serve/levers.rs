@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::catalogue::{ShippedScenario, StationChoice};
+use super::{ShippedScenario, StationChoice};
 use crate::scenario::Role;
 
 /// Most contract staff one request may hire (a typo, not a policy, beyond this).

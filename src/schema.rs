@@ -1,0 +1,151 @@
+//! The result schema: the names of the result files' columns, how numbers are
+//! written in them and in the console tables, and the fingerprints (FNV-1a, the
+//! model hash) that manifests and checksums carry.
+//!
+//! `export` writes by it, `experiment` writes and reads back by it, and `report`
+//! reads by it: a column renamed here is renamed for all three. The indicator
+//! columns themselves (summary and yearly) are named where they are computed, in
+//! [`crate::indicators`]; this module lists them in file order.
+
+use crate::scenario::Model;
+
+pub use crate::indicators::{summary_names, yearly_names};
+
+/// `departments.csv`: one row per replication and department.
+pub const DEPARTMENT_COLUMNS: [&str; 10] = [
+    "replication",
+    "department",
+    "headcount_established",
+    "headcount_contract",
+    "personnel_cost_cny",
+    "overhead_cost_cny",
+    "steps",
+    "work_hours",
+    "utilisation_share",
+    "wait_minutes_mean",
+];
+
+/// `services.csv`: one row per replication and service.
+pub const SERVICE_COLUMNS: [&str; 13] = [
+    "replication",
+    "service",
+    "cases_arrived",
+    "cases_completed",
+    "cases_abandoned",
+    "wait_minutes_mean",
+    "lead_time_days_mean",
+    "trips_per_case",
+    "at_most_one_trip_share",
+    "on_time_share",
+    "rework_per_case",
+    "missing_documents_per_case",
+    "handoffs_between_departments_per_case",
+];
+
+/// `daily.csv`: one row per replication and simulated day.
+pub const DAILY_COLUMNS: [&str; 11] = [
+    "replication",
+    "day",
+    "date",
+    "cases_arrived",
+    "cases_completed",
+    "cases_abandoned",
+    "cases_in_progress",
+    "steps_queued",
+    "headcount_established",
+    "headcount_contract",
+    "admin_cost_cny",
+];
+
+/// The key columns of `yearly.csv`, before [`yearly_names`].
+pub const YEARLY_KEY_COLUMNS: [&str; 2] = ["replication", "year"];
+
+/// The key column of `summary.csv`, before [`summary_names`].
+pub const SUMMARY_KEY_COLUMN: &str = "replication";
+
+/// The key columns of a sweep's `runs.csv`, before the parameters and [`summary_names`].
+pub const RUN_KEY_COLUMNS: [&str; 2] = ["design_point", "replication"];
+
+/// The columns of a sweep's `points.csv` after the design point and its
+/// parameters: one row per design point and indicator.
+pub const POINT_STATISTIC_COLUMNS: [&str; 6] =
+    ["indicator", "replications", "mean", "std_dev", "ci95_low", "ci95_high"];
+
+/// The key columns of a comparison's `runs.csv`, before [`summary_names`].
+pub const COMPARISON_RUN_KEY_COLUMNS: [&str; 2] = ["scenario", "replication"];
+
+/// The columns of `comparison.csv` (written by `compare`, read back by the report).
+pub const COMPARISON_COLUMNS: [&str; 11] = [
+    "indicator",
+    "scenario",
+    "replications",
+    "mean",
+    "ci95_low",
+    "ci95_high",
+    "difference_mean",
+    "difference_ci95_low",
+    "difference_ci95_high",
+    "unpaired_difference_ci95_low",
+    "unpaired_difference_ci95_high",
+];
+
+/// Formats a number for CSV: shortest round-trip form, empty for "not defined".
+pub fn number(x: f64) -> String {
+    if x.is_finite() { format!("{x}") } else { String::new() }
+}
+
+/// A number for people: about four significant digits, no scientific notation
+/// for everyday sizes, whole numbers without decimals (tables printed by the CLI).
+pub fn short_number(x: f64) -> String {
+    let a = x.abs();
+    if a == 0.0 {
+        "0".into()
+    } else if a >= 1e4 || (x.fract() == 0.0 && a < 1e15) {
+        format!("{x:.0}")
+    } else if a >= 100.0 {
+        format!("{x:.1}")
+    } else if a >= 1.0 {
+        format!("{x:.3}")
+    } else {
+        format!("{x:.4}")
+    }
+}
+
+/// The FNV-1a state before any byte.
+const FNV1A64_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a, 64 bits: a stable fingerprint (not a cryptographic hash).
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    fnv1a64_continue(FNV1A64_START, bytes)
+}
+
+/// FNV-1a, 64 bits, continued over `bytes` from `state` (a file hashed a piece at
+/// a time; start from `fnv1a64(&[])`).
+pub fn fnv1a64_continue(state: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(state, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+/// Fingerprint of the validated model: equal for two scenario files that
+/// describe the same model, whatever their layout, comments or `extends` chain.
+pub fn model_hash(model: &Model) -> String {
+    format!("{:016x}", fnv1a64(format!("{model:?}").as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a64_matches_its_reference_values() {
+        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a64_continue(fnv1a64(b"fo"), b"o"), fnv1a64(b"foo"));
+    }
+
+    #[test]
+    fn numbers_are_written_in_full_or_left_empty() {
+        assert_eq!(number(0.1), "0.1");
+        assert_eq!(number(f64::NAN), "");
+        assert_eq!(short_number(7.02345), "7.023");
+    }
+}
