@@ -314,7 +314,7 @@ fn simulate_with_event_log(
 ) -> Result<Vec<ReplicationOutput>, Failure> {
     let mut log = export::event_log::EventLog::create(staging).map_err(|e| Failure::Run(e.to_string()))?;
     let mut failure = None;
-    let mut write = |r: u64, rows: &[reformsim::engine::flow::StepRecord]| {
+    let mut write = |r: u64, rows: &[reformsim::engine::StepRecord]| {
         if failure.is_none()
             && let Err(e) = log.write(model, r, rows)
         {

@@ -10,7 +10,7 @@ use crate::time::{DAY, HOUR, Micros};
 
 /// A profile expanded over the simulated days.
 #[derive(Clone, Debug)]
-pub struct ProfileTable {
+pub(crate) struct ProfileTable {
     /// Relative weight of each hour of the day.
     hour: [f64; 24],
     /// Relative weight of each day (day of week × month × not a holiday).
@@ -21,7 +21,7 @@ pub struct ProfileTable {
 
 impl ProfileTable {
     /// Expands `profile` over `max(horizon, 365)` days from the model's start.
-    pub fn new(model: &Model, profile: &Profile) -> ProfileTable {
+    pub(crate) fn new(model: &Model, profile: &Profile) -> ProfileTable {
         let days = model.horizon_days.max(365) as i64;
         let holidays: &[crate::time::Date] = match &model.calendar {
             CalendarSpec::Working { holidays, .. } => holidays,
@@ -45,7 +45,7 @@ impl ProfileTable {
 
 /// How a service's arrivals are spread in time.
 #[derive(Clone, Debug)]
-pub enum ArrivalRate {
+pub(crate) enum ArrivalRate {
     /// A constant rate, arrivals per microsecond.
     Constant(f64),
     /// A profile, with arrivals per unit of hourly weight.
@@ -59,7 +59,7 @@ pub enum ArrivalRate {
 
 impl ArrivalRate {
     /// The rate giving `volume_per_year` arrivals in a year.
-    pub fn new(volume_per_year: f64, profile: Option<usize>, tables: &[ProfileTable]) -> ArrivalRate {
+    pub(crate) fn new(volume_per_year: f64, profile: Option<usize>, tables: &[ProfileTable]) -> ArrivalRate {
         match profile {
             None => ArrivalRate::Constant(volume_per_year / (365.0 * DAY as f64)),
             Some(p) => ArrivalRate::Profiled {
@@ -71,7 +71,7 @@ impl ArrivalRate {
 
     /// The next arrival after `t`, given a standard exponential draw `e`; `None`
     /// if it falls at or after `horizon`.
-    pub fn next(&self, t: Micros, e: f64, horizon: Micros, tables: &[ProfileTable]) -> Option<Micros> {
+    pub(crate) fn next(&self, t: Micros, e: f64, horizon: Micros, tables: &[ProfileTable]) -> Option<Micros> {
         match *self {
             ArrivalRate::Constant(rate) => {
                 let next = t as f64 + e / rate;

@@ -22,7 +22,7 @@ use crate::time::Date;
 /// The case flow as an ECS resource. The flow itself knows nothing of the ECS;
 /// systems reach it through this wrapper, which dereferences to it.
 #[derive(Resource)]
-pub struct Flow(pub CaseFlow);
+pub(crate) struct Flow(pub CaseFlow);
 
 impl std::ops::Deref for Flow {
     type Target = CaseFlow;
@@ -42,7 +42,7 @@ impl std::ops::DerefMut for Flow {
 
 /// A department that exists now.
 #[derive(Component, Clone, Debug)]
-pub struct Department {
+pub(crate) struct Department {
     /// Index in the model.
     pub id: DepartmentId,
     /// Fixed overhead, CNY per year.
@@ -51,7 +51,7 @@ pub struct Department {
 
 /// A group of identical staff.
 #[derive(Component, Clone, Debug)]
-pub struct Staff {
+pub(crate) struct Staff {
     /// Stable identity, for a deterministic order.
     pub group: u32,
     /// Their department now.
@@ -72,7 +72,7 @@ pub struct Staff {
 
 /// The simulated day the systems are working on.
 #[derive(Resource, Clone, Copy, Debug)]
-pub struct Clock {
+pub(crate) struct Clock {
     /// Day index from the start date.
     pub day: u32,
     /// Whether the day is in the measured period (after the warm-up).
@@ -83,7 +83,7 @@ pub struct Clock {
 
 /// Costs accrued in the measured period: in total, per year and per department.
 #[derive(Resource, Clone, Debug, Default)]
-pub struct Ledger {
+pub(crate) struct Ledger {
     /// Totals by kind.
     pub costs: Costs,
     /// Totals by kind per calendar year (index 0 = the start year).
@@ -103,12 +103,10 @@ impl Ledger {
 
 /// Recruitment policy and any headcount target in force.
 #[derive(Resource, Debug)]
-pub struct WorkforcePolicy {
+pub(crate) struct WorkforcePolicy {
     rng: ChaCha8Rng,
     /// Who replaces leavers.
     pub recruitment: Recruitment,
-    /// Established headcount at the start.
-    pub initial_established: u32,
     /// A headcount reduction in force.
     pub reduction: Option<HeadcountTarget>,
     next_group: u32,
@@ -141,7 +139,7 @@ pub struct DailyRow {
 
 /// The daily time series.
 #[derive(Resource, Clone, Debug, Default)]
-pub struct DailySeries {
+pub(crate) struct DailySeries {
     /// One row per simulated day.
     pub rows: Vec<DailyRow>,
     /// Cost already attributed to earlier rows, CNY.
@@ -151,19 +149,19 @@ pub struct DailySeries {
 /// What the levers in force ask of the engine today, in timeline order
 /// (written by [`reforms_today`], carried out by [`carry_out_orders`]).
 #[derive(Resource, Debug, Default)]
-pub struct ReformOrders(Vec<Order>);
+pub(crate) struct ReformOrders(Vec<Order>);
 
 /// Reform costs incurred today, in timeline order, for [`accrue_reforms`] to book
 /// in the measured period: one-off amounts, CNY, and running costs, CNY per year.
 #[derive(Resource, Debug, Default)]
-pub struct ReformCosts {
+pub(crate) struct ReformCosts {
     one_off_cny: Vec<f64>,
     running_cny_per_year: Vec<f64>,
 }
 
 /// The morning's steps, in order.
 #[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Morning {
+pub(crate) enum Morning {
     /// The reform timeline: today's lever strengths, then the orders carried out.
     Reforms,
     /// Staff leave and are replaced.
@@ -174,7 +172,7 @@ pub enum Morning {
 
 /// The evening's steps, in order.
 #[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Evening {
+pub(crate) enum Evening {
     /// Costs of the day.
     Accrual,
     /// The day's row of the time series.
@@ -182,7 +180,7 @@ pub enum Evening {
 }
 
 /// Spawns departments and staff and inserts the resources of a run.
-pub fn build_world(model: &Model, flow: CaseFlow, seed: u64, replication: u64) -> World {
+pub(crate) fn build_world(model: &Model, flow: CaseFlow, seed: u64, replication: u64) -> World {
     let mut world = World::new();
     for (id, d) in model.departments.iter().enumerate().take(model.initial_departments) {
         world.spawn(Department { id, overhead_cny_per_year: d.overhead_cny_per_year });
@@ -210,12 +208,9 @@ pub fn build_world(model: &Model, flow: CaseFlow, seed: u64, replication: u64) -
     // Staff attrition has its own stream: ChaCha8 stream 2^32 of the replication.
     let mut rng = ChaCha8Rng::seed_from_u64(super::random::mix64(seed ^ super::random::mix64(replication ^ 0xA77)));
     rng.set_stream(1 << 32);
-    let initial_established =
-        model.staff.iter().filter(|s| s.employment == Employment::Established).map(|s| s.count).sum();
     world.insert_resource(WorkforcePolicy {
         rng,
         recruitment: model.workforce.recruitment,
-        initial_established,
         reduction: None,
         next_group: model.staff.len() as u32,
     });
@@ -238,7 +233,7 @@ fn new_schedule() -> Schedule {
 }
 
 /// The systems run at the start of every simulated day, in a fixed order.
-pub fn morning_schedule() -> Schedule {
+pub(crate) fn morning_schedule() -> Schedule {
     let mut schedule = new_schedule();
     schedule.configure_sets((Morning::Reforms, Morning::Workforce, Morning::Staffing).chain());
     schedule.add_systems((reforms_today, carry_out_orders).chain().in_set(Morning::Reforms));
@@ -248,7 +243,7 @@ pub fn morning_schedule() -> Schedule {
 }
 
 /// The systems run at the end of every simulated day, in a fixed order.
-pub fn evening_schedule() -> Schedule {
+pub(crate) fn evening_schedule() -> Schedule {
     let mut schedule = new_schedule();
     schedule.configure_sets((Evening::Accrual, Evening::Record).chain());
     schedule.add_systems((accrue_personnel, accrue_overhead, accrue_reforms).chain().in_set(Evening::Accrual));

@@ -12,7 +12,7 @@ use crate::time::Micros;
 /// A case slot and the stamp it had when the event was scheduled; the event is
 /// stale if the slot's stamp has moved on (case finished or sent back since).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct CaseRef {
+pub(crate) struct CaseRef {
     /// Index in the case table.
     pub slot: u32,
     /// The slot's stamp (low 24 bits) and the step's epoch (8 bits) when
@@ -25,26 +25,26 @@ impl CaseRef {
     /// event would have to outlive 16 million reuses of its slot to be mistaken)
     /// and the epoch of the step concerned.
     #[inline]
-    pub fn new(slot: u32, stamp: u32, epoch: u8) -> CaseRef {
+    pub(crate) fn new(slot: u32, stamp: u32, epoch: u8) -> CaseRef {
         CaseRef { slot, tag: (stamp << 8) | u32::from(epoch) }
     }
 
     /// The slot's stamp when scheduled (low 24 bits).
     #[inline]
-    pub fn stamp(self) -> u32 {
+    pub(crate) fn stamp(self) -> u32 {
         self.tag >> 8
     }
 
     /// The step's epoch when scheduled.
     #[inline]
-    pub fn epoch(self) -> u8 {
+    pub(crate) fn epoch(self) -> u8 {
         self.tag as u8
     }
 }
 
 /// What happens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventKind {
+pub(crate) enum EventKind {
     /// The next applicant for a service arrives.
     Arrival {
         /// Service index.
@@ -90,7 +90,7 @@ pub enum EventKind {
 
 /// Work staff do that belongs to no case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Task {
+pub(crate) enum Task {
     /// Inspecting a case whose approval became a notification (post-approval
     /// supervision), by an inspector.
     Inspection,
@@ -100,7 +100,7 @@ pub enum Task {
 
 /// Which handoff effort a step carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Handoff {
+pub(crate) enum Handoff {
     /// None (first step, or a redo by the same hands).
     None,
     /// From another step of the same department.
@@ -114,7 +114,7 @@ pub enum Handoff {
 
 /// A scheduled event.
 #[derive(Clone, Copy, Debug)]
-pub struct Event {
+pub(crate) struct Event {
     /// When it happens (high 64 bits) and the order of scheduling (low 64 bits):
     /// one integer comparison gives the total order.
     key: u128,
@@ -125,7 +125,7 @@ pub struct Event {
 impl Event {
     /// When it happens.
     #[inline]
-    pub fn time(&self) -> Micros {
+    pub(crate) fn time(&self) -> Micros {
         (self.key >> 64) as Micros
     }
 }
@@ -154,7 +154,7 @@ impl Ord for Event {
 
 /// The pending events of one run.
 #[derive(Default, Debug)]
-pub struct EventQueue {
+pub(crate) struct EventQueue {
     heap: BinaryHeap<Event>,
     next_seq: u64,
 }
@@ -162,7 +162,7 @@ pub struct EventQueue {
 impl EventQueue {
     /// Schedules `kind` at `time`.
     #[inline]
-    pub fn schedule(&mut self, time: Micros, kind: EventKind) {
+    pub(crate) fn schedule(&mut self, time: Micros, kind: EventKind) {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.heap.push(Event { key: (u128::from(time) << 64) | u128::from(seq), kind });
@@ -170,23 +170,13 @@ impl EventQueue {
 
     /// Removes and returns the earliest event if it happens before `until`.
     #[inline]
-    pub fn pop_before(&mut self, until: Micros) -> Option<Event> {
+    pub(crate) fn pop_before(&mut self, until: Micros) -> Option<Event> {
         if self.heap.peek()?.time() < until { self.heap.pop() } else { None }
     }
 
     /// Drops every pending event (a run stopped early has nothing left to do).
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.heap.clear();
-    }
-
-    /// Number of pending events.
-    pub fn len(&self) -> usize {
-        self.heap.len()
-    }
-
-    /// Whether no event is pending.
-    pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
     }
 }
 

@@ -4,15 +4,18 @@
 //! seed and returns a [`ReplicationOutput`]; it reads no files, prints nothing and
 //! reads no clock. Progress is reported through a callback.
 
-pub mod arrivals;
-pub mod ecs;
-pub mod events;
-pub mod flow;
-pub mod random;
+pub(crate) mod arrivals;
+pub(crate) mod ecs;
+pub(crate) mod events;
+pub(crate) mod flow;
+pub(crate) mod random;
+
+pub use ecs::DailyRow;
+pub use flow::{StepOutcome, StepRecord};
 
 use std::sync::Arc;
 
-use ecs::{Clock, DailyRow, DailySeries, Ledger};
+use ecs::{Clock, DailySeries, Ledger};
 use flow::CaseFlow;
 
 use crate::indicators::{Indicator, RunFacts, Tally, ratio, summary};

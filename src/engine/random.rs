@@ -16,7 +16,7 @@ use crate::scenario::Minutes;
 
 /// SplitMix64's output function (Steele, Lea and Flood, 2014): a bijective mixer.
 #[inline]
-pub fn mix64(mut z: u64) -> u64 {
+pub(crate) fn mix64(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
@@ -27,7 +27,7 @@ const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 /// The purposes a case's randomness is split into.
 #[derive(Clone, Copy, Debug)]
 #[repr(u64)]
-pub enum Purpose {
+pub(crate) enum Purpose {
     /// Channel, levers and missing documents, decided at arrival ([`needs_uniform`]).
     Needs = 1,
     /// Work times of the case's steps.
@@ -42,7 +42,7 @@ pub enum Purpose {
 /// (see [`needs_uniform`]).
 #[derive(Clone, Copy, Debug)]
 #[repr(u64)]
-pub enum Need {
+pub(crate) enum Need {
     /// Arrives online.
     Online = 0,
     /// Goes through the general hall (one window).
@@ -59,33 +59,33 @@ pub enum Need {
 /// The uniform in [0, 1) of decision `index` about the case with key `case_key`:
 /// a hash of both (the needs stream is counter-based, read at any index).
 #[inline]
-pub fn needs_uniform(case_key: u64, index: u64) -> f64 {
+pub(crate) fn needs_uniform(case_key: u64, index: u64) -> f64 {
     let stream = case_key ^ (Purpose::Needs as u64).wrapping_mul(GOLDEN);
     unit(mix64(mix64(stream).wrapping_add(index.wrapping_add(1).wrapping_mul(GOLDEN))))
 }
 
 /// A SplitMix64 generator: a counter-based stream, cheap to create per case.
 #[derive(Clone, Copy, Debug)]
-pub struct SplitMix64 {
+pub(crate) struct SplitMix64 {
     state: u64,
 }
 
 impl SplitMix64 {
     /// The stream for `purpose` of the case with key `case_key`.
-    pub fn for_case(case_key: u64, purpose: Purpose) -> SplitMix64 {
+    pub(crate) fn for_case(case_key: u64, purpose: Purpose) -> SplitMix64 {
         SplitMix64 { state: mix64(case_key ^ (purpose as u64).wrapping_mul(GOLDEN)) }
     }
 
     /// Next 64 random bits.
     #[inline]
-    pub fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(GOLDEN);
         mix64(self.state)
     }
 
     /// A uniform number in [0, 1) with 53 random bits.
     #[inline]
-    pub fn uniform(&mut self) -> f64 {
+    pub(crate) fn uniform(&mut self) -> f64 {
         unit(self.next_u64())
     }
 }
@@ -115,37 +115,31 @@ impl rand::TryRng for SplitMix64 {
 /// A standard exponential variate (mean 1), by the ziggurat method (Marsaglia and
 /// Tsang 2000, as implemented by `rand_distr::Exp1`): cheaper than a logarithm.
 #[inline]
-pub fn standard_exponential<R: rand::Rng + ?Sized>(rng: &mut R) -> f64 {
+pub(crate) fn standard_exponential<R: rand::Rng + ?Sized>(rng: &mut R) -> f64 {
     use rand_distr::Distribution;
     rand_distr::Exp1.sample(rng)
 }
 
 /// Maps 64 random bits to [0, 1).
 #[inline]
-pub fn unit(bits: u64) -> f64 {
+pub(crate) fn unit(bits: u64) -> f64 {
     (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// The arrival generator of one service in one replication.
-pub fn arrival_stream(seed: u64, replication: u64, service: usize) -> ChaCha8Rng {
+pub(crate) fn arrival_stream(seed: u64, replication: u64, service: usize) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(mix64(seed ^ mix64(replication.wrapping_add(GOLDEN))));
     rng.set_stream(service as u64);
     rng
 }
 
-/// A standard exponential variate from a uniform in [0, 1).
-#[inline]
-pub fn exponential1(u: f64) -> f64 {
-    -(1.0 - u).ln()
-}
-
 /// Longest duration a sample may take, in minutes (ten years): a heavy log-normal
 /// tail must not overflow the clock or stall the calendar arithmetic.
-pub const MAX_SAMPLE_MINUTES: f64 = 10.0 * 365.0 * 24.0 * 60.0;
+pub(crate) const MAX_SAMPLE_MINUTES: f64 = 10.0 * 365.0 * 24.0 * 60.0;
 
 /// Samples minutes from a distribution (capped at [`MAX_SAMPLE_MINUTES`]).
 #[inline]
-pub fn sample_minutes(d: &Minutes, rng: &mut SplitMix64) -> f64 {
+pub(crate) fn sample_minutes(d: &Minutes, rng: &mut SplitMix64) -> f64 {
     sample_uncapped(d, rng).min(MAX_SAMPLE_MINUTES)
 }
 

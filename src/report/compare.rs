@@ -88,7 +88,7 @@ fn interval(centre: f64, low: f64, high: f64, scale: f64) -> String {
 }
 
 /// The report of the comparison in `folder`.
-pub fn render(folder: &Path) -> Result<String, ReportError> {
+pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
     let c = Comparison::read(folder)?;
     let manifest = manifest(folder);
     let reference = c.scenarios.first().cloned().unwrap_or_default();

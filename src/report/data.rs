@@ -7,7 +7,7 @@ use super::ReportError;
 use crate::stats::Summary;
 
 /// A CSV file read whole: its header and rows.
-pub struct Table {
+pub(super) struct Table {
     path: PathBuf,
     /// Column names.
     pub header: Vec<String>,
@@ -16,7 +16,7 @@ pub struct Table {
 
 impl Table {
     /// Reads `path`, which must have a header row and equally long rows.
-    pub fn read(path: &Path) -> Result<Table, ReportError> {
+    pub(super) fn read(path: &Path) -> Result<Table, ReportError> {
         let malformed = |line: Option<u64>, e: &dyn std::fmt::Display| ReportError::Malformed {
             path: path.to_path_buf(),
             line,
@@ -36,23 +36,23 @@ impl Table {
     }
 
     /// Reads `folder/name` if it exists.
-    pub fn read_optional(folder: &Path, name: &str) -> Result<Option<Table>, ReportError> {
+    pub(super) fn read_optional(folder: &Path, name: &str) -> Result<Option<Table>, ReportError> {
         let path = folder.join(name);
         if path.is_file() { Table::read(&path).map(Some) } else { Ok(None) }
     }
 
     /// The rows.
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.rows.len()
     }
 
     /// The index of column `name`, if present.
-    pub fn column(&self, name: &str) -> Option<usize> {
+    pub(super) fn column(&self, name: &str) -> Option<usize> {
         self.header.iter().position(|h| h == name)
     }
 
     /// The index of column `name`, which must be present.
-    pub fn require(&self, name: &str) -> Result<usize, ReportError> {
+    pub(super) fn require(&self, name: &str) -> Result<usize, ReportError> {
         self.column(name).ok_or_else(|| ReportError::Malformed {
             path: self.path.clone(),
             line: Some(1),
@@ -61,12 +61,12 @@ impl Table {
     }
 
     /// The text in row `row`, column `column`.
-    pub fn text(&self, row: usize, column: usize) -> &str {
+    pub(super) fn text(&self, row: usize, column: usize) -> &str {
         self.rows[row].get(column).unwrap_or("")
     }
 
     /// The number in row `row`, column `column`: NaN for an empty field (an undefined value).
-    pub fn number(&self, row: usize, column: usize) -> Result<f64, ReportError> {
+    pub(super) fn number(&self, row: usize, column: usize) -> Result<f64, ReportError> {
         let text = self.text(row, column).trim();
         if text.is_empty() {
             return Ok(f64::NAN);
@@ -79,12 +79,12 @@ impl Table {
     }
 
     /// Every value of a numeric column.
-    pub fn numbers(&self, column: usize) -> Result<Vec<f64>, ReportError> {
+    pub(super) fn numbers(&self, column: usize) -> Result<Vec<f64>, ReportError> {
         (0..self.len()).map(|r| self.number(r, column)).collect()
     }
 
     /// Mean and 95% interval of column `name` over the rows where `keep` holds.
-    pub fn summary_where(&self, name: &str, keep: impl Fn(usize) -> bool) -> Result<Summary, ReportError> {
+    pub(super) fn summary_where(&self, name: &str, keep: impl Fn(usize) -> bool) -> Result<Summary, ReportError> {
         let column = self.require(name)?;
         let values: Result<Vec<f64>, _> =
             (0..self.len()).filter(|&r| keep(r)).map(|r| self.number(r, column)).collect();
@@ -92,7 +92,7 @@ impl Table {
     }
 
     /// The distinct values of a text column, in order of first appearance.
-    pub fn distinct(&self, column: usize) -> Vec<String> {
+    pub(super) fn distinct(&self, column: usize) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for r in 0..self.len() {
             let v = self.text(r, column);
@@ -106,7 +106,7 @@ impl Table {
 
 /// The top-level fields of `folder/manifest.ron` as (name, text) lines; an empty
 /// list if there is no manifest, and a single explanatory line if it does not parse.
-pub fn manifest(folder: &Path) -> Vec<(String, String)> {
+pub(super) fn manifest(folder: &Path) -> Vec<(String, String)> {
     let path = folder.join("manifest.ron");
     let Ok(text) = std::fs::read_to_string(&path) else { return Vec::new() };
     match ron::from_str::<ron::Value>(&text) {
@@ -142,7 +142,7 @@ fn plain(value: &ron::Value) -> Option<String> {
 }
 
 /// The value of field `name` in manifest lines.
-pub fn field<'a>(manifest: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(super) fn field<'a>(manifest: &'a [(String, String)], name: &str) -> Option<&'a str> {
     manifest.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 /// Escapes text for HTML and SVG content and attribute values.
-pub fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -20,7 +20,7 @@ pub fn escape(text: &str) -> String {
 }
 
 /// A table cell: its text and whether it holds a number (right-aligned).
-pub struct Cell {
+pub(super) struct Cell {
     text: String,
     numeric: bool,
     strong: bool,
@@ -28,23 +28,23 @@ pub struct Cell {
 
 impl Cell {
     /// A text cell.
-    pub fn text(text: impl Into<String>) -> Cell {
+    pub(super) fn text(text: impl Into<String>) -> Cell {
         Cell { text: text.into(), numeric: false, strong: false }
     }
 
     /// A number cell.
-    pub fn number(text: impl Into<String>) -> Cell {
+    pub(super) fn number(text: impl Into<String>) -> Cell {
         Cell { text: text.into(), numeric: true, strong: false }
     }
 
     /// The same cell in bold.
-    pub fn strong(self) -> Cell {
+    pub(super) fn strong(self) -> Cell {
         Cell { strong: true, ..self }
     }
 }
 
 /// A page being built, section by section.
-pub struct Page {
+pub(super) struct Page {
     body: String,
     figures: usize,
 }
@@ -84,18 +84,18 @@ footer{margin-top:2.5em;border-top:1px solid #999;font-size:.85em;color:#333}
 
 impl Page {
     /// An empty page.
-    pub fn new() -> Page {
+    pub(super) fn new() -> Page {
         Page { body: String::new(), figures: 0 }
     }
 
     /// A heading of `level` (1–4) with an anchor `id`.
-    pub fn heading(&mut self, level: u8, text: &str) {
+    pub(super) fn heading(&mut self, level: u8, text: &str) {
         let id: String = text.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
         let _ = writeln!(self.body, "<h{level} id=\"{}\">{}</h{level}>", escape(&id), escape(text));
     }
 
     /// A paragraph of plain text; `class` styles it ("" for none).
-    pub fn paragraph(&mut self, class: &str, text: &str) {
+    pub(super) fn paragraph(&mut self, class: &str, text: &str) {
         match class {
             "" => {
                 let _ = writeln!(self.body, "<p>{}</p>", escape(text));
@@ -107,12 +107,12 @@ impl Page {
     }
 
     /// Markup made by this module's callers from escaped pieces.
-    pub fn raw(&mut self, html: &str) {
+    pub(super) fn raw(&mut self, html: &str) {
         self.body.push_str(html);
     }
 
     /// Key–value lines (a manifest).
-    pub fn definitions(&mut self, lines: &[(String, String)]) {
+    pub(super) fn definitions(&mut self, lines: &[(String, String)]) {
         if lines.is_empty() {
             return;
         }
@@ -124,7 +124,7 @@ impl Page {
     }
 
     /// A table with a header row.
-    pub fn table(&mut self, header: &[Cell], rows: &[Vec<Cell>]) {
+    pub(super) fn table(&mut self, header: &[Cell], rows: &[Vec<Cell>]) {
         self.body.push_str("<div class=\"table\"><table>\n<thead><tr>");
         for h in header {
             let class = if h.numeric { " class=\"num\"" } else { "" };
@@ -144,33 +144,33 @@ impl Page {
     }
 
     /// Starts a collapsible block, open or closed when printed on screen.
-    pub fn details_start(&mut self, summary: &str) {
+    pub(super) fn details_start(&mut self, summary: &str) {
         let _ = writeln!(self.body, "<details><summary>{}</summary>", escape(summary));
     }
 
     /// Ends a collapsible block.
-    pub fn details_end(&mut self) {
+    pub(super) fn details_end(&mut self) {
         self.body.push_str("</details>\n");
     }
 
     /// Starts a grid of charts.
-    pub fn charts_start(&mut self) {
+    pub(super) fn charts_start(&mut self) {
         self.body.push_str("<div class=\"charts\">\n");
     }
 
     /// Ends a grid of charts.
-    pub fn charts_end(&mut self) {
+    pub(super) fn charts_end(&mut self) {
         self.body.push_str("</div>\n");
     }
 
     /// A fresh id for the next chart's SVG definitions (ids are page-wide).
-    pub fn next_id(&mut self) -> String {
+    pub(super) fn next_id(&mut self) -> String {
         self.figures += 1;
         format!("f{}", self.figures)
     }
 
     /// A chart with its title; `svg` None (no data to draw) prints `note` alone.
-    pub fn figure(&mut self, title: &str, svg: Option<String>, note: &str) {
+    pub(super) fn figure(&mut self, title: &str, svg: Option<String>, note: &str) {
         let _ = writeln!(self.body, "<figure>\n<figcaption>{}</figcaption>", escape(title));
         match svg {
             Some(svg) => self.body.push_str(&svg),
@@ -183,7 +183,7 @@ impl Page {
     }
 
     /// The whole document.
-    pub fn finish(self, title: &str) -> String {
+    pub(super) fn finish(self, title: &str) -> String {
         let mut out = String::with_capacity(self.body.len() + 4096);
         out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         // Nothing may be fetched: the page is complete in itself.

@@ -2,7 +2,7 @@
 //! name's suffix (`_cny`, `_days`, `_minutes`, `_share`, …).
 
 /// The indicators a decision maker reads first, in the order they are shown.
-pub const HEADLINE: [&str; 14] = [
+pub(super) const HEADLINE: [&str; 14] = [
     "admin_cost_cny_per_year",
     "admin_cost_cny_per_case",
     "headcount_established",
@@ -20,7 +20,7 @@ pub const HEADLINE: [&str; 14] = [
 ];
 
 /// The indicators a sweep charts against each parameter.
-pub const SWEPT: [&str; 9] = [
+pub(super) const SWEPT: [&str; 9] = [
     "admin_cost_cny_per_case",
     "utilisation_share",
     "wait_minutes_mean",
@@ -33,7 +33,7 @@ pub const SWEPT: [&str; 9] = [
 ];
 
 /// A readable name for a column.
-pub fn label(column: &str) -> String {
+pub(super) fn label(column: &str) -> String {
     let known = match column {
         "measured_days" => "Measured days",
         "cases_arrived" => "Cases arrived",
@@ -81,7 +81,7 @@ pub fn label(column: &str) -> String {
 /// How a column's values are shown: a unit, and the factor from the file's value
 /// (shares are shown as percentages).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Unit {
+pub(super) struct Unit {
     /// The unit as printed ("" for a pure number).
     pub name: &'static str,
     /// Shown value = file value × scale.
@@ -89,7 +89,7 @@ pub struct Unit {
 }
 
 /// The unit of a column, read from its name.
-pub fn unit(column: &str) -> Unit {
+pub(super) fn unit(column: &str) -> Unit {
     let name = if column.ends_with("_share") {
         return Unit { name: "%", scale: 100.0 };
     } else if column.ends_with("_cny_per_case") {
@@ -123,7 +123,7 @@ pub fn unit(column: &str) -> Unit {
 }
 
 /// "Label (unit)", or the label alone for a pure number.
-pub fn with_unit(column: &str) -> String {
+pub(super) fn with_unit(column: &str) -> String {
     let text = label(column);
     match unit(column).name {
         "" => text,

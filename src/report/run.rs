@@ -19,7 +19,7 @@ const MIN_CHARTED_DAYS: f64 = 30.0;
 const TOP: usize = 10;
 
 /// The sub-folders of `folder` that hold a run, sorted by name.
-pub fn run_folders(folder: &Path) -> Result<Vec<PathBuf>, ReportError> {
+pub(super) fn run_folders(folder: &Path) -> Result<Vec<PathBuf>, ReportError> {
     let entries =
         std::fs::read_dir(folder).map_err(|source| ReportError::Read { path: folder.to_path_buf(), source })?;
     let mut out: Vec<PathBuf> =
@@ -77,7 +77,7 @@ impl Run {
 }
 
 /// The report of the run in `folder`.
-pub fn render(folder: &Path) -> Result<String, ReportError> {
+pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
     let run = Run::load(folder)?;
     let mut page = Page::new();
     let title = format!("Run report: {}", run.name);
@@ -89,7 +89,7 @@ pub fn render(folder: &Path) -> Result<String, ReportError> {
 }
 
 /// The report of every run in the sub-folders of `folder`.
-pub fn render_many(folder: &Path) -> Result<String, ReportError> {
+pub(super) fn render_many(folder: &Path) -> Result<String, ReportError> {
     let runs = run_folders(folder)?.iter().map(|f| Run::load(f)).collect::<Result<Vec<_>, _>>()?;
     let mut page = Page::new();
     let name = folder.file_name().map_or_else(|| folder.display().to_string(), |n| n.to_string_lossy().into_owned());

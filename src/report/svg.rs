@@ -47,7 +47,7 @@ const STYLES: [Style; 6] = [
 
 /// One point of a series: a mean and its 95% interval (NaN or infinite bounds: none).
 #[derive(Clone, Copy, Debug)]
-pub struct Point {
+pub(super) struct Point {
     /// Position on the x axis (the category's index on a category axis).
     pub x: f64,
     /// The mean.
@@ -59,7 +59,7 @@ pub struct Point {
 }
 
 /// A named series of points.
-pub struct Series {
+pub(super) struct Series {
     /// Legend text.
     pub name: String,
     /// Points in x order.
@@ -67,7 +67,7 @@ pub struct Series {
 }
 
 /// The x axis of a line chart.
-pub enum XAxis {
+pub(super) enum XAxis {
     /// Named positions 0, 1, 2… (years, levels that are not numbers).
     Categories(Vec<String>),
     /// A numeric axis.
@@ -76,7 +76,7 @@ pub enum XAxis {
 
 /// A line chart: means joined by lines inside shaded 95% bands, or (when not
 /// `connect`ed) markers with interval whiskers.
-pub struct LineChart {
+pub(super) struct LineChart {
     /// Unique id among the page's charts.
     pub id: String,
     /// Accessible title.
@@ -96,7 +96,7 @@ pub struct LineChart {
 }
 
 /// One row of a row chart.
-pub struct Row {
+pub(super) struct Row {
     /// The row's label.
     pub label: String,
     /// The value (NaN: nothing drawn).
@@ -108,7 +108,7 @@ pub struct Row {
 }
 
 /// Horizontal bars (from zero) or dots, with 95% whiskers, one row each.
-pub struct RowChart {
+pub(super) struct RowChart {
     /// Unique id among the page's charts.
     pub id: String,
     /// Accessible title.
@@ -124,7 +124,7 @@ pub struct RowChart {
 }
 
 /// Vertical bars stacked from parts, one bar per category.
-pub struct StackedBars {
+pub(super) struct StackedBars {
     /// Unique id among the page's charts.
     pub id: String,
     /// Accessible title.
@@ -418,7 +418,7 @@ fn floored(low: f64, floor: bool) -> f64 {
 }
 
 /// Draws a line chart; None if there is nothing to draw.
-pub fn line_chart(mut chart: LineChart) -> Option<String> {
+pub(super) fn line_chart(mut chart: LineChart) -> Option<String> {
     let (top, bottom) = (12.0, 12.0 + PLOT_HEIGHT);
     let floor = chart.from_zero && none_negative(chart.series.iter().flat_map(|s| &s.points).map(|p| p.mean));
     for p in chart.series.iter_mut().flat_map(|s| &mut s.points) {
@@ -505,7 +505,7 @@ pub fn line_chart(mut chart: LineChart) -> Option<String> {
 }
 
 /// Draws a row chart; None if no row has a value.
-pub fn row_chart(mut chart: RowChart) -> Option<String> {
+pub(super) fn row_chart(mut chart: RowChart) -> Option<String> {
     let label_width = chart.rows.iter().map(|r| text_width(&r.label)).fold(0.0, f64::max).min(280.0);
     let (left, right, top) = (label_width + 16.0, WIDTH - 20.0, 8.0);
     let bottom = top + ROW_HEIGHT * chart.rows.len() as f64;
@@ -602,7 +602,7 @@ fn pattern(out: &mut String, id: &str, k: usize) -> String {
 }
 
 /// Draws stacked bars; None if every value is zero or undefined.
-pub fn stacked_bars(chart: StackedBars) -> Option<String> {
+pub(super) fn stacked_bars(chart: StackedBars) -> Option<String> {
     let (top, bottom) = (12.0, 12.0 + PLOT_HEIGHT);
     let totals: Vec<f64> = (0..chart.categories.len())
         .map(|c| chart.parts.iter().map(|(_, v)| v.get(c).copied().filter(|x| x.is_finite()).unwrap_or(0.0)).sum())

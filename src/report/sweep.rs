@@ -25,7 +25,7 @@ struct DesignPoint {
 }
 
 /// The report of the sweep in `folder`.
-pub fn render(folder: &Path) -> Result<String, ReportError> {
+pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
     let path = folder.join("runs.csv");
     let runs = Table::read(&path)?;
     let known = crate::schema::summary_names();

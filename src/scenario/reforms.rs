@@ -11,7 +11,7 @@ use crate::time::Date;
 
 /// The parts of a raw scenario this module validates.
 #[derive(Default)]
-pub struct RawTimeline {
+pub(super) struct RawTimeline {
     reforms: Vec<RawReform>,
     workforce: Option<RawWorkforce>,
     satisfaction: Option<RawSatisfaction>,
@@ -20,7 +20,7 @@ pub struct RawTimeline {
 
 impl RawTimeline {
     /// Takes the timeline's fields out of a raw scenario.
-    pub fn take(raw: &mut RawScenario) -> RawTimeline {
+    pub(super) fn take(raw: &mut RawScenario) -> RawTimeline {
         RawTimeline {
             reforms: raw.reforms.take().unwrap_or_default(),
             workforce: raw.workforce.take(),
@@ -71,7 +71,7 @@ const DEFAULT_SATISFACTION: SatisfactionWeights =
     SatisfactionWeights { per_extra_trip: 0.15, per_waiting_hour: 0.10, per_late_working_day: 0.05, per_rework: 0.05 };
 
 /// Completes `model` with its timeline.
-pub fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Result<Model, LoadError> {
+pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Result<Model, LoadError> {
     let mut p = Problems { sources, list: Vec::new() };
     model.workforce = match raw.workforce {
         None => Workforce {

@@ -16,7 +16,7 @@ use Needle::Field;
 /// Places are found in the parsed values, never by searching the text, so that a
 /// comment which mentions a name is never what a message points at.
 #[derive(Default)]
-pub struct Sources {
+pub(super) struct Sources {
     files: Vec<SourceFile>,
     /// The files a scenario names (CSV catalogues): the path, the field naming
     /// it, and where.
@@ -33,33 +33,33 @@ struct SourceFile {
 }
 
 impl Sources {
-    pub fn push(&mut self, path: PathBuf, text: String) {
+    pub(super) fn push(&mut self, path: PathBuf, text: String) {
         let root = ron_tree::parse(&text).ok();
         self.files.push(SourceFile { path, text, root });
     }
 
     /// Keeps the lines of the CSV catalogue `path`, read by the loader.
-    pub fn push_csv(&mut self, path: PathBuf, lines: Vec<String>) {
+    pub(super) fn push_csv(&mut self, path: PathBuf, lines: Vec<String>) {
         self.csv.push((path, lines));
     }
 
     /// The scenario files read, child first.
-    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+    pub(super) fn paths(&self) -> impl Iterator<Item = &Path> {
         self.files.iter().map(|f| f.path.as_path())
     }
 
     /// Remembers that `field`, at `location`, names the file `path`.
-    pub fn name_file(&mut self, path: PathBuf, field: String, location: Location) {
+    pub(super) fn name_file(&mut self, path: PathBuf, field: String, location: Location) {
         self.named.push((path, field, location));
     }
 
     /// The field that names the file `path`, and where, if a scenario does.
-    pub fn naming(&self, path: &Path) -> Option<(&str, &Location)> {
+    pub(super) fn naming(&self, path: &Path) -> Option<(&str, &Location)> {
         self.named.iter().find(|(p, _, _)| p == path).map(|(_, f, l)| (f.as_str(), l))
     }
 
     /// The start of the scenario in the child file (for problems about the whole).
-    pub fn top(&self) -> Location {
+    pub(super) fn top(&self) -> Location {
         match self.files.first() {
             Some(f) => {
                 let offset = f.root.as_ref().map_or(0, |r| r.span.start);
@@ -72,7 +72,7 @@ impl Sources {
     /// Where `anchor` first appears as a value, searching the child file first:
     /// `"text"` is a string value; a bare word is a field name, a variant or a
     /// struct name. The top of the scenario when it appears nowhere.
-    pub fn locate(&self, anchor: &str) -> Location {
+    pub(super) fn locate(&self, anchor: &str) -> Location {
         let quoted = anchor.len() >= 2 && anchor.starts_with('"') && anchor.ends_with('"');
         for f in &self.files {
             let Some(root) = &f.root else { continue };
@@ -102,7 +102,7 @@ impl Sources {
 
     /// Where the value at `path` (fields from the top of the file) is written in
     /// the file `file`; the top of that file when it is not there.
-    pub fn locate_in(&self, file: &Path, path: &[PathStep]) -> Location {
+    pub(super) fn locate_in(&self, file: &Path, path: &[PathStep]) -> Location {
         match self.files.iter().find(|f| f.path == file) {
             Some(f) => {
                 let offset = f.root.as_ref().and_then(|r| r.at_path(path)).map_or(0, |n| n.span.start);
@@ -115,7 +115,7 @@ impl Sources {
     /// The place reached by finding each needle after the one before, in the first
     /// file (child first) where they all are; else the furthest any file gets;
     /// else the top of the scenario.
-    pub fn locate_path(&self, needles: &[Needle]) -> Location {
+    pub(super) fn locate_path(&self, needles: &[Needle]) -> Location {
         let mut best: Option<(usize, Location)> = None;
         for f in &self.files {
             let Some(root) = &f.root else { continue };
@@ -153,7 +153,7 @@ impl Sources {
 
     /// Where the field `column` of the CSV row `origin` is (the row's start if
     /// there is no such column).
-    pub fn locate_csv(&self, origin: &Origin, column: &str) -> Location {
+    pub(super) fn locate_csv(&self, origin: &Origin, column: &str) -> Location {
         let lines: &[String] = self.csv.iter().find(|(p, _)| *p == origin.path).map_or(&[], |(_, l)| l);
         let header = lines.first().map_or("", String::as_str);
         let snippet = lines.get(origin.line.saturating_sub(1) as usize).cloned();
@@ -182,7 +182,7 @@ impl Sources {
     }
 
     /// Where the field `field` first has its value.
-    pub fn locate_field(&self, field: &str) -> Location {
+    pub(super) fn locate_field(&self, field: &str) -> Location {
         self.locate_path(&[Field(field)])
     }
 }
@@ -198,7 +198,7 @@ fn location_at(path: &Path, text: &str, offset: usize) -> Location {
 
 /// One step on the way to a place in a scenario file, for [`Sources::locate_path`].
 #[derive(Clone, Copy, Debug)]
-pub enum Needle<'a> {
+pub(super) enum Needle<'a> {
     /// A field `field: "value"`; the place is the value.
     Named(&'a str, &'a str),
     /// A field `field:`; the place is its value.

@@ -15,7 +15,7 @@ use super::{LoadError, limits};
 use crate::time::Date;
 
 /// Validates a merged raw scenario, its reform timeline included.
-pub fn validate(mut raw: RawScenario, sources: &Sources) -> Result<Model, LoadError> {
+pub(super) fn validate(mut raw: RawScenario, sources: &Sources) -> Result<Model, LoadError> {
     let timeline = super::reforms::RawTimeline::take(&mut raw);
     let mut c = Checker { sources, problems: Vec::new() };
     let model = super::build::build(raw, &mut c);

@@ -69,7 +69,7 @@ pub(super) struct StationLoad {
 
 impl StationLoad {
     /// Offered work over capacity (utilisation if the queue could keep up).
-    pub fn share(&self) -> f64 {
+    pub(super) fn share(&self) -> f64 {
         if self.capacity_hours_per_year > 0.0 {
             self.offered_hours_per_year / self.capacity_hours_per_year
         } else if self.offered_hours_per_year > 0.0 {
@@ -80,7 +80,7 @@ impl StationLoad {
     }
 
     /// Visits a year beyond what the staff can serve (0 when they keep up).
-    pub fn excess_cases_per_year(&self) -> f64 {
+    pub(super) fn excess_cases_per_year(&self) -> f64 {
         let share = self.share();
         if share > 1.0 { self.visits_per_year * (1.0 - 1.0 / share) } else { 0.0 }
     }

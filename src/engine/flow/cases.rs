@@ -75,7 +75,7 @@ impl CaseTable {
     /// Puts a new case in a free slot (its stamp moves on, so that the slot's
     /// older events are stale) or a new one, and returns the slot.
     /// The table grows only up to `max` cases (see [`CaseTable::is_full`]).
-    pub fn insert(&mut self, case: Case, max: usize) -> u32 {
+    pub(super) fn insert(&mut self, case: Case, max: usize) -> u32 {
         match self.free.pop() {
             Some(slot) => {
                 let stamp = self.cases[slot as usize].stamp.wrapping_add(1);
@@ -98,7 +98,7 @@ impl CaseTable {
     /// Ends the case in `slot`: its events and queue entries become stale and the
     /// slot is free for the next arrival (the record stays readable until then).
     #[inline]
-    pub fn remove(&mut self, slot: u32) {
+    pub(super) fn remove(&mut self, slot: u32) {
         let case = &mut self.cases[slot as usize];
         case.live = false;
         case.stamp = case.stamp.wrapping_add(1);
@@ -107,7 +107,7 @@ impl CaseTable {
 
     /// Whether an event or queue entry for `step` of `case` still holds.
     #[inline]
-    pub fn is_current(&self, case: CaseRef, step: u8) -> bool {
+    pub(super) fn is_current(&self, case: CaseRef, step: u8) -> bool {
         let c = &self.cases[case.slot as usize];
         c.live && c.stamp & 0xFF_FFFF == case.stamp() && c.epochs[usize::from(step)] == case.epoch()
     }
@@ -115,17 +115,17 @@ impl CaseTable {
     /// Whether a new case would need a slot beyond `max`: memory grows only when no
     /// slot is free, so checking then costs nothing in a run that keeps up.
     #[inline]
-    pub fn is_full(&self, max: usize) -> bool {
+    pub(super) fn is_full(&self, max: usize) -> bool {
         self.free.is_empty() && self.cases.len() >= max
     }
 
     /// Cases in progress.
-    pub fn in_progress(&self) -> u64 {
+    pub(super) fn in_progress(&self) -> u64 {
         (self.cases.len() - self.free.len()) as u64
     }
 
     /// Measured cases in progress (arrived after the warm-up).
-    pub fn measured_in_progress(&self) -> u64 {
+    pub(super) fn measured_in_progress(&self) -> u64 {
         self.cases.iter().filter(|c| c.live && c.measured).count() as u64
     }
 }

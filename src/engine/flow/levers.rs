@@ -2,5 +2,4 @@
 //! it: defined with the levers (`src/levers/strengths.rs`), set once a day by the
 //! morning systems.
 
-pub use crate::levers::Strengths as Levers;
-pub use crate::levers::merger::Transition;
+pub(crate) use crate::levers::Strengths as Levers;

@@ -70,7 +70,7 @@ pub(super) type Before = (u32, u32);
 impl StepLog {
     /// Records a step of `case` done at `station` from `start` to `end`; `before`
     /// tells a missing document or a send-back it caused.
-    pub fn record(&mut self, case: &Case, before: Before, step: u8, station: usize, start: Micros, end: Micros) {
+    pub(super) fn record(&mut self, case: &Case, before: Before, step: u8, station: usize, start: Micros, end: Micros) {
         let outcome = if case.missing_documents > before.0 {
             StepOutcome::DocumentMissing
         } else if case.rework > before.1 {

@@ -29,9 +29,9 @@ use std::sync::Arc;
 
 use rand_chacha::ChaCha8Rng;
 
-pub use levers::{Levers, Transition};
+pub(crate) use levers::Levers;
 pub use log::{StepOutcome, StepRecord};
-pub use stations::StationState;
+pub(crate) use stations::StationState;
 
 use super::arrivals::{ArrivalRate, ProfileTable};
 use super::events::{EventKind, EventQueue};
@@ -47,7 +47,7 @@ const MAX_IN_PROGRESS: usize = limits::MAX_BACKLOG_CASES as usize;
 
 /// Counts for the current day, reset by the daily system.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct DayCounts {
+pub(crate) struct DayCounts {
     /// Arrivals today.
     pub arrived: u64,
     /// Completions today.
@@ -58,7 +58,7 @@ pub struct DayCounts {
 
 /// Whole-run counts for the conservation check.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct FlowCounts {
+pub(crate) struct FlowCounts {
     /// Cases that arrived.
     pub arrived: u64,
     /// Cases completed.
@@ -76,7 +76,7 @@ pub struct FlowCounts {
 }
 
 /// The state of the case flow of one replication.
-pub struct CaseFlow {
+pub(crate) struct CaseFlow {
     model: Arc<Model>,
     /// The working calendar expanded over the horizon.
     pub calendar: Calendar,
@@ -126,7 +126,7 @@ pub struct CaseFlow {
 
 impl CaseFlow {
     /// Sets up the flow of replication `replication` of `model` with `seed`.
-    pub fn new(model: Arc<Model>, seed: u64, replication: u64) -> CaseFlow {
+    pub(crate) fn new(model: Arc<Model>, seed: u64, replication: u64) -> CaseFlow {
         let horizon = u64::from(model.horizon_days) * DAY;
         let calendar = match &model.calendar {
             CalendarSpec::AllDay => Calendar::AllDay,
@@ -186,12 +186,12 @@ impl CaseFlow {
 
     /// Sets the most cases in progress before the run stops (default
     /// [`limits::MAX_BACKLOG_CASES`]); for tests of the limit itself.
-    pub fn set_max_in_progress(&mut self, max: usize) {
+    pub(crate) fn set_max_in_progress(&mut self, max: usize) {
         self.max_in_progress = max;
     }
 
     /// The station with the longest queue when the backlog passed its limit, if it did.
-    pub fn overflow(&self) -> Option<StationId> {
+    pub(crate) fn overflow(&self) -> Option<StationId> {
         self.overflow
     }
 
@@ -205,52 +205,47 @@ impl CaseFlow {
     }
 
     /// Records every step done, for the event log (drain with [`CaseFlow::drain_log`]).
-    pub fn enable_log(&mut self) {
+    pub(crate) fn enable_log(&mut self) {
         self.log = Some(StepLog::default());
     }
 
     /// The steps done since the last call (empty unless the log is enabled).
-    pub fn drain_log(&mut self) -> Vec<StepRecord> {
+    pub(crate) fn drain_log(&mut self) -> Vec<StepRecord> {
         self.log.as_mut().map(|log| std::mem::take(&mut log.rows)).unwrap_or_default()
     }
 
     /// The model being run.
-    pub fn model(&self) -> &Model {
+    pub(crate) fn model(&self) -> &Model {
         &self.model
     }
 
     /// A shared handle on the model being run.
-    pub fn model_arc(&self) -> Arc<Model> {
+    pub(crate) fn model_arc(&self) -> Arc<Model> {
         Arc::clone(&self.model)
     }
 
     /// Cases in progress.
-    pub fn cases_in_progress(&self) -> u64 {
+    pub(crate) fn cases_in_progress(&self) -> u64 {
         self.cases.in_progress()
     }
 
     /// Measured cases in progress (arrived after the warm-up).
-    pub fn measured_in_progress(&self) -> u64 {
+    pub(crate) fn measured_in_progress(&self) -> u64 {
         self.cases.measured_in_progress()
     }
 
-    /// The current simulated instant.
-    pub fn now(&self) -> Micros {
-        self.now
-    }
-
     /// Calendar-year index (0 = the start year) of a day.
-    pub fn year_of_day(&self, day: u32) -> usize {
+    pub(crate) fn year_of_day(&self, day: u32) -> usize {
         self.year_of_day.get(day as usize).map_or(0, |&y| usize::from(y))
     }
 
     /// Steps waiting in all queues.
-    pub fn queued(&self) -> u64 {
+    pub(crate) fn queued(&self) -> u64 {
         self.stations.iter().map(|s| s.queue_len() as u64).sum()
     }
 
     /// Runs every event before `until`.
-    pub fn run_until(&mut self, until: Micros) {
+    pub(crate) fn run_until(&mut self, until: Micros) {
         let model = Arc::clone(&self.model);
         let m: &Model = &model;
         let until = until.min(self.horizon);

@@ -57,7 +57,7 @@ pub(super) struct StepEntry {
 
 /// A queue and its servers.
 #[derive(Clone, Debug)]
-pub struct StationState {
+pub(crate) struct StationState {
     /// Servers available.
     pub servers: u32,
     /// Servers busy.
@@ -91,14 +91,14 @@ impl StationState {
     }
 
     /// Steps waiting.
-    pub fn queue_len(&self) -> usize {
+    pub(crate) fn queue_len(&self) -> usize {
         self.queue.len()
     }
 }
 
 impl CaseFlow {
     /// Schedules the opening-hours events of `day`, so idle staff pick up work.
-    pub fn schedule_openings(&mut self, day: u64) {
+    pub(crate) fn schedule_openings(&mut self, day: u64) {
         if let Calendar::Working(cal) = &self.calendar
             && cal.is_working_day(day)
         {
@@ -111,7 +111,7 @@ impl CaseFlow {
 
     /// Sets the servers of every station (from the staff, once a day), counts
     /// the day's capacity, and lets idle servers pick up waiting work.
-    pub fn set_servers(&mut self, servers: &[u32], day: u32) {
+    pub(crate) fn set_servers(&mut self, servers: &[u32], day: u32) {
         let open = self.calendar.open_time_between(u64::from(day) * DAY, u64::from(day + 1) * DAY);
         let measured = u64::from(day) * DAY >= self.warmup;
         for (station, &n) in self.stations.iter_mut().zip(servers) {
@@ -123,7 +123,7 @@ impl CaseFlow {
     }
 
     /// Lets idle servers everywhere pick up waiting work.
-    pub fn kick(&mut self) {
+    pub(crate) fn kick(&mut self) {
         let model = Arc::clone(&self.model);
         for station in 0..self.stations.len() {
             self.try_start(&model, station);
@@ -132,7 +132,7 @@ impl CaseFlow {
 
     /// Puts structure `k` in force: the queues and busy servers of stations that
     /// no longer exist move to the stations that replace them.
-    pub fn switch_structure(&mut self, k: usize) {
+    pub(crate) fn switch_structure(&mut self, k: usize) {
         let model = Arc::clone(&self.model);
         let old = &model.structures[self.structure];
         let new = &model.structures[k];
@@ -164,7 +164,7 @@ impl CaseFlow {
     /// Applicants waiting in person at closing time go home and come back the next
     /// working day: one more trip each, and any whose patience ran out by the end of
     /// the day have left.
-    pub fn close_day(&mut self) {
+    pub(crate) fn close_day(&mut self) {
         if !matches!(self.calendar, Calendar::Working(_)) {
             return;
         }

@@ -30,17 +30,17 @@ pub(super) struct Organisation {
 
 impl Organisation {
     /// The department a written department name refers to, after mergers.
-    pub fn department(&self, name: &str) -> Option<DepartmentId> {
+    pub(super) fn department(&self, name: &str) -> Option<DepartmentId> {
         self.department_ids.get(name).map(|&id| self.moved_to[id])
     }
 
     /// The function names, for suggestions.
-    pub fn function_names(&self) -> Vec<&str> {
+    pub(super) fn function_names(&self) -> Vec<&str> {
         self.functions.iter().map(String::as_str).collect()
     }
 
     /// The department names as written, for suggestions.
-    pub fn department_names(&self) -> Vec<&str> {
+    pub(super) fn department_names(&self) -> Vec<&str> {
         self.department_names.iter().map(String::as_str).collect()
     }
 }

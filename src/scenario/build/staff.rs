@@ -54,7 +54,7 @@ pub(super) struct Stations<'a> {
 }
 
 impl<'a> Stations<'a> {
-    pub fn new(departments: &'a [Department], front_office: FrontOffice, staff: &[StaffGroup]) -> Self {
+    pub(super) fn new(departments: &'a [Department], front_office: FrontOffice, staff: &[StaffGroup]) -> Self {
         let mut servers = vec![[0u32; 4]; departments.len()];
         for s in staff {
             let group = &mut servers[s.department][s.role.index()];
@@ -64,13 +64,13 @@ impl<'a> Stations<'a> {
     }
 
     /// The name of department `d`.
-    pub fn department_name(&self, d: DepartmentId) -> &str {
+    pub(super) fn department_name(&self, d: DepartmentId) -> &str {
         &self.departments[d].name
     }
 
     /// The station serving `role` in `department` (window steps may go to the
     /// general hall), made on first use.
-    pub fn station_for(&mut self, department: DepartmentId, role: Role) -> StationId {
+    pub(super) fn station_for(&mut self, department: DepartmentId, role: Role) -> StationId {
         let key = match (role, self.front_office) {
             (Role::WindowClerk, FrontOffice::General { .. }) => (None, role),
             _ => (Some(department), role),

@@ -295,7 +295,7 @@ pub(super) fn unreadable(field: &str, path: &Path, source: &std::io::Error) -> S
 
 /// " — did you mean `x`?" with the file names nearest to `path`'s in its folder
 /// and in `also` (other folders worth a look), or nothing.
-pub fn nearby_files(path: &Path, also: &[PathBuf]) -> String {
+pub(super) fn nearby_files(path: &Path, also: &[PathBuf]) -> String {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return String::new() };
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut candidates: Vec<(String, String)> = Vec::new();
