@@ -267,7 +267,7 @@ impl Comparison {
         };
         let text = ron::ser::to_string_pretty(&manifest, ron::ser::PrettyConfig::default())
             .map_err(|e| ExperimentError::Inconsistent(format!("cannot write the manifest: {e}")))?;
-        write_atomic(&folder.join("manifest.ron"), (text + "\n").as_bytes())
+        write_atomic(&folder.join("manifest.ron"), (text + "\n").as_bytes()).map_err(ExperimentError::from)
     }
 
     /// The comparison as a text table: each scenario's mean ± 95% half-width, then

@@ -1,13 +1,8 @@
-//! Result folders of experiments: atomic file writes, the sweep manifest, and the
-//! rule that an existing folder is never overwritten silently.
-//!
-//! A file is written to a hidden temporary sibling, flushed to disk, and renamed
-//! over its final name, then the folder itself is synced: a reader (or a restart
-//! after power loss) sees the old file or the new one, never half of one.
+//! Result folders of experiments: the sweep manifest, and the rule that an
+//! existing folder is never overwritten silently. Files are written atomically
+//! through [`crate::export::atomic`].
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -26,64 +21,12 @@ pub mod names {
     pub const JOURNAL: &str = "journal.csv";
 }
 
-/// A file being written under a temporary name, renamed into place by [`AtomicFile::commit`].
-pub struct AtomicFile {
-    temporary: PathBuf,
-    target: PathBuf,
-    writer: BufWriter<File>,
-}
+pub use crate::export::atomic::{AtomicFile, sync_folder, write_atomic};
 
-impl AtomicFile {
-    /// Starts writing `target`.
-    pub fn create(target: &Path) -> Result<AtomicFile, ExperimentError> {
-        let folder = target.parent().unwrap_or(Path::new("."));
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let temporary = folder.join(format!(".{name}.tmp-{}", std::process::id()));
-        let file = File::create(&temporary).map_err(io_error(&temporary))?;
-        Ok(AtomicFile { temporary, target: target.to_path_buf(), writer: BufWriter::with_capacity(1 << 16, file) })
+impl From<crate::export::atomic::WriteError> for ExperimentError {
+    fn from(e: crate::export::atomic::WriteError) -> ExperimentError {
+        ExperimentError::Io { path: e.path, source: e.source }
     }
-
-    /// Appends bytes.
-    pub fn write(&mut self, bytes: &[u8]) -> Result<(), ExperimentError> {
-        self.writer.write_all(bytes).map_err(io_error(&self.temporary))
-    }
-
-    /// Flushes, syncs and renames the file into place, and syncs the folder.
-    pub fn commit(self) -> Result<(), ExperimentError> {
-        let target = self.rename_into_place()?;
-        sync_folder(target.parent().unwrap_or(Path::new(".")))
-    }
-
-    /// Flushes, syncs and renames the file into place, leaving the folder sync to
-    /// the caller (one sync after several renames).
-    pub fn rename_into_place(self) -> Result<PathBuf, ExperimentError> {
-        let AtomicFile { temporary, target, writer } = self;
-        let file =
-            writer.into_inner().map_err(|e| ExperimentError::Io { path: temporary.clone(), source: e.into_error() })?;
-        file.sync_all().map_err(io_error(&temporary))?;
-        drop(file);
-        std::fs::rename(&temporary, &target).map_err(io_error(&target))?;
-        Ok(target)
-    }
-}
-
-/// Writes `bytes` to `path` atomically.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExperimentError> {
-    let mut file = AtomicFile::create(path)?;
-    file.write(bytes)?;
-    file.commit()
-}
-
-/// Makes a rename or removal in `folder` durable.
-pub fn sync_folder(folder: &Path) -> Result<(), ExperimentError> {
-    let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
-    // Syncing a folder is how Unix makes a rename durable; elsewhere the rename is atomic but
-    // its durability is left to the file system.
-    #[cfg(unix)]
-    File::open(folder).and_then(|f| f.sync_all()).map_err(io_error(folder))?;
-    #[cfg(not(unix))]
-    let _ = folder;
-    Ok(())
 }
 
 /// `manifest.ron` of a sweep folder: what was swept, so that a restart can tell
@@ -293,7 +236,7 @@ mod tests {
         }
     }
 
-    fn folder(name: &str) -> PathBuf {
+    fn folder(name: &str) -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("reformsim-files-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         dir

@@ -40,7 +40,7 @@ fn file_checksum(path: &Path) -> Result<u64, ExperimentError> {
 /// Records the checksum of `folder/runs.csv` in `folder/runs.fnv1a64` (a finished shard).
 pub(super) fn write_runs_checksum(folder: &Path) -> Result<(), ExperimentError> {
     let checksum = file_checksum(&folder.join(names::RUNS))?;
-    write_atomic(&folder.join(RUNS_CHECKSUM), format!("{checksum:016x}\n").as_bytes())
+    write_atomic(&folder.join(RUNS_CHECKSUM), format!("{checksum:016x}\n").as_bytes()).map_err(ExperimentError::from)
 }
 
 /// Checks that the shard in `folder` (shard `shard`) still has the `runs.csv` it finished with.

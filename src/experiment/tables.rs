@@ -152,7 +152,7 @@ pub fn write_tables(
     if let Some((_, _, file)) = points {
         file.rename_into_place()?;
     }
-    super::files::sync_folder(folder)
+    super::files::sync_folder(folder).map_err(ExperimentError::from)
 }
 
 /// Writes the `points.csv` rows of one design point from its runs' fields.
@@ -184,7 +184,7 @@ fn write_point(
         out.push_str(&csv_line(&fields));
         out.push('\n');
     }
-    file.write(out.as_bytes())
+    file.write(out.as_bytes()).map_err(ExperimentError::from)
 }
 
 #[cfg(test)]

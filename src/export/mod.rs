@@ -5,6 +5,7 @@
 //! renamed into place, so a reader never sees half a result; [`output`] decides
 //! which paths may be written at all, so that no user's file is ever lost.
 
+pub mod atomic;
 pub mod csv;
 pub mod event_log;
 pub mod manifest;

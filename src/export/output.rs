@@ -219,13 +219,10 @@ fn clean_leftovers(parent: &Path, name: &str) -> Result<(), ExportError> {
     Ok(())
 }
 
-/// Makes renames in `folder` durable (Unix); elsewhere they are atomic but their
-/// durability is left to the file system.
+/// Makes renames in `folder` durable where the system allows ([`super::atomic::sync_folder`]);
+/// a folder that cannot be synced leaves the renames atomic, only less durable.
 fn sync_folder(folder: &Path) {
-    #[cfg(unix)]
-    let _ = File::open(folder).and_then(|f| f.sync_all());
-    #[cfg(not(unix))]
-    let _ = folder;
+    let _ = super::atomic::sync_folder(folder);
 }
 
 /// Switches the complete folder `staging` in at `target` (both in one parent):

@@ -21,7 +21,6 @@ mod run;
 mod svg;
 mod sweep;
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Why a report could not be made.
@@ -144,22 +143,10 @@ pub fn write(folder: &Path, out: Option<&Path>) -> Result<PathBuf, ReportError> 
 }
 
 fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    fn error(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
-        move |source| ReportError::Write { path: path.to_path_buf(), source }
-    }
     let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(error(parent))?;
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "report.html".into());
-    let temporary = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let written = std::fs::File::create(&temporary).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
-    });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&temporary, target)) {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(error(target)(e));
-    }
-    Ok(())
+    std::fs::create_dir_all(parent).map_err(|source| ReportError::Write { path: parent.to_path_buf(), source })?;
+    crate::export::atomic::write_atomic(target, bytes)
+        .map_err(|e| ReportError::Write { path: e.path, source: e.source })
 }
 
 /// A number as the report prints it: about four significant digits, thousands
