@@ -16,8 +16,9 @@ use crate::scenario::{self, FrontOffice, Model, ReductionMethod};
 /// The file whose `merge_departments` list is the merger lever's grouping.
 const MERGER_SOURCE: &str = "super-department.ron";
 
-/// Folders under `scenarios/` whose files are not scenarios (sweep definitions).
-const NOT_SCENARIOS: &[&str] = &["sweeps"];
+/// Folders under `scenarios/` the dashboard does not offer: sweep definitions, and the
+/// speed benchmark's mirrors of `mindes` cases (queueing only, nothing to teach).
+const NOT_SCENARIOS: &[&str] = &["sweeps", "bench"];
 
 /// Longest `extends` chain followed when looking for a scenario's own reforms.
 const MAX_CHAIN: usize = 8;
