@@ -45,6 +45,7 @@ pub mod engine;
 pub mod experiment;
 pub mod export;
 pub mod indicators;
+pub mod init;
 pub mod levers;
 pub mod report;
 pub mod runner;

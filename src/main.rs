@@ -60,6 +60,12 @@ enum Command {
         /// The scenario file (RON).
         scenario: PathBuf,
     },
+    /// Writes a starter project (a scenario and its CSV catalogues, every column
+    /// explained) into a new or empty folder.
+    Init {
+        /// The folder to create (or an empty one).
+        dir: PathBuf,
+    },
     /// Runs the two shipped structures and prints them side by side.
     Demo {
         /// Replications per scenario.
@@ -165,6 +171,14 @@ fn main() -> ExitCode {
         None => demo(3, false),
         Some(Command::Demo { replications, quiet }) => demo(replications, quiet),
         Some(Command::Validate { scenario }) => validate(&scenario),
+        Some(Command::Init { dir }) => match reformsim::init::write(&dir) {
+            Ok(written) => {
+                print!("{written}");
+                Ok(())
+            }
+            Err(e) if e.is_input() => Err(Failure::Input(format!("error: {e}"))),
+            Err(e) => Err(Failure::Run(e.to_string())),
+        },
         Some(Command::Run { scenario, seed, replications, out, jobs, quiet, event_log }) => {
             run(&scenario, seed, replications, out, jobs, quiet, event_log.as_deref())
         }

@@ -7,6 +7,7 @@ mod digests;
 mod engine;
 mod event_log;
 mod experiments;
+mod init;
 mod levers;
 mod output_safety;
 mod properties;
