@@ -1,4 +1,4 @@
-//! The `reformsim` command line: run, validate, demo, compare, sweep, merge, report and serve.
+//! The `reformsim` command line: run, validate, demo, compare, sweep, merge, report, serve and init.
 //!
 //! Exit status: 0 success, 2 invalid input (scenario or arguments), 1 a failure
 //! while running or writing results.
