@@ -9,6 +9,7 @@ mod event_log;
 mod experiments;
 mod levers;
 mod output_safety;
+mod progress;
 mod properties;
 mod queueing;
 mod report;
