@@ -129,7 +129,7 @@ impl Progress {
     fn line(&self, done: u64, total: u64, late: bool) {
         let Ok(mut lines) = self.lines.lock() else { return };
         let now = Instant::now();
-        let tenths = if total == 0 { 10 } else { done.min(total) * 10 / total };
+        let tenths = (done.min(total) * 10).checked_div(total).unwrap_or(10);
         let Some((first_done, first_at)) = lines.first else {
             lines.first = Some((done, now));
             lines.tenths = tenths;
@@ -148,7 +148,7 @@ impl Progress {
     /// One plain line: what, how far, the replication under way, rate and time left.
     fn describe(&self, done: u64, total: u64, rate: f64) -> String {
         let unit = self.unit.name();
-        let percent = if total == 0 { 100 } else { done.min(total) * 100 / total };
+        let percent = (done.min(total) * 100).checked_div(total).unwrap_or(100);
         let mut text = format!("{}: {done}/{total} {unit} ({percent}%)", self.what);
         if let Some(r) = self.unit.replication(done) {
             text += &format!(", {r}");
