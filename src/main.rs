@@ -425,7 +425,7 @@ fn run_sweep(path: &Path, out: Option<PathBuf>, jobs: usize, shard: Option<Shard
         PathBuf::from("results").join("sweeps").join(name)
     });
     let options = SweepOptions { out: folder, jobs, shard };
-    let progress = Progress::runs(&format!("sweep {}", stem(path)), quiet);
+    let progress = Progress::resumed_runs(&format!("sweep {}", stem(path)), quiet);
     let outcome = experiment::run_sweep(&sweep, &options, &|done, total| progress.update(done, total));
     progress.finish();
     let outcome = outcome?;

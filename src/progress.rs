@@ -61,6 +61,8 @@ pub(crate) struct Progress {
     /// Drawn only on a terminal, and only once the work has taken a second.
     bar: Option<ProgressBar>,
     started: Instant,
+    /// The first update counts work found done (a resumed sweep's runs), not done now.
+    resumes: bool,
     shown: AtomicBool,
     interval: Duration,
     lines: Mutex<Lines>,
@@ -68,9 +70,9 @@ pub(crate) struct Progress {
 
 /// What the plain lines have said so far.
 struct Lines {
-    /// The first update: work done then, and when (the rate is measured from it, so
-    /// a resumed sweep's runs found done do not count).
-    first: Option<(u64, Instant)>,
+    /// Work not done by this process (the rate leaves it out): a resumed sweep's
+    /// runs found done, which its first update reports; `None` before the first update.
+    resumed: Option<u64>,
     /// Tenths of the work done at the last line (or at the first update).
     tenths: u64,
     last_line: Instant,
@@ -79,15 +81,21 @@ struct Lines {
 impl Progress {
     /// Work counted in simulated days of `replications` replications of `horizon_days`.
     pub(crate) fn days(what: &str, horizon_days: u32, replications: u64, quiet: bool) -> Progress {
-        Progress::new(what, Unit::Days { horizon: u64::from(horizon_days), replications }, quiet)
+        Progress::new(what, Unit::Days { horizon: u64::from(horizon_days), replications }, quiet, false)
     }
 
     /// Work counted in runs.
     pub(crate) fn runs(what: &str, quiet: bool) -> Progress {
-        Progress::new(what, Unit::Runs, quiet)
+        Progress::new(what, Unit::Runs, quiet, false)
     }
 
-    fn new(what: &str, unit: Unit, quiet: bool) -> Progress {
+    /// Work counted in runs, whose first update gives the runs already done before
+    /// this command (a sweep started again).
+    pub(crate) fn resumed_runs(what: &str, quiet: bool) -> Progress {
+        Progress::new(what, Unit::Runs, quiet, true)
+    }
+
+    fn new(what: &str, unit: Unit, quiet: bool, resumes: bool) -> Progress {
         let terminal = std::io::stderr().is_terminal();
         let interval = std::env::var("REFORMSIM_PROGRESS_SECONDS")
             .ok()
@@ -101,9 +109,10 @@ impl Progress {
             quiet,
             bar: (terminal && !quiet).then(|| bar(what, unit)),
             started: now,
+            resumes,
             shown: AtomicBool::new(false),
             interval,
-            lines: Mutex::new(Lines { first: None, tenths: 0, last_line: now }),
+            lines: Mutex::new(Lines { resumed: None, tenths: 0, last_line: now }),
         }
     }
 
@@ -130,8 +139,8 @@ impl Progress {
         let Ok(mut lines) = self.lines.lock() else { return };
         let now = Instant::now();
         let tenths = (done.min(total) * 10).checked_div(total).unwrap_or(10);
-        let Some((first_done, first_at)) = lines.first else {
-            lines.first = Some((done, now));
+        let Some(resumed) = lines.resumed else {
+            lines.resumed = Some(if self.resumes { done } else { 0 });
             lines.tenths = tenths;
             return;
         };
@@ -140,8 +149,8 @@ impl Progress {
         }
         lines.tenths = tenths;
         lines.last_line = now;
-        let seconds = now.duration_since(first_at).as_secs_f64();
-        let rate = if seconds > 0.0 { done.saturating_sub(first_done) as f64 / seconds } else { 0.0 };
+        let seconds = now.duration_since(self.started).as_secs_f64();
+        let rate = if seconds > 0.0 { done.saturating_sub(resumed) as f64 / seconds } else { 0.0 };
         eprintln!("{}", self.describe(done, total, rate));
     }
 
