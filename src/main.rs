@@ -6,11 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use reformsim::engine::ReplicationOutput;
 use reformsim::experiment::compare::{CompareOptions, load_candidates};
@@ -21,6 +18,9 @@ use reformsim::runner::Runner;
 use reformsim::scenario::{self, Model};
 use reformsim::schema::short_number;
 use reformsim::stats::Summary;
+
+mod progress;
+use progress::Progress;
 
 /// Simulates government administrative cost and organisational restructuring.
 #[derive(Parser)]
@@ -48,7 +48,7 @@ enum Command {
         /// Threads (0: all cores).
         #[arg(long, default_value_t = 0)]
         jobs: usize,
-        /// No progress bar.
+        /// No progress bar (nor progress lines when standard error is not a terminal).
         #[arg(long)]
         quiet: bool,
         /// Also write one CSV row per step done (process-mining layout, docs/event-log.md).
@@ -71,7 +71,7 @@ enum Command {
         /// Replications per scenario.
         #[arg(long, default_value_t = 3)]
         replications: u64,
-        /// No progress bar.
+        /// No progress bar (nor progress lines when standard error is not a terminal).
         #[arg(long)]
         quiet: bool,
     },
@@ -103,7 +103,7 @@ enum Command {
         /// Threads (0: all cores).
         #[arg(long, default_value_t = 0)]
         jobs: usize,
-        /// No progress bar.
+        /// No progress bar (nor progress lines when standard error is not a terminal).
         #[arg(long)]
         quiet: bool,
     },
@@ -121,7 +121,7 @@ enum Command {
         /// Run only share K of N of the sweep (1 ≤ K ≤ N); combine with `reformsim merge`.
         #[arg(long)]
         shard: Option<Shard>,
-        /// No progress bar.
+        /// No progress bar (nor progress lines when standard error is not a terminal).
         #[arg(long)]
         quiet: bool,
     },
@@ -249,7 +249,7 @@ fn check_replications(replications: u64) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Runs replications with a progress bar that appears only for runs longer than a second.
+/// Runs replications, showing their progress (see `progress`).
 fn simulate_with_progress(
     model: &Arc<Model>,
     seed: u64,
@@ -259,25 +259,10 @@ fn simulate_with_progress(
 ) -> Result<Vec<ReplicationOutput>, Failure> {
     let runner = Runner::new(seed, jobs).map_err(|e| Failure::Run(e.to_string()))?;
     let total = u64::from(model.horizon_days) * replications;
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-    bar.set_style(
-        ProgressStyle::with_template("{prefix} [{bar:30}] {percent}% {msg} eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_prefix(model.name.clone());
-    let started = Instant::now();
-    let shown = AtomicBool::new(false);
-    let progress = |done: u64| {
-        if !quiet && !shown.load(Ordering::Relaxed) && started.elapsed() > Duration::from_secs(1) {
-            shown.store(true, Ordering::Relaxed);
-            bar.set_draw_target(ProgressDrawTarget::stderr());
-        }
-        bar.set_position(done);
-    };
-    let outputs = runner.replications(model, replications, &progress).map_err(|e| Failure::Run(e.to_string()));
-    bar.finish_and_clear();
-    outputs
+    let progress = Progress::days(&model.name, model.horizon_days, replications, quiet);
+    let outputs = runner.replications(model, replications, &|done| progress.update(done, total));
+    progress.finish();
+    outputs.map_err(|e| Failure::Run(e.to_string()))
 }
 
 fn run(
@@ -399,29 +384,6 @@ impl From<ExperimentError> for Failure {
     }
 }
 
-/// A progress bar counting runs, drawn only once the work has taken a second.
-fn runs_bar(prefix: &str, quiet: bool) -> (ProgressBar, impl Fn(u64, u64) + Sync) {
-    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
-    bar.set_style(
-        ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} runs, {per_sec}, eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_prefix(prefix.to_string());
-    let started = Instant::now();
-    let shown = AtomicBool::new(false);
-    let handle = bar.clone();
-    let update = move |done: u64, total: u64| {
-        if !quiet && !shown.load(Ordering::Relaxed) && started.elapsed() > Duration::from_secs(1) {
-            shown.store(true, Ordering::Relaxed);
-            handle.set_draw_target(ProgressDrawTarget::stderr());
-        }
-        handle.set_length(total);
-        handle.set_position(done);
-    };
-    (bar, update)
-}
-
 fn stem(path: &Path) -> String {
     path.file_stem().map_or_else(|| "scenario".to_string(), |s| s.to_string_lossy().into_owned())
 }
@@ -451,9 +413,9 @@ fn compare(
     });
     experiment::files::check_new_folder(&folder, "compare")?;
     let options = CompareOptions { seed, replications, jobs, precision };
-    let (bar, progress) = runs_bar("compare", quiet);
-    let comparison = experiment::compare(&candidates, &options, &progress);
-    bar.finish_and_clear();
+    let progress = Progress::runs(&format!("compare {}", stem(&folder)), quiet);
+    let comparison = experiment::compare(&candidates, &options, &|done, total| progress.update(done, total));
+    progress.finish();
     let comparison = comparison?;
     comparison.write(&folder)?;
     println!(
@@ -477,9 +439,9 @@ fn run_sweep(path: &Path, out: Option<PathBuf>, jobs: usize, shard: Option<Shard
         PathBuf::from("results").join("sweeps").join(name)
     });
     let options = SweepOptions { out: folder, jobs, shard };
-    let (bar, progress) = runs_bar("sweep", quiet);
-    let outcome = experiment::run_sweep(&sweep, &options, &progress);
-    bar.finish_and_clear();
+    let progress = Progress::resumed_runs(&format!("sweep {}", stem(path)), quiet);
+    let outcome = experiment::run_sweep(&sweep, &options, &|done, total| progress.update(done, total));
+    progress.finish();
     let outcome = outcome?;
     if outcome.already_complete {
         println!("{} already holds this sweep's complete results; nothing to do", outcome.folder.display());

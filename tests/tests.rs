@@ -10,6 +10,7 @@ mod experiments;
 mod init;
 mod levers;
 mod output_safety;
+mod progress;
 mod properties;
 mod queueing;
 mod report;

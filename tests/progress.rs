@@ -1,0 +1,63 @@
+//! Progress without a terminal: plain lines in the log while the work goes on
+//! (issue 15), silenced by `--quiet`.
+
+use std::process::{Command, Stdio};
+
+use crate::common::root;
+use crate::engine::tempdir;
+
+/// Runs small-department (about 2–4 s in release) with standard error sent to a
+/// file, as a Slurm job does: standard output and the log's text.
+fn run_logged(name: &str, extra: &[&str], env: &[(&str, &str)]) -> (String, String) {
+    let dir = tempdir(name);
+    let log = std::fs::File::create(dir.join("log")).expect("log file");
+    let out = dir.join("out");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_reformsim"));
+    command.args(["run", "scenarios/small-department.ron", "--replications", "4", "--jobs", "1", "--out"]);
+    command.arg(&out).args(extra).current_dir(root()).stdout(Stdio::piped()).stderr(log);
+    command.env_remove("REFORMSIM_PROGRESS_SECONDS").envs(env.iter().copied());
+    let output = command.output().expect("the reformsim binary runs");
+    let stderr = std::fs::read_to_string(dir.join("log")).expect("log readable");
+    assert!(output.status.success(), "exit status {:?}\n{stderr}", output.status);
+    (String::from_utf8_lossy(&output.stdout).into_owned(), stderr)
+}
+
+/// The percent of a progress line `small-department: D/T days (P%), replication R/4, X days/s, eta E`.
+fn percent_of(line: &str) -> Option<u64> {
+    let rest = line.strip_prefix("small-department: ")?;
+    let (counts, rest) = rest.split_once(" days (")?;
+    let (done, total) = counts.split_once('/')?;
+    let (done, total): (u64, u64) = (done.parse().ok()?, total.parse().ok()?);
+    let (percent, rest) = rest.split_once("%), replication ")?;
+    let (replication, rest) = rest.split_once(", ")?;
+    let (rate, eta) = rest.split_once(" days/s, eta ")?;
+    let digits = rate.chars().filter(char::is_ascii_digit).collect::<String>();
+    let figures = if rate.contains('.') { digits.trim_start_matches('0') } else { digits.trim_end_matches('0') };
+    let rate_ok = rate.parse::<f64>().is_ok_and(|r| r > 0.0) && figures.len() <= 3;
+    let replication_ok = replication.strip_suffix("/4").and_then(|r| r.parse::<u64>().ok()).is_some_and(|r| r >= 1);
+    let percent: u64 = percent.parse().ok()?;
+    (rate_ok && replication_ok && !eta.is_empty() && done <= total && percent == done * 100 / total).then_some(percent)
+}
+
+#[test]
+fn a_run_without_a_terminal_writes_progress_lines_while_it_runs() {
+    let (stdout, stderr) = run_logged("progress-lines", &[], &[]);
+    assert!(stdout.contains("results written to"), "{stdout}");
+    let percents: Vec<u64> = stderr.lines().filter_map(percent_of).collect();
+    assert!(percents.iter().any(|&p| p < 100), "no progress line before the end in\n{stderr}");
+    assert!(percents.len() <= 11, "more than one line per tenth without the 30 s rule:\n{stderr}");
+    assert!(percents.windows(2).all(|w| w[0] < w[1]), "{stderr}");
+}
+
+#[test]
+fn quiet_silences_the_progress_lines() {
+    let (_, stderr) = run_logged("progress-quiet", &["--quiet"], &[("REFORMSIM_PROGRESS_SECONDS", "0")]);
+    assert!(stderr.is_empty(), "--quiet printed:\n{stderr}");
+}
+
+#[test]
+fn the_interval_adds_lines_between_tenths() {
+    let (_, stderr) = run_logged("progress-interval", &[], &[("REFORMSIM_PROGRESS_SECONDS", "0.2")]);
+    let percents: Vec<u64> = stderr.lines().filter_map(percent_of).collect();
+    assert!(percents.iter().any(|p| p % 10 != 0), "no line between tenths:\n{stderr}");
+}
