@@ -174,7 +174,7 @@ pub enum CalendarSpec {
         /// Weekend dates worked instead (调休上班), open with the opening hours.
         make_up_days: Vec<Date>,
         /// Whether the scenario states that years past the listed dates have
-        /// only weekends (`unlisted_years: WeekendsOnly`); otherwise a warning.
+        /// only weekends (`unlisted_years: Some(WeekendsOnly)`); otherwise a warning.
         unlisted_years_stated: bool,
     },
 }

@@ -72,7 +72,7 @@ fn calendar_warnings(model: &Model) -> Vec<String> {
         && !unlisted_years_stated
     {
         out.push(format!(
-            "holidays are listed up to {listed}; later years ({}–{}) have only weekends: list their holidays, or state `unlisted_years: WeekendsOnly` in the calendar",
+            "holidays are listed up to {listed}; later years ({}–{}) have only weekends: list their holidays, or state `unlisted_years: Some(WeekendsOnly)` in the calendar",
             listed + 1,
             last.year
         ));

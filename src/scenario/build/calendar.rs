@@ -78,6 +78,9 @@ fn dates(c: &mut Checker, field: &str, what: &str, texts: &[String]) -> Vec<Date
     parsed
 }
 
+/// Weekday names, Monday first.
+const WEEKDAY_NAMES: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
 /// The make-up working days: each a day the weekly pattern closes (a weekend
 /// day), listed once and not also a holiday.
 fn make_up(c: &mut Checker, texts: &[String], holidays: &[Date], weekdays: &[bool; 7]) -> Vec<Date> {
@@ -89,8 +92,8 @@ fn make_up(c: &mut Checker, texts: &[String], holidays: &[Date], weekdays: &[boo
         let place = [Field(field), Quoted(text)];
         if weekdays[d.weekday().index()] {
             let message = format!(
-                "make-up working day `{d}` is a {:?}, already a working day: list the weekend days worked instead (调休上班)",
-                d.weekday()
+                "make-up working day `{d}` is a {}, already a working day: list the weekend days worked instead (调休上班)",
+                WEEKDAY_NAMES[d.weekday().index()]
             );
             c.at(None, &place, "", message);
         } else if parsed[..i].contains(d) {
