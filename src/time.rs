@@ -203,8 +203,7 @@ impl WorkingCalendar {
         let (holiday_days, make_up_days) = (offsets(holidays), offsets(make_up));
         let working: Vec<bool> = (0..i64::from(days))
             .map(|d| {
-                make_up_days.contains(&d)
-                    || (weekdays[(first_weekday + d as usize) % 7] && !holiday_days.contains(&d))
+                make_up_days.contains(&d) || (weekdays[(first_weekday + d as usize) % 7] && !holiday_days.contains(&d))
             })
             .collect();
         let mut ordinal = Vec::with_capacity(working.len() + 1);

@@ -217,8 +217,7 @@ impl Profile {
         match (calendar.day_kind(date), calendar) {
             (DayKind::Holiday, _) => 0.0,
             (DayKind::MakeUp, CalendarSpec::Working { working_days, .. }) => {
-                let open: Vec<f64> =
-                    (0..7).filter(|&i| working_days[i]).map(|i| self.day_of_week[i]).collect();
+                let open: Vec<f64> = (0..7).filter(|&i| working_days[i]).map(|i| self.day_of_week[i]).collect();
                 open.iter().sum::<f64>() / open.len().max(1) as f64 * month
             }
             _ => self.day_of_week[date.weekday().index()] * month,

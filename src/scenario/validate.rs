@@ -44,10 +44,9 @@ fn check_model(model: &Model, c: &mut Checker) {
         if !model.services.iter().any(|s| s.profile == Some(id)) {
             continue;
         }
-        let year: f64 = (0..365)
-            .map(|d| profile.day_weight(&model.calendar, model.start_date.plus_days(d)))
-            .sum::<f64>()
-            * profile.hour_of_day.iter().sum::<f64>();
+        let year: f64 =
+            (0..365).map(|d| profile.day_weight(&model.calendar, model.start_date.plus_days(d))).sum::<f64>()
+                * profile.hour_of_day.iter().sum::<f64>();
         if !(year.is_finite() && year > 0.0) {
             c.at(
                 None,

@@ -67,12 +67,9 @@ fn dates(c: &mut Checker, field: &str, what: &str, texts: &[String]) -> Vec<Date
     for h in texts {
         match Date::parse(h) {
             Some(d) => parsed.push(d),
-            None => c.at(
-                None,
-                &[Field(field), Quoted(h)],
-                "",
-                format!("{what} `{h}` is not a date: expected YYYY-MM-DD"),
-            ),
+            None => {
+                c.at(None, &[Field(field), Quoted(h)], "", format!("{what} `{h}` is not a date: expected YYYY-MM-DD"))
+            }
         }
     }
     parsed
