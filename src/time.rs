@@ -187,20 +187,24 @@ pub struct WorkingCalendar {
 }
 
 impl WorkingCalendar {
-    /// Builds a calendar for `days` days from `start`; days past that range follow
-    /// the weekday pattern without holidays.
+    /// Builds a calendar for `days` days from `start`, closed on `holidays` and
+    /// open on `make_up` days (weekend days worked, 调休上班), given as
+    /// `(holidays, make_up)`; days past that range follow the weekday pattern alone.
     pub fn new(
         start: Date,
         days: u32,
         intervals: Vec<(Micros, Micros)>,
         weekdays: [bool; 7],
-        holidays: &[Date],
+        (holidays, make_up): (&[Date], &[Date]),
     ) -> WorkingCalendar {
         let first_weekday = start.weekday().index();
         let start_day = start.days_since_epoch();
-        let holiday_days: Vec<i64> = holidays.iter().map(|d| d.days_since_epoch() - start_day).collect();
+        let offsets = |dates: &[Date]| -> Vec<i64> { dates.iter().map(|d| d.days_since_epoch() - start_day).collect() };
+        let (holiday_days, make_up_days) = (offsets(holidays), offsets(make_up));
         let working: Vec<bool> = (0..i64::from(days))
-            .map(|d| weekdays[(first_weekday + d as usize) % 7] && !holiday_days.contains(&d))
+            .map(|d| {
+                make_up_days.contains(&d) || (weekdays[(first_weekday + d as usize) % 7] && !holiday_days.contains(&d))
+            })
             .collect();
         let mut ordinal = Vec::with_capacity(working.len() + 1);
         let mut count = 0u32;
@@ -361,12 +365,13 @@ mod tests {
         let start = Date::parse("2017-01-02").expect("valid date"); // a Monday
         let intervals = vec![(8 * HOUR + 30 * MINUTE, 12 * HOUR), (13 * HOUR + 30 * MINUTE, 17 * HOUR + 30 * MINUTE)];
         let holidays = [Date::parse("2017-01-04").expect("valid date")];
+        let make_up = [Date::parse("2017-01-14").expect("valid date")]; // a Saturday
         Calendar::Working(WorkingCalendar::new(
             start,
             30,
             intervals,
             [true, true, true, true, true, false, false],
-            &holidays,
+            (&holidays, &make_up),
         ))
     }
 
@@ -408,5 +413,15 @@ mod tests {
         assert!(!cal.is_open(12 * HOUR + 30 * MINUTE));
         assert_eq!(cal.next_open(12 * HOUR + 30 * MINUTE), 13 * HOUR + 30 * MINUTE);
         assert_eq!(cal.next_open(5 * DAY), 7 * DAY + 8 * HOUR + 30 * MINUTE);
+    }
+
+    #[test]
+    fn a_make_up_saturday_is_worked() {
+        let cal = office();
+        // Friday 13 January 17:00 plus 1 hour: Saturday 14 is a make-up day, 09:00.
+        assert_eq!(cal.add_working(11 * DAY + 17 * HOUR, HOUR), 12 * DAY + 9 * HOUR);
+        assert!(cal.is_open(12 * DAY + 9 * HOUR));
+        assert!(!cal.is_open(13 * DAY + 9 * HOUR));
+        assert_eq!(cal.working_day_number(13 * DAY), cal.working_day_number(12 * DAY) + 1);
     }
 }

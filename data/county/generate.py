@@ -59,7 +59,7 @@ CONTRACT_SHARE_OF_WINDOW_CLERKS = 0.4
 
 # [A7] Productive hours a member of staff has for case work in a year: 7.5 opening
 # hours a day x about 250 working days (2017 had 249 official working days, five of
-# them make-up weekend days the calendar format cannot express) = 1,875 h.
+# them make-up weekend days) = 1,875 h.
 HOURS_PER_STAFF_YEAR = 7.5 * 250.0
 
 # [A7] Target utilisation for sizing: 0.75 keeps every queue stable with room for
@@ -1240,9 +1240,8 @@ HORIZON_DAYS = 364  # 2017-01-02 to 2017-12-31: the calendar year 2017, no stray
 WARMUP_DAYS = 28
 
 # Weekday public holidays inside the horizon (State Council notice on the 2017
-# holidays, 国办发明电〔2016〕17号, and on 2018 New Year's Day). The weekend make-up
-# working days (调休: Sun 22 Jan, Sat 4 Feb, Sat 1 Apr, Sat 27 May, Sat 30 Sep)
-# cannot be expressed in the calendar format and are left closed.
+# holidays, 国办发明电〔2016〕17号, www.gov.cn, and on 2018 New Year's Day), and the
+# weekend make-up working days (调休上班) of the same notice.
 HOLIDAYS = [
     ("2017-01-02", "New Year's Day (1 Jan fell on a Sunday)"),
     ("2017-01-27", "Spring Festival eve"),
@@ -1250,16 +1249,23 @@ HOLIDAYS = [
     ("2017-01-31", "Spring Festival"),
     ("2017-02-01", "Spring Festival"),
     ("2017-02-02", "Spring Festival"),
-    ("2017-04-03", "Qingming (make-up day Sat 1 Apr not expressible)"),
+    ("2017-04-03", "Qingming (make-up day Sat 1 Apr)"),
     ("2017-04-04", "Qingming"),
     ("2017-05-01", "Labour Day"),
-    ("2017-05-29", "Dragon Boat Festival (make-up day Sat 27 May not expressible)"),
+    ("2017-05-29", "Dragon Boat Festival (make-up day Sat 27 May)"),
     ("2017-05-30", "Dragon Boat Festival"),
-    ("2017-10-02", "National Day and Mid-Autumn (make-up day Sat 30 Sep not expressible)"),
+    ("2017-10-02", "National Day and Mid-Autumn (make-up day Sat 30 Sep)"),
     ("2017-10-03", "National Day"),
     ("2017-10-04", "National Day and Mid-Autumn"),
     ("2017-10-05", "National Day"),
     ("2017-10-06", "National Day"),
+]
+MAKE_UP_DAYS = [
+    ("2017-01-22", "Sunday, for the Spring Festival"),
+    ("2017-02-04", "Saturday, for the Spring Festival"),
+    ("2017-04-01", "Saturday, for Qingming"),
+    ("2017-05-27", "Saturday, for the Dragon Boat Festival"),
+    ("2017-09-30", "Saturday, for National Day and Mid-Autumn"),
 ]
 
 OPENING_HOURS = [("08:30", "12:00"), ("13:30", "17:30")]   # 7.5 h a day
@@ -1446,15 +1452,16 @@ def overhead_premises(case_staff):
     raise AssertionError
 
 
-def calendar_open_hours(start_date=None, horizon_days=None, holiday_list=None):
+def calendar_open_hours(start_date=None, horizon_days=None, holiday_list=None, make_up_list=None):
     """Open days and hours of the horizon (default: this county's 2017 calendar)."""
     import datetime
     start = datetime.date(*(START_DATE if start_date is None else start_date))
     holidays = {h for h, _w in (HOLIDAYS if holiday_list is None else holiday_list)}
+    make_up = {m for m, _w in (MAKE_UP_DAYS if holiday_list is None else (make_up_list or []))}
     days = 0
     for d in range(HORIZON_DAYS if horizon_days is None else horizon_days):
         day = start + datetime.timedelta(days=d)
-        if day.weekday() < 5 and day.isoformat() not in holidays:
+        if (day.weekday() < 5 and day.isoformat() not in holidays) or day.isoformat() in make_up:
             days += 1
     return days, days * OPEN_HOURS_PER_DAY
 
@@ -1656,11 +1663,15 @@ def small_department_ron(staff, facts, services, hours):
     a("        // Assumption: the usual opening hours of a Zhejiang county administrative service hall, 7.5 h a day.")
     a("        opening_hours: [" + ", ".join(f'(start: "{s}", end: "{e}")' for s, e in OPENING_HOURS) + "],")
     a("        working_days: [Mon, Tue, Wed, Thu, Fri],")
-    a("        // Weekday public holidays (State Council notice 国办发明电〔2016〕17号). Make-up working")
-    a("        // weekend days (调休) cannot be expressed in this format and stay closed, so the")
-    a(f"        // horizon has {open_days} open days ({open_hours:.0f} open hours); 2017 officially had 249 working days.")
+    a("        // Weekday public holidays and weekend make-up working days (调休上班) of the State Council")
+    a("        // notice 国办发明电〔2016〕17号 (www.gov.cn), so the horizon has {open_days} open days".replace("{open_days}", str(open_days)))
+    a(f"        // ({open_hours:.0f} open hours); as 2017 officially had.")
     a("        holidays: [")
     for d, why in HOLIDAYS:
+        a(f'            "{d}", // {why}')
+    a("        ],")
+    a("        make_up_working_days: [")
+    for d, why in MAKE_UP_DAYS:
         a(f'            "{d}", // {why}')
     a("        ],")
     a("    ),")

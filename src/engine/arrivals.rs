@@ -5,7 +5,7 @@
 //! is found by consuming a standard exponential amount of integrated intensity
 //! hour by hour (Çinlar's inversion method). No thinning, no rounding to ticks.
 
-use crate::scenario::{CalendarSpec, Model, Profile};
+use crate::scenario::{Model, Profile};
 use crate::time::{DAY, HOUR, Micros};
 
 /// A profile expanded over the simulated days.
@@ -13,7 +13,7 @@ use crate::time::{DAY, HOUR, Micros};
 pub(crate) struct ProfileTable {
     /// Relative weight of each hour of the day.
     hour: [f64; 24],
-    /// Relative weight of each day (day of week × month × not a holiday).
+    /// Relative weight of each day ([`Profile::day_weight`]).
     day: Vec<f64>,
     /// Sum of the weights of the first 365 days' hours: one year of intensity.
     year_weight: f64,
@@ -23,20 +23,8 @@ impl ProfileTable {
     /// Expands `profile` over `max(horizon, 365)` days from the model's start.
     pub(crate) fn new(model: &Model, profile: &Profile) -> ProfileTable {
         let days = model.horizon_days.max(365) as i64;
-        let holidays: &[crate::time::Date] = match &model.calendar {
-            CalendarSpec::Working { holidays, .. } => holidays,
-            CalendarSpec::AllDay => &[],
-        };
-        let day: Vec<f64> = (0..days)
-            .map(|d| {
-                let date = model.start_date.plus_days(d);
-                if holidays.contains(&date) {
-                    0.0
-                } else {
-                    profile.day_of_week[date.weekday().index()] * profile.month_of_year[date.month as usize - 1]
-                }
-            })
-            .collect();
+        let day: Vec<f64> =
+            (0..days).map(|d| profile.day_weight(&model.calendar, model.start_date.plus_days(d))).collect();
         let hour_sum: f64 = profile.hour_of_day.iter().sum();
         let year_weight = day[..365].iter().sum::<f64>() * hour_sum;
         ProfileTable { hour: profile.hour_of_day, day, year_weight }

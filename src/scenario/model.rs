@@ -171,7 +171,58 @@ pub enum CalendarSpec {
         working_days: [bool; 7],
         /// Closed dates.
         holidays: Vec<Date>,
+        /// Weekend dates worked instead (调休上班), open with the opening hours.
+        make_up_days: Vec<Date>,
+        /// Whether the scenario states that years past the listed dates have
+        /// only weekends (`unlisted_years: Some(WeekendsOnly)`); otherwise a warning.
+        unlisted_years_stated: bool,
     },
+}
+
+/// What kind of day a date is in a calendar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DayKind {
+    /// Follows the weekly pattern.
+    Ordinary,
+    /// A listed holiday: closed.
+    Holiday,
+    /// A listed make-up working day: a weekend day worked.
+    MakeUp,
+}
+
+impl CalendarSpec {
+    /// Whether `date` is a listed holiday, a listed make-up day, or neither.
+    pub fn day_kind(&self, date: Date) -> DayKind {
+        match self {
+            CalendarSpec::AllDay => DayKind::Ordinary,
+            CalendarSpec::Working { holidays, make_up_days, .. } => {
+                if holidays.contains(&date) {
+                    DayKind::Holiday
+                } else if make_up_days.contains(&date) {
+                    DayKind::MakeUp
+                } else {
+                    DayKind::Ordinary
+                }
+            }
+        }
+    }
+}
+
+impl Profile {
+    /// The relative arrival weight of `date` (day of week × month): zero on a
+    /// holiday; on a make-up working day, the mean weight of the calendar's
+    /// working weekdays (a weekend day worked is weighted as an average working day).
+    pub fn day_weight(&self, calendar: &CalendarSpec, date: Date) -> f64 {
+        let month = self.month_of_year[date.month as usize - 1];
+        match (calendar.day_kind(date), calendar) {
+            (DayKind::Holiday, _) => 0.0,
+            (DayKind::MakeUp, CalendarSpec::Working { working_days, .. }) => {
+                let open: Vec<f64> = (0..7).filter(|&i| working_days[i]).map(|i| self.day_of_week[i]).collect();
+                open.iter().sum::<f64>() / open.len().max(1) as f64 * month
+            }
+            _ => self.day_of_week[date.weekday().index()] * month,
+        }
+    }
 }
 
 /// Applicant burden parameters (Standard Cost Model: price × time × quantity).

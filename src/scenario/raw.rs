@@ -72,7 +72,21 @@ pub enum RawCalendar {
         /// Closed dates, `YYYY-MM-DD`.
         #[serde(default)]
         holidays: Vec<String>,
+        /// Weekend dates worked instead (调休上班), `YYYY-MM-DD`.
+        #[serde(default)]
+        make_up_working_days: Vec<String>,
+        /// The rule for simulated years after the last listed date; unstated, a
+        /// warning says which years have only weekends.
+        #[serde(default)]
+        unlisted_years: Option<UnlistedYears>,
     },
+}
+
+/// The rule for simulated years after the last listed holiday or make-up day.
+#[derive(Clone, Copy, Debug, Deserialize)]
+pub enum UnlistedYears {
+    /// Weekends only: no holidays, no make-up days.
+    WeekendsOnly,
 }
 
 /// An opening interval `HH:MM`–`HH:MM`.

@@ -12,7 +12,6 @@ use super::raw::RawScenario;
 use super::sources::Needle::{Field, Quoted};
 use super::sources::Sources;
 use super::{LoadError, limits};
-use crate::time::Date;
 
 /// Validates a merged raw scenario, its reform timeline included.
 pub(super) fn validate(mut raw: RawScenario, sources: &Sources) -> Result<Model, LoadError> {
@@ -41,20 +40,13 @@ fn check_model(model: &Model, c: &mut Checker) {
     for (field, message) in limits::model(model) {
         c.at_field(field, message);
     }
-    let holidays: &[Date] = match &model.calendar {
-        CalendarSpec::Working { holidays, .. } => holidays,
-        CalendarSpec::AllDay => &[],
-    };
     for (id, profile) in model.profiles.iter().enumerate() {
         if !model.services.iter().any(|s| s.profile == Some(id)) {
             continue;
         }
-        let year: f64 = (0..365)
-            .map(|d| model.start_date.plus_days(d))
-            .filter(|date| !holidays.contains(date))
-            .map(|date| profile.day_of_week[date.weekday().index()] * profile.month_of_year[date.month as usize - 1])
-            .sum::<f64>()
-            * profile.hour_of_day.iter().sum::<f64>();
+        let year: f64 =
+            (0..365).map(|d| profile.day_weight(&model.calendar, model.start_date.plus_days(d))).sum::<f64>()
+                * profile.hour_of_day.iter().sum::<f64>();
         if !(year.is_finite() && year > 0.0) {
             c.at(
                 None,

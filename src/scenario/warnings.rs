@@ -32,6 +32,7 @@ pub fn warnings(model: &Model) -> Vec<String> {
         }
     }
     out.extend(idle_departments(model));
+    out.extend(calendar_warnings(model));
     for service in &model.services {
         for step in &service.steps {
             if let Some((to, p)) = step.send_back
@@ -46,6 +47,35 @@ pub fn warnings(model: &Model) -> Vec<String> {
                 ));
             }
         }
+    }
+    out
+}
+
+/// Make-up working days outside the simulated period, and simulated years
+/// after the last listed date when the scenario states no rule for them.
+fn calendar_warnings(model: &Model) -> Vec<String> {
+    let CalendarSpec::Working { holidays, make_up_days, unlisted_years_stated, .. } = &model.calendar else {
+        return Vec::new();
+    };
+    let (first, last) = (model.start_date, model.start_date.plus_days(i64::from(model.horizon_days) - 1));
+    let mut out = Vec::new();
+    let outside: Vec<String> =
+        make_up_days.iter().filter(|d| **d < first || **d > last).map(ToString::to_string).collect();
+    if !outside.is_empty() {
+        out.push(format!(
+            "make-up working days outside the simulated period ({first} to {last}) have no effect: {}",
+            outside.join(", ")
+        ));
+    }
+    if let Some(listed) = holidays.iter().chain(make_up_days).map(|d| d.year).max()
+        && listed < last.year
+        && !unlisted_years_stated
+    {
+        out.push(format!(
+            "holidays are listed up to {listed}; later years ({}–{}) have only weekends: list their holidays, or state `unlisted_years: Some(WeekendsOnly)` in the calendar",
+            listed + 1,
+            last.year
+        ));
     }
     out
 }

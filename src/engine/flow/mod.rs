@@ -130,13 +130,15 @@ impl CaseFlow {
         let horizon = u64::from(model.horizon_days) * DAY;
         let calendar = match &model.calendar {
             CalendarSpec::AllDay => Calendar::AllDay,
-            CalendarSpec::Working { opening_hours, working_days, holidays } => Calendar::Working(WorkingCalendar::new(
-                model.start_date,
-                model.horizon_days + 366,
-                opening_hours.clone(),
-                *working_days,
-                holidays,
-            )),
+            CalendarSpec::Working { opening_hours, working_days, holidays, make_up_days, .. } => {
+                Calendar::Working(WorkingCalendar::new(
+                    model.start_date,
+                    model.horizon_days + 366,
+                    opening_hours.clone(),
+                    *working_days,
+                    (holidays, make_up_days),
+                ))
+            }
         };
         let tables: Vec<ProfileTable> = model.profiles.iter().map(|p| ProfileTable::new(&model, p)).collect();
         let rates = model.services.iter().map(|s| ArrivalRate::new(s.volume_per_year, s.profile, &tables)).collect();

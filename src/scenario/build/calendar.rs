@@ -1,5 +1,5 @@
 //! The time sections: the working calendar (opening hours, working days,
-//! holidays) and the arrival profiles (hour, weekday and month weights).
+//! holidays, make-up working days) and the arrival profiles (hour, weekday and month weights).
 
 use std::collections::BTreeMap;
 
@@ -15,7 +15,7 @@ use crate::time::{Date, parse_time_of_day};
 pub(super) fn calendar(c: &mut Checker, raw: RawCalendar) -> Option<CalendarSpec> {
     match raw {
         RawCalendar::AllDay => Some(CalendarSpec::AllDay),
-        RawCalendar::Working { opening_hours, working_days, holidays } => {
+        RawCalendar::Working { opening_hours, working_days, holidays, make_up_working_days, unlisted_years } => {
             let mut intervals = Vec::new();
             for i in &opening_hours {
                 match (parse_time_of_day(&i.start), parse_time_of_day(&i.end)) {
@@ -45,24 +45,62 @@ pub(super) fn calendar(c: &mut Checker, raw: RawCalendar) -> Option<CalendarSpec
                     "the calendar is never open: give opening hours and at least one working day".to_string(),
                 );
             }
-            if let Some(message) = limits::holidays(holidays.len()) {
-                c.at_field("holidays", message);
-            }
-            let mut parsed = Vec::new();
-            for h in &holidays {
-                match Date::parse(h) {
-                    Some(d) => parsed.push(d),
-                    None => c.at(
-                        None,
-                        &[Field("holidays"), Quoted(h)],
-                        "",
-                        format!("holiday `{h}` is not a date: expected YYYY-MM-DD"),
-                    ),
-                }
-            }
-            Some(CalendarSpec::Working { opening_hours: intervals, working_days: days, holidays: parsed })
+            let holidays = dates(c, "holidays", "holiday", &holidays);
+            let make_up_days = make_up(c, &make_up_working_days, &holidays, &days);
+            Some(CalendarSpec::Working {
+                opening_hours: intervals,
+                working_days: days,
+                holidays,
+                make_up_days,
+                unlisted_years_stated: unlisted_years.is_some(),
+            })
         }
     }
+}
+
+/// The dates of a list (`field`), each a `what`; those that do not parse are reported.
+fn dates(c: &mut Checker, field: &str, what: &str, texts: &[String]) -> Vec<Date> {
+    if let Some(message) = limits::holidays(texts.len()) {
+        c.at_field(field, message);
+    }
+    let mut parsed = Vec::new();
+    for h in texts {
+        match Date::parse(h) {
+            Some(d) => parsed.push(d),
+            None => {
+                c.at(None, &[Field(field), Quoted(h)], "", format!("{what} `{h}` is not a date: expected YYYY-MM-DD"))
+            }
+        }
+    }
+    parsed
+}
+
+/// Weekday names, Monday first.
+const WEEKDAY_NAMES: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+/// The make-up working days: each a day the weekly pattern closes (a weekend
+/// day), listed once and not also a holiday.
+fn make_up(c: &mut Checker, texts: &[String], holidays: &[Date], weekdays: &[bool; 7]) -> Vec<Date> {
+    let field = "make_up_working_days";
+    let parsed = dates(c, field, "make-up working day", texts);
+    let located = texts.iter().filter_map(|t| Date::parse(t).map(|d| (t, d)));
+    for (i, (text, d)) in located.enumerate() {
+        let d = &d;
+        let place = [Field(field), Quoted(text)];
+        if weekdays[d.weekday().index()] {
+            let message = format!(
+                "make-up working day `{d}` is a {}, already a working day: list the weekend days worked instead (调休上班)",
+                WEEKDAY_NAMES[d.weekday().index()]
+            );
+            c.at(None, &place, "", message);
+        } else if parsed[..i].contains(d) {
+            c.at(None, &place, "", format!("make-up working day `{d}` is listed twice"));
+        } else if holidays.contains(d) {
+            let message = format!("`{d}` is listed both as a holiday and as a make-up working day: keep one");
+            c.at(None, &place, "", message);
+        }
+    }
+    parsed
 }
 
 /// The arrival profiles, in name order.
