@@ -411,13 +411,14 @@ fn compare(
         let names: Vec<String> = paths.iter().map(|p| stem(p)).collect();
         PathBuf::from("results").join("compare").join(names.join("-vs-"))
     });
-    experiment::files::check_new_folder(&folder, "compare")?;
+    // Claimed before the runs: a second compare into the same folder is refused at once.
+    let output = experiment::files::claim_new_folder(&folder, "compare")?;
     let options = CompareOptions { seed, replications, jobs, precision };
     let progress = Progress::runs(&format!("compare {}", stem(&folder)), quiet);
     let comparison = experiment::compare(&candidates, &options, &|done, total| progress.update(done, total));
     progress.finish();
     let comparison = comparison?;
-    comparison.write(&folder)?;
+    comparison.write_claimed(output)?;
     println!(
         "{} scenarios on the same {} replications (seed {seed}); differences are paired, against {}\n",
         candidates.len(),

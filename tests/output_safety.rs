@@ -400,3 +400,32 @@ fn an_event_log_a_run_wrote_inside_its_folder_is_part_of_its_result() {
     assert_eq!(code, 2, "{stderr}");
     assert_eq!(std::fs::read_to_string(dir.join("r/events.csv")).expect("kept"), "mine");
 }
+
+#[test]
+fn a_compare_claims_its_folder_before_running() {
+    // The first scenario cannot run to its end (its backlog passes the limit: exit 1
+    // once simulated); a compare that claims its folder first is refused with exit 2
+    // before simulating anything, while another process holds the folder.
+    let dir = tempdir("safety-compare-claim");
+    let out = dir.join("out");
+    let _held = OutputLock::acquire(&canonical(&out)).expect("free");
+    let hostile = root().join("tests/hostile/cut-everyone-under-a-billion-cases.ron");
+    let mmc = root().join("scenarios/validation/mmc.ron");
+    let (code, stdout, stderr) = reformsim_in(
+        &dir,
+        &[
+            "compare".as_ref(),
+            hostile.as_os_str(),
+            mmc.as_os_str(),
+            "--replications".as_ref(),
+            "2".as_ref(),
+            "--quiet".as_ref(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("another reformsim process"), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(!out.exists(), "nothing was written");
+}

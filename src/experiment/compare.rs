@@ -216,6 +216,12 @@ impl Comparison {
         write_new_folder(folder, "compare", |staging| self.write_files(staging))
     }
 
+    /// Writes the same files into a folder claimed before the comparison ran
+    /// ([`super::files::claim_new_folder`]).
+    pub fn write_claimed(&self, output: crate::export::output::FolderOutput) -> Result<(), ExperimentError> {
+        super::files::fill_claimed(output, |staging| self.write_files(staging))
+    }
+
     fn write_files(&self, folder: &Path) -> Result<(), ExperimentError> {
         let mut table = csv_line(COMPARISON_COLUMNS);
         table.push('\n');

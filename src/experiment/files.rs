@@ -197,10 +197,24 @@ pub fn write_new_folder(
     what: &'static str,
     fill: impl FnOnce(&Path) -> Result<(), ExperimentError>,
 ) -> Result<(), ExperimentError> {
+    fill_claimed(claim_new_folder(folder, what)?, fill)
+}
+
+/// Claims a new folder of results before the work that fills it, so that a second
+/// process asking for the same folder is refused at once rather than after its
+/// own work: checks it as [`write_new_folder`] does and holds its lock.
+pub fn claim_new_folder(folder: &Path, what: &'static str) -> Result<FolderOutput, ExperimentError> {
     check_new_folder(folder, what)?;
-    let output = FolderOutput::claim(folder, &Replace::Never { what }, &[])?;
+    Ok(FolderOutput::claim(folder, &Replace::Never { what }, &[])?)
+}
+
+/// Fills a claimed folder's staging copy with `fill` and switches it into place.
+pub fn fill_claimed(
+    output: FolderOutput,
+    fill: impl FnOnce(&Path) -> Result<(), ExperimentError>,
+) -> Result<(), ExperimentError> {
     fill(output.staging())?;
-    // An empty folder given as --out is replaced; a non-empty one was refused above.
+    // An empty folder given as --out is replaced; a non-empty one was refused when claimed.
     output.commit()?;
     Ok(())
 }
