@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Robustness under a memory ceiling: runs `reformsim validate` and a short `run`
-# over every shipped scenario, every file in tests/broken and tests/hostile, and
+# over every shipped scenario, every file in tests/broken and tests/hostile, seeded
+# mutations of the shipped scenarios and of some broken ones, and
 # `reformsim sweep` over every sweep in scenarios/sweeps and tests/broken-sweeps,
 # all under `ulimit -v` (3 GB by default). Any exit status other than 0, 1 or 2
 # (134: abort, e.g. "memory allocation failed" or a stack overflow; 139: segfault;
@@ -20,7 +21,9 @@ kb=${KB:-3000000}
 limit=${SECONDS_EACH:-300}
 [ -x "$bin" ] || { echo "no $bin: run cargo build --release first" >&2; exit 2; }
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+# Mutants sit beside their originals (so relative paths still resolve) as hidden
+# `.ulimit-mutant-*` files, removed on exit whatever happens.
+trap 'rm -rf "$out"; rm -f scenarios/.ulimit-mutant-* scenarios/validation/.ulimit-mutant-* tests/broken/.ulimit-mutant-*' EXIT
 failures=()
 checked=0
 
@@ -62,6 +65,41 @@ for f in tests/broken/*.ron tests/broken/warnings/*.ron tests/hostile/*.ron; do
     check validate "$f"
     check run "$f" --replications 2 --jobs 2 --quiet --out "$out/run"
     rm -rf "$out/run"
+done
+# Mutated inputs: MUTANTS (default 12) seeded mutations of each shipped scenario and
+# of a sample of broken ones (a span deleted, duplicated or replaced by a huge
+# number or deep brackets, the file cut short), each validated under the ceiling.
+mutants=${MUTANTS:-12}
+for f in scenarios/*.ron scenarios/validation/*.ron tests/broken/bad-*.ron; do
+    python3 - "$f" "$mutants" <<'PY'
+import os, random, sys
+path, count = sys.argv[1], int(sys.argv[2])
+text = open(path, encoding="utf-8", errors="replace").read()
+folder, name = os.path.split(path)
+rng = random.Random(f"{name}-{count}")
+for k in range(count):
+    t = text
+    i = rng.randrange(len(t) + 1)
+    j = min(len(t), i + rng.randrange(1, 40))
+    kind = k % 5
+    if kind == 0:
+        t = t[:i] + t[j:]
+    elif kind == 1:
+        t = t[:j] + t[i:j] * rng.randrange(2, 200) + t[j:]
+    elif kind == 2:
+        t = t[:i] + rng.choice(["1e308", "-1", "18446744073709551616", "NaN", "\0"]) + t[j:]
+    elif kind == 3:
+        depth = rng.randrange(100, 5000)
+        t = t[:i] + "[" * depth + "]" * depth + t[j:]
+    else:
+        t = t[:i]
+    with open(os.path.join(folder, f".ulimit-mutant-{k}-{name}"), "w", encoding="utf-8") as out:
+        out.write(t)
+PY
+    for m in "$(dirname "$f")"/.ulimit-mutant-*-"$(basename "$f")"; do
+        check validate "$m"
+        rm -f "$m"
+    done
 done
 for f in scenarios/sweeps/*.ron tests/broken-sweeps/*.ron; do
     check sweep "$f" --jobs 2 --quiet --out "$out/sweep"
