@@ -97,17 +97,27 @@ pub fn number(x: f64) -> String {
 /// A number for people: about four significant digits, no scientific notation
 /// for everyday sizes, whole numbers without decimals (tables printed by the CLI).
 pub fn short_number(x: f64) -> String {
+    match decimals_for_people(x) {
+        None => "0".into(),
+        Some(decimals) => format!("{x:.decimals$}"),
+    }
+}
+
+/// Decimals that show `x` to about four significant digits, the rule of every
+/// number printed for people (CLI tables, reports): none for whole numbers and
+/// from 10,000 up, 1 from 100, 3 from 1, 4 below; `None` for zero.
+pub fn decimals_for_people(x: f64) -> Option<usize> {
     let a = x.abs();
     if a == 0.0 {
-        "0".into()
+        None
     } else if a >= 1e4 || (x.fract() == 0.0 && a < 1e15) {
-        format!("{x:.0}")
+        Some(0)
     } else if a >= 100.0 {
-        format!("{x:.1}")
+        Some(1)
     } else if a >= 1.0 {
-        format!("{x:.3}")
+        Some(3)
     } else {
-        format!("{x:.4}")
+        Some(4)
     }
 }
 

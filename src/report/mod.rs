@@ -152,22 +152,13 @@ fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), ReportError> {
 /// A number as the report prints it: about four significant digits, thousands
 /// grouped with commas from 10,000 up, `—` when undefined.
 pub fn number(x: f64) -> String {
-    let a = x.abs();
     if !x.is_finite() {
-        "—".into()
-    } else if a == 0.0 {
-        "0".into()
-    } else if a >= 1e4 || (x.fract() == 0.0 && a < 1e15) {
-        grouped(x)
-    } else {
-        let decimals = if a >= 100.0 {
-            1
-        } else if a >= 1.0 {
-            3
-        } else {
-            4
-        };
-        format!("{x:.decimals$}").replace('-', "−")
+        return "—".into();
+    }
+    match crate::schema::decimals_for_people(x) {
+        None => "0".into(),
+        Some(0) => grouped(x),
+        Some(decimals) => format!("{x:.decimals$}").replace('-', "−"),
     }
 }
 
