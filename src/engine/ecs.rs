@@ -16,7 +16,7 @@ use super::flow::{CaseFlow, Levers};
 use crate::indicators::Costs;
 use crate::levers::headcount::HeadcountTarget;
 use crate::levers::{Hire, Order, Today};
-use crate::scenario::{DepartmentId, Employment, FrontOffice, Model, Recruitment, Role};
+use crate::scenario::{DepartmentId, DeskId, DivisionId, Employment, FrontOffice, Model, Recruitment, Role};
 use crate::time::Date;
 
 /// The case flow as an ECS resource. The flow itself knows nothing of the ECS;
@@ -56,6 +56,11 @@ pub(crate) struct Staff {
     pub group: u32,
     /// Their department now.
     pub department: DepartmentId,
+    /// Their division (`None` for window clerks).
+    pub division: Option<DivisionId>,
+    /// The front desk whose windows they staff, if window clerks (mapped to the
+    /// desk in use by the structure in force).
+    pub desk: DeskId,
     /// Role.
     pub role: Role,
     /// Employment type.
@@ -189,6 +194,8 @@ pub(crate) fn build_world(model: &Model, flow: CaseFlow, seed: u64, replication:
         world.spawn(Staff {
             group: group as u32,
             department: s.department,
+            division: s.division,
+            desk: s.desk,
             role: s.role,
             employment: s.employment,
             count: s.count,
@@ -318,9 +325,13 @@ fn carry_out_orders(world: &mut World) {
 
 /// Sets the headcount of the staff group a reform hires to its ramped target.
 fn hire(world: &mut World, h: Hire) {
-    let department = {
+    let (department, division, desk) = {
         let flow = world.resource::<Flow>();
-        flow.model().structures[flow.structure].department_of[h.department]
+        let model = flow.model();
+        let hired_into = &model.departments[h.department];
+        // Back-office hires join the department's first division.
+        let division = (h.role != Role::WindowClerk).then(|| hired_into.divisions[0]);
+        (model.structures[flow.structure].department_of[h.department], division, hired_into.desk)
     };
     let mut query = world.query::<&mut Staff>();
     if let Some(mut s) = query.iter_mut(world).find(|s| s.hired_by == Some(h.reform)) {
@@ -338,6 +349,8 @@ fn hire(world: &mut World, h: Hire) {
     world.spawn(Staff {
         group,
         department,
+        division,
+        desk,
         role: h.role,
         employment: h.employment,
         count: h.target,
@@ -391,7 +404,7 @@ fn workforce(
     let target = policy.reduction.as_ref().map(|r| r.target(clock.day));
     let contract_for_held = policy.reduction.as_ref().is_some_and(|r| r.replace_with_contract);
     let mut established_now = established;
-    let mut contract_hires: Vec<(DepartmentId, Role, u32)> = Vec::new();
+    let mut contract_hires: Vec<(DepartmentId, Option<DivisionId>, DeskId, Role, u32)> = Vec::new();
     for s in groups.iter_mut() {
         if p <= 0.0 || s.count == 0 {
             continue;
@@ -407,14 +420,14 @@ fn workforce(
             s.employment == Employment::Established && target.is_some_and(|t| f64::from(established_now) > t);
         let replaced = match (policy.recruitment, held_down) {
             (_, true) if contract_for_held => {
-                contract_hires.push((s.department, s.role, leavers));
+                contract_hires.push((s.department, s.division, s.desk, s.role, leavers));
                 0
             }
             (_, true) | (Recruitment::Freeze, _) => 0,
             (Recruitment::ReplaceLeavers, false) => leavers,
             (Recruitment::ContractOnly, false) if s.employment == Employment::Contract => leavers,
             (Recruitment::ContractOnly, false) => {
-                contract_hires.push((s.department, s.role, leavers));
+                contract_hires.push((s.department, s.division, s.desk, s.role, leavers));
                 0
             }
         };
@@ -439,11 +452,14 @@ fn workforce(
         }
     }
     drop(groups);
-    // Contract replacements join (or form) the contract group of their department and role.
-    for (department, role, n) in contract_hires {
-        let existing = staff
-            .iter_mut()
-            .find(|s| s.employment == Employment::Contract && s.department == department && s.role == role && !s.hall);
+    // Contract replacements join (or form) the contract group of their division
+    // (or desk) and role.
+    for (department, division, desk, role, n) in contract_hires {
+        let existing = staff.iter_mut().find(|s| {
+            s.employment == Employment::Contract
+                && (s.department, s.division, s.desk, s.role) == (department, division, desk, role)
+                && !s.hall
+        });
         match existing {
             Some(mut g) => g.count += n,
             None => {
@@ -452,6 +468,8 @@ fn workforce(
                 commands.spawn(Staff {
                     group,
                     department,
+                    division,
+                    desk,
                     role,
                     employment: Employment::Contract,
                     count: n,
@@ -464,8 +482,9 @@ fn workforce(
     }
 }
 
-/// Sets every station's servers from today's staff: a station's servers are the
-/// staff of its role in its department (window stations: at most its windows).
+/// Sets every station's servers from today's staff: a back-office station's
+/// servers are the staff of its role in its division; a window station's, the
+/// window clerks of the desks it serves, at most its windows.
 fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Query<&Staff>) {
     let model = flow.model_arc();
     let structure = &model.structures[flow.structure];
@@ -482,13 +501,13 @@ fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Query<&Staff
             hall_clerks += s.count;
             continue;
         }
-        if let Some(station) = structure.station(s.department, s.role) {
+        if let Some(station) = structure.staff_station(s.role, s.desk, s.division) {
             servers[station] += s.count;
         }
     }
     for (i, station) in model.stations.iter().enumerate() {
-        if let (Some(d), Role::WindowClerk) = (station.department, station.role) {
-            servers[i] = servers[i].min(model.departments[d].windows);
+        if let Some(desk) = station.desk {
+            servers[i] = servers[i].min(model.desks[desk].windows);
         }
     }
     if let Some(hall) = model.hall_station {

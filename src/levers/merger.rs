@@ -20,7 +20,20 @@ pub struct RawMerge {
     pub into: String,
     pub from: Vec<String>,
     pub overhead_cny_per_year: f64,
-    pub windows: u32,
+    /// Windows of the pooled front desk; `None`: the sum of the parts' windows.
+    #[serde(default)]
+    pub windows: Option<u32>,
+    /// Whether the parts' windows become one front desk (default `true`).
+    #[serde(default = "yes")]
+    pub pool_windows: bool,
+    /// Whether handoffs between the parts become internal (default `true`).
+    #[serde(default = "yes")]
+    pub internal_handoffs: bool,
+}
+
+/// The default of a merger's switches: on.
+fn yes() -> bool {
+    true
 }
 
 /// The lever as written: `Merger(merge: […], productivity_dip: …, …)`.

@@ -18,6 +18,12 @@ pub type StationId = usize;
 pub type DocumentId = usize;
 /// Index of an arrival profile in [`Model::profiles`].
 pub type ProfileId = usize;
+/// Index of a division in [`Model::divisions`].
+pub type DivisionId = usize;
+/// Index of a front desk in [`Model::desks`].
+pub type DeskId = usize;
+/// Index of a cross-trained pool in [`Model::pools`].
+pub type PoolId = usize;
 
 /// Most steps a service's process may have (they are tracked in 64-bit sets).
 pub const MAX_STEPS: usize = 64;
@@ -47,8 +53,15 @@ pub struct Model {
     pub functions: Vec<String>,
     /// Departments, after any merger.
     pub departments: Vec<Department>,
+    /// Divisions (处室), each in one department; a department that lists none has one.
+    pub divisions: Vec<Division>,
+    /// Front desks: each department's windows (a merger that keeps its parts'
+    /// windows apart keeps their desks).
+    pub desks: Vec<Desk>,
     /// The department holding each function.
     pub function_department: Vec<DepartmentId>,
+    /// The division holding each function.
+    pub function_division: Vec<DivisionId>,
     /// Where window steps are served.
     pub front_office: FrontOffice,
     /// Handoff costs.
@@ -74,6 +87,9 @@ pub struct Model {
     pub structures: Vec<Structure>,
     /// The general hall's station (for `front_office: General` or a one-window reform).
     pub hall_station: Option<StationId>,
+    /// Cross-trained staff pools (made by `CrossTraining` reforms): who may serve
+    /// which back-office stations besides their own.
+    pub pools: Vec<Pool>,
     /// Departments that exist at the start (later ones come from merger reforms).
     pub initial_departments: usize,
 }
@@ -113,6 +129,10 @@ pub struct SatisfactionWeights {
 }
 
 /// A department structure in force from a day on.
+///
+/// Back-office stations belong to divisions and keep their queues and staff
+/// through a merger; window stations belong to a department's front desk, which a
+/// merger may pool into the merged department's (`pool_windows`).
 #[derive(Clone, Debug)]
 pub struct Structure {
     /// First day it is in force.
@@ -123,14 +143,38 @@ pub struct Structure {
     pub active: Vec<bool>,
     /// Station of each step of each service (department windows; see the hall).
     pub step_station: Vec<Vec<StationId>>,
-    /// Station of each (department, role), index `department * 4 + role`.
-    pub station_of: Vec<Option<StationId>>,
+    /// For every desk, the desk that serves its window steps and that its window
+    /// clerks staff now (itself, or the desk of a merger that pooled the windows).
+    pub desk_of: Vec<DeskId>,
+    /// The window station of each desk in use (`None` for a desk pooled into another).
+    pub window_station: Vec<Option<StationId>>,
+    /// The station of each back-office role of each division, index `division * 4 + role`.
+    pub division_station: Vec<Option<StationId>>,
+    /// For each division, the unit within which its handoffs are internal: its
+    /// department, unless a merger kept the handoffs between its parts external.
+    pub handoff_unit: Vec<usize>,
+    /// Stations whose queues and busy servers move when this structure comes into
+    /// force: `(from, to)`.
+    pub moves: Vec<(StationId, StationId)>,
 }
 
 impl Structure {
-    /// The station of `role` in `department` (a current department id).
-    pub fn station(&self, department: DepartmentId, role: Role) -> Option<StationId> {
-        self.station_of.get(department * 4 + role.index()).copied().flatten()
+    /// The station where staff of `role` serve: window clerks of front desk
+    /// `desk`, other roles in `division`.
+    pub fn staff_station(&self, role: Role, desk: DeskId, division: Option<DivisionId>) -> Option<StationId> {
+        match (role, division) {
+            (Role::WindowClerk, _) => {
+                let desk = self.desk_of.get(desk).copied()?;
+                self.window_station.get(desk).copied().flatten()
+            }
+            (_, Some(division)) => self.back_office(division, role),
+            (_, None) => None,
+        }
+    }
+
+    /// The back-office station of `role` in `division`.
+    pub fn back_office(&self, division: DivisionId, role: Role) -> Option<StationId> {
+        self.division_station.get(division * 4 + role.index()).copied().flatten()
     }
 }
 
@@ -256,10 +300,55 @@ pub struct Department {
     pub name: String,
     /// Functions held.
     pub functions: Vec<FunctionId>,
+    /// Its divisions (those of the departments it merged, for a merged one).
+    pub divisions: Vec<DivisionId>,
+    /// Its own front desk (see [`Structure::desk_of`] for the desk in use).
+    pub desk: DeskId,
     /// Fixed overhead (leadership posts, office, hall, IT), CNY per year.
     pub overhead_cny_per_year: f64,
     /// Own service windows (0 when a general hall serves it).
     pub windows: u32,
+}
+
+/// A division (处室, 科室): the functions its staff hold as their skills.
+#[derive(Clone, Debug)]
+pub struct Division {
+    /// Name (the department's name for the single division of a department that lists none).
+    pub name: String,
+    /// Its department at the start (after any `merge_departments`).
+    pub department: DepartmentId,
+    /// The index of its department as written (before any `merge_departments`).
+    pub written: usize,
+    /// The front desk serving its window steps at the start.
+    pub desk: DeskId,
+    /// Functions held; its back-office staff serve the steps of these functions.
+    pub functions: Vec<FunctionId>,
+}
+
+/// A front desk: a department's service windows.
+#[derive(Clone, Debug)]
+pub struct Desk {
+    /// Name (its department's, or the merged part's).
+    pub name: String,
+    /// The department whose building it is in.
+    pub department: DepartmentId,
+    /// Windows: at most this many window clerks serve at once.
+    pub windows: u32,
+}
+
+/// Staff of one division trained in other divisions' functions (a `CrossTraining`
+/// reform): they serve their own division's queue first and, when it is empty,
+/// the queues of the functions they were trained for, more slowly.
+#[derive(Clone, Debug)]
+pub struct Pool {
+    /// Their own back-office station.
+    pub home: StationId,
+    /// The stations they were trained for, in the order the routing rule visits them.
+    pub targets: Vec<StationId>,
+    /// Work-time factor on a secondary function once learnt (1 / productivity).
+    pub slowdown: f64,
+    /// Extra send-back probability of a step they do on a secondary function.
+    pub extra_error_probability: f64,
 }
 
 /// Where window steps are served.
@@ -306,6 +395,10 @@ pub struct Document {
 pub struct StaffGroup {
     /// Department.
     pub department: DepartmentId,
+    /// Division (`None` for window clerks, who staff their department's front desk).
+    pub division: Option<DivisionId>,
+    /// The front desk its window clerks staff (their department's).
+    pub desk: DeskId,
     /// Role.
     pub role: Role,
     /// Employment type.
@@ -370,6 +463,8 @@ pub struct Step {
     pub function: FunctionId,
     /// Department holding that function.
     pub department: DepartmentId,
+    /// Division holding that function.
+    pub division: DivisionId,
     /// Role that does it.
     pub role: Role,
     /// Work-time distribution.
@@ -391,11 +486,16 @@ pub struct Step {
     pub station: StationId,
 }
 
-/// A queue and the staff who serve it: one role in one department, or the general hall.
+/// A queue and the staff who serve it: one back-office role in one division, a
+/// department's windows, or the general hall.
 #[derive(Clone, Debug)]
 pub struct Station {
     /// The department, or `None` for the general hall.
     pub department: Option<DepartmentId>,
+    /// The division of a back-office station (`None` for windows and the hall).
+    pub division: Option<DivisionId>,
+    /// The front desk of a window station (`None` for back-office stations and the hall).
+    pub desk: Option<DeskId>,
     /// Role of its servers.
     pub role: Role,
     /// Servers (staff or staffed windows).

@@ -128,6 +128,18 @@ pub struct RawDepartment {
     pub overhead_cny_per_year: f64,
     #[serde(default)]
     pub windows: u32,
+    /// Its divisions; `None`: one division holding all its functions.
+    #[serde(default)]
+    pub divisions: Option<Vec<RawDivision>>,
+}
+
+/// A division of a department as written in the file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawDivision {
+    pub name: String,
+    pub functions: Vec<String>,
 }
 
 /// Where window steps are served.
@@ -178,6 +190,9 @@ pub struct RawDocument {
 #[allow(missing_docs)]
 pub struct RawStaff {
     pub department: String,
+    /// The division, for back-office staff of a department with several.
+    #[serde(default)]
+    pub division: Option<String>,
     pub role: Role,
     pub employment: Employment,
     pub count: u32,

@@ -6,6 +6,7 @@ use super::model::*;
 use super::raw::{RawLever, RawReform, RawSatisfaction, RawScenario, RawWorkforce};
 use super::sources::{Needle, Sources};
 use super::{Diagnostic, LoadError, nearest};
+use super::build::StationKey;
 use crate::levers::{Check, StationNeed, merger};
 use crate::time::Date;
 
@@ -121,14 +122,8 @@ pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Re
     model.budget_cny_per_year = raw.budget_cny_per_year;
     model.initial_departments = model.departments.len();
     model.hall_station = model.stations.iter().position(|s| s.department.is_none());
-    let initial = Structure {
-        from_day: 0,
-        department_of: (0..model.departments.len()).collect(),
-        active: vec![true; model.departments.len()],
-        step_station: model.services.iter().map(|s| s.steps.iter().map(|st| st.station).collect()).collect(),
-        station_of: station_index(&model, model.departments.len()),
-    };
-    model.structures = vec![initial];
+    model.structures[0].step_station =
+        model.services.iter().map(|s| s.steps.iter().map(|st| st.station).collect()).collect();
 
     // Each `Merger` reform's place among the mergers of the file, to point at it.
     let mut mergers = 0;
@@ -165,66 +160,102 @@ pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Re
             model.reforms.push(Reform { start_day, ramp_days: r.ramp_days, lever });
         }
     }
-    // Every structure indexes every department, including those created later.
-    let n = model.departments.len();
+    // Every structure indexes every department and desk, including those created later.
+    let (n, desks) = (model.departments.len(), model.desks.len());
     for s in &mut model.structures {
-        s.station_of.resize(n * 4, None);
         s.department_of.resize(n, usize::MAX);
         s.active.resize(n, false);
+        let known = s.desk_of.len();
+        s.desk_of.extend(known..desks);
+        s.window_station.resize(desks, None);
     }
     add_needed_stations(&mut model);
     if p.list.is_empty() { Ok(model) } else { Err(LoadError::Invalid(p.list)) }
 }
 
 /// Adds the stations that levers' work needs (inspections, complaints, contract
-/// hires) to every structure.
+/// hires) to every structure: back-office stations of a division (a department's
+/// first division when only the department is named), or a department's windows.
 fn add_needed_stations(model: &mut Model) {
-    let needs: Vec<(DepartmentId, Role)> = model
+    let needs: Vec<StationKey> = model
         .reforms
         .iter()
         .filter_map(|r| r.lever.station_needed())
         .map(|need| match need {
-            StationNeed::Function(f, role) => (model.function_department[f], role),
-            StationNeed::Department(d, role) => (d, role),
+            StationNeed::Function(f, role) => station_key(model, model.function_division[f], role),
+            StationNeed::Department(d, Role::WindowClerk) => StationKey::Desk(model.departments[d].desk),
+            StationNeed::Department(d, role) => StationKey::BackOffice(model.departments[d].divisions[0], role),
         })
         .collect();
     for k in 0..model.structures.len() {
-        for &(department, role) in &needs {
-            let current = model.structures[k].department_of[department];
-            if current != usize::MAX {
-                ensure_station(model, k, current, role);
+        for &key in &needs {
+            if let StationKey::Desk(desk) = key
+                && model.structures[k].desk_of[desk] != desk
+            {
+                // Pooled into another desk: its clerks serve there.
+                continue;
             }
+            ensure_station(model, k, key);
         }
     }
 }
 
-/// `station_of` for the stations of `model` (department × role).
-fn station_index(model: &Model, departments: usize) -> Vec<Option<StationId>> {
-    let mut index = vec![None; departments * 4];
-    for (i, s) in model.stations.iter().enumerate() {
-        if let Some(d) = s.department {
-            index[d * 4 + s.role.index()] = Some(i);
-        }
+/// Where steps of `role` in `division` are served: its back-office station, or
+/// the window station of its desk (ignoring the hall).
+fn station_key(model: &Model, division: DivisionId, role: Role) -> StationKey {
+    match role {
+        Role::WindowClerk => StationKey::Desk(model.divisions[division].desk),
+        _ => StationKey::BackOffice(division, role),
     }
-    index
 }
 
-/// The station of `role` in `department` in structure `k`, created if missing.
-fn ensure_station(model: &mut Model, k: usize, department: DepartmentId, role: Role) -> StationId {
-    let slot = department * 4 + role.index();
-    if model.structures[k].station_of.len() <= slot {
-        model.structures[k].station_of.resize(slot + 1, None);
-    }
-    if let Some(s) = model.structures[k].station_of[slot] {
+/// The station of `key` in structure `k`, created if missing (a window key names
+/// a desk in use in structure `k`).
+fn ensure_station(model: &mut Model, k: usize, key: StationKey) -> StationId {
+    let existing = match key {
+        StationKey::BackOffice(d, role) => model.structures[k].back_office(d, role),
+        StationKey::Desk(desk) => model.structures[k].window_station[desk],
+        StationKey::Hall => model.hall_station,
+    };
+    if let Some(s) = existing {
         return s;
     }
-    // Another structure may already have it (a department unchanged by a merger).
-    let existing = model.stations.iter().position(|s| s.department == Some(department) && s.role == role);
-    let id = existing.unwrap_or_else(|| {
-        model.stations.push(Station { department: Some(department), role, servers: 0 });
+    // Another structure may already have it (back-office stations never change).
+    let found = model.stations.iter().position(|s| match key {
+        StationKey::BackOffice(d, role) => s.division == Some(d) && s.role == role,
+        StationKey::Desk(desk) => s.desk == Some(desk),
+        StationKey::Hall => s.department.is_none(),
+    });
+    let id = found.unwrap_or_else(|| {
+        let station = match key {
+            StationKey::BackOffice(d, role) => Station {
+                department: Some(model.divisions[d].department),
+                division: Some(d),
+                desk: None,
+                role,
+                servers: 0,
+            },
+            StationKey::Desk(desk) => Station {
+                department: Some(model.desks[desk].department),
+                division: None,
+                desk: Some(desk),
+                role: Role::WindowClerk,
+                servers: 0,
+            },
+            StationKey::Hall => Station { department: None, division: None, desk: None, role: Role::WindowClerk, servers: 0 },
+        };
+        model.stations.push(station);
         model.stations.len() - 1
     });
-    model.structures[k].station_of[slot] = Some(id);
+    match key {
+        StationKey::BackOffice(d, role) => {
+            for s in &mut model.structures {
+                s.division_station[d * 4 + role.index()] = Some(id);
+            }
+        }
+        StationKey::Desk(desk) => model.structures[k].window_station[desk] = Some(id),
+        StationKey::Hall => model.hall_station = Some(id),
+    }
     id
 }
 
@@ -308,7 +339,13 @@ impl Check for Builder<'_, '_, '_> {
 
     fn open_hall(&mut self) {
         if self.model.hall_station.is_none() {
-            self.model.stations.push(Station { department: None, role: Role::WindowClerk, servers: 0 });
+            self.model.stations.push(Station {
+                department: None,
+                division: None,
+                desk: None,
+                role: Role::WindowClerk,
+                servers: 0,
+            });
             self.model.hall_station = Some(self.model.stations.len() - 1);
         }
     }
@@ -342,56 +379,105 @@ fn build_merger(
     for (site, message) in problems {
         p.at_path(&merge_site_path(&prefix, merges, site), message);
     }
+    let mut desk_of = previous.desk_of.clone();
+    let mut handoff_unit = previous.handoff_unit.clone();
     for (m, taken) in merges.iter().zip(taken) {
         p.non_negative(&format!("\"{}\"", m.into), "overhead_cny_per_year", m.overhead_cny_per_year);
         let id = model.departments.len();
         let mut functions = Vec::new();
-        for d in taken {
+        let mut divisions = Vec::new();
+        for &d in &taken {
             active[d] = false;
             functions.extend(model.departments[d].functions.iter().copied());
+            divisions.extend(model.departments[d].divisions.iter().copied());
             for target in department_of.iter_mut() {
                 if *target == d {
                     *target = id;
                 }
             }
         }
+        if m.internal_handoffs {
+            for &division in &divisions {
+                handoff_unit[division] = id;
+            }
+        }
+        // The desks now serving the parts, each once.
+        let mut parts_desks: Vec<DeskId> = divisions.iter().map(|&v| desk_of[model.divisions[v].desk]).collect();
+        parts_desks.sort_unstable();
+        parts_desks.dedup();
+        let parts_windows = parts_desks.iter().fold(0u32, |n, &k| n.saturating_add(model.desks[k].windows));
+        let windows = if m.pool_windows { m.windows.unwrap_or(parts_windows) } else { 0 };
+        let desk = model.desks.len();
+        model.desks.push(Desk { name: m.into.clone(), department: id, windows });
+        desk_of.push(desk);
+        if m.pool_windows {
+            for current in desk_of.iter_mut() {
+                if parts_desks.contains(current) {
+                    *current = desk;
+                }
+            }
+        }
         model.departments.push(Department {
             name: m.into.clone(),
             functions,
+            divisions,
+            desk,
             overhead_cny_per_year: m.overhead_cny_per_year,
-            windows: m.windows,
+            windows,
         });
         department_of.push(id);
         active.push(true);
     }
-    let n = model.departments.len();
     let k = model.structures.len();
+    let mut window_station = previous.window_station.clone();
+    window_station.resize(model.desks.len(), None);
+    for (desk, station) in window_station.iter_mut().enumerate() {
+        if desk_of.get(desk) != Some(&desk) {
+            *station = None;
+        }
+    }
     model.structures.push(Structure {
         from_day: start_day,
         department_of,
         active,
         step_station: Vec::new(),
-        station_of: vec![None; n * 4],
+        desk_of,
+        window_station,
+        division_station: previous.division_station.clone(),
+        handoff_unit,
+        moves: Vec::new(),
     });
-    // Unchanged departments keep their stations; merged ones get new ones.
+    // Back-office stations stay with their divisions; window steps go to the desk
+    // now serving their division (a pooled desk gets a new station).
     let mut step_station = Vec::with_capacity(model.services.len());
     for s in 0..model.services.len() {
         let mut stations = Vec::with_capacity(model.services[s].steps.len());
         for st in 0..model.services[s].steps.len() {
             let step = &model.services[s].steps[st];
-            let (department, role) = (model.structures[k].department_of[step.department], step.role);
-            let station = if role == Role::WindowClerk
-                && let FrontOffice::General { .. } = model.front_office
-            {
-                model.hall_station.expect("a general front office has a hall station")
+            let (division, role, built) = (step.division, step.role, step.station);
+            let station = if Some(built) == model.hall_station {
+                built
+            } else if role == Role::WindowClerk {
+                let desk = model.structures[k].desk_of[model.divisions[division].desk];
+                ensure_station(model, k, StationKey::Desk(desk))
             } else {
-                ensure_station(model, k, department, role)
+                ensure_station(model, k, StationKey::BackOffice(division, role))
             };
             stations.push(station);
         }
         step_station.push(stations);
     }
     model.structures[k].step_station = step_station;
+    // The queues of desks pooled into another move there.
+    let mut moves = Vec::new();
+    for (desk, station) in previous.window_station.iter().enumerate() {
+        let (Some(from), Some(&now)) = (station, model.structures[k].desk_of.get(desk)) else { continue };
+        if now != desk {
+            let to = ensure_station(model, k, StationKey::Desk(now));
+            moves.push((*from, to));
+        }
+    }
+    model.structures[k].moves = moves;
     Some(k)
 }
 

@@ -219,11 +219,11 @@ impl Levers {
                 let from: Vec<String> = g.from.iter().map(|d| ron_string(d)).collect();
                 let _ = write!(
                     merge,
-                    "(into: {}, from: [{}], overhead_cny_per_year: {:?}, windows: {}), ",
+                    "(into: {}, from: [{}], overhead_cny_per_year: {:?}{}), ",
                     ron_string(&g.into),
                     from.join(", "),
                     g.overhead_cny_per_year,
-                    g.windows
+                    g.windows.map(|w| format!(", windows: {w}")).unwrap_or_default()
                 );
             }
             add(format!(

@@ -134,27 +134,16 @@ impl CaseFlow {
     /// no longer exist move to the stations that replace them.
     pub(crate) fn switch_structure(&mut self, k: usize) {
         let model = Arc::clone(&self.model);
-        let old = &model.structures[self.structure];
-        let new = &model.structures[k];
-        for (d, &now_in) in new.department_of.iter().enumerate() {
-            if now_in == usize::MAX || old.department_of.get(d) == Some(&now_in) || !old.active[d] {
-                continue;
-            }
-            for role in Role::ALL {
-                let (Some(from), Some(to)) = (old.station(d, role), new.station(now_in, role)) else { continue };
-                if from == to {
-                    continue;
-                }
-                let moved = std::mem::take(&mut self.stations[from].queue);
-                let busy = std::mem::take(&mut self.stations[from].busy);
-                let target = &mut self.stations[to];
-                target.busy += busy;
-                target.queue.extend(moved);
-                target.queue.make_contiguous().sort_by_key(QueueEntry::merge_key);
-                for alias in self.station_alias.iter_mut() {
-                    if *alias == from {
-                        *alias = to;
-                    }
+        for &(from, to) in &model.structures[k].moves {
+            let moved = std::mem::take(&mut self.stations[from].queue);
+            let busy = std::mem::take(&mut self.stations[from].busy);
+            let target = &mut self.stations[to];
+            target.busy += busy;
+            target.queue.extend(moved);
+            target.queue.make_contiguous().sort_by_key(QueueEntry::merge_key);
+            for alias in self.station_alias.iter_mut() {
+                if *alias == from {
+                    *alias = to;
                 }
             }
         }
@@ -257,14 +246,15 @@ impl CaseFlow {
     }
 
     /// Queues an internal task (an inspection or a complaint) at the station of
-    /// `function`'s department for its role.
+    /// `function`'s division for its role.
     pub(super) fn enqueue_task(&mut self, m: &Model, task: Task, function: usize) {
         let role = match task {
             Task::Inspection => Role::Inspector,
             Task::Complaint => Role::Reviewer,
         };
-        let department = self.department_of(m, m.function_department[function]);
-        let Some(station) = m.structures[self.structure].station(department, role) else { return };
+        let Some(station) = m.structures[self.structure].back_office(m.function_division[function], role) else {
+            return;
+        };
         if self.stations[station].queue.len() >= self.max_in_progress {
             self.stop_overflowing();
             return;

@@ -104,16 +104,11 @@ impl CaseFlow {
         self.release(m, slot, service, service.initial_steps[r], None);
     }
 
-    /// The current department of a step (after any merger).
-    #[inline]
-    pub(super) fn department_of(&self, m: &Model, department: usize) -> usize {
-        m.structures[self.structure].department_of[department]
-    }
-
     /// Makes every step in `candidates` whose predecessors are done ready, after
-    /// the handoff from `from_department` (`None`: no handoff, at arrival).
-    /// Approvals replaced by notification are done at once.
-    fn release(&mut self, m: &Model, slot: u32, service: &Service, candidates: u64, from_department: Option<usize>) {
+    /// the handoff from a step of `from_division` (`None`: no handoff, at
+    /// arrival): within its unit (its department, see `Structure::handoff_unit`)
+    /// or between units. Approvals replaced by notification are done at once.
+    fn release(&mut self, m: &Model, slot: u32, service: &Service, candidates: u64, from_division: Option<usize>) {
         let case = &mut self.cases[slot];
         let r = usize::from(case.integrated);
         let all = bits::first(service.steps.len());
@@ -153,11 +148,12 @@ impl CaseFlow {
             }
         }
         let stamp = self.cases[slot].stamp;
-        let from = from_department.map(|d| self.department_of(m, d));
+        let units = &m.structures[self.structure].handoff_unit;
+        let from = from_division.map(|d| units[d]);
         for s in bits(ready) {
             let case_ref = CaseRef::new(slot, stamp, self.cases[slot].epochs[s]);
             let step = &service.steps[s];
-            let to = self.department_of(m, step.department);
+            let to = units[step.division];
             let (handoff, mut delay) = match from {
                 None => (Handoff::None, 0),
                 Some(d) if d == to => (Handoff::WithinDepartment, m.handoff.within_department.delay),
@@ -292,7 +288,7 @@ impl CaseFlow {
             case.done &= !reset;
             case.started = kept;
             let candidates = !case.done & !kept & bits::first(service.steps.len());
-            self.release(m, slot, service, candidates, Some(step.department));
+            self.release(m, slot, service, candidates, Some(step.division));
             return;
         }
         case.done |= bit;
@@ -302,7 +298,7 @@ impl CaseFlow {
             self.finish(m, slot, true, self.now);
             return;
         }
-        self.release(m, slot, service, step.precedence[r].successors, Some(step.department));
+        self.release(m, slot, service, step.precedence[r].successors, Some(step.division));
     }
 
     /// An applicant whose patience ran out while waiting in `entry` gives up, at

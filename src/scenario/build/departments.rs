@@ -1,11 +1,12 @@
-//! The organisation section: the functions, the departments that hold them, the
-//! mergers in force from the start, and which department holds each function.
+//! The organisation section: the functions, the departments that hold them and
+//! their divisions, the mergers in force from the start, and which department and
+//! division hold each function.
 
 use std::collections::HashMap;
 
 use crate::scenario::checks::{Checker, money, required};
 use crate::scenario::limits;
-use crate::scenario::model::{Department, DepartmentId, FunctionId};
+use crate::scenario::model::{Department, DepartmentId, Desk, DeskId, Division, DivisionId, FunctionId};
 use crate::scenario::raw::{RawDepartment, RawMerge};
 use crate::scenario::reforms::{check_mergers, merge_site_path};
 use crate::scenario::sources::Needle::{self, Field, Named, Quoted};
@@ -20,6 +21,21 @@ pub(super) struct Organisation {
     pub departments: Vec<Department>,
     /// The department holding each function (`usize::MAX` for none).
     pub function_department: Vec<DepartmentId>,
+    /// The divisions of every department.
+    pub divisions: Vec<Division>,
+    /// The division holding each function (`usize::MAX` for none).
+    pub function_division: Vec<DivisionId>,
+    /// The divisions of each department as written, in order.
+    written_divisions: Vec<Vec<DivisionId>>,
+    /// For each division, the unit within which its handoffs are internal at the
+    /// start: its department, or its written department when a merger before
+    /// the run kept handoffs between its parts external.
+    pub handoff_unit: Vec<usize>,
+    /// The front desks: one per department, and one per part of a merger before
+    /// the run that kept the windows apart.
+    pub desks: Vec<Desk>,
+    /// The front desk serving each department as written.
+    written_desk: Vec<DeskId>,
     /// The names of the departments as written (before mergers), in order.
     department_names: Vec<String>,
     /// The index of each written department name (the first of a name listed twice).
@@ -43,6 +59,21 @@ impl Organisation {
     pub(super) fn department_names(&self) -> Vec<&str> {
         self.department_names.iter().map(String::as_str).collect()
     }
+
+    /// The index of a department as written.
+    pub(super) fn written(&self, name: &str) -> Option<usize> {
+        self.department_ids.get(name).copied()
+    }
+
+    /// The divisions of a department as written.
+    pub(super) fn divisions_of_written(&self, written: usize) -> &[DivisionId] {
+        &self.written_divisions[written]
+    }
+
+    /// The front desk of a department as written.
+    pub(super) fn desk_of_written(&self, written: usize) -> DeskId {
+        self.written_desk[written]
+    }
 }
 
 /// Builds the organisation from the `functions`, `departments` and
@@ -58,21 +89,166 @@ pub(super) fn organisation(
     let raw_departments = required(c, departments, "departments").unwrap_or_default();
     let function_names: Vec<&str> = functions.iter().map(String::as_str).collect();
     let (mut departments, department_ids) = written_departments(c, &raw_departments, &function_ids, &function_names);
+    let (mut divisions, written_divisions) = divisions(c, &raw_departments, &mut departments, &function_ids);
+    let mut handoff_unit: Vec<usize> = divisions.iter().map(|d| d.department).collect();
     // Where each original department ends up after mergers.
     let mut moved_to: Vec<DepartmentId> = (0..departments.len()).collect();
+    let written = departments.len();
+    let mut kept_apart = vec![(false, false); written];
     if let Some(merges) = merges {
         (departments, moved_to) = merge(c, departments, &merges);
+        for (w, apart) in kept_apart.iter_mut().enumerate() {
+            let name = &raw_departments[w].name;
+            if let Some(m) = merges.iter().find(|m| m.from.contains(name)) {
+                *apart = (!m.internal_handoffs, !m.pool_windows);
+            }
+        }
+    }
+    // Handoffs stay external between the parts of a merger that says so: their
+    // units stay apart (numbered past every department so they never meet one).
+    for (division, unit) in divisions.iter_mut().zip(handoff_unit.iter_mut()) {
+        let w = division.department;
+        *unit = if kept_apart[w].0 { departments.len() + w } else { moved_to[w] };
+        division.department = moved_to[w];
+    }
+    for (d, department) in departments.iter_mut().enumerate() {
+        department.desk = d;
+    }
+    // One front desk per department; the parts of a merger that keeps its windows
+    // apart keep a desk each, in the merged department's building.
+    let mut desks: Vec<Desk> = departments
+        .iter()
+        .enumerate()
+        .map(|(d, dept)| Desk { name: dept.name.clone(), department: d, windows: dept.windows })
+        .collect();
+    let mut written_desk = Vec::with_capacity(written);
+    for w in 0..written {
+        if kept_apart[w].1 {
+            let r = &raw_departments[w];
+            desks.push(Desk { name: r.name.clone(), department: moved_to[w], windows: r.windows });
+            written_desk.push(desks.len() - 1);
+        } else {
+            written_desk.push(moved_to[w]);
+        }
+    }
+    for division in &mut divisions {
+        division.desk = written_desk[division.written];
     }
     let function_department = function_department(c, &functions, &departments, &listed_twice);
+    let mut function_division = vec![usize::MAX; functions.len()];
+    for (i, d) in divisions.iter().enumerate() {
+        // A function held twice is reported; its first holder serves it.
+        for &f in &d.functions {
+            if function_division[f] == usize::MAX {
+                function_division[f] = i;
+            }
+        }
+    }
     Organisation {
         functions,
         function_ids,
         departments,
         function_department,
+        divisions,
+        function_division,
+        written_divisions,
+        handoff_unit,
+        desks,
+        written_desk,
         department_names: raw_departments.into_iter().map(|d| d.name).collect(),
         department_ids,
         moved_to,
     }
+}
+
+/// The divisions of every department as written: those it lists, or one holding
+/// all its functions (named after it). Each function of a department is in
+/// exactly one of its divisions. Fills each department's `divisions`.
+fn divisions(
+    c: &mut Checker,
+    raw: &[RawDepartment],
+    departments: &mut [Department],
+    function_ids: &HashMap<String, FunctionId>,
+) -> (Vec<Division>, Vec<Vec<DivisionId>>) {
+    let mut divisions = Vec::new();
+    let mut written = Vec::with_capacity(raw.len());
+    for (d, (r, department)) in raw.iter().zip(departments.iter_mut()).enumerate() {
+        let first = divisions.len();
+        match &r.divisions {
+            None => divisions.push(Division {
+                name: r.name.clone(),
+                department: d,
+                written: d,
+                desk: d,
+                functions: department.functions.clone(),
+            }),
+            Some(listed) => {
+                let mut placed: Vec<Option<&str>> = vec![None; department.functions.len()];
+                for (k, division) in listed.iter().enumerate() {
+                    let place = [Field("departments"), Named("name", &r.name), Field("divisions"), Named("name", &division.name)];
+                    if listed[..k].iter().any(|e| e.name == division.name) {
+                        c.at(None, &place, "", format!("division `{}` of `{}` is listed twice", division.name, r.name));
+                    }
+                    let mut held = Vec::new();
+                    for f in &division.functions {
+                        let Some(&id) = function_ids.get(f.as_str()) else { continue };
+                        match department.functions.iter().position(|&g| g == id) {
+                            None => {
+                                let message = format!(
+                                    "division `{}` holds function `{f}`, which department `{}` does not hold: add it to the department's `functions`",
+                                    division.name, r.name
+                                );
+                                let at_function = [place[0], place[1], place[2], place[3], Field("functions"), Quoted(f)];
+                                c.at(None, &at_function, "", message);
+                            }
+                            Some(i) if placed[i].is_some() => {
+                                let message = format!(
+                                    "function `{f}` is in two divisions of `{}` (`{}` and `{}`): each function is in one division",
+                                    r.name,
+                                    placed[i].unwrap_or_default(),
+                                    division.name
+                                );
+                                let at_function = [place[0], place[1], place[2], place[3], Field("functions"), Quoted(f)];
+                                c.at(None, &at_function, "", message);
+                            }
+                            Some(i) => {
+                                placed[i] = Some(&division.name);
+                                held.push(id);
+                            }
+                        }
+                    }
+                    divisions.push(Division {
+                        name: division.name.clone(),
+                        department: d,
+                        written: d,
+                        desk: d,
+                        functions: held,
+                    });
+                }
+                for (i, at) in placed.iter().enumerate() {
+                    if at.is_none() {
+                        let f = department.functions[i];
+                        let name = function_ids.iter().find(|(_, id)| **id == f).map_or("", |(n, _)| n.as_str());
+                        let message = format!(
+                            "function `{name}` of department `{}` is in none of its divisions: add it to one division's `functions`",
+                            r.name
+                        );
+                        c.at(None, &[Field("departments"), Named("name", &r.name), Field("divisions")], "", message);
+                    }
+                }
+                if listed.is_empty() {
+                    let message = format!(
+                        "department `{}` lists no divisions: list at least one, or leave `divisions` out for one division holding all its functions",
+                        r.name
+                    );
+                    c.at(None, &[Field("departments"), Named("name", &r.name), Field("divisions")], "", message);
+                }
+            }
+        }
+        department.divisions = (first..divisions.len()).collect();
+        written.push(department.divisions.clone());
+    }
+    (divisions, written)
 }
 
 /// The index of each function, and which entries repeat an earlier one.
@@ -133,6 +309,8 @@ fn written_departments(
         departments.push(Department {
             name: d.name.clone(),
             functions: held,
+            divisions: Vec::new(),
+            desk: 0,
             overhead_cny_per_year: d.overhead_cny_per_year,
             windows: d.windows,
         });
@@ -155,19 +333,25 @@ fn merge(c: &mut Checker, departments: Vec<Department>, merges: &[RawMerge]) -> 
         let at_merger = [Field("merge_departments"), Named("into", &m.into)];
         let overhead = [at_merger[0], at_merger[1], Field("overhead_cny_per_year")];
         money(c, None, &overhead, "", &format!("overhead_cny_per_year of `{}`", m.into), m.overhead_cny_per_year);
-        if let Some(message) = limits::count(&format!("windows of `{}`", m.into), m.windows) {
+        if let Some(message) = m.windows.and_then(|w| limits::count(&format!("windows of `{}`", m.into), w)) {
             c.at(None, &[at_merger[0], at_merger[1], Field("windows")], "", message);
         }
         let mut functions_held = Vec::new();
-        for id in taken {
+        let mut divisions = Vec::new();
+        let mut parts_windows = 0u32;
+        for &id in &taken {
             new_ids[id] = Some(new_departments.len());
             functions_held.extend(departments[id].functions.iter().copied());
+            divisions.extend(departments[id].divisions.iter().copied());
+            parts_windows = parts_windows.saturating_add(departments[id].windows);
         }
         new_departments.push(Department {
             name: m.into.clone(),
             functions: functions_held,
+            divisions,
+            desk: 0,
             overhead_cny_per_year: m.overhead_cny_per_year,
-            windows: m.windows,
+            windows: if m.pool_windows { m.windows.unwrap_or(parts_windows) } else { 0 },
         });
     }
     // Departments not named in any merger stay as they are.

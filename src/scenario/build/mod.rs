@@ -17,8 +17,10 @@ mod settings;
 mod staff;
 mod steps;
 
+pub(super) use staff::StationKey;
+
 use super::checks::{Checker, required};
-use super::model::{Model, SatisfactionWeights, Workforce};
+use super::model::{Model, SatisfactionWeights, Station, Structure, Workforce};
 use super::raw::{RawScenario, Recruitment};
 
 /// The model described by `raw`, before the reform timeline; `None` when a
@@ -35,7 +37,7 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     let (staff, staff_unresolved) = staff::staff(c, raw.staff.unwrap_or_default(), &organisation);
 
     // Stations are made as the steps that use them are built.
-    let mut stations = staff::Stations::new(&organisation.departments, front_office, &staff);
+    let mut stations = staff::Stations::new(&organisation, front_office, &staff);
     let profile_names: Vec<String> = profiles.iter().map(|p| p.name.clone()).collect();
     let function_names = organisation.function_names();
     let document_names: Vec<&str> = documents.iter().map(|d| d.name.as_str()).collect();
@@ -43,6 +45,7 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         function_ids: &organisation.function_ids,
         function_names: &function_names,
         function_department: &organisation.function_department,
+        function_division: &organisation.function_division,
         document_ids: &document_ids,
         document_names: &document_names,
         profile_names: &profile_names,
@@ -52,7 +55,9 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     services::check_staffed(c, &services, &step_origins, &stations, staff_unresolved);
     let stations = stations.list;
 
-    let departments::Organisation { functions, departments, function_department, .. } = organisation;
+    let initial = initial_structure(&organisation, &stations);
+    let departments::Organisation { functions, departments, function_department, divisions, function_division, desks, .. } =
+        organisation;
     Some(Model {
         name: run.name?,
         description: raw.description.unwrap_or_default(),
@@ -64,7 +69,10 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         profiles,
         functions,
         departments,
+        divisions,
+        desks,
         function_department,
+        function_division,
         front_office,
         handoff: handoff?,
         documents,
@@ -86,8 +94,35 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         },
         budget_cny_per_year: None,
         reforms: Vec::new(),
-        structures: Vec::new(),
+        structures: vec![initial],
         hall_station: None,
+        pools: Vec::new(),
         initial_departments: 0,
     })
+}
+
+/// The structure in force at the start: every department as built, each
+/// division's back-office stations, each desk's windows (the steps' stations are
+/// set with the reform timeline).
+fn initial_structure(organisation: &departments::Organisation, stations: &[Station]) -> Structure {
+    let mut window_station = vec![None; organisation.desks.len()];
+    let mut division_station = vec![None; organisation.divisions.len() * 4];
+    for (i, s) in stations.iter().enumerate() {
+        match (s.division, s.desk) {
+            (Some(d), _) => division_station[d * 4 + s.role.index()] = Some(i),
+            (None, Some(k)) => window_station[k] = Some(i),
+            (None, None) => {}
+        }
+    }
+    Structure {
+        from_day: 0,
+        department_of: (0..organisation.departments.len()).collect(),
+        active: vec![true; organisation.departments.len()],
+        step_station: Vec::new(),
+        desk_of: (0..organisation.desks.len()).collect(),
+        window_station,
+        division_station,
+        handoff_unit: organisation.handoff_unit.clone(),
+        moves: Vec::new(),
+    }
 }

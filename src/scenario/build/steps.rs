@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::staff::Stations;
 use crate::scenario::checks::{Checker, check_minutes, probability};
-use crate::scenario::model::{DepartmentId, DocumentCheck, DocumentId, FunctionId, Precedence, Step};
+use crate::scenario::model::{DepartmentId, DivisionId, DocumentCheck, DocumentId, FunctionId, Precedence, Step};
 use crate::scenario::raw::{RawSendBack, RawStep};
 use crate::scenario::sources::Needle::{Field, Named, Quoted};
 use crate::time::from_minutes;
@@ -16,6 +16,7 @@ pub(super) struct ServiceContext<'a> {
     pub function_ids: &'a HashMap<String, FunctionId>,
     pub function_names: &'a [&'a str],
     pub function_department: &'a [DepartmentId],
+    pub function_division: &'a [DivisionId],
     pub document_ids: &'a HashMap<String, DocumentId>,
     pub document_names: &'a [&'a str],
     pub profile_names: &'a [String],
@@ -102,10 +103,12 @@ pub(super) fn build_step(
     let send_back = step.send_back.as_ref().and_then(|sb| send_back(c, service, i, step, sb, index, step_names));
     let function = function?;
     let department = cx.function_department.get(function).copied().filter(|&d| d != usize::MAX)?;
+    let division = cx.function_division.get(function).copied().filter(|&d| d != usize::MAX)?;
     Some(Step {
         name: step.name.clone(),
         function,
         department,
+        division,
         role: step.role,
         work: step.work.clone(),
         in_person: step.in_person,
@@ -114,7 +117,7 @@ pub(super) fn build_step(
         precedence: predecessors.map(|p| Precedence { predecessors: p, successors: 0, downstream: 0 }),
         checks: first_check..checks.len(),
         send_back,
-        station: stations.station_for(department, step.role),
+        station: stations.station_for(division, step.role),
     })
 }
 

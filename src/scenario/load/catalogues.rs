@@ -46,6 +46,7 @@ pub(super) fn read_csv_files(
         let rows = table.rows(problems, &columns, |row, problems| {
             Some(RawStaff {
                 department: row.text("department"),
+                division: Some(row.text("division")).filter(|d| !d.is_empty()),
                 role: row.parse_with("role", problems, parse_role)?,
                 employment: row.parse_with("employment", problems, parse_employment)?,
                 count: row.parse("count", problems)?,
