@@ -15,8 +15,9 @@ use rand_distr::{Binomial, Distribution};
 use super::flow::{CaseFlow, Levers};
 use crate::indicators::Costs;
 use crate::levers::headcount::HeadcountTarget;
-use crate::levers::{Hire, Order, Today};
-use crate::scenario::{DepartmentId, DeskId, DivisionId, Employment, FrontOffice, Model, Recruitment, Role};
+use crate::levers::{CrossTrain, Hire, Order, Today};
+use crate::scenario::{DepartmentId, DeskId, DivisionId, Employment, FrontOffice, Model, PoolId, Recruitment, Role};
+use crate::time::Calendar;
 use crate::time::Date;
 
 /// The case flow as an ECS resource. The flow itself knows nothing of the ECS;
@@ -73,6 +74,18 @@ pub(crate) struct Staff {
     pub hall: bool,
     /// The reform that hired them, if any (its ramp sets their number).
     pub hired_by: Option<usize>,
+    /// The cross-trained pool they belong to, if trained in other functions.
+    pub pool: Option<PoolId>,
+    /// Members still in training: (first day back on the job, how many).
+    pub training: Vec<(u32, u32)>,
+}
+
+impl Staff {
+    /// Members on the job on `day` (not in training).
+    fn on_the_job(&self, day: u32) -> u32 {
+        let away: u32 = self.training.iter().filter(|&&(back, _)| back > day).map(|&(_, n)| n).sum();
+        self.count.saturating_sub(away)
+    }
 }
 
 /// The simulated day the systems are working on.
@@ -202,6 +215,8 @@ pub(crate) fn build_world(model: &Model, flow: CaseFlow, seed: u64, replication:
             annual_cost_cny: s.annual_cost_cny,
             hall: false,
             hired_by: None,
+            pool: None,
+            training: Vec::new(),
         });
     }
     let n = model.departments.len();
@@ -264,7 +279,11 @@ fn reforms_today(clock: Res<Clock>, mut flow: ResMut<Flow>, mut orders: ResMut<R
     let model = flow.model_arc();
     let today = clock.day;
     let mut strengths =
-        Levers::neutral(model.services.iter().map(|s| s.online_share).collect(), model.departments.len());
+        Levers::neutral(
+        model.services.iter().map(|s| s.online_share).collect(),
+        model.departments.len(),
+        model.pools.iter().map(|p| p.slowdown).collect(),
+    );
     // A merger's transition outlives its first day.
     strengths.transition = flow.levers.transition.take();
     orders.0.clear();
@@ -319,6 +338,7 @@ fn carry_out_orders(world: &mut World) {
                 }
             }
             Order::Recruitment(recruitment) => world.resource_mut::<WorkforcePolicy>().recruitment = recruitment,
+            Order::CrossTrain(c) => cross_train(world, &c),
         }
     }
 }
@@ -357,7 +377,84 @@ fn hire(world: &mut World, h: Hire) {
         annual_cost_cny: h.annual_cost_cny,
         hall: h.hall,
         hired_by: Some(h.reform),
+        pool: None,
+        training: Vec::new(),
     });
+}
+
+/// Tops up cross-trained pools to today's share of their division-and-role
+/// staff: the untrained groups give their members, largest groups first; those
+/// trained are off the job for the training days, and each costs the one-off amount.
+fn cross_train(world: &mut World, c: &CrossTrain) {
+    let (model, day) = {
+        let flow = world.resource::<Flow>();
+        (flow.model_arc(), world.resource::<Clock>().day)
+    };
+    let back = match &world.resource::<Flow>().calendar {
+        Calendar::Working(cal) => {
+            let mut d = day;
+            let mut left = c.training_days;
+            while left > 0 && d < day.saturating_add(366 * 5) {
+                d += 1;
+                if cal.is_working_day(u64::from(d - 1)) {
+                    left -= 1;
+                }
+            }
+            d
+        }
+        Calendar::AllDay => day + c.training_days,
+    };
+    let mut trained_today = 0u32;
+    for &p in &c.pools {
+        let home = &model.stations[model.pools[p].home];
+        let (division, role) = (home.division, home.role);
+        let mut query = world.query::<&mut Staff>();
+        let mut groups: Vec<Mut<Staff>> = query
+            .iter_mut(world)
+            .filter(|s| s.division == division && s.role == role && !s.hall && (s.pool.is_none() || s.pool == Some(p)))
+            .collect();
+        let trained: u32 = groups.iter().filter(|s| s.pool == Some(p)).map(|s| s.count).sum();
+        let all: u32 = groups.iter().map(|s| s.count).sum();
+        let target = (c.share * f64::from(all)).round() as u32;
+        let mut need = target.saturating_sub(trained);
+        let mut moved: Vec<(Staff, u32)> = Vec::new();
+        groups.sort_by_key(|s| (std::cmp::Reverse(s.count), s.group));
+        for g in groups.iter_mut().filter(|s| s.pool.is_none()) {
+            if need == 0 {
+                break;
+            }
+            let n = need.min(g.count);
+            if n == 0 {
+                continue;
+            }
+            g.count -= n;
+            need -= n;
+            moved.push(((**g).clone(), n));
+        }
+        drop(groups);
+        for (from, n) in moved {
+            trained_today += n;
+            let mut query = world.query::<&mut Staff>();
+            let twin = query.iter_mut(world).find(|s| {
+                s.pool == Some(p)
+                    && (s.department, s.employment, s.annual_cost_cny) == (from.department, from.employment, from.annual_cost_cny)
+            });
+            if let Some(mut twin) = twin {
+                twin.count += n;
+                twin.training.push((back, n));
+                continue;
+            }
+            let group = {
+                let mut policy = world.resource_mut::<WorkforcePolicy>();
+                policy.next_group += 1;
+                policy.next_group - 1
+            };
+            world.spawn(Staff { group, count: n, hired_by: None, pool: Some(p), training: vec![(back, n)], ..from });
+        }
+    }
+    if trained_today > 0 {
+        world.resource_mut::<ReformCosts>().one_off_cny.push(f64::from(trained_today) * c.cost_cny_per_person);
+    }
 }
 
 /// Puts a merger's structure in force: the case flow's queues, the department
@@ -405,6 +502,7 @@ fn workforce(
     let contract_for_held = policy.reduction.as_ref().is_some_and(|r| r.replace_with_contract);
     let mut established_now = established;
     let mut contract_hires: Vec<(DepartmentId, Option<DivisionId>, DeskId, Role, u32)> = Vec::new();
+    let mut untrained: Vec<(Staff, u32)> = Vec::new();
     for s in groups.iter_mut() {
         if p <= 0.0 || s.count == 0 {
             continue;
@@ -434,7 +532,14 @@ fn workforce(
         if s.employment == Employment::Established && replaced < leavers {
             established_now -= leavers - replaced;
         }
-        s.count = s.count - leavers + replaced;
+        if s.pool.is_some() && replaced > 0 {
+            // A trained member is replaced by an untrained hire (cross-training
+            // trains them in turn).
+            s.count -= leavers;
+            untrained.push(((**s).clone(), replaced));
+        } else {
+            s.count = s.count - leavers + replaced;
+        }
     }
     // A cut removes established posts beyond the target at once, largest groups first.
     if let (Some(t), Some(true)) = (target, policy.reduction.as_ref().map(HeadcountTarget::cuts)) {
@@ -452,6 +557,22 @@ fn workforce(
         }
     }
     drop(groups);
+    // Untrained replacements of trained staff join their untrained colleagues.
+    for (from, n) in untrained {
+        let existing = staff.iter_mut().find(|s| {
+            s.pool.is_none()
+                && !s.hall
+                && (s.department, s.division, s.desk, s.role, s.employment) == (from.department, from.division, from.desk, from.role, from.employment)
+        });
+        match existing {
+            Some(mut g) => g.count += n,
+            None => {
+                let group = policy.next_group;
+                policy.next_group += 1;
+                commands.spawn(Staff { group, count: n, hired_by: None, pool: None, training: Vec::new(), ..from });
+            }
+        }
+    }
     // Contract replacements join (or form) the contract group of their division
     // (or desk) and role.
     for (department, division, desk, role, n) in contract_hires {
@@ -459,6 +580,7 @@ fn workforce(
             s.employment == Employment::Contract
                 && (s.department, s.division, s.desk, s.role) == (department, division, desk, role)
                 && !s.hall
+                && s.pool.is_none()
         });
         match existing {
             Some(mut g) => g.count += n,
@@ -476,6 +598,8 @@ fn workforce(
                     annual_cost_cny: model.workforce.contract_annual_cost_cny,
                     hall: false,
                     hired_by: None,
+                    pool: None,
+                    training: Vec::new(),
                 });
             }
         }
@@ -489,8 +613,13 @@ fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Query<&Staff
     let model = flow.model_arc();
     let structure = &model.structures[flow.structure];
     let mut servers = vec![0u32; model.stations.len()];
+    let mut pool_servers = vec![0u32; model.pools.len()];
     let mut hall_clerks = 0u32;
     for s in &staff {
+        if let Some(p) = s.pool {
+            pool_servers[p] += s.on_the_job(clock.day);
+            continue;
+        }
         if s.hall {
             hall_clerks += s.count;
             continue;
@@ -517,7 +646,7 @@ fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Query<&Staff
         } + flow.levers.hall_windows;
         servers[hall] = hall_clerks.min(windows);
     }
-    flow.set_servers(&servers, clock.day);
+    flow.set_servers(&servers, &pool_servers, clock.day);
     flow.kick();
 }
 

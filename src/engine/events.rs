@@ -52,12 +52,14 @@ pub(crate) enum EventKind {
     },
     /// A server at a station finishes a step of a case.
     WorkDone {
-        /// Station index.
+        /// Station index (of the queue the step was taken from).
         station: u32,
         /// The case.
         case: CaseRef,
         /// Step index within the case's service.
         step: u8,
+        /// Who did it (see [`Server`]).
+        server: Server,
     },
     /// A step of a case joins its station's queue after a delay (handoff,
     /// document fetching).
@@ -83,9 +85,33 @@ pub(crate) enum EventKind {
         station: u32,
         /// Which task.
         task: Task,
+        /// Who did it.
+        server: Server,
     },
     /// Opening hours begin: idle staff pick up waiting work.
     Open,
+}
+
+/// Who serves a piece of work: one of the station's own staff, or a member of a
+/// cross-trained pool (index + 1), packed in 16 bits so an event stays 32 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Server(u16);
+
+impl Server {
+    /// One of the station's own staff.
+    pub(crate) const OWN: Server = Server(0);
+
+    /// A member of cross-trained pool `pool`.
+    #[inline]
+    pub(crate) fn pool(pool: usize) -> Server {
+        Server(pool as u16 + 1)
+    }
+
+    /// The pool, if a pool member serves.
+    #[inline]
+    pub(crate) fn pool_index(self) -> Option<usize> {
+        self.0.checked_sub(1).map(usize::from)
+    }
 }
 
 /// Work staff do that belongs to no case.

@@ -15,6 +15,7 @@
 //! import it), so it talks to them through [`Check`], [`Today`] and [`Order`].
 
 pub mod contract_staff;
+pub mod cross_training;
 pub mod data_sharing;
 pub mod due_date_priority;
 pub mod error_tolerance;
@@ -64,6 +65,23 @@ pub trait Check {
     /// Adds the departments and the structure of a merger starting on `start_day`;
     /// `ordinal` counts the `Merger` reforms written before it.
     fn merger(&mut self, merges: &[merger::RawMerge], start_day: u32, ordinal: usize) -> Option<merger::Structure>;
+    /// Makes the cross-trained pools of `department`'s staff (see
+    /// [`PoolRequest`]) with an extra error probability on secondary functions;
+    /// unknown names and functions outside the department are reported.
+    fn cross_training(&mut self, department: &str, request: PoolRequest, extra_error: f64) -> Option<Vec<usize>>;
+}
+
+/// Which staff of a department a cross-training reform trains, and in what.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolRequest<'a> {
+    /// Their divisions (empty: all of the department's).
+    pub divisions: &'a [String],
+    /// Their roles.
+    pub roles: &'a [Role],
+    /// The functions they learn (empty: those of the department's other divisions).
+    pub functions: &'a [String],
+    /// Work-time factor on a secondary function once learnt.
+    pub slowdown: f64,
 }
 
 /// Where a reform stands on the day being prepared, and what it may change.
@@ -148,6 +166,21 @@ pub enum Order {
     HeadcountTarget(headcount::HeadcountTarget),
     /// The recruitment policy changes.
     Recruitment(recruitment::Recruitment),
+    /// Cross-trained pools are topped up.
+    CrossTrain(CrossTrain),
+}
+
+/// Cross-trained pools topped up to a share of their divisions' staff.
+#[derive(Clone, Debug)]
+pub struct CrossTrain {
+    /// The pools (indices into the model's pools).
+    pub pools: Vec<usize>,
+    /// Share of each pool's division-and-role staff trained by today.
+    pub share: f64,
+    /// Working days each newly trained person is off the job.
+    pub training_days: u32,
+    /// One-off cost per person trained, CNY.
+    pub cost_cny_per_person: f64,
 }
 
 /// The staff group a reform hires.
@@ -340,6 +373,8 @@ registry! {
     DueDatePriority => due_date_priority, "due-date priority";
     /// Online listening (网络问政): dissatisfied applicants complain online.
     OnlineListening => online_listening, "online listening";
+    /// Staff trained in other divisions' functions serve their queues when idle (复合型人才).
+    CrossTraining => cross_training, "cross-training";
 }
 
 impl<'de> Deserialize<'de> for RawLever {

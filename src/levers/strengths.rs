@@ -47,12 +47,16 @@ pub struct Strengths {
     pub listening: Option<(f64, FunctionId, Minutes)>,
     /// Departments in the model (a merger's transition marks the new ones).
     pub departments: usize,
+    /// Per cross-trained pool: today's work-time factor on a secondary function
+    /// (1 / productivity, along the learning curve).
+    pub pool_slowdown: Vec<f64>,
 }
 
 impl Strengths {
     /// No lever in force: each service's own online share (`online`, one per
-    /// service), no data connected among `departments`, nothing else.
-    pub fn neutral(online: Vec<f64>, departments: usize) -> Strengths {
+    /// service), no data connected among `departments`, each cross-trained pool
+    /// at its learnt work-time factor (`pool_slowdown`), nothing else.
+    pub fn neutral(online: Vec<f64>, departments: usize, pool_slowdown: Vec<f64>) -> Strengths {
         let services = online.len();
         Strengths {
             one_window: 0.0,
@@ -74,6 +78,7 @@ impl Strengths {
             due_date_priority: false,
             listening: None,
             departments,
+            pool_slowdown,
         }
     }
 }

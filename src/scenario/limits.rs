@@ -36,6 +36,8 @@ pub const MAX_CV: f64 = 10.0;
 pub const MAX_PROFILE_WEIGHT: f64 = 1e6;
 /// Most holidays in a calendar (each simulated day is checked against them).
 pub const MAX_HOLIDAYS: usize = 10_000;
+/// Most cross-trained pools (a pool is named by 16 bits in an event).
+pub const MAX_POOLS: usize = 60_000;
 /// Largest amount of money in one field, CNY (a trillion).
 pub const MAX_CNY: f64 = 1e12;
 /// Most cases that may pile up in a queue that never empties, by the horizon;

@@ -7,7 +7,8 @@ use super::raw::{RawLever, RawReform, RawSatisfaction, RawScenario, RawWorkforce
 use super::sources::{Needle, Sources};
 use super::{Diagnostic, LoadError, nearest};
 use super::build::StationKey;
-use crate::levers::{Check, StationNeed, merger};
+use super::limits;
+use crate::levers::{Check, PoolRequest, StationNeed, merger};
 use crate::time::Date;
 
 /// The parts of a raw scenario this module validates.
@@ -348,6 +349,73 @@ impl Check for Builder<'_, '_, '_> {
             });
             self.model.hall_station = Some(self.model.stations.len() - 1);
         }
+    }
+
+    fn cross_training(&mut self, department: &str, request: PoolRequest, extra_error: f64) -> Option<Vec<PoolId>> {
+        let d = department_id(self.model, self.p, department)?;
+        let own = self.model.departments[d].divisions.clone();
+        let mut trained = Vec::new();
+        for name in request.divisions {
+            match own.iter().copied().find(|&v| self.model.divisions[v].name == *name) {
+                Some(v) => trained.push(v),
+                None => {
+                    let known: Vec<&str> = own.iter().map(|&v| self.model.divisions[v].name.as_str()).collect();
+                    self.p.unknown(&format!("division of `{department}`"), name, &known);
+                }
+            }
+        }
+        if request.divisions.is_empty() {
+            trained.clone_from(&own);
+        }
+        let mut learnt = Vec::new();
+        for name in request.functions {
+            let Some(f) = function_id(self.model, self.p, name) else { continue };
+            if !self.model.departments[d].functions.contains(&f) {
+                self.p.at(
+                    &format!("\"{name}\""),
+                    format!(
+                        "cross-training target `{name}` is outside department `{department}`: staff are trained in functions of their own department"
+                    ),
+                );
+                continue;
+            }
+            learnt.push(f);
+        }
+        let mut pools = Vec::new();
+        for &v in &trained {
+            for &role in request.roles {
+                if role == Role::WindowClerk {
+                    continue;
+                }
+                let targets: Vec<DivisionId> = own
+                    .iter()
+                    .copied()
+                    .filter(|&w| w != v)
+                    .filter(|&w| {
+                        let held = &self.model.divisions[w].functions;
+                        request.functions.is_empty() || held.iter().any(|f| learnt.contains(f))
+                    })
+                    .collect();
+                if targets.is_empty() {
+                    continue;
+                }
+                let home = ensure_station(self.model, 0, StationKey::BackOffice(v, role));
+                let targets =
+                    targets.iter().map(|&w| ensure_station(self.model, 0, StationKey::BackOffice(w, role))).collect();
+                self.model.pools.push(Pool { home, targets, slowdown: request.slowdown, extra_error_probability: extra_error });
+                pools.push(self.model.pools.len() - 1);
+            }
+        }
+        if pools.is_empty() && self.p.list.is_empty() {
+            self.p.at(
+                "CrossTraining",
+                format!("this cross-training trains nobody: `{department}` has no other division holding the functions named"),
+            );
+        }
+        if self.model.pools.len() > limits::MAX_POOLS {
+            self.p.at("CrossTraining", format!("more than {} cross-trained pools: train fewer divisions", limits::MAX_POOLS));
+        }
+        Some(pools)
     }
 
     fn merger(&mut self, merges: &[merger::RawMerge], start_day: u32, ordinal: usize) -> Option<merger::Structure> {

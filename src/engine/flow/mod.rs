@@ -31,7 +31,7 @@ use rand_chacha::ChaCha8Rng;
 
 pub(crate) use levers::Levers;
 pub use log::{StepOutcome, StepRecord};
-pub(crate) use stations::StationState;
+pub(crate) use stations::{PoolState, StationState};
 
 use super::arrivals::{ArrivalRate, ProfileTable};
 use super::events::{EventKind, EventQueue};
@@ -88,6 +88,8 @@ pub(crate) struct CaseFlow {
     cases: CaseTable,
     /// Stations, indexed like the model's.
     pub stations: Vec<StationState>,
+    /// Cross-trained pools, indexed like the model's.
+    pub pools: Vec<PoolState>,
     /// Where work scheduled at a station that has since been merged now finishes.
     station_alias: Vec<StationId>,
     /// The department structure in force (index into `Model::structures`).
@@ -144,8 +146,10 @@ impl CaseFlow {
         let rates = model.services.iter().map(|s| ArrivalRate::new(s.volume_per_year, s.profile, &tables)).collect();
         let arrival_rngs = (0..model.services.len()).map(|i| arrival_stream(seed, replication, i)).collect();
         let n_departments = model.departments.len();
-        let stations =
+        let mut stations: Vec<StationState> =
             model.stations.iter().map(|s| StationState::new(s.servers, s.building(n_departments) as u32)).collect();
+        stations::add_helpers(&mut stations, &model.pools);
+        let pools = model.pools.iter().map(PoolState::new).collect();
         let n_services = model.services.len();
         let start_year = model.start_date.year;
         let year_of_day: Vec<u16> = (0..i64::from(model.horizon_days))
@@ -162,8 +166,13 @@ impl CaseFlow {
             cases: CaseTable::default(),
             station_alias: (0..model.stations.len()).collect(),
             stations,
+            pools,
             structure: 0,
-            levers: Levers::neutral(model.services.iter().map(|s| s.online_share).collect(), model.departments.len()),
+            levers: Levers::neutral(
+                model.services.iter().map(|s| s.online_share).collect(),
+                model.departments.len(),
+                model.pools.iter().map(|p| p.slowdown).collect(),
+            ),
             now: 0,
             horizon,
             warmup: u64::from(model.warmup_days) * DAY,
@@ -256,8 +265,8 @@ impl CaseFlow {
             self.counts.events += 1;
             match event.kind {
                 EventKind::Arrival { service } => self.arrive(m, service as usize),
-                EventKind::WorkDone { station, case, step } => {
-                    self.work_done(m, self.station_alias[station as usize], case, step as usize)
+                EventKind::WorkDone { station, case, step, server } => {
+                    self.work_done(m, self.station_alias[station as usize], case, step as usize, server)
                 }
                 EventKind::Ready { case, step, handoff } => {
                     if self.cases.is_current(case, step) {
@@ -265,7 +274,9 @@ impl CaseFlow {
                     }
                 }
                 EventKind::TaskDue { task, function } => self.enqueue_task(m, task, function as usize),
-                EventKind::TaskDone { station, task } => self.task_done(m, self.station_alias[station as usize], task),
+                EventKind::TaskDone { station, task, server } => {
+                    self.task_done(m, self.station_alias[station as usize], task, server)
+                }
                 EventKind::Open => {
                     for station in 0..self.stations.len() {
                         self.try_start(m, station);

@@ -2,7 +2,7 @@
 //! leaves behind, and the tallies of measured cases; and the internal tasks
 //! (inspections, complaints) done.
 
-use super::super::events::{EventKind, Task};
+use super::super::events::{EventKind, Server, Task};
 use super::CaseFlow;
 use super::cases::Case;
 use crate::indicators::CaseRecord;
@@ -70,15 +70,15 @@ impl CaseFlow {
 
     /// A server at `station` has finished an internal task, counted if in the
     /// measured period, and picks up waiting work.
-    pub(super) fn task_done(&mut self, m: &Model, station: usize, task: Task) {
-        self.stations[station].busy -= 1;
+    pub(super) fn task_done(&mut self, m: &Model, station: usize, task: Task, server: Server) {
+        self.free(station, server);
         if self.now >= self.warmup {
             match task {
                 Task::Inspection => self.counts.inspections += 1,
                 Task::Complaint => self.counts.complaints_handled += 1,
             }
         }
-        self.try_start(m, station);
+        self.next_work(m, station, server);
     }
 }
 

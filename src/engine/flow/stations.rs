@@ -5,10 +5,10 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use super::super::events::{CaseRef, EventKind, Handoff, Task};
+use super::super::events::{CaseRef, EventKind, Handoff, Server, Task};
 use super::super::random::sample_minutes;
 use super::CaseFlow;
-use crate::scenario::{Model, Role, StationId};
+use crate::scenario::{Model, Pool, Role, StationId};
 use crate::time::{Calendar, DAY, Micros, from_minutes};
 
 /// No patience deadline.
@@ -73,6 +73,58 @@ pub(crate) struct StationState {
     pub wait_measured: u128,
     /// Server-time available in the measured period (servers × open time, summed daily).
     pub capacity_measured: u128,
+    /// Cross-trained pools that may serve this queue when its own staff are all
+    /// busy: first those whose home it is, then the others, by pool index.
+    helpers: Box<[u16]>,
+}
+
+/// A cross-trained pool's servers.
+#[derive(Clone, Debug)]
+pub(crate) struct PoolState {
+    /// Its home station.
+    home: usize,
+    /// The stations it was trained for.
+    targets: Box<[u32]>,
+    /// Servers available (trained staff not in training).
+    pub servers: u32,
+    /// Servers busy.
+    pub busy: u32,
+}
+
+impl PoolState {
+    /// An idle pool of `pool`.
+    pub(super) fn new(pool: &Pool) -> PoolState {
+        PoolState {
+            home: pool.home,
+            targets: pool.targets.iter().map(|&t| t as u32).collect(),
+            servers: 0,
+            busy: 0,
+        }
+    }
+}
+
+impl PoolState {
+    /// Whether `station` is the pool's home.
+    #[inline]
+    pub(super) fn home_is(&self, station: usize) -> bool {
+        self.home == station
+    }
+}
+
+/// Lists, for every station, the pools that may serve it.
+pub(super) fn add_helpers(stations: &mut [StationState], pools: &[Pool]) {
+    for (p, pool) in pools.iter().enumerate() {
+        let mut home = stations[pool.home].helpers.to_vec();
+        // Home pools come before any pool for which this station is a target.
+        let at = home.iter().position(|&q| pools[usize::from(q)].home != pool.home).unwrap_or(home.len());
+        home.insert(at, p as u16);
+        stations[pool.home].helpers = home.into_boxed_slice();
+        for &t in &pool.targets {
+            let mut list = stations[t].helpers.to_vec();
+            list.push(p as u16);
+            stations[t].helpers = list.into_boxed_slice();
+        }
+    }
 }
 
 impl StationState {
@@ -87,6 +139,7 @@ impl StationState {
             steps_measured: 0,
             wait_measured: 0,
             capacity_measured: 0,
+            helpers: Box::default(),
         }
     }
 
@@ -109,15 +162,22 @@ impl CaseFlow {
         }
     }
 
-    /// Sets the servers of every station (from the staff, once a day), counts
-    /// the day's capacity, and lets idle servers pick up waiting work.
-    pub(crate) fn set_servers(&mut self, servers: &[u32], day: u32) {
+    /// Sets the servers of every station and pool (from the staff, once a day),
+    /// counts the day's capacity (a pool's at its home station), and lets idle
+    /// servers pick up waiting work.
+    pub(crate) fn set_servers(&mut self, servers: &[u32], pool_servers: &[u32], day: u32) {
         let open = self.calendar.open_time_between(u64::from(day) * DAY, u64::from(day + 1) * DAY);
         let measured = u64::from(day) * DAY >= self.warmup;
         for (station, &n) in self.stations.iter_mut().zip(servers) {
             station.servers = n;
             if measured {
                 station.capacity_measured += u128::from(open) * u128::from(n);
+            }
+        }
+        for (pool, &n) in self.pools.iter_mut().zip(pool_servers) {
+            pool.servers = n;
+            if measured {
+                self.stations[pool.home].capacity_measured += u128::from(open) * u128::from(n);
             }
         }
     }
@@ -263,19 +323,82 @@ impl CaseFlow {
         self.try_start(m, station);
     }
 
-    /// Starts waiting work at a station while it has idle servers and is open.
+    /// Starts waiting work at a station while it is open and has an idle server:
+    /// its own staff first, then the pools that may serve it (see `helpers`).
     pub(super) fn try_start(&mut self, m: &Model, station: usize) {
         if !self.calendar.is_open(self.now) {
             return;
         }
-        while self.stations[station].busy < self.stations[station].servers {
+        loop {
+            let st = &self.stations[station];
+            if st.queue.is_empty() {
+                return;
+            }
+            let server = if st.busy < st.servers {
+                Server::OWN
+            } else {
+                match st.helpers.iter().find(|&&p| self.pools[usize::from(p)].busy < self.pools[usize::from(p)].servers) {
+                    Some(&p) => Server::pool(usize::from(p)),
+                    None => return,
+                }
+            };
+            if !self.start_next(m, station, server) {
+                return;
+            }
+        }
+    }
+
+    /// A server has finished at `station`: one of its own staff takes the
+    /// station's next work; a pool member takes the next work of its home
+    /// station, or else of the target whose first waiting step has waited
+    /// longest (ties: the target listed first).
+    pub(super) fn next_work(&mut self, m: &Model, station: usize, server: Server) {
+        let Some(p) = server.pool_index() else {
+            self.try_start(m, station);
+            return;
+        };
+        if !self.calendar.is_open(self.now) || self.pools[p].busy >= self.pools[p].servers {
+            return;
+        }
+        let home = self.pools[p].home;
+        if self.start_next(m, home, server) {
+            return;
+        }
+        loop {
+            let oldest = self.pools[p]
+                .targets
+                .iter()
+                .map(|&t| t as usize)
+                .filter_map(|t| self.stations[t].queue.front().map(|e| (e.merge_key().0, t)))
+                .min_by_key(|&(enqueued, _)| enqueued);
+            let Some((_, target)) = oldest else { return };
+            if self.start_next(m, target, server) {
+                return;
+            }
+        }
+    }
+
+    /// Frees the server that finished work taken from `station`.
+    #[inline]
+    pub(super) fn free(&mut self, station: usize, server: Server) {
+        match server.pool_index() {
+            None => self.stations[station].busy -= 1,
+            Some(p) => self.pools[p].busy -= 1,
+        }
+    }
+
+    /// Starts the first live entry of `station`'s queue on `server`, dropping
+    /// stale entries and applicants who gave up on the way; `false` when the
+    /// queue ran out first.
+    fn start_next(&mut self, m: &Model, station: usize, server: Server) -> bool {
+        loop {
             let entry = match self.stations[station].queue.pop_front() {
                 Some(QueueEntry::Step(entry)) => entry,
                 Some(QueueEntry::Task { task, .. }) => {
-                    self.start_task(station, task);
-                    continue;
+                    self.start_task(station, task, server);
+                    return true;
                 }
-                None => return,
+                None => return false,
             };
             if !self.cases.is_current(entry.case, entry.step) {
                 continue;
@@ -284,11 +407,12 @@ impl CaseFlow {
                 self.abandon(m, entry);
                 continue;
             }
-            self.start(m, station, entry);
+            self.start(m, station, entry, server);
+            return true;
         }
     }
 
-    fn start_task(&mut self, station: usize, task: Task) {
+    fn start_task(&mut self, station: usize, task: Task, server: Server) {
         let work = match (task, &self.levers.inspection, &self.levers.listening) {
             (Task::Inspection, Some((_, work, _)), _) | (Task::Complaint, _, Some((_, _, work))) => {
                 from_minutes(sample_minutes(work, &mut self.internal_rng))
@@ -296,17 +420,38 @@ impl CaseFlow {
             _ => 0,
         };
         let end = self.calendar.add_working(self.now, work);
-        let st = &mut self.stations[station];
-        st.busy += 1;
+        self.occupy(station, server);
         if self.now >= self.warmup {
-            st.work_measured += u128::from(work);
+            let worker = self.worker_station(station, server);
+            self.stations[worker].work_measured += u128::from(work);
         }
-        self.events.schedule(end, EventKind::TaskDone { station: station as u32, task });
+        self.events.schedule(end, EventKind::TaskDone { station: station as u32, task, server });
     }
 
-    fn start(&mut self, m: &Model, station: usize, entry: StepEntry) {
+    /// Marks `server` busy with work from `station`.
+    #[inline]
+    fn occupy(&mut self, station: usize, server: Server) {
+        match server.pool_index() {
+            None => self.stations[station].busy += 1,
+            Some(p) => self.pools[p].busy += 1,
+        }
+    }
+
+    /// The station whose staff do work from `station` on `server` (a pool's home).
+    #[inline]
+    fn worker_station(&self, station: usize, server: Server) -> usize {
+        server.pool_index().map_or(station, |p| self.pools[p].home)
+    }
+
+    fn start(&mut self, m: &Model, station: usize, entry: StepEntry, server: Server) {
         let wait = self.calendar.open_time_between(entry.enqueued, self.now);
-        let work = self.work_time(m, entry.case.slot, entry.step as usize, entry.handoff);
+        let mut work = self.work_time(m, entry.case.slot, entry.step as usize, entry.handoff);
+        if let Some(p) = server.pool_index()
+            && self.pools[p].home != station
+        {
+            // A secondary skill: slower, by today's learning curve.
+            work = (work as f64 * self.levers.pool_slowdown[p]) as Micros;
+        }
         let case = &mut self.cases[entry.case.slot];
         case.wait += wait;
         if entry.in_person {
@@ -318,16 +463,18 @@ impl CaseFlow {
         // Utilisation counts the work done before the horizon only.
         let measured_work =
             if end <= self.horizon { work } else { work.min(self.calendar.open_time_between(self.now, self.horizon)) };
-        let st = &mut self.stations[station];
-        st.busy += 1;
+        self.occupy(station, server);
         if self.now >= self.warmup {
-            st.work_measured += u128::from(measured_work);
+            let worker = self.worker_station(station, server);
+            self.stations[worker].work_measured += u128::from(measured_work);
+            let st = &mut self.stations[station];
             st.steps_measured += 1;
             st.wait_measured += u128::from(wait);
         }
         if let Some(log) = &mut self.log {
             log.starts.insert((entry.case, entry.step), self.now);
         }
-        self.events.schedule(end, EventKind::WorkDone { station: station as u32, case: entry.case, step: entry.step });
+        let done = EventKind::WorkDone { station: station as u32, case: entry.case, step: entry.step, server };
+        self.events.schedule(end, done);
     }
 }

@@ -5,7 +5,7 @@
 
 use rand::Rng;
 
-use super::super::events::{CaseRef, EventKind, Handoff};
+use super::super::events::{CaseRef, EventKind, Handoff, Server};
 use super::super::random::{Need, Purpose, SplitMix64, needs_uniform, sample_minutes, standard_exponential};
 use super::CaseFlow;
 use super::cases::{Case, NOWHERE};
@@ -210,24 +210,30 @@ impl CaseFlow {
         (work.max(0.0) as Micros).saturating_sub(saved) + effort
     }
 
-    pub(super) fn work_done(&mut self, m: &Model, station: usize, case_ref: CaseRef, s: usize) {
-        self.stations[station].busy -= 1;
+    pub(super) fn work_done(&mut self, m: &Model, station: usize, case_ref: CaseRef, s: usize, server: Server) {
+        self.free(station, server);
         let started = self.log.as_mut().and_then(|log| log.starts.remove(&(case_ref, s as u8)));
         if self.cases.is_current(case_ref, s as u8) {
             let before: Before = {
                 let case = &self.cases[case_ref.slot];
                 (case.missing_documents, case.rework)
             };
-            self.complete_step(m, case_ref.slot, s);
+            // A step done on a secondary skill may carry an extra error.
+            let extra_error = match server.pool_index() {
+                Some(p) if self.pools[p].home_is(station) => 0.0,
+                Some(p) => m.pools[p].extra_error_probability,
+                None => 0.0,
+            };
+            self.complete_step(m, case_ref.slot, s, extra_error);
             if let (Some(start), Some(log)) = (started, &mut self.log) {
                 // The slot still holds the case: slots are reused only at arrivals.
                 log.record(&self.cases[case_ref.slot], before, s as u8, station, start, self.now);
             }
         }
-        self.try_start(m, station);
+        self.next_work(m, station, server);
     }
 
-    fn complete_step(&mut self, m: &Model, slot: u32, s: usize) {
+    fn complete_step(&mut self, m: &Model, slot: u32, s: usize, extra_error: f64) {
         let case = &mut self.cases[slot];
         let service = &m.services[case.service as usize];
         let step = &service.steps[s];
@@ -267,7 +273,7 @@ impl CaseFlow {
         let p_back = send_back.map_or(0.0, |(_, p)| p);
         let target = match send_back {
             Some((target, p)) if u < p => Some(target),
-            _ if u < p_back + transition_error => Some(s),
+            _ if u < p_back + transition_error + extra_error => Some(s),
             _ => None,
         };
         let case = &mut self.cases[slot];
