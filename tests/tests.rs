@@ -16,4 +16,5 @@ mod properties;
 mod queueing;
 mod report;
 mod serve;
+mod skills;
 mod tidy;

@@ -175,6 +175,9 @@ pub(crate) struct ReformOrders(Vec<Order>);
 pub(crate) struct ReformCosts {
     one_off_cny: Vec<f64>,
     running_cny_per_year: Vec<f64>,
+    /// One-off costs incurred during the warm-up (people trained), booked on
+    /// the first measured day.
+    deferred_cny: f64,
 }
 
 /// The morning's steps, in order.
@@ -685,10 +688,12 @@ fn accrue_reforms(clock: Res<Clock>, flow: Res<Flow>, mut costs: ResMut<ReformCo
     let one_off = std::mem::take(&mut costs.one_off_cny);
     let running = std::mem::take(&mut costs.running_cny_per_year);
     if !clock.measured {
+        costs.deferred_cny += one_off.iter().sum::<f64>();
         return;
     }
     let year = flow.year_of_day(clock.day);
-    for cny in one_off {
+    let deferred = std::mem::take(&mut costs.deferred_cny);
+    for cny in std::iter::once(deferred).filter(|&d| d > 0.0).chain(one_off) {
         ledger.book(year, |c| c.reform_one_off_cny += cny);
     }
     for yearly in running {

@@ -1,0 +1,108 @@
+//! Divisions and skills: what a merger pools and what cross-training adds,
+//! checked against queueing theory (issue 9).
+//!
+//! Two bureaus, A and B, each with one function and two reviewers; reviews take
+//! 10 minutes (exponential) and arrive at 9.6 an hour for each bureau, so each
+//! reviewer station runs at utilisation 0.8.
+
+use reformsim::theory;
+
+use crate::common::{across, assert_agrees, from_text, run};
+
+/// Reviews arriving per bureau, per minute.
+const ARRIVALS_PER_MINUTE: f64 = 0.16;
+/// Mean review time, minutes.
+const REVIEW_MINUTES: f64 = 10.0;
+
+/// The two bureaus, merged into one department before the run if `merged`, with
+/// `reforms`.
+fn bureaus(merged: bool, days: u32, reforms: &str) -> String {
+    let merge = if merged {
+        r#"merge_departments: [(into: "AB", from: ["A", "B"], overhead_cny_per_year: 0.0)],"#
+    } else {
+        ""
+    };
+    // 0.16 a minute × 1440 × 365.
+    let volume = ARRIVALS_PER_MINUTE * 1440.0 * 365.0;
+    format!(
+        r#"Scenario(name: "bureaus", start_date: "2020-01-01", horizon_days: {days}, warmup_days: 10, calendar: AllDay,
+    applicant: (value_of_time_cny_per_hour: 0.0, travel_hours_per_trip: 0.0, document_hours_per_missing: 0.0),
+    functions: ["fa", "fb"],
+    departments: [
+        (name: "A", functions: ["fa"], overhead_cny_per_year: 0.0),
+        (name: "B", functions: ["fb"], overhead_cny_per_year: 0.0),
+    ],
+    {merge}
+    handoff: (between_departments: (delay_hours: 0.0, effort_minutes: 0.0), within_department: (delay_hours: 0.0, effort_minutes: 0.0)),
+    staff: [
+        (department: "A", role: Reviewer, employment: Established, count: 2, annual_cost_cny: 1.0),
+        (department: "B", role: Reviewer, employment: Established, count: 2, annual_cost_cny: 1.0),
+    ],
+    services: [
+        Service(name: "sa", volume_per_year: {volume}, time_limit_working_days: 1,
+            steps: [Step(name: "review", function: "fa", role: Reviewer, work: Exponential(mean_minutes: {REVIEW_MINUTES}))]),
+        Service(name: "sb", volume_per_year: {volume}, time_limit_working_days: 1,
+            steps: [Step(name: "review", function: "fb", role: Reviewer, work: Exponential(mean_minutes: {REVIEW_MINUTES}))]),
+    ],
+    reforms: [{reforms}])"#
+    )
+}
+
+/// Every reviewer of the merged department trained in the other bureau's
+/// function from the first day, at `productivity`.
+fn cross_trained(productivity: f64) -> String {
+    format!(
+        r#"Reform(start: "2020-01-01", lever: CrossTraining(department: "AB", share: 1.0, productivity: {productivity}))"#
+    )
+}
+
+fn separate_wait() -> f64 {
+    theory::mmc_mean_wait(ARRIVALS_PER_MINUTE, 1.0 / REVIEW_MINUTES, 2).expect("stable")
+}
+
+fn pooled_wait() -> f64 {
+    theory::mmc_mean_wait(2.0 * ARRIVALS_PER_MINUTE, 1.0 / REVIEW_MINUTES, 4).expect("stable")
+}
+
+#[test]
+fn a_merger_without_cross_training_leaves_the_back_office_as_it_was() {
+    let separate = from_text(&bureaus(false, 400, ""));
+    let merged = from_text(&bureaus(true, 400, ""));
+    // The same stations, each with its own two reviewers.
+    let servers = |m: &reformsim::scenario::Model| m.stations.iter().map(|s| s.servers).collect::<Vec<_>>();
+    assert_eq!(servers(&separate), vec![2, 2]);
+    assert_eq!(servers(&merged), vec![2, 2]);
+    let before = across(&run(&separate, 9, 10), "wait_minutes_mean");
+    let after = across(&run(&merged, 9, 10), "wait_minutes_mean");
+    let ci = before.confidence_interval_95();
+    assert!(ci.contains(after.mean), "merged mean wait {} outside the unmerged interval {ci:?}", after.mean);
+    assert_agrees("merged, not cross-trained: mean wait (M/M/2 each)", &after, separate_wait(), 0.03);
+}
+
+#[test]
+fn full_cross_training_at_full_productivity_pools_the_back_office_as_erlang_c() {
+    let pooled = run(&from_text(&bureaus(true, 400, &cross_trained(1.0))), 11, 10);
+    assert_agrees("merged, all cross-trained at productivity 1: mean wait (M/M/4)", &across(&pooled, "wait_minutes_mean"), pooled_wait(), 0.03);
+}
+
+#[test]
+fn cross_training_at_lower_productivity_lies_between_pooled_and_separate() {
+    let partial = across(&run(&from_text(&bureaus(true, 400, &cross_trained(0.8))), 13, 10), "wait_minutes_mean");
+    let (low, high) = (pooled_wait(), separate_wait());
+    let ci = partial.confidence_interval_95();
+    eprintln!("productivity 0.8: mean wait {:.3} ± {:.3}; M/M/4 {low:.3}, M/M/2 {high:.3}", partial.mean, partial.half_width_95);
+    assert!(ci.low > low && ci.high < high, "mean wait {partial:?} not strictly between {low} (M/M/4) and {high} (M/M/2)");
+}
+
+#[test]
+fn cross_training_half_the_staff_trains_half() {
+    let text = bureaus(
+        true,
+        60,
+        r#"Reform(start: "2020-01-01", lever: CrossTraining(department: "AB", share: 0.5, productivity: 0.9, training_days: 3, cost_cny_per_person: 1000.0))"#,
+    );
+    let out = run(&from_text(&text), 1, 1);
+    // One of each bureau's two reviewers is trained, at CNY 1,000 each, booked once.
+    let one_off = crate::common::indicator(&out[0], "reform_one_off_cost_cny");
+    assert_eq!(one_off, 2000.0, "one-off training cost");
+}
