@@ -106,3 +106,39 @@ fn cross_training_half_the_staff_trains_half() {
     let one_off = crate::common::indicator(&out[0], "reform_one_off_cost_cny");
     assert_eq!(one_off, 2000.0, "one-off training cost");
 }
+
+/// One department whose reviewers are too few (offered load 3 on 2 reviewers)
+/// while its window clerks idle (load 1 on 4): the department's load, 4, is below
+/// its 6 staff.
+fn lopsided(reforms: &str) -> String {
+    format!(
+        r#"Scenario(name: "lopsided", start_date: "2020-01-01", horizon_days: 200, warmup_days: 0, calendar: AllDay,
+    applicant: (value_of_time_cny_per_hour: 0.0, travel_hours_per_trip: 0.0, document_hours_per_missing: 0.0),
+    functions: ["f"],
+    departments: [(name: "D", functions: ["f"], overhead_cny_per_year: 0.0, windows: 4)],
+    handoff: (between_departments: (delay_hours: 0.0, effort_minutes: 0.0), within_department: (delay_hours: 0.0, effort_minutes: 0.0)),
+    staff: [
+        (department: "D", role: WindowClerk, employment: Established, count: 4, annual_cost_cny: 1.0),
+        (department: "D", role: Reviewer, employment: Established, count: 2, annual_cost_cny: 1.0),
+    ],
+    services: [Service(name: "s", volume_per_year: 52560.0, time_limit_working_days: 5, steps: [
+        Step(name: "accept", function: "f", role: WindowClerk, work: Exponential(mean_minutes: 10.0)),
+        Step(name: "review", function: "f", role: Reviewer, work: Exponential(mean_minutes: 30.0)),
+    ])],
+    reforms: [{reforms}])"#
+    )
+}
+
+#[test]
+fn redeployment_keeps_an_overloaded_station_bounded_when_the_department_has_capacity() {
+    let without = run(&from_text(&lopsided("")), 5, 3);
+    let with = run(&from_text(&lopsided(r#"Reform(start: "2020-01-01", lever: Redeployment(max_moves_per_day: 1))"#)), 5, 3);
+    for (off, on) in without.iter().zip(&with) {
+        let (backlog_off, backlog_on) =
+            (crate::common::indicator(off, "cases_in_progress"), crate::common::indicator(on, "cases_in_progress"));
+        eprintln!("cases in progress at the horizon: {backlog_off} without redeployment, {backlog_on} with");
+        // Without: the review queue grows by about 2 cases an hour (6 arrive, 4 are done).
+        assert!(backlog_off > 5000.0, "without redeployment the backlog should grow without bound: {backlog_off}");
+        assert!(backlog_on < 200.0, "with redeployment the backlog should stay bounded: {backlog_on}");
+    }
+}

@@ -15,7 +15,7 @@ use rand_distr::{Binomial, Distribution};
 use super::flow::{CaseFlow, Levers};
 use crate::indicators::Costs;
 use crate::levers::headcount::HeadcountTarget;
-use crate::levers::{CrossTrain, Hire, Order, Today};
+use crate::levers::{CrossTrain, Hire, Order, Redeploy, Today};
 use crate::scenario::{DepartmentId, DeskId, DivisionId, Employment, FrontOffice, Model, PoolId, Recruitment, Role};
 use crate::time::Calendar;
 use crate::time::Date;
@@ -164,6 +164,10 @@ pub(crate) struct DailySeries {
     accounted_cny: f64,
 }
 
+/// The redeployment rule in force today, if any.
+#[derive(Resource, Debug, Default)]
+pub(crate) struct RedeployRule(Option<Redeploy>);
+
 /// What the levers in force ask of the engine today, in timeline order
 /// (written by [`reforms_today`], carried out by [`carry_out_orders`]).
 #[derive(Resource, Debug, Default)]
@@ -242,6 +246,7 @@ pub(crate) fn build_world(model: &Model, flow: CaseFlow, seed: u64, replication:
     world.insert_resource(Clock { day: 0, measured: model.warmup_days == 0, start_date: model.start_date });
     world.insert_resource(DailySeries::default());
     world.insert_resource(ReformOrders::default());
+    world.insert_resource(RedeployRule::default());
     world.insert_resource(ReformCosts::default());
     world.insert_resource(Flow(flow));
     world
@@ -263,7 +268,7 @@ pub(crate) fn morning_schedule() -> Schedule {
     schedule.configure_sets((Morning::Reforms, Morning::Workforce, Morning::Staffing).chain());
     schedule.add_systems((reforms_today, carry_out_orders).chain().in_set(Morning::Reforms));
     schedule.add_systems(workforce.in_set(Morning::Workforce));
-    schedule.add_systems(staff_stations.in_set(Morning::Staffing));
+    schedule.add_systems((redeploy, staff_stations).chain().in_set(Morning::Staffing));
     schedule
 }
 
@@ -315,6 +320,7 @@ fn reforms_today(clock: Res<Clock>, mut flow: ResMut<Flow>, mut orders: ResMut<R
 /// reform costs, staff moves and hires, structures, workforce policies.
 fn carry_out_orders(world: &mut World) {
     let orders = std::mem::take(&mut world.resource_mut::<ReformOrders>().0);
+    world.resource_mut::<RedeployRule>().0 = None;
     for order in orders {
         match order {
             Order::OneOffCost { cny } => world.resource_mut::<ReformCosts>().one_off_cny.push(cny),
@@ -342,6 +348,7 @@ fn carry_out_orders(world: &mut World) {
             }
             Order::Recruitment(recruitment) => world.resource_mut::<WorkforcePolicy>().recruitment = recruitment,
             Order::CrossTrain(c) => cross_train(world, &c),
+            Order::Redeploy(rule) => world.resource_mut::<RedeployRule>().0 = Some(rule),
         }
     }
 }
@@ -651,6 +658,129 @@ fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Query<&Staff
     }
     flow.set_servers(&servers, &pool_servers, clock.day);
     flow.kick();
+}
+
+/// Moves staff from under-used to over-loaded stations by today's redeployment
+/// rule (see `levers/redeployment.rs` for the rule), before stations are staffed.
+fn redeploy(world: &mut World) {
+    let Some(rule) = world.resource::<RedeployRule>().0.clone() else { return };
+    let model = world.resource::<Flow>().model_arc();
+    let structure = &model.structures[world.resource::<Flow>().structure];
+    let n = model.stations.len();
+    let mut servers = vec![0u32; n];
+    let mut query = world.query::<&Staff>();
+    for s in query.iter(world).filter(|s| s.pool.is_none() && !s.hall) {
+        if let Some(st) = structure.staff_station(s.role, s.desk, s.division) {
+            servers[st] += s.count;
+        }
+    }
+    let (queued, utilisation): (Vec<usize>, Vec<f64>) = {
+        let flow = world.resource::<Flow>();
+        flow.stations.iter().map(|s| (s.queue_len(), s.recent_utilisation())).unzip()
+    };
+    let movable = |station: usize| {
+        let s = &model.stations[station];
+        s.department.is_some() && rule.roles.contains(&s.role)
+    };
+    for _ in 0..rule.max_moves_per_day {
+        // The over-loaded stations, the most loaded first.
+        let mut needy: Vec<usize> = (0..n)
+            .filter(|&i| movable(i) && queued[i] as f64 > rule.overload_queue_per_server * f64::from(servers[i].max(1)))
+            .filter(|&i| model.stations[i].desk.is_none_or(|k| servers[i] < model.desks[k].windows))
+            .collect();
+        needy.sort_by(|&a, &b| {
+            let load = |i: usize| queued[i] as f64 / f64::from(servers[i].max(1));
+            load(b).total_cmp(&load(a)).then(a.cmp(&b))
+        });
+        let donor_ok = |i: usize| {
+            movable(i)
+                && queued[i] == 0
+                && servers[i] >= 2
+                && utilisation[i] * f64::from(servers[i]) / f64::from(servers[i] - 1) <= rule.donor_utilisation_after
+        };
+        let mut moved = false;
+        for &to in &needy {
+            let mut query = world.query::<&mut Staff>();
+            let candidate = query
+                .iter(world)
+                .filter(|s| s.pool.is_none() && !s.hall && s.count > 0)
+                .filter_map(|s| {
+                    let from = structure.staff_station(s.role, s.desk, s.division)?;
+                    (from != to && donor_ok(from) && may_move(&model, structure, s, to, &rule)).then_some((from, s.group))
+                })
+                .max_by_key(|&(from, group)| (servers[from], std::cmp::Reverse(from), std::cmp::Reverse(group)));
+            let Some((from, group)) = candidate else { continue };
+            let member = {
+                let mut g = query.iter_mut(world).find(|s| s.group == group).expect("the candidate group exists");
+                g.count -= 1;
+                g.clone()
+            };
+            let to_station = &model.stations[to];
+            let (division, desk) = match to_station.desk {
+                Some(k) => (None, k),
+                None => (to_station.division, member.desk),
+            };
+            let department = structure.department_of[model.stations[to].department.unwrap_or(member.department)];
+            let twin = query.iter_mut(world).find(|s| {
+                s.pool.is_none()
+                    && !s.hall
+                    && s.hired_by.is_none()
+                    && (s.department, s.division, s.desk, s.role, s.employment, s.annual_cost_cny)
+                        == (department, division, desk, to_station.role, member.employment, member.annual_cost_cny)
+            });
+            match twin {
+                Some(mut t) => t.count += 1,
+                None => {
+                    let group = {
+                        let mut policy = world.resource_mut::<WorkforcePolicy>();
+                        policy.next_group += 1;
+                        policy.next_group - 1
+                    };
+                    world.spawn(Staff {
+                        group,
+                        department,
+                        division,
+                        desk,
+                        role: to_station.role,
+                        count: 1,
+                        hired_by: None,
+                        training: Vec::new(),
+                        ..member
+                    });
+                }
+            }
+            servers[from] -= 1;
+            servers[to] += 1;
+            moved = true;
+            break;
+        }
+        if !moved {
+            break;
+        }
+    }
+}
+
+/// Whether a member of `group` is skilled for station `to` under `rule`: its
+/// own division's back-office stations, the windows serving its division, or
+/// (window clerks) the back-office stations of the divisions its desk serves;
+/// contract staff anywhere if the rule lets them cross departments.
+fn may_move(model: &Model, structure: &crate::scenario::Structure, group: &Staff, to: usize, rule: &Redeploy) -> bool {
+    let station = &model.stations[to];
+    if !rule.roles.contains(&group.role) || !rule.roles.contains(&station.role) {
+        return false;
+    }
+    if group.employment == Employment::Contract && rule.contract_across_departments {
+        return true;
+    }
+    let desk_in_use = |k: usize| structure.desk_of[k];
+    match (station.division, station.desk) {
+        (Some(w), _) => {
+            group.division == Some(w)
+                || (group.role == Role::WindowClerk && desk_in_use(model.divisions[w].desk) == desk_in_use(group.desk))
+        }
+        (None, Some(k)) => group.division.is_some_and(|v| desk_in_use(model.divisions[v].desk) == k),
+        (None, None) => false,
+    }
 }
 
 /// Salaries accrue per calendar day: one 365th of the annual cost.

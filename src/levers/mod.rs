@@ -26,6 +26,7 @@ pub mod one_window;
 pub mod online;
 pub mod online_listening;
 pub mod recruitment;
+pub mod redeployment;
 pub mod regulation_revision;
 pub mod standardisation;
 pub mod strengths;
@@ -168,6 +169,23 @@ pub enum Order {
     Recruitment(recruitment::Recruitment),
     /// Cross-trained pools are topped up.
     CrossTrain(CrossTrain),
+    /// Staff are redeployed today by this rule.
+    Redeploy(Redeploy),
+}
+
+/// The rule by which staff move between stations (see [`redeployment`]).
+#[derive(Clone, Debug)]
+pub struct Redeploy {
+    /// Most members moved today.
+    pub max_moves_per_day: u32,
+    /// Steps waiting per server above which a station is over-loaded.
+    pub overload_queue_per_server: f64,
+    /// Highest utilisation a donor may have after giving up one member.
+    pub donor_utilisation_after: f64,
+    /// Roles that may move.
+    pub roles: Vec<Role>,
+    /// Whether contract staff may move to other departments.
+    pub contract_across_departments: bool,
 }
 
 /// Cross-trained pools topped up to a share of their divisions' staff.
@@ -375,6 +393,8 @@ registry! {
     OnlineListening => online_listening, "online listening";
     /// Staff trained in other divisions' functions serve their queues when idle (复合型人才).
     CrossTraining => cross_training, "cross-training";
+    /// Staff move from under-used to over-loaded stations they are skilled for (人员调剂).
+    Redeployment => redeployment, "redeployment";
 }
 
 impl<'de> Deserialize<'de> for RawLever {

@@ -76,6 +76,12 @@ pub(crate) struct StationState {
     /// Cross-trained pools that may serve this queue when its own staff are all
     /// busy: first those whose home it is, then the others, by pool index.
     helpers: Box<[u16]>,
+    /// Work started by its staff since the day began.
+    work_today: u64,
+    /// Server-time available today.
+    capacity_today: u64,
+    /// Utilisation of the last day it was open.
+    last_utilisation: f64,
 }
 
 /// A cross-trained pool's servers.
@@ -140,7 +146,16 @@ impl StationState {
             wait_measured: 0,
             capacity_measured: 0,
             helpers: Box::default(),
+            work_today: 0,
+            capacity_today: 0,
+            last_utilisation: f64::NAN,
         }
+    }
+
+    /// Utilisation of its own staff on the last day it was open (so far today,
+    /// before the day's staffing): `NaN` before any open day.
+    pub(crate) fn recent_utilisation(&self) -> f64 {
+        if self.capacity_today > 0 { self.work_today as f64 / self.capacity_today as f64 } else { self.last_utilisation }
     }
 
     /// Steps waiting.
@@ -169,6 +184,9 @@ impl CaseFlow {
         let open = self.calendar.open_time_between(u64::from(day) * DAY, u64::from(day + 1) * DAY);
         let measured = u64::from(day) * DAY >= self.warmup;
         for (station, &n) in self.stations.iter_mut().zip(servers) {
+            station.last_utilisation = station.recent_utilisation();
+            station.work_today = 0;
+            station.capacity_today = open * u64::from(n);
             station.servers = n;
             if measured {
                 station.capacity_measured += u128::from(open) * u128::from(n);
@@ -421,8 +439,9 @@ impl CaseFlow {
         };
         let end = self.calendar.add_working(self.now, work);
         self.occupy(station, server);
+        let worker = self.worker_station(station, server);
+        self.stations[worker].work_today += work;
         if self.now >= self.warmup {
-            let worker = self.worker_station(station, server);
             self.stations[worker].work_measured += u128::from(work);
         }
         self.events.schedule(end, EventKind::TaskDone { station: station as u32, task, server });
@@ -464,8 +483,9 @@ impl CaseFlow {
         let measured_work =
             if end <= self.horizon { work } else { work.min(self.calendar.open_time_between(self.now, self.horizon)) };
         self.occupy(station, server);
+        let worker = self.worker_station(station, server);
+        self.stations[worker].work_today += work;
         if self.now >= self.warmup {
-            let worker = self.worker_station(station, server);
             self.stations[worker].work_measured += u128::from(measured_work);
             let st = &mut self.stations[station];
             st.steps_measured += 1;
