@@ -86,7 +86,8 @@ impl Build for Raw {
         p.share("CrossTraining", "extra_error_probability", self.extra_error_probability);
         p.non_negative("CrossTraining", "cost_cny_per_person", self.cost_cny_per_person);
         let initial = self.initial_productivity.unwrap_or(self.productivity);
-        for (what, value) in [("productivity", self.productivity), ("initial_productivity", initial)] {
+        let stated = [("productivity", Some(self.productivity)), ("initial_productivity", self.initial_productivity)];
+        for (what, value) in stated.iter().filter_map(|&(w, v)| v.map(|v| (w, v))) {
             if !(value.is_finite() && value > 0.0 && value <= 1.0) {
                 p.at(what, format!("{what} must be in (0, 1] (1: as fast as a specialist), found {value}"));
             }

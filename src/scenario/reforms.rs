@@ -372,7 +372,7 @@ impl Check for Builder<'_, '_, '_> {
             let Some(f) = function_id(self.model, self.p, name) else { continue };
             if !self.model.departments[d].functions.contains(&f) {
                 self.p.at(
-                    &format!("\"{name}\""),
+                    "CrossTraining",
                     format!(
                         "cross-training target `{name}` is outside department `{department}`: staff are trained in functions of their own department"
                     ),

@@ -56,9 +56,13 @@ pub(super) fn check_staffed(
         for (step, origin) in service.steps.iter().zip(origins) {
             let station = &stations.list[step.station];
             if station.servers == 0 && !staff_unresolved {
-                let where_ = station.department.map_or("the general hall".to_string(), |d| {
-                    format!("department `{}`", stations.department_name(d))
-                });
+                let where_ = match (station.department, station.division) {
+                    (None, _) => "the general hall".to_string(),
+                    (Some(d), Some(v)) if stations.division_name(v) != stations.department_name(d) => {
+                        format!("division `{}` of department `{}`", stations.division_name(v), stations.department_name(d))
+                    }
+                    (Some(d), _) => format!("department `{}`", stations.department_name(d)),
+                };
                 let what = if station.role == Role::WindowClerk {
                     "staffed windows (window clerks and windows)"
                 } else {

@@ -77,8 +77,11 @@ fn division(
             let found = own.iter().copied().find(|&d| organisation.divisions[d].name == *name);
             if found.is_none() {
                 let names: Vec<&str> = own.iter().map(|&d| organisation.divisions[d].name.as_str()).collect();
-                let what = format!("division of `{}`", s.department);
-                c.unknown_at(s.origin.as_ref(), &at_division, "division", &what, name, &names);
+                let hint = crate::scenario::nearest(name, names.iter().copied())
+                    .map(|n| format!(" — did you mean `{n}`?"))
+                    .unwrap_or_else(|| format!(": its divisions are `{}`", names.join("`, `")));
+                let message = format!("department `{}` has no division `{name}`{hint}", s.department);
+                c.at(s.origin.as_ref(), &at_division, "division", message);
             }
             found.map(Some)
         }
@@ -140,6 +143,11 @@ impl<'a> Stations<'a> {
     /// The name of department `d`.
     pub(super) fn department_name(&self, d: DepartmentId) -> &str {
         &self.organisation.departments[d].name
+    }
+
+    /// The name of division `v`.
+    pub(super) fn division_name(&self, v: DivisionId) -> &str {
+        &self.organisation.divisions[v].name
     }
 
     /// The station serving steps of `role` in `division` (window steps at its
