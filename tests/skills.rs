@@ -17,11 +17,8 @@ const REVIEW_MINUTES: f64 = 10.0;
 /// The two bureaus, merged into one department before the run if `merged`, with
 /// `reforms`.
 fn bureaus(merged: bool, days: u32, reforms: &str) -> String {
-    let merge = if merged {
-        r#"merge_departments: [(into: "AB", from: ["A", "B"], overhead_cny_per_year: 0.0)],"#
-    } else {
-        ""
-    };
+    let merge =
+        if merged { r#"merge_departments: [(into: "AB", from: ["A", "B"], overhead_cny_per_year: 0.0)],"# } else { "" };
     // 0.16 a minute × 1440 × 365.
     let volume = ARRIVALS_PER_MINUTE * 1440.0 * 365.0;
     format!(
@@ -82,7 +79,12 @@ fn a_merger_without_cross_training_leaves_the_back_office_as_it_was() {
 #[test]
 fn full_cross_training_at_full_productivity_pools_the_back_office_as_erlang_c() {
     let pooled = run(&from_text(&bureaus(true, 400, &cross_trained(1.0))), 11, 10);
-    assert_agrees("merged, all cross-trained at productivity 1: mean wait (M/M/4)", &across(&pooled, "wait_minutes_mean"), pooled_wait(), 0.03);
+    assert_agrees(
+        "merged, all cross-trained at productivity 1: mean wait (M/M/4)",
+        &across(&pooled, "wait_minutes_mean"),
+        pooled_wait(),
+        0.03,
+    );
 }
 
 #[test]
@@ -90,8 +92,14 @@ fn cross_training_at_lower_productivity_lies_between_pooled_and_separate() {
     let partial = across(&run(&from_text(&bureaus(true, 400, &cross_trained(0.8))), 13, 10), "wait_minutes_mean");
     let (low, high) = (pooled_wait(), separate_wait());
     let ci = partial.confidence_interval_95();
-    eprintln!("productivity 0.8: mean wait {:.3} ± {:.3}; M/M/4 {low:.3}, M/M/2 {high:.3}", partial.mean, partial.half_width_95);
-    assert!(ci.low > low && ci.high < high, "mean wait {partial:?} not strictly between {low} (M/M/4) and {high} (M/M/2)");
+    eprintln!(
+        "productivity 0.8: mean wait {:.3} ± {:.3}; M/M/4 {low:.3}, M/M/2 {high:.3}",
+        partial.mean, partial.half_width_95
+    );
+    assert!(
+        ci.low > low && ci.high < high,
+        "mean wait {partial:?} not strictly between {low} (M/M/4) and {high} (M/M/2)"
+    );
 }
 
 #[test]
@@ -132,7 +140,8 @@ fn lopsided(reforms: &str) -> String {
 #[test]
 fn redeployment_keeps_an_overloaded_station_bounded_when_the_department_has_capacity() {
     let without = run(&from_text(&lopsided("")), 5, 3);
-    let with = run(&from_text(&lopsided(r#"Reform(start: "2020-01-01", lever: Redeployment(max_moves_per_day: 1))"#)), 5, 3);
+    let with =
+        run(&from_text(&lopsided(r#"Reform(start: "2020-01-01", lever: Redeployment(max_moves_per_day: 1))"#)), 5, 3);
     for (off, on) in without.iter().zip(&with) {
         let (backlog_off, backlog_on) =
             (crate::common::indicator(off, "cases_in_progress"), crate::common::indicator(on, "cases_in_progress"));

@@ -286,8 +286,7 @@ pub(crate) fn evening_schedule() -> Schedule {
 fn reforms_today(clock: Res<Clock>, mut flow: ResMut<Flow>, mut orders: ResMut<ReformOrders>) {
     let model = flow.model_arc();
     let today = clock.day;
-    let mut strengths =
-        Levers::neutral(
+    let mut strengths = Levers::neutral(
         model.services.iter().map(|s| s.online_share).collect(),
         model.departments.len(),
         model.pools.iter().map(|p| p.slowdown).collect(),
@@ -447,7 +446,8 @@ fn cross_train(world: &mut World, c: &CrossTrain) {
             let mut query = world.query::<&mut Staff>();
             let twin = query.iter_mut(world).find(|s| {
                 s.pool == Some(p)
-                    && (s.department, s.employment, s.annual_cost_cny) == (from.department, from.employment, from.annual_cost_cny)
+                    && (s.department, s.employment, s.annual_cost_cny)
+                        == (from.department, from.employment, from.annual_cost_cny)
             });
             if let Some(mut twin) = twin {
                 twin.count += n;
@@ -572,7 +572,8 @@ fn workforce(
         let existing = staff.iter_mut().find(|s| {
             s.pool.is_none()
                 && !s.hall
-                && (s.department, s.division, s.desk, s.role, s.employment) == (from.department, from.division, from.desk, from.role, from.employment)
+                && (s.department, s.division, s.desk, s.role, s.employment)
+                    == (from.department, from.division, from.desk, from.role, from.employment)
         });
         match existing {
             Some(mut g) => g.count += n,
@@ -706,7 +707,8 @@ fn redeploy(world: &mut World) {
                 .filter(|s| s.pool.is_none() && !s.hall && s.count > 0)
                 .filter_map(|s| {
                     let from = structure.staff_station(s.role, s.desk, s.division)?;
-                    (from != to && donor_ok(from) && may_move(&model, structure, s, to, &rule)).then_some((from, s.group))
+                    (from != to && donor_ok(from) && may_move(&model, structure, s, to, &rule))
+                        .then_some((from, s.group))
                 })
                 .max_by_key(|&(from, group)| (servers[from], std::cmp::Reverse(from), std::cmp::Reverse(group)));
             let Some((from, group)) = candidate else { continue };

@@ -316,7 +316,8 @@ fn inherited_field(file: &Path, root: &Node, name: &str, path: &ParamPath) -> Re
     let mut current_file = file.to_path_buf();
     let mut current = root.clone();
     for _ in 0..MAX_EXTENDS_DEPTH {
-        let Some(Node { kind: Kind::String(parent), .. }) = current.field("extends") else {
+        // `extends: "x"` or `extends: Some("x")`.
+        let Some(Node { kind: Kind::String(parent), .. }) = current.field("extends").map(Node::unwrapped) else {
             return Ok(None);
         };
         // The scenario loader's path rule, before reading anything.

@@ -33,6 +33,7 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
         ReportError::Malformed { path: path.clone(), line: Some(1), message: "no indicator columns".into() }
     })?;
     let key = runs.require(crate::schema::RUN_KEY_COLUMNS[0])?;
+    let replication = runs.require(crate::schema::RUN_KEY_COLUMNS[1])?;
     let parameters: Vec<String> = runs.header[..first_indicator].iter().skip(2).cloned().collect();
     let mut points: Vec<DesignPoint> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -116,6 +117,48 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
         );
     }
 
+    // Effects on the yearly administrative cost too: the planner's headline.
+    let effect_indicators: Vec<&str> = std::iter::once("admin_cost_cny_per_year")
+        .filter(|c| runs.column(c).is_some())
+        .chain(indicators.iter().copied())
+        .collect();
+    let effects = main_effects(
+        &points,
+        &parameters,
+        &effect_indicators,
+        |row, column| {
+            let c = runs.require(column)?;
+            runs.number(row, c)
+        },
+        |row| runs.text(row, replication).to_string(),
+    )?;
+    if !effects.is_empty() {
+        page.heading(2, "Main effects of the two-level parameters");
+        page.paragraph(
+            "note",
+            "Each row is the average change in each indicator when one parameter moves from its first level to its \
+             second, over every combination of the other parameters' levels (the main effect of a two-level factorial \
+             design). Intervals are 95% t intervals over replications: every design point runs replication r with the \
+             same random numbers, so each replication gives one paired estimate of the effect.",
+        );
+        let mut header = vec![Cell::text("Parameter"), Cell::text("From → to")];
+        header.extend(effect_indicators.iter().map(|i| Cell::number(with_unit(i))));
+        let rows: Vec<Vec<Cell>> = effects
+            .iter()
+            .map(|e| {
+                let mut row = vec![Cell::text(e.parameter.clone()), Cell::text(format!("{} → {}", e.from, e.to))];
+                row.extend(
+                    e.by_indicator
+                        .iter()
+                        .zip(&effect_indicators)
+                        .map(|(s, i)| Cell::number(plus_minus(s, unit(i).scale))),
+                );
+                row
+            })
+            .collect();
+        page.table(&header, &rows);
+    }
+
     page.details_start("Every design point");
     let mut header = vec![Cell::text("Design point")];
     header.extend(parameters.iter().map(|p| Cell::text(p.clone())));
@@ -132,6 +175,80 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
     page.table(&header, &rows);
     page.details_end();
     Ok(page.finish(&title))
+}
+
+/// The main effect of one two-level parameter on each indicator.
+struct MainEffect {
+    parameter: String,
+    from: String,
+    to: String,
+    /// Per indicator: the effect's mean and interval over replications.
+    by_indicator: Vec<Summary>,
+}
+
+/// The main effects of every parameter with exactly two levels, when each of its
+/// levels is met by as many design points (a balanced design, as a full factorial
+/// is): per replication, the mean of the design points at the second level less
+/// the mean at the first; then their summary over replications (paired by the
+/// common random numbers). `value(row, indicator)` and `replication(row)` read runs.
+fn main_effects(
+    points: &[DesignPoint],
+    parameters: &[String],
+    indicators: &[&str],
+    value: impl Fn(usize, &str) -> Result<f64, ReportError>,
+    replication: impl Fn(usize) -> String,
+) -> Result<Vec<MainEffect>, ReportError> {
+    let mut effects = Vec::new();
+    for (k, parameter) in parameters.iter().enumerate() {
+        let mut levels: Vec<&str> = Vec::new();
+        for p in points {
+            if !levels.contains(&p.levels[k].as_str()) {
+                levels.push(&p.levels[k]);
+            }
+        }
+        let at = |level: &str| points.iter().filter(|p| p.levels[k] == level).count();
+        if levels.len() != 2 || at(levels[0]) != at(levels[1]) {
+            continue;
+        }
+        // Replications every design point has.
+        let mut common: Option<Vec<String>> = None;
+        for p in points {
+            let mut reps: Vec<String> = p.rows.iter().map(|&r| replication(r)).collect();
+            reps.sort();
+            common = Some(match common {
+                None => reps,
+                Some(c) => c.into_iter().filter(|r| reps.contains(r)).collect(),
+            });
+        }
+        let common = common.unwrap_or_default();
+        if common.len() < 2 {
+            continue;
+        }
+        let mut by_indicator = Vec::with_capacity(indicators.len());
+        for indicator in indicators {
+            let mut per_replication = Vec::with_capacity(common.len());
+            for rep in &common {
+                let mut sums = [0.0, 0.0];
+                let mut counts = [0usize, 0];
+                for p in points {
+                    let side = usize::from(p.levels[k] == levels[1]);
+                    for &r in p.rows.iter().filter(|&&r| replication(r) == *rep) {
+                        sums[side] += value(r, indicator)?;
+                        counts[side] += 1;
+                    }
+                }
+                per_replication.push(sums[1] / counts[1] as f64 - sums[0] / counts[0] as f64);
+            }
+            by_indicator.push(Summary::of(&per_replication));
+        }
+        effects.push(MainEffect {
+            parameter: parameter.clone(),
+            from: levels[0].to_string(),
+            to: levels[1].to_string(),
+            by_indicator,
+        });
+    }
+    Ok(effects)
 }
 
 /// The common value when every design point has the same mean and no spread.
@@ -236,6 +353,35 @@ mod tests {
         let (x, series, connect) = series_against(&points, &summaries, &parameters, 1, 1.0);
         assert!(connect && matches!(x, XAxis::Categories(ref c) if c == &["a", "b"]));
         assert_eq!(series.len(), 3);
+    }
+
+    #[test]
+    fn main_effects_of_a_two_by_two_design_are_paired_differences() {
+        // y = 10·a + 1·b + replication noise shared by every point (common random numbers).
+        let mut points = Vec::new();
+        let mut values = Vec::new();
+        for (i, (a, b)) in [(0, 0), (0, 1), (1, 0), (1, 1)].into_iter().enumerate() {
+            let mut p = point(&i.to_string(), &[&a.to_string(), &b.to_string()]);
+            for rep in 0..3 {
+                p.rows.push(values.len());
+                values.push((rep, f64::from(10 * a + b) + f64::from(rep) * 5.0));
+            }
+            points.push(p);
+        }
+        let effects = main_effects(
+            &points,
+            &["a".into(), "b".into()],
+            &["y"],
+            |row, _| Ok(values[row].1),
+            |row| values[row].0.to_string(),
+        )
+        .expect("effects");
+        assert_eq!(effects.len(), 2);
+        assert_eq!((effects[0].from.as_str(), effects[0].to.as_str()), ("0", "1"));
+        assert_eq!(effects[0].by_indicator[0].mean, 10.0);
+        assert_eq!(effects[1].by_indicator[0].mean, 1.0);
+        // The shared noise cancels in each replication's paired difference.
+        assert_eq!(effects[0].by_indicator[0].std_dev, 0.0);
     }
 
     #[test]

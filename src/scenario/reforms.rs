@@ -2,12 +2,12 @@
 //! rest of the model, because reforms refer to its departments, services and
 //! functions, and mergers add departments, stations and structures to it.
 
+use super::build::StationKey;
+use super::limits;
 use super::model::*;
 use super::raw::{RawLever, RawReform, RawSatisfaction, RawScenario, RawWorkforce};
 use super::sources::{Needle, Sources};
 use super::{Diagnostic, LoadError, nearest};
-use super::build::StationKey;
-use super::limits;
 use crate::levers::{Check, PoolRequest, StationNeed, merger};
 use crate::time::Date;
 
@@ -243,7 +243,9 @@ fn ensure_station(model: &mut Model, k: usize, key: StationKey) -> StationId {
                 role: Role::WindowClerk,
                 servers: 0,
             },
-            StationKey::Hall => Station { department: None, division: None, desk: None, role: Role::WindowClerk, servers: 0 },
+            StationKey::Hall => {
+                Station { department: None, division: None, desk: None, role: Role::WindowClerk, servers: 0 }
+            }
         };
         model.stations.push(station);
         model.stations.len() - 1
@@ -402,7 +404,12 @@ impl Check for Builder<'_, '_, '_> {
                 let home = ensure_station(self.model, 0, StationKey::BackOffice(v, role));
                 let targets =
                     targets.iter().map(|&w| ensure_station(self.model, 0, StationKey::BackOffice(w, role))).collect();
-                self.model.pools.push(Pool { home, targets, slowdown: request.slowdown, extra_error_probability: extra_error });
+                self.model.pools.push(Pool {
+                    home,
+                    targets,
+                    slowdown: request.slowdown,
+                    extra_error_probability: extra_error,
+                });
                 pools.push(self.model.pools.len() - 1);
             }
         }
@@ -413,7 +420,10 @@ impl Check for Builder<'_, '_, '_> {
             );
         }
         if self.model.pools.len() > limits::MAX_POOLS {
-            self.p.at("CrossTraining", format!("more than {} cross-trained pools: train fewer divisions", limits::MAX_POOLS));
+            self.p.at(
+                "CrossTraining",
+                format!("more than {} cross-trained pools: train fewer divisions", limits::MAX_POOLS),
+            );
         }
         Some(pools)
     }

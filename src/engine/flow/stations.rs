@@ -100,12 +100,7 @@ pub(crate) struct PoolState {
 impl PoolState {
     /// An idle pool of `pool`.
     pub(super) fn new(pool: &Pool) -> PoolState {
-        PoolState {
-            home: pool.home,
-            targets: pool.targets.iter().map(|&t| t as u32).collect(),
-            servers: 0,
-            busy: 0,
-        }
+        PoolState { home: pool.home, targets: pool.targets.iter().map(|&t| t as u32).collect(), servers: 0, busy: 0 }
     }
 }
 
@@ -155,7 +150,11 @@ impl StationState {
     /// Utilisation of its own staff on the last day it was open (so far today,
     /// before the day's staffing): `NaN` before any open day.
     pub(crate) fn recent_utilisation(&self) -> f64 {
-        if self.capacity_today > 0 { self.work_today as f64 / self.capacity_today as f64 } else { self.last_utilisation }
+        if self.capacity_today > 0 {
+            self.work_today as f64 / self.capacity_today as f64
+        } else {
+            self.last_utilisation
+        }
     }
 
     /// Steps waiting.
@@ -355,7 +354,8 @@ impl CaseFlow {
             let server = if st.busy < st.servers {
                 Server::OWN
             } else {
-                match st.helpers.iter().find(|&&p| self.pools[usize::from(p)].busy < self.pools[usize::from(p)].servers) {
+                match st.helpers.iter().find(|&&p| self.pools[usize::from(p)].busy < self.pools[usize::from(p)].servers)
+                {
                     Some(&p) => Server::pool(usize::from(p)),
                     None => return,
                 }

@@ -185,7 +185,12 @@ fn divisions(
             Some(listed) => {
                 let mut placed: Vec<Option<&str>> = vec![None; department.functions.len()];
                 for (k, division) in listed.iter().enumerate() {
-                    let place = [Field("departments"), Named("name", &r.name), Field("divisions"), Named("name", &division.name)];
+                    let place = [
+                        Field("departments"),
+                        Named("name", &r.name),
+                        Field("divisions"),
+                        Named("name", &division.name),
+                    ];
                     if listed[..k].iter().any(|e| e.name == division.name) {
                         c.at(None, &place, "", format!("division `{}` of `{}` is listed twice", division.name, r.name));
                     }
@@ -198,7 +203,8 @@ fn divisions(
                                     "division `{}` holds function `{f}`, which department `{}` does not hold: add it to the department's `functions`",
                                     division.name, r.name
                                 );
-                                let at_function = [place[0], place[1], place[2], place[3], Field("functions"), Quoted(f)];
+                                let at_function =
+                                    [place[0], place[1], place[2], place[3], Field("functions"), Quoted(f)];
                                 c.at(None, &at_function, "", message);
                             }
                             Some(i) if placed[i].is_some() => {
@@ -208,7 +214,8 @@ fn divisions(
                                     placed[i].unwrap_or_default(),
                                     division.name
                                 );
-                                let at_function = [place[0], place[1], place[2], place[3], Field("functions"), Quoted(f)];
+                                let at_function =
+                                    [place[0], place[1], place[2], place[3], Field("functions"), Quoted(f)];
                                 c.at(None, &at_function, "", message);
                             }
                             Some(i) => {

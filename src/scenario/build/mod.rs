@@ -56,8 +56,15 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     let stations = stations.list;
 
     let initial = initial_structure(&organisation, &stations);
-    let departments::Organisation { functions, departments, function_department, divisions, function_division, desks, .. } =
-        organisation;
+    let departments::Organisation {
+        functions,
+        departments,
+        function_department,
+        divisions,
+        function_division,
+        desks,
+        ..
+    } = organisation;
     Some(Model {
         name: run.name?,
         description: raw.description.unwrap_or_default(),

@@ -59,7 +59,11 @@ pub(super) fn check_staffed(
                 let where_ = match (station.department, station.division) {
                     (None, _) => "the general hall".to_string(),
                     (Some(d), Some(v)) if stations.division_name(v) != stations.department_name(d) => {
-                        format!("division `{}` of department `{}`", stations.division_name(v), stations.department_name(d))
+                        format!(
+                            "division `{}` of department `{}`",
+                            stations.division_name(v),
+                            stations.department_name(d)
+                        )
                     }
                     (Some(d), _) => format!("department `{}`", stations.department_name(d)),
                 };
