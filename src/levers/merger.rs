@@ -1,6 +1,6 @@
 //! Department merger (大部制): on its first day the departments named merge into
 //! new ones (a structure prepared at validation comes into force: queues, staff
-//! and overheads move), and the new departments go through a transition — slower
+//! and overheads move; leadership posts are regrouped, see `engine/posts.rs`), and the new departments go through a transition — slower
 //! work and more errors, fading with a learning time. The one-off cost is booked on
 //! the first day only. The case flow reads `transition` (`work_time`,
 //! `complete_step`) and handoffs follow the structure.
@@ -19,8 +19,20 @@ use crate::time::{DAY, Micros};
 pub struct RawMerge {
     pub into: String,
     pub from: Vec<String>,
-    pub overhead_cny_per_year: f64,
+    /// A typed-in overhead for the new department (an override of the post rules).
+    #[serde(default)]
+    pub overhead_cny_per_year: Option<f64>,
     pub windows: u32,
+    /// Whether the new department's leadership posts and IT follow the post rules
+    /// (one quota for the new department, the surplus shrinking by attrition) or
+    /// stay those of its parts (a nominal merger).
+    #[serde(default = "regroup_posts_by_default")]
+    pub regroup_posts: bool,
+}
+
+/// A merger regroups posts unless it says otherwise.
+fn regroup_posts_by_default() -> bool {
+    true
 }
 
 /// The lever as written: `Merger(merge: […], productivity_dip: …, …)`.

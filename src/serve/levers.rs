@@ -217,13 +217,14 @@ impl Levers {
             let mut merge = String::new();
             for g in groups {
                 let from: Vec<String> = g.from.iter().map(|d| ron_string(d)).collect();
+                let overhead = g.overhead_cny_per_year.map(|o| format!("overhead_cny_per_year: {o:?}, ")).unwrap_or_default();
                 let _ = write!(
                     merge,
-                    "(into: {}, from: [{}], overhead_cny_per_year: {:?}, windows: {}), ",
+                    "(into: {}, from: [{}], {overhead}windows: {}, regroup_posts: {}), ",
                     ron_string(&g.into),
                     from.join(", "),
-                    g.overhead_cny_per_year,
-                    g.windows
+                    g.windows,
+                    g.regroup_posts
                 );
             }
             add(format!(
