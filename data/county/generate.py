@@ -106,6 +106,43 @@ SUPER_LEADERSHIP_CNY = 2_000_000.0
 SUPER_DIVISION_CNY = 300_000.0
 SUPER_PREMISES_SHARE = 0.8
 
+# [A19] Post rules: the county's overheads follow from the leadership posts, office
+# and hall space, and IT each department has (scenario field `posts`); the typed-in
+# figures of [A11] and [A12] remain only for data/shunde/generate.py, which imports
+# them. Figures chosen so that the 36 bureaus cost about what [A11] gives them:
+#   posts: a head, three deputies (the upper end of [A11]'s 2-3) and a head per
+#     division (处/科); a bureau as written is one division. All paid the average
+#     pay in public administration, Zhejiang 2022, CNY 178,109 (SOURCES: Staff and
+#     cost), as in [A11]: leaders earn more, so this understates their cost;
+#   office space: CNY 27,000 per member of staff or post holder a year (about 18 m2 at
+#     CNY 1,500 per m2 and year, a county-town office rent). Assumption;
+#   hall space: CNY 40,000 per service window a year (about 25 m2 of counter and
+#     waiting area, with its equipment). Assumption;
+#   IT: CNY 300,000 per department a year (its own systems, network, terminals and
+#     maintenance). Assumption;
+#   surplus posts after a merger leave at 7% a year and are not replaced: leaders'
+#     ages spread over the last 15 years before retirement at 60 (1/15 a year) plus
+#     resignations of 0.2% (SOURCES: Staff and cost). Assumption.
+POST_HEADS_PER_DEPARTMENT = 1
+POST_DEPUTIES_PER_DEPARTMENT = 3
+POST_HEADS_PER_DIVISION = 1
+POST_PAY_CNY = 178_109.0
+OFFICE_CNY_PER_STAFF = 27_000.0
+OFFICE_CNY_PER_WINDOW = 40_000.0
+IT_CNY_PER_DEPARTMENT = 300_000.0
+SURPLUS_EXIT_RATE = 0.07
+
+
+def posts_quota(divisions):
+    """Leadership posts the rules [A19] give a department with `divisions` divisions."""
+    return POST_HEADS_PER_DEPARTMENT + POST_DEPUTIES_PER_DEPARTMENT + POST_HEADS_PER_DIVISION * divisions
+
+
+def rule_overhead(case_staff, windows, posts, it_platforms):
+    """A department's overhead under the post rules [A19], CNY a year."""
+    return (posts * POST_PAY_CNY + (case_staff + posts) * OFFICE_CNY_PER_STAFF
+            + windows * OFFICE_CNY_PER_WINDOW + it_platforms * IT_CNY_PER_DEPARTMENT)
+
 # ---------------------------------------------------------------------------
 # Departments (小部制): 36 county party and government bodies with their functions
 # ---------------------------------------------------------------------------
@@ -1530,6 +1567,7 @@ def department_facts(staff, departments=None):
             "windows": windows,
             "premises": premises,
             "overhead": OVERHEAD_LEADERSHIP_CNY + premises,
+            "rule_overhead": rule_overhead(case_staff, windows, posts_quota(1), 1),
         }
     return facts
 
@@ -1545,6 +1583,18 @@ def super_facts(facts):
             "case_staff": sum(facts[k]["case_staff"] for k in members),
             "sum_overhead": sum(facts[k]["overhead"] for k in members),
             "overhead": SUPER_LEADERSHIP_CNY + SUPER_DIVISION_CNY * len(members) + SUPER_PREMISES_SHARE * premises,
+            # [A19]: at the merger every post of the bodies is still held; once the
+            # surplus has left, only the new department's quota (its bodies' divisions
+            # move in unchanged).
+            "sum_rule_overhead": sum(facts[k]["rule_overhead"] for k in members),
+            "rule_overhead_at_merger": rule_overhead(
+                sum(facts[k]["case_staff"] for k in members), sum(facts[k]["windows"] for k in members),
+                posts_quota(1) * len(members), 1),
+            "rule_overhead_regrouped": rule_overhead(
+                sum(facts[k]["case_staff"] for k in members), sum(facts[k]["windows"] for k in members),
+                posts_quota(len(members)), 1),
+            "posts_at_merger": posts_quota(1) * len(members),
+            "posts_quota": posts_quota(len(members)),
         }
     return out
 
@@ -1698,17 +1748,32 @@ def small_department_ron(staff, facts, services, hours):
         for f, what in functions:
             a(f'        "{f}", // {what}')
     a("    ],")
-    a("    // overhead_cny_per_year [A11]: leadership and general office CNY 1.0M + premises, hall and IT")
-    a("    // by size (CNY 0.5M under 10 case staff, 1.5M for 10-39, 3.0M from 40): 1.5M / 2.5M / 4.0M.")
+    a("    // [A19] Overheads follow from these post rules (no department types one in): a head, three")
+    a("    // deputies and a head per division (a bureau is one division), all at the average pay in public")
+    a("    // administration, Zhejiang 2022 (SOURCES: Staff and cost); office space per member of staff or")
+    a("    // post holder, hall space per window and IT per department are assumptions, as is the exit rate")
+    a("    // of surplus posts after a merger (retirement of leaders aged 45-60 plus resignations).")
+    a("    posts: (")
+    a(f"        heads_per_department: {POST_HEADS_PER_DEPARTMENT},")
+    a(f"        deputies_per_department: {POST_DEPUTIES_PER_DEPARTMENT},")
+    a(f"        heads_per_division: {POST_HEADS_PER_DIVISION},")
+    a(f"        head_annual_cost_cny: {fmt(POST_PAY_CNY)},")
+    a(f"        deputy_annual_cost_cny: {fmt(POST_PAY_CNY)},")
+    a(f"        division_head_annual_cost_cny: {fmt(POST_PAY_CNY)},")
+    a(f"        office_cny_per_staff_per_year: {fmt(OFFICE_CNY_PER_STAFF)},")
+    a(f"        office_cny_per_window_per_year: {fmt(OFFICE_CNY_PER_WINDOW)},")
+    a(f"        it_cny_per_department_per_year: {fmt(IT_CNY_PER_DEPARTMENT)},")
+    a(f"        surplus_exit_rate_per_year: Some({fmt(SURPLUS_EXIT_RATE)}),")
+    a("    ),")
     a("    // windows: one per window clerk [A7]; clerks are sized by the staffing rule in generate.py.")
     a("    departments: [")
     for key, name, zh, group, functions in DEPARTMENTS:
         f = facts[key]
         fl = ", ".join(f'"{x}"' for x, _w in functions)
-        tier = {500_000.0: "small", 1_500_000.0: "medium", 3_000_000.0: "large"}[f["premises"]]
-        a(f"        // {zh}: {f['case_staff']} case-working staff ({tier} overhead tier), {f['windows']} window clerks")
+        a(f"        // {zh}: {f['case_staff']} case-working staff, {f['windows']} window clerks; "
+          f"overhead CNY {f['rule_overhead'] / 1e6:.2f}M a year [A19]")
         a(f'        (name: "{name}", functions: [{fl}],')
-        a(f"         overhead_cny_per_year: {fmt(f['overhead'])}, windows: {f['windows']}),")
+        a(f"         windows: {f['windows']}),")
     a("    ],")
     a("    // Every department serves its own window steps at its own windows.")
     a("    front_office: PerDepartment,")
@@ -1750,28 +1815,34 @@ def super_department_ron(facts, sfacts):
     a("// any difference in results comes from the structure (fewer between-department handoffs,")
     a("// less overhead), not from headcount. Everything else is inherited from the baseline.")
     a("//")
-    a("// overhead_cny_per_year [A12]: one leadership team and general office (CNY 2.0M: a head,")
-    a("// about six deputies, one office), a division chief's office for each absorbed body")
-    a("// (CNY 0.3M each), and one shared hall and IT platform at 80% of the premises-and-IT parts")
-    a("// of the absorbed bodies [A11]; each figure is below the sum of its parts.")
+    a("// Overheads follow from the post rules of small-department.ron [A19]: each merger regroups")
+    a("// posts (regroup_posts: true), so a new department is entitled to one head and three deputies,")
+    a("// a head for each division its bodies bring (they move in unchanged) and one IT platform.")
+    a("// The posts above that quota are held from day 0 and shrink by attrition (7% a year, not")
+    a("// replaced), so the saving on posts arrives over years; the IT saving at once.")
     a("Scenario(")
     a('    name: "super-department",')
     a('    description: "The county of small-department.ron with its 36 bodies merged into the five departments the seed proposes; same staff and windows.",')
     a('    extends: Some("small-department.ron"),')
     a("    merge_departments: [")
-    total_before = sum(f["overhead"] for f in facts.values())
-    total_after = 0.0
+    total_before = sum(f["rule_overhead"] for f in facts.values())
+    total_at_merger = total_after = 0.0
     for g, (name, zh) in SUPER.items():
         s = sfacts[g]
-        total_after += s["overhead"]
-        a(f"        // {zh}: {len(s['members'])} bodies, {s['case_staff']} case-working staff; overhead was CNY {s['sum_overhead'] / 1e6:.1f}M as separate bodies")
+        total_at_merger += s["rule_overhead_at_merger"]
+        total_after += s["rule_overhead_regrouped"]
+        a(f"        // {zh}: {len(s['members'])} bodies, {s['case_staff']} case-working staff; {s['posts_at_merger']} leadership "
+          f"posts held at the merger, {s['posts_quota']} once the surplus has left; overhead CNY "
+          f"{s['sum_rule_overhead'] / 1e6:.1f}M as separate bodies, {s['rule_overhead_at_merger'] / 1e6:.1f}M at the merger, "
+          f"{s['rule_overhead_regrouped'] / 1e6:.1f}M after")
         a(f'        (into: "{name}", from: [')
         for k in s["members"]:
             a(f'            "{DEPT_NAME[k]}", // {DEPT[k][2]}, {facts[k]["windows"]} windows')
         a("         ],")
-        a(f"         overhead_cny_per_year: {fmt(s['overhead'])}, windows: {s['windows']}),")
+        a(f"         windows: {s['windows']}, regroup_posts: true),")
     a("    ],")
-    a(f"    // Overhead in all: CNY {total_before / 1e6:.1f}M a year as 36 bodies, CNY {total_after / 1e6:.1f}M as five.")
+    a(f"    // Overhead in all [A19]: CNY {total_before / 1e6:.1f}M a year as 36 bodies; as five, CNY {total_at_merger / 1e6:.1f}M")
+    a(f"    // at the merger, falling to CNY {total_after / 1e6:.1f}M once the surplus posts have left.")
     a(")")
     return "\n".join(L) + "\n"
 
@@ -1921,6 +1992,8 @@ def check(services, hours, staff, step_count, facts, sfacts, steps_text, out):
             err(f"{key}: windows differ from window clerks")
         if not 1_500_000 <= f["overhead"] <= 4_000_000:
             err(f"{key}: overhead {f['overhead']} outside CNY 1.5-4M")
+        if not 1_500_000 <= f["rule_overhead"] <= 4_000_000:
+            err(f"{key}: overhead under the post rules {f['rule_overhead']:.0f} outside CNY 1.5-4M [A11]")
 
     # Mergers.
     grouped = [k for s in sfacts.values() for k in s["members"]]
@@ -1929,6 +2002,8 @@ def check(services, hours, staff, step_count, facts, sfacts, steps_text, out):
     for g, s in sfacts.items():
         if not s["overhead"] < s["sum_overhead"]:
             err(f"{g}: merged overhead not below the sum of its parts")
+        if not s["rule_overhead_regrouped"] < s["rule_overhead_at_merger"] <= s["sum_rule_overhead"]:
+            err(f"{g}: overhead under the post rules does not fall after the merger")
     if sum(s["windows"] for s in sfacts.values()) != sum(f["windows"] for f in facts.values()):
         err("windows change in the merger")
 
@@ -1954,7 +2029,7 @@ def check(services, hours, staff, step_count, facts, sfacts, steps_text, out):
             else:
                 contract += int(line["count"])
         cost = established * COST_ESTABLISHED_CNY + contract * COST_CONTRACT_CNY
-        overhead = sum(f["overhead"] for f in facts.values())
+        overhead = sum(f["rule_overhead"] for f in facts.values())
         multi = sum(1 for s, recs, _v in services if len({r.dept for r in recs}) > 1)
         p(f"departments: {len(DEPARTMENTS)}   functions: {len(FUNCTION_DEPT)}   services: {len(services)} "
           f"({multi} serial chains across departments)   steps: {n_steps}   documents: {len(used_docs)}")
@@ -1963,7 +2038,9 @@ def check(services, hours, staff, step_count, facts, sfacts, steps_text, out):
         p(f"staff: {established + contract} ({established} established, {contract} contract); "
           f"windows: {sum(f['windows'] for f in facts.values())}")
         p(f"personnel CNY {cost / 1e6:.1f}M + overhead CNY {overhead / 1e6:.1f}M = CNY {(cost + overhead) / 1e6:.1f}M a year; "
-          f"super-department overhead CNY {sum(s['overhead'] for s in sfacts.values()) / 1e6:.1f}M")
+          f"super-department overhead CNY {sum(s['rule_overhead_at_merger'] for s in sfacts.values()) / 1e6:.1f}M "
+          f"at the merger, {sum(s['rule_overhead_regrouped'] for s in sfacts.values()) / 1e6:.1f}M once the surplus posts "
+          f"have left [A19]")
         p(f"rework from missing documents and send-backs adds {REWORK[0]:.1%} to step work (the issue's rule of thumb: ~10%)")
         low = [t for t in table if t[6]]
         at_floor = [t for t in low if t[6].startswith("low: at")]

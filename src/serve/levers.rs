@@ -217,7 +217,8 @@ impl Levers {
             let mut merge = String::new();
             for g in groups {
                 let from: Vec<String> = g.from.iter().map(|d| ron_string(d)).collect();
-                let overhead = g.overhead_cny_per_year.map(|o| format!("overhead_cny_per_year: {o:?}, ")).unwrap_or_default();
+                let overhead =
+                    g.overhead_cny_per_year.map(|o| format!("overhead_cny_per_year: {o:?}, ")).unwrap_or_default();
                 let _ = write!(
                     merge,
                     "(into: {}, from: [{}], {overhead}windows: {}, regroup_posts: {}), ",

@@ -58,7 +58,8 @@ pub(super) fn organisation(
     let (function_ids, listed_twice) = function_ids(c, &functions);
     let raw_departments = required(c, departments, "departments").unwrap_or_default();
     let function_names: Vec<&str> = functions.iter().map(String::as_str).collect();
-    let (mut departments, department_ids) = written_departments(c, &raw_departments, &function_ids, &function_names, post_rules_given);
+    let (mut departments, department_ids) =
+        written_departments(c, &raw_departments, &function_ids, &function_names, post_rules_given);
     // Where each original department ends up after mergers.
     let mut moved_to: Vec<DepartmentId> = (0..departments.len()).collect();
     if let Some(merges) = merges {
