@@ -28,14 +28,18 @@ pub(crate) enum Overhead {
     /// A typed-in figure (an override of the rules), CNY per year.
     Stated(f64),
     /// The post rules.
-    Rules {
-        /// Posts held now.
-        held: Posts,
-        /// Posts the department is entitled to; holders above it are not replaced.
-        quota: Posts,
-        /// IT platforms run (one per department; a nominal merger keeps its parts').
-        it_platforms: u32,
-    },
+    Rules(Ruled),
+}
+
+/// What the post rules price in a department.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ruled {
+    /// Posts held now.
+    held: Posts,
+    /// Posts the department is entitled to; holders above it are not replaced.
+    quota: Posts,
+    /// IT platforms run (one per department; a nominal merger keeps its parts').
+    it_platforms: u32,
 }
 
 /// A department's overhead today by part, CNY per year; the parts add up to the total.
@@ -66,29 +70,8 @@ impl Overhead {
         let department = &model.departments[d];
         match (department.stated_overhead_cny_per_year, &model.posts) {
             (Some(cny), _) => Overhead::Stated(cny),
-            (None, Some(rules)) => Overhead::ruled_at_start(model, rules, d),
+            (None, Some(rules)) => Overhead::Rules(ruled_at_start(model, rules, d)),
             (None, None) => unreachable!("validation gives every department without post rules an overhead"),
-        }
-    }
-
-    /// Department `d` under the rules at the start: a department as written holds
-    /// its quota; one merged before the run holds the posts of the departments it
-    /// merged, each as written (a head and its deputies each; the heads of their
-    /// divisions, which move in unchanged).
-    fn ruled_at_start(model: &Model, rules: &PostRules, d: DepartmentId) -> Overhead {
-        let department = &model.departments[d];
-        let bodies = department.bodies;
-        let divisions = divisions_of(model, d);
-        let held = Posts {
-            heads: bodies * rules.heads_per_department,
-            deputies: bodies * rules.deputies_per_department,
-            division_heads: rules.heads_per_division * divisions,
-        };
-        if department.regroup_posts {
-            let quota = rules.quota(divisions);
-            Overhead::Rules { held: held.at_least(quota), quota, it_platforms: 1 }
-        } else {
-            Overhead::Rules { held, quota: held, it_platforms: bodies }
         }
     }
 
@@ -102,35 +85,24 @@ impl Overhead {
             (None, Some(rules)) => rules,
             (None, None) => unreachable!("validation gives every merger without post rules an overhead"),
         };
-        let (mut held, mut quota, mut it_platforms) = (Posts::default(), Posts::default(), 0);
+        let mut sum = Ruled { held: Posts::default(), quota: Posts::default(), it_platforms: 0 };
         for &(id, overhead) in parts {
-            let start;
             let part = match overhead {
-                Overhead::Rules { .. } => overhead,
-                Overhead::Stated(_) => {
-                    start = Overhead::ruled_at_start(model, rules, id);
-                    &start
-                }
+                Overhead::Rules(part) => *part,
+                Overhead::Stated(_) => ruled_at_start(model, rules, id),
             };
-            if let Overhead::Rules { held: h, quota: q, it_platforms: it } = part {
-                held = held.plus(*h);
-                quota = quota.plus(*q);
-                it_platforms += it;
-            }
+            sum.held = sum.held.plus(part.held);
+            sum.quota = sum.quota.plus(part.quota);
+            sum.it_platforms += part.it_platforms;
         }
-        if department.regroup_posts {
-            let quota = rules.quota(divisions_of(model, d));
-            Overhead::Rules { held: held.at_least(quota), quota, it_platforms: 1 }
-        } else {
-            Overhead::Rules { held, quota, it_platforms }
-        }
+        Overhead::Rules(if department.regroup_posts { regrouped(rules, sum.held, divisions_of(model, d)) } else { sum })
     }
 
     /// Leadership posts held now (none are counted for a typed-in overhead).
     pub(crate) fn posts_held(&self) -> u32 {
         match self {
             Overhead::Stated(_) => 0,
-            Overhead::Rules { held, .. } => held.total(),
+            Overhead::Rules(r) => r.held.total(),
         }
     }
 
@@ -139,14 +111,14 @@ impl Overhead {
     pub(crate) fn today(&self, rules: Option<&PostRules>, staff: u32, windows: u32) -> OverheadToday {
         match (self, rules) {
             (Overhead::Stated(cny), _) => OverheadToday { stated: *cny, ..OverheadToday::default() },
-            (Overhead::Rules { held, it_platforms, .. }, Some(r)) => OverheadToday {
-                posts: r.pay_cny_per_year(*held),
-                office: f64::from(staff + held.total()) * r.office_cny_per_staff_per_year
+            (Overhead::Rules(ruled), Some(r)) => OverheadToday {
+                posts: r.pay_cny_per_year(ruled.held),
+                office: f64::from(staff + ruled.held.total()) * r.office_cny_per_staff_per_year
                     + f64::from(windows) * r.office_cny_per_window_per_year,
-                it: f64::from(*it_platforms) * r.it_cny_per_department_per_year,
+                it: f64::from(ruled.it_platforms) * r.it_cny_per_department_per_year,
                 stated: 0.0,
             },
-            (Overhead::Rules { .. }, None) => unreachable!("posts are only held under post rules"),
+            (Overhead::Rules(_), None) => unreachable!("posts are only held under post rules"),
         }
     }
 
@@ -154,7 +126,7 @@ impl Overhead {
     /// probability `p` and is not replaced (posts within the quota are refilled,
     /// so only the surplus changes). Kinds are drawn in a fixed order.
     pub(crate) fn attrition(&mut self, p: f64, rng: &mut ChaCha8Rng) {
-        let Overhead::Rules { held, quota, .. } = self else { return };
+        let Overhead::Rules(Ruled { held, quota, .. }) = self else { return };
         for (held, quota) in [
             (&mut held.heads, quota.heads),
             (&mut held.deputies, quota.deputies),
@@ -169,4 +141,31 @@ impl Overhead {
             }
         }
     }
+}
+
+/// Department `d` under the rules at the start: a department as written holds its
+/// quota; one merged before the run holds the posts of the departments it merged,
+/// each as written (a head and its deputies each; the heads of their divisions,
+/// which move in unchanged), regrouped or not as its merger says.
+fn ruled_at_start(model: &Model, rules: &PostRules, d: DepartmentId) -> Ruled {
+    let department = &model.departments[d];
+    let bodies = department.bodies;
+    let divisions = divisions_of(model, d);
+    let held = Posts {
+        heads: bodies * rules.heads_per_department,
+        deputies: bodies * rules.deputies_per_department,
+        division_heads: rules.heads_per_division * divisions,
+    };
+    if department.regroup_posts {
+        regrouped(rules, held, divisions)
+    } else {
+        Ruled { held, quota: held, it_platforms: bodies }
+    }
+}
+
+/// A department formed by regrouping `held` posts: the rules' quota for its
+/// `divisions` (vacancies below it filled), one IT platform.
+fn regrouped(rules: &PostRules, held: Posts, divisions: u32) -> Ruled {
+    let quota = rules.quota(divisions);
+    Ruled { held: held.at_least(quota), quota, it_platforms: 1 }
 }
