@@ -113,7 +113,7 @@ impl Overhead {
             (Overhead::Stated(cny), _) => OverheadToday { stated: *cny, ..OverheadToday::default() },
             (Overhead::Rules(ruled), Some(r)) => OverheadToday {
                 posts: r.pay_cny_per_year(ruled.held),
-                office: f64::from(staff + ruled.held.total()) * r.office_cny_per_staff_per_year
+                office: (f64::from(staff) + f64::from(ruled.held.total())) * r.office_cny_per_staff_per_year
                     + f64::from(windows) * r.office_cny_per_window_per_year,
                 it: f64::from(ruled.it_platforms) * r.it_cny_per_department_per_year,
                 stated: 0.0,
@@ -151,10 +151,12 @@ fn ruled_at_start(model: &Model, rules: &PostRules, d: DepartmentId) -> Ruled {
     let department = &model.departments[d];
     let bodies = department.bodies;
     let divisions = divisions_of(model, d);
+    // Each body brings a head and its deputies; the heads of division are those
+    // of the divisions it holds.
     let held = Posts {
-        heads: bodies * rules.heads_per_department,
-        deputies: bodies * rules.deputies_per_department,
-        division_heads: rules.heads_per_division * divisions,
+        heads: rules.heads_per_department.saturating_mul(bodies),
+        deputies: rules.deputies_per_department.saturating_mul(bodies),
+        division_heads: rules.heads_per_division.saturating_mul(divisions),
     };
     if department.regroup_posts {
         regrouped(rules, held, divisions)

@@ -284,17 +284,17 @@ pub struct Posts {
 }
 
 impl Posts {
-    /// All posts.
+    /// All posts (saturating: counts are bounded by validation, their products not).
     pub fn total(&self) -> u32 {
-        self.heads + self.deputies + self.division_heads
+        self.heads.saturating_add(self.deputies).saturating_add(self.division_heads)
     }
 
     /// The posts of `self` and `other` together.
     pub fn plus(self, other: Posts) -> Posts {
         Posts {
-            heads: self.heads + other.heads,
-            deputies: self.deputies + other.deputies,
-            division_heads: self.division_heads + other.division_heads,
+            heads: self.heads.saturating_add(other.heads),
+            deputies: self.deputies.saturating_add(other.deputies),
+            division_heads: self.division_heads.saturating_add(other.division_heads),
         }
     }
 
@@ -340,7 +340,7 @@ impl PostRules {
         Posts {
             heads: self.heads_per_department,
             deputies: self.deputies_per_department,
-            division_heads: self.heads_per_division * divisions,
+            division_heads: self.heads_per_division.saturating_mul(divisions),
         }
     }
 
