@@ -12,13 +12,15 @@ use crate::scenario::Model;
 pub use crate::indicators::{summary_names, yearly_names};
 
 /// `departments.csv`: one row per replication and department.
-pub const DEPARTMENT_COLUMNS: [&str; 10] = [
+pub const DEPARTMENT_COLUMNS: [&str; 12] = [
     "replication",
     "department",
     "headcount_established",
     "headcount_contract",
     "personnel_cost_cny",
     "overhead_cost_cny",
+    "leadership_posts",
+    "leadership_posts_cost_cny",
     "steps",
     "work_hours",
     "utilisation_share",

@@ -11,6 +11,7 @@ mod experiments;
 mod init;
 mod levers;
 mod output_safety;
+mod posts;
 mod progress;
 mod properties;
 mod queueing;

@@ -13,6 +13,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution};
 
 use super::flow::{CaseFlow, Levers};
+use super::posts::Overhead;
 use crate::indicators::Costs;
 use crate::levers::headcount::HeadcountTarget;
 use crate::levers::{CrossTrain, Hire, Order, Redeploy, Today};
@@ -46,8 +47,8 @@ impl std::ops::DerefMut for Flow {
 pub(crate) struct Department {
     /// Index in the model.
     pub id: DepartmentId,
-    /// Fixed overhead, CNY per year.
-    pub overhead_cny_per_year: f64,
+    /// Its fixed cost: typed in, or its leadership posts, office and IT.
+    pub overhead: Overhead,
 }
 
 /// A group of identical staff.
@@ -110,6 +111,12 @@ pub(crate) struct Ledger {
     pub personnel_by_department: Vec<f64>,
     /// Overhead per department, CNY.
     pub overhead_by_department: Vec<f64>,
+    /// Pay of leadership posts per department (part of its overhead), CNY.
+    pub posts_cost_by_department: Vec<f64>,
+    /// Leadership posts held per department on the last measured day.
+    pub posts_by_department: Vec<u32>,
+    /// Leadership posts held on the last measured day of each calendar year.
+    pub posts_by_year: Vec<u32>,
 }
 
 impl Ledger {
@@ -117,6 +124,13 @@ impl Ledger {
         add(&mut self.costs);
         add(&mut self.years[year]);
     }
+}
+
+/// The random stream of leadership-post attrition, apart from the staff's so that
+/// adding post rules leaves every other draw of a run unchanged.
+#[derive(Resource, Debug)]
+pub(crate) struct PostAttrition {
+    rng: ChaCha8Rng,
 }
 
 /// Recruitment policy and any headcount target in force.
@@ -207,8 +221,8 @@ pub(crate) enum Evening {
 /// Spawns departments and staff and inserts the resources of a run.
 pub(crate) fn build_world(model: &Model, flow: CaseFlow, seed: u64, replication: u64) -> World {
     let mut world = World::new();
-    for (id, d) in model.departments.iter().enumerate().take(model.initial_departments) {
-        world.spawn(Department { id, overhead_cny_per_year: d.overhead_cny_per_year });
+    for id in 0..model.initial_departments {
+        world.spawn(Department { id, overhead: Overhead::initial(model, id) });
     }
     for (group, s) in model.staff.iter().enumerate() {
         world.spawn(Staff {
@@ -233,10 +247,17 @@ pub(crate) fn build_world(model: &Model, flow: CaseFlow, seed: u64, replication:
         years: vec![Costs::default(); years],
         personnel_by_department: vec![0.0; n],
         overhead_by_department: vec![0.0; n],
+        posts_cost_by_department: vec![0.0; n],
+        posts_by_department: vec![0; n],
+        posts_by_year: vec![0; years],
     });
     // Staff attrition has its own stream: ChaCha8 stream 2^32 of the replication.
     let mut rng = ChaCha8Rng::seed_from_u64(super::random::mix64(seed ^ super::random::mix64(replication ^ 0xA77)));
     rng.set_stream(1 << 32);
+    // Leadership posts have the next stream of the same generator.
+    let mut posts_rng = rng.clone();
+    posts_rng.set_stream((1 << 32) + 1);
+    world.insert_resource(PostAttrition { rng: posts_rng });
     world.insert_resource(WorkforcePolicy {
         rng,
         recruitment: model.workforce.recruitment,
@@ -268,6 +289,7 @@ pub(crate) fn morning_schedule() -> Schedule {
     schedule.configure_sets((Morning::Reforms, Morning::Workforce, Morning::Staffing).chain());
     schedule.add_systems((reforms_today, carry_out_orders).chain().in_set(Morning::Reforms));
     schedule.add_systems(workforce.in_set(Morning::Workforce));
+    schedule.add_systems(post_attrition.in_set(Morning::Workforce));
     schedule.add_systems((redeploy, staff_stations).chain().in_set(Morning::Staffing));
     schedule
 }
@@ -473,14 +495,19 @@ fn merge(world: &mut World, model: &Model, structure: usize) {
     world.resource_mut::<Flow>().switch_structure(structure);
     let s = &model.structures[structure];
     let mut departments = world.query::<(Entity, &Department)>();
-    let gone: Vec<Entity> = departments.iter(world).filter(|(_, d)| !s.active[d.id]).map(|(e, _)| e).collect();
-    for e in gone {
-        world.despawn(e);
+    let mut gone: Vec<(Entity, Department)> =
+        departments.iter(world).filter(|(_, d)| !s.active[d.id]).map(|(e, d)| (e, d.clone())).collect();
+    gone.sort_by_key(|(_, d)| d.id);
+    for (e, _) in &gone {
+        world.despawn(*e);
     }
-    for (id, d) in model.departments.iter().enumerate() {
-        let previous = &model.structures[structure - 1];
+    let previous = &model.structures[structure - 1];
+    for id in 0..model.departments.len() {
         if s.active[id] && !previous.active.get(id).copied().unwrap_or(false) {
-            world.spawn(Department { id, overhead_cny_per_year: d.overhead_cny_per_year });
+            // Its parts: the departments gone today that now belong to it.
+            let parts: Vec<(DepartmentId, &Overhead)> =
+                gone.iter().filter(|(_, d)| s.department_of[d.id] == id).map(|(_, d)| (d.id, &d.overhead)).collect();
+            world.spawn(Department { id, overhead: Overhead::merged(model, id, &parts) });
         }
     }
     let mut staff = world.query::<&mut Staff>();
@@ -801,17 +828,57 @@ fn accrue_personnel(clock: Res<Clock>, flow: Res<Flow>, staff: Query<&Staff>, mu
     }
 }
 
-/// Department overheads accrue per calendar day, for the departments that exist.
-fn accrue_overhead(clock: Res<Clock>, flow: Res<Flow>, departments: Query<&Department>, mut ledger: ResMut<Ledger>) {
+/// Surplus leadership posts shrink by attrition (see `posts.rs`), department by
+/// department in id order, from their own random stream.
+fn post_attrition(flow: Res<Flow>, mut stream: ResMut<PostAttrition>, mut departments: Query<&mut Department>) {
+    let model = flow.model();
+    let Some(rules) = &model.posts else { return };
+    let p = rules.daily_exit_probability(&model.workforce);
+    if p <= 0.0 {
+        return;
+    }
+    let mut departments: Vec<Mut<Department>> = departments.iter_mut().collect();
+    departments.sort_by_key(|d| d.id);
+    for d in &mut departments {
+        d.overhead.attrition(p, &mut stream.rng);
+    }
+}
+
+/// Department overheads accrue per calendar day, for the departments that exist:
+/// a typed-in figure, or the posts held, the office space of today's staff and
+/// windows, and IT.
+fn accrue_overhead(
+    clock: Res<Clock>,
+    flow: Res<Flow>,
+    departments: Query<&Department>,
+    staff: Query<&Staff>,
+    mut ledger: ResMut<Ledger>,
+) {
     if !clock.measured {
         return;
     }
+    let model = flow.model();
     let year = flow.year_of_day(clock.day);
-    for d in &departments {
-        let cost = d.overhead_cny_per_year / 365.0;
-        ledger.book(year, |c| c.overhead_cny += cost);
-        ledger.overhead_by_department[d.id] += cost;
+    let mut headcount = vec![0u32; model.departments.len()];
+    for s in &staff {
+        headcount[s.department] += s.count;
     }
+    ledger.posts_by_department.fill(0);
+    for d in &departments {
+        let today = d.overhead.today(model.posts.as_ref(), headcount[d.id], model.departments[d.id].windows);
+        let day = |cny_per_year: f64| cny_per_year / 365.0;
+        ledger.book(year, |c| {
+            c.overhead_cny += day(today.total());
+            c.overhead_posts_cny += day(today.posts);
+            c.overhead_office_cny += day(today.office);
+            c.overhead_it_cny += day(today.it);
+            c.overhead_stated_cny += day(today.stated);
+        });
+        ledger.overhead_by_department[d.id] += day(today.total());
+        ledger.posts_cost_by_department[d.id] += day(today.posts);
+        ledger.posts_by_department[d.id] = d.overhead.posts_held();
+    }
+    ledger.posts_by_year[year] = ledger.posts_by_department.iter().sum();
 }
 
 /// Today's reform costs are booked in the measured period: one-off costs, and a

@@ -8,6 +8,7 @@ pub(crate) mod arrivals;
 pub(crate) mod ecs;
 pub(crate) mod events;
 pub(crate) mod flow;
+pub(crate) mod posts;
 pub(crate) mod random;
 
 pub use ecs::DailyRow;
@@ -73,6 +74,10 @@ pub struct DepartmentRow {
     pub personnel_cost_cny: f64,
     /// Overhead cost, CNY.
     pub overhead_cost_cny: f64,
+    /// Leadership posts held on the last measured day (post rules).
+    pub leadership_posts: u32,
+    /// Pay of its leadership posts, CNY (part of the overhead).
+    pub leadership_posts_cost_cny: f64,
     /// Steps started in the measured period.
     pub steps: u64,
     /// Staff hours of work assigned.
@@ -124,6 +129,8 @@ pub struct YearRow {
     pub headcount_established: u32,
     /// Contract headcount on the year's last simulated day.
     pub headcount_contract: u32,
+    /// Leadership posts held on the year's last measured day.
+    pub leadership_posts: u32,
     /// Yearly budget, if any.
     pub budget_cny_per_year: Option<f64>,
 }
@@ -136,6 +143,7 @@ impl YearRow {
             arrived: self.arrived,
             headcount_established: self.headcount_established,
             headcount_contract: self.headcount_contract,
+            leadership_posts: self.leadership_posts,
             budget_cny_per_year: self.budget_cny_per_year,
         };
         crate::indicators::yearly(&self.tally, &self.costs, &facts)
@@ -307,6 +315,7 @@ fn collect(
         backlog,
         headcount_established: headcount(Employment::Established),
         headcount_contract: headcount(Employment::Contract),
+        leadership_posts: ledger.posts_by_department.iter().map(|&n| u64::from(n)).sum(),
         utilisation: ratio(work as f64, capacity as f64),
         value_of_time_cny_per_hour: model.applicant.value_of_time_cny_per_hour,
         travel_hours_per_trip: model.applicant.travel_hours_per_trip,
@@ -344,6 +353,7 @@ fn year_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRow]
                 costs: ledger.years[index].clone(),
                 headcount_established: 0,
                 headcount_contract: 0,
+                leadership_posts: ledger.posts_by_year[index],
                 budget_cny_per_year: model.budget_cny_per_year,
             });
         }
@@ -367,6 +377,8 @@ fn department_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, staff: &[ecs
             headcount_contract: 0,
             personnel_cost_cny: ledger.personnel_by_department[i],
             overhead_cost_cny: ledger.overhead_by_department[i],
+            leadership_posts: ledger.posts_by_department[i],
+            leadership_posts_cost_cny: ledger.posts_cost_by_department[i],
             steps: 0,
             work_hours: 0.0,
             utilisation_share: f64::NAN,
@@ -387,6 +399,8 @@ fn department_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, staff: &[ecs
             headcount_contract: 0,
             personnel_cost_cny: 0.0,
             overhead_cost_cny: 0.0,
+            leadership_posts: 0,
+            leadership_posts_cost_cny: 0.0,
             steps: 0,
             work_hours: 0.0,
             utilisation_share: f64::NAN,

@@ -53,6 +53,8 @@ pub fn write_departments(path: &Path, outputs: &[ReplicationOutput]) -> Result<(
                 d.headcount_contract.to_string(),
                 number(d.personnel_cost_cny),
                 number(d.overhead_cost_cny),
+                d.leadership_posts.to_string(),
+                number(d.leadership_posts_cost_cny),
                 d.steps.to_string(),
                 number(d.work_hours),
                 number(d.utilisation_share),

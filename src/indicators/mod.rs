@@ -153,8 +153,17 @@ pub struct Costs {
     pub personnel_established_cny: f64,
     /// Salaries of contract staff.
     pub personnel_contract_cny: f64,
-    /// Department overheads (leadership posts, office, hall, IT).
+    /// Department overheads (leadership posts, office, hall, IT): the sum of the
+    /// four parts below.
     pub overhead_cny: f64,
+    /// Overhead: pay of leadership posts (post rules).
+    pub overhead_posts_cny: f64,
+    /// Overhead: office and hall space (post rules).
+    pub overhead_office_cny: f64,
+    /// Overhead: IT (post rules).
+    pub overhead_it_cny: f64,
+    /// Overhead: typed-in figures (`overhead_cny_per_year`, overrides).
+    pub overhead_stated_cny: f64,
     /// One-off reform costs (training, platform build, integration, legal work).
     pub reform_one_off_cny: f64,
     /// Yearly running costs of reforms (platform, IT), accrued daily.
@@ -176,6 +185,10 @@ impl Costs {
         self.personnel_established_cny += other.personnel_established_cny;
         self.personnel_contract_cny += other.personnel_contract_cny;
         self.overhead_cny += other.overhead_cny;
+        self.overhead_posts_cny += other.overhead_posts_cny;
+        self.overhead_office_cny += other.overhead_office_cny;
+        self.overhead_it_cny += other.overhead_it_cny;
+        self.overhead_stated_cny += other.overhead_stated_cny;
         self.reform_one_off_cny += other.reform_one_off_cny;
         self.reform_running_cny += other.reform_running_cny;
     }
@@ -194,6 +207,8 @@ pub struct RunFacts {
     pub headcount_established: u64,
     /// Contract headcount.
     pub headcount_contract: u64,
+    /// Leadership posts held at the end (post rules).
+    pub leadership_posts: u64,
     /// Σ work assigned to staff in the measured period / Σ staff open time.
     pub utilisation: f64,
     /// Applicant parameters: value of time.
@@ -236,12 +251,17 @@ pub fn summary(t: &Tally, costs: &Costs, f: &RunFacts) -> Vec<Indicator> {
         ("personnel_established_cost_cny", costs.personnel_established_cny),
         ("personnel_contract_cost_cny", costs.personnel_contract_cny),
         ("overhead_cost_cny", costs.overhead_cny),
+        ("overhead_posts_cny", costs.overhead_posts_cny),
+        ("overhead_office_cny", costs.overhead_office_cny),
+        ("overhead_it_cny", costs.overhead_it_cny),
+        ("overhead_stated_cny", costs.overhead_stated_cny),
         ("reform_one_off_cost_cny", costs.reform_one_off_cny),
         ("reform_running_cost_cny", costs.reform_running_cny),
         ("budget_excess_cny", f.budget_cny_per_year.map_or(f64::NAN, |b| (costs.total() - b * year_fraction).max(0.0))),
         ("admin_cost_cny_per_case", ratio(costs.total(), completed)),
         ("headcount_established", f.headcount_established as f64),
         ("headcount_contract", f.headcount_contract as f64),
+        ("leadership_posts", f.leadership_posts as f64),
         ("utilisation_share", f.utilisation),
         ("wait_minutes_mean", to_minutes_f(t.per_finished(t.wait as f64))),
         ("wait_minutes_p50", to_minutes_f(t.wait_histogram.quantile(0.5))),

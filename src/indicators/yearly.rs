@@ -18,6 +18,8 @@ pub struct YearFacts {
     pub headcount_established: u32,
     /// Contract headcount on the year's last simulated day.
     pub headcount_contract: u32,
+    /// Leadership posts held on the year's last measured day.
+    pub leadership_posts: u32,
     /// Yearly budget, if any.
     pub budget_cny_per_year: Option<f64>,
 }
@@ -42,12 +44,17 @@ pub fn yearly(t: &Tally, costs: &Costs, f: &YearFacts) -> Vec<Indicator> {
         ("personnel_established_cost_cny", costs.personnel_established_cny),
         ("personnel_contract_cost_cny", costs.personnel_contract_cny),
         ("overhead_cost_cny", costs.overhead_cny),
+        ("overhead_posts_cny", costs.overhead_posts_cny),
+        ("overhead_office_cny", costs.overhead_office_cny),
+        ("overhead_it_cny", costs.overhead_it_cny),
+        ("overhead_stated_cny", costs.overhead_stated_cny),
         ("reform_one_off_cost_cny", costs.reform_one_off_cny),
         ("reform_running_cost_cny", costs.reform_running_cny),
         ("admin_cost_cny_per_case", ratio(total, completed)),
         ("budget_excess_cny", budget),
         ("headcount_established", f64::from(f.headcount_established)),
         ("headcount_contract", f64::from(f.headcount_contract)),
+        ("leadership_posts", f64::from(f.leadership_posts)),
         ("wait_minutes_mean", ratio(t.wait as f64 / MINUTE as f64, finished)),
         ("lead_time_days_mean", ratio(t.lead as f64 / DAY as f64, completed)),
         ("trips_per_case", ratio(t.trips as f64, completed)),

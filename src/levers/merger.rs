@@ -1,6 +1,6 @@
 //! Department merger (大部制): on its first day the departments named merge into
 //! new ones (a structure prepared at validation comes into force: queues, staff
-//! and overheads move), and the new departments go through a transition — slower
+//! and overheads move; leadership posts are regrouped, see `engine/posts.rs`), and the new departments go through a transition — slower
 //! work and more errors, fading with a learning time. The one-off cost is booked on
 //! the first day only. The case flow reads `transition` (`work_time`,
 //! `complete_step`) and handoffs follow the structure.
@@ -19,7 +19,9 @@ use crate::time::{DAY, Micros};
 pub struct RawMerge {
     pub into: String,
     pub from: Vec<String>,
-    pub overhead_cny_per_year: f64,
+    /// A typed-in overhead for the new department (an override of the post rules).
+    #[serde(default)]
+    pub overhead_cny_per_year: Option<f64>,
     /// Windows of the pooled front desk; `None`: the sum of the parts' windows.
     #[serde(default)]
     pub windows: Option<u32>,
@@ -29,6 +31,11 @@ pub struct RawMerge {
     /// Whether handoffs between the parts become internal (default `true`).
     #[serde(default = "yes")]
     pub internal_handoffs: bool,
+    /// Whether the new department's leadership posts and IT follow the post rules
+    /// (one quota for the new department, the surplus shrinking by attrition) or
+    /// stay those of its parts (a nominal merger) (default `true`).
+    #[serde(default = "yes")]
+    pub regroup_posts: bool,
 }
 
 /// The default of a merger's switches: on.

@@ -42,6 +42,7 @@ pub struct RawScenario {
     pub arrival_profiles: Option<BTreeMap<String, RawProfile>>,
     pub functions: Option<Vec<String>>,
     pub departments: Option<Vec<RawDepartment>>,
+    pub posts: Option<RawPosts>,
     pub front_office: Option<RawFrontOffice>,
     pub handoff: Option<RawHandoff>,
     pub documents: Option<Vec<RawDocument>>,
@@ -125,7 +126,9 @@ pub struct RawProfile {
 pub struct RawDepartment {
     pub name: String,
     pub functions: Vec<String>,
-    pub overhead_cny_per_year: f64,
+    /// A typed-in overhead (an override of the post rules).
+    #[serde(default)]
+    pub overhead_cny_per_year: Option<f64>,
     #[serde(default)]
     pub windows: u32,
     /// Its divisions; `None`: one division holding all its functions.
@@ -140,6 +143,27 @@ pub struct RawDepartment {
 pub struct RawDivision {
     pub name: String,
     pub functions: Vec<String>,
+}
+
+/// The post rules: a department's fixed cost follows from its leadership posts,
+/// office and hall space, and IT.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[expect(missing_docs, reason = "the fields are documented in docs/scenarios.md")]
+pub struct RawPosts {
+    pub heads_per_department: i64,
+    pub deputies_per_department: i64,
+    pub heads_per_division: i64,
+    pub head_annual_cost_cny: f64,
+    pub deputy_annual_cost_cny: f64,
+    pub division_head_annual_cost_cny: f64,
+    pub office_cny_per_staff_per_year: f64,
+    pub office_cny_per_window_per_year: f64,
+    pub it_cny_per_department_per_year: f64,
+    /// Yearly exit rate of surplus post holders; unstated, the workforce's
+    /// retirement plus resignation rate.
+    #[serde(default)]
+    pub surplus_exit_rate_per_year: Option<f64>,
 }
 
 /// Where window steps are served.
@@ -295,6 +319,7 @@ impl RawScenario {
             arrival_profiles: self.arrival_profiles.or(parent.arrival_profiles),
             functions: self.functions.or(parent.functions),
             departments: self.departments.or(parent.departments),
+            posts: self.posts.or(parent.posts),
             front_office: self.front_office.or(parent.front_office),
             handoff: self.handoff.or(parent.handoff),
             documents: self.documents.or(parent.documents),

@@ -459,13 +459,22 @@ fn build_merger(
     }
     let mut desk_of = previous.desk_of.clone();
     let mut handoff_unit = previous.handoff_unit.clone();
-    for (m, taken) in merges.iter().zip(taken) {
-        p.non_negative(&format!("\"{}\"", m.into), "overhead_cny_per_year", m.overhead_cny_per_year);
+    for (i, (m, taken)) in merges.iter().zip(taken).enumerate() {
+        match m.overhead_cny_per_year {
+            Some(cny) => p.non_negative(&format!("\"{}\"", m.into), "overhead_cny_per_year", cny),
+            None if model.posts.is_none() => {
+                let message = no_overhead("merged department", &m.into);
+                p.at_path(&merge_site_path(&prefix, merges, MergeSite::Into(i)), message);
+            }
+            None => {}
+        }
         let id = model.departments.len();
         let mut functions = Vec::new();
         let mut divisions = Vec::new();
+        let mut bodies = 0;
         for &d in &taken {
             active[d] = false;
+            bodies += model.departments[d].bodies;
             functions.extend(model.departments[d].functions.iter().copied());
             divisions.extend(model.departments[d].divisions.iter().copied());
             for target in department_of.iter_mut() {
@@ -500,8 +509,10 @@ fn build_merger(
             functions,
             divisions,
             desk,
-            overhead_cny_per_year: m.overhead_cny_per_year,
+            stated_overhead_cny_per_year: m.overhead_cny_per_year,
             windows,
+            bodies,
+            regroup_posts: m.regroup_posts,
         });
         department_of.push(id);
         active.push(true);
@@ -557,6 +568,14 @@ fn build_merger(
     }
     model.structures[k].moves = moves;
     Some(k)
+}
+
+/// The message for a department (or merged department) whose fixed cost has no
+/// source: neither post rules nor a typed-in overhead.
+pub(super) fn no_overhead(kind: &str, name: &str) -> String {
+    format!(
+        "{kind} `{name}` has no overhead: add the scenario's `posts` rules (its fixed cost then follows from its leadership posts, office and IT) or give it `overhead_cny_per_year` (a typed-in figure that overrides the rules)"
+    )
 }
 
 /// Where in a list of mergers a problem found by [`check_mergers`] is.

@@ -217,13 +217,17 @@ impl Levers {
             let mut merge = String::new();
             for g in groups {
                 let from: Vec<String> = g.from.iter().map(|d| ron_string(d)).collect();
+                let overhead =
+                    g.overhead_cny_per_year.map(|o| format!("overhead_cny_per_year: {o:?}, ")).unwrap_or_default();
                 let _ = write!(
                     merge,
-                    "(into: {}, from: [{}], overhead_cny_per_year: {:?}{}), ",
+                    "(into: {}, from: [{}], {overhead}{}pool_windows: {}, internal_handoffs: {}, regroup_posts: {}), ",
                     ron_string(&g.into),
                     from.join(", "),
-                    g.overhead_cny_per_year,
-                    g.windows.map(|w| format!(", windows: {w}")).unwrap_or_default()
+                    g.windows.map(|w| format!("windows: {w}, ")).unwrap_or_default(),
+                    g.pool_windows,
+                    g.internal_handoffs,
+                    g.regroup_posts
                 );
             }
             add(format!(

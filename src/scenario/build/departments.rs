@@ -8,7 +8,7 @@ use crate::scenario::checks::{Checker, money, required};
 use crate::scenario::limits;
 use crate::scenario::model::{Department, DepartmentId, Desk, DeskId, Division, DivisionId, FunctionId};
 use crate::scenario::raw::{RawDepartment, RawMerge};
-use crate::scenario::reforms::{check_mergers, merge_site_path};
+use crate::scenario::reforms::{check_mergers, merge_site_path, no_overhead};
 use crate::scenario::sources::Needle::{self, Field, Named, Quoted};
 
 /// The functions and departments, with the names that refer to them.
@@ -83,12 +83,13 @@ pub(super) fn organisation(
     functions: Option<Vec<String>>,
     departments: Option<Vec<RawDepartment>>,
     merges: Option<Vec<RawMerge>>,
+    post_rules_given: bool,
 ) -> Organisation {
     let functions = required(c, functions, "functions").unwrap_or_default();
     let (function_ids, listed_twice) = function_ids(c, &functions);
     let raw_departments = required(c, departments, "departments").unwrap_or_default();
     let function_names: Vec<&str> = functions.iter().map(String::as_str).collect();
-    let (mut departments, department_ids) = written_departments(c, &raw_departments, &function_ids, &function_names);
+    let (mut departments, department_ids) = written_departments(c, &raw_departments, &function_ids, &function_names, post_rules_given);
     let (mut divisions, written_divisions) = divisions(c, &raw_departments, &mut departments, &function_ids);
     let mut handoff_unit: Vec<usize> = divisions.iter().map(|d| d.department).collect();
     // Where each original department ends up after mergers.
@@ -96,7 +97,7 @@ pub(super) fn organisation(
     let written = departments.len();
     let mut kept_apart = vec![(false, false); written];
     if let Some(merges) = merges {
-        (departments, moved_to) = merge(c, departments, &merges);
+        (departments, moved_to) = merge(c, departments, &merges, post_rules_given);
         for (w, apart) in kept_apart.iter_mut().enumerate() {
             let name = &raw_departments[w].name;
             if let Some(m) = merges.iter().find(|m| m.from.contains(name)) {
@@ -286,6 +287,7 @@ fn written_departments(
     raw_departments: &[RawDepartment],
     function_ids: &HashMap<String, FunctionId>,
     function_names: &[&str],
+    post_rules_given: bool,
 ) -> (Vec<Department>, HashMap<String, DepartmentId>) {
     let mut departments: Vec<Department> = Vec::new();
     let mut department_ids: HashMap<String, DepartmentId> = HashMap::new();
@@ -299,7 +301,11 @@ fn written_departments(
             department_ids.insert(d.name.clone(), departments.len());
         }
         let overhead = [at_department[0], at_department[1], Field("overhead_cny_per_year")];
-        money(c, None, &overhead, "", &format!("overhead_cny_per_year of `{}`", d.name), d.overhead_cny_per_year);
+        match d.overhead_cny_per_year {
+            Some(cny) => money(c, None, &overhead, "", &format!("overhead_cny_per_year of `{}`", d.name), cny),
+            None if !post_rules_given => c.at(None, &at_department, "", no_overhead("department", &d.name)),
+            None => {}
+        }
         if let Some(message) = limits::count(&format!("windows of `{}`", d.name), d.windows) {
             c.at(None, &[at_department[0], at_department[1], Field("windows")], "", message);
         }
@@ -318,8 +324,10 @@ fn written_departments(
             functions: held,
             divisions: Vec::new(),
             desk: 0,
-            overhead_cny_per_year: d.overhead_cny_per_year,
+            stated_overhead_cny_per_year: d.overhead_cny_per_year,
             windows: d.windows,
+            bodies: 1,
+            regroup_posts: true,
         });
     }
     (departments, department_ids)
@@ -327,7 +335,12 @@ fn written_departments(
 
 /// The departments after the mergers of `merge_departments`, and where each
 /// department as written ends up.
-fn merge(c: &mut Checker, departments: Vec<Department>, merges: &[RawMerge]) -> (Vec<Department>, Vec<DepartmentId>) {
+fn merge(
+    c: &mut Checker,
+    departments: Vec<Department>,
+    merges: &[RawMerge],
+    post_rules_given: bool,
+) -> (Vec<Department>, Vec<DepartmentId>) {
     // The same rules as a `Merger` reform (one function checks both).
     let names: Vec<&str> = departments.iter().map(|d| d.name.as_str()).collect();
     let (problems, taken) = check_mergers(merges, &names, &vec![true; names.len()]);
@@ -339,26 +352,34 @@ fn merge(c: &mut Checker, departments: Vec<Department>, merges: &[RawMerge]) -> 
     for (m, taken) in merges.iter().zip(taken) {
         let at_merger = [Field("merge_departments"), Named("into", &m.into)];
         let overhead = [at_merger[0], at_merger[1], Field("overhead_cny_per_year")];
-        money(c, None, &overhead, "", &format!("overhead_cny_per_year of `{}`", m.into), m.overhead_cny_per_year);
+        match m.overhead_cny_per_year {
+            Some(cny) => money(c, None, &overhead, "", &format!("overhead_cny_per_year of `{}`", m.into), cny),
+            None if !post_rules_given => c.at(None, &at_merger, "", no_overhead("merged department", &m.into)),
+            None => {}
+        }
         if let Some(message) = m.windows.and_then(|w| limits::count(&format!("windows of `{}`", m.into), w)) {
             c.at(None, &[at_merger[0], at_merger[1], Field("windows")], "", message);
         }
         let mut functions_held = Vec::new();
         let mut divisions = Vec::new();
         let mut parts_windows = 0u32;
+        let mut bodies = 0;
         for &id in &taken {
             new_ids[id] = Some(new_departments.len());
             functions_held.extend(departments[id].functions.iter().copied());
             divisions.extend(departments[id].divisions.iter().copied());
             parts_windows = parts_windows.saturating_add(departments[id].windows);
+            bodies += departments[id].bodies;
         }
         new_departments.push(Department {
             name: m.into.clone(),
             functions: functions_held,
             divisions,
             desk: 0,
-            overhead_cny_per_year: m.overhead_cny_per_year,
+            stated_overhead_cny_per_year: m.overhead_cny_per_year,
             windows: if m.pool_windows { m.windows.unwrap_or(parts_windows) } else { 0 },
+            bodies,
+            regroup_posts: m.regroup_posts,
         });
     }
     // Departments not named in any merger stay as they are.

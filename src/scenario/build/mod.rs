@@ -3,8 +3,8 @@
 //! that a planner sees them all in one pass.
 //!
 //! The order of the sections is the order of the messages: the run period, the
-//! calendar, the applicant, the arrival profiles, the organisation (functions,
-//! departments, mergers), the front office, the handoffs, the documents, the
+//! calendar, the applicant, the arrival profiles, the post rules, the
+//! organisation (functions, departments, mergers), the front office, the handoffs, the documents, the
 //! staff, then the services and their steps. The reform timeline, the workforce
 //! and the satisfaction weights are left at their defaults here and set by
 //! `super::reforms::apply`, which [`super::validate`] calls.
@@ -12,6 +12,7 @@
 mod calendar;
 mod departments;
 mod documents;
+mod posts;
 mod services;
 mod settings;
 mod staff;
@@ -30,7 +31,10 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     let calendar = required(c, raw.calendar, "calendar").and_then(|cal| calendar::calendar(c, cal));
     let applicant = settings::applicant(c, raw.applicant);
     let profiles = calendar::profiles(c, raw.arrival_profiles.unwrap_or_default());
-    let organisation = departments::organisation(c, raw.functions, raw.departments, raw.merge_departments);
+    let post_rules_given = raw.posts.is_some();
+    let posts = posts::rules(c, raw.posts);
+    let organisation =
+        departments::organisation(c, raw.functions, raw.departments, raw.merge_departments, post_rules_given);
     let front_office = settings::front_office(c, raw.front_office);
     let handoff = settings::handoff(c, raw.handoff);
     let (documents, document_ids) = documents::documents(c, raw.documents.unwrap_or_default(), &organisation);
@@ -78,6 +82,7 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         departments,
         divisions,
         desks,
+        posts,
         function_department,
         function_division,
         front_office,
