@@ -7,18 +7,15 @@
 //! under one, so per-event work stays out of the schedule.
 
 use bevy_ecs::prelude::*;
-use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Binomial, Distribution};
 
-use super::flow::{CaseFlow, Levers};
+use super::flow::CaseFlow;
 use super::posts::Overhead;
 use crate::indicators::Costs;
 use crate::levers::headcount::HeadcountTarget;
-use crate::levers::{CrossTrain, Hire, Order, Redeploy, Today};
-use crate::scenario::{DepartmentId, DeskId, DivisionId, Employment, FrontOffice, Model, PoolId, Recruitment, Role};
-use crate::time::Calendar;
+use crate::levers::{Order, Redeploy};
+use crate::scenario::{DepartmentId, DeskId, DivisionId, Employment, Model, PoolId, Recruitment, Role};
 use crate::time::Date;
 
 /// The case flow as an ECS resource. The flow itself knows nothing of the ECS;
@@ -83,7 +80,7 @@ pub(crate) struct Staff {
 
 impl Staff {
     /// Members on the job on `day` (not in training).
-    fn on_the_job(&self, day: u32) -> u32 {
+    pub(super) fn on_the_job(&self, day: u32) -> u32 {
         let away: u32 = self.training.iter().filter(|&&(back, _)| back > day).map(|&(_, n)| n).sum();
         self.count.saturating_sub(away)
     }
@@ -136,12 +133,20 @@ pub(crate) struct PostAttrition {
 /// Recruitment policy and any headcount target in force.
 #[derive(Resource, Debug)]
 pub(crate) struct WorkforcePolicy {
-    rng: ChaCha8Rng,
+    pub(super) rng: ChaCha8Rng,
     /// Who replaces leavers.
-    pub recruitment: Recruitment,
+    pub(super) recruitment: Recruitment,
     /// A headcount reduction in force.
-    pub reduction: Option<HeadcountTarget>,
-    next_group: u32,
+    pub(super) reduction: Option<HeadcountTarget>,
+    pub(super) next_group: u32,
+}
+
+impl WorkforcePolicy {
+    /// A new staff group's identity.
+    pub(super) fn new_group(&mut self) -> u32 {
+        self.next_group += 1;
+        self.next_group - 1
+    }
 }
 
 /// One row of the daily time series.
@@ -180,42 +185,22 @@ pub(crate) struct DailySeries {
 
 /// The redeployment rule in force today, if any.
 #[derive(Resource, Debug, Default)]
-pub(crate) struct RedeployRule(Option<Redeploy>);
+pub(crate) struct RedeployRule(pub(super) Option<Redeploy>);
 
 /// What the levers in force ask of the engine today, in timeline order
 /// (written by [`reforms_today`], carried out by [`carry_out_orders`]).
 #[derive(Resource, Debug, Default)]
-pub(crate) struct ReformOrders(Vec<Order>);
+pub(crate) struct ReformOrders(pub(super) Vec<Order>);
 
 /// Reform costs incurred today, in timeline order, for [`accrue_reforms`] to book
 /// in the measured period: one-off amounts, CNY, and running costs, CNY per year.
 #[derive(Resource, Debug, Default)]
 pub(crate) struct ReformCosts {
-    one_off_cny: Vec<f64>,
-    running_cny_per_year: Vec<f64>,
+    pub(super) one_off_cny: Vec<f64>,
+    pub(super) running_cny_per_year: Vec<f64>,
     /// One-off costs incurred during the warm-up (people trained), booked on
     /// the first measured day.
     deferred_cny: f64,
-}
-
-/// The morning's steps, in order.
-#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Morning {
-    /// The reform timeline: today's lever strengths, then the orders carried out.
-    Reforms,
-    /// Staff leave and are replaced.
-    Workforce,
-    /// Station servers from today's staff.
-    Staffing,
-}
-
-/// The evening's steps, in order.
-#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Evening {
-    /// Costs of the day.
-    Accrual,
-    /// The day's row of the time series.
-    Record,
 }
 
 /// Spawns departments and staff and inserts the resources of a run.
@@ -273,547 +258,8 @@ pub(crate) fn build_world(model: &Model, flow: CaseFlow, seed: u64, replication:
     world
 }
 
-fn new_schedule() -> Schedule {
-    let mut schedule = Schedule::default();
-    schedule.set_executor(SingleThreadedExecutor::new());
-    schedule.set_build_settings(ScheduleBuildSettings {
-        ambiguity_detection: LogLevel::Error,
-        ..ScheduleBuildSettings::default()
-    });
-    schedule
-}
-
-/// The systems run at the start of every simulated day, in a fixed order.
-pub(crate) fn morning_schedule() -> Schedule {
-    let mut schedule = new_schedule();
-    schedule.configure_sets((Morning::Reforms, Morning::Workforce, Morning::Staffing).chain());
-    schedule.add_systems((reforms_today, carry_out_orders).chain().in_set(Morning::Reforms));
-    schedule.add_systems(workforce.in_set(Morning::Workforce));
-    schedule.add_systems(post_attrition.in_set(Morning::Workforce));
-    schedule.add_systems((redeploy, staff_stations).chain().in_set(Morning::Staffing));
-    schedule
-}
-
-/// The systems run at the end of every simulated day, in a fixed order.
-pub(crate) fn evening_schedule() -> Schedule {
-    let mut schedule = new_schedule();
-    schedule.configure_sets((Evening::Accrual, Evening::Record).chain());
-    schedule.add_systems((accrue_personnel, accrue_overhead, accrue_reforms).chain().in_set(Evening::Accrual));
-    schedule.add_systems(record_day.in_set(Evening::Record));
-    schedule
-}
-
-/// Today's lever strengths from the reforms in force (each lever's daily effect,
-/// through the registry), and their orders for [`carry_out_orders`].
-fn reforms_today(clock: Res<Clock>, mut flow: ResMut<Flow>, mut orders: ResMut<ReformOrders>) {
-    let model = flow.model_arc();
-    let today = clock.day;
-    let mut strengths = Levers::neutral(
-        model.services.iter().map(|s| s.online_share).collect(),
-        model.departments.len(),
-        model.pools.iter().map(|p| p.slowdown).collect(),
-    );
-    // A merger's transition outlives its first day.
-    strengths.transition = flow.levers.transition.take();
-    orders.0.clear();
-    for (index, reform) in model.reforms.iter().enumerate() {
-        let strength = reform.strength(today);
-        if strength <= 0.0 {
-            continue;
-        }
-        let starts_today = reform.start_day == today;
-        reform.lever.today(&mut Today {
-            reform: index,
-            day: today,
-            start_day: reform.start_day,
-            ramp_days: reform.ramp_days,
-            strength,
-            starts_today,
-            book_one_off: clock.measured && (starts_today || (today == model.warmup_days && reform.start_day < today)),
-            strengths: &mut strengths,
-            orders: &mut orders.0,
-        });
-    }
-    flow.levers = strengths;
-}
-
-/// Carries out today's reform orders in timeline order: costs to the day's
-/// reform costs, staff moves and hires, structures, workforce policies.
-fn carry_out_orders(world: &mut World) {
-    let orders = std::mem::take(&mut world.resource_mut::<ReformOrders>().0);
-    world.resource_mut::<RedeployRule>().0 = None;
-    for order in orders {
-        match order {
-            Order::OneOffCost { cny } => world.resource_mut::<ReformCosts>().one_off_cny.push(cny),
-            Order::RunningCost { cny_per_year } => {
-                world.resource_mut::<ReformCosts>().running_cny_per_year.push(cny_per_year);
-            }
-            Order::WindowClerksToHall => {
-                let mut staff = world.query::<&mut Staff>();
-                for mut s in staff.iter_mut(world) {
-                    if s.role == Role::WindowClerk {
-                        s.hall = true;
-                    }
-                }
-            }
-            Order::Hire(h) => hire(world, h),
-            Order::SwitchStructure(k) => {
-                let model = world.resource::<Flow>().model_arc();
-                merge(world, &model, k);
-            }
-            Order::HeadcountTarget(target) => {
-                let mut policy = world.resource_mut::<WorkforcePolicy>();
-                if policy.reduction.is_none() {
-                    policy.reduction = Some(target);
-                }
-            }
-            Order::Recruitment(recruitment) => world.resource_mut::<WorkforcePolicy>().recruitment = recruitment,
-            Order::CrossTrain(c) => cross_train(world, &c),
-            Order::Redeploy(rule) => world.resource_mut::<RedeployRule>().0 = Some(rule),
-        }
-    }
-}
-
-/// Sets the headcount of the staff group a reform hires to its ramped target.
-fn hire(world: &mut World, h: Hire) {
-    let (department, division, desk) = {
-        let flow = world.resource::<Flow>();
-        let model = flow.model();
-        let hired_into = &model.departments[h.department];
-        // Back-office hires join the department's first division.
-        let division = (h.role != Role::WindowClerk).then(|| hired_into.divisions[0]);
-        (model.structures[flow.structure].department_of[h.department], division, hired_into.desk)
-    };
-    let mut query = world.query::<&mut Staff>();
-    if let Some(mut s) = query.iter_mut(world).find(|s| s.hired_by == Some(h.reform)) {
-        // Attrition may have thinned the group; the ramp only ever adds.
-        if s.count < h.target {
-            s.count = h.target;
-        }
-        return;
-    }
-    let group = {
-        let mut policy = world.resource_mut::<WorkforcePolicy>();
-        policy.next_group += 1;
-        policy.next_group - 1
-    };
-    world.spawn(Staff {
-        group,
-        department,
-        division,
-        desk,
-        role: h.role,
-        employment: h.employment,
-        count: h.target,
-        annual_cost_cny: h.annual_cost_cny,
-        hall: h.hall,
-        hired_by: Some(h.reform),
-        pool: None,
-        training: Vec::new(),
-    });
-}
-
-/// Tops up cross-trained pools to today's share of their division-and-role
-/// staff: the untrained groups give their members, largest groups first; those
-/// trained are off the job for the training days, and each costs the one-off amount.
-fn cross_train(world: &mut World, c: &CrossTrain) {
-    let (model, day) = {
-        let flow = world.resource::<Flow>();
-        (flow.model_arc(), world.resource::<Clock>().day)
-    };
-    let back = match &world.resource::<Flow>().calendar {
-        Calendar::Working(cal) => {
-            let mut d = day;
-            let mut left = c.training_days;
-            while left > 0 && d < day.saturating_add(366 * 5) {
-                d += 1;
-                if cal.is_working_day(u64::from(d - 1)) {
-                    left -= 1;
-                }
-            }
-            d
-        }
-        Calendar::AllDay => day + c.training_days,
-    };
-    let mut trained_today = 0u32;
-    for &p in &c.pools {
-        let home = &model.stations[model.pools[p].home];
-        let (division, role) = (home.division, home.role);
-        let mut query = world.query::<&mut Staff>();
-        let mut groups: Vec<Mut<Staff>> = query
-            .iter_mut(world)
-            .filter(|s| s.division == division && s.role == role && !s.hall && (s.pool.is_none() || s.pool == Some(p)))
-            .collect();
-        let trained: u32 = groups.iter().filter(|s| s.pool == Some(p)).map(|s| s.count).sum();
-        let all: u32 = groups.iter().map(|s| s.count).sum();
-        let target = (c.share * f64::from(all)).round() as u32;
-        let mut need = target.saturating_sub(trained);
-        let mut moved: Vec<(Staff, u32)> = Vec::new();
-        groups.sort_by_key(|s| (std::cmp::Reverse(s.count), s.group));
-        for g in groups.iter_mut().filter(|s| s.pool.is_none()) {
-            if need == 0 {
-                break;
-            }
-            let n = need.min(g.count);
-            if n == 0 {
-                continue;
-            }
-            g.count -= n;
-            need -= n;
-            moved.push(((**g).clone(), n));
-        }
-        drop(groups);
-        for (from, n) in moved {
-            trained_today += n;
-            let mut query = world.query::<&mut Staff>();
-            let twin = query.iter_mut(world).find(|s| {
-                s.pool == Some(p)
-                    && (s.department, s.employment, s.annual_cost_cny)
-                        == (from.department, from.employment, from.annual_cost_cny)
-            });
-            if let Some(mut twin) = twin {
-                twin.count += n;
-                twin.training.push((back, n));
-                continue;
-            }
-            let group = {
-                let mut policy = world.resource_mut::<WorkforcePolicy>();
-                policy.next_group += 1;
-                policy.next_group - 1
-            };
-            world.spawn(Staff { group, count: n, hired_by: None, pool: Some(p), training: vec![(back, n)], ..from });
-        }
-    }
-    if trained_today > 0 {
-        world.resource_mut::<ReformCosts>().one_off_cny.push(f64::from(trained_today) * c.cost_cny_per_person);
-    }
-}
-
-/// Puts a merger's structure in force: the case flow's queues, the department
-/// entities, and the staff, who move with their department.
-fn merge(world: &mut World, model: &Model, structure: usize) {
-    world.resource_mut::<Flow>().switch_structure(structure);
-    let s = &model.structures[structure];
-    let mut departments = world.query::<(Entity, &Department)>();
-    let mut gone: Vec<(Entity, Department)> =
-        departments.iter(world).filter(|(_, d)| !s.active[d.id]).map(|(e, d)| (e, d.clone())).collect();
-    gone.sort_by_key(|(_, d)| d.id);
-    for (e, _) in &gone {
-        world.despawn(*e);
-    }
-    let previous = &model.structures[structure - 1];
-    for id in 0..model.departments.len() {
-        if s.active[id] && !previous.active.get(id).copied().unwrap_or(false) {
-            // Its parts: the departments gone today that now belong to it.
-            let parts: Vec<(DepartmentId, &Overhead)> =
-                gone.iter().filter(|(_, d)| s.department_of[d.id] == id).map(|(_, d)| (d.id, &d.overhead)).collect();
-            world.spawn(Department { id, overhead: Overhead::merged(model, id, &parts) });
-        }
-    }
-    let mut staff = world.query::<&mut Staff>();
-    for mut member in staff.iter_mut(world) {
-        member.department = s.department_of[member.department];
-    }
-}
-
-/// Staff leave (retirement, resignation) and are replaced, or not, by policy;
-/// a headcount reduction holds established staff down to its target.
-fn workforce(
-    mut policy: ResMut<WorkforcePolicy>,
-    clock: Res<Clock>,
-    flow: Res<Flow>,
-    mut staff: Query<&mut Staff>,
-    mut commands: Commands,
-) {
-    let model = flow.model();
-    let p = model.workforce.daily_exit_probability();
-    let mut groups: Vec<Mut<Staff>> = staff.iter_mut().collect();
-    groups.sort_by_key(|s| s.group);
-    let established: u32 = groups.iter().filter(|s| s.employment == Employment::Established).map(|s| s.count).sum();
-    if let Some(r) = policy.reduction.as_mut()
-        && r.initial_established == 0
-    {
-        r.initial_established = established;
-    }
-    let target = policy.reduction.as_ref().map(|r| r.target(clock.day));
-    let contract_for_held = policy.reduction.as_ref().is_some_and(|r| r.replace_with_contract);
-    let mut established_now = established;
-    let mut contract_hires: Vec<(DepartmentId, Option<DivisionId>, DeskId, Role, u32)> = Vec::new();
-    let mut untrained: Vec<(Staff, u32)> = Vec::new();
-    for s in groups.iter_mut() {
-        if p <= 0.0 || s.count == 0 {
-            continue;
-        }
-        let leavers = match Binomial::new(u64::from(s.count), p) {
-            Ok(b) => b.sample(&mut policy.rng) as u32,
-            Err(_) => 0,
-        };
-        if leavers == 0 {
-            continue;
-        }
-        let held_down =
-            s.employment == Employment::Established && target.is_some_and(|t| f64::from(established_now) > t);
-        let replaced = match (policy.recruitment, held_down) {
-            (_, true) if contract_for_held => {
-                contract_hires.push((s.department, s.division, s.desk, s.role, leavers));
-                0
-            }
-            (_, true) | (Recruitment::Freeze, _) => 0,
-            (Recruitment::ReplaceLeavers, false) => leavers,
-            (Recruitment::ContractOnly, false) if s.employment == Employment::Contract => leavers,
-            (Recruitment::ContractOnly, false) => {
-                contract_hires.push((s.department, s.division, s.desk, s.role, leavers));
-                0
-            }
-        };
-        if s.employment == Employment::Established && replaced < leavers {
-            established_now -= leavers - replaced;
-        }
-        if s.pool.is_some() && replaced > 0 {
-            // A trained member is replaced by an untrained hire (cross-training
-            // trains them in turn).
-            s.count -= leavers;
-            untrained.push(((**s).clone(), replaced));
-        } else {
-            s.count = s.count - leavers + replaced;
-        }
-    }
-    // A cut removes established posts beyond the target at once, largest groups first.
-    if let (Some(t), Some(true)) = (target, policy.reduction.as_ref().map(HeadcountTarget::cuts)) {
-        let mut excess = f64::from(established_now) - t.round();
-        while excess >= 1.0 {
-            let Some(largest) = groups
-                .iter_mut()
-                .filter(|s| s.employment == Employment::Established && s.count > 0)
-                .max_by_key(|s| (s.count, std::cmp::Reverse(s.group)))
-            else {
-                break;
-            };
-            largest.count -= 1;
-            excess -= 1.0;
-        }
-    }
-    drop(groups);
-    // Untrained replacements of trained staff join their untrained colleagues.
-    for (from, n) in untrained {
-        let existing = staff.iter_mut().find(|s| {
-            s.pool.is_none()
-                && !s.hall
-                && (s.department, s.division, s.desk, s.role, s.employment)
-                    == (from.department, from.division, from.desk, from.role, from.employment)
-        });
-        match existing {
-            Some(mut g) => g.count += n,
-            None => {
-                let group = policy.next_group;
-                policy.next_group += 1;
-                commands.spawn(Staff { group, count: n, hired_by: None, pool: None, training: Vec::new(), ..from });
-            }
-        }
-    }
-    // Contract replacements join (or form) the contract group of their division
-    // (or desk) and role.
-    for (department, division, desk, role, n) in contract_hires {
-        let existing = staff.iter_mut().find(|s| {
-            s.employment == Employment::Contract
-                && (s.department, s.division, s.desk, s.role) == (department, division, desk, role)
-                && !s.hall
-                && s.pool.is_none()
-        });
-        match existing {
-            Some(mut g) => g.count += n,
-            None => {
-                let group = policy.next_group;
-                policy.next_group += 1;
-                commands.spawn(Staff {
-                    group,
-                    department,
-                    division,
-                    desk,
-                    role,
-                    employment: Employment::Contract,
-                    count: n,
-                    annual_cost_cny: model.workforce.contract_annual_cost_cny,
-                    hall: false,
-                    hired_by: None,
-                    pool: None,
-                    training: Vec::new(),
-                });
-            }
-        }
-    }
-}
-
-/// Sets every station's servers from today's staff: a back-office station's
-/// servers are the staff of its role in its division; a window station's, the
-/// window clerks of the desks it serves, at most its windows.
-fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Query<&Staff>) {
-    let model = flow.model_arc();
-    let structure = &model.structures[flow.structure];
-    let mut servers = vec![0u32; model.stations.len()];
-    let mut pool_servers = vec![0u32; model.pools.len()];
-    let mut hall_clerks = 0u32;
-    for s in &staff {
-        if let Some(p) = s.pool {
-            pool_servers[p] += s.on_the_job(clock.day);
-            continue;
-        }
-        if s.hall {
-            hall_clerks += s.count;
-            continue;
-        }
-        if s.role == Role::WindowClerk
-            && let FrontOffice::General { .. } = model.front_office
-        {
-            hall_clerks += s.count;
-            continue;
-        }
-        if let Some(station) = structure.staff_station(s.role, s.desk, s.division) {
-            servers[station] += s.count;
-        }
-    }
-    for (i, station) in model.stations.iter().enumerate() {
-        if let Some(desk) = station.desk {
-            servers[i] = servers[i].min(model.desks[desk].windows);
-        }
-    }
-    if let Some(hall) = model.hall_station {
-        let windows = match model.front_office {
-            FrontOffice::General { windows } => windows,
-            FrontOffice::PerDepartment => 0,
-        } + flow.levers.hall_windows;
-        servers[hall] = hall_clerks.min(windows);
-    }
-    flow.set_servers(&servers, &pool_servers, clock.day);
-    flow.kick();
-}
-
-/// Moves staff from under-used to over-loaded stations by today's redeployment
-/// rule (see `levers/redeployment.rs` for the rule), before stations are staffed.
-fn redeploy(world: &mut World) {
-    let Some(rule) = world.resource::<RedeployRule>().0.clone() else { return };
-    let model = world.resource::<Flow>().model_arc();
-    let structure = &model.structures[world.resource::<Flow>().structure];
-    let n = model.stations.len();
-    let mut servers = vec![0u32; n];
-    let mut query = world.query::<&Staff>();
-    for s in query.iter(world).filter(|s| s.pool.is_none() && !s.hall) {
-        if let Some(st) = structure.staff_station(s.role, s.desk, s.division) {
-            servers[st] += s.count;
-        }
-    }
-    let (queued, utilisation): (Vec<usize>, Vec<f64>) = {
-        let flow = world.resource::<Flow>();
-        flow.stations.iter().map(|s| (s.queue_len(), s.recent_utilisation())).unzip()
-    };
-    let movable = |station: usize| {
-        let s = &model.stations[station];
-        s.department.is_some() && rule.roles.contains(&s.role)
-    };
-    for _ in 0..rule.max_moves_per_day {
-        // The over-loaded stations, the most loaded first.
-        let mut needy: Vec<usize> = (0..n)
-            .filter(|&i| movable(i) && queued[i] as f64 > rule.overload_queue_per_server * f64::from(servers[i].max(1)))
-            .filter(|&i| model.stations[i].desk.is_none_or(|k| servers[i] < model.desks[k].windows))
-            .collect();
-        needy.sort_by(|&a, &b| {
-            let load = |i: usize| queued[i] as f64 / f64::from(servers[i].max(1));
-            load(b).total_cmp(&load(a)).then(a.cmp(&b))
-        });
-        let donor_ok = |i: usize| {
-            movable(i)
-                && queued[i] == 0
-                && servers[i] >= 2
-                && utilisation[i] * f64::from(servers[i]) / f64::from(servers[i] - 1) <= rule.donor_utilisation_after
-        };
-        let mut moved = false;
-        for &to in &needy {
-            let mut query = world.query::<&mut Staff>();
-            let candidate = query
-                .iter(world)
-                .filter(|s| s.pool.is_none() && !s.hall && s.count > 0)
-                .filter_map(|s| {
-                    let from = structure.staff_station(s.role, s.desk, s.division)?;
-                    (from != to && donor_ok(from) && may_move(&model, structure, s, to, &rule))
-                        .then_some((from, s.group))
-                })
-                .max_by_key(|&(from, group)| (servers[from], std::cmp::Reverse(from), std::cmp::Reverse(group)));
-            let Some((from, group)) = candidate else { continue };
-            let member = {
-                let mut g = query.iter_mut(world).find(|s| s.group == group).expect("the candidate group exists");
-                g.count -= 1;
-                g.clone()
-            };
-            let to_station = &model.stations[to];
-            let (division, desk) = match to_station.desk {
-                Some(k) => (None, k),
-                None => (to_station.division, member.desk),
-            };
-            let department = structure.department_of[model.stations[to].department.unwrap_or(member.department)];
-            let twin = query.iter_mut(world).find(|s| {
-                s.pool.is_none()
-                    && !s.hall
-                    && s.hired_by.is_none()
-                    && (s.department, s.division, s.desk, s.role, s.employment, s.annual_cost_cny)
-                        == (department, division, desk, to_station.role, member.employment, member.annual_cost_cny)
-            });
-            match twin {
-                Some(mut t) => t.count += 1,
-                None => {
-                    let group = {
-                        let mut policy = world.resource_mut::<WorkforcePolicy>();
-                        policy.next_group += 1;
-                        policy.next_group - 1
-                    };
-                    world.spawn(Staff {
-                        group,
-                        department,
-                        division,
-                        desk,
-                        role: to_station.role,
-                        count: 1,
-                        hired_by: None,
-                        training: Vec::new(),
-                        ..member
-                    });
-                }
-            }
-            servers[from] -= 1;
-            servers[to] += 1;
-            moved = true;
-            break;
-        }
-        if !moved {
-            break;
-        }
-    }
-}
-
-/// Whether a member of `group` is skilled for station `to` under `rule`: its
-/// own division's back-office stations, the windows serving its division, or
-/// (window clerks) the back-office stations of the divisions its desk serves;
-/// contract staff anywhere if the rule lets them cross departments.
-fn may_move(model: &Model, structure: &crate::scenario::Structure, group: &Staff, to: usize, rule: &Redeploy) -> bool {
-    let station = &model.stations[to];
-    if !rule.roles.contains(&group.role) || !rule.roles.contains(&station.role) {
-        return false;
-    }
-    if group.employment == Employment::Contract && rule.contract_across_departments {
-        return true;
-    }
-    let desk_in_use = |k: usize| structure.desk_of[k];
-    match (station.division, station.desk) {
-        (Some(w), _) => {
-            group.division == Some(w)
-                || (group.role == Role::WindowClerk && desk_in_use(model.divisions[w].desk) == desk_in_use(group.desk))
-        }
-        (None, Some(k)) => group.division.is_some_and(|v| desk_in_use(model.divisions[v].desk) == k),
-        (None, None) => false,
-    }
-}
-
 /// Salaries accrue per calendar day: one 365th of the annual cost.
-fn accrue_personnel(clock: Res<Clock>, flow: Res<Flow>, staff: Query<&Staff>, mut ledger: ResMut<Ledger>) {
+pub(super) fn accrue_personnel(clock: Res<Clock>, flow: Res<Flow>, staff: Query<&Staff>, mut ledger: ResMut<Ledger>) {
     if !clock.measured {
         return;
     }
@@ -830,7 +276,11 @@ fn accrue_personnel(clock: Res<Clock>, flow: Res<Flow>, staff: Query<&Staff>, mu
 
 /// Surplus leadership posts shrink by attrition (see `posts.rs`), department by
 /// department in id order, from their own random stream.
-fn post_attrition(flow: Res<Flow>, mut stream: ResMut<PostAttrition>, mut departments: Query<&mut Department>) {
+pub(super) fn post_attrition(
+    flow: Res<Flow>,
+    mut stream: ResMut<PostAttrition>,
+    mut departments: Query<&mut Department>,
+) {
     let model = flow.model();
     let Some(rules) = &model.posts else { return };
     let p = rules.daily_exit_probability(&model.workforce);
@@ -847,7 +297,7 @@ fn post_attrition(flow: Res<Flow>, mut stream: ResMut<PostAttrition>, mut depart
 /// Department overheads accrue per calendar day, for the departments that exist:
 /// a typed-in figure, or the posts held, the office space of today's staff and
 /// windows, and IT.
-fn accrue_overhead(
+pub(super) fn accrue_overhead(
     clock: Res<Clock>,
     flow: Res<Flow>,
     departments: Query<&Department>,
@@ -883,7 +333,12 @@ fn accrue_overhead(
 
 /// Today's reform costs are booked in the measured period: one-off costs, and a
 /// 365th of the yearly running costs (platforms, IT) of the reforms in force.
-fn accrue_reforms(clock: Res<Clock>, flow: Res<Flow>, mut costs: ResMut<ReformCosts>, mut ledger: ResMut<Ledger>) {
+pub(super) fn accrue_reforms(
+    clock: Res<Clock>,
+    flow: Res<Flow>,
+    mut costs: ResMut<ReformCosts>,
+    mut ledger: ResMut<Ledger>,
+) {
     let one_off = std::mem::take(&mut costs.one_off_cny);
     let running = std::mem::take(&mut costs.running_cny_per_year);
     if !clock.measured {
@@ -901,7 +356,7 @@ fn accrue_reforms(clock: Res<Clock>, flow: Res<Flow>, mut costs: ResMut<ReformCo
 }
 
 /// Appends the day's row to the time series and starts a new day's counts.
-fn record_day(
+pub(super) fn record_day(
     clock: Res<Clock>,
     ledger: Res<Ledger>,
     staff: Query<&Staff>,

@@ -10,6 +10,8 @@ pub(crate) mod events;
 pub(crate) mod flow;
 pub(crate) mod posts;
 pub(crate) mod random;
+mod schedule;
+mod staffing;
 
 pub use ecs::DailyRow;
 pub use flow::{StepOutcome, StepRecord};
@@ -221,8 +223,8 @@ fn run(
         flow.enable_log();
     }
     let mut world = ecs::build_world(model, flow, seed, replication);
-    let mut morning = ecs::morning_schedule();
-    let mut evening = ecs::evening_schedule();
+    let mut morning = schedule::morning_schedule();
+    let mut evening = schedule::evening_schedule();
     for day in 0..model.horizon_days {
         {
             let mut clock = world.resource_mut::<Clock>();

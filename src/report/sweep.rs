@@ -117,6 +117,35 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
         );
     }
 
+    effects_section(&mut page, &runs, &points, &parameters, &indicators, replication)?;
+
+    page.details_start("Every design point");
+    let mut header = vec![Cell::text("Design point")];
+    header.extend(parameters.iter().map(|p| Cell::text(p.clone())));
+    header.extend(indicators.iter().map(|i| Cell::number(with_unit(i))));
+    let mut rows = Vec::new();
+    for p in &points {
+        let mut row = vec![Cell::text(p.id.clone())];
+        row.extend(p.levels.iter().map(|l| Cell::text(l.clone())));
+        for i in &indicators {
+            row.push(Cell::number(plus_minus(&summary(p, i)?, unit(i).scale)));
+        }
+        rows.push(row);
+    }
+    page.table(&header, &rows);
+    page.details_end();
+    Ok(page.finish(&title))
+}
+
+/// The main effects of the two-level parameters, as a table (nothing when none has two levels).
+fn effects_section(
+    page: &mut Page,
+    runs: &Table,
+    points: &[DesignPoint],
+    parameters: &[String],
+    indicators: &[&str],
+    replication: usize,
+) -> Result<(), ReportError> {
     // Effects on the yearly administrative cost too: the planner's headline.
     let effect_indicators: Vec<&str> = std::iter::once("admin_cost_cny_per_year")
         .filter(|c| runs.column(c).is_some())
@@ -159,22 +188,7 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
         page.table(&header, &rows);
     }
 
-    page.details_start("Every design point");
-    let mut header = vec![Cell::text("Design point")];
-    header.extend(parameters.iter().map(|p| Cell::text(p.clone())));
-    header.extend(indicators.iter().map(|i| Cell::number(with_unit(i))));
-    let mut rows = Vec::new();
-    for p in &points {
-        let mut row = vec![Cell::text(p.id.clone())];
-        row.extend(p.levels.iter().map(|l| Cell::text(l.clone())));
-        for i in &indicators {
-            row.push(Cell::number(plus_minus(&summary(p, i)?, unit(i).scale)));
-        }
-        rows.push(row);
-    }
-    page.table(&header, &rows);
-    page.details_end();
-    Ok(page.finish(&title))
+    Ok(())
 }
 
 /// The main effect of one two-level parameter on each indicator.

@@ -14,6 +14,7 @@ pub mod raw;
 mod reforms;
 pub mod ron_tree;
 mod sources;
+mod structures;
 mod validate;
 mod warnings;
 

@@ -7,8 +7,9 @@ use super::limits;
 use super::model::*;
 use super::raw::{RawLever, RawReform, RawSatisfaction, RawScenario, RawWorkforce};
 use super::sources::{Needle, Sources};
+use super::structures::{add_needed_stations, ensure_station, place_steps};
 use super::{Diagnostic, LoadError, nearest};
-use crate::levers::{Check, PoolRequest, StationNeed, merger};
+use crate::levers::{Check, PoolRequest, merger};
 use crate::time::Date;
 
 /// The parts of a raw scenario this module validates.
@@ -172,94 +173,6 @@ pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Re
     }
     add_needed_stations(&mut model);
     if p.list.is_empty() { Ok(model) } else { Err(LoadError::Invalid(p.list)) }
-}
-
-/// Adds the stations that levers' work needs (inspections, complaints, contract
-/// hires) to every structure: back-office stations of a division (a department's
-/// first division when only the department is named), or a department's windows.
-fn add_needed_stations(model: &mut Model) {
-    let needs: Vec<StationKey> = model
-        .reforms
-        .iter()
-        .filter_map(|r| r.lever.station_needed())
-        .map(|need| match need {
-            StationNeed::Function(f, role) => station_key(model, model.function_division[f], role),
-            StationNeed::Department(d, Role::WindowClerk) => StationKey::Desk(model.departments[d].desk),
-            StationNeed::Department(d, role) => StationKey::BackOffice(model.departments[d].divisions[0], role),
-        })
-        .collect();
-    for k in 0..model.structures.len() {
-        for &key in &needs {
-            if let StationKey::Desk(desk) = key
-                && model.structures[k].desk_of[desk] != desk
-            {
-                // Pooled into another desk: its clerks serve there.
-                continue;
-            }
-            ensure_station(model, k, key);
-        }
-    }
-}
-
-/// Where steps of `role` in `division` are served: its back-office station, or
-/// the window station of its desk (ignoring the hall).
-fn station_key(model: &Model, division: DivisionId, role: Role) -> StationKey {
-    match role {
-        Role::WindowClerk => StationKey::Desk(model.divisions[division].desk),
-        _ => StationKey::BackOffice(division, role),
-    }
-}
-
-/// The station of `key` in structure `k`, created if missing (a window key names
-/// a desk in use in structure `k`).
-fn ensure_station(model: &mut Model, k: usize, key: StationKey) -> StationId {
-    let existing = match key {
-        StationKey::BackOffice(d, role) => model.structures[k].back_office(d, role),
-        StationKey::Desk(desk) => model.structures[k].window_station[desk],
-        StationKey::Hall => model.hall_station,
-    };
-    if let Some(s) = existing {
-        return s;
-    }
-    // Another structure may already have it (back-office stations never change).
-    let found = model.stations.iter().position(|s| match key {
-        StationKey::BackOffice(d, role) => s.division == Some(d) && s.role == role,
-        StationKey::Desk(desk) => s.desk == Some(desk),
-        StationKey::Hall => s.department.is_none(),
-    });
-    let id = found.unwrap_or_else(|| {
-        let station = match key {
-            StationKey::BackOffice(d, role) => Station {
-                department: Some(model.divisions[d].department),
-                division: Some(d),
-                desk: None,
-                role,
-                servers: 0,
-            },
-            StationKey::Desk(desk) => Station {
-                department: Some(model.desks[desk].department),
-                division: None,
-                desk: Some(desk),
-                role: Role::WindowClerk,
-                servers: 0,
-            },
-            StationKey::Hall => {
-                Station { department: None, division: None, desk: None, role: Role::WindowClerk, servers: 0 }
-            }
-        };
-        model.stations.push(station);
-        model.stations.len() - 1
-    });
-    match key {
-        StationKey::BackOffice(d, role) => {
-            for s in &mut model.structures {
-                s.division_station[d * 4 + role.index()] = Some(id);
-            }
-        }
-        StationKey::Desk(desk) => model.structures[k].window_station[desk] = Some(id),
-        StationKey::Hall => model.hall_station = Some(id),
-    }
-    id
 }
 
 fn service_mask(model: &Model, p: &mut Problems, names: &[String]) -> Vec<bool> {
@@ -536,37 +449,7 @@ fn build_merger(
         handoff_unit,
         moves: Vec::new(),
     });
-    // Back-office stations stay with their divisions; window steps go to the desk
-    // now serving their division (a pooled desk gets a new station).
-    let mut step_station = Vec::with_capacity(model.services.len());
-    for s in 0..model.services.len() {
-        let mut stations = Vec::with_capacity(model.services[s].steps.len());
-        for st in 0..model.services[s].steps.len() {
-            let step = &model.services[s].steps[st];
-            let (division, role, built) = (step.division, step.role, step.station);
-            let station = if Some(built) == model.hall_station {
-                built
-            } else if role == Role::WindowClerk {
-                let desk = model.structures[k].desk_of[model.divisions[division].desk];
-                ensure_station(model, k, StationKey::Desk(desk))
-            } else {
-                ensure_station(model, k, StationKey::BackOffice(division, role))
-            };
-            stations.push(station);
-        }
-        step_station.push(stations);
-    }
-    model.structures[k].step_station = step_station;
-    // The queues of desks pooled into another move there.
-    let mut moves = Vec::new();
-    for (desk, station) in previous.window_station.iter().enumerate() {
-        let (Some(from), Some(&now)) = (station, model.structures[k].desk_of.get(desk)) else { continue };
-        if now != desk {
-            let to = ensure_station(model, k, StationKey::Desk(now));
-            moves.push((*from, to));
-        }
-    }
-    model.structures[k].moves = moves;
+    place_steps(model, k, &previous.window_station);
     Some(k)
 }
 

@@ -89,7 +89,8 @@ pub(super) fn organisation(
     let (function_ids, listed_twice) = function_ids(c, &functions);
     let raw_departments = required(c, departments, "departments").unwrap_or_default();
     let function_names: Vec<&str> = functions.iter().map(String::as_str).collect();
-    let (mut departments, department_ids) = written_departments(c, &raw_departments, &function_ids, &function_names, post_rules_given);
+    let (mut departments, department_ids) =
+        written_departments(c, &raw_departments, &function_ids, &function_names, post_rules_given);
     let (mut divisions, written_divisions) = divisions(c, &raw_departments, &mut departments, &function_ids);
     let mut handoff_unit: Vec<usize> = divisions.iter().map(|d| d.department).collect();
     // Where each original department ends up after mergers.

@@ -1,0 +1,403 @@
+//! Who serves where, each simulated morning: reform hires, staff leaving and
+//! being replaced (or not, by policy), cross-trained pools topped up,
+//! redeployment between stations, and the servers of every station and pool
+//! from today's staff. The systems are scheduled in `ecs.rs`.
+
+use bevy_ecs::prelude::*;
+use rand_distr::{Binomial, Distribution};
+
+use super::ecs::{Clock, Flow, RedeployRule, ReformCosts, Staff, WorkforcePolicy};
+use crate::levers::headcount::HeadcountTarget;
+use crate::levers::{CrossTrain, Hire, Redeploy};
+use crate::scenario::{Employment, FrontOffice, Model, Recruitment, Role};
+use crate::time::Calendar;
+
+/// Sets the headcount of the staff group a reform hires to its ramped target.
+pub(super) fn hire(world: &mut World, h: Hire) {
+    let (department, division, desk) = {
+        let flow = world.resource::<Flow>();
+        let model = flow.model();
+        let hired_into = &model.departments[h.department];
+        // Back-office hires join the department's first division.
+        let division = (h.role != Role::WindowClerk).then(|| hired_into.divisions[0]);
+        (model.structures[flow.structure].department_of[h.department], division, hired_into.desk)
+    };
+    let mut query = world.query::<&mut Staff>();
+    if let Some(mut s) = query.iter_mut(world).find(|s| s.hired_by == Some(h.reform)) {
+        // Attrition may have thinned the group; the ramp only ever adds.
+        if s.count < h.target {
+            s.count = h.target;
+        }
+        return;
+    }
+    let group = world.resource_mut::<WorkforcePolicy>().new_group();
+    world.spawn(Staff {
+        group,
+        department,
+        division,
+        desk,
+        role: h.role,
+        employment: h.employment,
+        count: h.target,
+        annual_cost_cny: h.annual_cost_cny,
+        hall: h.hall,
+        hired_by: Some(h.reform),
+        pool: None,
+        training: Vec::new(),
+    });
+}
+
+/// Tops up cross-trained pools to today's share of their division-and-role
+/// staff: the untrained groups give their members, largest groups first; those
+/// trained are off the job for the training days, and each costs the one-off amount.
+pub(super) fn cross_train(world: &mut World, c: &CrossTrain) {
+    let (model, day) = {
+        let flow = world.resource::<Flow>();
+        (flow.model_arc(), world.resource::<Clock>().day)
+    };
+    let back = match &world.resource::<Flow>().calendar {
+        Calendar::Working(cal) => {
+            let mut d = day;
+            let mut left = c.training_days;
+            while left > 0 && d < day.saturating_add(366 * 5) {
+                d += 1;
+                if cal.is_working_day(u64::from(d - 1)) {
+                    left -= 1;
+                }
+            }
+            d
+        }
+        Calendar::AllDay => day + c.training_days,
+    };
+    let mut trained_today = 0u32;
+    for &p in &c.pools {
+        let home = &model.stations[model.pools[p].home];
+        let (division, role) = (home.division, home.role);
+        let mut query = world.query::<&mut Staff>();
+        let mut groups: Vec<Mut<Staff>> = query
+            .iter_mut(world)
+            .filter(|s| s.division == division && s.role == role && !s.hall && (s.pool.is_none() || s.pool == Some(p)))
+            .collect();
+        let trained: u32 = groups.iter().filter(|s| s.pool == Some(p)).map(|s| s.count).sum();
+        let all: u32 = groups.iter().map(|s| s.count).sum();
+        let target = (c.share * f64::from(all)).round() as u32;
+        let mut need = target.saturating_sub(trained);
+        let mut moved: Vec<(Staff, u32)> = Vec::new();
+        groups.sort_by_key(|s| (std::cmp::Reverse(s.count), s.group));
+        for g in groups.iter_mut().filter(|s| s.pool.is_none()) {
+            if need == 0 {
+                break;
+            }
+            let n = need.min(g.count);
+            if n == 0 {
+                continue;
+            }
+            g.count -= n;
+            need -= n;
+            moved.push(((**g).clone(), n));
+        }
+        drop(groups);
+        for (from, n) in moved {
+            trained_today += n;
+            let mut query = world.query::<&mut Staff>();
+            let twin = query.iter_mut(world).find(|s| {
+                s.pool == Some(p)
+                    && (s.department, s.employment, s.annual_cost_cny)
+                        == (from.department, from.employment, from.annual_cost_cny)
+            });
+            if let Some(mut twin) = twin {
+                twin.count += n;
+                twin.training.push((back, n));
+                continue;
+            }
+            let group = world.resource_mut::<WorkforcePolicy>().new_group();
+            world.spawn(Staff { group, count: n, hired_by: None, pool: Some(p), training: vec![(back, n)], ..from });
+        }
+    }
+    if trained_today > 0 {
+        world.resource_mut::<ReformCosts>().one_off_cny.push(f64::from(trained_today) * c.cost_cny_per_person);
+    }
+}
+
+/// Staff leave (retirement, resignation) and are replaced, or not, by policy;
+/// a headcount reduction holds established staff down to its target.
+pub(super) fn workforce(
+    mut policy: ResMut<WorkforcePolicy>,
+    clock: Res<Clock>,
+    flow: Res<Flow>,
+    mut staff: Query<&mut Staff>,
+    mut commands: Commands,
+) {
+    let model = flow.model();
+    let p = model.workforce.daily_exit_probability();
+    let mut groups: Vec<Mut<Staff>> = staff.iter_mut().collect();
+    groups.sort_by_key(|s| s.group);
+    let established: u32 = groups.iter().filter(|s| s.employment == Employment::Established).map(|s| s.count).sum();
+    if let Some(r) = policy.reduction.as_mut()
+        && r.initial_established == 0
+    {
+        r.initial_established = established;
+    }
+    let target = policy.reduction.as_ref().map(|r| r.target(clock.day));
+    let contract_for_held = policy.reduction.as_ref().is_some_and(|r| r.replace_with_contract);
+    let mut established_now = established;
+    let mut contract_hires: Vec<(Staff, u32)> = Vec::new();
+    let mut untrained: Vec<(Staff, u32)> = Vec::new();
+    for s in groups.iter_mut() {
+        if p <= 0.0 || s.count == 0 {
+            continue;
+        }
+        let leavers = match Binomial::new(u64::from(s.count), p) {
+            Ok(b) => b.sample(&mut policy.rng) as u32,
+            Err(_) => 0,
+        };
+        if leavers == 0 {
+            continue;
+        }
+        let held_down =
+            s.employment == Employment::Established && target.is_some_and(|t| f64::from(established_now) > t);
+        let replaced = match (policy.recruitment, held_down) {
+            (_, true) if contract_for_held => {
+                contract_hires.push((contract_twin(s, model), leavers));
+                0
+            }
+            (_, true) | (Recruitment::Freeze, _) => 0,
+            (Recruitment::ReplaceLeavers, false) => leavers,
+            (Recruitment::ContractOnly, false) if s.employment == Employment::Contract => leavers,
+            (Recruitment::ContractOnly, false) => {
+                contract_hires.push((contract_twin(s, model), leavers));
+                0
+            }
+        };
+        if s.employment == Employment::Established && replaced < leavers {
+            established_now -= leavers - replaced;
+        }
+        if s.pool.is_some() && replaced > 0 {
+            // A trained member is replaced by an untrained hire (cross-training
+            // trains them in turn).
+            s.count -= leavers;
+            untrained.push(((**s).clone(), replaced));
+        } else {
+            s.count = s.count - leavers + replaced;
+        }
+    }
+    // A cut removes established posts beyond the target at once, largest groups first.
+    if let (Some(t), Some(true)) = (target, policy.reduction.as_ref().map(HeadcountTarget::cuts)) {
+        let mut excess = f64::from(established_now) - t.round();
+        while excess >= 1.0 {
+            let Some(largest) = groups
+                .iter_mut()
+                .filter(|s| s.employment == Employment::Established && s.count > 0)
+                .max_by_key(|s| (s.count, std::cmp::Reverse(s.group)))
+            else {
+                break;
+            };
+            largest.count -= 1;
+            excess -= 1.0;
+        }
+    }
+    drop(groups);
+    // Replacements join (or form) the untrained group of their division (or
+    // desk), role and employment.
+    for (template, n) in untrained.into_iter().chain(contract_hires) {
+        join_or_form(&mut staff, &mut policy, &mut commands, template, n);
+    }
+}
+
+/// A contract member in the place of `s`.
+fn contract_twin(s: &Staff, model: &Model) -> Staff {
+    Staff {
+        employment: Employment::Contract,
+        annual_cost_cny: model.workforce.contract_annual_cost_cny,
+        hall: false,
+        ..s.clone()
+    }
+}
+
+/// Adds `n` members like `template` to the untrained, non-hall group of the same
+/// department, division, desk, role and employment, or forms one.
+fn join_or_form(
+    staff: &mut Query<&mut Staff>,
+    policy: &mut WorkforcePolicy,
+    commands: &mut Commands,
+    template: Staff,
+    n: u32,
+) {
+    let same = |s: &Staff| {
+        s.pool.is_none()
+            && !s.hall
+            && (s.department, s.division, s.desk, s.role, s.employment)
+                == (template.department, template.division, template.desk, template.role, template.employment)
+    };
+    match staff.iter_mut().find(|s| same(s)) {
+        Some(mut g) => g.count += n,
+        None => {
+            let group = policy.new_group();
+            commands.spawn(Staff { group, count: n, hired_by: None, pool: None, training: Vec::new(), ..template });
+        }
+    }
+}
+
+/// Sets every station's servers from today's staff: a back-office station's
+/// servers are the staff of its role in its division; a window station's, the
+/// window clerks of the desks it serves, at most its windows.
+pub(super) fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Query<&Staff>) {
+    let model = flow.model_arc();
+    let structure = &model.structures[flow.structure];
+    let mut servers = vec![0u32; model.stations.len()];
+    let mut pool_servers = vec![0u32; model.pools.len()];
+    let mut hall_clerks = 0u32;
+    for s in &staff {
+        if let Some(p) = s.pool {
+            pool_servers[p] += s.on_the_job(clock.day);
+            continue;
+        }
+        if s.hall {
+            hall_clerks += s.count;
+            continue;
+        }
+        if s.role == Role::WindowClerk
+            && let FrontOffice::General { .. } = model.front_office
+        {
+            hall_clerks += s.count;
+            continue;
+        }
+        if let Some(station) = structure.staff_station(s.role, s.desk, s.division) {
+            servers[station] += s.count;
+        }
+    }
+    for (i, station) in model.stations.iter().enumerate() {
+        if let Some(desk) = station.desk {
+            servers[i] = servers[i].min(model.desks[desk].windows);
+        }
+    }
+    if let Some(hall) = model.hall_station {
+        let windows = match model.front_office {
+            FrontOffice::General { windows } => windows,
+            FrontOffice::PerDepartment => 0,
+        } + flow.levers.hall_windows;
+        servers[hall] = hall_clerks.min(windows);
+    }
+    flow.set_servers(&servers, &pool_servers, clock.day);
+    flow.kick();
+}
+
+/// Moves staff from under-used to over-loaded stations by today's redeployment
+/// rule (see `levers/redeployment.rs` for the rule), before stations are staffed.
+pub(super) fn redeploy(world: &mut World) {
+    let Some(rule) = world.resource::<RedeployRule>().0.clone() else { return };
+    let model = world.resource::<Flow>().model_arc();
+    let structure = &model.structures[world.resource::<Flow>().structure];
+    let n = model.stations.len();
+    let mut servers = vec![0u32; n];
+    let mut query = world.query::<&Staff>();
+    for s in query.iter(world).filter(|s| s.pool.is_none() && !s.hall) {
+        if let Some(st) = structure.staff_station(s.role, s.desk, s.division) {
+            servers[st] += s.count;
+        }
+    }
+    let (queued, utilisation): (Vec<usize>, Vec<f64>) = {
+        let flow = world.resource::<Flow>();
+        flow.stations.iter().map(|s| (s.queue_len(), s.recent_utilisation())).unzip()
+    };
+    let movable = |station: usize| {
+        let s = &model.stations[station];
+        s.department.is_some() && rule.roles.contains(&s.role)
+    };
+    for _ in 0..rule.max_moves_per_day {
+        // The over-loaded stations, the most loaded first.
+        let mut needy: Vec<usize> = (0..n)
+            .filter(|&i| movable(i) && queued[i] as f64 > rule.overload_queue_per_server * f64::from(servers[i].max(1)))
+            .filter(|&i| model.stations[i].desk.is_none_or(|k| servers[i] < model.desks[k].windows))
+            .collect();
+        needy.sort_by(|&a, &b| {
+            let load = |i: usize| queued[i] as f64 / f64::from(servers[i].max(1));
+            load(b).total_cmp(&load(a)).then(a.cmp(&b))
+        });
+        let donor_ok = |i: usize| {
+            movable(i)
+                && queued[i] == 0
+                && servers[i] >= 2
+                && utilisation[i] * f64::from(servers[i]) / f64::from(servers[i] - 1) <= rule.donor_utilisation_after
+        };
+        let mut moved = false;
+        for &to in &needy {
+            let mut query = world.query::<&mut Staff>();
+            let candidate = query
+                .iter(world)
+                .filter(|s| s.pool.is_none() && !s.hall && s.count > 0)
+                .filter_map(|s| {
+                    let from = structure.staff_station(s.role, s.desk, s.division)?;
+                    (from != to && donor_ok(from) && may_move(&model, structure, s, to, &rule))
+                        .then_some((from, s.group))
+                })
+                .max_by_key(|&(from, group)| (servers[from], std::cmp::Reverse(from), std::cmp::Reverse(group)));
+            let Some((from, group)) = candidate else { continue };
+            let member = {
+                let mut g = query.iter_mut(world).find(|s| s.group == group).expect("the candidate group exists");
+                g.count -= 1;
+                g.clone()
+            };
+            let to_station = &model.stations[to];
+            let (division, desk) = match to_station.desk {
+                Some(k) => (None, k),
+                None => (to_station.division, member.desk),
+            };
+            let department = structure.department_of[model.stations[to].department.unwrap_or(member.department)];
+            let twin = query.iter_mut(world).find(|s| {
+                s.pool.is_none()
+                    && !s.hall
+                    && s.hired_by.is_none()
+                    && (s.department, s.division, s.desk, s.role, s.employment, s.annual_cost_cny)
+                        == (department, division, desk, to_station.role, member.employment, member.annual_cost_cny)
+            });
+            match twin {
+                Some(mut t) => t.count += 1,
+                None => {
+                    let group = world.resource_mut::<WorkforcePolicy>().new_group();
+                    world.spawn(Staff {
+                        group,
+                        department,
+                        division,
+                        desk,
+                        role: to_station.role,
+                        count: 1,
+                        hired_by: None,
+                        training: Vec::new(),
+                        ..member
+                    });
+                }
+            }
+            servers[from] -= 1;
+            servers[to] += 1;
+            moved = true;
+            break;
+        }
+        if !moved {
+            break;
+        }
+    }
+}
+
+/// Whether a member of `group` is skilled for station `to` under `rule`: its
+/// own division's back-office stations, the windows serving its division, or
+/// (window clerks) the back-office stations of the divisions its desk serves;
+/// contract staff anywhere if the rule lets them cross departments.
+fn may_move(model: &Model, structure: &crate::scenario::Structure, group: &Staff, to: usize, rule: &Redeploy) -> bool {
+    let station = &model.stations[to];
+    if !rule.roles.contains(&group.role) || !rule.roles.contains(&station.role) {
+        return false;
+    }
+    if group.employment == Employment::Contract && rule.contract_across_departments {
+        return true;
+    }
+    let desk_in_use = |k: usize| structure.desk_of[k];
+    match (station.division, station.desk) {
+        (Some(w), _) => {
+            group.division == Some(w)
+                || (group.role == Role::WindowClerk && desk_in_use(model.divisions[w].desk) == desk_in_use(group.desk))
+        }
+        (None, Some(k)) => group.division.is_some_and(|v| desk_in_use(model.divisions[v].desk) == k),
+        (None, None) => false,
+    }
+}
