@@ -406,6 +406,8 @@ fn build_merger(
         parts_desks.sort_unstable();
         parts_desks.dedup();
         let parts_windows = parts_desks.iter().fold(0u32, |n, &k| n.saturating_add(model.desks[k].windows));
+        // The new department's own desk: all the windows if pooled; none if the
+        // parts keep their desks (whose windows are in its building all the same).
         let windows = if m.pool_windows { m.windows.unwrap_or(parts_windows) } else { 0 };
         let desk = model.desks.len();
         model.desks.push(Desk { name: m.into.clone(), department: id, windows });
@@ -423,7 +425,7 @@ fn build_merger(
             divisions,
             desk,
             stated_overhead_cny_per_year: m.overhead_cny_per_year,
-            windows,
+            windows: if m.pool_windows { windows } else { parts_windows },
             bodies,
             regroup_posts: m.regroup_posts,
         });

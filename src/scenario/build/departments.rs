@@ -123,6 +123,12 @@ pub(super) fn organisation(
         .enumerate()
         .map(|(d, dept)| Desk { name: dept.name.clone(), department: d, windows: dept.windows })
         .collect();
+    // A merger that kept its parts' desks has no desk of its own to serve.
+    for w in 0..written {
+        if kept_apart[w].1 {
+            desks[moved_to[w]].windows = 0;
+        }
+    }
     let mut written_desk = Vec::with_capacity(written);
     for w in 0..written {
         if kept_apart[w].1 {
@@ -378,7 +384,8 @@ fn merge(
             divisions,
             desk: 0,
             stated_overhead_cny_per_year: m.overhead_cny_per_year,
-            windows: if m.pool_windows { m.windows.unwrap_or(parts_windows) } else { 0 },
+            // Unpooled, the parts' desks keep their windows, in its building.
+            windows: if m.pool_windows { m.windows.unwrap_or(parts_windows) } else { parts_windows },
             bodies,
             regroup_posts: m.regroup_posts,
         });
