@@ -1,0 +1,4 @@
+//! `reformsim optimise`: the cheapest plan that meets service targets.
+
+pub mod kn;
+pub mod ocba;
