@@ -1,0 +1,174 @@
+//! `reformsim optimise`: the answer on an M/M/c staffing problem against Erlang C,
+//! determinism whatever the threads, resuming from a journal, and the diagnostics
+//! of broken spec files (`tests/broken-optimise/`, snapshots in `tests/snapshots/`).
+
+use std::path::{Path, PathBuf};
+
+use reformsim::analysis::optimise::{OptimiseOptions, OptimiseOutcome, OptimiseSpec, run_optimise};
+use reformsim::schema::fnv1a64;
+use reformsim::theory::mmc_mean_wait;
+
+use crate::common::{reformsim_cli, root};
+
+/// The files of a finished optimise folder.
+const FILES: [&str; 5] = ["manifest.ron", "runs.csv", "candidates.csv", "selection.csv", "result.txt"];
+
+/// An optimise spec over the M/M/c office (30 arrivals an hour, 5-minute service)
+/// with the clerks from 2 to 8 and a mean-wait target, as if it were a file in
+/// `scenarios/optimise/`.
+fn mmc_spec(target_minutes: f64, selection: &str) -> OptimiseSpec {
+    let text = format!(
+        r#"Optimise(
+    base: "../validation/mmc.ron",
+    seed: 3,
+    fixed: [(path: "horizon_days", value: 40), (path: "warmup_days", value: 5)],
+    variables: [(name: "clerks",
+        paths: ["departments[name=\"Office\"].windows", "staff[department=\"Office\",role=WindowClerk].count"],
+        range: (from: 2, to: 8))],
+    objective: Minimise(indicator: "admin_cost_cny_per_year"),
+    constraints: [(indicator: "wait_minutes_mean", at_most: {target_minutes:?}, confidence: 0.95)],
+    search: (replications: 4, max_replications: 16, max_candidates: 20),
+    selection: {selection},
+    finalists: 4,
+)"#
+    );
+    let file = root().join("scenarios/optimise/generated.ron");
+    OptimiseSpec::from_str(&file, &text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+const KN: &str = "KnPlusPlus(alpha: 0.05, delta: 50000.0, first_stage: 4, max_replications: 40)";
+
+fn folder(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("reformsim-optimise-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn run(spec: &OptimiseSpec, out: &Path, jobs: usize) -> OptimiseOutcome {
+    run_optimise(spec, &OptimiseOptions { out: out.to_path_buf(), jobs }, &|_, _| {}).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn chosen_clerks(outcome: &OptimiseOutcome) -> u32 {
+    let chosen = outcome.chosen.as_ref().expect("a feasible plan");
+    chosen[0].1.parse().expect("a whole number of clerks")
+}
+
+/// `optimise` returns the smallest c whose Erlang C mean wait meets the target,
+/// for two targets (3 minutes: c = 4 waits 1.17, c = 3 waits 7.02; half a minute:
+/// c = 5 waits 0.26, c = 4 waits 1.17). The simulated waits of the neighbouring
+/// staffings are far from the targets, so 95% one-sided intervals over 4 to 16
+/// runs of 40 days (about 29 000 applicants each) decide them.
+#[test]
+fn optimise_erlang() {
+    // 30 arrivals an hour and a 5-minute mean service, in minutes.
+    let (arrival_rate, service_rate) = (0.5, 0.2);
+    for target in [3.0, 0.5] {
+        let expected = (2..=8u32)
+            .find(|&c| mmc_mean_wait(arrival_rate, service_rate, c).is_some_and(|w| w <= target))
+            .expect("some staffing meets the target");
+        let out = folder(&format!("erlang-{target}"));
+        let outcome = run(&mmc_spec(target, KN), &out, 2);
+        assert_eq!(chosen_clerks(&outcome), expected, "target {target} min\n{}", outcome.result);
+        assert!(outcome.result.contains("guarantee: KN++"), "{}", outcome.result);
+        let _ = std::fs::remove_dir_all(out);
+    }
+}
+
+/// The same spec and seed give byte-identical files with 1 and 2 threads, and with
+/// OCBA as the selection too.
+#[test]
+fn optimise_files_do_not_depend_on_threads() {
+    for selection in [KN, "Ocba(budget: 60, first_stage: 4, increment: 8)"] {
+        let spec = mmc_spec(3.0, selection);
+        let (one, two) = (folder("one"), folder("two"));
+        let a = run(&spec, &one, 1);
+        let b = run(&spec, &two, 2);
+        assert_eq!(chosen_clerks(&a), 4);
+        assert_eq!(a.chosen, b.chosen);
+        for name in FILES {
+            let (x, y) = (std::fs::read(one.join(name)), std::fs::read(two.join(name)));
+            assert!(x.is_ok() && x.as_ref().ok() == y.as_ref().ok(), "{name} differs with {selection}");
+        }
+        assert!(!one.join("journal.csv").exists(), "the journal is removed once the files are in place");
+        let _ = std::fs::remove_dir_all(one);
+        let _ = std::fs::remove_dir_all(two);
+    }
+}
+
+/// A search killed part-way carries on from its journal: given a journal holding
+/// the first runs (and a torn line), it does only the rest and writes the same files.
+#[test]
+fn a_killed_search_resumes_from_its_journal() {
+    let spec = mmc_spec(3.0, KN);
+    let (whole, killed) = (folder("whole"), folder("killed"));
+    let reference = run(&spec, &whole, 2);
+    // The folder a killed search leaves: its manifest and a journal of some runs.
+    std::fs::create_dir_all(&killed).expect("mkdir");
+    std::fs::copy(whole.join("manifest.ron"), killed.join("manifest.ron")).expect("copy the manifest");
+    let runs = std::fs::read_to_string(whole.join("runs.csv")).expect("runs.csv");
+    let mut lines = runs.lines();
+    let mut journal = format!("{},row_fnv1a64\n", lines.next().expect("a header"));
+    let kept: Vec<&str> = lines.take(10).collect();
+    for row in &kept {
+        journal.push_str(&format!("{row},{:016x}\n", fnv1a64(row.as_bytes())));
+    }
+    journal.push_str("5,3,4,12");
+    std::fs::write(killed.join("journal.csv"), journal).expect("write the journal");
+    let resumed = run(&spec, &killed, 2);
+    assert_eq!(resumed.resumed, kept.len() as u64);
+    assert_eq!(resumed.ran + resumed.resumed, reference.runs);
+    for name in FILES {
+        let same = std::fs::read(whole.join(name)).ok() == std::fs::read(killed.join(name)).ok();
+        assert!(same, "{name} differs after resuming");
+    }
+    // Started again on the finished folder, it does nothing.
+    let again = run(&spec, &killed, 2);
+    assert!(again.already_complete && again.ran == 0);
+    // Another search is refused the folder.
+    let other = mmc_spec(0.5, KN);
+    let e = run_optimise(&other, &OptimiseOptions { out: killed.clone(), jobs: 1 }, &|_, _| {})
+        .expect_err("another search");
+    assert!(e.to_string().contains("different search"), "{e}");
+    let _ = std::fs::remove_dir_all(whole);
+    let _ = std::fs::remove_dir_all(killed);
+}
+
+/// Removes the repository's folder from `text`, so that snapshots read the same on
+/// any checkout.
+fn relative(text: &str) -> String {
+    let mut out = text.to_string();
+    for r in [Some(root()), std::fs::canonicalize(root()).ok()].into_iter().flatten() {
+        let r = r.display().to_string();
+        out = out.replace(&format!("{r}/"), "").replace(&r, "<project>");
+    }
+    out
+}
+
+/// Spec files get the scenario's diagnostics: a place, a snippet, a sentence.
+#[test]
+fn every_broken_optimise_spec_gets_a_clear_diagnostic() {
+    insta::glob!("broken-optimise/msg-*.ron", |path| {
+        let text = match OptimiseSpec::load(path) {
+            Ok(_) => "valid".to_string(),
+            Err(e) => relative(&e.to_string()),
+        };
+        assert!(text.starts_with("error: ") && text.contains("  --> "), "{}: no located error\n{text}", path.display());
+        assert!(!text.contains("ron::"), "{}: parser text\n{text}", path.display());
+        insta::assert_snapshot!(text);
+    });
+}
+
+/// Through the command line: a broken spec exits with 2 before anything runs, and
+/// so does `--shard`, with the reason.
+#[test]
+fn optimise_refuses_broken_specs_and_shards_with_status_2() {
+    let broken = root().join("tests/broken-optimise/msg-unknown-indicator.ron");
+    let (code, _, stderr) = reformsim_cli(&[Path::new("optimise"), broken.as_path()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("did you mean `wait_minutes_mean`?"), "{stderr}");
+    let shipped = root().join("scenarios/optimise/mmc-staffing.ron");
+    let (code, _, stderr) =
+        reformsim_cli(&[Path::new("optimise"), shipped.as_path(), Path::new("--shard"), Path::new("1/2")]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot be split with --shard"), "{stderr}");
+}
