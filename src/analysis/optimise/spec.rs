@@ -581,7 +581,7 @@ fn indicator_index(name: &str, problems: &mut Problems) -> Option<usize> {
     problems.add(
         name,
         format!(
-            "unknown indicator `{name}`{nearest} (the indicators are the columns of summary.csv, docs/indicators.md)"
+            "unknown indicator `{name}`{nearest} (the indicators are the columns of summary.csv, docs/scenarios.md "Outputs")"
         ),
     );
     None
