@@ -172,3 +172,13 @@ fn optimise_refuses_broken_specs_and_shards_with_status_2() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("cannot be split with --shard"), "{stderr}");
 }
+
+/// The shipped optimise files load, and their starting plans build.
+#[test]
+fn the_shipped_optimise_specs_load() {
+    for file in ["mmc-staffing.ron", "county-staffing.ron"] {
+        let spec =
+            OptimiseSpec::load(&root().join("scenarios/optimise").join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        spec.model(&spec.search.start).unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+}

@@ -123,16 +123,19 @@ pub fn select(data: &[Vec<f64>], settings: KnSettings) -> KnStatus {
     let mut sums = vec![0.0; k];
     let mut fixed_variance = vec![0.0; k * k];
     let h2_first = h_squared(&settings, k, n0);
-    for j in 0..n0 as usize {
-        for &i in &alive {
+    let add_stage = |j: usize, alive: &[usize], sums: &mut [f64], pairs: &mut [Pair]| {
+        for &i in alive {
             sums[i] += data[i][j];
-            for &l in &alive {
+            for &l in alive {
                 pairs[i * k + l].push(data[i][j] - data[l][j], j == 0);
             }
         }
+    };
+    for j in 0..n0 as usize {
+        add_stage(j, &alive, &mut sums, &mut pairs);
     }
-    for i in 0..k * k {
-        fixed_variance[i] = pairs[i].variance(n0);
+    for (v, pair) in fixed_variance.iter_mut().zip(&pairs) {
+        *v = pair.variance(n0);
     }
     let mut r = n0;
     loop {
@@ -170,13 +173,7 @@ pub fn select(data: &[Vec<f64>], settings: KnSettings) -> KnStatus {
         if !missing.is_empty() {
             return KnStatus::Need { designs: missing, replication: r - 1 };
         }
-        let j = (r - 1) as usize;
-        for &i in &alive {
-            sums[i] += data[i][j];
-            for &l in &alive {
-                pairs[i * k + l].push(data[i][j] - data[l][j], false);
-            }
-        }
+        add_stage((r - 1) as usize, &alive, &mut sums, &mut pairs);
     }
 }
 

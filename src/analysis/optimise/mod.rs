@@ -19,6 +19,7 @@
 pub mod kn;
 pub mod ocba;
 pub mod output;
+mod raw;
 pub mod runs;
 pub mod search;
 pub mod spec;

@@ -24,6 +24,9 @@ use crate::runner::Runner;
 use crate::scenario::Model;
 use crate::schema::number;
 
+/// A run: (candidate number, replication).
+type RunKey = (usize, u64);
+
 /// Most candidates' models kept in memory at once.
 const KEEP_MODELS: usize = 32;
 
@@ -180,7 +183,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Runs `missing` on the runner's threads; a writer thread journals rows as they come.
-    fn execute(&mut self, missing: &[(usize, u64)]) -> Result<Vec<((usize, u64), RunResult)>, ExperimentError> {
+    fn execute(&mut self, missing: &[(usize, u64)]) -> Result<Vec<(RunKey, RunResult)>, ExperimentError> {
         let failed = AtomicBool::new(false);
         let first_error: Mutex<Option<ExperimentError>> = Mutex::new(None);
         let fail = |e: ExperimentError| {
@@ -194,7 +197,7 @@ impl<'a> Evaluator<'a> {
             (self.spec, &self.runner, &self.models, &self.candidates, self.progress);
         let journal = &mut self.journal;
         let written = std::thread::scope(|scope| {
-            let writer = scope.spawn(move || -> Result<Vec<((usize, u64), String)>, ExperimentError> {
+            let writer = scope.spawn(move || -> Result<Vec<(RunKey, String)>, ExperimentError> {
                 let mut out = Vec::new();
                 while let Ok(first) = receiver.recv() {
                     let mut batch = vec![first];
