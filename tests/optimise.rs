@@ -182,3 +182,28 @@ fn the_shipped_optimise_specs_load() {
         spec.model(&spec.search.start).unwrap_or_else(|e| panic!("{file}: {e}"));
     }
 }
+
+/// A choice among scenario files: the cheaper office (3 clerks) when its wait of
+/// about 7 minutes meets the target, the 4-clerk one when the target is 3 minutes.
+#[test]
+fn optimise_chooses_among_scenario_files() {
+    for (target, expected) in [(10.0, "mmc.ron"), (3.0, "mmc-4-windows.ron")] {
+        let text = format!(
+            r#"Optimise(
+    fixed: [(path: "horizon_days", value: 40), (path: "warmup_days", value: 5)],
+    variables: [(name: "office", scenarios: ["../validation/mmc.ron", "../validation/mmc-4-windows.ron"])],
+    objective: Minimise(indicator: "admin_cost_cny_per_year"),
+    constraints: [(indicator: "wait_minutes_mean", at_most: {target:?})],
+    search: (replications: 4, max_replications: 16, start: Values(["../validation/mmc-4-windows.ron"])),
+    selection: Ocba(budget: 20, first_stage: 4, increment: 4),
+)"#
+        );
+        let spec = OptimiseSpec::from_str(&root().join("scenarios/optimise/generated.ron"), &text)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let out = folder(&format!("choice-{target}"));
+        let outcome = run(&spec, &out, 2);
+        let chosen = outcome.chosen.as_ref().expect("a feasible plan");
+        assert_eq!(chosen[0], ("office".to_string(), expected.to_string()), "{}", outcome.result);
+        let _ = std::fs::remove_dir_all(out);
+    }
+}
