@@ -121,6 +121,11 @@ fn a_killed_search_resumes_from_its_journal() {
         let same = std::fs::read(whole.join(name)).ok() == std::fs::read(killed.join(name)).ok();
         assert!(same, "{name} differs after resuming");
     }
+    // `reformsim report` tells an optimise folder from a sweep's and charts it.
+    let page = reformsim::report::write(&killed, None).unwrap_or_else(|e| panic!("{e}"));
+    let html = std::fs::read_to_string(page).expect("the report page");
+    assert!(html.contains("Optimisation:") && html.contains("Final selection"), "not an optimise report");
+    assert!(html.matches("<svg").count() >= 2, "the objective and the wait are charted");
     // Started again on the finished folder, it does nothing.
     let again = run(&spec, &killed, 2);
     assert!(again.already_complete && again.ran == 0);

@@ -12,7 +12,7 @@ use super::spec::{Bound, OptimiseSpec, Selection};
 use crate::experiment::files::write_atomic;
 use crate::experiment::tables::csv_line;
 use crate::experiment::{ExperimentError, io_error};
-use crate::schema::{number, short_number};
+use crate::schema::{CANDIDATE_COLUMNS, CONSTRAINT_COLUMN_SUFFIXES, number, short_number};
 use crate::stats::Summary;
 
 /// File names inside an optimise folder.
@@ -132,13 +132,9 @@ fn plus_minus(values: &[f64]) -> String {
 pub fn candidates_csv(spec: &OptimiseSpec, search: &Search) -> String {
     let mut header: Vec<String> = vec!["candidate".into()];
     header.extend(spec.variables.iter().map(|v| v.name.clone()));
-    header.extend(["replications", "status", "objective_mean", "objective_ci95_half_width"].map(String::from));
+    header.extend(CANDIDATE_COLUMNS.map(String::from));
     for c in &spec.constraints {
-        header.extend([
-            format!("{}_mean", c.name),
-            format!("{}_one_sided_limit", c.name),
-            format!("{}_standing", c.name),
-        ]);
+        header.extend(CONSTRAINT_COLUMN_SUFFIXES.map(|suffix| format!("{}{suffix}", c.name)));
     }
     let mut out = csv_line(&header) + "\n";
     for (n, candidate) in search.evaluator.candidates.iter().enumerate() {
