@@ -196,6 +196,7 @@ impl<'a> Evaluator<'a> {
         let (spec, runner, models, candidates, progress) =
             (self.spec, &self.runner, &self.models, &self.candidates, self.progress);
         let journal = &mut self.journal;
+        progress(done_before, total);
         let written = std::thread::scope(|scope| {
             let writer = scope.spawn(move || -> Result<Vec<(RunKey, String)>, ExperimentError> {
                 let mut out = Vec::new();
