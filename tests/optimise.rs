@@ -212,3 +212,52 @@ fn optimise_chooses_among_scenario_files() {
         let _ = std::fs::remove_dir_all(out);
     }
 }
+
+/// The column `name` of the row of `candidates.csv` (in `folder`) whose decision
+/// value `clerks` is `clerks`.
+fn candidate_field(folder: &Path, clerks: u32, name: &str) -> String {
+    let text = std::fs::read_to_string(folder.join("candidates.csv")).expect("candidates.csv");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
+    let at = |column: &str| header.iter().position(|h| *h == column).unwrap_or_else(|| panic!("no column {column}"));
+    let row = lines
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|f| f[at("clerks")] == clerks.to_string())
+        .unwrap_or_else(|| panic!("no candidate with {clerks} clerks"));
+    row[at(name)].to_string()
+}
+
+/// A candidate whose interval straddles its bound gets more replications than the
+/// first batch: with the target set at the 4-clerk office's own mean wait over its
+/// first 4 replications, its one-sided interval cannot lie on one side of it.
+#[test]
+fn a_straddling_constraint_gets_more_replications() {
+    let loose = folder("loose");
+    run(&mmc_spec(3.0, KN), &loose, 2);
+    assert_eq!(candidate_field(&loose, 3, "replications"), "4", "a clear violation needs no more than the first batch");
+    let first_batch_mean = {
+        // The 4-clerk office was re-evaluated as an incumbent: its first 4 runs are in runs.csv.
+        let runs = std::fs::read_to_string(loose.join("runs.csv")).expect("runs.csv");
+        let mut lines = runs.lines();
+        let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
+        let (clerks, replication, wait) = (
+            header.iter().position(|h| *h == "clerks").expect("clerks"),
+            header.iter().position(|h| *h == "replication").expect("replication"),
+            header.iter().position(|h| *h == "wait_minutes_mean").expect("wait"),
+        );
+        let waits: Vec<f64> = lines
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|f| f[clerks] == "4" && f[replication].parse::<u64>().is_ok_and(|r| r < 4))
+            .map(|f| f[wait].parse().expect("a wait"))
+            .collect();
+        assert_eq!(waits.len(), 4);
+        waits.iter().sum::<f64>() / 4.0
+    };
+    assert!(first_batch_mean > 0.0);
+    let straddling = folder("straddling");
+    let outcome = run(&mmc_spec(first_batch_mean, KN), &straddling, 2);
+    let replications: u64 = candidate_field(&straddling, 4, "replications").parse().expect("a count");
+    assert!(replications > 4, "{replications} replications\n{}", outcome.result);
+    let _ = std::fs::remove_dir_all(loose);
+    let _ = std::fs::remove_dir_all(straddling);
+}

@@ -196,3 +196,18 @@ impl OptimiseSpec {
         values.join(", ")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_weighted_objective_sums_its_terms() {
+        let objective = Objective { terms: vec![(0, "a".into(), 1.0), (2, "c".into(), 0.5)] };
+        assert_eq!(objective.value(&[10.0, 99.0, 4.0]), 12.0);
+        assert_eq!(objective.describe(), "1·a + 0.5·c");
+        let single = Objective { terms: vec![(1, "b".into(), 1.0)] };
+        assert_eq!(single.value(&[10.0, 99.0, 4.0]), 99.0);
+        assert_eq!(single.describe(), "b");
+    }
+}
