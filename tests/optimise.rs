@@ -261,3 +261,21 @@ fn a_straddling_constraint_gets_more_replications() {
     let _ = std::fs::remove_dir_all(loose);
     let _ = std::fs::remove_dir_all(straddling);
 }
+
+/// A variable value the scenario rejects is reported before anything runs, and no
+/// folder is made.
+#[test]
+fn an_invalid_value_at_a_variables_end_is_refused_before_running() {
+    let text = r#"Optimise(
+    base: "../validation/mmc.ron",
+    variables: [(name: "clerks", path: "departments[name=\"Office\"].windows", range: (from: -1, to: 5))],
+    objective: Minimise(indicator: "admin_cost_cny_per_year"),
+    selection: Ocba(budget: 20, first_stage: 4, increment: 4),
+)"#;
+    let spec = OptimiseSpec::from_str(&root().join("scenarios/optimise/generated.ron"), text)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = folder("invalid-end");
+    let e = run_optimise(&spec, &OptimiseOptions { out: out.clone(), jobs: 1 }, &|_, _| {}).expect_err("refused");
+    assert!(e.is_input() && e.to_string().contains("clerks = -1 is not valid"), "{e}");
+    assert!(!out.exists(), "nothing was written");
+}

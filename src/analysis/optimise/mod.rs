@@ -71,8 +71,18 @@ pub fn run_optimise(
 ) -> Result<OptimiseOutcome, ExperimentError> {
     let runner =
         crate::runner::Runner::new(spec.seed, options.jobs).map_err(|e| ExperimentError::Argument(e.to_string()))?;
-    // The start must at least build.
+    // The start, and each variable at its ends with the others at the start, must
+    // build: a value the scenario rejects is reported before anything runs.
     spec.model(&spec.search.start)?;
+    for (i, variable) in spec.variables.iter().enumerate() {
+        for level in [0, variable.levels.len().saturating_sub(1)] {
+            let mut candidate = spec.search.start.clone();
+            candidate[i] = level;
+            if candidate != spec.search.start {
+                spec.model(&candidate)?;
+            }
+        }
+    }
     let folder = options.out.clone();
     let _lock = crate::export::output::OutputLock::acquire(&crate::export::output::canonical(&folder))?;
     let state = output::prepare_folder(&folder, &output::OptimiseManifest::of(spec))?;
