@@ -306,11 +306,13 @@ impl<'s, 'e> Search<'s, 'e> {
         }
     }
 
-    /// Every feasible candidate, by objective mean (then number), at most `finalists`.
+    /// Every feasible candidate, by objective mean (then number), at most `finalists`;
+    /// a candidate whose objective is undefined in some run cannot be ranked and is left out.
     pub fn finalists(&self) -> Vec<usize> {
         let mut feasible: Vec<(f64, usize)> = (0..self.evaluator.candidates.len())
             .filter(|&c| self.planned[c] > 0 && self.status(c) == Status::Feasible)
             .map(|c| (self.objective_mean(c), c))
+            .filter(|(mean, _)| mean.is_finite())
             .collect();
         feasible.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         feasible.into_iter().take(self.spec.finalists).map(|(_, c)| c).collect()
