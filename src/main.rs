@@ -1,4 +1,4 @@
-//! The `reformsim` command line: run, validate, demo, compare, sweep, merge, report, serve and init.
+//! The `reformsim` command line: run, validate, demo, compare, sweep, optimise, merge, report, serve and init.
 //!
 //! Exit status: 0 success, 2 invalid input (scenario or arguments), 1 a failure
 //! while running or writing results.
@@ -125,6 +125,24 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Searches for the cheapest plan that meets service targets (docs/optimise.md);
+    /// started again with the same command after an interruption, it carries on.
+    Optimise {
+        /// The optimise file (RON, see docs/optimise.md).
+        spec: PathBuf,
+        /// Output folder [default: results/optimise/<spec name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Threads (0: all cores).
+        #[arg(long, default_value_t = 0)]
+        jobs: usize,
+        /// Not supported: each step of the search depends on the one before (refused with a reason).
+        #[arg(long, hide = true)]
+        shard: Option<Shard>,
+        /// No progress bar (nor progress lines when standard error is not a terminal).
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Serves the training-room dashboard: shipped scenarios, reform levers, live charts.
     Serve {
         /// Port to listen on (0: any free port; the address is printed).
@@ -197,6 +215,7 @@ fn main() -> ExitCode {
             compare(&scenarios, seed, replications, target, out, jobs, quiet)
         }
         Some(Command::Sweep { sweep, out, jobs, shard, quiet }) => run_sweep(&sweep, out, jobs, shard, quiet),
+        Some(Command::Optimise { spec, out, jobs, shard, quiet }) => optimise(&spec, out, jobs, shard, quiet),
         Some(Command::Merge { shards, out }) => merge(&shards, &out),
         Some(Command::Report { folder, out }) => report(&folder, out.as_deref()),
         Some(Command::Serve { port, host }) => serve(host, port),
@@ -457,6 +476,39 @@ fn run_sweep(path: &Path, out: Option<PathBuf>, jobs: usize, shard: Option<Shard
         outcome.points, outcome.runs, outcome.resumed, outcome.ran
     );
     println!("results written to {}", outcome.folder.display());
+    Ok(())
+}
+
+fn optimise(path: &Path, out: Option<PathBuf>, jobs: usize, shard: Option<Shard>, quiet: bool) -> Result<(), Failure> {
+    use reformsim::analysis::optimise::{OptimiseOptions, OptimiseSpec, run_optimise};
+    if shard.is_some() {
+        return Err(Failure::Input(
+            "error: `optimise` cannot be split with --shard: each step of its search depends on the results of the one before (docs/optimise.md); run it on one machine, with --jobs for its cores".into(),
+        ));
+    }
+    let spec = OptimiseSpec::load(path)?;
+    let folder = out.unwrap_or_else(|| PathBuf::from("results").join("optimise").join(stem(path)));
+    let progress = Progress::resumed_runs(&format!("optimise {}", stem(path)), quiet);
+    let outcome =
+        run_optimise(&spec, &OptimiseOptions { out: folder, jobs }, &|done, total| progress.update(done, total));
+    progress.finish();
+    let outcome = outcome?;
+    if outcome.damaged_lines > 0 {
+        eprintln!("warning: {} damaged journal line(s) ignored; their runs were done again", outcome.damaged_lines);
+    }
+    if outcome.already_complete {
+        println!("{} already holds this search's complete results; nothing to do\n", outcome.folder.display());
+    } else {
+        println!(
+            "optimise: {} candidates, {} runs ({} found done, {} run now)\n",
+            outcome.candidates, outcome.runs, outcome.resumed, outcome.ran
+        );
+    }
+    print!("{}", outcome.result);
+    println!("\nresults written to {}", outcome.folder.display());
+    if outcome.chosen.is_none() && !outcome.already_complete {
+        return Err(Failure::Run("no feasible plan was found (see result.txt)".into()));
+    }
     Ok(())
 }
 

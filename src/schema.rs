@@ -73,6 +73,14 @@ pub const RUN_KEY_COLUMNS: [&str; 2] = ["design_point", "replication"];
 pub const POINT_STATISTIC_COLUMNS: [&str; 6] =
     ["indicator", "replications", "mean", "std_dev", "ci95_low", "ci95_high"];
 
+/// The columns of an optimise folder's `candidates.csv` after `candidate` and the
+/// decision variables (written by `optimise`, read back by the report).
+pub const CANDIDATE_COLUMNS: [&str; 4] = ["replications", "status", "objective_mean", "objective_ci95_half_width"];
+
+/// The suffixes of the three `candidates.csv` columns of each constraint, after its
+/// indicator's name: its mean, its one-sided confidence limit and where it stands.
+pub const CONSTRAINT_COLUMN_SUFFIXES: [&str; 3] = ["_mean", "_one_sided_limit", "_standing"];
+
 /// The key columns of a comparison's `runs.csv`, before [`summary_names`].
 pub const COMPARISON_RUN_KEY_COLUMNS: [&str; 2] = ["scenario", "replication"];
 

@@ -10,6 +10,7 @@ mod event_log;
 mod experiments;
 mod init;
 mod levers;
+mod optimise;
 mod output_safety;
 mod posts;
 mod progress;

@@ -3,7 +3,8 @@
 # over every shipped scenario, every file in tests/broken and tests/hostile, seeded
 # mutations of the shipped scenarios and of some broken ones, and
 # `reformsim sweep` over every sweep in scenarios/sweeps and tests/broken-sweeps,
-# all under `ulimit -v` (3 GB by default). Any exit status other than 0, 1 or 2
+# and `reformsim optimise` over the M/M/c search and every file in
+# tests/broken-optimise (the county search takes minutes: tests check it loads), all under `ulimit -v` (3 GB by default). Any exit status other than 0, 1 or 2
 # (134: abort, e.g. "memory allocation failed" or a stack overflow; 139: segfault;
 # 124: too slow) is a defect, and the script exits 1 listing them.
 #
@@ -104,6 +105,11 @@ done
 for f in scenarios/sweeps/*.ron tests/broken-sweeps/*.ron; do
     check sweep "$f" --jobs 2 --quiet --out "$out/sweep"
     rm -rf "$out/sweep"
+done
+
+for f in scenarios/optimise/mmc-staffing.ron tests/broken-optimise/*.ron; do
+    check optimise "$f" --jobs 2 --quiet --out "$out/optimise"
+    rm -rf "$out/optimise"
 done
 
 echo "$checked commands under ulimit -v $kb KiB; ${#failures[@]} defects"

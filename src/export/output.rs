@@ -33,9 +33,9 @@ pub const RUN_FILES: [&str; 6] =
 /// The page `reformsim report` writes into a result folder by default.
 pub const REPORT_FILE: &str = "report.html";
 
-/// The files of every kind of result folder (a run, a comparison, a sweep):
-/// output paths are never allowed to be one of these inside a result folder.
-pub const RESULT_FILES: [&str; 11] = [
+/// The files of every kind of result folder (a run, a comparison, a sweep, an
+/// optimisation): output paths are never allowed to be one of these inside a result folder.
+pub const RESULT_FILES: [&str; 14] = [
     "summary.csv",
     "departments.csv",
     "services.csv",
@@ -47,6 +47,9 @@ pub const RESULT_FILES: [&str; 11] = [
     "runs.csv",
     "points.csv",
     "journal.csv",
+    "candidates.csv",
+    "selection.csv",
+    "result.txt",
 ];
 
 /// How many foreign files an error message names before saying how many more.

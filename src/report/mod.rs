@@ -2,9 +2,9 @@
 //! charts, no scripts, nothing fetched) for a result folder.
 //!
 //! The kind of folder is told from the files in it: a run (`summary.csv`, from
-//! `reformsim run`), a comparison (`comparison.csv`, from `reformsim compare`), a
-//! sweep (`runs.csv`, from `reformsim sweep` or `merge`), or a folder of runs (the
-//! demo's `results/demo/`). The page is built from those files only: the report
+//! `reformsim run`), a comparison (`comparison.csv`, from `reformsim compare`), an
+//! optimisation (`candidates.csv`, from `reformsim optimise`), a sweep (`runs.csv`,
+//! from `reformsim sweep` or `merge`), or a folder of runs (the demo's `results/demo/`). The page is built from those files only: the report
 //! reads no scenario and runs nothing.
 //!
 //! ```no_run
@@ -17,6 +17,7 @@ mod compare;
 mod data;
 mod html;
 mod names;
+mod optimise;
 mod run;
 mod svg;
 mod sweep;
@@ -88,6 +89,8 @@ pub enum Kind {
     Sweep,
     /// A folder whose sub-folders are runs (`reformsim demo`).
     Runs,
+    /// A search for the cheapest plan (`reformsim optimise`).
+    Optimise,
 }
 
 /// Tells what `folder` holds from the files present.
@@ -99,6 +102,8 @@ pub fn detect(folder: &Path) -> Result<Kind, ReportError> {
         Ok(Kind::Run)
     } else if folder.join("comparison.csv").is_file() {
         Ok(Kind::Comparison)
+    } else if folder.join("candidates.csv").is_file() {
+        Ok(Kind::Optimise)
     } else if folder.join("runs.csv").is_file() {
         Ok(Kind::Sweep)
     } else if !run::run_folders(folder)?.is_empty() {
@@ -115,6 +120,7 @@ pub fn render(folder: &Path) -> Result<String, ReportError> {
         Kind::Runs => run::render_many(folder),
         Kind::Comparison => compare::render(folder),
         Kind::Sweep => sweep::render(folder),
+        Kind::Optimise => optimise::render(folder),
     }
 }
 

@@ -1,0 +1,546 @@
+//! The optimise file as written (serde structs that mirror it) and the checks
+//! that turn its parts into the checked forms of [`super::spec`], each problem
+//! recorded at its place in the file.
+
+use std::path::{Path, PathBuf};
+
+use ron::value::RawValue;
+use serde::Deserialize;
+
+use super::spec::{
+    Base, Bound, Constraint, MAX_FINALISTS, MAX_LEVELS, Objective, OptimiseSpec, SearchSettings, Selection, Variable,
+    VariableKind,
+};
+use crate::experiment::design::Level;
+use crate::experiment::param_path::{self, ParamPath};
+use crate::experiment::spec::Problems;
+use crate::experiment::{ExperimentError, MAX_RUNS, indicator_names};
+use crate::scenario::{self, Model};
+use crate::schema::{fnv1a64, model_hash};
+
+#[derive(Deserialize)]
+#[serde(rename = "Optimise", deny_unknown_fields)]
+pub(super) struct RawSpec {
+    #[serde(default)]
+    pub(super) base: Option<String>,
+    #[serde(default = "default_seed")]
+    pub(super) seed: u64,
+    #[serde(default)]
+    pub(super) fixed: Vec<RawFixed>,
+    pub(super) variables: Vec<RawVariable>,
+    pub(super) objective: RawObjective,
+    #[serde(default)]
+    pub(super) constraints: Vec<RawConstraint>,
+    #[serde(default)]
+    pub(super) search: RawSearch,
+    pub(super) selection: RawSelection,
+    #[serde(default = "default_finalists")]
+    pub(super) finalists: u64,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+fn default_finalists() -> u64 {
+    10
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFixed {
+    pub(super) path: String,
+    pub(super) value: Box<RawValue>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawVariable {
+    pub(super) name: String,
+    #[serde(default)]
+    pub(super) path: Option<String>,
+    #[serde(default)]
+    pub(super) paths: Option<Vec<String>>,
+    #[serde(default)]
+    pub(super) range: Option<RawRange>,
+    #[serde(default)]
+    pub(super) values: Option<Vec<i64>>,
+    #[serde(default)]
+    pub(super) scenarios: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRange {
+    pub(super) from: i64,
+    pub(super) to: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) enum RawObjective {
+    Minimise { indicator: String },
+    MinimiseSum { terms: Vec<RawTerm> },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTerm {
+    pub(super) indicator: String,
+    pub(super) weight: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawConstraint {
+    pub(super) indicator: String,
+    #[serde(default)]
+    pub(super) at_most: Option<f64>,
+    #[serde(default)]
+    pub(super) at_least: Option<f64>,
+    #[serde(default = "default_confidence")]
+    pub(super) confidence: f64,
+}
+
+fn default_confidence() -> f64 {
+    0.95
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSearch {
+    #[serde(default = "default_replications")]
+    pub(super) replications: u64,
+    #[serde(default = "default_max_replications")]
+    pub(super) max_replications: u64,
+    #[serde(default = "default_max_candidates")]
+    pub(super) max_candidates: u64,
+    #[serde(default)]
+    pub(super) start: RawStart,
+}
+
+impl Default for RawSearch {
+    fn default() -> RawSearch {
+        RawSearch {
+            replications: default_replications(),
+            max_replications: default_max_replications(),
+            max_candidates: default_max_candidates(),
+            start: RawStart::Upper,
+        }
+    }
+}
+
+fn default_replications() -> u64 {
+    5
+}
+
+fn default_max_replications() -> u64 {
+    20
+}
+
+fn default_max_candidates() -> u64 {
+    200
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) enum RawStart {
+    #[default]
+    Upper,
+    Lower,
+    Values(Vec<Box<RawValue>>),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) enum RawSelection {
+    KnPlusPlus { alpha: f64, delta: f64, first_stage: u64, max_replications: u64 },
+    Ocba { budget: u64, first_stage: u64, increment: u64 },
+}
+
+pub(super) fn raw_text(value: &RawValue) -> String {
+    value.trim().get_ron().to_string()
+}
+
+impl OptimiseSpec {
+    /// Reads and checks the optimise file at `file`.
+    pub fn load(file: &Path) -> Result<OptimiseSpec, ExperimentError> {
+        let text = scenario::read_text(file).map_err(|e| match e {
+            scenario::LoadError::Io { path, source, .. } => ExperimentError::Read { path, source },
+            scenario::LoadError::Invalid(found) => ExperimentError::InvalidSweep(found),
+        })?;
+        OptimiseSpec::from_str(file, &text)
+    }
+
+    /// Checks the optimise spec whose text is `text`; `file` anchors its relative paths.
+    pub fn from_str(file: &Path, text: &str) -> Result<OptimiseSpec, ExperimentError> {
+        let raw: RawSpec = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .from_str(text)
+            .map_err(|e| ExperimentError::InvalidSweep(vec![scenario::syntax_diagnostic(file, text, &e, u64::MAX)]))?;
+        let mut problems = Problems { file, text, found: Vec::new() };
+        let bases = read_bases(file, &raw, &mut problems);
+        let mut fixed = Vec::new();
+        for f in &raw.fixed {
+            match ParamPath::parse(&f.path) {
+                Ok(path) => fixed.push((path, raw_text(&f.value))),
+                Err(e) => problems.add(&f.path, e.to_string()),
+            }
+        }
+        let variables = read_variables(&raw.variables, &bases, &mut problems);
+        let objective = read_objective(&raw.objective, &mut problems);
+        let constraints = read_constraints(&raw.constraints, &mut problems);
+        let search = read_search(&raw.search, &variables, &mut problems);
+        let selection = read_selection(&raw.selection, &mut problems);
+        if raw.finalists == 0 || raw.finalists > MAX_FINALISTS as u64 {
+            problems.add("finalists", format!("`finalists` must be from 1 to {MAX_FINALISTS}"));
+        }
+        if let Some(selection) = selection {
+            let search_runs = raw.search.max_candidates.saturating_mul(raw.search.max_replications);
+            let runs = search_runs.saturating_add(selection.most_runs(raw.finalists));
+            if runs > MAX_RUNS {
+                problems.add(
+                    "search",
+                    format!(
+                        "this search could do {runs} runs (max_candidates × max_replications, plus the selection's), more than the {MAX_RUNS} one command may do; lower `max_candidates` or `max_replications`"
+                    ),
+                );
+            }
+        }
+        // Every path must resolve in every base (with the fixed values applied).
+        let mut bases_checked = Vec::new();
+        for (base_path, base_text) in &bases {
+            let edits: Vec<(&ParamPath, &str)> = fixed.iter().map(|(p, v)| (p, v.as_str())).collect();
+            match param_path::apply(base_path, base_text, &edits) {
+                Err(e) => problems.add("fixed", e.to_string()),
+                Ok(with_fixed) => {
+                    for variable in &variables {
+                        if let (VariableKind::Paths(paths), Some(level)) = (&variable.kind, variable.levels.first()) {
+                            for path in paths {
+                                if let Err(e) = param_path::apply(base_path, &with_fixed, &[(path, level.ron.as_str())])
+                                {
+                                    problems.add(path.as_str(), e.to_string());
+                                }
+                            }
+                        }
+                    }
+                    bases_checked.push((base_path.clone(), base_text.clone(), with_fixed));
+                }
+            }
+        }
+        let (Some(objective), Some(search), Some(selection), true) =
+            (objective, search, selection, problems.found.is_empty())
+        else {
+            return Err(ExperimentError::InvalidSweep(problems.found));
+        };
+        let mut checked = Vec::new();
+        for (path, text, with_fixed) in bases_checked {
+            let model: Model = scenario::load_from_str(&path, &with_fixed).map_err(|source| {
+                ExperimentError::Scenario { what: format!("the base scenario {}", path.display()), source }
+            })?;
+            checked.push(Base { path, text, model_hash: model_hash(&model) });
+        }
+        Ok(OptimiseSpec {
+            file: file.to_path_buf(),
+            spec_hash: format!("{:016x}", fnv1a64(text.as_bytes())),
+            seed: raw.seed,
+            bases: checked,
+            fixed,
+            variables,
+            objective,
+            constraints,
+            search,
+            selection,
+            finalists: raw.finalists as usize,
+        })
+    }
+}
+
+/// The base scenario files: `base`, or the files of the scenario choice.
+pub(super) fn read_bases(file: &Path, raw: &RawSpec, problems: &mut Problems) -> Vec<(PathBuf, String)> {
+    let choices: Vec<&RawVariable> = raw.variables.iter().filter(|v| v.scenarios.is_some()).collect();
+    let written: Vec<&String> = match (&raw.base, choices.as_slice()) {
+        (Some(base), []) => vec![base],
+        (None, [choice]) => choice.scenarios.iter().flatten().collect(),
+        (Some(base), [_, ..]) => {
+            problems.add(base, "give either `base` or a variable with `scenarios`, not both".into());
+            return Vec::new();
+        }
+        (None, []) => {
+            problems.add("variables", "name the base scenario with `base: \"…\"`".into());
+            return Vec::new();
+        }
+        (None, [_, second, ..]) => {
+            problems.add(&second.name, "only one variable may choose among `scenarios`".into());
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for w in written {
+        match scenario::resolve_in_project(file, "optimise spec", file, w) {
+            Err(message) => problems.add(w, message),
+            Ok(path) => match scenario::read_text(&path) {
+                Ok(text) => out.push((path, text)),
+                Err(e) => problems.add(w, format!("cannot read the scenario {}: {e}", path.display())),
+            },
+        }
+    }
+    out
+}
+
+pub(super) fn read_variables(
+    raw: &[RawVariable],
+    bases: &[(PathBuf, String)],
+    problems: &mut Problems,
+) -> Vec<Variable> {
+    let mut out: Vec<Variable> = Vec::new();
+    let indicators = indicator_names();
+    let reserved = ["candidate", "replication", "replications", "feasible", "status", "rank", "selected"];
+    for v in raw {
+        if out.iter().any(|o| o.name == v.name) {
+            problems.add(&v.name, format!("two variables are named `{}`; give each a distinct `name`", v.name));
+        }
+        if indicators.contains(&v.name.as_str())
+            || reserved.contains(&v.name.as_str())
+            || v.name.starts_with("objective")
+        {
+            problems
+                .add(&v.name, format!("`{}` is a column of the output tables; name the variable otherwise", v.name));
+        }
+        if let Some(files) = &v.scenarios {
+            if v.path.is_some() || v.paths.is_some() || v.range.is_some() || v.values.is_some() {
+                problems.add(
+                    &v.name,
+                    format!("variable `{}` chooses among `scenarios`: give no path, range or values", v.name),
+                );
+            }
+            if files.is_empty() {
+                problems.add(&v.name, format!("variable `{}` has an empty list of scenarios", v.name));
+            }
+            let levels = files
+                .iter()
+                .zip(bases)
+                .map(|(w, (path, _))| {
+                    let label = path.file_name().map_or_else(|| w.clone(), |n| n.to_string_lossy().into_owned());
+                    Level { ron: w.clone(), label }
+                })
+                .collect();
+            out.push(Variable { name: v.name.clone(), kind: VariableKind::Scenario, levels });
+            continue;
+        }
+        let written: Vec<&String> = match (&v.path, &v.paths) {
+            (Some(p), None) => vec![p],
+            (None, Some(ps)) if !ps.is_empty() => ps.iter().collect(),
+            _ => {
+                problems
+                    .add(&v.name, format!("variable `{}` needs one `path`, a list of `paths` or `scenarios`", v.name));
+                continue;
+            }
+        };
+        let mut paths = Vec::new();
+        for w in written {
+            match ParamPath::parse(w) {
+                Ok(p) => paths.push(p),
+                Err(e) => problems.add(w, e.to_string()),
+            }
+        }
+        let values: Vec<i64> = match (&v.range, &v.values) {
+            (Some(r), None) if r.from > r.to => {
+                problems.add(
+                    &v.name,
+                    format!(
+                        "variable `{}`: the range from {} to {} is empty; write it upwards (from ≤ to)",
+                        v.name, r.from, r.to
+                    ),
+                );
+                continue;
+            }
+            (Some(r), None) if r.to.abs_diff(r.from) >= MAX_LEVELS as u64 => {
+                problems
+                    .add(&v.name, format!("variable `{}` has more than {MAX_LEVELS} values; narrow its range", v.name));
+                continue;
+            }
+            (Some(r), None) => (r.from..=r.to).collect(),
+            (None, Some(list)) if !list.is_empty() && list.len() <= MAX_LEVELS => {
+                let mut list = list.clone();
+                list.sort_unstable();
+                list.dedup();
+                list
+            }
+            (None, Some(_)) => {
+                problems.add(&v.name, format!("variable `{}` needs from 1 to {MAX_LEVELS} values", v.name));
+                continue;
+            }
+            _ => {
+                problems
+                    .add(&v.name, format!("variable `{}` needs `range: (from: …, to: …)` or `values: […]`", v.name));
+                continue;
+            }
+        };
+        out.push(Variable {
+            name: v.name.clone(),
+            kind: VariableKind::Paths(paths),
+            levels: values.into_iter().map(Level::integer).collect(),
+        });
+    }
+    if out.is_empty() && problems.found.is_empty() {
+        problems.add("variables", "give at least one decision variable".into());
+    }
+    out
+}
+
+/// The summary index of `name`, or a problem with the nearest names.
+fn indicator_index(name: &str, problems: &mut Problems) -> Option<usize> {
+    let names = indicator_names();
+    if let Some(i) = names.iter().position(|n| *n == name) {
+        return Some(i);
+    }
+    let nearest = names
+        .iter()
+        .map(|n| (strsim::levenshtein(n, name), *n))
+        .min()
+        .filter(|(d, _)| *d <= name.len().max(3) / 2)
+        .map_or_else(String::new, |(_, n)| format!(" — did you mean `{n}`?"));
+    problems.add(
+        name,
+        format!(
+            "unknown indicator `{name}`{nearest} (the indicators are the columns of summary.csv, docs/scenarios.md, \"Outputs\")"
+        ),
+    );
+    None
+}
+
+pub(super) fn read_objective(raw: &RawObjective, problems: &mut Problems) -> Option<Objective> {
+    let terms: Vec<(&String, f64)> = match raw {
+        RawObjective::Minimise { indicator } => vec![(indicator, 1.0)],
+        RawObjective::MinimiseSum { terms } if !terms.is_empty() => {
+            terms.iter().map(|t| (&t.indicator, t.weight)).collect()
+        }
+        RawObjective::MinimiseSum { .. } => {
+            problems.add("terms", "the objective needs at least one term".into());
+            return None;
+        }
+    };
+    let mut out = Vec::new();
+    for (name, weight) in terms {
+        if !weight.is_finite() {
+            problems.add(name, format!("the weight of `{name}` must be a finite number"));
+        }
+        out.push((indicator_index(name, problems)?, name.clone(), weight));
+    }
+    Some(Objective { terms: out })
+}
+
+pub(super) fn read_constraints(raw: &[RawConstraint], problems: &mut Problems) -> Vec<Constraint> {
+    let mut out: Vec<Constraint> = Vec::new();
+    for c in raw {
+        let Some(indicator) = indicator_index(&c.indicator, problems) else { continue };
+        let bound = match (c.at_most, c.at_least) {
+            (Some(b), None) if b.is_finite() => Bound::AtMost(b),
+            (None, Some(b)) if b.is_finite() => Bound::AtLeast(b),
+            _ => {
+                problems.add(
+                    &c.indicator,
+                    format!("the constraint on `{}` needs one finite `at_most` or `at_least`", c.indicator),
+                );
+                continue;
+            }
+        };
+        if !(c.confidence > 0.5 && c.confidence < 1.0) {
+            problems.add(
+                &c.indicator,
+                format!("the confidence of the constraint on `{}` must be between 0.5 and 1 (e.g. 0.95)", c.indicator),
+            );
+            continue;
+        }
+        if out.iter().any(|o| o.indicator == indicator) {
+            problems.add(&c.indicator, format!("two constraints on `{}`; give one per indicator", c.indicator));
+            continue;
+        }
+        out.push(Constraint { indicator, name: c.indicator.clone(), bound, confidence: c.confidence });
+    }
+    out
+}
+
+pub(super) fn read_search(raw: &RawSearch, variables: &[Variable], problems: &mut Problems) -> Option<SearchSettings> {
+    if raw.replications < 2 {
+        problems
+            .add("replications", "the search needs at least 2 `replications` per candidate (for an interval)".into());
+    }
+    if raw.max_replications < raw.replications {
+        problems.add("max_replications", "`max_replications` must be at least `replications`".into());
+    }
+    if raw.max_candidates == 0 {
+        problems.add("max_candidates", "`max_candidates` must be at least 1".into());
+    }
+    let start: Vec<usize> = match &raw.start {
+        RawStart::Upper => variables
+            .iter()
+            .map(|v| match v.kind {
+                VariableKind::Scenario => 0,
+                VariableKind::Paths(_) => v.levels.len().saturating_sub(1),
+            })
+            .collect(),
+        RawStart::Lower => vec![0; variables.len()],
+        RawStart::Values(values) if values.len() == variables.len() => {
+            let mut start = Vec::new();
+            for (v, value) in variables.iter().zip(values) {
+                let text = raw_text(value);
+                let unquoted = text.trim_matches('"');
+                match v.levels.iter().position(|l| l.ron == text || l.ron == unquoted || l.label == unquoted) {
+                    Some(i) => start.push(i),
+                    None => {
+                        problems
+                            .add("start", format!("the start value {text} is not a value of variable `{}`", v.name));
+                        return None;
+                    }
+                }
+            }
+            start
+        }
+        RawStart::Values(_) => {
+            problems.add("start", format!("`start: Values([…])` needs one value per variable ({})", variables.len()));
+            return None;
+        }
+    };
+    Some(SearchSettings {
+        replications: raw.replications,
+        max_replications: raw.max_replications,
+        max_candidates: raw.max_candidates,
+        start,
+    })
+}
+
+pub(super) fn read_selection(raw: &RawSelection, problems: &mut Problems) -> Option<Selection> {
+    match *raw {
+        RawSelection::KnPlusPlus { alpha, delta, first_stage, max_replications } => {
+            if !(alpha > 0.0 && alpha < 0.5) {
+                problems.add(
+                    "alpha",
+                    "`alpha` must be between 0 and 0.5 (e.g. 0.05 for a 95% probability of correct selection)".into(),
+                );
+            }
+            if !(delta > 0.0 && delta.is_finite()) {
+                problems
+                    .add("delta", "`delta`, the indifference zone in the objective's unit, must be positive".into());
+            }
+            if first_stage < 2 || max_replications < first_stage {
+                problems.add("first_stage", "`first_stage` must be at least 2 and at most `max_replications`".into());
+            }
+            Some(Selection::KnPlusPlus(super::kn::KnSettings {
+                alpha,
+                delta,
+                first_stage,
+                max_replications,
+                update_variances: true,
+                common_random_numbers: true,
+            }))
+        }
+        RawSelection::Ocba { budget, first_stage, increment } => {
+            if first_stage < 2 || increment == 0 {
+                problems.add("first_stage", "`first_stage` must be at least 2 and `increment` at least 1".into());
+            }
+            Some(Selection::Ocba(super::ocba::OcbaSettings { first_stage, increment, budget }))
+        }
+    }
+}
