@@ -156,16 +156,20 @@ fn reserved_columns() -> impl Iterator<Item = &'static str> {
     RUN_KEY_COLUMNS.into_iter().chain(POINT_STATISTIC_COLUMNS)
 }
 
-/// Collects the problems of a sweep file, each pointing into it.
-struct Problems<'a> {
-    file: &'a Path,
-    text: &'a str,
-    found: Vec<Diagnostic>,
+/// Collects the problems of a sweep file (or of an analysis spec, which shares
+/// this machinery), each pointing into it.
+pub(crate) struct Problems<'a> {
+    /// The file.
+    pub(crate) file: &'a Path,
+    /// Its text.
+    pub(crate) text: &'a str,
+    /// The problems found so far.
+    pub(crate) found: Vec<Diagnostic>,
 }
 
 impl Problems<'_> {
     /// Records a problem at the first occurrence of `near` in the file (or its top).
-    fn add(&mut self, near: &str, message: String) {
+    pub(crate) fn add(&mut self, near: &str, message: String) {
         // The value or field `near` is, as parsed; else the text, which may hold
         // the words escaped, as inside a RON string.
         if let Some(offset) = value_offset(self.text, near) {
@@ -353,7 +357,7 @@ impl Sweep {
     }
 }
 
-fn raw_text(value: &RawValue) -> String {
+pub(crate) fn raw_text(value: &RawValue) -> String {
     value.trim().get_ron().to_string()
 }
 
