@@ -173,9 +173,9 @@ impl Calibration {
         let targets = read_targets(raw.targets, &mut problems);
         let predict = raw.predict.map(|p| read_predict(p, &mut problems));
         if let Some(base) = &base {
-            spec::check_paths(base, &parameters, &fixed, &mut problems);
+            spec::check_paths(base, false, &parameters, &fixed, &mut problems);
             if let Some(p) = &predict {
-                spec::check_paths(base, &parameters, &p.fixed, &mut problems);
+                spec::check_paths(base, false, &parameters, &p.fixed, &mut problems);
             }
         }
         let method = read_method(raw.method, raw.seed, raw.replications, &mut problems);
@@ -316,6 +316,7 @@ pub fn run_calibration(
         let bits: Vec<u8> = points.iter().flatten().flat_map(|x| x.to_bits().to_le_bytes()).collect();
         let identity = format!("{}\ngeneration {generation} batch {batch} {:016x}", spec.text, fnv1a64(&bits));
         let run = Batch {
+            reference: false,
             spec_file: &spec.file,
             identity,
             scenario: &spec.base,
@@ -484,4 +485,42 @@ fn write_results(spec: &Calibration, folder: &Path, outcome: &CalibrationOutcome
         spec.targets.iter().map(|t| t.indicator.clone()).collect::<Vec<_>>(),
     );
     write_file(folder, "analysis.ron", &manifest)
+}
+
+/// The console summary: populations, posterior intervals, fitted targets, predictions.
+pub fn summary(outcome: &CalibrationOutcome) -> String {
+    use std::fmt::Write;
+    let short = crate::schema::short_number;
+    let mut out = String::new();
+    for (g, p) in outcome.populations.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "population {g}: tolerance {}, {} simulations, {} particles",
+            short(p.tolerance),
+            p.simulations,
+            p.particles.len()
+        );
+    }
+    let _ = writeln!(out, "posterior (mean [5%, 95%]):");
+    for (name, mean, low, high) in &outcome.intervals {
+        let _ = writeln!(out, "  {name:<32} {} [{}, {}]", short(*mean), short(*low), short(*high));
+    }
+    let _ = writeln!(out, "fitted vs observed (simulated mean [5%, 95%]):");
+    for (name, observed, mean, low, high) in &outcome.fitted {
+        let _ = writeln!(
+            out,
+            "  {name:<32} observed {}  simulated {} [{}, {}]",
+            short(*observed),
+            short(*mean),
+            short(*low),
+            short(*high)
+        );
+    }
+    if !outcome.predictions.is_empty() {
+        let _ = writeln!(out, "predictions (mean [5%, 95%]):");
+        for (name, year, mean, low, high) in &outcome.predictions {
+            let _ = writeln!(out, "  {name:<32} {year}  {} [{}, {}]", short(*mean), short(*low), short(*high));
+        }
+    }
+    out
 }

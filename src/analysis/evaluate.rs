@@ -25,6 +25,9 @@ pub struct Batch<'a> {
     pub identity: String,
     /// The scenario.
     pub scenario: &'a Scenario,
+    /// Whether it is a `difference_from` scenario (parameters set only in the
+    /// base are not set in it).
+    pub reference: bool,
     /// The parameters.
     pub parameters: &'a [Parameter],
     /// Values set at every point.
@@ -70,7 +73,7 @@ fn sweep(batch: &Batch) -> Sweep {
             .iter()
             .map(|p| experiment::spec::Parameter {
                 name: p.name.clone(),
-                paths: p.paths.clone(),
+                paths: if batch.reference && p.only_in_base { Vec::new() } else { p.paths.clone() },
                 domain: Domain::List(Vec::new()),
             })
             .collect(),

@@ -120,8 +120,11 @@ impl Sensitivity {
             problems.add("indicators", "name at least one indicator, e.g. indicators: [\"wait_minutes_mean\"]".into());
         }
         spec::check_indicators(&raw.indicators, &mut problems);
-        for scenario in base.iter().chain(reference.iter().flatten()) {
-            spec::check_paths(scenario, &parameters, &fixed, &mut problems);
+        for scenario in base.iter() {
+            spec::check_paths(scenario, false, &parameters, &fixed, &mut problems);
+        }
+        for scenario in reference.iter().flatten() {
+            spec::check_paths(scenario, true, &parameters, &fixed, &mut problems);
         }
         let method = read_method(raw.method, parameters.len(), raw.replications, reference.is_some(), &mut problems);
         match (base, reference, method) {
@@ -248,6 +251,7 @@ pub fn run_sensitivity(
     for (role, scenario) in [("runs", Some(&spec.base)), ("runs-reference", spec.reference.as_ref())] {
         let Some(scenario) = scenario else { continue };
         let batch = Batch {
+            reference: role != "runs",
             spec_file: &spec.file,
             identity: format!("{}\n{role}", spec.text),
             scenario,
@@ -360,4 +364,43 @@ fn manifest(spec: &Sensitivity) -> String {
         spec.parameters.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
         spec.indicators,
     )
+}
+
+/// The console table: per indicator, the parameters ranked by μ* (Morris) or by
+/// the total index (Sobol), each with its 95% interval and noise share.
+pub fn table(rows: &[IndexRow]) -> String {
+    use std::fmt::Write;
+    if rows.is_empty() {
+        return "this shard's runs are done; when every shard is, merge each of their `runs` (and `runs-reference`) folders with `reformsim merge … --out MERGED/runs`, then run this command again with `--out MERGED` to compute the indices\n".into();
+    }
+    let mut out = String::new();
+    let mut indicators: Vec<&str> = rows.iter().map(|r| r.indicator.as_str()).collect();
+    indicators.dedup();
+    for indicator in indicators {
+        let main = |r: &&IndexRow| r.indicator == indicator && matches!(r.measure, "mu_star" | "total");
+        let mut ranked: Vec<&IndexRow> = rows.iter().filter(main).collect();
+        ranked.sort_by(|a, b| b.estimate.value.total_cmp(&a.estimate.value));
+        let _ = writeln!(
+            out,
+            "{indicator} ({}):",
+            if ranked.first().is_some_and(|r| r.method == "morris") { "Morris μ*" } else { "Sobol ST, S" }
+        );
+        for r in ranked {
+            let e = r.estimate;
+            let first = rows
+                .iter()
+                .find(|s| s.indicator == indicator && s.parameter == r.parameter && s.measure == "first")
+                .map_or(String::new(), |s| format!("   S {}", crate::schema::short_number(s.estimate.value)));
+            let noise = e.noise_share.map_or(String::new(), |n| format!("   noise {:.0}%", 100.0 * n));
+            let _ = writeln!(
+                out,
+                "  {:<32} {} [{}, {}]{first}{noise}",
+                r.parameter,
+                crate::schema::short_number(e.value),
+                crate::schema::short_number(e.low),
+                crate::schema::short_number(e.high)
+            );
+        }
+    }
+    out
 }

@@ -36,6 +36,10 @@ pub(crate) struct RawParameter {
     /// A range of dates, `"YYYY-MM-DD"` at both ends, every day equally likely.
     #[serde(default)]
     dates: Option<RawDates>,
+    /// Set in the base scenario only, not in `difference_from` (a setting only
+    /// the base has, such as a merged department's overhead).
+    #[serde(default)]
+    only_in_base: bool,
 }
 
 #[derive(Deserialize)]
@@ -112,6 +116,8 @@ pub struct Parameter {
     pub prior: Prior,
     /// What it writes.
     pub kind: Kind,
+    /// Set in the base scenario only (never in a `difference_from` scenario).
+    pub only_in_base: bool,
 }
 
 impl Parameter {
@@ -265,7 +271,7 @@ pub(crate) fn read_parameters(raw: Vec<RawParameter>, problems: &mut Problems) -
             continue;
         }
         if paths.len() == written.len() {
-            out.push(Parameter { name, paths, prior, kind });
+            out.push(Parameter { name, paths, prior, kind, only_in_base: p.only_in_base });
         }
     }
     out
@@ -334,9 +340,11 @@ pub(crate) fn check_indicators<'a>(indicators: impl IntoIterator<Item = &'a Stri
 }
 
 /// Checks that every path of `parameters` and `fixed` resolves in `scenario`
-/// (each parameter at the middle of its distribution).
+/// (each parameter at the middle of its distribution); in a `reference`
+/// scenario, parameters set only in the base are skipped.
 pub(crate) fn check_paths(
     scenario: &Scenario,
+    reference: bool,
     parameters: &[Parameter],
     fixed: &[(ParamPath, String)],
     problems: &mut Problems,
@@ -346,7 +354,7 @@ pub(crate) fn check_paths(
         Ok(text) => text,
         Err(e) => return problems.add("fixed", e.to_string()),
     };
-    for parameter in parameters {
+    for parameter in parameters.iter().filter(|p| !(reference && p.only_in_base)) {
         let level = parameter.level(parameter.value_at(0.5));
         for path in &parameter.paths {
             if let Err(e) = param_path::apply(&scenario.path, &with_fixed, &[(path, level.ron.as_str())]) {

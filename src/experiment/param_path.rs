@@ -316,8 +316,15 @@ fn inherited_field(file: &Path, root: &Node, name: &str, path: &ParamPath) -> Re
     let mut current_file = file.to_path_buf();
     let mut current = root.clone();
     for _ in 0..MAX_EXTENDS_DEPTH {
-        let Some(Node { kind: Kind::String(parent), .. }) = current.field("extends") else {
-            return Ok(None);
+        // `extends: "parent.ron"` or, written out, `extends: Some("parent.ron")`.
+        let parent = match current.field("extends").map(|n| &n.kind) {
+            Some(Kind::String(parent)) => parent,
+            Some(Kind::Tuple { name: Some(some), items }) if some == "Some" && items.len() == 1 => match &items[0].kind
+            {
+                Kind::String(parent) => parent,
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
         };
         // The scenario loader's path rule, before reading anything.
         let parent_file =
