@@ -292,6 +292,8 @@ pub struct CalibrationOutcome {
     pub fitted: Vec<(String, f64, f64, f64, f64)>,
     /// Per parameter: posterior mean, 5% and 95% quantiles.
     pub intervals: Vec<(String, f64, f64, f64)>,
+    /// The same as written in the scenario (dates as dates, whole numbers rounded).
+    pub interval_labels: Vec<[String; 3]>,
     /// Per (indicator, year): mean, 5% and 95% quantiles over the predicted particles.
     pub predictions: Vec<(String, i32, f64, f64, f64)>,
 }
@@ -363,7 +365,7 @@ pub fn run_calibration(
             )
         })
         .collect();
-    let intervals = spec
+    let intervals: Vec<(String, f64, f64, f64)> = spec
         .parameters
         .iter()
         .enumerate()
@@ -378,11 +380,19 @@ pub fn run_calibration(
             )
         })
         .collect();
+    let interval_labels: Vec<[String; 3]> = spec
+        .parameters
+        .iter()
+        .zip(&intervals)
+        .map(|(p, (_, mean, low, high))| {
+            [mean, low, high].map(|x| if p.kind == Kind::Real { crate::schema::short_number(*x) } else { p.level(*x).label })
+        })
+        .collect();
     let predictions = match &spec.predict {
         Some(predict) => predict_years(spec, predict, posterior, options.jobs)?,
         None => Vec::new(),
     };
-    let outcome = CalibrationOutcome { populations, fitted, intervals, predictions };
+    let outcome = CalibrationOutcome { populations, fitted, intervals, interval_labels, predictions };
     write_results(spec, &options.out, &outcome)?;
     Ok(outcome)
 }
@@ -502,8 +512,8 @@ pub fn summary(outcome: &CalibrationOutcome) -> String {
         );
     }
     let _ = writeln!(out, "posterior (mean [5%, 95%]):");
-    for (name, mean, low, high) in &outcome.intervals {
-        let _ = writeln!(out, "  {name:<32} {} [{}, {}]", short(*mean), short(*low), short(*high));
+    for ((name, ..), [mean, low, high]) in outcome.intervals.iter().zip(&outcome.interval_labels) {
+        let _ = writeln!(out, "  {name:<32} {mean} [{low}, {high}]");
     }
     let _ = writeln!(out, "fitted vs observed (simulated mean [5%, 95%]):");
     for (name, observed, mean, low, high) in &outcome.fitted {

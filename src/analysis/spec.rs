@@ -287,8 +287,11 @@ fn to_prior(raw: RawPrior) -> Prior {
 
 fn read_range(range: &RawRange, name: &str) -> Result<(Prior, Kind), String> {
     let (from, to) = (raw_text(&range.from), raw_text(&range.to));
-    let empty =
-        |a: &str, b: &str| format!("parameter `{name}`: the range from {a} to {b} is empty; write `from` below `to`");
+    let empty = |a: &str, b: &str| {
+        format!(
+            "parameter `{name}`: the range from {a} to {b} is empty; write `from` below `to` (a value that does not vary belongs in `fixed`)"
+        )
+    };
     if let (Ok(a), Ok(b)) = (from.parse::<i64>(), to.parse::<i64>()) {
         // Every whole number equally likely: the draw is rounded.
         return if a < b {
