@@ -3,7 +3,8 @@
 //!
 //! The kind of folder is told from the files in it: a run (`summary.csv`, from
 //! `reformsim run`), a comparison (`comparison.csv`, from `reformsim compare`), a
-//! sweep (`runs.csv`, from `reformsim sweep` or `merge`), or a folder of runs (the
+//! sweep (`runs.csv`, from `reformsim sweep` or `merge`), a sensitivity analysis
+//! (`indices.csv`) or a calibration (`posterior.csv`), or a folder of runs (the
 //! demo's `results/demo/`). The page is built from those files only: the report
 //! reads no scenario and runs nothing.
 //!
@@ -13,6 +14,7 @@
 //! # Ok::<(), reformsim::report::ReportError>(())
 //! ```
 
+mod analysis;
 mod compare;
 mod data;
 mod html;
@@ -88,6 +90,10 @@ pub enum Kind {
     Sweep,
     /// A folder whose sub-folders are runs (`reformsim demo`).
     Runs,
+    /// A sensitivity analysis (`reformsim sensitivity`).
+    Sensitivity,
+    /// A calibration (`reformsim calibrate`).
+    Calibration,
 }
 
 /// Tells what `folder` holds from the files present.
@@ -101,6 +107,10 @@ pub fn detect(folder: &Path) -> Result<Kind, ReportError> {
         Ok(Kind::Comparison)
     } else if folder.join("runs.csv").is_file() {
         Ok(Kind::Sweep)
+    } else if folder.join("indices.csv").is_file() {
+        Ok(Kind::Sensitivity)
+    } else if folder.join("posterior.csv").is_file() {
+        Ok(Kind::Calibration)
     } else if !run::run_folders(folder)?.is_empty() {
         Ok(Kind::Runs)
     } else {
@@ -115,6 +125,8 @@ pub fn render(folder: &Path) -> Result<String, ReportError> {
         Kind::Runs => run::render_many(folder),
         Kind::Comparison => compare::render(folder),
         Kind::Sweep => sweep::render(folder),
+        Kind::Sensitivity => analysis::render_sensitivity(folder),
+        Kind::Calibration => analysis::render_calibration(folder),
     }
 }
 
