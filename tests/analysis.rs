@@ -101,12 +101,25 @@ fn sobol_noise_share_sees_simulation_noise() {
 fn broken_specs_get_located_diagnostics() {
     use reformsim::analysis::{Calibration, Sensitivity};
     let cases: [(&str, &[&str]); 6] = [
-        ("sensitivity-unknown-path.ron", &["no field `volume`", "volume_per_year", ":7:"]),
+        (
+            "sensitivity-unknown-path.ron",
+            &["`services[name=\"request\"].volume`", "not valid with it", "volume", ":7:"],
+        ),
         ("sensitivity-empty-range.ron", &["from 260000.0 to 200000.0 is empty", "from 3 to 3 is empty", ":7:", ":8:"]),
-        ("sensitivity-unknown-indicator.ron", &["unknown indicator `wait_minutes`", "did you mean `wait_minutes_mean`", ":7:"]),
+        (
+            "sensitivity-unknown-indicator.ron",
+            &["unknown indicator `wait_minutes`", "did you mean `wait_minutes_mean`", ":7:"],
+        ),
         ("sensitivity-design-too-large.ron", &["more than the 1000000 one command may do", "lower `n`"]),
         ("calibration-prior-no-support.ron", &["has no support", "LogUniform(from: 0, to: 6)", ":6:", ":7:"]),
-        ("calibration-unknown-target.ron", &["unknown indicator `utilization_share`", "did you mean `utilisation_share`", "needs one positive `tolerance` or `standard_error`"]),
+        (
+            "calibration-unknown-target.ron",
+            &[
+                "unknown indicator `utilization_share`",
+                "did you mean `utilisation_share`",
+                "needs one positive `tolerance` or `standard_error`",
+            ],
+        ),
     ];
     for (file, expected) in cases {
         let path = crate::common::root().join("tests/broken-analysis").join(file);
@@ -207,6 +220,9 @@ fn calibrate_recovers() {
     for file in ["posterior.csv", "fitted.csv", "populations.csv", "analysis.ron"] {
         assert!(dir.join("out").join(file).is_file(), "{file} missing");
     }
+    let page = reformsim::report::write(&dir.join("out"), None).unwrap_or_else(|e| panic!("{e}"));
+    let html = std::fs::read_to_string(page).expect("report.html");
+    assert!(html.contains("Posterior") && html.contains("Fitted against observed"), "report");
     // Started again, every batch is found complete: same posterior.
     let again = run_calibration(&calibration, &options, &|_, _| {}).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(again.intervals, outcome.intervals, "a resumed calibration gives the same posterior");
@@ -245,4 +261,7 @@ fn sensitivity_ranks_the_office_parameters() {
     let csv = std::fs::read_to_string(dir.join("out/indices.csv")).expect("indices.csv");
     assert!(csv.starts_with("indicator,parameter,method,measure,estimate,ci_low,ci_high,noise_share\n"), "{csv}");
     assert!(dir.join("out/runs/runs.csv").is_file(), "the raw runs are kept");
+    let page = reformsim::report::write(&dir.join("out"), None).unwrap_or_else(|e| panic!("{e}"));
+    let html = std::fs::read_to_string(page).expect("report.html");
+    assert!(html.contains("Sensitivity") && html.contains("mean_minutes — μ*") && html.contains("<svg"), "report");
 }

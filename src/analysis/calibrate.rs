@@ -295,8 +295,14 @@ pub struct CalibrationOutcome {
     /// The same as written in the scenario (dates as dates, whole numbers rounded).
     pub interval_labels: Vec<[String; 3]>,
     /// Per (indicator, year): mean, 5% and 95% quantiles over the predicted particles.
-    pub predictions: Vec<(String, i32, f64, f64, f64)>,
+    pub predictions: Vec<Prediction>,
 }
+
+/// Each batch's simulated target values (per particle, per target), by (generation, batch).
+type Simulated = HashMap<(usize, usize), Vec<Vec<f64>>>;
+
+/// A prediction: indicator, year, mean, 5% and 95% quantiles.
+pub type Prediction = (String, i32, f64, f64, f64);
 
 /// The names a calibration folder holds.
 const OWN: [&str; 7] =
@@ -312,7 +318,8 @@ pub fn run_calibration(
     let indicators: Vec<String> = spec.targets.iter().map(|t| t.indicator.clone()).collect();
     let observed: Vec<f64> = spec.targets.iter().map(|t| t.observed).collect();
     let scale: Vec<f64> = spec.targets.iter().map(|t| t.scale).collect();
-    let simulated: RefCell<HashMap<(usize, usize), Vec<Vec<f64>>>> = RefCell::new(HashMap::new());
+    // Each batch's simulated target values, by (generation, batch).
+    let simulated: RefCell<Simulated> = RefCell::default();
     let execution = Execution { jobs: options.jobs, shard: None };
     let mut simulate = |generation: usize, batch: usize, points: &[Vec<f64>]| -> Result<Vec<f64>, ExperimentError> {
         let bits: Vec<u8> = points.iter().flatten().flat_map(|x| x.to_bits().to_le_bytes()).collect();
@@ -385,7 +392,8 @@ pub fn run_calibration(
         .iter()
         .zip(&intervals)
         .map(|(p, (_, mean, low, high))| {
-            [mean, low, high].map(|x| if p.kind == Kind::Real { crate::schema::short_number(*x) } else { p.level(*x).label })
+            [mean, low, high]
+                .map(|x| if p.kind == Kind::Real { crate::schema::short_number(*x) } else { p.level(*x).label })
         })
         .collect();
     let predictions = match &spec.predict {
@@ -404,7 +412,7 @@ fn predict_years(
     predict: &Predict,
     posterior: &Population,
     jobs: usize,
-) -> Result<Vec<(String, i32, f64, f64, f64)>, ExperimentError> {
+) -> Result<Vec<Prediction>, ExperimentError> {
     let mut stream = Stream::new(spec.seed, 0x7072_6564_6963_7400);
     let drawn: Vec<Vec<f64>> =
         (0..predict.particles).map(|_| posterior.particles[stream.weighted(&posterior.weights)].clone()).collect();

@@ -144,26 +144,23 @@ impl Sensitivity {
         }
     }
 
-    /// The design's rows in the unit cube, and the parameter values of each.
+    /// The design's rows in the unit cube (cumulative probabilities), and the
+    /// parameter values of each. A Morris grid level i of p is placed at the
+    /// middle of the i-th of p equal-probability slices, (i + ½)/p, so that no
+    /// level sits on an unbounded distribution's infinite end; elementary
+    /// effects are then per unit of that placement (for a uniform range, per
+    /// whole range).
     pub fn design(&self) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
-        let unit = match self.method {
-            Method::Morris(layout) => morris_design(layout, self.seed),
+        let unit: Vec<Vec<f64>> = match self.method {
+            Method::Morris(l) => {
+                let p = l.levels as f64;
+                let slices = |u: f64| (u * (p - 1.0) + 0.5) / p;
+                morris_design(l, self.seed).into_iter().map(|row| row.into_iter().map(slices).collect()).collect()
+            }
             Method::Sobol(layout, _) => saltelli_design(layout, self.seed as u32),
         };
-        let values = unit
-            .iter()
-            .map(|u| {
-                self.parameters
-                    .iter()
-                    .zip(u)
-                    .map(|(p, &u)| match self.method {
-                        // Morris level i is the middle of the i-th of p equal-probability slices.
-                        Method::Morris(l) => p.value_at((u * (l.levels as f64 - 1.0) + 0.5) / l.levels as f64),
-                        Method::Sobol(..) => p.value_at(u),
-                    })
-                    .collect()
-            })
-            .collect();
+        let values =
+            unit.iter().map(|u| self.parameters.iter().zip(u).map(|(p, &u)| p.value_at(u)).collect()).collect();
         (unit, values)
     }
 }
@@ -185,7 +182,7 @@ fn read_method(raw: RawMethod, k: usize, replications: u64, paired: bool, proble
             (Method::Morris(layout), layout.rows())
         }
         RawMethod::Sobol { n, second_order, bootstrap } => {
-            if n < 2 || n > sobol::MAX_BASE_SAMPLES {
+            if !(2..=sobol::MAX_BASE_SAMPLES).contains(&n) {
                 problems.add("n", format!("Sobol needs from 2 to {} base samples `n` (a power of 2 balances the sequence best; found {n})", sobol::MAX_BASE_SAMPLES));
             }
             if k > sobol::MAX_PARAMETERS {

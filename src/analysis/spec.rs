@@ -330,13 +330,20 @@ pub(crate) fn check_indicators<'a>(indicators: impl IntoIterator<Item = &'a Stri
     let names = indicator_names();
     for indicator in indicators {
         if !names.contains(&indicator.as_str()) {
-            let nearest = names
-                .iter()
-                .max_by(|a, b| strsim::jaro_winkler(a, indicator).total_cmp(&strsim::jaro_winkler(b, indicator)));
+            // A name that starts with what was written first (`wait_minutes` → `wait_minutes_mean`),
+            // else the closest by Jaro–Winkler.
+            let closest = || {
+                names
+                    .iter()
+                    .max_by(|a, b| strsim::jaro_winkler(a, indicator).total_cmp(&strsim::jaro_winkler(b, indicator)))
+            };
+            let nearest = names.iter().find(|n| n.starts_with(indicator.as_str())).or_else(closest);
             let hint = nearest.map_or(String::new(), |n| format!("; did you mean `{n}`?"));
             problems.add(
                 indicator,
-                format!("unknown indicator `{indicator}`{hint} (the columns of summary.csv, docs/indicators.md)"),
+                format!(
+                    "unknown indicator `{indicator}`{hint} (the columns of summary.csv, docs/scenarios.md, \"Outputs\")"
+                ),
             );
         }
     }
@@ -360,8 +367,28 @@ pub(crate) fn check_paths(
     for parameter in parameters.iter().filter(|p| !(reference && p.only_in_base)) {
         let level = parameter.level(parameter.value_at(0.5));
         for path in &parameter.paths {
-            if let Err(e) = param_path::apply(&scenario.path, &with_fixed, &[(path, level.ron.as_str())]) {
-                problems.add(path.as_str(), e.to_string());
+            match param_path::apply(&scenario.path, &with_fixed, &[(path, level.ron.as_str())]) {
+                Err(e) => problems.add(path.as_str(), e.to_string()),
+                // A path may add a field the scenario leaves to its default: the
+                // scenario must still be valid with it (a misspelt field is not).
+                Ok(text) => {
+                    if let Err(e) = scenario::load_from_str(&scenario.path, &text) {
+                        let message = match e {
+                            scenario::LoadError::Invalid(found) => {
+                                found.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; ")
+                            }
+                            other => other.to_string(),
+                        };
+                        problems.add(
+                            path.as_str(),
+                            format!(
+                                "parameter path `{}` at {}: the scenario is not valid with it: {message}",
+                                path.as_str(),
+                                level.label
+                            ),
+                        );
+                    }
+                }
             }
         }
     }

@@ -23,7 +23,8 @@ pub(super) fn render_sensitivity(folder: &Path) -> Result<String, ReportError> {
     let value = |r: usize, c: usize| t.number(r, c).unwrap_or(f64::NAN);
     let meta = manifest_file(folder, "analysis.ron");
     let mut page = Page::new();
-    let title = format!("Sensitivity: {}", folder.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()));
+    let title =
+        format!("Sensitivity: {}", folder.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()));
     page.heading(1, &title);
     page.paragraph("lead", "Which parameters move each indicator. Sobol: the total index ST (the share of the indicator's variance that involves the parameter) and the first-order S (its effect alone). Morris: μ*, the mean absolute elementary effect per unit of the normalised input (the whole range is 1), a screening measure. Whiskers: 95% bootstrap intervals over design points and replications.");
     page.definitions(&meta);
@@ -41,9 +42,19 @@ pub(super) fn render_sensitivity(folder: &Path) -> Result<String, ReportError> {
         for &r in &ranked {
             let p = t.text(r, parameter);
             let tag = if morris { "μ*" } else { "ST" };
-            rows.push(Row { label: format!("{p} — {tag}"), value: value(r, estimate), low: value(r, low), high: value(r, high) });
+            rows.push(Row {
+                label: format!("{p} — {tag}"),
+                value: value(r, estimate),
+                low: value(r, low),
+                high: value(r, high),
+            });
             if let Some(s) = rows_of("first").into_iter().find(|&s| t.text(s, parameter) == p) {
-                rows.push(Row { label: format!("{p} — S"), value: value(s, estimate), low: value(s, low), high: value(s, high) });
+                rows.push(Row {
+                    label: format!("{p} — S"),
+                    value: value(s, estimate),
+                    low: value(s, low),
+                    high: value(s, high),
+                });
             }
         }
         let chart = RowChart {
@@ -86,7 +97,8 @@ pub(super) fn render_calibration(folder: &Path) -> Result<String, ReportError> {
     let weights = posterior.numbers(weight)?;
     let meta = manifest_file(folder, "analysis.ron");
     let mut page = Page::new();
-    let title = format!("Calibration: {}", folder.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()));
+    let title =
+        format!("Calibration: {}", folder.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()));
     page.heading(1, &title);
     page.paragraph("lead", "Approximate Bayesian computation: the posterior is the last population of weighted particles; intervals are its 5% and 95% weighted quantiles.");
     page.definitions(&meta);
@@ -100,16 +112,28 @@ pub(super) fn render_calibration(folder: &Path) -> Result<String, ReportError> {
                 let total: f64 = weights.iter().sum();
                 let mean = values.iter().zip(&weights).map(|(v, w)| v * w).sum::<f64>() / total;
                 let q = |p| number(weighted_quantile(&values, &weights, p));
-                rows.push(vec![Cell::text(name), Cell::number(number(mean)), Cell::number(q(0.05)), Cell::number(q(0.95))]);
+                rows.push(vec![
+                    Cell::text(name),
+                    Cell::number(number(mean)),
+                    Cell::number(q(0.05)),
+                    Cell::number(q(0.95)),
+                ]);
             }
             // Dates: the quantiles of their text order, which is their time order.
             Err(_) => {
-                let mut texts: Vec<(String, f64)> = (0..posterior.len()).map(|r| (posterior.text(r, c).to_string(), weights[r])).collect();
+                let mut texts: Vec<(String, f64)> =
+                    (0..posterior.len()).map(|r| (posterior.text(r, c).to_string(), weights[r])).collect();
                 texts.sort_by(|a, b| a.0.cmp(&b.0));
                 let at = |p: f64| {
                     let mut cumulative = 0.0;
                     let total: f64 = texts.iter().map(|t| t.1).sum();
-                    texts.iter().find(|t| { cumulative += t.1; cumulative >= p * total }).map_or(String::new(), |t| t.0.clone())
+                    texts
+                        .iter()
+                        .find(|t| {
+                            cumulative += t.1;
+                            cumulative >= p * total
+                        })
+                        .map_or(String::new(), |t| t.0.clone())
                 };
                 rows.push(vec![Cell::text(name), Cell::text(at(0.5)), Cell::text(at(0.05)), Cell::text(at(0.95))]);
             }
@@ -128,7 +152,12 @@ pub(super) fn render_calibration(folder: &Path) -> Result<String, ReportError> {
                 id: page.next_id(),
                 title: name.clone(),
                 x_label: name.clone(),
-                rows: vec![Row { label: "simulated (posterior)".into(), value: fitted.number(r, mean)?, low: fitted.number(r, low)?, high: fitted.number(r, high)? }],
+                rows: vec![Row {
+                    label: "simulated (posterior)".into(),
+                    value: fitted.number(r, mean)?,
+                    low: fitted.number(r, low)?,
+                    high: fitted.number(r, high)?,
+                }],
                 bars: false,
                 reference: Some(fitted.number(r, observed)?),
             };
@@ -142,7 +171,13 @@ pub(super) fn render_calibration(folder: &Path) -> Result<String, ReportError> {
         let rows: Vec<Vec<Cell>> = (0..p.len())
             .map(|r| {
                 let n = |c: usize| number(p.number(r, c).unwrap_or(f64::NAN));
-                vec![Cell::text(p.text(r, 0)), Cell::text(p.text(r, 1)), Cell::number(n(2)), Cell::number(n(3)), Cell::number(n(4))]
+                vec![
+                    Cell::text(p.text(r, 0)),
+                    Cell::text(p.text(r, 1)),
+                    Cell::number(n(2)),
+                    Cell::number(n(3)),
+                    Cell::number(n(4)),
+                ]
             })
             .collect();
         page.table(&header, &rows);
