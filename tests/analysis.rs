@@ -111,7 +111,7 @@ fn broken_specs_get_located_diagnostics() {
             &["unknown indicator `wait_minutes`", "did you mean `wait_minutes_mean`", ":7:"],
         ),
         ("sensitivity-design-too-large.ron", &["more than the 1000000 one command may do", "lower `n`"]),
-        ("calibration-prior-no-support.ron", &["has no support", "LogUniform(from: 0, to: 6)", ":6:", ":7:"]),
+        ("calibration-prior-no-support.ron", &["has no support", "LogUniform(from: 0, to: 6)", ":5:", ":7:"]),
         (
             "calibration-unknown-target.ron",
             &[
