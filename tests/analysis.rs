@@ -265,3 +265,44 @@ fn sensitivity_ranks_the_office_parameters() {
     let html = std::fs::read_to_string(page).expect("report.html");
     assert!(html.contains("Sensitivity") && html.contains("mean_minutes — μ*") && html.contains("<svg"), "report");
 }
+
+/// Shards of a sensitivity analysis, merged with `reformsim merge` and finished
+/// by the same command, give the bytes of a one-machine run.
+#[test]
+fn sensitivity_shards_merge_to_the_same_indices() {
+    let dir = mmc_project("sensitivity-shards");
+    let spec = r#"Sensitivity(
+        base: "mmc.ron", seed: 2, replications: 2,
+        method: Sobol(n: 8),
+        parameters: [
+            (name: "mean_minutes", path: "services[0].steps[0].work.mean_minutes", range: (from: 3.0, to: 5.4)),
+            (name: "clerks", paths: ["staff[0].count", "departments[0].windows"], range: (from: 3, to: 4)),
+        ],
+        indicators: ["wait_minutes_mean"],
+    )"#;
+    std::fs::write(dir.join("spec.ron"), spec).expect("write");
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_reformsim"))
+            .args(args)
+            .arg("--quiet")
+            .current_dir(&dir)
+            .output()
+            .expect("the binary runs");
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    };
+    run(&["sensitivity", "spec.ron", "--out", "whole", "--jobs", "2"]);
+    run(&["sensitivity", "spec.ron", "--out", "s1", "--shard", "1/2"]);
+    run(&["sensitivity", "spec.ron", "--out", "s2", "--shard", "2/2"]);
+    assert!(!dir.join("s1/indices.csv").exists(), "a shard computes no indices");
+    let merge = std::process::Command::new(env!("CARGO_BIN_EXE_reformsim"))
+        .args(["merge", "s1/runs", "s2/runs", "--out", "merged/runs"])
+        .current_dir(&dir)
+        .output()
+        .expect("the binary runs");
+    assert!(merge.status.success(), "{}", String::from_utf8_lossy(&merge.stderr));
+    run(&["sensitivity", "spec.ron", "--out", "merged", "--jobs", "1"]);
+    for file in ["indices.csv", "runs/runs.csv"] {
+        let read = |folder: &str| std::fs::read(dir.join(folder).join(file)).expect("result file");
+        assert_eq!(read("whole"), read("merged"), "{file} differs");
+    }
+}

@@ -139,21 +139,6 @@ impl Parameter {
     }
 }
 
-/// The parts every analysis spec has, checked.
-#[derive(Clone, Debug)]
-pub struct Common {
-    /// The spec file.
-    pub file: PathBuf,
-    /// Its text.
-    pub text: String,
-    /// The base scenario.
-    pub base: Scenario,
-    /// The parameters.
-    pub parameters: Vec<Parameter>,
-    /// Values set at every run.
-    pub fixed: Vec<(ParamPath, String)>,
-}
-
 /// A scenario an analysis runs.
 #[derive(Clone, Debug)]
 pub struct Scenario {
