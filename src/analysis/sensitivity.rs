@@ -351,7 +351,7 @@ fn manifest(spec: &Sensitivity) -> String {
     let reference =
         spec.reference.as_ref().map_or("None".to_string(), |r| format!("Some({:?})", r.path.display().to_string()));
     format!(
-        "Analysis(\n    kind: \"sensitivity\",\n    program: \"{} {}\",\n    spec: {:?},\n    base_scenario: {:?},\n    difference_from: {reference},\n    seed: {},\n    replications: {},\n    method: {method},\n    parameters: {:?},\n    indicators: {:?},\n)\n",
+        "Analysis(\n    kind: \"sensitivity\",\n    program: \"{} {}\",\n    spec: {:?},\n    base_scenario: {:?},\n    difference_from: {reference},\n    seed: {},\n    replications: {},\n    method: {method:?},\n    parameters: {:?},\n    indicators: {:?},\n)\n",
         env!("CARGO_PKG_NAME"),
         env!("CARGO_PKG_VERSION"),
         spec.file.display().to_string(),

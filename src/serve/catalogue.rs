@@ -16,9 +16,10 @@ use crate::scenario::{self, FrontOffice, Model, ReductionMethod};
 /// The file whose `merge_departments` list is the merger lever's grouping.
 const MERGER_SOURCE: &str = "super-department.ron";
 
-/// Folders under `scenarios/` the dashboard does not offer: sweep definitions, and the
-/// speed benchmark's mirrors of `mindes` cases (queueing only, nothing to teach).
-const NOT_SCENARIOS: &[&str] = &["sweeps", "bench"];
+/// Folders under `scenarios/` the dashboard does not offer: sweep, sensitivity and
+/// calibration specs, and the speed benchmark's mirrors of `mindes` cases
+/// (queueing only, nothing to teach).
+const NOT_SCENARIOS: &[&str] = &["sweeps", "sensitivity", "calibration", "bench"];
 
 /// Longest `extends` chain followed when looking for a scenario's own reforms.
 const MAX_CHAIN: usize = 8;
