@@ -240,4 +240,18 @@ mod tests {
         }
         assert!(r.second[0].value.abs() < 0.03, "no interaction: {:?}", r.second[0]);
     }
+
+    #[test]
+    fn a_product_has_its_interaction_in_the_second_order_index() {
+        // f = x0·x1 on [0, 1]²: V = 7/144, V0 = V1 = 1/48, so S0 = S1 = 3/7,
+        // S01 = 1/7 and ST0 = ST1 = 4/7.
+        let layout = SaltelliLayout { base_samples: 8192, parameters: 2, second_order: true };
+        let y: Vec<Vec<f64>> = saltelli_design(layout, 5).iter().map(|x| vec![x[0] * x[1]]).collect();
+        let r = analyse(layout, &y, Bootstrap { resamples: 20, confidence: 0.95, seed: 2 });
+        for i in 0..2 {
+            assert!((r.first[i].value - 3.0 / 7.0).abs() < 0.03, "S{i} = {:?}", r.first[i]);
+            assert!((r.total[i].value - 4.0 / 7.0).abs() < 0.03, "ST{i} = {:?}", r.total[i]);
+        }
+        assert!((r.second[0].value - 1.0 / 7.0).abs() < 0.04, "S01 = {:?}", r.second[0]);
+    }
 }
