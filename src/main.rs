@@ -1,4 +1,5 @@
-//! The `reformsim` command line: run, validate, demo, compare, sweep, optimise, merge, report, serve and init.
+//! The `reformsim` command line: run, validate, demo, compare, sweep, optimise, merge, sensitivity,
+//! calibrate, report, serve and init.
 //!
 //! Exit status: 0 success, 2 invalid input (scenario or arguments), 1 a failure
 //! while running or writing results.
@@ -143,6 +144,39 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Global sensitivity of indicators to parameters (Morris or Sobol), run as a
+    /// sweep: resumable, parallel, shardable (docs/analysis.md).
+    Sensitivity {
+        /// The sensitivity spec (RON, see docs/analysis.md).
+        spec: PathBuf,
+        /// Output folder [default: results/sensitivity/<spec name>[-shard-K-of-N]].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Threads (0: all cores).
+        #[arg(long, default_value_t = 0)]
+        jobs: usize,
+        /// Run only share K of N of the runs; merge each `runs*` folder with `reformsim merge`.
+        #[arg(long)]
+        shard: Option<Shard>,
+        /// No progress bar (nor progress lines when standard error is not a terminal).
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Fits uncertain parameters to observed indicators (ABC rejection or SMC) and
+    /// predicts what was not fitted, with intervals (docs/analysis.md).
+    Calibrate {
+        /// The calibration spec (RON, see docs/analysis.md).
+        spec: PathBuf,
+        /// Output folder [default: results/calibration/<spec name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Threads (0: all cores).
+        #[arg(long, default_value_t = 0)]
+        jobs: usize,
+        /// No progress bar (nor progress lines when standard error is not a terminal).
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Serves the training-room dashboard: shipped scenarios, reform levers, live charts.
     Serve {
         /// Port to listen on (0: any free port; the address is printed).
@@ -217,6 +251,8 @@ fn main() -> ExitCode {
         Some(Command::Sweep { sweep, out, jobs, shard, quiet }) => run_sweep(&sweep, out, jobs, shard, quiet),
         Some(Command::Optimise { spec, out, jobs, shard, quiet }) => optimise(&spec, out, jobs, shard, quiet),
         Some(Command::Merge { shards, out }) => merge(&shards, &out),
+        Some(Command::Sensitivity { spec, out, jobs, shard, quiet }) => sensitivity(&spec, out, jobs, shard, quiet),
+        Some(Command::Calibrate { spec, out, jobs, quiet }) => calibrate(&spec, out, jobs, quiet),
         Some(Command::Report { folder, out }) => report(&folder, out.as_deref()),
         Some(Command::Serve { port, host }) => serve(host, port),
     };
@@ -509,6 +545,42 @@ fn optimise(path: &Path, out: Option<PathBuf>, jobs: usize, shard: Option<Shard>
     if outcome.chosen.is_none() && !outcome.already_complete {
         return Err(Failure::Run("no feasible plan was found (see result.txt)".into()));
     }
+    Ok(())
+}
+
+fn sensitivity(
+    path: &Path,
+    out: Option<PathBuf>,
+    jobs: usize,
+    shard: Option<Shard>,
+    quiet: bool,
+) -> Result<(), Failure> {
+    use reformsim::analysis::{Sensitivity, SensitivityOptions, evaluate::Execution, sensitivity::table};
+    let spec = Sensitivity::load(path)?;
+    let name = match shard {
+        Some(s) => format!("{}-shard-{}-of-{}", stem(path), s.index, s.count),
+        None => stem(path),
+    };
+    let out = out.unwrap_or_else(|| PathBuf::from("results").join("sensitivity").join(name));
+    let options = SensitivityOptions { out, execution: Execution { jobs, shard } };
+    let progress = Progress::resumed_runs(&format!("sensitivity {}", stem(path)), quiet);
+    let rows = reformsim::analysis::run_sensitivity(&spec, &options, &|done, total| progress.update(done, total));
+    progress.finish();
+    print!("{}", table(&rows?));
+    println!("results written to {}", options.out.display());
+    Ok(())
+}
+
+fn calibrate(path: &Path, out: Option<PathBuf>, jobs: usize, quiet: bool) -> Result<(), Failure> {
+    use reformsim::analysis::{CalibrateOptions, Calibration, calibrate::summary};
+    let spec = Calibration::load(path)?;
+    let out = out.unwrap_or_else(|| PathBuf::from("results").join("calibration").join(stem(path)));
+    let options = CalibrateOptions { out, jobs };
+    let progress = Progress::resumed_runs(&format!("calibrate {}", stem(path)), quiet);
+    let outcome = reformsim::analysis::run_calibration(&spec, &options, &|done, total| progress.update(done, total));
+    progress.finish();
+    print!("{}", summary(&outcome?));
+    println!("results written to {}", options.out.display());
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! reformsim's integration tests: one binary, one module per capability.
 
+mod analysis;
 mod calendar;
 mod cli;
 mod common;

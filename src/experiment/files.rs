@@ -221,7 +221,7 @@ pub fn fill_claimed(
 
 /// A text file read as scenarios are (size limit, UTF-8), for a sweep's base and
 /// the files its parameter paths look through; the reason as an I/O error.
-pub(super) fn read_text(path: &Path) -> std::io::Result<String> {
+pub(crate) fn read_text(path: &Path) -> std::io::Result<String> {
     crate::scenario::read_text(path).map_err(|e| match e {
         crate::scenario::LoadError::Io { source, .. } => source,
         crate::scenario::LoadError::Invalid(found) => {

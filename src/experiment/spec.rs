@@ -156,8 +156,8 @@ fn reserved_columns() -> impl Iterator<Item = &'static str> {
     RUN_KEY_COLUMNS.into_iter().chain(POINT_STATISTIC_COLUMNS)
 }
 
-/// Collects the problems of a sweep file (or of another experiment's spec file,
-/// `analysis`), each pointing into it.
+/// Collects the problems of a sweep file (or of an analysis spec: sensitivity,
+/// calibration, optimisation, which share this machinery), each pointing into it.
 pub(crate) struct Problems<'a> {
     /// The file.
     pub(crate) file: &'a Path,
@@ -357,7 +357,7 @@ impl Sweep {
     }
 }
 
-fn raw_text(value: &RawValue) -> String {
+pub(crate) fn raw_text(value: &RawValue) -> String {
     value.trim().get_ron().to_string()
 }
 

@@ -107,13 +107,18 @@ impl Table {
 /// The top-level fields of `folder/manifest.ron` as (name, text) lines; an empty
 /// list if there is no manifest, and a single explanatory line if it does not parse.
 pub(super) fn manifest(folder: &Path) -> Vec<(String, String)> {
-    let path = folder.join("manifest.ron");
+    manifest_file(folder, "manifest.ron")
+}
+
+/// The top-level fields of `folder/name` (a manifest-like RON struct), as [`manifest`].
+pub(super) fn manifest_file(folder: &Path, name: &str) -> Vec<(String, String)> {
+    let path = folder.join(name);
     let Ok(text) = std::fs::read_to_string(&path) else { return Vec::new() };
     match ron::from_str::<ron::Value>(&text) {
         Ok(ron::Value::Map(map)) => {
             map.iter().filter_map(|(k, v)| Some((plain(k)?, plain(v).unwrap_or_else(|| "…".into())))).collect()
         }
-        _ => vec![("manifest.ron".into(), "not readable by this version".into())],
+        _ => vec![(name.into(), "not readable by this version".into())],
     }
 }
 

@@ -4,7 +4,9 @@
 //! The kind of folder is told from the files in it: a run (`summary.csv`, from
 //! `reformsim run`), a comparison (`comparison.csv`, from `reformsim compare`), an
 //! optimisation (`candidates.csv`, from `reformsim optimise`), a sweep (`runs.csv`,
-//! from `reformsim sweep` or `merge`), or a folder of runs (the demo's `results/demo/`). The page is built from those files only: the report
+//! from `reformsim sweep` or `merge`), a sensitivity analysis (`indices.csv`) or a
+//! calibration (`posterior.csv`), or a folder of runs (the demo's `results/demo/`).
+//! The page is built from those files only: the report
 //! reads no scenario and runs nothing.
 //!
 //! ```no_run
@@ -13,6 +15,7 @@
 //! # Ok::<(), reformsim::report::ReportError>(())
 //! ```
 
+mod analysis;
 mod compare;
 mod data;
 mod html;
@@ -91,6 +94,10 @@ pub enum Kind {
     Runs,
     /// A search for the cheapest plan (`reformsim optimise`).
     Optimise,
+    /// A sensitivity analysis (`reformsim sensitivity`).
+    Sensitivity,
+    /// A calibration (`reformsim calibrate`).
+    Calibration,
 }
 
 /// Tells what `folder` holds from the files present.
@@ -106,6 +113,10 @@ pub fn detect(folder: &Path) -> Result<Kind, ReportError> {
         Ok(Kind::Optimise)
     } else if folder.join("runs.csv").is_file() {
         Ok(Kind::Sweep)
+    } else if folder.join("indices.csv").is_file() {
+        Ok(Kind::Sensitivity)
+    } else if folder.join("posterior.csv").is_file() {
+        Ok(Kind::Calibration)
     } else if !run::run_folders(folder)?.is_empty() {
         Ok(Kind::Runs)
     } else {
@@ -121,6 +132,8 @@ pub fn render(folder: &Path) -> Result<String, ReportError> {
         Kind::Comparison => compare::render(folder),
         Kind::Sweep => sweep::render(folder),
         Kind::Optimise => optimise::render(folder),
+        Kind::Sensitivity => analysis::render_sensitivity(folder),
+        Kind::Calibration => analysis::render_calibration(folder),
     }
 }
 

@@ -16,10 +16,10 @@ use crate::scenario::{self, FrontOffice, Model, ReductionMethod};
 /// The file whose `merge_departments` list is the merger lever's grouping.
 const MERGER_SOURCE: &str = "super-department.ron";
 
-/// Folders under `scenarios/` the dashboard does not offer: sweep and optimise
-/// definitions (and the optimise search's base scenario), and the speed benchmark's
-/// mirrors of `mindes` cases (queueing only, nothing to teach).
-const NOT_SCENARIOS: &[&str] = &["sweeps", "optimise", "bench"];
+/// Folders under `scenarios/` the dashboard does not offer: sweep, sensitivity,
+/// calibration and optimise specs (and the optimise search's base scenario), and
+/// the speed benchmark's mirrors of `mindes` cases (queueing only, nothing to teach).
+const NOT_SCENARIOS: &[&str] = &["sweeps", "sensitivity", "calibration", "optimise", "bench"];
 
 /// Longest `extends` chain followed when looking for a scenario's own reforms.
 const MAX_CHAIN: usize = 8;
