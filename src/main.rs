@@ -21,6 +21,7 @@ use reformsim::schema::short_number;
 use reformsim::stats::Summary;
 
 mod progress;
+mod research;
 use progress::Progress;
 
 /// Simulates government administrative cost and organisational restructuring.
@@ -249,10 +250,12 @@ fn main() -> ExitCode {
             compare(&scenarios, seed, replications, target, out, jobs, quiet)
         }
         Some(Command::Sweep { sweep, out, jobs, shard, quiet }) => run_sweep(&sweep, out, jobs, shard, quiet),
-        Some(Command::Optimise { spec, out, jobs, shard, quiet }) => optimise(&spec, out, jobs, shard, quiet),
+        Some(Command::Optimise { spec, out, jobs, shard, quiet }) => research::optimise(&spec, out, jobs, shard, quiet),
         Some(Command::Merge { shards, out }) => merge(&shards, &out),
-        Some(Command::Sensitivity { spec, out, jobs, shard, quiet }) => sensitivity(&spec, out, jobs, shard, quiet),
-        Some(Command::Calibrate { spec, out, jobs, quiet }) => calibrate(&spec, out, jobs, quiet),
+        Some(Command::Sensitivity { spec, out, jobs, shard, quiet }) => {
+            research::sensitivity(&spec, out, jobs, shard, quiet)
+        }
+        Some(Command::Calibrate { spec, out, jobs, quiet }) => research::calibrate(&spec, out, jobs, quiet),
         Some(Command::Report { folder, out }) => report(&folder, out.as_deref()),
         Some(Command::Serve { port, host }) => serve(host, port),
     };
@@ -512,75 +515,6 @@ fn run_sweep(path: &Path, out: Option<PathBuf>, jobs: usize, shard: Option<Shard
         outcome.points, outcome.runs, outcome.resumed, outcome.ran
     );
     println!("results written to {}", outcome.folder.display());
-    Ok(())
-}
-
-fn optimise(path: &Path, out: Option<PathBuf>, jobs: usize, shard: Option<Shard>, quiet: bool) -> Result<(), Failure> {
-    use reformsim::analysis::optimise::{OptimiseOptions, OptimiseSpec, run_optimise};
-    if shard.is_some() {
-        return Err(Failure::Input(
-            "error: `optimise` cannot be split with --shard: each step of its search depends on the results of the one before (docs/optimise.md); run it on one machine, with --jobs for its cores".into(),
-        ));
-    }
-    let spec = OptimiseSpec::load(path)?;
-    let folder = out.unwrap_or_else(|| PathBuf::from("results").join("optimise").join(stem(path)));
-    let progress = Progress::resumed_runs(&format!("optimise {}", stem(path)), quiet);
-    let outcome =
-        run_optimise(&spec, &OptimiseOptions { out: folder, jobs }, &|done, total| progress.update(done, total));
-    progress.finish();
-    let outcome = outcome?;
-    if outcome.damaged_lines > 0 {
-        eprintln!("warning: {} damaged journal line(s) ignored; their runs were done again", outcome.damaged_lines);
-    }
-    if outcome.already_complete {
-        println!("{} already holds this search's complete results; nothing to do\n", outcome.folder.display());
-    } else {
-        println!(
-            "optimise: {} candidates, {} runs ({} found done, {} run now)\n",
-            outcome.candidates, outcome.runs, outcome.resumed, outcome.ran
-        );
-    }
-    print!("{}", outcome.result);
-    println!("\nresults written to {}", outcome.folder.display());
-    if outcome.chosen.is_none() && !outcome.already_complete {
-        return Err(Failure::Run("no feasible plan was found (see result.txt)".into()));
-    }
-    Ok(())
-}
-
-fn sensitivity(
-    path: &Path,
-    out: Option<PathBuf>,
-    jobs: usize,
-    shard: Option<Shard>,
-    quiet: bool,
-) -> Result<(), Failure> {
-    use reformsim::analysis::{Sensitivity, SensitivityOptions, evaluate::Execution, sensitivity::table};
-    let spec = Sensitivity::load(path)?;
-    let name = match shard {
-        Some(s) => format!("{}-shard-{}-of-{}", stem(path), s.index, s.count),
-        None => stem(path),
-    };
-    let out = out.unwrap_or_else(|| PathBuf::from("results").join("sensitivity").join(name));
-    let options = SensitivityOptions { out, execution: Execution { jobs, shard } };
-    let progress = Progress::resumed_runs(&format!("sensitivity {}", stem(path)), quiet);
-    let rows = reformsim::analysis::run_sensitivity(&spec, &options, &|done, total| progress.update(done, total));
-    progress.finish();
-    print!("{}", table(&rows?));
-    println!("results written to {}", options.out.display());
-    Ok(())
-}
-
-fn calibrate(path: &Path, out: Option<PathBuf>, jobs: usize, quiet: bool) -> Result<(), Failure> {
-    use reformsim::analysis::{CalibrateOptions, Calibration, calibrate::summary};
-    let spec = Calibration::load(path)?;
-    let out = out.unwrap_or_else(|| PathBuf::from("results").join("calibration").join(stem(path)));
-    let options = CalibrateOptions { out, jobs };
-    let progress = Progress::resumed_runs(&format!("calibrate {}", stem(path)), quiet);
-    let outcome = reformsim::analysis::run_calibration(&spec, &options, &|done, total| progress.update(done, total));
-    progress.finish();
-    print!("{}", summary(&outcome?));
-    println!("results written to {}", options.out.display());
     Ok(())
 }
 

@@ -152,8 +152,8 @@ fn effects_section(
         .chain(indicators.iter().copied())
         .collect();
     let effects = main_effects(
-        &points,
-        &parameters,
+        points,
+        parameters,
         &effect_indicators,
         |row, column| {
             let c = runs.require(column)?;

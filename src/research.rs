@@ -1,0 +1,85 @@
+//! The research commands of the command line: `optimise`, `sensitivity` and
+//! `calibrate` (the work is in the library's `analysis` module; here, the
+//! output folder, the progress line and what is printed).
+
+use std::path::{Path, PathBuf};
+
+use reformsim::experiment::Shard;
+
+use crate::progress::Progress;
+use crate::{Failure, stem};
+
+pub(crate) fn optimise(
+    path: &Path,
+    out: Option<PathBuf>,
+    jobs: usize,
+    shard: Option<Shard>,
+    quiet: bool,
+) -> Result<(), Failure> {
+    use reformsim::analysis::optimise::{OptimiseOptions, OptimiseSpec, run_optimise};
+    if shard.is_some() {
+        return Err(Failure::Input(
+            "error: `optimise` cannot be split with --shard: each step of its search depends on the results of the one before (docs/optimise.md); run it on one machine, with --jobs for its cores".into(),
+        ));
+    }
+    let spec = OptimiseSpec::load(path)?;
+    let folder = out.unwrap_or_else(|| PathBuf::from("results").join("optimise").join(stem(path)));
+    let progress = Progress::resumed_runs(&format!("optimise {}", stem(path)), quiet);
+    let outcome =
+        run_optimise(&spec, &OptimiseOptions { out: folder, jobs }, &|done, total| progress.update(done, total));
+    progress.finish();
+    let outcome = outcome?;
+    if outcome.damaged_lines > 0 {
+        eprintln!("warning: {} damaged journal line(s) ignored; their runs were done again", outcome.damaged_lines);
+    }
+    if outcome.already_complete {
+        println!("{} already holds this search's complete results; nothing to do\n", outcome.folder.display());
+    } else {
+        println!(
+            "optimise: {} candidates, {} runs ({} found done, {} run now)\n",
+            outcome.candidates, outcome.runs, outcome.resumed, outcome.ran
+        );
+    }
+    print!("{}", outcome.result);
+    println!("\nresults written to {}", outcome.folder.display());
+    if outcome.chosen.is_none() && !outcome.already_complete {
+        return Err(Failure::Run("no feasible plan was found (see result.txt)".into()));
+    }
+    Ok(())
+}
+
+pub(crate) fn sensitivity(
+    path: &Path,
+    out: Option<PathBuf>,
+    jobs: usize,
+    shard: Option<Shard>,
+    quiet: bool,
+) -> Result<(), Failure> {
+    use reformsim::analysis::{Sensitivity, SensitivityOptions, evaluate::Execution, sensitivity::table};
+    let spec = Sensitivity::load(path)?;
+    let name = match shard {
+        Some(s) => format!("{}-shard-{}-of-{}", stem(path), s.index, s.count),
+        None => stem(path),
+    };
+    let out = out.unwrap_or_else(|| PathBuf::from("results").join("sensitivity").join(name));
+    let options = SensitivityOptions { out, execution: Execution { jobs, shard } };
+    let progress = Progress::resumed_runs(&format!("sensitivity {}", stem(path)), quiet);
+    let rows = reformsim::analysis::run_sensitivity(&spec, &options, &|done, total| progress.update(done, total));
+    progress.finish();
+    print!("{}", table(&rows?));
+    println!("results written to {}", options.out.display());
+    Ok(())
+}
+
+pub(crate) fn calibrate(path: &Path, out: Option<PathBuf>, jobs: usize, quiet: bool) -> Result<(), Failure> {
+    use reformsim::analysis::{CalibrateOptions, Calibration, calibrate::summary};
+    let spec = Calibration::load(path)?;
+    let out = out.unwrap_or_else(|| PathBuf::from("results").join("calibration").join(stem(path)));
+    let options = CalibrateOptions { out, jobs };
+    let progress = Progress::resumed_runs(&format!("calibrate {}", stem(path)), quiet);
+    let outcome = reformsim::analysis::run_calibration(&spec, &options, &|done, total| progress.update(done, total));
+    progress.finish();
+    print!("{}", summary(&outcome?));
+    println!("results written to {}", options.out.display());
+    Ok(())
+}
