@@ -27,6 +27,19 @@ pub const DEPARTMENT_COLUMNS: [&str; 12] = [
     "wait_minutes_mean",
 ];
 
+/// `divisions.csv`: one row per replication and division.
+pub const DIVISION_COLUMNS: [&str; 9] = [
+    "replication",
+    "division",
+    "department",
+    "headcount",
+    "cross_trained",
+    "steps",
+    "work_hours",
+    "utilisation_share",
+    "wait_minutes_mean",
+];
+
 /// `services.csv`: one row per replication and service.
 pub const SERVICE_COLUMNS: [&str; 13] = [
     "replication",

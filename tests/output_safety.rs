@@ -67,8 +67,8 @@ fn names(dir: &Path) -> Vec<String> {
     names
 }
 
-const RUN_FILES: [&str; 6] =
-    ["daily.csv", "departments.csv", "manifest.ron", "services.csv", "summary.csv", "yearly.csv"];
+const RUN_FILES: [&str; 7] =
+    ["daily.csv", "departments.csv", "divisions.csv", "manifest.ron", "services.csv", "summary.csv", "yearly.csv"];
 
 fn assert_complete_run(folder: &Path) {
     let present = names(folder);

@@ -90,6 +90,28 @@ pub struct DepartmentRow {
     pub wait_minutes_mean: f64,
 }
 
+/// Per-division results of one replication: its back-office stations (the work
+/// its cross-trained members did elsewhere counts here, as their capacity does).
+#[derive(Clone, Debug)]
+pub struct DivisionRow {
+    /// Division name.
+    pub name: String,
+    /// Its department at the horizon.
+    pub department: String,
+    /// Back-office headcount at the horizon (established and contract).
+    pub headcount: u32,
+    /// Of whom cross-trained in other divisions' functions.
+    pub cross_trained: u32,
+    /// Steps started at its stations in the measured period.
+    pub steps: u64,
+    /// Staff hours of work done by its staff.
+    pub work_hours: f64,
+    /// Work done / staff open time.
+    pub utilisation_share: f64,
+    /// Mean queue wait of steps started at its stations, minutes (open time).
+    pub wait_minutes_mean: f64,
+}
+
 /// Per-service results of one replication.
 #[derive(Clone, Debug)]
 pub struct ServiceRow {
@@ -161,6 +183,8 @@ pub struct ReplicationOutput {
     pub summary: Vec<Indicator>,
     /// Per department.
     pub departments: Vec<DepartmentRow>,
+    /// Per division.
+    pub divisions: Vec<DivisionRow>,
     /// Per service.
     pub services: Vec<ServiceRow>,
     /// One row per day.
@@ -328,6 +352,7 @@ fn collect(
     };
     let summary = summary(tally, &ledger.costs, &facts);
     let departments = department_rows(model, flow, ledger, staff);
+    let divisions = division_rows(model, flow, staff);
     let years = year_rows(model, flow, ledger, &daily);
     let services = model
         .services
@@ -339,7 +364,7 @@ fn collect(
             tally: flow.service_tallies[i].clone(),
         })
         .collect();
-    Ok(ReplicationOutput { replication, summary, departments, services, daily, years, conservation })
+    Ok(ReplicationOutput { replication, summary, departments, divisions, services, daily, years, conservation })
 }
 
 fn year_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRow]) -> Vec<YearRow> {
@@ -363,6 +388,48 @@ fn year_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRow]
         year.measured_days += 1;
         year.headcount_established = row.headcount_established;
         year.headcount_contract = row.headcount_contract;
+    }
+    rows
+}
+
+fn division_rows(model: &Model, flow: &CaseFlow, staff: &[ecs::Staff]) -> Vec<DivisionRow> {
+    let structure = &model.structures[flow.structure];
+    let mut rows: Vec<DivisionRow> = model
+        .divisions
+        .iter()
+        .map(|d| DivisionRow {
+            name: d.name.clone(),
+            department: model.departments[structure.department_of[d.department]].name.clone(),
+            headcount: 0,
+            cross_trained: 0,
+            steps: 0,
+            work_hours: 0.0,
+            utilisation_share: f64::NAN,
+            wait_minutes_mean: f64::NAN,
+        })
+        .collect();
+    for s in staff {
+        if let Some(v) = s.division {
+            rows[v].headcount += s.count;
+            if s.pool.is_some() {
+                rows[v].cross_trained += s.count;
+            }
+        }
+    }
+    let n = rows.len();
+    let (mut work, mut capacity, mut wait) = (vec![0u128; n], vec![0u128; n], vec![0u128; n]);
+    for (i, station) in model.stations.iter().enumerate() {
+        let Some(v) = station.division else { continue };
+        let st = &flow.stations[i];
+        work[v] += st.work_measured;
+        capacity[v] += st.capacity_measured;
+        wait[v] += st.wait_measured;
+        rows[v].steps += st.steps_measured;
+    }
+    for (v, row) in rows.iter_mut().enumerate() {
+        row.work_hours = work[v] as f64 / HOUR as f64;
+        row.utilisation_share = ratio(work[v] as f64, capacity[v] as f64);
+        row.wait_minutes_mean = ratio(wait[v] as f64 / MINUTE as f64, row.steps as f64);
     }
     rows
 }

@@ -7,7 +7,7 @@ use super::{ExportError, io_error};
 use crate::engine::ReplicationOutput;
 use crate::indicators::ratio;
 use crate::schema::{
-    DAILY_COLUMNS, DEPARTMENT_COLUMNS, SERVICE_COLUMNS, SUMMARY_KEY_COLUMN, YEARLY_KEY_COLUMNS, number, yearly_names,
+    DAILY_COLUMNS, DEPARTMENT_COLUMNS, DIVISION_COLUMNS, SERVICE_COLUMNS, SUMMARY_KEY_COLUMN, YEARLY_KEY_COLUMNS, number, yearly_names,
 };
 use crate::time::{DAY, MINUTE};
 
@@ -63,6 +63,26 @@ pub fn write_departments(path: &Path, outputs: &[ReplicationOutput]) -> Result<(
         })
     });
     write_table(path, &header, rows)
+}
+
+/// `divisions.csv`: one row per replication and division.
+pub fn write_divisions(path: &Path, outputs: &[ReplicationOutput]) -> Result<(), ExportError> {
+    let rows = outputs.iter().flat_map(|o| {
+        o.divisions.iter().map(move |d| {
+            vec![
+                o.replication.to_string(),
+                d.name.clone(),
+                d.department.clone(),
+                d.headcount.to_string(),
+                d.cross_trained.to_string(),
+                d.steps.to_string(),
+                number(d.work_hours),
+                number(d.utilisation_share),
+                number(d.wait_minutes_mean),
+            ]
+        })
+    });
+    write_table(path, &DIVISION_COLUMNS, rows)
 }
 
 /// `services.csv`: one row per replication and service.

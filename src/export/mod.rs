@@ -208,6 +208,7 @@ impl RunOutput {
         let staging = self.folder.staging();
         csv::write_summary(&staging.join("summary.csv"), outputs)?;
         csv::write_departments(&staging.join("departments.csv"), outputs)?;
+        csv::write_divisions(&staging.join("divisions.csv"), outputs)?;
         csv::write_services(&staging.join("services.csv"), outputs)?;
         csv::write_daily(&staging.join("daily.csv"), outputs)?;
         csv::write_yearly(&staging.join("yearly.csv"), outputs)?;

@@ -27,17 +27,18 @@ use std::path::{Component, Path, PathBuf};
 use super::{ExportError, io_error};
 
 /// The files of a run's folder (`reformsim run`, and each scenario of the demo).
-pub const RUN_FILES: [&str; 6] =
-    ["summary.csv", "departments.csv", "services.csv", "daily.csv", "yearly.csv", "manifest.ron"];
+pub const RUN_FILES: [&str; 7] =
+    ["summary.csv", "departments.csv", "divisions.csv", "services.csv", "daily.csv", "yearly.csv", "manifest.ron"];
 
 /// The page `reformsim report` writes into a result folder by default.
 pub const REPORT_FILE: &str = "report.html";
 
 /// The files of every kind of result folder (a run, a comparison, a sweep, an
 /// optimisation): output paths are never allowed to be one of these inside a result folder.
-pub const RESULT_FILES: [&str; 14] = [
+pub const RESULT_FILES: [&str; 15] = [
     "summary.csv",
     "departments.csv",
+    "divisions.csv",
     "services.csv",
     "daily.csv",
     "yearly.csv",
