@@ -7,7 +7,8 @@ use super::{ExportError, io_error};
 use crate::engine::ReplicationOutput;
 use crate::indicators::ratio;
 use crate::schema::{
-    DAILY_COLUMNS, DEPARTMENT_COLUMNS, DIVISION_COLUMNS, SERVICE_COLUMNS, SUMMARY_KEY_COLUMN, YEARLY_KEY_COLUMNS, number, yearly_names,
+    DAILY_COLUMNS, DEPARTMENT_COLUMNS, DIVISION_COLUMNS, SERVICE_COLUMNS, SUMMARY_KEY_COLUMN, YEARLY_KEY_COLUMNS,
+    number, yearly_names,
 };
 use crate::time::{DAY, MINUTE};
 
