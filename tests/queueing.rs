@@ -164,3 +164,23 @@ fn abandonment_matches_erlang_a() {
         TOLERANCE,
     );
 }
+
+/// With only waiting penalised and the satisfied threshold at 1, an applicant is
+/// satisfied exactly when they did not wait: `satisfied_share` is then Erlang C's
+/// probability of not waiting, 1 − C(c, a).
+#[test]
+fn satisfied_share_at_threshold_one_is_the_share_served_at_once() {
+    let (servers, lambda, mu) = (3, 2.5, 1.0); // per minute: utilisation 0.833
+    let text = single_station(lambda * 60.0, servers, "Exponential(mean_minutes: 1.0)", None, 40).replace(
+        "documents: [],",
+        "documents: [], satisfaction: (per_extra_trip: 0.0, per_waiting_hour: 0.1, per_late_working_day: 0.0, per_rework: 0.0, satisfied_threshold: 1.0),",
+    );
+    let outputs = run(&from_text(&text), 17, 10);
+    let served_at_once = 1.0 - theory::erlang_c_wait_probability(servers, lambda / mu).expect("stable queue");
+    assert_agrees(
+        "M/M/3: satisfied share = P(no wait)",
+        &across(&outputs, "satisfied_share"),
+        served_at_once,
+        TOLERANCE,
+    );
+}

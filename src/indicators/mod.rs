@@ -45,6 +45,8 @@ pub struct CaseRecord {
     pub on_time: bool,
     /// Satisfaction index of the case, 0 to 1.
     pub satisfaction: f64,
+    /// The index is at least the satisfied threshold (a survey's "satisfied").
+    pub satisfied: bool,
     /// The applicant complained online.
     pub complained: bool,
 }
@@ -86,6 +88,8 @@ pub struct Tally {
     pub trips_abandoned: u64,
     /// Σ satisfaction of finished cases.
     pub satisfaction: f64,
+    /// Finished cases whose applicant is satisfied.
+    pub satisfied: u64,
     /// Finished cases whose applicant complained.
     pub complaints: u64,
     /// Waits of all finished cases.
@@ -105,6 +109,7 @@ impl Tally {
         self.handoffs_within += u64::from(r.handoffs_within);
         self.handoff_delay += u128::from(r.handoff_delay);
         self.satisfaction += r.satisfaction;
+        self.satisfied += u64::from(r.satisfied);
         self.complaints += u64::from(r.complained);
         if with_histograms {
             self.wait_histogram.record(r.wait);
@@ -286,6 +291,7 @@ pub fn summary(t: &Tally, costs: &Costs, f: &RunFacts) -> Vec<Indicator> {
         ("handoffs_within_department_per_case", t.per_finished(t.handoffs_within as f64)),
         ("handoff_delay_hours_per_case", t.per_finished(to_hours_u128(t.handoff_delay))),
         ("satisfaction_mean", t.per_finished(t.satisfaction)),
+        ("satisfied_share", t.per_finished(t.satisfied as f64)),
         ("complaints_per_1000_cases", t.per_finished(t.complaints as f64 * 1000.0)),
         ("inspections", f.inspections as f64),
         ("events", f.events as f64),

@@ -64,6 +64,7 @@ pub fn yearly(t: &Tally, costs: &Costs, f: &YearFacts) -> Vec<Indicator> {
         ("rework_per_case", ratio(t.rework as f64, finished)),
         ("abandonment_share", ratio(t.abandoned as f64, finished)),
         ("satisfaction_mean", ratio(t.satisfaction, finished)),
+        ("satisfied_share", ratio(t.satisfied as f64, finished)),
         ("complaints_per_1000_cases", ratio(t.complaints as f64 * 1000.0, finished)),
         ("handoffs_between_departments_per_case", ratio(t.handoffs_between as f64, finished)),
     ]

@@ -64,6 +64,7 @@ pub(super) fn label(column: &str) -> String {
         "applicant_hours_per_case" => "Applicant time per case",
         "applicant_burden_cny_per_case" => "Applicant burden per case",
         "satisfaction_mean" => "Satisfaction, mean",
+        "satisfied_share" => "Satisfied applicants",
         "complaints_per_1000_cases" => "Complaints",
         "handoffs_between_departments_per_case" => "Hand-offs between departments per case",
         _ => "",

@@ -128,6 +128,8 @@ pub struct SatisfactionWeights {
     pub per_late_working_day: f64,
     /// Per step redone.
     pub per_rework: f64,
+    /// Index at or above which an applicant counts as satisfied (`satisfied_share`).
+    pub satisfied_threshold: f64,
 }
 
 /// A department structure in force from a day on.

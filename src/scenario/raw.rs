@@ -367,6 +367,8 @@ pub struct RawSatisfaction {
     pub per_waiting_hour: f64,
     pub per_late_working_day: f64,
     pub per_rework: f64,
+    #[serde(default)]
+    pub satisfied_threshold: Option<f64>,
 }
 
 /// One reform of the timeline: a lever switched on at a date and ramped up.

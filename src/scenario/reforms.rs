@@ -69,9 +69,19 @@ impl Problems<'_> {
 
 /// Default satisfaction weights (stated assumptions, docs/scenarios.md): an extra
 /// trip costs 0.15 of satisfaction, an hour of waiting 0.10, a working day late
-/// 0.05, a redone step 0.05.
-const DEFAULT_SATISFACTION: SatisfactionWeights =
-    SatisfactionWeights { per_extra_trip: 0.15, per_waiting_hour: 0.10, per_late_working_day: 0.05, per_rework: 0.05 };
+/// 0.05, a redone step 0.05; an applicant is satisfied at 0.75 or more.
+const DEFAULT_SATISFACTION: SatisfactionWeights = SatisfactionWeights {
+    per_extra_trip: 0.15,
+    per_waiting_hour: 0.10,
+    per_late_working_day: 0.05,
+    per_rework: 0.05,
+    satisfied_threshold: DEFAULT_SATISFIED_THRESHOLD,
+};
+
+/// The index at or above which an applicant counts as satisfied: a five-point
+/// survey's "satisfied" or "very satisfied" (4 or 5), the index mapped linearly onto
+/// the scale (1 + 4 × index ≥ 4). An assumption, settable as `satisfied_threshold`.
+const DEFAULT_SATISFIED_THRESHOLD: f64 = 0.75;
 
 /// Completes `model` with its timeline.
 pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Result<Model, LoadError> {
@@ -110,11 +120,15 @@ pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Re
             ] {
                 p.non_negative(what, what, v);
             }
+            if let Some(t) = s.satisfied_threshold {
+                p.share("satisfied_threshold", "satisfied_threshold", t);
+            }
             SatisfactionWeights {
                 per_extra_trip: s.per_extra_trip,
                 per_waiting_hour: s.per_waiting_hour,
                 per_late_working_day: s.per_late_working_day,
                 per_rework: s.per_rework,
+                satisfied_threshold: s.satisfied_threshold.unwrap_or(DEFAULT_SATISFIED_THRESHOLD),
             }
         }
     };

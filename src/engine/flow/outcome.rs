@@ -60,6 +60,7 @@ impl CaseFlow {
             handoff_delay: case.handoff_delay,
             on_time: completed && late_days == 0,
             satisfaction,
+            satisfied: completed && satisfaction >= m.satisfaction.satisfied_threshold,
             complained,
         };
         self.tally.record(&record, true);

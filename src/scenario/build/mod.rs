@@ -103,6 +103,7 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
             per_waiting_hour: 0.0,
             per_late_working_day: 0.0,
             per_rework: 0.0,
+            satisfied_threshold: 0.0,
         },
         budget_cny_per_year: None,
         reforms: Vec::new(),
