@@ -127,10 +127,10 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
-    /// Searches for the cheapest plan that meets service targets (docs/optimise.md);
+    /// Searches for the cheapest plan that meets service targets (docs/analysis.md, "optimise");
     /// started again with the same command after an interruption, it carries on.
     Optimise {
-        /// The optimise file (RON, see docs/optimise.md).
+        /// The optimise file (RON, see docs/analysis.md, "optimise").
         spec: PathBuf,
         /// Output folder [default: results/optimise/<spec name>].
         #[arg(long)]

@@ -19,7 +19,7 @@ pub(crate) fn optimise(
     use reformsim::analysis::optimise::{OptimiseOptions, OptimiseSpec, run_optimise};
     if shard.is_some() {
         return Err(Failure::Input(
-            "error: `optimise` cannot be split with --shard: each step of its search depends on the results of the one before (docs/optimise.md); run it on one machine, with --jobs for its cores".into(),
+            "error: `optimise` cannot be split with --shard: each step of its search depends on the results of the one before (docs/analysis.md, section optimise); run it on one machine, with --jobs for its cores".into(),
         ));
     }
     let spec = OptimiseSpec::load(path)?;

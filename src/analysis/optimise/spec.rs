@@ -1,7 +1,7 @@
 //! Optimise files: the RON description of a search for the cheapest plan that
 //! meets service targets, read and checked into an [`OptimiseSpec`] whose
 //! parameter paths are known to resolve in every base scenario (see
-//! `docs/optimise.md` for the format).
+//! `docs/analysis.md`, "optimise", for the format).
 //!
 //! Reading and checking the file is in `raw.rs` ([`OptimiseSpec::load`]): problems
 //! are reported all at once, each at its place in the file, as for scenarios and
