@@ -4,7 +4,9 @@
 # mutations of the shipped scenarios and of some broken ones, and
 # `reformsim sweep` over every sweep in scenarios/sweeps and tests/broken-sweeps,
 # and `reformsim optimise` over the M/M/c search and every file in
-# tests/broken-optimise (the county search takes minutes: tests check it loads), all under `ulimit -v` (3 GB by default). Any exit status other than 0, 1 or 2
+# tests/broken-optimise (the county search takes minutes: tests check it loads),
+# `reformsim sensitivity` and `calibrate` over every file in tests/broken-analysis,
+# all under `ulimit -v` (3 GB by default). Any exit status other than 0, 1 or 2
 # (134: abort, e.g. "memory allocation failed" or a stack overflow; 139: segfault;
 # 124: too slow) is a defect, and the script exits 1 listing them.
 #
@@ -110,6 +112,17 @@ done
 for f in scenarios/optimise/mmc-staffing.ron tests/broken-optimise/*.ron; do
     check optimise "$f" --jobs 2 --quiet --out "$out/optimise"
     rm -rf "$out/optimise"
+done
+
+# The broken sensitivity and calibration specs (the shipped ones take minutes:
+# tests check they load).
+for f in tests/broken-analysis/sensitivity-*.ron; do
+    check sensitivity "$f" --jobs 2 --quiet --out "$out/sensitivity"
+    rm -rf "$out/sensitivity"
+done
+for f in tests/broken-analysis/calibration-*.ron; do
+    check calibrate "$f" --jobs 2 --quiet --out "$out/calibration"
+    rm -rf "$out/calibration"
 done
 
 echo "$checked commands under ulimit -v $kb KiB; ${#failures[@]} defects"
