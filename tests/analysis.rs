@@ -264,6 +264,7 @@ fn sensitivity_ranks_the_office_parameters() {
     let page = reformsim::report::write(&dir.join("out"), None).unwrap_or_else(|e| panic!("{e}"));
     let html = std::fs::read_to_string(page).expect("report.html");
     assert!(html.contains("Sensitivity") && html.contains("mean_minutes — μ*") && html.contains("<svg"), "report");
+    assert!(html.contains("wait_minutes_mean: μ* against σ"), "the Morris μ*–σ plane is drawn");
 }
 
 /// Shards of a sensitivity analysis, merged with `reformsim merge` and finished

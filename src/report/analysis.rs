@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::data::{Table, manifest_file};
 use super::html::{Cell, Page};
-use super::svg::{self, Row, RowChart};
+use super::svg::{self, LineChart, Point, Row, RowChart, Series, XAxis};
 use super::{ReportError, number};
 use crate::analysis::stream::weighted_quantile;
 
@@ -66,6 +66,36 @@ pub(super) fn render_sensitivity(folder: &Path) -> Result<String, ReportError> {
             reference: None,
         };
         page.figure(name, svg::row_chart(chart), "Ranked by the first measure of each parameter.");
+        if morris {
+            // The μ*–σ plane: one marker per parameter (Morris 1991; Campolongo et al. 2007).
+            let sigma = rows_of("sigma");
+            let series: Vec<Series> = ranked
+                .iter()
+                .filter_map(|&r| {
+                    let p = t.text(r, parameter);
+                    let s = sigma.iter().find(|&&s| t.text(s, parameter) == p)?;
+                    let point =
+                        Point { x: value(r, estimate), mean: value(*s, estimate), low: f64::NAN, high: f64::NAN };
+                    Some(Series { name: p.to_string(), points: vec![point] })
+                })
+                .collect();
+            let title = format!("{name}: μ* against σ");
+            let chart = LineChart {
+                id: page.next_id(),
+                title: title.clone(),
+                x_label: "μ* (importance)".into(),
+                y_label: "σ (interactions, non-linearity)".into(),
+                x: XAxis::Numeric,
+                series,
+                connect: false,
+                from_zero: true,
+            };
+            page.figure(
+                &title,
+                svg::line_chart(chart),
+                "Right: important; up: acting through interactions or non-linearly; near the origin: negligible.",
+            );
+        }
     }
     page.charts_end();
     page.heading(2, "Every index");
