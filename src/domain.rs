@@ -60,6 +60,23 @@ impl Employment {
     }
 }
 
+/// How residents' satisfaction with public services responds to public-service
+/// spending per resident (the fiscal chain): `satisfaction_at_reference ×
+/// (spending / reference)^elasticity`, clamped to [0, 1]; the overall satisfaction
+/// weighs it against the service process's by `weight_public`.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicServices {
+    /// Public-service spending per resident and year at which satisfaction is the reference one, CNY.
+    pub reference_cny_per_resident: f64,
+    /// Satisfaction with public services at the reference spending, 0 to 1.
+    pub satisfaction_at_reference: f64,
+    /// Elasticity of that satisfaction with respect to spending per resident.
+    pub elasticity: f64,
+    /// Weight of public services in the overall satisfaction (the rest: the service process).
+    pub weight_public: f64,
+}
+
 /// A distribution of minutes (work time or patience).
 #[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]

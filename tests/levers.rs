@@ -478,3 +478,40 @@ fn due_date_priority_serves_the_most_urgent_first() {
     );
     assert!(mean(&edd, "on_time_share") > mean(&fifo, "on_time_share"));
 }
+
+/// The fiscal chain: contract staff hired under a fixed budget take their cost
+/// from public services, exactly, and satisfaction with public services falls by
+/// the stated formula.
+#[test]
+fn contract_staff_under_a_fixed_budget_cost_public_services_exactly() {
+    let scenario = |reforms: &str| {
+        format!(
+            r#"Scenario(name: "fiscal", start_date: "2020-01-01", horizon_days: 120, warmup_days: 10, calendar: AllDay,
+    applicant: (value_of_time_cny_per_hour: 0.0, travel_hours_per_trip: 0.0, document_hours_per_missing: 0.0),
+    functions: ["f"], departments: [(name: "Office", functions: ["f"], overhead_cny_per_year: 1000000.0, windows: 10)],
+    handoff: (between_departments: (delay_hours: 0.0, effort_minutes: 0.0), within_department: (delay_hours: 0.0, effort_minutes: 0.0)),
+    staff: [(department: "Office", role: WindowClerk, employment: Established, count: 3, annual_cost_cny: 150000.0)],
+    services: [Service(name: "s", volume_per_year: 20000.0, time_limit_working_days: 1,
+        steps: [Step(name: "serve", function: "f", role: WindowClerk, work: Exponential(mean_minutes: 30.0))])],
+    budget_cny_per_year: 20000000.0, residents: 10000,
+    public_services: (reference_cny_per_resident: 1800.0, satisfaction_at_reference: 0.8, elasticity: 0.3, weight_public: 0.5),
+    reforms: [{reforms}])"#
+        )
+    };
+    let hire = r#"Reform(start: "2020-01-01", lever: ContractStaff(department: "Office", role: WindowClerk, count: 5, annual_cost_cny: 80000.0))"#;
+    let before = run(&from_text(&scenario("")), 3, 1);
+    let after = run(&from_text(&scenario(hire)), 3, 1);
+    let get = |o: &[ReplicationOutput], name: &str| indicator(&o[0], name);
+    let days = get(&before, "measured_days");
+    let cost = 5.0 * 80000.0 * days / 365.0;
+    let drop = get(&before, "public_service_cny") - get(&after, "public_service_cny");
+    assert!((drop - cost).abs() < 1e-6 * cost, "public services lose {drop}, the hires cost {cost}");
+    for o in [&before, &after] {
+        let per_resident_year = get(o, "public_service_cny_per_resident") * 365.0 / days;
+        let expected = (0.8 * (per_resident_year / 1800.0).powf(0.3)).clamp(0.0, 1.0);
+        assert!((get(o, "satisfaction_public") - expected).abs() < 1e-12, "satisfaction_public follows the formula");
+        let overall = 0.5 * get(o, "satisfaction_service") + 0.5 * expected;
+        assert!((get(o, "satisfaction_overall") - overall).abs() < 1e-12, "overall = weighted mean");
+    }
+    assert!(get(&after, "satisfaction_public") < get(&before, "satisfaction_public"));
+}

@@ -155,8 +155,8 @@ pub struct YearRow {
     pub headcount_contract: u32,
     /// Leadership posts held on the year's last measured day.
     pub leadership_posts: u32,
-    /// Yearly budget, if any.
-    pub budget_cny_per_year: Option<f64>,
+    /// The budget, the residents and how their satisfaction follows spending.
+    pub fiscal: crate::indicators::Fiscal,
 }
 
 impl YearRow {
@@ -168,7 +168,7 @@ impl YearRow {
             headcount_established: self.headcount_established,
             headcount_contract: self.headcount_contract,
             leadership_posts: self.leadership_posts,
-            budget_cny_per_year: self.budget_cny_per_year,
+            fiscal: self.fiscal,
         };
         crate::indicators::yearly(&self.tally, &self.costs, &facts)
     }
@@ -348,7 +348,7 @@ fn collect(
         document_hours_per_missing: model.applicant.document_hours_per_missing,
         events: c.events,
         inspections: c.inspections,
-        budget_cny_per_year: model.budget_cny_per_year,
+        fiscal: fiscal(model),
     };
     let summary = summary(tally, &ledger.costs, &facts);
     let departments = department_rows(model, flow, ledger, staff);
@@ -381,7 +381,7 @@ fn year_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRow]
                 headcount_established: 0,
                 headcount_contract: 0,
                 leadership_posts: ledger.posts_by_year[index],
-                budget_cny_per_year: model.budget_cny_per_year,
+                fiscal: fiscal(model),
             });
         }
         let year = rows.last_mut().expect("a row was just pushed");
@@ -390,6 +390,15 @@ fn year_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRow]
         year.headcount_contract = row.headcount_contract;
     }
     rows
+}
+
+/// The fiscal chain's settings of `model`.
+fn fiscal(model: &Model) -> crate::indicators::Fiscal {
+    crate::indicators::Fiscal {
+        budget_cny_per_year: model.budget_cny_per_year,
+        residents: model.residents,
+        public_services: model.public_services,
+    }
 }
 
 fn division_rows(model: &Model, flow: &CaseFlow, staff: &[ecs::Staff]) -> Vec<DivisionRow> {

@@ -226,8 +226,54 @@ pub struct RunFacts {
     pub events: u64,
     /// Inspections done after notification approvals.
     pub inspections: u64,
+    /// The budget, the residents and how their satisfaction follows spending.
+    pub fiscal: Fiscal,
+}
+
+/// The fiscal chain's settings: the yearly budget, the residents, and how their
+/// satisfaction with public services follows what the budget leaves for them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Fiscal {
     /// Yearly budget, CNY, if any.
     pub budget_cny_per_year: Option<f64>,
+    /// Residents served, if stated.
+    pub residents: Option<u64>,
+    /// How satisfaction with public services follows spending per resident.
+    pub public_services: Option<crate::domain::PublicServices>,
+}
+
+impl Fiscal {
+    /// The fiscal chain over `days` measured days with administrative cost
+    /// `admin_cny` and the service process's mean satisfaction `service`: the
+    /// budget (pro rata), what is left for public services (budget − admin cost)
+    /// in total and per resident, the spending beyond the budget, and the
+    /// satisfaction with public services (`s_ref × (x / x_ref)^ε` of the yearly
+    /// spending per resident x, clamped to [0, 1]) and overall (`(1 − w) × service
+    /// + w × public`). `NaN` where a setting is missing.
+    pub fn chain(&self, admin_cny: f64, days: f64, service: f64) -> [Indicator; 7] {
+        let budget = self.budget_cny_per_year.map_or(f64::NAN, |b| b * days / 365.0);
+        let public = budget - admin_cny;
+        let per_resident = self.residents.map_or(f64::NAN, |r| public / r as f64);
+        let (satisfaction_public, overall) = match self.public_services {
+            Some(ps) if days > 0.0 => {
+                let yearly = (per_resident * 365.0 / days).max(0.0);
+                let s = (ps.satisfaction_at_reference * (yearly / ps.reference_cny_per_resident).powf(ps.elasticity))
+                    .clamp(0.0, 1.0);
+                (s, (1.0 - ps.weight_public) * service + ps.weight_public * s)
+            }
+            _ => (f64::NAN, f64::NAN),
+        };
+        [
+            // NaN without a budget (`max` would turn it into 0).
+            ("budget_excess_cny", if public.is_nan() { f64::NAN } else { (-public).max(0.0) }),
+            ("budget_cny", budget),
+            ("public_service_cny", public),
+            ("public_service_cny_per_resident", per_resident),
+            ("satisfaction_service", service),
+            ("satisfaction_public", satisfaction_public),
+            ("satisfaction_overall", overall),
+        ]
+    }
 }
 
 /// One named indicator value; names carry units.
@@ -245,6 +291,8 @@ pub fn summary(t: &Tally, costs: &Costs, f: &RunFacts) -> Vec<Indicator> {
         + to_hours_u128(t.in_person_wait)
         + t.missing_documents as f64 * f.document_hours_per_missing;
     let year_fraction = f.measured_days / 365.0;
+    let [excess, budget, public, per_resident, service, satisfaction_public, overall] =
+        f.fiscal.chain(costs.total(), f.measured_days, t.per_finished(t.satisfaction));
     vec![
         ("measured_days", f.measured_days),
         ("cases_arrived", f.arrived as f64),
@@ -262,7 +310,10 @@ pub fn summary(t: &Tally, costs: &Costs, f: &RunFacts) -> Vec<Indicator> {
         ("overhead_stated_cny", costs.overhead_stated_cny),
         ("reform_one_off_cost_cny", costs.reform_one_off_cny),
         ("reform_running_cost_cny", costs.reform_running_cny),
-        ("budget_excess_cny", f.budget_cny_per_year.map_or(f64::NAN, |b| (costs.total() - b * year_fraction).max(0.0))),
+        excess,
+        budget,
+        public,
+        per_resident,
         ("admin_cost_cny_per_case", ratio(costs.total(), completed)),
         ("headcount_established", f.headcount_established as f64),
         ("headcount_contract", f.headcount_contract as f64),
@@ -291,6 +342,9 @@ pub fn summary(t: &Tally, costs: &Costs, f: &RunFacts) -> Vec<Indicator> {
         ("handoffs_within_department_per_case", t.per_finished(t.handoffs_within as f64)),
         ("handoff_delay_hours_per_case", t.per_finished(to_hours_u128(t.handoff_delay))),
         ("satisfaction_mean", t.per_finished(t.satisfaction)),
+        service,
+        satisfaction_public,
+        overall,
         ("satisfied_share", t.per_finished(t.satisfied as f64)),
         ("complaints_per_1000_cases", t.per_finished(t.complaints as f64 * 1000.0)),
         ("inspections", f.inspections as f64),

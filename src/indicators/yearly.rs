@@ -20,8 +20,8 @@ pub struct YearFacts {
     pub headcount_contract: u32,
     /// Leadership posts held on the year's last measured day.
     pub leadership_posts: u32,
-    /// Yearly budget, if any.
-    pub budget_cny_per_year: Option<f64>,
+    /// The budget, the residents and how their satisfaction follows spending.
+    pub fiscal: super::Fiscal,
 }
 
 /// The names of the yearly indicators, in the order of every year's row.
@@ -34,7 +34,8 @@ pub fn yearly(t: &Tally, costs: &Costs, f: &YearFacts) -> Vec<Indicator> {
     let completed = t.completed as f64;
     let finished = t.finished() as f64;
     let total = costs.total();
-    let budget = f.budget_cny_per_year.map_or(f64::NAN, |b| (total - b * f64::from(f.measured_days) / 365.0).max(0.0));
+    let [excess, budget, public, per_resident, service, satisfaction_public, overall] =
+        f.fiscal.chain(total, f64::from(f.measured_days), ratio(t.satisfaction, finished));
     vec![
         ("measured_days", f64::from(f.measured_days)),
         ("cases_arrived", f.arrived as f64),
@@ -51,7 +52,10 @@ pub fn yearly(t: &Tally, costs: &Costs, f: &YearFacts) -> Vec<Indicator> {
         ("reform_one_off_cost_cny", costs.reform_one_off_cny),
         ("reform_running_cost_cny", costs.reform_running_cny),
         ("admin_cost_cny_per_case", ratio(total, completed)),
-        ("budget_excess_cny", budget),
+        excess,
+        budget,
+        public,
+        per_resident,
         ("headcount_established", f64::from(f.headcount_established)),
         ("headcount_contract", f64::from(f.headcount_contract)),
         ("leadership_posts", f64::from(f.leadership_posts)),
@@ -64,6 +68,9 @@ pub fn yearly(t: &Tally, costs: &Costs, f: &YearFacts) -> Vec<Indicator> {
         ("rework_per_case", ratio(t.rework as f64, finished)),
         ("abandonment_share", ratio(t.abandoned as f64, finished)),
         ("satisfaction_mean", ratio(t.satisfaction, finished)),
+        service,
+        satisfaction_public,
+        overall,
         ("satisfied_share", ratio(t.satisfied as f64, finished)),
         ("complaints_per_1000_cases", ratio(t.complaints as f64 * 1000.0, finished)),
         ("handoffs_between_departments_per_case", ratio(t.handoffs_between as f64, finished)),

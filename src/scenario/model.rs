@@ -83,6 +83,10 @@ pub struct Model {
     pub satisfaction: SatisfactionWeights,
     /// Yearly administrative budget, CNY; spending beyond it is taken from public services.
     pub budget_cny_per_year: Option<f64>,
+    /// Residents served (for public-service spending per resident).
+    pub residents: Option<u64>,
+    /// How satisfaction with public services follows spending (the fiscal chain).
+    pub public_services: Option<crate::domain::PublicServices>,
     /// The reform timeline, in start order.
     pub reforms: Vec<Reform>,
     /// Department structures: `[0]` at the start, one more per merger reform.

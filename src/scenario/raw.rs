@@ -55,6 +55,8 @@ pub struct RawScenario {
     pub workforce: Option<RawWorkforce>,
     pub satisfaction: Option<RawSatisfaction>,
     pub budget_cny_per_year: Option<f64>,
+    pub residents: Option<u64>,
+    pub public_services: Option<crate::domain::PublicServices>,
     pub reforms: Option<Vec<RawReform>>,
 }
 
@@ -332,6 +334,8 @@ impl RawScenario {
             workforce: self.workforce.or(parent.workforce),
             satisfaction: self.satisfaction.or(parent.satisfaction),
             budget_cny_per_year: self.budget_cny_per_year.or(parent.budget_cny_per_year),
+            residents: self.residents.or(parent.residents),
+            public_services: self.public_services.or(parent.public_services),
             reforms: self.reforms.or(parent.reforms),
         }
     }

@@ -19,6 +19,8 @@ pub(super) struct RawTimeline {
     workforce: Option<RawWorkforce>,
     satisfaction: Option<RawSatisfaction>,
     budget_cny_per_year: Option<f64>,
+    residents: Option<u64>,
+    public_services: Option<crate::domain::PublicServices>,
 }
 
 impl RawTimeline {
@@ -29,6 +31,8 @@ impl RawTimeline {
             workforce: raw.workforce.take(),
             satisfaction: raw.satisfaction.take(),
             budget_cny_per_year: raw.budget_cny_per_year.take(),
+            residents: raw.residents.take(),
+            public_services: raw.public_services.take(),
         }
     }
 }
@@ -132,10 +136,7 @@ pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Re
             }
         }
     };
-    if let Some(b) = raw.budget_cny_per_year {
-        p.non_negative("budget_cny_per_year", "budget_cny_per_year", b);
-    }
-    model.budget_cny_per_year = raw.budget_cny_per_year;
+    fiscal(&mut model, raw.budget_cny_per_year, raw.residents, raw.public_services, &mut p);
     model.initial_departments = model.departments.len();
     model.hall_station = model.stations.iter().position(|s| s.department.is_none());
     model.structures[0].step_station =
@@ -360,6 +361,39 @@ impl Check for Builder<'_, '_, '_> {
         let index = build_merger(self.model, self.p, merges, start_day, ordinal)?;
         Some(merger::Structure { index, created: first..self.model.departments.len() })
     }
+}
+
+/// Checks and sets the fiscal chain's settings: the budget, the residents and how
+/// their satisfaction follows spending (`public_services` needs the other two).
+fn fiscal(
+    model: &mut Model,
+    budget_cny_per_year: Option<f64>,
+    residents: Option<u64>,
+    public_services: Option<crate::domain::PublicServices>,
+    p: &mut Problems,
+) {
+    if let Some(b) = budget_cny_per_year {
+        p.non_negative("budget_cny_per_year", "budget_cny_per_year", b);
+    }
+    model.budget_cny_per_year = budget_cny_per_year;
+    if residents == Some(0) {
+        p.at("residents", "residents must be at least 1".to_string());
+    }
+    if let Some(ps) = public_services {
+        if residents.is_none() || budget_cny_per_year.is_none() {
+            let message = "public_services needs `residents` and `budget_cny_per_year`: satisfaction with public services follows the budget left after administrative cost, per resident".to_string();
+            p.at("public_services", message);
+        }
+        if !(ps.reference_cny_per_resident.is_finite() && ps.reference_cny_per_resident > 0.0) {
+            let found = ps.reference_cny_per_resident;
+            p.at("reference_cny_per_resident", format!("reference_cny_per_resident must be positive, found {found}"));
+        }
+        p.share("satisfaction_at_reference", "satisfaction_at_reference", ps.satisfaction_at_reference);
+        p.non_negative("elasticity", "elasticity", ps.elasticity);
+        p.share("weight_public", "weight_public", ps.weight_public);
+    }
+    model.residents = residents;
+    model.public_services = public_services;
 }
 
 /// Adds the departments a merger creates and the structure it puts in force.

@@ -106,6 +106,8 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
             satisfied_threshold: 0.0,
         },
         budget_cny_per_year: None,
+        residents: None,
+        public_services: None,
         reforms: Vec::new(),
         structures: vec![initial],
         hall_station: None,
