@@ -59,13 +59,15 @@ fn calendar_warnings(model: &Model) -> Vec<String> {
     };
     let (first, last) = (model.start_date, model.start_date.plus_days(i64::from(model.horizon_days) - 1));
     let mut out = Vec::new();
-    let outside: Vec<String> =
-        make_up_days.iter().filter(|d| **d < first || **d > last).map(ToString::to_string).collect();
-    if !outside.is_empty() {
-        out.push(format!(
-            "make-up working days outside the simulated period ({first} to {last}) have no effect: {}",
-            outside.join(", ")
-        ));
+    for (what, dates) in [("holidays", holidays), ("make-up working days", make_up_days)] {
+        let outside: Vec<String> =
+            dates.iter().filter(|d| **d < first || **d > last).map(ToString::to_string).collect();
+        if !outside.is_empty() {
+            out.push(format!(
+                "{what} outside the simulated period ({first} to {last}) have no effect: {}",
+                outside.join(", ")
+            ));
+        }
     }
     if let Some(listed) = holidays.iter().chain(make_up_days).map(|d| d.year).max()
         && listed < last.year
