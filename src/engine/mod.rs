@@ -425,22 +425,38 @@ fn division_rows(model: &Model, flow: &CaseFlow, staff: &[ecs::Staff]) -> Vec<Di
             }
         }
     }
-    let n = rows.len();
-    let (mut work, mut capacity, mut wait) = (vec![0u128; n], vec![0u128; n], vec![0u128; n]);
-    for (i, station) in model.stations.iter().enumerate() {
-        let Some(v) = station.division else { continue };
-        let st = &flow.stations[i];
-        work[v] += st.work_measured;
-        capacity[v] += st.capacity_measured;
-        wait[v] += st.wait_measured;
-        rows[v].steps += st.steps_measured;
-    }
-    for (v, row) in rows.iter_mut().enumerate() {
-        row.work_hours = work[v] as f64 / HOUR as f64;
-        row.utilisation_share = ratio(work[v] as f64, capacity[v] as f64);
-        row.wait_minutes_mean = ratio(wait[v] as f64 / MINUTE as f64, row.steps as f64);
+    let loads = workloads(model, flow, rows.len(), |station| station.division);
+    for (row, load) in rows.iter_mut().zip(loads) {
+        (row.steps, row.work_hours, row.utilisation_share, row.wait_minutes_mean) = load;
     }
     rows
+}
+
+/// The measured workload of groups of stations, `row_of` naming each station's
+/// group among `groups` (`None`: none): steps started, work hours, utilisation
+/// and mean queue wait in minutes.
+fn workloads(
+    model: &Model,
+    flow: &CaseFlow,
+    groups: usize,
+    row_of: impl Fn(&crate::scenario::Station) -> Option<usize>,
+) -> Vec<(u64, f64, f64, f64)> {
+    let (mut steps, mut work, mut capacity, mut wait) =
+        (vec![0u64; groups], vec![0u128; groups], vec![0u128; groups], vec![0u128; groups]);
+    for (station, st) in model.stations.iter().zip(&flow.stations) {
+        let Some(g) = row_of(station) else { continue };
+        steps[g] += st.steps_measured;
+        work[g] += st.work_measured;
+        capacity[g] += st.capacity_measured;
+        wait[g] += st.wait_measured;
+    }
+    (0..groups)
+        .map(|g| {
+            let hours = work[g] as f64 / HOUR as f64;
+            let utilisation = ratio(work[g] as f64, capacity[g] as f64);
+            (steps[g], hours, utilisation, ratio(wait[g] as f64 / MINUTE as f64, steps[g] as f64))
+        })
+        .collect()
 }
 
 fn department_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, staff: &[ecs::Staff]) -> Vec<DepartmentRow> {
@@ -485,22 +501,13 @@ fn department_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, staff: &[ecs
             wait_minutes_mean: f64::NAN,
         });
     }
-    let mut work = vec![0u128; rows.len()];
-    let mut capacity = vec![0u128; rows.len()];
-    let mut wait = vec![0u128; rows.len()];
-    for (i, station) in model.stations.iter().enumerate() {
-        let row = station.department.unwrap_or(n);
-        let st = &flow.stations[i];
-        work[row] += st.work_measured;
-        capacity[row] += st.capacity_measured;
-        wait[row] += st.wait_measured;
-        rows[row].steps += st.steps_measured;
+    // The general hall's station (no department) is the last row.
+    let loads = workloads(model, flow, rows.len(), |station| {
         debug_assert!(station.role == Role::WindowClerk || station.department.is_some());
-    }
-    for (i, row) in rows.iter_mut().enumerate() {
-        row.work_hours = work[i] as f64 / HOUR as f64;
-        row.utilisation_share = ratio(work[i] as f64, capacity[i] as f64);
-        row.wait_minutes_mean = ratio(wait[i] as f64 / MINUTE as f64, row.steps as f64);
+        Some(station.department.unwrap_or(n))
+    });
+    for (row, load) in rows.iter_mut().zip(loads) {
+        (row.steps, row.work_hours, row.utilisation_share, row.wait_minutes_mean) = load;
     }
     rows
 }
