@@ -294,8 +294,8 @@ START_DATE = (2009, 1, 5)
 HORIZON_DAYS = (datetime.date(2012, 1, 1) - datetime.date(*START_DATE)).days  # 1,091
 WARMUP_DAYS = 28
 # Weekday public holidays of the State Council's notices for 2009 (国办发明电〔2008〕
-# 12号), 2010 (〔2009〕19号) and 2011 (〔2010〕40号), from memory of the notices. Make-up
-# weekend working days (调休) cannot be expressed and stay closed.
+# 12号), 2010 (〔2009〕19号) and 2011 (〔2010〕40号), from memory of the notices; their
+# weekend make-up working days are MAKE_UP_DAYS below.
 HOLIDAYS = [
     ("2009-01-26", "Spring Festival (24 Jan and 1 Feb were make-up days)"),
     ("2009-01-27", "Spring Festival"),
@@ -347,6 +347,28 @@ HOLIDAYS = [
     ("2011-10-05", "National Day"),
     ("2011-10-06", "National Day"),
     ("2011-10-07", "National Day"),
+]
+
+# Weekend make-up working days (调休上班) of the same notices: open as working days.
+MAKE_UP_DAYS = [
+    ("2009-01-24", "Sat, for the Spring Festival"),
+    ("2009-02-01", "Sun, for the Spring Festival"),
+    ("2009-05-31", "Sun, for the Dragon Boat Festival"),
+    ("2009-09-27", "Sun, for National Day"),
+    ("2009-10-10", "Sat, for National Day"),
+    ("2010-02-20", "Sat, for the Spring Festival"),
+    ("2010-02-21", "Sun, for the Spring Festival"),
+    ("2010-06-12", "Sat, for the Dragon Boat Festival"),
+    ("2010-06-13", "Sun, for the Dragon Boat Festival"),
+    ("2010-09-19", "Sun, for Mid-Autumn"),
+    ("2010-09-25", "Sat, for Mid-Autumn"),
+    ("2010-09-26", "Sun, for National Day"),
+    ("2010-10-09", "Sat, for National Day"),
+    ("2011-01-30", "Sun, for the Spring Festival"),
+    ("2011-02-12", "Sat, for the Spring Festival"),
+    ("2011-04-02", "Sat, for Qingming"),
+    ("2011-10-08", "Sat, for National Day"),
+    ("2011-10-09", "Sun, for National Day"),
 ]
 
 # ---------------------------------------------------------------------------
@@ -450,7 +472,7 @@ def holder_of(alias, county_holder):
 
 
 def open_hours_per_year():
-    days, hours = county.calendar_open_hours(START_DATE, HORIZON_DAYS, HOLIDAYS)
+    days, hours = county.calendar_open_hours(START_DATE, HORIZON_DAYS, HOLIDAYS, MAKE_UP_DAYS)
     return days, hours, hours * 365.0 / HORIZON_DAYS
 
 
@@ -494,11 +516,15 @@ def shunde_ron(services, staff_text, facts, mfacts):
     a("        // Assumption: the county hall hours of [A16], 7.5 h a day.")
     a("        opening_hours: [" + ", ".join(f'(start: "{s}", end: "{e}")' for s, e in county.OPENING_HOURS) + "],")
     a("        working_days: [Mon, Tue, Wed, Thu, Fri],")
-    a("        // [S7] Weekday public holidays of the State Council notices for 2009, 2010 and 2011.")
-    a("        // Make-up weekend working days (调休) cannot be expressed and stay closed, so the")
-    a(f"        // horizon has {days} open days ({hours:.0f} open hours, {hours_per_year:.0f} a year).")
+    a("        // [S7] Weekday public holidays and weekend make-up working days (调休上班) of the")
+    a("        // State Council notices for 2009, 2010 and 2011: the horizon has")
+    a(f"        // {days} open days ({hours:.0f} open hours, {hours_per_year:.0f} a year).")
     a("        holidays: [")
     for d, why in HOLIDAYS:
+        a(f'            "{d}", // {why}')
+    a("        ],")
+    a("        make_up_working_days: [")
+    for d, why in MAKE_UP_DAYS:
         a(f'            "{d}", // {why}')
     a("        ],")
     a("    ),")
