@@ -556,13 +556,14 @@ fn serve(host: std::net::IpAddr, port: u16) -> Result<(), Failure> {
         .map_err(|e| Failure::Run(e.to_string()))
 }
 
-/// The shipped scenarios folder: `./scenarios`, or the one next to the sources.
+/// The shipped scenarios folder: `./scenarios`, or that of the shipped project
+/// (`REFORMSIM_HOME`, or the source folder the program was built from).
 fn shipped_scenarios() -> PathBuf {
     let local = PathBuf::from("scenarios");
     if local.join("small-department.ron").exists() {
         local
     } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+        reformsim::scenario::shipped_project().join("scenarios")
     }
 }
 

@@ -94,3 +94,33 @@ fn validate_accepts_the_shipped_scenarios() {
         assert!(!stderr.contains("warning"), "{scenario}: {stderr}");
     }
 }
+
+/// A scenario outside the project folder extends a shipped one by name
+/// (`shipped:…`), the shipped scenario reading its own project's catalogues;
+/// a mistyped name is located, with the nearest shipped name, and `..` is refused.
+#[test]
+fn a_scenario_anywhere_extends_a_shipped_one() {
+    let dir = tempdir("shipped-extends");
+    let path = dir.join("mine.ron");
+    let write = |extends: &str| {
+        let text = format!("Scenario(name: \"mine\", extends: \"{extends}\", description: \"a planner's variant\")\n");
+        std::fs::write(&path, text).expect("write scenario");
+    };
+    let path_arg = path.to_str().expect("utf-8 path");
+    write("shipped:small-department");
+    let (code, stdout, stderr) = reformsim(&["validate", path_arg]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("valid — 36 departments"), "{stdout}");
+    write("shipped:validation/mmc.ron");
+    let (code, stdout, stderr) = reformsim(&["validate", path_arg]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("valid"), "{stdout}");
+    write("shipped:small-departmnt");
+    let (code, _, stderr) = reformsim(&["validate", path_arg]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("did you mean `small-department.ron`?") && stderr.contains("mine.ron:1:"), "{stderr}");
+    write("shipped:../Cargo.toml");
+    let (code, _, stderr) = reformsim(&["validate", path_arg]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("is not a shipped scenario's name"), "{stderr}");
+}

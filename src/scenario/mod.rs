@@ -23,7 +23,9 @@ pub use warnings::warnings;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use load::{load, load_from_str, load_with_inputs, read_text, resolve_in_project, syntax_diagnostic};
+pub use load::{
+    load, load_from_str, load_with_inputs, read_text, resolve_in_project, shipped_project, syntax_diagnostic,
+};
 pub use model::*;
 
 /// A place in an input file.

@@ -178,6 +178,42 @@ impl Sandbox {
     }
 }
 
+/// The prefix of an `extends` that names a shipped scenario: `shipped:small-department`.
+const SHIPPED: &str = "shipped:";
+
+/// The project whose `scenarios` folder holds the shipped scenarios: the folder
+/// `REFORMSIM_HOME` names, or else the source folder the binary was built from
+/// (which `cargo install --path .` leaves in place).
+pub fn shipped_project() -> PathBuf {
+    std::env::var_os("REFORMSIM_HOME").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+}
+
+/// The file of the shipped scenario `name` (`small-department`, or
+/// `small-department.ron`, or `sweeps/…` under the shipped `scenarios` folder),
+/// or what is wrong. Only plain names are accepted: no absolute path, no `..`.
+fn shipped_scenario(name: &str) -> Result<PathBuf, String> {
+    let folder = shipped_project().join("scenarios");
+    let given = Path::new(name);
+    let plain = !name.trim().is_empty() && given.components().all(|c| matches!(c, Component::Normal(_)));
+    if !plain {
+        return Err(format!(
+            "`{SHIPPED}{name}` is not a shipped scenario's name: write `{SHIPPED}` and a file name from {}, such as `{SHIPPED}small-department`",
+            folder.display()
+        ));
+    }
+    let file = if given.extension().is_some() { folder.join(given) } else { folder.join(given).with_extension("ron") };
+    if file.is_file() {
+        return Ok(file);
+    }
+    let hint = if folder.is_dir() {
+        nearby_files(&file, &[])
+    } else {
+        " — the shipped scenarios are not there: set REFORMSIM_HOME to the reformsim folder (docs/scenarios.md, \"Paths\")"
+            .to_string()
+    };
+    Err(format!("`{SHIPPED}{name}` names {}, which does not exist{hint}", file.display()))
+}
+
 /// `path` made absolute against the working directory (without touching the file).
 fn absolute(path: &Path) -> PathBuf {
     let path = if path.as_os_str().is_empty() { Path::new(".") } else { path };
@@ -235,7 +271,10 @@ fn read_chain(
         check(&mut csv.services, &[PathStep::Field("services_csv"), PathStep::Field("services")]);
         check(&mut csv.steps, &[PathStep::Field("services_csv"), PathStep::Field("steps")]);
     }
-    let parent = raw.extends.take().map(|name| (sandbox.resolve(path, &name), name));
+    let parent = raw.extends.take().map(|name| match name.strip_prefix(SHIPPED) {
+        Some(shipped) => (shipped_scenario(shipped), name),
+        None => (sandbox.resolve(path, &name), name),
+    });
     if let Some((Err(message), _)) = &parent {
         problems.push(Diagnostic {
             location: sources.locate_in(path, &[PathStep::Field("extends")]),
@@ -245,7 +284,7 @@ fn read_chain(
     if !problems.is_empty() {
         return Err(LoadError::Invalid(problems));
     }
-    let Some((Ok(parent_path), _)) = parent else {
+    let Some((Ok(parent_path), parent_name)) = parent else {
         return Ok(raw);
     };
     let location = sources.locate_in(path, &[PathStep::Field("extends")]);
@@ -273,7 +312,9 @@ fn read_chain(
         }
         Err(invalid) => return Err(invalid),
     };
-    let parent = read_chain(&parent_path, parent_text, sources, chain, sandbox)?;
+    // A shipped scenario reads the files of its own project, the shipped one.
+    let parent_sandbox = if parent_name.starts_with(SHIPPED) { &Sandbox::for_scenario(&parent_path) } else { sandbox };
+    let parent = read_chain(&parent_path, parent_text, sources, chain, parent_sandbox)?;
     Ok(raw.inherit(parent))
 }
 
