@@ -53,7 +53,7 @@ enum Command {
         /// No progress bar (nor progress lines when standard error is not a terminal).
         #[arg(long)]
         quiet: bool,
-        /// Also write one CSV row per step done (process-mining layout, docs/event-log.md).
+        /// Also write the event log: a row per step done and per applicant who gave up (CSV, or XES for a name ending in .xes; docs/event-log.md).
         #[arg(long)]
         event_log: Option<PathBuf>,
     },
@@ -344,7 +344,10 @@ fn run(
     let output = RunOutput::claim(&folder, event_log, &inputs).map_err(export_failure)?;
     let outputs = match output.event_log_staging() {
         None => simulate_with_progress(&model, seed, replications, jobs, quiet)?,
-        Some(staging) => simulate_with_event_log(&model, seed, replications, &staging)?,
+        Some(staging) => {
+            let format = export::event_log::Format::of(event_log.unwrap_or(&staging));
+            simulate_with_event_log(&model, seed, replications, quiet, (&staging, format))?
+        }
     };
     let info = RunInfo {
         scenario_path: path.display().to_string(),
@@ -362,14 +365,18 @@ fn run(
     Ok(())
 }
 
-/// Runs the replications one after another, writing every step done to an event log.
+/// Runs the replications one after another, writing every step done to an event
+/// log (`staging`, in `format`).
 fn simulate_with_event_log(
     model: &Arc<Model>,
     seed: u64,
     replications: u64,
-    staging: &Path,
+    quiet: bool,
+    (staging, format): (&Path, export::event_log::Format),
 ) -> Result<Vec<ReplicationOutput>, Failure> {
-    let mut log = export::event_log::EventLog::create(staging).map_err(|e| Failure::Run(e.to_string()))?;
+    let mut log = export::event_log::EventLog::create(staging, format).map_err(|e| Failure::Run(e.to_string()))?;
+    let total = u64::from(model.horizon_days) * replications;
+    let progress = Progress::days(&model.name, model.horizon_days, replications, quiet);
     let mut failure = None;
     let mut write = |r: u64, rows: &[reformsim::engine::StepRecord]| {
         if failure.is_none()
@@ -378,7 +385,13 @@ fn simulate_with_event_log(
             failure = Some(e);
         }
     };
-    let outputs = Runner::in_this_thread(seed).replications_logged(model, replications, &mut write);
+    let outputs = Runner::in_this_thread(seed).replications_logged(
+        model,
+        replications,
+        &|done| progress.update(done, total),
+        &mut write,
+    );
+    progress.finish();
     let outputs = match (outputs, failure) {
         (Ok(o), None) => o,
         (Err(e), _) => {

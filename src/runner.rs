@@ -95,17 +95,24 @@ impl Runner {
 
     /// Replications `0..replications` of `model` one after another, handing each
     /// replication's steps to `sink` with its index, in the order they ended (the
-    /// event log is written in replication order, so these runs are not parallel).
+    /// event log is written in replication order, so these runs are not parallel);
+    /// `progress` is called with the total simulated days done so far.
     pub fn replications_logged(
         &self,
         model: &Arc<Model>,
         replications: u64,
+        progress: &dyn Fn(u64),
         sink: &mut dyn FnMut(u64, &[StepRecord]),
     ) -> Result<Vec<ReplicationOutput>, EngineError> {
+        let mut days_done = 0;
         (0..replications)
             .map(|r| {
                 let mut write = |rows: &[StepRecord]| sink(r, rows);
-                self.run_with(model, r, &mut |_| {}, Some(&mut write))
+                let mut day = |_| {
+                    days_done += 1;
+                    progress(days_done);
+                };
+                self.run_with(model, r, &mut day, Some(&mut write))
             })
             .collect()
     }

@@ -1,21 +1,22 @@
-//! The event log: one row per step done, consistent with the summary.
+//! The event log: a row per step done and per applicant who gave up, consistent
+//! with the summary, in CSV and in XES.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common::root;
 use crate::engine::tempdir;
 
-#[test]
-fn the_event_log_has_one_row_per_step_and_agrees_with_the_summary() {
-    let dir = tempdir("event-log");
-    // The validation network (send-backs, abandonment), shortened to 40 days.
+/// Runs the validation network (send-backs, abandonment) shortened to 40 days, two
+/// replications, with its event log at `log`; returns the result folder.
+fn run_logged(dir: &Path, log_name: &str) -> (PathBuf, PathBuf) {
     let text = std::fs::read_to_string(root().join("scenarios/validation/network.ron")).expect("shipped scenario");
     assert!(text.contains("horizon_days: 365,"));
     let scenario = dir.join("network-40-days.ron");
     std::fs::write(&scenario, text.replace("horizon_days: 365,", "horizon_days: 40,")).expect("write scenario");
-    let out = dir.join("run");
-    let log = out.join("events.csv");
+    let out = dir.join(format!("run-{log_name}"));
+    let log = out.join(log_name);
     let status = Command::new(env!("CARGO_BIN_EXE_reformsim"))
         .args(["run", scenario.to_str().expect("utf-8 path"), "--quiet", "--replications", "2", "--seed", "3"])
         .arg("--out")
@@ -26,56 +27,146 @@ fn the_event_log_has_one_row_per_step_and_agrees_with_the_summary() {
         .output()
         .expect("reformsim runs");
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
-    let mut reader = csv::Reader::from_path(&log).expect("event log exists");
+    (out, log)
+}
+
+/// One row of the CSV log, by column name.
+struct Event {
+    activity: String,
+    ready: String,
+    start: String,
+    end: String,
+    wait_minutes: f64,
+    resource: String,
+    outcome: String,
+    warmup: bool,
+}
+
+/// Seconds since midnight of 2017-01-02 of an ISO timestamp with offset of this run.
+fn seconds(iso: &str) -> f64 {
+    assert!(iso.ends_with("+08:00"), "{iso} has no offset");
+    let day: f64 = iso[8..10].parse::<f64>().expect("day") + if &iso[5..7] == "02" { 31.0 } else { 0.0 } - 2.0;
+    let h: f64 = iso[11..13].parse().expect("hour");
+    let m: f64 = iso[14..16].parse().expect("minute");
+    let s: f64 = iso[17..26].parse().expect("second");
+    day * 86_400.0 + h * 3600.0 + m * 60.0 + s
+}
+
+fn read_log(log: &Path) -> BTreeMap<String, Vec<Event>> {
+    let mut reader = csv::Reader::from_path(log).expect("event log exists");
     let header = reader.headers().expect("header").clone();
-    assert_eq!(&header[0], "case:concept:name");
-    assert_eq!(&header[1], "concept:name");
-    assert_eq!(&header[3], "time:timestamp");
-    assert_eq!(&header[4], "org:resource");
-    // Per case: the steps done, in order, with their times.
-    let mut cases: BTreeMap<String, Vec<(String, String, String, String)>> = BTreeMap::new();
-    let mut rows = 0u64;
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
+    let (case, activity, ready, start, end) = (
+        col("case:concept:name"),
+        col("concept:name"),
+        col("time:ready_timestamp"),
+        col("time:start_timestamp"),
+        col("time:timestamp"),
+    );
+    let (wait, resource, outcome, warmup) =
+        (col("wait_minutes"), col("org:resource"), col("outcome"), col("case:warmup"));
+    let mut cases: BTreeMap<String, Vec<Event>> = BTreeMap::new();
     for record in reader.records() {
         let r = record.expect("well-formed row");
-        rows += 1;
-        assert!(r[2] <= r[3], "a step ends before it starts: {r:?}");
-        cases.entry(r[0].to_string()).or_default().push((
-            r[13].to_string(),
-            r[2].to_string(),
-            r[3].to_string(),
-            r[12].to_string(),
-        ));
+        cases.entry(r[case].to_string()).or_default().push(Event {
+            activity: r[activity].to_string(),
+            ready: r[ready].to_string(),
+            start: r[start].to_string(),
+            end: r[end].to_string(),
+            wait_minutes: r[wait].parse().expect("minutes"),
+            resource: r[resource].to_string(),
+            outcome: r[outcome].to_string(),
+            warmup: &r[warmup] == "true",
+        });
     }
-    // Steps of one case never overlap in this serial process and follow its arrival.
-    for (case, steps) in &cases {
-        for pair in steps.windows(2) {
-            assert!(pair[0].2 <= pair[1].1, "{case}: {pair:?}");
-        }
-        assert!(steps[0].3 <= steps[0].1, "{case} starts before it arrives");
-    }
-    // One row per step done: the departments' step counts (measured period) cannot
-    // exceed the rows, and cases completed in the measured period each end with an
-    // approval row.
-    let summary = csv::Reader::from_path(out.join("summary.csv")).expect("summary").into_records();
-    let warmup_end = "2017-01-07T00:00:00"; // start 2017-01-02 + 5 warm-up days
-    let mut completed_in_summary = 0.0;
-    for record in summary {
-        let r = record.expect("row");
-        completed_in_summary += r[3].parse::<f64>().expect("cases_completed");
-    }
-    let horizon_end = "2017-02-11T00:00:00"; // 40 days
-    let completed_in_log = cases
-        .values()
-        .filter(|steps| {
-            let last = steps.last().expect("a case has a row");
-            // Completed: its last step completed the case; measured: arrived after
-            // the warm-up.
-            last.0 == "case_completed" && last.3.as_str() >= warmup_end && last.2.as_str() < horizon_end
+    cases
+}
+
+/// Per replication: the summary's cases completed, abandoned and mean wait.
+fn summary(out: &Path) -> Vec<(f64, f64, f64)> {
+    let mut reader = csv::Reader::from_path(out.join("summary.csv")).expect("summary");
+    let header = reader.headers().expect("header").clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
+    let (c, a, w) = (col("cases_completed"), col("cases_abandoned"), col("wait_minutes_mean"));
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("row");
+            let f = |i: usize| r[i].parse::<f64>().expect("number");
+            (f(c), f(a), f(w))
         })
-        .count() as f64;
-    assert!(rows > 0);
-    assert_eq!(
-        completed_in_log, completed_in_summary,
-        "completed cases: log {completed_in_log}, summary {completed_in_summary}"
-    );
+        .collect()
+}
+
+#[test]
+fn the_event_log_rebuilds_the_summary_counts_and_queue_waits() {
+    let dir = tempdir("event-log");
+    let (out, log) = run_logged(&dir, "events.csv");
+    let cases = read_log(&log);
+    let summary = summary(&out);
+    assert_eq!(summary.len(), 2);
+    for (replication, &(completed, abandoned, wait_mean)) in summary.iter().enumerate() {
+        let prefix = format!("{replication}-");
+        let measured: Vec<&Vec<Event>> =
+            cases.iter().filter(|(id, e)| id.starts_with(&prefix) && !e[0].warmup).map(|(_, e)| e).collect();
+        let ended = |outcome: &str| measured.iter().filter(|e| e.last().expect("a row").outcome == outcome).count();
+        assert_eq!(ended("case_completed") as f64, completed, "replication {replication}: completed");
+        assert_eq!(ended("case_abandoned") as f64, abandoned, "replication {replication}: abandoned");
+        assert!(abandoned > 0.0, "the network has impatient applicants");
+        // The queue wait of finished cases, rebuilt from the rows: the summed
+        // opening-hours waits, and (all-day calendar) the ready-to-start times.
+        let finished: Vec<&&Vec<Event>> = measured
+            .iter()
+            .filter(|e| matches!(e.last().expect("a row").outcome.as_str(), "case_completed" | "case_abandoned"))
+            .collect();
+        let n = finished.len() as f64;
+        let from_minutes = finished.iter().map(|e| e.iter().map(|r| r.wait_minutes).sum::<f64>()).sum::<f64>() / n;
+        let from_times = finished
+            .iter()
+            .map(|e| e.iter().map(|r| seconds(&r.start) - seconds(&r.ready)).sum::<f64>() / 60.0)
+            .sum::<f64>()
+            / n;
+        eprintln!(
+            "replication {replication}: wait {wait_mean} min; log {from_minutes} (minutes), {from_times} (times)"
+        );
+        assert!((from_minutes - wait_mean).abs() < 1e-3, "{from_minutes} against {wait_mean}");
+        assert!((from_times - wait_mean).abs() < 1e-3, "{from_times} against {wait_mean}");
+    }
+    for (case, events) in &cases {
+        let mut last_end = "";
+        for e in events {
+            assert!(e.ready <= e.start && e.start <= e.end, "{case}: {} {} {}", e.ready, e.start, e.end);
+            // Steps of one case never overlap in this serial process.
+            assert!(last_end <= e.start.as_str(), "{case}: a step starts before the last ended");
+            last_end = &e.end;
+            let gave_up = e.outcome == "case_abandoned";
+            assert_eq!(gave_up, e.activity == "Applicant gave up", "{case}: {}", e.activity);
+            assert_eq!(gave_up, e.resource == "applicant", "{case}: {}", e.resource);
+            // A staff member: the group and a number no larger than the group's staff.
+            if !gave_up {
+                let (_, number) = e.resource.rsplit_once(" #").expect("a numbered member");
+                let number: u32 = number.parse().expect("member number");
+                assert!((1..=6).contains(&number), "{case}: {}", e.resource);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_xes_log_holds_the_same_cases_and_events_as_the_csv() {
+    let dir = tempdir("event-log-xes");
+    let (_, csv_log) = run_logged(&dir, "events.csv");
+    let (_, xes_log) = run_logged(&dir, "events.xes");
+    let cases = read_log(&csv_log);
+    let xes = std::fs::read_to_string(&xes_log).expect("xes written");
+    assert!(xes.starts_with("<?xml") && xes.trim_end().ends_with("</log>"));
+    let rows: usize = cases.values().map(Vec::len).sum();
+    assert_eq!(xes.matches("<trace>").count(), cases.len());
+    assert_eq!(xes.matches("</trace>").count(), cases.len());
+    assert_eq!(xes.matches("<event>").count(), rows);
+    // Each trace is one case's events, together, in the CSV's order.
+    let first = cases.keys().next().expect("a case");
+    let at = xes.find(&format!("<string key=\"concept:name\" value=\"{first}\"/>")).expect("trace of the first case");
+    let trace = &xes[at..at + xes[at..].find("</trace>").expect("closed")];
+    assert_eq!(trace.matches("<event>").count(), cases[first].len());
 }

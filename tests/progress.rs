@@ -61,3 +61,28 @@ fn the_interval_adds_lines_between_tenths() {
     let percents: Vec<u64> = stderr.lines().filter_map(percent_of).collect();
     assert!(percents.iter().any(|p| p % 10 != 0), "no line between tenths:\n{stderr}");
 }
+
+/// A run writing an event log (its replications one after another) reports its
+/// progress too.
+#[test]
+fn a_run_with_an_event_log_writes_progress_lines() {
+    let dir = tempdir("progress-event-log");
+    let log = std::fs::File::create(dir.join("log")).expect("log file");
+    let output = Command::new(env!("CARGO_BIN_EXE_reformsim"))
+        .args(["run", "scenarios/validation/mmc.ron", "--replications", "2", "--out"])
+        .arg(dir.join("out"))
+        .arg("--event-log")
+        .arg(dir.join("events.csv"))
+        .current_dir(root())
+        .env("REFORMSIM_PROGRESS_SECONDS", "0.1")
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .output()
+        .expect("the reformsim binary runs");
+    let stderr = std::fs::read_to_string(dir.join("log")).expect("log readable");
+    assert!(output.status.success(), "exit status {:?}\n{stderr}", output.status);
+    let lines: Vec<&str> =
+        stderr.lines().filter(|l| l.starts_with("validation-mmc: ") && l.contains(" days (")).collect();
+    assert!(lines.iter().any(|l| !l.contains("(100%)")), "no progress line before the end in\n{stderr}");
+    assert!(lines.iter().any(|l| l.contains("replication 2/2")), "the second replication is not shown:\n{stderr}");
+}

@@ -14,7 +14,7 @@ mod schedule;
 mod staffing;
 
 pub use ecs::DailyRow;
-pub use flow::{StepOutcome, StepRecord};
+pub use flow::{Member, StepOutcome, StepRecord};
 
 use std::sync::Arc;
 

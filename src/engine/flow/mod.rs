@@ -30,7 +30,7 @@ use std::sync::Arc;
 use rand_chacha::ChaCha8Rng;
 
 pub(crate) use levers::Levers;
-pub use log::{StepOutcome, StepRecord};
+pub use log::{Member, StepOutcome, StepRecord};
 pub(crate) use stations::{PoolState, StationState};
 
 use super::arrivals::{ArrivalRate, ProfileTable};

@@ -245,7 +245,7 @@ impl CaseFlow {
                         continue;
                     }
                     if step.deadline <= self.now {
-                        self.abandon(m, step);
+                        self.abandon(m, station, step);
                         continue;
                     }
                     if step.in_person {
@@ -422,7 +422,7 @@ impl CaseFlow {
                 continue;
             }
             if entry.deadline <= self.now {
-                self.abandon(m, entry);
+                self.abandon(m, station, entry);
                 continue;
             }
             self.start(m, station, entry, server);
@@ -492,7 +492,7 @@ impl CaseFlow {
             st.wait_measured += u128::from(wait);
         }
         if let Some(log) = &mut self.log {
-            log.starts.insert((entry.case, entry.step), self.now);
+            log.start(entry.case, entry.step, station, server, [entry.enqueued, self.now, wait]);
         }
         let done = EventKind::WorkDone { station: station as u32, case: entry.case, step: entry.step, server };
         self.events.schedule(end, done);

@@ -212,7 +212,7 @@ impl CaseFlow {
 
     pub(super) fn work_done(&mut self, m: &Model, station: usize, case_ref: CaseRef, s: usize, server: Server) {
         self.free(station, server);
-        let started = self.log.as_mut().and_then(|log| log.starts.remove(&(case_ref, s as u8)));
+        let started = self.log.as_mut().and_then(|log| log.end(case_ref, s as u8, station, server));
         if self.cases.is_current(case_ref, s as u8) {
             let before: Before = {
                 let case = &self.cases[case_ref.slot];
@@ -307,14 +307,17 @@ impl CaseFlow {
         self.release(m, slot, service, step.precedence[r].successors, Some(step.division));
     }
 
-    /// An applicant whose patience ran out while waiting in `entry` gives up, at
-    /// the deadline.
-    pub(super) fn abandon(&mut self, m: &Model, entry: StepEntry) {
+    /// An applicant whose patience ran out while waiting in `entry` at `station`
+    /// gives up, at the deadline.
+    pub(super) fn abandon(&mut self, m: &Model, station: usize, entry: StepEntry) {
         let at = entry.deadline;
         let wait = self.calendar.open_time_between(entry.enqueued, at);
         let case = &mut self.cases[entry.case.slot];
         case.wait += wait;
         case.in_person_wait += wait;
+        if let Some(log) = &mut self.log {
+            log.record_abandonment(case, entry.step, station, entry.enqueued, at, wait);
+        }
         self.finish(m, entry.case.slot, false, at);
     }
 }
