@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use reformsim::serve::Limits;
 use reformsim::serve::catalogue::Catalogue;
-use reformsim::serve::levers::{Levers, MergerMode};
+use reformsim::serve::levers::{HeadcountMethod, Levers, MergerMode};
 
 use crate::common::root;
 
@@ -324,13 +324,17 @@ fn every_lever_makes_a_valid_scenario_of_every_shipped_file() {
             standardisation: true,
             merger: if scenario.merger.is_some() { MergerMode::WithTransition } else { MergerMode::Off },
             headcount_target_share: 0.8,
+            headcount_method: HeadcountMethod::Cut,
             contract_staff: 10,
             contract_station: None,
             due_date_priority: true,
         };
         let one_station = Levers { contract_station: Some(0), ..all.clone() };
+        let method =
+            if offers.contract_replacement { HeadcountMethod::AttritionContract } else { HeadcountMethod::Attrition };
+        let by_attrition = Levers { headcount_method: method, ..all.clone() };
         let preset = scenario.preset.clone().unwrap_or_default();
-        for (levers, at_least) in [(all, 6), (one_station, 6), (preset, 0)] {
+        for (levers, at_least) in [(all, 6), (one_station, 6), (by_attrition, 6), (preset, 0)] {
             levers.check(scenario).unwrap_or_else(|e| panic!("{}: {e}", scenario.id));
             let text = levers.scenario_text(scenario);
             let model = reformsim::scenario::load_from_str(&scenario.generated_path(), &text)

@@ -1822,7 +1822,7 @@ def super_department_ron(facts, sfacts):
     a("// replaced), so the saving on posts arrives over years; the IT saving at once.")
     a("Scenario(")
     a('    name: "super-department",')
-    a('    description: "The county of small-department.ron with its 36 bodies merged into the five departments the seed proposes; same staff and windows.",')
+    a('    description: "The county merged into the five departments the seed proposes (大部制): its 36 bodies, with the same staff and windows.",')
     a('    extends: Some("small-department.ron"),')
     a("    merge_departments: [")
     total_before = sum(f["rule_overhead"] for f in facts.values())

@@ -221,6 +221,30 @@ def choose_scenario(page, scenario_id):
     )
 
 
+def select(page, element_id, value):
+    return page.evaluate(
+        f"""(() => {{
+          const before = Number(document.body.dataset.version || 0);
+          window.__leverAt = performance.now();
+          const el = document.getElementById({json.dumps(element_id)});
+          el.value = {json.dumps(value)};
+          el.dispatchEvent(new Event('change', {{ bubbles: true }}));
+          return before;
+        }})()"""
+    )
+
+
+def row_verdict(page, label_start):
+    """The class of the change cell of the indicator row whose label starts with `label_start`."""
+    return page.evaluate(
+        f"""(() => {{
+          const row = Array.from(document.querySelectorAll('#indicators tbody tr'))
+            .find(tr => tr.cells[0].textContent.startsWith({json.dumps(label_start)}));
+          return row ? row.cells[3].className : 'missing';
+        }})()"""
+    )
+
+
 def settle(page, before):
     """Waits for the page to show a newer result than `before` and for no request
     to be pending; returns the milliseconds from the lever change to the redraw."""
@@ -257,6 +281,9 @@ def main():
     page.wait_for("document.readyState === 'complete'", "the page to load")
     page.wait_for("Number(document.body.dataset.version || 0) >= 1", "the baseline to be shown", timeout=60)
     baseline = snapshot(page)
+    status = page.evaluate("document.getElementById('status').textContent")
+    if not status.startswith("Loaded in"):
+        raise Failure(f"on first load the status line reads {status!r}, not 'Loaded in …'")
     if baseline["error"]:
         raise Failure(f"the page shows an error: {baseline['error']}")
     scenario = page.evaluate("document.getElementById('scenario').value")
@@ -304,6 +331,37 @@ def main():
     if any(page.evaluate(f"document.getElementById('{i}').checked") for i in ("one_window",)):
         raise Failure("the levers were not reset for the new scenario")
     print(f"validation/tandem.ron: lines: {tandem['changes']}")
+    why = page.evaluate("document.getElementById('data_sharing_share').closest('label').title")
+    if not why.startswith("Not available in this scenario"):
+        raise Failure(f"the greyed-out data-sharing lever has no tooltip saying why: {why!r}")
+
+    # Online service alone: what it moves is explained by it, not by "other changes".
+    settle(page, choose_scenario(page, "small-department.ron"))
+    settle(page, move_slider(page, "online_share", 50))
+    online = snapshot(page)
+    if any("other" in line for line in online["changes"]):
+        raise Failure(f"online service alone is explained by other changes: {online['changes']}")
+    print(f"online 50% alone: lines: {online['changes']}")
+
+    # The merger with 40% of established staff kept: applicants give up. The room
+    # must read it first, and the one-trip share must not show as better.
+    settle(page, click(page, "reset"))
+    settle(page, select(page, "merger", "no_transition"))
+    settle(page, move_slider(page, "headcount_target_share", 40))
+    cut = snapshot(page)
+    if not cut["changes"] or "give up" not in cut["changes"][0]:
+        raise Failure(f"the merger with a 60% cut: 'What changed' does not lead with applicants giving up: {cut['changes']}")
+    verdict = row_verdict(page, "Done in at most one trip")
+    if verdict == "good":
+        raise Failure("the merger with a 60% cut marks the one-trip share as better")
+    print(f"merger, 40% kept: one-trip cell {verdict!r}; lines: {cut['changes']}")
+
+    # A projector's 1280 x 720: the table starts above the fold.
+    page.call("Emulation.setDeviceMetricsOverride", width=1280, height=720, deviceScaleFactor=1, mobile=False)
+    top = page.evaluate("document.getElementById('indicators').getBoundingClientRect().top + window.scrollY")
+    if top >= 720:
+        raise Failure(f"at 1280 x 720 the indicator table starts at {top:.0f} px, below the fold")
+    print(f"1280 x 720: the table starts at {top:.0f} px")
 
     # The screenshot: the county with a reform a room would discuss, the whole page.
     settle(page, choose_scenario(page, "small-department.ron"))

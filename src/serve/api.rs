@@ -36,7 +36,7 @@ use super::ServeError;
 use super::catalogue::{Catalogue, Offers, Refusal, ShippedScenario};
 use super::explain;
 use super::levers::{Levers, MAX_CONTRACT_STAFF};
-use super::outcome::{Outcome, SPECS, Spec};
+use super::outcome::{ABANDONMENT_CAVEAT_POINTS, Outcome, SPECS, Spec};
 
 /// Largest request body accepted, bytes (a lever request is about 300).
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -363,6 +363,8 @@ fn asset(body: &'static str, content_type: &'static str) -> Response {
 struct ScenarioInfo<'a> {
     id: &'a str,
     name: &'a str,
+    /// What the scenario menu shows: the description's first clause.
+    title: String,
     description: &'a str,
     horizon_days: u32,
     warmup_days: u32,
@@ -380,6 +382,8 @@ struct ScenariosBody<'a> {
     default: &'a str,
     seed: u64,
     max_contract_staff: u32,
+    /// See [`ABANDONMENT_CAVEAT_POINTS`].
+    abandonment_caveat_points: f64,
     indicators: &'static [Spec],
     scenarios: Vec<ScenarioInfo<'a>>,
 }
@@ -393,6 +397,7 @@ async fn scenarios(State(dashboard): State<Arc<Dashboard>>) -> Response {
         default,
         seed: SEED,
         max_contract_staff: MAX_CONTRACT_STAFF,
+        abandonment_caveat_points: ABANDONMENT_CAVEAT_POINTS,
         indicators: SPECS,
         scenarios: catalogue
             .scenarios
@@ -400,6 +405,7 @@ async fn scenarios(State(dashboard): State<Arc<Dashboard>>) -> Response {
             .map(|s| ScenarioInfo {
                 id: &s.id,
                 name: &s.model.name,
+                title: title(&s.model.description, &s.model.name),
                 description: &s.model.description,
                 horizon_days: s.horizon_days,
                 warmup_days: s.warmup_days,
@@ -511,4 +517,53 @@ fn clip(name: &str) -> String {
         out.push('…');
     }
     out
+}
+
+/// A scenario's title for the menu: its description when short, else the
+/// description up to its first `:` or `;` (or `,`) when that is short enough,
+/// else its first words; the scenario's name when it has no description.
+fn title(description: &str, name: &str) -> String {
+    const LONGEST: usize = 80;
+    let description = description.trim().trim_end_matches('.');
+    if description.is_empty() {
+        return name.to_string();
+    }
+    if description.chars().count() <= LONGEST {
+        return description.to_string();
+    }
+    for stops in [&[':', ';'][..], &[','][..]] {
+        if let Some(at) = description.find(stops)
+            && description[..at].chars().count() <= LONGEST
+        {
+            return description[..at].to_string();
+        }
+    }
+    let mut out = String::new();
+    for word in description.split_whitespace() {
+        if out.chars().count() + word.chars().count() + 1 > LONGEST - 1 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out + "…"
+}
+
+#[cfg(test)]
+mod title_tests {
+    use super::title;
+
+    #[test]
+    fn titles_are_short_clauses_of_the_description() {
+        assert_eq!(title("M/M/3: 30 arrivals an hour", "mmc"), "M/M/3: 30 arrivals an hour");
+        let long =
+            "A Zhejiang county of about 550,000 people in 2017: 36 narrow departments, each with its own windows.";
+        assert_eq!(title(long, "x"), "A Zhejiang county of about 550,000 people in 2017");
+        assert_eq!(title("", "small-department"), "small-department");
+        let words = "word ".repeat(40);
+        let t = title(&words, "x");
+        assert!(t.ends_with('…') && t.chars().count() <= 80, "{t}");
+    }
 }

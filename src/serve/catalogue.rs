@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::levers::{HORIZON_DAYS, Levers, MergerMode, role_plural};
+use super::levers::{HORIZON_DAYS, HeadcountMethod, Levers, MergerMode, role_plural};
 pub use super::{Offers, ShippedScenario, StationChoice};
 use crate::scenario::raw::{RawLever, RawMerge, RawReform, RawScenario};
 use crate::scenario::{self, FrontOffice, Model, ReductionMethod};
@@ -150,6 +150,7 @@ fn prepare(id: &str, path: &Path, merger: Option<&[RawMerge]>) -> Result<Shipped
             cost_centre: String::new(),
             data_sharing: false,
             integrated_service: false,
+            contract_replacement: false,
         },
         merger: None,
         stations: Vec::new(),
@@ -168,6 +169,7 @@ fn prepare(id: &str, path: &Path, merger: Option<&[RawMerge]>) -> Result<Shipped
             .services
             .iter()
             .any(|s| s.steps.iter().any(|st| st.precedence[0].predecessors != st.precedence[1].predecessors)),
+        contract_replacement: model.workforce.contract_annual_cost_cny > 0.0,
     };
     draft.merger = merger
         .filter(|groups| {
@@ -250,13 +252,13 @@ fn preset(reforms: &[RawReform], scenario: &ShippedScenario) -> (Option<Levers>,
             RawLever::Merger(m) if scenario.merger.as_deref().is_some_and(|g| same_groups(g, &m.merge)) => {
                 levers.merger = MergerMode::WithTransition;
             }
-            RawLever::HeadcountReduction(h) if h.method == ReductionMethod::Cut => {
+            RawLever::HeadcountReduction(h) => {
                 levers.headcount_target_share = h.target_share.clamp(0.0, 1.0);
-            }
-            RawLever::HeadcountReduction(_) => {
-                // Attrition takes years, far beyond the dashboard's few months;
-                // cutting the posts at once instead would be another reform.
-                left_out.push("headcount reduction by attrition (it takes years)".to_string());
+                levers.headcount_method = match (&h.method, h.replace_with_contract) {
+                    (ReductionMethod::Cut, _) => HeadcountMethod::Cut,
+                    (ReductionMethod::Attrition, false) => HeadcountMethod::Attrition,
+                    (ReductionMethod::Attrition, true) => HeadcountMethod::AttritionContract,
+                };
             }
             RawLever::ContractStaff(c)
                 if levers.contract_staff == 0

@@ -7,8 +7,8 @@
 //! indirect effect.
 
 use super::catalogue::ShippedScenario;
-use super::levers::{CONTRACT_ANNUAL_COST_CNY, Levers, MergerMode, role_plural};
-use super::outcome::{Outcome, SPECS};
+use super::levers::{CONTRACT_ANNUAL_COST_CNY, HeadcountMethod, Levers, MergerMode, role_plural};
+use super::outcome::{ABANDONMENT_CAVEAT_POINTS, Outcome, SPECS};
 
 /// Smallest relative change worth a line.
 const MIN_RELATIVE_CHANGE: f64 = 0.02;
@@ -35,6 +35,8 @@ const HEADLINES: &[(&str, &str, &str)] = &[
     ("rework", "More rework", "Less rework"),
     ("satisfaction", "More satisfied applicants", "Less satisfied applicants"),
     ("backlog", "A bigger backlog", "A smaller backlog"),
+    ("abandoned_pct", "More applicants give up waiting", "Fewer applicants give up waiting"),
+    ("cases_completed", "More cases completed", "Fewer cases completed"),
 ];
 
 /// The lines for `reform` against `baseline`, most changed first.
@@ -43,6 +45,9 @@ pub fn changes(levers: &Levers, scenario: &ShippedScenario, baseline: &Outcome, 
         return vec!["No reform yet: these are the baseline's figures. Move a lever to see what it does.".to_string()];
     }
     let reasons = reasons(levers, scenario);
+    // More applicants giving up flatters some indicators (outcome::Spec).
+    let more_gave_up = reform.get("abandoned_pct") - baseline.get("abandoned_pct");
+    let caveat = more_gave_up > ABANDONMENT_CAVEAT_POINTS;
     let mut moved: Vec<(f64, String)> = Vec::new();
     for &(key, up, down) in HEADLINES {
         let (b, r) = (baseline.get(key), reform.get(key));
@@ -62,10 +67,12 @@ pub fn changes(levers: &Levers, scenario: &ShippedScenario, baseline: &Outcome, 
         let why: Vec<&str> =
             reasons.iter().filter(|(k, d, _)| *k == key && *d == dir).map(|(_, _, text)| text.as_str()).collect();
         let because = if why.is_empty() {
-            if key == "satisfaction" {
-                "it follows trips, waiting and delays".to_string()
-            } else {
-                "an indirect effect of the other changes".to_string()
+            match key {
+                "satisfaction" => "it follows trips, waiting and delays".to_string(),
+                "abandoned_pct" | "cases_completed" => {
+                    "it follows the waits: applicants who wait too long leave".into()
+                }
+                _ => indirect(levers),
             }
         } else {
             why.join("; ")
@@ -73,13 +80,30 @@ pub fn changes(levers: &Levers, scenario: &ShippedScenario, baseline: &Outcome, 
         let headline = if dir == Dir::Up { up } else { down };
         let from = format_number(b, decimals);
         let to = format_number(r, decimals);
-        moved.push((relative.abs(), format!("{headline} ({from} → {to}): {because}.")));
+        let flattered = SPECS.iter().any(|s| s.key == key && s.flattered_by_abandonment);
+        let warning = if caveat && flattered {
+            format!(" — but {more_gave_up:.1} points more applicants gave up, and this figure leaves them out")
+        } else {
+            String::new()
+        };
+        // Giving up is what a room must not miss: it leads when it grew.
+        let weight = if key == "abandoned_pct" && caveat { f64::INFINITY } else { relative.abs() };
+        moved.push((weight, format!("{headline} ({from} → {to}): {because}{warning}.")));
     }
     if moved.is_empty() {
         return vec!["No headline indicator moved by more than 2%.".to_string()];
     }
     moved.sort_by(|a, b| b.0.total_cmp(&a.0));
     moved.into_iter().take(MAX_LINES).map(|(_, line)| line).collect()
+}
+
+/// Why an indicator moved that no active lever pushes: through the others, or,
+/// when one lever alone is active, through its knock-on effects on the queues.
+fn indirect(levers: &Levers) -> String {
+    match levers.active_names().as_slice() {
+        [one] => format!("a knock-on effect of {one}, through the work and queues it changes"),
+        _ => "an indirect effect of the levers together".to_string(),
+    }
 }
 
 fn format_number(x: f64, decimals: u8) -> String {
@@ -113,6 +137,10 @@ fn reasons(levers: &Levers, scenario: &ShippedScenario) -> Vec<(&'static str, Di
             format!("{pct:.0}% of cases now handled online, with no trip"),
         );
         push(&[("cost_per_case_cny", Up)], "the online platform costs CNY 1.5 M a year to run".into());
+        push(
+            &[("wait_minutes", Down), ("backlog", Down), ("abandoned_pct", Down)],
+            "online cases skip the window queues, so those who still come wait less".into(),
+        );
     }
     if levers.data_sharing_share > 0.0 {
         push(
@@ -165,10 +193,22 @@ fn reasons(levers: &Levers, scenario: &ShippedScenario) -> Vec<(&'static str, Di
     }
     if levers.headcount_target_share < 1.0 {
         let cut = ((1.0 - levers.headcount_target_share) * 100.0).round();
-        push(&[("cost_per_case_cny", Down)], format!("{cut:.0}% of established posts cut: salaries fall"));
+        let how = match levers.headcount_method {
+            HeadcountMethod::Cut => format!("{cut:.0}% of established posts cut: salaries fall"),
+            HeadcountMethod::Attrition | HeadcountMethod::AttritionContract => {
+                format!(
+                    "leavers not replaced until {cut:.0}% of established posts are gone: salaries fall as they leave"
+                )
+            }
+        };
+        push(&[("cost_per_case_cny", Down)], how);
         push(
             &[("wait_minutes", Up), ("lead_time_days", Up), ("on_time_pct", Down), ("backlog", Up)],
             "fewer staff at the desks: queues grow".into(),
+        );
+        push(
+            &[("abandoned_pct", Up), ("cases_completed", Down)],
+            "fewer staff at the desks: applicants who wait too long give up, so fewer cases are completed".into(),
         );
     }
     let hires = levers.contract_hires(scenario);
@@ -183,7 +223,17 @@ fn reasons(levers: &Levers, scenario: &ShippedScenario) -> Vec<(&'static str, Di
         } else {
             format!("{n} more staff where the work is, at {} stations", hires.len())
         };
-        push(&[("wait_minutes", Down), ("lead_time_days", Down), ("on_time_pct", Up), ("backlog", Down)], place);
+        push(
+            &[
+                ("wait_minutes", Down),
+                ("lead_time_days", Down),
+                ("on_time_pct", Up),
+                ("backlog", Down),
+                ("abandoned_pct", Down),
+                ("cases_completed", Up),
+            ],
+            place,
+        );
     }
     if levers.due_date_priority {
         push(&[("on_time_pct", Up)], "queues now serve the cases nearest their deadline first".into());

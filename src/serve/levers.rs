@@ -37,6 +37,21 @@ pub enum MergerMode {
     NoTransition,
 }
 
+/// How the established headcount is brought down to its target.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HeadcountMethod {
+    /// Posts cut on the first day.
+    #[default]
+    Cut,
+    /// Leavers not replaced until the target is reached: at the scenario's
+    /// retirement and resignation rates, which takes years (the seed's way).
+    Attrition,
+    /// As `Attrition`, each leaver held down replaced by contract staff
+    /// ("old staff, old rules; new staff, new rules").
+    AttritionContract,
+}
+
 /// The lever positions a request sets; every field may be left out (off).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -56,6 +71,8 @@ pub struct Levers {
     pub merger: MergerMode,
     /// Established headcount kept, as a share of today's (1: no reduction), 0 to 1.
     pub headcount_target_share: f64,
+    /// How the headcount reaches its target.
+    pub headcount_method: HeadcountMethod,
     /// Contract staff hired (编外人员), 0 to [`MAX_CONTRACT_STAFF`].
     pub contract_staff: u32,
     /// Where they work: an index into the scenario's station list, or none to
@@ -76,6 +93,7 @@ impl Default for Levers {
             standardisation: false,
             merger: MergerMode::Off,
             headcount_target_share: 1.0,
+            headcount_method: HeadcountMethod::Cut,
             contract_staff: 0,
             contract_station: None,
             due_date_priority: false,
@@ -100,6 +118,15 @@ impl Levers {
             if !(value.is_finite() && (0.0..=1.0).contains(&value)) {
                 return Err(format!("{name} is a share: it must be between 0 and 1, found {value}"));
             }
+        }
+        if self.headcount_target_share < 1.0
+            && self.headcount_method == HeadcountMethod::AttritionContract
+            && !scenario.offers.contract_replacement
+        {
+            return Err(
+                "headcount_method attrition_contract: this scenario prices no contract staff (workforce.contract_annual_cost_cny)"
+                    .to_string(),
+            );
         }
         if self.contract_staff > MAX_CONTRACT_STAFF {
             return Err(format!(
@@ -166,7 +193,32 @@ impl Levers {
 
     /// Whether any lever is set.
     pub fn any(&self) -> bool {
-        *self != Levers::baseline()
+        let mut levers = self.clone();
+        if levers.headcount_target_share >= 1.0 {
+            // No target: how it would be reached changes nothing.
+            levers.headcount_method = HeadcountMethod::Cut;
+        }
+        levers != Levers::baseline()
+    }
+
+    /// The active levers' names, in the page's words and order.
+    pub fn active_names(&self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        let mut add = |on: bool, name| {
+            if on {
+                names.push(name);
+            }
+        };
+        add(self.one_window, "one window");
+        add(self.online_share > 0.0, "online service");
+        add(self.data_sharing_share > 0.0, "data sharing");
+        add(self.integrated_service, "integrated service");
+        add(self.standardisation, "standardisation");
+        add(self.due_date_priority, "deadline first");
+        add(self.merger != MergerMode::Off, "the merger");
+        add(self.headcount_target_share < 1.0, "the staff reduction");
+        add(self.contract_staff > 0, "the contract staff");
+        names
     }
 
     /// The scenario text that runs `scenario` for the dashboard's horizon with
@@ -236,8 +288,13 @@ impl Levers {
             ));
         }
         if self.headcount_target_share < 1.0 {
+            let (method, replace) = match self.headcount_method {
+                HeadcountMethod::Cut => ("Cut", false),
+                HeadcountMethod::Attrition => ("Attrition", false),
+                HeadcountMethod::AttritionContract => ("Attrition", true),
+            };
             add(format!(
-                "HeadcountReduction(target_share: {:?}, method: Cut, replace_with_contract: false)",
+                "HeadcountReduction(target_share: {:?}, method: {method}, replace_with_contract: {replace})",
                 self.headcount_target_share
             ));
         }

@@ -47,6 +47,9 @@ pub struct Offers {
     pub data_sharing: bool,
     /// Some service may run steps in parallel once its regulations are revised.
     pub integrated_service: bool,
+    /// The scenario prices contract staff (`workforce.contract_annual_cost_cny`),
+    /// so established leavers may be replaced by them.
+    pub contract_replacement: bool,
 }
 
 /// A station contract staff can be hired into.

@@ -28,10 +28,24 @@ pub struct Spec {
     pub better: Better,
     /// Digits after the decimal point on the page.
     pub decimals: u8,
+    /// Flatters a reform that makes applicants give up: counted over completed
+    /// cases only, or per case where an applicant who gives up early costs less
+    /// than one served. When more applicants give up (by more than
+    /// [`ABANDONMENT_CAVEAT_POINTS`]) the page marks no change of it as better.
+    pub flattered_by_abandonment: bool,
 }
 
+/// A rise in the share of applicants who gave up, in percentage points, above
+/// which an indicator over completed cases only is not marked better.
+pub const ABANDONMENT_CAVEAT_POINTS: f64 = 1.0;
+
 const fn spec(key: &'static str, label: &'static str, better: Better, decimals: u8) -> Spec {
-    Spec { key, label, better, decimals }
+    Spec { key, label, better, decimals, flattered_by_abandonment: false }
+}
+
+/// An indicator that flatters a reform making applicants give up.
+const fn flattered(key: &'static str, label: &'static str, better: Better, decimals: u8) -> Spec {
+    Spec { key, label, better, decimals, flattered_by_abandonment: true }
 }
 
 /// The indicators shown, in table order.
@@ -39,18 +53,18 @@ pub const SPECS: &[Spec] = &[
     spec("cost_per_case_cny", "Admin cost per case (CNY)", Better::Lower, 0),
     spec("cost_million_cny_per_year", "Admin cost (CNY M a year)", Better::Lower, 1),
     spec("one_off_million_cny", "Reform one-off cost (CNY M, not in the costs above)", Better::Lower, 1),
-    spec("trips_per_case", "Trips per case", Better::Lower, 2),
-    spec("at_most_one_trip_pct", "Done in at most one trip (%)", Better::Higher, 1),
+    flattered("trips_per_case", "Trips per case", Better::Lower, 2),
+    flattered("at_most_one_trip_pct", "Done in at most one trip (%)", Better::Higher, 1),
     spec("online_pct", "Handled online (%)", Better::Neither, 1),
     spec("wait_minutes", "Wait in queues (minutes per case)", Better::Lower, 1),
-    spec("lead_time_days", "Lead time (days, mean)", Better::Lower, 1),
-    spec("lead_time_p90_days", "Lead time (days, 90% within)", Better::Lower, 1),
-    spec("on_time_pct", "On time (%)", Better::Higher, 1),
+    flattered("lead_time_days", "Lead time (days, mean)", Better::Lower, 1),
+    flattered("lead_time_p90_days", "Lead time (days, 90% within)", Better::Lower, 1),
+    flattered("on_time_pct", "On time (%)", Better::Higher, 1),
     spec("handoffs_between", "Handoffs between departments per case", Better::Lower, 2),
     spec("missing_documents", "Missing documents per case", Better::Lower, 3),
     spec("rework", "Steps redone per case", Better::Lower, 3),
     spec("abandoned_pct", "Gave up waiting (%)", Better::Lower, 2),
-    spec("applicant_burden_cny", "Applicant's burden per case (CNY)", Better::Lower, 0),
+    flattered("applicant_burden_cny", "Applicant's burden per case (CNY)", Better::Lower, 0),
     spec("satisfaction", "Satisfaction (0 to 1)", Better::Higher, 3),
     spec("staff_established", "Established staff", Better::Neither, 0),
     spec("staff_contract", "Contract staff", Better::Neither, 0),

@@ -42,6 +42,7 @@ function readLevers() {
   for (const id of SWITCHES) levers[id] = $(id).checked;
   for (const id of SHARES) levers[id] = Number($(id).value) / 100;
   levers.merger = $("merger").value;
+  levers.headcount_method = $("headcount_mode").value;
   levers.contract_staff = Number($("contract_staff").value);
   const station = $("contract_station").value;
   levers.contract_station = station === "" ? null : Number(station);
@@ -52,6 +53,7 @@ function showLevers(levers) {
   for (const id of SWITCHES) $(id).checked = Boolean(levers[id]);
   for (const id of SHARES) $(id).value = Math.round((levers[id] ?? (id === "headcount_target_share" ? 1 : 0)) * 100);
   $("merger").value = levers.merger || "off";
+  $("headcount_mode").value = levers.headcount_method || "cut";
   $("contract_staff").value = levers.contract_staff || 0;
   $("contract_station").value = levers.contract_station === null || levers.contract_station === undefined ? "" : String(levers.contract_station);
   showValues();
@@ -64,7 +66,15 @@ function showValues() {
   $("contract_staff-value").textContent = $("contract_staff").value;
 }
 
-const BASELINE = { one_window: false, online_share: 0, data_sharing_share: 0, integrated_service: false, standardisation: false, merger: "off", headcount_target_share: 1, contract_staff: 0, contract_station: null, due_date_priority: false };
+// Why a lever is greyed out, by its `data-offer`.
+const UNAVAILABLE = {
+  one_window: "its window steps are already served in one general hall",
+  data_sharing: "no service checks a document another department could share",
+  integrated_service: "no service has a revised, parallel process to switch to",
+  merger: "the five-department merger names departments this scenario does not have",
+};
+
+const BASELINE = { one_window: false, online_share: 0, data_sharing_share: 0, integrated_service: false, standardisation: false, merger: "off", headcount_target_share: 1, headcount_method: "cut", contract_staff: 0, contract_station: null, due_date_priority: false };
 
 function chooseScenario(id) {
   const s = state.meta.scenarios.find((x) => x.id === id);
@@ -75,8 +85,12 @@ function chooseScenario(id) {
   for (const label of document.querySelectorAll("[data-offer]")) {
     const offered = offers[label.dataset.offer];
     label.classList.toggle("unavailable", !offered);
+    label.title = offered ? "" : `Not available in this scenario: ${UNAVAILABLE[label.dataset.offer]}.`;
     for (const input of label.querySelectorAll("input, select")) input.disabled = !offered;
   }
+  const replace = document.querySelector('#headcount_mode option[value="attrition_contract"]');
+  replace.disabled = !s.offers.contract_replacement;
+  replace.title = s.offers.contract_replacement ? "" : "Not available in this scenario: it prices no contract staff.";
   const stations = $("contract_station");
   stations.replaceChildren(new Option("where the work is (spread by workload)", ""), ...s.stations.map((text, i) => new Option(text, String(i))));
   $("contract_staff").disabled = s.stations.length === 0;
@@ -130,7 +144,8 @@ async function send() {
         document.body.dataset.latencyMs = ms.toFixed(0);
         document.body.dataset.version = String(state.version);
         const ran = `${body.horizon_days} days simulated in ${body.reform.seconds.toFixed(2)} s`;
-        $("status").textContent = `Updated ${(ms / 1000).toFixed(2)} s after the change · ${ran}`;
+        const when = state.userChanged ? `Updated ${(ms / 1000).toFixed(2)} s after the change` : `Loaded in ${(ms / 1000).toFixed(2)} s`;
+        $("status").textContent = `${when} · ${ran}`;
       });
     }
   } catch (e) {
@@ -161,12 +176,24 @@ function render(body) {
     return barPanel(specs[i], body.baseline.values[i], body.reform.values[i]);
   }).join("");
   $("backlog").innerHTML = backlogChart(body);
+  // More applicants giving up: indicators that flatter it are not marked better.
+  const gaveUp = specs.findIndex((s) => s.key === "abandoned_pct");
+  const moreGaveUp = body.reform.values[gaveUp] - body.baseline.values[gaveUp];
+  const caveat = Number.isFinite(moreGaveUp) && moreGaveUp > state.meta.abandonment_caveat_points;
   const rows = specs.map((s, i) => {
     const b = body.baseline.values[i];
     const r = body.reform.values[i];
-    const [text, verdict] = change(s, b, r);
-    return `<tr><td>${esc(s.label)}</td><td>${fmt(b, s.decimals)}</td><td>${fmt(r, s.decimals)}</td><td class="${verdict}">${text}</td></tr>`;
+    let [text, verdict] = change(s, b, r);
+    let note = "";
+    if (caveat && s.flattered_by_abandonment && verdict === "good") {
+      verdict = "caveat";
+      note = ` title="Not better: ${fmt(moreGaveUp, 1)} points more applicants gave up, and this figure leaves them out or counts them as cheap"`;
+      text += " †";
+    }
+    return `<tr><td>${esc(s.label)}</td><td>${fmt(b, s.decimals)}</td><td>${fmt(r, s.decimals)}</td><td class="${verdict}"${note}>${text}</td></tr>`;
   });
+  $("caveat").hidden = !caveat;
+  $("caveat").textContent = caveat ? `† Not marked better: ${fmt(moreGaveUp, 1)} percentage points more applicants gave up waiting, and these figures count completed cases only (or count an applicant who gave up as cheap).` : "";
   document.querySelector("#indicators tbody").innerHTML = rows.join("");
   const measured = body.horizon_days - body.warmup_days;
   $("method").textContent = `${body.horizon_days} simulated days (the first ${body.warmup_days} fill the queues and are not counted; indicators over ${measured} days), one replication, seed ${body.seed}: baseline and reform face the same applicants, so differences come from the levers. Levers act from the first day; their one-off costs are shown apart and left out of the running cost.`;
@@ -265,18 +292,23 @@ async function start() {
   }
   $("contract_staff").max = String(Math.min(state.meta.max_contract_staff, 200));
   const select = $("scenario");
-  select.replaceChildren(...state.meta.scenarios.map((s) => new Option(`${s.name} (${s.id})`, s.id)));
+  select.replaceChildren(...state.meta.scenarios.map((s) => {
+    const option = new Option(s.title, s.id);
+    option.title = `${s.description} (scenarios/${s.id})`;
+    return option;
+  }));
   select.value = state.meta.default;
-  select.addEventListener("change", () => chooseScenario(select.value));
+  select.addEventListener("change", () => { state.userChanged = false; chooseScenario(select.value); });
+  const byUser = (f) => (...args) => { state.userChanged = true; f(...args); };
   for (const id of SHARES.concat(["contract_staff"])) {
-    $(id).addEventListener("input", sliding);
-    $(id).addEventListener("change", () => { showValues(); changed(); });
+    $(id).addEventListener("input", byUser(sliding));
+    $(id).addEventListener("change", byUser(() => { showValues(); changed(); }));
   }
-  for (const id of SWITCHES.concat(["merger", "contract_station"])) $(id).addEventListener("change", changed);
-  $("reset").addEventListener("click", () => { showLevers(BASELINE); changed(); });
-  $("preset").addEventListener("click", () => {
+  for (const id of SWITCHES.concat(["merger", "contract_station", "headcount_mode"])) $(id).addEventListener("change", byUser(changed));
+  $("reset").addEventListener("click", byUser(() => { showLevers(BASELINE); changed(); }));
+  $("preset").addEventListener("click", byUser(() => {
     if (state.scenario && state.scenario.preset) { showLevers(state.scenario.preset); changed(); }
-  });
+  }));
   chooseScenario(select.value);
 }
 
