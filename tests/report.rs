@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use reformsim::report::number;
+use reformsim::report::{number, number_plus_minus};
 use reformsim::stats::Summary;
 
 use crate::common::root;
@@ -42,9 +42,17 @@ fn report(folder: &Path) -> String {
     html
 }
 
-/// Nothing is fetched and nothing runs: no scripts, no external resources.
+/// The page's one script: it opens the collapsed blocks when the page is printed.
+const PRINT_SCRIPT: &str = r#"<script>addEventListener("beforeprint",function(){document.querySelectorAll("details").forEach(function(d){d.open=true})});</script>"#;
+
+/// Nothing is fetched, and nothing runs but the print script, which the content
+/// security policy allows by its hash alone: no external resources.
 fn assert_self_contained(html: &str) {
     assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    assert_eq!(html.matches("<script").count(), 1, "one script");
+    assert!(html.contains(PRINT_SCRIPT), "the print script");
+    assert!(html.contains("script-src 'sha256-") && !html.contains("script-src 'unsafe-inline'"));
+    let html = &html.replace(PRINT_SCRIPT, "");
     for forbidden in ["<script", " src=", "href=", "url(http", "@import", "<link", "<img"] {
         assert!(!html.contains(forbidden), "the report holds {forbidden:?}");
     }
@@ -132,6 +140,50 @@ fn a_one_year_run_and_a_folder_of_runs() {
 }
 
 #[test]
+fn runs_of_different_lengths_stand_side_by_side_per_year_in_the_order_made() {
+    let dir = tempdir("report-lengths");
+    let scenario = std::fs::read_to_string(root().join("scenarios/validation/tandem.ron")).expect("shipped scenario");
+    assert!(
+        scenario.contains("horizon_days: 200") && scenario.contains("name: \"validation-tandem\""),
+        "the shipped scenario changed"
+    );
+    let runs = dir.join("runs");
+    // The short run is made first, though its folder's name sorts last.
+    for (folder, name, days) in [("z-short", "short", 100), ("a-long", "long", 300)] {
+        let path = dir.join(format!("{name}.ron"));
+        let text_of = scenario
+            .replace("horizon_days: 200", &format!("horizon_days: {days}"))
+            .replace("\"validation-tandem\"", &format!("\"{name}\""));
+        std::fs::write(&path, text_of).expect("write scenario");
+        ok(&["run", text(&path), "--replications", "2", "--out", text(&runs.join(folder)), "--quiet"]);
+        // Distinct modification times for the two summary.csv files, whatever
+        // the file system's clock granularity.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let html = report(&runs);
+    let short = html.find("<h2 id=\"short\">").expect("the short run's section");
+    let long = html.find("<h2 id=\"long\">").expect("the long run's section");
+    assert!(short < long, "the runs are in the order made, not by folder name");
+    assert!(html.contains("totals are per year of measured days"), "the note says the totals are per year");
+    assert!(html.contains("<td>Cases completed per year (cases)</td>"), "{}", outline(&html));
+    // The long run's cases per year: each replication by its own measured days.
+    let mut reader = csv::Reader::from_path(runs.join("a-long/summary.csv")).expect("csv");
+    let header = reader.headers().expect("header").clone();
+    let column = |name: &str| header.iter().position(|h| h == name).expect("column");
+    let (completed, days) = (column("cases_completed"), column("measured_days"));
+    let per_year: Vec<f64> = reader
+        .records()
+        .map(|r| r.expect("row"))
+        .map(|r| r[completed].parse::<f64>().expect("number") * 365.0 / r[days].parse::<f64>().expect("number"))
+        .collect();
+    let s = Summary::of(&per_year);
+    let shown = format!("<td class=\"num\">{}</td>", number_plus_minus(s.mean, s.half_width_95));
+    assert!(html.contains(&shown), "{shown} is not in the side-by-side table");
+    // Every run gets its day-by-day chart, from daily.csv.
+    assert_eq!(html.matches("Arrivals, completions and backlog, week by week</figcaption>").count(), 2);
+}
+
+#[test]
 fn a_comparison_gets_paired_differences_and_their_chart() {
     let dir = tempdir("report-compare");
     let out = dir.join("compare");
@@ -153,7 +205,7 @@ fn a_comparison_gets_paired_differences_and_their_chart() {
     };
     let (difference, low, high) = (wait("difference_mean"), wait("difference_ci95_low"), wait("difference_ci95_high"));
     assert!(high < 0.0, "a fourth window shortens the wait");
-    let shown = format!("<strong>{} ± {}</strong>", number(difference), number((high - low) / 2.0));
+    let shown = format!("<strong>{}</strong>", number_plus_minus(difference, (high - low) / 2.0));
     assert!(html.contains(&shown), "{shown} is not in the report");
 }
 
@@ -165,6 +217,10 @@ fn a_sweep_gets_each_indicator_against_each_parameter() {
     let html = report(&out);
     insta::assert_snapshot!("sweep", outline(&html));
     assert!(html.contains("volume_per_year = 200000") && html.contains("clerks = 3"), "legends name the levels");
+    // The manifest is collapsed, not dumped at the top.
+    let manifest = "<details><summary>How these results were made (manifest)</summary>\n<dl class=\"meta\">";
+    assert!(html.contains(manifest), "the manifest in a collapsed block");
+    assert_eq!(html.matches("<dl class=\"meta\">").count(), 1);
 }
 
 #[test]
