@@ -87,6 +87,11 @@ fn outline(html: &str) -> String {
 
 /// Mean over replications of a column of a CSV file (rows filtered by `keep`).
 fn mean_of(path: &Path, column: &str, keep: impl Fn(&csv::StringRecord) -> bool) -> f64 {
+    summary_of(path, column, keep).mean
+}
+
+/// Mean and interval over replications of a column of a CSV file (rows filtered by `keep`).
+fn summary_of(path: &Path, column: &str, keep: impl Fn(&csv::StringRecord) -> bool) -> Summary {
     let mut reader = csv::Reader::from_path(path).expect("csv");
     let index = reader.headers().expect("header").iter().position(|h| h == column).expect("column");
     let values: Vec<f64> = reader
@@ -95,7 +100,7 @@ fn mean_of(path: &Path, column: &str, keep: impl Fn(&csv::StringRecord) -> bool)
         .filter(|r| keep(r))
         .map(|r| r[index].parse().expect("number"))
         .collect();
-    Summary::of(&values).mean
+    Summary::of(&values)
 }
 
 #[test]
@@ -112,11 +117,18 @@ fn a_multi_year_run_gets_headlines_trajectories_departments_and_services() {
     insta::assert_snapshot!("multi_year_run", outline(&html));
     let summary = run.join("summary.csv");
     for column in ["cases_completed", "admin_cost_cny_per_year", "wait_minutes_mean"] {
-        let shown = number(mean_of(&summary, column, |_| true));
+        let s = summary_of(&summary, column, |_| true);
+        let shown = format!("<td class=\"num\">{}</td>", number_plus_minus(s.mean, s.half_width_95));
         assert!(html.contains(&shown), "{column}: {shown} is not in the report");
     }
-    let utilisation = number(100.0 * mean_of(&summary, "utilisation_share", |_| true));
-    assert!(html.contains(&format!("{utilisation}%")), "utilisation {utilisation}% is not in the report");
+    let s = summary_of(&summary, "utilisation_share", |_| true);
+    let utilisation = number_plus_minus(100.0 * s.mean, 100.0 * s.half_width_95);
+    let (mean, half_width) = utilisation.split_once(" ± ").expect("an interval");
+    assert!(html.contains(&format!("<td class=\"num\">{utilisation}</td>")), "utilisation {utilisation} in the table");
+    assert!(
+        html.contains(&format!("<div class=\"value\">{mean}%</div><div class=\"ci\">± {half_width} (95% CI")),
+        "utilisation {utilisation} on its card"
+    );
     let lead_2018 = mean_of(&run.join("yearly.csv"), "lead_time_days_mean", |r| &r[1] == "2018");
     assert!(html.contains(&format!("<td class=\"num\">{}</td>", number(lead_2018))), "the 2018 lead time");
     assert!(html.contains("<td>Office</td>") && html.contains("<td>request</td>"));
@@ -135,8 +147,9 @@ fn a_one_year_run_and_a_folder_of_runs() {
     let many = report(&runs);
     assert!(many.contains("<h1 id=\"results--runs\">Results: runs</h1>"), "{}", outline(&many));
     assert_eq!(many.matches("<svg ").count(), 2 * html.matches("<svg ").count());
-    let completed = number(mean_of(&runs.join("first/summary.csv"), "cases_completed", |_| true));
-    assert!(many.contains(&completed));
+    let s = summary_of(&runs.join("first/summary.csv"), "cases_completed", |_| true);
+    let completed = format!("<td class=\"num\">{}</td>", number_plus_minus(s.mean, s.half_width_95));
+    assert!(many.contains(&completed), "{completed} in the side-by-side table");
 }
 
 #[test]

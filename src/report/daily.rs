@@ -25,12 +25,12 @@ const CHARTS: [(&str, &[&str], &str); 2] = [
     (
         "Arrivals, completions and backlog, week by week",
         &["cases_arrived", "cases_completed", "cases_in_progress"],
-        "cases (per day; backlog at the end of the day)",
+        "cases per day; backlog at day end",
     ),
     (
         "Steps waiting in queues and applicants giving up, week by week",
         &["steps_queued", "cases_abandoned"],
-        "steps waiting at day end; cases abandoned per day",
+        "steps waiting, cases abandoned",
     ),
 ];
 

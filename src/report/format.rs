@@ -6,8 +6,9 @@
 //!   decimals (`428`).
 //! - A value with a 95% half-width is written to the decimals of the half-width's
 //!   second significant digit, never more than the value alone would have:
-//!   `218.9 ± 0.3`, `5 ± 12`, `0.9714 ± 0.0021`. A half-width that rounds to
-//!   zero there is `± 0`, whether it was exactly zero or only small.
+//!   `218.9 ± 0.3`, `5 ± 12`, `0.9714 ± 0.0021`, `144,795,000 ± 39,000`. A
+//!   half-width that rounds to zero there is `± 0`, whether it was exactly zero
+//!   or only small.
 //! - The integer part is grouped by thousands with commas, fractional numbers too
 //!   (`1,234.5`); the minus sign is U+2212; an undefined value is `—`.
 
@@ -70,21 +71,36 @@ pub(super) fn fixed(x: f64, decimals: usize) -> String {
 /// `mean ± half_width`, both to the decimals the half-width deserves (see the
 /// module's documentation); the mean alone when the half-width is undefined.
 pub fn plus_minus(mean: f64, half_width: f64) -> String {
-    if !mean.is_finite() {
-        return number(mean);
+    match rounded(mean, half_width) {
+        (m, Some(hw)) => format!("{m} ± {hw}"),
+        (m, None) => m,
     }
-    if !half_width.is_finite() || half_width < 0.0 {
-        return number(mean);
+}
+
+/// The mean and the half-width as [`plus_minus`] writes them, apart (a card
+/// shows the value large and its interval below); no half-width when it is
+/// undefined.
+pub(super) fn rounded(mean: f64, half_width: f64) -> (String, Option<String>) {
+    if !mean.is_finite() || !half_width.is_finite() || half_width < 0.0 {
+        return (number(mean), None);
     }
     if half_width == 0.0 {
-        return format!("{} ± 0", number(mean));
+        return (number(mean), Some("0".into()));
+    }
+    // A half-width of 100 or more is rounded to its second significant digit
+    // left of the point, and the mean with it: `144,795,000 ± 39,000`.
+    let magnitude = half_width.log10().floor() as i32;
+    if magnitude >= HALF_WIDTH_SIGNIFICANT {
+        let unit = 10f64.powi(magnitude + 1 - HALF_WIDTH_SIGNIFICANT);
+        let round = |x: f64| (x / unit).round() * unit;
+        return (fixed(round(mean), 0), Some(fixed(round(half_width), 0)));
     }
     let own = if mean == 0.0 { usize::MAX } else { decimals(mean, SIGNIFICANT) };
     let d = decimals(half_width, HALF_WIDTH_SIGNIFICANT).min(own);
     let hw = fixed(half_width, d);
     let hw = if hw.chars().all(|c| c == '0' || c == '.' || c == ',') { "0".to_string() } else { hw };
     let m = if mean == 0.0 { "0".to_string() } else { fixed(mean, d) };
-    format!("{m} ± {hw}")
+    (m, Some(hw))
 }
 
 #[cfg(test)]
@@ -138,7 +154,10 @@ mod tests {
             (69.673, 0.53, "69.67 ± 0.53"),
             (69.673, 5.3, "69.7 ± 5.3"),
             (5.4, 12.3, "5 ± 12"),
-            (1_656_752.3, 12_345.0, "1,656,752 ± 12,345"),
+            (1_656_752.3, 12_345.0, "1,657,000 ± 12,000"),
+            (144_795_483.0, 38_782.0, "144,795,000 ± 39,000"),
+            (2_180_000.4, 150.0, "2,180,000 ± 150"),
+            (21_234.0, 99.4, "21,234 ± 99"),
             (0.0, 0.0123, "0 ± 0.012"),
             (-3.21, 0.5, "−3.21 ± 0.50"),
             (2.0, f64::NAN, "2"),

@@ -100,8 +100,7 @@ details>summary{list-style:none}
 /// The page's one script: when printed, every collapsed block opens, since a
 /// closed `<details>` prints its summary alone. The content security policy
 /// allows this script by its hash ([`SCRIPT_HASH`]) and no other.
-pub(super) const SCRIPT: &str =
-    r#"addEventListener("beforeprint",function(){document.querySelectorAll("details").forEach(function(d){d.open=true})});"#;
+pub(super) const SCRIPT: &str = r#"addEventListener("beforeprint",function(){document.querySelectorAll("details").forEach(function(d){d.open=true})});"#;
 
 /// The base64 SHA-256 of [`SCRIPT`], for the content security policy;
 /// `scripts/report/print.sh` checks in a browser that the policy lets it run.

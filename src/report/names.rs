@@ -132,7 +132,9 @@ pub(super) fn bounds(column: &str) -> (f64, f64) {
         (0.0, 1.0)
     } else if column.starts_with("steps") {
         (0.0, f64::INFINITY)
-    } else if unit(column).name.is_empty() || ["excess", "change", "saving", "difference"].iter().any(|w| column.contains(w)) {
+    } else if unit(column).name.is_empty()
+        || ["excess", "change", "saving", "difference"].iter().any(|w| column.contains(w))
+    {
         (f64::NEG_INFINITY, f64::INFINITY)
     } else {
         (0.0, f64::INFINITY)
@@ -162,7 +164,8 @@ pub(super) fn clip_difference(column: &str, reference: f64, low: f64, high: f64)
 /// per-year figure.
 pub(super) fn is_total(column: &str) -> bool {
     let count = column.starts_with("cases_") && column != "cases_in_progress";
-    let sum = (column.ends_with("_cny") && !column.contains("_per_")) || column.ends_with("_hours") || column == "steps";
+    let sum =
+        (column.ends_with("_cny") && !column.contains("_per_")) || column.ends_with("_hours") || column == "steps";
     count || sum
 }
 
@@ -207,7 +210,15 @@ mod tests {
         for total in ["cases_completed", "cases_abandoned", "admin_cost_cny", "work_hours", "steps"] {
             assert!(is_total(total), "{total}");
         }
-        for other in ["cases_in_progress", "admin_cost_cny_per_year", "admin_cost_cny_per_case", "utilisation_share", "headcount_established", "wait_minutes_mean", "public_service_cny_per_resident"] {
+        for other in [
+            "cases_in_progress",
+            "admin_cost_cny_per_year",
+            "admin_cost_cny_per_case",
+            "utilisation_share",
+            "headcount_established",
+            "wait_minutes_mean",
+            "public_service_cny_per_resident",
+        ] {
             assert!(!is_total(other), "{other}");
         }
     }

@@ -213,13 +213,18 @@ fn headline(page: &mut Page, run: &Run, level: u8) -> Result<(), ReportError> {
         // Sums of money read better in millions.
         let (scale, millions) =
             if u.name.starts_with("CNY") && s.mean.abs() >= 1e6 { (1e-6, "million ") } else { (u.scale, "") };
-        let value = match u.name {
-            "" | "index 0–1" => number(s.mean),
-            "%" => format!("{}%", number(s.mean * scale)),
-            other => format!("{} {millions}{other}", number(s.mean * scale)),
+        let (mean, half_width) = if s.n > 1 {
+            super::format::rounded(s.mean * scale, s.half_width_95 * scale)
+        } else {
+            (number(s.mean * scale), None)
         };
-        let interval = if s.n > 1 && s.half_width_95.is_finite() {
-            format!("± {} (95% CI, {} replications)", number(s.half_width_95 * scale), s.n)
+        let value = match u.name {
+            "" | "index 0–1" => mean,
+            "%" => format!("{mean}%"),
+            other => format!("{mean} {millions}{other}"),
+        };
+        let interval = if let Some(half_width) = half_width {
+            format!("± {half_width} (95% CI, {} replications)", s.n)
         } else {
             format!("{} replication", s.n)
         };
