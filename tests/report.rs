@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use reformsim::report::number;
+use reformsim::report::{number, number_plus_minus};
 use reformsim::stats::Summary;
 
 use crate::common::root;
@@ -42,9 +42,17 @@ fn report(folder: &Path) -> String {
     html
 }
 
-/// Nothing is fetched and nothing runs: no scripts, no external resources.
+/// The page's one script: it opens the collapsed blocks when the page is printed.
+const PRINT_SCRIPT: &str = r#"<script>addEventListener("beforeprint",function(){document.querySelectorAll("details").forEach(function(d){d.open=true})});</script>"#;
+
+/// Nothing is fetched, and nothing runs but the print script, which the content
+/// security policy allows by its hash alone: no external resources.
 fn assert_self_contained(html: &str) {
     assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    assert_eq!(html.matches("<script").count(), 1, "one script");
+    assert!(html.contains(PRINT_SCRIPT), "the print script");
+    assert!(html.contains("script-src 'sha256-") && !html.contains("script-src 'unsafe-inline'"));
+    let html = &html.replace(PRINT_SCRIPT, "");
     for forbidden in ["<script", " src=", "href=", "url(http", "@import", "<link", "<img"] {
         assert!(!html.contains(forbidden), "the report holds {forbidden:?}");
     }
@@ -79,6 +87,11 @@ fn outline(html: &str) -> String {
 
 /// Mean over replications of a column of a CSV file (rows filtered by `keep`).
 fn mean_of(path: &Path, column: &str, keep: impl Fn(&csv::StringRecord) -> bool) -> f64 {
+    summary_of(path, column, keep).mean
+}
+
+/// Mean and interval over replications of a column of a CSV file (rows filtered by `keep`).
+fn summary_of(path: &Path, column: &str, keep: impl Fn(&csv::StringRecord) -> bool) -> Summary {
     let mut reader = csv::Reader::from_path(path).expect("csv");
     let index = reader.headers().expect("header").iter().position(|h| h == column).expect("column");
     let values: Vec<f64> = reader
@@ -87,7 +100,7 @@ fn mean_of(path: &Path, column: &str, keep: impl Fn(&csv::StringRecord) -> bool)
         .filter(|r| keep(r))
         .map(|r| r[index].parse().expect("number"))
         .collect();
-    Summary::of(&values).mean
+    Summary::of(&values)
 }
 
 #[test]
@@ -104,11 +117,18 @@ fn a_multi_year_run_gets_headlines_trajectories_departments_and_services() {
     insta::assert_snapshot!("multi_year_run", outline(&html));
     let summary = run.join("summary.csv");
     for column in ["cases_completed", "admin_cost_cny_per_year", "wait_minutes_mean"] {
-        let shown = number(mean_of(&summary, column, |_| true));
+        let s = summary_of(&summary, column, |_| true);
+        let shown = format!("<td class=\"num\">{}</td>", number_plus_minus(s.mean, s.half_width_95));
         assert!(html.contains(&shown), "{column}: {shown} is not in the report");
     }
-    let utilisation = number(100.0 * mean_of(&summary, "utilisation_share", |_| true));
-    assert!(html.contains(&format!("{utilisation}%")), "utilisation {utilisation}% is not in the report");
+    let s = summary_of(&summary, "utilisation_share", |_| true);
+    let utilisation = number_plus_minus(100.0 * s.mean, 100.0 * s.half_width_95);
+    let (mean, half_width) = utilisation.split_once(" ± ").expect("an interval");
+    assert!(html.contains(&format!("<td class=\"num\">{utilisation}</td>")), "utilisation {utilisation} in the table");
+    assert!(
+        html.contains(&format!("<div class=\"value\">{mean}%</div><div class=\"ci\">± {half_width} (95% CI")),
+        "utilisation {utilisation} on its card"
+    );
     let lead_2018 = mean_of(&run.join("yearly.csv"), "lead_time_days_mean", |r| &r[1] == "2018");
     assert!(html.contains(&format!("<td class=\"num\">{}</td>", number(lead_2018))), "the 2018 lead time");
     assert!(html.contains("<td>Office</td>") && html.contains("<td>request</td>"));
@@ -127,8 +147,53 @@ fn a_one_year_run_and_a_folder_of_runs() {
     let many = report(&runs);
     assert!(many.contains("<h1 id=\"results--runs\">Results: runs</h1>"), "{}", outline(&many));
     assert_eq!(many.matches("<svg ").count(), 2 * html.matches("<svg ").count());
-    let completed = number(mean_of(&runs.join("first/summary.csv"), "cases_completed", |_| true));
-    assert!(many.contains(&completed));
+    let s = summary_of(&runs.join("first/summary.csv"), "cases_completed", |_| true);
+    let completed = format!("<td class=\"num\">{}</td>", number_plus_minus(s.mean, s.half_width_95));
+    assert!(many.contains(&completed), "{completed} in the side-by-side table");
+}
+
+#[test]
+fn runs_of_different_lengths_stand_side_by_side_per_year_in_the_order_made() {
+    let dir = tempdir("report-lengths");
+    let scenario = std::fs::read_to_string(root().join("scenarios/validation/tandem.ron")).expect("shipped scenario");
+    assert!(
+        scenario.contains("horizon_days: 200") && scenario.contains("name: \"validation-tandem\""),
+        "the shipped scenario changed"
+    );
+    let runs = dir.join("runs");
+    // The short run is made first, though its folder's name sorts last.
+    for (folder, name, days) in [("z-short", "short", 100), ("a-long", "long", 300)] {
+        let path = dir.join(format!("{name}.ron"));
+        let text_of = scenario
+            .replace("horizon_days: 200", &format!("horizon_days: {days}"))
+            .replace("\"validation-tandem\"", &format!("\"{name}\""));
+        std::fs::write(&path, text_of).expect("write scenario");
+        ok(&["run", text(&path), "--replications", "2", "--out", text(&runs.join(folder)), "--quiet"]);
+        // Distinct modification times for the two summary.csv files, whatever
+        // the file system's clock granularity.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let html = report(&runs);
+    let short = html.find("<h2 id=\"short\">").expect("the short run's section");
+    let long = html.find("<h2 id=\"long\">").expect("the long run's section");
+    assert!(short < long, "the runs are in the order made, not by folder name");
+    assert!(html.contains("totals are per year of measured days"), "the note says the totals are per year");
+    assert!(html.contains("<td>Cases completed per year (cases)</td>"), "{}", outline(&html));
+    // The long run's cases per year: each replication by its own measured days.
+    let mut reader = csv::Reader::from_path(runs.join("a-long/summary.csv")).expect("csv");
+    let header = reader.headers().expect("header").clone();
+    let column = |name: &str| header.iter().position(|h| h == name).expect("column");
+    let (completed, days) = (column("cases_completed"), column("measured_days"));
+    let per_year: Vec<f64> = reader
+        .records()
+        .map(|r| r.expect("row"))
+        .map(|r| r[completed].parse::<f64>().expect("number") * 365.0 / r[days].parse::<f64>().expect("number"))
+        .collect();
+    let s = Summary::of(&per_year);
+    let shown = format!("<td class=\"num\">{}</td>", number_plus_minus(s.mean, s.half_width_95));
+    assert!(html.contains(&shown), "{shown} is not in the side-by-side table");
+    // Every run gets its day-by-day chart, from daily.csv.
+    assert_eq!(html.matches("Arrivals, completions and backlog, week by week</figcaption>").count(), 2);
 }
 
 #[test]
@@ -153,7 +218,7 @@ fn a_comparison_gets_paired_differences_and_their_chart() {
     };
     let (difference, low, high) = (wait("difference_mean"), wait("difference_ci95_low"), wait("difference_ci95_high"));
     assert!(high < 0.0, "a fourth window shortens the wait");
-    let shown = format!("<strong>{} ± {}</strong>", number(difference), number((high - low) / 2.0));
+    let shown = format!("<strong>{}</strong>", number_plus_minus(difference, (high - low) / 2.0));
     assert!(html.contains(&shown), "{shown} is not in the report");
 }
 
@@ -165,6 +230,10 @@ fn a_sweep_gets_each_indicator_against_each_parameter() {
     let html = report(&out);
     insta::assert_snapshot!("sweep", outline(&html));
     assert!(html.contains("volume_per_year = 200000") && html.contains("clerks = 3"), "legends name the levels");
+    // The manifest is collapsed, not dumped at the top.
+    let manifest = "<details><summary>How these results were made (manifest)</summary>\n<dl class=\"meta\">";
+    assert!(html.contains(manifest), "the manifest in a collapsed block");
+    assert_eq!(html.matches("<dl class=\"meta\">").count(), 1);
 }
 
 #[test]

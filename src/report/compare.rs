@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::data::{Table, field, manifest};
 use super::html::{Cell, Page};
-use super::names::{HEADLINE, label, unit, with_unit};
+use super::names::{HEADLINE, clip_difference, label, unit, with_unit};
 use super::svg::{self, Row, RowChart};
 use super::{ReportError, number};
 
@@ -81,7 +81,7 @@ impl Comparison {
 /// `centre ± half` from an interval's ends, scaled; the centre alone without ends.
 fn interval(centre: f64, low: f64, high: f64, scale: f64) -> String {
     if low.is_finite() && high.is_finite() {
-        format!("{} ± {}", number(centre * scale), number((high - low) / 2.0 * scale))
+        super::format::plus_minus(centre * scale, (high - low) / 2.0 * scale)
     } else {
         number(centre * scale)
     }
@@ -104,7 +104,7 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
             c.replications
         ),
     );
-    page.definitions(&manifest);
+    page.manifest(&manifest);
 
     page.heading(2, "Headline indicators");
     page.paragraph(
@@ -127,11 +127,14 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
                 continue;
             }
             let relative = 100.0 / base.mean.abs();
+            // A quantity that cannot be negative falls by at most 100%; a share
+            // rises to at most 100%: the t-interval from few replications may not.
+            let (low, high) = clip_difference(&c.indicators[i], base.mean, e.difference_low, e.difference_high);
             rows.push(Row {
                 label: label(&c.indicators[i]),
                 value: e.difference * relative,
-                low: e.difference_low * relative,
-                high: e.difference_high * relative,
+                low: low * relative,
+                high: high * relative,
             });
         }
         let title = format!("{} − {reference}, relative to {reference}", c.scenarios[s]);
@@ -143,7 +146,7 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
             bars: false,
             reference: Some(0.0),
         };
-        let mut note = "Dots: mean paired difference; whiskers: its 95% confidence interval. An interval clear of the dashed zero line is a difference the replications establish.".to_string();
+        let mut note = "Dots: mean paired difference; whiskers: its 95% confidence interval, cut where the quantity's bounds put it (no fall beyond −100%). An interval clear of the dashed zero line is a difference the replications establish.".to_string();
         if !left_out.is_empty() {
             note.push_str(&format!(
                 " Not shown (zero or undefined in {reference}, so no relative change): {}.",

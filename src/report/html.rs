@@ -79,8 +79,32 @@ figure svg{width:100%;height:auto;max-width:720px;display:block}
 details{margin:.6em 0}
 summary{cursor:pointer;font-weight:bold}
 footer{margin-top:2.5em;border-top:1px solid #999;font-size:.85em;color:#333}
-@media print{main{max-width:none;padding:0}.charts{display:block}details{display:block}}
+@page{size:A4;margin:14mm 12mm}
+@media print{
+main{max-width:none;padding:0}
+.charts{display:block}
+h2:not(:first-of-type){break-before:page}
+h2,h3,figcaption,summary{break-after:avoid}
+tr,figure,.card{break-inside:avoid}
+div.table{overflow:visible}
+table{width:100%;font-size:7.5pt}
+td:first-child{min-width:0}
+th,td{padding:2px 4px;overflow-wrap:anywhere;hyphens:auto}
+td.num,th.num{white-space:normal}
+dl.meta{font-size:7.5pt}
+details::details-content{content-visibility:visible;display:block}
+details>summary{list-style:none}
+}
 ";
+
+/// The page's one script: when printed, every collapsed block opens, since a
+/// closed `<details>` prints its summary alone. The content security policy
+/// allows this script by its hash ([`SCRIPT_HASH`]) and no other.
+pub(super) const SCRIPT: &str = r#"addEventListener("beforeprint",function(){document.querySelectorAll("details").forEach(function(d){d.open=true})});"#;
+
+/// The base64 SHA-256 of [`SCRIPT`], for the content security policy;
+/// `scripts/report/print.sh` checks in a browser that the policy lets it run.
+const SCRIPT_HASH: &str = "sha256-GpTnJ7XwVcMMKWdObwMqkWrQ+v6uUITCf5S1AORc+yA=";
 
 impl Page {
     /// An empty page.
@@ -143,7 +167,18 @@ impl Page {
         self.body.push_str("</tbody>\n</table></div>\n");
     }
 
-    /// Starts a collapsible block, open or closed when printed on screen.
+    /// The manifest (how the results were made), collapsed: it is for checking,
+    /// not for reading first.
+    pub(super) fn manifest(&mut self, lines: &[(String, String)]) {
+        if lines.is_empty() {
+            return;
+        }
+        self.details_start("How these results were made (manifest)");
+        self.definitions(lines);
+        self.details_end();
+    }
+
+    /// Starts a collapsible block: closed on screen, open when printed.
     pub(super) fn details_start(&mut self, summary: &str) {
         let _ = writeln!(self.body, "<details><summary>{}</summary>", escape(summary));
     }
@@ -187,20 +222,22 @@ impl Page {
         let mut out = String::with_capacity(self.body.len() + 4096);
         out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         // Nothing may be fetched: the page is complete in itself.
-        out.push_str(
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n",
+        let _ = writeln!(
+            out,
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src '{SCRIPT_HASH}'\">",
         );
         out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         let _ = writeln!(out, "<meta name=\"generator\" content=\"reformsim {}\">", env!("CARGO_PKG_VERSION"));
         let _ = writeln!(out, "<title>{}</title>", escape(title));
-        let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>\n<main>");
+        let _ = writeln!(out, "<style>{STYLE}</style>\n<script>{SCRIPT}</script>\n</head>\n<body>\n<main>");
         out.push_str(&self.body);
         let _ = writeln!(
             out,
             "<footer><p>Made by reformsim {} from the result files alone. Means are over independent replications; \
              ± is the half-width of the 95% Student-t confidence interval (Law 2015, §4.5); a dash is an undefined value \
              (a mean over no cases, or no spread from one replication). Shares are shown as percentages. In the charts, \
-             intervals of quantities that cannot be negative are cut at zero.</p></footer>",
+             intervals are cut to the values the quantity can take: a share between 0 and 100%, a cost, time or count \
+             at zero (so a paired decrease never passes −100%).</p></footer>",
             env!("CARGO_PKG_VERSION")
         );
         out.push_str("</main>\n</body>\n</html>\n");
@@ -222,7 +259,8 @@ mod tests {
         page.heading(2, "Costs <script>");
         page.table(&[Cell::text("a&b")], &[vec![Cell::number("<1>").strong()]]);
         let html = page.finish("t<");
-        assert!(!html.contains("<script>") && html.contains("Costs &lt;script&gt;"));
+        assert!(!html.contains("<script>Costs") && html.contains("Costs &lt;script&gt;"));
+        assert_eq!(html.matches("<script>").count(), 1, "the one script, in the head");
         assert!(html.contains("<th>a&amp;b</th>") && html.contains("<strong>&lt;1&gt;</strong>"));
         assert!(html.contains("<title>t&lt;</title>"));
     }

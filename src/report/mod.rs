@@ -1,5 +1,5 @@
 //! `reformsim report`: one self-contained HTML page (inline styles, inline SVG
-//! charts, no scripts, nothing fetched) for a result folder.
+//! charts, nothing fetched; one tiny inline script opens the collapsed blocks for printing) for a result folder.
 //!
 //! The kind of folder is told from the files in it: a run (`summary.csv`, from
 //! `reformsim run`), a comparison (`comparison.csv`, from `reformsim compare`), an
@@ -17,7 +17,9 @@
 
 mod analysis;
 mod compare;
+mod daily;
 mod data;
+mod format;
 mod html;
 mod names;
 mod optimise;
@@ -168,62 +170,13 @@ fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), ReportError> {
         .map_err(|e| ReportError::Write { path: e.path, source: e.source })
 }
 
-/// A number as the report prints it: about four significant digits, thousands
-/// grouped with commas from 10,000 up, `—` when undefined.
-pub fn number(x: f64) -> String {
-    if !x.is_finite() {
-        return "—".into();
-    }
-    match crate::schema::decimals_for_people(x) {
-        None => "0".into(),
-        Some(0) => grouped(x),
-        Some(decimals) => format!("{x:.decimals$}").replace('-', "−"),
-    }
-}
+pub use format::number;
+/// `mean ± half-width` as the report writes it (the half-width to two significant
+/// digits, the mean to the same decimals).
+pub use format::plus_minus as number_plus_minus;
 
 /// `mean ± half-width` of a 95% interval, values multiplied by `scale`; the mean
 /// alone when there is no interval (one replication).
 fn plus_minus(s: &crate::stats::Summary, scale: f64) -> String {
-    if s.n > 1 && s.mean.is_finite() && s.half_width_95.is_finite() {
-        format!("{} ± {}", number(s.mean * scale), number(s.half_width_95 * scale))
-    } else {
-        number(s.mean * scale)
-    }
-}
-
-/// `x` rounded to a whole number, thousands separated by commas.
-fn grouped(x: f64) -> String {
-    let digits = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if x < 0.0 && digits != "0" { format!("−{out}") } else { out }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_read_well() {
-        let cases = [
-            (285_029.5, "285,030"),
-            (1234.0, "1,234"),
-            (-12_345.6, "−12,346"),
-            (3.0, "3"),
-            (150.25, "150.2"),
-            (7.0234, "7.023"),
-            (0.83333, "0.8333"),
-            (-0.5, "−0.5000"),
-            (0.0, "0"),
-            (f64::NAN, "—"),
-        ];
-        for (x, expected) in cases {
-            assert_eq!(number(x), expected, "{x}");
-        }
-    }
+    if s.n > 1 { format::plus_minus(s.mean * scale, s.half_width_95 * scale) } else { number(s.mean * scale) }
 }

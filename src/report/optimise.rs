@@ -45,7 +45,7 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
     if let Ok(result) = std::fs::read_to_string(folder.join("result.txt")) {
         page.raw(&format!("<pre style=\"white-space: pre-wrap\">{}</pre>\n", escape(&result)));
     }
-    page.definitions(&manifest);
+    page.manifest(&manifest);
 
     page.heading(2, "Every candidate evaluated");
     page.paragraph(

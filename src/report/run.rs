@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::data::{Table, field, manifest};
 use super::html::{Cell, Page};
-use super::names::{HEADLINE, label, unit, with_unit};
+use super::names::{HEADLINE, clip, is_total, label, unit, with_unit};
 use super::svg::{self, LineChart, Point, Row, RowChart, Series, StackedBars, XAxis};
 use super::{ReportError, number, plus_minus};
 use crate::stats::Summary;
@@ -18,14 +18,21 @@ const MIN_CHARTED_DAYS: f64 = 30.0;
 /// Rows in each "top" table.
 const TOP: usize = 10;
 
-/// The sub-folders of `folder` that hold a run, sorted by name.
+/// The sub-folders of `folder` that hold a run, in the order they were made (the
+/// time their `summary.csv` was written; by name when the times are equal or
+/// unknown): `reformsim demo` writes its runs in the order it gives them, the
+/// baseline first.
 pub(super) fn run_folders(folder: &Path) -> Result<Vec<PathBuf>, ReportError> {
     let entries =
         std::fs::read_dir(folder).map_err(|source| ReportError::Read { path: folder.to_path_buf(), source })?;
-    let mut out: Vec<PathBuf> =
-        entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.join("summary.csv").is_file()).collect();
+    let mut out: Vec<(Option<std::time::SystemTime>, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.join("summary.csv").is_file())
+        .map(|p| (std::fs::metadata(p.join("summary.csv")).and_then(|m| m.modified()).ok(), p))
+        .collect();
     out.sort();
-    Ok(out)
+    Ok(out.into_iter().map(|(_, p)| p).collect())
 }
 
 /// A run's result files.
@@ -36,6 +43,7 @@ struct Run {
     yearly: Option<Table>,
     departments: Option<Table>,
     services: Option<Table>,
+    daily: Option<Table>,
 }
 
 impl Run {
@@ -48,6 +56,7 @@ impl Run {
             yearly: Table::read_optional(folder, "yearly.csv")?,
             departments: Table::read_optional(folder, "departments.csv")?,
             services: Table::read_optional(folder, "services.csv")?,
+            daily: Table::read_optional(folder, "daily.csv")?,
             manifest,
         })
     }
@@ -58,6 +67,20 @@ impl Run {
             Some(_) => self.summary.summary_where(name, |_| true).map(Some),
             None => Ok(None),
         }
+    }
+
+    /// A total over the measured period per year of measured days, over the
+    /// replications (each by its own measured days), if both columns are present.
+    fn per_year(&self, name: &str) -> Result<Option<Summary>, ReportError> {
+        let (Some(c), Some(d)) = (self.summary.column(name), self.summary.column("measured_days")) else {
+            return Ok(None);
+        };
+        let mut values = Vec::with_capacity(self.summary.len());
+        for r in 0..self.summary.len() {
+            let days = self.summary.number(r, d)?;
+            values.push(if days > 0.0 { self.summary.number(r, c)? * 365.0 / days } else { f64::NAN });
+        }
+        Ok(Some(Summary::of(&values)))
     }
 
     /// "3 replications of scenarios/x.ron, seed 1; 390 measured days."
@@ -83,7 +106,7 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
     let title = format!("Run report: {}", run.name);
     page.heading(1, &title);
     page.paragraph("lead", &run.description()?);
-    page.definitions(&ordered(&run.manifest));
+    page.manifest(&ordered(&run.manifest));
     sections(&mut page, &run, 2)?;
     Ok(page.finish(&title))
 }
@@ -97,30 +120,59 @@ pub(super) fn render_many(folder: &Path) -> Result<String, ReportError> {
     page.heading(1, &title);
     let names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
     page.paragraph("lead", &format!("{} runs: {}.", runs.len(), names.join(", ")));
-    page.heading(2, "Side by side");
-    page.paragraph(
-        "note",
-        "Each run's mean ± 95% interval over its own replications. For differences with paired confidence \
-         intervals, run the scenarios with `reformsim compare`.",
-    );
-    let mut header = vec![Cell::text("Indicator")];
-    header.extend(runs.iter().map(|r| Cell::number(r.name.clone())));
-    let mut rows = Vec::new();
-    for indicator in HEADLINE {
-        let mut row = vec![Cell::text(with_unit(indicator))];
-        for run in &runs {
-            let cell = run.indicator(indicator)?.map_or_else(|| "—".into(), |s| plus_minus(&s, unit(indicator).scale));
-            row.push(Cell::number(cell));
-        }
-        rows.push(row);
-    }
-    page.table(&header, &rows);
+    side_by_side(&mut page, &runs)?;
     for run in &runs {
         page.heading(2, &run.name);
         page.paragraph("lead", &run.description()?);
         sections(&mut page, run, 3)?;
     }
     Ok(page.finish(&title))
+}
+
+/// The headline indicators of every run, in the order the runs were made. When
+/// the runs cover different numbers of measured days, totals over the measured
+/// period (cases completed, …) are given per year (× 365 / measured days, each
+/// replication by its own days), so that a three-year run stands beside a
+/// one-year run on equal terms.
+fn side_by_side(page: &mut Page, runs: &[Run]) -> Result<(), ReportError> {
+    page.heading(2, "Side by side");
+    let mut days = Vec::new();
+    for run in runs {
+        days.push(run.indicator("measured_days")?.map(|s| s.mean));
+    }
+    let per_year = days.windows(2).any(|w| w[0] != w[1]);
+    let lengths: Vec<String> =
+        runs.iter().zip(&days).map(|(r, d)| format!("{} {} days", r.name, d.map_or("—".into(), number))).collect();
+    let mut note = "Each run's mean ± 95% interval over its own replications. For differences with paired confidence \
+                    intervals, run the scenarios with `reformsim compare`."
+        .to_string();
+    if per_year {
+        note.push_str(&format!(
+            " The runs measure different periods ({}): totals are per year of measured days.",
+            lengths.join(", ")
+        ));
+    }
+    page.paragraph("note", &note);
+    let mut header = vec![Cell::text("Indicator")];
+    header.extend(runs.iter().map(|r| Cell::number(r.name.clone())));
+    let mut rows = Vec::new();
+    for indicator in HEADLINE {
+        let yearly = per_year && is_total(indicator);
+        let name = match (yearly, unit(indicator).name) {
+            (false, _) => with_unit(indicator),
+            (true, "") => format!("{} per year", label(indicator)),
+            (true, u) => format!("{} per year ({u})", label(indicator)),
+        };
+        let mut row = vec![Cell::text(name)];
+        for run in runs {
+            let summary = if yearly { run.per_year(indicator)? } else { run.indicator(indicator)? };
+            let cell = summary.map_or_else(|| "—".into(), |s| plus_minus(&s, unit(indicator).scale));
+            row.push(Cell::number(cell));
+        }
+        rows.push(row);
+    }
+    page.table(&header, &rows);
+    Ok(())
 }
 
 /// The manifest's lines, the interesting ones first.
@@ -137,6 +189,9 @@ fn sections(page: &mut Page, run: &Run, level: u8) -> Result<(), ReportError> {
     match &run.yearly {
         Some(yearly) => years(page, yearly, level)?,
         None => page.paragraph("note", "No yearly.csv in this folder: no year-by-year trajectories."),
+    }
+    if let Some(daily) = &run.daily {
+        super::daily::section(page, daily, level)?;
     }
     match &run.departments {
         Some(d) => departments(page, d, level)?,
@@ -158,13 +213,18 @@ fn headline(page: &mut Page, run: &Run, level: u8) -> Result<(), ReportError> {
         // Sums of money read better in millions.
         let (scale, millions) =
             if u.name.starts_with("CNY") && s.mean.abs() >= 1e6 { (1e-6, "million ") } else { (u.scale, "") };
-        let value = match u.name {
-            "" | "index 0–1" => number(s.mean),
-            "%" => format!("{}%", number(s.mean * scale)),
-            other => format!("{} {millions}{other}", number(s.mean * scale)),
+        let (mean, half_width) = if s.n > 1 {
+            super::format::rounded(s.mean * scale, s.half_width_95 * scale)
+        } else {
+            (number(s.mean * scale), None)
         };
-        let interval = if s.n > 1 && s.half_width_95.is_finite() {
-            format!("± {} (95% CI, {} replications)", number(s.half_width_95 * scale), s.n)
+        let value = match u.name {
+            "" | "index 0–1" => mean,
+            "%" => format!("{mean}%"),
+            other => format!("{mean} {millions}{other}"),
+        };
+        let interval = if let Some(half_width) = half_width {
+            format!("± {half_width} (95% CI, {} replications)", s.n)
         } else {
             format!("{} replication", s.n)
         };
@@ -242,7 +302,7 @@ fn years(page: &mut Page, yearly: &Table, level: u8) -> Result<(), ReportError> 
                 let points = by_year(yearly, &charted, column)?
                     .iter()
                     .enumerate()
-                    .map(|(i, s)| point(i as f64, s, u.scale))
+                    .map(|(i, s)| point(i as f64, s, column))
                     .collect();
                 series.push(Series { name: label(column), points });
             }
@@ -277,9 +337,12 @@ fn years(page: &mut Page, yearly: &Table, level: u8) -> Result<(), ReportError> 
     year_table(page, yearly, &all)
 }
 
-/// A chart point from a summary, scaled.
-fn point(x: f64, s: &Summary, scale: f64) -> Point {
-    Point { x, mean: s.mean * scale, low: (s.mean - s.half_width_95) * scale, high: (s.mean + s.half_width_95) * scale }
+/// A chart point from a summary of `column`: its interval cut to the column's
+/// bounds ([`clip`]), all scaled to the column's unit.
+fn point(x: f64, s: &Summary, column: &str) -> Point {
+    let scale = unit(column).scale;
+    let (low, high) = clip(column, s.mean - s.half_width_95, s.mean + s.half_width_95);
+    Point { x, mean: s.mean * scale, low: low * scale, high: high * scale }
 }
 
 fn cost_chart(page: &mut Page, yearly: &Table, years: &[String]) -> Result<(), ReportError> {
@@ -377,7 +440,7 @@ fn departments(page: &mut Page, table: &Table, level: u8) -> Result<(), ReportEr
         .into_iter()
         .map(|i| {
             let (name, s) = &utilisation[i];
-            let p = point(0.0, s, 100.0);
+            let p = point(0.0, s, "utilisation_share");
             Row { label: name.clone(), value: p.mean, low: p.low, high: p.high }
         })
         .collect();
@@ -480,7 +543,7 @@ fn services(page: &mut Page, table: &Table, level: u8) -> Result<(), ReportError
     let rows: Vec<Row> = slowest
         .iter()
         .map(|&i| {
-            let p = point(0.0, &lead[i].1, 1.0);
+            let p = point(0.0, &lead[i].1, "lead_time_days_mean");
             Row { label: lead[i].0.clone(), value: p.mean, low: p.low, high: p.high }
         })
         .collect();

@@ -204,10 +204,7 @@ fn tick_label(v: f64, step: f64) -> String {
     if (step / 10f64.powi(-(decimals as i32)) - (step / 10f64.powi(-(decimals as i32))).round()).abs() > 1e-6 {
         decimals += 1;
     }
-    if decimals == 0 && v.abs() >= 1e4 {
-        return super::number(v);
-    }
-    format!("{v:.decimals$}").replace('-', "−")
+    super::format::fixed(v, decimals)
 }
 
 /// Estimated width of `text` in pixels (wide characters count double).

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::data::{Table, field, manifest};
 use super::html::{Cell, Page};
-use super::names::{SWEPT, label, unit, with_unit};
+use super::names::{SWEPT, bounds, clip, label, unit, with_unit};
 use super::svg::{self, LineChart, Point, Series, XAxis};
 use super::{ReportError, number, plus_minus};
 use crate::stats::Summary;
@@ -74,7 +74,7 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
     if field(&manifest, "shard").is_some_and(|s| s != "none") {
         page.paragraph("note", "This folder holds one shard of the sweep: its design points may lack replications.");
     }
-    page.definitions(&manifest);
+    page.manifest(&manifest);
 
     page.heading(2, "Indicators against the swept parameters");
     page.paragraph(
@@ -94,7 +94,7 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
         page.heading(3, &label(indicator));
         page.charts_start();
         for (k, parameter) in parameters.iter().enumerate() {
-            let (x, series, connect) = series_against(&points, &summaries, &parameters, k, scale);
+            let (x, series, connect) = series_against(&points, &summaries, &parameters, k, indicator);
             let title = format!("{} against {parameter}", label(indicator));
             let chart = LineChart {
                 id: page.next_id(),
@@ -104,7 +104,10 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
                 x,
                 series,
                 connect,
-                from_zero: false,
+                // Every swept indicator is a level (a cost, a time, a share, the
+                // satisfaction index): its axis starts at zero, so that a small
+                // change does not look like a large one.
+                from_zero: bounds(indicator).0 == 0.0,
             };
             page.figure(&title, svg::line_chart(chart), "");
         }
@@ -280,8 +283,9 @@ fn series_against(
     summaries: &[Summary],
     parameters: &[String],
     k: usize,
-    scale: f64,
+    column: &str,
 ) -> (XAxis, Vec<Series>, bool) {
+    let scale = unit(column).scale;
     let numeric = points.iter().all(|p| p.levels[k].trim().parse::<f64>().is_ok());
     let mut levels: Vec<&str> = Vec::new();
     for p in points {
@@ -318,12 +322,8 @@ fn series_against(
         });
     let to_point = |i: usize| {
         let s = &summaries[i];
-        Point {
-            x: x_of(&points[i]),
-            mean: s.mean * scale,
-            low: (s.mean - s.half_width_95) * scale,
-            high: (s.mean + s.half_width_95) * scale,
-        }
+        let (low, high) = clip(column, s.mean - s.half_width_95, s.mean + s.half_width_95);
+        Point { x: x_of(&points[i]), mean: s.mean * scale, low: low * scale, high: high * scale }
     };
     let series: Vec<Series> = if lines {
         groups
@@ -360,11 +360,11 @@ mod tests {
             (0..6).map(|i| point(&i.to_string(), &[["3", "4", "5"][i / 2], ["a", "b"][i % 2]])).collect();
         let summaries: Vec<Summary> = (0..6).map(|i| Summary::of(&[i as f64, i as f64 + 1.0])).collect();
         let parameters = ["clerks".to_string(), "mode".to_string()];
-        let (x, series, connect) = series_against(&points, &summaries, &parameters, 0, 1.0);
+        let (x, series, connect) = series_against(&points, &summaries, &parameters, 0, "events");
         assert!(connect && matches!(x, XAxis::Numeric));
         assert_eq!(series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["mode = a", "mode = b"]);
         assert_eq!(series[0].points.iter().map(|p| p.x).collect::<Vec<_>>(), [3.0, 4.0, 5.0]);
-        let (x, series, connect) = series_against(&points, &summaries, &parameters, 1, 1.0);
+        let (x, series, connect) = series_against(&points, &summaries, &parameters, 1, "events");
         assert!(connect && matches!(x, XAxis::Categories(ref c) if c == &["a", "b"]));
         assert_eq!(series.len(), 3);
     }
@@ -403,7 +403,7 @@ mod tests {
         let points: Vec<DesignPoint> =
             (0..5).map(|i| point(&i.to_string(), &[&format!("{}", i * 7 % 5), &format!("{i}.5")])).collect();
         let summaries: Vec<Summary> = (0..5).map(|i| Summary::of(&[i as f64])).collect();
-        let (_, series, connect) = series_against(&points, &summaries, &["a".into(), "b".into()], 0, 1.0);
+        let (_, series, connect) = series_against(&points, &summaries, &["a".into(), "b".into()], 0, "events");
         assert!(!connect);
         assert_eq!(series.len(), 1);
         assert_eq!(series[0].points.len(), 5);

@@ -1,0 +1,135 @@
+//! The day-by-day chart of a run, from `daily.csv`: arrivals, completions and the
+//! backlog (cases in progress), and the steps waiting in queues with the
+//! abandonments, as weekly means so that weekends and single days do not hide
+//! the trend (and the page stays small: a three-year run has 153 weeks, not
+//! 1,096 days).
+//!
+//! `daily.csv` holds counts at the end of each day, not waiting times: the queue
+//! is shown by the steps waiting in it; the mean wait per year is in the table of
+//! the years and in `summary.csv`.
+
+use std::collections::BTreeMap;
+
+use super::ReportError;
+use super::data::Table;
+use super::html::Page;
+use super::names::{clip, label};
+use super::svg::{self, LineChart, Point, Series, XAxis};
+use crate::stats::Summary;
+
+/// Days in a charted period.
+const WEEK: i64 = 7;
+
+/// The charts, and what each shows.
+const CHARTS: [(&str, &[&str], &str); 2] = [
+    (
+        "Arrivals, completions and backlog, week by week",
+        &["cases_arrived", "cases_completed", "cases_in_progress"],
+        "cases per day; backlog at day end",
+    ),
+    (
+        "Steps waiting in queues and applicants giving up, week by week",
+        &["steps_queued", "cases_abandoned"],
+        "steps waiting, cases abandoned",
+    ),
+];
+
+/// Weekly means of `column` per replication, then their mean and 95% interval
+/// over replications: one point per week, at the week's first day.
+fn weekly(table: &Table, column: &str) -> Result<Vec<Point>, ReportError> {
+    let (day, replication, c) = (table.require("day")?, table.require("replication")?, table.require(column)?);
+    // week → replication → (sum, days)
+    let mut weeks: BTreeMap<i64, BTreeMap<String, (f64, f64)>> = BTreeMap::new();
+    for r in 0..table.len() {
+        let d = table.number(r, day)? as i64;
+        let entry = weeks.entry(d.div_euclid(WEEK)).or_default().entry(table.text(r, replication).to_string());
+        let (sum, days) = entry.or_insert((0.0, 0.0));
+        *sum += table.number(r, c)?;
+        *days += 1.0;
+    }
+    let points = weeks
+        .into_iter()
+        .map(|(week, per_replication)| {
+            let means: Vec<f64> = per_replication.values().map(|(sum, days)| sum / days).collect();
+            let s = Summary::of(&means);
+            let (low, high) = if s.n > 1 {
+                clip(column, s.mean - s.half_width_95, s.mean + s.half_width_95)
+            } else {
+                (f64::NAN, f64::NAN)
+            };
+            Point { x: (week * WEEK) as f64, mean: s.mean, low, high }
+        })
+        .collect();
+    Ok(points)
+}
+
+/// The day-by-day section of a run's report.
+pub(super) fn section(page: &mut Page, table: &Table, level: u8) -> Result<(), ReportError> {
+    page.heading(level, "Day by day");
+    let first_date = table.column("date").filter(|_| table.len() > 0).map(|c| table.text(0, c).to_string());
+    let x_label = match &first_date {
+        Some(date) => format!("day of the run (day 0 = {date})"),
+        None => "day of the run".to_string(),
+    };
+    page.paragraph(
+        "note",
+        "Weekly means of the daily counts in daily.csv (weekends and holidays count as days without arrivals); \
+         shaded bands are 95% confidence intervals over replications. daily.csv records how many steps wait in the \
+         queues at the end of each day, not how long they wait: the mean wait is among the headline indicators and \
+         in the table of the years.",
+    );
+    page.charts_start();
+    for (title, columns, y_label) in CHARTS {
+        let mut series = Vec::new();
+        for column in columns.iter().filter(|c| table.column(c).is_some()) {
+            series.push(Series { name: label(column), points: weekly(table, column)? });
+        }
+        if series.is_empty() {
+            continue;
+        }
+        let chart = LineChart {
+            id: page.next_id(),
+            title: title.into(),
+            x_label: x_label.clone(),
+            y_label: y_label.into(),
+            x: XAxis::Numeric,
+            series,
+            connect: true,
+            from_zero: true,
+        };
+        page.figure(title, svg::line_chart(chart), "");
+    }
+    page.charts_end();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weeks_are_means_over_their_days_then_over_replications() {
+        let dir = std::env::temp_dir().join(format!("reformsim-daily-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temporary folder");
+        let path = dir.join("daily.csv");
+        // Replication 0 queues 7 steps a day in week 0 and 14 in week 1;
+        // replication 1 queues 21 and 14.
+        let mut text = String::from("replication,day,steps_queued\n");
+        for (rep, first, second) in [(0, 7, 14), (1, 21, 14)] {
+            for d in 0..14 {
+                text.push_str(&format!("{rep},{d},{}\n", if d < 7 { first } else { second }));
+            }
+        }
+        std::fs::write(&path, text).expect("write");
+        let table = Table::read(&path).expect("read");
+        let points = weekly(&table, "steps_queued").expect("weekly");
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(points.len(), 2);
+        assert_eq!((points[0].x, points[0].mean), (0.0, 14.0));
+        assert_eq!((points[1].x, points[1].mean, points[1].low), (7.0, 14.0, 14.0));
+        // Two replications 7 and 21: the t-interval 14 ± 12.706 × 7 reaches far
+        // below zero, and is cut there: no count is negative.
+        assert_eq!(points[0].low, 0.0);
+        assert!((points[0].high - (14.0 + 12.706_204_736 * 7.0)).abs() < 1e-3, "{}", points[0].high);
+    }
+}
