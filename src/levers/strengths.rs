@@ -39,8 +39,8 @@ pub struct Strengths {
     pub catch_share: f64,
     /// Per service: share of new cases whose approval becomes a notification.
     pub supervision: Vec<f64>,
-    /// Inspection function, work and delay.
-    pub inspection: Option<(FunctionId, Minutes, Micros)>,
+    /// Inspections after notification: who, work, delay and what they find.
+    pub inspection: Option<super::supervision::Inspection>,
     /// Queues ordered by due date.
     pub due_date_priority: bool,
     /// Complaint probability at satisfaction 0, handling function and work.

@@ -73,6 +73,10 @@ pub(crate) struct FlowCounts {
     pub inspections: u64,
     /// Complaints handled in the measured period.
     pub complaints_handled: u64,
+    /// Measured notified cases completed that broke the rules.
+    pub violations: u64,
+    /// Of which found by their inspection by the horizon.
+    pub violations_detected: u64,
 }
 
 /// The state of the case flow of one replication.
@@ -111,6 +115,10 @@ pub(crate) struct CaseFlow {
     pub year_arrivals: Vec<u64>,
     /// Measured arrivals per service.
     pub service_arrivals: Vec<u64>,
+    /// Violations per year (by the year their case completed).
+    pub year_violations: Vec<u64>,
+    /// Of which detected by the horizon.
+    pub year_detected: Vec<u64>,
     /// Counts of the current day.
     pub today: DayCounts,
     /// Whole-run counts.
@@ -182,6 +190,8 @@ impl CaseFlow {
             year_tallies: vec![Tally::default(); years],
             year_arrivals: vec![0; years],
             service_arrivals: vec![0; n_services],
+            year_violations: vec![0; years],
+            year_detected: vec![0; years],
             today: DayCounts::default(),
             counts: FlowCounts::default(),
             log: None,

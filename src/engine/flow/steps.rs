@@ -44,6 +44,15 @@ impl CaseFlow {
             && levers.integrated[service_id] > 0.0
             && need(Need::Integrated) < levers.integrated[service_id];
         let notified = levers.supervision[service_id] > 0.0 && need(Need::Notified) < levers.supervision[service_id];
+        // Compliance has its own stream, drawn only for notified cases.
+        let (violation, detectable) = match &levers.inspection {
+            Some(i) if notified && i.non_compliance_share > 0.0 => {
+                let mut rng = SplitMix64::for_case(key, Purpose::Supervision);
+                let violation = rng.uniform() < i.non_compliance_share;
+                (violation, rng.uniform() < i.detection_probability)
+            }
+            _ => (false, false),
+        };
         let mut missing = 0u64;
         let mut shared = 0u64;
         for (i, check) in service.checks.iter().enumerate() {
@@ -71,6 +80,8 @@ impl CaseFlow {
             visited_hall: false,
             integrated,
             notified,
+            violation,
+            detectable,
             measured,
             present_at: NOWHERE,
             arrival: self.now,
