@@ -353,6 +353,7 @@ fn collect(
         inspections: c.inspections,
         violations: c.violations,
         violations_detected: c.violations_detected,
+        process_fixes: flow.fixes.in_force(u64::from(model.horizon_days) * crate::time::DAY),
         fiscal: fiscal(model),
     };
     let summary = summary(tally, &ledger.costs, &facts);

@@ -39,6 +39,9 @@ pub(crate) enum Purpose {
     /// Whether a notified case breaks the rules, and whether its inspection
     /// would find it (post-approval supervision).
     Supervision = 5,
+    /// Whether complaints trigger process fixes (online listening), one stream
+    /// per replication.
+    Listening = 6,
 }
 
 /// The decisions about a case's needs taken at arrival, each with its own uniform

@@ -230,6 +230,8 @@ pub struct RunFacts {
     pub violations: u64,
     /// Of which found by their inspection by the horizon.
     pub violations_detected: u64,
+    /// Process fixes that complaints put in force by the horizon.
+    pub process_fixes: u64,
     /// The budget, the residents and how their satisfaction follows spending.
     pub fiscal: Fiscal,
 }
@@ -354,6 +356,7 @@ pub fn summary(t: &Tally, costs: &Costs, f: &RunFacts) -> Vec<Indicator> {
         ("inspections", f.inspections as f64),
         ("violations_detected", f.violations_detected as f64),
         ("violations_undetected", (f.violations - f.violations_detected) as f64),
+        ("process_fixes", f.process_fixes as f64),
         ("events", f.events as f64),
     ]
 }

@@ -19,6 +19,7 @@
 //! records) and `levers` (lever strengths).
 
 mod cases;
+mod fixes;
 mod levers;
 mod log;
 mod outcome;
@@ -88,6 +89,10 @@ pub(crate) struct CaseFlow {
     rates: Vec<ArrivalRate>,
     arrival_rngs: Vec<ChaCha8Rng>,
     internal_rng: SplitMix64,
+    /// Whether a complaint triggers a process fix, in the order complaints are made.
+    listening_rng: SplitMix64,
+    /// Process fixes triggered by complaints.
+    pub fixes: fixes::ProcessFixes,
     events: EventQueue,
     cases: CaseTable,
     /// Stations, indexed like the model's.
@@ -170,6 +175,11 @@ impl CaseFlow {
             rates,
             arrival_rngs,
             internal_rng: SplitMix64::for_case(super::random::mix64(seed ^ replication.rotate_left(17)), Purpose::Work),
+            listening_rng: SplitMix64::for_case(
+                super::random::mix64(seed ^ replication.rotate_left(29)),
+                Purpose::Listening,
+            ),
+            fixes: fixes::ProcessFixes::new(model.services.len()),
             events: EventQueue::default(),
             cases: CaseTable::default(),
             station_alias: (0..model.stations.len()).collect(),

@@ -32,6 +32,13 @@ impl CaseFlow {
             if complained {
                 let task = EventKind::TaskDue { task: Task::Complaint, function: function as u32 };
                 self.events.schedule(at.max(self.now), task);
+                let s = case.service as usize;
+                if let Some(fix) = &self.levers.process_fix
+                    && self.fixes.room(s, fix)
+                    && self.listening_rng.uniform() < fix.probability
+                {
+                    self.fixes.trigger(s, fix, at.max(self.now) + fix.delay);
+                }
             }
         }
         if completed

@@ -53,6 +53,7 @@ impl CaseFlow {
             }
             _ => (false, false),
         };
+        let (fixed, _) = self.fixes.factors(service_id, self.now);
         let mut missing = 0u64;
         let mut shared = 0u64;
         for (i, check) in service.checks.iter().enumerate() {
@@ -63,7 +64,7 @@ impl CaseFlow {
                 && needs_uniform(key, index + 1) < levers.sharing;
             if from_data {
                 shared |= 1 << i;
-            } else if check.missing_probability > 0.0 && needs_uniform(key, index) < check.missing_probability {
+            } else if check.missing_probability > 0.0 && needs_uniform(key, index) < check.missing_probability * fixed {
                 missing |= 1 << i;
             }
         }
@@ -271,7 +272,8 @@ impl CaseFlow {
         // during a merger's transition, a redo of this step (fewer with error
         // tolerance). One uniform decides both, so levers only move thresholds.
         let u = case.routing_rng.uniform();
-        let send_back = step.send_back.map(|(target, p)| (target, p * (1.0 - self.levers.error_reduction)));
+        let (_, fixed) = self.fixes.factors(case.service as usize, self.now);
+        let send_back = step.send_back.map(|(target, p)| (target, p * (1.0 - self.levers.error_reduction) * fixed));
         let mut transition_error = 0.0;
         if let Some(t) = &self.levers.transition {
             let department = m.structures[self.structure].department_of[step.department];
