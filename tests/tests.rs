@@ -20,4 +20,5 @@ mod queueing;
 mod report;
 mod serve;
 mod skills;
+mod supervision;
 mod tidy;

@@ -119,7 +119,11 @@ impl Server {
 pub(crate) enum Task {
     /// Inspecting a case whose approval became a notification (post-approval
     /// supervision), by an inspector.
-    Inspection,
+    Inspection {
+        /// The year index (of the case's completion) of the measured violation
+        /// this inspection finds, if it finds one.
+        detects: Option<u16>,
+    },
     /// Handling a complaint (online listening), by a reviewer.
     Complaint,
 }

@@ -157,6 +157,8 @@ pub struct YearRow {
     pub leadership_posts: u32,
     /// The budget, the residents and how their satisfaction follows spending.
     pub fiscal: crate::indicators::Fiscal,
+    /// Violations of notified cases completed in that year, and of which detected.
+    pub violations: (u64, u64),
 }
 
 impl YearRow {
@@ -169,6 +171,7 @@ impl YearRow {
             headcount_contract: self.headcount_contract,
             leadership_posts: self.leadership_posts,
             fiscal: self.fiscal,
+            violations: self.violations,
         };
         crate::indicators::yearly(&self.tally, &self.costs, &facts)
     }
@@ -348,6 +351,9 @@ fn collect(
         document_hours_per_missing: model.applicant.document_hours_per_missing,
         events: c.events,
         inspections: c.inspections,
+        violations: c.violations,
+        violations_detected: c.violations_detected,
+        process_fixes: flow.fixes.in_force(u64::from(model.horizon_days) * crate::time::DAY),
         fiscal: fiscal(model),
     };
     let summary = summary(tally, &ledger.costs, &facts);
@@ -382,6 +388,7 @@ fn year_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRow]
                 headcount_contract: 0,
                 leadership_posts: ledger.posts_by_year[index],
                 fiscal: fiscal(model),
+                violations: (flow.year_violations[index], flow.year_detected[index]),
             });
         }
         let year = rows.last_mut().expect("a row was just pushed");

@@ -36,6 +36,12 @@ pub(crate) enum Purpose {
     Routing = 3,
     /// Patience in queues.
     Patience = 4,
+    /// Whether a notified case breaks the rules, and whether its inspection
+    /// would find it (post-approval supervision).
+    Supervision = 5,
+    /// Whether complaints trigger process fixes (online listening), one stream
+    /// per replication.
+    Listening = 6,
 }
 
 /// The decisions about a case's needs taken at arrival, each with its own uniform

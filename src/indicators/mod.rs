@@ -226,6 +226,12 @@ pub struct RunFacts {
     pub events: u64,
     /// Inspections done after notification approvals.
     pub inspections: u64,
+    /// Measured notified cases completed that broke the rules.
+    pub violations: u64,
+    /// Of which found by their inspection by the horizon.
+    pub violations_detected: u64,
+    /// Process fixes that complaints put in force by the horizon.
+    pub process_fixes: u64,
     /// The budget, the residents and how their satisfaction follows spending.
     pub fiscal: Fiscal,
 }
@@ -348,6 +354,9 @@ pub fn summary(t: &Tally, costs: &Costs, f: &RunFacts) -> Vec<Indicator> {
         ("satisfied_share", t.per_finished(t.satisfied as f64)),
         ("complaints_per_1000_cases", t.per_finished(t.complaints as f64 * 1000.0)),
         ("inspections", f.inspections as f64),
+        ("violations_detected", f.violations_detected as f64),
+        ("violations_undetected", (f.violations - f.violations_detected) as f64),
+        ("process_fixes", f.process_fixes as f64),
         ("events", f.events as f64),
     ]
 }

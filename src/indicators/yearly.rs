@@ -22,6 +22,8 @@ pub struct YearFacts {
     pub leadership_posts: u32,
     /// The budget, the residents and how their satisfaction follows spending.
     pub fiscal: super::Fiscal,
+    /// Violations of notified cases completed in that year, and of which detected.
+    pub violations: (u64, u64),
 }
 
 /// The names of the yearly indicators, in the order of every year's row.
@@ -74,5 +76,7 @@ pub fn yearly(t: &Tally, costs: &Costs, f: &YearFacts) -> Vec<Indicator> {
         ("satisfied_share", ratio(t.satisfied as f64, finished)),
         ("complaints_per_1000_cases", ratio(t.complaints as f64 * 1000.0, finished)),
         ("handoffs_between_departments_per_case", ratio(t.handoffs_between as f64, finished)),
+        ("violations_detected", f.violations.1 as f64),
+        ("violations_undetected", (f.violations.0 - f.violations.1) as f64),
     ]
 }

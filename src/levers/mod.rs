@@ -221,10 +221,13 @@ pub struct Hire {
 }
 
 /// A station a lever's work needs in every structure.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum StationNeed {
     /// Staff of `role` in the department holding a function.
     Function(FunctionId, Role),
+    /// Staff of `role` in each division holding an approval step of the services
+    /// marked (by index).
+    Approvers(Vec<bool>, Role),
     /// Staff of `role` in a department.
     Department(DepartmentId, Role),
 }

@@ -39,12 +39,14 @@ pub struct Strengths {
     pub catch_share: f64,
     /// Per service: share of new cases whose approval becomes a notification.
     pub supervision: Vec<f64>,
-    /// Inspection function, work and delay.
-    pub inspection: Option<(FunctionId, Minutes, Micros)>,
+    /// Inspections after notification: who, work, delay and what they find.
+    pub inspection: Option<super::supervision::Inspection>,
     /// Queues ordered by due date.
     pub due_date_priority: bool,
     /// Complaint probability at satisfaction 0, handling function and work.
     pub listening: Option<(f64, FunctionId, Minutes)>,
+    /// How a complaint may trigger a process fix on its service.
+    pub process_fix: Option<super::online_listening::ProcessFix>,
     /// Departments in the model (a merger's transition marks the new ones).
     pub departments: usize,
     /// Per cross-trained pool: today's work-time factor on a secondary function
@@ -77,6 +79,7 @@ impl Strengths {
             inspection: None,
             due_date_priority: false,
             listening: None,
+            process_fix: None,
             departments,
             pool_slowdown,
         }

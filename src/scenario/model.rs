@@ -545,6 +545,14 @@ pub struct Service {
     pub checks: Vec<DocumentCheck>,
 }
 
+impl Service {
+    /// The step whose department supervises a notified case (谁审批谁监管): the
+    /// first approval step, or the last step if the service has none.
+    pub fn supervising_step(&self) -> Option<&Step> {
+        self.steps.iter().find(|st| st.role == Role::Approver).or(self.steps.last())
+    }
+}
+
 /// Which steps come before and after a step, as sets (bit i = step i).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Precedence {

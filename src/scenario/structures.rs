@@ -15,10 +15,14 @@ pub(super) fn add_needed_stations(model: &mut Model) {
         .reforms
         .iter()
         .filter_map(|r| r.lever.station_needed())
-        .map(|need| match need {
-            StationNeed::Function(f, role) => station_key(model, model.function_division[f], role),
-            StationNeed::Department(d, Role::WindowClerk) => StationKey::Desk(model.departments[d].desk),
-            StationNeed::Department(d, role) => StationKey::BackOffice(model.departments[d].divisions[0], role),
+        .flat_map(|need| match need {
+            StationNeed::Function(f, role) => vec![station_key(model, model.function_division[f], role)],
+            StationNeed::Department(d, Role::WindowClerk) => vec![StationKey::Desk(model.departments[d].desk)],
+            StationNeed::Department(d, role) => vec![StationKey::BackOffice(model.departments[d].divisions[0], role)],
+            StationNeed::Approvers(services, role) => approver_divisions(model, &services)
+                .into_iter()
+                .map(|division| station_key(model, division, role))
+                .collect(),
         })
         .collect();
     for k in 0..model.structures.len() {
@@ -32,6 +36,20 @@ pub(super) fn add_needed_stations(model: &mut Model) {
             ensure_station(model, k, key);
         }
     }
+}
+
+/// The divisions that supervise the services marked ([`Service::supervising_step`]),
+/// in order of first appearance, each once.
+fn approver_divisions(model: &Model, services: &[bool]) -> Vec<DivisionId> {
+    let mut divisions = Vec::new();
+    for (service, _) in model.services.iter().zip(services).filter(|(_, on)| **on) {
+        if let Some(step) = service.supervising_step()
+            && !divisions.contains(&step.division)
+        {
+            divisions.push(step.division);
+        }
+    }
+    divisions
 }
 
 /// Where steps of `role` in `division` are served: its back-office station, or

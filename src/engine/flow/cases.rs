@@ -33,6 +33,10 @@ pub(super) struct Case {
     pub integrated: bool,
     /// Approval replaced by notification plus a later inspection.
     pub notified: bool,
+    /// A notified case that breaks the rules (post-approval supervision).
+    pub violation: bool,
+    /// Its inspection, if it happens, finds the violation.
+    pub detectable: bool,
     /// Arrived after the warm-up: counts in the indicators.
     pub measured: bool,
     /// Building the applicant is in, or [`NOWHERE`].

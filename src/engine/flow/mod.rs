@@ -19,6 +19,7 @@
 //! records) and `levers` (lever strengths).
 
 mod cases;
+mod fixes;
 mod levers;
 mod log;
 mod outcome;
@@ -73,6 +74,10 @@ pub(crate) struct FlowCounts {
     pub inspections: u64,
     /// Complaints handled in the measured period.
     pub complaints_handled: u64,
+    /// Measured notified cases completed that broke the rules.
+    pub violations: u64,
+    /// Of which found by their inspection by the horizon.
+    pub violations_detected: u64,
 }
 
 /// The state of the case flow of one replication.
@@ -84,6 +89,10 @@ pub(crate) struct CaseFlow {
     rates: Vec<ArrivalRate>,
     arrival_rngs: Vec<ChaCha8Rng>,
     internal_rng: SplitMix64,
+    /// Whether a complaint triggers a process fix, in the order complaints are made.
+    listening_rng: SplitMix64,
+    /// Process fixes triggered by complaints.
+    pub fixes: fixes::ProcessFixes,
     events: EventQueue,
     cases: CaseTable,
     /// Stations, indexed like the model's.
@@ -111,6 +120,10 @@ pub(crate) struct CaseFlow {
     pub year_arrivals: Vec<u64>,
     /// Measured arrivals per service.
     pub service_arrivals: Vec<u64>,
+    /// Violations per year (by the year their case completed).
+    pub year_violations: Vec<u64>,
+    /// Of which detected by the horizon.
+    pub year_detected: Vec<u64>,
     /// Counts of the current day.
     pub today: DayCounts,
     /// Whole-run counts.
@@ -162,6 +175,11 @@ impl CaseFlow {
             rates,
             arrival_rngs,
             internal_rng: SplitMix64::for_case(super::random::mix64(seed ^ replication.rotate_left(17)), Purpose::Work),
+            listening_rng: SplitMix64::for_case(
+                super::random::mix64(seed ^ replication.rotate_left(29)),
+                Purpose::Listening,
+            ),
+            fixes: fixes::ProcessFixes::new(model.services.len()),
             events: EventQueue::default(),
             cases: CaseTable::default(),
             station_alias: (0..model.stations.len()).collect(),
@@ -182,6 +200,8 @@ impl CaseFlow {
             year_tallies: vec![Tally::default(); years],
             year_arrivals: vec![0; years],
             service_arrivals: vec![0; n_services],
+            year_violations: vec![0; years],
+            year_detected: vec![0; years],
             today: DayCounts::default(),
             counts: FlowCounts::default(),
             log: None,

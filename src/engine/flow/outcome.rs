@@ -32,14 +32,31 @@ impl CaseFlow {
             if complained {
                 let task = EventKind::TaskDue { task: Task::Complaint, function: function as u32 };
                 self.events.schedule(at.max(self.now), task);
+                let s = case.service as usize;
+                if let Some(fix) = &self.levers.process_fix
+                    && self.fixes.room(s, fix)
+                    && self.listening_rng.uniform() < fix.probability
+                {
+                    self.fixes.trigger(s, fix, at.max(self.now) + fix.delay);
+                }
             }
         }
         if completed
             && case.notified
-            && let Some((function, _, delay)) = &self.levers.inspection
+            && let Some(inspection) = &self.levers.inspection
+            && let Some(function) = inspection.function.or_else(|| service.supervising_step().map(|st| st.function))
         {
-            let when = self.calendar.add_working(at, *delay);
-            self.events.schedule(when, EventKind::TaskDue { task: Task::Inspection, function: *function as u32 });
+            // A measured violation counts in the year the case completed; it is
+            // detected only if its inspection is done (by the horizon) and finds it.
+            let year = self.year_of_day.get((at / DAY) as usize).map_or(0, |&y| usize::from(y));
+            let detects = (case.measured && case.violation && case.detectable).then_some(year as u16);
+            if case.measured && case.violation {
+                self.counts.violations += 1;
+                self.year_violations[year] += 1;
+            }
+            let when = self.calendar.add_working(at, inspection.delay);
+            self.events
+                .schedule(when, EventKind::TaskDue { task: Task::Inspection { detects }, function: function as u32 });
         }
         if !case.measured {
             return;
@@ -75,9 +92,13 @@ impl CaseFlow {
         self.free(station, server);
         if self.now >= self.warmup {
             match task {
-                Task::Inspection => self.counts.inspections += 1,
+                Task::Inspection { .. } => self.counts.inspections += 1,
                 Task::Complaint => self.counts.complaints_handled += 1,
             }
+        }
+        if let Task::Inspection { detects: Some(year) } = task {
+            self.counts.violations_detected += 1;
+            self.year_detected[usize::from(year)] += 1;
         }
         self.next_work(m, station, server);
     }

@@ -326,7 +326,7 @@ impl CaseFlow {
     /// `function`'s division for its role.
     pub(super) fn enqueue_task(&mut self, m: &Model, task: Task, function: usize) {
         let role = match task {
-            Task::Inspection => Role::Inspector,
+            Task::Inspection { .. } => Role::Inspector,
             Task::Complaint => Role::Reviewer,
         };
         let Some(station) = m.structures[self.structure].back_office(m.function_division[function], role) else {
@@ -432,9 +432,8 @@ impl CaseFlow {
 
     fn start_task(&mut self, station: usize, task: Task, server: Server) {
         let work = match (task, &self.levers.inspection, &self.levers.listening) {
-            (Task::Inspection, Some((_, work, _)), _) | (Task::Complaint, _, Some((_, _, work))) => {
-                from_minutes(sample_minutes(work, &mut self.internal_rng))
-            }
+            (Task::Inspection { .. }, Some(super::super::super::levers::supervision::Inspection { work, .. }), _)
+            | (Task::Complaint, _, Some((_, _, work))) => from_minutes(sample_minutes(work, &mut self.internal_rng)),
             _ => 0,
         };
         let end = self.calendar.add_working(self.now, work);

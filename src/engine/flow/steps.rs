@@ -44,6 +44,16 @@ impl CaseFlow {
             && levers.integrated[service_id] > 0.0
             && need(Need::Integrated) < levers.integrated[service_id];
         let notified = levers.supervision[service_id] > 0.0 && need(Need::Notified) < levers.supervision[service_id];
+        // Compliance has its own stream, drawn only for notified cases.
+        let (violation, detectable) = match &levers.inspection {
+            Some(i) if notified && i.non_compliance_share > 0.0 => {
+                let mut rng = SplitMix64::for_case(key, Purpose::Supervision);
+                let violation = rng.uniform() < i.non_compliance_share;
+                (violation, rng.uniform() < i.detection_probability)
+            }
+            _ => (false, false),
+        };
+        let (fixed, _) = self.fixes.factors(service_id, self.now);
         let mut missing = 0u64;
         let mut shared = 0u64;
         for (i, check) in service.checks.iter().enumerate() {
@@ -54,7 +64,7 @@ impl CaseFlow {
                 && needs_uniform(key, index + 1) < levers.sharing;
             if from_data {
                 shared |= 1 << i;
-            } else if check.missing_probability > 0.0 && needs_uniform(key, index) < check.missing_probability {
+            } else if check.missing_probability > 0.0 && needs_uniform(key, index) < check.missing_probability * fixed {
                 missing |= 1 << i;
             }
         }
@@ -71,6 +81,8 @@ impl CaseFlow {
             visited_hall: false,
             integrated,
             notified,
+            violation,
+            detectable,
             measured,
             present_at: NOWHERE,
             arrival: self.now,
@@ -260,7 +272,8 @@ impl CaseFlow {
         // during a merger's transition, a redo of this step (fewer with error
         // tolerance). One uniform decides both, so levers only move thresholds.
         let u = case.routing_rng.uniform();
-        let send_back = step.send_back.map(|(target, p)| (target, p * (1.0 - self.levers.error_reduction)));
+        let (_, fixed) = self.fixes.factors(case.service as usize, self.now);
+        let send_back = step.send_back.map(|(target, p)| (target, p * (1.0 - self.levers.error_reduction) * fixed));
         let mut transition_error = 0.0;
         if let Some(t) = &self.levers.transition {
             let department = m.structures[self.structure].department_of[step.department];
