@@ -54,7 +54,10 @@ impl Adoption {
                     out.push(("p_per_year", format!("p_per_year (innovation) must be positive, found {p_per_year}")));
                 }
                 if !(q_per_year.is_finite() && q_per_year >= 0.0) {
-                    out.push(("q_per_year", format!("q_per_year (imitation) must be zero or more, found {q_per_year}")));
+                    out.push((
+                        "q_per_year",
+                        format!("q_per_year (imitation) must be zero or more, found {q_per_year}"),
+                    ));
                 }
             }
         }

@@ -125,7 +125,10 @@ pub(super) fn online_intake(c: &mut Checker, raw: Option<f64>) -> f64 {
     let fraction = raw.unwrap_or(1.0);
     if !(0.0..=1.0).contains(&fraction) {
         let what = "online_intake_work_fraction";
-        c.at_field(what, format!("{what} is a fraction of the window time and must be in [0, 1], found {}", Number(fraction)));
+        c.at_field(
+            what,
+            format!("{what} is a fraction of the window time and must be in [0, 1], found {}", Number(fraction)),
+        );
     }
     fraction
 }

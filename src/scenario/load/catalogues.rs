@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{read, unreadable};
+use crate::domain::ApplicantGroup;
 use crate::scenario::raw::{
     Employment, Minutes, Origin, RawDocument, RawRequirement, RawScenario, RawSendBack, RawService, RawStaff, RawStep,
     Role,
 };
-use crate::domain::ApplicantGroup;
 use crate::scenario::sources::Sources;
 use crate::scenario::{Diagnostic, LoadError, Location};
 
