@@ -97,13 +97,13 @@ impl Build for Raw {
         for group in groups {
             if let Some(c) = self.group_ceilings.get(group) {
                 let what = format!("the online ceiling of {}", group.as_str());
-                p.share(group.as_str(), &what, c);
+                p.share("group_ceilings", &what, c);
             }
         }
         for group in groups {
             let ceiling = self.group_ceilings.get(group).unwrap_or(share);
             if ceiling < self.start_share {
-                let anchor = if self.group_ceilings.get(group).is_some() { group.as_str() } else { "start_share" };
+                let anchor = if self.group_ceilings.get(group).is_some() { "group_ceilings" } else { "start_share" };
                 let message = format!(
                     "the online ceiling of {} ({ceiling}) is below start_share ({}): uptake would fall as the reform takes hold",
                     group.as_str(),

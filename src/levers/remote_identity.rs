@@ -46,9 +46,9 @@ impl Build for Raw {
     type Valid = Valid;
 
     fn build(self, p: &mut dyn Check, _start_day: u32, _ordinal: usize) -> Option<Valid> {
-        p.share("RemoteIdentity", "share of RemoteIdentity", self.share);
-        p.non_negative("build_cost_cny", "build_cost_cny", self.build_cost_cny);
-        p.non_negative("yearly_cost_cny", "yearly_cost_cny", self.yearly_cost_cny);
+        p.share("RemoteIdentity", "the share of RemoteIdentity", self.share);
+        p.non_negative("RemoteIdentity", "build_cost_cny", self.build_cost_cny);
+        p.non_negative("RemoteIdentity", "yearly_cost_cny", self.yearly_cost_cny);
         Some(Valid {
             share: self.share,
             services: p.services(&self.services),
