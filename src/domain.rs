@@ -60,6 +60,30 @@ impl Employment {
     }
 }
 
+/// Who applies for a service (online uptake differs by group, see the `Online`
+/// lever's `group_ceilings`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+pub enum ApplicantGroup {
+    /// Residents applying for themselves (the default).
+    #[default]
+    Residents,
+    /// Firms applying for themselves.
+    Firms,
+    /// Agents (中介, accountants, lawyers) applying on others' behalf.
+    Agents,
+}
+
+impl ApplicantGroup {
+    /// The name used in CSV files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicantGroup::Residents => "residents",
+            ApplicantGroup::Firms => "firms",
+            ApplicantGroup::Agents => "agents",
+        }
+    }
+}
+
 /// How residents' satisfaction with public services responds to public-service
 /// spending per resident (the fiscal chain): `satisfaction_at_reference ×
 /// (spending / reference)^elasticity`, clamped to [0, 1]; the overall satisfaction

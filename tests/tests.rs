@@ -11,6 +11,7 @@ mod event_log;
 mod experiments;
 mod init;
 mod levers;
+mod online;
 mod optimise;
 mod output_safety;
 mod posts;

@@ -57,6 +57,8 @@ pub(crate) enum Need {
     Integrated = 2,
     /// Approval replaced by notification.
     Notified = 3,
+    /// An online case's identity is verified remotely.
+    RemoteIdentity = 4,
     /// Document check `i`: missing at index `Documents + 2i`, fetched from shared
     /// data at `Documents + 2i + 1`.
     Documents = 16,

@@ -75,7 +75,8 @@ fn reforms_today(clock: Res<Clock>, mut flow: ResMut<Flow>, mut orders: ResMut<R
         model.services.iter().map(|s| s.online_share).collect(),
         model.departments.len(),
         model.pools.iter().map(|p| p.slowdown).collect(),
-    );
+    )
+    .with_remote_identity(model.services.iter().map(|s| s.remote_identity_share).collect());
     // A merger's transition outlives its first day.
     strengths.transition = flow.levers.transition.take();
     orders.0.clear();

@@ -14,6 +14,7 @@
 //! This module sits below `scenario` and `engine`: it imports neither (they both
 //! import it), so it talks to them through [`Check`], [`Today`] and [`Order`].
 
+pub mod adoption;
 pub mod contract_staff;
 pub mod cross_training;
 pub mod data_sharing;
@@ -28,6 +29,7 @@ pub mod online_listening;
 pub mod recruitment;
 pub mod redeployment;
 pub mod regulation_revision;
+pub mod remote_identity;
 pub mod standardisation;
 pub mod strengths;
 pub mod supervision;
@@ -57,6 +59,8 @@ pub trait Check {
     fn function(&mut self, name: &str) -> Option<FunctionId>;
     /// Departments so far.
     fn departments(&self) -> usize;
+    /// Per service: who applies.
+    fn service_groups(&self) -> Vec<crate::domain::ApplicantGroup>;
     /// Whether `department` holds the data of some document.
     fn holds_documents(&self, department: DepartmentId) -> bool;
     /// The workforce's cost of a contract hire, CNY per year (0: none set).
@@ -398,6 +402,8 @@ registry! {
     CrossTraining => cross_training, "cross-training";
     /// Staff move from under-used to over-loaded stations they are skilled for (人员调剂).
     Redeployment => redeployment, "redeployment";
+    /// Remote identity verification: online cases' `personal` steps need no visit.
+    RemoteIdentity => remote_identity, "remote identity verification";
 }
 
 impl<'de> Deserialize<'de> for RawLever {

@@ -21,6 +21,9 @@ pub struct Strengths {
     pub integrated: Vec<f64>,
     /// Per service: share of new cases arriving online.
     pub online: Vec<f64>,
+    /// Per service: share of online cases whose identity is verified remotely
+    /// (set to each service's own share by the engine, raised by the lever).
+    pub remote_identity: Vec<f64>,
     /// Share of documents fetched from data, and which departments are connected.
     pub sharing: f64,
     /// Per (initial) department: its data is connected.
@@ -67,6 +70,7 @@ impl Strengths {
             revised: vec![false; services],
             integrated: vec![0.0; services],
             online,
+            remote_identity: vec![0.0; services],
             sharing: 0.0,
             connected: vec![false; departments],
             check_saved: 0,
@@ -83,5 +87,11 @@ impl Strengths {
             departments,
             pool_slowdown,
         }
+    }
+
+    /// The same, with each service's own share of online cases verified remotely.
+    pub fn with_remote_identity(mut self, remote_identity: Vec<f64>) -> Strengths {
+        self.remote_identity = remote_identity;
+        self
     }
 }

@@ -87,6 +87,9 @@ pub struct Model {
     pub residents: Option<u64>,
     /// How satisfaction with public services follows spending (the fiscal chain).
     pub public_services: Option<crate::domain::PublicServices>,
+    /// Share of a window-clerk step's work that an online case's intake takes
+    /// (at the same station, not in person); 1 by default.
+    pub online_intake_work_fraction: f64,
     /// The reform timeline, in start order.
     pub reforms: Vec<Reform>,
     /// Department structures: `[0]` at the start, one more per merger reform.
@@ -537,6 +540,10 @@ pub struct Service {
     pub online_share: f64,
     /// Working time an applicant needs to obtain a missing document.
     pub document_fetch: Micros,
+    /// Who applies (online uptake ceilings differ by group).
+    pub applicant_group: crate::domain::ApplicantGroup,
+    /// Share of online cases whose identity is verified remotely.
+    pub remote_identity_share: f64,
     /// Steps, in a topological order (every predecessor comes first).
     pub steps: Vec<Step>,
     /// Steps with no predecessor, under each regulation (see [`Step::precedence`]).

@@ -57,6 +57,8 @@ pub struct RawScenario {
     pub budget_cny_per_year: Option<f64>,
     pub residents: Option<u64>,
     pub public_services: Option<crate::domain::PublicServices>,
+    /// Share of a window step's work that an online case's intake takes (default 1).
+    pub online_intake_work_fraction: Option<f64>,
     pub reforms: Option<Vec<RawReform>>,
 }
 
@@ -244,6 +246,13 @@ pub struct RawService {
     pub online_share: f64,
     #[serde(default)]
     pub document_fetch_days: f64,
+    /// Who applies (online uptake ceilings differ by group).
+    #[serde(default)]
+    pub applicant_group: crate::domain::ApplicantGroup,
+    /// Share of online cases whose identity is verified remotely (their
+    /// `personal` steps need no visit).
+    #[serde(default)]
+    pub remote_identity_share: f64,
     pub steps: Vec<RawStep>,
     #[serde(skip)]
     pub origin: Option<Origin>,
@@ -336,6 +345,7 @@ impl RawScenario {
             budget_cny_per_year: self.budget_cny_per_year.or(parent.budget_cny_per_year),
             residents: self.residents.or(parent.residents),
             public_services: self.public_services.or(parent.public_services),
+            online_intake_work_fraction: self.online_intake_work_fraction.or(parent.online_intake_work_fraction),
             reforms: self.reforms.or(parent.reforms),
         }
     }

@@ -260,6 +260,10 @@ impl Check for Builder<'_, '_, '_> {
         self.model.departments.len()
     }
 
+    fn service_groups(&self) -> Vec<crate::domain::ApplicantGroup> {
+        self.model.services.iter().map(|s| s.applicant_group).collect()
+    }
+
     fn holds_documents(&self, department: DepartmentId) -> bool {
         self.model.documents.iter().any(|doc| doc.held_by == department)
     }

@@ -152,10 +152,19 @@ pub(super) fn station_loads(model: &Model) -> Vec<StationLoad> {
         let visits = expected_visits(s);
         for (step, visits) in s.steps.iter().zip(visits) {
             let load = &mut loads[step.station];
-            load.offered_hours_per_year += s.volume_per_year * visits * step.work.mean() / 60.0;
+            // Online cases a window step does not see in person take the intake fraction.
+            let attends_online = step.personal && step.in_person;
+            let unseen = s.online_share * if attends_online { s.remote_identity_share } else { 1.0 };
+            let intake = if step.role == Role::WindowClerk {
+                1.0 - unseen * (1.0 - model.online_intake_work_fraction)
+            } else {
+                1.0
+            };
+            load.offered_hours_per_year += s.volume_per_year * visits * step.work.mean() * intake / 60.0;
             // Cases, not visits: rework adds work, not cases waiting.
             load.visits_per_year += s.volume_per_year;
-            load.abandonment &= step.in_person && s.patience.is_some() && s.online_share < 1.0;
+            let someone_waits = s.online_share < 1.0 || (attends_online && s.remote_identity_share < 1.0);
+            load.abandonment &= step.in_person && s.patience.is_some() && someone_waits;
         }
     }
     loads

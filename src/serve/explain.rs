@@ -134,7 +134,7 @@ fn reasons(levers: &Levers, scenario: &ShippedScenario) -> Vec<(&'static str, Di
         let pct = (levers.online_share * 100.0).round();
         push(
             &[("trips_per_case", Down), ("at_most_one_trip_pct", Up)],
-            format!("{pct:.0}% of cases now handled online, with no trip"),
+            format!("{pct:.0}% of cases now handled online, with no trip but for the steps the law keeps in person"),
         );
         push(&[("cost_per_case_cny", Up)], "the online platform costs CNY 1.5 M a year to run".into());
         push(

@@ -25,6 +25,8 @@ pub(super) struct Case {
     pub number: u64,
     pub service: u32,
     pub online: bool,
+    /// Online with its identity verified remotely: `personal` steps need no visit.
+    pub remote_identity: bool,
     /// Served through the general hall (one window).
     pub one_window: bool,
     /// Has been to the general hall once (later hand-overs are routed internally).

@@ -190,7 +190,8 @@ impl CaseFlow {
                 model.services.iter().map(|s| s.online_share).collect(),
                 model.departments.len(),
                 model.pools.iter().map(|p| p.slowdown).collect(),
-            ),
+            )
+            .with_remote_identity(model.services.iter().map(|s| s.remote_identity_share).collect()),
             now: 0,
             horizon,
             warmup: u64::from(model.warmup_days) * DAY,

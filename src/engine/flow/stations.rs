@@ -263,7 +263,9 @@ impl CaseFlow {
     pub(super) fn route(&self, m: &Model, slot: u32, s: usize) -> (StationId, bool) {
         let case = &self.cases[slot];
         let step = &m.services[case.service as usize].steps[s];
-        let mut in_person = step.in_person && !case.online;
+        // Online, only `personal` steps still need the applicant (the law), unless
+        // the identity is verified remotely.
+        let mut in_person = step.in_person && (!case.online || (step.personal && !case.remote_identity));
         if case.one_window && step.role == Role::WindowClerk {
             let hall = m.hall_station.expect("a one-window reform creates the hall station");
             // After the first visit, hand-overs are routed internally; only steps
@@ -274,6 +276,11 @@ impl CaseFlow {
             return (hall, in_person);
         }
         (m.structures[self.structure].step_station[case.service as usize][s], in_person)
+    }
+
+    /// Whether the applicant must be there for step `s` of a case.
+    pub(super) fn in_person(&self, m: &Model, slot: u32, s: usize) -> bool {
+        self.route(m, slot, s).1
     }
 
     /// Puts a step of a case in its station's queue.

@@ -39,6 +39,10 @@ impl CaseFlow {
         // draw at all.
         let need = |what: Need| needs_uniform(key, what as u64);
         let online = levers.online[service_id] > 0.0 && need(Need::Online) < levers.online[service_id];
+        // Drawn only for online cases where remote verification exists.
+        let remote_identity = online
+            && levers.remote_identity[service_id] > 0.0
+            && need(Need::RemoteIdentity) < levers.remote_identity[service_id];
         let one_window = levers.one_window > 0.0 && need(Need::OneWindow) < levers.one_window;
         let integrated = levers.revised[service_id]
             && levers.integrated[service_id] > 0.0
@@ -77,6 +81,7 @@ impl CaseFlow {
             number: self.counts.arrived,
             service: service_id as u32,
             online,
+            remote_identity,
             one_window,
             visited_hall: false,
             integrated,
@@ -212,6 +217,12 @@ impl CaseFlow {
                 work *= 1.0 + t.productivity_dip * t.fade(self.now, self.levers.learning_speedup);
             }
         }
+        // An online case's intake at a window, done without the applicant, takes a
+        // stated fraction of the window time.
+        if case.online && step.role == Role::WindowClerk && !self.in_person(m, slot, s) {
+            work *= m.online_intake_work_fraction;
+        }
+        let case = &mut self.cases[slot];
         let shared_here = (case.shared & bits::range(step.checks.clone())).count_ones();
         let saved = self.levers.check_saved * u64::from(shared_here);
         let effort = match handoff {
@@ -253,12 +264,16 @@ impl CaseFlow {
         let bit = 1u64 << s;
         // Missing or wrong documents: the applicant fetches them, the step is redone.
         let missing = case.missing & bits::range(step.checks.clone());
+        // Online, a missing document is uploaded again (a delay, no trip), unless
+        // the step itself is one the applicant attends in person.
+        let brought = !case.online || (missing != 0 && self.in_person(m, slot, s));
+        let case = &mut self.cases[slot];
         if missing != 0 {
             case.missing &= !missing;
             case.missing_documents += missing.count_ones();
             case.rework += 1;
             case.present_at = NOWHERE;
-            if !case.online {
+            if brought {
                 // The applicant brings the documents to the office: a trip.
                 case.trips += 1;
             }

@@ -108,6 +108,7 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         budget_cny_per_year: None,
         residents: None,
         public_services: None,
+        online_intake_work_fraction: settings::online_intake(c, raw.online_intake_work_fraction),
         reforms: Vec::new(),
         structures: vec![initial],
         hall_station: None,

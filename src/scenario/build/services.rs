@@ -100,6 +100,8 @@ fn check_service_fields(c: &mut Checker, s: &RawService) {
     positive(c, origin, &at("volume_per_year"), "volume_per_year", &volume, s.volume_per_year);
     let share = format!("online_share of `{}`", s.name);
     probability(c, origin, &at("online_share"), "online_share", &share, s.online_share);
+    let remote = format!("remote_identity_share of `{}`", s.name);
+    probability(c, origin, &at("remote_identity_share"), "remote_identity_share", &remote, s.remote_identity_share);
     let fetch = format!("document_fetch_days of `{}`", s.name);
     non_negative(c, origin, &at("document_fetch_days"), "document_fetch_days", &fetch, s.document_fetch_days);
     if let Some(message) = limits::minutes(&fetch, s.document_fetch_days * 24.0 * 60.0) {
@@ -200,6 +202,8 @@ fn build_service(c: &mut Checker, s: RawService, cx: &ServiceContext, stations: 
         patience: s.patience,
         online_share: s.online_share,
         document_fetch: from_hours(s.document_fetch_days * 24.0),
+        applicant_group: s.applicant_group,
+        remote_identity_share: s.remote_identity_share,
         steps,
         initial_steps,
         checks,

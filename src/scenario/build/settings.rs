@@ -118,3 +118,17 @@ pub(super) fn handoff(c: &mut Checker, raw: Option<RawHandoff>) -> Option<Handof
         Handoff { between_departments: cost(&h.between_departments), within_department: cost(&h.within_department) }
     })
 }
+
+/// The share of a window step's work that an online case's intake takes: a
+/// fraction in [0, 1], 1 (today's full window time) when unset.
+pub(super) fn online_intake(c: &mut Checker, raw: Option<f64>) -> f64 {
+    let fraction = raw.unwrap_or(1.0);
+    if !(0.0..=1.0).contains(&fraction) {
+        let what = "online_intake_work_fraction";
+        c.at_field(
+            what,
+            format!("{what} is a fraction of the window time and must be in [0, 1], found {}", Number(fraction)),
+        );
+    }
+    fraction
+}

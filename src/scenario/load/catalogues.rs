@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{read, unreadable};
+use crate::domain::ApplicantGroup;
 use crate::scenario::raw::{
     Employment, Minutes, Origin, RawDocument, RawRequirement, RawScenario, RawSendBack, RawService, RawStaff, RawStep,
     Role,
@@ -84,6 +85,8 @@ fn read_service_tables(services: &CsvTable, steps: &CsvTable, problems: &mut Vec
             patience: patience.map(|mean_minutes| Minutes::Exponential { mean_minutes }),
             online_share: row.parse_optional("online_share", problems)?.unwrap_or(0.0),
             document_fetch_days: row.parse_optional("document_fetch_days", problems)?.unwrap_or(0.0),
+            applicant_group: row.parse_with("applicant_group", problems, parse_group)?,
+            remote_identity_share: row.parse_optional("remote_identity_share", problems)?.unwrap_or(0.0),
             steps: Vec::new(),
             origin: Some(row.origin()),
         })
@@ -161,6 +164,16 @@ fn parse_role(text: &str) -> Result<Role, String> {
         .into_iter()
         .find(|r| r.as_str() == text)
         .ok_or_else(|| "expected window_clerk, reviewer, approver or inspector".to_string())
+}
+
+fn parse_group(text: &str) -> Result<ApplicantGroup, String> {
+    match text {
+        "" => Ok(ApplicantGroup::default()),
+        _ => [ApplicantGroup::Residents, ApplicantGroup::Firms, ApplicantGroup::Agents]
+            .into_iter()
+            .find(|g| g.as_str() == text)
+            .ok_or_else(|| "expected residents, firms or agents".to_string()),
+    }
 }
 
 fn parse_employment(text: &str) -> Result<Employment, String> {
