@@ -77,6 +77,15 @@ pub fn plus_minus(mean: f64, half_width: f64) -> String {
     }
 }
 
+/// `mean (low to high)`: an interval cut to the values the quantity can take,
+/// the three numbers to the decimals [`plus_minus`] would give the mean.
+pub(super) fn within(mean: f64, half_width: f64, low: f64, high: f64) -> String {
+    let (m, _) = rounded(mean, half_width);
+    let d = m.split_once('.').map_or(0, |(_, f)| f.len());
+    let end = |x: f64| if x == 0.0 { "0".to_string() } else { fixed(x, d) };
+    format!("{m} ({} to {})", end(low), end(high))
+}
+
 /// The mean and the half-width as [`plus_minus`] writes them, apart (a card
 /// shows the value large and its interval below); no half-width when it is
 /// undefined.
@@ -106,6 +115,12 @@ pub(super) fn rounded(mean: f64, half_width: f64) -> (String, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cut_interval_is_written_as_its_ends() {
+        assert_eq!(within(0.98, 0.05, 0.93, 1.0), "0.980 (0.930 to 1.000)");
+        assert_eq!(within(5.0, 12.0, 0.0, 17.0), "5 (0 to 17)");
+    }
 
     #[test]
     fn values_alone_have_four_significant_digits_and_grouping() {

@@ -180,3 +180,20 @@ pub use format::plus_minus as number_plus_minus;
 fn plus_minus(s: &crate::stats::Summary, scale: f64) -> String {
     if s.n > 1 { format::plus_minus(s.mean * scale, s.half_width_95 * scale) } else { number(s.mean * scale) }
 }
+
+/// As [`plus_minus`] for a quantity whose values lie in `bounds` (before
+/// `scale`): an interval that reaches past them (a share above 100%, a cost
+/// below zero, from few replications) is written cut to them instead,
+/// `0.98 (0.95 to 1)`, as the charts draw it.
+fn plus_minus_within(s: &crate::stats::Summary, scale: f64, (lo, hi): (f64, f64)) -> String {
+    let (low, high) = (s.mean - s.half_width_95, s.mean + s.half_width_95);
+    if s.n <= 1 || !s.half_width_95.is_finite() || (low >= lo && high <= hi) {
+        return plus_minus(s, scale);
+    }
+    format::within(s.mean * scale, s.half_width_95 * scale, low.max(lo) * scale, high.min(hi) * scale)
+}
+
+/// [`plus_minus_within`] the values `column` can take ([`names::bounds`]).
+fn plus_minus_of(column: &str, s: &crate::stats::Summary, scale: f64) -> String {
+    plus_minus_within(s, scale, names::bounds(column))
+}

@@ -8,7 +8,7 @@ use super::data::{Table, field, manifest};
 use super::html::{Cell, Page};
 use super::names::{HEADLINE, clip, is_total, label, unit, with_unit};
 use super::svg::{self, LineChart, Point, Row, RowChart, Series, StackedBars, XAxis};
-use super::{ReportError, number, plus_minus};
+use super::{ReportError, number, plus_minus_of, plus_minus_within};
 use crate::stats::Summary;
 
 /// Years with fewer measured days than this are left out of the trajectory charts
@@ -166,7 +166,7 @@ fn side_by_side(page: &mut Page, runs: &[Run]) -> Result<(), ReportError> {
         let mut row = vec![Cell::text(name)];
         for run in runs {
             let summary = if yearly { run.per_year(indicator)? } else { run.indicator(indicator)? };
-            let cell = summary.map_or_else(|| "—".into(), |s| plus_minus(&s, unit(indicator).scale));
+            let cell = summary.map_or_else(|| "—".into(), |s| plus_minus_of(indicator, &s, unit(indicator).scale));
             row.push(Cell::number(cell));
         }
         rows.push(row);
@@ -246,7 +246,7 @@ fn headline(page: &mut Page, run: &Run, level: u8) -> Result<(), ReportError> {
         rows.push(vec![
             Cell::text(label(column)),
             Cell::text(column.clone()),
-            Cell::number(plus_minus(&s, u.scale)),
+            Cell::number(plus_minus_of(column, &s, u.scale)),
             Cell::text(u.name),
         ]);
     }
@@ -494,7 +494,7 @@ fn departments(page: &mut Page, table: &Table, level: u8) -> Result<(), ReportEr
                 Cell::number(format!("{} + {}", number(established[i].1.mean), number(contract[i].1.mean))),
                 Cell::number(number(personnel[i].1.mean)),
                 Cell::number(number(overhead[i].1.mean)),
-                Cell::number(plus_minus(&totals[i].1, 1.0)).strong(),
+                Cell::number(plus_minus_within(&totals[i].1, 1.0, (0.0, f64::INFINITY))).strong(),
                 Cell::number(number(steps[i].1.mean)),
                 Cell::number(number(hours[i].1.mean)),
                 Cell::number(number(totals[i].1.mean / steps[i].1.mean)),
@@ -557,8 +557,10 @@ fn services(page: &mut Page, table: &Table, level: u8) -> Result<(), ReportError
         reference: None,
     };
     page.figure(title, svg::row_chart(chart), "Whiskers: 95% confidence intervals over replications.");
-    let rows: Vec<Vec<Cell>> =
-        slowest.iter().map(|&i| service_row(i, Cell::number(plus_minus(&lead[i].1, 1.0)).strong())).collect();
+    let rows: Vec<Vec<Cell>> = slowest
+        .iter()
+        .map(|&i| service_row(i, Cell::number(plus_minus_within(&lead[i].1, 1.0, (0.0, f64::INFINITY))).strong()))
+        .collect();
     page.table(&header("Lead time, mean (days)"), &rows);
 
     // services.csv records no staff time or cost per service (staff work is
@@ -597,7 +599,7 @@ fn services(page: &mut Page, table: &Table, level: u8) -> Result<(), ReportError
     page.heading(level + 1, &title);
     let rows: Vec<Vec<Cell>> = top(&ranked, TOP)
         .into_iter()
-        .map(|i| service_row(i, Cell::number(plus_minus(&ranked[i].1, 1.0)).strong()))
+        .map(|i| service_row(i, Cell::number(plus_minus_within(&ranked[i].1, 1.0, (0.0, f64::INFINITY))).strong()))
         .collect();
     page.table(&header(&first), &rows);
     page.paragraph("note", &note);

@@ -11,7 +11,7 @@ use super::data::{Table, field, manifest};
 use super::html::{Cell, Page};
 use super::names::{SWEPT, bounds, clip, label, unit, with_unit};
 use super::svg::{self, LineChart, Point, Series, XAxis};
-use super::{ReportError, number, plus_minus};
+use super::{ReportError, number, plus_minus, plus_minus_of};
 use crate::stats::Summary;
 
 /// Most lines in one chart before the points are shown apart instead.
@@ -131,7 +131,7 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
         let mut row = vec![Cell::text(p.id.clone())];
         row.extend(p.levels.iter().map(|l| Cell::text(l.clone())));
         for i in &indicators {
-            row.push(Cell::number(plus_minus(&summary(p, i)?, unit(i).scale)));
+            row.push(Cell::number(plus_minus_of(i, &summary(p, i)?, unit(i).scale)));
         }
         rows.push(row);
     }

@@ -111,13 +111,24 @@ fn format_number(x: f64, decimals: u8) -> String {
 }
 
 /// Which way each active lever pushes which indicator, and why, in words.
-fn reasons(levers: &Levers, scenario: &ShippedScenario) -> Vec<(&'static str, Dir, String)> {
-    let mut out: Vec<(&'static str, Dir, String)> = Vec::new();
+fn reasons(levers: &Levers, scenario: &ShippedScenario) -> Vec<Reason> {
+    let mut out: Vec<Reason> = Vec::new();
     let mut push = |keys: &[(&'static str, Dir)], text: String| {
         for &(k, d) in keys {
             out.push((k, d, text.clone()));
         }
     };
+    service_reasons(levers, &mut push);
+    structure_reasons(levers, scenario, &mut push);
+    out
+}
+
+/// An indicator, the way a lever pushes it, and why.
+type Reason = (&'static str, Dir, String);
+
+/// The reasons of the levers on how cases are served: front office, digital
+/// government and process.
+fn service_reasons(levers: &Levers, push: &mut dyn FnMut(&[(&'static str, Dir)], String)) {
     use Dir::{Down, Up};
     if levers.one_window {
         push(
@@ -172,6 +183,19 @@ fn reasons(levers: &Levers, scenario: &ShippedScenario) -> Vec<(&'static str, Di
             "standard work: less variable work times and fewer send-backs".into(),
         );
     }
+    if levers.due_date_priority {
+        push(&[("on_time_pct", Up)], "queues now serve the cases nearest their deadline first".into());
+        push(&[("wait_minutes", Up)], "cases with time to spare wait behind urgent ones".into());
+    }
+}
+
+/// The reasons of the levers on structure and staff.
+fn structure_reasons(
+    levers: &Levers,
+    scenario: &ShippedScenario,
+    push: &mut dyn FnMut(&[(&'static str, Dir)], String),
+) {
+    use Dir::{Down, Up};
     if levers.merger != MergerMode::Off {
         push(&[("handoffs_between", Down)], "merged bureaus pass cases on inside one department".into());
         push(
@@ -235,9 +259,4 @@ fn reasons(levers: &Levers, scenario: &ShippedScenario) -> Vec<(&'static str, Di
             place,
         );
     }
-    if levers.due_date_priority {
-        push(&[("on_time_pct", Up)], "queues now serve the cases nearest their deadline first".into());
-        push(&[("wait_minutes", Up)], "cases with time to spare wait behind urgent ones".into());
-    }
-    out
 }
