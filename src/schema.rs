@@ -41,12 +41,13 @@ pub const DIVISION_COLUMNS: [&str; 9] = [
 ];
 
 /// `services.csv`: one row per replication and service.
-pub const SERVICE_COLUMNS: [&str; 13] = [
+pub const SERVICE_COLUMNS: [&str; 14] = [
     "replication",
     "service",
     "cases_arrived",
     "cases_completed",
     "cases_abandoned",
+    "cases_refused",
     "wait_minutes_mean",
     "lead_time_days_mean",
     "trips_per_case",

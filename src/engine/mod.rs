@@ -47,9 +47,9 @@ pub enum EngineError {
         /// The limit passed.
         limit: usize,
     },
-    /// Cases were created or lost: arrived ≠ completed + abandoned + in progress.
+    /// Cases were created or lost: arrived ≠ completed + refused + abandoned + in progress.
     #[error(
-        "conservation of cases violated: {arrived} arrived but {completed} completed + {abandoned} abandoned + {in_progress} in progress"
+        "conservation of cases violated: {arrived} arrived but {completed} completed + {refused} refused + {abandoned} abandoned + {in_progress} in progress"
     )]
     Conservation {
         /// Cases that arrived.
@@ -58,6 +58,8 @@ pub enum EngineError {
         completed: u64,
         /// Cases abandoned.
         abandoned: u64,
+        /// Cases refused.
+        refused: u64,
         /// Cases in progress at the horizon.
         in_progress: u64,
     },
@@ -132,6 +134,8 @@ pub struct Conservation {
     pub completed: u64,
     /// Cases abandoned.
     pub abandoned: u64,
+    /// Cases refused.
+    pub refused: u64,
     /// Cases still in progress at the horizon.
     pub in_progress: u64,
 }
@@ -311,24 +315,28 @@ fn collect(
         arrived: c.arrived,
         completed: c.completed,
         abandoned: c.abandoned,
+        refused: c.refused,
         in_progress: flow.cases_in_progress(),
     };
-    if conservation.arrived != conservation.completed + conservation.abandoned + conservation.in_progress {
+    let ended = conservation.completed + conservation.refused + conservation.abandoned;
+    if conservation.arrived != ended + conservation.in_progress {
         return Err(EngineError::Conservation {
             arrived: conservation.arrived,
             completed: conservation.completed,
             abandoned: conservation.abandoned,
+            refused: conservation.refused,
             in_progress: conservation.in_progress,
         });
     }
     let backlog = flow.measured_in_progress();
     let measured_arrived = c.arrived_measured;
     let tally = &flow.tally;
-    if measured_arrived != tally.completed + tally.abandoned + backlog {
+    if measured_arrived != tally.finished() + backlog {
         return Err(EngineError::Conservation {
             arrived: measured_arrived,
             completed: tally.completed,
             abandoned: tally.abandoned,
+            refused: tally.refused,
             in_progress: backlog,
         });
     }

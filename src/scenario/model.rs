@@ -593,6 +593,8 @@ pub struct Step {
     pub checks: std::ops::Range<usize>,
     /// Return to an earlier step (index) with a probability.
     pub send_back: Option<(usize, f64)>,
+    /// Probability that the step refuses the case (it then ends as refused).
+    pub refusal_probability: f64,
     /// Where the step is queued and served.
     pub station: StationId,
 }

@@ -275,6 +275,10 @@ pub struct RawStep {
     pub documents: Vec<RawRequirement>,
     #[serde(default)]
     pub send_back: Option<RawSendBack>,
+    /// Probability that the step refuses the case (不予受理 / 不予许可): the case
+    /// ends there, after the step's work, as refused.
+    #[serde(default)]
+    pub refusal_probability: f64,
     #[serde(skip)]
     pub origin: Option<Origin>,
 }

@@ -48,6 +48,8 @@ pub(super) struct Case {
     pub missing: u64,
     /// Document checks whose document is fetched from another department's data.
     pub shared: u64,
+    /// Steps that will refuse the case when they are done (`refusal_probability`).
+    pub refuse: u64,
     pub work_rng: SplitMix64,
     pub routing_rng: SplitMix64,
     pub patience_rng: SplitMix64,

@@ -65,6 +65,8 @@ pub(crate) struct FlowCounts {
     pub completed: u64,
     /// Cases abandoned.
     pub abandoned: u64,
+    /// Cases refused.
+    pub refused: u64,
     /// Cases that arrived in the measured period.
     pub arrived_measured: u64,
     /// Events processed.

@@ -5,27 +5,35 @@
 use super::super::events::{EventKind, Server, Task};
 use super::CaseFlow;
 use super::cases::Case;
-use crate::indicators::CaseRecord;
+use crate::indicators::{CaseRecord, Outcome};
 use crate::scenario::{Model, SatisfactionWeights};
 use crate::time::{DAY, Micros};
 
 impl CaseFlow {
     /// Records a finished case and frees its slot; a completed notified case
     /// leaves an inspection behind, an unhappy applicant may complain.
-    pub(super) fn finish(&mut self, m: &Model, slot: u32, completed: bool, at: Micros) {
+    pub(super) fn finish(&mut self, m: &Model, slot: u32, outcome: Outcome, at: Micros) {
         self.cases.remove(slot);
         let case = &mut self.cases[slot];
-        if completed {
-            self.counts.completed += 1;
-            self.today.completed += 1;
-        } else {
-            self.counts.abandoned += 1;
-            self.today.abandoned += 1;
+        let completed = outcome == Outcome::Completed;
+        match outcome {
+            Outcome::Completed => {
+                self.counts.completed += 1;
+                self.today.completed += 1;
+            }
+            Outcome::Refused => self.counts.refused += 1,
+            Outcome::Abandoned => {
+                self.counts.abandoned += 1;
+                self.today.abandoned += 1;
+            }
         }
         let service = &m.services[case.service as usize];
         let working_days = self.calendar.working_day_number(at) - self.calendar.working_day_number(case.arrival);
         let late_days = working_days.saturating_sub(u64::from(service.time_limit_working_days));
-        let satisfaction = if completed { satisfaction(&m.satisfaction, case, late_days) } else { 0.0 };
+        // A refused applicant got a decision: their satisfaction follows the usual
+        // formula; one who gave up got nothing and scores 0.
+        let satisfaction =
+            if outcome == Outcome::Abandoned { 0.0 } else { satisfaction(&m.satisfaction, case, late_days) };
         let mut complained = false;
         if let Some((p0, function, _)) = self.levers.listening {
             complained = case.routing_rng.uniform() < p0 * (1.0 - satisfaction);
@@ -46,7 +54,7 @@ impl CaseFlow {
         }
         let record = CaseRecord {
             service: case.service as usize,
-            completed,
+            outcome,
             online: case.online,
             arrival: case.arrival,
             end: at,
@@ -60,7 +68,7 @@ impl CaseFlow {
             handoff_delay: case.handoff_delay,
             on_time: completed && late_days == 0,
             satisfaction,
-            satisfied: completed && satisfaction >= m.satisfaction.satisfied_threshold,
+            satisfied: outcome != Outcome::Abandoned && satisfaction >= m.satisfaction.satisfied_threshold,
             complained,
         };
         self.tally.record(&record, true);

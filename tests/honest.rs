@@ -1,0 +1,113 @@
+//! Honest indicators (issue 10): refusals, outcomes that count every finished
+//! case, lead times that are not censored at the horizon, indicators over date
+//! windows.
+
+use reformsim::engine::ReplicationOutput;
+
+use crate::common::{across, from_text, indicator, run};
+
+/// Intake at department A's window (in person, refusing with `refusal`), then a
+/// review in department B. 24/7, `per_hour` arrivals, `patience` (RON text).
+fn two_steps(per_hour: f64, refusal: f64, patience: &str, days: u32, extra: &str) -> String {
+    format!(
+        r#"Scenario(
+    name: "honest", start_date: "2017-01-02", horizon_days: {days}, warmup_days: 1, calendar: AllDay,
+    applicant: (value_of_time_cny_per_hour: 0.0, travel_hours_per_trip: 0.0, document_hours_per_missing: 0.0),
+    functions: ["a", "b"],
+    departments: [(name: "A", functions: ["a"], overhead_cny_per_year: 0.0, windows: 1),
+                  (name: "B", functions: ["b"], overhead_cny_per_year: 0.0, windows: 0)],
+    handoff: (between_departments: (delay_hours: 0.0, effort_minutes: 0.0), within_department: (delay_hours: 0.0, effort_minutes: 0.0)),
+    documents: [],
+    staff: [(department: "A", role: WindowClerk, employment: Established, count: 1, annual_cost_cny: 1.0),
+            (department: "B", role: Reviewer, employment: Established, count: 2, annual_cost_cny: 1.0)],
+    services: [Service(name: "s", volume_per_year: {volume:?}, time_limit_working_days: 1, patience: {patience},
+        steps: [Step(name: "intake", function: "a", role: WindowClerk, in_person: true, work: Exponential(mean_minutes: 1.0),
+                     refusal_probability: {refusal:?}),
+                Step(name: "review", function: "b", role: Reviewer, work: Exponential(mean_minutes: 1.0))])],
+    {extra}
+)"#,
+        volume = per_hour * 24.0 * 365.0
+    )
+}
+
+fn total(outputs: &[ReplicationOutput], name: &str) -> f64 {
+    outputs.iter().map(|o| indicator(o, name)).sum()
+}
+
+#[test]
+fn a_refusing_step_ends_that_share_of_cases_there() {
+    let p = 0.25;
+    let outputs = run(&from_text(&two_steps(20.0, p, "None", 60, "")), 3, 4);
+    let refused = total(&outputs, "cases_refused");
+    let finished = refused + total(&outputs, "cases_completed") + total(&outputs, "cases_abandoned");
+    let share = refused / finished;
+    // Each case is refused independently with probability p: a binomial share.
+    let sd = (p * (1.0 - p) / finished).sqrt();
+    eprintln!("refused share {share:.5} of {finished} finished, p = {p}, 3 sd = {:.5}", 3.0 * sd);
+    assert!((share - p).abs() < 3.0 * sd, "refused share {share} vs {p} (sd {sd})");
+    // A refused case never reaches the review: B does 1 − p of A's steps.
+    let steps = |o: &ReplicationOutput, d: &str| o.departments.iter().find(|r| r.name == d).map_or(0, |r| r.steps);
+    let a: u64 = outputs.iter().map(|o| steps(o, "A")).sum();
+    let b: u64 = outputs.iter().map(|o| steps(o, "B")).sum();
+    let ratio = b as f64 / a as f64;
+    eprintln!("review steps / intake steps = {ratio:.5}");
+    assert!((ratio - (1.0 - p)).abs() < 3.0 * (p * (1.0 - p) / a as f64).sqrt() + 2e-4, "B/A steps {ratio}");
+    // Every case is accounted for.
+    for o in &outputs {
+        let c = o.conservation;
+        assert!(c.refused > 0);
+        assert_eq!(c.arrived, c.completed + c.refused + c.abandoned + c.in_progress, "{c:?}");
+    }
+}
+
+#[test]
+fn without_refusals_a_run_draws_nothing_more() {
+    // A zero probability costs no draw: the run equals the one without the field.
+    let with_zero = run(&from_text(&two_steps(20.0, 0.0, "None", 10, "")), 5, 1);
+    let text = two_steps(20.0, 0.0, "None", 10, "").replace("refusal_probability: 0.0", "");
+    let without = run(&from_text(&text), 5, 1);
+    assert_eq!(format!("{:?}", with_zero[0].summary), format!("{:?}", without[0].summary));
+    assert_eq!(indicator(&with_zero[0], "cases_refused"), 0.0);
+}
+
+#[test]
+fn one_trip_and_satisfaction_count_every_finished_case() {
+    // A busy window with impatient applicants: many give up.
+    let patience = "Some(Exponential(mean_minutes: 2.0))";
+    for refusal in [0.0, 0.2] {
+        let outputs = run(&from_text(&two_steps(55.0, refusal, patience, 20, "")), 7, 2);
+        for o in &outputs {
+            let get = |name| indicator(o, name);
+            let (completed, refused, abandoned) =
+                (get("cases_completed"), get("cases_refused"), get("cases_abandoned"));
+            let finished = completed + refused + abandoned;
+            assert!(abandoned > 0.05 * finished, "abandoned {abandoned} of {finished}");
+            // Every applicant comes once: completed cases all make it in one trip,
+            // abandoned ones never do, refused ones as counted (one trip).
+            assert_eq!(get("at_most_one_trip_share_completed"), 1.0);
+            let expected = (completed + refused) / finished;
+            assert!(
+                (get("at_most_one_trip_share") - expected).abs() < 1e-12,
+                "{} vs {expected}",
+                get("at_most_one_trip_share")
+            );
+            if refusal == 0.0 {
+                // Abandoned applicants score 0, so the mean over every finished case
+                // is the completed cases' mean scaled by their share.
+                let scaled = get("satisfaction_mean_completed") * completed / finished;
+                assert!((get("satisfaction_mean") - scaled).abs() < 1e-9, "{} vs {scaled}", get("satisfaction_mean"));
+                assert!(get("satisfaction_mean") < get("satisfaction_mean_completed"));
+            } else {
+                assert!(refused > 0.0);
+            }
+        }
+    }
+    // The yearly rows carry the same figures.
+    let outputs = run(&from_text(&two_steps(55.0, 0.2, patience, 20, "")), 7, 1);
+    let year = outputs[0].years[0].indicators();
+    let get = |name: &str| year.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).expect("column");
+    assert_eq!(get("at_most_one_trip_share_completed"), 1.0);
+    assert!(get("at_most_one_trip_share") < 1.0);
+    assert!(get("cases_refused") > 0.0);
+    assert_eq!(across(&outputs, "cases_refused").mean, get("cases_refused"));
+}
