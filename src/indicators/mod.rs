@@ -235,8 +235,15 @@ pub struct RunFacts {
     pub measured_days: f64,
     /// Cases that arrived in the measured period.
     pub arrived: u64,
-    /// Measured cases still in progress at the horizon.
+    /// Measured cases still in progress at the end of the run (after any cooldown).
     pub backlog: u64,
+    /// Measured cases in progress at the horizon (before any cooldown).
+    pub open_at_horizon: u64,
+    /// Σ age of the cases in progress at the end of the run, µs.
+    pub open_ages: u128,
+    /// Days simulated after the horizon (`cooldown_days`, or fewer when every
+    /// measured case finished earlier).
+    pub cooldown_days_used: u32,
     /// Established headcount.
     pub headcount_established: u64,
     /// Contract headcount.
@@ -357,6 +364,13 @@ pub fn summary(t: &Tally, costs: &Costs, f: &RunFacts) -> Vec<Indicator> {
         ("lead_time_days_p50", to_days_f(t.lead_histogram.quantile(0.5))),
         ("lead_time_days_p90", to_days_f(t.lead_histogram.quantile(0.9))),
         ("lead_time_days_p95", to_days_f(t.lead_histogram.quantile(0.95))),
+        ("open_cases_at_end", f.backlog as f64),
+        (
+            "lead_time_days_mean_with_open",
+            to_days_f(ratio((t.lead + f.open_ages) as f64, (t.completed + f.backlog) as f64)),
+        ),
+        ("open_cases_at_horizon", f.open_at_horizon as f64),
+        ("cooldown_days_used", f64::from(f.cooldown_days_used)),
         ("trips_per_case", t.per_completed(t.trips as f64)),
         ("at_most_one_trip_share", t.per_finished(t.at_most_one_trip as f64)),
         ("at_most_one_trip_share_completed", t.per_completed(t.at_most_one_trip_completed as f64)),

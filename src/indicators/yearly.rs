@@ -22,6 +22,9 @@ pub struct YearFacts {
     pub leadership_posts: u32,
     /// The budget, the residents and how their satisfaction follows spending.
     pub fiscal: super::Fiscal,
+    /// Measured cases still open at the end of the period (their lead time is
+    /// not in `lead_time_days_mean`).
+    pub open_at_end: u64,
 }
 
 /// The names of the yearly indicators, in the order of every year's row.
@@ -62,6 +65,7 @@ pub fn yearly(t: &Tally, costs: &Costs, f: &YearFacts) -> Vec<Indicator> {
         ("leadership_posts", f64::from(f.leadership_posts)),
         ("wait_minutes_mean", ratio(t.wait as f64 / MINUTE as f64, finished)),
         ("lead_time_days_mean", ratio(t.lead as f64 / DAY as f64, completed)),
+        ("open_cases_at_end", f.open_at_end as f64),
         ("trips_per_case", ratio(t.trips as f64, completed)),
         ("at_most_one_trip_share", ratio(t.at_most_one_trip as f64, finished)),
         ("at_most_one_trip_share_completed", ratio(t.at_most_one_trip_completed as f64, completed)),

@@ -130,6 +130,11 @@ impl CaseTable {
     pub(super) fn measured_in_progress(&self) -> u64 {
         self.cases.iter().filter(|c| c.live && c.measured).count() as u64
     }
+
+    /// Σ age at `at` of the measured cases in progress.
+    pub(super) fn measured_ages(&self, at: Micros) -> u128 {
+        self.cases.iter().filter(|c| c.live && c.measured).map(|c| u128::from(at.saturating_sub(c.arrival))).sum()
+    }
 }
 
 impl Index<u32> for CaseTable {

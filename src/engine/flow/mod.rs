@@ -99,7 +99,10 @@ pub(crate) struct CaseFlow {
     /// Lever strengths in force.
     pub levers: Levers,
     now: Micros,
+    /// No arrivals from here on, and nothing counts towards staff or costs.
     horizon: Micros,
+    /// The end of the cooldown: events run until here.
+    end: Micros,
     warmup: Micros,
     /// Calendar year (offset from the start year) of each day, for yearly tallies.
     year_of_day: Vec<u16>,
@@ -113,6 +116,12 @@ pub(crate) struct CaseFlow {
     pub year_arrivals: Vec<u64>,
     /// Measured arrivals per service.
     pub service_arrivals: Vec<u64>,
+    /// Totals per date window (by the day a case finished).
+    pub window_tallies: Vec<Tally>,
+    /// Measured arrivals per day.
+    pub arrivals_by_day: Vec<u64>,
+    /// Measured cases finished per day.
+    pub finishes_by_day: Vec<u64>,
     /// Counts of the current day.
     pub today: DayCounts,
     /// Whole-run counts.
@@ -132,12 +141,13 @@ impl CaseFlow {
     /// Sets up the flow of replication `replication` of `model` with `seed`.
     pub(crate) fn new(model: Arc<Model>, seed: u64, replication: u64) -> CaseFlow {
         let horizon = u64::from(model.horizon_days) * DAY;
+        let days = (model.horizon_days + model.cooldown_days) as usize;
         let calendar = match &model.calendar {
             CalendarSpec::AllDay => Calendar::AllDay,
             CalendarSpec::Working { opening_hours, working_days, holidays, make_up_days, .. } => {
                 Calendar::Working(WorkingCalendar::new(
                     model.start_date,
-                    model.horizon_days + 366,
+                    model.horizon_days + model.cooldown_days + 366,
                     opening_hours.clone(),
                     *working_days,
                     (holidays, make_up_days),
@@ -177,6 +187,7 @@ impl CaseFlow {
             ),
             now: 0,
             horizon,
+            end: days as u64 * DAY,
             warmup: u64::from(model.warmup_days) * DAY,
             year_of_day,
             tally: Tally::default(),
@@ -184,6 +195,9 @@ impl CaseFlow {
             year_tallies: vec![Tally::default(); years],
             year_arrivals: vec![0; years],
             service_arrivals: vec![0; n_services],
+            window_tallies: vec![Tally::default(); model.windows.len()],
+            arrivals_by_day: vec![0; days],
+            finishes_by_day: vec![0; days],
             today: DayCounts::default(),
             counts: FlowCounts::default(),
             log: None,
@@ -247,9 +261,22 @@ impl CaseFlow {
         self.cases.measured_in_progress()
     }
 
-    /// Calendar-year index (0 = the start year) of a day.
+    /// Σ age at `at` of the measured cases in progress.
+    pub(crate) fn measured_ages(&self, at: Micros) -> u128 {
+        self.cases.measured_ages(at)
+    }
+
+    /// Calendar-year index (0 = the start year) of a day; a day after the horizon
+    /// (the cooldown) counts in the last year.
     pub(crate) fn year_of_day(&self, day: u32) -> usize {
-        self.year_of_day.get(day as usize).map_or(0, |&y| usize::from(y))
+        let last = self.year_of_day.last().map_or(0, |&y| usize::from(y));
+        self.year_of_day.get(day as usize).map_or(last, |&y| usize::from(y))
+    }
+
+    /// Whether `t` is in the measured period (after the warm-up, before the horizon).
+    #[inline]
+    pub(crate) fn measuring(&self, t: Micros) -> bool {
+        t >= self.warmup && t < self.horizon
     }
 
     /// Steps waiting in all queues.
@@ -261,7 +288,7 @@ impl CaseFlow {
     pub(crate) fn run_until(&mut self, until: Micros) {
         let model = Arc::clone(&self.model);
         let m: &Model = &model;
-        let until = until.min(self.horizon);
+        let until = until.min(self.end);
         while let Some(event) = self.events.pop_before(until) {
             self.now = event.time();
             self.counts.events += 1;

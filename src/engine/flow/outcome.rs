@@ -73,15 +73,24 @@ impl CaseFlow {
         };
         self.tally.record(&record, true);
         self.service_tallies[record.service].record(&record, false);
-        let year = self.year_of_day((at / DAY) as u32);
+        let day = (at / DAY) as u32;
+        let year = self.year_of_day(day);
         self.year_tallies[year].record(&record, false);
+        if let Some(n) = self.finishes_by_day.get_mut(day as usize) {
+            *n += 1;
+        }
+        for (w, window) in self.model.windows.iter().enumerate() {
+            if (window.first_day..=window.last_day).contains(&day) {
+                self.window_tallies[w].record(&record, false);
+            }
+        }
     }
 
     /// A server at `station` has finished an internal task, counted if in the
     /// measured period, and picks up waiting work.
     pub(super) fn task_done(&mut self, m: &Model, station: usize, task: Task, server: Server) {
         self.free(station, server);
-        if self.now >= self.warmup {
+        if self.measuring(self.now) {
             match task {
                 Task::Inspection => self.counts.inspections += 1,
                 Task::Complaint => self.counts.complaints_handled += 1,

@@ -108,8 +108,10 @@ impl CaseFlow {
         if measured {
             self.counts.arrived_measured += 1;
             self.service_arrivals[service_id] += 1;
-            let year = self.year_of_day((self.now / DAY) as u32);
+            let day = (self.now / DAY) as u32;
+            let year = self.year_of_day(day);
             self.year_arrivals[year] += 1;
+            self.arrivals_by_day[day as usize] += 1;
         }
         let r = usize::from(integrated);
         self.release(m, slot, service, service.initial_steps[r], None);
