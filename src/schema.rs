@@ -76,6 +76,10 @@ pub const DAILY_COLUMNS: [&str; 11] = [
 /// The key columns of `yearly.csv`, before [`yearly_names`].
 pub const YEARLY_KEY_COLUMNS: [&str; 2] = ["replication", "year"];
 
+/// The key columns of `windows.csv`, before [`yearly_names`]: the window is
+/// written `FROM..TO`.
+pub const WINDOW_KEY_COLUMNS: [&str; 2] = ["replication", "window"];
+
 /// The key column of `summary.csv`, before [`summary_names`].
 pub const SUMMARY_KEY_COLUMN: &str = "replication";
 

@@ -201,3 +201,83 @@ fn without_a_cooldown_open_cases_are_reported_and_the_censored_lead_time_is_lowe
         assert_eq!(indicator(c, "admin_cost_cny"), indicator(o, "admin_cost_cny"));
     }
 }
+
+#[test]
+fn a_window_has_the_yearly_indicators_over_its_days() {
+    let windows = r#"windows: [(from: "2017-01-03", to: "2017-03-02"), (from: "2017-01-03", to: "2017-01-31"),
+                               (from: "2017-02-01", to: "2017-03-02")],"#;
+    let outputs = run(&from_text(&mm1(0.8, 60, windows)), 19, 2);
+    for o in &outputs {
+        assert_eq!(o.windows.len(), 3);
+        // The whole measured period: the same row as the year's.
+        let (whole, year) = (o.windows[0].row.indicators(), o.years[0].indicators());
+        assert_eq!(format!("{whole:?}"), format!("{year:?}"));
+        assert_eq!(o.windows[0].label, "2017-01-03..2017-03-02");
+        let get = |w: usize, name: &str| {
+            o.windows[w].row.indicators().iter().find(|(n, _)| *n == name).map(|(_, v)| *v).expect("column")
+        };
+        // January (29 measured days): 1 CNY of salary and 1 of overhead a day.
+        assert_eq!(get(1, "measured_days"), 29.0);
+        assert!((get(1, "admin_cost_cny") - 58.0).abs() < 1e-9, "{}", get(1, "admin_cost_cny"));
+        // Two windows that split the period split its cases and costs.
+        for name in ["cases_arrived", "cases_completed", "admin_cost_cny", "measured_days"] {
+            assert!((get(1, name) + get(2, name) - get(0, name)).abs() < 1e-6, "{name}");
+        }
+        // Cases still open at the window's end.
+        let open_end_of_january = get(1, "cases_arrived") - get(1, "cases_completed");
+        assert_eq!(get(1, "open_cases_at_end"), open_end_of_january);
+    }
+}
+
+#[test]
+fn run_writes_windows_csv_for_the_window_flag_and_rejects_a_reversed_one() {
+    use crate::common::reformsim_cli;
+    let dir = std::env::temp_dir().join(format!("reformsim-windows-{}", std::process::id()));
+    let out = dir.join("out");
+    let scenario = "scenarios/validation/mmc.ron";
+    let (code, _, stderr) = reformsim_cli(&[
+        "run",
+        scenario,
+        "--quiet",
+        "--window",
+        "2017-03-01..2017-03-31",
+        "--window",
+        "2017-04-01..2017-04-30",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(out.join("windows.csv")).expect("windows.csv");
+    let mut lines = text.lines();
+    let header = lines.next().expect("header");
+    assert!(header.starts_with("replication,window,measured_days,cases_arrived"), "{header}");
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 2);
+    assert!(rows[0].starts_with("0,2017-03-01..2017-03-31,31,"), "{}", rows[0]);
+    let (code, _, stderr) = reformsim_cli(&[
+        "run",
+        scenario,
+        "--quiet",
+        "--window",
+        "2017-03-31..2017-03-01",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--window 2017-03-31..2017-03-01: window 2017-03-31..2017-03-01 ends before it starts"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = reformsim_cli(&[
+        "run",
+        scenario,
+        "--quiet",
+        "--window",
+        "2016-12-01..2017-01-31",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is not inside the measured period 2017-01-12..2018-02-05"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
