@@ -281,3 +281,40 @@ fn run_writes_windows_csv_for_the_window_flag_and_rejects_a_reversed_one() {
     assert!(stderr.contains("is not inside the measured period 2017-01-12..2018-02-05"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_steps_csv_may_give_a_refusal_probability_column() {
+    use crate::common::reformsim_cli;
+    let dir = std::env::temp_dir().join(format!("reformsim-refusal-csv-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let project = dir.join("project");
+    let (code, _, stderr) = reformsim_cli(&["init", project.to_str().expect("utf-8 path")]);
+    assert_eq!(code, 0, "{stderr}");
+    let steps = project.join("steps.csv");
+    let text = std::fs::read_to_string(&steps).expect("steps.csv");
+    // A `refusal_probability` column before `note`: the first step refuses with `p`.
+    let with = |p: &str| -> String {
+        text.lines()
+            .enumerate()
+            .map(|(i, line)| {
+                let (head, note) = line.rsplit_once(',').expect("a note column");
+                let value = match i {
+                    0 => "refusal_probability",
+                    1 => p,
+                    _ => "",
+                };
+                format!("{head},{value},{note}\n")
+            })
+            .collect()
+    };
+    std::fs::write(&steps, with("1.7")).expect("write");
+    let scenario = project.join("scenario.ron");
+    let (code, _, stderr) = reformsim_cli(&["validate", scenario.to_str().expect("utf-8 path")]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("refusal_probability of `intake`") && stderr.contains("steps.csv:2:"), "{stderr}");
+    std::fs::write(&steps, with("0.1")).expect("write");
+    let model = reformsim::scenario::load(&scenario).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(model.services[0].steps[0].refusal_probability, 0.1);
+    assert!(model.services.iter().flat_map(|s| &s.steps).skip(1).all(|s| s.refusal_probability == 0.0));
+    let _ = std::fs::remove_dir_all(&dir);
+}
