@@ -56,6 +56,10 @@ enum Command {
         /// Also write the event log: a row per step done and per applicant who gave up (CSV, or XES for a name ending in .xes; docs/event-log.md).
         #[arg(long)]
         event_log: Option<PathBuf>,
+        /// Indicators over a date window, FROM..TO (both days included, inside the
+        /// measured period), written to windows.csv; repeatable.
+        #[arg(long = "window", value_name = "FROM..TO")]
+        windows: Vec<String>,
     },
     /// Checks a scenario and reports every problem found.
     Validate {
@@ -232,8 +236,8 @@ fn main() -> ExitCode {
             Err(e) if e.is_input() => Err(Failure::Input(format!("error: {e}"))),
             Err(e) => Err(Failure::Run(e.to_string())),
         },
-        Some(Command::Run { scenario, seed, replications, out, jobs, quiet, event_log }) => {
-            run(&scenario, seed, replications, out, jobs, quiet, event_log.as_deref())
+        Some(Command::Run { scenario, seed, replications, out, jobs, quiet, event_log, windows }) => {
+            run(&scenario, seed, replications, out, jobs, quiet, event_log.as_deref(), &windows)
         }
         Some(Command::Compare {
             scenarios,
@@ -298,6 +302,17 @@ fn validate(path: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `FROM..TO` as two dates.
+fn parse_window(text: &str) -> Result<(reformsim::time::Date, reformsim::time::Date), String> {
+    let date = |t: &str| {
+        reformsim::time::Date::parse(t.trim()).ok_or_else(|| format!("`{t}` is not a date: expected YYYY-MM-DD"))
+    };
+    match text.split_once("..") {
+        Some((from, to)) => Ok((date(from)?, date(to)?)),
+        None => Err("expected FROM..TO, e.g. 2018-10-01..2018-10-31".to_string()),
+    }
+}
+
 fn check_replications(replications: u64) -> Result<(), Failure> {
     if replications == 0 || replications > MAX_REPLICATIONS {
         return Err(Failure::Input(format!(
@@ -323,6 +338,7 @@ fn simulate_with_progress(
     outputs.map_err(|e| Failure::Run(e.to_string()))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run(
     path: &Path,
     seed: u64,
@@ -331,9 +347,14 @@ fn run(
     jobs: usize,
     quiet: bool,
     event_log: Option<&Path>,
+    windows: &[String],
 ) -> Result<(), Failure> {
     check_replications(replications)?;
-    let (model, inputs) = scenario::load_with_inputs(path).map_err(|e| Failure::Input(e.to_string()))?;
+    let (mut model, inputs) = scenario::load_with_inputs(path).map_err(|e| Failure::Input(e.to_string()))?;
+    for text in windows {
+        let window = parse_window(text).and_then(|(from, to)| model.window(from, to));
+        model.windows.push(window.map_err(|e| Failure::Input(format!("error: --window {text}: {e}")))?);
+    }
     let model = Arc::new(model);
     for w in scenario::warnings(&model) {
         eprintln!("warning: {w}");

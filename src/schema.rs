@@ -41,12 +41,13 @@ pub const DIVISION_COLUMNS: [&str; 9] = [
 ];
 
 /// `services.csv`: one row per replication and service.
-pub const SERVICE_COLUMNS: [&str; 13] = [
+pub const SERVICE_COLUMNS: [&str; 14] = [
     "replication",
     "service",
     "cases_arrived",
     "cases_completed",
     "cases_abandoned",
+    "cases_refused",
     "wait_minutes_mean",
     "lead_time_days_mean",
     "trips_per_case",
@@ -74,6 +75,10 @@ pub const DAILY_COLUMNS: [&str; 11] = [
 
 /// The key columns of `yearly.csv`, before [`yearly_names`].
 pub const YEARLY_KEY_COLUMNS: [&str; 2] = ["replication", "year"];
+
+/// The key columns of `windows.csv`, before [`yearly_names`]: the window is
+/// written `FROM..TO`.
+pub const WINDOW_KEY_COLUMNS: [&str; 2] = ["replication", "window"];
 
 /// The key column of `summary.csv`, before [`summary_names`].
 pub const SUMMARY_KEY_COLUMN: &str = "replication";

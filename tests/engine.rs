@@ -11,7 +11,7 @@ fn every_case_is_accounted_for() {
         let model = shipped(scenario);
         for output in run(&model, 3, 2) {
             let c = output.conservation;
-            assert_eq!(c.arrived, c.completed + c.abandoned + c.in_progress, "{scenario}: {c:?}");
+            assert_eq!(c.arrived, c.completed + c.refused + c.abandoned + c.in_progress, "{scenario}: {c:?}");
             assert!(c.arrived > 0, "{scenario}: nothing arrived");
             // The measured period balances too.
             let arrived = indicator(&output, "cases_arrived");

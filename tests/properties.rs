@@ -343,7 +343,7 @@ fn load_and_maybe_run(text: &str) {
                 let model = Arc::new(model);
                 let output = run(&model, 1);
                 let c = output.conservation;
-                assert_eq!(c.arrived, c.completed + c.abandoned + c.in_progress, "{text}");
+                assert_eq!(c.arrived, c.completed + c.refused + c.abandoned + c.in_progress, "{text}");
             }
         }
     }
@@ -695,7 +695,7 @@ impl ScenarioSpec {
 /// Checks the invariants of one replication's output.
 fn check_output(output: &ReplicationOutput, text: &str) {
     let c = output.conservation;
-    assert_eq!(c.arrived, c.completed + c.abandoned + c.in_progress, "conservation: {c:?}\n{text}");
+    assert_eq!(c.arrived, c.completed + c.refused + c.abandoned + c.in_progress, "conservation: {c:?}\n{text}");
     let value = |name: &str| {
         output.summary.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).unwrap_or_else(|| panic!("no {name}"))
     };

@@ -114,12 +114,29 @@ pub(crate) struct Ledger {
     pub posts_by_department: Vec<u32>,
     /// Leadership posts held on the last measured day of each calendar year.
     pub posts_by_year: Vec<u32>,
+    /// Totals by kind per date window.
+    pub windows: Vec<Costs>,
+    /// Leadership posts held on the last day of each date window.
+    pub posts_by_window: Vec<u32>,
+    /// The date windows today is in.
+    today_windows: Vec<usize>,
 }
 
 impl Ledger {
     fn book(&mut self, year: usize, add: impl Fn(&mut Costs)) {
         add(&mut self.costs);
         add(&mut self.years[year]);
+        for &w in &self.today_windows {
+            add(&mut self.windows[w]);
+        }
+    }
+
+    /// Today is `day`: costs booked today count in the date windows it is in.
+    pub(super) fn set_day(&mut self, model: &crate::scenario::Model, day: u32) {
+        self.today_windows.clear();
+        self.today_windows.extend(
+            model.windows.iter().enumerate().filter(|(_, w)| (w.first_day..=w.last_day).contains(&day)).map(|(i, _)| i),
+        );
     }
 }
 
@@ -235,6 +252,9 @@ pub(crate) fn build_world(model: &Model, flow: CaseFlow, seed: u64, replication:
         posts_cost_by_department: vec![0.0; n],
         posts_by_department: vec![0; n],
         posts_by_year: vec![0; years],
+        windows: vec![Costs::default(); model.windows.len()],
+        posts_by_window: vec![0; model.windows.len()],
+        today_windows: Vec::new(),
     });
     // Staff attrition has its own stream: ChaCha8 stream 2^32 of the replication.
     let mut rng = ChaCha8Rng::seed_from_u64(super::random::mix64(seed ^ super::random::mix64(replication ^ 0xA77)));
@@ -329,6 +349,9 @@ pub(super) fn accrue_overhead(
         ledger.posts_by_department[d.id] = d.overhead.posts_held();
     }
     ledger.posts_by_year[year] = ledger.posts_by_department.iter().sum();
+    for w in ledger.today_windows.clone() {
+        ledger.posts_by_window[w] = ledger.posts_by_year[year];
+    }
 }
 
 /// Today's reform costs are booked in the measured period: one-off costs, and a

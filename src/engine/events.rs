@@ -120,9 +120,10 @@ pub(crate) enum Task {
     /// Inspecting a case whose approval became a notification (post-approval
     /// supervision), by an inspector.
     Inspection {
-        /// The year index (of the case's completion) of the measured violation
-        /// this inspection finds, if it finds one.
-        detects: Option<u16>,
+        /// The day (from the start) the case completed whose measured
+        /// violation this inspection finds, if it finds one: the year and the
+        /// date windows it counts in.
+        detects: Option<u32>,
     },
     /// Handling a complaint (online listening), by a reviewer.
     Complaint,

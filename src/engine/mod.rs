@@ -47,9 +47,9 @@ pub enum EngineError {
         /// The limit passed.
         limit: usize,
     },
-    /// Cases were created or lost: arrived ≠ completed + abandoned + in progress.
+    /// Cases were created or lost: arrived ≠ completed + refused + abandoned + in progress.
     #[error(
-        "conservation of cases violated: {arrived} arrived but {completed} completed + {abandoned} abandoned + {in_progress} in progress"
+        "conservation of cases violated: {arrived} arrived but {completed} completed + {refused} refused + {abandoned} abandoned + {in_progress} in progress"
     )]
     Conservation {
         /// Cases that arrived.
@@ -58,6 +58,8 @@ pub enum EngineError {
         completed: u64,
         /// Cases abandoned.
         abandoned: u64,
+        /// Cases refused.
+        refused: u64,
         /// Cases in progress at the horizon.
         in_progress: u64,
     },
@@ -132,6 +134,8 @@ pub struct Conservation {
     pub completed: u64,
     /// Cases abandoned.
     pub abandoned: u64,
+    /// Cases refused.
+    pub refused: u64,
     /// Cases still in progress at the horizon.
     pub in_progress: u64,
 }
@@ -159,6 +163,19 @@ pub struct YearRow {
     pub fiscal: crate::indicators::Fiscal,
     /// Violations of notified cases completed in that year, and of which detected.
     pub violations: (u64, u64),
+    /// Measured cases still open at the end of the year (of the run, for the
+    /// last year).
+    pub open_at_end: u64,
+}
+
+/// Results of one date window of one replication (`windows` in the scenario or
+/// `--window`): the year's indicators over the window's days.
+#[derive(Clone, Debug)]
+pub struct WindowRow {
+    /// `FROM..TO`.
+    pub label: String,
+    /// The window's figures (`year` is the year of its first day).
+    pub row: YearRow,
 }
 
 impl YearRow {
@@ -172,6 +189,7 @@ impl YearRow {
             leadership_posts: self.leadership_posts,
             fiscal: self.fiscal,
             violations: self.violations,
+            open_at_end: self.open_at_end,
         };
         crate::indicators::yearly(&self.tally, &self.costs, &facts)
     }
@@ -194,6 +212,8 @@ pub struct ReplicationOutput {
     pub daily: Vec<DailyRow>,
     /// One row per calendar year.
     pub years: Vec<YearRow>,
+    /// One row per date window.
+    pub windows: Vec<WindowRow>,
     /// Whole-run case counts.
     pub conservation: Conservation,
 }
@@ -258,19 +278,8 @@ fn run(
             clock.day = day;
             clock.measured = day >= model.warmup_days;
         }
-        morning.run(&mut world);
-        world.resource_scope(|_, mut flow: bevy_ecs::world::Mut<ecs::Flow>| {
-            flow.schedule_openings(u64::from(day));
-            flow.run_until((u64::from(day) + 1) * DAY);
-            if let crate::time::Calendar::Working(cal) = &flow.calendar
-                && cal.is_working_day(u64::from(day))
-            {
-                flow.close_day();
-            }
-        });
-        if let Some(station) = world.resource::<ecs::Flow>().overflow() {
-            return Err(backlog_error(model, world.resource::<ecs::Flow>(), station, day, max_cases_in_progress));
-        }
+        world.resource_mut::<Ledger>().set_day(model, day);
+        simulate_day(model, &mut world, &mut morning, day, max_cases_in_progress)?;
         evening.run(&mut world);
         if let Some(log) = log.as_mut() {
             let rows = world.resource_mut::<ecs::Flow>().drain_log();
@@ -278,12 +287,65 @@ fn run(
         }
         progress(day + 1);
     }
+    // The cooldown: no arrivals, nothing booked (no evening), until every measured
+    // case has finished or the cooldown is used up.
+    let at_horizon = world.resource::<ecs::Flow>().measured_in_progress();
+    let mut end_day = model.horizon_days;
+    while end_day < model.horizon_days + model.cooldown_days && world.resource::<ecs::Flow>().measured_in_progress() > 0
+    {
+        {
+            let mut clock = world.resource_mut::<Clock>();
+            clock.day = end_day;
+            clock.measured = false;
+        }
+        simulate_day(model, &mut world, &mut morning, end_day, max_cases_in_progress)?;
+        if let Some(log) = log.as_mut() {
+            let rows = world.resource_mut::<ecs::Flow>().drain_log();
+            log(&rows);
+        }
+        end_day += 1;
+    }
+    let ending = Ending { open_at_horizon: at_horizon, cooldown_days_used: end_day - model.horizon_days, end_day };
     let flow = world.remove_resource::<ecs::Flow>().expect("the case flow is inserted by build_world").0;
     let ledger = world.remove_resource::<Ledger>().expect("the ledger is inserted by build_world");
     let daily = world.remove_resource::<DailySeries>().expect("the series is inserted by build_world").rows;
     let mut staff_query = world.query::<&ecs::Staff>();
     let staff: Vec<ecs::Staff> = staff_query.iter(&world).cloned().collect();
-    collect(model, replication, &flow, &ledger, &staff, daily)
+    collect(model, replication, &flow, &ledger, &staff, daily, ending)
+}
+
+/// How the run ended: measured cases open at the horizon, and the cooldown days
+/// simulated after it.
+struct Ending {
+    open_at_horizon: u64,
+    cooldown_days_used: u32,
+    /// The first day not simulated.
+    end_day: u32,
+}
+
+/// One simulated day before the evening: the morning schedule, then the day's
+/// events in time order and closing time.
+fn simulate_day(
+    model: &Model,
+    world: &mut bevy_ecs::world::World,
+    morning: &mut bevy_ecs::schedule::Schedule,
+    day: u32,
+    max_cases_in_progress: usize,
+) -> Result<(), EngineError> {
+    morning.run(world);
+    world.resource_scope(|_, mut flow: bevy_ecs::world::Mut<ecs::Flow>| {
+        flow.schedule_openings(u64::from(day));
+        flow.run_until((u64::from(day) + 1) * DAY);
+        if let crate::time::Calendar::Working(cal) = &flow.calendar
+            && cal.is_working_day(u64::from(day))
+        {
+            flow.close_day();
+        }
+    });
+    if let Some(station) = world.resource::<ecs::Flow>().overflow() {
+        return Err(backlog_error(model, world.resource::<ecs::Flow>(), station, day, max_cases_in_progress));
+    }
+    Ok(())
 }
 
 /// The error of a run stopped by the backlog limit on `day`, naming `station`.
@@ -308,30 +370,35 @@ fn collect(
     ledger: &Ledger,
     staff: &[ecs::Staff],
     daily: Vec<DailyRow>,
+    ending: Ending,
 ) -> Result<ReplicationOutput, EngineError> {
     let c = flow.counts;
     let conservation = Conservation {
         arrived: c.arrived,
         completed: c.completed,
         abandoned: c.abandoned,
+        refused: c.refused,
         in_progress: flow.cases_in_progress(),
     };
-    if conservation.arrived != conservation.completed + conservation.abandoned + conservation.in_progress {
+    let ended = conservation.completed + conservation.refused + conservation.abandoned;
+    if conservation.arrived != ended + conservation.in_progress {
         return Err(EngineError::Conservation {
             arrived: conservation.arrived,
             completed: conservation.completed,
             abandoned: conservation.abandoned,
+            refused: conservation.refused,
             in_progress: conservation.in_progress,
         });
     }
     let backlog = flow.measured_in_progress();
     let measured_arrived = c.arrived_measured;
     let tally = &flow.tally;
-    if measured_arrived != tally.completed + tally.abandoned + backlog {
+    if measured_arrived != tally.finished() + backlog {
         return Err(EngineError::Conservation {
             arrived: measured_arrived,
             completed: tally.completed,
             abandoned: tally.abandoned,
+            refused: tally.refused,
             in_progress: backlog,
         });
     }
@@ -342,6 +409,9 @@ fn collect(
         measured_days: f64::from(model.horizon_days - model.warmup_days),
         arrived: measured_arrived,
         backlog,
+        open_at_horizon: ending.open_at_horizon,
+        open_ages: flow.measured_ages(u64::from(ending.end_day) * DAY),
+        cooldown_days_used: ending.cooldown_days_used,
         headcount_established: headcount(Employment::Established),
         headcount_contract: headcount(Employment::Contract),
         leadership_posts: ledger.posts_by_department.iter().map(|&n| u64::from(n)).sum(),
@@ -370,7 +440,18 @@ fn collect(
             tally: flow.service_tallies[i].clone(),
         })
         .collect();
-    Ok(ReplicationOutput { replication, summary, departments, divisions, services, daily, years, conservation })
+    let windows = window_rows(model, flow, ledger, &daily);
+    Ok(ReplicationOutput {
+        replication,
+        summary,
+        departments,
+        divisions,
+        services,
+        daily,
+        years,
+        windows,
+        conservation,
+    })
 }
 
 fn year_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRow]) -> Vec<YearRow> {
@@ -389,14 +470,55 @@ fn year_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRow]
                 leadership_posts: ledger.posts_by_year[index],
                 fiscal: fiscal(model),
                 violations: (flow.year_violations[index], flow.year_detected[index]),
+                open_at_end: 0,
             });
         }
         let year = rows.last_mut().expect("a row was just pushed");
         year.measured_days += 1;
         year.headcount_established = row.headcount_established;
         year.headcount_contract = row.headcount_contract;
+        // The last year's row counts the cases finished in the cooldown too.
+        let last = if row.day + 1 == model.horizon_days { usize::MAX } else { row.day as usize };
+        year.open_at_end = open_at_end_of(flow, last);
     }
     rows
+}
+
+/// Measured cases arrived by the end of `day` and not finished by then
+/// (`usize::MAX`: by the end of the run).
+fn open_at_end_of(flow: &CaseFlow, day: usize) -> u64 {
+    let upto = |v: &[u64]| v.iter().take(day.saturating_add(1)).sum::<u64>();
+    upto(&flow.arrivals_by_day) - upto(&flow.finishes_by_day)
+}
+
+/// The date windows' rows: the cases that finished in the window, the costs
+/// booked in it, headcount and posts on its last day.
+fn window_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRow]) -> Vec<WindowRow> {
+    let days = |w: &crate::scenario::DateWindow| w.first_day as usize..=w.last_day as usize;
+    model
+        .windows
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let last = daily.get(w.last_day as usize);
+            WindowRow {
+                label: w.label.clone(),
+                row: YearRow {
+                    year: model.start_date.plus_days(i64::from(w.first_day)).year,
+                    measured_days: w.last_day - w.first_day + 1,
+                    arrived: flow.arrivals_by_day[days(w)].iter().sum(),
+                    tally: flow.window_tallies[i].clone(),
+                    costs: ledger.windows[i].clone(),
+                    headcount_established: last.map_or(0, |r| r.headcount_established),
+                    headcount_contract: last.map_or(0, |r| r.headcount_contract),
+                    leadership_posts: ledger.posts_by_window[i],
+                    fiscal: fiscal(model),
+                    violations: flow.window_violations[i],
+                    open_at_end: open_at_end_of(flow, w.last_day as usize),
+                },
+            }
+        })
+        .collect()
 }
 
 /// The fiscal chain's settings of `model`.

@@ -62,6 +62,8 @@ pub(crate) enum Need {
     /// Document check `i`: missing at index `Documents + 2i`, fetched from shared
     /// data at `Documents + 2i + 1`.
     Documents = 16,
+    /// Refusal at step `s` (`refusal_probability`): index `Refusal + s`.
+    Refusal = 4096,
 }
 
 /// The uniform in [0, 1) of decision `index` about the case with key `case_key`:

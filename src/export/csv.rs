@@ -7,8 +7,8 @@ use super::{ExportError, io_error};
 use crate::engine::ReplicationOutput;
 use crate::indicators::ratio;
 use crate::schema::{
-    DAILY_COLUMNS, DEPARTMENT_COLUMNS, DIVISION_COLUMNS, SERVICE_COLUMNS, SUMMARY_KEY_COLUMN, YEARLY_KEY_COLUMNS,
-    number, yearly_names,
+    DAILY_COLUMNS, DEPARTMENT_COLUMNS, DIVISION_COLUMNS, SERVICE_COLUMNS, SUMMARY_KEY_COLUMN, WINDOW_KEY_COLUMNS,
+    YEARLY_KEY_COLUMNS, number, yearly_names,
 };
 use crate::time::{DAY, MINUTE};
 
@@ -100,10 +100,11 @@ pub fn write_services(path: &Path, outputs: &[ReplicationOutput]) -> Result<(), 
                 s.arrived.to_string(),
                 t.completed.to_string(),
                 t.abandoned.to_string(),
+                t.refused.to_string(),
                 number(ratio(t.wait as f64 / MINUTE as f64, finished)),
                 number(ratio(t.lead as f64 / DAY as f64, completed)),
                 number(ratio(t.trips as f64, completed)),
-                number(ratio(t.at_most_one_trip as f64, completed)),
+                number(ratio(t.at_most_one_trip as f64, finished)),
                 number(ratio(t.on_time as f64, completed)),
                 number(ratio(t.rework as f64, finished)),
                 number(ratio(t.missing_documents as f64, finished)),
@@ -132,6 +133,22 @@ pub fn write_daily(path: &Path, outputs: &[ReplicationOutput]) -> Result<(), Exp
                 d.headcount_contract.to_string(),
                 number(d.admin_cost_cny),
             ]
+        })
+    });
+    write_table(path, &header, rows)
+}
+
+/// `windows.csv`: one row per replication and date window, with the columns of
+/// `yearly.csv`.
+pub fn write_windows(path: &Path, outputs: &[ReplicationOutput]) -> Result<(), ExportError> {
+    let mut header = WINDOW_KEY_COLUMNS.to_vec();
+    header.extend(yearly_names());
+    let rows = outputs.iter().flat_map(|o| {
+        o.windows.iter().map(move |w| {
+            [o.replication.to_string(), w.label.clone()]
+                .into_iter()
+                .chain(w.row.indicators().into_iter().map(|(_, v)| number(v)))
+                .collect()
         })
     });
     write_table(path, &header, rows)

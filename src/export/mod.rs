@@ -212,6 +212,9 @@ impl RunOutput {
         csv::write_services(&staging.join("services.csv"), outputs)?;
         csv::write_daily(&staging.join("daily.csv"), outputs)?;
         csv::write_yearly(&staging.join("yearly.csv"), outputs)?;
+        if !model.windows.is_empty() {
+            csv::write_windows(&staging.join("windows.csv"), outputs)?;
+        }
         let inside = match &self.event_log {
             Some(EventLogOutput::Inside(relative)) => Some(relative.as_path()),
             _ => None,

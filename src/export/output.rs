@@ -27,21 +27,30 @@ use std::path::{Component, Path, PathBuf};
 use super::{ExportError, io_error};
 
 /// The files of a run's folder (`reformsim run`, and each scenario of the demo).
-pub const RUN_FILES: [&str; 7] =
-    ["summary.csv", "departments.csv", "divisions.csv", "services.csv", "daily.csv", "yearly.csv", "manifest.ron"];
-
-/// The page `reformsim report` writes into a result folder by default.
-pub const REPORT_FILE: &str = "report.html";
-
-/// The files of every kind of result folder (a run, a comparison, a sweep, an
-/// optimisation): output paths are never allowed to be one of these inside a result folder.
-pub const RESULT_FILES: [&str; 15] = [
+pub const RUN_FILES: [&str; 8] = [
     "summary.csv",
     "departments.csv",
     "divisions.csv",
     "services.csv",
     "daily.csv",
     "yearly.csv",
+    "windows.csv",
+    "manifest.ron",
+];
+
+/// The page `reformsim report` writes into a result folder by default.
+pub const REPORT_FILE: &str = "report.html";
+
+/// The files of every kind of result folder (a run, a comparison, a sweep, an
+/// optimisation): output paths are never allowed to be one of these inside a result folder.
+pub const RESULT_FILES: [&str; 16] = [
+    "summary.csv",
+    "departments.csv",
+    "divisions.csv",
+    "services.csv",
+    "daily.csv",
+    "yearly.csv",
+    "windows.csv",
     "manifest.ron",
     "comparison.csv",
     "replications.csv",

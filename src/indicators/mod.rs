@@ -12,13 +12,24 @@ pub use yearly::{YearFacts, yearly, yearly_names};
 
 use crate::time::{DAY, HOUR, MINUTE, Micros};
 
+/// How a case ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every step done: the applicant got what they applied for.
+    Completed,
+    /// A step refused the case (不予受理 at intake, 不予许可 at approval).
+    Refused,
+    /// The applicant gave up waiting.
+    Abandoned,
+}
+
 /// What one finished case contributes to the indicators.
 #[derive(Clone, Copy, Debug)]
 pub struct CaseRecord {
     /// Service index.
     pub service: usize,
-    /// Completed (true) or abandoned (false).
-    pub completed: bool,
+    /// How it ended.
+    pub outcome: Outcome,
     /// Arrived online.
     pub online: bool,
     /// Arrival instant.
@@ -58,6 +69,8 @@ pub struct Tally {
     pub completed: u64,
     /// Cases abandoned.
     pub abandoned: u64,
+    /// Cases refused by a step.
+    pub refused: u64,
     /// Completed online.
     pub completed_online: u64,
     /// Σ wait (all finished cases).
@@ -68,8 +81,11 @@ pub struct Tally {
     pub lead: u128,
     /// Σ trips of completed cases.
     pub trips: u64,
-    /// Completed cases with at most one trip.
+    /// Finished cases with at most one trip, abandoned cases never (the
+    /// applicant did not get what they came for); refused cases as counted.
     pub at_most_one_trip: u64,
+    /// Completed cases with at most one trip.
+    pub at_most_one_trip_completed: u64,
     /// Completed on time.
     pub on_time: u64,
     /// Σ rework.
@@ -84,10 +100,12 @@ pub struct Tally {
     pub handoffs_within: u64,
     /// Σ delay from handoffs between departments.
     pub handoff_delay: u128,
-    /// Σ trips of abandoned cases (they count for applicant burden).
+    /// Σ trips of abandoned and refused cases (they count for applicant burden).
     pub trips_abandoned: u64,
     /// Σ satisfaction of finished cases.
     pub satisfaction: f64,
+    /// Σ satisfaction of completed cases.
+    pub satisfaction_completed: f64,
     /// Finished cases whose applicant is satisfied.
     pub satisfied: u64,
     /// Finished cases whose applicant complained.
@@ -114,12 +132,23 @@ impl Tally {
         if with_histograms {
             self.wait_histogram.record(r.wait);
         }
-        if !r.completed {
-            self.abandoned += 1;
-            self.trips_abandoned += u64::from(r.trips);
-            return;
+        match r.outcome {
+            Outcome::Abandoned => {
+                self.abandoned += 1;
+                self.trips_abandoned += u64::from(r.trips);
+                return;
+            }
+            Outcome::Refused => {
+                self.refused += 1;
+                self.trips_abandoned += u64::from(r.trips);
+                self.at_most_one_trip += u64::from(r.trips <= 1);
+                return;
+            }
+            Outcome::Completed => {}
         }
         self.completed += 1;
+        self.satisfaction_completed += r.satisfaction;
+        self.at_most_one_trip_completed += u64::from(r.trips <= 1);
         self.completed_online += u64::from(r.online);
         let lead = r.end - r.arrival;
         self.lead += u128::from(lead);
@@ -132,9 +161,9 @@ impl Tally {
         self.reworked_cases += u64::from(r.rework > 0);
     }
 
-    /// Cases finished (completed or abandoned).
+    /// Cases finished (completed, refused or abandoned).
     pub fn finished(&self) -> u64 {
-        self.completed + self.abandoned
+        self.completed + self.refused + self.abandoned
     }
 
     fn per_completed(&self, sum: f64) -> f64 {
@@ -206,8 +235,15 @@ pub struct RunFacts {
     pub measured_days: f64,
     /// Cases that arrived in the measured period.
     pub arrived: u64,
-    /// Measured cases still in progress at the horizon.
+    /// Measured cases still in progress at the end of the run (after any cooldown).
     pub backlog: u64,
+    /// Measured cases in progress at the horizon (before any cooldown).
+    pub open_at_horizon: u64,
+    /// Σ age of the cases in progress at the end of the run, µs.
+    pub open_ages: u128,
+    /// Days simulated after the horizon (`cooldown_days`, or fewer when every
+    /// measured case finished earlier).
+    pub cooldown_days_used: u32,
     /// Established headcount.
     pub headcount_established: u64,
     /// Contract headcount.
@@ -304,6 +340,7 @@ pub fn summary(t: &Tally, costs: &Costs, f: &RunFacts) -> Vec<Indicator> {
         ("cases_arrived", f.arrived as f64),
         ("cases_completed", completed),
         ("cases_abandoned", t.abandoned as f64),
+        ("cases_refused", t.refused as f64),
         ("cases_in_progress", f.backlog as f64),
         ("admin_cost_cny", costs.total()),
         ("admin_cost_cny_per_year", ratio(costs.total(), year_fraction)),
@@ -333,8 +370,16 @@ pub fn summary(t: &Tally, costs: &Costs, f: &RunFacts) -> Vec<Indicator> {
         ("lead_time_days_p50", to_days_f(t.lead_histogram.quantile(0.5))),
         ("lead_time_days_p90", to_days_f(t.lead_histogram.quantile(0.9))),
         ("lead_time_days_p95", to_days_f(t.lead_histogram.quantile(0.95))),
+        ("open_cases_at_end", f.backlog as f64),
+        (
+            "lead_time_days_mean_with_open",
+            to_days_f(ratio((t.lead + f.open_ages) as f64, (t.completed + f.backlog) as f64)),
+        ),
+        ("open_cases_at_horizon", f.open_at_horizon as f64),
+        ("cooldown_days_used", f64::from(f.cooldown_days_used)),
         ("trips_per_case", t.per_completed(t.trips as f64)),
-        ("at_most_one_trip_share", t.per_completed(t.at_most_one_trip as f64)),
+        ("at_most_one_trip_share", t.per_finished(t.at_most_one_trip as f64)),
+        ("at_most_one_trip_share_completed", t.per_completed(t.at_most_one_trip_completed as f64)),
         ("online_share", t.per_completed(t.completed_online as f64)),
         ("on_time_share", t.per_completed(t.on_time as f64)),
         ("rework_per_case", t.per_finished(t.rework as f64)),
@@ -348,6 +393,7 @@ pub fn summary(t: &Tally, costs: &Costs, f: &RunFacts) -> Vec<Indicator> {
         ("handoffs_within_department_per_case", t.per_finished(t.handoffs_within as f64)),
         ("handoff_delay_hours_per_case", t.per_finished(to_hours_u128(t.handoff_delay))),
         ("satisfaction_mean", t.per_finished(t.satisfaction)),
+        ("satisfaction_mean_completed", t.per_completed(t.satisfaction_completed)),
         service,
         satisfaction_public,
         overall,

@@ -24,6 +24,9 @@ pub struct YearFacts {
     pub fiscal: super::Fiscal,
     /// Violations of notified cases completed in that year, and of which detected.
     pub violations: (u64, u64),
+    /// Measured cases still open at the end of the period (their lead time is
+    /// not in `lead_time_days_mean`).
+    pub open_at_end: u64,
 }
 
 /// The names of the yearly indicators, in the order of every year's row.
@@ -43,6 +46,7 @@ pub fn yearly(t: &Tally, costs: &Costs, f: &YearFacts) -> Vec<Indicator> {
         ("cases_arrived", f.arrived as f64),
         ("cases_completed", completed),
         ("cases_abandoned", t.abandoned as f64),
+        ("cases_refused", t.refused as f64),
         ("admin_cost_cny", total),
         ("personnel_established_cost_cny", costs.personnel_established_cny),
         ("personnel_contract_cost_cny", costs.personnel_contract_cny),
@@ -63,13 +67,16 @@ pub fn yearly(t: &Tally, costs: &Costs, f: &YearFacts) -> Vec<Indicator> {
         ("leadership_posts", f64::from(f.leadership_posts)),
         ("wait_minutes_mean", ratio(t.wait as f64 / MINUTE as f64, finished)),
         ("lead_time_days_mean", ratio(t.lead as f64 / DAY as f64, completed)),
+        ("open_cases_at_end", f.open_at_end as f64),
         ("trips_per_case", ratio(t.trips as f64, completed)),
-        ("at_most_one_trip_share", ratio(t.at_most_one_trip as f64, completed)),
+        ("at_most_one_trip_share", ratio(t.at_most_one_trip as f64, finished)),
+        ("at_most_one_trip_share_completed", ratio(t.at_most_one_trip_completed as f64, completed)),
         ("online_share", ratio(t.completed_online as f64, completed)),
         ("on_time_share", ratio(t.on_time as f64, completed)),
         ("rework_per_case", ratio(t.rework as f64, finished)),
         ("abandonment_share", ratio(t.abandoned as f64, finished)),
         ("satisfaction_mean", ratio(t.satisfaction, finished)),
+        ("satisfaction_mean_completed", ratio(t.satisfaction_completed, completed)),
         service,
         satisfaction_public,
         overall,

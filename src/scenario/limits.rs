@@ -15,6 +15,9 @@ use super::{Model, Number};
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Longest horizon, in days (200 years).
 pub const MAX_HORIZON_DAYS: u32 = 73_000;
+/// Most days simulated after the horizon (`cooldown_days`): the working calendar
+/// is expanded a year past them.
+pub const MAX_COOLDOWN_DAYS: u32 = 3_650;
 /// Most cases expected over the horizon (about an hour of simulation at 10^6 cases/s).
 pub const MAX_EXPECTED_CASES: f64 = 2e9;
 /// Largest headcount of one staff group, and most windows of one department or hall.

@@ -43,6 +43,11 @@ pub struct Model {
     pub horizon_days: u32,
     /// Days at the start excluded from every indicator.
     pub warmup_days: u32,
+    /// Days simulated after the horizon, without arrivals, until every measured
+    /// case has finished (at most this many).
+    pub cooldown_days: u32,
+    /// Date windows with their own indicators (`windows.csv`).
+    pub windows: Vec<DateWindow>,
     /// Opening hours and working days.
     pub calendar: CalendarSpec,
     /// Applicant burden parameters.
@@ -608,8 +613,54 @@ pub struct Step {
     pub checks: std::ops::Range<usize>,
     /// Return to an earlier step (index) with a probability.
     pub send_back: Option<(usize, f64)>,
+    /// Probability that the step refuses the case (it then ends as refused).
+    pub refusal_probability: f64,
     /// Where the step is queued and served.
     pub station: StationId,
+}
+
+/// A date window of the measured period: its indicators are those of a year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateWindow {
+    /// `FROM..TO`, as written.
+    pub label: String,
+    /// First day (0 = the start date).
+    pub first_day: u32,
+    /// Last day, inclusive.
+    pub last_day: u32,
+}
+
+impl Model {
+    /// The window from `from` to `to` (both inclusive), or why it is not one: its
+    /// end is before its start, or it is not inside the measured period.
+    pub fn window(&self, from: Date, to: Date) -> Result<DateWindow, String> {
+        date_window(self.start_date, self.warmup_days, self.horizon_days, from, to)
+    }
+}
+
+/// The window from `from` to `to` in a run from `start` measured from day
+/// `warmup_days` to `horizon_days` (see [`Model::window`]).
+pub fn date_window(
+    start: Date,
+    warmup_days: u32,
+    horizon_days: u32,
+    from: Date,
+    to: Date,
+) -> Result<DateWindow, String> {
+    let label = format!("{from}..{to}");
+    if to.days_since_epoch() < from.days_since_epoch() {
+        return Err(format!("window {label} ends before it starts"));
+    }
+    let first = from.days_since_epoch() - start.days_since_epoch();
+    let last = to.days_since_epoch() - start.days_since_epoch();
+    let (measured_from, measured_to) =
+        (start.plus_days(i64::from(warmup_days)), start.plus_days(i64::from(horizon_days) - 1));
+    if first < i64::from(warmup_days) || last >= i64::from(horizon_days) {
+        return Err(format!(
+            "window {label} is not inside the measured period {measured_from}..{measured_to} (after the warm-up, before the horizon)"
+        ));
+    }
+    Ok(DateWindow { label, first_day: first as u32, last_day: last as u32 })
 }
 
 /// A queue and the staff who serve it: one back-office role in one division, a

@@ -37,6 +37,10 @@ pub struct RawScenario {
     pub start_date: Option<String>,
     pub horizon_days: Option<u32>,
     pub warmup_days: Option<u32>,
+    /// Days simulated after the horizon so that measured cases can finish.
+    pub cooldown_days: Option<u32>,
+    /// Date windows with their own indicators (`windows.csv`).
+    pub windows: Option<Vec<RawWindow>>,
     pub calendar: Option<RawCalendar>,
     pub applicant: Option<RawApplicant>,
     pub arrival_profiles: Option<BTreeMap<String, RawProfile>>,
@@ -284,6 +288,10 @@ pub struct RawStep {
     pub documents: Vec<RawRequirement>,
     #[serde(default)]
     pub send_back: Option<RawSendBack>,
+    /// Probability that the step refuses the case (不予受理 / 不予许可): the case
+    /// ends there, after the step's work, as refused.
+    #[serde(default)]
+    pub refusal_probability: f64,
     #[serde(skip)]
     pub origin: Option<Origin>,
 }
@@ -306,6 +314,15 @@ pub struct RawSendBack {
     pub probability: f64,
 }
 
+/// A date window with its own indicators: its first and last day (inclusive).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawWindow {
+    pub from: String,
+    pub to: String,
+}
+
 /// CSV files holding a service catalogue.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -325,6 +342,8 @@ impl RawScenario {
             start_date: self.start_date.or(parent.start_date),
             horizon_days: self.horizon_days.or(parent.horizon_days),
             warmup_days: self.warmup_days.or(parent.warmup_days),
+            cooldown_days: self.cooldown_days.or(parent.cooldown_days),
+            windows: self.windows.or(parent.windows),
             calendar: self.calendar.or(parent.calendar),
             applicant: self.applicant.or(parent.applicant),
             arrival_profiles: self.arrival_profiles.or(parent.arrival_profiles),

@@ -54,6 +54,8 @@ pub(super) struct Case {
     pub missing: u64,
     /// Document checks whose document is fetched from another department's data.
     pub shared: u64,
+    /// Steps that will refuse the case when they are done (`refusal_probability`).
+    pub refuse: u64,
     pub work_rng: SplitMix64,
     pub routing_rng: SplitMix64,
     pub patience_rng: SplitMix64,
@@ -133,6 +135,11 @@ impl CaseTable {
     /// Measured cases in progress (arrived after the warm-up).
     pub(super) fn measured_in_progress(&self) -> u64 {
         self.cases.iter().filter(|c| c.live && c.measured).count() as u64
+    }
+
+    /// Σ age at `at` of the measured cases in progress.
+    pub(super) fn measured_ages(&self, at: Micros) -> u128 {
+        self.cases.iter().filter(|c| c.live && c.measured).map(|c| u128::from(at.saturating_sub(c.arrival))).sum()
     }
 }
 

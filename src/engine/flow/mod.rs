@@ -66,6 +66,8 @@ pub(crate) struct FlowCounts {
     pub completed: u64,
     /// Cases abandoned.
     pub abandoned: u64,
+    /// Cases refused.
+    pub refused: u64,
     /// Cases that arrived in the measured period.
     pub arrived_measured: u64,
     /// Events processed.
@@ -106,7 +108,10 @@ pub(crate) struct CaseFlow {
     /// Lever strengths in force.
     pub levers: Levers,
     now: Micros,
+    /// No arrivals from here on, and nothing counts towards staff or costs.
     horizon: Micros,
+    /// The end of the cooldown: events run until here.
+    end: Micros,
     warmup: Micros,
     /// Calendar year (offset from the start year) of each day, for yearly tallies.
     year_of_day: Vec<u16>,
@@ -124,6 +129,15 @@ pub(crate) struct CaseFlow {
     pub year_violations: Vec<u64>,
     /// Of which detected by the horizon.
     pub year_detected: Vec<u64>,
+    /// Totals per date window (by the day a case finished).
+    pub window_tallies: Vec<Tally>,
+    /// Violations per date window (by the day their case completed), and of
+    /// which detected by the horizon.
+    pub window_violations: Vec<(u64, u64)>,
+    /// Measured arrivals per day.
+    pub arrivals_by_day: Vec<u64>,
+    /// Measured cases finished per day.
+    pub finishes_by_day: Vec<u64>,
     /// Counts of the current day.
     pub today: DayCounts,
     /// Whole-run counts.
@@ -143,12 +157,13 @@ impl CaseFlow {
     /// Sets up the flow of replication `replication` of `model` with `seed`.
     pub(crate) fn new(model: Arc<Model>, seed: u64, replication: u64) -> CaseFlow {
         let horizon = u64::from(model.horizon_days) * DAY;
+        let days = (model.horizon_days + model.cooldown_days) as usize;
         let calendar = match &model.calendar {
             CalendarSpec::AllDay => Calendar::AllDay,
             CalendarSpec::Working { opening_hours, working_days, holidays, make_up_days, .. } => {
                 Calendar::Working(WorkingCalendar::new(
                     model.start_date,
-                    model.horizon_days + 366,
+                    model.horizon_days + model.cooldown_days + 366,
                     opening_hours.clone(),
                     *working_days,
                     (holidays, make_up_days),
@@ -194,6 +209,7 @@ impl CaseFlow {
             .with_remote_identity(model.services.iter().map(|s| s.remote_identity_share).collect()),
             now: 0,
             horizon,
+            end: days as u64 * DAY,
             warmup: u64::from(model.warmup_days) * DAY,
             year_of_day,
             tally: Tally::default(),
@@ -203,6 +219,10 @@ impl CaseFlow {
             service_arrivals: vec![0; n_services],
             year_violations: vec![0; years],
             year_detected: vec![0; years],
+            window_tallies: vec![Tally::default(); model.windows.len()],
+            window_violations: vec![(0, 0); model.windows.len()],
+            arrivals_by_day: vec![0; days],
+            finishes_by_day: vec![0; days],
             today: DayCounts::default(),
             counts: FlowCounts::default(),
             log: None,
@@ -266,9 +286,22 @@ impl CaseFlow {
         self.cases.measured_in_progress()
     }
 
-    /// Calendar-year index (0 = the start year) of a day.
+    /// Σ age at `at` of the measured cases in progress.
+    pub(crate) fn measured_ages(&self, at: Micros) -> u128 {
+        self.cases.measured_ages(at)
+    }
+
+    /// Calendar-year index (0 = the start year) of a day; a day after the horizon
+    /// (the cooldown) counts in the last year.
     pub(crate) fn year_of_day(&self, day: u32) -> usize {
-        self.year_of_day.get(day as usize).map_or(0, |&y| usize::from(y))
+        let last = self.year_of_day.last().map_or(0, |&y| usize::from(y));
+        self.year_of_day.get(day as usize).map_or(last, |&y| usize::from(y))
+    }
+
+    /// Whether `t` is in the measured period (after the warm-up, before the horizon).
+    #[inline]
+    pub(crate) fn measuring(&self, t: Micros) -> bool {
+        t >= self.warmup && t < self.horizon
     }
 
     /// Steps waiting in all queues.
@@ -280,7 +313,7 @@ impl CaseFlow {
     pub(crate) fn run_until(&mut self, until: Micros) {
         let model = Arc::clone(&self.model);
         let m: &Model = &model;
-        let until = until.min(self.horizon);
+        let until = until.min(self.end);
         while let Some(event) = self.events.pop_before(until) {
             self.now = event.time();
             self.counts.events += 1;

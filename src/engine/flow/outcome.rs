@@ -5,27 +5,35 @@
 use super::super::events::{EventKind, Server, Task};
 use super::CaseFlow;
 use super::cases::Case;
-use crate::indicators::CaseRecord;
+use crate::indicators::{CaseRecord, Outcome};
 use crate::scenario::{Model, SatisfactionWeights};
 use crate::time::{DAY, Micros};
 
 impl CaseFlow {
     /// Records a finished case and frees its slot; a completed notified case
     /// leaves an inspection behind, an unhappy applicant may complain.
-    pub(super) fn finish(&mut self, m: &Model, slot: u32, completed: bool, at: Micros) {
+    pub(super) fn finish(&mut self, m: &Model, slot: u32, outcome: Outcome, at: Micros) {
         self.cases.remove(slot);
         let case = &mut self.cases[slot];
-        if completed {
-            self.counts.completed += 1;
-            self.today.completed += 1;
-        } else {
-            self.counts.abandoned += 1;
-            self.today.abandoned += 1;
+        let completed = outcome == Outcome::Completed;
+        match outcome {
+            Outcome::Completed => {
+                self.counts.completed += 1;
+                self.today.completed += 1;
+            }
+            Outcome::Refused => self.counts.refused += 1,
+            Outcome::Abandoned => {
+                self.counts.abandoned += 1;
+                self.today.abandoned += 1;
+            }
         }
         let service = &m.services[case.service as usize];
         let working_days = self.calendar.working_day_number(at) - self.calendar.working_day_number(case.arrival);
         let late_days = working_days.saturating_sub(u64::from(service.time_limit_working_days));
-        let satisfaction = if completed { satisfaction(&m.satisfaction, case, late_days) } else { 0.0 };
+        // A refused applicant got a decision: their satisfaction follows the usual
+        // formula; one who gave up got nothing and scores 0.
+        let satisfaction =
+            if outcome == Outcome::Abandoned { 0.0 } else { satisfaction(&m.satisfaction, case, late_days) };
         let mut complained = false;
         if let Some((p0, function, _)) = self.levers.listening {
             complained = case.routing_rng.uniform() < p0 * (1.0 - satisfaction);
@@ -46,13 +54,21 @@ impl CaseFlow {
             && let Some(inspection) = &self.levers.inspection
             && let Some(function) = inspection.function.or_else(|| service.supervising_step().map(|st| st.function))
         {
-            // A measured violation counts in the year the case completed; it is
-            // detected only if its inspection is done (by the horizon) and finds it.
-            let year = self.year_of_day.get((at / DAY) as usize).map_or(0, |&y| usize::from(y));
-            let detects = (case.measured && case.violation && case.detectable).then_some(year as u16);
+            // A measured violation counts in the year (and the date windows) the
+            // case completed; it is detected only if its inspection is done (by
+            // the horizon) and finds it.
+            let day = (at / DAY) as u32;
+            let detects = (case.measured && case.violation && case.detectable).then_some(day);
             if case.measured && case.violation {
                 self.counts.violations += 1;
+                let last = self.year_of_day.last().map_or(0, |&y| usize::from(y));
+                let year = self.year_of_day.get(day as usize).map_or(last, |&y| usize::from(y));
                 self.year_violations[year] += 1;
+                for (w, window) in self.model.windows.iter().enumerate() {
+                    if (window.first_day..=window.last_day).contains(&day) {
+                        self.window_violations[w].0 += 1;
+                    }
+                }
             }
             let when = self.calendar.add_working(at, inspection.delay);
             self.events
@@ -63,7 +79,7 @@ impl CaseFlow {
         }
         let record = CaseRecord {
             service: case.service as usize,
-            completed,
+            outcome,
             online: case.online,
             arrival: case.arrival,
             end: at,
@@ -77,28 +93,45 @@ impl CaseFlow {
             handoff_delay: case.handoff_delay,
             on_time: completed && late_days == 0,
             satisfaction,
-            satisfied: completed && satisfaction >= m.satisfaction.satisfied_threshold,
+            satisfied: outcome != Outcome::Abandoned && satisfaction >= m.satisfaction.satisfied_threshold,
             complained,
         };
         self.tally.record(&record, true);
         self.service_tallies[record.service].record(&record, false);
-        let year = self.year_of_day((at / DAY) as u32);
+        let day = (at / DAY) as u32;
+        let year = self.year_of_day(day);
         self.year_tallies[year].record(&record, false);
+        if let Some(n) = self.finishes_by_day.get_mut(day as usize) {
+            *n += 1;
+        }
+        for w in self.windows_of(day) {
+            self.window_tallies[w].record(&record, false);
+        }
+    }
+
+    /// The date windows (indices) that hold `day`.
+    fn windows_of(&self, day: u32) -> Vec<usize> {
+        let holds = |w: &crate::scenario::DateWindow| (w.first_day..=w.last_day).contains(&day);
+        self.model.windows.iter().enumerate().filter(|(_, w)| holds(w)).map(|(i, _)| i).collect()
     }
 
     /// A server at `station` has finished an internal task, counted if in the
     /// measured period, and picks up waiting work.
     pub(super) fn task_done(&mut self, m: &Model, station: usize, task: Task, server: Server) {
         self.free(station, server);
-        if self.now >= self.warmup {
+        if self.measuring(self.now) {
             match task {
                 Task::Inspection { .. } => self.counts.inspections += 1,
                 Task::Complaint => self.counts.complaints_handled += 1,
             }
         }
-        if let Task::Inspection { detects: Some(year) } = task {
+        if let Task::Inspection { detects: Some(day) } = task {
             self.counts.violations_detected += 1;
-            self.year_detected[usize::from(year)] += 1;
+            let year = self.year_of_day(day);
+            self.year_detected[year] += 1;
+            for w in self.windows_of(day) {
+                self.window_violations[w].1 += 1;
+            }
         }
         self.next_work(m, station, server);
     }

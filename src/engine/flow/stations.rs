@@ -181,7 +181,7 @@ impl CaseFlow {
     /// servers pick up waiting work.
     pub(crate) fn set_servers(&mut self, servers: &[u32], pool_servers: &[u32], day: u32) {
         let open = self.calendar.open_time_between(u64::from(day) * DAY, u64::from(day + 1) * DAY);
-        let measured = u64::from(day) * DAY >= self.warmup;
+        let measured = self.measuring(u64::from(day) * DAY);
         for (station, &n) in self.stations.iter_mut().zip(servers) {
             station.last_utilisation = station.recent_utilisation();
             station.work_today = 0;
@@ -447,7 +447,7 @@ impl CaseFlow {
         self.occupy(station, server);
         let worker = self.worker_station(station, server);
         self.stations[worker].work_today += work;
-        if self.now >= self.warmup {
+        if self.measuring(self.now) {
             self.stations[worker].work_measured += u128::from(work);
         }
         self.events.schedule(end, EventKind::TaskDone { station: station as u32, task, server });
@@ -485,13 +485,16 @@ impl CaseFlow {
         // In-person service ends with the applicant even after closing time; other
         // work pauses outside opening hours.
         let end = if entry.in_person { self.now + work } else { self.calendar.add_working(self.now, work) };
-        // Utilisation counts the work done before the horizon only.
-        let measured_work =
-            if end <= self.horizon { work } else { work.min(self.calendar.open_time_between(self.now, self.horizon)) };
         self.occupy(station, server);
         let worker = self.worker_station(station, server);
         self.stations[worker].work_today += work;
-        if self.now >= self.warmup {
+        if self.measuring(self.now) {
+            // Utilisation counts the work done before the horizon only.
+            let measured_work = if end <= self.horizon {
+                work
+            } else {
+                work.min(self.calendar.open_time_between(self.now, self.horizon))
+            };
             self.stations[worker].work_measured += u128::from(measured_work);
             let st = &mut self.stations[station];
             st.steps_measured += 1;

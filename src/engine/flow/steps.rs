@@ -12,6 +12,7 @@ use super::cases::{Case, NOWHERE};
 use super::log::Before;
 use super::stations::StepEntry;
 use crate::bits::{self, bits};
+use crate::indicators::Outcome;
 use crate::scenario::{MAX_STEPS, Model, Role, Service};
 use crate::time::{DAY, Micros, from_minutes};
 
@@ -72,6 +73,15 @@ impl CaseFlow {
                 missing |= 1 << i;
             }
         }
+        // Refusals are decided at arrival too, one uniform per step that may refuse,
+        // so a scenario without refusals draws nothing more.
+        let mut refuse = 0u64;
+        for (s, step) in service.steps.iter().enumerate() {
+            let p = step.refusal_probability;
+            if p > 0.0 && needs_uniform(key, Need::Refusal as u64 + s as u64) < p {
+                refuse |= 1 << s;
+            }
+        }
         let measured = self.now >= self.warmup;
         let due_day = self.calendar.working_day_number(self.now) + u64::from(service.time_limit_working_days);
         let case = Case {
@@ -96,6 +106,7 @@ impl CaseFlow {
             started: 0,
             missing,
             shared,
+            refuse,
             work_rng: SplitMix64::for_case(key, Purpose::Work),
             routing_rng: SplitMix64::for_case(key, Purpose::Routing),
             patience_rng: SplitMix64::for_case(key, Purpose::Patience),
@@ -114,8 +125,10 @@ impl CaseFlow {
         if measured {
             self.counts.arrived_measured += 1;
             self.service_arrivals[service_id] += 1;
-            let year = self.year_of_day((self.now / DAY) as u32);
+            let day = (self.now / DAY) as u32;
+            let year = self.year_of_day(day);
             self.year_arrivals[year] += 1;
+            self.arrivals_by_day[day as usize] += 1;
         }
         let r = usize::from(integrated);
         self.release(m, slot, service, service.initial_steps[r], None);
@@ -148,7 +161,7 @@ impl CaseFlow {
             frontier = next;
         }
         if case.done == all {
-            self.finish(m, slot, true, self.now);
+            self.finish(m, slot, Outcome::Completed, self.now);
             return;
         }
         case.started |= ready;
@@ -283,6 +296,14 @@ impl CaseFlow {
             self.events.schedule(at, EventKind::Ready { case: case_ref, step: s as u8, handoff });
             return;
         }
+        // Refusal (不予受理, 不予许可): with the documents complete, the step decides
+        // against the application and the case ends here.
+        if case.refuse & bit != 0 {
+            case.done |= bit;
+            case.started &= !bit;
+            self.finish(m, slot, Outcome::Refused, self.now);
+            return;
+        }
         // Errors: a send-back to an earlier step (fewer with standardisation), or,
         // during a merger's transition, a redo of this step (fewer with error
         // tolerance). One uniform decides both, so levers only move thresholds.
@@ -329,7 +350,7 @@ impl CaseFlow {
         case.started &= !bit;
         let all = bits::first(service.steps.len());
         if case.done == all {
-            self.finish(m, slot, true, self.now);
+            self.finish(m, slot, Outcome::Completed, self.now);
             return;
         }
         self.release(m, slot, service, step.precedence[r].successors, Some(step.division));
@@ -346,6 +367,6 @@ impl CaseFlow {
         if let Some(log) = &mut self.log {
             log.record_abandonment(case, entry.step, station, entry.enqueued, at, wait);
         }
-        self.finish(m, entry.case.slot, false, at);
+        self.finish(m, entry.case.slot, Outcome::Abandoned, at);
     }
 }

@@ -28,6 +28,7 @@ use super::raw::{RawScenario, Recruitment};
 /// required part is missing or wrong (the problems are in `c`).
 pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     let run = settings::run_period(c, raw.name, raw.start_date, raw.horizon_days, raw.warmup_days);
+    let (cooldown_days, windows) = settings::measuring(c, &run, raw.cooldown_days, raw.windows);
     let calendar = required(c, raw.calendar, "calendar").and_then(|cal| calendar::calendar(c, cal));
     let applicant = settings::applicant(c, raw.applicant);
     let profiles = calendar::profiles(c, raw.arrival_profiles.unwrap_or_default());
@@ -75,6 +76,8 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         start_date: run.start_date?,
         horizon_days: run.horizon_days?,
         warmup_days: run.warmup_days,
+        cooldown_days,
+        windows,
         calendar: calendar?,
         applicant: applicant?,
         profiles,

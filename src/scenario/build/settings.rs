@@ -4,9 +4,9 @@
 use crate::scenario::Number;
 use crate::scenario::checks::{Checker, folder_name_problem, required};
 use crate::scenario::limits;
-use crate::scenario::model::{Applicant, FrontOffice, Handoff, HandoffCost};
-use crate::scenario::raw::{RawApplicant, RawFrontOffice, RawHandoff, RawHandoffCost};
-use crate::scenario::sources::Needle::Field;
+use crate::scenario::model::{Applicant, DateWindow, FrontOffice, Handoff, HandoffCost, date_window};
+use crate::scenario::raw::{RawApplicant, RawFrontOffice, RawHandoff, RawHandoffCost, RawWindow};
+use crate::scenario::sources::Needle::{Field, Index};
 use crate::time::{Date, from_hours, from_minutes};
 
 /// The name and run period of a scenario; `None` where a value is missing or wrong.
@@ -52,6 +52,47 @@ pub(super) fn run_period(
         }
     }
     RunPeriod { name, start_date, horizon_days, warmup_days }
+}
+
+/// The cooldown after the horizon and the date windows; a window must lie inside
+/// the measured period, its end not before its start.
+pub(super) fn measuring(
+    c: &mut Checker,
+    run: &RunPeriod,
+    cooldown_days: Option<u32>,
+    windows: Option<Vec<RawWindow>>,
+) -> (u32, Vec<DateWindow>) {
+    let cooldown = cooldown_days.unwrap_or(0);
+    if cooldown > limits::MAX_COOLDOWN_DAYS {
+        let message = format!(
+            "cooldown_days is {cooldown}, more than {} (the limit `MAX_COOLDOWN_DAYS` in src/scenario/limits.rs): measured cases that take longer are reported as open",
+            limits::MAX_COOLDOWN_DAYS
+        );
+        c.at_field("cooldown_days", message);
+    }
+    let mut list = Vec::new();
+    for (i, w) in windows.unwrap_or_default().iter().enumerate() {
+        let mut date = |field: &'static str, text: &str| {
+            let d = Date::parse(text);
+            if d.is_none() {
+                let message = format!("`{text}` is not a date: expected YYYY-MM-DD");
+                c.at(None, &[Field("windows"), Index(i), Field(field)], "", message);
+            }
+            d
+        };
+        let (from, to) = (date("from", &w.from), date("to", &w.to));
+        let (Some(from), Some(to), Some(start), Some(horizon)) = (from, to, run.start_date, run.horizon_days) else {
+            continue;
+        };
+        match date_window(start, run.warmup_days, horizon, from, to) {
+            Ok(window) => list.push(window),
+            Err(message) => {
+                let field = if to.days_since_epoch() < from.days_since_epoch() { "to" } else { "from" };
+                c.at(None, &[Field("windows"), Index(i), Field(field)], "", message);
+            }
+        }
+    }
+    (cooldown, list)
 }
 
 /// The applicant's value of time and the time a trip and a missing document take.

@@ -101,6 +101,9 @@ pub(super) fn build_step(
         }
     }
     let send_back = step.send_back.as_ref().and_then(|sb| send_back(c, service, i, step, sb, index, step_names));
+    let at_refusal = [Named("name", service), Named("name", &step.name), Field("refusal_probability")];
+    let what = format!("refusal_probability of `{}` in `{service}`", step.name);
+    probability(c, origin, &at_refusal, "refusal_probability", &what, step.refusal_probability);
     let function = function?;
     let department = cx.function_department.get(function).copied().filter(|&d| d != usize::MAX)?;
     let division = cx.function_division.get(function).copied().filter(|&d| d != usize::MAX)?;
@@ -117,6 +120,7 @@ pub(super) fn build_step(
         precedence: predecessors.map(|p| Precedence { predecessors: p, successors: 0, downstream: 0 }),
         checks: first_check..checks.len(),
         send_back,
+        refusal_probability: step.refusal_probability,
         station: stations.station_for(division, step.role),
     })
 }

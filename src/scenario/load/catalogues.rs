@@ -137,6 +137,7 @@ fn read_service_tables(services: &CsvTable, steps: &CsvTable, problems: &mut Vec
             },
             documents,
             send_back,
+            refusal_probability: row.parse_optional("refusal_probability", problems)?.unwrap_or(0.0),
             origin: Some(row.origin()),
         };
         Some((service, step, row.location("service")))
