@@ -64,6 +64,8 @@ pub enum StepOutcome {
     SentBack,
     /// The case was completed.
     CaseCompleted,
+    /// The step refused the case (不予受理, 不予许可): it ended here.
+    CaseRefused,
     /// The applicant gave up waiting for the step (no work was done).
     CaseAbandoned,
 }
@@ -76,13 +78,14 @@ impl StepOutcome {
             StepOutcome::DocumentMissing => "document_missing",
             StepOutcome::SentBack => "sent_back",
             StepOutcome::CaseCompleted => "case_completed",
+            StepOutcome::CaseRefused => "case_refused",
             StepOutcome::CaseAbandoned => "case_abandoned",
         }
     }
 
     /// The case ended with this row.
     pub fn ends_case(self) -> bool {
-        matches!(self, StepOutcome::CaseCompleted | StepOutcome::CaseAbandoned)
+        matches!(self, StepOutcome::CaseCompleted | StepOutcome::CaseRefused | StepOutcome::CaseAbandoned)
     }
 }
 
@@ -161,6 +164,8 @@ impl StepLog {
             StepOutcome::DocumentMissing
         } else if case.rework > before.1 {
             StepOutcome::SentBack
+        } else if !case.live && case.refuse & (1 << step) != 0 {
+            StepOutcome::CaseRefused
         } else if !case.live {
             StepOutcome::CaseCompleted
         } else {
