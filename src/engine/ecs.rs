@@ -243,6 +243,10 @@ pub(crate) fn build_world(model: &Model, flow: CaseFlow, seed: u64, replication:
     let mut posts_rng = rng.clone();
     posts_rng.set_stream((1 << 32) + 1);
     world.insert_resource(PostAttrition { rng: posts_rng });
+    // Contract endings under the fiscal rule have the stream after the posts'.
+    let mut contracts_rng = rng.clone();
+    contracts_rng.set_stream((1 << 32) + 2);
+    world.insert_resource(super::fiscal::FiscalGate::new(model.fiscal_rule, contracts_rng, years, model.reforms.len()));
     world.insert_resource(WorkforcePolicy {
         rng,
         recruitment: model.workforce.recruitment,

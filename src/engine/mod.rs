@@ -7,6 +7,7 @@
 pub(crate) mod arrivals;
 pub(crate) mod ecs;
 pub(crate) mod events;
+mod fiscal;
 pub(crate) mod flow;
 pub(crate) mod posts;
 pub(crate) mod random;
@@ -157,6 +158,8 @@ pub struct YearRow {
     pub leadership_posts: u32,
     /// The budget, the residents and how their satisfaction follows spending.
     pub fiscal: crate::indicators::Fiscal,
+    /// What the fiscal rule did in that year.
+    pub fiscal_rule: crate::indicators::FiscalRuleTally,
 }
 
 impl YearRow {
@@ -169,6 +172,7 @@ impl YearRow {
             headcount_contract: self.headcount_contract,
             leadership_posts: self.leadership_posts,
             fiscal: self.fiscal,
+            fiscal_rule: self.fiscal_rule,
         };
         crate::indicators::yearly(&self.tally, &self.costs, &facts)
     }
@@ -278,9 +282,10 @@ fn run(
     let flow = world.remove_resource::<ecs::Flow>().expect("the case flow is inserted by build_world").0;
     let ledger = world.remove_resource::<Ledger>().expect("the ledger is inserted by build_world");
     let daily = world.remove_resource::<DailySeries>().expect("the series is inserted by build_world").rows;
+    let gate = world.remove_resource::<fiscal::FiscalGate>().expect("the fiscal gate is inserted by build_world");
     let mut staff_query = world.query::<&ecs::Staff>();
     let staff: Vec<ecs::Staff> = staff_query.iter(&world).cloned().collect();
-    collect(model, replication, &flow, &ledger, &staff, daily)
+    collect(model, replication, &flow, &ledger, &gate, &staff, daily)
 }
 
 /// The error of a run stopped by the backlog limit on `day`, naming `station`.
@@ -303,6 +308,7 @@ fn collect(
     replication: u64,
     flow: &CaseFlow,
     ledger: &Ledger,
+    gate: &fiscal::FiscalGate,
     staff: &[ecs::Staff],
     daily: Vec<DailyRow>,
 ) -> Result<ReplicationOutput, EngineError> {
@@ -353,7 +359,7 @@ fn collect(
     let summary = summary(tally, &ledger.costs, &facts);
     let departments = department_rows(model, flow, ledger, staff);
     let divisions = division_rows(model, flow, staff);
-    let years = year_rows(model, flow, ledger, &daily);
+    let years = year_rows(model, flow, ledger, gate, &daily);
     let services = model
         .services
         .iter()
@@ -367,7 +373,13 @@ fn collect(
     Ok(ReplicationOutput { replication, summary, departments, divisions, services, daily, years, conservation })
 }
 
-fn year_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRow]) -> Vec<YearRow> {
+fn year_rows(
+    model: &Model,
+    flow: &CaseFlow,
+    ledger: &Ledger,
+    gate: &fiscal::FiscalGate,
+    daily: &[DailyRow],
+) -> Vec<YearRow> {
     let mut rows: Vec<YearRow> = Vec::new();
     for row in daily.iter().filter(|r| r.day >= model.warmup_days) {
         let index = flow.year_of_day(row.day);
@@ -382,6 +394,11 @@ fn year_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRow]
                 headcount_contract: 0,
                 leadership_posts: ledger.posts_by_year[index],
                 fiscal: fiscal(model),
+                fiscal_rule: crate::indicators::FiscalRuleTally {
+                    days_active: gate.days_active[index],
+                    not_hired: gate.not_hired[index],
+                    not_renewed: gate.not_renewed[index],
+                },
             });
         }
         let year = rows.last_mut().expect("a row was just pushed");

@@ -22,6 +22,8 @@ pub struct YearFacts {
     pub leadership_posts: u32,
     /// The budget, the residents and how their satisfaction follows spending.
     pub fiscal: super::Fiscal,
+    /// What the fiscal rule did in that year.
+    pub fiscal_rule: super::FiscalRuleTally,
 }
 
 /// The names of the yearly indicators, in the order of every year's row.
@@ -59,6 +61,9 @@ pub fn yearly(t: &Tally, costs: &Costs, f: &YearFacts) -> Vec<Indicator> {
         ("headcount_established", f64::from(f.headcount_established)),
         ("headcount_contract", f64::from(f.headcount_contract)),
         ("leadership_posts", f64::from(f.leadership_posts)),
+        ("fiscal_rule_days_active", f64::from(f.fiscal_rule.days_active)),
+        ("staff_not_hired", f.fiscal_rule.not_hired as f64),
+        ("contracts_not_renewed", f.fiscal_rule.not_renewed as f64),
         ("wait_minutes_mean", ratio(t.wait as f64 / MINUTE as f64, finished)),
         ("lead_time_days_mean", ratio(t.lead as f64 / DAY as f64, completed)),
         ("trips_per_case", ratio(t.trips as f64, completed)),

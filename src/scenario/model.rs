@@ -87,6 +87,10 @@ pub struct Model {
     pub residents: Option<u64>,
     /// How satisfaction with public services follows spending (the fiscal chain).
     pub public_services: Option<crate::domain::PublicServices>,
+    /// The government's response when administrative cost runs over the budget.
+    pub fiscal_rule: Option<crate::domain::FiscalRule>,
+    /// How contract staff differ from established staff (neutral by default).
+    pub contract_staff: crate::domain::ContractTerms,
     /// The reform timeline, in start order.
     pub reforms: Vec<Reform>,
     /// Department structures: `[0]` at the start, one more per merger reform.

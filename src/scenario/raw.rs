@@ -57,6 +57,10 @@ pub struct RawScenario {
     pub budget_cny_per_year: Option<f64>,
     pub residents: Option<u64>,
     pub public_services: Option<crate::domain::PublicServices>,
+    /// The government's response when administrative cost runs over the budget.
+    pub fiscal_rule: Option<crate::domain::FiscalRule>,
+    /// How contract staff differ from established staff.
+    pub contract_staff: Option<crate::domain::ContractTerms>,
     pub reforms: Option<Vec<RawReform>>,
 }
 
@@ -336,6 +340,8 @@ impl RawScenario {
             budget_cny_per_year: self.budget_cny_per_year.or(parent.budget_cny_per_year),
             residents: self.residents.or(parent.residents),
             public_services: self.public_services.or(parent.public_services),
+            fiscal_rule: self.fiscal_rule.or(parent.fiscal_rule),
+            contract_staff: self.contract_staff.or(parent.contract_staff),
             reforms: self.reforms.or(parent.reforms),
         }
     }

@@ -38,7 +38,8 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     let front_office = settings::front_office(c, raw.front_office);
     let handoff = settings::handoff(c, raw.handoff);
     let (documents, document_ids) = documents::documents(c, raw.documents.unwrap_or_default(), &organisation);
-    let (staff, staff_unresolved) = staff::staff(c, raw.staff.unwrap_or_default(), &organisation);
+    let contract_approvers = raw.contract_staff.is_some_and(|t| t.allow_approvers);
+    let (staff, staff_unresolved) = staff::staff(c, raw.staff.unwrap_or_default(), &organisation, contract_approvers);
 
     // Stations are made as the steps that use them are built.
     let mut stations = staff::Stations::new(&organisation, front_office, &staff);
@@ -108,6 +109,8 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         budget_cny_per_year: None,
         residents: None,
         public_services: None,
+        fiscal_rule: None,
+        contract_staff: crate::domain::ContractTerms::NEUTRAL,
         reforms: Vec::new(),
         structures: vec![initial],
         hall_station: None,
