@@ -79,9 +79,10 @@ pub struct PublicServices {
 
 /// How the government responds when administrative cost runs over the budget
 /// (the fiscal rule; see docs/scenarios.md). The rule compares the measured
-/// period's administrative cost of the calendar year so far with the budget
-/// pro rata (`budget × days / 365`); it acts on the mornings after a day that ended
-/// over (`budget × (1 + share)` for an overspend allowance) and never during the warm-up.
+/// period's administrative cost of the calendar year so far with its ceiling (the
+/// administrative budget if stated, else the whole budget) pro rata (`ceiling ×
+/// days / 365`); it acts on the mornings after a day that ended over (`ceiling ×
+/// (1 + share)` for an overspend allowance) and never during the warm-up.
 #[derive(Clone, Copy, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub enum FiscalRule {

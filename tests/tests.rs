@@ -9,6 +9,7 @@ mod digests;
 mod engine;
 mod event_log;
 mod experiments;
+mod fiscal;
 mod init;
 mod levers;
 mod optimise;

@@ -104,7 +104,7 @@ pub(super) fn fiscal_rule(clock: Res<Clock>, flow: Res<Flow>, ledger: Res<Ledger
         return;
     }
     let model = flow.model();
-    let budget = model.budget_cny_per_year.expect("validation: a fiscal rule needs a budget");
+    let budget = model.fiscal_rule_ceiling_cny_per_year.expect("validation: a fiscal rule needs a ceiling");
     let year = flow.year_of_day(clock.day);
     if year != gate.year {
         gate.year = year;

@@ -233,18 +233,7 @@ pub(super) fn workforce(
             }
         }
     }
-    // Contracts that end are not renewed while the fiscal rule says so.
-    let q = gate.contract_end_probability();
-    if q > 0.0 {
-        for s in groups.iter_mut().filter(|s| s.employment == Employment::Contract && s.count > 0) {
-            let ended = match Binomial::new(u64::from(s.count), q) {
-                Ok(b) => b.sample(&mut gate.rng) as u32,
-                Err(_) => 0,
-            };
-            s.count -= ended;
-            gate.ended(u64::from(ended));
-        }
-    }
+    end_contracts(&mut groups, &mut gate);
     // A cut removes established posts beyond the target at once, largest groups first.
     if let (Some(t), Some(true)) = (target, policy.reduction.as_ref().map(HeadcountTarget::cuts)) {
         let mut excess = f64::from(established_now) - t.round();
@@ -266,6 +255,23 @@ pub(super) fn workforce(
     for (template, n) in untrained.into_iter().chain(contract_hires) {
         let training = (template.employment == Employment::Contract && back > clock.day).then_some((back, n));
         join_or_form(&mut staff, &mut policy, &mut commands, template, n, training);
+    }
+}
+
+/// Contracts that end are not renewed while the fiscal rule says so: a binomial
+/// number of each contract group's members (in group order), from the rule's stream.
+fn end_contracts(groups: &mut [Mut<Staff>], gate: &mut FiscalGate) {
+    let q = gate.contract_end_probability();
+    if q <= 0.0 {
+        return;
+    }
+    for s in groups.iter_mut().filter(|s| s.employment == Employment::Contract && s.count > 0) {
+        let ended = match Binomial::new(u64::from(s.count), q) {
+            Ok(b) => b.sample(&mut gate.rng) as u32,
+            Err(_) => 0,
+        };
+        s.count -= ended;
+        gate.ended(u64::from(ended));
     }
 }
 

@@ -89,6 +89,9 @@ pub struct Model {
     pub public_services: Option<crate::domain::PublicServices>,
     /// The government's response when administrative cost runs over the budget.
     pub fiscal_rule: Option<crate::domain::FiscalRule>,
+    /// The yearly cost ceiling the fiscal rule guards, CNY: the administrative
+    /// budget if stated, else the whole budget (`None` without a rule).
+    pub fiscal_rule_ceiling_cny_per_year: Option<f64>,
     /// How contract staff differ from established staff (neutral by default).
     pub contract_staff: crate::domain::ContractTerms,
     /// The reform timeline, in start order.

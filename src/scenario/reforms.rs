@@ -22,6 +22,7 @@ pub(super) struct RawTimeline {
     residents: Option<u64>,
     public_services: Option<crate::domain::PublicServices>,
     fiscal_rule: Option<crate::domain::FiscalRule>,
+    administrative_budget_cny_per_year: Option<f64>,
     contract_staff: Option<crate::domain::ContractTerms>,
 }
 
@@ -36,6 +37,7 @@ impl RawTimeline {
             residents: raw.residents.take(),
             public_services: raw.public_services.take(),
             fiscal_rule: raw.fiscal_rule.take(),
+            administrative_budget_cny_per_year: raw.administrative_budget_cny_per_year.take(),
             // Left in place too: the staff section reads `allow_approvers`.
             contract_staff: raw.contract_staff,
         }
@@ -144,7 +146,7 @@ pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Re
         }
     };
     fiscal(&mut model, raw.budget_cny_per_year, raw.residents, raw.public_services, &mut p);
-    terms::fiscal_rule(&mut model, raw.fiscal_rule, &mut p);
+    terms::fiscal_rule(&mut model, raw.fiscal_rule, raw.administrative_budget_cny_per_year, &mut p);
     terms::contract_staff(&mut model, raw.contract_staff, &mut p);
     model.initial_departments = model.departments.len();
     model.hall_station = model.stations.iter().position(|s| s.department.is_none());

@@ -110,6 +110,7 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         residents: None,
         public_services: None,
         fiscal_rule: None,
+        fiscal_rule_ceiling_cny_per_year: None,
         contract_staff: crate::domain::ContractTerms::NEUTRAL,
         reforms: Vec::new(),
         structures: vec![initial],

@@ -5,16 +5,28 @@ use super::Problems;
 use crate::domain::{ContractTerms, FiscalRule};
 use crate::scenario::Model;
 
-/// Checks and sets the fiscal rule: it needs a budget to compare the cost with.
-pub(super) fn fiscal_rule(model: &mut Model, rule: Option<FiscalRule>, p: &mut Problems) {
-    let Some(rule) = rule else { return };
-    if model.budget_cny_per_year.is_none() {
-        p.at(
-            "fiscal_rule",
-            "fiscal_rule needs `budget_cny_per_year`: the rule compares administrative cost with the budget"
-                .to_string(),
-        );
+/// Checks and sets the fiscal rule and the ceiling it guards: the administrative
+/// budget if stated (only with a rule), else the whole budget.
+pub(super) fn fiscal_rule(
+    model: &mut Model,
+    rule: Option<FiscalRule>,
+    administrative_budget: Option<f64>,
+    p: &mut Problems,
+) {
+    if let Some(b) = administrative_budget {
+        p.non_negative("administrative_budget_cny_per_year", "administrative_budget_cny_per_year", b);
+        if rule.is_none() {
+            let message = "administrative_budget_cny_per_year is the ceiling a fiscal rule guards: add `fiscal_rule` or leave it out".to_string();
+            p.at("administrative_budget_cny_per_year", message);
+        }
     }
+    let Some(rule) = rule else { return };
+    let ceiling = administrative_budget.or(model.budget_cny_per_year);
+    if ceiling.is_none() {
+        let message = "fiscal_rule needs `budget_cny_per_year` (or `administrative_budget_cny_per_year`): the rule compares administrative cost with it".to_string();
+        p.at("fiscal_rule", message);
+    }
+    model.fiscal_rule_ceiling_cny_per_year = ceiling;
     match rule {
         FiscalRule::HiringFreeze => {}
         FiscalRule::NotRenewContracts { contract_term_days } => {
