@@ -198,10 +198,12 @@ pub(super) fn workforce(
         }
         let held_down =
             s.employment == Employment::Established && target.is_some_and(|t| f64::from(established_now) > t);
-        // A contract member may take the place only where contract approvers are allowed.
+        // A contract member may take the place only where contract approvers are
+        // allowed; an approval post is refilled by an established approver instead.
         let twin_allowed = s.role != Role::Approver || contract_approvers;
         let (mut replaced, mut twins) = match (policy.recruitment, held_down) {
             (_, true) if contract_for_held && twin_allowed => (0, leavers),
+            (_, true) if contract_for_held => (leavers, 0),
             (_, true) | (Recruitment::Freeze, _) => (0, 0),
             (Recruitment::ReplaceLeavers, false) => (leavers, 0),
             (Recruitment::ContractOnly, false) if s.employment == Employment::Contract || !twin_allowed => (leavers, 0),
