@@ -251,6 +251,9 @@ fn run(
         flow.enable_log();
     }
     let mut world = ecs::build_world(model, flow, seed, replication);
+    let rng = world.remove_resource::<ecs::ContractEndings>().expect("inserted by build_world").0;
+    let years = world.resource::<Ledger>().years.len();
+    world.insert_resource(fiscal::FiscalGate::new(model.fiscal_rule, rng, years, model.reforms.len()));
     let mut morning = schedule::morning_schedule();
     let mut evening = schedule::evening_schedule();
     for day in 0..model.horizon_days {
@@ -282,7 +285,7 @@ fn run(
     let flow = world.remove_resource::<ecs::Flow>().expect("the case flow is inserted by build_world").0;
     let ledger = world.remove_resource::<Ledger>().expect("the ledger is inserted by build_world");
     let daily = world.remove_resource::<DailySeries>().expect("the series is inserted by build_world").rows;
-    let gate = world.remove_resource::<fiscal::FiscalGate>().expect("the fiscal gate is inserted by build_world");
+    let gate = world.remove_resource::<fiscal::FiscalGate>().expect("the fiscal gate is inserted above");
     let mut staff_query = world.query::<&ecs::Staff>();
     let staff: Vec<ecs::Staff> = staff_query.iter(&world).cloned().collect();
     collect(model, replication, &flow, &ledger, &gate, &staff, daily)
