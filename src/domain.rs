@@ -101,6 +101,84 @@ pub struct PublicServices {
     pub weight_public: f64,
 }
 
+/// How the government responds when administrative cost runs over the budget
+/// (the fiscal rule; see docs/scenarios.md). The rule compares the measured
+/// period's administrative cost of the calendar year so far with its ceiling (the
+/// administrative budget if stated, else the whole budget) pro rata (`ceiling ×
+/// days / 365`); it acts on the mornings after a day that ended over (`ceiling ×
+/// (1 + share)` for an overspend allowance) and never during the warm-up.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub enum FiscalRule {
+    /// While over: no leaver is replaced and no reform hires anyone.
+    HiringFreeze,
+    /// While over: contract staff whose contract ends leave and are not
+    /// replaced, and no contract staff are hired (leavers, reform hires).
+    /// Contracts end at random, `1 / contract_term_days` of them each day (terms
+    /// of that mean length, start dates spread evenly).
+    NotRenewContracts {
+        /// Mean length of a contract, days (an assumption: stated per scenario).
+        contract_term_days: f64,
+    },
+    /// A hiring freeze that starts only beyond `budget × (1 + share)`.
+    OverspendAllowance {
+        /// Overspend tolerated before the freeze, as a share of the budget.
+        share: f64,
+    },
+}
+
+/// Contract staff (编外人员) as they are, relative to established staff; every
+/// default is neutral (equal to established staff).
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContractTerms {
+    /// Work time of a step they do, as a multiple of an established member's
+    /// (1: as productive; 1.25: a quarter slower).
+    #[serde(default = "one")]
+    pub work_time_factor: f64,
+    /// Extra probability that a step they do must be redone (an error caught
+    /// downstream), added to the step's own send-back chance.
+    #[serde(default)]
+    pub extra_error_probability: f64,
+    /// Yearly exit rate of contract staff (all causes); unstated, the workforce's
+    /// retirement plus resignation rate.
+    #[serde(default)]
+    pub exit_rate_per_year: Option<f64>,
+    /// Working days a new contract hire (a replacement) spends in training, off the job.
+    #[serde(default)]
+    pub training_days: u32,
+    /// Whether contract staff may make approval decisions (hold the `Approver` role).
+    #[serde(default)]
+    pub allow_approvers: bool,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl ContractTerms {
+    /// Contract staff equal to established staff, who may not approve.
+    pub const NEUTRAL: ContractTerms = ContractTerms {
+        work_time_factor: 1.0,
+        extra_error_probability: 0.0,
+        exit_rate_per_year: None,
+        training_days: 0,
+        allow_approvers: false,
+    };
+
+    /// Whether contract staff work differently from established staff (then the
+    /// stations tell them apart).
+    pub fn differ_at_work(&self) -> bool {
+        self.work_time_factor != 1.0 || self.extra_error_probability != 0.0
+    }
+}
+
+impl Default for ContractTerms {
+    fn default() -> ContractTerms {
+        ContractTerms::NEUTRAL
+    }
+}
+
 /// A distribution of minutes (work time or patience).
 #[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]

@@ -117,7 +117,12 @@ fn the_event_log_rebuilds_the_summary_counts_and_queue_waits() {
         // opening-hours waits, and (all-day calendar) the ready-to-start times.
         let finished: Vec<&&Vec<Event>> = measured
             .iter()
-            .filter(|e| matches!(e.last().expect("a row").outcome.as_str(), "case_completed" | "case_refused" | "case_abandoned"))
+            .filter(|e| {
+                matches!(
+                    e.last().expect("a row").outcome.as_str(),
+                    "case_completed" | "case_refused" | "case_abandoned"
+                )
+            })
             .collect();
         let n = finished.len() as f64;
         let from_minutes = finished.iter().map(|e| e.iter().map(|r| r.wait_minutes).sum::<f64>()).sum::<f64>() / n;

@@ -9,6 +9,7 @@ mod digests;
 mod engine;
 mod event_log;
 mod experiments;
+mod fiscal;
 mod honest;
 mod init;
 mod levers;

@@ -147,6 +147,11 @@ pub(crate) struct PostAttrition {
     rng: ChaCha8Rng,
 }
 
+/// The random stream of contract endings under the fiscal rule, until the
+/// engine's driver hands it to `fiscal::FiscalGate`.
+#[derive(Resource, Debug)]
+pub(crate) struct ContractEndings(pub(super) ChaCha8Rng);
+
 /// Recruitment policy and any headcount target in force.
 #[derive(Resource, Debug)]
 pub(crate) struct WorkforcePolicy {
@@ -263,6 +268,11 @@ pub(crate) fn build_world(model: &Model, flow: CaseFlow, seed: u64, replication:
     let mut posts_rng = rng.clone();
     posts_rng.set_stream((1 << 32) + 1);
     world.insert_resource(PostAttrition { rng: posts_rng });
+    // Contract endings under the fiscal rule have the stream after the posts'
+    // (`fiscal::FiscalGate`, inserted by the engine's driver with this generator).
+    let mut contracts_rng = rng.clone();
+    contracts_rng.set_stream((1 << 32) + 2);
+    world.insert_resource(ContractEndings(contracts_rng));
     world.insert_resource(WorkforcePolicy {
         rng,
         recruitment: model.workforce.recruitment,

@@ -92,14 +92,18 @@ pub(crate) enum EventKind {
     Open,
 }
 
-/// Who serves a piece of work: one of the station's own staff, or a member of a
-/// cross-trained pool (index + 1), packed in 16 bits so an event stays 32 bytes.
+/// Who serves a piece of work: one of the station's own staff (established, or
+/// contract staff where they work differently: the largest value), or a member
+/// of a cross-trained pool (index + 1), packed in 16 bits so an event stays 32 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Server(u16);
 
 impl Server {
     /// One of the station's own staff.
     pub(crate) const OWN: Server = Server(0);
+
+    /// One of the station's own contract staff, where they work differently.
+    pub(crate) const OWN_CONTRACT: Server = Server(u16::MAX);
 
     /// A member of cross-trained pool `pool`.
     #[inline]
@@ -110,6 +114,9 @@ impl Server {
     /// The pool, if a pool member serves.
     #[inline]
     pub(crate) fn pool_index(self) -> Option<usize> {
+        if self == Server::OWN_CONTRACT {
+            return None;
+        }
         self.0.checked_sub(1).map(usize::from)
     }
 }

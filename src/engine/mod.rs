@@ -7,6 +7,7 @@
 pub(crate) mod arrivals;
 pub(crate) mod ecs;
 pub(crate) mod events;
+mod fiscal;
 pub(crate) mod flow;
 pub(crate) mod posts;
 pub(crate) mod random;
@@ -166,6 +167,8 @@ pub struct YearRow {
     /// Measured cases still open at the end of the year (of the run, for the
     /// last year).
     pub open_at_end: u64,
+    /// What the fiscal rule did in that year.
+    pub fiscal_rule: crate::indicators::FiscalRuleTally,
 }
 
 /// Results of one date window of one replication (`windows` in the scenario or
@@ -190,6 +193,7 @@ impl YearRow {
             fiscal: self.fiscal,
             violations: self.violations,
             open_at_end: self.open_at_end,
+            fiscal_rule: self.fiscal_rule,
         };
         crate::indicators::yearly(&self.tally, &self.costs, &facts)
     }
@@ -270,6 +274,9 @@ fn run(
         flow.enable_log();
     }
     let mut world = ecs::build_world(model, flow, seed, replication);
+    let rng = world.remove_resource::<ecs::ContractEndings>().expect("inserted by build_world").0;
+    let years = world.resource::<Ledger>().years.len();
+    world.insert_resource(fiscal::FiscalGate::new(model.fiscal_rule, rng, years, model.reforms.len()));
     let mut morning = schedule::morning_schedule();
     let mut evening = schedule::evening_schedule();
     for day in 0..model.horizon_days {
@@ -309,9 +316,10 @@ fn run(
     let flow = world.remove_resource::<ecs::Flow>().expect("the case flow is inserted by build_world").0;
     let ledger = world.remove_resource::<Ledger>().expect("the ledger is inserted by build_world");
     let daily = world.remove_resource::<DailySeries>().expect("the series is inserted by build_world").rows;
+    let gate = world.remove_resource::<fiscal::FiscalGate>().expect("the fiscal gate is inserted above");
     let mut staff_query = world.query::<&ecs::Staff>();
     let staff: Vec<ecs::Staff> = staff_query.iter(&world).cloned().collect();
-    collect(model, replication, &flow, &ledger, &staff, daily, ending)
+    collect(model, replication, &flow, &ledger, &gate, &staff, daily, ending)
 }
 
 /// How the run ended: measured cases open at the horizon, and the cooldown days
@@ -368,6 +376,7 @@ fn collect(
     replication: u64,
     flow: &CaseFlow,
     ledger: &Ledger,
+    gate: &fiscal::FiscalGate,
     staff: &[ecs::Staff],
     daily: Vec<DailyRow>,
     ending: Ending,
@@ -429,7 +438,7 @@ fn collect(
     let summary = summary(tally, &ledger.costs, &facts);
     let departments = department_rows(model, flow, ledger, staff);
     let divisions = division_rows(model, flow, staff);
-    let years = year_rows(model, flow, ledger, &daily);
+    let years = year_rows(model, flow, ledger, gate, &daily);
     let services = model
         .services
         .iter()
@@ -454,7 +463,13 @@ fn collect(
     })
 }
 
-fn year_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRow]) -> Vec<YearRow> {
+fn year_rows(
+    model: &Model,
+    flow: &CaseFlow,
+    ledger: &Ledger,
+    gate: &fiscal::FiscalGate,
+    daily: &[DailyRow],
+) -> Vec<YearRow> {
     let mut rows: Vec<YearRow> = Vec::new();
     for row in daily.iter().filter(|r| r.day >= model.warmup_days) {
         let index = flow.year_of_day(row.day);
@@ -471,6 +486,11 @@ fn year_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRow]
                 fiscal: fiscal(model),
                 violations: (flow.year_violations[index], flow.year_detected[index]),
                 open_at_end: 0,
+                fiscal_rule: crate::indicators::FiscalRuleTally {
+                    days_active: gate.days_active[index],
+                    not_hired: gate.not_hired[index],
+                    not_renewed: gate.not_renewed[index],
+                },
             });
         }
         let year = rows.last_mut().expect("a row was just pushed");
@@ -514,6 +534,8 @@ fn window_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRo
                     leadership_posts: ledger.posts_by_window[i],
                     fiscal: fiscal(model),
                     violations: flow.window_violations[i],
+                    // The fiscal rule is tallied by year only (docs/scenarios.md).
+                    fiscal_rule: crate::indicators::FiscalRuleTally::default(),
                     open_at_end: open_at_end_of(flow, w.last_day as usize),
                 },
             }

@@ -10,6 +10,7 @@ use super::ecs::{
     Clock, Department, Flow, RedeployRule, ReformCosts, ReformOrders, Staff, WorkforcePolicy, accrue_overhead,
     accrue_personnel, accrue_reforms, post_attrition, record_day,
 };
+use super::fiscal::fiscal_rule;
 use super::flow::Levers;
 use super::posts::Overhead;
 use super::staffing::{cross_train, hire, redeploy, staff_stations, workforce};
@@ -50,7 +51,7 @@ fn new_schedule() -> Schedule {
 pub(super) fn morning_schedule() -> Schedule {
     let mut schedule = new_schedule();
     schedule.configure_sets((Morning::Reforms, Morning::Workforce, Morning::Staffing).chain());
-    schedule.add_systems((reforms_today, carry_out_orders).chain().in_set(Morning::Reforms));
+    schedule.add_systems((fiscal_rule, reforms_today, carry_out_orders).chain().in_set(Morning::Reforms));
     schedule.add_systems(workforce.in_set(Morning::Workforce));
     schedule.add_systems(post_attrition.in_set(Morning::Workforce));
     schedule.add_systems((redeploy, staff_stations).chain().in_set(Morning::Staffing));

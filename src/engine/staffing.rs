@@ -7,13 +7,27 @@ use bevy_ecs::prelude::*;
 use rand_distr::{Binomial, Distribution};
 
 use super::ecs::{Clock, Flow, RedeployRule, ReformCosts, Staff, WorkforcePolicy};
+use super::fiscal::FiscalGate;
 use crate::levers::headcount::HeadcountTarget;
 use crate::levers::{CrossTrain, Hire, Redeploy};
 use crate::scenario::{Employment, FrontOffice, Model, Recruitment, Role};
 use crate::time::Calendar;
 
-/// Sets the headcount of the staff group a reform hires to its ramped target.
+/// Sets the headcount of the staff group a reform hires to its ramped target,
+/// unless the fiscal rule withholds the hires today (then the target's rise
+/// counts as hires withheld). New contract hires start with their training.
 pub(super) fn hire(world: &mut World, h: Hire) {
+    {
+        let mut gate = world.resource_mut::<FiscalGate>();
+        let rise = gate.target_rise(h.reform, h.target);
+        if gate.withholds(h.employment) {
+            gate.withheld(u64::from(rise));
+            return;
+        }
+    }
+    let training_days = contract_training_days(world.resource::<Flow>().model(), h.employment);
+    let day = world.resource::<Clock>().day;
+    let back = back_on_job(&world.resource::<Flow>().calendar, day, training_days);
     let (department, division, desk) = {
         let flow = world.resource::<Flow>();
         let model = flow.model();
@@ -26,6 +40,10 @@ pub(super) fn hire(world: &mut World, h: Hire) {
     if let Some(mut s) = query.iter_mut(world).find(|s| s.hired_by == Some(h.reform)) {
         // Attrition may have thinned the group; the ramp only ever adds.
         if s.count < h.target {
+            if training_days > 0 {
+                let added = h.target - s.count;
+                s.training.push((back, added));
+            }
             s.count = h.target;
         }
         return;
@@ -43,8 +61,36 @@ pub(super) fn hire(world: &mut World, h: Hire) {
         hall: h.hall,
         hired_by: Some(h.reform),
         pool: None,
-        training: Vec::new(),
+        training: if training_days > 0 { vec![(back, h.target)] } else { Vec::new() },
     });
+}
+
+/// Working days a new hire of `employment` spends in training (contract staff
+/// under the scenario's `contract_staff.training_days`; nobody else).
+fn contract_training_days(model: &Model, employment: Employment) -> u32 {
+    match employment {
+        Employment::Contract => model.contract_staff.training_days,
+        Employment::Established => 0,
+    }
+}
+
+/// The first day back on the job of someone who starts `training_days` working
+/// days of training on `day` (calendar days around the clock).
+pub(super) fn back_on_job(calendar: &Calendar, day: u32, training_days: u32) -> u32 {
+    match calendar {
+        Calendar::Working(cal) => {
+            let mut d = day;
+            let mut left = training_days;
+            while left > 0 && d < day.saturating_add(366 * 5) {
+                d += 1;
+                if cal.is_working_day(u64::from(d - 1)) {
+                    left -= 1;
+                }
+            }
+            d
+        }
+        Calendar::AllDay => day + training_days,
+    }
 }
 
 /// Tops up cross-trained pools to today's share of their division-and-role
@@ -55,20 +101,7 @@ pub(super) fn cross_train(world: &mut World, c: &CrossTrain) {
         let flow = world.resource::<Flow>();
         (flow.model_arc(), world.resource::<Clock>().day)
     };
-    let back = match &world.resource::<Flow>().calendar {
-        Calendar::Working(cal) => {
-            let mut d = day;
-            let mut left = c.training_days;
-            while left > 0 && d < day.saturating_add(366 * 5) {
-                d += 1;
-                if cal.is_working_day(u64::from(d - 1)) {
-                    left -= 1;
-                }
-            }
-            d
-        }
-        Calendar::AllDay => day + c.training_days,
-    };
+    let back = back_on_job(&world.resource::<Flow>().calendar, day, c.training_days);
     let mut trained_today = 0u32;
     for &p in &c.pools {
         let home = &model.stations[model.pools[p].home];
@@ -119,10 +152,14 @@ pub(super) fn cross_train(world: &mut World, c: &CrossTrain) {
     }
 }
 
-/// Staff leave (retirement, resignation) and are replaced, or not, by policy;
-/// a headcount reduction holds established staff down to its target.
+/// Staff leave (retirement, resignation; contract staff at their own rate if
+/// stated) and are replaced, or not, by policy; a headcount reduction holds
+/// established staff down to its target; the fiscal rule may withhold
+/// replacements and end contracts. No policy puts a contract member in an
+/// approver's place unless the scenario allows contract approvers.
 pub(super) fn workforce(
     mut policy: ResMut<WorkforcePolicy>,
+    mut gate: ResMut<FiscalGate>,
     clock: Res<Clock>,
     flow: Res<Flow>,
     mut staff: Query<&mut Staff>,
@@ -130,6 +167,7 @@ pub(super) fn workforce(
 ) {
     let model = flow.model();
     let p = model.workforce.daily_exit_probability();
+    let p_contract = model.contract_staff.exit_rate_per_year.map_or(p, |r| 1.0 - (1.0 - r.min(1.0)).powf(1.0 / 365.0));
     let mut groups: Vec<Mut<Staff>> = staff.iter_mut().collect();
     groups.sort_by_key(|s| s.group);
     let established: u32 = groups.iter().filter(|s| s.employment == Employment::Established).map(|s| s.count).sum();
@@ -140,10 +178,14 @@ pub(super) fn workforce(
     }
     let target = policy.reduction.as_ref().map(|r| r.target(clock.day));
     let contract_for_held = policy.reduction.as_ref().is_some_and(|r| r.replace_with_contract);
+    let contract_approvers = model.contract_staff.allow_approvers;
+    let back = back_on_job(&flow.calendar, clock.day, model.contract_staff.training_days);
     let mut established_now = established;
     let mut contract_hires: Vec<(Staff, u32)> = Vec::new();
     let mut untrained: Vec<(Staff, u32)> = Vec::new();
     for s in groups.iter_mut() {
+        s.training.retain(|&(back, _)| back > clock.day);
+        let p = if s.employment == Employment::Contract { p_contract } else { p };
         if p <= 0.0 || s.count == 0 {
             continue;
         }
@@ -156,19 +198,28 @@ pub(super) fn workforce(
         }
         let held_down =
             s.employment == Employment::Established && target.is_some_and(|t| f64::from(established_now) > t);
-        let replaced = match (policy.recruitment, held_down) {
-            (_, true) if contract_for_held => {
-                contract_hires.push((contract_twin(s, model), leavers));
-                0
-            }
-            (_, true) | (Recruitment::Freeze, _) => 0,
-            (Recruitment::ReplaceLeavers, false) => leavers,
-            (Recruitment::ContractOnly, false) if s.employment == Employment::Contract => leavers,
-            (Recruitment::ContractOnly, false) => {
-                contract_hires.push((contract_twin(s, model), leavers));
-                0
-            }
+        // A contract member may take the place only where contract approvers are
+        // allowed; an approval post is refilled by an established approver instead.
+        let twin_allowed = s.role != Role::Approver || contract_approvers;
+        let (mut replaced, mut twins) = match (policy.recruitment, held_down) {
+            (_, true) if contract_for_held && twin_allowed => (0, leavers),
+            (_, true) if contract_for_held => (leavers, 0),
+            (_, true) | (Recruitment::Freeze, _) => (0, 0),
+            (Recruitment::ReplaceLeavers, false) => (leavers, 0),
+            (Recruitment::ContractOnly, false) if s.employment == Employment::Contract || !twin_allowed => (leavers, 0),
+            (Recruitment::ContractOnly, false) => (0, leavers),
         };
+        if replaced > 0 && gate.withholds(s.employment) {
+            gate.withheld(u64::from(replaced));
+            replaced = 0;
+        }
+        if twins > 0 && gate.withholds(Employment::Contract) {
+            gate.withheld(u64::from(twins));
+            twins = 0;
+        }
+        if twins > 0 {
+            contract_hires.push((contract_twin(s, model), twins));
+        }
         if s.employment == Employment::Established && replaced < leavers {
             established_now -= leavers - replaced;
         }
@@ -179,8 +230,12 @@ pub(super) fn workforce(
             untrained.push(((**s).clone(), replaced));
         } else {
             s.count = s.count - leavers + replaced;
+            if s.employment == Employment::Contract && replaced > 0 && back > clock.day {
+                s.training.push((back, replaced));
+            }
         }
     }
+    end_contracts(&mut groups, &mut gate);
     // A cut removes established posts beyond the target at once, largest groups first.
     if let (Some(t), Some(true)) = (target, policy.reduction.as_ref().map(HeadcountTarget::cuts)) {
         let mut excess = f64::from(established_now) - t.round();
@@ -198,9 +253,27 @@ pub(super) fn workforce(
     }
     drop(groups);
     // Replacements join (or form) the untrained group of their division (or
-    // desk), role and employment.
+    // desk), role and employment; contract hires start with their training.
     for (template, n) in untrained.into_iter().chain(contract_hires) {
-        join_or_form(&mut staff, &mut policy, &mut commands, template, n);
+        let training = (template.employment == Employment::Contract && back > clock.day).then_some((back, n));
+        join_or_form(&mut staff, &mut policy, &mut commands, template, n, training);
+    }
+}
+
+/// Contracts that end are not renewed while the fiscal rule says so: a binomial
+/// number of each contract group's members (in group order), from the rule's stream.
+fn end_contracts(groups: &mut [Mut<Staff>], gate: &mut FiscalGate) {
+    let q = gate.contract_end_probability();
+    if q <= 0.0 {
+        return;
+    }
+    for s in groups.iter_mut().filter(|s| s.employment == Employment::Contract && s.count > 0) {
+        let ended = match Binomial::new(u64::from(s.count), q) {
+            Ok(b) => b.sample(&mut gate.rng) as u32,
+            Err(_) => 0,
+        };
+        s.count -= ended;
+        gate.ended(u64::from(ended));
     }
 }
 
@@ -222,6 +295,7 @@ fn join_or_form(
     commands: &mut Commands,
     template: Staff,
     n: u32,
+    training: Option<(u32, u32)>,
 ) {
     let same = |s: &Staff| {
         s.pool.is_none()
@@ -230,45 +304,53 @@ fn join_or_form(
                 == (template.department, template.division, template.desk, template.role, template.employment)
     };
     match staff.iter_mut().find(|s| same(s)) {
-        Some(mut g) => g.count += n,
+        Some(mut g) => {
+            g.count += n;
+            g.training.extend(training);
+        }
         None => {
             let group = policy.new_group();
-            commands.spawn(Staff { group, count: n, hired_by: None, pool: None, training: Vec::new(), ..template });
+            let training = training.into_iter().collect();
+            commands.spawn(Staff { group, count: n, hired_by: None, pool: None, training, ..template });
         }
     }
 }
 
-/// Sets every station's servers from today's staff: a back-office station's
-/// servers are the staff of its role in its division; a window station's, the
-/// window clerks of the desks it serves, at most its windows.
+/// Sets every station's servers from today's staff on the job (not in
+/// training): a back-office station's servers are the staff of its role in its
+/// division; a window station's, the window clerks of the desks it serves, at
+/// most its windows (established clerks first). Where contract staff work
+/// differently, each station also learns how many of its servers are contract staff.
 pub(super) fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Query<&Staff>) {
     let model = flow.model_arc();
     let structure = &model.structures[flow.structure];
     let mut servers = vec![0u32; model.stations.len()];
+    let mut contract = vec![0u32; model.stations.len()];
     let mut pool_servers = vec![0u32; model.pools.len()];
-    let mut hall_clerks = 0u32;
+    let (mut hall_clerks, mut hall_contract) = (0u32, 0u32);
     for s in &staff {
+        let on_the_job = s.on_the_job(clock.day);
+        let on_contract = if s.employment == Employment::Contract { on_the_job } else { 0 };
         if let Some(p) = s.pool {
-            pool_servers[p] += s.on_the_job(clock.day);
+            pool_servers[p] += on_the_job;
             continue;
         }
-        if s.hall {
-            hall_clerks += s.count;
-            continue;
-        }
-        if s.role == Role::WindowClerk
-            && let FrontOffice::General { .. } = model.front_office
-        {
-            hall_clerks += s.count;
+        let general = s.role == Role::WindowClerk && matches!(model.front_office, FrontOffice::General { .. });
+        if s.hall || general {
+            hall_clerks += on_the_job;
+            hall_contract += on_contract;
             continue;
         }
         if let Some(station) = structure.staff_station(s.role, s.desk, s.division) {
-            servers[station] += s.count;
+            servers[station] += on_the_job;
+            contract[station] += on_contract;
         }
     }
+    // Capped by the windows, established clerks first.
+    let capped = |n: u32, c: u32, cap: u32| (n.min(cap), n.min(cap).saturating_sub(n - c));
     for (i, station) in model.stations.iter().enumerate() {
         if let Some(desk) = station.desk {
-            servers[i] = servers[i].min(model.desks[desk].windows);
+            (servers[i], contract[i]) = capped(servers[i], contract[i], model.desks[desk].windows);
         }
     }
     if let Some(hall) = model.hall_station {
@@ -276,9 +358,12 @@ pub(super) fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Q
             FrontOffice::General { windows } => windows,
             FrontOffice::PerDepartment => 0,
         } + flow.levers.hall_windows;
-        servers[hall] = hall_clerks.min(windows);
+        (servers[hall], contract[hall]) = capped(hall_clerks, hall_contract, windows);
     }
     flow.set_servers(&servers, &pool_servers, clock.day);
+    if model.contract_staff.differ_at_work() {
+        flow.set_contract_servers(&contract);
+    }
     flow.kick();
 }
 

@@ -272,6 +272,17 @@ pub struct RunFacts {
     pub fiscal: Fiscal,
 }
 
+/// What the fiscal rule did in a period (all 0 without a rule).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FiscalRuleTally {
+    /// Days on which the rule acted.
+    pub days_active: u32,
+    /// Hires withheld: leavers not replaced, reform hires held back.
+    pub not_hired: u64,
+    /// Contract staff whose contract ended and was not renewed.
+    pub not_renewed: u64,
+}
+
 /// The fiscal chain's settings: the yearly budget, the residents, and how their
 /// satisfaction with public services follows what the budget leaves for them.
 #[derive(Clone, Copy, Debug, Default)]

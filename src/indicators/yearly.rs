@@ -27,6 +27,8 @@ pub struct YearFacts {
     /// Measured cases still open at the end of the period (their lead time is
     /// not in `lead_time_days_mean`).
     pub open_at_end: u64,
+    /// What the fiscal rule did in that year.
+    pub fiscal_rule: super::FiscalRuleTally,
 }
 
 /// The names of the yearly indicators, in the order of every year's row.
@@ -65,6 +67,9 @@ pub fn yearly(t: &Tally, costs: &Costs, f: &YearFacts) -> Vec<Indicator> {
         ("headcount_established", f64::from(f.headcount_established)),
         ("headcount_contract", f64::from(f.headcount_contract)),
         ("leadership_posts", f64::from(f.leadership_posts)),
+        ("fiscal_rule_days_active", f64::from(f.fiscal_rule.days_active)),
+        ("staff_not_hired", f.fiscal_rule.not_hired as f64),
+        ("contracts_not_renewed", f.fiscal_rule.not_renewed as f64),
         ("wait_minutes_mean", ratio(t.wait as f64 / MINUTE as f64, finished)),
         ("lead_time_days_mean", ratio(t.lead as f64 / DAY as f64, completed)),
         ("open_cases_at_end", f.open_at_end as f64),

@@ -1,7 +1,8 @@
 //! Contract staff (编外人员): a group of contract staff of one role joins a
 //! department over the ramp (attrition may thin it; the ramp only adds). They
 //! serve at their role's station, created in every structure if missing; no
-//! case-flow point reads the lever (servers follow staff).
+//! case-flow point reads the lever (servers follow staff). Contract approvers
+//! are refused unless the scenario allows them (`contract_staff.allow_approvers`).
 
 use serde::Deserialize;
 
@@ -39,6 +40,10 @@ impl Build for Raw {
 
     fn build(self, p: &mut dyn Check, _start_day: u32, _ordinal: usize) -> Option<Valid> {
         p.non_negative("ContractStaff", "annual_cost_cny", self.annual_cost_cny);
+        if self.role == Role::Approver && !p.contract_approvers_allowed() {
+            let message = "contract staff may not make approval decisions: a ContractStaff lever hiring approvers needs `contract_staff: (allow_approvers: true)` in the scenario".to_string();
+            p.at("ContractStaff", message);
+        }
         Some(Valid {
             department: p.department(&self.department)?,
             role: self.role,

@@ -65,6 +65,8 @@ pub trait Check {
     fn holds_documents(&self, department: DepartmentId) -> bool;
     /// The workforce's cost of a contract hire, CNY per year (0: none set).
     fn contract_annual_cost_cny(&self) -> f64;
+    /// Whether the scenario lets contract staff hold the approver role.
+    fn contract_approvers_allowed(&self) -> bool;
     /// Makes sure the model has a general hall station.
     fn open_hall(&mut self);
     /// Adds the departments and the structure of a merger starting on `start_day`;

@@ -95,6 +95,13 @@ pub struct Model {
     /// Share of a window-clerk step's work that an online case's intake takes
     /// (at the same station, not in person); 1 by default.
     pub online_intake_work_fraction: f64,
+    /// The government's response when administrative cost runs over the budget.
+    pub fiscal_rule: Option<crate::domain::FiscalRule>,
+    /// The yearly cost ceiling the fiscal rule guards, CNY: the administrative
+    /// budget if stated, else the whole budget (`None` without a rule).
+    pub fiscal_rule_ceiling_cny_per_year: Option<f64>,
+    /// How contract staff differ from established staff (neutral by default).
+    pub contract_staff: crate::domain::ContractTerms,
     /// The reform timeline, in start order.
     pub reforms: Vec<Reform>,
     /// Department structures: `[0]` at the start, one more per merger reform.

@@ -63,6 +63,12 @@ pub struct RawScenario {
     pub public_services: Option<crate::domain::PublicServices>,
     /// Share of a window step's work that an online case's intake takes (default 1).
     pub online_intake_work_fraction: Option<f64>,
+    /// The government's response when administrative cost runs over the budget.
+    pub fiscal_rule: Option<crate::domain::FiscalRule>,
+    /// The yearly administrative budget the fiscal rule guards (unstated: the whole budget).
+    pub administrative_budget_cny_per_year: Option<f64>,
+    /// How contract staff differ from established staff.
+    pub contract_staff: Option<crate::domain::ContractTerms>,
     pub reforms: Option<Vec<RawReform>>,
 }
 
@@ -365,6 +371,11 @@ impl RawScenario {
             residents: self.residents.or(parent.residents),
             public_services: self.public_services.or(parent.public_services),
             online_intake_work_fraction: self.online_intake_work_fraction.or(parent.online_intake_work_fraction),
+            fiscal_rule: self.fiscal_rule.or(parent.fiscal_rule),
+            administrative_budget_cny_per_year: self
+                .administrative_budget_cny_per_year
+                .or(parent.administrative_budget_cny_per_year),
+            contract_staff: self.contract_staff.or(parent.contract_staff),
             reforms: self.reforms.or(parent.reforms),
         }
     }

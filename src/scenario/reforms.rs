@@ -21,6 +21,9 @@ pub(super) struct RawTimeline {
     budget_cny_per_year: Option<f64>,
     residents: Option<u64>,
     public_services: Option<crate::domain::PublicServices>,
+    fiscal_rule: Option<crate::domain::FiscalRule>,
+    administrative_budget_cny_per_year: Option<f64>,
+    contract_staff: Option<crate::domain::ContractTerms>,
 }
 
 impl RawTimeline {
@@ -33,9 +36,15 @@ impl RawTimeline {
             budget_cny_per_year: raw.budget_cny_per_year.take(),
             residents: raw.residents.take(),
             public_services: raw.public_services.take(),
+            fiscal_rule: raw.fiscal_rule.take(),
+            administrative_budget_cny_per_year: raw.administrative_budget_cny_per_year.take(),
+            // Left in place too: the staff section reads `allow_approvers`.
+            contract_staff: raw.contract_staff,
         }
     }
 }
+
+mod terms;
 
 struct Problems<'a> {
     sources: &'a Sources,
@@ -137,6 +146,8 @@ pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Re
         }
     };
     fiscal(&mut model, raw.budget_cny_per_year, raw.residents, raw.public_services, &mut p);
+    terms::fiscal_rule(&mut model, raw.fiscal_rule, raw.administrative_budget_cny_per_year, &mut p);
+    terms::contract_staff(&mut model, raw.contract_staff, &mut p);
     model.initial_departments = model.departments.len();
     model.hall_station = model.stations.iter().position(|s| s.department.is_none());
     model.structures[0].step_station =
@@ -270,6 +281,10 @@ impl Check for Builder<'_, '_, '_> {
 
     fn contract_annual_cost_cny(&self) -> f64 {
         self.model.workforce.contract_annual_cost_cny
+    }
+
+    fn contract_approvers_allowed(&self) -> bool {
+        self.model.contract_staff.allow_approvers
     }
 
     fn open_hall(&mut self) {

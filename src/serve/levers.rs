@@ -143,6 +143,13 @@ impl Levers {
                 scenario.id
             ));
         }
+        if let Some(station) = self.contract_station.and_then(|i| scenario.stations.get(i))
+            && station.role == Role::Approver
+        {
+            return Err(
+                "contract_station is an approver station: contract staff may not make approval decisions".to_string()
+            );
+        }
         if self.contract_staff > 0 && scenario.workload.is_empty() {
             return Err(format!("contract_staff is not available for {}", scenario.id));
         }
@@ -161,7 +168,8 @@ impl Levers {
 
     /// Where the contract staff go and how many at each station: all at the chosen
     /// station, or spread over the stations in proportion to their work (largest
-    /// remainders; ties to the station with more work).
+    /// remainders; ties to the station with more work). Approver stations get none:
+    /// contract staff may not make approval decisions.
     pub fn contract_hires<'a>(&self, scenario: &'a ShippedScenario) -> Vec<(&'a StationChoice, u32)> {
         let n = self.contract_staff;
         if n == 0 {
@@ -170,11 +178,12 @@ impl Levers {
         if let Some(i) = self.contract_station {
             return scenario.stations.get(i).map(|s| vec![(s, n)]).unwrap_or_default();
         }
-        let total: f64 = scenario.workload.iter().map(|s| s.work_hours).sum();
+        let eligible: Vec<&StationChoice> = scenario.workload.iter().filter(|s| s.role != Role::Approver).collect();
+        let total: f64 = eligible.iter().map(|s| s.work_hours).sum();
         if total <= 0.0 {
             return Vec::new();
         }
-        let quotas: Vec<f64> = scenario.workload.iter().map(|s| f64::from(n) * s.work_hours / total).collect();
+        let quotas: Vec<f64> = eligible.iter().map(|s| f64::from(n) * s.work_hours / total).collect();
         let mut counts: Vec<u32> = quotas.iter().map(|q| q.floor() as u32).collect();
         let mut left = n.saturating_sub(counts.iter().sum());
         let mut order: Vec<usize> = (0..quotas.len()).collect();
@@ -188,7 +197,7 @@ impl Levers {
             counts[i] += 1;
             left -= 1;
         }
-        scenario.workload.iter().zip(counts).filter(|(_, c)| *c > 0).collect()
+        eligible.into_iter().zip(counts).filter(|(_, c)| *c > 0).collect()
     }
 
     /// Whether any lever is set.

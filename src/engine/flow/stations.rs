@@ -62,6 +62,10 @@ pub(crate) struct StationState {
     pub servers: u32,
     /// Servers busy.
     pub busy: u32,
+    /// Servers that are contract staff, where they work differently (else 0).
+    contract_servers: u32,
+    /// Contract servers busy.
+    busy_contract: u32,
     pub(super) queue: VecDeque<QueueEntry>,
     /// Building applicants go to (department index or the general hall).
     pub(super) building: u32,
@@ -134,6 +138,8 @@ impl StationState {
         StationState {
             servers,
             busy: 0,
+            contract_servers: 0,
+            busy_contract: 0,
             queue: VecDeque::new(),
             building,
             work_measured: 0,
@@ -155,6 +161,22 @@ impl StationState {
         } else {
             self.last_utilisation
         }
+    }
+
+    /// Which of its own idle servers takes work: a contract member if contract
+    /// staff are idle in a larger share than established staff (so both kinds are
+    /// about equally busy), else an established one. No random draw.
+    #[inline]
+    fn own_server(&self) -> Server {
+        if self.contract_servers == 0 {
+            return Server::OWN;
+        }
+        let established = self.servers.saturating_sub(self.contract_servers);
+        let idle_contract = self.contract_servers.saturating_sub(self.busy_contract);
+        let idle_established = established.saturating_sub(self.busy - self.busy_contract);
+        let contract_idler = u64::from(idle_contract) * u64::from(established)
+            > u64::from(idle_established) * u64::from(self.contract_servers);
+        if idle_contract > 0 && (idle_established == 0 || contract_idler) { Server::OWN_CONTRACT } else { Server::OWN }
     }
 
     /// Steps waiting.
@@ -199,6 +221,14 @@ impl CaseFlow {
         }
     }
 
+    /// Sets how many of every station's servers are contract staff (only where
+    /// contract staff work differently from established staff).
+    pub(crate) fn set_contract_servers(&mut self, contract: &[u32]) {
+        for (station, &n) in self.stations.iter_mut().zip(contract) {
+            station.contract_servers = n;
+        }
+    }
+
     /// Lets idle servers everywhere pick up waiting work.
     pub(crate) fn kick(&mut self) {
         let model = Arc::clone(&self.model);
@@ -214,8 +244,10 @@ impl CaseFlow {
         for &(from, to) in &model.structures[k].moves {
             let moved = std::mem::take(&mut self.stations[from].queue);
             let busy = std::mem::take(&mut self.stations[from].busy);
+            let busy_contract = std::mem::take(&mut self.stations[from].busy_contract);
             let target = &mut self.stations[to];
             target.busy += busy;
+            target.busy_contract += busy_contract;
             target.queue.extend(moved);
             target.queue.make_contiguous().sort_by_key(QueueEntry::merge_key);
             for alias in self.station_alias.iter_mut() {
@@ -359,7 +391,7 @@ impl CaseFlow {
                 return;
             }
             let server = if st.busy < st.servers {
-                Server::OWN
+                st.own_server()
             } else {
                 match st.helpers.iter().find(|&&p| self.pools[usize::from(p)].busy < self.pools[usize::from(p)].servers)
                 {
@@ -407,7 +439,13 @@ impl CaseFlow {
     #[inline]
     pub(super) fn free(&mut self, station: usize, server: Server) {
         match server.pool_index() {
-            None => self.stations[station].busy -= 1,
+            None => {
+                let st = &mut self.stations[station];
+                st.busy -= 1;
+                if server == Server::OWN_CONTRACT {
+                    st.busy_contract -= 1;
+                }
+            }
             Some(p) => self.pools[p].busy -= 1,
         }
     }
@@ -457,7 +495,13 @@ impl CaseFlow {
     #[inline]
     fn occupy(&mut self, station: usize, server: Server) {
         match server.pool_index() {
-            None => self.stations[station].busy += 1,
+            None => {
+                let st = &mut self.stations[station];
+                st.busy += 1;
+                if server == Server::OWN_CONTRACT {
+                    st.busy_contract += 1;
+                }
+            }
             Some(p) => self.pools[p].busy += 1,
         }
     }
@@ -476,6 +520,9 @@ impl CaseFlow {
         {
             // A secondary skill: slower, by today's learning curve.
             work = (work as f64 * self.levers.pool_slowdown[p]) as Micros;
+        }
+        if server == Server::OWN_CONTRACT {
+            work = (work as f64 * m.contract_staff.work_time_factor) as Micros;
         }
         let case = &mut self.cases[entry.case.slot];
         case.wait += wait;

@@ -39,7 +39,8 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     let front_office = settings::front_office(c, raw.front_office);
     let handoff = settings::handoff(c, raw.handoff);
     let (documents, document_ids) = documents::documents(c, raw.documents.unwrap_or_default(), &organisation);
-    let (staff, staff_unresolved) = staff::staff(c, raw.staff.unwrap_or_default(), &organisation);
+    let contract_approvers = raw.contract_staff.is_some_and(|t| t.allow_approvers);
+    let (staff, staff_unresolved) = staff::staff(c, raw.staff.unwrap_or_default(), &organisation, contract_approvers);
 
     // Stations are made as the steps that use them are built.
     let mut stations = staff::Stations::new(&organisation, front_office, &staff);
@@ -112,6 +113,9 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         residents: None,
         public_services: None,
         online_intake_work_fraction: settings::online_intake(c, raw.online_intake_work_fraction),
+        fiscal_rule: None,
+        fiscal_rule_ceiling_cny_per_year: None,
+        contract_staff: crate::domain::ContractTerms::NEUTRAL,
         reforms: Vec::new(),
         structures: vec![initial],
         hall_station: None,

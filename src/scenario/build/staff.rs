@@ -6,13 +6,21 @@ use std::collections::HashMap;
 use super::departments::Organisation;
 use crate::scenario::checks::{Checker, money};
 use crate::scenario::limits;
-use crate::scenario::model::{DepartmentId, DeskId, DivisionId, FrontOffice, Role, StaffGroup, Station, StationId};
+use crate::scenario::model::{
+    DepartmentId, DeskId, DivisionId, Employment, FrontOffice, Role, StaffGroup, Station, StationId,
+};
 use crate::scenario::raw::RawStaff;
 use crate::scenario::sources::Needle::{self, Field};
 
 /// The staff groups, and whether any was dropped for naming an unknown department
-/// or division.
-pub(super) fn staff(c: &mut Checker, raw: Vec<RawStaff>, organisation: &Organisation) -> (Vec<StaffGroup>, bool) {
+/// or division. Contract staff may not hold the approver role unless the scenario
+/// allows it (`contract_staff: (allow_approvers: true)`).
+pub(super) fn staff(
+    c: &mut Checker,
+    raw: Vec<RawStaff>,
+    organisation: &Organisation,
+    contract_approvers: bool,
+) -> (Vec<StaffGroup>, bool) {
     let department_names = organisation.department_names();
     let mut staff = Vec::new();
     // Staff of unknown departments are dropped: then "no staff" for a step is no news.
@@ -33,6 +41,14 @@ pub(super) fn staff(c: &mut Checker, raw: Vec<RawStaff>, organisation: &Organisa
         if let Some(message) = limits::count(&format!("count of a staff group of `{}`", s.department), s.count) {
             let at_count = [Field("staff"), Needle::Index(i), Field("count")];
             c.at(s.origin.as_ref(), &at_count, "count", message);
+        }
+        if s.role == Role::Approver && s.employment == Employment::Contract && !contract_approvers {
+            let at_employment = [Field("staff"), Needle::Index(i), Field("employment")];
+            let message = format!(
+                "contract staff may not make approval decisions: a contract approver group of `{}` needs `contract_staff: (allow_approvers: true)` in the scenario",
+                s.department
+            );
+            c.at(s.origin.as_ref(), &at_employment, "employment", message);
         }
         let Some(division) = division(c, &s, i, written, organisation) else {
             staff_unresolved = true;

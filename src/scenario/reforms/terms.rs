@@ -1,0 +1,59 @@
+//! The fiscal rule and the contract-staff terms: checked and set on the model
+//! (see `domain::FiscalRule` and `domain::ContractTerms`).
+
+use super::Problems;
+use crate::domain::{ContractTerms, FiscalRule};
+use crate::scenario::Model;
+
+/// Checks and sets the fiscal rule and the ceiling it guards: the administrative
+/// budget if stated (only with a rule), else the whole budget.
+pub(super) fn fiscal_rule(
+    model: &mut Model,
+    rule: Option<FiscalRule>,
+    administrative_budget: Option<f64>,
+    p: &mut Problems,
+) {
+    if let Some(b) = administrative_budget {
+        p.non_negative("administrative_budget_cny_per_year", "administrative_budget_cny_per_year", b);
+        if rule.is_none() {
+            let message = "administrative_budget_cny_per_year is the ceiling a fiscal rule guards: add `fiscal_rule` or leave it out".to_string();
+            p.at("administrative_budget_cny_per_year", message);
+        }
+    }
+    let Some(rule) = rule else { return };
+    let ceiling = administrative_budget.or(model.budget_cny_per_year);
+    if ceiling.is_none() {
+        let message = "fiscal_rule needs `budget_cny_per_year` (or `administrative_budget_cny_per_year`): the rule compares administrative cost with it".to_string();
+        p.at("fiscal_rule", message);
+    }
+    model.fiscal_rule_ceiling_cny_per_year = ceiling;
+    match rule {
+        FiscalRule::HiringFreeze => {}
+        FiscalRule::NotRenewContracts { contract_term_days } => {
+            if !(contract_term_days.is_finite() && contract_term_days >= 1.0) {
+                p.at(
+                    "contract_term_days",
+                    format!("contract_term_days must be at least 1, found {contract_term_days}"),
+                );
+            }
+        }
+        FiscalRule::OverspendAllowance { share } => p.non_negative("share", "the overspend allowance's share", share),
+    }
+    model.fiscal_rule = Some(rule);
+}
+
+/// Checks and sets how contract staff differ from established staff.
+pub(super) fn contract_staff(model: &mut Model, terms: Option<ContractTerms>, p: &mut Problems) {
+    let Some(t) = terms else { return };
+    if !(t.work_time_factor.is_finite() && t.work_time_factor > 0.0) {
+        p.at("work_time_factor", format!("work_time_factor must be positive, found {}", t.work_time_factor));
+    }
+    p.share("extra_error_probability", "extra_error_probability", t.extra_error_probability);
+    if let Some(rate) = t.exit_rate_per_year {
+        p.share("exit_rate_per_year", "exit_rate_per_year", rate);
+    }
+    if t.training_days > 366 {
+        p.at("training_days", format!("training_days must be at most 366, found {}", t.training_days));
+    }
+    model.contract_staff = t;
+}
