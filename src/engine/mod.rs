@@ -319,7 +319,7 @@ fn run(
     let gate = world.remove_resource::<fiscal::FiscalGate>().expect("the fiscal gate is inserted above");
     let mut staff_query = world.query::<&ecs::Staff>();
     let staff: Vec<ecs::Staff> = staff_query.iter(&world).cloned().collect();
-    collect(model, replication, &flow, &ledger, &gate, &staff, daily, ending)
+    collect(model, replication, &flow, (&ledger, &gate), &staff, daily, ending)
 }
 
 /// How the run ended: measured cases open at the horizon, and the cooldown days
@@ -375,8 +375,7 @@ fn collect(
     model: &Model,
     replication: u64,
     flow: &CaseFlow,
-    ledger: &Ledger,
-    gate: &fiscal::FiscalGate,
+    (ledger, gate): (&Ledger, &fiscal::FiscalGate),
     staff: &[ecs::Staff],
     daily: Vec<DailyRow>,
     ending: Ending,

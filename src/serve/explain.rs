@@ -126,9 +126,12 @@ fn reasons(levers: &Levers, scenario: &ShippedScenario) -> Vec<Reason> {
 /// An indicator, the way a lever pushes it, and why.
 type Reason = (&'static str, Dir, String);
 
+/// Records that a lever pushes the indicators listed their ways, and why.
+type Push<'a> = &'a mut dyn FnMut(&[(&'static str, Dir)], String);
+
 /// The reasons of the levers on how cases are served: front office, digital
 /// government and process.
-fn service_reasons(levers: &Levers, push: &mut dyn FnMut(&[(&'static str, Dir)], String)) {
+fn service_reasons(levers: &Levers, push: Push<'_>) {
     use Dir::{Down, Up};
     if levers.one_window {
         push(
@@ -190,11 +193,7 @@ fn service_reasons(levers: &Levers, push: &mut dyn FnMut(&[(&'static str, Dir)],
 }
 
 /// The reasons of the levers on structure and staff.
-fn structure_reasons(
-    levers: &Levers,
-    scenario: &ShippedScenario,
-    push: &mut dyn FnMut(&[(&'static str, Dir)], String),
-) {
+fn structure_reasons(levers: &Levers, scenario: &ShippedScenario, push: Push<'_>) {
     use Dir::{Down, Up};
     if levers.merger != MergerMode::Off {
         push(&[("handoffs_between", Down)], "merged bureaus pass cases on inside one department".into());
