@@ -313,7 +313,7 @@ pub(super) fn post_attrition(
 ) {
     let model = flow.model();
     let Some(rules) = &model.posts else { return };
-    let p = rules.daily_exit_probability(&model.workforce);
+    let p = rules.daily_exit_probability(model.workforce.daily_exit_probability());
     if p <= 0.0 {
         return;
     }

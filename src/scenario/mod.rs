@@ -10,6 +10,7 @@ mod checks;
 pub mod limits;
 mod load;
 pub mod model;
+pub mod post_rules;
 pub mod raw;
 mod reforms;
 pub mod ron_tree;
