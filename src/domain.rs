@@ -184,7 +184,7 @@ impl From<&Minutes> for PreparedMinutes {
     fn from(d: &Minutes) -> Self {
         match *d {
             Minutes::Exponential { mean_minutes } => PreparedMinutes::Exponential { mean: mean_minutes },
-            Minutes::LogNormal { mean_minutes, cv } if cv == 0.0 => PreparedMinutes::Constant { minutes: mean_minutes },
+            Minutes::LogNormal { mean_minutes, cv: 0.0 } => PreparedMinutes::Constant { minutes: mean_minutes },
             Minutes::LogNormal { mean_minutes, cv } => {
                 // Mean m and coefficient of variation cv: σ² = ln(1 + cv²), μ = ln m − σ²/2.
                 let sigma2 = (1.0 + cv * cv).ln();

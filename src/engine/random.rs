@@ -255,6 +255,7 @@ mod tests {
             Minutes::LogNormal { mean_minutes: 30.0, cv: 0.5 },
             Minutes::LogNormal { mean_minutes: 7.3, cv: 2.7 },
             Minutes::LogNormal { mean_minutes: 5.0, cv: 0.0 },
+            Minutes::LogNormal { mean_minutes: 5.0, cv: -0.0 },
             Minutes::Triangular { min_minutes: 5.0, mode_minutes: 10.0, max_minutes: 30.0 },
             Minutes::Triangular { min_minutes: 1.0, mode_minutes: 1.0, max_minutes: 4.5 },
             Minutes::Triangular { min_minutes: 3.0, mode_minutes: 3.0, max_minutes: 3.0 },
