@@ -206,3 +206,80 @@ impl Minutes {
         }
     }
 }
+
+/// A [`Minutes`] distribution with the parameters each draw needs worked out once
+/// (the engine samples work times and patience per case; a log-normal would
+/// otherwise take two logarithms and a square root per draw). Draws from it are
+/// bit-for-bit those of the [`Minutes`] it was made from, from the same generator.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PreparedMinutes {
+    /// Mean times a standard exponential.
+    Exponential {
+        /// Mean, minutes.
+        mean: f64,
+    },
+    /// `exp(mu + sigma·z)` with a standard normal `z`.
+    LogNormal {
+        /// ln(mean) − σ²/2.
+        mu: f64,
+        /// √ln(1 + cv²).
+        sigma: f64,
+    },
+    /// Inverse distribution function of a triangle (a uniform is drawn even when
+    /// the triangle is degenerate, as [`Minutes`] does).
+    Triangular {
+        /// Minimum.
+        a: f64,
+        /// Maximum.
+        b: f64,
+        /// (c − a)/(b − a): where the mode cuts the probability.
+        f: f64,
+        /// (b − a)(c − a).
+        low: f64,
+        /// (b − a)(b − c).
+        high: f64,
+    },
+    /// Minimum plus width times a uniform.
+    Uniform {
+        /// Minimum.
+        min: f64,
+        /// Maximum − minimum.
+        width: f64,
+    },
+    /// Always this many minutes, no draw (also a log-normal with cv 0).
+    Constant {
+        /// Minutes.
+        minutes: f64,
+    },
+    /// One of the listed values, equally likely.
+    Empirical {
+        /// Minutes.
+        minutes: Vec<f64>,
+    },
+}
+
+impl From<&Minutes> for PreparedMinutes {
+    fn from(d: &Minutes) -> Self {
+        match *d {
+            Minutes::Exponential { mean_minutes } => PreparedMinutes::Exponential { mean: mean_minutes },
+            Minutes::LogNormal { mean_minutes, cv: 0.0 } => PreparedMinutes::Constant { minutes: mean_minutes },
+            Minutes::LogNormal { mean_minutes, cv } => {
+                // Mean m and coefficient of variation cv: σ² = ln(1 + cv²), μ = ln m − σ²/2.
+                let sigma2 = (1.0 + cv * cv).ln();
+                PreparedMinutes::LogNormal { mu: mean_minutes.ln() - 0.5 * sigma2, sigma: sigma2.sqrt() }
+            }
+            Minutes::Triangular { min_minutes: a, mode_minutes: c, max_minutes: b } => PreparedMinutes::Triangular {
+                a,
+                b,
+                f: (c - a) / (b - a),
+                low: (b - a) * (c - a),
+                high: (b - a) * (b - c),
+            },
+            Minutes::Uniform { min_minutes, max_minutes } => {
+                PreparedMinutes::Uniform { min: min_minutes, width: max_minutes - min_minutes }
+            }
+            Minutes::Constant { minutes } => PreparedMinutes::Constant { minutes },
+            Minutes::Empirical { ref minutes } => PreparedMinutes::Empirical { minutes: minutes.clone() },
+        }
+    }
+}

@@ -12,7 +12,7 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::scenario::Minutes;
+use crate::scenario::{Minutes, PreparedMinutes};
 
 /// SplitMix64's output function (Steele, Lea and Flood, 2014): a bijective mixer.
 #[inline]
@@ -183,6 +183,35 @@ fn sample_uncapped(d: &Minutes, rng: &mut SplitMix64) -> f64 {
     }
 }
 
+/// Samples minutes from a prepared distribution (capped at [`MAX_SAMPLE_MINUTES`]):
+/// the same draws as [`sample_minutes`] on the distribution it was prepared from,
+/// without recomputing its parameters (the engine's hot path).
+#[inline]
+pub(crate) fn sample_prepared(d: &PreparedMinutes, rng: &mut SplitMix64) -> f64 {
+    prepared_uncapped(d, rng).min(MAX_SAMPLE_MINUTES)
+}
+
+#[inline]
+fn prepared_uncapped(d: &PreparedMinutes, rng: &mut SplitMix64) -> f64 {
+    match *d {
+        PreparedMinutes::Exponential { mean } => mean * standard_exponential(rng),
+        PreparedMinutes::LogNormal { mu, sigma } => (mu + sigma * standard_normal(rng)).exp(),
+        PreparedMinutes::Triangular { a, b, f, low, high } => {
+            let u = rng.uniform();
+            if b <= a {
+                return a;
+            }
+            if u < f { a + (low * u).sqrt() } else { b - (high * (1.0 - u)).sqrt() }
+        }
+        PreparedMinutes::Uniform { min, width } => min + width * rng.uniform(),
+        PreparedMinutes::Constant { minutes } => minutes,
+        PreparedMinutes::Empirical { ref minutes } => {
+            let i = ((rng.uniform() * minutes.len() as f64) as usize).min(minutes.len() - 1);
+            minutes[i]
+        }
+    }
+}
+
 /// A standard normal variate by the ziggurat method (`rand_distr::StandardNormal`).
 #[inline]
 fn standard_normal(rng: &mut SplitMix64) -> f64 {
@@ -217,6 +246,35 @@ mod tests {
         let uni = Minutes::Uniform { min_minutes: 2.0, max_minutes: 4.0 };
         let (m, _) = sample_mean_and_cv(&uni, n);
         assert!((m - 3.0).abs() < 0.02, "{m}");
+    }
+
+    #[test]
+    fn prepared_distributions_draw_exactly_the_same_minutes() {
+        // The engine samples from the prepared form: it must not change one bit of
+        // any draw, nor how many random numbers a draw uses.
+        let cases = [
+            Minutes::Exponential { mean_minutes: 12.0 },
+            Minutes::LogNormal { mean_minutes: 30.0, cv: 0.5 },
+            Minutes::LogNormal { mean_minutes: 7.3, cv: 2.7 },
+            Minutes::LogNormal { mean_minutes: 5.0, cv: 0.0 },
+            Minutes::LogNormal { mean_minutes: 5.0, cv: -0.0 },
+            Minutes::Triangular { min_minutes: 5.0, mode_minutes: 10.0, max_minutes: 30.0 },
+            Minutes::Triangular { min_minutes: 1.0, mode_minutes: 1.0, max_minutes: 4.5 },
+            Minutes::Triangular { min_minutes: 3.0, mode_minutes: 3.0, max_minutes: 3.0 },
+            Minutes::Uniform { min_minutes: 2.0, max_minutes: 4.1 },
+            Minutes::Constant { minutes: 9.5 },
+            Minutes::Empirical { minutes: vec![1.0, 2.5, 40.0] },
+        ];
+        for d in &cases {
+            let prepared = PreparedMinutes::from(d);
+            let mut r1 = SplitMix64::for_case(42, Purpose::Work);
+            let mut r2 = SplitMix64::for_case(42, Purpose::Work);
+            for i in 0..20_000 {
+                let (x, y) = (sample_minutes(d, &mut r1), sample_prepared(&prepared, &mut r2));
+                assert_eq!(x.to_bits(), y.to_bits(), "{d:?}, draw {i}: {x} against {y}");
+            }
+            assert_eq!(r1.next_u64(), r2.next_u64(), "{d:?}: the streams drifted apart");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::time::{Date, Micros};
 pub use super::raw::{Employment, Minutes, Recruitment, ReductionMethod, Role};
 
 pub use super::post_rules::{PostRules, Posts};
-pub use crate::domain::{DepartmentId, FunctionId};
+pub use crate::domain::{DepartmentId, FunctionId, PreparedMinutes};
 pub use crate::levers::Lever;
 /// Index of a service in [`Model::services`].
 pub type ServiceId = usize;
@@ -460,6 +460,8 @@ pub struct Service {
     pub time_limit_working_days: u32,
     /// Time an applicant waits in a queue before leaving; `None`: forever.
     pub patience: Option<Minutes>,
+    /// `patience` prepared for sampling.
+    pub patience_prepared: Option<PreparedMinutes>,
     /// Share of cases arriving online.
     pub online_share: f64,
     /// Working time an applicant needs to obtain a missing document.
@@ -519,6 +521,8 @@ pub struct Step {
     pub role: Role,
     /// Work-time distribution.
     pub work: Minutes,
+    /// `work` prepared for sampling.
+    pub work_prepared: PreparedMinutes,
     /// Whether the applicant must be present.
     pub in_person: bool,
     /// Whether presence is needed for itself (identity, interview, signature), not

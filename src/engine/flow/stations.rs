@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use super::super::events::{CaseRef, EventKind, Handoff, Server, Task};
-use super::super::random::sample_minutes;
+use super::super::random::{sample_minutes, sample_prepared};
 use super::CaseFlow;
 use crate::scenario::{Model, Pool, Role, StationId};
 use crate::time::{Calendar, DAY, Micros, from_minutes};
@@ -330,8 +330,8 @@ impl CaseFlow {
             if Some(station) == m.hall_station {
                 case.visited_hall = true;
             }
-            if let Some(patience) = &service.patience {
-                let p = from_minutes(sample_minutes(patience, &mut case.patience_rng));
+            if let Some(patience) = &service.patience_prepared {
+                let p = from_minutes(sample_prepared(patience, &mut case.patience_rng));
                 deadline = self.calendar.add_working(self.now, p);
             }
         }

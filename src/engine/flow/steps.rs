@@ -6,7 +6,7 @@
 use rand::Rng;
 
 use super::super::events::{CaseRef, EventKind, Handoff, Server};
-use super::super::random::{Need, Purpose, SplitMix64, needs_uniform, sample_minutes, standard_exponential};
+use super::super::random::{Need, Purpose, SplitMix64, needs_uniform, sample_prepared, standard_exponential};
 use super::CaseFlow;
 use super::cases::{Case, NOWHERE};
 use super::log::Before;
@@ -219,7 +219,7 @@ impl CaseFlow {
         let case = &mut self.cases[slot];
         let service = &m.services[case.service as usize];
         let step = &service.steps[s];
-        let mut work = from_minutes(sample_minutes(&step.work, &mut case.work_rng)) as f64;
+        let mut work = from_minutes(sample_prepared(&step.work_prepared, &mut case.work_rng)) as f64;
         if self.levers.variance_reduction > 0.0 {
             let mean = step.mean_work as f64;
             work = mean + (work - mean) * (1.0 - self.levers.variance_reduction);

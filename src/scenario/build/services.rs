@@ -10,7 +10,7 @@ use crate::bits::bits;
 use crate::scenario::article;
 use crate::scenario::checks::{Checker, check_minutes, non_negative, positive, probability};
 use crate::scenario::limits;
-use crate::scenario::model::{MAX_DOCUMENT_CHECKS, MAX_STEPS, Role, Service, Step};
+use crate::scenario::model::{MAX_DOCUMENT_CHECKS, MAX_STEPS, PreparedMinutes, Role, Service, Step};
 use crate::scenario::raw::{Origin, RawService};
 use crate::scenario::sources::Needle::{Field, Named};
 use crate::time::from_hours;
@@ -199,6 +199,7 @@ fn build_service(c: &mut Checker, s: RawService, cx: &ServiceContext, stations: 
         volume_per_year: s.volume_per_year,
         profile,
         time_limit_working_days: s.time_limit_working_days,
+        patience_prepared: s.patience.as_ref().map(PreparedMinutes::from),
         patience: s.patience,
         online_share: s.online_share,
         document_fetch: from_hours(s.document_fetch_days * 24.0),

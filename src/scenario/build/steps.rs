@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use super::staff::Stations;
 use crate::scenario::checks::{Checker, check_minutes, probability};
-use crate::scenario::model::{DepartmentId, DivisionId, DocumentCheck, DocumentId, FunctionId, Precedence, Step};
+use crate::scenario::model::{
+    DepartmentId, DivisionId, DocumentCheck, DocumentId, FunctionId, Precedence, PreparedMinutes, Step,
+};
 use crate::scenario::raw::{RawSendBack, RawStep};
 use crate::scenario::sources::Needle::{Field, Named, Quoted};
 use crate::time::from_minutes;
@@ -114,6 +116,7 @@ pub(super) fn build_step(
         division,
         role: step.role,
         work: step.work.clone(),
+        work_prepared: PreparedMinutes::from(&step.work),
         in_person: step.in_person,
         personal: step.personal,
         mean_work: from_minutes(step.work.mean()),
