@@ -59,13 +59,14 @@ pub const SERVICE_COLUMNS: [&str; 14] = [
 ];
 
 /// `daily.csv`: one row per replication and simulated day.
-pub const DAILY_COLUMNS: [&str; 11] = [
+pub const DAILY_COLUMNS: [&str; 12] = [
     "replication",
     "day",
     "date",
     "cases_arrived",
     "cases_completed",
     "cases_abandoned",
+    "cases_refused",
     "cases_in_progress",
     "steps_queued",
     "headcount_established",

@@ -52,11 +52,17 @@ fn a_refusing_step_ends_that_share_of_cases_there() {
     let ratio = b as f64 / a as f64;
     eprintln!("review steps / intake steps = {ratio:.5}");
     assert!((ratio - (1.0 - p)).abs() < 3.0 * (p * (1.0 - p) / a as f64).sqrt() + 2e-4, "B/A steps {ratio}");
-    // Every case is accounted for.
+    // Every case is accounted for, over the run and day by day in daily.csv's rows.
     for o in &outputs {
         let c = o.conservation;
         assert!(c.refused > 0);
         assert_eq!(c.arrived, c.completed + c.refused + c.abandoned + c.in_progress, "{c:?}");
+        assert_eq!(o.daily.iter().map(|d| d.refused).sum::<u64>(), c.refused);
+        let mut open = 0u64;
+        for d in &o.daily {
+            open = open + d.arrived - d.completed - d.abandoned - d.refused;
+            assert_eq!(open, d.in_progress, "day {}: {d:?}", d.day);
+        }
     }
 }
 

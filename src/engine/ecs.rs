@@ -184,6 +184,8 @@ pub struct DailyRow {
     pub completed: u64,
     /// Abandonments that day.
     pub abandoned: u64,
+    /// Refusals that day.
+    pub refused: u64,
     /// Cases in progress at midnight.
     pub in_progress: u64,
     /// Steps waiting in queues at midnight.
@@ -406,6 +408,7 @@ pub(super) fn record_day(
         arrived: flow.today.arrived,
         completed: flow.today.completed,
         abandoned: flow.today.abandoned,
+        refused: flow.today.refused,
         in_progress: flow.cases_in_progress(),
         queued: flow.queued(),
         headcount_established: headcount(Employment::Established),

@@ -127,6 +127,7 @@ pub fn write_daily(path: &Path, outputs: &[ReplicationOutput]) -> Result<(), Exp
                 d.arrived.to_string(),
                 d.completed.to_string(),
                 d.abandoned.to_string(),
+                d.refused.to_string(),
                 d.in_progress.to_string(),
                 d.queued.to_string(),
                 d.headcount_established.to_string(),

@@ -55,6 +55,8 @@ pub(crate) struct DayCounts {
     pub completed: u64,
     /// Abandonments today.
     pub abandoned: u64,
+    /// Refusals today.
+    pub refused: u64,
 }
 
 /// Whole-run counts for the conservation check.

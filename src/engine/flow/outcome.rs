@@ -21,7 +21,10 @@ impl CaseFlow {
                 self.counts.completed += 1;
                 self.today.completed += 1;
             }
-            Outcome::Refused => self.counts.refused += 1,
+            Outcome::Refused => {
+                self.counts.refused += 1;
+                self.today.refused += 1;
+            }
             Outcome::Abandoned => {
                 self.counts.abandoned += 1;
                 self.today.abandoned += 1;
