@@ -143,7 +143,7 @@ fn year_rows(model: &Model, year: i32, start: &Snapshot, end: &Snapshot) -> Vec<
 fn score(rows: &mut [AssessmentRow], w: [f64; 4]) {
     // Lower is better for time and cost, higher for efficiency and satisfaction.
     let higher_is_better = [false, false, true, true];
-    for c in 0..4 {
+    for (c, &higher) in higher_is_better.iter().enumerate() {
         let values = rows.iter().map(|r| r.raw[c]).filter(|v| v.is_finite());
         let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
         for r in rows.iter_mut() {
@@ -152,7 +152,7 @@ fn score(rows: &mut [AssessmentRow], w: [f64; 4]) {
                 f64::NAN
             } else if hi - lo <= 0.0 {
                 1.0
-            } else if higher_is_better[c] {
+            } else if higher {
                 (v - lo) / (hi - lo)
             } else {
                 (hi - v) / (hi - lo)

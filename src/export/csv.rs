@@ -7,8 +7,8 @@ use super::{ExportError, io_error};
 use crate::engine::ReplicationOutput;
 use crate::indicators::ratio;
 use crate::schema::{
-    ASSESSMENT_COLUMNS, DAILY_COLUMNS, DEPARTMENT_COLUMNS, DIVISION_COLUMNS, SERVICE_COLUMNS, SUMMARY_KEY_COLUMN, WINDOW_KEY_COLUMNS,
-    YEARLY_KEY_COLUMNS, number, yearly_names,
+    ASSESSMENT_COLUMNS, DAILY_COLUMNS, DEPARTMENT_COLUMNS, DIVISION_COLUMNS, SERVICE_COLUMNS, SUMMARY_KEY_COLUMN,
+    WINDOW_KEY_COLUMNS, YEARLY_KEY_COLUMNS, number, yearly_names,
 };
 use crate::time::{DAY, MINUTE};
 
