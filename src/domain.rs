@@ -101,6 +101,35 @@ pub struct PublicServices {
     pub weight_public: f64,
 }
 
+/// The assessment scheme (政绩考核): each department is scored per calendar year
+/// on four components, each normalised across the departments of that year
+/// (best 1, worst 0), the score being their weighted mean (`assessment.csv`;
+/// see docs/scenarios.md). Off unless the section is present.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assessment {
+    /// The weights of the components (zero or more, not all zero).
+    pub weights: AssessmentWeights,
+}
+
+/// The weights of the assessment's components; an unstated weight is 0.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentWeights {
+    /// Mean queue wait at the department's stations (lower is better).
+    #[serde(default)]
+    pub time: f64,
+    /// The department's cost per step started at its stations (lower is better).
+    #[serde(default)]
+    pub cost: f64,
+    /// Utilisation of its staff (higher is better, as the scheme sees it).
+    #[serde(default)]
+    pub efficiency: f64,
+    /// Mean satisfaction of the cases whose last step is its (higher is better).
+    #[serde(default)]
+    pub satisfaction: f64,
+}
+
 /// How the government responds when administrative cost runs over the budget
 /// (the fiscal rule; see docs/scenarios.md). The rule compares the measured
 /// period's administrative cost of the calendar year so far with its ceiling (the

@@ -74,6 +74,24 @@ pub const DAILY_COLUMNS: [&str; 12] = [
     "admin_cost_cny",
 ];
 
+/// `assessment.csv`: one row per replication, year and assessed department
+/// (only with an `assessment` section).
+pub const ASSESSMENT_COLUMNS: [&str; 13] = [
+    "replication",
+    "year",
+    "department",
+    "time_wait_minutes_mean",
+    "cost_cny_per_step",
+    "efficiency_utilisation_share",
+    "satisfaction_mean",
+    "time_normalised",
+    "cost_normalised",
+    "efficiency_normalised",
+    "satisfaction_normalised",
+    "score",
+    "rank",
+];
+
 /// The key columns of `yearly.csv`, before [`yearly_names`].
 pub const YEARLY_KEY_COLUMNS: [&str; 2] = ["replication", "year"];
 

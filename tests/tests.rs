@@ -1,6 +1,7 @@
 //! reformsim's integration tests: one binary, one module per capability.
 
 mod analysis;
+mod assessment;
 mod calendar;
 mod cli;
 mod common;

@@ -5,6 +5,7 @@
 //! reads no clock. Progress is reported through a callback.
 
 pub(crate) mod arrivals;
+mod assessment;
 pub(crate) mod ecs;
 pub(crate) mod events;
 mod fiscal;
@@ -14,6 +15,7 @@ pub(crate) mod random;
 mod schedule;
 mod staffing;
 
+pub use assessment::AssessmentRow;
 pub use ecs::DailyRow;
 pub use flow::{Member, StepOutcome, StepRecord};
 
@@ -220,6 +222,8 @@ pub struct ReplicationOutput {
     pub windows: Vec<WindowRow>,
     /// Whole-run case counts.
     pub conservation: Conservation,
+    /// The assessment scheme's rows (empty without an `assessment` section).
+    pub assessment: Vec<AssessmentRow>,
 }
 
 /// Runs replication `replication` of `model` with `seed`, calling `progress` with
@@ -279,6 +283,7 @@ fn run(
     world.insert_resource(fiscal::FiscalGate::new(model.fiscal_rule, rng, years, model.reforms.len()));
     let mut morning = schedule::morning_schedule();
     let mut evening = schedule::evening_schedule();
+    let mut year_ends: Vec<assessment::Snapshot> = Vec::new();
     for day in 0..model.horizon_days {
         {
             let mut clock = world.resource_mut::<Clock>();
@@ -288,6 +293,13 @@ fn run(
         world.resource_mut::<Ledger>().set_day(model, day);
         simulate_day(model, &mut world, &mut morning, day, max_cases_in_progress)?;
         evening.run(&mut world);
+        if model.assessment.is_some() && day >= model.warmup_days && day + 1 < model.horizon_days {
+            let year = |d: u32| model.start_date.plus_days(i64::from(d)).year;
+            if year(day) != year(day + 1) {
+                let flow = world.resource::<ecs::Flow>();
+                year_ends.push(assessment::Snapshot::take(model, flow, world.resource::<Ledger>()));
+            }
+        }
         if let Some(log) = log.as_mut() {
             let rows = world.resource_mut::<ecs::Flow>().drain_log();
             log(&rows);
@@ -319,7 +331,13 @@ fn run(
     let gate = world.remove_resource::<fiscal::FiscalGate>().expect("the fiscal gate is inserted above");
     let mut staff_query = world.query::<&ecs::Staff>();
     let staff: Vec<ecs::Staff> = staff_query.iter(&world).cloned().collect();
-    collect(model, replication, &flow, (&ledger, &gate), &staff, daily, ending)
+    if model.assessment.is_some() {
+        year_ends.push(assessment::Snapshot::take(model, &flow, &ledger));
+    }
+    let mut output = collect(model, replication, &flow, (&ledger, &gate), &staff, daily, ending)?;
+    let years: Vec<i32> = output.years.iter().map(|y| y.year).collect();
+    output.assessment = assessment::rows(model, &years, &year_ends);
+    Ok(output)
 }
 
 /// How the run ended: measured cases open at the horizon, and the cooldown days
@@ -459,6 +477,7 @@ fn collect(
         years,
         windows,
         conservation,
+        assessment: Vec::new(),
     })
 }
 

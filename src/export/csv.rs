@@ -7,8 +7,8 @@ use super::{ExportError, io_error};
 use crate::engine::ReplicationOutput;
 use crate::indicators::ratio;
 use crate::schema::{
-    DAILY_COLUMNS, DEPARTMENT_COLUMNS, DIVISION_COLUMNS, SERVICE_COLUMNS, SUMMARY_KEY_COLUMN, WINDOW_KEY_COLUMNS,
-    YEARLY_KEY_COLUMNS, number, yearly_names,
+    ASSESSMENT_COLUMNS, DAILY_COLUMNS, DEPARTMENT_COLUMNS, DIVISION_COLUMNS, SERVICE_COLUMNS, SUMMARY_KEY_COLUMN,
+    WINDOW_KEY_COLUMNS, YEARLY_KEY_COLUMNS, number, yearly_names,
 };
 use crate::time::{DAY, MINUTE};
 
@@ -170,4 +170,18 @@ pub fn write_yearly(path: &Path, outputs: &[ReplicationOutput]) -> Result<(), Ex
         })
     });
     write_table(path, &header, rows)
+}
+
+/// `assessment.csv`: one row per replication, year and assessed department.
+pub fn write_assessment(path: &Path, outputs: &[ReplicationOutput]) -> Result<(), ExportError> {
+    let rows = outputs.iter().flat_map(|o| {
+        o.assessment.iter().map(move |a| {
+            let mut row = vec![o.replication.to_string(), a.year.to_string(), a.department.clone()];
+            row.extend(a.raw.iter().chain(&a.normalised).map(|&v| number(v)));
+            row.push(number(a.score));
+            row.push(a.rank.to_string());
+            row
+        })
+    });
+    write_table(path, &ASSESSMENT_COLUMNS, rows)
 }

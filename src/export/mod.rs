@@ -215,6 +215,9 @@ impl RunOutput {
         if !model.windows.is_empty() {
             csv::write_windows(&staging.join("windows.csv"), outputs)?;
         }
+        if model.assessment.is_some() {
+            csv::write_assessment(&staging.join("assessment.csv"), outputs)?;
+        }
         let inside = match &self.event_log {
             Some(EventLogOutput::Inside(relative)) => Some(relative.as_path()),
             _ => None,

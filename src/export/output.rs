@@ -27,7 +27,7 @@ use std::path::{Component, Path, PathBuf};
 use super::{ExportError, io_error};
 
 /// The files of a run's folder (`reformsim run`, and each scenario of the demo).
-pub const RUN_FILES: [&str; 8] = [
+pub const RUN_FILES: [&str; 9] = [
     "summary.csv",
     "departments.csv",
     "divisions.csv",
@@ -35,6 +35,7 @@ pub const RUN_FILES: [&str; 8] = [
     "daily.csv",
     "yearly.csv",
     "windows.csv",
+    "assessment.csv",
     "manifest.ron",
 ];
 
@@ -43,7 +44,7 @@ pub const REPORT_FILE: &str = "report.html";
 
 /// The files of every kind of result folder (a run, a comparison, a sweep, an
 /// optimisation): output paths are never allowed to be one of these inside a result folder.
-pub const RESULT_FILES: [&str; 16] = [
+pub const RESULT_FILES: [&str; 17] = [
     "summary.csv",
     "departments.csv",
     "divisions.csv",
@@ -51,6 +52,7 @@ pub const RESULT_FILES: [&str; 16] = [
     "daily.csv",
     "yearly.csv",
     "windows.csv",
+    "assessment.csv",
     "manifest.ron",
     "comparison.csv",
     "replications.csv",

@@ -103,6 +103,8 @@ pub struct Model {
     pub fiscal_rule_ceiling_cny_per_year: Option<f64>,
     /// How contract staff differ from established staff (neutral by default).
     pub contract_staff: crate::domain::ContractTerms,
+    /// The assessment scheme (`assessment.csv`), if any.
+    pub assessment: Option<crate::domain::Assessment>,
     /// The reform timeline, in start order.
     pub reforms: Vec<Reform>,
     /// Department structures: `[0]` at the start, one more per merger reform.

@@ -69,6 +69,8 @@ pub struct RawScenario {
     pub administrative_budget_cny_per_year: Option<f64>,
     /// How contract staff differ from established staff.
     pub contract_staff: Option<crate::domain::ContractTerms>,
+    /// The assessment scheme (`assessment.csv`), if any.
+    pub assessment: Option<crate::domain::Assessment>,
     pub reforms: Option<Vec<RawReform>>,
 }
 
@@ -376,6 +378,7 @@ impl RawScenario {
                 .administrative_budget_cny_per_year
                 .or(parent.administrative_budget_cny_per_year),
             contract_staff: self.contract_staff.or(parent.contract_staff),
+            assessment: self.assessment.or(parent.assessment),
             reforms: self.reforms.or(parent.reforms),
         }
     }

@@ -24,6 +24,7 @@ pub(super) struct RawTimeline {
     fiscal_rule: Option<crate::domain::FiscalRule>,
     administrative_budget_cny_per_year: Option<f64>,
     contract_staff: Option<crate::domain::ContractTerms>,
+    assessment: Option<crate::domain::Assessment>,
 }
 
 impl RawTimeline {
@@ -40,6 +41,7 @@ impl RawTimeline {
             administrative_budget_cny_per_year: raw.administrative_budget_cny_per_year.take(),
             // Left in place too: the staff section reads `allow_approvers`.
             contract_staff: raw.contract_staff,
+            assessment: raw.assessment.take(),
         }
     }
 }
@@ -148,6 +150,7 @@ pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Re
     fiscal(&mut model, raw.budget_cny_per_year, raw.residents, raw.public_services, &mut p);
     terms::fiscal_rule(&mut model, raw.fiscal_rule, raw.administrative_budget_cny_per_year, &mut p);
     terms::contract_staff(&mut model, raw.contract_staff, &mut p);
+    terms::assessment(&mut model, raw.assessment, &mut p);
     model.initial_departments = model.departments.len();
     model.hall_station = model.stations.iter().position(|s| s.department.is_none());
     model.structures[0].step_station =

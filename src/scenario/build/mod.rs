@@ -116,6 +116,7 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         fiscal_rule: None,
         fiscal_rule_ceiling_cny_per_year: None,
         contract_staff: crate::domain::ContractTerms::NEUTRAL,
+        assessment: None,
         reforms: Vec::new(),
         structures: vec![initial],
         hall_station: None,

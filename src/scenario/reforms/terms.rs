@@ -2,7 +2,7 @@
 //! (see `domain::FiscalRule` and `domain::ContractTerms`).
 
 use super::Problems;
-use crate::domain::{ContractTerms, FiscalRule};
+use crate::domain::{Assessment, ContractTerms, FiscalRule};
 use crate::scenario::Model;
 
 /// Checks and sets the fiscal rule and the ceiling it guards: the administrative
@@ -56,4 +56,18 @@ pub(super) fn contract_staff(model: &mut Model, terms: Option<ContractTerms>, p:
         p.at("training_days", format!("training_days must be at most 366, found {}", t.training_days));
     }
     model.contract_staff = t;
+}
+
+/// Checks and sets the assessment scheme: weights zero or more, not all zero.
+pub(super) fn assessment(model: &mut Model, assessment: Option<Assessment>, p: &mut Problems) {
+    let Some(a) = assessment else { return };
+    let w = a.weights;
+    let all = [("time", w.time), ("cost", w.cost), ("efficiency", w.efficiency), ("satisfaction", w.satisfaction)];
+    for (name, value) in all {
+        p.non_negative(name, &format!("the assessment's weight `{name}`"), value);
+    }
+    if all.iter().all(|&(_, v)| v == 0.0) {
+        p.at("weights", "the assessment's weights are all zero: give at least one a positive weight".to_string());
+    }
+    model.assessment = Some(a);
 }
