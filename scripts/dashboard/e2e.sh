@@ -19,55 +19,14 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-work=$(mktemp -d /tmp/reformsim-dashboard.XXXXXX)
-pids=()
-
 say() { printf 'dashboard e2e: %s\n' "$*"; }
 
-cleanup() {
-    local status=$?
-    for pid in "${pids[@]}"; do
-        # Chromium's own children (renderer, GPU, …) first, then the process.
-        pkill -TERM -P "$pid" 2>/dev/null || true
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    if [ "$status" -ne 0 ]; then
-        for log in "$work"/*.log; do
-            [ -f "$log" ] && { say "--- $(basename "$log") (last lines)"; tail -n 20 "$log"; }
-        done
-    fi
-    # Removing the folder must not fail the test: a straggling Chromium child may
-    # still be writing its profile for a moment.
-    if [ "${KEEP:-0}" = 1 ]; then
-        say "kept $work"
-    else
-        for _ in 1 2 3 4 5; do
-            rm -rf "$work" 2>/dev/null && break
-            sleep 1
-        done
-        [ -e "$work" ] && say "could not remove $work (left behind)"
-    fi
-    exit "$status"
-}
-trap cleanup EXIT
-
+# shellcheck source=scripts/lib/headless.sh
+source scripts/lib/headless.sh
+headless_start dashboard
 # Chromium, and a font with Chinese characters for the levers' Chinese names.
-missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-[ -n "$(fc-list :lang=zh 2>/dev/null)" ] || missing+=(fonts-wqy-zenhei)
-if [ "${#missing[@]}" -gt 0 ]; then
-    say "installing ${missing[*]} (Debian)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-
-say "building reformsim"
-cargo build --release --quiet --bin reformsim
-target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
-binary="$target_dir/release/reformsim"
+headless_packages chromium zh-font
+headless_build
 screenshot=${SCREENSHOT:-$target_dir/dashboard-e2e/dashboard.png}
 
 # Port 0: the dashboard takes a free port and prints its address.

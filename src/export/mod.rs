@@ -119,6 +119,24 @@ impl ExportError {
     }
 }
 
+/// Escapes text for HTML, SVG and XML content and attribute values (the five
+/// special characters; `'` as `&#39;`, which all three read): the report page
+/// and the XES event log both write through it.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Adds the path to an I/O error.
 pub fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + '_ {
     move |source| ExportError::Io { path: path.to_path_buf(), source }

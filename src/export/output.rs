@@ -42,18 +42,9 @@ pub const RUN_FILES: [&str; 9] = [
 /// The page `reformsim report` writes into a result folder by default.
 pub const REPORT_FILE: &str = "report.html";
 
-/// The files of every kind of result folder (a run, a comparison, a sweep, an
-/// optimisation): output paths are never allowed to be one of these inside a result folder.
-pub const RESULT_FILES: [&str; 17] = [
-    "summary.csv",
-    "departments.csv",
-    "divisions.csv",
-    "services.csv",
-    "daily.csv",
-    "yearly.csv",
-    "windows.csv",
-    "assessment.csv",
-    "manifest.ron",
+/// The files of the other kinds of result folder (a comparison, a sweep, an
+/// optimisation), besides those of [`RUN_FILES`].
+const OTHER_RESULT_FILES: [&str; 8] = [
     "comparison.csv",
     "replications.csv",
     "runs.csv",
@@ -63,6 +54,12 @@ pub const RESULT_FILES: [&str; 17] = [
     "selection.csv",
     "result.txt",
 ];
+
+/// Whether `name` is one of the files of any kind of result folder: output paths
+/// are never allowed to be one of these inside a result folder.
+pub fn is_result_file(name: &str) -> bool {
+    RUN_FILES.contains(&name) || OTHER_RESULT_FILES.contains(&name)
+}
 
 /// How many foreign files an error message names before saying how many more.
 const NAMED_AT_MOST: usize = 10;
@@ -511,7 +508,7 @@ pub fn check_file_target(target: &Path, inputs: &[PathBuf]) -> Result<(), Export
         return Err(ExportError::IsAFolder(target.to_path_buf()));
     }
     let (parent, name) = split(target)?;
-    if RESULT_FILES.contains(&name.as_str()) && parent.join("manifest.ron").is_file() {
+    if is_result_file(&name) && parent.join("manifest.ron").is_file() {
         return Err(ExportError::InsideResults { output: target.to_path_buf(), folder: parent });
     }
     Ok(())

@@ -4,20 +4,7 @@
 use std::fmt::Write as _;
 
 /// Escapes text for HTML and SVG content and attribute values.
-pub(super) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(super) use crate::export::escape_markup as escape;
 
 /// A table cell: its text and whether it holds a number (right-aligned).
 pub(super) struct Cell {

@@ -151,7 +151,7 @@ pub fn write(folder: &Path, out: Option<&Path>) -> Result<PathBuf, ReportError> 
     let canonical = output::canonical(&target);
     output::check_file_target(&canonical, &[]).map_err(ReportError::Output)?;
     let name = canonical.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    if canonical.starts_with(output::canonical(folder)) && output::RESULT_FILES.contains(&name.as_str()) {
+    if canonical.starts_with(output::canonical(folder)) && output::is_result_file(&name) {
         let e = ExportError::InsideResults { output: target, folder: folder.to_path_buf() };
         return Err(ReportError::Output(e));
     }

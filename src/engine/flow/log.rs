@@ -171,21 +171,8 @@ impl StepLog {
         } else {
             StepOutcome::Done
         };
-        self.rows.push(StepRecord {
-            case: case.number,
-            service: case.service,
-            step,
-            arrival: case.arrival,
-            measured: case.measured,
-            station: station as u32,
-            member: Some(started.member),
-            ready: started.ready,
-            start: started.start,
-            end,
-            wait: started.wait,
-            trips: case.trips,
-            outcome,
-        });
+        let Started { ready, start, wait, member } = started;
+        self.push(case, step, station, Some(member), [ready, start, end, wait], outcome);
     }
 
     /// Records that the applicant of `case` gave up at `at` waiting for `step` at
@@ -199,6 +186,20 @@ impl StepLog {
         at: Micros,
         wait: Micros,
     ) {
+        self.push(case, step, station, None, [ready, at, at, wait], StepOutcome::CaseAbandoned);
+    }
+
+    /// Adds the row of `case`'s `step` at `station`: `[ready, start, end, wait]`.
+    fn push(
+        &mut self,
+        case: &Case,
+        step: u8,
+        station: usize,
+        member: Option<Member>,
+        times: [Micros; 4],
+        outcome: StepOutcome,
+    ) {
+        let [ready, start, end, wait] = times;
         self.rows.push(StepRecord {
             case: case.number,
             service: case.service,
@@ -206,13 +207,13 @@ impl StepLog {
             arrival: case.arrival,
             measured: case.measured,
             station: station as u32,
-            member: None,
+            member,
             ready,
-            start: at,
-            end: at,
+            start,
+            end,
             wait,
             trips: case.trips,
-            outcome: StepOutcome::CaseAbandoned,
+            outcome,
         });
     }
 }

@@ -10,6 +10,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 
 use super::Row;
+use crate::export::escape_markup as escape;
 
 const PROLOGUE: &str = r#"<?xml version="1.0" encoding="UTF-8" ?>
 <log xes.version="1.0" xes.features="nested-attributes" xmlns="http://www.xes-standard.org/">
@@ -42,22 +43,6 @@ pub(super) struct Writer {
     ids: HashMap<String, u64>,
     next: u64,
     replication: Option<u64>,
-}
-
-/// `text` with XML's five special characters escaped, for an attribute value.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 impl Writer {
@@ -167,6 +152,6 @@ mod tests {
 
     #[test]
     fn attribute_values_are_escaped() {
-        assert_eq!(escape(r#"Tax & "fees" <a'b>"#), "Tax &amp; &quot;fees&quot; &lt;a&apos;b&gt;");
+        assert_eq!(escape(r#"Tax & "fees" <a'b>"#), "Tax &amp; &quot;fees&quot; &lt;a&#39;b&gt;");
     }
 }
