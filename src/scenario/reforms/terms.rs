@@ -2,7 +2,8 @@
 //! (see `domain::FiscalRule` and `domain::ContractTerms`).
 
 use super::Problems;
-use crate::domain::{Assessment, ContractTerms, FiscalRule};
+use super::super::sources::Needle;
+use crate::domain::{Assessment, ContractTerms, FiscalRule, Response};
 use crate::scenario::Model;
 
 /// Checks and sets the fiscal rule and the ceiling it guards: the administrative
@@ -58,9 +59,24 @@ pub(super) fn contract_staff(model: &mut Model, terms: Option<ContractTerms>, p:
     model.contract_staff = t;
 }
 
-/// Checks and sets the assessment scheme: weights zero or more, not all zero.
+/// Checks and sets the assessment scheme: weights zero or more, not all zero;
+/// each response once, redeployment of 1 to `MAX_STAFF_COUNT` members.
 pub(super) fn assessment(model: &mut Model, assessment: Option<Assessment>, p: &mut Problems) {
     let Some(a) = assessment else { return };
+    for (i, r) in a.respond.iter().enumerate() {
+        if a.respond[..i].iter().any(|q| std::mem::discriminant(q) == std::mem::discriminant(r)) {
+            let place = [Needle::Field("assessment"), Needle::Field("respond"), Needle::Index(i)];
+            p.at_path(&place, "this response is listed twice: list each rule once".to_string());
+        }
+        if let Response::RedeployTowardsWorst { staff } = *r
+            && !(1..=i64::from(crate::scenario::limits::MAX_COUNT)).contains(&staff)
+        {
+            let place =
+                [Needle::Field("assessment"), Needle::Field("respond"), Needle::Index(i), Needle::Field("staff")];
+            let most = crate::scenario::limits::MAX_COUNT;
+            p.at_path(&place, format!("RedeployTowardsWorst moves 1 to {most} staff at a scoring, found {staff}"));
+        }
+    }
     let w = a.weights;
     let all = [("time", w.time), ("cost", w.cost), ("efficiency", w.efficiency), ("satisfaction", w.satisfaction)];
     for (name, value) in all {
