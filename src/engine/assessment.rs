@@ -113,10 +113,7 @@ pub(crate) fn rows(model: &Model, years: &[i32], ends: &[Snapshot], responses: &
         if let Some(acted) = k.checked_sub(1).and_then(|j| responses.acted.get(j)) {
             for r in &mut year_rows {
                 let d = model.departments.iter().position(|d| d.name == r.department).expect("a department's row");
-                let rules = [
-                    (acted[d].priority, "PriorityToMeasured"),
-                    (acted[d].moved != 0, "RedeployTowardsWorst"),
-                ];
+                let rules = [(acted[d].priority, "PriorityToMeasured"), (acted[d].moved != 0, "RedeployTowardsWorst")];
                 r.response = rules.iter().filter(|(on, _)| *on).map(|(_, name)| *name).collect::<Vec<_>>().join("+");
                 r.staff_moved = acted[d].moved;
             }

@@ -1,8 +1,8 @@
 //! The fiscal rule and the contract-staff terms: checked and set on the model
 //! (see `domain::FiscalRule` and `domain::ContractTerms`).
 
-use super::Problems;
 use super::super::sources::Needle;
+use super::Problems;
 use crate::domain::{Assessment, ContractTerms, FiscalRule, Response};
 use crate::scenario::Model;
 
