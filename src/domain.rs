@@ -108,8 +108,10 @@ pub struct PublicServices {
 #[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Assessment {
-    /// The weights of the components (zero or more, not all zero).
-    pub weights: AssessmentWeights,
+    /// The weights of the components (zero or more, not all zero; required:
+    /// `None` only in a scenario file that left them out, which validation refuses).
+    #[serde(default)]
+    pub weights: Option<AssessmentWeights>,
     /// How departments respond to each year's scores (none by default: the
     /// scheme only reports).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -125,7 +125,8 @@ pub(crate) fn rows(model: &Model, years: &[i32], ends: &[Snapshot], responses: &
 
 /// The rows of one year, scored and ranked.
 fn scored(model: &Model, a: &Assessment, year: i32, start: &Snapshot, end: &Snapshot) -> Vec<AssessmentRow> {
-    let w = [a.weights.time, a.weights.cost, a.weights.efficiency, a.weights.satisfaction];
+    let w = a.weights.unwrap_or_default();
+    let w = [w.time, w.cost, w.efficiency, w.satisfaction];
     let mut rows = year_rows(model, year, start, end);
     score(&mut rows, w);
     rows

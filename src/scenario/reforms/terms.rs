@@ -77,7 +77,20 @@ pub(super) fn assessment(model: &mut Model, assessment: Option<Assessment>, p: &
             p.at_path(&place, format!("RedeployTowardsWorst moves 1 to {most} staff at a scoring, found {staff}"));
         }
     }
-    let w = a.weights;
+    let Some(w) = a.weights else {
+        let message = if a.respond.is_empty() {
+            "the assessment scores departments by its `weights`: add `weights: (time: …, cost: …, efficiency: …, satisfaction: …)`"
+        } else {
+            "the responses answer each year's scores, and without `weights` there are none: add `weights: (time: …, cost: …, efficiency: …, satisfaction: …)` to the assessment"
+        };
+        let place: &[Needle] = if a.respond.is_empty() {
+            &[Needle::Field("assessment")]
+        } else {
+            &[Needle::Field("assessment"), Needle::Field("respond")]
+        };
+        p.at_path(place, message.to_string());
+        return;
+    };
     let all = [("time", w.time), ("cost", w.cost), ("efficiency", w.efficiency), ("satisfaction", w.satisfaction)];
     for (name, value) in all {
         p.non_negative(name, &format!("the assessment's weight `{name}`"), value);
