@@ -229,3 +229,30 @@ fn priority_to_the_measured_raises_the_on_time_share_but_not_the_mean_wait() {
     let waits = Summary::of(&with.iter().map(|o| row(o, 2021, "Short").raw[0]).collect::<Vec<_>>());
     assert_agrees("Short's 2021 mean wait under priority, minutes", &waits, expected, 0.1);
 }
+
+/// `RedeployTowardsWorst` moves only members of a role the worst department's
+/// stations need, and never empties a donor station: with Short's work done by
+/// reviewers and Staffed holding only window clerks, nobody moves (and the
+/// rows say so); with Staffed down to one clerk, nobody moves either.
+#[test]
+fn redeploying_needs_a_matching_role_and_never_empties_a_station() {
+    let text = responding("RedeployTowardsWorst(staff: 3)");
+    let reviewers = text
+        .replace("(department: \"Short\", role: WindowClerk", "(department: \"Short\", role: Reviewer")
+        .replace("function: \"b\", role: WindowClerk", "function: \"b\", role: Reviewer");
+    assert_ne!(reviewers, text);
+    // Staffed: one clerk at 6 an hour of 30 minutes is overloaded; give it little work.
+    let lonely = text
+        .replace(
+            "(department: \"Staffed\", role: WindowClerk, employment: Established, count: 5",
+            "(department: \"Staffed\", role: WindowClerk, employment: Established, count: 1",
+        )
+        .replace("Service(name: \"a\", volume_per_year: 52560.0", "Service(name: \"a\", volume_per_year: 2000.0");
+    assert_ne!(lonely, text);
+    for scenario in [reviewers, lonely] {
+        let o = &run(&from_text(&scenario), 3, 1)[0];
+        assert!(row(o, 2020, "Short").raw[0] > row(o, 2020, "Staffed").raw[0], "Short is the worst");
+        assert_eq!((row(o, 2021, "Short").staff_moved, row(o, 2021, "Staffed").staff_moved), (0, 0));
+        assert_eq!(row(o, 2021, "Short").response, "");
+    }
+}
