@@ -256,3 +256,22 @@ fn redeploying_needs_a_matching_role_and_never_empties_a_station() {
         assert_eq!(row(o, 2021, "Short").response, "");
     }
 }
+
+/// The responses are sweepable: a sweep path reaches a rule's setting in the
+/// RON text.
+#[test]
+fn a_response_setting_is_sweepable() {
+    use reformsim::experiment::param_path::{ParamPath, apply};
+    let text = responding("PriorityToMeasured, RedeployTowardsWorst(staff: 1)");
+    let path = ParamPath::parse("assessment.respond[1].staff").expect("a path");
+    let edited = apply(std::path::Path::new("generated.ron"), &text, &[(&path, "7")]).expect("the path applies");
+    let model = from_text(&edited);
+    let respond = &model.assessment.as_ref().expect("an assessment").respond;
+    assert_eq!(
+        respond,
+        &[
+            reformsim::domain::Response::PriorityToMeasured,
+            reformsim::domain::Response::RedeployTowardsWorst { staff: 7 }
+        ]
+    );
+}

@@ -253,7 +253,11 @@ impl CaseFlow {
             target.busy += busy;
             target.busy_contract += busy_contract;
             target.queue.extend(moved);
-            target.queue.make_contiguous().sort_by_key(QueueEntry::merge_key);
+            if target.due_first {
+                target.queue.make_contiguous().sort_by_key(QueueEntry::due);
+            } else {
+                target.queue.make_contiguous().sort_by_key(QueueEntry::merge_key);
+            }
             for alias in self.station_alias.iter_mut() {
                 if *alias == from {
                     *alias = to;
