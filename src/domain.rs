@@ -105,11 +105,34 @@ pub struct PublicServices {
 /// on four components, each normalised across the departments of that year
 /// (best 1, worst 0), the score being their weighted mean (`assessment.csv`;
 /// see docs/scenarios.md). Off unless the section is present.
-#[derive(Clone, Copy, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Assessment {
-    /// The weights of the components (zero or more, not all zero).
-    pub weights: AssessmentWeights,
+    /// The weights of the components (zero or more, not all zero; required:
+    /// `None` only in a scenario file that left them out, which validation refuses).
+    #[serde(default)]
+    pub weights: Option<AssessmentWeights>,
+    /// How departments respond to each year's scores (none by default: the
+    /// scheme only reports).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub respond: Vec<Response>,
+}
+
+/// A documented rule by which departments respond to a year's assessment, from
+/// the first morning of the next year until the next scoring (docs/scenarios.md,
+/// "Responses to the assessment"). Only with two or more departments assessed.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize, serde::Serialize)]
+pub enum Response {
+    /// The worst-scoring department's stations serve first the cases closest to
+    /// their promised time limit (what the time and satisfaction components
+    /// watch), for one year.
+    PriorityToMeasured,
+    /// Up to `staff` members of the best-scoring department move, for good, to the
+    /// worst-scoring department's most loaded stations of their role.
+    RedeployTowardsWorst {
+        /// Most members moved at one scoring (1 or more).
+        staff: i64,
+    },
 }
 
 /// The weights of the assessment's components; an unstated weight is 0.

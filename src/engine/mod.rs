@@ -12,6 +12,7 @@ mod fiscal;
 pub(crate) mod flow;
 pub(crate) mod posts;
 pub(crate) mod random;
+mod response;
 mod schedule;
 mod staffing;
 
@@ -283,7 +284,7 @@ fn run(
     world.insert_resource(fiscal::FiscalGate::new(model.fiscal_rule, rng, years, model.reforms.len()));
     let mut morning = schedule::morning_schedule();
     let mut evening = schedule::evening_schedule();
-    let mut year_ends: Vec<assessment::Snapshot> = Vec::new();
+    let (mut year_ends, mut responses) = (Vec::new(), response::Responses::default());
     for day in 0..model.horizon_days {
         {
             let mut clock = world.resource_mut::<Clock>();
@@ -296,8 +297,7 @@ fn run(
         if model.assessment.is_some() && day >= model.warmup_days && day + 1 < model.horizon_days {
             let year = |d: u32| model.start_date.plus_days(i64::from(d)).year;
             if year(day) != year(day + 1) {
-                let flow = world.resource::<ecs::Flow>();
-                year_ends.push(assessment::Snapshot::take(model, flow, world.resource::<Ledger>()));
+                assessment::year_end(model, &mut world, &mut year_ends, &mut responses);
             }
         }
         if let Some(log) = log.as_mut() {
@@ -336,7 +336,7 @@ fn run(
     }
     let mut output = collect(model, replication, &flow, (&ledger, &gate), &staff, daily, ending)?;
     let years: Vec<i32> = output.years.iter().map(|y| y.year).collect();
-    output.assessment = assessment::rows(model, &years, &year_ends);
+    output.assessment = assessment::rows(model, &years, &year_ends, &responses);
     Ok(output)
 }
 

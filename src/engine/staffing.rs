@@ -423,36 +423,8 @@ pub(super) fn redeploy(world: &mut World) {
                 g.count -= 1;
                 g.clone()
             };
-            let to_station = &model.stations[to];
-            let (division, desk) = match to_station.desk {
-                Some(k) => (None, k),
-                None => (to_station.division, member.desk),
-            };
-            let department = structure.department_of[model.stations[to].department.unwrap_or(member.department)];
-            let twin = query.iter_mut(world).find(|s| {
-                s.pool.is_none()
-                    && !s.hall
-                    && s.hired_by.is_none()
-                    && (s.department, s.division, s.desk, s.role, s.employment, s.annual_cost_cny)
-                        == (department, division, desk, to_station.role, member.employment, member.annual_cost_cny)
-            });
-            match twin {
-                Some(mut t) => t.count += 1,
-                None => {
-                    let group = world.resource_mut::<WorkforcePolicy>().new_group();
-                    world.spawn(Staff {
-                        group,
-                        department,
-                        division,
-                        desk,
-                        role: to_station.role,
-                        count: 1,
-                        hired_by: None,
-                        training: Vec::new(),
-                        ..member
-                    });
-                }
-            }
+            let desk = member.desk;
+            place(world, structure, member, to, desk);
             servers[from] -= 1;
             servers[to] += 1;
             moved = true;
@@ -460,6 +432,44 @@ pub(super) fn redeploy(world: &mut World) {
         }
         if !moved {
             break;
+        }
+    }
+}
+
+/// Places `member` (one person, already taken from their group) at station
+/// `to`: they join the untrained group of its department, division or desk, role,
+/// employment and pay, or form one; a back-office member keeps `desk` as theirs.
+pub(super) fn place(world: &mut World, structure: &crate::scenario::Structure, member: Staff, to: usize, desk: usize) {
+    let model = world.resource::<Flow>().model_arc();
+    let to_station = &model.stations[to];
+    let (division, desk) = match to_station.desk {
+        Some(k) => (None, k),
+        None => (to_station.division, desk),
+    };
+    let department = structure.department_of[to_station.department.unwrap_or(member.department)];
+    let mut query = world.query::<&mut Staff>();
+    let twin = query.iter_mut(world).find(|s| {
+        s.pool.is_none()
+            && !s.hall
+            && s.hired_by.is_none()
+            && (s.department, s.division, s.desk, s.role, s.employment, s.annual_cost_cny)
+                == (department, division, desk, to_station.role, member.employment, member.annual_cost_cny)
+    });
+    match twin {
+        Some(mut t) => t.count += 1,
+        None => {
+            let group = world.resource_mut::<WorkforcePolicy>().new_group();
+            world.spawn(Staff {
+                group,
+                department,
+                division,
+                desk,
+                role: to_station.role,
+                count: 1,
+                hired_by: None,
+                training: Vec::new(),
+                ..member
+            });
         }
     }
 }

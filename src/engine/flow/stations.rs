@@ -86,6 +86,9 @@ pub(crate) struct StationState {
     capacity_today: u64,
     /// Utilisation of the last day it was open.
     last_utilisation: f64,
+    /// Serves the cases closest to their time limit first (a response to the
+    /// assessment, `PriorityToMeasured`), whatever the levers say.
+    due_first: bool,
 }
 
 /// A cross-trained pool's servers.
@@ -150,6 +153,7 @@ impl StationState {
             work_today: 0,
             capacity_today: 0,
             last_utilisation: f64::NAN,
+            due_first: false,
         }
     }
 
@@ -249,7 +253,11 @@ impl CaseFlow {
             target.busy += busy;
             target.busy_contract += busy_contract;
             target.queue.extend(moved);
-            target.queue.make_contiguous().sort_by_key(QueueEntry::merge_key);
+            if target.due_first {
+                target.queue.make_contiguous().sort_by_key(QueueEntry::due);
+            } else {
+                target.queue.make_contiguous().sort_by_key(QueueEntry::merge_key);
+            }
             for alias in self.station_alias.iter_mut() {
                 if *alias == from {
                     *alias = to;
@@ -349,15 +357,34 @@ impl CaseFlow {
     }
 
     /// Queues an entry: first come first served, or by due date under the
-    /// performance-assessment lever.
+    /// performance-assessment lever or the station's response to the assessment.
     fn push(&mut self, station: usize, entry: QueueEntry) {
-        let queue = &mut self.stations[station].queue;
-        if self.levers.due_date_priority {
+        let st = &mut self.stations[station];
+        let queue = &mut st.queue;
+        if self.levers.due_date_priority || st.due_first {
             let due = entry.due();
             let at = queue.partition_point(|e| e.due() <= due);
             queue.insert(at, entry);
         } else {
             queue.push_back(entry);
+        }
+    }
+
+    /// Switches `station`'s response to the assessment on or off: its waiting
+    /// entries are put in the order it now serves (by due date, else by the time
+    /// they were queued), so the queue stays sorted as `push` expects.
+    pub(crate) fn set_due_first(&mut self, station: usize, on: bool) {
+        let due_date_priority = self.levers.due_date_priority;
+        let st = &mut self.stations[station];
+        if st.due_first == on {
+            return;
+        }
+        st.due_first = on;
+        let queue = st.queue.make_contiguous();
+        if on || due_date_priority {
+            queue.sort_by_key(QueueEntry::due);
+        } else {
+            queue.sort_by_key(QueueEntry::merge_key);
         }
     }
 

@@ -1,8 +1,9 @@
 //! The fiscal rule and the contract-staff terms: checked and set on the model
 //! (see `domain::FiscalRule` and `domain::ContractTerms`).
 
+use super::super::sources::Needle;
 use super::Problems;
-use crate::domain::{Assessment, ContractTerms, FiscalRule};
+use crate::domain::{Assessment, ContractTerms, FiscalRule, Response};
 use crate::scenario::Model;
 
 /// Checks and sets the fiscal rule and the ceiling it guards: the administrative
@@ -58,10 +59,38 @@ pub(super) fn contract_staff(model: &mut Model, terms: Option<ContractTerms>, p:
     model.contract_staff = t;
 }
 
-/// Checks and sets the assessment scheme: weights zero or more, not all zero.
+/// Checks and sets the assessment scheme: weights zero or more, not all zero;
+/// each response once, redeployment of 1 to `MAX_STAFF_COUNT` members.
 pub(super) fn assessment(model: &mut Model, assessment: Option<Assessment>, p: &mut Problems) {
     let Some(a) = assessment else { return };
-    let w = a.weights;
+    for (i, r) in a.respond.iter().enumerate() {
+        if a.respond[..i].iter().any(|q| std::mem::discriminant(q) == std::mem::discriminant(r)) {
+            let place = [Needle::Field("assessment"), Needle::Field("respond"), Needle::Index(i)];
+            p.at_path(&place, "this response is listed twice: list each rule once".to_string());
+        }
+        if let Response::RedeployTowardsWorst { staff } = *r
+            && !(1..=i64::from(crate::scenario::limits::MAX_COUNT)).contains(&staff)
+        {
+            let place =
+                [Needle::Field("assessment"), Needle::Field("respond"), Needle::Index(i), Needle::Field("staff")];
+            let most = crate::scenario::limits::MAX_COUNT;
+            p.at_path(&place, format!("RedeployTowardsWorst moves 1 to {most} staff at a scoring, found {staff}"));
+        }
+    }
+    let Some(w) = a.weights else {
+        let message = if a.respond.is_empty() {
+            "the assessment scores departments by its `weights`: add `weights: (time: …, cost: …, efficiency: …, satisfaction: …)`"
+        } else {
+            "the responses answer each year's scores, and without `weights` there are none: add `weights: (time: …, cost: …, efficiency: …, satisfaction: …)` to the assessment"
+        };
+        let place: &[Needle] = if a.respond.is_empty() {
+            &[Needle::Field("assessment")]
+        } else {
+            &[Needle::Field("assessment"), Needle::Field("respond")]
+        };
+        p.at_path(place, message.to_string());
+        return;
+    };
     let all = [("time", w.time), ("cost", w.cost), ("efficiency", w.efficiency), ("satisfaction", w.satisfaction)];
     for (name, value) in all {
         p.non_negative(name, &format!("the assessment's weight `{name}`"), value);
