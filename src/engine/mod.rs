@@ -10,6 +10,7 @@ pub(crate) mod ecs;
 pub(crate) mod events;
 mod fiscal;
 pub(crate) mod flow;
+mod learning;
 pub(crate) mod posts;
 pub(crate) mod random;
 mod schedule;
