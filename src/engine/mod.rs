@@ -281,7 +281,8 @@ fn run(
     let mut world = ecs::build_world(model, flow, seed, replication);
     let rng = world.remove_resource::<ecs::ContractEndings>().expect("inserted by build_world").0;
     let years = world.resource::<Ledger>().years.len();
-    world.insert_resource(fiscal::FiscalGate::new(model.fiscal_rule, rng, years, model.reforms.len()));
+    let days = model.horizon_days as usize;
+    world.insert_resource(fiscal::FiscalGate::new(model.fiscal_rule, rng, [years, days], model.reforms.len()));
     let mut morning = schedule::morning_schedule();
     let mut evening = schedule::evening_schedule();
     let mut year_ends: Vec<assessment::Snapshot> = Vec::new();
@@ -467,7 +468,7 @@ fn collect(
             tally: flow.service_tallies[i].clone(),
         })
         .collect();
-    let windows = window_rows(model, flow, ledger, &daily);
+    let windows = window_rows(model, flow, ledger, gate, &daily);
     Ok(ReplicationOutput {
         replication,
         summary,
@@ -532,7 +533,13 @@ fn open_at_end_of(flow: &CaseFlow, day: usize) -> u64 {
 
 /// The date windows' rows: the cases that finished in the window, the costs
 /// booked in it, headcount and posts on its last day.
-fn window_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRow]) -> Vec<WindowRow> {
+fn window_rows(
+    model: &Model,
+    flow: &CaseFlow,
+    ledger: &Ledger,
+    gate: &fiscal::FiscalGate,
+    daily: &[DailyRow],
+) -> Vec<WindowRow> {
     let days = |w: &crate::scenario::DateWindow| w.first_day as usize..=w.last_day as usize;
     model
         .windows
@@ -553,8 +560,7 @@ fn window_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRo
                     leadership_posts: ledger.posts_by_window[i],
                     fiscal: fiscal(model),
                     violations: flow.window_violations[i],
-                    // The fiscal rule is tallied by year only (docs/scenarios.md).
-                    fiscal_rule: crate::indicators::FiscalRuleTally::default(),
+                    fiscal_rule: gate.tally_over(days(w)),
                     open_at_end: open_at_end_of(flow, w.last_day as usize),
                 },
             }
