@@ -228,7 +228,9 @@ pub struct ReplicationOutput {
 }
 
 /// Runs replication `replication` of `model` with `seed`, calling `progress` with
-/// the number of days done after each simulated day.
+/// the number of days done after each simulated day, cooldown days included; a
+/// cooldown that ends early counts its unused days as done, so the last call
+/// says `horizon_days + cooldown_days`.
 pub fn simulate(
     model: &Arc<Model>,
     seed: u64,
@@ -325,7 +327,9 @@ fn run(
             log(&rows);
         }
         end_day += 1;
+        progress(end_day);
     }
+    progress(model.horizon_days + model.cooldown_days);
     let ending = Ending { open_at_horizon: at_horizon, cooldown_days_used: end_day - model.horizon_days, end_day };
     let flow = world.remove_resource::<ecs::Flow>().expect("the case flow is inserted by build_world").0;
     let ledger = world.remove_resource::<Ledger>().expect("the ledger is inserted by build_world");
