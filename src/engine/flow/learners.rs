@@ -56,9 +56,11 @@ impl Learners {
         self.slots.iter().map(|s| s.servers).sum()
     }
 
-    /// Learners busy (including those of cohorts that finished learning today).
+    /// Learners busy, at most the cohort's members still learning: the busy
+    /// members of a cohort that finished learning (or lost members) count with
+    /// the trained contract staff, whose places they now hold.
     pub(super) fn busy(&self) -> u32 {
-        self.slots.iter().map(|s| s.busy).sum()
+        self.slots.iter().map(|s| s.busy.min(s.servers)).sum()
     }
 
     /// Which contract member takes work, given the trained contract members
@@ -140,7 +142,8 @@ mod tests {
         l.occupy(7);
         l.set(&[]);
         assert!(!l.is_empty());
-        assert_eq!((l.servers(), l.busy()), (0, 1));
+        // Its busy member is now a trained contract member.
+        assert_eq!((l.servers(), l.busy()), (0, 0));
         l.free(7);
         l.set(&[]);
         assert!(l.is_empty());
