@@ -6,6 +6,10 @@
 //! member of it is busy, even after the cohort has finished learning.
 
 use super::super::events::Server;
+use crate::scenario::limits::MAX_POOLS;
+
+// Learners' names lie above every pool's (pool p is named p + 1).
+const _: () = assert!(MAX_POOLS < (u16::MAX - Server::LEARNER_KEYS) as usize);
 
 /// The learning cohorts of one station.
 #[derive(Clone, Debug, Default)]
