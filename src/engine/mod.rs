@@ -10,6 +10,7 @@ pub(crate) mod ecs;
 pub(crate) mod events;
 mod fiscal;
 pub(crate) mod flow;
+mod learning;
 pub(crate) mod posts;
 pub(crate) mod random;
 mod response;
@@ -228,7 +229,9 @@ pub struct ReplicationOutput {
 }
 
 /// Runs replication `replication` of `model` with `seed`, calling `progress` with
-/// the number of days done after each simulated day.
+/// the number of days done after each simulated day, cooldown days included; a
+/// cooldown that ends early counts its unused days as done, so the last call
+/// says `horizon_days + cooldown_days`.
 pub fn simulate(
     model: &Arc<Model>,
     seed: u64,
@@ -281,7 +284,8 @@ fn run(
     let mut world = ecs::build_world(model, flow, seed, replication);
     let rng = world.remove_resource::<ecs::ContractEndings>().expect("inserted by build_world").0;
     let years = world.resource::<Ledger>().years.len();
-    world.insert_resource(fiscal::FiscalGate::new(model.fiscal_rule, rng, years, model.reforms.len()));
+    let days = model.horizon_days as usize;
+    world.insert_resource(fiscal::FiscalGate::new(model.fiscal_rule, rng, [years, days], model.reforms.len()));
     let mut morning = schedule::morning_schedule();
     let mut evening = schedule::evening_schedule();
     let (mut year_ends, mut responses) = (Vec::new(), response::Responses::default());
@@ -323,7 +327,9 @@ fn run(
             log(&rows);
         }
         end_day += 1;
+        progress(end_day);
     }
+    progress(model.horizon_days + model.cooldown_days);
     let ending = Ending { open_at_horizon: at_horizon, cooldown_days_used: end_day - model.horizon_days, end_day };
     let flow = world.remove_resource::<ecs::Flow>().expect("the case flow is inserted by build_world").0;
     let ledger = world.remove_resource::<Ledger>().expect("the ledger is inserted by build_world");
@@ -466,7 +472,7 @@ fn collect(
             tally: flow.service_tallies[i].clone(),
         })
         .collect();
-    let windows = window_rows(model, flow, ledger, &daily);
+    let windows = window_rows(model, flow, ledger, gate, &daily);
     Ok(ReplicationOutput {
         replication,
         summary,
@@ -531,7 +537,13 @@ fn open_at_end_of(flow: &CaseFlow, day: usize) -> u64 {
 
 /// The date windows' rows: the cases that finished in the window, the costs
 /// booked in it, headcount and posts on its last day.
-fn window_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRow]) -> Vec<WindowRow> {
+fn window_rows(
+    model: &Model,
+    flow: &CaseFlow,
+    ledger: &Ledger,
+    gate: &fiscal::FiscalGate,
+    daily: &[DailyRow],
+) -> Vec<WindowRow> {
     let days = |w: &crate::scenario::DateWindow| w.first_day as usize..=w.last_day as usize;
     model
         .windows
@@ -552,8 +564,7 @@ fn window_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRo
                     leadership_posts: ledger.posts_by_window[i],
                     fiscal: fiscal(model),
                     violations: flow.window_violations[i],
-                    // The fiscal rule is tallied by year only (docs/scenarios.md).
-                    fiscal_rule: crate::indicators::FiscalRuleTally::default(),
+                    fiscal_rule: gate.tally_over(days(w)),
                     open_at_end: open_at_end_of(flow, w.last_day as usize),
                 },
             }

@@ -43,6 +43,11 @@ pub(super) fn fiscal_rule(
     model.fiscal_rule = Some(rule);
 }
 
+/// Longest learning curve of a new contract hire, working days (about a year and
+/// a half; the engine tells learners apart by their first day on the job modulo
+/// a few thousand days, so a learning curve must stay far shorter).
+const MAX_LEARNING_DAYS: u32 = 366;
+
 /// Checks and sets how contract staff differ from established staff.
 pub(super) fn contract_staff(model: &mut Model, terms: Option<ContractTerms>, p: &mut Problems) {
     let Some(t) = terms else { return };
@@ -55,6 +60,19 @@ pub(super) fn contract_staff(model: &mut Model, terms: Option<ContractTerms>, p:
     }
     if t.training_days > 366 {
         p.at("training_days", format!("training_days must be at most 366, found {}", t.training_days));
+    }
+    if t.learning_days > MAX_LEARNING_DAYS {
+        let message = format!("learning_days must be at most {MAX_LEARNING_DAYS}, found {}", t.learning_days);
+        p.at("learning_days", message);
+    }
+    if let Some(x) = t.initial_work_time_factor
+        && !(x.is_finite() && x >= t.work_time_factor.max(1.0))
+    {
+        let floor = t.work_time_factor.max(1.0);
+        let message = format!(
+            "initial_work_time_factor must be at least {floor} (1 and the trained contract member's work_time_factor: a learner is not faster), found {x}"
+        );
+        p.at("initial_work_time_factor", message);
     }
     model.contract_staff = t;
 }
