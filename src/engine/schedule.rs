@@ -99,7 +99,11 @@ fn reforms_today(clock: Res<Clock>, mut flow: ResMut<Flow>, mut orders: ResMut<R
             orders: &mut orders.0,
         });
     }
+    let reorder = flow.levers.due_date_priority != strengths.due_date_priority;
     flow.levers = strengths;
+    if reorder {
+        flow.sort_queues();
+    }
 }
 
 /// Carries out today's reform orders in timeline order: costs to the day's

@@ -301,11 +301,7 @@ impl CaseFlow {
             target.busy_contract += busy_contract;
             target.learners.absorb(learners);
             target.queue.extend(moved);
-            if target.due_first {
-                target.queue.make_contiguous().sort_by_key(QueueEntry::due);
-            } else {
-                target.queue.make_contiguous().sort_by_key(QueueEntry::merge_key);
-            }
+            self.sort_queue(to);
             for alias in self.station_alias.iter_mut() {
                 if *alias == from {
                     *alias = to;
@@ -422,14 +418,30 @@ impl CaseFlow {
     /// entries are put in the order it now serves (by due date, else by the time
     /// they were queued), so the queue stays sorted as `push` expects.
     pub(crate) fn set_due_first(&mut self, station: usize, on: bool) {
-        let due_date_priority = self.levers.due_date_priority;
         let st = &mut self.stations[station];
         if st.due_first == on {
             return;
         }
         st.due_first = on;
-        let queue = st.queue.make_contiguous();
-        if on || due_date_priority {
+        self.sort_queue(station);
+    }
+
+    /// Puts every station's waiting entries in the order it now serves: called
+    /// when the due-date priority lever comes into force or lapses, so that no
+    /// queue keeps first-come-first-served entries under due-date `push`es.
+    pub(crate) fn sort_queues(&mut self) {
+        for station in 0..self.stations.len() {
+            self.sort_queue(station);
+        }
+    }
+
+    /// Sorts `station`'s queue by due date where it serves due dates first (the
+    /// lever or its response to the assessment), else by the time entries were
+    /// queued, which is the order `push` keeps in each case.
+    fn sort_queue(&mut self, station: usize) {
+        let due_order = self.levers.due_date_priority || self.stations[station].due_first;
+        let queue = self.stations[station].queue.make_contiguous();
+        if due_order {
             queue.sort_by_key(QueueEntry::due);
         } else {
             queue.sort_by_key(QueueEntry::merge_key);
