@@ -200,19 +200,25 @@ const MAX_BUCKETS: usize = 1 << 17;
 
 /// The pending events of one run.
 ///
-/// Two tiers, with the same pops in the same order as one binary heap of every
-/// event: the heap holds the events of every bucket up to the current one (in a
-/// county, the work finishing within the hour), and later events wait unsorted in
-/// the bucket of their hour until the heap runs dry, when the next non-empty bucket
-/// is poured into it. The heap stays small (the near events only), so the
-/// many handoffs and document fetches due hours or days ahead cost a push into a
-/// vector instead of a share of every pop's sift through a large heap, and the cost
+/// The same pops in the same order as one binary heap of every event, in three
+/// parts. Events due in a later hour than the current one wait unsorted in the
+/// bucket of their hour (a push onto a vector). When the current hour's events are
+/// all done, the next non-empty bucket is sorted once into `run` and popped from
+/// its end. Events scheduled for the current hour (or earlier) while it runs go
+/// into a small binary heap, and each pop takes the earlier of the run's and the
+/// heap's first event. Every event left aside is in a later hour than any in the
+/// run or the heap, so the event popped is always the earliest of all. The heap
+/// stays small (the work finishing within the hour), so the many handoffs and
+/// document fetches due hours or days ahead cost a vector push and a share of one
+/// sort instead of a share of every pop's sift through a large heap, and the cost
 /// of an event does not grow with the number of cases waiting out a delay.
 #[derive(Default, Debug)]
 pub(crate) struct EventQueue {
-    /// Every pending event of buckets `..= current`.
+    /// Pending events of the current bucket's sort, latest first.
+    run: Vec<Event>,
+    /// Every other pending event of buckets `..= current`.
     heap: BinaryHeap<Event>,
-    /// The last bucket poured into the heap.
+    /// The last bucket sorted into `run`.
     current: usize,
     /// Pending events of later buckets, by bucket (index `< MAX_BUCKETS`).
     buckets: Vec<Vec<Event>>,
@@ -256,28 +262,40 @@ impl EventQueue {
     #[inline]
     pub(crate) fn pop_before(&mut self, until: Micros) -> Option<Event> {
         loop {
-            if let Some(first) = self.heap.peek() {
-                return if first.time() < until { self.heap.pop() } else { None };
-            }
-            if !self.refill() {
-                return None;
-            }
+            let from_run = match (self.run.last(), self.heap.peek()) {
+                (Some(r), Some(h)) => r.key < h.key,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => {
+                    if self.refill() {
+                        continue;
+                    }
+                    return None;
+                }
+            };
+            return if from_run {
+                if self.run.last().is_some_and(|e| e.time() < until) { self.run.pop() } else { None }
+            } else if self.heap.peek().is_some_and(|e| e.time() < until) {
+                self.heap.pop()
+            } else {
+                None
+            };
         }
     }
 
-    /// Pours the next non-empty bucket into the (empty) heap; `false` if no event
-    /// is pending. Every event left aside is in a later bucket than any in the
-    /// heap, so the heap's first event is always the earliest of all.
+    /// Sorts the next non-empty bucket into the (empty) run; `false` if no event
+    /// is pending.
     #[cold]
     fn refill(&mut self) -> bool {
         if self.bucketed > 0 {
             let next = (self.current + 1..self.buckets.len())
                 .find(|&b| !self.buckets[b].is_empty())
                 .expect("a bucketed event is in a later bucket");
-            let events = std::mem::take(&mut self.buckets[next]);
-            self.bucketed -= events.len();
+            self.run = std::mem::take(&mut self.buckets[next]);
+            self.bucketed -= self.run.len();
             self.current = next;
-            self.heap.extend(events);
+            // `Event`'s order is reversed (the heap's): sorted, the earliest is last.
+            self.run.sort_unstable();
             return true;
         }
         if self.distant.is_empty() {
@@ -291,6 +309,7 @@ impl EventQueue {
 
     /// Drops every pending event (a run stopped early has nothing left to do).
     pub(crate) fn clear(&mut self) {
+        self.run.clear();
         self.heap.clear();
         self.buckets.clear();
         self.bucketed = 0;
@@ -353,7 +372,8 @@ mod tests {
             } else {
                 let until = if r % 7 == 0 { now } else { Micros::MAX };
                 let got = q.pop_before(until);
-                let want = reference.peek().filter(|e| e.time() < until).map(|_| reference.pop().expect("peeked"));
+                let due = reference.peek().is_some_and(|e| e.time() < until);
+                let want = if due { reference.pop() } else { None };
                 assert_eq!(got.map(|e| (e.key, e.kind)), want.map(|e| (e.key, e.kind)), "round {round}");
                 if let Some(e) = got {
                     now = e.time();

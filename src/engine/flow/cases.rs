@@ -86,8 +86,11 @@ impl CaseTable {
     pub(super) fn insert(&mut self, case: Case, max: usize) -> u32 {
         match self.free.pop() {
             Some(slot) => {
-                let stamp = self.cases[slot as usize].stamp.wrapping_add(1);
-                self.cases[slot as usize] = Case { stamp, ..case };
+                // Written in place: one copy of the record, not two.
+                let record = &mut self.cases[slot as usize];
+                let stamp = record.stamp.wrapping_add(1);
+                *record = case;
+                record.stamp = stamp;
                 slot
             }
             None => {
