@@ -370,7 +370,7 @@ mod tests {
                 reference.push(Event { key: (u128::from(now + ahead) << 64) | u128::from(seq), kind });
                 seq += 1;
             } else {
-                let until = if r % 7 == 0 { now } else { Micros::MAX };
+                let until = if r.is_multiple_of(7) { now } else { Micros::MAX };
                 let got = q.pop_before(until);
                 let due = reference.peek().is_some_and(|e| e.time() < until);
                 let want = if due { reference.pop() } else { None };
