@@ -283,6 +283,16 @@ impl EventQueue {
         }
     }
 
+    /// The case of the next event of the current hour's sorted run, if it has one:
+    /// known ahead, so that its record can be fetched while this event is handled.
+    #[inline]
+    pub(crate) fn upcoming_case(&self) -> Option<u32> {
+        match self.run.last()?.kind {
+            EventKind::WorkDone { case, .. } | EventKind::Ready { case, .. } => Some(case.slot),
+            _ => None,
+        }
+    }
+
     /// Sorts the next non-empty bucket into the (empty) run; `false` if no event
     /// is pending.
     #[cold]

@@ -330,6 +330,9 @@ impl CaseFlow {
         while let Some(event) = self.events.pop_before(until) {
             self.now = event.time();
             self.counts.events += 1;
+            if let Some(slot) = self.events.upcoming_case() {
+                self.cases.prefetch(slot);
+            }
             match event.kind {
                 EventKind::Arrival { service } => self.arrive(m, service as usize),
                 EventKind::WorkDone { station, case, step, server } => {
