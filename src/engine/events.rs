@@ -213,10 +213,42 @@ impl Ord for Event {
     }
 }
 
+/// Width of a calendar bucket: events further ahead than the current bucket wait,
+/// unsorted, in the bucket of their hour.
+const BUCKET: Micros = crate::time::HOUR;
+
+/// Buckets kept by index (about 15 years of hours); events further ahead wait in
+/// [`EventQueue::distant`].
+const MAX_BUCKETS: usize = 1 << 17;
+
 /// The pending events of one run.
+///
+/// The same pops in the same order as one binary heap of every event, in three
+/// parts. Events due in a later hour than the current one wait unsorted in the
+/// bucket of their hour (a push onto a vector). When the current hour's events are
+/// all done, the next non-empty bucket is sorted once into `run` and popped from
+/// its end. Events scheduled for the current hour (or earlier) while it runs go
+/// into a small binary heap, and each pop takes the earlier of the run's and the
+/// heap's first event. Every event left aside is in a later hour than any in the
+/// run or the heap, so the event popped is always the earliest of all. The heap
+/// stays small (the work finishing within the hour), so the many handoffs and
+/// document fetches due hours or days ahead cost a vector push and a share of one
+/// sort instead of a share of every pop's sift through a large heap, and the cost
+/// of an event does not grow with the number of cases waiting out a delay.
 #[derive(Default, Debug)]
 pub(crate) struct EventQueue {
+    /// Pending events of the current bucket's sort, latest first.
+    run: Vec<Event>,
+    /// Every other pending event of buckets `..= current`.
     heap: BinaryHeap<Event>,
+    /// The last bucket sorted into `run`.
+    current: usize,
+    /// Pending events of later buckets, by bucket (index `< MAX_BUCKETS`).
+    buckets: Vec<Vec<Event>>,
+    /// Events in `buckets`.
+    bucketed: usize,
+    /// Events in bucket `MAX_BUCKETS` or later (none in a run of ordinary length).
+    distant: BinaryHeap<Event>,
     next_seq: u64,
 }
 
@@ -226,24 +258,102 @@ impl EventQueue {
     pub(crate) fn schedule(&mut self, time: Micros, kind: EventKind) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Event { key: (u128::from(time) << 64) | u128::from(seq), kind });
+        let event = Event { key: (u128::from(time) << 64) | u128::from(seq), kind };
+        let bucket = (time / BUCKET).min(MAX_BUCKETS as Micros) as usize;
+        if bucket <= self.current {
+            self.heap.push(event);
+        } else {
+            self.defer(bucket, event);
+        }
+    }
+
+    /// Puts an event of a later bucket aside.
+    #[inline]
+    fn defer(&mut self, bucket: usize, event: Event) {
+        if bucket == MAX_BUCKETS {
+            self.distant.push(event);
+            return;
+        }
+        if bucket >= self.buckets.len() {
+            self.buckets.resize_with(bucket + 1, Vec::new);
+        }
+        self.buckets[bucket].push(event);
+        self.bucketed += 1;
     }
 
     /// Removes and returns the earliest event if it happens before `until`.
     #[inline]
     pub(crate) fn pop_before(&mut self, until: Micros) -> Option<Event> {
-        if self.heap.peek()?.time() < until { self.heap.pop() } else { None }
+        loop {
+            let from_run = match (self.run.last(), self.heap.peek()) {
+                (Some(r), Some(h)) => r.key < h.key,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => {
+                    if self.refill() {
+                        continue;
+                    }
+                    return None;
+                }
+            };
+            return if from_run {
+                if self.run.last().is_some_and(|e| e.time() < until) { self.run.pop() } else { None }
+            } else if self.heap.peek().is_some_and(|e| e.time() < until) {
+                self.heap.pop()
+            } else {
+                None
+            };
+        }
+    }
+
+    /// The case of the next event of the current hour's sorted run, if it has one:
+    /// known ahead, so that its record can be fetched while this event is handled.
+    #[inline]
+    pub(crate) fn upcoming_case(&self) -> Option<u32> {
+        match self.run.last()?.kind {
+            EventKind::WorkDone { case, .. } | EventKind::Ready { case, .. } => Some(case.slot),
+            _ => None,
+        }
+    }
+
+    /// Sorts the next non-empty bucket into the (empty) run; `false` if no event
+    /// is pending.
+    #[cold]
+    fn refill(&mut self) -> bool {
+        if self.bucketed > 0 {
+            let next = (self.current + 1..self.buckets.len())
+                .find(|&b| !self.buckets[b].is_empty())
+                .expect("a bucketed event is in a later bucket");
+            self.run = std::mem::take(&mut self.buckets[next]);
+            self.bucketed -= self.run.len();
+            self.current = next;
+            // `Event`'s order is reversed (the heap's): sorted, the earliest is last.
+            self.run.sort_unstable();
+            return true;
+        }
+        if self.distant.is_empty() {
+            return false;
+        }
+        // Beyond every bucket: from here on the heap takes every event.
+        std::mem::swap(&mut self.heap, &mut self.distant);
+        self.current = MAX_BUCKETS;
+        true
     }
 
     /// Drops every pending event (a run stopped early has nothing left to do).
     pub(crate) fn clear(&mut self) {
+        self.run.clear();
         self.heap.clear();
+        self.buckets.clear();
+        self.bucketed = 0;
+        self.distant.clear();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::DAY;
 
     #[test]
     fn simultaneous_events_keep_scheduling_order() {
@@ -263,6 +373,52 @@ mod tests {
             ]
         );
         assert!(q.pop_before(0).is_none());
+    }
+
+    #[test]
+    fn buckets_pop_exactly_as_one_heap() {
+        // Events scheduled while others are popped, at random distances (the same
+        // instant, minutes, hours, days, past the last bucket), with many ties: the
+        // two-tier calendar must pop them in the order of one binary heap of all
+        // of them, i.e. by time, then scheduling order.
+        let mut rng = crate::engine::random::SplitMix64::for_case(9, crate::engine::random::Purpose::Work);
+        let mut q = EventQueue::default();
+        let mut reference: BinaryHeap<Event> = BinaryHeap::new();
+        let mut seq = 0u64;
+        let mut now = 0;
+        let mut popped = 0;
+        for round in 0..200_000u32 {
+            let r = rng.next_u64();
+            if r % 5 < 3 {
+                let ahead = match (r >> 8) % 6 {
+                    0 => 0,
+                    1 => (r >> 16) % 60_000_000,
+                    2 => (r >> 16) % (8 * BUCKET),
+                    3 => (r >> 16) % (40 * DAY),
+                    4 => BUCKET * MAX_BUCKETS as Micros + (r >> 16) % (3 * BUCKET),
+                    _ => (now / BUCKET + 1) * BUCKET - now,
+                };
+                let kind = EventKind::Arrival { service: round };
+                q.schedule(now + ahead, kind);
+                reference.push(Event { key: (u128::from(now + ahead) << 64) | u128::from(seq), kind });
+                seq += 1;
+            } else {
+                let until = if r.is_multiple_of(7) { now } else { Micros::MAX };
+                let got = q.pop_before(until);
+                let due = reference.peek().is_some_and(|e| e.time() < until);
+                let want = if due { reference.pop() } else { None };
+                assert_eq!(got.map(|e| (e.key, e.kind)), want.map(|e| (e.key, e.kind)), "round {round}");
+                if let Some(e) = got {
+                    now = e.time();
+                    popped += 1;
+                }
+            }
+        }
+        while let Some(want) = reference.pop() {
+            assert_eq!(q.pop_before(Micros::MAX).map(|e| e.key), Some(want.key));
+        }
+        assert!(q.pop_before(Micros::MAX).is_none());
+        assert!(popped > 50_000 && q.current == MAX_BUCKETS, "{popped} pops, last bucket {}", q.current);
     }
 
     #[test]

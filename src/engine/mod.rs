@@ -502,7 +502,7 @@ fn year_rows(
                 year: row.date.year,
                 measured_days: 0,
                 arrived: flow.year_arrivals[index],
-                tally: flow.year_tallies[index].clone(),
+                tally: flow.year_tally(index),
                 costs: ledger.years[index].clone(),
                 headcount_established: 0,
                 headcount_contract: 0,

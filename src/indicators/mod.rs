@@ -118,6 +118,7 @@ pub struct Tally {
 
 impl Tally {
     /// Adds one finished case.
+    #[inline]
     pub fn record(&mut self, r: &CaseRecord, with_histograms: bool) {
         self.wait += u128::from(r.wait);
         self.in_person_wait += u128::from(r.in_person_wait);

@@ -122,8 +122,9 @@ pub(crate) struct CaseFlow {
     pub tally: Tally,
     /// Totals per service over measured cases.
     pub service_tallies: Vec<Tally>,
-    /// Totals per calendar year (by the day a case finished).
-    pub year_tallies: Vec<Tally>,
+    /// Totals per calendar year (by the day a case finished), kept only when the
+    /// run spans more than one year: read them with [`CaseFlow::year_tally`].
+    year_tallies: Vec<Tally>,
     /// Measured arrivals per year.
     pub year_arrivals: Vec<u64>,
     /// Measured arrivals per service.
@@ -301,6 +302,16 @@ impl CaseFlow {
         self.year_of_day.get(day as usize).map_or(last, |&y| usize::from(y))
     }
 
+    /// The totals of calendar year `year` (an index as [`CaseFlow::year_of_day`]
+    /// gives): in a run within one year, the whole run's without its histograms
+    /// (the same cases summed in the same order).
+    pub(crate) fn year_tally(&self, year: usize) -> Tally {
+        if self.year_tallies.len() > 1 {
+            return self.year_tallies[year].clone();
+        }
+        Tally { wait_histogram: Default::default(), lead_histogram: Default::default(), ..self.tally.clone() }
+    }
+
     /// Whether `t` is in the measured period (after the warm-up, before the horizon).
     #[inline]
     pub(crate) fn measuring(&self, t: Micros) -> bool {
@@ -320,6 +331,9 @@ impl CaseFlow {
         while let Some(event) = self.events.pop_before(until) {
             self.now = event.time();
             self.counts.events += 1;
+            if let Some(slot) = self.events.upcoming_case() {
+                self.cases.prefetch(slot);
+            }
             match event.kind {
                 EventKind::Arrival { service } => self.arrive(m, service as usize),
                 EventKind::WorkDone { station, case, step, server } => {

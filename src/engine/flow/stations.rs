@@ -396,6 +396,19 @@ impl CaseFlow {
             deadline,
             due: case.due,
         };
+        let st = &self.stations[station];
+        if st.queue.is_empty() && st.busy < st.servers && self.calendar.is_open(self.now) {
+            // What `push` and `try_start` would do, without the round trip through
+            // the queue: the entry would be the only one, current (just made from
+            // the case), and taken at once by one of the station's own idle staff.
+            let server = st.own_server();
+            if entry.deadline <= self.now {
+                self.abandon(m, station, entry);
+            } else {
+                self.start(m, station, entry, server);
+            }
+            return;
+        }
         self.push(station, QueueEntry::Step(entry));
         self.try_start(m, station);
     }
