@@ -73,6 +73,8 @@ pub enum EngineError {
 pub struct DepartmentRow {
     /// Department name, or "General hall".
     pub name: String,
+    /// Its jurisdiction (empty without a jurisdiction tree).
+    pub jurisdiction: String,
     /// Established headcount.
     pub headcount_established: u32,
     /// Contract headcount.
@@ -122,6 +124,8 @@ pub struct DivisionRow {
 pub struct ServiceRow {
     /// Service name.
     pub name: String,
+    /// The jurisdiction where it is requested (empty without a tree).
+    pub jurisdiction: String,
     /// Measured arrivals.
     pub arrived: u64,
     /// Totals over its finished cases.
@@ -224,6 +228,8 @@ pub struct ReplicationOutput {
     pub conservation: Conservation,
     /// The assessment scheme's rows (empty without an `assessment` section).
     pub assessment: Vec<AssessmentRow>,
+    /// Per jurisdiction and level (empty without a jurisdiction tree).
+    pub jurisdictions: Vec<crate::indicators::jurisdictions::JurisdictionRow>,
 }
 
 /// Runs replication `replication` of `model` with `seed`, calling `progress` with
@@ -456,17 +462,23 @@ fn collect(
     let departments = department_rows(model, flow, ledger, staff);
     let divisions = division_rows(model, flow, staff);
     let years = year_rows(model, flow, ledger, gate, &daily);
-    let services = model
+    let services: Vec<ServiceRow> = model
         .services
         .iter()
         .enumerate()
         .map(|(i, s)| ServiceRow {
             name: s.name.clone(),
+            jurisdiction: model.jurisdiction_name(model.service_jurisdiction.get(i)),
             arrived: flow.service_arrivals[i],
             tally: flow.service_tallies[i].clone(),
         })
         .collect();
     let windows = window_rows(model, flow, ledger, &daily);
+    let jurisdictions = crate::indicators::jurisdictions::rows(
+        model,
+        departments.iter().map(|d| (u64::from(d.headcount_established + d.headcount_contract), d.personnel_cost_cny + d.overhead_cost_cny)),
+        services.iter().map(|s| (s.arrived, s.tally.clone())),
+    );
     Ok(ReplicationOutput {
         replication,
         summary,
@@ -478,6 +490,7 @@ fn collect(
         windows,
         conservation,
         assessment: Vec::new(),
+        jurisdictions,
     })
 }
 
@@ -636,6 +649,7 @@ fn department_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, staff: &[ecs
         .enumerate()
         .map(|(i, d)| DepartmentRow {
             name: d.name.clone(),
+            jurisdiction: model.jurisdiction_name(model.department_jurisdiction.get(i)),
             headcount_established: 0,
             headcount_contract: 0,
             personnel_cost_cny: ledger.personnel_by_department[i],
@@ -658,6 +672,7 @@ fn department_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, staff: &[ecs
     if has_hall {
         rows.push(DepartmentRow {
             name: "General hall".to_string(),
+            jurisdiction: String::new(),
             headcount_established: 0,
             headcount_contract: 0,
             personnel_cost_cny: 0.0,
