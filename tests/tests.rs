@@ -13,6 +13,7 @@ mod experiments;
 mod fiscal;
 mod honest;
 mod init;
+mod jurisdictions;
 mod levers;
 mod online;
 mod optimise;
