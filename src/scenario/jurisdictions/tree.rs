@@ -151,7 +151,7 @@ pub(super) fn build(c: &mut Checker, j: &RawJurisdictions) -> Option<Tree> {
                     c,
                     rows,
                     i,
-                    "parent",
+                    "jurisdiction",
                     format!(
                         "`{}` has no parent, like `{}`: a tree has one root (the Province); give one of them a parent",
                         r.jurisdiction, rows[first].jurisdiction
@@ -182,14 +182,22 @@ pub(super) fn build(c: &mut Checker, j: &RawJurisdictions) -> Option<Tree> {
             }
         }
     }
-    // A parent chain that loops never reaches the root.
+    // A parent chain that loops never reaches the root; each loop is reported
+    // once, at its first row.
+    let mut in_reported_loop = vec![false; rows.len()];
     for start in 0..rows.len() {
         let mut seen = vec![false; rows.len()];
+        seen[start] = true;
         let mut j = start;
         while let Some(p) = parent[j] {
             if seen[p] {
-                if p == start {
+                if p == start && !in_reported_loop[start] {
                     let chain = chain_names(rows, &parent, start);
+                    let mut k = start;
+                    while let Some(q) = parent[k].filter(|&q| !in_reported_loop[q]) {
+                        in_reported_loop[q] = true;
+                        k = q;
+                    }
                     at_row(c, rows, start, "parent", format!("the jurisdiction tree has a cycle: {chain}"));
                 }
                 break;
