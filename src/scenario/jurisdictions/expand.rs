@@ -16,10 +16,13 @@ pub(super) fn named(j: &str, name: &str) -> String {
     if j.is_empty() { name.to_string() } else { format!("{j}{SEPARATOR}{name}") }
 }
 
-/// A head count (staff, windows) scaled by `factor`: rounded to the nearest
-/// whole number, and at least 1 where the template has at least 1.
+/// A head count (staff, windows) scaled by `factor`, rounded up to a whole
+/// number (so that no copy is offered more work per person than the template:
+/// rounding down would overload small counties), and at least 1 where the
+/// template has at least 1. A product within 10⁻⁹ above a whole number is that
+/// number.
 pub(super) fn scale_count(count: u32, factor: f64) -> u32 {
-    if count == 0 { 0 } else { ((f64::from(count) * factor).round() as u32).max(1) }
+    if count == 0 { 0 } else { ((f64::from(count) * factor - 1e-9).ceil() as u32).max(1) }
 }
 
 /// The factor by which a City's or the Province's staff are scaled: its
