@@ -58,7 +58,8 @@ fn identical_counties_behave_like_the_county_alone_and_add_up() {
     }
     for o in &province {
         let row = |name: &str| o.jurisdictions.iter().find(|j| j.name == name).expect("a row");
-        let (east, west, all) = (row("East"), row("West"), o.jurisdictions.iter().find(|j| j.aggregate).expect("County"));
+        let (east, west, all) =
+            (row("East"), row("West"), o.jurisdictions.iter().find(|j| j.aggregate).expect("County"));
         assert_eq!(all.tally.completed, east.tally.completed + west.tally.completed);
         assert_eq!(all.tally.completed as f64, indicator(o, "cases_completed"));
         assert_eq!(east.staff + west.staff, 8);
@@ -104,7 +105,8 @@ fn the_delay_between_levels_lengthens_lead_time_by_two_delays() {
     // in distribution.
     let path = root().join("tests/jurisdictions/escalated.ron");
     let text = std::fs::read_to_string(&path).expect("readable");
-    let without = text.replace("handoff_between_levels: (delay_hours: 24.0", "handoff_between_levels: (delay_hours: 0.0");
+    let without =
+        text.replace("handoff_between_levels: (delay_hours: 24.0", "handoff_between_levels: (delay_hours: 0.0");
     assert_ne!(text, without);
     let no_delay = Arc::new(load_from_str(&path, &without).expect("valid"));
     let with = permit_lead_days(&run(&scenario("escalated.ron"), 11, 12));

@@ -476,7 +476,9 @@ fn collect(
     let windows = window_rows(model, flow, ledger, &daily);
     let jurisdictions = crate::indicators::jurisdictions::rows(
         model,
-        departments.iter().map(|d| (u64::from(d.headcount_established + d.headcount_contract), d.personnel_cost_cny + d.overhead_cost_cny)),
+        departments.iter().map(|d| {
+            (u64::from(d.headcount_established + d.headcount_contract), d.personnel_cost_cny + d.overhead_cost_cny)
+        }),
         services.iter().map(|s| (s.arrived, s.tally.clone())),
     );
     Ok(ReplicationOutput {

@@ -31,7 +31,11 @@ pub(super) fn validate(raw: RawScenario, sources: &Sources) -> Result<Model, Loa
 fn no_tree_fields(raw: &RawScenario, c: &mut Checker) {
     for s in raw.services.iter().flatten() {
         for step in s.steps.iter().filter(|st| st.level.is_some_and(|l| l != crate::domain::Level::County)) {
-            let place = [super::sources::Needle::Named("name", &s.name), super::sources::Needle::Named("name", &step.name), Field("level")];
+            let place = [
+                super::sources::Needle::Named("name", &s.name),
+                super::sources::Needle::Named("name", &step.name),
+                Field("level"),
+            ];
             let message = format!(
                 "step `{}` of `{}` is escalated to another level, but the scenario has no `jurisdictions` tree: add one, or leave `level` out",
                 step.name, s.name

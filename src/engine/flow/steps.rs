@@ -12,8 +12,8 @@ use super::cases::{Case, NOWHERE};
 use super::log::Before;
 use super::stations::StepEntry;
 use crate::bits::{self, bits};
-use crate::indicators::Outcome;
 use crate::domain::Level;
+use crate::indicators::Outcome;
 use crate::scenario::{MAX_STEPS, Model, Role, Service};
 use crate::time::{DAY, Micros, from_minutes};
 

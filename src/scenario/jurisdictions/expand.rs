@@ -43,7 +43,10 @@ fn department(d: &RawDepartment, j: &str, factor: f64) -> RawDepartment {
         windows: scale_count(d.windows, factor),
         divisions: d.divisions.as_ref().map(|list| {
             list.iter()
-                .map(|v| RawDivision { name: named(j, &v.name), functions: v.functions.iter().map(|f| named(j, f)).collect() })
+                .map(|v| RawDivision {
+                    name: named(j, &v.name),
+                    functions: v.functions.iter().map(|f| named(j, f)).collect(),
+                })
                 .collect()
         }),
     }

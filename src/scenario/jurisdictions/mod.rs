@@ -83,10 +83,17 @@ fn dedupe(list: Vec<Diagnostic>) -> Vec<Diagnostic> {
 fn check_section(c: &mut Checker, j: &RawJurisdictions, per_resident: f64) {
     if !(per_resident.is_finite() && per_resident > 0.0) {
         let place = [Field("jurisdictions"), Field("volume_per_resident_factor")];
-        c.at(None, &place, "", format!("volume_per_resident_factor must be a positive number, found {}", Number(per_resident)));
+        c.at(
+            None,
+            &place,
+            "",
+            format!("volume_per_resident_factor must be a positive number, found {}", Number(per_resident)),
+        );
     }
     let h = &j.handoff_between_levels;
-    for (field, value, minutes_per_unit) in [("delay_hours", h.delay_hours, 60.0), ("effort_minutes", h.effort_minutes, 1.0)] {
+    for (field, value, minutes_per_unit) in
+        [("delay_hours", h.delay_hours, 60.0), ("effort_minutes", h.effort_minutes, 1.0)]
+    {
         let place = [Field("jurisdictions"), Field("handoff_between_levels"), Field(field)];
         let name = format!("{field} of the handoff between levels");
         if !(value.is_finite() && value >= 0.0) {
@@ -98,7 +105,12 @@ fn check_section(c: &mut Checker, j: &RawJurisdictions, per_resident: f64) {
     for (i, l) in j.levels.iter().enumerate() {
         let place = [Field("jurisdictions"), Field("levels"), super::sources::Needle::Index(i), Field("level")];
         if l.level == Level::County {
-            c.at(None, &place, "", "`levels` lists the City and Province departments: the County's are the scenario's own".into());
+            c.at(
+                None,
+                &place,
+                "",
+                "`levels` lists the City and Province departments: the County's are the scenario's own".into(),
+            );
         } else if j.levels[..i].iter().any(|e| e.level == l.level) {
             c.at(None, &place, "", format!("level {} is listed twice in `levels`", l.level.as_str()));
         }

@@ -49,7 +49,13 @@ impl Names<'_> {
 /// The reforms acting on the copies of `tree`; `check` reports scoping problems
 /// (names of jurisdictions are checked only then: the template check has its own
 /// tree).
-pub(super) fn reforms(c: &mut Checker, reforms: Vec<RawReform>, tree: &Tree, names: &Names, check: bool) -> Vec<RawReform> {
+pub(super) fn reforms(
+    c: &mut Checker,
+    reforms: Vec<RawReform>,
+    tree: &Tree,
+    names: &Names,
+    check: bool,
+) -> Vec<RawReform> {
     let mut out = Vec::new();
     for (i, reform) in reforms.into_iter().enumerate() {
         let place = [Field("reforms"), Index(i)];
@@ -100,20 +106,21 @@ pub(super) fn reforms(c: &mut Checker, reforms: Vec<RawReform>, tree: &Tree, nam
             RawLever::RemoteIdentity(r) => services(&mut r.services),
             RawLever::PostApprovalSupervision(r) if r.inspection_function.is_none() => services(&mut r.services),
             RawLever::PostApprovalSupervision(_) => {
-                refuse(c, "cannot name an `inspection_function` in a jurisdiction tree (its inspectors would serve every jurisdiction): leave it out, so that each service's own department inspects");
+                refuse(
+                    c,
+                    "cannot name an `inspection_function` in a jurisdiction tree (its inspectors would serve every jurisdiction): leave it out, so that each service's own department inspects",
+                );
                 continue;
             }
-            RawLever::DataSharing(r) => {
-                if scoped || !r.connected.is_empty() {
-                    let mut list = Vec::new();
-                    for &k in &in_scope {
-                        let node = &tree.nodes[k];
-                        let here = names.departments_at(node.level);
-                        let base = if r.connected.is_empty() { here.clone() } else { r.connected.clone() };
-                        list.extend(base.iter().filter(|d| here.contains(d)).map(|d| named(&node.name, d)));
-                    }
-                    r.connected = list;
+            RawLever::DataSharing(r) if scoped || !r.connected.is_empty() => {
+                let mut list = Vec::new();
+                for &k in &in_scope {
+                    let node = &tree.nodes[k];
+                    let here = names.departments_at(node.level);
+                    let base = if r.connected.is_empty() { here.clone() } else { r.connected.clone() };
+                    list.extend(base.iter().filter(|d| here.contains(d)).map(|d| named(&node.name, d)));
                 }
+                r.connected = list;
             }
             RawLever::Merger(_) | RawLever::ContractStaff(_) | RawLever::CrossTraining(_) => {
                 let first = match &lever {
@@ -141,14 +148,37 @@ pub(super) fn reforms(c: &mut Checker, reforms: Vec<RawReform>, tree: &Tree, nam
                 continue;
             }
             RawLever::OneWindow(_) | RawLever::OnlineListening(_) | RawLever::Redeployment(_) => {
-                refuse(c, "cannot be used with a jurisdiction tree: it has one place for the whole model (one window's general hall, online listening's handling function, redeployment across every department), not one per jurisdiction");
+                refuse(
+                    c,
+                    "cannot be used with a jurisdiction tree: it has one place for the whole model (one window's general hall, online listening's handling function, redeployment across every department), not one per jurisdiction",
+                );
                 continue;
             }
             _ if scoped => {
-                refuse(c, "acts on the whole model and cannot be scoped by `jurisdictions` or `levels`: leave them out");
+                refuse(
+                    c,
+                    "acts on the whole model and cannot be scoped by `jurisdictions` or `levels`: leave them out",
+                );
                 continue;
             }
             _ => {}
+        }
+        // An empty list means "all" to the levers: a scope that covers nothing is a mistake.
+        let empty = match &lever {
+            RawLever::Online(r) => r.services.is_empty(),
+            RawLever::RegulationRevision(r) => r.services.is_empty(),
+            RawLever::IntegratedService(r) => r.services.is_empty(),
+            RawLever::RemoteIdentity(r) => r.services.is_empty(),
+            RawLever::PostApprovalSupervision(r) => r.services.is_empty(),
+            RawLever::DataSharing(r) => r.connected.is_empty(),
+            _ => false,
+        };
+        if scoped && empty {
+            refuse(
+                c,
+                "covers no service or department in the jurisdictions and levels it is scoped to (services are requested in Counties)",
+            );
+            continue;
         }
         out.push(copy(lever));
     }

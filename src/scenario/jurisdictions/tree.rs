@@ -88,13 +88,23 @@ pub(super) fn build(c: &mut Checker, j: &RawJurisdictions) -> Option<Tree> {
     let rows = &j.rows;
     let before = c.problems.len();
     if rows.is_empty() {
-        c.at(None, &[Field("jurisdictions")], "", "the jurisdiction tree has no rows: give `table_csv` or `rows`".into());
+        c.at(
+            None,
+            &[Field("jurisdictions")],
+            "",
+            "the jurisdiction tree has no rows: give `table_csv` or `rows`".into(),
+        );
         return None;
     }
     for (name, size) in &j.templates {
         if size.population == 0 || size.firms == Some(0) {
             let place = [Field("jurisdictions"), Field("templates"), Quoted(name)];
-            c.at(None, &place, "", format!("template `{name}` has no size: give its `population` (and `firms`, if stated) as more than 0"));
+            c.at(
+                None,
+                &place,
+                "",
+                format!("template `{name}` has no size: give its `population` (and `firms`, if stated) as more than 0"),
+            );
         }
     }
     let mut index: HashMap<&str, usize> = HashMap::new();
@@ -207,7 +217,12 @@ pub(super) fn build(c: &mut Checker, j: &RawJurisdictions) -> Option<Tree> {
         }
     }
     if root.is_none() && c.problems.len() == before {
-        c.at(None, &[Field("jurisdictions")], "", "the jurisdiction tree has no root: one row (the Province) has an empty `parent`".into());
+        c.at(
+            None,
+            &[Field("jurisdictions")],
+            "",
+            "the jurisdiction tree has no root: one row (the Province) has an empty `parent`".into(),
+        );
     }
     if c.problems.len() > before {
         return None;

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use super::{read, unreadable};
 use crate::domain::{ApplicantGroup, Level};
 use crate::scenario::raw::{
-    Employment, Minutes, Origin, RawDocument, RawJurisdiction, RawRequirement, RawScenario, RawSendBack, RawService, RawStaff, RawStep,
-    Role,
+    Employment, Minutes, Origin, RawDocument, RawJurisdiction, RawRequirement, RawScenario, RawSendBack, RawService,
+    RawStaff, RawStep, Role,
 };
 use crate::scenario::sources::Sources;
 use crate::scenario::{Diagnostic, LoadError, Location};
@@ -162,7 +162,9 @@ fn read_service_tables(services: &CsvTable, steps: &CsvTable, problems: &mut Vec
             refusal_probability: row.parse_optional("refusal_probability", problems)?.unwrap_or(0.0),
             level: row.parse_with("level", problems, |t| match t {
                 "" => Ok(None),
-                t => crate::domain::Level::parse(t).map(Some).ok_or_else(|| "expected County, City or Province".to_string()),
+                t => crate::domain::Level::parse(t)
+                    .map(Some)
+                    .ok_or_else(|| "expected County, City or Province".to_string()),
             })?,
             origin: Some(row.origin()),
         };
