@@ -131,3 +131,29 @@ fn a_county_twice_the_template_gets_twice_the_cases_and_staff() {
     eprintln!("large − 2 × small: {:.1} ± {:.1}", s.mean, s.half_width_95);
     assert!(s.confidence_interval_95().contains(0.0), "{:.1} ± {:.1} misses 0", s.mean, s.half_width_95);
 }
+
+#[test]
+fn a_reform_scoped_to_one_county_acts_there_only() {
+    // Online service piloted in East alone: West's cases never arrive online.
+    let text = r#"Scenario(
+        name: "test-pilot",
+        extends: "two-counties.ron",
+        reforms: [
+            Reform(start: "2017-01-03", jurisdictions: ["East"], lever: Online(
+                target_share: 0.5, max_share: 0.5, platform_build_cny: 0.0, yearly_cost_cny: 0.0)),
+        ],
+    )"#;
+    let path = root().join("tests/jurisdictions/generated.ron");
+    let model = Arc::new(load_from_str(&path, text).unwrap_or_else(|e| panic!("{e}")));
+    for o in run(&model, 2, 2) {
+        let online = |county: &str| -> (u64, u64) {
+            let rows = o.services.iter().filter(|s| s.jurisdiction == county);
+            rows.fold((0, 0), |(a, b), s| (a + s.tally.completed_online, b + s.tally.completed))
+        };
+        let ((east_online, east), (west_online, _)) = (online("East"), online("West"));
+        eprintln!("online: East {east_online} of {east}, West {west_online}");
+        assert_eq!(west_online, 0, "West has no online service");
+        // Half of East's cases online: far more than 40%.
+        assert!(east_online as f64 > 0.4 * east as f64, "East: {east_online} of {east} online");
+    }
+}

@@ -76,6 +76,11 @@ impl Catalogue {
         let mut scenarios = Vec::new();
         let mut skipped = Vec::new();
         for (id, path) in files {
+            // A province (a jurisdiction tree) is not offered: its runs take far longer
+            // than a slider change may, and one window and redeployment are refused in a tree.
+            if read_raw(&path).is_some_and(|raw| raw.jurisdictions.is_some()) {
+                continue;
+            }
             match prepare(&id, &path, merger.as_deref()) {
                 Ok(s) => scenarios.push(s),
                 Err(why) => skipped.push((id, why)),
