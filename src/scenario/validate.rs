@@ -13,45 +13,8 @@ use super::sources::Needle::{Field, Quoted};
 use super::sources::Sources;
 use super::{LoadError, limits};
 
-/// Validates a merged raw scenario, its reform timeline included; a scenario with
-/// a jurisdiction tree is expanded first (`super::jurisdictions`).
-pub(super) fn validate(raw: RawScenario, sources: &Sources) -> Result<Model, LoadError> {
-    if raw.jurisdictions.is_some() {
-        return super::jurisdictions::validate(raw, sources);
-    }
-    let mut c = Checker { sources, problems: Vec::new() };
-    no_tree_fields(&raw, &mut c);
-    if !c.problems.is_empty() {
-        return Err(LoadError::Invalid(c.problems));
-    }
-    validate_flat(raw, sources)
-}
-
-/// Steps' levels and reforms' scopes need a jurisdiction tree.
-fn no_tree_fields(raw: &RawScenario, c: &mut Checker) {
-    for s in raw.services.iter().flatten() {
-        for step in s.steps.iter().filter(|st| st.level.is_some_and(|l| l != crate::domain::Level::County)) {
-            let place = [
-                super::sources::Needle::Named("name", &s.name),
-                super::sources::Needle::Named("name", &step.name),
-                Field("level"),
-            ];
-            let message = format!(
-                "step `{}` of `{}` is escalated to another level, but the scenario has no `jurisdictions` tree: add one, or leave `level` out",
-                step.name, s.name
-            );
-            c.at(step.origin.as_ref(), &place, "level", message);
-        }
-    }
-    for (i, r) in raw.reforms.iter().flatten().enumerate() {
-        if r.jurisdictions.is_some() || r.levels.is_some() {
-            let place = [Field("reforms"), super::sources::Needle::Index(i)];
-            c.at(None, &place, "", "this reform is scoped by `jurisdictions` or `levels`, but the scenario has no `jurisdictions` tree: leave them out".into());
-        }
-    }
-}
-
-/// Validates a scenario without a tree (or a tree's expansion).
+/// Validates a merged raw scenario without a jurisdiction tree (or a tree's
+/// expansion), its reform timeline included.
 pub(super) fn validate_flat(mut raw: RawScenario, sources: &Sources) -> Result<Model, LoadError> {
     let timeline = super::reforms::RawTimeline::take(&mut raw);
     let mut c = Checker { sources, problems: Vec::new() };

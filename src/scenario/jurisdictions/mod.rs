@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use super::checks::Checker;
 use super::model::{HandoffCost, Jurisdiction, Model};
 use super::raw::{RawJurisdictions, RawScenario};
-use super::sources::Needle::{Field, Named};
+use super::sources::Needle::{Field, Index, Named};
 use super::sources::Sources;
 use super::{Diagnostic, LoadError, Number, limits};
 use crate::domain::Level;
@@ -29,8 +29,42 @@ use crate::time::{from_hours, from_minutes};
 /// divisions, functions, documents or services in the expanded model.
 pub(super) const SEPARATOR: &str = " · ";
 
+/// Validates a merged raw scenario, its reform timeline included: one with a
+/// `jurisdictions` section by expanding its tree, any other as it is.
+pub(super) fn validate(raw: RawScenario, sources: &Sources) -> Result<Model, LoadError> {
+    if raw.jurisdictions.is_some() {
+        return validate_tree(raw, sources);
+    }
+    let mut c = Checker { sources, problems: Vec::new() };
+    no_tree_fields(&raw, &mut c);
+    if !c.problems.is_empty() {
+        return Err(LoadError::Invalid(c.problems));
+    }
+    super::validate::validate_flat(raw, sources)
+}
+
+/// Steps' levels and reforms' scopes need a jurisdiction tree.
+fn no_tree_fields(raw: &RawScenario, c: &mut Checker) {
+    for s in raw.services.iter().flatten() {
+        for step in s.steps.iter().filter(|st| st.level.is_some_and(|l| l != crate::domain::Level::County)) {
+            let place = [Named("name", &s.name), Named("name", &step.name), Field("level")];
+            let message = format!(
+                "step `{}` of `{}` is escalated to another level, but the scenario has no `jurisdictions` tree: add one, or leave `level` out",
+                step.name, s.name
+            );
+            c.at(step.origin.as_ref(), &place, "level", message);
+        }
+    }
+    for (i, r) in raw.reforms.iter().flatten().enumerate() {
+        if r.jurisdictions.is_some() || r.levels.is_some() {
+            let place = [Field("reforms"), Index(i)];
+            c.at(None, &place, "", "this reform is scoped by `jurisdictions` or `levels`, but the scenario has no `jurisdictions` tree: leave them out".into());
+        }
+    }
+}
+
 /// Validates a scenario with a `jurisdictions` section.
-pub(super) fn validate(mut raw: RawScenario, sources: &Sources) -> Result<Model, LoadError> {
+fn validate_tree(mut raw: RawScenario, sources: &Sources) -> Result<Model, LoadError> {
     let j = raw.jurisdictions.take().expect("called for a scenario with a tree");
     let mut c = Checker { sources, problems: Vec::new() };
     let per_resident = j.volume_per_resident_factor.unwrap_or(1.0);
@@ -103,7 +137,7 @@ fn check_section(c: &mut Checker, j: &RawJurisdictions, per_resident: f64) {
         }
     }
     for (i, l) in j.levels.iter().enumerate() {
-        let place = [Field("jurisdictions"), Field("levels"), super::sources::Needle::Index(i), Field("level")];
+        let place = [Field("jurisdictions"), Field("levels"), Index(i), Field("level")];
         if l.level == Level::County {
             c.at(
                 None,

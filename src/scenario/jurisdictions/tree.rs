@@ -107,6 +107,57 @@ pub(super) fn build(c: &mut Checker, j: &RawJurisdictions) -> Option<Tree> {
             );
         }
     }
+    let index = check_rows(c, j);
+    let (parent, root) = link(c, rows, &index);
+    check_cycles(c, rows, &parent);
+    if root.is_none() && c.problems.len() == before {
+        c.at(
+            None,
+            &[Field("jurisdictions")],
+            "",
+            "the jurisdiction tree has no root: one row (the Province) has an empty `parent`".into(),
+        );
+    }
+    if c.problems.len() > before {
+        return None;
+    }
+    let nodes = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut at_level = [None; 3];
+            let mut k = Some(i);
+            while let Some(a) = k {
+                at_level[rows[a].level as usize].get_or_insert(a);
+                k = parent[a];
+            }
+            let factors = match j.templates.get(&r.template) {
+                Some(t) if r.level == Level::County => {
+                    let people = r.population as f64 / t.population as f64;
+                    let firms = match (r.firms, t.firms) {
+                        (Some(f), Some(tf)) => f as f64 / tf as f64,
+                        _ => people,
+                    };
+                    (people, firms)
+                }
+                _ => (1.0, 1.0),
+            };
+            Node {
+                name: r.jurisdiction.clone(),
+                level: r.level,
+                parent: parent[i],
+                population: r.population,
+                factors,
+                at_level,
+            }
+        })
+        .collect();
+    Some(Tree { nodes })
+}
+
+/// Checks each row on its own (names, sizes, templates); the index of the names.
+fn check_rows<'a>(c: &mut Checker, j: &'a RawJurisdictions) -> HashMap<&'a str, usize> {
+    let rows = &j.rows;
     let mut index: HashMap<&str, usize> = HashMap::new();
     for (i, r) in rows.iter().enumerate() {
         if r.jurisdiction.trim().is_empty() || r.jurisdiction.contains(SEPARATOR.trim()) {
@@ -151,6 +202,16 @@ pub(super) fn build(c: &mut Checker, j: &RawJurisdictions) -> Option<Tree> {
             _ => {}
         }
     }
+    index
+}
+
+/// Each row's parent (checked to be a higher level), and the root (the first
+/// row without one; a second is reported).
+fn link(
+    c: &mut Checker,
+    rows: &[RawJurisdiction],
+    index: &HashMap<&str, usize>,
+) -> (Vec<Option<usize>>, Option<usize>) {
     let mut parent = vec![None; rows.len()];
     let mut root = None;
     for (i, r) in rows.iter().enumerate() {
@@ -192,6 +253,11 @@ pub(super) fn build(c: &mut Checker, j: &RawJurisdictions) -> Option<Tree> {
             }
         }
     }
+    (parent, root)
+}
+
+/// Reports each loop of parents.
+fn check_cycles(c: &mut Checker, rows: &[RawJurisdiction], parent: &[Option<usize>]) {
     // A parent chain that loops never reaches the root; each loop is reported
     // once, at its first row.
     let mut in_reported_loop = vec![false; rows.len()];
@@ -216,49 +282,6 @@ pub(super) fn build(c: &mut Checker, j: &RawJurisdictions) -> Option<Tree> {
             j = p;
         }
     }
-    if root.is_none() && c.problems.len() == before {
-        c.at(
-            None,
-            &[Field("jurisdictions")],
-            "",
-            "the jurisdiction tree has no root: one row (the Province) has an empty `parent`".into(),
-        );
-    }
-    if c.problems.len() > before {
-        return None;
-    }
-    let nodes = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let mut at_level = [None; 3];
-            let mut k = Some(i);
-            while let Some(a) = k {
-                at_level[rows[a].level as usize].get_or_insert(a);
-                k = parent[a];
-            }
-            let factors = match j.templates.get(&r.template) {
-                Some(t) if r.level == Level::County => {
-                    let people = r.population as f64 / t.population as f64;
-                    let firms = match (r.firms, t.firms) {
-                        (Some(f), Some(tf)) => f as f64 / tf as f64,
-                        _ => people,
-                    };
-                    (people, firms)
-                }
-                _ => (1.0, 1.0),
-            };
-            Node {
-                name: r.jurisdiction.clone(),
-                level: r.level,
-                parent: parent[i],
-                population: r.population,
-                factors,
-                at_level,
-            }
-        })
-        .collect();
-    Some(Tree { nodes })
 }
 
 /// `a -> b -> … -> a`, the names of a loop of parents from `start`.

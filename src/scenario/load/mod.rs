@@ -14,10 +14,10 @@ use catalogues::read_csv_files;
 use syntax::ron_diagnostic;
 pub use syntax::syntax_diagnostic;
 
+use super::jurisdictions::validate;
 use super::raw::RawScenario;
 use super::ron_tree::PathStep;
 use super::sources::Sources;
-use super::validate::validate;
 use super::{Diagnostic, LoadError, Location, Model, limits};
 
 /// Longest `extends` chain followed before assuming a mistake.
