@@ -268,7 +268,7 @@ fn check_cycles(c: &mut Checker, rows: &[RawJurisdiction], parent: &[Option<usiz
         while let Some(p) = parent[j] {
             if seen[p] {
                 if p == start && !in_reported_loop[start] {
-                    let chain = chain_names(rows, &parent, start);
+                    let chain = chain_names(rows, parent, start);
                     let mut k = start;
                     while let Some(q) = parent[k].filter(|&q| !in_reported_loop[q]) {
                         in_reported_loop[q] = true;
