@@ -105,11 +105,34 @@ pub struct PublicServices {
 /// on four components, each normalised across the departments of that year
 /// (best 1, worst 0), the score being their weighted mean (`assessment.csv`;
 /// see docs/scenarios.md). Off unless the section is present.
-#[derive(Clone, Copy, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Assessment {
-    /// The weights of the components (zero or more, not all zero).
-    pub weights: AssessmentWeights,
+    /// The weights of the components (zero or more, not all zero; required:
+    /// `None` only in a scenario file that left them out, which validation refuses).
+    #[serde(default)]
+    pub weights: Option<AssessmentWeights>,
+    /// How departments respond to each year's scores (none by default: the
+    /// scheme only reports).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub respond: Vec<Response>,
+}
+
+/// A documented rule by which departments respond to a year's assessment, from
+/// the first morning of the next year until the next scoring (docs/scenarios.md,
+/// "Responses to the assessment"). Only with two or more departments assessed.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize, serde::Serialize)]
+pub enum Response {
+    /// The worst-scoring department's stations serve first the cases closest to
+    /// their promised time limit (what the time and satisfaction components
+    /// watch), for one year.
+    PriorityToMeasured,
+    /// Up to `staff` members of the best-scoring department move, for good, to the
+    /// worst-scoring department's most loaded stations of their role.
+    RedeployTowardsWorst {
+        /// Most members moved at one scoring (1 or more).
+        staff: i64,
+    },
 }
 
 /// The weights of the assessment's components; an unstated weight is 0.
@@ -179,6 +202,15 @@ pub struct ContractTerms {
     /// Whether contract staff may make approval decisions (hold the `Approver` role).
     #[serde(default)]
     pub allow_approvers: bool,
+    /// Working days on the job (after training) over which a new contract hire
+    /// learns: 0, no learning curve.
+    #[serde(default)]
+    pub learning_days: u32,
+    /// A new contract hire's work-time factor on the first day on the job; it
+    /// falls linearly to `work_time_factor` over `learning_days` (unstated:
+    /// `work_time_factor`, no learning curve).
+    #[serde(default)]
+    pub initial_work_time_factor: Option<f64>,
 }
 
 fn one() -> f64 {
@@ -193,12 +225,33 @@ impl ContractTerms {
         exit_rate_per_year: None,
         training_days: 0,
         allow_approvers: false,
+        learning_days: 0,
+        initial_work_time_factor: None,
     };
 
     /// Whether contract staff work differently from established staff (then the
     /// stations tell them apart).
     pub fn differ_at_work(&self) -> bool {
-        self.work_time_factor != 1.0 || self.extra_error_probability != 0.0
+        self.work_time_factor != 1.0 || self.extra_error_probability != 0.0 || self.learns()
+    }
+
+    /// Whether new contract hires start on a learning curve.
+    pub fn learns(&self) -> bool {
+        self.learning_days > 0
+    }
+
+    /// The work-time factor of a contract member on their `k`-th working day on
+    /// the job (0 on the first): linear from `initial_work_time_factor` to
+    /// `work_time_factor` over `learning_days`, taken at the middle of each
+    /// working day, so the factor's mean over the learning period is exactly
+    /// the mean of its two ends.
+    pub fn learning_factor(&self, k: u64) -> f64 {
+        let n = u64::from(self.learning_days);
+        let end = self.work_time_factor;
+        match self.initial_work_time_factor {
+            Some(start) if k < n => start + (end - start) * (k as f64 + 0.5) / n as f64,
+            _ => end,
+        }
     }
 }
 

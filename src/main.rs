@@ -331,8 +331,9 @@ fn simulate_with_progress(
     quiet: bool,
 ) -> Result<Vec<ReplicationOutput>, Failure> {
     let runner = Runner::new(seed, jobs).map_err(|e| Failure::Run(e.to_string()))?;
-    let total = u64::from(model.horizon_days) * replications;
-    let progress = Progress::days(&model.name, model.horizon_days, replications, quiet);
+    let days = model.horizon_days + model.cooldown_days;
+    let total = u64::from(days) * replications;
+    let progress = Progress::days(&model.name, days, replications, quiet);
     let outputs = runner.replications(model, replications, &|done| progress.update(done, total));
     progress.finish();
     outputs.map_err(|e| Failure::Run(e.to_string()))
@@ -396,8 +397,9 @@ fn simulate_with_event_log(
     (staging, format): (&Path, export::event_log::Format),
 ) -> Result<Vec<ReplicationOutput>, Failure> {
     let mut log = export::event_log::EventLog::create(staging, format).map_err(|e| Failure::Run(e.to_string()))?;
-    let total = u64::from(model.horizon_days) * replications;
-    let progress = Progress::days(&model.name, model.horizon_days, replications, quiet);
+    let days = model.horizon_days + model.cooldown_days;
+    let total = u64::from(days) * replications;
+    let progress = Progress::days(&model.name, days, replications, quiet);
     let mut failure = None;
     let mut write = |r: u64, rows: &[reformsim::engine::StepRecord]| {
         if failure.is_none()

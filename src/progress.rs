@@ -27,7 +27,8 @@ const LINE_INTERVAL: Duration = Duration::from_secs(30);
 /// How the work is counted.
 #[derive(Clone, Copy)]
 enum Unit {
-    /// Simulated days of `replications` replications of `horizon` days each.
+    /// Simulated days of `replications` replications of `horizon` days each
+    /// (the horizon and the cooldown).
     Days { horizon: u64, replications: u64 },
     /// Whole runs (a comparison's or a sweep's).
     Runs,
@@ -79,9 +80,11 @@ struct Lines {
 }
 
 impl Progress {
-    /// Work counted in simulated days of `replications` replications of `horizon_days`.
-    pub(crate) fn days(what: &str, horizon_days: u32, replications: u64, quiet: bool) -> Progress {
-        Progress::new(what, Unit::Days { horizon: u64::from(horizon_days), replications }, quiet, false)
+    /// Work counted in simulated days of `replications` replications of `days`
+    /// each (the horizon and the cooldown: the engine counts a cooldown that ends
+    /// early as used up).
+    pub(crate) fn days(what: &str, days: u32, replications: u64, quiet: bool) -> Progress {
+        Progress::new(what, Unit::Days { horizon: u64::from(days), replications }, quiet, false)
     }
 
     /// Work counted in runs.

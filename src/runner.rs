@@ -68,7 +68,8 @@ impl Runner {
     }
 
     /// Replications `0..replications` of `model`, in replication order, in
-    /// parallel; `progress` is called with the total simulated days done so far.
+    /// parallel; `progress` is called with the total simulated days done so far
+    /// (each replication counts `horizon_days + cooldown_days`, see `engine::simulate`).
     pub fn replications(
         &self,
         model: &Arc<Model>,
@@ -77,11 +78,15 @@ impl Runner {
     ) -> Result<Vec<ReplicationOutput>, EngineError> {
         let days_done = AtomicU64::new(0);
         let run_one = |r: u64| {
+            let mut last = 0;
             self.run_with(
                 model,
                 r,
-                &mut |_| {
-                    progress(days_done.fetch_add(1, Ordering::Relaxed) + 1);
+                &mut |day| {
+                    let new = u64::from(day.saturating_sub(std::mem::replace(&mut last, day)));
+                    if new > 0 {
+                        progress(days_done.fetch_add(new, Ordering::Relaxed) + new);
+                    }
                 },
                 None,
             )
@@ -96,7 +101,8 @@ impl Runner {
     /// Replications `0..replications` of `model` one after another, handing each
     /// replication's steps to `sink` with its index, in the order they ended (the
     /// event log is written in replication order, so these runs are not parallel);
-    /// `progress` is called with the total simulated days done so far.
+    /// `progress` is called with the total simulated days done so far (as in
+    /// [`Runner::replications`]).
     pub fn replications_logged(
         &self,
         model: &Arc<Model>,
@@ -108,9 +114,13 @@ impl Runner {
         (0..replications)
             .map(|r| {
                 let mut write = |rows: &[StepRecord]| sink(r, rows);
-                let mut day = |_| {
-                    days_done += 1;
-                    progress(days_done);
+                let mut last = 0;
+                let mut day = |day: u32| {
+                    let new = u64::from(day.saturating_sub(std::mem::replace(&mut last, day)));
+                    if new > 0 {
+                        days_done += new;
+                        progress(days_done);
+                    }
                 };
                 self.run_with(model, r, &mut day, Some(&mut write))
             })

@@ -100,7 +100,7 @@ pub const DAILY_COLUMNS: [&str; 12] = [
 
 /// `assessment.csv`: one row per replication, year and assessed department
 /// (only with an `assessment` section).
-pub const ASSESSMENT_COLUMNS: [&str; 13] = [
+pub const ASSESSMENT_COLUMNS: [&str; 16] = [
     "replication",
     "year",
     "department",
@@ -114,6 +114,9 @@ pub const ASSESSMENT_COLUMNS: [&str; 13] = [
     "satisfaction_normalised",
     "score",
     "rank",
+    "on_time_share",
+    "response",
+    "staff_moved",
 ];
 
 /// The key columns of `yearly.csv`, before [`yearly_names`].

@@ -255,3 +255,30 @@ fn contract_only_recruitment_never_makes_contract_approvers() {
         assert_eq!(indicator(o, "headcount_established"), 2.0, "approvers replaced like for like");
     }
 }
+
+/// The fiscal rule's tallies over date windows: over 600 days (2020 and most of
+/// 2021) with contracts not renewed and leavers (30% a year) not replaced, a
+/// window over the whole measured period counts exactly the sum of the years,
+/// and a window over the measured days of 2020 exactly that year's row.
+#[test]
+fn fiscal_tallies_add_up_over_date_windows() {
+    let extra = r#"budget_cny_per_year: 1000000.0, fiscal_rule: NotRenewContracts(contract_term_days: 90.0),
+    workforce: (retirement_rate_per_year: 0.0, resignation_rate_per_year: 0.3),
+    windows: [(from: "2020-01-11", to: "2021-08-22"), (from: "2020-01-11", to: "2020-12-31")],
+    reforms: [Reform(start: "2020-01-01", lever: ContractStaff(department: "Office", role: WindowClerk, count: 10, annual_cost_cny: 100000.0))],"#;
+    let text = office(10, extra).replace("horizon_days: 366", "horizon_days: 600");
+    let names = ["fiscal_rule_days_active", "staff_not_hired", "contracts_not_renewed"];
+    let value = |row: &reformsim::engine::YearRow, name: &str| {
+        row.indicators().iter().find(|(n, _)| *n == name).map(|(_, v)| *v).expect("a yearly indicator")
+    };
+    for o in &run(&from_text(&text), 31, 3) {
+        assert_eq!(o.years.len(), 2);
+        for name in names {
+            let sum: f64 = o.years.iter().map(|y| value(y, name)).sum();
+            assert!(sum > 0.0, "{name}: the rule acted");
+            assert_eq!(value(&o.windows[0].row, name), sum, "{name}: the whole period");
+            assert_eq!(value(&o.windows[1].row, name), value(&o.years[0], name), "{name}: 2020");
+        }
+        eprintln!("fiscal tallies over the whole period: {:?}", names.map(|n| value(&o.windows[0].row, n)));
+    }
+}

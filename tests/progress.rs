@@ -86,3 +86,37 @@ fn a_run_with_an_event_log_writes_progress_lines() {
     assert!(lines.iter().any(|l| !l.contains("(100%)")), "no progress line before the end in\n{stderr}");
     assert!(lines.iter().any(|l| l.contains("replication 2/2")), "the second replication is not shown:\n{stderr}");
 }
+
+/// Cooldown days count as progress: with `cooldown_days: 30` after a 20-day
+/// horizon, the days reported never go back and end at (20 + 30) × 3, whether the
+/// cooldown runs to its end (a backlog that cannot clear: 1 clerk for 4 erlangs)
+/// or ends early (a light load: the measured cases finish on the first cooldown
+/// day, and the unused days are counted as done).
+#[test]
+fn cooldown_days_count_as_progress() {
+    for (volume, used_up) in [(70272.0, true), (876.0, false)] {
+        let text = format!(
+            r#"Scenario(name: "cooldown-progress", start_date: "2020-01-01", horizon_days: 20, warmup_days: 0, cooldown_days: 30, calendar: AllDay,
+    applicant: (value_of_time_cny_per_hour: 0.0, travel_hours_per_trip: 0.0, document_hours_per_missing: 0.0),
+    functions: ["f"], departments: [(name: "Office", functions: ["f"], overhead_cny_per_year: 0.0, windows: 1)],
+    handoff: (between_departments: (delay_hours: 0.0, effort_minutes: 0.0), within_department: (delay_hours: 0.0, effort_minutes: 0.0)),
+    staff: [(department: "Office", role: WindowClerk, employment: Established, count: 1, annual_cost_cny: 100000.0)],
+    services: [Service(name: "s", volume_per_year: {volume:.1}, time_limit_working_days: 1,
+        steps: [Step(name: "serve", function: "f", role: WindowClerk, work: Exponential(mean_minutes: 30.0))])],
+)"#
+        );
+        let model = crate::common::from_text(&text);
+        let reported = std::sync::Mutex::new(Vec::new());
+        let runner = reformsim::runner::Runner::new(5, 2).expect("a runner");
+        let outputs = runner
+            .replications(&model, 3, &|done| reported.lock().expect("not poisoned").push(done))
+            .expect("the run succeeds");
+        let used = outputs.iter().map(|o| crate::common::indicator(o, "cooldown_days_used")).sum::<f64>();
+        assert_eq!(used == 90.0, used_up, "cooldown days used: {used}");
+        let mut reported = reported.into_inner().expect("not poisoned");
+        // Replications run in parallel: the totals arrive in any order, each once.
+        reported.sort_unstable();
+        assert!(reported.windows(2).all(|w| w[0] < w[1]), "each total is reported once");
+        assert_eq!(reported.last(), Some(&150), "{reported:?}");
+    }
+}

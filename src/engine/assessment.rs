@@ -12,8 +12,12 @@
 //! is no department and is not assessed; a department with no step started in
 //! a year is not assessed that year.
 
-use super::ecs::Ledger;
+use bevy_ecs::world::World;
+
+use super::ecs::{Flow, Ledger};
 use super::flow::CaseFlow;
+use super::response::Responses;
+use crate::domain::Assessment;
 use crate::indicators::ratio;
 use crate::scenario::Model;
 use crate::time::MINUTE;
@@ -28,9 +32,12 @@ pub(crate) struct Snapshot {
     wait: Vec<u128>,
     /// Per department: personnel and overhead cost, CNY.
     cost: Vec<f64>,
-    /// Per service: sum of satisfaction and cases finished.
+    /// Per service: sum of satisfaction and cases finished; cases completed, and
+    /// of which within the time limit.
     satisfaction: Vec<f64>,
     finished: Vec<u64>,
+    completed: Vec<u64>,
+    on_time: Vec<u64>,
     /// Per service: the department of its last step now (`None`: the hall).
     last_department: Vec<Option<usize>>,
 }
@@ -58,6 +65,8 @@ impl Snapshot {
         for (i, t) in flow.service_tallies.iter().enumerate() {
             s.satisfaction.push(t.satisfaction);
             s.finished.push(t.finished());
+            s.completed.push(t.completed);
+            s.on_time.push(t.on_time);
             let last = structure.step_station[i].last().copied();
             s.last_department.push(last.and_then(|st| model.stations[st].department));
         }
@@ -81,32 +90,84 @@ pub struct AssessmentRow {
     pub score: f64,
     /// 1 = best score of the year.
     pub rank: u32,
+    /// Watched, not scored: the share of the cases completed in the year whose
+    /// service's last step is its that were within their time limit.
+    pub on_time_share: f64,
+    /// The responses that acted on it in this year, after the previous year's
+    /// scoring (`PriorityToMeasured`, `RedeployTowardsWorst`, joined by `+`;
+    /// empty: none).
+    pub response: String,
+    /// Staff it received (positive) or gave (negative) at that scoring.
+    pub staff_moved: i64,
 }
 
 /// The rows of every year: `ends[k]` holds the counters at the end of the `k`th
 /// measured year (the last one at the end of the run), `years[k]` its year.
-pub(crate) fn rows(model: &Model, years: &[i32], ends: &[Snapshot]) -> Vec<AssessmentRow> {
-    let Some(a) = model.assessment else { return Vec::new() };
-    let w = [a.weights.time, a.weights.cost, a.weights.efficiency, a.weights.satisfaction];
+pub(crate) fn rows(model: &Model, years: &[i32], ends: &[Snapshot], responses: &Responses) -> Vec<AssessmentRow> {
+    let Some(a) = &model.assessment else { return Vec::new() };
     let zero = Snapshot::default();
     let mut out = Vec::new();
     for (k, (&year, end)) in years.iter().zip(ends).enumerate() {
         let start = if k == 0 { &zero } else { &ends[k - 1] };
-        let mut year_rows = year_rows(model, year, start, end);
-        score(&mut year_rows, w);
+        let mut year_rows = scored(model, a, year, start, end);
+        if let Some(acted) = k.checked_sub(1).and_then(|j| responses.acted.get(j)) {
+            for r in &mut year_rows {
+                let d = model.departments.iter().position(|d| d.name == r.department).expect("a department's row");
+                let rules = [(acted[d].priority, "PriorityToMeasured"), (acted[d].moved != 0, "RedeployTowardsWorst")];
+                r.response = rules.iter().filter(|(on, _)| *on).map(|(_, name)| *name).collect::<Vec<_>>().join("+");
+                r.staff_moved = acted[d].moved;
+            }
+        }
         out.extend(year_rows);
     }
     out
+}
+
+/// The rows of one year, scored and ranked.
+fn scored(model: &Model, a: &Assessment, year: i32, start: &Snapshot, end: &Snapshot) -> Vec<AssessmentRow> {
+    let w = a.weights.unwrap_or_default();
+    let w = [w.time, w.cost, w.efficiency, w.satisfaction];
+    let mut rows = year_rows(model, year, start, end);
+    score(&mut rows, w);
+    rows
+}
+
+/// The evening of a measured year's last day (not the run's): takes the
+/// snapshot, and with responses listed, scores the year and responds to it.
+pub(crate) fn year_end(model: &Model, world: &mut World, ends: &mut Vec<Snapshot>, responses: &mut Responses) {
+    let Some(a) = &model.assessment else { return };
+    ends.push(Snapshot::take(model, world.resource::<Flow>(), world.resource::<Ledger>()));
+    if a.respond.is_empty() {
+        return;
+    }
+    let zero = Snapshot::default();
+    let end = ends.last().expect("just pushed");
+    let start = if ends.len() >= 2 { &ends[ends.len() - 2] } else { &zero };
+    let year = model.start_date.plus_days(i64::from(world.resource::<super::ecs::Clock>().day)).year;
+    let rows = scored(model, a, year, start, end);
+    let index = |r: &AssessmentRow| model.departments.iter().position(|d| d.name == r.department);
+    let ranked = (rows.len() >= 2)
+        .then(|| {
+            let best = rows.iter().find(|r| r.rank == 1)?;
+            let worst = rows.iter().max_by_key(|r| r.rank)?;
+            Some((index(worst)?, index(best)?))
+        })
+        .flatten();
+    responses.act(model, world, &a.respond, ranked);
 }
 
 /// The raw components of one year, for the departments that started a step in it.
 fn year_rows(model: &Model, year: i32, start: &Snapshot, end: &Snapshot) -> Vec<AssessmentRow> {
     let n = model.departments.len();
     let (mut satisfaction, mut finished) = (vec![0.0; n], vec![0u64; n]);
+    let (mut completed, mut on_time) = (vec![0u64; n], vec![0u64; n]);
+    let count = |v: &[u64], i: usize| v.get(i).copied().unwrap_or(0);
     for (i, d) in end.last_department.iter().enumerate() {
         let Some(d) = *d else { continue };
         satisfaction[d] += end.satisfaction[i] - start.satisfaction.get(i).copied().unwrap_or(0.0);
-        finished[d] += end.finished[i] - start.finished.get(i).copied().unwrap_or(0);
+        finished[d] += end.finished[i] - count(&start.finished, i);
+        completed[d] += end.completed[i] - count(&start.completed, i);
+        on_time[d] += end.on_time[i] - count(&start.on_time, i);
     }
     let before = |v: &[u128], d: usize| v.get(d).copied().unwrap_or(0);
     (0..n)
@@ -132,6 +193,9 @@ fn year_rows(model: &Model, year: i32, start: &Snapshot, end: &Snapshot) -> Vec<
                 normalised: [f64::NAN; 4],
                 score: f64::NAN,
                 rank: 0,
+                on_time_share: ratio(on_time[d] as f64, completed[d] as f64),
+                response: String::new(),
+                staff_moved: 0,
             })
         })
         .collect()

@@ -76,6 +76,9 @@ pub(crate) struct Staff {
     pub pool: Option<PoolId>,
     /// Members still in training: (first day back on the job, how many).
     pub training: Vec<(u32, u32)>,
+    /// Contract members on their learning curve: (first day on the job, how
+    /// many); see `learning.rs`.
+    pub learning: Vec<(u32, u32)>,
 }
 
 impl Staff {
@@ -247,6 +250,7 @@ pub(crate) fn build_world(model: &Model, flow: CaseFlow, seed: u64, replication:
             hired_by: None,
             pool: None,
             training: Vec::new(),
+            learning: Vec::new(),
         });
     }
     let n = model.departments.len();

@@ -111,10 +111,33 @@ impl Server {
         Server(pool as u16 + 1)
     }
 
+    /// One of the station's own contract staff still learning, who started on
+    /// the job on a day whose key is `key` (below [`Server::LEARNER_KEYS`]).
+    #[inline]
+    pub(crate) fn learner(key: u16) -> Server {
+        Server(u16::MAX - 1 - key)
+    }
+
+    /// Learners are told apart by their first day on the job modulo this; the
+    /// values they take lie above every pool's (at most 60,000 pools).
+    pub(crate) const LEARNER_KEYS: u16 = 4096;
+
+    /// Whether one of the station's own contract staff serves (trained or learning).
+    #[inline]
+    pub(crate) fn is_contract(self) -> bool {
+        self.0 >= u16::MAX - Server::LEARNER_KEYS
+    }
+
+    /// The learner's key, if a contract member still learning serves.
+    #[inline]
+    pub(crate) fn learner_key(self) -> Option<u16> {
+        (self.is_contract() && self != Server::OWN_CONTRACT).then(|| u16::MAX - 1 - self.0)
+    }
+
     /// The pool, if a pool member serves.
     #[inline]
     pub(crate) fn pool_index(self) -> Option<usize> {
-        if self == Server::OWN_CONTRACT {
+        if self.is_contract() {
             return None;
         }
         self.0.checked_sub(1).map(usize::from)

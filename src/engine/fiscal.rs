@@ -9,8 +9,10 @@ use rand_chacha::ChaCha8Rng;
 
 use super::ecs::{Clock, Flow, Ledger};
 use crate::domain::{Employment, FiscalRule};
+use crate::indicators::FiscalRuleTally;
 
-/// The fiscal rule's state today and its yearly tallies (index 0 = the start year).
+/// The fiscal rule's state today and its tallies per year (index 0 = the start
+/// year) and per day (for date windows).
 #[derive(Resource, Debug)]
 pub(crate) struct FiscalGate {
     /// The rule in force, if any.
@@ -33,11 +35,20 @@ pub(crate) struct FiscalGate {
     pub not_hired: Vec<u64>,
     /// Contract staff whose contract ended and was not renewed, per year.
     pub not_renewed: Vec<u64>,
+    /// The day (from the start) the tallies of today go to.
+    day: usize,
+    /// The same tallies per day (index: day from the start), for date windows.
+    pub by_day: Vec<FiscalRuleTally>,
 }
 
 impl FiscalGate {
-    /// A gate for `rule` over `years` calendar years and `reforms` reforms.
-    pub(super) fn new(rule: Option<FiscalRule>, rng: ChaCha8Rng, years: usize, reforms: usize) -> FiscalGate {
+    /// A gate for `rule` over `years` calendar years (`days` days) and `reforms` reforms.
+    pub(super) fn new(
+        rule: Option<FiscalRule>,
+        rng: ChaCha8Rng,
+        [years, days]: [usize; 2],
+        reforms: usize,
+    ) -> FiscalGate {
         FiscalGate {
             rule,
             over: false,
@@ -48,6 +59,8 @@ impl FiscalGate {
             days_active: vec![0; years],
             not_hired: vec![0; years],
             not_renewed: vec![0; years],
+            day: 0,
+            by_day: if rule.is_some() { vec![FiscalRuleTally::default(); days] } else { Vec::new() },
         }
     }
 
@@ -76,6 +89,9 @@ impl FiscalGate {
         if let Some(v) = self.not_hired.get_mut(year) {
             *v += n;
         }
+        if let Some(t) = self.by_day.get_mut(self.day) {
+            t.not_hired += n;
+        }
     }
 
     /// Counts `n` contracts not renewed today.
@@ -84,6 +100,21 @@ impl FiscalGate {
         if let Some(v) = self.not_renewed.get_mut(year) {
             *v += n;
         }
+        if let Some(t) = self.by_day.get_mut(self.day) {
+            t.not_renewed += n;
+        }
+    }
+
+    /// What the rule did on the days of `days` (those past the horizon count nothing).
+    pub(crate) fn tally_over(&self, days: std::ops::RangeInclusive<usize>) -> FiscalRuleTally {
+        let (first, last) = (*days.start(), (*days.end()).min(self.by_day.len().saturating_sub(1)));
+        let mut sum = FiscalRuleTally::default();
+        for t in self.by_day.get(first..=last).unwrap_or_default() {
+            sum.days_active += t.days_active;
+            sum.not_hired += t.not_hired;
+            sum.not_renewed += t.not_renewed;
+        }
+        sum
     }
 
     /// Records the target reform `reform` asks for today; returns the rise since
@@ -100,6 +131,7 @@ impl FiscalGate {
 pub(super) fn fiscal_rule(clock: Res<Clock>, flow: Res<Flow>, ledger: Res<Ledger>, mut gate: ResMut<FiscalGate>) {
     let Some(rule) = gate.rule else { return };
     gate.over = false;
+    gate.day = clock.day as usize;
     if !clock.measured {
         return;
     }
@@ -120,5 +152,8 @@ pub(super) fn fiscal_rule(clock: Res<Clock>, flow: Res<Flow>, ledger: Res<Ledger
     gate.days_in_year += 1;
     if gate.over {
         gate.days_active[year] += 1;
+        if let Some(t) = gate.by_day.get_mut(clock.day as usize) {
+            t.days_active += 1;
+        }
     }
 }

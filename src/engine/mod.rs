@@ -10,8 +10,11 @@ pub(crate) mod ecs;
 pub(crate) mod events;
 mod fiscal;
 pub(crate) mod flow;
+mod learning;
 pub(crate) mod posts;
 pub(crate) mod random;
+mod response;
+mod rows;
 mod schedule;
 mod staffing;
 
@@ -25,7 +28,7 @@ use ecs::{Clock, DailySeries, Ledger};
 use flow::CaseFlow;
 
 use crate::indicators::{Indicator, RunFacts, Tally, ratio, summary};
-use crate::scenario::{Employment, Model, Role, limits};
+use crate::scenario::{Employment, Model, limits};
 use crate::time::{DAY, HOUR, MINUTE};
 
 /// A run that could not finish: a bug (an invariant broken), or a model whose
@@ -233,7 +236,9 @@ pub struct ReplicationOutput {
 }
 
 /// Runs replication `replication` of `model` with `seed`, calling `progress` with
-/// the number of days done after each simulated day.
+/// the number of days done after each simulated day, cooldown days included; a
+/// cooldown that ends early counts its unused days as done, so the last call
+/// says `horizon_days + cooldown_days`.
 pub fn simulate(
     model: &Arc<Model>,
     seed: u64,
@@ -286,10 +291,11 @@ fn run(
     let mut world = ecs::build_world(model, flow, seed, replication);
     let rng = world.remove_resource::<ecs::ContractEndings>().expect("inserted by build_world").0;
     let years = world.resource::<Ledger>().years.len();
-    world.insert_resource(fiscal::FiscalGate::new(model.fiscal_rule, rng, years, model.reforms.len()));
+    let days = model.horizon_days as usize;
+    world.insert_resource(fiscal::FiscalGate::new(model.fiscal_rule, rng, [years, days], model.reforms.len()));
     let mut morning = schedule::morning_schedule();
     let mut evening = schedule::evening_schedule();
-    let mut year_ends: Vec<assessment::Snapshot> = Vec::new();
+    let (mut year_ends, mut responses) = (Vec::new(), response::Responses::default());
     for day in 0..model.horizon_days {
         {
             let mut clock = world.resource_mut::<Clock>();
@@ -302,8 +308,7 @@ fn run(
         if model.assessment.is_some() && day >= model.warmup_days && day + 1 < model.horizon_days {
             let year = |d: u32| model.start_date.plus_days(i64::from(d)).year;
             if year(day) != year(day + 1) {
-                let flow = world.resource::<ecs::Flow>();
-                year_ends.push(assessment::Snapshot::take(model, flow, world.resource::<Ledger>()));
+                assessment::year_end(model, &mut world, &mut year_ends, &mut responses);
             }
         }
         if let Some(log) = log.as_mut() {
@@ -329,7 +334,9 @@ fn run(
             log(&rows);
         }
         end_day += 1;
+        progress(end_day);
     }
+    progress(model.horizon_days + model.cooldown_days);
     let ending = Ending { open_at_horizon: at_horizon, cooldown_days_used: end_day - model.horizon_days, end_day };
     let flow = world.remove_resource::<ecs::Flow>().expect("the case flow is inserted by build_world").0;
     let ledger = world.remove_resource::<Ledger>().expect("the ledger is inserted by build_world");
@@ -342,7 +349,7 @@ fn run(
     }
     let mut output = collect(model, replication, &flow, (&ledger, &gate), &staff, daily, ending)?;
     let years: Vec<i32> = output.years.iter().map(|y| y.year).collect();
-    output.assessment = assessment::rows(model, &years, &year_ends);
+    output.assessment = assessment::rows(model, &years, &year_ends, &responses);
     Ok(output)
 }
 
@@ -459,7 +466,7 @@ fn collect(
         fiscal: fiscal(model),
     };
     let summary = summary(tally, &ledger.costs, &facts);
-    let departments = department_rows(model, flow, ledger, staff);
+    let departments = rows::department_rows(model, flow, ledger, staff);
     let divisions = division_rows(model, flow, staff);
     let years = year_rows(model, flow, ledger, gate, &daily);
     let services: Vec<ServiceRow> = model
@@ -473,14 +480,8 @@ fn collect(
             tally: flow.service_tallies[i].clone(),
         })
         .collect();
-    let windows = window_rows(model, flow, ledger, &daily);
-    let jurisdictions = crate::indicators::jurisdictions::rows(
-        model,
-        departments.iter().map(|d| {
-            (u64::from(d.headcount_established + d.headcount_contract), d.personnel_cost_cny + d.overhead_cost_cny)
-        }),
-        services.iter().map(|s| (s.arrived, s.tally.clone())),
-    );
+    let windows = window_rows(model, flow, ledger, gate, &daily);
+    let jurisdictions = rows::jurisdiction_rows(model, &departments, &services);
     Ok(ReplicationOutput {
         replication,
         summary,
@@ -546,7 +547,13 @@ fn open_at_end_of(flow: &CaseFlow, day: usize) -> u64 {
 
 /// The date windows' rows: the cases that finished in the window, the costs
 /// booked in it, headcount and posts on its last day.
-fn window_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRow]) -> Vec<WindowRow> {
+fn window_rows(
+    model: &Model,
+    flow: &CaseFlow,
+    ledger: &Ledger,
+    gate: &fiscal::FiscalGate,
+    daily: &[DailyRow],
+) -> Vec<WindowRow> {
     let days = |w: &crate::scenario::DateWindow| w.first_day as usize..=w.last_day as usize;
     model
         .windows
@@ -567,8 +574,7 @@ fn window_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, daily: &[DailyRo
                     leadership_posts: ledger.posts_by_window[i],
                     fiscal: fiscal(model),
                     violations: flow.window_violations[i],
-                    // The fiscal rule is tallied by year only (docs/scenarios.md).
-                    fiscal_rule: crate::indicators::FiscalRuleTally::default(),
+                    fiscal_rule: gate.tally_over(days(w)),
                     open_at_end: open_at_end_of(flow, w.last_day as usize),
                 },
             }
@@ -641,59 +647,4 @@ fn workloads(
             (steps[g], hours, utilisation, ratio(wait[g] as f64 / MINUTE as f64, steps[g] as f64))
         })
         .collect()
-}
-
-fn department_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, staff: &[ecs::Staff]) -> Vec<DepartmentRow> {
-    let n = model.departments.len();
-    let mut rows: Vec<DepartmentRow> = model
-        .departments
-        .iter()
-        .enumerate()
-        .map(|(i, d)| DepartmentRow {
-            name: d.name.clone(),
-            jurisdiction: model.jurisdiction_name(model.department_jurisdiction.get(i)),
-            headcount_established: 0,
-            headcount_contract: 0,
-            personnel_cost_cny: ledger.personnel_by_department[i],
-            overhead_cost_cny: ledger.overhead_by_department[i],
-            leadership_posts: ledger.posts_by_department[i],
-            leadership_posts_cost_cny: ledger.posts_cost_by_department[i],
-            steps: 0,
-            work_hours: 0.0,
-            utilisation_share: f64::NAN,
-            wait_minutes_mean: f64::NAN,
-        })
-        .collect();
-    for s in staff {
-        match s.employment {
-            Employment::Established => rows[s.department].headcount_established += s.count,
-            Employment::Contract => rows[s.department].headcount_contract += s.count,
-        }
-    }
-    let has_hall = model.stations.iter().any(|s| s.department.is_none());
-    if has_hall {
-        rows.push(DepartmentRow {
-            name: "General hall".to_string(),
-            jurisdiction: String::new(),
-            headcount_established: 0,
-            headcount_contract: 0,
-            personnel_cost_cny: 0.0,
-            overhead_cost_cny: 0.0,
-            leadership_posts: 0,
-            leadership_posts_cost_cny: 0.0,
-            steps: 0,
-            work_hours: 0.0,
-            utilisation_share: f64::NAN,
-            wait_minutes_mean: f64::NAN,
-        });
-    }
-    // The general hall's station (no department) is the last row.
-    let loads = workloads(model, flow, rows.len(), |station| {
-        debug_assert!(station.role == Role::WindowClerk || station.department.is_some());
-        Some(station.department.unwrap_or(n))
-    });
-    for (row, load) in rows.iter_mut().zip(loads) {
-        (row.steps, row.work_hours, row.utilisation_share, row.wait_minutes_mean) = load;
-    }
-    rows
 }

@@ -8,6 +8,7 @@ use rand_distr::{Binomial, Distribution};
 
 use super::ecs::{Clock, Flow, RedeployRule, ReformCosts, Staff, WorkforcePolicy};
 use super::fiscal::FiscalGate;
+use super::learning;
 use crate::levers::headcount::HeadcountTarget;
 use crate::levers::{CrossTrain, Hire, Redeploy};
 use crate::scenario::{Employment, FrontOffice, Model, Recruitment, Role};
@@ -26,6 +27,7 @@ pub(super) fn hire(world: &mut World, h: Hire) {
         }
     }
     let training_days = contract_training_days(world.resource::<Flow>().model(), h.employment);
+    let terms = world.resource::<Flow>().model().contract_staff;
     let day = world.resource::<Clock>().day;
     let back = back_on_job(&world.resource::<Flow>().calendar, day, training_days);
     let (department, division, desk) = {
@@ -40,16 +42,17 @@ pub(super) fn hire(world: &mut World, h: Hire) {
     if let Some(mut s) = query.iter_mut(world).find(|s| s.hired_by == Some(h.reform)) {
         // Attrition may have thinned the group; the ramp only ever adds.
         if s.count < h.target {
+            let added = h.target - s.count;
             if training_days > 0 {
-                let added = h.target - s.count;
                 s.training.push((back, added));
             }
+            learning::hired(&mut s, &terms, back, added);
             s.count = h.target;
         }
         return;
     }
     let group = world.resource_mut::<WorkforcePolicy>().new_group();
-    world.spawn(Staff {
+    let mut hired = Staff {
         group,
         department,
         division,
@@ -62,7 +65,10 @@ pub(super) fn hire(world: &mut World, h: Hire) {
         hired_by: Some(h.reform),
         pool: None,
         training: if training_days > 0 { vec![(back, h.target)] } else { Vec::new() },
-    });
+        learning: Vec::new(),
+    };
+    learning::hired(&mut hired, &terms, back, h.target);
+    world.spawn(hired);
 }
 
 /// Working days a new hire of `employment` spends in training (contract staff
@@ -144,7 +150,16 @@ pub(super) fn cross_train(world: &mut World, c: &CrossTrain) {
                 continue;
             }
             let group = world.resource_mut::<WorkforcePolicy>().new_group();
-            world.spawn(Staff { group, count: n, hired_by: None, pool: Some(p), training: vec![(back, n)], ..from });
+            let training = vec![(back, n)];
+            world.spawn(Staff {
+                group,
+                count: n,
+                hired_by: None,
+                pool: Some(p),
+                training,
+                learning: Vec::new(),
+                ..from
+            });
         }
     }
     if trained_today > 0 {
@@ -185,6 +200,7 @@ pub(super) fn workforce(
     let mut untrained: Vec<(Staff, u32)> = Vec::new();
     for s in groups.iter_mut() {
         s.training.retain(|&(back, _)| back > clock.day);
+        learning::prune(s, &model.contract_staff, &flow.calendar, clock.day);
         let p = if s.employment == Employment::Contract { p_contract } else { p };
         if p <= 0.0 || s.count == 0 {
             continue;
@@ -233,6 +249,7 @@ pub(super) fn workforce(
             if s.employment == Employment::Contract && replaced > 0 && back > clock.day {
                 s.training.push((back, replaced));
             }
+            learning::hired(s, &model.contract_staff, back, replaced);
         }
     }
     end_contracts(&mut groups, &mut gate);
@@ -256,7 +273,9 @@ pub(super) fn workforce(
     // desk), role and employment; contract hires start with their training.
     for (template, n) in untrained.into_iter().chain(contract_hires) {
         let training = (template.employment == Employment::Contract && back > clock.day).then_some((back, n));
-        join_or_form(&mut staff, &mut policy, &mut commands, template, n, training);
+        let learns =
+            (template.employment == Employment::Contract && model.contract_staff.learns()).then_some((back, n));
+        join_or_form(&mut staff, &mut policy, &mut commands, template, n, [training, learns]);
     }
 }
 
@@ -295,7 +314,7 @@ fn join_or_form(
     commands: &mut Commands,
     template: Staff,
     n: u32,
-    training: Option<(u32, u32)>,
+    [training, learning]: [Option<(u32, u32)>; 2],
 ) {
     let same = |s: &Staff| {
         s.pool.is_none()
@@ -307,11 +326,12 @@ fn join_or_form(
         Some(mut g) => {
             g.count += n;
             g.training.extend(training);
+            g.learning.extend(learning);
         }
         None => {
             let group = policy.new_group();
-            let training = training.into_iter().collect();
-            commands.spawn(Staff { group, count: n, hired_by: None, pool: None, training, ..template });
+            let (training, learning) = (training.into_iter().collect(), learning.into_iter().collect());
+            commands.spawn(Staff { group, count: n, hired_by: None, pool: None, training, learning, ..template });
         }
     }
 }
@@ -328,6 +348,9 @@ pub(super) fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Q
     let mut contract = vec![0u32; model.stations.len()];
     let mut pool_servers = vec![0u32; model.pools.len()];
     let (mut hall_clerks, mut hall_contract) = (0u32, 0u32);
+    // Contract staff still learning, by station (the hall last).
+    let mut learners = vec![learning::StationCohorts::new(); model.stations.len() + 1];
+    let terms = &model.contract_staff;
     for s in &staff {
         let on_the_job = s.on_the_job(clock.day);
         let on_contract = if s.employment == Employment::Contract { on_the_job } else { 0 };
@@ -339,11 +362,13 @@ pub(super) fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Q
         if s.hall || general {
             hall_clerks += on_the_job;
             hall_contract += on_contract;
+            learning::add_on_the_job(&mut learners[model.stations.len()], s, terms, &flow.calendar, clock.day);
             continue;
         }
         if let Some(station) = structure.staff_station(s.role, s.desk, s.division) {
             servers[station] += on_the_job;
             contract[station] += on_contract;
+            learning::add_on_the_job(&mut learners[station], s, terms, &flow.calendar, clock.day);
         }
     }
     // Capped by the windows, established clerks first.
@@ -359,10 +384,17 @@ pub(super) fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Q
             FrontOffice::PerDepartment => 0,
         } + flow.levers.hall_windows;
         (servers[hall], contract[hall]) = capped(hall_clerks, hall_contract, windows);
+        learners.swap(hall, model.stations.len());
     }
     flow.set_servers(&servers, &pool_servers, clock.day);
     if model.contract_staff.differ_at_work() {
         flow.set_contract_servers(&contract);
+    }
+    if terms.learns() {
+        for (station, cohorts) in learners.into_iter().take(model.stations.len()).enumerate() {
+            let k = learning::keyed(cohorts, contract[station]);
+            flow.set_learners(station, &k);
+        }
     }
     flow.kick();
 }
@@ -423,36 +455,8 @@ pub(super) fn redeploy(world: &mut World) {
                 g.count -= 1;
                 g.clone()
             };
-            let to_station = &model.stations[to];
-            let (division, desk) = match to_station.desk {
-                Some(k) => (None, k),
-                None => (to_station.division, member.desk),
-            };
-            let department = structure.department_of[model.stations[to].department.unwrap_or(member.department)];
-            let twin = query.iter_mut(world).find(|s| {
-                s.pool.is_none()
-                    && !s.hall
-                    && s.hired_by.is_none()
-                    && (s.department, s.division, s.desk, s.role, s.employment, s.annual_cost_cny)
-                        == (department, division, desk, to_station.role, member.employment, member.annual_cost_cny)
-            });
-            match twin {
-                Some(mut t) => t.count += 1,
-                None => {
-                    let group = world.resource_mut::<WorkforcePolicy>().new_group();
-                    world.spawn(Staff {
-                        group,
-                        department,
-                        division,
-                        desk,
-                        role: to_station.role,
-                        count: 1,
-                        hired_by: None,
-                        training: Vec::new(),
-                        ..member
-                    });
-                }
-            }
+            let desk = member.desk;
+            place(world, structure, member, to, desk);
             servers[from] -= 1;
             servers[to] += 1;
             moved = true;
@@ -460,6 +464,45 @@ pub(super) fn redeploy(world: &mut World) {
         }
         if !moved {
             break;
+        }
+    }
+}
+
+/// Places `member` (one person, already taken from their group) at station
+/// `to`: they join the untrained group of its department, division or desk, role,
+/// employment and pay, or form one; a back-office member keeps `desk` as theirs.
+pub(super) fn place(world: &mut World, structure: &crate::scenario::Structure, member: Staff, to: usize, desk: usize) {
+    let model = world.resource::<Flow>().model_arc();
+    let to_station = &model.stations[to];
+    let (division, desk) = match to_station.desk {
+        Some(k) => (None, k),
+        None => (to_station.division, desk),
+    };
+    let department = structure.department_of[to_station.department.unwrap_or(member.department)];
+    let mut query = world.query::<&mut Staff>();
+    let twin = query.iter_mut(world).find(|s| {
+        s.pool.is_none()
+            && !s.hall
+            && s.hired_by.is_none()
+            && (s.department, s.division, s.desk, s.role, s.employment, s.annual_cost_cny)
+                == (department, division, desk, to_station.role, member.employment, member.annual_cost_cny)
+    });
+    match twin {
+        Some(mut t) => t.count += 1,
+        None => {
+            let group = world.resource_mut::<WorkforcePolicy>().new_group();
+            world.spawn(Staff {
+                group,
+                department,
+                division,
+                desk,
+                role: to_station.role,
+                count: 1,
+                hired_by: None,
+                training: Vec::new(),
+                learning: Vec::new(),
+                ..member
+            });
         }
     }
 }

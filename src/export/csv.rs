@@ -211,6 +211,9 @@ pub fn write_assessment(path: &Path, outputs: &[ReplicationOutput]) -> Result<()
             row.extend(a.raw.iter().chain(&a.normalised).map(|&v| number(v)));
             row.push(number(a.score));
             row.push(a.rank.to_string());
+            row.push(number(a.on_time_share));
+            row.push(a.response.clone());
+            row.push(a.staff_moved.to_string());
             row
         })
     });

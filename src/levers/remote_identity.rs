@@ -46,7 +46,7 @@ impl Build for Raw {
     type Valid = Valid;
 
     fn build(self, p: &mut dyn Check, _start_day: u32, _ordinal: usize) -> Option<Valid> {
-        p.share("RemoteIdentity", "the share of RemoteIdentity", self.share);
+        p.share("share", "the share of RemoteIdentity", self.share);
         p.non_negative("RemoteIdentity", "build_cost_cny", self.build_cost_cny);
         p.non_negative("RemoteIdentity", "yearly_cost_cny", self.yearly_cost_cny);
         Some(Valid {

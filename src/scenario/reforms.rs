@@ -158,17 +158,18 @@ pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Re
 
     // Each `Merger` reform's place among the mergers of the file, to point at it.
     let mut mergers = 0;
-    let mut reforms: Vec<(usize, RawReform)> = raw
+    let mut reforms: Vec<((usize, usize), RawReform)> = raw
         .reforms
         .into_iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(index, r)| {
             let ordinal = mergers;
             mergers += usize::from(matches!(r.lever, RawLever::Merger(_)));
-            (ordinal, r)
+            ((index, ordinal), r)
         })
         .collect();
     reforms.sort_by_key(|(_, r)| Date::parse(&r.start).map(|d| d.days_since_epoch()).unwrap_or(i64::MIN));
-    for (ordinal, r) in reforms {
+    for ((index, ordinal), r) in reforms {
         let Some(date) = Date::parse(&r.start) else {
             p.at(&format!("\"{}\"", r.start), format!("reform start `{}` is not a date: expected YYYY-MM-DD", r.start));
             continue;
@@ -186,7 +187,7 @@ pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Re
             continue;
         }
         let start_day = day as u32;
-        let mut builder = Builder { model: &mut model, p: &mut p };
+        let mut builder = Builder { model: &mut model, p: &mut p, reform: index };
         if let Some(lever) = r.lever.build(&mut builder, start_day, ordinal) {
             model.reforms.push(Reform { start_day, ramp_days: r.ramp_days, lever });
         }
@@ -239,23 +240,41 @@ fn function_id(model: &Model, p: &mut Problems, name: &str) -> Option<FunctionId
     found
 }
 
-/// What the levers' validation sees of the model being built.
+/// What the levers' validation sees of the model being built: the reform at
+/// `reform` in the scenario's list, whose problems are placed in its own text.
 struct Builder<'m, 'p, 's> {
     model: &'m mut Model,
     p: &'p mut Problems<'s>,
+    reform: usize,
+}
+
+impl Builder<'_, '_, '_> {
+    /// A problem with a value of the reform: at its field `what` if the reform
+    /// writes one, else at `anchor` in the reform (else anywhere).
+    fn at_field(&mut self, anchor: &str, what: &str, message: String) {
+        let scope = [Needle::Field("reforms"), Needle::Index(self.reform)];
+        let sources = self.p.sources;
+        let location = sources.locate_inside(&scope, what).or_else(|| sources.locate_inside(&scope, anchor));
+        let location = location.unwrap_or_else(|| sources.locate(anchor));
+        self.p.list.push(Diagnostic { location, message });
+    }
 }
 
 impl Check for Builder<'_, '_, '_> {
     fn at(&mut self, anchor: &str, message: String) {
-        self.p.at(anchor, message);
+        self.at_field(anchor, anchor, message);
     }
 
     fn share(&mut self, anchor: &str, what: &str, value: f64) {
-        self.p.share(anchor, what, value);
+        if !(0.0..=1.0).contains(&value) {
+            self.at_field(anchor, what, format!("{what} is a share and must be in [0, 1], found {value}"));
+        }
     }
 
     fn non_negative(&mut self, anchor: &str, what: &str, value: f64) {
-        self.p.non_negative(anchor, what, value);
+        if !(value.is_finite() && value >= 0.0) {
+            self.at_field(anchor, what, format!("{what} must be zero or more, found {value}"));
+        }
     }
 
     fn services(&mut self, names: &[String]) -> Vec<bool> {

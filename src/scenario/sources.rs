@@ -181,6 +181,36 @@ impl Sources {
         Location { path: origin.path.clone(), line: origin.line as usize, column, snippet }
     }
 
+    /// Where `anchor` (a field's name, or a struct or variant name) first appears
+    /// inside the value that `scope` reaches, in the first file (child first)
+    /// where both are; `None` if no file has them.
+    pub(super) fn locate_inside(&self, scope: &[Needle], anchor: &str) -> Option<Location> {
+        for f in &self.files {
+            let Some(root) = &f.root else { continue };
+            let mut at: Option<&Node> = None;
+            for needle in scope {
+                let from = at.map_or(0, |n| n.span.start + 1);
+                at = needle.find(root, at, from).map(|(node, _)| node);
+                if at.is_none() {
+                    break;
+                }
+            }
+            let Some(inside) = at else { continue };
+            let mut hit = None;
+            inside.walk(None, &mut |field, node| {
+                hit = match field {
+                    Some(field) if field.name == anchor => Some(field.span.start),
+                    _ => (node.name() == Some(anchor)).then_some(node.span.start),
+                };
+                hit.is_some()
+            });
+            if let Some(offset) = hit {
+                return Some(location_at(&f.path, &f.text, offset));
+            }
+        }
+        None
+    }
+
     /// Where the field `field` first has its value.
     pub(super) fn locate_field(&self, field: &str) -> Location {
         self.locate_path(&[Field(field)])

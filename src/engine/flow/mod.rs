@@ -20,6 +20,7 @@
 
 mod cases;
 mod fixes;
+mod learners;
 mod levers;
 mod log;
 mod outcome;

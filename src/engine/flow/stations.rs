@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::super::events::{CaseRef, EventKind, Handoff, Server, Task};
 use super::super::random::{sample_minutes, sample_prepared};
 use super::CaseFlow;
+use super::learners::{Cohort, Learners};
 use crate::scenario::{Model, Pool, Role, StationId};
 use crate::time::{Calendar, DAY, Micros, from_minutes};
 
@@ -66,6 +67,8 @@ pub(crate) struct StationState {
     contract_servers: u32,
     /// Contract servers busy.
     busy_contract: u32,
+    /// The contract servers still learning (among `contract_servers`).
+    learners: Learners,
     pub(super) queue: VecDeque<QueueEntry>,
     /// Building applicants go to (department index or the general hall).
     pub(super) building: u32,
@@ -86,6 +89,9 @@ pub(crate) struct StationState {
     capacity_today: u64,
     /// Utilisation of the last day it was open.
     last_utilisation: f64,
+    /// Serves the cases closest to their time limit first (a response to the
+    /// assessment, `PriorityToMeasured`), whatever the levers say.
+    due_first: bool,
 }
 
 /// A cross-trained pool's servers.
@@ -140,6 +146,7 @@ impl StationState {
             busy: 0,
             contract_servers: 0,
             busy_contract: 0,
+            learners: Learners::default(),
             queue: VecDeque::new(),
             building,
             work_measured: 0,
@@ -150,6 +157,7 @@ impl StationState {
             work_today: 0,
             capacity_today: 0,
             last_utilisation: f64::NAN,
+            due_first: false,
         }
     }
 
@@ -176,7 +184,44 @@ impl StationState {
         let idle_established = established.saturating_sub(self.busy - self.busy_contract);
         let contract_idler = u64::from(idle_contract) * u64::from(established)
             > u64::from(idle_established) * u64::from(self.contract_servers);
-        if idle_contract > 0 && (idle_established == 0 || contract_idler) { Server::OWN_CONTRACT } else { Server::OWN }
+        if !(idle_contract > 0 && (idle_established == 0 || contract_idler)) {
+            return Server::OWN;
+        }
+        if self.learners.is_empty() {
+            return Server::OWN_CONTRACT;
+        }
+        let trained = self.contract_servers.saturating_sub(self.learners.servers());
+        self.learners.pick(trained, self.busy_contract.saturating_sub(self.learners.busy()))
+    }
+
+    /// The work-time factor of contract member `server` today.
+    #[inline]
+    fn contract_factor(&self, server: Server, trained: f64) -> f64 {
+        server.learner_key().and_then(|key| self.learners.factor(key)).unwrap_or(trained)
+    }
+
+    /// Marks one of its own servers busy.
+    #[inline]
+    fn occupy_own(&mut self, server: Server) {
+        self.busy += 1;
+        if server.is_contract() {
+            self.busy_contract += 1;
+            if let Some(key) = server.learner_key() {
+                self.learners.occupy(key);
+            }
+        }
+    }
+
+    /// Marks one of its own servers idle.
+    #[inline]
+    fn free_own(&mut self, server: Server) {
+        self.busy -= 1;
+        if server.is_contract() {
+            self.busy_contract -= 1;
+            if let Some(key) = server.learner_key() {
+                self.learners.free(key);
+            }
+        }
     }
 
     /// Steps waiting.
@@ -229,6 +274,11 @@ impl CaseFlow {
         }
     }
 
+    /// Sets the contract servers of `station` still learning, by cohort.
+    pub(crate) fn set_learners(&mut self, station: usize, cohorts: &[Cohort]) {
+        self.stations[station].learners.set(cohorts);
+    }
+
     /// Lets idle servers everywhere pick up waiting work.
     pub(crate) fn kick(&mut self) {
         let model = Arc::clone(&self.model);
@@ -245,11 +295,17 @@ impl CaseFlow {
             let moved = std::mem::take(&mut self.stations[from].queue);
             let busy = std::mem::take(&mut self.stations[from].busy);
             let busy_contract = std::mem::take(&mut self.stations[from].busy_contract);
+            let learners = std::mem::take(&mut self.stations[from].learners);
             let target = &mut self.stations[to];
             target.busy += busy;
             target.busy_contract += busy_contract;
+            target.learners.absorb(learners);
             target.queue.extend(moved);
-            target.queue.make_contiguous().sort_by_key(QueueEntry::merge_key);
+            if target.due_first {
+                target.queue.make_contiguous().sort_by_key(QueueEntry::due);
+            } else {
+                target.queue.make_contiguous().sort_by_key(QueueEntry::merge_key);
+            }
             for alias in self.station_alias.iter_mut() {
                 if *alias == from {
                     *alias = to;
@@ -349,15 +405,34 @@ impl CaseFlow {
     }
 
     /// Queues an entry: first come first served, or by due date under the
-    /// performance-assessment lever.
+    /// performance-assessment lever or the station's response to the assessment.
     fn push(&mut self, station: usize, entry: QueueEntry) {
-        let queue = &mut self.stations[station].queue;
-        if self.levers.due_date_priority {
+        let st = &mut self.stations[station];
+        let queue = &mut st.queue;
+        if self.levers.due_date_priority || st.due_first {
             let due = entry.due();
             let at = queue.partition_point(|e| e.due() <= due);
             queue.insert(at, entry);
         } else {
             queue.push_back(entry);
+        }
+    }
+
+    /// Switches `station`'s response to the assessment on or off: its waiting
+    /// entries are put in the order it now serves (by due date, else by the time
+    /// they were queued), so the queue stays sorted as `push` expects.
+    pub(crate) fn set_due_first(&mut self, station: usize, on: bool) {
+        let due_date_priority = self.levers.due_date_priority;
+        let st = &mut self.stations[station];
+        if st.due_first == on {
+            return;
+        }
+        st.due_first = on;
+        let queue = st.queue.make_contiguous();
+        if on || due_date_priority {
+            queue.sort_by_key(QueueEntry::due);
+        } else {
+            queue.sort_by_key(QueueEntry::merge_key);
         }
     }
 
@@ -439,13 +514,7 @@ impl CaseFlow {
     #[inline]
     pub(super) fn free(&mut self, station: usize, server: Server) {
         match server.pool_index() {
-            None => {
-                let st = &mut self.stations[station];
-                st.busy -= 1;
-                if server == Server::OWN_CONTRACT {
-                    st.busy_contract -= 1;
-                }
-            }
+            None => self.stations[station].free_own(server),
             Some(p) => self.pools[p].busy -= 1,
         }
     }
@@ -495,13 +564,7 @@ impl CaseFlow {
     #[inline]
     fn occupy(&mut self, station: usize, server: Server) {
         match server.pool_index() {
-            None => {
-                let st = &mut self.stations[station];
-                st.busy += 1;
-                if server == Server::OWN_CONTRACT {
-                    st.busy_contract += 1;
-                }
-            }
+            None => self.stations[station].occupy_own(server),
             Some(p) => self.pools[p].busy += 1,
         }
     }
@@ -521,8 +584,9 @@ impl CaseFlow {
             // A secondary skill: slower, by today's learning curve.
             work = (work as f64 * self.levers.pool_slowdown[p]) as Micros;
         }
-        if server == Server::OWN_CONTRACT {
-            work = (work as f64 * m.contract_staff.work_time_factor) as Micros;
+        if server.is_contract() {
+            let factor = self.stations[station].contract_factor(server, m.contract_staff.work_time_factor);
+            work = (work as f64 * factor) as Micros;
         }
         let case = &mut self.cases[entry.case.slot];
         case.wait += wait;

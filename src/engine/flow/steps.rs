@@ -264,7 +264,7 @@ impl CaseFlow {
             let extra_error = match server.pool_index() {
                 Some(p) if self.pools[p].home_is(station) => 0.0,
                 Some(p) => m.pools[p].extra_error_probability,
-                None if server == Server::OWN_CONTRACT => m.contract_staff.extra_error_probability,
+                None if server.is_contract() => m.contract_staff.extra_error_probability,
                 None => 0.0,
             };
             self.complete_step(m, case_ref.slot, s, extra_error);
