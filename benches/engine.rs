@@ -77,5 +77,26 @@ fn thread_cpu_time() -> Duration {
     Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
 }
 
-criterion_group!(benches, throughput);
+/// The province (issue 14): one year of `zhejiang-province.ron`, one replication,
+/// beside the county, in events per second, so that the cost per event at province
+/// scale can be compared with the county's in one run (`cargo bench --bench engine
+/// province`). Ten samples of the province take several minutes.
+fn province(c: &mut Criterion) {
+    let mut group = c.benchmark_group("province");
+    group
+        .sample_size(10)
+        .sampling_mode(criterion::SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(30));
+    for (name, file) in
+        [("county-small-department", "small-department.ron"), ("zhejiang-province", "zhejiang-province.ron")]
+    {
+        let m = model(file);
+        group.throughput(Throughput::Elements(count(&m, "events")));
+        group.bench_function(format!("{name}/year"), |b| b.iter(|| simulate(&m, 1, 0, &mut |_| {}).expect("runs")));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, throughput, province);
 criterion_main!(benches);

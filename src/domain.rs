@@ -365,3 +365,35 @@ impl From<&Minutes> for PreparedMinutes {
         }
     }
 }
+
+/// A level of government in a jurisdiction tree (docs/scenarios.md,
+/// "Levels of government"), lowest first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
+pub enum Level {
+    /// A county-level division (县、县级市、区): where services are requested.
+    #[default]
+    County,
+    /// A prefecture-level city (地级市).
+    City,
+    /// The province (省).
+    Province,
+}
+
+impl Level {
+    /// Every level, lowest first.
+    pub const ALL: [Level; 3] = [Level::County, Level::City, Level::Province];
+
+    /// The name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::County => "County",
+            Level::City => "City",
+            Level::Province => "Province",
+        }
+    }
+
+    /// The level named `text` in a CSV file.
+    pub fn parse(text: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.as_str() == text)
+    }
+}

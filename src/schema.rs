@@ -12,7 +12,7 @@ use crate::scenario::Model;
 pub use crate::indicators::{summary_names, yearly_names};
 
 /// `departments.csv`: one row per replication and department.
-pub const DEPARTMENT_COLUMNS: [&str; 12] = [
+pub const DEPARTMENT_COLUMNS: [&str; 13] = [
     "replication",
     "department",
     "headcount_established",
@@ -25,6 +25,7 @@ pub const DEPARTMENT_COLUMNS: [&str; 12] = [
     "work_hours",
     "utilisation_share",
     "wait_minutes_mean",
+    "jurisdiction",
 ];
 
 /// `divisions.csv`: one row per replication and division.
@@ -41,7 +42,7 @@ pub const DIVISION_COLUMNS: [&str; 9] = [
 ];
 
 /// `services.csv`: one row per replication and service.
-pub const SERVICE_COLUMNS: [&str; 14] = [
+pub const SERVICE_COLUMNS: [&str; 16] = [
     "replication",
     "service",
     "cases_arrived",
@@ -56,6 +57,29 @@ pub const SERVICE_COLUMNS: [&str; 14] = [
     "rework_per_case",
     "missing_documents_per_case",
     "handoffs_between_departments_per_case",
+    "handoffs_between_levels",
+    "jurisdiction",
+];
+
+/// `jurisdictions.csv` (with a jurisdiction tree): one row per replication and
+/// jurisdiction, then one per replication and level (`row` = `level`).
+pub const JURISDICTION_COLUMNS: [&str; 16] = [
+    "replication",
+    "row",
+    "jurisdiction",
+    "level",
+    "parent",
+    "population",
+    "cases_arrived",
+    "cases_completed",
+    "cases_abandoned",
+    "cases_refused",
+    "wait_minutes_mean",
+    "lead_time_days_mean",
+    "handoffs_between_levels",
+    "staff",
+    "admin_cost_cny_per_year",
+    "admin_cost_cny_per_resident",
 ];
 
 /// `daily.csv`: one row per replication and simulated day.

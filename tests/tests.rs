@@ -13,6 +13,7 @@ mod experiments;
 mod fiscal;
 mod honest;
 mod init;
+mod jurisdictions;
 mod learning;
 mod levers;
 mod online;

@@ -168,6 +168,8 @@ pub(crate) enum Handoff {
     WithinDepartment,
     /// From another department.
     BetweenDepartments,
+    /// From a step at another level of government (jurisdiction tree).
+    BetweenLevels,
     /// The applicant brings a missing document back to the step (the trip is
     /// counted when the document is found missing).
     Resubmission,

@@ -14,6 +14,7 @@ mod learning;
 pub(crate) mod posts;
 pub(crate) mod random;
 mod response;
+mod rows;
 mod schedule;
 mod staffing;
 
@@ -27,7 +28,7 @@ use ecs::{Clock, DailySeries, Ledger};
 use flow::CaseFlow;
 
 use crate::indicators::{Indicator, RunFacts, Tally, ratio, summary};
-use crate::scenario::{Employment, Model, Role, limits};
+use crate::scenario::{Employment, Model, limits};
 use crate::time::{DAY, HOUR, MINUTE};
 
 /// A run that could not finish: a bug (an invariant broken), or a model whose
@@ -75,6 +76,8 @@ pub enum EngineError {
 pub struct DepartmentRow {
     /// Department name, or "General hall".
     pub name: String,
+    /// Its jurisdiction (empty without a jurisdiction tree).
+    pub jurisdiction: String,
     /// Established headcount.
     pub headcount_established: u32,
     /// Contract headcount.
@@ -124,6 +127,8 @@ pub struct DivisionRow {
 pub struct ServiceRow {
     /// Service name.
     pub name: String,
+    /// The jurisdiction where it is requested (empty without a tree).
+    pub jurisdiction: String,
     /// Measured arrivals.
     pub arrived: u64,
     /// Totals over its finished cases.
@@ -226,6 +231,8 @@ pub struct ReplicationOutput {
     pub conservation: Conservation,
     /// The assessment scheme's rows (empty without an `assessment` section).
     pub assessment: Vec<AssessmentRow>,
+    /// Per jurisdiction and level (empty without a jurisdiction tree).
+    pub jurisdictions: Vec<crate::indicators::jurisdictions::JurisdictionRow>,
 }
 
 /// Runs replication `replication` of `model` with `seed`, calling `progress` with
@@ -459,20 +466,22 @@ fn collect(
         fiscal: fiscal(model),
     };
     let summary = summary(tally, &ledger.costs, &facts);
-    let departments = department_rows(model, flow, ledger, staff);
+    let departments = rows::department_rows(model, flow, ledger, staff);
     let divisions = division_rows(model, flow, staff);
     let years = year_rows(model, flow, ledger, gate, &daily);
-    let services = model
+    let services: Vec<ServiceRow> = model
         .services
         .iter()
         .enumerate()
         .map(|(i, s)| ServiceRow {
             name: s.name.clone(),
+            jurisdiction: model.jurisdiction_name(model.service_jurisdiction.get(i)),
             arrived: flow.service_arrivals[i],
             tally: flow.service_tallies[i].clone(),
         })
         .collect();
     let windows = window_rows(model, flow, ledger, gate, &daily);
+    let jurisdictions = rows::jurisdiction_rows(model, &departments, &services);
     Ok(ReplicationOutput {
         replication,
         summary,
@@ -484,6 +493,7 @@ fn collect(
         windows,
         conservation,
         assessment: Vec::new(),
+        jurisdictions,
     })
 }
 
@@ -637,57 +647,4 @@ fn workloads(
             (steps[g], hours, utilisation, ratio(wait[g] as f64 / MINUTE as f64, steps[g] as f64))
         })
         .collect()
-}
-
-fn department_rows(model: &Model, flow: &CaseFlow, ledger: &Ledger, staff: &[ecs::Staff]) -> Vec<DepartmentRow> {
-    let n = model.departments.len();
-    let mut rows: Vec<DepartmentRow> = model
-        .departments
-        .iter()
-        .enumerate()
-        .map(|(i, d)| DepartmentRow {
-            name: d.name.clone(),
-            headcount_established: 0,
-            headcount_contract: 0,
-            personnel_cost_cny: ledger.personnel_by_department[i],
-            overhead_cost_cny: ledger.overhead_by_department[i],
-            leadership_posts: ledger.posts_by_department[i],
-            leadership_posts_cost_cny: ledger.posts_cost_by_department[i],
-            steps: 0,
-            work_hours: 0.0,
-            utilisation_share: f64::NAN,
-            wait_minutes_mean: f64::NAN,
-        })
-        .collect();
-    for s in staff {
-        match s.employment {
-            Employment::Established => rows[s.department].headcount_established += s.count,
-            Employment::Contract => rows[s.department].headcount_contract += s.count,
-        }
-    }
-    let has_hall = model.stations.iter().any(|s| s.department.is_none());
-    if has_hall {
-        rows.push(DepartmentRow {
-            name: "General hall".to_string(),
-            headcount_established: 0,
-            headcount_contract: 0,
-            personnel_cost_cny: 0.0,
-            overhead_cost_cny: 0.0,
-            leadership_posts: 0,
-            leadership_posts_cost_cny: 0.0,
-            steps: 0,
-            work_hours: 0.0,
-            utilisation_share: f64::NAN,
-            wait_minutes_mean: f64::NAN,
-        });
-    }
-    // The general hall's station (no department) is the last row.
-    let loads = workloads(model, flow, rows.len(), |station| {
-        debug_assert!(station.role == Role::WindowClerk || station.department.is_some());
-        Some(station.department.unwrap_or(n))
-    });
-    for (row, load) in rows.iter_mut().zip(loads) {
-        (row.steps, row.work_hours, row.utilisation_share, row.wait_minutes_mean) = load;
-    }
-    rows
 }

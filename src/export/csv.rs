@@ -7,8 +7,8 @@ use super::{ExportError, io_error};
 use crate::engine::ReplicationOutput;
 use crate::indicators::ratio;
 use crate::schema::{
-    ASSESSMENT_COLUMNS, DAILY_COLUMNS, DEPARTMENT_COLUMNS, DIVISION_COLUMNS, SERVICE_COLUMNS, SUMMARY_KEY_COLUMN,
-    WINDOW_KEY_COLUMNS, YEARLY_KEY_COLUMNS, number, yearly_names,
+    ASSESSMENT_COLUMNS, DAILY_COLUMNS, DEPARTMENT_COLUMNS, DIVISION_COLUMNS, JURISDICTION_COLUMNS, SERVICE_COLUMNS,
+    SUMMARY_KEY_COLUMN, WINDOW_KEY_COLUMNS, YEARLY_KEY_COLUMNS, number, yearly_names,
 };
 use crate::time::{DAY, MINUTE};
 
@@ -60,6 +60,7 @@ pub fn write_departments(path: &Path, outputs: &[ReplicationOutput]) -> Result<(
                 number(d.work_hours),
                 number(d.utilisation_share),
                 number(d.wait_minutes_mean),
+                d.jurisdiction.clone(),
             ]
         })
     });
@@ -109,10 +110,40 @@ pub fn write_services(path: &Path, outputs: &[ReplicationOutput]) -> Result<(), 
                 number(ratio(t.rework as f64, finished)),
                 number(ratio(t.missing_documents as f64, finished)),
                 number(ratio(t.handoffs_between as f64, finished)),
+                t.handoffs_levels.to_string(),
+                s.jurisdiction.clone(),
             ]
         })
     });
     write_table(path, &header, rows)
+}
+
+/// `jurisdictions.csv`: one row per replication and jurisdiction, then per level.
+pub fn write_jurisdictions(path: &Path, outputs: &[ReplicationOutput], measured_days: f64) -> Result<(), ExportError> {
+    let rows = outputs.iter().flat_map(|o| {
+        o.jurisdictions.iter().map(move |j| {
+            let per_year = j.admin_cost_cny_per_year(measured_days);
+            vec![
+                o.replication.to_string(),
+                if j.aggregate { "level" } else { "jurisdiction" }.to_string(),
+                j.name.clone(),
+                j.level.as_str().to_string(),
+                j.parent.clone(),
+                j.population.to_string(),
+                j.arrived.to_string(),
+                j.tally.completed.to_string(),
+                j.tally.abandoned.to_string(),
+                j.tally.refused.to_string(),
+                number(j.wait_minutes_mean()),
+                number(j.lead_time_days_mean()),
+                j.tally.handoffs_levels.to_string(),
+                j.staff.to_string(),
+                number(per_year),
+                number(ratio(per_year, j.population as f64)),
+            ]
+        })
+    });
+    write_table(path, &JURISDICTION_COLUMNS, rows)
 }
 
 /// `daily.csv`: one row per replication and simulated day.

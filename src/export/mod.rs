@@ -236,6 +236,10 @@ impl RunOutput {
         if model.assessment.is_some() {
             csv::write_assessment(&staging.join("assessment.csv"), outputs)?;
         }
+        if !model.jurisdictions.is_empty() {
+            let days = f64::from(model.horizon_days - model.warmup_days);
+            csv::write_jurisdictions(&staging.join("jurisdictions.csv"), outputs, days)?;
+        }
         let inside = match &self.event_log {
             Some(EventLogOutput::Inside(relative)) => Some(relative.as_path()),
             _ => None,

@@ -27,7 +27,7 @@ use std::path::{Component, Path, PathBuf};
 use super::{ExportError, io_error};
 
 /// The files of a run's folder (`reformsim run`, and each scenario of the demo).
-pub const RUN_FILES: [&str; 9] = [
+pub const RUN_FILES: [&str; 10] = [
     "summary.csv",
     "departments.csv",
     "divisions.csv",
@@ -36,6 +36,7 @@ pub const RUN_FILES: [&str; 9] = [
     "yearly.csv",
     "windows.csv",
     "assessment.csv",
+    "jurisdictions.csv",
     "manifest.ron",
 ];
 

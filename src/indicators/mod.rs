@@ -5,6 +5,7 @@
 //! carries its unit.
 
 pub mod histogram;
+pub mod jurisdictions;
 pub mod yearly;
 
 use histogram::Histogram;
@@ -50,6 +51,8 @@ pub struct CaseRecord {
     pub handoffs_between: u32,
     /// Handoffs within a department.
     pub handoffs_within: u32,
+    /// Handoffs between levels of government.
+    pub handoffs_levels: u32,
     /// Delay added by handoffs between departments.
     pub handoff_delay: Micros,
     /// Completed within the promised working days.
@@ -98,6 +101,8 @@ pub struct Tally {
     pub handoffs_between: u64,
     /// Σ handoffs within departments.
     pub handoffs_within: u64,
+    /// Σ handoffs between levels of government.
+    pub handoffs_levels: u64,
     /// Σ delay from handoffs between departments.
     pub handoff_delay: u128,
     /// Σ trips of abandoned and refused cases (they count for applicant burden).
@@ -126,6 +131,7 @@ impl Tally {
         self.missing_documents += u64::from(r.missing_documents);
         self.handoffs_between += u64::from(r.handoffs_between);
         self.handoffs_within += u64::from(r.handoffs_within);
+        self.handoffs_levels += u64::from(r.handoffs_levels);
         self.handoff_delay += u128::from(r.handoff_delay);
         self.satisfaction += r.satisfaction;
         self.satisfied += u64::from(r.satisfied);
@@ -403,6 +409,7 @@ pub fn summary(t: &Tally, costs: &Costs, f: &RunFacts) -> Vec<Indicator> {
         ("applicant_burden_cny_per_case", t.per_finished(applicant_hours * f.value_of_time_cny_per_hour)),
         ("handoffs_between_departments_per_case", t.per_finished(t.handoffs_between as f64)),
         ("handoffs_within_department_per_case", t.per_finished(t.handoffs_within as f64)),
+        ("handoffs_between_levels", t.handoffs_levels as f64),
         ("handoff_delay_hours_per_case", t.per_finished(to_hours_u128(t.handoff_delay))),
         ("satisfaction_mean", t.per_finished(t.satisfaction)),
         ("satisfaction_mean_completed", t.per_completed(t.satisfaction_completed)),

@@ -7,6 +7,7 @@
 
 mod build;
 mod checks;
+mod jurisdictions;
 pub mod limits;
 mod load;
 pub mod model;

@@ -116,6 +116,33 @@ pub struct Model {
     pub pools: Vec<Pool>,
     /// Departments that exist at the start (later ones come from merger reforms).
     pub initial_departments: usize,
+    /// The jurisdiction tree (empty without a `jurisdictions` section).
+    pub jurisdictions: Vec<Jurisdiction>,
+    /// Each department's jurisdiction (index into `jurisdictions`; empty without a tree).
+    pub department_jurisdiction: Vec<usize>,
+    /// Each service's jurisdiction, where it is requested (empty without a tree).
+    pub service_jurisdiction: Vec<usize>,
+}
+
+impl Model {
+    /// The name of jurisdiction `j` (from `department_jurisdiction` or
+    /// `service_jurisdiction`); empty without a tree.
+    pub fn jurisdiction_name(&self, j: Option<&usize>) -> String {
+        j.map(|&j| self.jurisdictions[j].name.clone()).unwrap_or_default()
+    }
+}
+
+/// One jurisdiction of the tree, as the outputs report it.
+#[derive(Clone, Debug)]
+pub struct Jurisdiction {
+    /// Its name (the prefix of its departments' and services' names).
+    pub name: String,
+    /// Its level.
+    pub level: crate::domain::Level,
+    /// Its parent (index), `None` for the root.
+    pub parent: Option<usize>,
+    /// Residents.
+    pub population: u64,
 }
 
 /// Staff turnover and recruitment.
@@ -419,6 +446,9 @@ pub struct Handoff {
     pub between_departments: HandoffCost,
     /// Between two steps of one department.
     pub within_department: HandoffCost,
+    /// Between two steps at different levels of government (only with a
+    /// jurisdiction tree; zero otherwise).
+    pub between_levels: HandoffCost,
 }
 
 /// A document.
@@ -542,6 +572,8 @@ pub struct Step {
     pub refusal_probability: f64,
     /// Where the step is queued and served.
     pub station: StationId,
+    /// The level of government that does it (County without a tree).
+    pub level: crate::domain::Level,
 }
 
 /// A date window of the measured period: its indicators are those of a year.

@@ -72,6 +72,9 @@ pub struct RawScenario {
     /// The assessment scheme (`assessment.csv`), if any.
     pub assessment: Option<crate::domain::Assessment>,
     pub reforms: Option<Vec<RawReform>>,
+    /// A jurisdiction tree: the scenario's own departments, staff and services
+    /// are the county template (docs/scenarios.md, "Levels of government").
+    pub jurisdictions: Option<RawJurisdictions>,
 }
 
 /// When staff work and in-person applicants are served.
@@ -300,6 +303,10 @@ pub struct RawStep {
     /// ends there, after the step's work, as refused.
     #[serde(default)]
     pub refusal_probability: f64,
+    /// The level of government that does the step (only with `jurisdictions`);
+    /// `None`: where the service is requested (County).
+    #[serde(default)]
+    pub level: Option<crate::domain::Level>,
     #[serde(skip)]
     pub origin: Option<Origin>,
 }
@@ -380,6 +387,7 @@ impl RawScenario {
             contract_staff: self.contract_staff.or(parent.contract_staff),
             assessment: self.assessment.or(parent.assessment),
             reforms: self.reforms.or(parent.reforms),
+            jurisdictions: self.jurisdictions.or(parent.jurisdictions),
         }
     }
 }
@@ -429,4 +437,81 @@ pub struct RawReform {
     pub ramp_days: u32,
     /// What it does (one of the levers of `src/levers/`).
     pub lever: RawLever,
+    /// Only in these jurisdictions (with a `jurisdictions` tree); `None`: all.
+    #[serde(default)]
+    pub jurisdictions: Option<Vec<String>>,
+    /// Only at these levels (with a `jurisdictions` tree); `None`: all.
+    #[serde(default)]
+    pub levels: Option<Vec<crate::domain::Level>>,
+}
+
+/// The jurisdiction tree and how the county template is sized and copied.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawJurisdictions {
+    /// CSV file of the tree, one row per jurisdiction (relative to the scenario).
+    #[serde(default)]
+    pub table_csv: Option<String>,
+    /// The tree written inline (added to the CSV file's rows).
+    #[serde(default)]
+    pub rows: Vec<RawJurisdiction>,
+    /// The size each template is written for.
+    pub templates: BTreeMap<String, RawTemplateSize>,
+    /// A further multiplier on every volume (per-resident demand against the
+    /// template's); default 1.
+    #[serde(default)]
+    pub volume_per_resident_factor: Option<f64>,
+    /// The departments and staff each City and the Province have.
+    #[serde(default)]
+    pub levels: Vec<RawLevel>,
+    /// Moving a case between levels.
+    pub handoff_between_levels: RawHandoffCost,
+}
+
+/// One jurisdiction of the tree.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawJurisdiction {
+    pub jurisdiction: String,
+    /// Its parent's name; empty for the root.
+    #[serde(default)]
+    pub parent: String,
+    pub level: crate::domain::Level,
+    /// The template a County is a copy of; empty for a City or the Province.
+    #[serde(default)]
+    pub template: String,
+    pub population: u64,
+    /// Firms; `None`: scaled like the population.
+    #[serde(default)]
+    pub firms: Option<u64>,
+    #[serde(skip)]
+    pub origin: Option<Origin>,
+}
+
+/// The size a template is written for.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RawTemplateSize {
+    pub population: u64,
+    #[serde(default)]
+    pub firms: Option<u64>,
+}
+
+/// The departments and staff of every jurisdiction at one level above County.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLevel {
+    /// City or Province.
+    pub level: crate::domain::Level,
+    /// The population its staff are written for; `None`: staff as written
+    /// (factor 1).
+    #[serde(default)]
+    pub population: Option<u64>,
+    /// Its departments (with the functions they hold).
+    pub departments: Vec<RawDepartment>,
+    /// Their staff.
+    #[serde(default)]
+    pub staff: Vec<RawStaff>,
 }

@@ -13,8 +13,9 @@ use super::sources::Needle::{Field, Quoted};
 use super::sources::Sources;
 use super::{LoadError, limits};
 
-/// Validates a merged raw scenario, its reform timeline included.
-pub(super) fn validate(mut raw: RawScenario, sources: &Sources) -> Result<Model, LoadError> {
+/// Validates a merged raw scenario without a jurisdiction tree (or a tree's
+/// expansion), its reform timeline included.
+pub(super) fn validate_flat(mut raw: RawScenario, sources: &Sources) -> Result<Model, LoadError> {
     let timeline = super::reforms::RawTimeline::take(&mut raw);
     let mut c = Checker { sources, problems: Vec::new() };
     let model = super::build::build(raw, &mut c);

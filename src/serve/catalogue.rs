@@ -76,6 +76,11 @@ impl Catalogue {
         let mut scenarios = Vec::new();
         let mut skipped = Vec::new();
         for (id, path) in files {
+            // A province (a jurisdiction tree) is not offered: its runs take far longer
+            // than a slider change may, and one window and redeployment are refused in a tree.
+            if read_raw(&path).is_some_and(|raw| raw.jurisdictions.is_some()) {
+                continue;
+            }
             match prepare(&id, &path, merger.as_deref()) {
                 Ok(s) => scenarios.push(s),
                 Err(why) => skipped.push((id, why)),
@@ -134,6 +139,11 @@ fn own_reforms(path: &Path) -> Vec<RawReform> {
 fn prepare(id: &str, path: &Path, merger: Option<&[RawMerge]>) -> Result<ShippedScenario, String> {
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or("no file name")?;
     let shipped = scenario::load(path).map_err(|e| first_line(&e.to_string()))?;
+    if !shipped.jurisdictions.is_empty() {
+        // Its levers (one window, redeployment) are refused in a tree, and a run of a
+        // province takes far longer than a slider change may.
+        return Err("a jurisdiction tree (a province): too large for the dashboard's interactive runs".to_string());
+    }
     let horizon_days = shipped.horizon_days.min(HORIZON_DAYS);
     let warmup_days =
         if shipped.warmup_days.saturating_mul(2) <= horizon_days { shipped.warmup_days } else { horizon_days / 4 };

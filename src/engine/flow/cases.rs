@@ -67,6 +67,7 @@ pub(super) struct Case {
     pub missing_documents: u32,
     pub handoffs_between: u32,
     pub handoffs_within: u32,
+    pub handoffs_levels: u32,
 }
 
 /// The case table: cases in progress by slot, and the slots free for reuse.

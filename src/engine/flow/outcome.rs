@@ -93,6 +93,7 @@ impl CaseFlow {
             missing_documents: case.missing_documents,
             handoffs_between: case.handoffs_between,
             handoffs_within: case.handoffs_within,
+            handoffs_levels: case.handoffs_levels,
             handoff_delay: case.handoff_delay,
             on_time: completed && late_days == 0,
             satisfaction,

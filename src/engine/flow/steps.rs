@@ -12,6 +12,7 @@ use super::cases::{Case, NOWHERE};
 use super::log::Before;
 use super::stations::StepEntry;
 use crate::bits::{self, bits};
+use crate::domain::Level;
 use crate::indicators::Outcome;
 use crate::scenario::{MAX_STEPS, Model, Role, Service};
 use crate::time::{DAY, Micros, from_minutes};
@@ -118,6 +119,7 @@ impl CaseFlow {
             missing_documents: 0,
             handoffs_between: 0,
             handoffs_within: 0,
+            handoffs_levels: 0,
         };
         let slot = self.cases.insert(case, self.max_in_progress);
         self.counts.arrived += 1;
@@ -135,10 +137,11 @@ impl CaseFlow {
     }
 
     /// Makes every step in `candidates` whose predecessors are done ready, after
-    /// the handoff from a step of `from_division` (`None`: no handoff, at
-    /// arrival): within its unit (its department, see `Structure::handoff_unit`)
-    /// or between units. Approvals replaced by notification are done at once.
-    fn release(&mut self, m: &Model, slot: u32, service: &Service, candidates: u64, from_division: Option<usize>) {
+    /// the handoff from a step of division and level `from` (`None`: no handoff, at
+    /// arrival): between levels of government, within its unit (its department,
+    /// see `Structure::handoff_unit`) or between units. Approvals replaced by
+    /// notification are done at once.
+    fn release(&mut self, m: &Model, slot: u32, service: &Service, candidates: u64, from: Option<(usize, Level)>) {
         let case = &mut self.cases[slot];
         let r = usize::from(case.integrated);
         let all = bits::first(service.steps.len());
@@ -179,14 +182,15 @@ impl CaseFlow {
         }
         let stamp = self.cases[slot].stamp;
         let units = &m.structures[self.structure].handoff_unit;
-        let from = from_division.map(|d| units[d]);
+        let from = from.map(|(d, level)| (units[d], level));
         for s in bits(ready) {
             let case_ref = CaseRef::new(slot, stamp, self.cases[slot].epochs[s]);
             let step = &service.steps[s];
             let to = units[step.division];
             let (handoff, mut delay) = match from {
                 None => (Handoff::None, 0),
-                Some(d) if d == to => (Handoff::WithinDepartment, m.handoff.within_department.delay),
+                Some((_, level)) if level != step.level => (Handoff::BetweenLevels, m.handoff.between_levels.delay),
+                Some((d, _)) if d == to => (Handoff::WithinDepartment, m.handoff.within_department.delay),
                 Some(_) => (Handoff::BetweenDepartments, m.handoff.between_departments.delay),
             };
             let case = &mut self.cases[slot];
@@ -198,13 +202,14 @@ impl CaseFlow {
             match handoff {
                 Handoff::WithinDepartment => case.handoffs_within += 1,
                 Handoff::BetweenDepartments => case.handoffs_between += 1,
+                Handoff::BetweenLevels => case.handoffs_levels += 1,
                 Handoff::None | Handoff::Resubmission => {}
             }
             if delay == 0 {
                 self.enqueue(m, slot, s, handoff);
             } else {
                 let at = self.calendar.add_working(self.now, delay);
-                if handoff == Handoff::BetweenDepartments {
+                if matches!(handoff, Handoff::BetweenDepartments | Handoff::BetweenLevels) {
                     case.handoff_delay += at - self.now;
                 }
                 self.events.schedule(at, EventKind::Ready { case: case_ref, step: s as u8, handoff });
@@ -242,6 +247,7 @@ impl CaseFlow {
             Handoff::None | Handoff::Resubmission => 0,
             Handoff::WithinDepartment => m.handoff.within_department.effort,
             Handoff::BetweenDepartments => m.handoff.between_departments.effort,
+            Handoff::BetweenLevels => m.handoff.between_levels.effort,
         };
         (work.max(0.0) as Micros).saturating_sub(saved) + effort
     }
@@ -344,7 +350,7 @@ impl CaseFlow {
             case.done &= !reset;
             case.started = kept;
             let candidates = !case.done & !kept & bits::first(service.steps.len());
-            self.release(m, slot, service, candidates, Some(step.division));
+            self.release(m, slot, service, candidates, Some((step.division, step.level)));
             return;
         }
         case.done |= bit;
@@ -354,7 +360,7 @@ impl CaseFlow {
             self.finish(m, slot, Outcome::Completed, self.now);
             return;
         }
-        self.release(m, slot, service, step.precedence[r].successors, Some(step.division));
+        self.release(m, slot, service, step.precedence[r].successors, Some((step.division, step.level)));
     }
 
     /// An applicant whose patience ran out while waiting in `entry` at `station`

@@ -122,6 +122,10 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         hall_station: None,
         pools: Vec::new(),
         initial_departments: 0,
+        // Set by `super::jurisdictions` for a tree.
+        jurisdictions: Vec::new(),
+        department_jurisdiction: Vec::new(),
+        service_jurisdiction: Vec::new(),
     })
 }
 

@@ -156,7 +156,12 @@ pub(super) fn handoff(c: &mut Checker, raw: Option<RawHandoff>) -> Option<Handof
             delay: from_hours(h.delay_hours),
             effort: from_minutes(h.effort_minutes),
         };
-        Handoff { between_departments: cost(&h.between_departments), within_department: cost(&h.within_department) }
+        Handoff {
+            between_departments: cost(&h.between_departments),
+            within_department: cost(&h.within_department),
+            // Set with the jurisdiction tree, if any.
+            between_levels: HandoffCost { delay: 0, effort: 0 },
+        }
     })
 }
 

@@ -125,6 +125,7 @@ pub(super) fn build_step(
         send_back,
         refusal_probability: step.refusal_probability,
         station: stations.station_for(division, step.role),
+        level: step.level.unwrap_or_default(),
     })
 }
 

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{read, unreadable};
-use crate::domain::ApplicantGroup;
+use crate::domain::{ApplicantGroup, Level};
 use crate::scenario::raw::{
-    Employment, Minutes, Origin, RawDocument, RawRequirement, RawScenario, RawSendBack, RawService, RawStaff, RawStep,
-    Role,
+    Employment, Minutes, Origin, RawDocument, RawJurisdiction, RawRequirement, RawScenario, RawSendBack, RawService,
+    RawStaff, RawStep, Role,
 };
 use crate::scenario::sources::Sources;
 use crate::scenario::{Diagnostic, LoadError, Location};
@@ -62,6 +62,28 @@ pub(super) fn read_csv_files(
         let steps = read_table(&csv.steps)?;
         let loaded = read_service_tables(&services, &steps, problems);
         raw.services.get_or_insert_with(Vec::new).extend(loaded);
+    }
+    if let Some(path) = raw.jurisdictions.as_ref().and_then(|j| j.table_csv.clone()) {
+        let table = read_table(&path)?;
+        let columns = ["jurisdiction", "parent", "level", "template", "population"];
+        let rows = table.rows(problems, &columns, |row, problems| {
+            Some(RawJurisdiction {
+                jurisdiction: row.text("jurisdiction"),
+                parent: row.text("parent"),
+                level: row.parse_with("level", problems, |t| {
+                    Level::parse(t).ok_or_else(|| "expected County, City or Province".to_string())
+                })?,
+                template: row.text("template"),
+                population: row.parse("population", problems)?,
+                firms: row.parse_optional("firms", problems)?,
+                origin: Some(row.origin()),
+            })
+        });
+        if let Some(j) = raw.jurisdictions.as_mut() {
+            // The file's rows first, then any written inline.
+            let inline = std::mem::take(&mut j.rows);
+            j.rows = rows.into_iter().chain(inline).collect();
+        }
     }
     Ok(raw)
 }
@@ -138,6 +160,12 @@ fn read_service_tables(services: &CsvTable, steps: &CsvTable, problems: &mut Vec
             documents,
             send_back,
             refusal_probability: row.parse_optional("refusal_probability", problems)?.unwrap_or(0.0),
+            level: row.parse_with("level", problems, |t| match t {
+                "" => Ok(None),
+                t => crate::domain::Level::parse(t)
+                    .map(Some)
+                    .ok_or_else(|| "expected County, City or Province".to_string()),
+            })?,
             origin: Some(row.origin()),
         };
         Some((service, step, row.location("service")))

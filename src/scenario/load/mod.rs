@@ -14,10 +14,10 @@ use catalogues::read_csv_files;
 use syntax::ron_diagnostic;
 pub use syntax::syntax_diagnostic;
 
+use super::jurisdictions::validate;
 use super::raw::RawScenario;
 use super::ron_tree::PathStep;
 use super::sources::Sources;
-use super::validate::validate;
 use super::{Diagnostic, LoadError, Location, Model, limits};
 
 /// Longest `extends` chain followed before assuming a mistake.
@@ -49,7 +49,8 @@ fn load_listing_inputs(path: &Path, text: &str) -> Result<(Model, Vec<PathBuf>),
     let mut inputs: Vec<PathBuf> = sources.paths().map(Path::to_path_buf).collect();
     let catalogues = [&raw.documents_csv, &raw.staff_csv].into_iter().flatten();
     let services = raw.services_csv.iter().flat_map(|c| [&c.services, &c.steps]);
-    inputs.extend(catalogues.chain(services).map(PathBuf::from));
+    let tree = raw.jurisdictions.iter().filter_map(|j| j.table_csv.as_ref());
+    inputs.extend(catalogues.chain(services).chain(tree).map(PathBuf::from));
     let mut problems = Vec::new();
     let raw = read_csv_files(raw, &mut problems, &mut sources)?;
     if !problems.is_empty() {
@@ -270,6 +271,9 @@ fn read_chain(
     if let Some(csv) = &mut raw.services_csv {
         check(&mut csv.services, &[PathStep::Field("services_csv"), PathStep::Field("services")]);
         check(&mut csv.steps, &[PathStep::Field("services_csv"), PathStep::Field("steps")]);
+    }
+    if let Some(p) = raw.jurisdictions.as_mut().and_then(|j| j.table_csv.as_mut()) {
+        check(p, &[PathStep::Field("jurisdictions"), PathStep::Field("table_csv")]);
     }
     let parent = raw.extends.take().map(|name| match name.strip_prefix(SHIPPED) {
         Some(shipped) => (shipped_scenario(shipped), name),

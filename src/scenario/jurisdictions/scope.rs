@@ -1,0 +1,205 @@
+//! Reforms by level and jurisdiction: a reform's `jurisdictions` (each covering
+//! the jurisdictions below it too) and `levels` pick the copies it acts on. A
+//! lever that names services or connected departments gets the names of the
+//! copies in scope; a lever that names a department (merger, contract staff,
+//! cross-training) becomes one reform per jurisdiction in scope; a lever that
+//! acts on the whole model cannot be scoped and is refused when scoped, and the
+//! levers with one place for the whole model (one window's hall, online
+//! listening's handling function, redeployment across the organisation, an
+//! inspection function) are refused in a tree.
+
+use super::expand::{merge, named};
+use super::tree::Tree;
+use crate::domain::Level;
+use crate::levers::RawLever;
+use crate::scenario::checks::Checker;
+use crate::scenario::raw::{RawJurisdictions, RawReform};
+use crate::scenario::sources::Needle::{Field, Index, Quoted};
+
+/// What the template holds, to find where a named department lives.
+pub(super) struct Names<'a> {
+    pub services: &'a [String],
+    pub departments: &'a [String],
+    pub j: &'a RawJurisdictions,
+}
+
+impl Names<'_> {
+    /// The level whose jurisdictions have department `d`.
+    fn level_of(&self, d: &str) -> Option<Level> {
+        if self.departments.iter().any(|x| x == d) {
+            return Some(Level::County);
+        }
+        self.j.levels.iter().find(|l| l.departments.iter().any(|x| x.name == d)).map(|l| l.level)
+    }
+
+    fn departments_at(&self, level: Level) -> Vec<String> {
+        match level {
+            Level::County => self.departments.to_vec(),
+            _ => self
+                .j
+                .levels
+                .iter()
+                .filter(|l| l.level == level)
+                .flat_map(|l| l.departments.iter().map(|d| d.name.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// The reforms acting on the copies of `tree`; `check` reports scoping problems
+/// (names of jurisdictions are checked only then: the template check has its own
+/// tree).
+pub(super) fn reforms(
+    c: &mut Checker,
+    reforms: Vec<RawReform>,
+    tree: &Tree,
+    names: &Names,
+    check: bool,
+) -> Vec<RawReform> {
+    let mut out = Vec::new();
+    for (i, reform) in reforms.into_iter().enumerate() {
+        let mut roots = Vec::new();
+        let mut unknown = false;
+        if check {
+            for n in reform.jurisdictions.iter().flatten() {
+                match tree.find(n) {
+                    Some(r) => roots.push(r),
+                    None => {
+                        unknown = true;
+                        let known: Vec<&str> = tree.nodes.iter().map(|n| n.name.as_str()).collect();
+                        let at = [Field("reforms"), Index(i), Field("jurisdictions"), Quoted(n)];
+                        c.unknown_at(None, &at, "", "jurisdiction", n, &known);
+                    }
+                }
+            }
+        }
+        let scoped = check && reform.jurisdictions.is_some() || reform.levels.is_some();
+        let in_scope: Vec<usize> = (0..tree.nodes.len())
+            .filter(|&k| {
+                let by_name = !check || reform.jurisdictions.is_none() || roots.iter().any(|&r| tree.is_under(k, r));
+                let by_level = reform.levels.as_ref().is_none_or(|ls| ls.contains(&tree.nodes[k].level));
+                by_name && by_level
+            })
+            .collect();
+        let scope = Scope { index: i, in_scope, scoped, check: check && !unknown };
+        put(c, &reform, &scope, tree, names, &mut out);
+    }
+    out
+}
+
+/// Where one reform acts: the jurisdictions in scope, whether it is scoped at
+/// all, and whether to report problems (not after an unknown name).
+struct Scope {
+    index: usize,
+    in_scope: Vec<usize>,
+    scoped: bool,
+    check: bool,
+}
+
+/// Puts `reform` on the copies in `scope` (pushing to `out`), or refuses it.
+fn put(c: &mut Checker, reform: &RawReform, scope: &Scope, tree: &Tree, names: &Names, out: &mut Vec<RawReform>) {
+    let (in_scope, scoped, check) = (&scope.in_scope, scope.scoped, scope.check);
+    let place = [Field("reforms"), Index(scope.index)];
+    let at_level =
+        |level: Level| -> Vec<usize> { in_scope.iter().copied().filter(|&k| tree.nodes[k].level == level).collect() };
+    let counties = at_level(Level::County);
+    let copy = |lever: RawLever| RawReform { lever, jurisdictions: None, levels: None, ..reform.clone() };
+    let lever_name = lever_label(&reform.lever);
+    let refuse = |c: &mut Checker, why: &str| {
+        if check {
+            c.at(None, &place, "", format!("the {lever_name} reform {why}"));
+        }
+    };
+    let services = |list: &mut Vec<String>| {
+        if !scoped && list.is_empty() {
+            return;
+        }
+        let base: Vec<String> = if list.is_empty() { names.services.to_vec() } else { std::mem::take(list) };
+        *list = counties.iter().flat_map(|&k| base.iter().map(move |s| named(&tree.nodes[k].name, s))).collect();
+    };
+    let mut lever = reform.lever.clone();
+    match &mut lever {
+        RawLever::Online(r) => services(&mut r.services),
+        RawLever::RegulationRevision(r) => services(&mut r.services),
+        RawLever::IntegratedService(r) => services(&mut r.services),
+        RawLever::RemoteIdentity(r) => services(&mut r.services),
+        RawLever::PostApprovalSupervision(r) if r.inspection_function.is_none() => services(&mut r.services),
+        RawLever::PostApprovalSupervision(_) => {
+            refuse(
+                c,
+                "cannot name an `inspection_function` in a jurisdiction tree (its inspectors would serve every jurisdiction): leave it out, so that each service's own department inspects",
+            );
+            return;
+        }
+        RawLever::DataSharing(r) if scoped || !r.connected.is_empty() => {
+            let mut list = Vec::new();
+            for &k in in_scope {
+                let node = &tree.nodes[k];
+                let here = names.departments_at(node.level);
+                let base = if r.connected.is_empty() { here.clone() } else { r.connected.clone() };
+                list.extend(base.iter().filter(|d| here.contains(d)).map(|d| named(&node.name, d)));
+            }
+            r.connected = list;
+        }
+        RawLever::Merger(_) | RawLever::ContractStaff(_) | RawLever::CrossTraining(_) => {
+            let first = match &lever {
+                RawLever::Merger(m) => m.merge.first().and_then(|x| x.from.first()).cloned(),
+                RawLever::ContractStaff(r) => Some(r.department.clone()),
+                RawLever::CrossTraining(r) => Some(r.department.clone()),
+                _ => None,
+            };
+            let level = first.as_deref().and_then(|d| names.level_of(d)).unwrap_or(Level::County);
+            for k in at_level(level) {
+                let j = tree.nodes[k].name.as_str();
+                let mut own = lever.clone();
+                match &mut own {
+                    RawLever::Merger(m) => m.merge = m.merge.iter().map(|x| merge(x, j)).collect(),
+                    RawLever::ContractStaff(r) => r.department = named(j, &r.department),
+                    RawLever::CrossTraining(r) => {
+                        r.department = named(j, &r.department);
+                        r.divisions = r.divisions.iter().map(|d| named(j, d)).collect();
+                        r.functions = r.functions.iter().map(|f| named(j, f)).collect();
+                    }
+                    _ => {}
+                }
+                out.push(copy(own));
+            }
+            return;
+        }
+        RawLever::OneWindow(_) | RawLever::OnlineListening(_) | RawLever::Redeployment(_) => {
+            refuse(
+                c,
+                "cannot be used with a jurisdiction tree: it has one place for the whole model (one window's general hall, online listening's handling function, redeployment across every department), not one per jurisdiction",
+            );
+            return;
+        }
+        _ if scoped => {
+            refuse(c, "acts on the whole model and cannot be scoped by `jurisdictions` or `levels`: leave them out");
+            return;
+        }
+        _ => {}
+    }
+    // An empty list means "all" to the levers: a scope that covers nothing is a mistake.
+    let empty = match &lever {
+        RawLever::Online(r) => r.services.is_empty(),
+        RawLever::RegulationRevision(r) => r.services.is_empty(),
+        RawLever::IntegratedService(r) => r.services.is_empty(),
+        RawLever::RemoteIdentity(r) => r.services.is_empty(),
+        RawLever::PostApprovalSupervision(r) => r.services.is_empty(),
+        RawLever::DataSharing(r) => r.connected.is_empty(),
+        _ => false,
+    };
+    if scoped && empty {
+        refuse(
+            c,
+            "covers no service or department in the jurisdictions and levels it is scoped to (services are requested in Counties)",
+        );
+        return;
+    }
+    out.push(copy(lever));
+}
+
+/// The lever's name in messages.
+fn lever_label(lever: &RawLever) -> &'static str {
+    crate::levers::REGISTRY.iter().find(|e| e.name == lever.name()).map_or("lever", |e| e.label)
+}

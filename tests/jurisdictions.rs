@@ -1,0 +1,159 @@
+//! Levels of government (docs/scenarios.md, "Levels of government"): a tree of
+//! copies of one county behaves like the county, escalated steps add exactly the
+//! configured handoffs between levels, and the size factor scales demand. The
+//! scenarios are in `tests/jurisdictions/`.
+
+use std::sync::Arc;
+
+use reformsim::engine::ReplicationOutput;
+use reformsim::scenario::{Model, load, load_from_str};
+use reformsim::stats::{Summary, welch_half_width_95};
+
+use crate::common::{indicator, root, run};
+
+fn scenario(name: &str) -> Arc<Model> {
+    let path = root().join("tests/jurisdictions").join(name);
+    Arc::new(load(&path).unwrap_or_else(|e| panic!("{} does not load:\n{e}", path.display())))
+}
+
+/// Per replication, (cases completed, mean wait in minutes) of the services
+/// requested in `jurisdiction` ("" for a scenario without a tree: all of them).
+fn county_figures(outputs: &[ReplicationOutput], jurisdiction: &str) -> (Summary, Summary) {
+    let mut completed = Vec::new();
+    let mut wait = Vec::new();
+    for o in outputs {
+        let rows = o.services.iter().filter(|s| s.jurisdiction == jurisdiction);
+        let (mut done, mut finished, mut waited) = (0u64, 0u64, 0u128);
+        for s in rows {
+            done += s.tally.completed;
+            finished += s.tally.finished();
+            waited += s.tally.wait;
+        }
+        completed.push(done as f64);
+        wait.push(waited as f64 / 60e6 / finished as f64);
+    }
+    (Summary::of(&completed), Summary::of(&wait))
+}
+
+/// Asserts that the 95% Welch interval of `a − b` covers `expected`.
+fn assert_difference_covers(what: &str, a: &Summary, b: &Summary, expected: f64) {
+    let half = welch_half_width_95(a, b);
+    let difference = a.mean - b.mean;
+    eprintln!("{what}: {:.4} − {:.4} = {difference:.4} ± {half:.4} (expected {expected})", a.mean, b.mean);
+    assert!(
+        (difference - expected).abs() <= half,
+        "{what}: difference {difference:.4} ± {half:.4} (95%, Welch) does not cover {expected}"
+    );
+}
+
+#[test]
+fn identical_counties_behave_like_the_county_alone_and_add_up() {
+    let alone = run(&scenario("county.ron"), 7, 12);
+    let province = run(&scenario("two-counties.ron"), 1, 12);
+    let (alone_completed, alone_wait) = county_figures(&alone, "");
+    for county in ["East", "West"] {
+        let (completed, wait) = county_figures(&province, county);
+        assert_difference_covers(&format!("{county}: cases completed"), &completed, &alone_completed, 0.0);
+        assert_difference_covers(&format!("{county}: mean wait, minutes"), &wait, &alone_wait, 0.0);
+    }
+    for o in &province {
+        let row = |name: &str| o.jurisdictions.iter().find(|j| j.name == name).expect("a row");
+        let (east, west, all) =
+            (row("East"), row("West"), o.jurisdictions.iter().find(|j| j.aggregate).expect("County"));
+        assert_eq!(all.tally.completed, east.tally.completed + west.tally.completed);
+        assert_eq!(all.tally.completed as f64, indicator(o, "cases_completed"));
+        assert_eq!(east.staff + west.staff, 8);
+        assert_eq!(indicator(o, "handoffs_between_levels"), 0.0);
+    }
+}
+
+#[test]
+fn escalated_steps_add_exactly_the_handoffs_between_levels() {
+    let outputs = run(&scenario("escalated.ron"), 3, 10);
+    for o in &outputs {
+        for s in &o.services {
+            let t = &s.tally;
+            assert_eq!(t.abandoned + t.refused, 0, "{}: nobody gives up", s.name);
+            // `permit`: up to the City and back down; `licence`: up to the Province, last.
+            let per_case = if s.name.ends_with("permit") { 2 } else { 1 };
+            assert_eq!(t.handoffs_levels, per_case * t.completed, "{}: handoffs between levels", s.name);
+            assert_eq!(t.handoffs_between, 0, "{}: the levels' handoffs are not between departments", s.name);
+        }
+        let total: u64 = o.services.iter().map(|s| s.tally.handoffs_levels).sum();
+        assert_eq!(indicator(o, "handoffs_between_levels"), total as f64);
+    }
+}
+
+/// Mean lead time of `permit` (days) per replication, over both counties.
+fn permit_lead_days(outputs: &[ReplicationOutput]) -> Summary {
+    let values: Vec<f64> = outputs
+        .iter()
+        .map(|o| {
+            let rows: Vec<_> = o.services.iter().filter(|s| s.name.ends_with("permit")).collect();
+            let lead: u128 = rows.iter().map(|s| s.tally.lead).sum();
+            let completed: u64 = rows.iter().map(|s| s.tally.completed).sum();
+            lead as f64 / 86_400e6 / completed as f64
+        })
+        .collect();
+    Summary::of(&values)
+}
+
+#[test]
+fn the_delay_between_levels_lengthens_lead_time_by_two_delays() {
+    // Around the clock, a constant delay before the City's queue shifts its
+    // arrivals without changing them: two 24-hour handoffs add 2 days exactly,
+    // in distribution.
+    let path = root().join("tests/jurisdictions/escalated.ron");
+    let text = std::fs::read_to_string(&path).expect("readable");
+    let without =
+        text.replace("handoff_between_levels: (delay_hours: 24.0", "handoff_between_levels: (delay_hours: 0.0");
+    assert_ne!(text, without);
+    let no_delay = Arc::new(load_from_str(&path, &without).expect("valid"));
+    let with = permit_lead_days(&run(&scenario("escalated.ron"), 11, 12));
+    let base = permit_lead_days(&run(&no_delay, 12, 12));
+    assert!(with.mean >= base.mean + 2.0 - welch_half_width_95(&with, &base));
+    assert_difference_covers("permit lead time, days", &with, &base, 2.0);
+}
+
+#[test]
+fn a_county_twice_the_template_gets_twice_the_cases_and_staff() {
+    let outputs = run(&scenario("sizes.ron"), 5, 10);
+    let mut excess = Vec::new();
+    for o in &outputs {
+        let row = |name: &str| o.jurisdictions.iter().find(|j| j.name == name).expect("a row");
+        let (small, large) = (row("Small"), row("Large"));
+        assert_eq!((small.staff, large.staff), (4, 8));
+        excess.push(large.arrived as f64 - 2.0 * small.arrived as f64);
+        eprintln!("arrivals: small {}, large {}", small.arrived, large.arrived);
+    }
+    // Poisson arrivals: Large − 2 × Small has mean 0.
+    let s = Summary::of(&excess);
+    eprintln!("large − 2 × small: {:.1} ± {:.1}", s.mean, s.half_width_95);
+    assert!(s.confidence_interval_95().contains(0.0), "{:.1} ± {:.1} misses 0", s.mean, s.half_width_95);
+}
+
+#[test]
+fn a_reform_scoped_to_one_county_acts_there_only() {
+    // Online service piloted in East alone: West's cases never arrive online.
+    let text = r#"Scenario(
+        name: "test-pilot",
+        extends: "two-counties.ron",
+        reforms: [
+            Reform(start: "2017-01-03", jurisdictions: ["East"], lever: Online(
+                target_share: 0.5, max_share: 0.5, platform_build_cny: 0.0, yearly_cost_cny: 0.0)),
+        ],
+    )"#;
+    let path = root().join("tests/jurisdictions/generated.ron");
+    let model = Arc::new(load_from_str(&path, text).unwrap_or_else(|e| panic!("{e}")));
+    for o in run(&model, 2, 2) {
+        let online = |county: &str| -> (u64, u64) {
+            let rows = o.services.iter().filter(|s| s.jurisdiction == county);
+            rows.fold((0, 0), |(a, b), s| (a + s.tally.completed_online, b + s.tally.completed))
+        };
+        let ((east_online, east), (west_online, _)) = (online("East"), online("West"));
+        eprintln!("online: East {east_online} of {east}, West {west_online}");
+        assert_eq!(west_online, 0, "West has no online service");
+        // Half of East's cases online: far more than 40%.
+        assert!(east_online as f64 > 0.4 * east as f64, "East: {east_online} of {east} online");
+    }
+}
