@@ -175,3 +175,72 @@ fn the_xes_log_holds_the_same_cases_and_events_as_the_csv() {
     let trace = &xes[at..at + xes[at..].find("</trace>").expect("closed")];
     assert_eq!(trace.matches("<event>").count(), cases[first].len());
 }
+
+/// A due-date lever that comes into force mid-run serves its backlog by due date
+/// too: from the lever's first day, every step started is one with the earliest
+/// promised date among those waiting (to within a day: the log holds ready times,
+/// not due dates). One reviewer is overloaded (1.2 arrivals of an hour's work an
+/// hour) by an urgent service (1 day promised) and a patient one (10 days), so a
+/// first-come backlog of both has built up by the lever's start on day 10.
+#[test]
+fn a_due_date_lever_starting_mid_run_serves_its_backlog_by_due_date() {
+    let dir = tempdir("due-date-mid-run");
+    let scenario = dir.join("edd.ron");
+    let service = |name: &str, days: u32| {
+        format!(
+            r#"Service(name: "{name}", volume_per_year: 5256.0, time_limit_working_days: {days},
+            steps: [Step(name: "{name} review", function: "f", role: Reviewer, work: Exponential(mean_minutes: 60.0))])"#
+        )
+    };
+    let text = format!(
+        r#"Scenario(name: "edd-mid-run", start_date: "2017-01-02", horizon_days: 20, warmup_days: 0, calendar: AllDay,
+    applicant: (value_of_time_cny_per_hour: 0.0, travel_hours_per_trip: 0.0, document_hours_per_missing: 0.0),
+    functions: ["f"], departments: [(name: "D", functions: ["f"], overhead_cny_per_year: 0.0)],
+    handoff: (between_departments: (delay_hours: 0.0, effort_minutes: 0.0), within_department: (delay_hours: 0.0, effort_minutes: 0.0)),
+    staff: [(department: "D", role: Reviewer, employment: Established, count: 1, annual_cost_cny: 1.0)],
+    services: [{}, {}],
+    reforms: [Reform(start: "2017-01-12", lever: DueDatePriority)])"#,
+        service("urgent", 1),
+        service("patient", 10)
+    );
+    std::fs::write(&scenario, text).expect("write scenario");
+    let out = dir.join("run");
+    let log = out.join("events.csv");
+    let status = Command::new(env!("CARGO_BIN_EXE_reformsim"))
+        .args(["run", scenario.to_str().expect("utf-8 path"), "--quiet", "--replications", "1", "--seed", "5"])
+        .arg("--out")
+        .arg(&out)
+        .arg("--event-log")
+        .arg(&log)
+        .output()
+        .expect("reformsim runs");
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    // (ready, start, due) of every step done, due = ready + the promised days.
+    let steps: Vec<(f64, f64, f64)> = read_log(&log)
+        .values()
+        .flatten()
+        .filter(|e| e.activity != "Applicant gave up")
+        .map(|e| {
+            let days = if e.activity.starts_with("urgent") { 1.0 } else { 10.0 };
+            (seconds(&e.ready), seconds(&e.start), seconds(&e.ready) + days * 86_400.0)
+        })
+        .collect();
+    let lever = 10.0 * 86_400.0;
+    let (mut checked, mut waiting_at_lever) = (0, 0);
+    for &(_, start, due) in steps.iter().filter(|s| s.1 >= lever) {
+        let earliest_waiting =
+            steps.iter().filter(|w| w.0 < start && w.1 > start).map(|w| w.2).fold(f64::INFINITY, f64::min);
+        assert!(
+            due <= earliest_waiting + 86_400.0,
+            "started a step due {due} s while one due {earliest_waiting} s waited"
+        );
+        checked += 1;
+    }
+    for &(ready, start, _) in &steps {
+        if ready < lever && start > lever {
+            waiting_at_lever += 1;
+        }
+    }
+    assert!(waiting_at_lever > 20, "a backlog at the lever's start: {waiting_at_lever}");
+    assert!(checked > 100, "{checked} starts checked");
+}
