@@ -24,6 +24,7 @@ mod learners;
 mod levers;
 mod log;
 mod outcome;
+mod protos;
 mod stations;
 mod steps;
 
@@ -93,6 +94,8 @@ pub(crate) struct CaseFlow {
     tables: Vec<ProfileTable>,
     rates: Vec<ArrivalRate>,
     arrival_rngs: Vec<ChaCha8Rng>,
+    /// Each service's proto for step content, and its steps' own places.
+    protos: protos::Protos,
     internal_rng: SplitMix64,
     /// Whether a complaint triggers a process fix, in the order complaints are made.
     listening_rng: SplitMix64,
@@ -193,6 +196,7 @@ impl CaseFlow {
             tables,
             rates,
             arrival_rngs,
+            protos: protos::Protos::new(&model),
             internal_rng: SplitMix64::for_case(super::random::mix64(seed ^ replication.rotate_left(17)), Purpose::Work),
             listening_rng: SplitMix64::for_case(
                 super::random::mix64(seed ^ replication.rotate_left(29)),

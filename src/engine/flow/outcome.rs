@@ -31,8 +31,9 @@ impl CaseFlow {
             }
         }
         let service = &m.services[case.service as usize];
+        let time_limit = m.services[self.protos.of(case.service as usize)].time_limit_working_days;
         let working_days = self.calendar.working_day_number(at) - self.calendar.working_day_number(case.arrival);
-        let late_days = working_days.saturating_sub(u64::from(service.time_limit_working_days));
+        let late_days = working_days.saturating_sub(u64::from(time_limit));
         // A refused applicant got a decision: their satisfaction follows the usual
         // formula; one who gave up got nothing and scores 0.
         let satisfaction =

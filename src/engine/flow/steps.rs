@@ -77,7 +77,7 @@ impl CaseFlow {
         // Refusals are decided at arrival too, one uniform per step that may refuse,
         // so a scenario without refusals draws nothing more.
         let mut refuse = 0u64;
-        for (s, step) in service.steps.iter().enumerate() {
+        for (s, step) in m.services[self.protos.of(service_id)].steps.iter().enumerate() {
             let p = step.refusal_probability;
             if p > 0.0 && needs_uniform(key, Need::Refusal as u64 + s as u64) < p {
                 refuse |= 1 << s;
@@ -133,7 +133,8 @@ impl CaseFlow {
             self.arrivals_by_day[day as usize] += 1;
         }
         let r = usize::from(integrated);
-        self.release(m, slot, service, service.initial_steps[r], None);
+        let proto = &m.services[self.protos.of(service_id)];
+        self.release(m, slot, proto, proto.initial_steps[r], None);
     }
 
     /// Makes every step in `candidates` whose predecessors are done ready, after
@@ -183,10 +184,11 @@ impl CaseFlow {
         let stamp = self.cases[slot].stamp;
         let units = &m.structures[self.structure].handoff_unit;
         let from = from.map(|(d, level)| (units[d], level));
+        let own = self.cases[slot].service as usize;
         for s in bits(ready) {
             let case_ref = CaseRef::new(slot, stamp, self.cases[slot].epochs[s]);
             let step = &service.steps[s];
-            let to = units[step.division];
+            let to = units[self.protos.division(own, s)];
             let (handoff, mut delay) = match from {
                 None => (Handoff::None, 0),
                 Some((_, level)) if level != step.level => (Handoff::BetweenLevels, m.handoff.between_levels.delay),
@@ -222,7 +224,8 @@ impl CaseFlow {
     /// shared data saves, plus the handoff effort.
     pub(super) fn work_time(&mut self, m: &Model, slot: u32, s: usize, handoff: Handoff) -> Micros {
         let case = &mut self.cases[slot];
-        let service = &m.services[case.service as usize];
+        let own = case.service as usize;
+        let service = &m.services[self.protos.of(own)];
         let step = &service.steps[s];
         let mut work = from_minutes(sample_prepared(&step.work_prepared, &mut case.work_rng)) as f64;
         if self.levers.variance_reduction > 0.0 {
@@ -230,7 +233,7 @@ impl CaseFlow {
             work = mean + (work - mean) * (1.0 - self.levers.variance_reduction);
         }
         if let Some(t) = &self.levers.transition {
-            let department = m.structures[self.structure].department_of[step.department];
+            let department = m.structures[self.structure].department_of[self.protos.department(own, s)];
             if t.affects(department) {
                 work *= 1.0 + t.productivity_dip * t.fade(self.now, self.levers.learning_speedup);
             }
@@ -278,7 +281,8 @@ impl CaseFlow {
 
     fn complete_step(&mut self, m: &Model, slot: u32, s: usize, extra_error: f64) {
         let case = &mut self.cases[slot];
-        let service = &m.services[case.service as usize];
+        let own = case.service as usize;
+        let service = &m.services[self.protos.of(own)];
         let step = &service.steps[s];
         let r = usize::from(case.integrated);
         let bit = 1u64 << s;
@@ -319,7 +323,7 @@ impl CaseFlow {
         let send_back = step.send_back.map(|(target, p)| (target, p * (1.0 - self.levers.error_reduction) * fixed));
         let mut transition_error = 0.0;
         if let Some(t) = &self.levers.transition {
-            let department = m.structures[self.structure].department_of[step.department];
+            let department = m.structures[self.structure].department_of[self.protos.department(own, s)];
             if t.affects(department) {
                 transition_error = t.extra_error_probability
                     * t.fade(self.now, self.levers.learning_speedup)
@@ -350,7 +354,7 @@ impl CaseFlow {
             case.done &= !reset;
             case.started = kept;
             let candidates = !case.done & !kept & bits::first(service.steps.len());
-            self.release(m, slot, service, candidates, Some((step.division, step.level)));
+            self.release(m, slot, service, candidates, Some((self.protos.division(own, s), step.level)));
             return;
         }
         case.done |= bit;
@@ -360,7 +364,7 @@ impl CaseFlow {
             self.finish(m, slot, Outcome::Completed, self.now);
             return;
         }
-        self.release(m, slot, service, step.precedence[r].successors, Some((step.division, step.level)));
+        self.release(m, slot, service, step.precedence[r].successors, Some((self.protos.division(own, s), step.level)));
     }
 
     /// An applicant whose patience ran out while waiting in `entry` at `station`

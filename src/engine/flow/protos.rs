@@ -1,0 +1,92 @@
+//! Shared step content: in a jurisdiction tree each county's services are copies
+//! of the template's, equal in everything but where their steps are done. The hot
+//! path reads a step's content (work time, precedence, roles, documents' places)
+//! from one *proto* copy, which stays in the cache, and only the step's own
+//! division and department from a small flat table. Without a tree every service
+//! is its own proto. Reading equal values from another copy changes no output.
+
+use crate::scenario::{Model, Service};
+
+/// Per service its proto; per step (numbered across services) its own division,
+/// department and, per department structure, station.
+pub(super) struct Protos {
+    proto: Vec<u32>,
+    first_step: Vec<u32>,
+    division: Vec<u32>,
+    department: Vec<u32>,
+    station: Vec<Vec<u32>>,
+}
+
+impl Protos {
+    pub(super) fn new(model: &Model) -> Self {
+        let n = model.services.len();
+        let mut first_step = Vec::with_capacity(n);
+        let (mut division, mut department) = (Vec::new(), Vec::new());
+        for service in &model.services {
+            first_step.push(division.len() as u32);
+            for step in &service.steps {
+                division.push(step.division as u32);
+                department.push(step.department as u32);
+            }
+        }
+        let mut proto: Vec<u32> = (0..n as u32).collect();
+        if !model.jurisdictions.is_empty() {
+            // Copies share the template's name after the jurisdiction's prefix.
+            let mut seen: std::collections::HashMap<(&str, String), u32> = std::collections::HashMap::new();
+            for (i, service) in model.services.iter().enumerate() {
+                let base = service.name.rsplit(" · ").next().unwrap_or(&service.name);
+                proto[i] = *seen.entry((base, content_key(service))).or_insert(i as u32);
+            }
+        }
+        let station = model
+            .structures
+            .iter()
+            .map(|structure| structure.step_station.iter().flatten().map(|&st| st as u32).collect())
+            .collect();
+        Protos { proto, first_step, division, department, station }
+    }
+
+    /// The service whose step content `service`'s equals.
+    #[inline]
+    pub(super) fn of(&self, service: usize) -> usize {
+        self.proto[service] as usize
+    }
+
+    /// The division that does step `s` of `service`.
+    #[inline]
+    pub(super) fn division(&self, service: usize, s: usize) -> usize {
+        self.division[self.first_step[service] as usize + s] as usize
+    }
+
+    /// The station where step `s` of `service` is served under structure `k`.
+    #[inline]
+    pub(super) fn station(&self, k: usize, service: usize, s: usize) -> usize {
+        self.station[k][self.first_step[service] as usize + s] as usize
+    }
+
+    /// The department (in the model's first structure) that does step `s` of `service`.
+    #[inline]
+    pub(super) fn department(&self, service: usize, s: usize) -> usize {
+        self.department[self.first_step[service] as usize + s] as usize
+    }
+}
+
+/// Everything about a service that the hot path may read from its proto: the
+/// service with its name, volume, documents and its steps' names and places
+/// blanked. Two services with the same key differ only in what is blanked.
+fn content_key(service: &Service) -> String {
+    let mut s = service.clone();
+    s.name.clear();
+    s.volume_per_year = 0.0;
+    for check in &mut s.checks {
+        check.document = 0;
+    }
+    for step in &mut s.steps {
+        step.name.clear();
+        step.function = 0;
+        step.department = 0;
+        step.division = 0;
+        step.station = 0;
+    }
+    format!("{s:?}")
+}
