@@ -29,7 +29,7 @@ use flow::CaseFlow;
 
 use crate::indicators::{Indicator, RunFacts, Tally, ratio, summary};
 use crate::scenario::{Employment, Model, limits};
-use crate::time::{DAY, HOUR, MINUTE};
+use crate::time::DAY;
 
 /// A run that could not finish: a bug (an invariant broken), or a model whose
 /// backlog outgrew the memory limit while running.
@@ -467,7 +467,7 @@ fn collect(
     };
     let summary = summary(tally, &ledger.costs, &facts);
     let departments = rows::department_rows(model, flow, ledger, staff);
-    let divisions = division_rows(model, flow, staff);
+    let divisions = rows::division_rows(model, flow, staff);
     let years = year_rows(model, flow, ledger, gate, &daily);
     let services: Vec<ServiceRow> = model
         .services
@@ -589,62 +589,4 @@ fn fiscal(model: &Model) -> crate::indicators::Fiscal {
         residents: model.residents,
         public_services: model.public_services,
     }
-}
-
-fn division_rows(model: &Model, flow: &CaseFlow, staff: &[ecs::Staff]) -> Vec<DivisionRow> {
-    let structure = &model.structures[flow.structure];
-    let mut rows: Vec<DivisionRow> = model
-        .divisions
-        .iter()
-        .map(|d| DivisionRow {
-            name: d.name.clone(),
-            department: model.departments[structure.department_of[d.department]].name.clone(),
-            headcount: 0,
-            cross_trained: 0,
-            steps: 0,
-            work_hours: 0.0,
-            utilisation_share: f64::NAN,
-            wait_minutes_mean: f64::NAN,
-        })
-        .collect();
-    for s in staff {
-        if let Some(v) = s.division {
-            rows[v].headcount += s.count;
-            if s.pool.is_some() {
-                rows[v].cross_trained += s.count;
-            }
-        }
-    }
-    let loads = workloads(model, flow, rows.len(), |station| station.division);
-    for (row, load) in rows.iter_mut().zip(loads) {
-        (row.steps, row.work_hours, row.utilisation_share, row.wait_minutes_mean) = load;
-    }
-    rows
-}
-
-/// The measured workload of groups of stations, `row_of` naming each station's
-/// group among `groups` (`None`: none): steps started, work hours, utilisation
-/// and mean queue wait in minutes.
-fn workloads(
-    model: &Model,
-    flow: &CaseFlow,
-    groups: usize,
-    row_of: impl Fn(&crate::scenario::Station) -> Option<usize>,
-) -> Vec<(u64, f64, f64, f64)> {
-    let (mut steps, mut work, mut capacity, mut wait) =
-        (vec![0u64; groups], vec![0u128; groups], vec![0u128; groups], vec![0u128; groups]);
-    for (station, st) in model.stations.iter().zip(&flow.stations) {
-        let Some(g) = row_of(station) else { continue };
-        steps[g] += st.steps_measured;
-        work[g] += st.work_measured;
-        capacity[g] += st.capacity_measured;
-        wait[g] += st.wait_measured;
-    }
-    (0..groups)
-        .map(|g| {
-            let hours = work[g] as f64 / HOUR as f64;
-            let utilisation = ratio(work[g] as f64, capacity[g] as f64);
-            (steps[g], hours, utilisation, ratio(wait[g] as f64 / MINUTE as f64, steps[g] as f64))
-        })
-        .collect()
 }

@@ -1,11 +1,13 @@
-//! The rows of a replication's output by department and by jurisdiction (the
-//! latter only with a jurisdiction tree), assembled after the run.
+//! The rows of a replication's output by department, division and jurisdiction
+//! (the last only with a jurisdiction tree), assembled after the run.
 
 use super::ecs::{self, Ledger};
 use super::flow::CaseFlow;
-use super::{DepartmentRow, ServiceRow};
+use super::{DepartmentRow, DivisionRow, ServiceRow};
 use crate::indicators::jurisdictions::{JurisdictionRow, rows};
+use crate::indicators::ratio;
 use crate::scenario::{Employment, Model, Role};
+use crate::time::{HOUR, MINUTE};
 
 /// Per jurisdiction and level: the cases of its services, the staff and cost of
 /// its departments (see [`crate::indicators::jurisdictions`]).
@@ -72,7 +74,7 @@ pub(super) fn department_rows(
         });
     }
     // The general hall's station (no department) is the last row.
-    let loads = super::workloads(model, flow, rows.len(), |station| {
+    let loads = workloads(model, flow, rows.len(), |station| {
         debug_assert!(station.role == Role::WindowClerk || station.department.is_some());
         Some(station.department.unwrap_or(n))
     });
@@ -80,4 +82,63 @@ pub(super) fn department_rows(
         (row.steps, row.work_hours, row.utilisation_share, row.wait_minutes_mean) = load;
     }
     rows
+}
+
+/// Per division: headcount, cross-trained members and measured workload.
+pub(super) fn division_rows(model: &Model, flow: &CaseFlow, staff: &[ecs::Staff]) -> Vec<DivisionRow> {
+    let structure = &model.structures[flow.structure];
+    let mut rows: Vec<DivisionRow> = model
+        .divisions
+        .iter()
+        .map(|d| DivisionRow {
+            name: d.name.clone(),
+            department: model.departments[structure.department_of[d.department]].name.clone(),
+            headcount: 0,
+            cross_trained: 0,
+            steps: 0,
+            work_hours: 0.0,
+            utilisation_share: f64::NAN,
+            wait_minutes_mean: f64::NAN,
+        })
+        .collect();
+    for s in staff {
+        if let Some(v) = s.division {
+            rows[v].headcount += s.count;
+            if s.pool.is_some() {
+                rows[v].cross_trained += s.count;
+            }
+        }
+    }
+    let loads = workloads(model, flow, rows.len(), |station| station.division);
+    for (row, load) in rows.iter_mut().zip(loads) {
+        (row.steps, row.work_hours, row.utilisation_share, row.wait_minutes_mean) = load;
+    }
+    rows
+}
+
+/// The measured workload of groups of stations, `row_of` naming each station's
+/// group among `groups` (`None`: none): steps started, work hours, utilisation
+/// and mean queue wait in minutes.
+fn workloads(
+    model: &Model,
+    flow: &CaseFlow,
+    groups: usize,
+    row_of: impl Fn(&crate::scenario::Station) -> Option<usize>,
+) -> Vec<(u64, f64, f64, f64)> {
+    let (mut steps, mut work, mut capacity, mut wait) =
+        (vec![0u64; groups], vec![0u128; groups], vec![0u128; groups], vec![0u128; groups]);
+    for (station, st) in model.stations.iter().zip(&flow.stations) {
+        let Some(g) = row_of(station) else { continue };
+        steps[g] += st.steps_measured;
+        work[g] += st.work_measured;
+        capacity[g] += st.capacity_measured;
+        wait[g] += st.wait_measured;
+    }
+    (0..groups)
+        .map(|g| {
+            let hours = work[g] as f64 / HOUR as f64;
+            let utilisation = ratio(work[g] as f64, capacity[g] as f64);
+            (steps[g], hours, utilisation, ratio(wait[g] as f64 / MINUTE as f64, steps[g] as f64))
+        })
+        .collect()
 }
