@@ -223,6 +223,16 @@ const BUCKET: Micros = crate::time::HOUR;
 /// [`EventQueue::distant`].
 const MAX_BUCKETS: usize = 1 << 17;
 
+/// Width of a slot: a busy bucket is split into slots when its turn comes.
+const SLOT: Micros = crate::time::MINUTE;
+
+/// Slots per bucket.
+const SLOTS: usize = (BUCKET / SLOT) as usize;
+
+/// A bucket holding at least this many events when its turn comes is split into
+/// slots (see [`EventQueue`]).
+const SPLIT_AT: usize = 1024;
+
 /// The pending events of one run.
 ///
 /// The same pops in the same order as one binary heap of every event, in three
@@ -237,7 +247,16 @@ const MAX_BUCKETS: usize = 1 << 17;
 /// document fetches due hours or days ahead cost a vector push and a share of one
 /// sort instead of a share of every pop's sift through a large heap, and the cost
 /// of an event does not grow with the number of cases waiting out a delay.
-#[derive(Default, Debug)]
+///
+/// A busy hour (a province's: thousands of staff at work, so thousands of work
+/// completions within the hour) would make that heap large, and every pop would
+/// sift through it. Such a bucket (at least [`SPLIT_AT`] events) is split, when its
+/// turn comes, into minute slots that work the same way one level down: the run
+/// holds the current slot's events, sorted; events scheduled while it runs for a
+/// later minute of the hour join that minute's slot, the others the heap; the
+/// next slot is sorted when the run and the heap are empty. The heap then holds
+/// only the work finishing within the minute. The pops are the same either way.
+#[derive(Debug)]
 pub(crate) struct EventQueue {
     /// Pending events of the current bucket's sort, latest first.
     run: Vec<Event>,
@@ -252,6 +271,41 @@ pub(crate) struct EventQueue {
     /// Events in bucket `MAX_BUCKETS` or later (none in a run of ordinary length).
     distant: BinaryHeap<Event>,
     next_seq: u64,
+    /// The current bucket is split into slots.
+    split: bool,
+    /// The slot of the current (split) bucket whose events are in `run` and `heap`.
+    slot: usize,
+    /// Pending events of the current bucket's later slots, by slot (empty unless split).
+    slots: Vec<Vec<Event>>,
+    /// Events in `slots`.
+    slotted: usize,
+    /// Buckets this busy are split ([`SPLIT_AT`]; smaller in tests).
+    split_at: usize,
+}
+
+impl Default for EventQueue {
+    fn default() -> EventQueue {
+        EventQueue {
+            run: Vec::new(),
+            heap: BinaryHeap::new(),
+            current: 0,
+            buckets: Vec::new(),
+            bucketed: 0,
+            distant: BinaryHeap::new(),
+            next_seq: 0,
+            split: false,
+            slot: 0,
+            slots: Vec::new(),
+            slotted: 0,
+            split_at: SPLIT_AT,
+        }
+    }
+}
+
+/// The slot of the bucket that `time` falls in.
+#[inline]
+fn slot_of(time: Micros) -> usize {
+    ((time % BUCKET) / SLOT) as usize
 }
 
 impl EventQueue {
@@ -262,10 +316,13 @@ impl EventQueue {
         self.next_seq += 1;
         let event = Event { key: (u128::from(time) << 64) | u128::from(seq), kind };
         let bucket = (time / BUCKET).min(MAX_BUCKETS as Micros) as usize;
-        if bucket <= self.current {
-            self.heap.push(event);
-        } else {
+        if bucket > self.current {
             self.defer(bucket, event);
+        } else if bucket == self.current && self.split && slot_of(time) > self.slot {
+            self.slots[slot_of(time)].push(event);
+            self.slotted += 1;
+        } else {
+            self.heap.push(event);
         }
     }
 
@@ -308,29 +365,47 @@ impl EventQueue {
         }
     }
 
-    /// The case of the next event of the current hour's sorted run, if it has one:
-    /// known ahead, so that its record can be fetched while this event is handled.
+    /// The next event as things stand (the earlier of the sorted run's next and
+    /// the heap's): known ahead, so that what it reads can be fetched while this
+    /// event is handled. Only a hint: handling this event may schedule an earlier one.
     #[inline]
-    pub(crate) fn upcoming_case(&self) -> Option<u32> {
-        match self.run.last()?.kind {
-            EventKind::WorkDone { case, .. } | EventKind::Ready { case, .. } => Some(case.slot),
-            _ => None,
+    pub(crate) fn upcoming(&self) -> Option<&Event> {
+        match (self.run.last(), self.heap.peek()) {
+            (Some(r), Some(h)) => Some(if r.key < h.key { r } else { h }),
+            (r, h) => r.or(h),
         }
     }
 
-    /// Sorts the next non-empty bucket into the (empty) run; `false` if no event
-    /// is pending.
+    /// Sorts the next non-empty slot or bucket into the (empty) run; `false` if no
+    /// event is pending.
     #[cold]
     fn refill(&mut self) -> bool {
+        if self.slotted > 0 {
+            let next = (self.slot + 1..SLOTS).find(|&s| !self.slots[s].is_empty()).expect("a later slot holds events");
+            self.take_slot(next);
+            return true;
+        }
         if self.bucketed > 0 {
             let next = (self.current + 1..self.buckets.len())
                 .find(|&b| !self.buckets[b].is_empty())
                 .expect("a bucketed event is in a later bucket");
-            self.run = std::mem::take(&mut self.buckets[next]);
-            self.bucketed -= self.run.len();
+            let mut events = std::mem::take(&mut self.buckets[next]);
+            self.bucketed -= events.len();
             self.current = next;
-            // `Event`'s order is reversed (the heap's): sorted, the earliest is last.
-            self.run.sort_unstable();
+            self.split = events.len() >= self.split_at;
+            if self.split {
+                self.slots.resize_with(SLOTS, Vec::new);
+                self.slotted = events.len();
+                for event in events.drain(..) {
+                    self.slots[slot_of(event.time())].push(event);
+                }
+                let first = self.slots.iter().position(|s| !s.is_empty()).expect("a split bucket holds events");
+                self.take_slot(first);
+            } else {
+                // `Event`'s order is reversed (the heap's): sorted, the earliest is last.
+                events.sort_unstable();
+                self.run = events;
+            }
             return true;
         }
         if self.distant.is_empty() {
@@ -339,7 +414,17 @@ impl EventQueue {
         // Beyond every bucket: from here on the heap takes every event.
         std::mem::swap(&mut self.heap, &mut self.distant);
         self.current = MAX_BUCKETS;
+        self.split = false;
         true
+    }
+
+    /// Makes slot `slot` of the current bucket the run (sorted, the earliest last);
+    /// the run's empty vector goes to the slot, so the slots' buffers are reused.
+    fn take_slot(&mut self, slot: usize) {
+        std::mem::swap(&mut self.run, &mut self.slots[slot]);
+        self.slotted -= self.run.len();
+        self.slot = slot;
+        self.run.sort_unstable();
     }
 
     /// Drops every pending event (a run stopped early has nothing left to do).
@@ -349,6 +434,9 @@ impl EventQueue {
         self.buckets.clear();
         self.bucketed = 0;
         self.distant.clear();
+        self.slots.clear();
+        self.slotted = 0;
+        self.split = false;
     }
 }
 
@@ -379,25 +467,38 @@ mod tests {
 
     #[test]
     fn buckets_pop_exactly_as_one_heap() {
+        pops_as_one_heap(SPLIT_AT);
+    }
+
+    #[test]
+    fn split_buckets_pop_exactly_as_one_heap() {
+        // Every bucket of at least two events split into minute slots.
+        pops_as_one_heap(2);
+    }
+
+    fn pops_as_one_heap(split_at: usize) {
         // Events scheduled while others are popped, at random distances (the same
-        // instant, minutes, hours, days, past the last bucket), with many ties: the
-        // two-tier calendar must pop them in the order of one binary heap of all
-        // of them, i.e. by time, then scheduling order.
+        // instant, seconds, minutes, hours, days, past the last bucket), with many
+        // ties: the tiered calendar must pop them in the order of one binary heap of
+        // all of them, i.e. by time, then scheduling order.
         let mut rng = crate::engine::random::SplitMix64::for_case(9, crate::engine::random::Purpose::Work);
-        let mut q = EventQueue::default();
+        let mut q = EventQueue { split_at, ..EventQueue::default() };
         let mut reference: BinaryHeap<Event> = BinaryHeap::new();
         let mut seq = 0u64;
         let mut now = 0;
         let mut popped = 0;
+        let mut split_seen = false;
         for round in 0..200_000u32 {
+            split_seen |= q.split;
             let r = rng.next_u64();
             if r % 5 < 3 {
-                let ahead = match (r >> 8) % 6 {
+                let ahead = match (r >> 8) % 7 {
                     0 => 0,
                     1 => (r >> 16) % 60_000_000,
-                    2 => (r >> 16) % (8 * BUCKET),
-                    3 => (r >> 16) % (40 * DAY),
-                    4 => BUCKET * MAX_BUCKETS as Micros + (r >> 16) % (3 * BUCKET),
+                    2 => (r >> 16) % (3 * SLOT),
+                    3 => (r >> 16) % (8 * BUCKET),
+                    4 => (r >> 16) % (40 * DAY),
+                    5 => BUCKET * MAX_BUCKETS as Micros + (r >> 16) % (3 * BUCKET),
                     _ => (now / BUCKET + 1) * BUCKET - now,
                 };
                 let kind = EventKind::Arrival { service: round };
@@ -421,6 +522,7 @@ mod tests {
         }
         assert!(q.pop_before(Micros::MAX).is_none());
         assert!(popped > 50_000 && q.current == MAX_BUCKETS, "{popped} pops, last bucket {}", q.current);
+        assert!(split_seen || split_at > 2, "no bucket was split");
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod fiscal;
 pub(crate) mod flow;
 mod learning;
 pub(crate) mod posts;
+mod prefetch;
 pub(crate) mod random;
 mod response;
 mod rows;

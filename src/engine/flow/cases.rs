@@ -125,24 +125,11 @@ impl CaseTable {
     }
 
     /// Starts fetching the record in `slot` into the cache, without waiting for it:
-    /// at scale most records an event reads are not in the cache.
+    /// at scale most records an event reads are not in the cache. Every line of
+    /// the record (about 260 bytes): the fields an event reads are spread over all of them.
     #[inline]
     pub(super) fn prefetch(&self, slot: u32) {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(case) = self.cases.get(slot as usize) {
-            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-            let first = (case as *const Case).cast::<i8>();
-            // Every cache line of the record (about 260 bytes): the fields an event
-            // reads are spread over all of them.
-            for line in (0..size_of::<Case>()).step_by(64) {
-                // SAFETY: SSE is part of every x86-64 processor, and a prefetch only
-                // hints the cache: it reads nothing into the program and never
-                // faults, whatever the address (here always inside the record).
-                unsafe { _mm_prefetch::<_MM_HINT_T0>(first.wrapping_add(line)) };
-            }
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = slot;
+        super::super::prefetch::at(&self.cases, slot as usize);
     }
 
     /// Whether a new case would need a slot beyond `max`: memory grows only when no
@@ -150,6 +137,12 @@ impl CaseTable {
     #[inline]
     pub(super) fn is_full(&self, max: usize) -> bool {
         self.free.is_empty() && self.cases.len() >= max
+    }
+
+    /// Slots in the table (cases in progress and free slots).
+    #[inline]
+    pub(super) fn slots(&self) -> usize {
+        self.cases.len()
     }
 
     /// Cases in progress.
