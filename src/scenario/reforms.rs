@@ -210,8 +210,15 @@ fn service_mask(model: &Model, p: &mut Problems, names: &[String]) -> Vec<bool> 
         return vec![true; model.services.len()];
     }
     let mut mask = vec![false; model.services.len()];
+    // A reform scoped to jurisdictions names thousands of services in a province:
+    // look them up by name, not by a scan of every service for each (the first
+    // service of a name, as a scan would find).
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, s) in model.services.iter().enumerate().rev() {
+        index.insert(s.name.as_str(), i);
+    }
     for name in names {
-        match model.services.iter().position(|s| &s.name == name) {
+        match index.get(name.as_str()).copied() {
             Some(i) => mask[i] = true,
             None => {
                 let known: Vec<&str> = model.services.iter().map(|s| s.name.as_str()).collect();
