@@ -17,10 +17,6 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use reformsim::engine::simulate;
 use reformsim::scenario::{Model, load};
 
-/// As the binary: large tables on huge pages (src/huge_pages.rs).
-#[global_allocator]
-static ALLOC: reformsim::huge_pages::HugePages = reformsim::huge_pages::HugePages;
-
 fn model(relative: &str) -> Arc<Model> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(relative);
     Arc::new(load(&path).unwrap_or_else(|e| panic!("{e}")))

@@ -12,10 +12,6 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use reformsim::experiment::{Sweep, SweepOptions, run_sweep};
 
-/// As the binary: large tables on huge pages (src/huge_pages.rs).
-#[global_allocator]
-static ALLOC: reformsim::huge_pages::HugePages = reformsim::huge_pages::HugePages;
-
 const RUNS: u64 = 32;
 
 fn sweep_file(dir: &Path) -> PathBuf {

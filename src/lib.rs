@@ -45,7 +45,6 @@ pub mod domain;
 pub mod engine;
 pub mod experiment;
 pub mod export;
-pub mod huge_pages;
 pub mod indicators;
 pub mod init;
 pub mod levers;

@@ -24,10 +24,6 @@ mod progress;
 mod research;
 use progress::Progress;
 
-/// Large tables (a province's cases in progress) on huge pages: see `huge_pages`.
-#[global_allocator]
-static ALLOC: reformsim::huge_pages::HugePages = reformsim::huge_pages::HugePages;
-
 /// Simulates government administrative cost and organisational restructuring.
 #[derive(Parser)]
 #[command(name = "reformsim", version, about)]
