@@ -36,18 +36,11 @@ pub(super) fn department_rows(
         .iter()
         .enumerate()
         .map(|(i, d)| DepartmentRow {
-            name: d.name.clone(),
-            jurisdiction: model.jurisdiction_name(model.department_jurisdiction.get(i)),
-            headcount_established: 0,
-            headcount_contract: 0,
             personnel_cost_cny: ledger.personnel_by_department[i],
             overhead_cost_cny: ledger.overhead_by_department[i],
             leadership_posts: ledger.posts_by_department[i],
             leadership_posts_cost_cny: ledger.posts_cost_by_department[i],
-            steps: 0,
-            work_hours: 0.0,
-            utilisation_share: f64::NAN,
-            wait_minutes_mean: f64::NAN,
+            ..blank_department(d.name.clone(), model.jurisdiction_name(model.department_jurisdiction.get(i)))
         })
         .collect();
     for s in staff {
@@ -58,20 +51,7 @@ pub(super) fn department_rows(
     }
     let has_hall = model.stations.iter().any(|s| s.department.is_none());
     if has_hall {
-        rows.push(DepartmentRow {
-            name: "General hall".to_string(),
-            jurisdiction: String::new(),
-            headcount_established: 0,
-            headcount_contract: 0,
-            personnel_cost_cny: 0.0,
-            overhead_cost_cny: 0.0,
-            leadership_posts: 0,
-            leadership_posts_cost_cny: 0.0,
-            steps: 0,
-            work_hours: 0.0,
-            utilisation_share: f64::NAN,
-            wait_minutes_mean: f64::NAN,
-        });
+        rows.push(blank_department("General hall".to_string(), String::new()));
     }
     // The general hall's station (no department) is the last row.
     let loads = workloads(model, flow, rows.len(), |station| {
@@ -82,6 +62,24 @@ pub(super) fn department_rows(
         (row.steps, row.work_hours, row.utilisation_share, row.wait_minutes_mean) = load;
     }
     rows
+}
+
+/// A department row with nothing counted yet (no workload measured: NaN means).
+fn blank_department(name: String, jurisdiction: String) -> DepartmentRow {
+    DepartmentRow {
+        name,
+        jurisdiction,
+        headcount_established: 0,
+        headcount_contract: 0,
+        personnel_cost_cny: 0.0,
+        overhead_cost_cny: 0.0,
+        leadership_posts: 0,
+        leadership_posts_cost_cny: 0.0,
+        steps: 0,
+        work_hours: 0.0,
+        utilisation_share: f64::NAN,
+        wait_minutes_mean: f64::NAN,
+    }
 }
 
 /// Per division: headcount, cross-trained members and measured workload.
