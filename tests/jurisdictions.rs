@@ -1,7 +1,8 @@
 //! Levels of government (docs/scenarios.md, "Levels of government"): a tree of
 //! copies of one county behaves like the county, escalated steps add exactly the
-//! configured handoffs between levels, and the size factor scales demand. The
-//! scenarios are in `tests/jurisdictions/`.
+//! configured handoffs between levels, the size factor scales demand, and each
+//! county's one-window reform opens that county's own hall. The scenarios are in
+//! `tests/jurisdictions/`.
 
 use std::sync::Arc;
 
@@ -155,5 +156,77 @@ fn a_reform_scoped_to_one_county_acts_there_only() {
         assert_eq!(west_online, 0, "West has no online service");
         // Half of East's cases online: far more than 40%.
         assert!(east_online as f64 > 0.4 * east as f64, "East: {east_online} of {east} online");
+    }
+}
+
+/// `base` (a file in `tests/jurisdictions/`) with a one-window reform from the
+/// second day: every window clerk moves to the general hall, which then serves
+/// every window step; `scope` is written into the reform (`jurisdictions: [...],`).
+fn one_window(base: &str, scope: &str) -> Arc<Model> {
+    let text = format!(
+        r#"Scenario(
+        name: "test-one-window",
+        extends: "{base}",
+        reforms: [
+            Reform(start: "2017-01-03", {scope} lever: OneWindow(
+                windows: 2, clerks: 0, employment: Contract, annual_cost_cny: 0.0, training_cost_cny: 0.0,
+                routing_delay_hours: 0.0, department: "Office", transfer_window_clerks: true)),
+        ],
+    )"#
+    );
+    let path = root().join("tests/jurisdictions/generated.ron");
+    Arc::new(load_from_str(&path, &text).unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// Asserts that `county`'s general hall did one window step per case finished
+/// there (every case takes one, through the hall from the second day): a hall
+/// serving another county, or both, would do about as many as that one's.
+fn assert_hall_serves(o: &ReplicationOutput, county: &str) {
+    let hall = o.departments.iter().find(|d| d.name == format!("{county} · General hall")).expect("the hall's row");
+    assert_eq!(hall.jurisdiction, county);
+    let cases: u64 = o.services.iter().filter(|s| s.jurisdiction == county).map(|s| s.tally.finished()).sum();
+    let share = hall.steps as f64 / cases as f64;
+    assert!((0.97..1.03).contains(&share), "{county}'s hall: {} window steps for {cases} cases", hall.steps);
+}
+
+#[test]
+fn each_county_opens_its_own_general_hall() {
+    // Each county's copy of the reform opens that county's hall, with that
+    // county's clerks: each county then behaves as the county alone with the
+    // same reform.
+    let alone = run(&one_window("county.ron", ""), 7, 12);
+    let province = run(&one_window("two-counties.ron", ""), 1, 12);
+    let (alone_completed, alone_wait) = county_figures(&alone, "");
+    for county in ["East", "West"] {
+        let (completed, wait) = county_figures(&province, county);
+        assert_difference_covers(&format!("{county}: cases completed"), &completed, &alone_completed, 0.0);
+        assert_difference_covers(&format!("{county}: mean wait, minutes"), &wait, &alone_wait, 0.0);
+    }
+    for o in &province {
+        let halls: Vec<&str> =
+            o.departments.iter().filter(|d| d.name.ends_with("General hall")).map(|d| d.name.as_str()).collect();
+        assert_eq!(halls, ["East · General hall", "West · General hall"]);
+        for county in ["East", "West"] {
+            assert_hall_serves(o, county);
+            let office = o.departments.iter().find(|d| d.name == format!("{county} · Office")).expect("office");
+            assert_eq!(office.headcount_established, 4, "the clerks stay on {county}'s office's payroll");
+        }
+    }
+    // Counties of different sizes (Large has twice Small's cases): each hall
+    // serves its own county.
+    for o in run(&one_window("sizes.ron", ""), 5, 2) {
+        assert_hall_serves(&o, "Small");
+        assert_hall_serves(&o, "Large");
+    }
+    // Piloted in Small alone: Large keeps its office's windows, whose steps (one
+    // per case) come on top of the permits' reviews.
+    for o in run(&one_window("sizes.ron", r#"jurisdictions: ["Small"],"#), 3, 2) {
+        let halls: Vec<&str> =
+            o.departments.iter().filter(|d| d.name.ends_with("General hall")).map(|d| d.name.as_str()).collect();
+        assert_eq!(halls, ["Small · General hall"]);
+        assert_hall_serves(&o, "Small");
+        let office = o.departments.iter().find(|d| d.name == "Large · Office").expect("Large's office");
+        let cases: u64 = o.services.iter().filter(|s| s.jurisdiction == "Large").map(|s| s.tally.finished()).sum();
+        assert!(office.steps > cases, "Large's office did {} steps for {cases} cases: no window steps?", office.steps);
     }
 }

@@ -390,9 +390,11 @@ fn simulate_day(
 
 /// The error of a run stopped by the backlog limit on `day`, naming `station`.
 fn backlog_error(model: &Model, flow: &CaseFlow, station: usize, day: u32, limit: usize) -> EngineError {
-    let place = model.stations[station]
-        .department
-        .map_or("general hall".to_string(), |d| format!("`{}`", model.departments[d].name));
+    let place = match model.stations[station].department {
+        Some(d) => format!("`{}`", model.departments[d].name),
+        None if model.jurisdictions.is_empty() => "general hall".to_string(),
+        None => format!("`{}`", model.hall_name(station)),
+    };
     let role = model.stations[station].role.as_str().replace('_', " ");
     EngineError::Backlog {
         day,
@@ -432,7 +434,8 @@ fn collect(
     }
     let backlog = flow.measured_in_progress();
     let measured_arrived = c.arrived_measured;
-    let tally = &flow.tally;
+    let total = flow.total();
+    let tally = &total;
     if measured_arrived != tally.finished() + backlog {
         return Err(EngineError::Conservation {
             arrived: measured_arrived,

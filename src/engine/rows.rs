@@ -49,14 +49,16 @@ pub(super) fn department_rows(
             Employment::Contract => rows[s.department].headcount_contract += s.count,
         }
     }
-    let has_hall = model.stations.iter().any(|s| s.department.is_none());
-    if has_hall {
-        rows.push(blank_department("General hall".to_string(), String::new()));
+    // The general halls (stations without a department) follow, in the order of
+    // their places (their jurisdictions').
+    let halls: Vec<usize> = model.halls.iter().flatten().copied().collect();
+    for &hall in &halls {
+        let jurisdiction = model.hall_slot_of(hall).filter(|_| !model.jurisdictions.is_empty());
+        rows.push(blank_department(model.hall_name(hall), model.jurisdiction_name(jurisdiction.as_ref())));
     }
-    // The general hall's station (no department) is the last row.
-    let loads = workloads(model, flow, rows.len(), |station| {
+    let loads = workloads(model, flow, rows.len(), |id, station| {
         debug_assert!(station.role == Role::WindowClerk || station.department.is_some());
-        Some(station.department.unwrap_or(n))
+        Some(station.department.unwrap_or_else(|| n + halls.iter().position(|&h| h == id).unwrap_or(0)))
     });
     for (row, load) in rows.iter_mut().zip(loads) {
         (row.steps, row.work_hours, row.utilisation_share, row.wait_minutes_mean) = load;
@@ -107,7 +109,7 @@ pub(super) fn division_rows(model: &Model, flow: &CaseFlow, staff: &[ecs::Staff]
             }
         }
     }
-    let loads = workloads(model, flow, rows.len(), |station| station.division);
+    let loads = workloads(model, flow, rows.len(), |_, station| station.division);
     for (row, load) in rows.iter_mut().zip(loads) {
         (row.steps, row.work_hours, row.utilisation_share, row.wait_minutes_mean) = load;
     }
@@ -121,12 +123,12 @@ fn workloads(
     model: &Model,
     flow: &CaseFlow,
     groups: usize,
-    row_of: impl Fn(&crate::scenario::Station) -> Option<usize>,
+    row_of: impl Fn(usize, &crate::scenario::Station) -> Option<usize>,
 ) -> Vec<(u64, f64, f64, f64)> {
     let (mut steps, mut work, mut capacity, mut wait) =
         (vec![0u64; groups], vec![0u128; groups], vec![0u128; groups], vec![0u128; groups]);
-    for (station, st) in model.stations.iter().zip(&flow.stations) {
-        let Some(g) = row_of(station) else { continue };
+    for (id, (station, st)) in model.stations.iter().zip(&flow.stations).enumerate() {
+        let Some(g) = row_of(id, station) else { continue };
         steps[g] += st.steps_measured;
         work[g] += st.work_measured;
         capacity[g] += st.capacity_measured;

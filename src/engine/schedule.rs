@@ -76,6 +76,7 @@ fn reforms_today(clock: Res<Clock>, mut flow: ResMut<Flow>, mut orders: ResMut<R
         model.services.iter().map(|s| s.online_share).collect(),
         model.departments.len(),
         model.pools.iter().map(|p| p.slowdown).collect(),
+        model.halls.len(),
     )
     .with_remote_identity(model.services.iter().map(|s| s.remote_identity_share).collect());
     // A merger's transition outlives its first day.
@@ -117,10 +118,11 @@ fn carry_out_orders(world: &mut World) {
             Order::RunningCost { cny_per_year } => {
                 world.resource_mut::<ReformCosts>().running_cny_per_year.push(cny_per_year);
             }
-            Order::WindowClerksToHall => {
+            Order::WindowClerksToHall { hall } => {
+                let model = world.resource::<Flow>().model_arc();
                 let mut staff = world.query::<&mut Staff>();
                 for mut s in staff.iter_mut(world) {
-                    if s.role == Role::WindowClerk {
+                    if s.role == Role::WindowClerk && model.hall_slot(s.department) == hall {
                         s.hall = true;
                     }
                 }

@@ -347,9 +347,8 @@ pub(super) fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Q
     let mut servers = vec![0u32; model.stations.len()];
     let mut contract = vec![0u32; model.stations.len()];
     let mut pool_servers = vec![0u32; model.pools.len()];
-    let (mut hall_clerks, mut hall_contract) = (0u32, 0u32);
-    // Contract staff still learning, by station (the hall last).
-    let mut learners = vec![learning::StationCohorts::new(); model.stations.len() + 1];
+    // Contract staff still learning, by station.
+    let mut learners = vec![learning::StationCohorts::new(); model.stations.len()];
     let terms = &model.contract_staff;
     for s in &staff {
         let on_the_job = s.on_the_job(clock.day);
@@ -360,9 +359,12 @@ pub(super) fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Q
         }
         let general = s.role == Role::WindowClerk && matches!(model.front_office, FrontOffice::General { .. });
         if s.hall || general {
-            hall_clerks += on_the_job;
-            hall_contract += on_contract;
-            learning::add_on_the_job(&mut learners[model.stations.len()], s, terms, &flow.calendar, clock.day);
+            // The general hall of their department's jurisdiction.
+            if let Some(hall) = model.halls[model.hall_slot(s.department)] {
+                servers[hall] += on_the_job;
+                contract[hall] += on_contract;
+                learning::add_on_the_job(&mut learners[hall], s, terms, &flow.calendar, clock.day);
+            }
             continue;
         }
         if let Some(station) = structure.staff_station(s.role, s.desk, s.division) {
@@ -378,20 +380,20 @@ pub(super) fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Q
             (servers[i], contract[i]) = capped(servers[i], contract[i], model.desks[desk].windows);
         }
     }
-    if let Some(hall) = model.hall_station {
+    for (slot, hall) in model.halls.iter().enumerate() {
+        let Some(hall) = *hall else { continue };
         let windows = match model.front_office {
             FrontOffice::General { windows } => windows,
             FrontOffice::PerDepartment => 0,
-        } + flow.levers.hall_windows;
-        (servers[hall], contract[hall]) = capped(hall_clerks, hall_contract, windows);
-        learners.swap(hall, model.stations.len());
+        } + flow.levers.hall_windows[slot];
+        (servers[hall], contract[hall]) = capped(servers[hall], contract[hall], windows);
     }
     flow.set_servers(&servers, &pool_servers, clock.day);
     if model.contract_staff.differ_at_work() {
         flow.set_contract_servers(&contract);
     }
     if terms.learns() {
-        for (station, cohorts) in learners.into_iter().take(model.stations.len()).enumerate() {
+        for (station, cohorts) in learners.into_iter().enumerate() {
             let k = learning::keyed(cohorts, contract[station]);
             flow.set_learners(station, &k);
         }

@@ -57,7 +57,8 @@ pub fn rows(
             admin_cost_cny: 0.0,
         })
         .collect();
-    // The general hall, if any, belongs to no jurisdiction (it has no index).
+    // The general halls' rows (after the departments) count no staff or cost:
+    // their clerks are their departments'.
     for (i, (staff, cost)) in departments.enumerate() {
         if let Some(&j) = model.department_jurisdiction.get(i) {
             rows[j].staff += staff;

@@ -122,9 +122,10 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Adds one finished case.
+    /// Adds one finished case, but not to the histograms (the whole run's total
+    /// keeps those: [`Tally::record_order_dependent`]).
     #[inline]
-    pub fn record(&mut self, r: &CaseRecord, with_histograms: bool) {
+    pub fn record(&mut self, r: &CaseRecord) {
         self.wait += u128::from(r.wait);
         self.in_person_wait += u128::from(r.in_person_wait);
         self.rework += u64::from(r.rework);
@@ -136,9 +137,6 @@ impl Tally {
         self.satisfaction += r.satisfaction;
         self.satisfied += u64::from(r.satisfied);
         self.complaints += u64::from(r.complained);
-        if with_histograms {
-            self.wait_histogram.record(r.wait);
-        }
         match r.outcome {
             Outcome::Abandoned => {
                 self.abandoned += 1;
@@ -157,15 +155,52 @@ impl Tally {
         self.satisfaction_completed += r.satisfaction;
         self.at_most_one_trip_completed += u64::from(r.trips <= 1);
         self.completed_online += u64::from(r.online);
-        let lead = r.end - r.arrival;
-        self.lead += u128::from(lead);
-        if with_histograms {
-            self.lead_histogram.record(lead);
-        }
+        self.lead += u128::from(r.end - r.arrival);
         self.trips += u64::from(r.trips);
         self.at_most_one_trip += u64::from(r.trips <= 1);
         self.on_time += u64::from(r.on_time);
         self.reworked_cases += u64::from(r.rework > 0);
+    }
+
+    /// Adds what of one finished case the whole run's total keeps itself: the
+    /// floating-point sums (their rounding depends on the order cases finish) and
+    /// the histograms. The rest, integer sums, it takes from the per-service
+    /// tallies at the end ([`Tally::add_integer_sums`]): one sum per case instead
+    /// of two, and the same totals.
+    #[inline]
+    pub fn record_order_dependent(&mut self, r: &CaseRecord) {
+        self.satisfaction += r.satisfaction;
+        self.wait_histogram.record(r.wait);
+        if r.outcome == Outcome::Completed {
+            self.satisfaction_completed += r.satisfaction;
+            self.lead_histogram.record(r.end - r.arrival);
+        }
+    }
+
+    /// Adds `other`'s integer sums (counts and durations): everything but the
+    /// floating-point sums and the histograms.
+    pub fn add_integer_sums(&mut self, other: &Tally) {
+        self.completed += other.completed;
+        self.abandoned += other.abandoned;
+        self.refused += other.refused;
+        self.completed_online += other.completed_online;
+        self.wait += other.wait;
+        self.in_person_wait += other.in_person_wait;
+        self.lead += other.lead;
+        self.trips += other.trips;
+        self.at_most_one_trip += other.at_most_one_trip;
+        self.at_most_one_trip_completed += other.at_most_one_trip_completed;
+        self.on_time += other.on_time;
+        self.rework += other.rework;
+        self.reworked_cases += other.reworked_cases;
+        self.missing_documents += other.missing_documents;
+        self.handoffs_between += other.handoffs_between;
+        self.handoffs_within += other.handoffs_within;
+        self.handoffs_levels += other.handoffs_levels;
+        self.handoff_delay += other.handoff_delay;
+        self.trips_abandoned += other.trips_abandoned;
+        self.satisfied += other.satisfied;
+        self.complaints += other.complaints;
     }
 
     /// Cases finished (completed, refused or abandoned).

@@ -67,8 +67,9 @@ pub trait Check {
     fn contract_annual_cost_cny(&self) -> f64;
     /// Whether the scenario lets contract staff hold the approver role.
     fn contract_approvers_allowed(&self) -> bool;
-    /// Makes sure the model has a general hall station.
-    fn open_hall(&mut self);
+    /// Makes sure the general hall of `department`'s jurisdiction has a station,
+    /// and returns its place in the model's halls.
+    fn open_hall(&mut self, department: DepartmentId) -> usize;
     /// Adds the departments and the structure of a merger starting on `start_day`;
     /// `ordinal` counts the `Merger` reforms written before it.
     fn merger(&mut self, merges: &[merger::RawMerge], start_day: u32, ordinal: usize) -> Option<merger::Structure>;
@@ -163,8 +164,12 @@ pub enum Order {
         /// Yearly amount.
         cny_per_year: f64,
     },
-    /// Every window clerk moves to the general hall.
-    WindowClerksToHall,
+    /// Every window clerk of the jurisdiction of the general hall in this place
+    /// (of the whole model without a tree) moves to that hall.
+    WindowClerksToHall {
+        /// The hall's place in the model's halls.
+        hall: usize,
+    },
     /// A reform's staff group is hired or topped up.
     Hire(Hire),
     /// Department structure `k` comes into force.

@@ -3,7 +3,11 @@
 //! the start), new cases go through the hall with the ramp's probability and are
 //! routed internally after a delay; training is a one-off cost. The case flow reads
 //! `one_window` (`arrive`), `routing_delay` (`release`) and the hall's windows
-//! (`staff_stations`).
+//! (`staff_stations`), each by the hall's place.
+//!
+//! The hall is that of the jurisdiction of `department` (the clerks' cost
+//! centre): in a jurisdiction tree each county's copy of the reform opens its own
+//! hall, which serves the services requested there; without a tree there is one.
 
 use serde::Deserialize;
 
@@ -49,6 +53,8 @@ pub struct Valid {
     pub routing_delay: Micros,
     pub department: DepartmentId,
     pub transfer_window_clerks: bool,
+    /// The hall's place in the model's halls.
+    pub hall: usize,
 }
 
 impl Build for Raw {
@@ -58,7 +64,7 @@ impl Build for Raw {
         p.non_negative("OneWindow", "annual_cost_cny", self.annual_cost_cny);
         p.non_negative("OneWindow", "training_cost_cny", self.training_cost_cny);
         p.non_negative("OneWindow", "routing_delay_hours", self.routing_delay_hours);
-        p.open_hall();
+        let department = p.department(&self.department)?;
         Some(Valid {
             clerks: self.clerks,
             windows: self.windows,
@@ -66,20 +72,22 @@ impl Build for Raw {
             annual_cost_cny: self.annual_cost_cny,
             training_cost_cny: self.training_cost_cny,
             routing_delay: from_hours(self.routing_delay_hours),
-            department: p.department(&self.department)?,
+            department,
             transfer_window_clerks: self.transfer_window_clerks,
+            hall: p.open_hall(department),
         })
     }
 }
 
 impl Effect for Valid {
     fn today(&self, t: &mut Today) {
-        t.strengths.one_window = if self.transfer_window_clerks { 1.0 } else { t.strength };
-        t.strengths.hall_windows += self.windows;
+        let hall = self.hall;
+        t.strengths.one_window[hall] = if self.transfer_window_clerks { 1.0 } else { t.strength };
+        t.strengths.hall_windows[hall] += self.windows;
         if t.starts_today && self.transfer_window_clerks {
-            t.orders.push(Order::WindowClerksToHall);
+            t.orders.push(Order::WindowClerksToHall { hall });
         }
-        t.strengths.routing_delay = self.routing_delay;
+        t.strengths.routing_delay[hall] = self.routing_delay;
         t.one_off(self.training_cost_cny);
         t.hire(self.department, Role::WindowClerk, self.employment, self.clerks, self.annual_cost_cny, true);
     }

@@ -9,12 +9,13 @@ use crate::time::Micros;
 /// How strongly each lever acts today; [`Strengths::neutral`] when none does.
 #[derive(Clone, Debug)]
 pub struct Strengths {
-    /// Share of new cases served through the general hall.
-    pub one_window: f64,
-    /// Internal routing delay to the hall.
-    pub routing_delay: Micros,
-    /// Windows the one-window reforms in force add to the general hall.
-    pub hall_windows: u32,
+    /// Per general hall (by its place, see `Model::halls`): share of new cases
+    /// served through it.
+    pub one_window: Vec<f64>,
+    /// Per general hall: internal routing delay from it.
+    pub routing_delay: Vec<Micros>,
+    /// Per general hall: windows the one-window reforms in force add to it.
+    pub hall_windows: Vec<u32>,
     /// Per service: the regulation allows parallel handling.
     pub revised: Vec<bool>,
     /// Per service: share of new cases handled as integrated service.
@@ -60,13 +61,14 @@ pub struct Strengths {
 impl Strengths {
     /// No lever in force: each service's own online share (`online`, one per
     /// service), no data connected among `departments`, each cross-trained pool
-    /// at its learnt work-time factor (`pool_slowdown`), nothing else.
-    pub fn neutral(online: Vec<f64>, departments: usize, pool_slowdown: Vec<f64>) -> Strengths {
+    /// at its learnt work-time factor (`pool_slowdown`), no case through any of
+    /// the `halls` general halls' places, nothing else.
+    pub fn neutral(online: Vec<f64>, departments: usize, pool_slowdown: Vec<f64>, halls: usize) -> Strengths {
         let services = online.len();
         Strengths {
-            one_window: 0.0,
-            routing_delay: 0,
-            hall_windows: 0,
+            one_window: vec![0.0; halls],
+            routing_delay: vec![0; halls],
+            hall_windows: vec![0; halls],
             revised: vec![false; services],
             integrated: vec![0.0; services],
             online,

@@ -7,6 +7,7 @@
 
 mod build;
 mod checks;
+mod halls;
 mod jurisdictions;
 pub mod limits;
 mod load;

@@ -109,8 +109,10 @@ pub struct Model {
     pub reforms: Vec<Reform>,
     /// Department structures: `[0]` at the start, one more per merger reform.
     pub structures: Vec<Structure>,
-    /// The general hall's station (for `front_office: General` or a one-window reform).
-    pub hall_station: Option<StationId>,
+    /// The general halls' stations (for `front_office: General` or a one-window
+    /// reform): one place per jurisdiction, indexed like `jurisdictions` (a single
+    /// place without a tree); `None` where no hall is open. See [`Model::hall_slot`].
+    pub halls: Vec<Option<StationId>>,
     /// Cross-trained staff pools (made by `CrossTraining` reforms): who may serve
     /// which back-office stations besides their own.
     pub pools: Vec<Pool>,

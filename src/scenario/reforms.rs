@@ -152,7 +152,10 @@ pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Re
     terms::contract_staff(&mut model, raw.contract_staff, &mut p);
     terms::assessment(&mut model, raw.assessment, &mut p);
     model.initial_departments = model.departments.len();
-    model.hall_station = model.stations.iter().position(|s| s.department.is_none());
+    // One place per jurisdiction (the tree's are known by now); the hall of
+    // `front_office: General`, which a tree refuses, is the first.
+    model.halls = vec![None; model.hall_slots()];
+    model.halls[0] = model.stations.iter().position(|s| s.department.is_none());
     model.structures[0].step_station =
         model.services.iter().map(|s| s.steps.iter().map(|st| st.station).collect()).collect();
 
@@ -316,8 +319,9 @@ impl Check for Builder<'_, '_, '_> {
         self.model.contract_staff.allow_approvers
     }
 
-    fn open_hall(&mut self) {
-        if self.model.hall_station.is_none() {
+    fn open_hall(&mut self, department: DepartmentId) -> usize {
+        let slot = self.model.hall_slot(department);
+        if self.model.halls[slot].is_none() {
             self.model.stations.push(Station {
                 department: None,
                 division: None,
@@ -325,8 +329,9 @@ impl Check for Builder<'_, '_, '_> {
                 role: Role::WindowClerk,
                 servers: 0,
             });
-            self.model.hall_station = Some(self.model.stations.len() - 1);
+            self.model.halls[slot] = Some(self.model.stations.len() - 1);
         }
+        slot
     }
 
     fn cross_training(&mut self, department: &str, request: PoolRequest, extra_error: f64) -> Option<Vec<PoolId>> {
@@ -407,6 +412,16 @@ impl Check for Builder<'_, '_, '_> {
     fn merger(&mut self, merges: &[merger::RawMerge], start_day: u32, ordinal: usize) -> Option<merger::Structure> {
         let first = self.model.departments.len();
         let index = build_merger(self.model, self.p, merges, start_day, ordinal)?;
+        let model = &mut *self.model;
+        if !model.department_jurisdiction.is_empty() {
+            // In a tree a merger is copied per jurisdiction: a merged department is
+            // in its parts' (a later one-window reform naming it opens that hall).
+            for d in first..model.departments.len() {
+                let part = model.structures[index].department_of.iter().position(|&x| x == d);
+                let slot = part.and_then(|p| model.department_jurisdiction.get(p).copied());
+                model.department_jurisdiction.push(slot.expect("a merged department has parts"));
+            }
+        }
         Some(merger::Structure { index, created: first..self.model.departments.len() })
     }
 }

@@ -67,7 +67,7 @@ pub(super) fn ensure_station(model: &mut Model, k: usize, key: StationKey) -> St
     let existing = match key {
         StationKey::BackOffice(d, role) => model.structures[k].back_office(d, role),
         StationKey::Desk(desk) => model.structures[k].window_station[desk],
-        StationKey::Hall => model.hall_station,
+        StationKey::Hall => model.halls[0],
     };
     if let Some(s) = existing {
         return s;
@@ -108,7 +108,7 @@ pub(super) fn ensure_station(model: &mut Model, k: usize, key: StationKey) -> St
             }
         }
         StationKey::Desk(desk) => model.structures[k].window_station[desk] = Some(id),
-        StationKey::Hall => model.hall_station = Some(id),
+        StationKey::Hall => model.halls[0] = Some(id),
     }
     id
 }
@@ -124,7 +124,7 @@ pub(super) fn place_steps(model: &mut Model, k: usize, before: &[Option<StationI
         for st in 0..model.services[s].steps.len() {
             let step = &model.services[s].steps[st];
             let (division, role, built) = (step.division, step.role, step.station);
-            let station = if Some(built) == model.hall_station {
+            let station = if model.is_hall(built) {
                 built
             } else if role == Role::WindowClerk {
                 let desk = model.structures[k].desk_of[model.divisions[division].desk];

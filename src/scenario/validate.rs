@@ -15,10 +15,25 @@ use super::{LoadError, limits};
 
 /// Validates a merged raw scenario without a jurisdiction tree (or a tree's
 /// expansion), its reform timeline included.
-pub(super) fn validate_flat(mut raw: RawScenario, sources: &Sources) -> Result<Model, LoadError> {
+pub(super) fn validate_flat(raw: RawScenario, sources: &Sources) -> Result<Model, LoadError> {
+    validate_placed(raw, sources, |_| {})
+}
+
+/// As [`validate_flat`], with `place` run on the model before its timeline is
+/// applied (a jurisdiction tree says there where each department and service is,
+/// which the reforms need: each county's copy of a one-window reform opens its
+/// own hall).
+pub(super) fn validate_placed(
+    mut raw: RawScenario,
+    sources: &Sources,
+    place: impl Fn(&mut Model),
+) -> Result<Model, LoadError> {
     let timeline = super::reforms::RawTimeline::take(&mut raw);
     let mut c = Checker { sources, problems: Vec::new() };
-    let model = super::build::build(raw, &mut c);
+    let mut model = super::build::build(raw, &mut c);
+    if let Some(m) = &mut model {
+        place(m);
+    }
     if let Some(m) = &model
         && c.problems.is_empty()
     {

@@ -130,8 +130,9 @@ pub(crate) struct CaseFlow {
     warmup: Micros,
     /// Calendar year (offset from the start year) of each day, for yearly tallies.
     year_of_day: Vec<u16>,
-    /// Totals over measured cases.
-    pub tally: Tally,
+    /// Totals over measured cases, but for the integer sums: those are the
+    /// service tallies' (read the whole with [`CaseFlow::total`]).
+    tally: Tally,
     /// Totals per service over measured cases.
     pub service_tallies: Vec<Tally>,
     /// Totals per calendar year (by the day a case finished), kept only when the
@@ -222,6 +223,7 @@ impl CaseFlow {
                 model.services.iter().map(|s| s.online_share).collect(),
                 model.departments.len(),
                 model.pools.iter().map(|p| p.slowdown).collect(),
+                model.halls.len(),
             )
             .with_remote_identity(model.services.iter().map(|s| s.remote_identity_share).collect()),
             now: 0,
@@ -315,6 +317,15 @@ impl CaseFlow {
         self.year_of_day.get(day as usize).map_or(last, |&y| usize::from(y))
     }
 
+    /// Totals over measured cases.
+    pub(crate) fn total(&self) -> Tally {
+        let mut total = self.tally.clone();
+        for service in &self.service_tallies {
+            total.add_integer_sums(service);
+        }
+        total
+    }
+
     /// The totals of calendar year `year` (an index as [`CaseFlow::year_of_day`]
     /// gives): in a run within one year, the whole run's without its histograms
     /// (the same cases summed in the same order).
@@ -322,7 +333,7 @@ impl CaseFlow {
         if self.year_tallies.len() > 1 {
             return self.year_tallies[year].clone();
         }
-        Tally { wait_histogram: Default::default(), lead_histogram: Default::default(), ..self.tally.clone() }
+        Tally { wait_histogram: Default::default(), lead_histogram: Default::default(), ..self.total() }
     }
 
     /// Whether `t` is in the measured period (after the warm-up, before the horizon).

@@ -101,21 +101,21 @@ impl CaseFlow {
             satisfied: outcome != Outcome::Abandoned && satisfaction >= m.satisfaction.satisfied_threshold,
             complained,
         };
-        self.tally.record(&record, true);
-        self.service_tallies[record.service].record(&record, false);
+        self.tally.record_order_dependent(&record);
+        self.service_tallies[record.service].record(&record);
         let day = (at / DAY) as u32;
         if self.year_tallies.len() > 1 {
             // In a run within one calendar year the year's tally is the total's
             // (see `CaseFlow::year_tally`): one sum fewer per case.
             let year = self.year_of_day(day);
-            self.year_tallies[year].record(&record, false);
+            self.year_tallies[year].record(&record);
         }
         if let Some(n) = self.finishes_by_day.get_mut(day as usize) {
             *n += 1;
         }
         if !self.model.windows.is_empty() {
             for w in self.windows_of(day) {
-                self.window_tallies[w].record(&record, false);
+                self.window_tallies[w].record(&record);
             }
         }
     }

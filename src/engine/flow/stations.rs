@@ -351,7 +351,8 @@ impl CaseFlow {
         // the identity is verified remotely.
         let mut in_person = step.in_person && (!case.online || (step.personal && !case.remote_identity));
         if case.one_window && step.role == Role::WindowClerk {
-            let hall = m.hall_station.expect("a one-window reform creates the hall station");
+            let hall =
+                m.service_hall(case.service as usize).expect("a one-window reform opens its jurisdiction's hall");
             // After the first visit, hand-overs are routed internally; only steps
             // that need the applicant themselves bring them back.
             if case.visited_hall && !step.personal {
@@ -379,7 +380,7 @@ impl CaseFlow {
                 case.trips += 1;
             }
             case.present_at = building;
-            if Some(station) == m.hall_station {
+            if m.is_hall(station) {
                 case.visited_hall = true;
             }
             if let Some(patience) = &service.patience_prepared {

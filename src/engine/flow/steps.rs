@@ -45,7 +45,8 @@ impl CaseFlow {
         let remote_identity = online
             && levers.remote_identity[service_id] > 0.0
             && need(Need::RemoteIdentity) < levers.remote_identity[service_id];
-        let one_window = levers.one_window > 0.0 && need(Need::OneWindow) < levers.one_window;
+        let through_hall = levers.one_window[m.service_hall_slot(service_id)];
+        let one_window = through_hall > 0.0 && need(Need::OneWindow) < through_hall;
         let integrated = levers.revised[service_id]
             && levers.integrated[service_id] > 0.0
             && need(Need::Integrated) < levers.integrated[service_id];
@@ -199,7 +200,7 @@ impl CaseFlow {
             // One window: a hand-over at the hall after the first visit is routed
             // internally, which takes the routing delay.
             if case.one_window && case.visited_hall && step.role == Role::WindowClerk && !step.personal {
-                delay += self.levers.routing_delay;
+                delay += self.levers.routing_delay[m.service_hall_slot(own)];
             }
             match handoff {
                 Handoff::WithinDepartment => case.handoffs_within += 1,

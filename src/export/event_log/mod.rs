@@ -4,6 +4,7 @@
 //! XES (IEEE 1849) when the file name ends in `.xes`. Both are documented in
 //! `docs/event-log.md`.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
@@ -100,7 +101,7 @@ struct Row<'a> {
     resource: String,
     group: String,
     role: &'a str,
-    department: &'a str,
+    department: Cow<'a, str>,
     step: &'a str,
     outcome: &'a str,
     trips: u32,
@@ -111,9 +112,12 @@ struct Row<'a> {
 
 /// The name of a station's staff: department, division (when the department has
 /// several) and role.
-fn station_group(model: &Model, station: usize) -> (String, &str) {
+fn station_group(model: &Model, station: usize) -> (String, Cow<'_, str>) {
     let st = &model.stations[station];
-    let department = st.department.map_or("General hall", |d| model.departments[d].name.as_str());
+    let department: Cow<'_, str> = match st.department {
+        Some(d) => Cow::Borrowed(&model.departments[d].name),
+        None => Cow::Owned(model.hall_name(station)),
+    };
     let division = st.division.map(|d| model.divisions[d].name.as_str()).filter(|d| *d != department);
     let group = match division {
         Some(division) => format!("{department} / {division} / {}", st.role.as_str()),
@@ -199,7 +203,7 @@ impl EventLog {
                         &row.resource,
                         &row.group,
                         row.role,
-                        row.department,
+                        &row.department,
                         row.step,
                         row.outcome,
                         &trips,

@@ -109,7 +109,7 @@ impl Writer {
             escape(&row.resource),
             escape(&row.group),
             row.role,
-            escape(row.department),
+            escape(&row.department),
             escape(row.step),
             row.outcome,
             row.trips,

@@ -119,7 +119,7 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         assessment: None,
         reforms: Vec::new(),
         structures: vec![initial],
-        hall_station: None,
+        halls: vec![None],
         pools: Vec::new(),
         initial_departments: 0,
         // Set by `super::jurisdictions` for a tree.

@@ -25,9 +25,7 @@ use super::{Diagnostic, LoadError, Number, limits};
 use crate::domain::Level;
 use crate::time::{from_hours, from_minutes};
 
-/// Between a jurisdiction's name and the name of one of its departments,
-/// divisions, functions, documents or services in the expanded model.
-pub(super) const SEPARATOR: &str = " · ";
+pub(super) use super::halls::SEPARATOR;
 
 /// Validates a merged raw scenario, its reform timeline included: one with a
 /// `jurisdictions` section by expanding its tree, any other as it is.
@@ -69,6 +67,10 @@ fn validate_tree(mut raw: RawScenario, sources: &Sources) -> Result<Model, LoadE
     let mut c = Checker { sources, problems: Vec::new() };
     let per_resident = j.volume_per_resident_factor.unwrap_or(1.0);
     check_section(&mut c, &j, per_resident);
+    if matches!(raw.front_office, Some(crate::scenario::raw::RawFrontOffice::General { .. })) {
+        let message = "a `General` front office cannot be used with a jurisdiction tree: it would be one hall for every jurisdiction; leave it `PerDepartment` and open each county's hall with a `OneWindow` reform";
+        c.at(None, &[Field("front_office")], "", message.into());
+    }
     let tree = tree::build(&mut c, &j);
     let escalated = escalations(&mut c, &raw, &j);
     let template_services: Vec<String> = raw.services.iter().flatten().map(|s| s.name.clone()).collect();
@@ -94,10 +96,12 @@ fn validate_tree(mut raw: RawScenario, sources: &Sources) -> Result<Model, LoadE
 
     let mut flat = expand::expand(raw, &j, &tree, per_resident);
     flat.reforms = Some(scoped);
-    let mut model = super::validate::validate_flat(flat, sources).map_err(|e| match e {
-        LoadError::Invalid(list) => LoadError::Invalid(dedupe(list)),
-        e => e,
-    })?;
+    let mut model =
+        super::validate::validate_placed(flat, sources, |m| annotate(m, &j, &tree)).map_err(|e| match e {
+            LoadError::Invalid(list) => LoadError::Invalid(dedupe(list)),
+            e => e,
+        })?;
+    // Again: the departments that mergers made.
     annotate(&mut model, &j, &tree);
     Ok(model)
 }

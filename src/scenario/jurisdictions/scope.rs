@@ -2,13 +2,13 @@
 //! the jurisdictions below it too) and `levels` pick the copies it acts on. A
 //! lever that names services or connected departments gets the names of the
 //! copies in scope; a lever that names a department (merger, contract staff,
-//! cross-training) becomes one reform per jurisdiction in scope; a lever that
-//! acts on the whole model cannot be scoped and is refused when scoped, and the
-//! levers with one place for the whole model (one window's hall, online
-//! listening's handling function, redeployment across the organisation, an
-//! inspection function) are refused in a tree.
+//! cross-training, one window: each county's copy opens its own hall) becomes one
+//! reform per jurisdiction in scope; a lever that acts on the whole model cannot
+//! be scoped and is refused when scoped, and the levers with one place for the
+//! whole model (online listening's handling function, redeployment across the
+//! organisation, an inspection function) are refused in a tree.
 
-use super::expand::{merge, named};
+use super::expand::{merge, named, scale_count};
 use super::tree::Tree;
 use crate::domain::Level;
 use crate::levers::RawLever;
@@ -141,35 +141,48 @@ fn put(c: &mut Checker, reform: &RawReform, scope: &Scope, tree: &Tree, names: &
             }
             r.connected = list;
         }
-        RawLever::Merger(_) | RawLever::ContractStaff(_) | RawLever::CrossTraining(_) => {
+        RawLever::Merger(_) | RawLever::ContractStaff(_) | RawLever::CrossTraining(_) | RawLever::OneWindow(_) => {
             let first = match &lever {
                 RawLever::Merger(m) => m.merge.first().and_then(|x| x.from.first()).cloned(),
                 RawLever::ContractStaff(r) => Some(r.department.clone()),
                 RawLever::CrossTraining(r) => Some(r.department.clone()),
+                RawLever::OneWindow(r) => Some(r.department.clone()),
                 _ => None,
             };
             let level = first.as_deref().and_then(|d| names.level_of(d)).unwrap_or(Level::County);
-            for k in at_level(level) {
-                let j = tree.nodes[k].name.as_str();
-                let mut own = lever.clone();
-                match &mut own {
-                    RawLever::Merger(m) => m.merge = m.merge.iter().map(|x| merge(x, j)).collect(),
-                    RawLever::ContractStaff(r) => r.department = named(j, &r.department),
-                    RawLever::CrossTraining(r) => {
-                        r.department = named(j, &r.department);
-                        r.divisions = r.divisions.iter().map(|d| named(j, d)).collect();
-                        r.functions = r.functions.iter().map(|f| named(j, f)).collect();
-                    }
-                    _ => {}
-                }
-                out.push(copy(own));
+            if matches!(lever, RawLever::OneWindow(_)) && level != Level::County {
+                // Applicants go to the hall of the county they live in.
+                refuse(
+                    c,
+                    "needs a County department as `department`: each county's copy opens that county's general hall, where its applicants go",
+                );
+                return;
+            }
+            let copies = at_level(level);
+            if copies.is_empty() {
+                refuse(
+                    c,
+                    &format!(
+                        "covers no {level:?} in the jurisdictions and levels it is scoped to: its department is a {level:?}'s, so it acts on {level:?} copies"
+                    ),
+                );
+                return;
+            }
+            for k in copies {
+                out.push(copy(jurisdiction_copy(&lever, tree, k, names)));
             }
             return;
         }
-        RawLever::OneWindow(_) | RawLever::OnlineListening(_) | RawLever::Redeployment(_) => {
+        RawLever::OnlineListening(_) | RawLever::Redeployment(_) => {
+            let place = match lever {
+                RawLever::OnlineListening(_) => "one handling function for every complaint",
+                _ => "moves between any two departments",
+            };
             refuse(
                 c,
-                "cannot be used with a jurisdiction tree: it has one place for the whole model (one window's general hall, online listening's handling function, redeployment across every department), not one per jurisdiction",
+                &format!(
+                    "cannot be used with a jurisdiction tree: it has one place for the whole model ({place}), not one per jurisdiction"
+                ),
             );
             return;
         }
@@ -202,4 +215,32 @@ fn put(c: &mut Checker, reform: &RawReform, scope: &Scope, tree: &Tree, names: &
 /// The lever's name in messages.
 fn lever_label(lever: &RawLever) -> &'static str {
     crate::levers::REGISTRY.iter().find(|e| e.name == lever.name()).map_or("lever", |e| e.label)
+}
+
+/// Jurisdiction `k`'s copy of a lever that names a department (merger, contract
+/// staff, cross-training, one window): its names are the copies' there.
+fn jurisdiction_copy(lever: &RawLever, tree: &Tree, k: usize, names: &Names) -> RawLever {
+    let j = tree.nodes[k].name.as_str();
+    let mut own = lever.clone();
+    match &mut own {
+        RawLever::Merger(m) => m.merge = m.merge.iter().map(|x| merge(x, j)).collect(),
+        RawLever::ContractStaff(r) => r.department = named(j, &r.department),
+        RawLever::OneWindow(r) => {
+            // Each county's hall is sized to the county, as its departments'
+            // windows and staff are (and so is the training, a cost per person
+            // trained).
+            let people = tree.nodes[k].factors.0 * names.j.volume_per_resident_factor.unwrap_or(1.0);
+            r.department = named(j, &r.department);
+            r.windows = scale_count(r.windows, people);
+            r.clerks = scale_count(r.clerks, people);
+            r.training_cost_cny *= people;
+        }
+        RawLever::CrossTraining(r) => {
+            r.department = named(j, &r.department);
+            r.divisions = r.divisions.iter().map(|d| named(j, d)).collect();
+            r.functions = r.functions.iter().map(|f| named(j, f)).collect();
+        }
+        _ => {}
+    }
+    own
 }
