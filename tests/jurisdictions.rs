@@ -47,16 +47,28 @@ fn assert_difference_covers(what: &str, a: &Summary, b: &Summary, expected: f64)
     );
 }
 
+/// Asserts that East and West of `province` each behave as the county `alone`:
+/// the 95% Welch intervals of the differences in cases completed and in mean
+/// wait cover 0.
+fn assert_each_county_behaves_like(province: &[ReplicationOutput], alone: &[ReplicationOutput]) {
+    let (alone_completed, alone_wait) = county_figures(alone, "");
+    for county in ["East", "West"] {
+        let (completed, wait) = county_figures(province, county);
+        assert_difference_covers(&format!("{county}: cases completed"), &completed, &alone_completed, 0.0);
+        assert_difference_covers(&format!("{county}: mean wait, minutes"), &wait, &alone_wait, 0.0);
+    }
+}
+
+/// The general halls' rows of `departments.csv`, by name, in order.
+fn hall_names(o: &ReplicationOutput) -> Vec<&str> {
+    o.departments.iter().filter(|d| d.name.ends_with("General hall")).map(|d| d.name.as_str()).collect()
+}
+
 #[test]
 fn identical_counties_behave_like_the_county_alone_and_add_up() {
     let alone = run(&scenario("county.ron"), 7, 12);
     let province = run(&scenario("two-counties.ron"), 1, 12);
-    let (alone_completed, alone_wait) = county_figures(&alone, "");
-    for county in ["East", "West"] {
-        let (completed, wait) = county_figures(&province, county);
-        assert_difference_covers(&format!("{county}: cases completed"), &completed, &alone_completed, 0.0);
-        assert_difference_covers(&format!("{county}: mean wait, minutes"), &wait, &alone_wait, 0.0);
-    }
+    assert_each_county_behaves_like(&province, &alone);
     for o in &province {
         let row = |name: &str| o.jurisdictions.iter().find(|j| j.name == name).expect("a row");
         let (east, west, all) =
@@ -196,16 +208,9 @@ fn each_county_opens_its_own_general_hall() {
     // same reform.
     let alone = run(&one_window("county.ron", ""), 7, 12);
     let province = run(&one_window("two-counties.ron", ""), 1, 12);
-    let (alone_completed, alone_wait) = county_figures(&alone, "");
-    for county in ["East", "West"] {
-        let (completed, wait) = county_figures(&province, county);
-        assert_difference_covers(&format!("{county}: cases completed"), &completed, &alone_completed, 0.0);
-        assert_difference_covers(&format!("{county}: mean wait, minutes"), &wait, &alone_wait, 0.0);
-    }
+    assert_each_county_behaves_like(&province, &alone);
     for o in &province {
-        let halls: Vec<&str> =
-            o.departments.iter().filter(|d| d.name.ends_with("General hall")).map(|d| d.name.as_str()).collect();
-        assert_eq!(halls, ["East · General hall", "West · General hall"]);
+        assert_eq!(hall_names(o), ["East · General hall", "West · General hall"]);
         for county in ["East", "West"] {
             assert_hall_serves(o, county);
             let office = o.departments.iter().find(|d| d.name == format!("{county} · Office")).expect("office");
@@ -221,9 +226,7 @@ fn each_county_opens_its_own_general_hall() {
     // Piloted in Small alone: Large keeps its office's windows, whose steps (one
     // per case) come on top of the permits' reviews.
     for o in run(&one_window("sizes.ron", r#"jurisdictions: ["Small"],"#), 3, 2) {
-        let halls: Vec<&str> =
-            o.departments.iter().filter(|d| d.name.ends_with("General hall")).map(|d| d.name.as_str()).collect();
-        assert_eq!(halls, ["Small · General hall"]);
+        assert_eq!(hall_names(&o), ["Small · General hall"]);
         assert_hall_serves(&o, "Small");
         let office = o.departments.iter().find(|d| d.name == "Large · Office").expect("Large's office");
         let cases: u64 = o.services.iter().filter(|s| s.jurisdiction == "Large").map(|s| s.tally.finished()).sum();
