@@ -233,3 +233,23 @@ fn each_county_opens_its_own_general_hall() {
         assert!(office.steps > cases, "Large's office did {} steps for {cases} cases: no window steps?", office.steps);
     }
 }
+
+#[test]
+fn a_window_step_escalated_to_the_city_stays_at_the_citys_window() {
+    // Each county's hall takes its county's window steps (one per case); the
+    // licence's registration, a window step of the City, stays at the City
+    // Registry, which does one per licence of both counties.
+    for o in run(&one_window("escalated-window.ron", ""), 5, 2) {
+        assert_eq!(hall_names(&o), ["East · General hall", "West · General hall"]);
+        assert_hall_serves(&o, "East");
+        assert_hall_serves(&o, "West");
+        let registry = o.departments.iter().find(|d| d.name == "Town · City Registry").expect("the registry's row");
+        let licences: u64 = o.services.iter().filter(|s| s.name.ends_with("licence")).map(|s| s.tally.completed).sum();
+        let share = registry.steps as f64 / licences as f64;
+        assert!(
+            (0.97..1.03).contains(&share),
+            "the City Registry did {} steps for {licences} licences",
+            registry.steps
+        );
+    }
+}

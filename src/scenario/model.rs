@@ -578,6 +578,17 @@ pub struct Step {
     pub level: crate::domain::Level,
 }
 
+impl Step {
+    /// Whether a one-window case does this step at the general hall of the
+    /// jurisdiction where it was requested: a window step of that jurisdiction's
+    /// own level. A window step escalated to a City or the Province stays at that
+    /// level's window.
+    #[inline]
+    pub fn at_general_hall(&self) -> bool {
+        self.role == Role::WindowClerk && self.level == crate::domain::Level::County
+    }
+}
+
 /// A date window of the measured period: its indicators are those of a year.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DateWindow {

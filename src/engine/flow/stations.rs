@@ -350,7 +350,7 @@ impl CaseFlow {
         // Online, only `personal` steps still need the applicant (the law), unless
         // the identity is verified remotely.
         let mut in_person = step.in_person && (!case.online || (step.personal && !case.remote_identity));
-        if case.one_window && step.role == Role::WindowClerk {
+        if case.one_window && step.at_general_hall() {
             let hall =
                 m.service_hall(case.service as usize).expect("a one-window reform opens its jurisdiction's hall");
             // After the first visit, hand-overs are routed internally; only steps

@@ -199,7 +199,7 @@ impl CaseFlow {
             let case = &mut self.cases[slot];
             // One window: a hand-over at the hall after the first visit is routed
             // internally, which takes the routing delay.
-            if case.one_window && case.visited_hall && step.role == Role::WindowClerk && !step.personal {
+            if case.one_window && case.visited_hall && step.at_general_hall() && !step.personal {
                 delay += self.levers.routing_delay[m.service_hall_slot(own)];
             }
             match handoff {
