@@ -253,3 +253,77 @@ fn a_window_step_escalated_to_the_city_stays_at_the_citys_window() {
         );
     }
 }
+
+/// `base` (a file in `tests/jurisdictions/`) with online listening from the
+/// start (an applicant complains with probability `p0` × (1 − satisfaction); 30
+/// minutes of reviewer work each, by `function`); `scope` is written into the
+/// reform (`jurisdictions: [...],`).
+fn listening(base: &str, scope: &str, function: &str, p0: f64) -> Arc<Model> {
+    let text = format!(
+        r#"Scenario(
+        name: "test-listening",
+        extends: "{base}",
+        reforms: [
+            Reform(start: "2017-01-02", {scope} lever: OnlineListening(complaint_probability_at_zero: {p0:?},
+                handling_function: "{function}", handling_work: Constant(minutes: 30.0))),
+        ],
+    )"#
+    );
+    let path = root().join("tests/jurisdictions/generated.ron");
+    Arc::new(load_from_str(&path, &text).unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// Complaints by the applicants of the services requested in `county`.
+fn complaints(o: &ReplicationOutput, county: &str) -> u64 {
+    o.services.iter().filter(|s| s.jurisdiction == county).map(|s| s.tally.complaints).sum()
+}
+
+/// Staff hours of work of department `name`.
+fn work_hours(o: &ReplicationOutput, name: &str) -> f64 {
+    o.departments.iter().find(|d| d.name == name).unwrap_or_else(|| panic!("no department {name}")).work_hours
+}
+
+/// Asserts that `extra` hours of work are half an hour per complaint (±3%: the
+/// complaints of cases finished near the warm-up's end or the horizon).
+fn assert_half_hour_each(what: &str, extra: f64, complaints: u64) {
+    assert!(complaints > 100, "{what}: only {complaints} complaints");
+    let per = extra / complaints as f64;
+    assert!((0.485..0.515).contains(&per), "{what}: {extra:.1} extra hours for {complaints} complaints");
+}
+
+#[test]
+fn each_county_hears_its_own_complaints() {
+    // Unscoped: every County's applicants complain to its own copy of the
+    // handling function, so each County's office does the work of its own.
+    let before = run(&scenario("two-counties.ron"), 3, 2);
+    let after = run(&listening("two-counties.ron", "", "review", 1.0), 3, 2);
+    for (b, a) in before.iter().zip(&after) {
+        for county in ["East", "West"] {
+            let office = format!("{county} · Office");
+            let extra = work_hours(a, &office) - work_hours(b, &office);
+            assert_half_hour_each(&office, extra, complaints(a, county));
+        }
+    }
+    // Scoped to East: West's applicants do not complain and West runs exactly as
+    // without the reform (the counties share no staff and no random stream).
+    let east = run(&listening("two-counties.ron", r#"jurisdictions: ["East"],"#, "review", 1.0), 3, 2);
+    for (b, a) in before.iter().zip(&east) {
+        assert!(complaints(a, "East") > 100, "East: {} complaints", complaints(a, "East"));
+        assert_eq!(complaints(a, "West"), 0);
+        assert_eq!(work_hours(a, "West · Office"), work_hours(b, "West · Office"));
+        let west = |o: &ReplicationOutput| -> Vec<(u64, u128)> {
+            o.services.iter().filter(|s| s.jurisdiction == "West").map(|s| (s.tally.completed, s.tally.wait)).collect()
+        };
+        assert_eq!(west(a), west(b), "West's services changed");
+    }
+    // A handling function held by the City: every County's complaints go to the
+    // City's bureau (fewer complaints: its six reviewers also do the permits'
+    // approvals of both counties).
+    let before = run(&scenario("escalated.ron"), 4, 2);
+    let after = run(&listening("escalated.ron", "", "approval", 0.3), 4, 2);
+    for (b, a) in before.iter().zip(&after) {
+        let bureau = "Town · City Approvals Bureau";
+        let extra = work_hours(a, bureau) - work_hours(b, bureau);
+        assert_half_hour_each(bureau, extra, complaints(a, "East") + complaints(a, "West"));
+    }
+}

@@ -156,7 +156,10 @@ pub(crate) enum Task {
         detects: Option<u32>,
     },
     /// Handling a complaint (online listening), by a reviewer.
-    Complaint,
+    Complaint {
+        /// The service complained about (its listening sets the work).
+        service: u32,
+    },
 }
 
 /// Which handoff effort a step carries.

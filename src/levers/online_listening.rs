@@ -19,6 +19,10 @@ pub struct Raw {
     pub complaint_probability_at_zero: f64,
     /// Function that handles complaints.
     pub handling_function: String,
+    /// Services whose applicants may complain (empty: all). In a jurisdiction
+    /// tree each County's copy covers the services requested there.
+    #[serde(default)]
+    pub services: Vec<String>,
     /// Staff work per complaint.
     pub handling_work: Minutes,
     /// Probability that a complaint about a service triggers a process fix on it
@@ -67,6 +71,20 @@ pub struct ProcessFix {
     pub max_per_service: u32,
 }
 
+/// One online-listening reform in force today.
+#[derive(Clone, Debug)]
+pub struct Listening {
+    /// Complaint probability at satisfaction 0 (the lever's, times its strength today).
+    pub complaint_probability_at_zero: f64,
+    /// The function whose reviewers handle the complaints.
+    pub function: FunctionId,
+    /// Staff work per complaint.
+    pub work: Minutes,
+    /// How a complaint may trigger a process fix on its service (none: listening
+    /// changes nothing).
+    pub fix: Option<ProcessFix>,
+}
+
 impl RawForm for Raw {}
 
 /// The validated lever.
@@ -77,6 +95,8 @@ pub struct Valid {
     pub handling_function: FunctionId,
     pub handling_work: Minutes,
     pub fix: ProcessFix,
+    /// Per service: whether its applicants may complain.
+    pub services: Vec<bool>,
 }
 
 impl Build for Raw {
@@ -92,6 +112,7 @@ impl Build for Raw {
             complaint_probability_at_zero: self.complaint_probability_at_zero,
             handling_function: p.function(&self.handling_function)?,
             handling_work: self.handling_work,
+            services: p.services(&self.services),
             fix: ProcessFix {
                 probability: self.fix_probability,
                 delay: from_hours(self.fix_delay_days * 24.0),
@@ -105,10 +126,17 @@ impl Build for Raw {
 
 impl Effect for Valid {
     fn today(&self, t: &mut Today) {
-        t.strengths.listening =
-            Some((self.complaint_probability_at_zero * t.strength, self.handling_function, self.handling_work.clone()));
-        if self.fix.probability > 0.0 {
-            t.strengths.process_fix = Some(self.fix.clone());
+        let index = t.strengths.listening.len() as u32;
+        t.strengths.listening.push(Listening {
+            complaint_probability_at_zero: self.complaint_probability_at_zero * t.strength,
+            function: self.handling_function,
+            work: self.handling_work.clone(),
+            fix: (self.fix.probability > 0.0).then(|| self.fix.clone()),
+        });
+        for (s, &covered) in self.services.iter().enumerate() {
+            if covered {
+                t.strengths.complaints_via[s] = Some(index);
+            }
         }
     }
 

@@ -3,7 +3,6 @@
 //! [`Strengths::neutral`] by the levers in force.
 
 use super::merger::Transition;
-use crate::domain::{FunctionId, Minutes};
 use crate::time::Micros;
 
 /// How strongly each lever acts today; [`Strengths::neutral`] when none does.
@@ -47,10 +46,12 @@ pub struct Strengths {
     pub inspection: Option<super::supervision::Inspection>,
     /// Queues ordered by due date.
     pub due_date_priority: bool,
-    /// Complaint probability at satisfaction 0, handling function and work.
-    pub listening: Option<(f64, FunctionId, Minutes)>,
-    /// How a complaint may trigger a process fix on its service.
-    pub process_fix: Option<super::online_listening::ProcessFix>,
+    /// The online-listening reforms in force (a jurisdiction tree has one per
+    /// County in scope).
+    pub listening: Vec<super::online_listening::Listening>,
+    /// Per service: the listening its applicants complain through (an index
+    /// into `listening`), if any.
+    pub complaints_via: Vec<Option<u32>>,
     /// Departments in the model (a merger's transition marks the new ones).
     pub departments: usize,
     /// Per cross-trained pool: today's work-time factor on a secondary function
@@ -84,11 +85,17 @@ impl Strengths {
             supervision: vec![0.0; services],
             inspection: None,
             due_date_priority: false,
-            listening: None,
-            process_fix: None,
+            listening: Vec::new(),
+            complaints_via: vec![None; services],
             departments,
             pool_slowdown,
         }
+    }
+
+    /// The listening that applicants of `service` complain through today, if any.
+    #[inline]
+    pub fn listening_of(&self, service: usize) -> Option<&super::online_listening::Listening> {
+        self.complaints_via[service].map(|i| &self.listening[i as usize])
     }
 
     /// The same, with each service's own share of online cases verified remotely.

@@ -140,7 +140,7 @@ fn prepare(id: &str, path: &Path, merger: Option<&[RawMerge]>) -> Result<Shipped
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or("no file name")?;
     let shipped = scenario::load(path).map_err(|e| first_line(&e.to_string()))?;
     if !shipped.jurisdictions.is_empty() {
-        // Some of its levers (redeployment, online listening) are refused in a tree,
+        // Some of its levers (redeployment) are refused in a tree,
         // and a run of a province takes far longer than a slider change may.
         return Err("a jurisdiction tree (a province): too large for the dashboard's interactive runs".to_string());
     }

@@ -39,13 +39,14 @@ impl CaseFlow {
         let satisfaction =
             if outcome == Outcome::Abandoned { 0.0 } else { satisfaction(&m.satisfaction, case, late_days) };
         let mut complained = false;
-        if let Some((p0, function, _)) = self.levers.listening {
-            complained = case.routing_rng.uniform() < p0 * (1.0 - satisfaction);
+        let s = case.service as usize;
+        if let Some(listening) = self.levers.listening_of(s) {
+            complained = case.routing_rng.uniform() < listening.complaint_probability_at_zero * (1.0 - satisfaction);
             if complained {
-                let task = EventKind::TaskDue { task: Task::Complaint, function: function as u32 };
-                self.events.schedule(at.max(self.now), task);
-                let s = case.service as usize;
-                if let Some(fix) = &self.levers.process_fix
+                let task = Task::Complaint { service: s as u32 };
+                self.events
+                    .schedule(at.max(self.now), EventKind::TaskDue { task, function: listening.function as u32 });
+                if let Some(fix) = &listening.fix
                     && self.fixes.room(s, fix)
                     && self.listening_rng.uniform() < fix.probability
                 {
@@ -133,7 +134,7 @@ impl CaseFlow {
         if self.measuring(self.now) {
             match task {
                 Task::Inspection { .. } => self.counts.inspections += 1,
-                Task::Complaint => self.counts.complaints_handled += 1,
+                Task::Complaint { .. } => self.counts.complaints_handled += 1,
             }
         }
         if let Task::Inspection { detects: Some(day) } = task {

@@ -467,7 +467,7 @@ impl CaseFlow {
     pub(super) fn enqueue_task(&mut self, m: &Model, task: Task, function: usize) {
         let role = match task {
             Task::Inspection { .. } => Role::Inspector,
-            Task::Complaint => Role::Reviewer,
+            Task::Complaint { .. } => Role::Reviewer,
         };
         let Some(station) = m.structures[self.structure].back_office(m.function_division[function], role) else {
             return;
@@ -571,11 +571,11 @@ impl CaseFlow {
     }
 
     fn start_task(&mut self, station: usize, task: Task, server: Server) {
-        let work = match (task, &self.levers.inspection, &self.levers.listening) {
-            (Task::Inspection { .. }, Some(super::super::super::levers::supervision::Inspection { work, .. }), _)
-            | (Task::Complaint, _, Some((_, _, work))) => from_minutes(sample_minutes(work, &mut self.internal_rng)),
-            _ => 0,
+        let work = match task {
+            Task::Inspection { .. } => self.levers.inspection.as_ref().map(|i| &i.work),
+            Task::Complaint { service } => self.levers.listening_of(service as usize).map(|l| &l.work),
         };
+        let work = work.map_or(0, |work| from_minutes(sample_minutes(work, &mut self.internal_rng)));
         let end = self.calendar.add_working(self.now, work);
         self.occupy(station, server);
         let worker = self.worker_station(station, server);

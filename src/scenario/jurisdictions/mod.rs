@@ -75,7 +75,13 @@ fn validate_tree(mut raw: RawScenario, sources: &Sources) -> Result<Model, LoadE
     let escalated = escalations(&mut c, &raw, &j);
     let template_services: Vec<String> = raw.services.iter().flatten().map(|s| s.name.clone()).collect();
     let template_departments: Vec<String> = raw.departments.iter().flatten().map(|d| d.name.clone()).collect();
-    let names = scope::Names { services: &template_services, departments: &template_departments, j: &j };
+    let template_functions: Vec<String> = raw.functions.iter().flatten().cloned().collect();
+    let names = scope::Names {
+        services: &template_services,
+        functions: &template_functions,
+        departments: &template_departments,
+        j: &j,
+    };
     let reforms = raw.reforms.take().unwrap_or_default();
     let mut scoped = Vec::new();
     if let Some(tree) = &tree {

@@ -3,10 +3,12 @@
 //! lever that names services or connected departments gets the names of the
 //! copies in scope; a lever that names a department (merger, contract staff,
 //! cross-training, one window: each county's copy opens its own hall) becomes one
-//! reform per jurisdiction in scope; a lever that acts on the whole model cannot
-//! be scoped and is refused when scoped, and the levers with one place for the
-//! whole model (online listening's handling function, redeployment across the
-//! organisation, an inspection function) are refused in a tree.
+//! reform per jurisdiction in scope, and so does online listening (each County's
+//! applicants complain to its own copy of the handling function, or to its
+//! City's or the Province's); a lever that acts on the whole model cannot be
+//! scoped and is refused when scoped, and the levers with one place for the
+//! whole model (redeployment across the organisation, an inspection function)
+//! are refused in a tree.
 
 use super::expand::{merge, named, scale_count};
 use super::tree::Tree;
@@ -19,6 +21,7 @@ use crate::scenario::sources::Needle::{Field, Index, Quoted};
 /// What the template holds, to find where a named department lives.
 pub(super) struct Names<'a> {
     pub services: &'a [String],
+    pub functions: &'a [String],
     pub departments: &'a [String],
     pub j: &'a RawJurisdictions,
 }
@@ -30,6 +33,17 @@ impl Names<'_> {
             return Some(Level::County);
         }
         self.j.levels.iter().find(|l| l.departments.iter().any(|x| x.name == d)).map(|l| l.level)
+    }
+
+    /// The level whose departments hold function `f` (County if the template's do,
+    /// or if no level's does: the template's check then reports it).
+    fn function_level(&self, f: &str) -> Level {
+        let held =
+            |l: &&crate::scenario::raw::RawLevel| l.departments.iter().any(|d| d.functions.iter().any(|x| x == f));
+        match self.functions.iter().any(|x| x == f) {
+            true => Level::County,
+            false => self.j.levels.iter().find(held).map_or(Level::County, |l| l.level),
+        }
     }
 
     fn departments_at(&self, level: Level) -> Vec<String> {
@@ -173,16 +187,21 @@ fn put(c: &mut Checker, reform: &RawReform, scope: &Scope, tree: &Tree, names: &
             }
             return;
         }
-        RawLever::OnlineListening(_) | RawLever::Redeployment(_) => {
-            let place = match lever {
-                RawLever::OnlineListening(_) => "one handling function for every complaint",
-                _ => "moves between any two departments",
-            };
+        RawLever::OnlineListening(r) => {
+            if counties.is_empty() {
+                refuse(
+                    c,
+                    "covers no County in the jurisdictions and levels it is scoped to (complaints come from the applicants of a County's services)",
+                );
+                return;
+            }
+            out.extend(counties.iter().map(|&k| copy(RawLever::OnlineListening(listening_copy(r, tree, k, names)))));
+            return;
+        }
+        RawLever::Redeployment(_) => {
             refuse(
                 c,
-                &format!(
-                    "cannot be used with a jurisdiction tree: it has one place for the whole model ({place}), not one per jurisdiction"
-                ),
+                "cannot be used with a jurisdiction tree: it has one place for the whole model (moves between any two departments), not one per jurisdiction",
             );
             return;
         }
@@ -242,5 +261,24 @@ fn jurisdiction_copy(lever: &RawLever, tree: &Tree, k: usize, names: &Names) -> 
         }
         _ => {}
     }
+    own
+}
+
+/// County `k`'s copy of an online-listening reform: its applicants (of the
+/// named services, or all) complain to its own copy of the handling function, or
+/// to its City's or the Province's if the function is held at that level.
+fn listening_copy(
+    r: &crate::levers::online_listening::Raw,
+    tree: &Tree,
+    k: usize,
+    names: &Names,
+) -> crate::levers::online_listening::Raw {
+    let node = &tree.nodes[k];
+    let level = names.function_level(&r.handling_function);
+    let owner = node.at_level[level as usize].map_or(node.name.as_str(), |a| tree.nodes[a].name.as_str());
+    let base: &[String] = if r.services.is_empty() { names.services } else { &r.services };
+    let mut own = r.clone();
+    own.services = base.iter().map(|s| named(&node.name, s)).collect();
+    own.handling_function = named(owner, &r.handling_function);
     own
 }
