@@ -327,3 +327,60 @@ fn each_county_hears_its_own_complaints() {
         assert_half_hour_each(bureau, extra, complaints(a, "East") + complaints(a, "West"));
     }
 }
+
+/// `inspected.ron` with post-approval supervision of the permits from the start
+/// (every case notified; 12 minutes of inspection each, a working hour after
+/// completion) by `function`, scoped by `scope` (`jurisdictions: [...],`).
+fn inspected(scope: &str, function: &str) -> Arc<Model> {
+    let text = format!(
+        r#"Scenario(
+        name: "test-inspected-reform",
+        extends: "inspected.ron",
+        reforms: [
+            Reform(start: "2017-01-02", {scope} lever: PostApprovalSupervision(services: ["permit"], share: 1.0,
+                inspection_function: "{function}", inspection_work: Constant(minutes: 12.0), inspection_delay_days: 0.04)),
+        ],
+    )"#
+    );
+    let path = root().join("tests/jurisdictions/generated.ron");
+    Arc::new(load_from_str(&path, &text).unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// Permits completed in `county`.
+fn permits(o: &ReplicationOutput, county: &str) -> f64 {
+    o.services.iter().find(|s| s.name == format!("{county} · permit")).expect("the permit").tally.completed as f64
+}
+
+/// Asserts that `extra` hours of work are 12 minutes per permit (±2%: the
+/// warm-up's cases inspected after it, inspections cut at the horizon).
+fn assert_inspected(what: &str, extra: f64, permits: f64) {
+    assert!(permits > 1000.0, "{what}: {permits} permits");
+    let per = extra * 60.0 / permits;
+    assert!((11.76..12.24).contains(&per), "{what}: {extra:.1} extra hours for {permits} permits");
+}
+
+#[test]
+fn each_countys_notified_cases_are_inspected_where_its_function_is() {
+    let before = run(&scenario("inspected.ron"), 6, 2);
+    // A County function: each County's own office inspects its own permits.
+    let own = run(&inspected("", "intake"), 6, 2);
+    for (b, a) in before.iter().zip(&own) {
+        for county in ["East", "West"] {
+            let office = format!("{county} · Office");
+            assert_inspected(&office, work_hours(a, &office) - work_hours(b, &office), permits(a, county));
+        }
+    }
+    // Scoped to West: East runs exactly as without the reform.
+    let west = run(&inspected(r#"jurisdictions: ["West"],"#, "intake"), 6, 2);
+    for (b, a) in before.iter().zip(&west) {
+        assert_eq!(work_hours(a, "East · Office"), work_hours(b, "East · Office"));
+        assert_eq!(permits(a, "East"), permits(b, "East"));
+        let office = "West · Office";
+        assert_inspected(office, work_hours(a, office) - work_hours(b, office), permits(a, "West"));
+    }
+    // A City function: the City's inspectorate inspects both Counties' permits.
+    for o in run(&inspected("", "inspection"), 6, 2) {
+        let inspectorate = "Town · City Inspectorate";
+        assert_inspected(inspectorate, work_hours(&o, inspectorate), permits(&o, "East") + permits(&o, "West"));
+    }
+}

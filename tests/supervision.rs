@@ -162,3 +162,44 @@ fn a_complaint_triggered_fix_lowers_the_missing_document_rate_after_the_delay() 
     let expected = (0.2 * 31.0 + 0.1 * 335.0) / 366.0;
     assert!((first.mean - expected).abs() < 0.05 * expected, "{first:?} vs {expected}");
 }
+
+#[test]
+fn each_supervision_reform_keeps_its_own_inspections() {
+    // Two reforms on two services, each with its own inspecting department and
+    // work: the second does not take over the first's services' inspections.
+    let text = two_departments(60, 2, "")
+        .replace(
+            "    ])],",
+            r#"    ]),
+    Service(name: "licence", volume_per_year: 18250.0, time_limit_working_days: 5, steps: [
+        Step(name: "intake", function: "a", role: WindowClerk, in_person: true, work: Constant(minutes: 10.0)),
+        Step(name: "approve", function: "b", role: Approver, work: Constant(minutes: 20.0)),
+    ])],"#,
+        )
+        .replace(
+            "reforms: [],",
+            r#"reforms: [
+        Reform(start: "2020-01-01", lever: PostApprovalSupervision(services: ["permit"], share: 1.0,
+            inspection_function: "a", inspection_work: Constant(minutes: 30.0), inspection_delay_days: 0.0)),
+        Reform(start: "2020-01-01", lever: PostApprovalSupervision(services: ["licence"], share: 1.0,
+            inspection_function: "b", inspection_work: Constant(minutes: 12.0), inspection_delay_days: 0.0)),
+    ],"#,
+        );
+    let o = &run(&from_text(&text), 17, 1)[0];
+    let completed = |name: &str| o.services.iter().find(|s| s.name == name).expect("service").tally.completed as f64;
+    let (a_work, a_steps) = load(o, "A");
+    let (b_work, b_steps) = load(o, "B");
+    // Per department: its steps' work, then its inspections (one per case
+    // completed, ±1%: cases of the warm-up inspected after it, inspections cut
+    // at the horizon).
+    let a_inspections = (a_work - 10.0 * a_steps) / 30.0;
+    let b_inspections = (b_work - 20.0 * b_steps) / 12.0;
+    for (who, inspections, service) in [("A", a_inspections, "permit"), ("B", b_inspections, "licence")] {
+        let cases = completed(service);
+        assert!(cases > 1000.0, "{cases}");
+        assert!(
+            (inspections / cases - 1.0).abs() <= 0.01,
+            "{who}: {inspections} inspections for {cases} {service} cases"
+        );
+    }
+}

@@ -144,22 +144,58 @@ impl Server {
     }
 }
 
-/// Work staff do that belongs to no case.
+/// Work staff do that belongs to no case, about a service: inspecting a case
+/// whose approval became a notification (post-approval supervision, by an
+/// inspector), or handling a complaint (online listening, by a reviewer). The
+/// service's supervision or listening sets the work. Packed in 8 bytes, so that
+/// an event stays 32 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Task {
-    /// Inspecting a case whose approval became a notification (post-approval
-    /// supervision), by an inspector.
-    Inspection {
-        /// The day (from the start) the case completed whose measured
-        /// violation this inspection finds, if it finds one: the year and the
-        /// date windows it counts in.
-        detects: Option<u32>,
-    },
-    /// Handling a complaint (online listening), by a reviewer.
-    Complaint {
-        /// The service complained about (its listening sets the work).
-        service: u32,
-    },
+pub(crate) struct Task {
+    /// A complaint ([`Task::COMPLAINT`]), an inspection that finds nothing
+    /// ([`Task::FINDS_NOTHING`]), or else an inspection that finds a measured
+    /// violation of a case completed on this day (from the start): the year and
+    /// the date windows the detection counts in. Days stay far below both
+    /// markers (`limits::MAX_HORIZON_DAYS` + `MAX_COOLDOWN_DAYS`).
+    what: u32,
+    /// The service the case was of.
+    service: u32,
+}
+
+impl Task {
+    const COMPLAINT: u32 = u32::MAX;
+    const FINDS_NOTHING: u32 = u32::MAX - 1;
+
+    /// An inspection of a case of `service`, finding the violation of a case
+    /// completed on day `detects`, if it does.
+    #[inline]
+    pub(crate) fn inspection(service: usize, detects: Option<u32>) -> Task {
+        debug_assert!(detects.is_none_or(|d| d < Task::FINDS_NOTHING));
+        Task { what: detects.unwrap_or(Task::FINDS_NOTHING), service: service as u32 }
+    }
+
+    /// A complaint about `service`.
+    #[inline]
+    pub(crate) fn complaint(service: usize) -> Task {
+        Task { what: Task::COMPLAINT, service: service as u32 }
+    }
+
+    /// Whether it is a complaint (else an inspection).
+    #[inline]
+    pub(crate) fn is_complaint(self) -> bool {
+        self.what == Task::COMPLAINT
+    }
+
+    /// The service concerned.
+    #[inline]
+    pub(crate) fn service(self) -> usize {
+        self.service as usize
+    }
+
+    /// For an inspection that finds a violation, the day its case completed.
+    #[inline]
+    pub(crate) fn detects(self) -> Option<u32> {
+        (self.what < Task::FINDS_NOTHING).then_some(self.what)
+    }
 }
 
 /// Which handoff effort a step carries.

@@ -42,8 +42,12 @@ pub struct Strengths {
     pub catch_share: f64,
     /// Per service: share of new cases whose approval becomes a notification.
     pub supervision: Vec<f64>,
-    /// Inspections after notification: who, work, delay and what they find.
-    pub inspection: Option<super::supervision::Inspection>,
+    /// The post-approval supervision reforms in force: their inspections after
+    /// notification (who, work, delay and what they find).
+    pub inspections: Vec<super::supervision::Inspection>,
+    /// Per service: the inspections its notified cases get (an index into
+    /// `inspections`), if any.
+    pub inspected_by: Vec<Option<u32>>,
     /// Queues ordered by due date.
     pub due_date_priority: bool,
     /// The online-listening reforms in force (a jurisdiction tree has one per
@@ -83,7 +87,8 @@ impl Strengths {
             learning_speedup: 1.0,
             catch_share: 0.0,
             supervision: vec![0.0; services],
-            inspection: None,
+            inspections: Vec::new(),
+            inspected_by: vec![None; services],
             due_date_priority: false,
             listening: Vec::new(),
             complaints_via: vec![None; services],
@@ -96,6 +101,12 @@ impl Strengths {
     #[inline]
     pub fn listening_of(&self, service: usize) -> Option<&super::online_listening::Listening> {
         self.complaints_via[service].map(|i| &self.listening[i as usize])
+    }
+
+    /// The inspections that notified cases of `service` get today, if any.
+    #[inline]
+    pub fn inspection_of(&self, service: usize) -> Option<&super::supervision::Inspection> {
+        self.inspected_by[service].map(|i| &self.inspections[i as usize])
     }
 
     /// The same, with each service's own share of online cases verified remotely.

@@ -100,18 +100,20 @@ impl Build for Raw {
 
 impl Effect for Valid {
     fn today(&self, t: &mut Today) {
-        for (s, &on) in self.services.iter().enumerate() {
-            if on {
-                t.strengths.supervision[s] = self.share * t.strength;
-            }
-        }
-        t.strengths.inspection = Some(Inspection {
+        let index = t.strengths.inspections.len() as u32;
+        t.strengths.inspections.push(Inspection {
             function: self.inspection_function,
             work: self.inspection_work.clone(),
             delay: self.inspection_delay,
             non_compliance_share: self.non_compliance_share,
             detection_probability: self.detection_probability,
         });
+        for (s, &on) in self.services.iter().enumerate() {
+            if on {
+                t.strengths.supervision[s] = self.share * t.strength;
+                t.strengths.inspected_by[s] = Some(index);
+            }
+        }
     }
 
     fn station_needed(&self) -> Option<StationNeed> {

@@ -43,7 +43,7 @@ impl CaseFlow {
         if let Some(listening) = self.levers.listening_of(s) {
             complained = case.routing_rng.uniform() < listening.complaint_probability_at_zero * (1.0 - satisfaction);
             if complained {
-                let task = Task::Complaint { service: s as u32 };
+                let task = Task::complaint(s);
                 self.events
                     .schedule(at.max(self.now), EventKind::TaskDue { task, function: listening.function as u32 });
                 if let Some(fix) = &listening.fix
@@ -56,7 +56,7 @@ impl CaseFlow {
         }
         if completed
             && case.notified
-            && let Some(inspection) = &self.levers.inspection
+            && let Some(inspection) = self.levers.inspection_of(case.service as usize)
             && let Some(function) = inspection.function.or_else(|| service.supervising_step().map(|st| st.function))
         {
             // A measured violation counts in the year (and the date windows) the
@@ -76,8 +76,8 @@ impl CaseFlow {
                 }
             }
             let when = self.calendar.add_working(at, inspection.delay);
-            self.events
-                .schedule(when, EventKind::TaskDue { task: Task::Inspection { detects }, function: function as u32 });
+            let task = Task::inspection(case.service as usize, detects);
+            self.events.schedule(when, EventKind::TaskDue { task, function: function as u32 });
         }
         if !case.measured {
             return;
@@ -132,12 +132,13 @@ impl CaseFlow {
     pub(super) fn task_done(&mut self, m: &Model, station: usize, task: Task, server: Server) {
         self.free(station, server);
         if self.measuring(self.now) {
-            match task {
-                Task::Inspection { .. } => self.counts.inspections += 1,
-                Task::Complaint { .. } => self.counts.complaints_handled += 1,
+            if task.is_complaint() {
+                self.counts.complaints_handled += 1;
+            } else {
+                self.counts.inspections += 1;
             }
         }
-        if let Task::Inspection { detects: Some(day) } = task {
+        if let Some(day) = task.detects() {
             self.counts.violations_detected += 1;
             let year = self.year_of_day(day);
             self.year_detected[year] += 1;

@@ -465,10 +465,7 @@ impl CaseFlow {
     /// Queues an internal task (an inspection or a complaint) at the station of
     /// `function`'s division for its role.
     pub(super) fn enqueue_task(&mut self, m: &Model, task: Task, function: usize) {
-        let role = match task {
-            Task::Inspection { .. } => Role::Inspector,
-            Task::Complaint { .. } => Role::Reviewer,
-        };
+        let role = if task.is_complaint() { Role::Reviewer } else { Role::Inspector };
         let Some(station) = m.structures[self.structure].back_office(m.function_division[function], role) else {
             return;
         };
@@ -571,9 +568,10 @@ impl CaseFlow {
     }
 
     fn start_task(&mut self, station: usize, task: Task, server: Server) {
-        let work = match task {
-            Task::Inspection { .. } => self.levers.inspection.as_ref().map(|i| &i.work),
-            Task::Complaint { service } => self.levers.listening_of(service as usize).map(|l| &l.work),
+        let work = if task.is_complaint() {
+            self.levers.listening_of(task.service()).map(|l| &l.work)
+        } else {
+            self.levers.inspection_of(task.service()).map(|i| &i.work)
         };
         let work = work.map_or(0, |work| from_minutes(sample_minutes(work, &mut self.internal_rng)));
         let end = self.calendar.add_working(self.now, work);

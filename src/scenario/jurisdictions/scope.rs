@@ -3,12 +3,12 @@
 //! lever that names services or connected departments gets the names of the
 //! copies in scope; a lever that names a department (merger, contract staff,
 //! cross-training, one window: each county's copy opens its own hall) becomes one
-//! reform per jurisdiction in scope, and so does online listening (each County's
-//! applicants complain to its own copy of the handling function, or to its
+//! reform per jurisdiction in scope, and so do online listening and supervision
+//! with a named inspecting function (each County's applicants complain to, and
+//! its notified cases are inspected by, its own copy of the function, or its
 //! City's or the Province's); a lever that acts on the whole model cannot be
-//! scoped and is refused when scoped, and the levers with one place for the
-//! whole model (redeployment across the organisation, an inspection function)
-//! are refused in a tree.
+//! scoped and is refused when scoped, and redeployment (across the whole
+//! organisation) is refused in a tree.
 
 use super::expand::{merge, named, scale_count};
 use super::tree::Tree;
@@ -138,11 +138,17 @@ fn put(c: &mut Checker, reform: &RawReform, scope: &Scope, tree: &Tree, names: &
         RawLever::IntegratedService(r) => services(&mut r.services),
         RawLever::RemoteIdentity(r) => services(&mut r.services),
         RawLever::PostApprovalSupervision(r) if r.inspection_function.is_none() => services(&mut r.services),
-        RawLever::PostApprovalSupervision(_) => {
-            refuse(
-                c,
-                "cannot name an `inspection_function` in a jurisdiction tree (its inspectors would serve every jurisdiction): leave it out, so that each service's own department inspects",
-            );
+        RawLever::PostApprovalSupervision(_) | RawLever::OnlineListening(_) => {
+            // One copy per County, naming its copies of the services and of the
+            // function that inspects or hears them.
+            if counties.is_empty() {
+                refuse(
+                    c,
+                    "covers no County in the jurisdictions and levels it is scoped to (services are requested in Counties)",
+                );
+                return;
+            }
+            out.extend(counties.iter().map(|&k| copy(county_copy(&lever, tree, k, names))));
             return;
         }
         RawLever::DataSharing(r) if scoped || !r.connected.is_empty() => {
@@ -185,17 +191,6 @@ fn put(c: &mut Checker, reform: &RawReform, scope: &Scope, tree: &Tree, names: &
             for k in copies {
                 out.push(copy(jurisdiction_copy(&lever, tree, k, names)));
             }
-            return;
-        }
-        RawLever::OnlineListening(r) => {
-            if counties.is_empty() {
-                refuse(
-                    c,
-                    "covers no County in the jurisdictions and levels it is scoped to (complaints come from the applicants of a County's services)",
-                );
-                return;
-            }
-            out.extend(counties.iter().map(|&k| copy(RawLever::OnlineListening(listening_copy(r, tree, k, names)))));
             return;
         }
         RawLever::Redeployment(_) => {
@@ -264,21 +259,38 @@ fn jurisdiction_copy(lever: &RawLever, tree: &Tree, k: usize, names: &Names) -> 
     own
 }
 
-/// County `k`'s copy of an online-listening reform: its applicants (of the
-/// named services, or all) complain to its own copy of the handling function, or
-/// to its City's or the Province's if the function is held at that level.
-fn listening_copy(
-    r: &crate::levers::online_listening::Raw,
-    tree: &Tree,
-    k: usize,
-    names: &Names,
-) -> crate::levers::online_listening::Raw {
-    let node = &tree.nodes[k];
-    let level = names.function_level(&r.handling_function);
-    let owner = node.at_level[level as usize].map_or(node.name.as_str(), |a| tree.nodes[a].name.as_str());
-    let base: &[String] = if r.services.is_empty() { names.services } else { &r.services };
-    let mut own = r.clone();
-    own.services = base.iter().map(|s| named(&node.name, s)).collect();
-    own.handling_function = named(owner, &r.handling_function);
+/// County `k`'s copy of an online-listening reform or of a supervision reform
+/// with an inspecting function: on its copies of the services (the named ones,
+/// or all), its applicants complain to, or its notified cases are inspected by,
+/// its own copy of the function, or its City's or the Province's if the function
+/// is held at that level.
+fn county_copy(lever: &RawLever, tree: &Tree, k: usize, names: &Names) -> RawLever {
+    let mut own = lever.clone();
+    match &mut own {
+        RawLever::OnlineListening(r) => {
+            r.services = county_services(&r.services, tree, k, names);
+            r.handling_function = function_copy(&r.handling_function, tree, k, names);
+        }
+        RawLever::PostApprovalSupervision(r) => {
+            r.services = county_services(&r.services, tree, k, names);
+            r.inspection_function = r.inspection_function.as_deref().map(|f| function_copy(f, tree, k, names));
+        }
+        _ => {}
+    }
     own
+}
+
+/// County `k`'s copies of the template services `list` (all of them if empty).
+fn county_services(list: &[String], tree: &Tree, k: usize, names: &Names) -> Vec<String> {
+    let base: &[String] = if list.is_empty() { names.services } else { list };
+    base.iter().map(|s| named(&tree.nodes[k].name, s)).collect()
+}
+
+/// The copy of template function `f` that serves County `k`: its own, or its
+/// City's or the Province's if `f` is held at that level.
+fn function_copy(f: &str, tree: &Tree, k: usize, names: &Names) -> String {
+    let node = &tree.nodes[k];
+    let level = names.function_level(f);
+    let owner = node.at_level[level as usize].map_or(node.name.as_str(), |a| tree.nodes[a].name.as_str());
+    named(owner, f)
 }
