@@ -17,6 +17,13 @@ fn scenario(name: &str) -> Arc<Model> {
     Arc::new(load(&path).unwrap_or_else(|e| panic!("{} does not load:\n{e}", path.display())))
 }
 
+/// `base` (a file in `tests/jurisdictions/`) with `reform` as its timeline.
+fn with_reform(base: &str, reform: &str) -> Arc<Model> {
+    let text = format!(r#"Scenario(name: "test-reform", extends: "{base}", reforms: [{reform}])"#);
+    let path = root().join("tests/jurisdictions/generated.ron");
+    Arc::new(load_from_str(&path, &text).unwrap_or_else(|e| panic!("{e}")))
+}
+
 /// Per replication, (cases completed, mean wait in minutes) of the services
 /// requested in `jurisdiction` ("" for a scenario without a tree: all of them).
 fn county_figures(outputs: &[ReplicationOutput], jurisdiction: &str) -> (Summary, Summary) {
@@ -148,16 +155,9 @@ fn a_county_twice_the_template_gets_twice_the_cases_and_staff() {
 #[test]
 fn a_reform_scoped_to_one_county_acts_there_only() {
     // Online service piloted in East alone: West's cases never arrive online.
-    let text = r#"Scenario(
-        name: "test-pilot",
-        extends: "two-counties.ron",
-        reforms: [
-            Reform(start: "2017-01-03", jurisdictions: ["East"], lever: Online(
-                target_share: 0.5, max_share: 0.5, platform_build_cny: 0.0, yearly_cost_cny: 0.0)),
-        ],
-    )"#;
-    let path = root().join("tests/jurisdictions/generated.ron");
-    let model = Arc::new(load_from_str(&path, text).unwrap_or_else(|e| panic!("{e}")));
+    let pilot = r#"Reform(start: "2017-01-03", jurisdictions: ["East"], lever: Online(
+        target_share: 0.5, max_share: 0.5, platform_build_cny: 0.0, yearly_cost_cny: 0.0))"#;
+    let model = with_reform("two-counties.ron", pilot);
     for o in run(&model, 2, 2) {
         let online = |county: &str| -> (u64, u64) {
             let rows = o.services.iter().filter(|s| s.jurisdiction == county);
@@ -175,19 +175,12 @@ fn a_reform_scoped_to_one_county_acts_there_only() {
 /// second day: every window clerk moves to the general hall, which then serves
 /// every window step; `scope` is written into the reform (`jurisdictions: [...],`).
 fn one_window(base: &str, scope: &str) -> Arc<Model> {
-    let text = format!(
-        r#"Scenario(
-        name: "test-one-window",
-        extends: "{base}",
-        reforms: [
-            Reform(start: "2017-01-03", {scope} lever: OneWindow(
-                windows: 2, clerks: 0, employment: Contract, annual_cost_cny: 0.0, training_cost_cny: 0.0,
-                routing_delay_hours: 0.0, department: "Office", transfer_window_clerks: true)),
-        ],
-    )"#
+    let reform = format!(
+        r#"Reform(start: "2017-01-03", {scope} lever: OneWindow(
+            windows: 2, clerks: 0, employment: Contract, annual_cost_cny: 0.0, training_cost_cny: 0.0,
+            routing_delay_hours: 0.0, department: "Office", transfer_window_clerks: true))"#
     );
-    let path = root().join("tests/jurisdictions/generated.ron");
-    Arc::new(load_from_str(&path, &text).unwrap_or_else(|e| panic!("{e}")))
+    with_reform(base, &reform)
 }
 
 /// Asserts that `county`'s general hall did one window step per case finished
@@ -259,18 +252,11 @@ fn a_window_step_escalated_to_the_city_stays_at_the_citys_window() {
 /// minutes of reviewer work each, by `function`); `scope` is written into the
 /// reform (`jurisdictions: [...],`).
 fn listening(base: &str, scope: &str, function: &str, p0: f64) -> Arc<Model> {
-    let text = format!(
-        r#"Scenario(
-        name: "test-listening",
-        extends: "{base}",
-        reforms: [
-            Reform(start: "2017-01-02", {scope} lever: OnlineListening(complaint_probability_at_zero: {p0:?},
-                handling_function: "{function}", handling_work: Constant(minutes: 30.0))),
-        ],
-    )"#
+    let reform = format!(
+        r#"Reform(start: "2017-01-02", {scope} lever: OnlineListening(complaint_probability_at_zero: {p0:?},
+            handling_function: "{function}", handling_work: Constant(minutes: 30.0)))"#
     );
-    let path = root().join("tests/jurisdictions/generated.ron");
-    Arc::new(load_from_str(&path, &text).unwrap_or_else(|e| panic!("{e}")))
+    with_reform(base, &reform)
 }
 
 /// Complaints by the applicants of the services requested in `county`.
@@ -332,18 +318,11 @@ fn each_county_hears_its_own_complaints() {
 /// (every case notified; 12 minutes of inspection each, a working hour after
 /// completion) by `function`, scoped by `scope` (`jurisdictions: [...],`).
 fn inspected(scope: &str, function: &str) -> Arc<Model> {
-    let text = format!(
-        r#"Scenario(
-        name: "test-inspected-reform",
-        extends: "inspected.ron",
-        reforms: [
-            Reform(start: "2017-01-02", {scope} lever: PostApprovalSupervision(services: ["permit"], share: 1.0,
-                inspection_function: "{function}", inspection_work: Constant(minutes: 12.0), inspection_delay_days: 0.04)),
-        ],
-    )"#
+    let reform = format!(
+        r#"Reform(start: "2017-01-02", {scope} lever: PostApprovalSupervision(services: ["permit"], share: 1.0,
+            inspection_function: "{function}", inspection_work: Constant(minutes: 12.0), inspection_delay_days: 0.04))"#
     );
-    let path = root().join("tests/jurisdictions/generated.ron");
-    Arc::new(load_from_str(&path, &text).unwrap_or_else(|e| panic!("{e}")))
+    with_reform("inspected.ron", &reform)
 }
 
 /// Permits completed in `county`.
