@@ -52,8 +52,9 @@ impl CaseFlow {
             && need(Need::Integrated) < levers.integrated[service_id];
         let notified = levers.supervision[service_id] > 0.0 && need(Need::Notified) < levers.supervision[service_id];
         // Compliance has its own stream, drawn only for notified cases.
-        let (violation, detectable) = match levers.inspection_of(service_id) {
-            Some(i) if notified && i.non_compliance_share > 0.0 => {
+        // Looked up only for notified cases: most arrivals skip it.
+        let (violation, detectable) = match notified.then(|| levers.inspection_of(service_id)).flatten() {
+            Some(i) if i.non_compliance_share > 0.0 => {
                 let mut rng = SplitMix64::for_case(key, Purpose::Supervision);
                 let violation = rng.uniform() < i.non_compliance_share;
                 (violation, rng.uniform() < i.detection_probability)
