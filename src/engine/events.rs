@@ -272,6 +272,11 @@ const SLOTS: usize = (BUCKET / SLOT) as usize;
 /// slots (see [`EventQueue`]).
 const SPLIT_AT: usize = 1024;
 
+/// While the run holds fewer events than this, an event for the current hour is
+/// inserted into the run at its place rather than pushed on the heap: moving at
+/// most this many 32-byte events costs less than a heap's sift.
+const SORTED_INSERT: usize = 32;
+
 /// The pending events of one run.
 ///
 /// The same pops in the same order as one binary heap of every event, in three
@@ -279,8 +284,10 @@ const SPLIT_AT: usize = 1024;
 /// bucket of their hour (a push onto a vector). When the current hour's events are
 /// all done, the next non-empty bucket is sorted once into `run` and popped from
 /// its end. Events scheduled for the current hour (or earlier) while it runs go
-/// into a small binary heap, and each pop takes the earlier of the run's and the
-/// heap's first event. Every event left aside is in a later hour than any in the
+/// into a small binary heap (or, while the run holds fewer than [`SORTED_INSERT`]
+/// events, into the run at their place: a queueing case's few pending events are
+/// then one short sorted vector), and each pop takes the earlier of the run's and
+/// the heap's first event. Every event left aside is in a later hour than any in the
 /// run or the heap, so the event popped is always the earliest of all. The heap
 /// stays small (the work finishing within the hour), so the many handoffs and
 /// document fetches due hours or days ahead cost a vector push and a share of one
@@ -360,6 +367,11 @@ impl EventQueue {
         } else if bucket == self.current && self.split && slot_of(time) > self.slot {
             self.slots[slot_of(time)].push(event);
             self.slotted += 1;
+        } else if self.run.len() < SORTED_INSERT {
+            // A few events pending this hour: a sorted insert moves less than a
+            // heap's sift and makes the pop a plain `Vec::pop`.
+            let at = self.run.partition_point(|e| e.key > event.key);
+            self.run.insert(at, event);
         } else {
             self.heap.push(event);
         }
