@@ -136,13 +136,20 @@ fn the_delay_between_levels_lengthens_lead_time_by_two_delays() {
 }
 
 #[test]
-fn a_county_twice_the_template_gets_twice_the_cases_and_staff() {
+fn a_county_twice_the_template_gets_twice_the_cases_staff_and_overhead() {
     let outputs = run(&scenario("sizes.ron"), 5, 10);
     let mut excess = Vec::new();
     for o in &outputs {
         let row = |name: &str| o.jurisdictions.iter().find(|j| j.name == name).expect("a row");
         let (small, large) = (row("Small"), row("Large"));
         assert_eq!((small.staff, large.staff), (4, 8));
+        // The template's stated overhead (CNY 100,000 a year for `Office`) grows with the copy.
+        let overhead = |county: &str| {
+            let office = o.departments.iter().find(|d| d.jurisdiction == county).expect("a department");
+            office.overhead_cost_cny
+        };
+        let (small_overhead, large_overhead) = (overhead("Small"), overhead("Large"));
+        assert!(small_overhead > 0.0 && (large_overhead - 2.0 * small_overhead).abs() < 1e-6 * small_overhead);
         excess.push(large.arrived as f64 - 2.0 * small.arrived as f64);
         eprintln!("arrivals: small {}, large {}", small.arrived, large.arrived);
     }
@@ -361,5 +368,53 @@ fn each_countys_notified_cases_are_inspected_where_its_function_is() {
     for o in run(&inspected("", "inspection"), 6, 2) {
         let inspectorate = "Town · City Inspectorate";
         assert_inspected(inspectorate, work_hours(&o, inspectorate), permits(&o, "East") + permits(&o, "West"));
+    }
+}
+
+/// Cases of `county`'s services still in progress at the horizon.
+fn backlog(o: &ReplicationOutput, county: &str) -> u64 {
+    let rows = o.services.iter().filter(|s| s.jurisdiction == county);
+    rows.map(|s| s.arrived - s.tally.finished()).sum()
+}
+
+#[test]
+fn each_county_redeploys_its_own_staff() {
+    // Each county of `lopsided-counties.ron` has too few reviewers and idle
+    // window clerks: its copy of the redeployment moves its own clerks to review.
+    let rule = "lever: Redeployment(max_moves_per_day: 1)";
+    let base = scenario("lopsided-counties.ron");
+    let both = with_reform("lopsided-counties.ron", &format!(r#"Reform(start: "2020-01-10", {rule})"#));
+    let east = with_reform(
+        "lopsided-counties.ron",
+        &format!(r#"Reform(start: "2020-01-10", jurisdictions: ["East"], {rule})"#),
+    );
+    let (without, both, east) = (run(&base, 4, 2), run(&both, 4, 2), run(&east, 4, 2));
+    for ((off, all), only) in without.iter().zip(&both).zip(&east) {
+        let figures = |o| (backlog(o, "East"), backlog(o, "West"));
+        eprintln!(
+            "backlog East, West: without {:?}, both {:?}, East only {:?}",
+            figures(off),
+            figures(all),
+            figures(only)
+        );
+        // Without: each review queue grows by about 2 cases an hour over 110 days.
+        for county in ["East", "West"] {
+            assert!(backlog(off, county) > 3000, "{county} without redeployment: {}", backlog(off, county));
+            assert!(backlog(all, county) < 200, "{county} with its own redeployment: {}", backlog(all, county));
+        }
+        assert!(backlog(only, "East") < 200, "East with its redeployment: {}", backlog(only, "East"));
+        // West keeps its staff where they were: its cases run exactly as without.
+        let west = |o: &ReplicationOutput| -> Vec<(u64, u64, u128)> {
+            let rows = o.services.iter().filter(|s| s.jurisdiction == "West");
+            rows.map(|s| (s.arrived, s.tally.completed, s.tally.wait)).collect()
+        };
+        assert_eq!(west(only), west(off), "West's cases under a redeployment scoped to East");
+        // Nobody crosses a county line: each county keeps its six staff.
+        for o in [all, only] {
+            for d in &o.departments {
+                let staff = d.headcount_established + d.headcount_contract;
+                assert_eq!(staff, 6, "{} ({}) ends with {staff} staff", d.name, d.jurisdiction);
+            }
+        }
     }
 }

@@ -151,3 +151,20 @@ fn redeployment_keeps_an_overloaded_station_bounded_when_the_department_has_capa
         assert!(backlog_on < 200.0, "with redeployment the backlog should stay bounded: {backlog_on}");
     }
 }
+
+#[test]
+fn redeployment_moves_staff_only_among_its_departments() {
+    // Listing the department covers the same stations: the same moves, the same
+    // results to the bit (tests/jurisdictions.rs confines a rule to one county).
+    let rule = |departments: &str| {
+        format!(r#"Reform(start: "2020-01-01", lever: Redeployment(max_moves_per_day: 1{departments}))"#)
+    };
+    let all = run(&from_text(&lopsided(&rule(""))), 5, 2);
+    let listed = run(&from_text(&lopsided(&rule(r#", departments: ["D"]"#))), 5, 2);
+    for (a, l) in all.iter().zip(&listed) {
+        for name in ["cases_in_progress", "wait_minutes_mean", "cases_completed"] {
+            let (x, y) = (crate::common::indicator(a, name), crate::common::indicator(l, name));
+            assert_eq!(x.to_bits(), y.to_bits(), "{name}: {x} over every department, {y} over `D`");
+        }
+    }
+}

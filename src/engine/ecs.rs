@@ -6,6 +6,8 @@
 //! daily schedule runs: a schedule run costs microseconds, an event must cost well
 //! under one, so per-event work stays out of the schedule.
 
+use std::collections::HashMap;
+
 use bevy_ecs::prelude::*;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -15,7 +17,7 @@ use super::posts::Overhead;
 use crate::indicators::Costs;
 use crate::levers::headcount::HeadcountTarget;
 use crate::levers::{Order, Redeploy};
-use crate::scenario::{DepartmentId, DeskId, DivisionId, Employment, Model, PoolId, Recruitment, Role};
+use crate::scenario::{DepartmentId, DeskId, DivisionId, Employment, Model, PoolId, Recruitment, Role, StationId};
 use crate::time::Date;
 
 /// The case flow as an ECS resource. The flow itself knows nothing of the ECS;
@@ -210,9 +212,24 @@ pub(crate) struct DailySeries {
     accounted_cny: f64,
 }
 
-/// The redeployment rule in force today, if any.
+/// The redeployment rules in force today: one per set of departments (a later
+/// order for the same departments replaces the earlier one), carried out in
+/// timeline order; and, once computed, the stations each set covers.
 #[derive(Resource, Debug, Default)]
-pub(crate) struct RedeployRule(pub(super) Option<Redeploy>);
+pub(crate) struct RedeployRules {
+    pub(super) today: Vec<Redeploy>,
+    pub(super) scopes: HashMap<Vec<DepartmentId>, Vec<StationId>>,
+}
+
+impl RedeployRules {
+    /// Puts `rule` in force today, in place of one over the same departments.
+    pub(super) fn order(&mut self, rule: Redeploy) {
+        match self.today.iter_mut().find(|r| r.departments == rule.departments) {
+            Some(old) => *old = rule,
+            None => self.today.push(rule),
+        }
+    }
+}
 
 /// What the levers in force ask of the engine today, in timeline order
 /// (written by [`reforms_today`], carried out by [`carry_out_orders`]).
@@ -288,7 +305,7 @@ pub(crate) fn build_world(model: &Model, flow: CaseFlow, seed: u64, replication:
     world.insert_resource(Clock { day: 0, measured: model.warmup_days == 0, start_date: model.start_date });
     world.insert_resource(DailySeries::default());
     world.insert_resource(ReformOrders::default());
-    world.insert_resource(RedeployRule::default());
+    world.insert_resource(RedeployRules::default());
     world.insert_resource(ReformCosts::default());
     world.insert_resource(Flow(flow));
     world

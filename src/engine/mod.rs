@@ -14,6 +14,7 @@ mod learning;
 pub(crate) mod posts;
 mod prefetch;
 pub(crate) mod random;
+mod redeploy;
 mod response;
 mod rows;
 mod schedule;

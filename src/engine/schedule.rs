@@ -7,13 +7,14 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor};
 
 use super::ecs::{
-    Clock, Department, Flow, RedeployRule, ReformCosts, ReformOrders, Staff, WorkforcePolicy, accrue_overhead,
+    Clock, Department, Flow, RedeployRules, ReformCosts, ReformOrders, Staff, WorkforcePolicy, accrue_overhead,
     accrue_personnel, accrue_reforms, post_attrition, record_day,
 };
 use super::fiscal::fiscal_rule;
 use super::flow::Levers;
 use super::posts::Overhead;
-use super::staffing::{cross_train, hire, redeploy, staff_stations, workforce};
+use super::redeploy::redeploy;
+use super::staffing::{cross_train, hire, staff_stations, workforce};
 use crate::levers::{Order, Today};
 use crate::scenario::{DepartmentId, Model, Role};
 
@@ -111,7 +112,7 @@ fn reforms_today(clock: Res<Clock>, mut flow: ResMut<Flow>, mut orders: ResMut<R
 /// reform costs, staff moves and hires, structures, workforce policies.
 fn carry_out_orders(world: &mut World) {
     let orders = std::mem::take(&mut world.resource_mut::<ReformOrders>().0);
-    world.resource_mut::<RedeployRule>().0 = None;
+    world.resource_mut::<RedeployRules>().today.clear();
     for order in orders {
         match order {
             Order::OneOffCost { cny } => world.resource_mut::<ReformCosts>().one_off_cny.push(cny),
@@ -140,7 +141,7 @@ fn carry_out_orders(world: &mut World) {
             }
             Order::Recruitment(recruitment) => world.resource_mut::<WorkforcePolicy>().recruitment = recruitment,
             Order::CrossTrain(c) => cross_train(world, &c),
-            Order::Redeploy(rule) => world.resource_mut::<RedeployRule>().0 = Some(rule),
+            Order::Redeploy(rule) => world.resource_mut::<RedeployRules>().order(rule),
         }
     }
 }

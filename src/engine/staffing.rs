@@ -1,16 +1,16 @@
 //! Who serves where, each simulated morning: reform hires, staff leaving and
 //! being replaced (or not, by policy), cross-trained pools topped up,
-//! redeployment between stations, and the servers of every station and pool
+//! and the servers of every station and pool
 //! from today's staff. The systems are scheduled in `ecs.rs`.
 
 use bevy_ecs::prelude::*;
 use rand_distr::{Binomial, Distribution};
 
-use super::ecs::{Clock, Flow, RedeployRule, ReformCosts, Staff, WorkforcePolicy};
+use super::ecs::{Clock, Flow, ReformCosts, Staff, WorkforcePolicy};
 use super::fiscal::FiscalGate;
 use super::learning;
 use crate::levers::headcount::HeadcountTarget;
-use crate::levers::{CrossTrain, Hire, Redeploy};
+use crate::levers::{CrossTrain, Hire};
 use crate::scenario::{Employment, FrontOffice, Model, Recruitment, Role};
 use crate::time::Calendar;
 
@@ -401,75 +401,6 @@ pub(super) fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Q
     flow.kick();
 }
 
-/// Moves staff from under-used to over-loaded stations by today's redeployment
-/// rule (see `levers/redeployment.rs` for the rule), before stations are staffed.
-pub(super) fn redeploy(world: &mut World) {
-    let Some(rule) = world.resource::<RedeployRule>().0.clone() else { return };
-    let model = world.resource::<Flow>().model_arc();
-    let structure = &model.structures[world.resource::<Flow>().structure];
-    let n = model.stations.len();
-    let mut servers = vec![0u32; n];
-    let mut query = world.query::<&Staff>();
-    for s in query.iter(world).filter(|s| s.pool.is_none() && !s.hall) {
-        if let Some(st) = structure.staff_station(s.role, s.desk, s.division) {
-            servers[st] += s.count;
-        }
-    }
-    let (queued, utilisation): (Vec<usize>, Vec<f64>) = {
-        let flow = world.resource::<Flow>();
-        flow.stations.iter().map(|s| (s.queue_len(), s.recent_utilisation())).unzip()
-    };
-    let movable = |station: usize| {
-        let s = &model.stations[station];
-        s.department.is_some() && rule.roles.contains(&s.role)
-    };
-    for _ in 0..rule.max_moves_per_day {
-        // The over-loaded stations, the most loaded first.
-        let mut needy: Vec<usize> = (0..n)
-            .filter(|&i| movable(i) && queued[i] as f64 > rule.overload_queue_per_server * f64::from(servers[i].max(1)))
-            .filter(|&i| model.stations[i].desk.is_none_or(|k| servers[i] < model.desks[k].windows))
-            .collect();
-        needy.sort_by(|&a, &b| {
-            let load = |i: usize| queued[i] as f64 / f64::from(servers[i].max(1));
-            load(b).total_cmp(&load(a)).then(a.cmp(&b))
-        });
-        let donor_ok = |i: usize| {
-            movable(i)
-                && queued[i] == 0
-                && servers[i] >= 2
-                && utilisation[i] * f64::from(servers[i]) / f64::from(servers[i] - 1) <= rule.donor_utilisation_after
-        };
-        let mut moved = false;
-        for &to in &needy {
-            let mut query = world.query::<&mut Staff>();
-            let candidate = query
-                .iter(world)
-                .filter(|s| s.pool.is_none() && !s.hall && s.count > 0)
-                .filter_map(|s| {
-                    let from = structure.staff_station(s.role, s.desk, s.division)?;
-                    (from != to && donor_ok(from) && may_move(&model, structure, s, to, &rule))
-                        .then_some((from, s.group))
-                })
-                .max_by_key(|&(from, group)| (servers[from], std::cmp::Reverse(from), std::cmp::Reverse(group)));
-            let Some((from, group)) = candidate else { continue };
-            let member = {
-                let mut g = query.iter_mut(world).find(|s| s.group == group).expect("the candidate group exists");
-                g.count -= 1;
-                g.clone()
-            };
-            let desk = member.desk;
-            place(world, structure, member, to, desk);
-            servers[from] -= 1;
-            servers[to] += 1;
-            moved = true;
-            break;
-        }
-        if !moved {
-            break;
-        }
-    }
-}
-
 /// Places `member` (one person, already taken from their group) at station
 /// `to`: they join the untrained group of its department, division or desk, role,
 /// employment and pay, or form one; a back-office member keeps `desk` as theirs.
@@ -506,28 +437,5 @@ pub(super) fn place(world: &mut World, structure: &crate::scenario::Structure, m
                 ..member
             });
         }
-    }
-}
-
-/// Whether a member of `group` is skilled for station `to` under `rule`: its
-/// own division's back-office stations, the windows serving its division, or
-/// (window clerks) the back-office stations of the divisions its desk serves;
-/// contract staff anywhere if the rule lets them cross departments.
-fn may_move(model: &Model, structure: &crate::scenario::Structure, group: &Staff, to: usize, rule: &Redeploy) -> bool {
-    let station = &model.stations[to];
-    if !rule.roles.contains(&group.role) || !rule.roles.contains(&station.role) {
-        return false;
-    }
-    if group.employment == Employment::Contract && rule.contract_across_departments {
-        return true;
-    }
-    let desk_in_use = |k: usize| structure.desk_of[k];
-    match (station.division, station.desk) {
-        (Some(w), _) => {
-            group.division == Some(w)
-                || (group.role == Role::WindowClerk && desk_in_use(model.divisions[w].desk) == desk_in_use(group.desk))
-        }
-        (None, Some(k)) => group.division.is_some_and(|v| desk_in_use(model.divisions[v].desk) == k),
-        (None, None) => false,
     }
 }

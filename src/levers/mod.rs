@@ -197,6 +197,9 @@ pub struct Redeploy {
     pub roles: Vec<Role>,
     /// Whether contract staff may move to other departments.
     pub contract_across_departments: bool,
+    /// The departments whose stations give and take staff, and those a merger
+    /// forms from them (empty: all).
+    pub departments: Vec<DepartmentId>,
 }
 
 /// Cross-trained pools topped up to a share of their divisions' staff.

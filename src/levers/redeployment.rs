@@ -13,7 +13,11 @@
 //! department's windows serving that division, and (for window clerks) the
 //! back-office stations of the divisions their front desk serves. Only roles in
 //! `roles` move (by default approvers keep their authority where it is); contract
-//! staff may cross departments if `contract_across_departments`.
+//! staff may cross departments if `contract_across_departments`. With
+//! `departments`, only the stations of those departments (and of departments a
+//! merger forms from them) give and take staff, and `max_moves_per_day` counts
+//! their moves alone; in a jurisdiction tree each jurisdiction in scope gets its
+//! own copy, over its own departments.
 
 use serde::Deserialize;
 
@@ -38,6 +42,9 @@ pub struct Raw {
     /// Whether contract staff may be moved to other departments.
     #[serde(default)]
     pub contract_across_departments: bool,
+    /// The departments whose stations give and take staff (empty: all).
+    #[serde(default)]
+    pub departments: Vec<String>,
 }
 
 fn overload() -> f64 {
@@ -67,12 +74,16 @@ impl Build for Raw {
         if self.roles.is_empty() {
             p.at("roles", "Redeployment moves nobody: list the roles that may move in `roles`".to_string());
         }
+        // Every name looked up (each unknown one reported), then any unknown one refuses the lever.
+        let found: Vec<Option<_>> = self.departments.iter().map(|d| p.department(d)).collect();
+        let departments = found.into_iter().collect::<Option<Vec<_>>>()?;
         Some(Valid(Redeploy {
             max_moves_per_day: self.max_moves_per_day,
             overload_queue_per_server: self.overload_queue_per_server,
             donor_utilisation_after: self.donor_utilisation_after,
             roles: self.roles,
             contract_across_departments: self.contract_across_departments,
+            departments,
         }))
     }
 }

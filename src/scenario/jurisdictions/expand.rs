@@ -39,7 +39,8 @@ fn department(d: &RawDepartment, j: &str, factor: f64) -> RawDepartment {
     RawDepartment {
         name: named(j, &d.name),
         functions: d.functions.iter().map(|f| named(j, f)).collect(),
-        overhead_cny_per_year: d.overhead_cny_per_year,
+        // A stated overhead grows with the copy, as its staff and windows do.
+        overhead_cny_per_year: d.overhead_cny_per_year.map(|o| o * factor),
         windows: scale_count(d.windows, factor),
         divisions: d.divisions.as_ref().map(|list| {
             list.iter()

@@ -6,9 +6,9 @@
 //! reform per jurisdiction in scope, and so do online listening and supervision
 //! with a named inspecting function (each County's applicants complain to, and
 //! its notified cases are inspected by, its own copy of the function, or its
-//! City's or the Province's); a lever that acts on the whole model cannot be
-//! scoped and is refused when scoped, and redeployment (across the whole
-//! organisation) is refused in a tree.
+//! City's or the Province's), and so does redeployment (each jurisdiction moves
+//! staff among its own departments, its own number of moves a day); a lever that
+//! acts on the whole model cannot be scoped and is refused when scoped.
 
 use super::expand::{merge, named, scale_count};
 use super::tree::Tree;
@@ -193,11 +193,11 @@ fn put(c: &mut Checker, reform: &RawReform, scope: &Scope, tree: &Tree, names: &
             }
             return;
         }
-        RawLever::Redeployment(_) => {
-            refuse(
-                c,
-                "cannot be used with a jurisdiction tree: it has one place for the whole model (moves between any two departments), not one per jurisdiction",
-            );
+        RawLever::Redeployment(r) => {
+            match redeployment_copies(r, in_scope, tree, names) {
+                Ok(copies) => out.extend(copies.into_iter().map(copy)),
+                Err(why) => refuse(c, &why),
+            }
             return;
         }
         _ if scoped => {
@@ -257,6 +257,37 @@ fn jurisdiction_copy(lever: &RawLever, tree: &Tree, k: usize, names: &Names) -> 
         _ => {}
     }
     own
+}
+
+/// A redeployment's copies, one per jurisdiction in `in_scope`, each moving staff
+/// among its own departments (its copies of those named, or all of them); why
+/// not, if a name is no department or no copy has a department.
+fn redeployment_copies(
+    r: &crate::levers::redeployment::Raw,
+    in_scope: &[usize],
+    tree: &Tree,
+    names: &Names,
+) -> Result<Vec<RawLever>, String> {
+    if let Some(d) = r.departments.iter().find(|d| names.level_of(d).is_none()) {
+        return Err(format!("names `{d}`, which is no department of the template or of `jurisdictions.levels`"));
+    }
+    let mut copies = Vec::new();
+    for &k in in_scope {
+        let node = &tree.nodes[k];
+        let own: Vec<String> = names
+            .departments_at(node.level)
+            .iter()
+            .filter(|d| r.departments.is_empty() || r.departments.contains(d))
+            .map(|d| named(&node.name, d))
+            .collect();
+        if !own.is_empty() {
+            copies.push(RawLever::Redeployment(crate::levers::redeployment::Raw { departments: own, ..r.clone() }));
+        }
+    }
+    if copies.is_empty() {
+        return Err("covers no department in the jurisdictions and levels it is scoped to".to_string());
+    }
+    Ok(copies)
 }
 
 /// County `k`'s copy of an online-listening reform or of a supervision reform
