@@ -166,6 +166,9 @@ pub(crate) struct WorkforcePolicy {
     /// A headcount reduction in force.
     pub(super) reduction: Option<HeadcountTarget>,
     pub(super) next_group: u32,
+    /// The staff group each hiring reform (by index) has formed, found without a
+    /// search through every group (a province's reforms hire in 90 counties).
+    pub(super) hired: HashMap<usize, Entity>,
 }
 
 impl WorkforcePolicy {
@@ -301,6 +304,7 @@ pub(crate) fn build_world(model: &Model, flow: CaseFlow, seed: u64, replication:
         recruitment: model.workforce.recruitment,
         reduction: None,
         next_group: model.staff.len() as u32,
+        hired: HashMap::new(),
     });
     world.insert_resource(Clock { day: 0, measured: model.warmup_days == 0, start_date: model.start_date });
     world.insert_resource(DailySeries::default());

@@ -38,8 +38,8 @@ pub(super) fn hire(world: &mut World, h: Hire) {
         let division = (h.role != Role::WindowClerk).then(|| hired_into.divisions[0]);
         (model.structures[flow.structure].department_of[h.department], division, hired_into.desk)
     };
-    let mut query = world.query::<&mut Staff>();
-    if let Some(mut s) = query.iter_mut(world).find(|s| s.hired_by == Some(h.reform)) {
+    let formed = world.resource::<WorkforcePolicy>().hired.get(&h.reform).copied();
+    if let Some(mut s) = formed.and_then(|e| world.get_mut::<Staff>(e)) {
         // Attrition may have thinned the group; the ramp only ever adds.
         if s.count < h.target {
             let added = h.target - s.count;
@@ -68,7 +68,8 @@ pub(super) fn hire(world: &mut World, h: Hire) {
         learning: Vec::new(),
     };
     learning::hired(&mut hired, &terms, back, h.target);
-    world.spawn(hired);
+    let entity = world.spawn(hired).id();
+    world.resource_mut::<WorkforcePolicy>().hired.insert(h.reform, entity);
 }
 
 /// Working days a new hire of `employment` spends in training (contract staff

@@ -100,12 +100,19 @@ impl Strengths {
     /// The listening that applicants of `service` complain through today, if any.
     #[inline]
     pub fn listening_of(&self, service: usize) -> Option<&super::online_listening::Listening> {
+        // Without listening in force the per-service index is not read at all.
+        if self.listening.is_empty() {
+            return None;
+        }
         self.complaints_via[service].map(|i| &self.listening[i as usize])
     }
 
     /// The inspections that notified cases of `service` get today, if any.
     #[inline]
     pub fn inspection_of(&self, service: usize) -> Option<&super::supervision::Inspection> {
+        if self.inspections.is_empty() {
+            return None;
+        }
         self.inspected_by[service].map(|i| &self.inspections[i as usize])
     }
 

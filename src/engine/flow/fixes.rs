@@ -19,12 +19,15 @@ struct Fix {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ProcessFixes {
     by_service: Vec<Vec<Fix>>,
+    /// Fixes triggered so far, over all services: while none is, no service's
+    /// list is read (at a province's scale each read would be a cache miss).
+    triggered: usize,
 }
 
 impl ProcessFixes {
     /// No fix for any of `services`.
     pub(crate) fn new(services: usize) -> ProcessFixes {
-        ProcessFixes { by_service: vec![Vec::new(); services] }
+        ProcessFixes { by_service: vec![Vec::new(); services], triggered: 0 }
     }
 
     /// Whether `service` may get another fix under `rule`.
@@ -35,6 +38,7 @@ impl ProcessFixes {
 
     /// Triggers a fix of `service` under `rule`, in force from `from`.
     pub(crate) fn trigger(&mut self, service: usize, rule: &ProcessFix, from: Micros) {
+        self.triggered += 1;
         self.by_service[service].push(Fix {
             from,
             missing: rule.missing_document_reduction,
@@ -45,6 +49,9 @@ impl ProcessFixes {
     /// The factors on `service`'s missing-document and send-back probabilities at `now`.
     #[inline]
     pub(crate) fn factors(&self, service: usize, now: Micros) -> (f64, f64) {
+        if self.triggered == 0 {
+            return (1.0, 1.0);
+        }
         self.by_service[service]
             .iter()
             .filter(|f| f.from <= now)

@@ -349,9 +349,9 @@ impl CaseFlow {
 
     /// Starts fetching what the next event will read first: its case record, its
     /// station, or, for an arrival, the service's stream, rate, lever strengths and
-    /// description.
+    /// count (its description is read from its proto, which stays in the cache).
     #[inline]
-    fn prefetch_upcoming(&self, m: &Model) {
+    fn prefetch_upcoming(&self) {
         let Some(next) = self.events.upcoming() else { return };
         match next.kind {
             EventKind::Arrival { service } => {
@@ -361,9 +361,6 @@ impl CaseFlow {
                 prefetch::at(&self.levers.online, s);
                 prefetch::at(&self.levers.supervision, s);
                 prefetch::at(&self.service_arrivals, s);
-                if let Some(service) = m.services.get(s) {
-                    prefetch::head(service, 3);
-                }
             }
             EventKind::WorkDone { station, case, .. } => {
                 self.cases.prefetch(case.slot);
@@ -388,7 +385,7 @@ impl CaseFlow {
             self.now = event.time();
             self.counts.events += 1;
             if prefetch {
-                self.prefetch_upcoming(m);
+                self.prefetch_upcoming();
             }
             match event.kind {
                 EventKind::Arrival { service } => self.arrive(m, service as usize),

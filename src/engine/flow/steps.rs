@@ -33,7 +33,9 @@ impl CaseFlow {
         }
         self.schedule_next_arrival(service_id, self.now);
         let key = self.arrival_rngs[service_id].next_u64();
-        let service = &m.services[service_id];
+        // Read from the proto (in the cache even at a province's scale): the
+        // service's own copy differs only in its documents' places.
+        let service = &m.services[self.protos.of(service_id)];
         let levers = &self.levers;
         // The applicant's needs: each decision has its own uniform, hashed from the
         // case key and what it decides, so a lever only moves the threshold it is
@@ -66,9 +68,11 @@ impl CaseFlow {
         let mut shared = 0u64;
         for (i, check) in service.checks.iter().enumerate() {
             let index = Need::Documents as u64 + 2 * i as u64;
-            let holder = m.documents[check.document].held_by;
+            // The document's holder is looked up (in the service's own copy) only
+            // while data is shared.
+            let holder = || m.documents[m.services[service_id].checks[i].document].held_by;
             let from_data = levers.sharing > 0.0
-                && levers.connected.get(holder).copied().unwrap_or(false)
+                && levers.connected.get(holder()).copied().unwrap_or(false)
                 && needs_uniform(key, index + 1) < levers.sharing;
             if from_data {
                 shared |= 1 << i;
@@ -79,7 +83,7 @@ impl CaseFlow {
         // Refusals are decided at arrival too, one uniform per step that may refuse,
         // so a scenario without refusals draws nothing more.
         let mut refuse = 0u64;
-        for (s, step) in m.services[self.protos.of(service_id)].steps.iter().enumerate() {
+        for (s, step) in service.steps.iter().enumerate() {
             let p = step.refusal_probability;
             if p > 0.0 && needs_uniform(key, Need::Refusal as u64 + s as u64) < p {
                 refuse |= 1 << s;
@@ -135,8 +139,7 @@ impl CaseFlow {
             self.arrivals_by_day[day as usize] += 1;
         }
         let r = usize::from(integrated);
-        let proto = &m.services[self.protos.of(service_id)];
-        self.release(m, slot, proto, proto.initial_steps[r], None);
+        self.release(m, slot, service, service.initial_steps[r], None);
     }
 
     /// Makes every step in `candidates` whose predecessors are done ready, after
