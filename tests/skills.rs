@@ -168,3 +168,24 @@ fn redeployment_moves_staff_only_among_its_departments() {
         }
     }
 }
+
+#[test]
+fn redeployment_over_a_merged_department_covers_its_parts() {
+    // `D` becomes `D2` on the first day (no transition); a redeployment over `D2`
+    // reaches the back-office stations `D`'s divisions brought in, and keeps the
+    // review queue bounded as a redeployment over every department does.
+    let merger = r#"Reform(start: "2020-01-01", lever: Merger(merge: [(into: "D2", from: ["D"], overhead_cny_per_year: 0.0)],
+        productivity_dip: 0.0, extra_error_probability: 0.0, learning_days: 1.0))"#;
+    let rule = |departments: &str| {
+        format!(r#"{merger}, Reform(start: "2020-01-02", lever: Redeployment(max_moves_per_day: 1{departments}))"#)
+    };
+    let all = run(&from_text(&lopsided(&rule(""))), 5, 2);
+    let merged = run(&from_text(&lopsided(&rule(r#", departments: ["D2"]"#))), 5, 2);
+    for (a, m) in all.iter().zip(&merged) {
+        let backlog = crate::common::indicator(m, "cases_in_progress");
+        assert!(backlog < 200.0, "redeployment over the merged department: backlog {backlog}");
+        let (x, y) =
+            (crate::common::indicator(a, "wait_minutes_mean"), crate::common::indicator(m, "wait_minutes_mean"));
+        assert_eq!(x.to_bits(), y.to_bits(), "mean wait {x} over every department, {y} over `D2`");
+    }
+}

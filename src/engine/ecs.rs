@@ -216,8 +216,9 @@ pub(crate) struct DailySeries {
 }
 
 /// The redeployment rules in force today: one per set of departments (a later
-/// order for the same departments replaces the earlier one), carried out in
-/// timeline order; and, once computed, the stations each set covers.
+/// order for the same departments replaces the earlier one and takes its place
+/// in the timeline), carried out in timeline order; and, once computed, the
+/// stations each set covers.
 #[derive(Resource, Debug, Default)]
 pub(crate) struct RedeployRules {
     pub(super) today: Vec<Redeploy>,
@@ -227,10 +228,8 @@ pub(crate) struct RedeployRules {
 impl RedeployRules {
     /// Puts `rule` in force today, in place of one over the same departments.
     pub(super) fn order(&mut self, rule: Redeploy) {
-        match self.today.iter_mut().find(|r| r.departments == rule.departments) {
-            Some(old) => *old = rule,
-            None => self.today.push(rule),
-        }
+        self.today.retain(|r| r.departments != rule.departments);
+        self.today.push(rule);
     }
 }
 

@@ -327,6 +327,8 @@ pub(crate) struct EventQueue {
     slotted: usize,
     /// Buckets this busy are split ([`SPLIT_AT`]; smaller in tests).
     split_at: usize,
+    /// The radix sort's second buffer, kept between sorts.
+    scratch: Vec<Event>,
 }
 
 impl Default for EventQueue {
@@ -344,6 +346,7 @@ impl Default for EventQueue {
             slots: Vec::new(),
             slotted: 0,
             split_at: SPLIT_AT,
+            scratch: Vec::new(),
         }
     }
 }
@@ -453,8 +456,7 @@ impl EventQueue {
                 let first = self.slots.iter().position(|s| !s.is_empty()).expect("a split bucket holds events");
                 self.take_slot(first);
             } else {
-                // `Event`'s order is reversed (the heap's): sorted, the earliest is last.
-                events.sort_unstable();
+                sort_latest_first(&mut events, &mut self.scratch);
                 self.run = events;
             }
             return true;
@@ -475,7 +477,7 @@ impl EventQueue {
         std::mem::swap(&mut self.run, &mut self.slots[slot]);
         self.slotted -= self.run.len();
         self.slot = slot;
-        self.run.sort_unstable();
+        sort_latest_first(&mut self.run, &mut self.scratch);
     }
 
     /// Drops every pending event (a run stopped early has nothing left to do).
@@ -488,6 +490,71 @@ impl EventQueue {
         self.slots.clear();
         self.slotted = 0;
         self.split = false;
+    }
+}
+
+/// Runs shorter than this are sorted by comparisons.
+const RADIX_FROM: usize = 256;
+
+/// Sorts `events` latest first (the earliest last, where the run pops it): the
+/// order `sort_unstable` gives with `Event`'s reversed order, keys being unique.
+/// A long run is sorted by its times, a byte at a time from the lowest (a
+/// least-significant-digit radix sort over the span of its times, at most four
+/// passes for an hour's bucket), reversed, and its ties in time put in order of
+/// scheduling by one insertion pass (already in order when the events were put
+/// aside in scheduling order, as buckets and slots are): the cost of a bucket's
+/// sort grows with its events, not with their logarithm as well.
+fn sort_latest_first(events: &mut Vec<Event>, scratch: &mut Vec<Event>) {
+    let n = events.len();
+    let (min, max) = events.iter().fold((Micros::MAX, 0), |(lo, hi), e| (lo.min(e.time()), hi.max(e.time())));
+    if n < RADIX_FROM || max - min >= 1 << 32 {
+        // `Event`'s order is reversed (the heap's): sorted, the earliest is last.
+        events.sort_unstable();
+        return;
+    }
+    let span = max - min;
+    let passes = (64 - span.leading_zeros()).div_ceil(8).max(1) as usize;
+    let digit = |e: &Event, p: usize| (((e.time() - min) >> (8 * p)) & 0xFF) as usize;
+    let mut counts = [[0usize; 256]; 4];
+    for e in events.iter() {
+        for (p, c) in counts.iter_mut().enumerate().take(passes) {
+            c[digit(e, p)] += 1;
+        }
+    }
+    scratch.clear();
+    scratch.resize(n, events[0]);
+    for (p, c) in counts.iter().enumerate().take(passes) {
+        if c[digit(&events[0], p)] == n {
+            continue; // every event has the same digit here
+        }
+        let mut at = [0usize; 256];
+        let mut sum = 0;
+        for (slot, &count) in at.iter_mut().zip(c) {
+            *slot = sum;
+            sum += count;
+        }
+        for e in events.iter() {
+            let d = digit(e, p);
+            scratch[at[d]] = *e;
+            at[d] += 1;
+        }
+        std::mem::swap(events, scratch);
+    }
+    events.reverse();
+    // Ties in time out of scheduling order (none when the run was put aside in
+    // that order), each moved to its place; past `n` moves, sorted by comparisons.
+    let mut moves = 0;
+    for i in 1..n {
+        let mut j = i;
+        while j > 0 && events[j - 1].key < events[j].key {
+            events.swap(j - 1, j);
+            j -= 1;
+            moves += 1;
+        }
+        if moves > n {
+            events.sort_unstable();
+            return;
+        }
     }
 }
 
@@ -574,6 +641,31 @@ mod tests {
         assert!(q.pop_before(Micros::MAX).is_none());
         assert!(popped > 50_000 && q.current == MAX_BUCKETS, "{popped} pops, last bucket {}", q.current);
         assert!(split_seen || split_at > 2, "no bucket was split");
+    }
+
+    #[test]
+    fn the_radix_sort_orders_as_sort_unstable() {
+        // Runs of many sizes and spans, with many ties in time, scheduled in and
+        // out of order: the same order as a comparison sort.
+        let mut rng = crate::engine::random::SplitMix64::for_case(3, crate::engine::random::Purpose::Work);
+        let mut scratch = Vec::new();
+        for round in 0..300u64 {
+            let n = (rng.next_u64() % 3000) as usize;
+            let span = [1, 1000, 60_000_000, BUCKET, 1 << 33][(round % 5) as usize];
+            let base = rng.next_u64() % (1 << 40);
+            let mut events: Vec<Event> = (0..n as u64)
+                .map(|seq| {
+                    let time = base + rng.next_u64() % span;
+                    let seq = if round % 2 == 0 { seq } else { rng.next_u64() >> 1 };
+                    Event { key: (u128::from(time) << 64) | u128::from(seq), kind: EventKind::Open }
+                })
+                .collect();
+            let mut want = events.clone();
+            want.sort_unstable();
+            sort_latest_first(&mut events, &mut scratch);
+            let keys = |v: &[Event]| v.iter().map(|e| e.key).collect::<Vec<_>>();
+            assert_eq!(keys(&events), keys(&want), "round {round}: {n} events over {span} µs");
+        }
     }
 
     #[test]

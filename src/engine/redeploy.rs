@@ -91,18 +91,26 @@ fn morning(world: &mut World, model: &Model, structure: &Structure) -> Morning {
 }
 
 /// The stations a rule over `departments` covers, in index order: every station
-/// (none listed), or those of the departments listed and of the departments a
-/// merger forms from any of them.
+/// (none listed), or those of the departments listed, of the departments a
+/// merger forms from any of them, and of the parts of a listed department that a
+/// merger formed (a back-office station keeps its division's first department).
 fn scope(model: &Model, departments: &[DepartmentId]) -> Vec<StationId> {
     if departments.is_empty() {
         return (0..model.stations.len()).collect();
     }
-    let mut covered = vec![false; model.departments.len()];
+    let mut listed = vec![false; model.departments.len()];
     for &d in departments {
-        covered[d] = true;
-        for structure in &model.structures {
-            if let Some(&formed) = structure.department_of.get(d) {
-                covered[formed] = true;
+        listed[d] = true;
+    }
+    let mut covered = listed.clone();
+    for structure in &model.structures {
+        // `usize::MAX`: a department that does not exist in this structure.
+        for (d, &now) in structure.department_of.iter().enumerate().filter(|&(_, &now)| now < listed.len()) {
+            if listed[d] {
+                covered[now] = true;
+            }
+            if listed[now] {
+                covered[d] = true;
             }
         }
     }

@@ -14,8 +14,8 @@
 //! back-office stations of the divisions their front desk serves. Only roles in
 //! `roles` move (by default approvers keep their authority where it is); contract
 //! staff may cross departments if `contract_across_departments`. With
-//! `departments`, only the stations of those departments (and of departments a
-//! merger forms from them) give and take staff, and `max_moves_per_day` counts
+//! `departments`, only the stations of those departments (with the departments a
+//! merger forms from them, and the parts of a merged one) give and take staff, and `max_moves_per_day` counts
 //! their moves alone; in a jurisdiction tree each jurisdiction in scope gets its
 //! own copy, over its own departments.
 

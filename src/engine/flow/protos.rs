@@ -8,13 +8,16 @@
 use crate::scenario::{Model, Service};
 
 /// Per service its proto; per step (numbered across services) its own division,
-/// department and, per department structure, station.
+/// department and, per department structure, station; per document check
+/// (numbered across services) the department holding its document.
 pub(super) struct Protos {
     proto: Vec<u32>,
     first_step: Vec<u32>,
     division: Vec<u32>,
     department: Vec<u32>,
     station: Vec<Vec<u32>>,
+    first_check: Vec<u32>,
+    holder: Vec<u32>,
 }
 
 impl Protos {
@@ -28,6 +31,12 @@ impl Protos {
                 division.push(step.division as u32);
                 department.push(step.department as u32);
             }
+        }
+        let mut first_check = Vec::with_capacity(n);
+        let mut holder = Vec::new();
+        for service in &model.services {
+            first_check.push(holder.len() as u32);
+            holder.extend(service.checks.iter().map(|c| model.documents[c.document].held_by as u32));
         }
         let mut proto: Vec<u32> = (0..n as u32).collect();
         if !model.jurisdictions.is_empty() {
@@ -43,7 +52,7 @@ impl Protos {
             .iter()
             .map(|structure| structure.step_station.iter().flatten().map(|&st| st as u32).collect())
             .collect();
-        Protos { proto, first_step, division, department, station }
+        Protos { proto, first_step, division, department, station, first_check, holder }
     }
 
     /// The service whose step content `service`'s equals.
@@ -62,6 +71,12 @@ impl Protos {
     #[inline]
     pub(super) fn station(&self, k: usize, service: usize, s: usize) -> usize {
         self.station[k][self.first_step[service] as usize + s] as usize
+    }
+
+    /// The department holding the document of check `i` of `service` (its own copy's).
+    #[inline]
+    pub(super) fn holder(&self, service: usize, i: usize) -> usize {
+        self.holder[self.first_check[service] as usize + i] as usize
     }
 
     /// The department (in the model's first structure) that does step `s` of `service`.

@@ -68,11 +68,9 @@ impl CaseFlow {
         let mut shared = 0u64;
         for (i, check) in service.checks.iter().enumerate() {
             let index = Need::Documents as u64 + 2 * i as u64;
-            // The document's holder is looked up (in the service's own copy) only
-            // while data is shared.
-            let holder = || m.documents[m.services[service_id].checks[i].document].held_by;
+            // Where the document is held differs between copies: a flat table has it.
             let from_data = levers.sharing > 0.0
-                && levers.connected.get(holder()).copied().unwrap_or(false)
+                && levers.connected.get(self.protos.holder(service_id, i)).copied().unwrap_or(false)
                 && needs_uniform(key, index + 1) < levers.sharing;
             if from_data {
                 shared |= 1 << i;

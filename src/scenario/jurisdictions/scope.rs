@@ -269,7 +269,9 @@ fn redeployment_copies(
     names: &Names,
 ) -> Result<Vec<RawLever>, String> {
     if let Some(d) = r.departments.iter().find(|d| names.level_of(d).is_none()) {
-        return Err(format!("names `{d}`, which is no department of the template or of `jurisdictions.levels`"));
+        return Err(format!(
+            "names `{d}`, which is no department of the template or of `jurisdictions.levels` (for a department a merger forms, name its parts)"
+        ));
     }
     let mut copies = Vec::new();
     for &k in in_scope {
