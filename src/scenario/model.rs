@@ -482,7 +482,7 @@ pub struct StaffGroup {
 }
 
 /// A service type and its process.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Service {
     /// Name.
     pub name: String,
@@ -521,7 +521,7 @@ impl Service {
 }
 
 /// Which steps come before and after a step, as sets (bit i = step i).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Precedence {
     /// Steps that must be done first.
     pub predecessors: u64,
@@ -532,7 +532,7 @@ pub struct Precedence {
 }
 
 /// A document a step checks and how often it is missing or wrong.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DocumentCheck {
     /// Document.
     pub document: DocumentId,
@@ -541,7 +541,7 @@ pub struct DocumentCheck {
 }
 
 /// One step of a process.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     /// Name.
     pub name: String,

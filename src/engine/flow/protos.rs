@@ -40,11 +40,23 @@ impl Protos {
         }
         let mut proto: Vec<u32> = (0..n as u32).collect();
         if !model.jurisdictions.is_empty() {
-            // Copies share the template's name after the jurisdiction's prefix.
-            let mut seen: std::collections::HashMap<(&str, String), u32> = std::collections::HashMap::new();
+            // Copies share the template's name after the jurisdiction's prefix;
+            // among those, the first with equal content is the proto.
+            let mut seen: std::collections::HashMap<&str, Vec<(u32, Service)>> = std::collections::HashMap::new();
             for (i, service) in model.services.iter().enumerate() {
                 let base = service.name.rsplit(" · ").next().unwrap_or(&service.name);
-                proto[i] = *seen.entry((base, content_key(service))).or_insert(i as u32);
+                let content = content(service);
+                let group = seen.entry(base).or_default();
+                // `PartialEq` (it was the `Debug` text, a second of the province's
+                // setup): figures equal as numbers, which copies of one template,
+                // built from the same text, are to the bit.
+                proto[i] = match group.iter().find(|(_, other)| *other == content) {
+                    Some(&(p, _)) => p,
+                    None => {
+                        group.push((i as u32, content));
+                        i as u32
+                    }
+                };
             }
         }
         let station = model
@@ -88,8 +100,8 @@ impl Protos {
 
 /// Everything about a service that the hot path may read from its proto: the
 /// service with its name, volume, documents and its steps' names and places
-/// blanked. Two services with the same key differ only in what is blanked.
-fn content_key(service: &Service) -> String {
+/// blanked. Two services whose content is equal differ only in what is blanked.
+fn content(service: &Service) -> Service {
     let mut s = service.clone();
     s.name.clear();
     s.volume_per_year = 0.0;
@@ -103,5 +115,5 @@ fn content_key(service: &Service) -> String {
         step.division = 0;
         step.station = 0;
     }
-    format!("{s:?}")
+    s
 }
