@@ -269,8 +269,11 @@ fn redeployment_copies(
     names: &Names,
 ) -> Result<Vec<RawLever>, String> {
     if let Some(d) = r.departments.iter().find(|d| names.level_of(d).is_none()) {
+        let levels = names.j.levels.iter().flat_map(|l| l.departments.iter().map(|x| x.name.as_str()));
+        let known = names.departments.iter().map(String::as_str).chain(levels);
+        let hint = crate::scenario::nearest(d, known).map(|n| format!(" — did you mean `{n}`?")).unwrap_or_default();
         return Err(format!(
-            "names `{d}`, which is no department of the template or of `jurisdictions.levels` (for a department a merger forms, name its parts)"
+            "names `{d}`, which is no department of the template or of `jurisdictions.levels`{hint} (for a department a merger forms, name its parts)"
         ));
     }
     let mut copies = Vec::new();
