@@ -77,7 +77,8 @@ impl Catalogue {
         let mut skipped = Vec::new();
         for (id, path) in files {
             // A province (a jurisdiction tree) is not offered: its runs take far longer
-            // than a slider change may, and one window and redeployment are refused in a tree.
+            // than a slider change may, and the dashboard's levers are written for one
+            // government (in a tree each lever acts per jurisdiction).
             if read_raw(&path).is_some_and(|raw| raw.jurisdictions.is_some()) {
                 continue;
             }
@@ -140,8 +141,8 @@ fn prepare(id: &str, path: &Path, merger: Option<&[RawMerge]>) -> Result<Shipped
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or("no file name")?;
     let shipped = scenario::load(path).map_err(|e| first_line(&e.to_string()))?;
     if !shipped.jurisdictions.is_empty() {
-        // Some of its levers (redeployment) are refused in a tree,
-        // and a run of a province takes far longer than a slider change may.
+        // The dashboard's levers are written for one government, and a run of a
+        // province takes far longer than a slider change may.
         return Err("a jurisdiction tree (a province): too large for the dashboard's interactive runs".to_string());
     }
     let horizon_days = shipped.horizon_days.min(HORIZON_DAYS);
