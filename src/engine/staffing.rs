@@ -1,7 +1,7 @@
 //! Who serves where, each simulated morning: reform hires, staff leaving and
-//! being replaced (or not, by policy), cross-trained pools topped up,
-//! and the servers of every station and pool
-//! from today's staff. The systems are scheduled in `ecs.rs`.
+//! being replaced (or not, by policy), cross-trained pools topped up, and the
+//! servers of every station and pool from today's staff (redeployment between
+//! stations is `redeploy.rs`). The systems are scheduled in `ecs.rs`.
 
 use bevy_ecs::prelude::*;
 use rand_distr::{Binomial, Distribution};
