@@ -47,20 +47,16 @@ pub(super) fn redeploy(world: &mut World) {
     let model = world.resource::<Flow>().model_arc();
     let structure = &model.structures[world.resource::<Flow>().structure];
     let mut morning = morning(world, &model, structure);
-    let (rules, scopes): (Vec<Redeploy>, Vec<Vec<StationId>>) = {
+    // Taken out for the morning (the moves need the world) and put back.
+    let (rules, mut scopes) = {
         let mut r = world.resource_mut::<RedeployRules>();
-        let rules = r.today.clone();
-        let scopes = rules
-            .iter()
-            .map(|rule| {
-                r.scopes.entry(rule.departments.clone()).or_insert_with(|| scope(&model, &rule.departments)).clone()
-            })
-            .collect();
-        (rules, scopes)
+        (r.today.clone(), std::mem::take(&mut r.scopes))
     };
-    for (rule, stations) in rules.iter().zip(&scopes) {
+    for rule in &rules {
+        let stations = scopes.entry(rule.departments.clone()).or_insert_with(|| scope(&model, &rule.departments));
         move_staff(world, &model, structure, rule, stations, &mut morning);
     }
+    world.resource_mut::<RedeployRules>().scopes = scopes;
 }
 
 /// This morning's servers, queues, utilisation and donor groups.
