@@ -372,9 +372,17 @@ impl EventQueue {
             self.slotted += 1;
         } else if self.run.len() < SORTED_INSERT {
             // A few events pending this hour: a sorted insert moves less than a
-            // heap's sift and makes the pop a plain `Vec::pop`.
-            let at = self.run.partition_point(|e| e.key > event.key);
-            self.run.insert(at, event);
+            // heap's sift and makes the pop a plain `Vec::pop`. The new event
+            // was scheduled last, so it goes after every event at its time: its
+            // place is found from the times alone, walking from the earliest
+            // and moving each earlier event one place up on the way.
+            self.run.push(event);
+            let mut at = self.run.len() - 1;
+            while at > 0 && self.run[at - 1].time() <= time {
+                self.run[at] = self.run[at - 1];
+                at -= 1;
+            }
+            self.run[at] = event;
         } else {
             self.heap.push(event);
         }
