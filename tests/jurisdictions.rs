@@ -418,3 +418,94 @@ fn each_county_redeploys_its_own_staff() {
         }
     }
 }
+
+/// `county.ron` alone on the `long-days` calendar of `two-calendars.ron`.
+fn county_on_long_days() -> Arc<Model> {
+    let text = r#"Scenario(
+        name: "test-county-long-days",
+        extends: "county.ron",
+        calendar: Working(
+            opening_hours: [(start: "07:00", end: "21:00")],
+            working_days: [Mon, Tue, Wed, Thu, Fri, Sat, Sun],
+            unlisted_years: Some(WeekendsOnly),
+        ),
+    )"#;
+    let path = root().join("tests/jurisdictions/generated.ron");
+    Arc::new(load_from_str(&path, text).unwrap_or_else(|e| panic!("{e}")))
+}
+
+#[test]
+fn each_county_keeps_its_own_calendar() {
+    let around_the_clock = run(&scenario("county.ron"), 7, 12);
+    let long_days = run(&county_on_long_days(), 7, 12);
+    let province = run(&scenario("two-calendars.ron"), 1, 12);
+    for (county, alone) in [("East", &around_the_clock), ("West", &long_days)] {
+        let (alone_completed, alone_wait) = county_figures(alone, "");
+        let (completed, wait) = county_figures(&province, county);
+        assert_difference_covers(&format!("{county}: cases completed"), &completed, &alone_completed, 0.0);
+        assert_difference_covers(&format!("{county}: mean wait, minutes"), &wait, &alone_wait, 0.0);
+    }
+    // The calendars make a difference the test can see: applicants arriving
+    // at night wait for West's opening.
+    let (_, east_wait) = county_figures(&province, "East");
+    let (_, west_wait) = county_figures(&province, "West");
+    assert!(
+        west_wait.mean - east_wait.mean > 10.0 * welch_half_width_95(&west_wait, &east_wait),
+        "West's waits ({:.1} min) should be far longer than East's ({:.1} min)",
+        west_wait.mean,
+        east_wait.mean
+    );
+}
+
+#[test]
+fn a_named_calendar_like_the_scenarios_changes_nothing() {
+    let text = r#"Scenario(
+        name: "test-two-counties-named-calendar",
+        extends: "two-counties.ron",
+        jurisdictions: (
+            rows: [
+                (jurisdiction: "Prov", level: Province, population: 300000, calendar: "same"),
+                (jurisdiction: "Town", parent: "Prov", level: City, population: 300000),
+                (jurisdiction: "East", parent: "Town", level: County, template: "county", population: 100000),
+                (jurisdiction: "West", parent: "Town", level: County, template: "county", population: 100000),
+            ],
+            templates: { "county": (population: 100000) },
+            handoff_between_levels: (delay_hours: 24.0, effort_minutes: 10.0),
+            calendars: { "same": AllDay },
+        ),
+    )"#;
+    let path = root().join("tests/jurisdictions/generated.ron");
+    let named = Arc::new(load_from_str(&path, text).unwrap_or_else(|e| panic!("{e}")));
+    assert!(named.jurisdictions.iter().all(|j| j.calendar == 1), "every jurisdiction inherits the root's calendar");
+    let plain = run(&scenario("two-counties.ron"), 3, 2);
+    let with_named = run(&named, 3, 2);
+    for (a, b) in plain.iter().zip(&with_named) {
+        // Compared as text: an indicator without a value is NaN.
+        assert_eq!(format!("{:?}", a.summary), format!("{:?}", b.summary));
+        assert_eq!(format!("{:?}", a.services), format!("{:?}", b.services));
+    }
+}
+
+#[test]
+fn an_unknown_calendar_is_located_with_the_nearest_name() {
+    let text = std::fs::read_to_string(root().join("tests/jurisdictions/two-calendars.ron"))
+        .expect("the fixture reads")
+        .replace(r#"calendar: "long-days")"#, r#"calendar: "long-day")"#);
+    let path = root().join("tests/jurisdictions/generated.ron");
+    let error = load_from_str(&path, &text).expect_err("an unknown calendar is refused").to_string();
+    assert!(
+        error.contains("`West` keeps calendar `long-day`") && error.contains("did you mean `long-days`?"),
+        "unexpected message:\n{error}"
+    );
+}
+
+#[test]
+fn too_many_calendars_are_refused_before_anything_runs() {
+    let calendars: Vec<String> = (0..=257).map(|i| format!(r#""c{i}": AllDay"#)).collect();
+    let text = std::fs::read_to_string(root().join("tests/jurisdictions/two-calendars.ron"))
+        .expect("the fixture reads")
+        .replace(r#""long-days": Working("#, &format!("{}, \"long-days\": Working(", calendars.join(", ")));
+    let path = root().join("tests/jurisdictions/generated.ron");
+    let error = load_from_str(&path, &text).expect_err("too many calendars are refused").to_string();
+    assert!(error.contains("names 259 calendars") && error.contains("MAX_CALENDARS"), "unexpected message:\n{error}");
+}

@@ -5,7 +5,7 @@
 //! is found by consuming a standard exponential amount of integrated intensity
 //! hour by hour (Çinlar's inversion method). No thinning, no rounding to ticks.
 
-use crate::scenario::{Model, Profile};
+use crate::scenario::{CalendarSpec, Model, Profile};
 use crate::time::{DAY, HOUR, Micros};
 
 /// A profile expanded over the simulated days.
@@ -20,11 +20,10 @@ pub(crate) struct ProfileTable {
 }
 
 impl ProfileTable {
-    /// Expands `profile` over `max(horizon, 365)` days from the model's start.
-    pub(crate) fn new(model: &Model, profile: &Profile) -> ProfileTable {
+    /// Expands `profile` on `calendar` over `max(horizon, 365)` days from the model's start.
+    pub(crate) fn new(model: &Model, profile: &Profile, calendar: &CalendarSpec) -> ProfileTable {
         let days = model.horizon_days.max(365) as i64;
-        let day: Vec<f64> =
-            (0..days).map(|d| profile.day_weight(&model.calendar, model.start_date.plus_days(d))).collect();
+        let day: Vec<f64> = (0..days).map(|d| profile.day_weight(calendar, model.start_date.plus_days(d))).collect();
         let hour_sum: f64 = profile.hour_of_day.iter().sum();
         let year_weight = day[..365].iter().sum::<f64>() * hour_sum;
         ProfileTable { hour: profile.hour_of_day, day, year_weight }

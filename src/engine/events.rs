@@ -88,8 +88,12 @@ pub(crate) enum EventKind {
         /// Who did it.
         server: Server,
     },
-    /// Opening hours begin: idle staff pick up waiting work.
-    Open,
+    /// Opening hours of a calendar begin: idle staff of its stations pick up
+    /// waiting work.
+    Open {
+        /// Index of the calendar.
+        calendar: u16,
+    },
 }
 
 /// Who serves a piece of work: one of the station's own staff (established, or
@@ -577,7 +581,7 @@ mod tests {
         q.schedule(10, EventKind::Arrival { service: 2 });
         q.schedule(5, EventKind::Arrival { service: 1 });
         q.schedule(10, EventKind::Arrival { service: 3 });
-        q.schedule(10, EventKind::Open);
+        q.schedule(10, EventKind::Open { calendar: 0 });
         let order: Vec<EventKind> = std::iter::from_fn(|| q.pop_before(u64::MAX)).map(|e| e.kind).collect();
         assert_eq!(
             order,
@@ -585,7 +589,7 @@ mod tests {
                 EventKind::Arrival { service: 1 },
                 EventKind::Arrival { service: 2 },
                 EventKind::Arrival { service: 3 },
-                EventKind::Open
+                EventKind::Open { calendar: 0 }
             ]
         );
         assert!(q.pop_before(0).is_none());
@@ -665,7 +669,7 @@ mod tests {
                 .map(|seq| {
                     let time = base + rng.next_u64() % span;
                     let seq = if round % 2 == 0 { seq } else { rng.next_u64() >> 1 };
-                    Event { key: (u128::from(time) << 64) | u128::from(seq), kind: EventKind::Open }
+                    Event { key: (u128::from(time) << 64) | u128::from(seq), kind: EventKind::Open { calendar: 0 } }
                 })
                 .collect();
             let mut want = events.clone();

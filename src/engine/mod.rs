@@ -377,11 +377,7 @@ fn simulate_day(
     world.resource_scope(|_, mut flow: bevy_ecs::world::Mut<ecs::Flow>| {
         flow.schedule_openings(u64::from(day));
         flow.run_until((u64::from(day) + 1) * DAY);
-        if let crate::time::Calendar::Working(cal) = &flow.calendar
-            && cal.is_working_day(u64::from(day))
-        {
-            flow.close_day();
-        }
+        flow.close_day(u64::from(day));
     });
     if let Some(station) = world.resource::<ecs::Flow>().overflow() {
         return Err(backlog_error(model, world.resource::<ecs::Flow>(), station, day, max_cases_in_progress));

@@ -29,7 +29,7 @@ pub(super) fn hire(world: &mut World, h: Hire) {
     let training_days = contract_training_days(world.resource::<Flow>().model(), h.employment);
     let terms = world.resource::<Flow>().model().contract_staff;
     let day = world.resource::<Clock>().day;
-    let back = back_on_job(&world.resource::<Flow>().calendar, day, training_days);
+    let back = back_on_job(world.resource::<Flow>().department_calendar(h.department), day, training_days);
     let (department, division, desk) = {
         let flow = world.resource::<Flow>();
         let model = flow.model();
@@ -108,9 +108,9 @@ pub(super) fn cross_train(world: &mut World, c: &CrossTrain) {
         let flow = world.resource::<Flow>();
         (flow.model_arc(), world.resource::<Clock>().day)
     };
-    let back = back_on_job(&world.resource::<Flow>().calendar, day, c.training_days);
     let mut trained_today = 0u32;
     for &p in &c.pools {
+        let back = back_on_job(world.resource::<Flow>().station_calendar(model.pools[p].home), day, c.training_days);
         let home = &model.stations[model.pools[p].home];
         let (division, role) = (home.division, home.role);
         let mut query = world.query::<&mut Staff>();
@@ -195,13 +195,17 @@ pub(super) fn workforce(
     let target = policy.reduction.as_ref().map(|r| r.target(clock.day));
     let contract_for_held = policy.reduction.as_ref().is_some_and(|r| r.replace_with_contract);
     let contract_approvers = model.contract_staff.allow_approvers;
-    let back = back_on_job(&flow.calendar, clock.day, model.contract_staff.training_days);
+    // The first day back of a hire who trains first, by calendar.
+    let backs: Vec<u32> =
+        flow.calendars.iter().map(|c| back_on_job(c, clock.day, model.contract_staff.training_days)).collect();
+    let back_in = |department: usize| backs[model.department_calendar(department)];
     let mut established_now = established;
     let mut contract_hires: Vec<(Staff, u32)> = Vec::new();
     let mut untrained: Vec<(Staff, u32)> = Vec::new();
     for s in groups.iter_mut() {
         s.training.retain(|&(back, _)| back > clock.day);
-        learning::prune(s, &model.contract_staff, &flow.calendar, clock.day);
+        let calendar = flow.department_calendar(s.department);
+        learning::prune(s, &model.contract_staff, calendar, clock.day);
         let p = if s.employment == Employment::Contract { p_contract } else { p };
         if p <= 0.0 || s.count == 0 {
             continue;
@@ -247,6 +251,7 @@ pub(super) fn workforce(
             untrained.push(((**s).clone(), replaced));
         } else {
             s.count = s.count - leavers + replaced;
+            let back = back_in(s.department);
             if s.employment == Employment::Contract && replaced > 0 && back > clock.day {
                 s.training.push((back, replaced));
             }
@@ -273,6 +278,7 @@ pub(super) fn workforce(
     // Replacements join (or form) the untrained group of their division (or
     // desk), role and employment; contract hires start with their training.
     for (template, n) in untrained.into_iter().chain(contract_hires) {
+        let back = back_in(template.department);
         let training = (template.employment == Employment::Contract && back > clock.day).then_some((back, n));
         let learns =
             (template.employment == Employment::Contract && model.contract_staff.learns()).then_some((back, n));
@@ -364,14 +370,14 @@ pub(super) fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Q
             if let Some(hall) = model.halls[model.hall_slot(s.department)] {
                 servers[hall] += on_the_job;
                 contract[hall] += on_contract;
-                learning::add_on_the_job(&mut learners[hall], s, terms, &flow.calendar, clock.day);
+                learning::add_on_the_job(&mut learners[hall], s, terms, flow.station_calendar(hall), clock.day);
             }
             continue;
         }
         if let Some(station) = structure.staff_station(s.role, s.desk, s.division) {
             servers[station] += on_the_job;
             contract[station] += on_contract;
-            learning::add_on_the_job(&mut learners[station], s, terms, &flow.calendar, clock.day);
+            learning::add_on_the_job(&mut learners[station], s, terms, flow.station_calendar(station), clock.day);
         }
     }
     // Capped by the windows, established clerks first.

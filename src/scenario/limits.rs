@@ -39,6 +39,9 @@ pub const MAX_CV: f64 = 10.0;
 pub const MAX_PROFILE_WEIGHT: f64 = 1e6;
 /// Most holidays in a calendar (each simulated day is checked against them).
 pub const MAX_HOLIDAYS: usize = 10_000;
+/// Most named calendars of a jurisdiction tree (each is expanded over the
+/// horizon, with every arrival profile on it).
+pub const MAX_CALENDARS: usize = 256;
 /// Most cross-trained pools (a pool is named by 16 bits in an event).
 pub const MAX_POOLS: usize = 60_000;
 /// Largest amount of money in one field, CNY (a trillion).
@@ -145,6 +148,18 @@ pub fn holidays(n: usize) -> Option<String> {
             "10000",
             "MAX_HOLIDAYS",
             "list only the holidays within the horizon",
+        )
+    })
+}
+
+/// Checks the number of a jurisdiction tree's named calendars.
+pub fn calendars(n: usize) -> Option<String> {
+    (n > MAX_CALENDARS).then(|| {
+        exceeded(
+            format!("`jurisdictions.calendars` names {n} calendars"),
+            "256",
+            "MAX_CALENDARS",
+            "give jurisdictions that keep the same hours one calendar",
         )
     })
 }

@@ -6,6 +6,7 @@
 //! collected and reported together, each pointing at a file, line and column.
 
 mod build;
+mod calendars;
 mod checks;
 mod halls;
 mod jurisdictions;

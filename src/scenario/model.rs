@@ -49,8 +49,12 @@ pub struct Model {
     pub cooldown_days: u32,
     /// Date windows with their own indicators (`windows.csv`).
     pub windows: Vec<DateWindow>,
-    /// Opening hours and working days.
+    /// Opening hours and working days: the scenario's calendar, kept by every
+    /// jurisdiction that names no other (calendar 0, see [`Model::calendar_spec`]).
     pub calendar: CalendarSpec,
+    /// The jurisdiction tree's further calendars by name (calendars 1, 2, …;
+    /// empty without a tree or without `jurisdictions.calendars`).
+    pub jurisdiction_calendars: Vec<(String, CalendarSpec)>,
     /// Applicant burden parameters.
     pub applicant: Applicant,
     /// Arrival profiles.
@@ -145,6 +149,8 @@ pub struct Jurisdiction {
     pub parent: Option<usize>,
     /// Residents.
     pub population: u64,
+    /// The calendar its stations keep (see [`Model::calendar_spec`]).
+    pub calendar: usize,
 }
 
 /// Staff turnover and recruitment.

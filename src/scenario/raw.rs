@@ -466,6 +466,10 @@ pub struct RawJurisdictions {
     pub levels: Vec<RawLevel>,
     /// Moving a case between levels.
     pub handoff_between_levels: RawHandoffCost,
+    /// Further working calendars, by name, for jurisdictions that keep other
+    /// hours or holidays than the scenario's `calendar` (a row's `calendar`).
+    #[serde(default)]
+    pub calendars: BTreeMap<String, RawCalendar>,
 }
 
 /// One jurisdiction of the tree.
@@ -485,6 +489,10 @@ pub struct RawJurisdiction {
     /// Firms; `None`: scaled like the population.
     #[serde(default)]
     pub firms: Option<u64>,
+    /// The working calendar its stations keep, one of `calendars`; empty: its
+    /// parent's (the root's: the scenario's `calendar`).
+    #[serde(default)]
+    pub calendar: String,
     #[serde(skip)]
     pub origin: Option<Origin>,
 }

@@ -57,13 +57,18 @@ fn check_model(model: &Model, c: &mut Checker) {
         c.at_field(field, message);
     }
     for (id, profile) in model.profiles.iter().enumerate() {
-        if !model.services.iter().any(|s| s.profile == Some(id)) {
-            continue;
-        }
-        let year: f64 =
-            (0..365).map(|d| profile.day_weight(&model.calendar, model.start_date.plus_days(d))).sum::<f64>()
-                * profile.hour_of_day.iter().sum::<f64>();
-        if !(year.is_finite() && year > 0.0) {
+        // On every calendar a service with this profile is requested under.
+        let mut calendars: Vec<usize> = (0..model.services.len())
+            .filter(|&s| model.services[s].profile == Some(id))
+            .map(|s| model.service_calendar(s))
+            .collect();
+        calendars.sort_unstable();
+        calendars.dedup();
+        let year = |k: usize| {
+            (0..365).map(|d| profile.day_weight(model.calendar_spec(k), model.start_date.plus_days(d))).sum::<f64>()
+                * profile.hour_of_day.iter().sum::<f64>()
+        };
+        if calendars.into_iter().map(year).any(|y| !(y.is_finite() && y > 0.0)) {
             c.at(
                 None,
                 &[Field("arrival_profiles"), Quoted(&profile.name)],

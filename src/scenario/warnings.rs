@@ -52,9 +52,18 @@ pub fn warnings(model: &Model) -> Vec<String> {
 }
 
 /// Make-up working days outside the simulated period, and simulated years
-/// after the last listed date when the scenario states no rule for them.
+/// after the last listed date when the scenario states no rule for them, in
+/// every calendar (a jurisdiction tree's named ones say which).
 fn calendar_warnings(model: &Model) -> Vec<String> {
-    let CalendarSpec::Working { holidays, make_up_days, unlisted_years_stated, .. } = &model.calendar else {
+    let mut out = one_calendar_warnings(model, &model.calendar);
+    for (name, calendar) in &model.jurisdiction_calendars {
+        out.extend(one_calendar_warnings(model, calendar).into_iter().map(|w| format!("calendar `{name}`: {w}")));
+    }
+    out
+}
+
+fn one_calendar_warnings(model: &Model, calendar: &CalendarSpec) -> Vec<String> {
+    let CalendarSpec::Working { holidays, make_up_days, unlisted_years_stated, .. } = calendar else {
         return Vec::new();
     };
     let (first, last) = (model.start_date, model.start_date.plus_days(i64::from(model.horizon_days) - 1));
@@ -132,11 +141,14 @@ fn open_hours_per_year(calendar: &CalendarSpec) -> f64 {
 
 /// The load of every station at the arrival rates given.
 pub(super) fn station_loads(model: &Model) -> Vec<StationLoad> {
-    let open = open_hours_per_year(&model.calendar);
+    let open_by_calendar: Vec<f64> =
+        (0..model.calendar_count()).map(|k| open_hours_per_year(model.calendar_spec(k))).collect();
     let mut loads: Vec<StationLoad> = model
         .stations
         .iter()
-        .map(|station| {
+        .enumerate()
+        .map(|(i, station)| {
+            let open = open_by_calendar[model.station_calendar(i)];
             let place =
                 station.department.map_or("the general hall".to_string(), |d| model.departments[d].name.clone());
             StationLoad {

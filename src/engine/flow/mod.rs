@@ -101,8 +101,15 @@ const PREFETCH_SERVICES: usize = 1 << 13;
 /// The state of the case flow of one replication.
 pub(crate) struct CaseFlow {
     model: Arc<Model>,
-    /// The working calendar expanded over the horizon.
-    pub calendar: Calendar,
+    /// The working calendars expanded over the horizon ([`Model::calendar_spec`]):
+    /// one unless a jurisdiction tree names others.
+    pub calendars: Vec<Calendar>,
+    /// The calendar of the jurisdiction where each service is requested.
+    service_calendar: Vec<u16>,
+    /// The stations that keep each calendar, in station order.
+    calendar_stations: Vec<Vec<usize>>,
+    /// Each profile expanded on each calendar: profile `p` on calendar `k` is
+    /// table `k × profiles + p`.
     tables: Vec<ProfileTable>,
     rates: Vec<ArrivalRate>,
     arrival_rngs: Vec<ChaCha8Rng>,
@@ -178,24 +185,45 @@ impl CaseFlow {
     pub(crate) fn new(model: Arc<Model>, seed: u64, replication: u64) -> CaseFlow {
         let horizon = u64::from(model.horizon_days) * DAY;
         let days = (model.horizon_days + model.cooldown_days) as usize;
-        let calendar = match &model.calendar {
-            CalendarSpec::AllDay => Calendar::AllDay,
-            CalendarSpec::Working { opening_hours, working_days, holidays, make_up_days, .. } => {
-                Calendar::Working(WorkingCalendar::new(
-                    model.start_date,
-                    model.horizon_days + model.cooldown_days + 366,
-                    opening_hours.clone(),
-                    *working_days,
-                    (holidays, make_up_days),
-                ))
-            }
-        };
-        let tables: Vec<ProfileTable> = model.profiles.iter().map(|p| ProfileTable::new(&model, p)).collect();
-        let rates = model.services.iter().map(|s| ArrivalRate::new(s.volume_per_year, s.profile, &tables)).collect();
+        let calendars: Vec<Calendar> = (0..model.calendar_count())
+            .map(|k| match model.calendar_spec(k) {
+                CalendarSpec::AllDay => Calendar::AllDay,
+                CalendarSpec::Working { opening_hours, working_days, holidays, make_up_days, .. } => {
+                    Calendar::Working(WorkingCalendar::new(
+                        model.start_date,
+                        model.horizon_days + model.cooldown_days + 366,
+                        opening_hours.clone(),
+                        *working_days,
+                        (holidays, make_up_days),
+                    ))
+                }
+            })
+            .collect();
+        let service_calendar: Vec<u16> = (0..model.services.len()).map(|s| model.service_calendar(s) as u16).collect();
+        let tables: Vec<ProfileTable> = (0..calendars.len())
+            .flat_map(|k| model.profiles.iter().map(move |p| (k, p)))
+            .map(|(k, p)| ProfileTable::new(&model, p, model.calendar_spec(k)))
+            .collect();
+        let profiles = model.profiles.len();
+        let rates = model
+            .services
+            .iter()
+            .zip(&service_calendar)
+            .map(|(s, &k)| {
+                let table = s.profile.map(|p| usize::from(k) * profiles + p);
+                ArrivalRate::new(s.volume_per_year, table, &tables)
+            })
+            .collect();
         let arrival_rngs = (0..model.services.len()).map(|i| arrival_stream(seed, replication, i)).collect();
         let n_departments = model.departments.len();
-        let mut stations: Vec<StationState> =
-            model.stations.iter().map(|s| StationState::new(s.servers, s.building(n_departments) as u32)).collect();
+        let mut stations: Vec<StationState> = model
+            .stations
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                StationState::new(s.servers, s.building(n_departments) as u32, model.station_calendar(i) as u16)
+            })
+            .collect();
         stations::add_helpers(&mut stations, &model.pools);
         let pools = model.pools.iter().map(PoolState::new).collect();
         let n_services = model.services.len();
@@ -204,8 +232,14 @@ impl CaseFlow {
             .map(|d| (model.start_date.plus_days(d).year - start_year) as u16)
             .collect();
         let years = year_of_day.last().map_or(1, |&y| usize::from(y) + 1);
+        let mut calendar_stations = vec![Vec::new(); calendars.len()];
+        for (i, s) in stations.iter().enumerate() {
+            calendar_stations[usize::from(s.calendar)].push(i);
+        }
         let mut flow = CaseFlow {
-            calendar,
+            calendars,
+            service_calendar,
+            calendar_stations,
             tables,
             rates,
             arrival_rngs,
@@ -339,6 +373,25 @@ impl CaseFlow {
         Tally { wait_histogram: Default::default(), lead_histogram: Default::default(), ..self.total() }
     }
 
+    /// The calendar station `station` keeps.
+    #[inline]
+    pub(crate) fn station_calendar(&self, station: usize) -> &Calendar {
+        &self.calendars[usize::from(self.stations[station].calendar)]
+    }
+
+    /// The calendar of `department`'s jurisdiction.
+    #[inline]
+    pub(crate) fn department_calendar(&self, department: usize) -> &Calendar {
+        &self.calendars[self.model.department_calendar(department)]
+    }
+
+    /// The calendar of the jurisdiction where `service` is requested: its
+    /// applicants' working days (time limits, handoff delays, documents fetched).
+    #[inline]
+    pub(crate) fn service_calendar(&self, service: usize) -> &Calendar {
+        &self.calendars[usize::from(self.service_calendar[service])]
+    }
+
     /// Whether `t` is in the measured period (after the warm-up, before the horizon).
     #[inline]
     pub(crate) fn measuring(&self, t: Micros) -> bool {
@@ -404,11 +457,7 @@ impl CaseFlow {
                 EventKind::TaskDone { station, task, server } => {
                     self.task_done(m, self.station_alias[station as usize], task, server)
                 }
-                EventKind::Open => {
-                    for station in 0..self.stations.len() {
-                        self.try_start(m, station);
-                    }
-                }
+                EventKind::Open { calendar } => self.open(m, calendar),
             }
         }
         self.now = self.now.max(until);

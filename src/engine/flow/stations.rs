@@ -72,6 +72,8 @@ pub(crate) struct StationState {
     pub(super) queue: VecDeque<QueueEntry>,
     /// Building applicants go to (department index or the general hall).
     pub(super) building: u32,
+    /// The calendar it keeps (index into `CaseFlow::calendars`).
+    pub(super) calendar: u16,
     /// Work started in the measured period.
     pub work_measured: u128,
     /// Steps started in the measured period.
@@ -139,8 +141,8 @@ pub(super) fn add_helpers(stations: &mut [StationState], pools: &[Pool]) {
 }
 
 impl StationState {
-    /// An idle station with `servers` servers in `building`.
-    pub(super) fn new(servers: u32, building: u32) -> StationState {
+    /// An idle station with `servers` servers in `building`, keeping `calendar`.
+    pub(super) fn new(servers: u32, building: u32, calendar: u16) -> StationState {
         StationState {
             servers,
             busy: 0,
@@ -149,6 +151,7 @@ impl StationState {
             learners: Learners::default(),
             queue: VecDeque::new(),
             building,
+            calendar,
             work_measured: 0,
             steps_measured: 0,
             wait_measured: 0,
@@ -231,15 +234,25 @@ impl StationState {
 }
 
 impl CaseFlow {
-    /// Schedules the opening-hours events of `day`, so idle staff pick up work.
+    /// Schedules the opening-hours events of `day`, calendar by calendar, so
+    /// idle staff pick up work.
     pub(crate) fn schedule_openings(&mut self, day: u64) {
-        if let Calendar::Working(cal) = &self.calendar
-            && cal.is_working_day(day)
-        {
-            let starts: Vec<Micros> = cal.intervals().iter().map(|&(s, _)| day * DAY + s).collect();
-            for t in starts {
-                self.events.schedule(t, EventKind::Open);
+        for (k, calendar) in self.calendars.iter().enumerate() {
+            if let Calendar::Working(cal) = calendar
+                && cal.is_working_day(day)
+            {
+                for &(start, _) in cal.intervals() {
+                    self.events.schedule(day * DAY + start, EventKind::Open { calendar: k as u16 });
+                }
             }
+        }
+    }
+
+    /// Opening hours of `calendar` begin: idle staff of its stations pick up work.
+    pub(super) fn open(&mut self, m: &Model, calendar: u16) {
+        let k = usize::from(calendar);
+        for i in 0..self.calendar_stations[k].len() {
+            self.try_start(m, self.calendar_stations[k][i]);
         }
     }
 
@@ -247,9 +260,11 @@ impl CaseFlow {
     /// counts the day's capacity (a pool's at its home station), and lets idle
     /// servers pick up waiting work.
     pub(crate) fn set_servers(&mut self, servers: &[u32], pool_servers: &[u32], day: u32) {
-        let open = self.calendar.open_time_between(u64::from(day) * DAY, u64::from(day + 1) * DAY);
-        let measured = self.measuring(u64::from(day) * DAY);
+        let (start, end) = (u64::from(day) * DAY, u64::from(day + 1) * DAY);
+        let open_by_calendar: Vec<Micros> = self.calendars.iter().map(|c| c.open_time_between(start, end)).collect();
+        let measured = self.measuring(start);
         for (station, &n) in self.stations.iter_mut().zip(servers) {
+            let open = open_by_calendar[usize::from(station.calendar)];
             station.last_utilisation = station.recent_utilisation();
             station.work_today = 0;
             station.capacity_today = open * u64::from(n);
@@ -261,7 +276,8 @@ impl CaseFlow {
         for (pool, &n) in self.pools.iter_mut().zip(pool_servers) {
             pool.servers = n;
             if measured {
-                self.stations[pool.home].capacity_measured += u128::from(open) * u128::from(n);
+                let home = &mut self.stations[pool.home];
+                home.capacity_measured += u128::from(open_by_calendar[usize::from(home.calendar)]) * u128::from(n);
             }
         }
     }
@@ -311,16 +327,22 @@ impl CaseFlow {
         self.structure = k;
     }
 
-    /// Applicants waiting in person at closing time go home and come back the next
-    /// working day: one more trip each, and any whose patience ran out by the end of
-    /// the day have left.
-    pub(crate) fn close_day(&mut self) {
-        if !matches!(self.calendar, Calendar::Working(_)) {
+    /// At the end of `day`, at every station whose calendar made it a working
+    /// day, applicants waiting in person at closing time go home and come back the
+    /// next working day: one more trip each, and any whose patience ran out by the
+    /// end of the day have left.
+    pub(crate) fn close_day(&mut self, day: u64) {
+        let closing: Vec<bool> =
+            self.calendars.iter().map(|c| matches!(c, Calendar::Working(cal) if cal.is_working_day(day))).collect();
+        if !closing.contains(&true) {
             return;
         }
         let model = Arc::clone(&self.model);
         let m: &Model = &model;
         for station in 0..self.stations.len() {
+            if !closing[usize::from(self.stations[station].calendar)] {
+                continue;
+            }
             let mut kept = VecDeque::with_capacity(self.stations[station].queue.len());
             let queue = std::mem::take(&mut self.stations[station].queue);
             for entry in queue {
@@ -385,7 +407,7 @@ impl CaseFlow {
             }
             if let Some(patience) = &service.patience_prepared {
                 let p = from_minutes(sample_prepared(patience, &mut case.patience_rng));
-                deadline = self.calendar.add_working(self.now, p);
+                deadline = self.calendars[usize::from(self.stations[station].calendar)].add_working(self.now, p);
             }
         }
         let entry = StepEntry {
@@ -398,7 +420,7 @@ impl CaseFlow {
             due: case.due,
         };
         let st = &self.stations[station];
-        if st.queue.is_empty() && st.busy < st.servers && self.calendar.is_open(self.now) {
+        if st.queue.is_empty() && st.busy < st.servers && self.calendars[usize::from(st.calendar)].is_open(self.now) {
             // What `push` and `try_start` would do, without the round trip through
             // the queue: the entry would be the only one, current (just made from
             // the case), and taken at once by one of the station's own idle staff.
@@ -480,7 +502,7 @@ impl CaseFlow {
     /// Starts waiting work at a station while it is open and has an idle server:
     /// its own staff first, then the pools that may serve it (see `helpers`).
     pub(super) fn try_start(&mut self, m: &Model, station: usize) {
-        if !self.calendar.is_open(self.now) {
+        if !self.station_calendar(station).is_open(self.now) {
             return;
         }
         loop {
@@ -512,7 +534,7 @@ impl CaseFlow {
             self.try_start(m, station);
             return;
         };
-        if !self.calendar.is_open(self.now) || self.pools[p].busy >= self.pools[p].servers {
+        if !self.station_calendar(self.pools[p].home).is_open(self.now) || self.pools[p].busy >= self.pools[p].servers {
             return;
         }
         let home = self.pools[p].home;
@@ -574,9 +596,9 @@ impl CaseFlow {
             self.levers.inspection_of(task.service()).map(|i| &i.work)
         };
         let work = work.map_or(0, |work| from_minutes(sample_minutes(work, &mut self.internal_rng)));
-        let end = self.calendar.add_working(self.now, work);
-        self.occupy(station, server);
         let worker = self.worker_station(station, server);
+        let end = self.station_calendar(worker).add_working(self.now, work);
+        self.occupy(station, server);
         self.stations[worker].work_today += work;
         if self.measuring(self.now) {
             self.stations[worker].work_measured += u128::from(work);
@@ -600,7 +622,7 @@ impl CaseFlow {
     }
 
     fn start(&mut self, m: &Model, station: usize, entry: StepEntry, server: Server) {
-        let wait = self.calendar.open_time_between(entry.enqueued, self.now);
+        let wait = self.station_calendar(station).open_time_between(entry.enqueued, self.now);
         let mut work = self.work_time(m, entry.case.slot, entry.step as usize, entry.handoff);
         if let Some(p) = server.pool_index()
             && self.pools[p].home != station
@@ -619,16 +641,17 @@ impl CaseFlow {
         }
         // In-person service ends with the applicant even after closing time; other
         // work pauses outside opening hours.
-        let end = if entry.in_person { self.now + work } else { self.calendar.add_working(self.now, work) };
-        self.occupy(station, server);
         let worker = self.worker_station(station, server);
+        let calendar = &self.calendars[usize::from(self.stations[worker].calendar)];
+        let end = if entry.in_person { self.now + work } else { calendar.add_working(self.now, work) };
+        self.occupy(station, server);
         self.stations[worker].work_today += work;
         if self.measuring(self.now) {
             // Utilisation counts the work done before the horizon only.
             let measured_work = if end <= self.horizon {
                 work
             } else {
-                work.min(self.calendar.open_time_between(self.now, self.horizon))
+                work.min(self.station_calendar(worker).open_time_between(self.now, self.horizon))
             };
             self.stations[worker].work_measured += u128::from(measured_work);
             let st = &mut self.stations[station];

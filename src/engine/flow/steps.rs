@@ -88,7 +88,8 @@ impl CaseFlow {
             }
         }
         let measured = self.now >= self.warmup;
-        let due_day = self.calendar.working_day_number(self.now) + u64::from(service.time_limit_working_days);
+        let due_day =
+            self.service_calendar(service_id).working_day_number(self.now) + u64::from(service.time_limit_working_days);
         let case = Case {
             stamp: 0,
             epochs: [0; MAX_STEPS],
@@ -213,7 +214,7 @@ impl CaseFlow {
             if delay == 0 {
                 self.enqueue(m, slot, s, handoff);
             } else {
-                let at = self.calendar.add_working(self.now, delay);
+                let at = self.calendars[usize::from(self.service_calendar[own])].add_working(self.now, delay);
                 if matches!(handoff, Handoff::BetweenDepartments | Handoff::BetweenLevels) {
                     case.handoff_delay += at - self.now;
                 }
@@ -304,7 +305,8 @@ impl CaseFlow {
                 // The applicant brings the documents to the office: a trip.
                 case.trips += 1;
             }
-            let at = self.calendar.add_working(self.now, service.document_fetch);
+            let at =
+                self.calendars[usize::from(self.service_calendar[own])].add_working(self.now, service.document_fetch);
             let case_ref = CaseRef::new(slot, case.stamp, case.epochs[s]);
             let handoff = Handoff::Resubmission;
             self.events.schedule(at, EventKind::Ready { case: case_ref, step: s as u8, handoff });
@@ -374,7 +376,7 @@ impl CaseFlow {
     /// gives up, at the deadline.
     pub(super) fn abandon(&mut self, m: &Model, station: usize, entry: StepEntry) {
         let at = entry.deadline;
-        let wait = self.calendar.open_time_between(entry.enqueued, at);
+        let wait = self.station_calendar(station).open_time_between(entry.enqueued, at);
         let case = &mut self.cases[entry.case.slot];
         case.wait += wait;
         case.in_person_wait += wait;

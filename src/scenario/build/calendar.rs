@@ -12,7 +12,7 @@ use crate::scenario::sources::Needle::{Field, Named, Quoted};
 use crate::time::{Date, parse_time_of_day};
 
 /// The working calendar, with its intervals sorted.
-pub(super) fn calendar(c: &mut Checker, raw: RawCalendar) -> Option<CalendarSpec> {
+pub(in crate::scenario) fn calendar(c: &mut Checker, raw: RawCalendar) -> Option<CalendarSpec> {
     match raw {
         RawCalendar::AllDay => Some(CalendarSpec::AllDay),
         RawCalendar::Working { opening_hours, working_days, holidays, make_up_working_days, unlisted_years } => {

@@ -18,6 +18,7 @@ mod settings;
 mod staff;
 mod steps;
 
+pub(in crate::scenario) use calendar::calendar as working_calendar;
 pub(super) use staff::StationKey;
 
 use super::checks::{Checker, required};
@@ -80,6 +81,8 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         cooldown_days,
         windows,
         calendar: calendar?,
+        // Set by `super::jurisdictions` for a tree.
+        jurisdiction_calendars: Vec::new(),
         applicant: applicant?,
         profiles,
         functions,

@@ -17,7 +17,7 @@ mod tree;
 use std::collections::HashMap;
 
 use super::checks::Checker;
-use super::model::{HandoffCost, Jurisdiction, Model};
+use super::model::{CalendarSpec, HandoffCost, Jurisdiction, Model};
 use super::raw::{RawJurisdictions, RawScenario};
 use super::sources::Needle::{Field, Index, Named};
 use super::sources::Sources;
@@ -72,6 +72,14 @@ fn validate_tree(mut raw: RawScenario, sources: &Sources) -> Result<Model, LoadE
         c.at(None, &[Field("front_office")], "", message.into());
     }
     let tree = tree::build(&mut c, &j);
+    if let Some(message) = limits::calendars(j.calendars.len()) {
+        c.at(None, &[Field("jurisdictions"), Field("calendars")], "", message);
+    }
+    let calendars: Vec<(String, CalendarSpec)> = j
+        .calendars
+        .iter()
+        .filter_map(|(name, raw)| Some((name.clone(), super::build::working_calendar(&mut c, raw.clone())?)))
+        .collect();
     let escalated = escalations(&mut c, &raw, &j);
     let template_services: Vec<String> = raw.services.iter().flatten().map(|s| s.name.clone()).collect();
     let template_departments: Vec<String> = raw.departments.iter().flatten().map(|d| d.name.clone()).collect();
@@ -102,13 +110,14 @@ fn validate_tree(mut raw: RawScenario, sources: &Sources) -> Result<Model, LoadE
 
     let mut flat = expand::expand(raw, &j, &tree, per_resident);
     flat.reforms = Some(scoped);
-    let mut model =
-        super::validate::validate_placed(flat, sources, |m| annotate(m, &j, &tree)).map_err(|e| match e {
+    let mut model = super::validate::validate_placed(flat, sources, |m| annotate(m, &j, &tree, &calendars)).map_err(
+        |e| match e {
             LoadError::Invalid(list) => LoadError::Invalid(dedupe(list)),
             e => e,
-        })?;
+        },
+    )?;
     // Again: the departments that mergers made.
-    annotate(&mut model, &j, &tree);
+    annotate(&mut model, &j, &tree, &calendars);
     Ok(model)
 }
 
@@ -197,12 +206,19 @@ fn escalations(c: &mut Checker, raw: &RawScenario, j: &RawJurisdictions) -> Vec<
 }
 
 /// Fills the model's jurisdictions and each department's and service's own.
-fn annotate(model: &mut Model, j: &RawJurisdictions, tree: &tree::Tree) {
+fn annotate(model: &mut Model, j: &RawJurisdictions, tree: &tree::Tree, calendars: &[(String, CalendarSpec)]) {
     model.jurisdictions = tree
         .nodes
         .iter()
-        .map(|n| Jurisdiction { name: n.name.clone(), level: n.level, parent: n.parent, population: n.population })
+        .map(|n| Jurisdiction {
+            name: n.name.clone(),
+            level: n.level,
+            parent: n.parent,
+            population: n.population,
+            calendar: n.calendar,
+        })
         .collect();
+    model.jurisdiction_calendars = calendars.to_vec();
     let index: HashMap<&str, usize> = tree.nodes.iter().enumerate().map(|(i, n)| (n.name.as_str(), i)).collect();
     let owner = |name: &str| name.split_once(SEPARATOR).and_then(|(j, _)| index.get(j).copied());
     model.department_jurisdiction =

@@ -21,6 +21,8 @@ pub(super) struct Node {
     pub factors: (f64, f64),
     /// The nearest ancestor (or itself) at each level, by `Level as usize`.
     pub at_level: [Option<usize>; 3],
+    /// The calendar it keeps: 0 the scenario's, `k` the `k`-th of `calendars`.
+    pub calendar: usize,
 }
 
 /// The checked tree, in row order.
@@ -41,6 +43,7 @@ impl Tree {
             population: 0,
             factors: (1.0, 1.0),
             at_level,
+            calendar: 0,
         };
         Tree {
             nodes: vec![
@@ -108,6 +111,7 @@ pub(super) fn build(c: &mut Checker, j: &RawJurisdictions) -> Option<Tree> {
         }
     }
     let index = check_rows(c, j);
+    check_calendars(c, j);
     let (parent, root) = link(c, rows, &index);
     check_cycles(c, rows, &parent);
     if root.is_none() && c.problems.len() == before {
@@ -149,10 +153,41 @@ pub(super) fn build(c: &mut Checker, j: &RawJurisdictions) -> Option<Tree> {
                 population: r.population,
                 factors,
                 at_level,
+                calendar: calendar_of(j, &parent, i),
             }
         })
         .collect();
     Some(Tree { nodes })
+}
+
+/// The calendar row `i` keeps: the first named on the way up from it to the
+/// root (0, the scenario's, if none is).
+fn calendar_of(j: &RawJurisdictions, parent: &[Option<usize>], i: usize) -> usize {
+    let mut k = Some(i);
+    while let Some(a) = k {
+        if let Some(position) = j.calendars.keys().position(|name| *name == j.rows[a].calendar) {
+            return position + 1;
+        }
+        k = parent[a];
+    }
+    0
+}
+
+/// Every calendar a row names is one of `calendars`.
+fn check_calendars(c: &mut Checker, j: &RawJurisdictions) {
+    for (i, r) in j.rows.iter().enumerate() {
+        if r.calendar.is_empty() || j.calendars.contains_key(&r.calendar) {
+            continue;
+        }
+        let hint = crate::scenario::nearest(&r.calendar, j.calendars.keys().map(String::as_str))
+            .map(|s| format!(" — did you mean `{s}`?"))
+            .unwrap_or_default();
+        let message = format!(
+            "`{}` keeps calendar `{}`, which `jurisdictions.calendars` lacks (define it there, or leave `calendar` empty for its parent's){hint}",
+            r.jurisdiction, r.calendar
+        );
+        at_row(c, &j.rows, i, "calendar", message);
+    }
 }
 
 /// Checks each row on its own (names, sizes, templates); the index of the names.

@@ -76,6 +76,7 @@ pub(super) fn read_csv_files(
                 template: row.text("template"),
                 population: row.parse("population", problems)?,
                 firms: row.parse_optional("firms", problems)?,
+                calendar: row.text("calendar"),
                 origin: Some(row.origin()),
             })
         });
