@@ -242,6 +242,28 @@ impl WorkingCalendar {
         self.open_per_day
     }
 
+    /// The day of working day number `n` (counted from 0, as
+    /// [`WorkingCalendar::working_days_before`] counts them).
+    pub fn day_of_working_day(&self, n: u64) -> u64 {
+        // The first day with more than `n` working days before it follows day `n`.
+        let after = self.ordinal.partition_point(|&o| u64::from(o) <= n) as u64;
+        if after < self.ordinal.len() as u64 {
+            return after - 1;
+        }
+        let last = self.ordinal.len() as u64 - 1;
+        let mut before = u64::from(self.ordinal[last as usize]);
+        let mut day = last;
+        loop {
+            if self.is_working_day(day) {
+                if before == n {
+                    return day;
+                }
+                before += 1;
+            }
+            day += 1;
+        }
+    }
+
     /// Open intervals within a working day.
     pub fn intervals(&self) -> &[(Micros, Micros)] {
         &self.intervals
@@ -348,6 +370,16 @@ impl Calendar {
         }
     }
 
+    /// The day of working day number `n`: the inverse of
+    /// [`Calendar::working_day_number`] on working days, so that a due date counted
+    /// in one calendar's working days compares with one counted in another's.
+    pub fn day_of_working_day(&self, n: u64) -> u64 {
+        match self {
+            Calendar::AllDay => n,
+            Calendar::Working(cal) => cal.day_of_working_day(n),
+        }
+    }
+
     /// Open time in one working day (24 hours for [`Calendar::AllDay`]).
     pub fn open_per_day(&self) -> Micros {
         match self {
@@ -423,5 +455,23 @@ mod tests {
         assert!(cal.is_open(12 * DAY + 9 * HOUR));
         assert!(!cal.is_open(13 * DAY + 9 * HOUR));
         assert_eq!(cal.working_day_number(13 * DAY), cal.working_day_number(12 * DAY) + 1);
+    }
+
+    #[test]
+    fn a_working_day_number_maps_back_to_its_day() {
+        let cal = office();
+        // Within the precomputed 30 days and past them (the weekday pattern alone).
+        for day in 0..120 {
+            let is_working = match &cal {
+                Calendar::Working(w) => w.is_working_day(day),
+                Calendar::AllDay => true,
+            };
+            if is_working {
+                assert_eq!(cal.day_of_working_day(cal.working_day_number(day * DAY)), day, "day {day}");
+            }
+        }
+        // Wednesday 4 January is a holiday: working day 2 is Thursday 5.
+        assert_eq!(cal.day_of_working_day(2), 3);
+        assert_eq!(Calendar::AllDay.day_of_working_day(17), 17);
     }
 }

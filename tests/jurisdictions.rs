@@ -509,3 +509,49 @@ fn too_many_calendars_are_refused_before_anything_runs() {
     let error = load_from_str(&path, &text).expect_err("too many calendars are refused").to_string();
     assert!(error.contains("names 259 calendars") && error.contains("MAX_CALENDARS"), "unexpected message:\n{error}");
 }
+
+/// Mean wait (minutes) of `permit` cases filed in `county`, over all their steps.
+fn permit_wait(outputs: &[ReplicationOutput], county: &str) -> Summary {
+    let name = format!("{county} · permit");
+    let waits: Vec<f64> = outputs
+        .iter()
+        .map(|o| {
+            let s = o.services.iter().find(|s| s.name == name).expect("the permit row");
+            s.tally.wait as f64 / 60e6 / s.tally.finished() as f64
+        })
+        .collect();
+    Summary::of(&waits)
+}
+
+#[test]
+fn due_dates_of_counties_on_different_calendars_compare_as_days() {
+    // East counts every day, West Monday to Saturday: with the same limit in working
+    // days, East's cases fall due sooner, so ordering the City's queue by due date
+    // should serve them sooner than first come, first served does (compared as
+    // raw working-day numbers, West's smaller numbers went first: East waited
+    // 273 minutes by due date against 142 first come).
+    let first_come = run(&scenario("due-dates.ron"), 5, 6);
+    let by_due_date = run(&with_reform("due-dates.ron", "Reform(start: \"2017-01-03\", lever: DueDatePriority)"), 5, 6);
+    let (fifo, edd) = (permit_wait(&first_come, "East"), permit_wait(&by_due_date, "East"));
+    eprintln!("East permit wait: first come {:.1} min, by due date {:.1} min", fifo.mean, edd.mean);
+    eprintln!(
+        "West permit wait: first come {:.1} min, by due date {:.1} min",
+        permit_wait(&first_come, "West").mean,
+        permit_wait(&by_due_date, "West").mean
+    );
+    assert!(edd.mean < fifo.mean, "East waits {:.1} min by due date, {:.1} min first come", edd.mean, fifo.mean);
+}
+
+#[test]
+fn a_named_calendar_never_open_is_reported_at_that_calendar() {
+    let text = std::fs::read_to_string(root().join("tests/jurisdictions/two-calendars.ron"))
+        .expect("the fixture reads")
+        .replace("working_days: [Mon, Tue, Wed, Thu, Fri, Sat, Sun],", "working_days: [],");
+    let path = root().join("tests/jurisdictions/generated.ron");
+    let error = load_from_str(&path, &text).expect_err("a calendar never open is refused").to_string();
+    assert!(
+        error.contains("calendar `long-days`: the calendar is never open")
+            && error.contains(r#"|             "long-days": Working("#),
+        "unexpected message or place:\n{error}"
+    );
+}

@@ -5,6 +5,8 @@
 //! is found by consuming a standard exponential amount of integrated intensity
 //! hour by hour (Çinlar's inversion method). No thinning, no rounding to ticks.
 
+use std::collections::HashMap;
+
 use crate::scenario::{CalendarSpec, Model, Profile};
 use crate::time::{DAY, HOUR, Micros};
 
@@ -28,6 +30,24 @@ impl ProfileTable {
         let year_weight = day[..365].iter().sum::<f64>() * hour_sum;
         ProfileTable { hour: profile.hour_of_day, day, year_weight }
     }
+}
+
+/// The profile tables the services use (each profile on each calendar a service
+/// with it is requested under, in order of first use) and each service's rate.
+pub(crate) fn rates(model: &Model, service_calendar: &[u16]) -> (Vec<ProfileTable>, Vec<ArrivalRate>) {
+    let mut index: HashMap<(u16, usize), usize> = HashMap::new();
+    let mut tables = Vec::new();
+    let mut rates = Vec::with_capacity(model.services.len());
+    for (s, &k) in model.services.iter().zip(service_calendar) {
+        let table = s.profile.map(|p| {
+            *index.entry((k, p)).or_insert_with(|| {
+                tables.push(ProfileTable::new(model, &model.profiles[p], model.calendar_spec(usize::from(k))));
+                tables.len() - 1
+            })
+        });
+        rates.push(ArrivalRate::new(s.volume_per_year, table, &tables));
+    }
+    (tables, rates)
 }
 
 /// How a service's arrivals are spread in time.

@@ -44,7 +44,8 @@ pub(super) struct Case {
     /// Building the applicant is in, or [`NOWHERE`].
     pub present_at: u32,
     pub arrival: Micros,
-    /// Sort key for due-date priority: promised working day, then arrival.
+    /// Sort key for due-date priority: the day of the promised working day (in the
+    /// calendar of the County where the case was filed), then the time of day of arrival.
     pub due: Micros,
     /// Steps completed.
     pub done: u64,

@@ -36,7 +36,7 @@ pub(crate) use levers::Levers;
 pub use log::{Member, StepOutcome, StepRecord};
 pub(crate) use stations::{PoolState, StationState};
 
-use super::arrivals::{ArrivalRate, ProfileTable};
+use super::arrivals::{self, ArrivalRate, ProfileTable};
 use super::events::{EventKind, EventQueue};
 use super::prefetch;
 use super::random::{Purpose, SplitMix64, arrival_stream};
@@ -98,6 +98,29 @@ const PREFETCH_CASES: usize = 1 << 11;
 /// streams alone, about 300 bytes each, then pass 2 MB).
 const PREFETCH_SERVICES: usize = 1 << 13;
 
+/// The model's calendars expanded over the run, those that no station or
+/// service keeps (`in_use` lists the kept ones) left unexpanded.
+fn expand_calendars<'a>(model: &Model, in_use: impl Iterator<Item = &'a u16>) -> Vec<Calendar> {
+    let mut kept = vec![false; model.calendar_count()];
+    for &k in in_use {
+        kept[usize::from(k)] = true;
+    }
+    (0..model.calendar_count())
+        .map(|k| match model.calendar_spec(k) {
+            CalendarSpec::Working { opening_hours, working_days, holidays, make_up_days, .. } if kept[k] => {
+                Calendar::Working(WorkingCalendar::new(
+                    model.start_date,
+                    model.horizon_days + model.cooldown_days + 366,
+                    opening_hours.clone(),
+                    *working_days,
+                    (holidays, make_up_days),
+                ))
+            }
+            _ => Calendar::AllDay,
+        })
+        .collect()
+}
+
 /// The state of the case flow of one replication.
 pub(crate) struct CaseFlow {
     model: Arc<Model>,
@@ -108,8 +131,8 @@ pub(crate) struct CaseFlow {
     service_calendar: Vec<u16>,
     /// The stations that keep each calendar, in station order.
     calendar_stations: Vec<Vec<usize>>,
-    /// Each profile expanded on each calendar: profile `p` on calendar `k` is
-    /// table `k × profiles + p`.
+    /// The profile tables the services' rates use: each profile expanded on
+    /// each calendar a service with it is requested under ([`arrivals::rates`]).
     tables: Vec<ProfileTable>,
     rates: Vec<ArrivalRate>,
     arrival_rngs: Vec<ChaCha8Rng>,
@@ -185,44 +208,17 @@ impl CaseFlow {
     pub(crate) fn new(model: Arc<Model>, seed: u64, replication: u64) -> CaseFlow {
         let horizon = u64::from(model.horizon_days) * DAY;
         let days = (model.horizon_days + model.cooldown_days) as usize;
-        let calendars: Vec<Calendar> = (0..model.calendar_count())
-            .map(|k| match model.calendar_spec(k) {
-                CalendarSpec::AllDay => Calendar::AllDay,
-                CalendarSpec::Working { opening_hours, working_days, holidays, make_up_days, .. } => {
-                    Calendar::Working(WorkingCalendar::new(
-                        model.start_date,
-                        model.horizon_days + model.cooldown_days + 366,
-                        opening_hours.clone(),
-                        *working_days,
-                        (holidays, make_up_days),
-                    ))
-                }
-            })
-            .collect();
         let service_calendar: Vec<u16> = (0..model.services.len()).map(|s| model.service_calendar(s) as u16).collect();
-        let tables: Vec<ProfileTable> = (0..calendars.len())
-            .flat_map(|k| model.profiles.iter().map(move |p| (k, p)))
-            .map(|(k, p)| ProfileTable::new(&model, p, model.calendar_spec(k)))
-            .collect();
-        let profiles = model.profiles.len();
-        let rates = model
-            .services
-            .iter()
-            .zip(&service_calendar)
-            .map(|(s, &k)| {
-                let table = s.profile.map(|p| usize::from(k) * profiles + p);
-                ArrivalRate::new(s.volume_per_year, table, &tables)
-            })
-            .collect();
+        let station_calendar: Vec<u16> = (0..model.stations.len()).map(|s| model.station_calendar(s) as u16).collect();
+        let calendars = expand_calendars(&model, service_calendar.iter().chain(&station_calendar));
+        let (tables, rates) = arrivals::rates(&model, &service_calendar);
         let arrival_rngs = (0..model.services.len()).map(|i| arrival_stream(seed, replication, i)).collect();
         let n_departments = model.departments.len();
         let mut stations: Vec<StationState> = model
             .stations
             .iter()
             .enumerate()
-            .map(|(i, s)| {
-                StationState::new(s.servers, s.building(n_departments) as u32, model.station_calendar(i) as u16)
-            })
+            .map(|(i, s)| StationState::new(s.servers, s.building(n_departments) as u32, station_calendar[i]))
             .collect();
         stations::add_helpers(&mut stations, &model.pools);
         let pools = model.pools.iter().map(PoolState::new).collect();

@@ -88,8 +88,11 @@ impl CaseFlow {
             }
         }
         let measured = self.now >= self.warmup;
-        let due_day =
-            self.service_calendar(service_id).working_day_number(self.now) + u64::from(service.time_limit_working_days);
+        // The promised day, as a day of the run: a City's station compares the due
+        // dates of Counties that count different working days.
+        let calendar = self.service_calendar(service_id);
+        let due_day = calendar
+            .day_of_working_day(calendar.working_day_number(self.now) + u64::from(service.time_limit_working_days));
         let case = Case {
             stamp: 0,
             epochs: [0; MAX_STEPS],

@@ -8,11 +8,65 @@ use crate::scenario::checks::Checker;
 use crate::scenario::limits;
 use crate::scenario::model::{CalendarSpec, Profile};
 use crate::scenario::raw::{RawCalendar, RawProfile};
-use crate::scenario::sources::Needle::{Field, Named, Quoted};
+use crate::scenario::sources::Needle::{self, Field, Named, Quoted};
 use crate::time::{Date, parse_time_of_day};
 
-/// The working calendar, with its intervals sorted.
-pub(in crate::scenario) fn calendar(c: &mut Checker, raw: RawCalendar) -> Option<CalendarSpec> {
+/// Where a calendar's problems are reported: the scenario's own `calendar` (its
+/// fields found by name, as before there were others), or one of a jurisdiction
+/// tree's named calendars (`jurisdictions.calendars."name"`, its name in each message).
+#[derive(Clone, Copy)]
+pub(in crate::scenario) struct Place<'a> {
+    named: Option<&'a str>,
+}
+
+impl<'a> Place<'a> {
+    /// The scenario's own calendar.
+    pub(in crate::scenario) const SCENARIO: Place<'static> = Place { named: None };
+
+    /// The tree's calendar `name`.
+    pub(in crate::scenario) fn named(name: &'a str) -> Place<'a> {
+        Place { named: Some(name) }
+    }
+
+    /// Reports a problem with the calendar as a whole.
+    fn whole(self, c: &mut Checker, message: String) {
+        match self.named {
+            None => c.at_field("calendar", message),
+            Some(name) => c.at(None, &self.path(&[]), "", format!("calendar `{name}`: {message}")),
+        }
+    }
+
+    /// Reports a problem with its field `field`.
+    fn field(self, c: &mut Checker, field: &str, message: String) {
+        match self.named {
+            None => c.at_field(field, message),
+            Some(name) => c.at(None, &self.path(&[Field(field)]), "", format!("calendar `{name}`: {message}")),
+        }
+    }
+
+    /// Reports a problem at `tail` within it.
+    fn at(self, c: &mut Checker, tail: &[Needle], message: String) {
+        match self.named {
+            None => c.at(None, tail, "", message),
+            Some(name) => c.at(None, &self.path(tail), "", format!("calendar `{name}`: {message}")),
+        }
+    }
+
+    fn path<'b>(&self, tail: &[Needle<'b>]) -> Vec<Needle<'b>>
+    where
+        'a: 'b,
+    {
+        let mut path = match self.named {
+            Some(name) => vec![Field("jurisdictions"), Field("calendars"), Quoted(name)],
+            None => Vec::new(),
+        };
+        path.extend_from_slice(tail);
+        path
+    }
+}
+
+/// The working calendar, with its intervals sorted; problems reported at `place`.
+pub(in crate::scenario) fn calendar(c: &mut Checker, raw: RawCalendar, place: Place) -> Option<CalendarSpec> {
     match raw {
         RawCalendar::AllDay => Some(CalendarSpec::AllDay),
         RawCalendar::Working { opening_hours, working_days, holidays, make_up_working_days, unlisted_years } => {
@@ -20,10 +74,9 @@ pub(in crate::scenario) fn calendar(c: &mut Checker, raw: RawCalendar) -> Option
             for i in &opening_hours {
                 match (parse_time_of_day(&i.start), parse_time_of_day(&i.end)) {
                     (Some(s), Some(e)) if s < e => intervals.push((s, e)),
-                    _ => c.at(
-                        None,
+                    _ => place.at(
+                        c,
                         &[Field("opening_hours"), Named("start", &i.start)],
-                        "",
                         format!(
                             "opening interval {}–{} is not a valid range: write HH:MM times, the start before the end",
                             i.start, i.end
@@ -33,20 +86,20 @@ pub(in crate::scenario) fn calendar(c: &mut Checker, raw: RawCalendar) -> Option
             }
             intervals.sort_unstable();
             if intervals.windows(2).any(|w| w[0].1 > w[1].0) {
-                c.at_field("opening_hours", "opening intervals overlap".to_string());
+                place.field(c, "opening_hours", "opening intervals overlap".to_string());
             }
             let mut days = [false; 7];
             for d in working_days {
                 days[d.index()] = true;
             }
             if opening_hours.is_empty() || !days.iter().any(|&d| d) {
-                c.at_field(
-                    "calendar",
+                place.whole(
+                    c,
                     "the calendar is never open: give opening hours and at least one working day".to_string(),
                 );
             }
-            let holidays = dates(c, "holidays", "holiday", &holidays);
-            let make_up_days = make_up(c, &make_up_working_days, &holidays, &days);
+            let holidays = dates(c, place, "holidays", "holiday", &holidays);
+            let make_up_days = make_up(c, place, &make_up_working_days, &holidays, &days);
             Some(CalendarSpec::Working {
                 opening_hours: intervals,
                 working_days: days,
@@ -59,17 +112,15 @@ pub(in crate::scenario) fn calendar(c: &mut Checker, raw: RawCalendar) -> Option
 }
 
 /// The dates of a list (`field`), each a `what`; those that do not parse are reported.
-fn dates(c: &mut Checker, field: &str, what: &str, texts: &[String]) -> Vec<Date> {
+fn dates(c: &mut Checker, place: Place, field: &str, what: &str, texts: &[String]) -> Vec<Date> {
     if let Some(message) = limits::holidays(texts.len()) {
-        c.at_field(field, message);
+        place.field(c, field, message);
     }
     let mut parsed = Vec::new();
     for h in texts {
         match Date::parse(h) {
             Some(d) => parsed.push(d),
-            None => {
-                c.at(None, &[Field(field), Quoted(h)], "", format!("{what} `{h}` is not a date: expected YYYY-MM-DD"))
-            }
+            None => place.at(c, &[Field(field), Quoted(h)], format!("{what} `{h}` is not a date: expected YYYY-MM-DD")),
         }
     }
     parsed
@@ -80,24 +131,24 @@ const WEEKDAY_NAMES: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", 
 
 /// The make-up working days: each a day the weekly pattern closes (a weekend
 /// day), listed once and not also a holiday.
-fn make_up(c: &mut Checker, texts: &[String], holidays: &[Date], weekdays: &[bool; 7]) -> Vec<Date> {
+fn make_up(c: &mut Checker, place: Place, texts: &[String], holidays: &[Date], weekdays: &[bool; 7]) -> Vec<Date> {
     let field = "make_up_working_days";
-    let parsed = dates(c, field, "make-up working day", texts);
+    let parsed = dates(c, place, field, "make-up working day", texts);
     let located = texts.iter().filter_map(|t| Date::parse(t).map(|d| (t, d)));
     for (i, (text, d)) in located.enumerate() {
         let d = &d;
-        let place = [Field(field), Quoted(text)];
+        let at = [Field(field), Quoted(text)];
         if weekdays[d.weekday().index()] {
             let message = format!(
                 "make-up working day `{d}` is a {}, already a working day: list the weekend days worked instead (调休上班)",
                 WEEKDAY_NAMES[d.weekday().index()]
             );
-            c.at(None, &place, "", message);
+            place.at(c, &at, message);
         } else if parsed[..i].contains(d) {
-            c.at(None, &place, "", format!("make-up working day `{d}` is listed twice"));
+            place.at(c, &at, format!("make-up working day `{d}` is listed twice"));
         } else if holidays.contains(d) {
             let message = format!("`{d}` is listed both as a holiday and as a make-up working day: keep one");
-            c.at(None, &place, "", message);
+            place.at(c, &at, message);
         }
     }
     parsed

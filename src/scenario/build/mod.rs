@@ -18,7 +18,7 @@ mod settings;
 mod staff;
 mod steps;
 
-pub(in crate::scenario) use calendar::calendar as working_calendar;
+pub(in crate::scenario) use calendar::{Place as CalendarPlace, calendar as working_calendar};
 pub(super) use staff::StationKey;
 
 use super::checks::{Checker, required};
@@ -30,7 +30,8 @@ use super::raw::{RawScenario, Recruitment};
 pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
     let run = settings::run_period(c, raw.name, raw.start_date, raw.horizon_days, raw.warmup_days);
     let (cooldown_days, windows) = settings::measuring(c, &run, raw.cooldown_days, raw.windows);
-    let calendar = required(c, raw.calendar, "calendar").and_then(|cal| calendar::calendar(c, cal));
+    let calendar =
+        required(c, raw.calendar, "calendar").and_then(|cal| calendar::calendar(c, cal, calendar::Place::SCENARIO));
     let applicant = settings::applicant(c, raw.applicant);
     let profiles = calendar::profiles(c, raw.arrival_profiles.unwrap_or_default());
     let post_rules_given = raw.posts.is_some();

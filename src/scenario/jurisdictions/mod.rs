@@ -16,6 +16,7 @@ mod tree;
 
 use std::collections::HashMap;
 
+use super::build::CalendarPlace;
 use super::checks::Checker;
 use super::model::{CalendarSpec, HandoffCost, Jurisdiction, Model};
 use super::raw::{RawJurisdictions, RawScenario};
@@ -78,7 +79,9 @@ fn validate_tree(mut raw: RawScenario, sources: &Sources) -> Result<Model, LoadE
     let calendars: Vec<(String, CalendarSpec)> = j
         .calendars
         .iter()
-        .filter_map(|(name, raw)| Some((name.clone(), super::build::working_calendar(&mut c, raw.clone())?)))
+        .filter_map(|(name, raw)| {
+            Some((name.clone(), super::build::working_calendar(&mut c, raw.clone(), CalendarPlace::named(name))?))
+        })
         .collect();
     let escalated = escalations(&mut c, &raw, &j);
     let template_services: Vec<String> = raw.services.iter().flatten().map(|s| s.name.clone()).collect();
