@@ -555,3 +555,18 @@ fn a_named_calendar_never_open_is_reported_at_that_calendar() {
         "unexpected message or place:\n{error}"
     );
 }
+
+#[test]
+fn a_named_calendar_no_jurisdiction_keeps_is_a_warning() {
+    let text = std::fs::read_to_string(root().join("tests/jurisdictions/two-calendars.ron"))
+        .expect("the fixture reads")
+        .replace(r#""long-days": Working("#, r#""spare": AllDay, "long-days": Working("#);
+    let path = root().join("tests/jurisdictions/generated.ron");
+    let model = load_from_str(&path, &text).unwrap_or_else(|e| panic!("{e}"));
+    let warnings = reformsim::scenario::warnings(&model);
+    assert!(
+        warnings.iter().any(|w| w.contains("calendar `spare` of `jurisdictions.calendars` is kept by no jurisdiction")),
+        "{warnings:?}"
+    );
+    assert!(!warnings.iter().any(|w| w.contains("`long-days`")), "{warnings:?}");
+}

@@ -56,7 +56,12 @@ pub fn warnings(model: &Model) -> Vec<String> {
 /// every calendar (a jurisdiction tree's named ones say which).
 fn calendar_warnings(model: &Model) -> Vec<String> {
     let mut out = one_calendar_warnings(model, &model.calendar);
-    for (name, calendar) in &model.jurisdiction_calendars {
+    for (k, (name, calendar)) in model.jurisdiction_calendars.iter().enumerate() {
+        if !model.jurisdictions.iter().any(|j| j.calendar == k + 1) {
+            out.push(format!(
+                "calendar `{name}` of `jurisdictions.calendars` is kept by no jurisdiction: name it in a row's `calendar`, or remove it"
+            ));
+        }
         out.extend(one_calendar_warnings(model, calendar).into_iter().map(|w| format!("calendar `{name}`: {w}")));
     }
     out
