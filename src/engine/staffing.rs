@@ -197,7 +197,7 @@ pub(super) fn workforce(
     let contract_approvers = model.contract_staff.allow_approvers;
     // The first day back of a hire who trains first, by calendar.
     let backs: Vec<u32> =
-        flow.calendars.iter().map(|c| back_on_job(c, clock.day, model.contract_staff.training_days)).collect();
+        flow.calendars.all.iter().map(|c| back_on_job(c, clock.day, model.contract_staff.training_days)).collect();
     let back_in = |department: usize| backs[model.department_calendar(department)];
     let mut established_now = established;
     let mut contract_hires: Vec<(Staff, u32)> = Vec::new();

@@ -121,14 +121,37 @@ fn expand_calendars<'a>(model: &Model, in_use: impl Iterator<Item = &'a u16>) ->
         .collect()
 }
 
+/// The model's calendars expanded over the run, and the one each service's
+/// cases count. A field of its own, so that a calendar is read while a case
+/// record is borrowed.
+pub(crate) struct Calendars {
+    /// Indexed like [`Model::calendar_spec`].
+    pub all: Vec<Calendar>,
+    /// The calendar of the jurisdiction where each service is requested.
+    service: Vec<u16>,
+}
+
+impl Calendars {
+    /// Calendar `k`.
+    #[inline]
+    pub(crate) fn get(&self, k: u16) -> &Calendar {
+        &self.all[usize::from(k)]
+    }
+
+    /// The calendar of the jurisdiction where `service` is requested: its
+    /// applicants' working days (time limits, handoff delays, documents fetched).
+    #[inline]
+    pub(crate) fn of_service(&self, service: usize) -> &Calendar {
+        self.get(self.service[service])
+    }
+}
+
 /// The state of the case flow of one replication.
 pub(crate) struct CaseFlow {
     model: Arc<Model>,
     /// The working calendars expanded over the horizon ([`Model::calendar_spec`]):
     /// one unless a jurisdiction tree names others.
-    pub calendars: Vec<Calendar>,
-    /// The calendar of the jurisdiction where each service is requested.
-    service_calendar: Vec<u16>,
+    pub calendars: Calendars,
     /// The stations that keep each calendar, in station order.
     calendar_stations: Vec<Vec<usize>>,
     /// The profile tables the services' rates use: each profile expanded on
@@ -229,12 +252,12 @@ impl CaseFlow {
             .collect();
         let years = year_of_day.last().map_or(1, |&y| usize::from(y) + 1);
         let mut calendar_stations = vec![Vec::new(); calendars.len()];
+        let calendars = Calendars { all: calendars, service: service_calendar };
         for (i, s) in stations.iter().enumerate() {
             calendar_stations[usize::from(s.calendar)].push(i);
         }
         let mut flow = CaseFlow {
             calendars,
-            service_calendar,
             calendar_stations,
             tables,
             rates,
@@ -372,20 +395,13 @@ impl CaseFlow {
     /// The calendar station `station` keeps.
     #[inline]
     pub(crate) fn station_calendar(&self, station: usize) -> &Calendar {
-        &self.calendars[usize::from(self.stations[station].calendar)]
+        self.calendars.get(self.stations[station].calendar)
     }
 
     /// The calendar of `department`'s jurisdiction.
     #[inline]
     pub(crate) fn department_calendar(&self, department: usize) -> &Calendar {
-        &self.calendars[self.model.department_calendar(department)]
-    }
-
-    /// The calendar of the jurisdiction where `service` is requested: its
-    /// applicants' working days (time limits, handoff delays, documents fetched).
-    #[inline]
-    pub(crate) fn service_calendar(&self, service: usize) -> &Calendar {
-        &self.calendars[usize::from(self.service_calendar[service])]
+        &self.calendars.all[self.model.department_calendar(department)]
     }
 
     /// Whether `t` is in the measured period (after the warm-up, before the horizon).

@@ -32,7 +32,7 @@ impl CaseFlow {
         }
         let service = &m.services[case.service as usize];
         let time_limit = m.services[self.protos.of(case.service as usize)].time_limit_working_days;
-        let calendar = &self.calendars[usize::from(self.service_calendar[case.service as usize])];
+        let calendar = self.calendars.of_service(case.service as usize);
         let working_days = calendar.working_day_number(at) - calendar.working_day_number(case.arrival);
         let late_days = working_days.saturating_sub(u64::from(time_limit));
         // A refused applicant got a decision: their satisfaction follows the usual
@@ -76,8 +76,7 @@ impl CaseFlow {
                     }
                 }
             }
-            let when = self.calendars[usize::from(self.service_calendar[case.service as usize])]
-                .add_working(at, inspection.delay);
+            let when = self.calendars.of_service(case.service as usize).add_working(at, inspection.delay);
             let task = Task::inspection(case.service as usize, detects);
             self.events.schedule(when, EventKind::TaskDue { task, function: function as u32 });
         }

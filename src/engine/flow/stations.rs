@@ -237,7 +237,7 @@ impl CaseFlow {
     /// Schedules the opening-hours events of `day`, calendar by calendar, so
     /// idle staff pick up work.
     pub(crate) fn schedule_openings(&mut self, day: u64) {
-        for (k, calendar) in self.calendars.iter().enumerate() {
+        for (k, calendar) in self.calendars.all.iter().enumerate() {
             if let Calendar::Working(cal) = calendar
                 && cal.is_working_day(day)
             {
@@ -261,7 +261,8 @@ impl CaseFlow {
     /// servers pick up waiting work.
     pub(crate) fn set_servers(&mut self, servers: &[u32], pool_servers: &[u32], day: u32) {
         let (start, end) = (u64::from(day) * DAY, u64::from(day + 1) * DAY);
-        let open_by_calendar: Vec<Micros> = self.calendars.iter().map(|c| c.open_time_between(start, end)).collect();
+        let open_by_calendar: Vec<Micros> =
+            self.calendars.all.iter().map(|c| c.open_time_between(start, end)).collect();
         let measured = self.measuring(start);
         for (station, &n) in self.stations.iter_mut().zip(servers) {
             let open = open_by_calendar[usize::from(station.calendar)];
@@ -333,7 +334,7 @@ impl CaseFlow {
     /// end of the day have left.
     pub(crate) fn close_day(&mut self, day: u64) {
         let closing: Vec<bool> =
-            self.calendars.iter().map(|c| matches!(c, Calendar::Working(cal) if cal.is_working_day(day))).collect();
+            self.calendars.all.iter().map(|c| matches!(c, Calendar::Working(cal) if cal.is_working_day(day))).collect();
         if !closing.contains(&true) {
             return;
         }
@@ -407,7 +408,7 @@ impl CaseFlow {
             }
             if let Some(patience) = &service.patience_prepared {
                 let p = from_minutes(sample_prepared(patience, &mut case.patience_rng));
-                deadline = self.calendars[usize::from(self.stations[station].calendar)].add_working(self.now, p);
+                deadline = self.calendars.get(self.stations[station].calendar).add_working(self.now, p);
             }
         }
         let entry = StepEntry {
@@ -420,7 +421,7 @@ impl CaseFlow {
             due: case.due,
         };
         let st = &self.stations[station];
-        if st.queue.is_empty() && st.busy < st.servers && self.calendars[usize::from(st.calendar)].is_open(self.now) {
+        if st.queue.is_empty() && st.busy < st.servers && self.calendars.get(st.calendar).is_open(self.now) {
             // What `push` and `try_start` would do, without the round trip through
             // the queue: the entry would be the only one, current (just made from
             // the case), and taken at once by one of the station's own idle staff.
@@ -642,7 +643,7 @@ impl CaseFlow {
         // In-person service ends with the applicant even after closing time; other
         // work pauses outside opening hours.
         let worker = self.worker_station(station, server);
-        let calendar = &self.calendars[usize::from(self.stations[worker].calendar)];
+        let calendar = self.calendars.get(self.stations[worker].calendar);
         let end = if entry.in_person { self.now + work } else { calendar.add_working(self.now, work) };
         self.occupy(station, server);
         self.stations[worker].work_today += work;

@@ -90,7 +90,7 @@ impl CaseFlow {
         let measured = self.now >= self.warmup;
         // The promised day, as a day of the run: a City's station compares the due
         // dates of Counties that count different working days.
-        let calendar = self.service_calendar(service_id);
+        let calendar = self.calendars.of_service(service_id);
         let due_day = calendar
             .day_of_working_day(calendar.working_day_number(self.now) + u64::from(service.time_limit_working_days));
         let case = Case {
@@ -217,7 +217,7 @@ impl CaseFlow {
             if delay == 0 {
                 self.enqueue(m, slot, s, handoff);
             } else {
-                let at = self.calendars[usize::from(self.service_calendar[own])].add_working(self.now, delay);
+                let at = self.calendars.of_service(own).add_working(self.now, delay);
                 if matches!(handoff, Handoff::BetweenDepartments | Handoff::BetweenLevels) {
                     case.handoff_delay += at - self.now;
                 }
@@ -308,8 +308,7 @@ impl CaseFlow {
                 // The applicant brings the documents to the office: a trip.
                 case.trips += 1;
             }
-            let at =
-                self.calendars[usize::from(self.service_calendar[own])].add_working(self.now, service.document_fetch);
+            let at = self.calendars.of_service(own).add_working(self.now, service.document_fetch);
             let case_ref = CaseRef::new(slot, case.stamp, case.epochs[s]);
             let handoff = Handoff::Resubmission;
             self.events.schedule(at, EventKind::Ready { case: case_ref, step: s as u8, handoff });
