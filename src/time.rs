@@ -180,6 +180,9 @@ pub struct WorkingCalendar {
     working: Vec<bool>,
     /// Number of working days strictly before each day, one extra entry at the end.
     ordinal: Vec<u32>,
+    /// The day of each working day in the precomputed range, by number (the
+    /// inverse of `ordinal`: a due date is looked up at every arrival).
+    day_of: Vec<u32>,
     /// Working weekdays, used past the end of the precomputed range.
     weekdays: [bool; 7],
     /// Weekday index of day 0.
@@ -213,11 +216,13 @@ impl WorkingCalendar {
             count += u32::from(w);
         }
         ordinal.push(count);
+        let day_of = (0..days).filter(|&d| working[d as usize]).collect();
         let open_per_day = intervals.iter().map(|(s, e)| e - s).sum();
-        WorkingCalendar { intervals, open_per_day, working, ordinal, weekdays, first_weekday }
+        WorkingCalendar { intervals, open_per_day, working, ordinal, day_of, weekdays, first_weekday }
     }
 
     /// Whether `day` (counted from the start date) is a working day.
+    #[inline]
     pub fn is_working_day(&self, day: u64) -> bool {
         match self.working.get(day as usize) {
             Some(&w) => w,
@@ -226,6 +231,7 @@ impl WorkingCalendar {
     }
 
     /// Working days strictly before `day`.
+    #[inline]
     pub fn working_days_before(&self, day: u64) -> u64 {
         match self.ordinal.get(day as usize) {
             Some(&n) => u64::from(n),
@@ -244,11 +250,10 @@ impl WorkingCalendar {
 
     /// The day of working day number `n` (counted from 0, as
     /// [`WorkingCalendar::working_days_before`] counts them).
+    #[inline]
     pub fn day_of_working_day(&self, n: u64) -> u64 {
-        // The first day with more than `n` working days before it follows day `n`.
-        let after = self.ordinal.partition_point(|&o| u64::from(o) <= n) as u64;
-        if after < self.ordinal.len() as u64 {
-            return after - 1;
+        if let Some(&day) = self.day_of.get(n as usize) {
+            return u64::from(day);
         }
         let last = self.ordinal.len() as u64 - 1;
         let mut before = u64::from(self.ordinal[last as usize]);
@@ -264,6 +269,34 @@ impl WorkingCalendar {
         }
     }
 
+    /// The instant at which `work` of open time, started at `t`, is done.
+    pub fn add_working(&self, t: Micros, work: Micros) -> Micros {
+        if work == 0 {
+            return t;
+        }
+        let mut day = t / DAY;
+        let mut tod = t % DAY;
+        let mut left = work;
+        loop {
+            if self.is_working_day(day) {
+                for &(s, e) in &self.intervals {
+                    if tod >= e {
+                        continue;
+                    }
+                    let from = tod.max(s);
+                    let avail = e - from;
+                    if left <= avail {
+                        return day * DAY + from + left;
+                    }
+                    left -= avail;
+                    tod = e;
+                }
+            }
+            day += 1;
+            tod = 0;
+        }
+    }
+
     /// Open intervals within a working day.
     pub fn intervals(&self) -> &[(Micros, Micros)] {
         &self.intervals
@@ -272,39 +305,16 @@ impl WorkingCalendar {
 
 impl Calendar {
     /// The instant at which `work` of staff time, started at `t`, is done.
+    #[inline]
     pub fn add_working(&self, t: Micros, work: Micros) -> Micros {
         match self {
             Calendar::AllDay => t + work,
-            Calendar::Working(cal) => {
-                if work == 0 {
-                    return t;
-                }
-                let mut day = t / DAY;
-                let mut tod = t % DAY;
-                let mut left = work;
-                loop {
-                    if cal.is_working_day(day) {
-                        for &(s, e) in &cal.intervals {
-                            if tod >= e {
-                                continue;
-                            }
-                            let from = tod.max(s);
-                            let avail = e - from;
-                            if left <= avail {
-                                return day * DAY + from + left;
-                            }
-                            left -= avail;
-                            tod = e;
-                        }
-                    }
-                    day += 1;
-                    tod = 0;
-                }
-            }
+            Calendar::Working(cal) => cal.add_working(t, work),
         }
     }
 
     /// Open time elapsed from time zero to `t`.
+    #[inline]
     pub fn open_time_until(&self, t: Micros) -> Micros {
         match self {
             Calendar::AllDay => t,
@@ -325,11 +335,13 @@ impl Calendar {
     }
 
     /// Open time between `a` and `b` (`a <= b`).
+    #[inline]
     pub fn open_time_between(&self, a: Micros, b: Micros) -> Micros {
         self.open_time_until(b).saturating_sub(self.open_time_until(a))
     }
 
     /// Whether in-person service can start at `t`.
+    #[inline]
     pub fn is_open(&self, t: Micros) -> bool {
         match self {
             Calendar::AllDay => true,
@@ -363,6 +375,7 @@ impl Calendar {
     }
 
     /// The working-day number of the day holding `t` (working days before it).
+    #[inline]
     pub fn working_day_number(&self, t: Micros) -> u64 {
         match self {
             Calendar::AllDay => t / DAY,
@@ -373,6 +386,7 @@ impl Calendar {
     /// The day of working day number `n`: the inverse of
     /// [`Calendar::working_day_number`] on working days, so that a due date counted
     /// in one calendar's working days compares with one counted in another's.
+    #[inline]
     pub fn day_of_working_day(&self, n: u64) -> u64 {
         match self {
             Calendar::AllDay => n,

@@ -412,7 +412,7 @@ impl CaseFlow {
             }
         }
         let entry = StepEntry {
-            case: CaseRef::new(slot, case.stamp, case.epochs[s]),
+            case: CaseRef::new(slot, case.stamp, case.epochs.get(s)),
             step: s as u8,
             handoff,
             in_person,

@@ -8,13 +8,13 @@ use rand::Rng;
 use super::super::events::{CaseRef, EventKind, Handoff, Server};
 use super::super::random::{Need, Purpose, SplitMix64, needs_uniform, sample_prepared, standard_exponential};
 use super::CaseFlow;
-use super::cases::{Case, NOWHERE};
+use super::cases::{Case, Epochs, NOWHERE};
 use super::log::Before;
 use super::stations::StepEntry;
 use crate::bits::{self, bits};
 use crate::domain::Level;
 use crate::indicators::Outcome;
-use crate::scenario::{MAX_STEPS, Model, Role, Service};
+use crate::scenario::{Model, Role, Service};
 use crate::time::{DAY, Micros, from_minutes};
 
 impl CaseFlow {
@@ -95,7 +95,7 @@ impl CaseFlow {
             .day_of_working_day(calendar.working_day_number(self.now) + u64::from(service.time_limit_working_days));
         let case = Case {
             stamp: 0,
-            epochs: [0; MAX_STEPS],
+            epochs: Epochs::default(),
             live: true,
             number: self.counts.arrived,
             service: service_id as u32,
@@ -193,7 +193,7 @@ impl CaseFlow {
         let from = from.map(|(d, level)| (units[d], level));
         let own = self.cases[slot].service as usize;
         for s in bits(ready) {
-            let case_ref = CaseRef::new(slot, stamp, self.cases[slot].epochs[s]);
+            let case_ref = CaseRef::new(slot, stamp, self.cases[slot].epochs.get(s));
             let step = &service.steps[s];
             let to = units[self.protos.division(own, s)];
             let (handoff, mut delay) = match from {
@@ -309,7 +309,7 @@ impl CaseFlow {
                 case.trips += 1;
             }
             let at = self.calendars.of_service(own).add_working(self.now, service.document_fetch);
-            let case_ref = CaseRef::new(slot, case.stamp, case.epochs[s]);
+            let case_ref = CaseRef::new(slot, case.stamp, case.epochs.get(s));
             let handoff = Handoff::Resubmission;
             self.events.schedule(at, EventKind::Ready { case: case_ref, step: s as u8, handoff });
             return;
@@ -350,7 +350,7 @@ impl CaseFlow {
             case.rework += 1;
             let reset = service.steps[target].precedence[r].downstream;
             for t in bits(reset & case.started & !bit) {
-                case.epochs[t] = case.epochs[t].wrapping_add(1);
+                case.epochs.bump(t);
             }
             let kept = case.started & !reset & !bit;
             if reset & bit == 0 {
