@@ -17,6 +17,11 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use reformsim::engine::simulate;
 use reformsim::scenario::{Model, load};
 
+/// The allocator of the `reformsim` program (`src/alloc.rs`), so that the
+/// benchmark measures what the program does; configured in each benchmark.
+#[global_allocator]
+static ALLOCATOR: reformsim::alloc::Allocator = reformsim::alloc::Allocator {};
+
 fn model(relative: &str) -> Arc<Model> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(relative);
     Arc::new(load(&path).unwrap_or_else(|e| panic!("{e}")))
@@ -32,6 +37,7 @@ fn count(model: &Arc<Model>, name: &str) -> u64 {
 }
 
 fn throughput(c: &mut Criterion) {
+    reformsim::alloc::configure();
     let scenarios =
         [("validation-network", "validation/network.ron"), ("county-small-department", "small-department.ron")];
     for unit in ["events", "cases"] {
@@ -82,6 +88,7 @@ fn thread_cpu_time() -> Duration {
 /// scale can be compared with the county's in one run (`cargo bench --bench engine
 /// province`). Ten samples of the province take several minutes.
 fn province(c: &mut Criterion) {
+    reformsim::alloc::configure();
     let mut group = c.benchmark_group("province");
     group
         .sample_size(10)

@@ -39,6 +39,7 @@
 
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod alloc;
 pub mod analysis;
 pub mod bits;
 pub mod domain;

@@ -24,6 +24,10 @@ mod progress;
 mod research;
 use progress::Progress;
 
+/// mimalloc (`src/alloc.rs` says why).
+#[global_allocator]
+static ALLOCATOR: reformsim::alloc::Allocator = reformsim::alloc::Allocator {};
+
 /// Simulates government administrative cost and organisational restructuring.
 #[derive(Parser)]
 #[command(name = "reformsim", version, about)]
@@ -223,6 +227,7 @@ enum Failure {
 }
 
 fn main() -> ExitCode {
+    reformsim::alloc::configure();
     let cli = Cli::parse();
     let result = match cli.command {
         None => demo(3, false),
