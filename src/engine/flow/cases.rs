@@ -5,6 +5,7 @@ use std::ops::{Index, IndexMut};
 
 use super::super::events::CaseRef;
 use super::super::random::SplitMix64;
+use super::protos::Head;
 use crate::scenario::MAX_STEPS;
 use crate::time::Micros;
 
@@ -24,6 +25,8 @@ pub(super) struct Case {
     /// Arrival number within the replication.
     pub number: u64,
     pub service: u32,
+    /// The service's head: its proto, its steps' and checks' numbers, hall and calendar.
+    pub head: Head,
     pub online: bool,
     /// Online with its identity verified remotely: `personal` steps need no visit.
     pub remote_identity: bool,

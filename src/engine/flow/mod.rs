@@ -121,14 +121,13 @@ fn expand_calendars<'a>(model: &Model, in_use: impl Iterator<Item = &'a u16>) ->
         .collect()
 }
 
-/// The model's calendars expanded over the run, and the one each service's
-/// cases count. A field of its own, so that a calendar is read while a case
-/// record is borrowed.
+/// The model's calendars expanded over the run. A field of its own, so that a
+/// calendar is read while a case record is borrowed (a case's own calendar, the
+/// one of the jurisdiction where its service is requested, is in its record's
+/// head).
 pub(crate) struct Calendars {
     /// Indexed like [`Model::calendar_spec`].
     pub all: Vec<Calendar>,
-    /// The calendar of the jurisdiction where each service is requested.
-    service: Vec<u16>,
 }
 
 impl Calendars {
@@ -136,13 +135,6 @@ impl Calendars {
     #[inline]
     pub(crate) fn get(&self, k: u16) -> &Calendar {
         &self.all[usize::from(k)]
-    }
-
-    /// The calendar of the jurisdiction where `service` is requested: its
-    /// applicants' working days (time limits, handoff delays, documents fetched).
-    #[inline]
-    pub(crate) fn of_service(&self, service: usize) -> &Calendar {
-        self.get(self.service[service])
     }
 }
 
@@ -252,7 +244,7 @@ impl CaseFlow {
             .collect();
         let years = year_of_day.last().map_or(1, |&y| usize::from(y) + 1);
         let mut calendar_stations = vec![Vec::new(); calendars.len()];
-        let calendars = Calendars { all: calendars, service: service_calendar };
+        let calendars = Calendars { all: calendars };
         for (i, s) in stations.iter().enumerate() {
             calendar_stations[usize::from(s.calendar)].push(i);
         }
@@ -416,8 +408,9 @@ impl CaseFlow {
     }
 
     /// Starts fetching what the next event will read first: its case record, its
-    /// station, or, for an arrival, the service's stream, rate, lever strengths and
-    /// count (its description is read from its proto, which stays in the cache).
+    /// station, or, for an arrival, the service's stream, head, rate, lever
+    /// strengths and count (its description is read from its proto, which stays
+    /// in the cache).
     #[inline]
     fn prefetch_upcoming(&self) {
         let Some(next) = self.events.upcoming() else { return };
@@ -425,6 +418,7 @@ impl CaseFlow {
             EventKind::Arrival { service } => {
                 let s = service as usize;
                 prefetch::at(&self.arrival_rngs, s);
+                prefetch::at(self.protos.heads(), s);
                 prefetch::at(&self.rates, s);
                 prefetch::at(&self.levers.online, s);
                 prefetch::at(&self.levers.supervision, s);

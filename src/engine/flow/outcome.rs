@@ -31,8 +31,8 @@ impl CaseFlow {
             }
         }
         let service = &m.services[case.service as usize];
-        let time_limit = m.services[self.protos.of(case.service as usize)].time_limit_working_days;
-        let calendar = self.calendars.of_service(case.service as usize);
+        let time_limit = m.services[case.head.proto as usize].time_limit_working_days;
+        let calendar = self.calendars.get(case.head.calendar);
         let working_days = calendar.working_day_number(at) - calendar.working_day_number(case.arrival);
         let late_days = working_days.saturating_sub(u64::from(time_limit));
         // A refused applicant got a decision: their satisfaction follows the usual
@@ -76,7 +76,7 @@ impl CaseFlow {
                     }
                 }
             }
-            let when = self.calendars.of_service(case.service as usize).add_working(at, inspection.delay);
+            let when = self.calendars.get(case.head.calendar).add_working(at, inspection.delay);
             let task = Task::inspection(case.service as usize, detects);
             self.events.schedule(when, EventKind::TaskDue { task, function: function as u32 });
         }

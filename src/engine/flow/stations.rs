@@ -369,7 +369,7 @@ impl CaseFlow {
     #[inline]
     pub(super) fn route(&self, m: &Model, slot: u32, s: usize) -> (StationId, bool) {
         let case = &self.cases[slot];
-        let step = &m.services[self.protos.of(case.service as usize)].steps[s];
+        let step = &m.services[case.head.proto as usize].steps[s];
         // Online, only `personal` steps still need the applicant (the law), unless
         // the identity is verified remotely.
         let mut in_person = step.in_person && (!case.online || (step.personal && !case.remote_identity));
@@ -383,7 +383,7 @@ impl CaseFlow {
             }
             return (hall, in_person);
         }
-        (self.protos.station(self.structure, case.service as usize, s), in_person)
+        (self.protos.station(self.structure, &case.head, s), in_person)
     }
 
     /// Whether the applicant must be there for step `s` of a case.
@@ -395,7 +395,7 @@ impl CaseFlow {
     pub(super) fn enqueue(&mut self, m: &Model, slot: u32, s: usize, handoff: Handoff) {
         let (station, in_person) = self.route(m, slot, s);
         let case = &mut self.cases[slot];
-        let service = &m.services[self.protos.of(case.service as usize)];
+        let service = &m.services[case.head.proto as usize];
         let mut deadline = NEVER;
         if in_person {
             let building = self.stations[station].building;

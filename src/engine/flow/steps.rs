@@ -35,7 +35,8 @@ impl CaseFlow {
         let key = self.arrival_rngs[service_id].next_u64();
         // Read from the proto (in the cache even at a province's scale): the
         // service's own copy differs only in its documents' places.
-        let service = &m.services[self.protos.of(service_id)];
+        let head = self.protos.head(service_id);
+        let service = &m.services[head.proto as usize];
         let levers = &self.levers;
         // The applicant's needs: each decision has its own uniform, hashed from the
         // case key and what it decides, so a lever only moves the threshold it is
@@ -47,7 +48,7 @@ impl CaseFlow {
         let remote_identity = online
             && levers.remote_identity[service_id] > 0.0
             && need(Need::RemoteIdentity) < levers.remote_identity[service_id];
-        let through_hall = levers.one_window[m.service_hall_slot(service_id)];
+        let through_hall = levers.one_window[head.hall as usize];
         let one_window = through_hall > 0.0 && need(Need::OneWindow) < through_hall;
         let integrated = levers.revised[service_id]
             && levers.integrated[service_id] > 0.0
@@ -70,7 +71,7 @@ impl CaseFlow {
             let index = Need::Documents as u64 + 2 * i as u64;
             // Where the document is held differs between copies: a flat table has it.
             let from_data = levers.sharing > 0.0
-                && levers.connected.get(self.protos.holder(service_id, i)).copied().unwrap_or(false)
+                && levers.connected.get(self.protos.holder(&head, i)).copied().unwrap_or(false)
                 && needs_uniform(key, index + 1) < levers.sharing;
             if from_data {
                 shared |= 1 << i;
@@ -90,7 +91,7 @@ impl CaseFlow {
         let measured = self.now >= self.warmup;
         // The promised day, as a day of the run: a City's station compares the due
         // dates of Counties that count different working days.
-        let calendar = self.calendars.of_service(service_id);
+        let calendar = self.calendars.get(head.calendar);
         let due_day = calendar
             .day_of_working_day(calendar.working_day_number(self.now) + u64::from(service.time_limit_working_days));
         let case = Case {
@@ -99,6 +100,7 @@ impl CaseFlow {
             live: true,
             number: self.counts.arrived,
             service: service_id as u32,
+            head,
             online,
             remote_identity,
             one_window,
@@ -191,11 +193,11 @@ impl CaseFlow {
         let stamp = self.cases[slot].stamp;
         let units = &m.structures[self.structure].handoff_unit;
         let from = from.map(|(d, level)| (units[d], level));
-        let own = self.cases[slot].service as usize;
+        let head = self.cases[slot].head;
         for s in bits(ready) {
             let case_ref = CaseRef::new(slot, stamp, self.cases[slot].epochs.get(s));
             let step = &service.steps[s];
-            let to = units[self.protos.division(own, s)];
+            let to = units[self.protos.division(&head, s)];
             let (handoff, mut delay) = match from {
                 None => (Handoff::None, 0),
                 Some((_, level)) if level != step.level => (Handoff::BetweenLevels, m.handoff.between_levels.delay),
@@ -206,7 +208,7 @@ impl CaseFlow {
             // One window: a hand-over at the hall after the first visit is routed
             // internally, which takes the routing delay.
             if case.one_window && case.visited_hall && step.at_general_hall() && !step.personal {
-                delay += self.levers.routing_delay[m.service_hall_slot(own)];
+                delay += self.levers.routing_delay[head.hall as usize];
             }
             match handoff {
                 Handoff::WithinDepartment => case.handoffs_within += 1,
@@ -217,7 +219,7 @@ impl CaseFlow {
             if delay == 0 {
                 self.enqueue(m, slot, s, handoff);
             } else {
-                let at = self.calendars.of_service(own).add_working(self.now, delay);
+                let at = self.calendars.get(head.calendar).add_working(self.now, delay);
                 if matches!(handoff, Handoff::BetweenDepartments | Handoff::BetweenLevels) {
                     case.handoff_delay += at - self.now;
                 }
@@ -231,8 +233,8 @@ impl CaseFlow {
     /// shared data saves, plus the handoff effort.
     pub(super) fn work_time(&mut self, m: &Model, slot: u32, s: usize, handoff: Handoff) -> Micros {
         let case = &mut self.cases[slot];
-        let own = case.service as usize;
-        let service = &m.services[self.protos.of(own)];
+        let head = case.head;
+        let service = &m.services[head.proto as usize];
         let step = &service.steps[s];
         let mut work = from_minutes(sample_prepared(&step.work_prepared, &mut case.work_rng)) as f64;
         if self.levers.variance_reduction > 0.0 {
@@ -240,7 +242,7 @@ impl CaseFlow {
             work = mean + (work - mean) * (1.0 - self.levers.variance_reduction);
         }
         if let Some(t) = &self.levers.transition {
-            let department = m.structures[self.structure].department_of[self.protos.department(own, s)];
+            let department = m.structures[self.structure].department_of[self.protos.department(&head, s)];
             if t.affects(department) {
                 work *= 1.0 + t.productivity_dip * t.fade(self.now, self.levers.learning_speedup);
             }
@@ -288,8 +290,8 @@ impl CaseFlow {
 
     fn complete_step(&mut self, m: &Model, slot: u32, s: usize, extra_error: f64) {
         let case = &mut self.cases[slot];
-        let own = case.service as usize;
-        let service = &m.services[self.protos.of(own)];
+        let head = case.head;
+        let service = &m.services[head.proto as usize];
         let step = &service.steps[s];
         let r = usize::from(case.integrated);
         let bit = 1u64 << s;
@@ -308,7 +310,7 @@ impl CaseFlow {
                 // The applicant brings the documents to the office: a trip.
                 case.trips += 1;
             }
-            let at = self.calendars.of_service(own).add_working(self.now, service.document_fetch);
+            let at = self.calendars.get(head.calendar).add_working(self.now, service.document_fetch);
             let case_ref = CaseRef::new(slot, case.stamp, case.epochs.get(s));
             let handoff = Handoff::Resubmission;
             self.events.schedule(at, EventKind::Ready { case: case_ref, step: s as u8, handoff });
@@ -330,7 +332,7 @@ impl CaseFlow {
         let send_back = step.send_back.map(|(target, p)| (target, p * (1.0 - self.levers.error_reduction) * fixed));
         let mut transition_error = 0.0;
         if let Some(t) = &self.levers.transition {
-            let department = m.structures[self.structure].department_of[self.protos.department(own, s)];
+            let department = m.structures[self.structure].department_of[self.protos.department(&head, s)];
             if t.affects(department) {
                 transition_error = t.extra_error_probability
                     * t.fade(self.now, self.levers.learning_speedup)
@@ -361,7 +363,7 @@ impl CaseFlow {
             case.done &= !reset;
             case.started = kept;
             let candidates = !case.done & !kept & bits::first(service.steps.len());
-            self.release(m, slot, service, candidates, Some((self.protos.division(own, s), step.level)));
+            self.release(m, slot, service, candidates, Some((self.protos.division(&head, s), step.level)));
             return;
         }
         case.done |= bit;
@@ -371,7 +373,13 @@ impl CaseFlow {
             self.finish(m, slot, Outcome::Completed, self.now);
             return;
         }
-        self.release(m, slot, service, step.precedence[r].successors, Some((self.protos.division(own, s), step.level)));
+        self.release(
+            m,
+            slot,
+            service,
+            step.precedence[r].successors,
+            Some((self.protos.division(&head, s), step.level)),
+        );
     }
 
     /// An applicant whose patience ran out while waiting in `entry` at `station`
