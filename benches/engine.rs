@@ -18,9 +18,9 @@ use reformsim::engine::simulate;
 use reformsim::scenario::{Model, load};
 
 /// The allocator of the `reformsim` program (`src/alloc.rs`), so that the
-/// benchmark measures what the program does; configured in each benchmark.
+/// benchmark measures what the program does.
 #[global_allocator]
-static ALLOCATOR: reformsim::alloc::Allocator = reformsim::alloc::Allocator {};
+static ALLOCATOR: reformsim::alloc::HugePages = reformsim::alloc::HugePages;
 
 fn model(relative: &str) -> Arc<Model> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(relative);
@@ -37,7 +37,6 @@ fn count(model: &Arc<Model>, name: &str) -> u64 {
 }
 
 fn throughput(c: &mut Criterion) {
-    reformsim::alloc::configure();
     let scenarios =
         [("validation-network", "validation/network.ron"), ("county-small-department", "small-department.ron")];
     for unit in ["events", "cases"] {
@@ -88,7 +87,6 @@ fn thread_cpu_time() -> Duration {
 /// scale can be compared with the county's in one run (`cargo bench --bench engine
 /// province`). Ten samples of the province take several minutes.
 fn province(c: &mut Criterion) {
-    reformsim::alloc::configure();
     let mut group = c.benchmark_group("province");
     group
         .sample_size(10)

@@ -1,37 +1,93 @@
-//! The memory allocator of the `reformsim` program and of its engine benchmark:
-//! mimalloc (Leijen, Zorn and de Moura, "Mimalloc: free list sharding in
-//! action", 2019) in place of the system's.
+//! The memory allocator of the `reformsim` program and its benchmarks: the
+//! system's, asking the kernel to back large blocks with huge pages.
 //!
-//! A province's run keeps tens of thousands of small blocks alive for the whole
-//! run (each station's queue, each hour's pending events) and reads them in no
-//! order a cache can follow. mimalloc keeps blocks of one size together in
-//! pages of their own, so those reads touch fewer cache lines and fewer pages.
-//! Measured on this project's machine (one replication of the province's first
-//! quarter, whole process, four interleaved rounds): 0.84 of glibc's time; the
-//! county and the queueing cases, which allocate little while they run, are
-//! unchanged (see the README's speed section). Where memory lies changes no
-//! result: outputs are byte-identical with either allocator.
+//! A province's run reads records spread over a few hundred megabytes (cases in
+//! progress, stations, each of 20,000 services' streams and tallies) in no
+//! order a cache can follow: with 4 KB pages nearly every such read also misses
+//! the address-translation cache, and a prefetch that misses it waits for the
+//! page walk. With 2 MB pages one translation covers 512 times as much. Linux
+//! gives a process huge pages only where it asks for them (`madvise`, the
+//! default setting of transparent huge pages); this asks for every block of at
+//! least [`LARGE`] bytes (the kernel backs its 2 MB-aligned parts). A hint
+//! only: where the kernel has no huge pages, or on another system, nothing
+//! changes, and no result depends on where memory lies.
+//!
+//! Smaller blocks stay on 4 KB pages: glibc's own switch for every block
+//! (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`, which a program cannot set for
+//! itself) took 0.84 of the time on the province's first quarter, this 0.91
+//! (both with the same build, four interleaved rounds). mimalloc, tried as the
+//! allocator instead, was faster still on the province but reserves address
+//! space a gigabyte at a time, before `main` can say otherwise: a run that
+//! fills the backlog limit then aborted under `scripts/robustness/ulimit.sh`'s
+//! 3 GB ceiling instead of stopping with the backlog error.
 
-/// The allocator to declare with `#[global_allocator]`.
-pub type Allocator = mimalloc::MiMalloc;
+use std::alloc::{GlobalAlloc, Layout, System};
 
-/// mimalloc's `mi_option_purge_delay` (its `mimalloc.h`, version 3 as
-/// vendored by `libmimalloc-sys` 0.1.49, the version `Cargo.lock` pins).
-const PURGE_DELAY: std::ffi::c_int = 15;
+/// Blocks from this size on are backed by huge pages where the kernel can.
+pub const LARGE: usize = 4 << 20;
 
-unsafe extern "C" {
-    /// mimalloc's setter of its options (`mimalloc.h`).
-    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+/// The size of a page on x86-64 Linux: `madvise` takes whole pages (on a
+/// system with larger pages an unaligned range is refused, and nothing changes).
+#[cfg(target_os = "linux")]
+const PAGE: usize = 4096;
+
+/// The system allocator, with large blocks advised to use huge pages.
+pub struct HugePages;
+
+// SAFETY: every call is passed on to `System` unchanged; the advice only
+// changes how the kernel backs memory the block already owns.
+unsafe impl GlobalAlloc for HugePages {
+    #[inline]
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract for `GlobalAlloc::alloc`, passed on.
+        let block = unsafe { System.alloc(layout) };
+        advise(block, layout.size());
+        block
+    }
+
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: as for `alloc`.
+        let block = unsafe { System.alloc_zeroed(layout) };
+        advise(block, layout.size());
+        block
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, block: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract for `GlobalAlloc::dealloc`, passed on.
+        unsafe { System.dealloc(block, layout) }
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, block: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller's contract for `GlobalAlloc::realloc`, passed on.
+        let moved = unsafe { System.realloc(block, layout, new_size) };
+        advise(moved, new_size);
+        moved
+    }
 }
 
-/// Sets the allocator's options; call it first thing in `main`.
-///
-/// Memory freed is given back to the system at once (purge delay 0) rather than
-/// after mimalloc's default 10 ms (100 ms for its arenas): with the default, a
-/// province's peak resident memory grew from 190 MB to 290 MB, past the 256 MB
-/// the project allows it, for no measurable gain in speed.
-pub fn configure() {
-    // SAFETY: `mi_option_set` only stores an option's value; any value of the
-    // purge delay is valid (`mimalloc.h`), and options may be set at any time.
-    unsafe { mi_option_set(PURGE_DELAY, 0) };
+/// Asks for huge pages under a block of `len` bytes at `block`, if it is
+/// [`LARGE`]: over every page the block touches, so that a block the system's
+/// allocator mapped on its own stays one mapping (advice over part of it would
+/// split it in two, and a split mapping can no longer grow in place: glibc's
+/// `realloc` would copy it instead, briefly holding both copies, which aborted
+/// runs near the backlog limit under `scripts/robustness/ulimit.sh`'s ceiling).
+/// The kernel uses huge pages for the 2 MB-aligned parts.
+#[inline]
+fn advise(block: *mut u8, len: usize) {
+    #[cfg(target_os = "linux")]
+    if len >= LARGE && !block.is_null() {
+        let start = block as usize / PAGE * PAGE;
+        let end = (block as usize + len).next_multiple_of(PAGE);
+        // SAFETY: the pages hold the block just allocated (and, at its ends,
+        // the allocator's own bookkeeping, or a neighbour's bytes if the block
+        // is not mapped on its own); MADV_HUGEPAGE changes how pages are backed,
+        // never their contents. A failure (no huge pages configured) leaves the
+        // memory as it was, so it is ignored.
+        unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE) };
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (block, len);
 }

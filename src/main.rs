@@ -24,9 +24,9 @@ mod progress;
 mod research;
 use progress::Progress;
 
-/// mimalloc (`src/alloc.rs` says why).
+/// Large blocks on huge pages where the kernel has them (`src/alloc.rs`).
 #[global_allocator]
-static ALLOCATOR: reformsim::alloc::Allocator = reformsim::alloc::Allocator {};
+static ALLOCATOR: reformsim::alloc::HugePages = reformsim::alloc::HugePages;
 
 /// Simulates government administrative cost and organisational restructuring.
 #[derive(Parser)]
@@ -227,7 +227,6 @@ enum Failure {
 }
 
 fn main() -> ExitCode {
-    reformsim::alloc::configure();
     let cli = Cli::parse();
     let result = match cli.command {
         None => demo(3, false),

@@ -37,7 +37,7 @@ impl Effect for Valid {
     fn today(&self, t: &mut Today) {
         for (s, &on) in self.services.iter().enumerate() {
             if on {
-                t.strengths.integrated[s] = t.strength;
+                t.strengths.services[s].integrated = t.strength;
             }
         }
     }

@@ -38,7 +38,7 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, EnumAccess, MapAccess, VariantAccess, Visitor};
 
-pub use strengths::Strengths;
+pub use strengths::{ServiceStrengths, Strengths};
 
 use crate::domain::{DepartmentId, Employment, FunctionId, Role};
 

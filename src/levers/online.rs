@@ -147,7 +147,8 @@ impl Effect for Valid {
         let days = f64::from(t.day.saturating_sub(t.start_day));
         for (s, ceiling) in self.ceilings.iter().enumerate() {
             if let Some(ceiling) = *ceiling {
-                t.strengths.online[s] = t.strengths.online[s].max(self.share(ceiling, days, t.strength));
+                let levers = &mut t.strengths.services[s];
+                levers.online = levers.online.max(self.share(ceiling, days, t.strength));
             }
         }
         t.running(self.yearly_cost_cny);

@@ -135,7 +135,7 @@ impl Effect for Valid {
         });
         for (s, &covered) in self.services.iter().enumerate() {
             if covered {
-                t.strengths.complaints_via[s] = Some(index);
+                t.strengths.services[s].complaints_via = Some(index);
             }
         }
     }

@@ -43,7 +43,7 @@ impl Effect for Valid {
     fn today(&self, t: &mut Today) {
         t.one_off(self.cost_cny);
         for (s, &on) in self.services.iter().enumerate() {
-            t.strengths.revised[s] |= on;
+            t.strengths.services[s].revised |= on;
         }
     }
 }

@@ -63,7 +63,8 @@ impl Effect for Valid {
         t.one_off(self.build_cost_cny);
         for (s, &on) in self.services.iter().enumerate() {
             if on {
-                t.strengths.remote_identity[s] = t.strengths.remote_identity[s].max(self.share * t.strength);
+                let levers = &mut t.strengths.services[s];
+                levers.remote_identity = levers.remote_identity.max(self.share * t.strength);
             }
         }
         if self.yearly_cost_cny > 0.0 {

@@ -15,15 +15,8 @@ pub struct Strengths {
     pub routing_delay: Vec<Micros>,
     /// Per general hall: windows the one-window reforms in force add to it.
     pub hall_windows: Vec<u32>,
-    /// Per service: the regulation allows parallel handling.
-    pub revised: Vec<bool>,
-    /// Per service: share of new cases handled as integrated service.
-    pub integrated: Vec<f64>,
-    /// Per service: share of new cases arriving online.
-    pub online: Vec<f64>,
-    /// Per service: share of online cases whose identity is verified remotely
-    /// (set to each service's own share by the engine, raised by the lever).
-    pub remote_identity: Vec<f64>,
+    /// Per service: the levers that act on its new cases.
+    pub services: Vec<ServiceStrengths>,
     /// Share of documents fetched from data, and which departments are connected.
     pub sharing: f64,
     /// Per (initial) department: its data is connected.
@@ -40,27 +33,44 @@ pub struct Strengths {
     pub learning_speedup: f64,
     /// Share of transition errors caught.
     pub catch_share: f64,
-    /// Per service: share of new cases whose approval becomes a notification.
-    pub supervision: Vec<f64>,
     /// The post-approval supervision reforms in force: their inspections after
     /// notification (who, work, delay and what they find).
     pub inspections: Vec<super::supervision::Inspection>,
-    /// Per service: the inspections its notified cases get (an index into
-    /// `inspections`), if any.
-    pub inspected_by: Vec<Option<u32>>,
     /// Queues ordered by due date.
     pub due_date_priority: bool,
     /// The online-listening reforms in force (a jurisdiction tree has one per
     /// County in scope).
     pub listening: Vec<super::online_listening::Listening>,
-    /// Per service: the listening its applicants complain through (an index
-    /// into `listening`), if any.
-    pub complaints_via: Vec<Option<u32>>,
     /// Departments in the model (a merger's transition marks the new ones).
     pub departments: usize,
     /// Per cross-trained pool: today's work-time factor on a secondary function
     /// (1 / productivity, along the learning curve).
     pub pool_slowdown: Vec<f64>,
+}
+
+/// How strongly the levers act on one service's new cases: one record, which an
+/// arrival reads in one cache line (at a province's scale, 20,000 services, a
+/// table per lever would cost a cache miss per lever).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[repr(align(64))]
+pub struct ServiceStrengths {
+    /// Share of new cases arriving online.
+    pub online: f64,
+    /// Share of online cases whose identity is verified remotely (set to the
+    /// service's own share by the engine, raised by the lever).
+    pub remote_identity: f64,
+    /// Share of new cases handled as integrated service.
+    pub integrated: f64,
+    /// Share of new cases whose approval becomes a notification.
+    pub supervision: f64,
+    /// The inspections its notified cases get (an index into
+    /// [`Strengths::inspections`]), if any.
+    pub inspected_by: Option<u32>,
+    /// The listening its applicants complain through (an index into
+    /// [`Strengths::listening`]), if any.
+    pub complaints_via: Option<u32>,
+    /// The regulation allows parallel handling.
+    pub revised: bool,
 }
 
 impl Strengths {
@@ -69,15 +79,13 @@ impl Strengths {
     /// at its learnt work-time factor (`pool_slowdown`), no case through any of
     /// the `halls` general halls' places, nothing else.
     pub fn neutral(online: Vec<f64>, departments: usize, pool_slowdown: Vec<f64>, halls: usize) -> Strengths {
-        let services = online.len();
+        let services =
+            online.iter().map(|&online| ServiceStrengths { online, ..ServiceStrengths::default() }).collect();
         Strengths {
             one_window: vec![0.0; halls],
             routing_delay: vec![0; halls],
             hall_windows: vec![0; halls],
-            revised: vec![false; services],
-            integrated: vec![0.0; services],
-            online,
-            remote_identity: vec![0.0; services],
+            services,
             sharing: 0.0,
             connected: vec![false; departments],
             check_saved: 0,
@@ -86,12 +94,9 @@ impl Strengths {
             transition: None,
             learning_speedup: 1.0,
             catch_share: 0.0,
-            supervision: vec![0.0; services],
             inspections: Vec::new(),
-            inspected_by: vec![None; services],
             due_date_priority: false,
             listening: Vec::new(),
-            complaints_via: vec![None; services],
             departments,
             pool_slowdown,
         }
@@ -104,7 +109,7 @@ impl Strengths {
         if self.listening.is_empty() {
             return None;
         }
-        self.complaints_via[service].map(|i| &self.listening[i as usize])
+        self.services[service].complaints_via.map(|i| &self.listening[i as usize])
     }
 
     /// The inspections that notified cases of `service` get today, if any.
@@ -113,12 +118,14 @@ impl Strengths {
         if self.inspections.is_empty() {
             return None;
         }
-        self.inspected_by[service].map(|i| &self.inspections[i as usize])
+        self.services[service].inspected_by.map(|i| &self.inspections[i as usize])
     }
 
     /// The same, with each service's own share of online cases verified remotely.
     pub fn with_remote_identity(mut self, remote_identity: Vec<f64>) -> Strengths {
-        self.remote_identity = remote_identity;
+        for (service, share) in self.services.iter_mut().zip(remote_identity) {
+            service.remote_identity = share;
+        }
         self
     }
 }

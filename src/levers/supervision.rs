@@ -110,8 +110,8 @@ impl Effect for Valid {
         });
         for (s, &on) in self.services.iter().enumerate() {
             if on {
-                t.strengths.supervision[s] = self.share * t.strength;
-                t.strengths.inspected_by[s] = Some(index);
+                t.strengths.services[s].supervision = self.share * t.strength;
+                t.strengths.services[s].inspected_by = Some(index);
             }
         }
     }

@@ -420,8 +420,7 @@ impl CaseFlow {
                 prefetch::at(&self.arrival_rngs, s);
                 prefetch::at(self.protos.heads(), s);
                 prefetch::at(&self.rates, s);
-                prefetch::at(&self.levers.online, s);
-                prefetch::at(&self.levers.supervision, s);
+                prefetch::at(&self.levers.services, s);
                 prefetch::at(&self.service_arrivals, s);
             }
             EventKind::WorkDone { station, case, .. } => {

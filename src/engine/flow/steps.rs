@@ -43,17 +43,14 @@ impl CaseFlow {
         // compared with (common random numbers), and a lever that is off costs no
         // draw at all.
         let need = |what: Need| needs_uniform(key, what as u64);
-        let online = levers.online[service_id] > 0.0 && need(Need::Online) < levers.online[service_id];
+        let here = &levers.services[service_id];
+        let online = here.online > 0.0 && need(Need::Online) < here.online;
         // Drawn only for online cases where remote verification exists.
-        let remote_identity = online
-            && levers.remote_identity[service_id] > 0.0
-            && need(Need::RemoteIdentity) < levers.remote_identity[service_id];
+        let remote_identity = online && here.remote_identity > 0.0 && need(Need::RemoteIdentity) < here.remote_identity;
         let through_hall = levers.one_window[head.hall as usize];
         let one_window = through_hall > 0.0 && need(Need::OneWindow) < through_hall;
-        let integrated = levers.revised[service_id]
-            && levers.integrated[service_id] > 0.0
-            && need(Need::Integrated) < levers.integrated[service_id];
-        let notified = levers.supervision[service_id] > 0.0 && need(Need::Notified) < levers.supervision[service_id];
+        let integrated = here.revised && here.integrated > 0.0 && need(Need::Integrated) < here.integrated;
+        let notified = here.supervision > 0.0 && need(Need::Notified) < here.supervision;
         // Compliance has its own stream, drawn only for notified cases.
         // Looked up only for notified cases: most arrivals skip it.
         let (violation, detectable) = match notified.then(|| levers.inspection_of(service_id)).flatten() {
