@@ -12,10 +12,12 @@
 //! only: where the kernel has no huge pages, or on another system, nothing
 //! changes, and no result depends on where memory lies.
 //!
-//! Smaller blocks stay on 4 KB pages: glibc's own switch for every block
-//! (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`, which a program cannot set for
-//! itself) took 0.84 of the time on the province's first quarter, this 0.91
-//! (both with the same build, four interleaved rounds). mimalloc, tried as the
+//! Smaller blocks stay on 4 KB pages. On the province's first quarter (four
+//! interleaved rounds, against the build of the session start): glibc's own
+//! switch for every block (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`, which a
+//! program cannot set for itself) on that build took 0.84 of its time; a build
+//! with this advice (then over the 2 MB-aligned part of a block only) and the
+//! smaller case record, 0.91. mimalloc, tried as the
 //! allocator instead, was faster still on the province but reserves address
 //! space a gigabyte at a time, before `main` can say otherwise: a run that
 //! fills the backlog limit then aborted under `scripts/robustness/ulimit.sh`'s

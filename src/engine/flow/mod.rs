@@ -223,7 +223,8 @@ impl CaseFlow {
     pub(crate) fn new(model: Arc<Model>, seed: u64, replication: u64) -> CaseFlow {
         let horizon = u64::from(model.horizon_days) * DAY;
         let days = (model.horizon_days + model.cooldown_days) as usize;
-        let service_calendar: Vec<u16> = (0..model.services.len()).map(|s| model.service_calendar(s) as u16).collect();
+        let protos = protos::Protos::new(&model);
+        let service_calendar: Vec<u16> = protos.heads().iter().map(|h| h.calendar).collect();
         let station_calendar: Vec<u16> = (0..model.stations.len()).map(|s| model.station_calendar(s) as u16).collect();
         let calendars = expand_calendars(&model, service_calendar.iter().chain(&station_calendar));
         let (tables, rates) = arrivals::rates(&model, &service_calendar);
@@ -254,7 +255,7 @@ impl CaseFlow {
             tables,
             rates,
             arrival_rngs,
-            protos: protos::Protos::new(&model),
+            protos,
             internal_rng: SplitMix64::for_case(super::random::mix64(seed ^ replication.rotate_left(17)), Purpose::Work),
             listening_rng: SplitMix64::for_case(
                 super::random::mix64(seed ^ replication.rotate_left(29)),

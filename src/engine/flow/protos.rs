@@ -9,7 +9,7 @@ use crate::scenario::{Model, Service};
 
 /// What the hot path reads of a service before its content, in one record, so
 /// that at a province's scale (20,000 services) an arrival misses the cache once
-/// for all of it rather than once per table. A case keeps a copy ([`Head::of`]
+/// for all of it rather than once per table. A case keeps a copy ([`Protos::head`]
 /// at arrival), so its later events read it from the case record.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Head {
