@@ -49,6 +49,10 @@ pub(crate) enum EventKind {
     Arrival {
         /// Service index.
         service: u32,
+        /// The station of the service's first step when the arrival was
+        /// scheduled: a hint for the cache only ([`super::prefetch`]), never read
+        /// for where the case goes.
+        near: u32,
     },
     /// A server at a station finishes a step of a case.
     WorkDone {
@@ -606,17 +610,17 @@ mod tests {
     #[test]
     fn simultaneous_events_keep_scheduling_order() {
         let mut q = EventQueue::default();
-        q.schedule(10, EventKind::Arrival { service: 2 });
-        q.schedule(5, EventKind::Arrival { service: 1 });
-        q.schedule(10, EventKind::Arrival { service: 3 });
+        q.schedule(10, EventKind::Arrival { service: 2, near: 0 });
+        q.schedule(5, EventKind::Arrival { service: 1, near: 0 });
+        q.schedule(10, EventKind::Arrival { service: 3, near: 0 });
         q.schedule(10, EventKind::Open { calendar: 0 });
         let order: Vec<EventKind> = std::iter::from_fn(|| q.pop_before(u64::MAX)).map(|e| e.kind).collect();
         assert_eq!(
             order,
             vec![
-                EventKind::Arrival { service: 1 },
-                EventKind::Arrival { service: 2 },
-                EventKind::Arrival { service: 3 },
+                EventKind::Arrival { service: 1, near: 0 },
+                EventKind::Arrival { service: 2, near: 0 },
+                EventKind::Arrival { service: 3, near: 0 },
                 EventKind::Open { calendar: 0 }
             ]
         );
@@ -659,7 +663,7 @@ mod tests {
                     5 => BUCKET * MAX_BUCKETS as Micros + (r >> 16) % (3 * BUCKET),
                     _ => (now / BUCKET + 1) * BUCKET - now,
                 };
-                let kind = EventKind::Arrival { service: round };
+                let kind = EventKind::Arrival { service: round, near: 0 };
                 q.schedule(now + ahead, kind);
                 reference.push(Event { key: (u128::from(now + ahead) << 64) | u128::from(seq), kind });
                 seq += 1;

@@ -159,6 +159,14 @@ impl CaseTable {
         super::super::prefetch::at(&self.cases, slot as usize);
     }
 
+    /// Starts fetching the record the next new case will be written over.
+    #[inline]
+    pub(super) fn prefetch_free(&self) {
+        if let Some(&slot) = self.free.last() {
+            self.prefetch(slot);
+        }
+    }
+
     /// Whether a new case would need a slot beyond `max`: memory grows only when no
     /// slot is free, so checking then costs nothing in a run that keeps up.
     #[inline]

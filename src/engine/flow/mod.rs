@@ -213,6 +213,9 @@ pub(crate) struct CaseFlow {
     /// Most cases in progress (and most internal tasks waiting at one station)
     /// before the run stops: memory grows with them.
     max_in_progress: usize,
+    /// The next event's data is fetched while an event is handled (large models
+    /// only: see [`CaseFlow::run_until`]).
+    prefetching: bool,
     /// Set when the backlog passed `max_in_progress`: the station with the longest
     /// queue at that moment. The calendar is then emptied, so the run stops.
     overflow: Option<StationId>,
@@ -234,7 +237,14 @@ impl CaseFlow {
             .stations
             .iter()
             .enumerate()
-            .map(|(i, s)| StationState::new(s.servers, s.building(n_departments) as u32, station_calendar[i]))
+            .map(|(i, s)| {
+                StationState::new(
+                    s.servers,
+                    s.building(n_departments) as u32,
+                    station_calendar[i],
+                    s.department.is_none(),
+                )
+            })
             .collect();
         stations::add_helpers(&mut stations, &model.pools);
         let pools = model.pools.iter().map(PoolState::new).collect();
@@ -295,6 +305,7 @@ impl CaseFlow {
             counts: FlowCounts::default(),
             log: None,
             max_in_progress: MAX_IN_PROGRESS,
+            prefetching: false,
             overflow: None,
             model,
         };
@@ -416,8 +427,12 @@ impl CaseFlow {
     fn prefetch_upcoming(&self) {
         let Some(next) = self.events.upcoming() else { return };
         match next.kind {
-            EventKind::Arrival { service } => {
+            EventKind::Arrival { service, near } => {
                 let s = service as usize;
+                if let Some(station) = self.stations.get(near as usize) {
+                    prefetch::head(station, 1);
+                }
+                self.cases.prefetch_free();
                 prefetch::at(&self.arrival_rngs, s);
                 prefetch::at(self.protos.heads(), s);
                 prefetch::at(&self.rates, s);
@@ -442,15 +457,15 @@ impl CaseFlow {
         let until = until.min(self.end);
         // Prefetching pays where the data no longer fits the caches; a small model
         // (a county, a queueing case) would only pay for the hints.
-        let prefetch = self.cases.slots() >= PREFETCH_CASES || self.arrival_rngs.len() >= PREFETCH_SERVICES;
+        self.prefetching = self.cases.slots() >= PREFETCH_CASES || self.arrival_rngs.len() >= PREFETCH_SERVICES;
         while let Some(event) = self.events.pop_before(until) {
             self.now = event.time();
             self.counts.events += 1;
-            if prefetch {
+            if self.prefetching {
                 self.prefetch_upcoming();
             }
             match event.kind {
-                EventKind::Arrival { service } => self.arrive(m, service as usize),
+                EventKind::Arrival { service, .. } => self.arrive(m, service as usize),
                 EventKind::WorkDone { station, case, step, server } => {
                     self.work_done(m, self.station_alias[station as usize], case, step as usize, server)
                 }

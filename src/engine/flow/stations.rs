@@ -3,6 +3,7 @@
 //! department structure.
 
 use std::collections::VecDeque;
+use std::mem::offset_of;
 use std::sync::Arc;
 
 use super::super::events::{CaseRef, EventKind, Handoff, Server, Task};
@@ -57,8 +58,15 @@ pub(super) struct StepEntry {
 }
 
 /// A queue and its servers.
+///
+/// In declaration order (`repr(C)`), what every queued step reads comes first,
+/// in one cache line: the queue, the servers, the building and calendar. Then
+/// what a started step adds to, then what only the day's staffing reads. At a
+/// province's scale most stations an event touches are not in the cache.
 #[derive(Clone, Debug)]
+#[repr(C, align(64))]
 pub(crate) struct StationState {
+    pub(super) queue: VecDeque<QueueEntry>,
     /// Servers available.
     pub servers: u32,
     /// Servers busy.
@@ -67,34 +75,38 @@ pub(crate) struct StationState {
     contract_servers: u32,
     /// Contract servers busy.
     busy_contract: u32,
-    /// The contract servers still learning (among `contract_servers`).
-    learners: Learners,
-    pub(super) queue: VecDeque<QueueEntry>,
     /// Building applicants go to (department index or the general hall).
     pub(super) building: u32,
     /// The calendar it keeps (index into `CaseFlow::calendars`).
     pub(super) calendar: u16,
-    /// Work started in the measured period.
-    pub work_measured: u128,
-    /// Steps started in the measured period.
-    pub steps_measured: u64,
-    /// Queue wait of steps started in the measured period.
-    pub wait_measured: u128,
-    /// Server-time available in the measured period (servers × open time, summed daily).
-    pub capacity_measured: u128,
+    /// A general hall (a station without a department).
+    pub(super) hall: bool,
+    /// Serves the cases closest to their time limit first (a response to the
+    /// assessment, `PriorityToMeasured`), whatever the levers say.
+    due_first: bool,
     /// Cross-trained pools that may serve this queue when its own staff are all
     /// busy: first those whose home it is, then the others, by pool index.
     helpers: Box<[u16]>,
     /// Work started by its staff since the day began.
     work_today: u64,
+    /// Steps started in the measured period.
+    pub steps_measured: u64,
+    /// Work started in the measured period.
+    pub work_measured: u128,
+    /// Queue wait of steps started in the measured period.
+    pub wait_measured: u128,
+    /// Server-time available in the measured period (servers × open time, summed daily).
+    pub capacity_measured: u128,
+    /// The contract servers still learning (among `contract_servers`).
+    learners: Learners,
     /// Server-time available today.
     capacity_today: u64,
     /// Utilisation of the last day it was open.
     last_utilisation: f64,
-    /// Serves the cases closest to their time limit first (a response to the
-    /// assessment, `PriorityToMeasured`), whatever the levers say.
-    due_first: bool,
 }
+
+// The first line holds what a queued step reads, the second what a started one adds to.
+const _: () = assert!(offset_of!(StationState, due_first) < 64 && offset_of!(StationState, wait_measured) + 16 <= 128);
 
 /// A cross-trained pool's servers.
 #[derive(Clone, Debug)]
@@ -141,9 +153,11 @@ pub(super) fn add_helpers(stations: &mut [StationState], pools: &[Pool]) {
 }
 
 impl StationState {
-    /// An idle station with `servers` servers in `building`, keeping `calendar`.
-    pub(super) fn new(servers: u32, building: u32, calendar: u16) -> StationState {
+    /// An idle station with `servers` servers in `building`, keeping `calendar`
+    /// (`hall`: a general hall).
+    pub(super) fn new(servers: u32, building: u32, calendar: u16, hall: bool) -> StationState {
         StationState {
+            hall,
             servers,
             busy: 0,
             contract_servers: 0,
@@ -403,7 +417,7 @@ impl CaseFlow {
                 case.trips += 1;
             }
             case.present_at = building;
-            if m.is_hall(station) {
+            if self.stations[station].hall {
                 case.visited_hall = true;
             }
             if let Some(patience) = &service.patience_prepared {

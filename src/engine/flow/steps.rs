@@ -21,7 +21,13 @@ impl CaseFlow {
     pub(super) fn schedule_next_arrival(&mut self, service: usize, after: Micros) {
         let e = standard_exponential(&mut self.arrival_rngs[service]);
         if let Some(t) = self.rates[service].next(after, e, self.horizon, &self.tables) {
-            self.events.schedule(t, EventKind::Arrival { service: service as u32 });
+            // Read only where it is used: the cache hint for large models.
+            let near = if self.prefetching {
+                self.protos.station(self.structure, &self.protos.head(service), 0) as u32
+            } else {
+                0
+            };
+            self.events.schedule(t, EventKind::Arrival { service: service as u32, near });
         }
     }
 
