@@ -449,6 +449,24 @@ impl EventQueue {
         }
     }
 
+    /// The event after [`EventQueue::upcoming`], as things stand: the earlier of the
+    /// sorted run's second and the heap's first, or the run's first if the heap's
+    /// comes before it (the heap's second is not looked for). A hint, like `upcoming`.
+    #[inline]
+    pub(crate) fn upcoming_second(&self) -> Option<&Event> {
+        let n = self.run.len();
+        let second = n.checked_sub(2).map(|i| &self.run[i]);
+        match (self.run.last(), self.heap.peek()) {
+            (Some(r), Some(h)) if h.key < r.key => Some(r),
+            (Some(_), Some(h)) => Some(match second {
+                Some(s) if s.key < h.key => s,
+                _ => h,
+            }),
+            (Some(_), None) => second,
+            (None, _) => None,
+        }
+    }
+
     /// Sorts the next non-empty slot or bucket into the (empty) run; `false` if no
     /// event is pending.
     #[cold]

@@ -159,6 +159,12 @@ impl CaseTable {
         super::super::prefetch::at(&self.cases, slot as usize);
     }
 
+    /// The record in `slot`, live or not, if there is one (for cache hints: `Index` otherwise).
+    #[inline]
+    pub(super) fn get(&self, slot: u32) -> Option<&Case> {
+        self.cases.get(slot as usize)
+    }
+
     /// Starts fetching the record the next new case will be written over.
     #[inline]
     pub(super) fn prefetch_free(&self) {

@@ -5,6 +5,7 @@
 //! division and department from a small flat table. Without a tree every service
 //! is its own proto. Reading equal values from another copy changes no output.
 
+use super::super::prefetch;
 use crate::scenario::{Model, Service};
 
 /// What the hot path reads of a service before its content, in one record, so
@@ -115,6 +116,14 @@ impl Protos {
     #[inline]
     pub(super) fn station(&self, k: usize, head: &Head, s: usize) -> usize {
         self.station[k][head.first_step as usize + s] as usize
+    }
+
+    /// Starts fetching where step `s` of the service headed `head` is done in structure `k`.
+    #[inline]
+    pub(super) fn prefetch_station(&self, k: usize, head: &Head, s: usize) {
+        if let Some(table) = self.station.get(k) {
+            prefetch::at(table, head.first_step as usize + s);
+        }
     }
 
     /// The department holding the document of check `i` of the service headed `head` (its own copy's).

@@ -7,10 +7,10 @@ use rand::Rng;
 
 use super::super::events::{CaseRef, EventKind, Handoff, Server};
 use super::super::random::{Need, Purpose, SplitMix64, needs_uniform, sample_prepared, standard_exponential};
-use super::CaseFlow;
 use super::cases::{Case, Epochs, NOWHERE};
 use super::log::Before;
 use super::stations::StepEntry;
+use super::{Ahead, CaseFlow};
 use crate::bits::{self, bits};
 use crate::domain::Level;
 use crate::indicators::Outcome;
@@ -22,7 +22,7 @@ impl CaseFlow {
         let e = standard_exponential(&mut self.arrival_rngs[service]);
         if let Some(t) = self.rates[service].next(after, e, self.horizon, &self.tables) {
             // Read only where it is used: the cache hint for large models.
-            let near = if self.prefetching {
+            let near = if self.ahead != Ahead::Off {
                 self.protos.station(self.structure, &self.protos.head(service), 0) as u32
             } else {
                 0
