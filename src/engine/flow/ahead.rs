@@ -38,10 +38,10 @@ impl CaseFlow {
     fn prefetch_second_links(&self, event: &Event) {
         match event.kind {
             EventKind::Arrival { near, .. } => {
-                if let Some(station) = self.stations.get(near as usize) {
-                    if let Some(last) = station.queue.back() {
-                        prefetch::value(last);
-                    }
+                if let Some(station) = self.stations.get(near as usize)
+                    && let Some(last) = station.queue.back()
+                {
+                    prefetch::value(last);
                 }
             }
             EventKind::WorkDone { station, case, step, .. } => {
