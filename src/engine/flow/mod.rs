@@ -254,14 +254,7 @@ impl CaseFlow {
             .stations
             .iter()
             .enumerate()
-            .map(|(i, s)| {
-                StationState::new(
-                    s.servers,
-                    s.building(n_departments) as u32,
-                    station_calendar[i],
-                    s.department.is_none(),
-                )
-            })
+            .map(|(i, s)| StationState::new(s.servers, s.building(n_departments) as u32, station_calendar[i]))
             .collect();
         stations::add_helpers(&mut stations, &model.pools);
         let pools = model.pools.iter().map(PoolState::new).collect();

@@ -79,8 +79,6 @@ pub(crate) struct StationState {
     pub(super) building: u32,
     /// The calendar it keeps (index into `CaseFlow::calendars`).
     pub(super) calendar: u16,
-    /// A general hall (a station without a department).
-    pub(super) hall: bool,
     /// Serves the cases closest to their time limit first (a response to the
     /// assessment, `PriorityToMeasured`), whatever the levers say.
     due_first: bool,
@@ -153,11 +151,9 @@ pub(super) fn add_helpers(stations: &mut [StationState], pools: &[Pool]) {
 }
 
 impl StationState {
-    /// An idle station with `servers` servers in `building`, keeping `calendar`
-    /// (`hall`: a general hall).
-    pub(super) fn new(servers: u32, building: u32, calendar: u16, hall: bool) -> StationState {
+    /// An idle station with `servers` servers in `building`, keeping `calendar`.
+    pub(super) fn new(servers: u32, building: u32, calendar: u16) -> StationState {
         StationState {
-            hall,
             servers,
             busy: 0,
             contract_servers: 0,
@@ -417,7 +413,9 @@ impl CaseFlow {
                 case.trips += 1;
             }
             case.present_at = building;
-            if self.stations[station].hall {
+            // A hall's building is numbered after the departments (`Station::building`):
+            // read from the station's first line, not the model's station description.
+            if building as usize == m.departments.len() {
                 case.visited_hall = true;
             }
             if let Some(patience) = &service.patience_prepared {
