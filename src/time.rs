@@ -297,6 +297,36 @@ impl WorkingCalendar {
         }
     }
 
+    /// Open time elapsed from time zero to `t`.
+    #[inline]
+    pub fn open_time_until(&self, t: Micros) -> Micros {
+        let day = t / DAY;
+        let mut open = self.working_days_before(day) * self.open_per_day;
+        if self.is_working_day(day) {
+            open += self.open_today_until(t % DAY);
+        }
+        open
+    }
+
+    /// Open time between `a` and `b` (`a <= b`).
+    pub fn open_time_between(&self, a: Micros, b: Micros) -> Micros {
+        if a / DAY == b / DAY && a <= b {
+            // Within one day (most waits): the working days before it cancel out.
+            return if self.is_working_day(a / DAY) {
+                self.open_today_until(b % DAY) - self.open_today_until(a % DAY)
+            } else {
+                0
+            };
+        }
+        self.open_time_until(b).saturating_sub(self.open_time_until(a))
+    }
+
+    /// Open time of a working day from midnight to time of day `tod`.
+    #[inline]
+    fn open_today_until(&self, tod: Micros) -> Micros {
+        self.intervals.iter().map(|&(s, e)| tod.min(e).saturating_sub(s)).sum()
+    }
+
     /// Open intervals within a working day.
     pub fn intervals(&self) -> &[(Micros, Micros)] {
         &self.intervals
@@ -318,26 +348,17 @@ impl Calendar {
     pub fn open_time_until(&self, t: Micros) -> Micros {
         match self {
             Calendar::AllDay => t,
-            Calendar::Working(cal) => {
-                let day = t / DAY;
-                let tod = t % DAY;
-                let mut open = cal.working_days_before(day) * cal.open_per_day;
-                if cal.is_working_day(day) {
-                    for &(s, e) in &cal.intervals {
-                        if tod > s {
-                            open += tod.min(e) - s;
-                        }
-                    }
-                }
-                open
-            }
+            Calendar::Working(cal) => cal.open_time_until(t),
         }
     }
 
     /// Open time between `a` and `b` (`a <= b`).
     #[inline]
     pub fn open_time_between(&self, a: Micros, b: Micros) -> Micros {
-        self.open_time_until(b).saturating_sub(self.open_time_until(a))
+        match self {
+            Calendar::AllDay => b.saturating_sub(a),
+            Calendar::Working(cal) => cal.open_time_between(a, b),
+        }
     }
 
     /// Whether in-person service can start at `t`.
@@ -459,6 +480,33 @@ mod tests {
         assert!(!cal.is_open(12 * HOUR + 30 * MINUTE));
         assert_eq!(cal.next_open(12 * HOUR + 30 * MINUTE), 13 * HOUR + 30 * MINUTE);
         assert_eq!(cal.next_open(5 * DAY), 7 * DAY + 8 * HOUR + 30 * MINUTE);
+    }
+
+    #[test]
+    fn open_time_within_a_day_is_the_difference_of_open_times_until() {
+        // The same-day shortcut against the general formula, on working days, the
+        // holiday, a weekend and a make-up Saturday, across both intervals' edges.
+        let cal = office();
+        let Calendar::Working(working) = &cal else { unreachable!("the office keeps hours") };
+        let intervals = working.intervals().to_vec();
+        let step = 15 * MINUTE;
+        for day in [0, 2, 5, 12] {
+            for i in 0..(DAY / step) {
+                for j in i..(DAY / step) {
+                    let (a, b) = (day * DAY + i * step + 7, day * DAY + j * step);
+                    let (a, b) = (a.min(b), b);
+                    let general = cal.open_time_until(b).saturating_sub(cal.open_time_until(a));
+                    let (ta, tb) = (a % DAY, b % DAY);
+                    let overlap: Micros = intervals.iter().map(|&(s, e)| tb.min(e).saturating_sub(ta.max(s))).sum();
+                    let expected =
+                        if cal.working_day_number(a) < cal.working_day_number(a + DAY) { overlap } else { 0 };
+                    assert_eq!(cal.open_time_between(a, b), general, "day {day}, {a} to {b}");
+                    assert_eq!(general, expected, "day {day}, {a} to {b}");
+                }
+            }
+        }
+        assert_eq!(cal.open_time_between(9 * HOUR, 16 * HOUR), 5 * HOUR + 30 * MINUTE);
+        assert_eq!(cal.open_time_between(2 * DAY + 9 * HOUR, 2 * DAY + 10 * HOUR), 0);
     }
 
     #[test]

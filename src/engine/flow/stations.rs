@@ -354,9 +354,15 @@ impl CaseFlow {
             if !closing[usize::from(self.stations[station].calendar)] {
                 continue;
             }
-            let mut kept = VecDeque::with_capacity(self.stations[station].queue.len());
-            let queue = std::mem::take(&mut self.stations[station].queue);
-            for entry in queue {
+            if self.stations[station].queue.is_empty() {
+                continue;
+            }
+            // Each entry is taken from the front and the kept ones put back at the
+            // end, in order: the queue keeps its buffer (rebuilt, an emptied queue
+            // grew again from nothing the next day).
+            let mut queue = std::mem::take(&mut self.stations[station].queue);
+            for _ in 0..queue.len() {
+                let entry = queue.pop_front().expect("counted");
                 if let QueueEntry::Step(step) = entry {
                     if !self.cases.is_current(step.case, step.step) {
                         continue;
@@ -369,9 +375,9 @@ impl CaseFlow {
                         self.cases[step.case.slot].trips += 1;
                     }
                 }
-                kept.push_back(entry);
+                queue.push_back(entry);
             }
-            self.stations[station].queue = kept;
+            self.stations[station].queue = queue;
         }
     }
 
