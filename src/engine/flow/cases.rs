@@ -1,6 +1,7 @@
 //! The cases in progress: one record per case in a slab of reusable slots, and
 //! the stamps that tell a current event or queue entry from a stale one.
 
+use std::mem::offset_of;
 use std::ops::{Index, IndexMut};
 
 use super::super::events::CaseRef;
@@ -13,66 +14,86 @@ use crate::time::Micros;
 pub(super) const NOWHERE: u32 = u32::MAX;
 
 /// A case in progress.
+///
+/// Laid out by what an event reads, one cache line per group (`repr(C)`, and
+/// aligned so that a record is three whole lines, not four: a large table's
+/// allocation starts 16 bytes into a line). The first line is what every event
+/// checks (is the event current?) and what a step starting at a freed server
+/// reads; the second what a step's end reads to route the case on; the third
+/// the counts kept for the case's outcome.
 #[derive(Clone, Debug)]
+#[repr(C, align(64))]
 pub(super) struct Case {
+    // First line: whether an event holds, and a step's start.
     /// Bumped when the slot is reused: older events and queue entries are stale.
     pub stamp: u32,
+    pub service: u32,
+    /// The service's head: its proto, its steps' and checks' numbers, hall and calendar.
+    pub head: Head,
+    pub live: bool,
+    pub online: bool,
+    /// Served through the general hall (one window).
+    pub one_window: bool,
+    /// Online with its identity verified remotely: `personal` steps need no visit.
+    pub remote_identity: bool,
     /// Per step, bumped when a send-back voids the step: its older events and
     /// queue entries are stale, while parallel work the send-back does not touch
     /// goes on.
     pub epochs: Epochs,
-    pub live: bool,
-    /// Arrival number within the replication.
-    pub number: u64,
-    pub service: u32,
-    /// The service's head: its proto, its steps' and checks' numbers, hall and calendar.
-    pub head: Head,
-    pub online: bool,
-    /// Online with its identity verified remotely: `personal` steps need no visit.
-    pub remote_identity: bool,
-    /// Served through the general hall (one window).
-    pub one_window: bool,
+    pub work_rng: SplitMix64,
+    /// Document checks whose document is fetched from another department's data.
+    pub shared: u64,
+    pub wait: Micros,
+    // Second line: a step's end, and routing the case to its next steps.
+    /// Steps completed.
+    pub done: u64,
+    /// Steps queued, in progress or waiting for a delay.
+    pub started: u64,
+    pub routing_rng: SplitMix64,
+    /// Document checks that will fail (indices into the service's checks).
+    pub missing: u64,
+    /// Steps that will refuse the case when they are done (`refusal_probability`).
+    pub refuse: u64,
+    /// Sort key for due-date priority: the day of the promised working day (in the
+    /// calendar of the County where the case was filed), then the time of day of arrival.
+    pub due: Micros,
+    pub patience_rng: SplitMix64,
+    /// Building the applicant is in, or [`NOWHERE`].
+    pub present_at: u32,
     /// Has been to the general hall once (later hand-overs are routed internally).
     pub visited_hall: bool,
     /// Uses the revised (parallel) precedence.
     pub integrated: bool,
     /// Approval replaced by notification plus a later inspection.
     pub notified: bool,
-    /// A notified case that breaks the rules (post-approval supervision).
-    pub violation: bool,
-    /// Its inspection, if it happens, finds the violation.
-    pub detectable: bool,
     /// Arrived after the warm-up: counts in the indicators.
     pub measured: bool,
-    /// Building the applicant is in, or [`NOWHERE`].
-    pub present_at: u32,
-    pub arrival: Micros,
-    /// Sort key for due-date priority: the day of the promised working day (in the
-    /// calendar of the County where the case was filed), then the time of day of arrival.
-    pub due: Micros,
-    /// Steps completed.
-    pub done: u64,
-    /// Steps queued, in progress or waiting for a delay.
-    pub started: u64,
-    /// Document checks that will fail (indices into the service's checks).
-    pub missing: u64,
-    /// Document checks whose document is fetched from another department's data.
-    pub shared: u64,
-    /// Steps that will refuse the case when they are done (`refusal_probability`).
-    pub refuse: u64,
-    pub work_rng: SplitMix64,
-    pub routing_rng: SplitMix64,
-    pub patience_rng: SplitMix64,
-    pub wait: Micros,
+    // Third line: counts for the outcome, and what only the end reads.
     pub in_person_wait: Micros,
     pub handoff_delay: Micros,
+    /// Arrival number within the replication.
+    pub number: u64,
+    pub arrival: Micros,
     pub trips: u32,
     pub rework: u32,
     pub missing_documents: u32,
     pub handoffs_between: u32,
     pub handoffs_within: u32,
     pub handoffs_levels: u32,
+    /// A notified case that breaks the rules (post-approval supervision).
+    pub violation: bool,
+    /// Its inspection, if it happens, finds the violation.
+    pub detectable: bool,
 }
+
+// Three whole lines, each group in its own.
+const _: () = assert!(
+    size_of::<Case>() == 192
+        && offset_of!(Case, wait) + 8 <= 64
+        && offset_of!(Case, done) == 64
+        && offset_of!(Case, measured) < 128
+        && offset_of!(Case, in_person_wait) == 128
+);
 
 /// The epoch of each step of a case: 0 until a send-back voids work in flight.
 ///
@@ -153,7 +174,7 @@ impl CaseTable {
 
     /// Starts fetching the record in `slot` into the cache, without waiting for it:
     /// at scale most records an event reads are not in the cache. Every line of
-    /// the record (about 180 bytes): the fields an event reads are spread over all of them.
+    /// the record (three): a step's end reads all of them.
     #[inline]
     pub(super) fn prefetch(&self, slot: u32) {
         super::super::prefetch::at(&self.cases, slot as usize);
