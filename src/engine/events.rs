@@ -340,10 +340,6 @@ pub(crate) struct EventQueue {
     split_at: usize,
     /// The radix sort's second buffer, kept between sorts.
     scratch: Vec<Event>,
-    /// Emptied buffers (a sorted bucket's, a spent run's), kept for the next
-    /// buckets: a bucket filled from nothing grows by doubling, copying its
-    /// events each time (1.4% of the county's instructions before they were kept).
-    spare: Vec<Vec<Event>>,
 }
 
 impl Default for EventQueue {
@@ -362,7 +358,6 @@ impl Default for EventQueue {
             slotted: 0,
             split_at: SPLIT_AT,
             scratch: Vec::new(),
-            spare: Vec::new(),
         }
     }
 }
@@ -414,13 +409,7 @@ impl EventQueue {
         if bucket >= self.buckets.len() {
             self.buckets.resize_with(bucket + 1, Vec::new);
         }
-        let events = &mut self.buckets[bucket];
-        if events.capacity() == 0
-            && let Some(buffer) = self.spare.pop()
-        {
-            *events = buffer;
-        }
-        events.push(event);
+        self.buckets[bucket].push(event);
         self.bucketed += 1;
     }
 
@@ -501,14 +490,11 @@ impl EventQueue {
                 for event in events.drain(..) {
                     self.slots[slot_of(event.time())].push(event);
                 }
-                self.spare.push(events);
                 let first = self.slots.iter().position(|s| !s.is_empty()).expect("a split bucket holds events");
                 self.take_slot(first);
             } else {
                 sort_latest_first(&mut events, &mut self.scratch);
-                let spent = std::mem::replace(&mut self.run, events);
-                debug_assert!(spent.is_empty(), "a run is refilled only once spent");
-                self.spare.push(spent);
+                self.run = events;
             }
             return true;
         }

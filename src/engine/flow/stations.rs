@@ -377,6 +377,9 @@ impl CaseFlow {
                 }
                 queue.push_back(entry);
             }
+            if queue.is_empty() {
+                queue.clear();
+            }
             self.stations[station].queue = queue;
         }
     }
@@ -588,7 +591,15 @@ impl CaseFlow {
     /// queue ran out first.
     fn start_next(&mut self, m: &Model, station: usize, server: Server) -> bool {
         loop {
-            let entry = match self.stations[station].queue.pop_front() {
+            let queue = &mut self.stations[station].queue;
+            let first = queue.pop_front();
+            if queue.is_empty() {
+                // Back to the start of its buffer: the next entries go where the
+                // last ones were, in cache, rather than on around a ring that
+                // once held a long queue.
+                queue.clear();
+            }
+            let entry = match first {
                 Some(QueueEntry::Step(entry)) => entry,
                 Some(QueueEntry::Task { task, .. }) => {
                     self.start_task(station, task, server);
