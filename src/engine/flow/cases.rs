@@ -15,14 +15,17 @@ pub(super) const NOWHERE: u32 = u32::MAX;
 
 /// A case in progress.
 ///
-/// Laid out by what an event reads, one cache line per group (`repr(C)`, and
-/// aligned so that a record is three whole lines, not four: a large table's
-/// allocation starts 16 bytes into a line). The first line is what every event
-/// checks (is the event current?) and what a step starting at a freed server
-/// reads; the second what a step's end reads to route the case on; the third
-/// the counts kept for the case's outcome.
+/// Laid out by what an event reads, in three 64-byte groups (`repr(C)`): what
+/// every event checks (is the event current?) and what a step starting at a
+/// freed server reads; what a step's end reads to route the case on; the counts
+/// kept for the case's outcome. Not aligned to cache lines (a large table's
+/// allocation starts 16 bytes into one, so a record spans four): aligned, it
+/// missed less, but `Vec` then grows by copying into a new allocation, old and
+/// new held at once (unaligned, glibc remaps in place), and a run at the limit
+/// of cases in progress ran out of memory under the robustness script's
+/// `ulimit -v` (issue 14's notes: a table in fixed chunks would allow both).
 #[derive(Clone, Debug)]
-#[repr(C, align(64))]
+#[repr(C)]
 pub(super) struct Case {
     // First line: whether an event holds, and a step's start.
     /// Bumped when the slot is reused: older events and queue entries are stale.
@@ -86,7 +89,7 @@ pub(super) struct Case {
     pub detectable: bool,
 }
 
-// Three whole lines, each group in its own.
+// Three 64-byte groups.
 const _: () = assert!(
     size_of::<Case>() == 192
         && offset_of!(Case, wait) + 8 <= 64
@@ -174,7 +177,7 @@ impl CaseTable {
 
     /// Starts fetching the record in `slot` into the cache, without waiting for it:
     /// at scale most records an event reads are not in the cache. Every line of
-    /// the record (three): a step's end reads all of them.
+    /// the record: a step's end reads all three groups.
     #[inline]
     pub(super) fn prefetch(&self, slot: u32) {
         super::super::prefetch::at(&self.cases, slot as usize);
