@@ -23,7 +23,8 @@ pub(super) const NOWHERE: u32 = u32::MAX;
 /// missed less, but `Vec` then grows by copying into a new allocation, old and
 /// new held at once (unaligned, glibc remaps in place), and a run at the limit
 /// of cases in progress ran out of memory under the robustness script's
-/// `ulimit -v` (issue 14's notes: a table in fixed chunks would allow both).
+/// `ulimit -v`. A table in fixed chunks (never copied) allowed both, but its
+/// two-level index cost 5% more instructions per event than the misses saved.
 #[derive(Clone, Debug)]
 #[repr(C)]
 pub(super) struct Case {
