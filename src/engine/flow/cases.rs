@@ -28,7 +28,7 @@ pub(super) const NOWHERE: u32 = u32::MAX;
 #[derive(Clone, Debug)]
 #[repr(C)]
 pub(super) struct Case {
-    // First line: whether an event holds, and a step's start.
+    // First 64 bytes: whether an event holds, and a step's start.
     /// Bumped when the slot is reused: older events and queue entries are stale.
     pub stamp: u32,
     pub service: u32,
@@ -48,7 +48,7 @@ pub(super) struct Case {
     /// Document checks whose document is fetched from another department's data.
     pub shared: u64,
     pub wait: Micros,
-    // Second line: a step's end, and routing the case to its next steps.
+    // Next 64: a step's end, and routing the case to its next steps.
     /// Steps completed.
     pub done: u64,
     /// Steps queued, in progress or waiting for a delay.
@@ -72,7 +72,7 @@ pub(super) struct Case {
     pub notified: bool,
     /// Arrived after the warm-up: counts in the indicators.
     pub measured: bool,
-    // Third line: counts for the outcome, and what only the end reads.
+    // Last 64: counts for the outcome, and what only the end reads.
     pub in_person_wait: Micros,
     pub handoff_delay: Micros,
     /// Arrival number within the replication.
