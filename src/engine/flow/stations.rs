@@ -150,6 +150,16 @@ pub(super) fn add_helpers(stations: &mut [StationState], pools: &[Pool]) {
     }
 }
 
+/// Puts an emptied queue back at the start of its buffer: the next entries go
+/// where the last ones were, in cache, rather than on around a ring that once
+/// held a long queue.
+#[inline]
+fn rewind_if_empty(queue: &mut VecDeque<QueueEntry>) {
+    if queue.is_empty() {
+        queue.clear();
+    }
+}
+
 impl StationState {
     /// An idle station with `servers` servers in `building`, keeping `calendar`.
     pub(super) fn new(servers: u32, building: u32, calendar: u16) -> StationState {
@@ -377,9 +387,7 @@ impl CaseFlow {
                 }
                 queue.push_back(entry);
             }
-            if queue.is_empty() {
-                queue.clear();
-            }
+            rewind_if_empty(&mut queue);
             self.stations[station].queue = queue;
         }
     }
@@ -593,12 +601,7 @@ impl CaseFlow {
         loop {
             let queue = &mut self.stations[station].queue;
             let first = queue.pop_front();
-            if queue.is_empty() {
-                // Back to the start of its buffer: the next entries go where the
-                // last ones were, in cache, rather than on around a ring that
-                // once held a long queue.
-                queue.clear();
-            }
+            rewind_if_empty(queue);
             let entry = match first {
                 Some(QueueEntry::Step(entry)) => entry,
                 Some(QueueEntry::Task { task, .. }) => {
