@@ -89,6 +89,47 @@ impl Staff {
         let away: u32 = self.training.iter().filter(|&&(back, _)| back > day).map(|&(_, n)| n).sum();
         self.count.saturating_sub(away)
     }
+
+    /// Takes one member out of the group on `day`, for a move to another
+    /// station, and returns them as a group of one. The member taken is one on
+    /// the job and past the learning curve if the group has one; else the
+    /// learner on the job longest; else the member back from training soonest.
+    /// A learner or a member in training keeps their entry, so that a move
+    /// neither trains them nor leaves them counted where they were.
+    pub(super) fn take_one(&mut self, day: u32) -> Staff {
+        debug_assert!(self.count > 0, "a member is taken from a group that has one");
+        let mut member = Staff { count: 1, training: Vec::new(), learning: Vec::new(), ..self.clone() };
+        let first = |list: &[(u32, u32)], keep: &dyn Fn(u32) -> bool| {
+            list.iter().filter(|&&(d, n)| n > 0 && keep(d)).map(|&(d, _)| d).min()
+        };
+        let away: u32 = self.training.iter().filter(|&&(back, _)| back > day).map(|&(_, n)| n).sum();
+        let learning: u32 = self.learning.iter().filter(|&&(start, _)| start <= day).map(|&(_, n)| n).sum();
+        self.count -= 1;
+        if self.count + 1 > away + learning {
+            return member;
+        }
+        if let Some(start) = first(&self.learning, &|start| start <= day) {
+            member.learning.push(take_from(&mut self.learning, start));
+        } else if let Some(back) = first(&self.training, &|back| back > day) {
+            member.training.push(take_from(&mut self.training, back));
+            // If they learn on the job, they start the day they are back.
+            if self.learning.iter().any(|&(start, n)| start == back && n > 0) {
+                member.learning.push(take_from(&mut self.learning, back));
+            }
+        }
+        member
+    }
+}
+
+/// One member out of the entry of `list` for day `day` (which holds one):
+/// `(day, 1)`, the entry dropped when it empties.
+fn take_from(list: &mut Vec<(u32, u32)>, day: u32) -> (u32, u32) {
+    let at = list.iter().position(|&(d, n)| d == day && n > 0).expect("the entry holds a member");
+    list[at].1 -= 1;
+    if list[at].1 == 0 {
+        list.remove(at);
+    }
+    (day, 1)
 }
 
 /// The simulated day the systems are working on.
@@ -440,4 +481,63 @@ pub(super) fn record_day(
         admin_cost_cny,
     });
     flow.today = Default::default();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(count: u32, training: &[(u32, u32)], learning: &[(u32, u32)]) -> Staff {
+        Staff {
+            group: 7,
+            department: 0,
+            division: Some(0),
+            desk: 0,
+            role: Role::Reviewer,
+            employment: Employment::Contract,
+            count,
+            annual_cost_cny: 80_000.0,
+            hall: false,
+            hired_by: None,
+            pool: None,
+            training: training.to_vec(),
+            learning: learning.to_vec(),
+        }
+    }
+
+    /// Entries (day, members) of a training or learning list.
+    type Entries = Vec<(u32, u32)>;
+
+    /// (count, training, learning) of a group.
+    fn parts(s: &Staff) -> (u32, Entries, Entries) {
+        (s.count, s.training.clone(), s.learning.clone())
+    }
+
+    #[test]
+    fn a_move_takes_a_trained_member_on_the_job_first() {
+        // Day 5: one member back from training on day 10, one back on day 3 (done).
+        let mut g = group(3, &[(10, 1), (3, 1)], &[]);
+        let member = g.take_one(5);
+        assert_eq!(parts(&member), (1, vec![], vec![]));
+        assert_eq!(parts(&g), (2, vec![(10, 1), (3, 1)], vec![]));
+    }
+
+    #[test]
+    fn a_learner_moved_keeps_their_first_day_on_the_job() {
+        let mut g = group(2, &[], &[(4, 1), (2, 1)]);
+        let member = g.take_one(5);
+        assert_eq!(parts(&member), (1, vec![], vec![(2, 1)]), "the learner on the job longest");
+        assert_eq!(parts(&g), (1, vec![], vec![(4, 1)]));
+        assert_eq!(g.on_the_job(5) + member.on_the_job(5), 2);
+    }
+
+    #[test]
+    fn a_member_in_training_moved_stays_in_training() {
+        let mut g = group(2, &[(12, 1), (10, 1)], &[(12, 1), (10, 1)]);
+        let member = g.take_one(5);
+        assert_eq!(parts(&member), (1, vec![(10, 1)], vec![(10, 1)]), "the member back soonest");
+        assert_eq!(parts(&g), (1, vec![(12, 1)], vec![(12, 1)]));
+        assert_eq!(member.on_the_job(5), 0, "not on the job before day 10");
+        assert_eq!(member.on_the_job(10), 1);
+    }
 }

@@ -9,7 +9,7 @@ use std::cmp::Reverse;
 
 use bevy_ecs::prelude::*;
 
-use super::ecs::{Flow, RedeployRules, Staff};
+use super::ecs::{Clock, Flow, RedeployRules, Staff};
 use super::staffing::place;
 use crate::levers::Redeploy;
 use crate::scenario::{DepartmentId, DeskId, DivisionId, Employment, Model, Role, StationId, Structure};
@@ -165,11 +165,8 @@ fn move_staff(
         let Some((i, to)) = chosen else { break };
         let donor = &mut m.donors[i];
         donor.count -= 1;
-        let member = {
-            let mut group = world.get_mut::<Staff>(donor.entity).expect("a donor group exists");
-            group.count -= 1;
-            group.clone()
-        };
+        let day = world.resource::<Clock>().day;
+        let member = world.get_mut::<Staff>(donor.entity).expect("a donor group exists").take_one(day);
         let desk = member.desk;
         place(world, structure, member, to, desk);
         m.servers[donor.station] -= 1;

@@ -15,7 +15,7 @@
 
 use bevy_ecs::world::World;
 
-use super::ecs::{Flow, Staff};
+use super::ecs::{Clock, Flow, Staff};
 use super::staffing::place;
 use crate::domain::{Response, Role};
 use crate::scenario::Model;
@@ -123,11 +123,10 @@ fn towards(model: &Model, world: &mut World, from: usize, to: usize, n: u32, yea
                 ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1)).then(b.cmp(&a))
             });
         let Some((station, (from_station, group))) = target else { break };
+        let day = world.resource::<Clock>().day;
         let member = {
             let mut query = world.query::<&mut Staff>();
-            let mut g = query.iter_mut(world).find(|s| s.group == group).expect("the donor group exists");
-            g.count -= 1;
-            g.clone()
+            query.iter_mut(world).find(|s| s.group == group).expect("the donor group exists").take_one(day)
         };
         let desk = model.stations[station].division.map_or(member.desk, |w| model.divisions[w].desk);
         place(world, structure, member, station, desk);

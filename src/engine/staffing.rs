@@ -408,9 +408,11 @@ pub(super) fn staff_stations(clock: Res<Clock>, mut flow: ResMut<Flow>, staff: Q
     flow.kick();
 }
 
-/// Places `member` (one person, already taken from their group) at station
-/// `to`: they join the untrained group of its department, division or desk, role,
-/// employment and pay, or form one; a back-office member keeps `desk` as theirs.
+/// Places `member` (one person, taken from their group by [`Staff::take_one`])
+/// at station `to`: they join the group of its department, division or desk, role,
+/// employment and pay that no reform hired and no pool holds, or form one, with
+/// their training or learning entry if they have one; a back-office member keeps
+/// `desk` as theirs.
 pub(super) fn place(world: &mut World, structure: &crate::scenario::Structure, member: Staff, to: usize, desk: usize) {
     let model = world.resource::<Flow>().model_arc();
     let to_station = &model.stations[to];
@@ -428,21 +430,14 @@ pub(super) fn place(world: &mut World, structure: &crate::scenario::Structure, m
                 == (department, division, desk, to_station.role, member.employment, member.annual_cost_cny)
     });
     match twin {
-        Some(mut t) => t.count += 1,
+        Some(mut t) => {
+            t.count += member.count;
+            t.training.extend_from_slice(&member.training);
+            t.learning.extend_from_slice(&member.learning);
+        }
         None => {
             let group = world.resource_mut::<WorkforcePolicy>().new_group();
-            world.spawn(Staff {
-                group,
-                department,
-                division,
-                desk,
-                role: to_station.role,
-                count: 1,
-                hired_by: None,
-                training: Vec::new(),
-                learning: Vec::new(),
-                ..member
-            });
+            world.spawn(Staff { group, department, division, desk, role: to_station.role, hired_by: None, ..member });
         }
     }
 }
