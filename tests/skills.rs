@@ -189,3 +189,20 @@ fn redeployment_over_a_merged_department_covers_its_parts() {
         assert_eq!(x.to_bits(), y.to_bits(), "mean wait {x} over every department, {y} over `D2`");
     }
 }
+
+#[test]
+fn redeployment_leaves_a_reforms_hires_where_it_put_them() {
+    // One established window clerk and six contract clerks a reform hired, idle
+    // beside an overloaded review station. Moving a hire would leave the
+    // reform's group short, and its ramp would hire again: the headcount would
+    // grow past the lever's six.
+    let text = lopsided(
+        r#"Reform(start: "2020-01-01", lever: ContractStaff(department: "D", role: WindowClerk, count: 6, annual_cost_cny: 1.0)),
+        Reform(start: "2020-01-01", lever: Redeployment(max_moves_per_day: 1, contract_across_departments: true))"#,
+    )
+    .replace("role: WindowClerk, employment: Established, count: 4", "role: WindowClerk, employment: Established, count: 1");
+    for output in run(&from_text(&text), 5, 2) {
+        assert_eq!(crate::common::indicator(&output, "headcount_contract"), 6.0, "the lever's six, no more");
+        assert_eq!(crate::common::indicator(&output, "headcount_established"), 3.0);
+    }
+}

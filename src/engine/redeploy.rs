@@ -59,7 +59,8 @@ pub(super) fn redeploy(world: &mut World) {
     world.resource_mut::<RedeployRules>().scopes = scopes;
 }
 
-/// This morning's servers, queues, utilisation and donor groups.
+/// This morning's servers, queues, utilisation and donor groups (every group
+/// outside the pools and the general hall that no reform hired).
 fn morning(world: &mut World, model: &Model, structure: &Structure) -> Morning {
     let n = model.stations.len();
     let mut servers = vec![0u32; n];
@@ -68,7 +69,9 @@ fn morning(world: &mut World, model: &Model, structure: &Structure) -> Morning {
     for (entity, s) in query.iter(world).filter(|(_, s)| s.pool.is_none() && !s.hall) {
         let Some(station) = structure.staff_station(s.role, s.desk, s.division) else { continue };
         servers[station] += s.count;
-        if s.count > 0 {
+        // A reform's hires stay: its ramp sets their number, and would hire again
+        // whoever moved away.
+        if s.count > 0 && s.hired_by.is_none() {
             let (group, count, role, employment, division, desk) =
                 (s.group, s.count, s.role, s.employment, s.division, s.desk);
             donors.push(Donor { station, group, entity, count, role, employment, division, desk });
