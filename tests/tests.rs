@@ -28,3 +28,4 @@ mod serve;
 mod skills;
 mod supervision;
 mod tidy;
+mod workforce;

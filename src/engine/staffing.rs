@@ -124,7 +124,9 @@ pub(super) fn cross_train(world: &mut World, c: &CrossTrain) {
         let mut need = target.saturating_sub(trained);
         let mut moved: Vec<(Staff, u32)> = Vec::new();
         groups.sort_by_key(|s| (std::cmp::Reverse(s.count), s.group));
-        for g in groups.iter_mut().filter(|s| s.pool.is_none()) {
+        // A reform's hires stay as hired: its ramp sets their number, and would
+        // hire again whoever left the group for the pool.
+        for g in groups.iter_mut().filter(|s| s.pool.is_none() && s.hired_by.is_none()) {
             if need == 0 {
                 break;
             }
@@ -234,6 +236,11 @@ pub(super) fn workforce(
             gate.withheld(u64::from(replaced));
             replaced = 0;
         }
+        if s.hired_by.is_some() {
+            // The reform's ramp keeps its group at its number: a stand-in would
+            // come on top of the member it hires again.
+            twins = 0;
+        }
         if twins > 0 && gate.withholds(Employment::Contract) {
             gate.withheld(u64::from(twins));
             twins = 0;
@@ -305,16 +312,12 @@ fn end_contracts(groups: &mut [Mut<Staff>], gate: &mut FiscalGate) {
 
 /// A contract member in the place of `s`.
 fn contract_twin(s: &Staff, model: &Model) -> Staff {
-    Staff {
-        employment: Employment::Contract,
-        annual_cost_cny: model.workforce.contract_annual_cost_cny,
-        hall: false,
-        ..s.clone()
-    }
+    Staff { employment: Employment::Contract, annual_cost_cny: model.workforce.contract_annual_cost_cny, ..s.clone() }
 }
 
-/// Adds `n` members like `template` to the untrained, non-hall group of the same
-/// department, division, desk, role and employment, or forms one.
+/// Adds `n` members like `template` to the group of the same department,
+/// division, desk, role, employment, pay and place (the general hall or not)
+/// that no pool holds and no reform hired, or forms one.
 fn join_or_form(
     staff: &mut Query<&mut Staff>,
     policy: &mut WorkforcePolicy,
@@ -325,9 +328,17 @@ fn join_or_form(
 ) {
     let same = |s: &Staff| {
         s.pool.is_none()
-            && !s.hall
-            && (s.department, s.division, s.desk, s.role, s.employment)
-                == (template.department, template.division, template.desk, template.role, template.employment)
+            && s.hired_by.is_none()
+            && (s.department, s.division, s.desk, s.role, s.employment, s.hall)
+                == (
+                    template.department,
+                    template.division,
+                    template.desk,
+                    template.role,
+                    template.employment,
+                    template.hall,
+                )
+            && s.annual_cost_cny == template.annual_cost_cny
     };
     match staff.iter_mut().find(|s| same(s)) {
         Some(mut g) => {
