@@ -90,6 +90,23 @@ impl Staff {
         self.count.saturating_sub(away)
     }
 
+    /// Trims the training entries to the headcount, taking those who left from
+    /// the members back soonest (as `learning::prune` does for learners), so
+    /// that a member who joins the group later is not counted away in their place.
+    pub(super) fn trim_training(&mut self) {
+        let mut excess = self.training.iter().map(|&(_, n)| n).sum::<u32>().saturating_sub(self.count);
+        if excess == 0 {
+            return;
+        }
+        self.training.sort_unstable();
+        for entry in &mut self.training {
+            let cut = entry.1.min(excess);
+            entry.1 -= cut;
+            excess -= cut;
+        }
+        self.training.retain(|&(_, n)| n > 0);
+    }
+
     /// Takes one member out of the group on `day`, for a move to another
     /// station, and returns them as a group of one. The member taken is one on
     /// the job and past the learning curve if the group has one; else the
@@ -539,5 +556,19 @@ mod tests {
         assert_eq!(parts(&g), (1, vec![(12, 1)], vec![(12, 1)]));
         assert_eq!(member.on_the_job(5), 0, "not on the job before day 10");
         assert_eq!(member.on_the_job(10), 1);
+    }
+
+    #[test]
+    fn training_entries_are_trimmed_to_the_headcount() {
+        // Four in training, two left: those back soonest are taken as the leavers.
+        let mut g = group(2, &[(10, 2), (8, 2)], &[]);
+        g.trim_training();
+        assert_eq!(parts(&g), (2, vec![(10, 2)], vec![]));
+        // A member placed in the group later is on the job.
+        g.count += 1;
+        assert_eq!(g.on_the_job(5), 1);
+        let mut whole = group(3, &[(10, 1)], &[]);
+        whole.trim_training();
+        assert_eq!(parts(&whole), (3, vec![(10, 1)], vec![]), "nothing to trim");
     }
 }

@@ -206,6 +206,7 @@ pub(super) fn workforce(
     let mut untrained: Vec<(Staff, u32)> = Vec::new();
     for s in groups.iter_mut() {
         s.training.retain(|&(back, _)| back > clock.day);
+        s.trim_training();
         let calendar = flow.department_calendar(s.department);
         learning::prune(s, &model.contract_staff, calendar, clock.day);
         let p = if s.employment == Employment::Contract { p_contract } else { p };
