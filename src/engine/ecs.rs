@@ -90,6 +90,13 @@ impl Staff {
         self.count.saturating_sub(away)
     }
 
+    /// Whether the group may give a member to a station or a pool: not a pool's,
+    /// not the general hall's, and not hired by a reform (its ramp sets their
+    /// number, and would hire again whoever left).
+    pub(super) fn may_give_a_member(&self) -> bool {
+        self.pool.is_none() && !self.hall && self.hired_by.is_none()
+    }
+
     /// Trims the training entries to the headcount, taking those who left from
     /// the members back soonest (as `learning::prune` does for learners), so
     /// that a member who joins the group later is not counted away in their place.

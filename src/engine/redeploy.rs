@@ -69,9 +69,7 @@ fn morning(world: &mut World, model: &Model, structure: &Structure) -> Morning {
     for (entity, s) in query.iter(world).filter(|(_, s)| s.pool.is_none() && !s.hall) {
         let Some(station) = structure.staff_station(s.role, s.desk, s.division) else { continue };
         servers[station] += s.count;
-        // A reform's hires stay: its ramp sets their number, and would hire again
-        // whoever moved away.
-        if s.count > 0 && s.hired_by.is_none() {
+        if s.count > 0 && s.may_give_a_member() {
             let (group, count, role, employment, division, desk) =
                 (s.group, s.count, s.role, s.employment, s.division, s.desk);
             donors.push(Donor { station, group, entity, count, role, employment, division, desk });

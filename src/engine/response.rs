@@ -99,7 +99,7 @@ fn towards(model: &Model, world: &mut World, from: usize, to: usize, n: u32, yea
         let mut query = world.query::<&Staff>();
         let groups: Vec<(Role, usize, u32)> = query
             .iter(world)
-            .filter(|s| s.department == from && s.pool.is_none() && !s.hall && s.hired_by.is_none() && s.count > 0)
+            .filter(|s| s.department == from && s.may_give_a_member() && s.count > 0)
             .filter_map(|s| Some((s.role, structure.staff_station(s.role, s.desk, s.division)?, s.group)))
             .collect();
         let donor = |role: Role| {

@@ -124,9 +124,7 @@ pub(super) fn cross_train(world: &mut World, c: &CrossTrain) {
         let mut need = target.saturating_sub(trained);
         let mut moved: Vec<(Staff, u32)> = Vec::new();
         groups.sort_by_key(|s| (std::cmp::Reverse(s.count), s.group));
-        // A reform's hires stay as hired: its ramp sets their number, and would
-        // hire again whoever left the group for the pool.
-        for g in groups.iter_mut().filter(|s| s.pool.is_none() && s.hired_by.is_none()) {
+        for g in groups.iter_mut().filter(|s| s.may_give_a_member()) {
             if need == 0 {
                 break;
             }
