@@ -14,6 +14,7 @@ mod fiscal;
 mod honest;
 mod init;
 mod jurisdictions;
+mod lanes;
 mod learning;
 mod levers;
 mod online;

@@ -71,6 +71,17 @@ pub enum EngineError {
         /// Cases in progress at the horizon.
         in_progress: u64,
     },
+    /// An event of one jurisdiction touched another's state within its day, which
+    /// the check before the run ([`flow`]'s lanes) should have ruled out. A run
+    /// without an event log is then simply run again in one lane; one with a log
+    /// (already written in part) stops here.
+    #[error(
+        "day {day}: an event of one jurisdiction touched another's within the day, so running the jurisdictions' days one after another would not be exact; this is a bug in reformsim's check of the model (src/engine/flow/lanes.rs), please report it with the scenario. Without `--event-log` the run is done in one calendar instead"
+    )]
+    LanesCrossed {
+        /// Day of the run.
+        day: u32,
+    },
 }
 
 /// Per-department results of one replication.
@@ -277,15 +288,56 @@ pub fn simulate_with_backlog_limit(
     run(model, seed, replication, &mut |_| {}, None, max_cases_in_progress)
 }
 
+/// How many event calendars (lanes) a replication of `model` runs in: one per
+/// jurisdiction where running them one after another is exact, else one (see
+/// `flow::lanes`).
+pub fn lanes(model: &Arc<Model>) -> usize {
+    CaseFlow::new(Arc::clone(model), 0, 0, true).lanes()
+}
+
+/// Like [`simulate`], with every event in one calendar even in a jurisdiction
+/// tree (the reference the lanes are tested against; see `flow::lanes`).
+pub fn simulate_in_one_calendar(
+    model: &Arc<Model>,
+    seed: u64,
+    replication: u64,
+) -> Result<ReplicationOutput, EngineError> {
+    attempt(model, seed, replication, &mut |_| {}, None, limits::MAX_BACKLOG_CASES as usize, false)
+}
+
 fn run(
+    model: &Arc<Model>,
+    seed: u64,
+    replication: u64,
+    progress: &mut dyn FnMut(u32),
+    log: Option<StepSink<'_>>,
+    max_cases_in_progress: usize,
+) -> Result<ReplicationOutput, EngineError> {
+    // Lane by lane where that is exact; should an event prove it was not, the
+    // replication is run again in one calendar (see `flow::lanes`).
+    if log.is_none() {
+        match attempt(model, seed, replication, progress, None, max_cases_in_progress, true) {
+            Err(EngineError::LanesCrossed { .. }) => {}
+            result => return result,
+        }
+    }
+    // Here either after a crossing (no log: one calendar) or with a log, which
+    // cannot be taken back once written: lanes, and a crossing is an error.
+    let lanes = log.is_some();
+    attempt(model, seed, replication, progress, log, max_cases_in_progress, lanes)
+}
+
+/// One replication, lane by lane if `lanes` (see [`run`]).
+fn attempt(
     model: &Arc<Model>,
     seed: u64,
     replication: u64,
     progress: &mut dyn FnMut(u32),
     mut log: Option<StepSink<'_>>,
     max_cases_in_progress: usize,
+    lanes: bool,
 ) -> Result<ReplicationOutput, EngineError> {
-    let mut flow = CaseFlow::new(Arc::clone(model), seed, replication);
+    let mut flow = CaseFlow::new(Arc::clone(model), seed, replication, lanes);
     flow.set_max_in_progress(max_cases_in_progress);
     if log.is_some() {
         flow.enable_log();
@@ -379,6 +431,9 @@ fn simulate_day(
         flow.run_until((u64::from(day) + 1) * DAY);
         flow.close_day(u64::from(day));
     });
+    if world.resource::<ecs::Flow>().lanes_crossed() {
+        return Err(EngineError::LanesCrossed { day });
+    }
     if let Some(station) = world.resource::<ecs::Flow>().overflow() {
         return Err(backlog_error(model, world.resource::<ecs::Flow>(), station, day, max_cases_in_progress));
     }

@@ -20,7 +20,9 @@
 
 mod ahead;
 mod cases;
+mod day;
 mod fixes;
+mod lanes;
 mod learners;
 mod levers;
 mod log;
@@ -38,7 +40,7 @@ pub use log::{Member, StepOutcome, StepRecord};
 pub(crate) use stations::{PoolState, StationState};
 
 use super::arrivals::{self, ArrivalRate, ProfileTable};
-use super::events::{EventKind, EventQueue};
+use super::events::EventKind;
 use super::random::{Purpose, SplitMix64, arrival_stream};
 use crate::indicators::Tally;
 use crate::scenario::{CalendarSpec, Model, StationId, limits};
@@ -161,8 +163,8 @@ pub(crate) struct CaseFlow {
     /// The working calendars expanded over the horizon ([`Model::calendar_spec`]):
     /// one unless a jurisdiction tree names others.
     pub calendars: Calendars,
-    /// The stations that keep each calendar, in station order.
-    calendar_stations: Vec<Vec<usize>>,
+    /// Per lane, the stations that keep each calendar, in station order.
+    calendar_stations: Vec<Vec<Vec<usize>>>,
     /// The profile tables the services' rates use: each profile expanded on
     /// each calendar a service with it is requested under ([`arrivals::rates`]).
     tables: Vec<ProfileTable>,
@@ -175,7 +177,8 @@ pub(crate) struct CaseFlow {
     listening_rng: SplitMix64,
     /// Process fixes triggered by complaints.
     pub fixes: fixes::ProcessFixes,
-    events: EventQueue,
+    /// The pending events, per lane ([`lanes`]).
+    events: lanes::Lanes,
     cases: CaseTable,
     /// Stations, indexed like the model's.
     pub stations: Vec<StationState>,
@@ -239,8 +242,9 @@ pub(crate) struct CaseFlow {
 }
 
 impl CaseFlow {
-    /// Sets up the flow of replication `replication` of `model` with `seed`.
-    pub(crate) fn new(model: Arc<Model>, seed: u64, replication: u64) -> CaseFlow {
+    /// Sets up the flow of replication `replication` of `model` with `seed`; with
+    /// `lanes`, one event calendar per jurisdiction where that is exact ([`lanes`]).
+    pub(crate) fn new(model: Arc<Model>, seed: u64, replication: u64, lanes: bool) -> CaseFlow {
         let horizon = u64::from(model.horizon_days) * DAY;
         let days = (model.horizon_days + model.cooldown_days) as usize;
         let protos = protos::Protos::new(&model);
@@ -264,10 +268,19 @@ impl CaseFlow {
             .map(|d| (model.start_date.plus_days(d).year - start_year) as u16)
             .collect();
         let years = year_of_day.last().map_or(1, |&y| usize::from(y) + 1);
-        let mut calendar_stations = vec![Vec::new(); calendars.len()];
+        let events = if lanes {
+            let longest_day = (0..days as u64)
+                .flat_map(|d| calendars.iter().map(move |c| c.open_time_between(d * DAY, (d + 1) * DAY)))
+                .max()
+                .unwrap_or(DAY);
+            lanes::Lanes::new(&model, longest_day)
+        } else {
+            lanes::Lanes::one(&model)
+        };
+        let mut calendar_stations = vec![vec![Vec::new(); calendars.len()]; events.len()];
         let calendars = Calendars { all: calendars };
         for (i, s) in stations.iter().enumerate() {
-            calendar_stations[usize::from(s.calendar)].push(i);
+            calendar_stations[events.of_station(i)][usize::from(s.calendar)].push(i);
         }
         let mut flow = CaseFlow {
             calendars,
@@ -282,7 +295,7 @@ impl CaseFlow {
                 Purpose::Listening,
             ),
             fixes: fixes::ProcessFixes::new(model.services.len()),
-            events: EventQueue::default(),
+            events,
             cases: CaseTable::default(),
             station_alias: (0..model.stations.len()).collect(),
             stations,
@@ -352,7 +365,13 @@ impl CaseFlow {
 
     /// The steps done since the last call (empty unless the log is enabled).
     pub(crate) fn drain_log(&mut self) -> Vec<StepRecord> {
-        self.log.as_mut().map(|log| std::mem::take(&mut log.rows)).unwrap_or_default()
+        let mut rows = self.log.as_mut().map(|log| std::mem::take(&mut log.rows)).unwrap_or_default();
+        if self.events.len() > 1 {
+            // Lane by lane, each lane's rows are in the order they ended: merged
+            // into one order (stable: in one lane this changes nothing).
+            rows.sort_by_key(|r| r.end);
+        }
+        rows
     }
 
     /// The model being run.
@@ -444,6 +463,29 @@ impl CaseFlow {
         } else {
             Ahead::Off
         };
+        // Lane by lane (one without a jurisdiction tree): exact, see `lanes`.
+        self.events.set_window(Some(until));
+        for lane in 0..self.events.len() {
+            self.events.switch_to(lane);
+            self.run_lane_until(m, until);
+        }
+        self.events.set_window(None);
+        self.now = self.now.max(until);
+    }
+
+    /// Event calendars: one per jurisdiction, or one ([`lanes`]).
+    pub(crate) fn lanes(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Whether an event touched another lane within its day: the run is not
+    /// exact and is done again in one lane ([`lanes`]).
+    pub(crate) fn lanes_crossed(&self) -> bool {
+        self.events.crossed()
+    }
+
+    /// Runs the current lane's events before `until`.
+    fn run_lane_until(&mut self, m: &Model, until: Micros) {
         while let Some(event) = self.events.pop_before(until) {
             self.now = event.time();
             self.counts.events += 1;
@@ -467,6 +509,5 @@ impl CaseFlow {
                 EventKind::Open { calendar } => self.open(m, calendar),
             }
         }
-        self.now = self.now.max(until);
     }
 }

@@ -45,8 +45,14 @@ impl CaseFlow {
             complained = case.routing_rng.uniform() < listening.complaint_probability_at_zero * (1.0 - satisfaction);
             if complained {
                 let task = Task::complaint(s);
-                self.events
-                    .schedule(at.max(self.now), EventKind::TaskDue { task, function: listening.function as u32 });
+                let station = m.structures[self.structure]
+                    .back_office(m.function_division[listening.function], crate::scenario::Role::Reviewer);
+                let lane = station.map_or(self.events.current(), |s| self.events.of_station(s));
+                self.events.schedule(
+                    lane,
+                    at.max(self.now),
+                    EventKind::TaskDue { task, function: listening.function as u32 },
+                );
                 if let Some(fix) = &listening.fix
                     && self.fixes.room(s, fix)
                     && self.listening_rng.uniform() < fix.probability
@@ -78,7 +84,10 @@ impl CaseFlow {
             }
             let when = self.calendars.get(case.head.calendar).add_working(at, inspection.delay);
             let task = Task::inspection(case.service as usize, detects);
-            self.events.schedule(when, EventKind::TaskDue { task, function: function as u32 });
+            let station = self.model.structures[self.structure]
+                .back_office(self.model.function_division[function], crate::scenario::Role::Inspector);
+            let lane = station.map_or(self.events.current(), |s| self.events.of_station(s));
+            self.events.schedule(lane, when, EventKind::TaskDue { task, function: function as u32 });
         }
         if !case.measured {
             return;
@@ -131,6 +140,7 @@ impl CaseFlow {
     /// A server at `station` has finished an internal task, counted if in the
     /// measured period, and picks up waiting work.
     pub(super) fn task_done(&mut self, m: &Model, station: usize, task: Task, server: Server) {
+        self.events.touch(station);
         self.free(station, server);
         if self.measuring(self.now) {
             if task.is_complaint() {

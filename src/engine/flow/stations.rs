@@ -1,6 +1,6 @@
-//! Stations: their queues, starting waiting work when a server is free, the
-//! day's openings and closing time, and moving queues when a merger switches the
-//! department structure.
+//! Stations: their queues, the servers set each morning, moving queues when a
+//! merger switches the department structure, routing a step to its station, and
+//! starting waiting work when a server is free (openings and closing time are in `day`).
 
 use std::collections::VecDeque;
 use std::mem::offset_of;
@@ -11,7 +11,7 @@ use super::super::random::{sample_minutes, sample_prepared};
 use super::CaseFlow;
 use super::learners::{Cohort, Learners};
 use crate::scenario::{Model, Pool, Role, StationId};
-use crate::time::{Calendar, DAY, Micros, from_minutes};
+use crate::time::{DAY, Micros, from_minutes};
 
 /// No patience deadline.
 pub(super) const NEVER: Micros = Micros::MAX;
@@ -154,7 +154,7 @@ pub(super) fn add_helpers(stations: &mut [StationState], pools: &[Pool]) {
 /// where the last ones were, in cache, rather than on around a ring that once
 /// held a long queue.
 #[inline]
-fn rewind_if_empty(queue: &mut VecDeque<QueueEntry>) {
+pub(super) fn rewind_if_empty(queue: &mut VecDeque<QueueEntry>) {
     if queue.is_empty() {
         queue.clear();
     }
@@ -254,28 +254,6 @@ impl StationState {
 }
 
 impl CaseFlow {
-    /// Schedules the opening-hours events of `day`, calendar by calendar, so
-    /// idle staff pick up work.
-    pub(crate) fn schedule_openings(&mut self, day: u64) {
-        for (k, calendar) in self.calendars.all.iter().enumerate() {
-            if let Calendar::Working(cal) = calendar
-                && cal.is_working_day(day)
-            {
-                for &(start, _) in cal.intervals() {
-                    self.events.schedule(day * DAY + start, EventKind::Open { calendar: k as u16 });
-                }
-            }
-        }
-    }
-
-    /// Opening hours of `calendar` begin: idle staff of its stations pick up work.
-    pub(super) fn open(&mut self, m: &Model, calendar: u16) {
-        let k = usize::from(calendar);
-        for i in 0..self.calendar_stations[k].len() {
-            self.try_start(m, self.calendar_stations[k][i]);
-        }
-    }
-
     /// Sets the servers of every station and pool (from the staff, once a day),
     /// counts the day's capacity (a pool's at its home station), and lets idle
     /// servers pick up waiting work.
@@ -346,50 +324,6 @@ impl CaseFlow {
             }
         }
         self.structure = k;
-    }
-
-    /// At the end of `day`, at every station whose calendar made it a working
-    /// day, applicants waiting in person at closing time go home and come back the
-    /// next working day: one more trip each, and any whose patience ran out by the
-    /// end of the day have left.
-    pub(crate) fn close_day(&mut self, day: u64) {
-        let closing: Vec<bool> =
-            self.calendars.all.iter().map(|c| matches!(c, Calendar::Working(cal) if cal.is_working_day(day))).collect();
-        if !closing.contains(&true) {
-            return;
-        }
-        let model = Arc::clone(&self.model);
-        let m: &Model = &model;
-        for station in 0..self.stations.len() {
-            if !closing[usize::from(self.stations[station].calendar)] {
-                continue;
-            }
-            if self.stations[station].queue.is_empty() {
-                continue;
-            }
-            // Each entry is taken from the front and the kept ones put back at the
-            // end, in order: the queue keeps its buffer (rebuilt, an emptied queue
-            // grew again from nothing the next day).
-            let mut queue = std::mem::take(&mut self.stations[station].queue);
-            for _ in 0..queue.len() {
-                let entry = queue.pop_front().expect("counted");
-                if let QueueEntry::Step(step) = entry {
-                    if !self.cases.is_current(step.case, step.step) {
-                        continue;
-                    }
-                    if step.deadline <= self.now {
-                        self.abandon(m, station, step);
-                        continue;
-                    }
-                    if step.in_person {
-                        self.cases[step.case.slot].trips += 1;
-                    }
-                }
-                queue.push_back(entry);
-            }
-            rewind_if_empty(&mut queue);
-            self.stations[station].queue = queue;
-        }
     }
 
     /// Where a step of a case is served, and whether the applicant must be there.
@@ -469,6 +403,7 @@ impl CaseFlow {
     /// Queues an entry: first come first served, or by due date under the
     /// performance-assessment lever or the station's response to the assessment.
     fn push(&mut self, station: usize, entry: QueueEntry) {
+        self.events.touch(station);
         let st = &mut self.stations[station];
         let queue = &mut st.queue;
         if self.levers.due_date_priority || st.due_first {
@@ -636,7 +571,11 @@ impl CaseFlow {
         if self.measuring(self.now) {
             self.stations[worker].work_measured += u128::from(work);
         }
-        self.events.schedule(end, EventKind::TaskDone { station: station as u32, task, server });
+        self.events.schedule(
+            self.events.of_station(station),
+            end,
+            EventKind::TaskDone { station: station as u32, task, server },
+        );
     }
 
     /// Marks `server` busy with work from `station`.
@@ -695,6 +634,6 @@ impl CaseFlow {
             log.start(entry.case, entry.step, station, server, [entry.enqueued, self.now, wait]);
         }
         let done = EventKind::WorkDone { station: station as u32, case: entry.case, step: entry.step, server };
-        self.events.schedule(end, done);
+        self.events.schedule(self.events.of_station(station), end, done);
     }
 }

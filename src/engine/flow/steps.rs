@@ -27,7 +27,11 @@ impl CaseFlow {
             } else {
                 0
             };
-            self.events.schedule(t, EventKind::Arrival { service: service as u32, near });
+            self.events.schedule(
+                self.events.of_service(service),
+                t,
+                EventKind::Arrival { service: service as u32, near },
+            );
         }
     }
 
@@ -226,9 +230,16 @@ impl CaseFlow {
                 if matches!(handoff, Handoff::BetweenDepartments | Handoff::BetweenLevels) {
                     case.handoff_delay += at - self.now;
                 }
-                self.events.schedule(at, EventKind::Ready { case: case_ref, step: s as u8, handoff });
+                let lane = self.lane_of_step(m, slot, s);
+                self.events.schedule(lane, at, EventKind::Ready { case: case_ref, step: s as u8, handoff });
             }
         }
+    }
+
+    /// The lane of the station where step `s` of the case in `slot` is queued.
+    #[inline]
+    fn lane_of_step(&self, m: &Model, slot: u32, s: usize) -> usize {
+        if self.events.len() == 1 { 0 } else { self.events.of_station(self.route(m, slot, s).0) }
     }
 
     /// Staff time of a step: the sampled work, shrunk towards the mean by
@@ -268,6 +279,8 @@ impl CaseFlow {
     }
 
     pub(super) fn work_done(&mut self, m: &Model, station: usize, case_ref: CaseRef, s: usize, server: Server) {
+        // Another lane's station only if a merger joined stations across jurisdictions.
+        self.events.touch(station);
         self.free(station, server);
         let started = self.log.as_mut().and_then(|log| log.end(case_ref, s as u8, station, server));
         if self.cases.is_current(case_ref, s as u8) {
@@ -316,7 +329,8 @@ impl CaseFlow {
             let at = self.calendars.get(head.calendar).add_working(self.now, service.document_fetch);
             let case_ref = CaseRef::new(slot, case.stamp, case.epochs.get(s));
             let handoff = Handoff::Resubmission;
-            self.events.schedule(at, EventKind::Ready { case: case_ref, step: s as u8, handoff });
+            let lane = self.lane_of_step(m, slot, s);
+            self.events.schedule(lane, at, EventKind::Ready { case: case_ref, step: s as u8, handoff });
             return;
         }
         // Refusal (不予受理, 不予许可): with the documents complete, the step decides
