@@ -126,10 +126,29 @@ impl Epochs {
 ///
 /// Cases are records here rather than ECS entities: spawning and looking up an
 /// entity per event would cost more than the whole per-event budget.
-#[derive(Debug, Default)]
+///
+/// Free slots are kept per lane ([`super::lanes`]): a slot freed by a case that
+/// ended in one jurisdiction's lane goes to the next case that arrives there, so
+/// a jurisdiction's cases in progress stay among the slots it has used (and in
+/// the cache while its day runs) rather than taking whichever slot another
+/// jurisdiction freed last. With one lane this is the one free list it was.
+#[derive(Debug)]
 pub(super) struct CaseTable {
     cases: Vec<Case>,
+    /// The current lane's free slots, the last freed last.
     free: Vec<u32>,
+    /// The other lanes' free slots (an empty stand-in at the current lane's place).
+    parked: Vec<Vec<u32>>,
+    /// Slots in `parked`.
+    parked_slots: usize,
+    /// The current lane.
+    lane: usize,
+}
+
+impl Default for CaseTable {
+    fn default() -> CaseTable {
+        CaseTable { cases: Vec::new(), free: Vec::new(), parked: vec![Vec::new()], parked_slots: 0, lane: 0 }
+    }
 }
 
 impl CaseTable {
@@ -137,6 +156,9 @@ impl CaseTable {
     /// older events are stale) or a new one, and returns the slot.
     /// The table grows only up to `max` cases (see [`CaseTable::is_full`]).
     pub(super) fn insert(&mut self, case: Case, max: usize) -> u32 {
+        if self.free.is_empty() && self.cases.len() >= max && self.parked_slots > 0 {
+            self.take_parked_slot();
+        }
         match self.free.pop() {
             Some(slot) => {
                 // Written in place: one copy of the record, not two.
@@ -157,6 +179,30 @@ impl CaseTable {
                 (self.cases.len() - 1) as u32
             }
         }
+    }
+
+    /// The table has `lanes` lanes' free lists, the first current.
+    pub(super) fn set_lanes(&mut self, lanes: usize) {
+        self.parked = vec![Vec::new(); lanes.max(1)];
+    }
+
+    /// Makes `lane`'s free slots the ones new cases take.
+    pub(super) fn switch_to(&mut self, lane: usize) {
+        if lane != self.lane {
+            self.parked_slots += self.free.len();
+            std::mem::swap(&mut self.free, &mut self.parked[self.lane]);
+            std::mem::swap(&mut self.free, &mut self.parked[lane]);
+            self.parked_slots -= self.free.len();
+            self.lane = lane;
+        }
+    }
+
+    /// At the limit of slots with none free in this lane: takes another lane's.
+    #[cold]
+    fn take_parked_slot(&mut self) {
+        let other = self.parked.iter_mut().find_map(|l| l.pop()).expect("a parked slot is free");
+        self.parked_slots -= 1;
+        self.free.push(other);
     }
 
     /// Ends the case in `slot`: its events and queue entries become stale and the
@@ -202,7 +248,7 @@ impl CaseTable {
     /// slot is free, so checking then costs nothing in a run that keeps up.
     #[inline]
     pub(super) fn is_full(&self, max: usize) -> bool {
-        self.free.is_empty() && self.cases.len() >= max
+        self.free.is_empty() && self.cases.len() >= max && self.parked_slots == 0
     }
 
     /// Slots in the table (cases in progress and free slots).
@@ -213,7 +259,7 @@ impl CaseTable {
 
     /// Cases in progress.
     pub(super) fn in_progress(&self) -> u64 {
-        (self.cases.len() - self.free.len()) as u64
+        (self.cases.len() - self.free.len() - self.parked_slots) as u64
     }
 
     /// Measured cases in progress (arrived after the warm-up).
@@ -240,5 +286,85 @@ impl IndexMut<u32> for CaseTable {
     #[inline]
     fn index_mut(&mut self, slot: u32) -> &mut Case {
         &mut self.cases[slot as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::random::{Purpose, SplitMix64};
+    use super::*;
+
+    fn case() -> Case {
+        let rng = SplitMix64::for_case(0, Purpose::Work);
+        Case {
+            stamp: 0,
+            service: 0,
+            head: Head::default(),
+            live: true,
+            online: false,
+            one_window: false,
+            remote_identity: false,
+            epochs: Epochs::default(),
+            work_rng: rng,
+            shared: 0,
+            wait: 0,
+            done: 0,
+            started: 0,
+            routing_rng: rng,
+            missing: 0,
+            refuse: 0,
+            due: 0,
+            patience_rng: rng,
+            present_at: NOWHERE,
+            visited_hall: false,
+            integrated: false,
+            notified: false,
+            measured: true,
+            in_person_wait: 0,
+            handoff_delay: 0,
+            number: 0,
+            arrival: 0,
+            trips: 0,
+            rework: 0,
+            missing_documents: 0,
+            handoffs_between: 0,
+            handoffs_within: 0,
+            handoffs_levels: 0,
+            violation: false,
+            detectable: false,
+        }
+    }
+
+    #[test]
+    fn each_lane_reuses_the_slots_its_cases_left() {
+        let mut table = CaseTable::default();
+        table.set_lanes(2);
+        let a = table.insert(case(), 10);
+        table.switch_to(1);
+        let b = table.insert(case(), 10);
+        table.switch_to(0);
+        table.remove(a);
+        table.switch_to(1);
+        table.remove(b);
+        // Lane 0's new case takes the slot lane 0 freed, not the one freed last.
+        table.switch_to(0);
+        assert_eq!(table.insert(case(), 10), a);
+        table.switch_to(1);
+        assert_eq!(table.insert(case(), 10), b);
+        assert_eq!(table.in_progress(), 2);
+    }
+
+    #[test]
+    fn at_the_limit_a_lane_takes_another_lanes_free_slot() {
+        let mut table = CaseTable::default();
+        table.set_lanes(2);
+        let a = table.insert(case(), 2);
+        let _b = table.insert(case(), 2);
+        table.remove(a);
+        table.switch_to(1);
+        assert!(!table.is_full(2), "a slot is free in lane 0");
+        assert_eq!(table.insert(case(), 2), a);
+        assert!(table.is_full(2));
+        assert_eq!(table.in_progress(), 2);
     }
 }

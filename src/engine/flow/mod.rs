@@ -332,6 +332,7 @@ impl CaseFlow {
             overflow: None,
             model,
         };
+        flow.cases.set_lanes(flow.events.len());
         for service in 0..n_services {
             flow.schedule_next_arrival(service, 0);
         }
@@ -467,6 +468,7 @@ impl CaseFlow {
         self.events.set_window(Some(until));
         for lane in 0..self.events.len() {
             self.events.switch_to(lane);
+            self.cases.switch_to(lane);
             self.run_lane_until(m, until);
         }
         self.events.set_window(None);
