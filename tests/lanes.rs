@@ -93,6 +93,26 @@ fn steps_at_two_levels_side_by_side_keep_one_calendar() {
 }
 
 #[test]
+fn a_level_change_right_after_an_approval_at_arrival_keeps_one_calendar() {
+    // Post-approval supervision may skip the first step, an approval: the City's
+    // step is then queued the moment the applicant arrives in the county.
+    let model = variant(
+        "escalated-overnight.ron",
+        r#"services: [
+            Service(name: "permit", volume_per_year: 8760.0, time_limit_working_days: 10, steps: [
+                Step(name: "approve", function: "intake", role: Approver, work: Exponential(mean_minutes: 10.0)),
+                Step(name: "sign", function: "approval", level: City, role: Reviewer, work: Exponential(mean_minutes: 20.0)),
+            ]),
+        ],
+        staff: [
+            (department: "Office", role: WindowClerk, employment: Established, count: 2, annual_cost_cny: 100000.0),
+            (department: "Office", role: Approver, employment: Established, count: 2, annual_cost_cny: 120000.0),
+        ]"#,
+    );
+    assert_eq!(lanes(&model), 1);
+}
+
+#[test]
 fn complaints_handled_at_once_keep_one_calendar() {
     let model = variant(
         "escalated-overnight.ron",

@@ -127,8 +127,8 @@ impl Epochs {
 /// Cases are records here rather than ECS entities: spawning and looking up an
 /// entity per event would cost more than the whole per-event budget.
 ///
-/// Free slots are kept per lane ([`super::lanes`]): a slot freed by a case that
-/// ended in one jurisdiction's lane goes to the next case that arrives there, so
+/// Free slots are kept per lane ([`super::lanes`]): a slot freed by a case
+/// requested in one jurisdiction goes to the next case that arrives there, so
 /// a jurisdiction's cases in progress stay among the slots it has used (and in
 /// the cache while its day runs) rather than taking whichever slot another
 /// jurisdiction freed last. With one lane this is the one free list it was.
@@ -206,13 +206,18 @@ impl CaseTable {
     }
 
     /// Ends the case in `slot`: its events and queue entries become stale and the
-    /// slot is free for the next arrival (the record stays readable until then).
+    /// slot is free for the next arrival in `lane` (the record stays readable until then).
     #[inline]
-    pub(super) fn remove(&mut self, slot: u32) {
+    pub(super) fn remove(&mut self, slot: u32, lane: usize) {
         let case = &mut self.cases[slot as usize];
         case.live = false;
         case.stamp = case.stamp.wrapping_add(1);
-        self.free.push(slot);
+        if lane == self.lane {
+            self.free.push(slot);
+        } else {
+            self.parked[lane].push(slot);
+            self.parked_slots += 1;
+        }
     }
 
     /// Whether an event or queue entry for `step` of `case` still holds.
@@ -342,10 +347,10 @@ mod tests {
         let a = table.insert(case(), 10);
         table.switch_to(1);
         let b = table.insert(case(), 10);
+        // Freed in whichever lane the case ended, back to its own.
+        table.remove(a, 0);
         table.switch_to(0);
-        table.remove(a);
-        table.switch_to(1);
-        table.remove(b);
+        table.remove(b, 1);
         // Lane 0's new case takes the slot lane 0 freed, not the one freed last.
         table.switch_to(0);
         assert_eq!(table.insert(case(), 10), a);
@@ -360,7 +365,7 @@ mod tests {
         table.set_lanes(2);
         let a = table.insert(case(), 2);
         let _b = table.insert(case(), 2);
-        table.remove(a);
+        table.remove(a, 0);
         table.switch_to(1);
         assert!(!table.is_full(2), "a slot is free in lane 0");
         assert_eq!(table.insert(case(), 2), a);

@@ -8,12 +8,15 @@
 //!
 //! This is exact, not an approximation, when no event of one jurisdiction can
 //! touch another's state within the same day: then running the day's events
-//! lane by lane, each lane in time order, gives every station, case and service
-//! the same history as running them all in one time order. Only the order in
-//! which *independent* events are handled changes, and with it what depends on
-//! that order alone: the numbering of arrivals, the ties between simultaneous
-//! events of different jurisdictions, the rounding of floating-point totals and
-//! which draws of the model-wide internal streams each task gets. The run is as
+//! lane by lane, each lane in time order, gives every case the same history as
+//! running them all in one time order. Only the order in which *independent*
+//! events are handled changes, and with it what depends on that order alone:
+//! the numbering of arrivals, the order of simultaneous events of different
+//! jurisdictions (cases reaching a City's station at the same microsecond
+//! queue in lane order, not in the order their hand-overs began), the rounding
+//! of floating-point sums over several jurisdictions and which draws of the
+//! model-wide internal stream (inspection work) each task gets
+//! (docs/scenarios.md lists what that changes in the outputs). The run is as
 //! deterministic as before (same scenario and seed, same bytes), and a model
 //! with one jurisdiction, or none, runs exactly as it did.
 //!
@@ -22,15 +25,17 @@
 //! follows a step at another, and that hand-over waits
 //! `handoff_between_levels.delay_hours` of working time, which must be longer
 //! than any day's opening hours (so it always lands on a later day); steps at
-//! different levels never run side by side; pools, mergers and halls stay
-//! within a jurisdiction; complaints (handled the moment they are made) and
-//! inspections sooner than a day are not used. The run also checks each event as
+//! different levels never run side by side, and the steps queued at arrival
+//! (the first, and those after an approval supervision skips) are in the
+//! service's own jurisdiction; pools, mergers and halls stay within a
+//! jurisdiction; complaints (handled the moment they are made) and inspections
+//! sooner than a day are not used. The run also checks each event as
 //! it goes ([`Lanes::crossed`]): should one ever touch another lane within its
 //! day, the replication is run again in one lane.
 
 use super::super::events::{Event, EventKind, EventQueue};
 use crate::levers::Lever;
-use crate::scenario::Model;
+use crate::scenario::{Model, Role};
 use crate::time::Micros;
 
 /// The pending events, one calendar per lane (a jurisdiction; one lane without a tree).
@@ -233,8 +238,18 @@ fn plan(model: &Model, longest_day: Micros) -> Option<(Vec<u32>, Vec<u32>)> {
         }
         for precedence in 0..2 {
             // The first steps are queued the moment the applicant arrives: in the
-            // service's own jurisdiction.
-            let first = svc.initial_steps[precedence];
+            // service's own jurisdiction. So are the steps after an approval that
+            // post-approval supervision skips at once.
+            let mut first = svc.initial_steps[precedence];
+            loop {
+                let after_approvals = crate::bits::bits(first)
+                    .filter(|&s| svc.steps[s].role == Role::Approver)
+                    .fold(first, |acc, s| acc | svc.steps[s].precedence[precedence].successors);
+                if after_approvals == first {
+                    break;
+                }
+                first = after_approvals;
+            }
             if crate::bits::bits(first).flat_map(places).any(|s| station[s] != service[i]) {
                 return None;
             }

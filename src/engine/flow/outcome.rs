@@ -6,14 +6,17 @@ use super::super::events::{EventKind, Server, Task};
 use super::CaseFlow;
 use super::cases::Case;
 use crate::indicators::{CaseRecord, Outcome};
-use crate::scenario::{Model, SatisfactionWeights};
+use crate::scenario::{Model, Role, SatisfactionWeights};
 use crate::time::{DAY, Micros};
 
 impl CaseFlow {
     /// Records a finished case and frees its slot; a completed notified case
     /// leaves an inspection behind, an unhappy applicant may complain.
     pub(super) fn finish(&mut self, m: &Model, slot: u32, outcome: Outcome, at: Micros) {
-        self.cases.remove(slot);
+        // The slot goes back to the lane where the service is requested, whose
+        // arrivals reuse it.
+        let lane = self.events.of_service(self.cases[slot].service as usize);
+        self.cases.remove(slot, lane);
         let case = &mut self.cases[slot];
         let completed = outcome == Outcome::Completed;
         match outcome {
@@ -45,9 +48,7 @@ impl CaseFlow {
             complained = case.routing_rng.uniform() < listening.complaint_probability_at_zero * (1.0 - satisfaction);
             if complained {
                 let task = Task::complaint(s);
-                let station = m.structures[self.structure]
-                    .back_office(m.function_division[listening.function], crate::scenario::Role::Reviewer);
-                let lane = station.map_or(self.events.current(), |s| self.events.of_station(s));
+                let lane = task_lane(m, self.structure, &self.events, listening.function, Role::Reviewer);
                 self.events.schedule(
                     lane,
                     at.max(self.now),
@@ -84,9 +85,7 @@ impl CaseFlow {
             }
             let when = self.calendars.get(case.head.calendar).add_working(at, inspection.delay);
             let task = Task::inspection(case.service as usize, detects);
-            let station = self.model.structures[self.structure]
-                .back_office(self.model.function_division[function], crate::scenario::Role::Inspector);
-            let lane = station.map_or(self.events.current(), |s| self.events.of_station(s));
+            let lane = task_lane(m, self.structure, &self.events, function, Role::Inspector);
             self.events.schedule(lane, when, EventKind::TaskDue { task, function: function as u32 });
         }
         if !case.measured {
@@ -170,4 +169,11 @@ fn satisfaction(w: &SatisfactionWeights, case: &Case, late_days: u64) -> f64 {
         - w.per_late_working_day * late_days as f64
         - w.per_rework * f64::from(case.rework))
     .clamp(0.0, 1.0)
+}
+
+/// The lane of the station where `role`'s internal tasks of `function` queue
+/// under department structure `structure`.
+fn task_lane(m: &Model, structure: usize, lanes: &super::lanes::Lanes, function: usize, role: Role) -> usize {
+    let station = m.structures[structure].back_office(m.function_division[function], role);
+    station.map_or(lanes.current(), |s| lanes.of_station(s))
 }

@@ -355,6 +355,7 @@ impl CaseFlow {
     /// Puts a step of a case in its station's queue.
     pub(super) fn enqueue(&mut self, m: &Model, slot: u32, s: usize, handoff: Handoff) {
         let (station, in_person) = self.route(m, slot, s);
+        self.events.touch(station);
         let case = &mut self.cases[slot];
         let service = &m.services[case.head.proto as usize];
         let mut deadline = NEVER;
