@@ -315,6 +315,30 @@ fn bad_event_log_paths_are_refused_before_the_run() {
 }
 
 #[test]
+fn an_event_log_replaces_only_an_event_log() {
+    let dir = tempdir("safety-log-foreign");
+    short_scenario(&dir, "mmc.ron", 12);
+    let run = |log: &str| reformsim_in(&dir, &["run", "mmc.ron", "--out", "out", "--quiet", "--event-log", log]);
+    // A user's file under the name asked for is kept, whatever its extension.
+    for (name, text) in [("notes.csv", "my notes\n"), ("trace.xes", "<log>mine</log>")] {
+        std::fs::write(dir.join(name), text).expect("write");
+        let (code, stdout, stderr) = run(name);
+        assert_eq!(code, 2, "{name}: {stderr}");
+        assert!(stderr.contains("is not an event log reformsim wrote"), "{name}: {stderr}");
+        assert!(stdout.is_empty(), "{name}: simulated:\n{stdout}");
+        assert_eq!(std::fs::read_to_string(dir.join(name)).expect("kept"), text);
+    }
+    // An event log of an earlier run, CSV or XES, is replaced.
+    for name in ["events.csv", "events.xes"] {
+        for _ in 0..2 {
+            let (code, _, stderr) = run(name);
+            assert_eq!(code, 0, "{name}: {stderr}");
+        }
+        assert!(std::fs::metadata(dir.join(name)).expect("written").len() > 0);
+    }
+}
+
+#[test]
 fn concurrent_runs_to_one_folder_one_wins_the_others_refuse() {
     let dir = tempdir("safety-concurrent");
     // Long enough (a second or more) that the runs overlap.

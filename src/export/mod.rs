@@ -69,6 +69,17 @@ pub enum ExportError {
         /// The files, relative to the folder.
         files: Vec<PathBuf>,
     },
+    /// A file output names an existing file reformsim did not write; it is kept.
+    #[error(
+        "{} exists and is not {what} reformsim wrote; nothing was changed: choose another path, or move that file away",
+        path.display()
+    )]
+    ForeignFile {
+        /// The file.
+        path: PathBuf,
+        /// What the output is.
+        what: &'static str,
+    },
     /// The output folder holds other results (another kind, or no manifest).
     #[error("{} holds {found}; nothing was changed: choose another --out or remove the folder", folder.display())]
     OtherResults {
@@ -201,7 +212,14 @@ impl RunOutput {
                 }
                 Some(EventLogOutput::Inside(relative))
             }
-            (Some(log), None) => Some(EventLogOutput::Own(FileOutput::claim(&log, inputs)?)),
+            (Some(log), None) => {
+                // Only an event log of an earlier run is replaced: a file of the
+                // user's under that name (a typo, a tab completion) is kept.
+                if !event_log::replaceable(&log) {
+                    return Err(ExportError::ForeignFile { path: log, what: "an event log" });
+                }
+                Some(EventLogOutput::Own(FileOutput::claim(&log, inputs)?))
+            }
         };
         Ok(RunOutput { folder, event_log })
     }

@@ -23,6 +23,26 @@ pub const UTC_OFFSET: &str = "+08:00";
 /// The activity of a row for an applicant who gave up waiting.
 pub const GAVE_UP: &str = "Applicant gave up";
 
+/// Whether `path` may be replaced by an event log: nothing is there, or an empty
+/// file, or an event log as this program writes them (its CSV header, or the
+/// start of its XES document). A folder is refused later, with its own message.
+pub fn replaceable(path: &Path) -> bool {
+    let Ok(meta) = std::fs::metadata(path) else { return true };
+    if meta.is_dir() || meta.len() == 0 {
+        return true;
+    }
+    if !meta.is_file() {
+        return false;
+    }
+    let mut start = Vec::new();
+    let read = File::open(path).and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 4096), &mut start));
+    if read.is_err() {
+        return false;
+    }
+    let csv_header = HEADER.join(",");
+    start.starts_with(csv_header.as_bytes()) || start.starts_with(xes::PROLOGUE.as_bytes())
+}
+
 /// The header of the CSV event log.
 pub const HEADER: [&str; 18] = [
     "case:concept:name",

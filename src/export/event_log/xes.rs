@@ -12,7 +12,7 @@ use std::io::{BufWriter, Write};
 use super::Row;
 use crate::export::escape_markup as escape;
 
-const PROLOGUE: &str = r#"<?xml version="1.0" encoding="UTF-8" ?>
+pub(super) const PROLOGUE: &str = r#"<?xml version="1.0" encoding="UTF-8" ?>
 <log xes.version="1.0" xes.features="nested-attributes" xmlns="http://www.xes-standard.org/">
   <extension name="Concept" prefix="concept" uri="http://www.xes-standard.org/concept.xesext"/>
   <extension name="Time" prefix="time" uri="http://www.xes-standard.org/time.xesext"/>
