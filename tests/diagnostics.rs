@@ -84,6 +84,24 @@ fn a_file_above_the_size_limit_is_named_with_the_limit() {
     assert!(text.contains("huge.ron") && !text.contains("split the catalogue"), "{text}");
 }
 
+/// A named pipe (no one writing to it) given as a scenario or a catalogue is
+/// refused at once, not waited on forever.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_refused_not_waited_on() {
+    let dir = std::env::temp_dir().join(format!("reformsim-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let path = dir.join("pipe.ron");
+    let made = std::process::Command::new("mkfifo").arg(&path).status().expect("mkfifo runs");
+    assert!(made.success());
+    let started = std::time::Instant::now();
+    let (code, _, stderr) = validate(&path);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("pipe.ron` is not a regular file"), "{stderr}");
+    assert!(started.elapsed().as_secs() < 30, "waited {:?}", started.elapsed());
+}
+
 /// A scenario file that does not exist gets the nearest file names around it.
 #[test]
 fn a_missing_scenario_gets_the_nearest_file_names() {

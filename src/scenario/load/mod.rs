@@ -76,6 +76,17 @@ pub(super) fn read(path: &Path) -> Result<String, LoadError> {
         };
         LoadError::Io { path: path.to_path_buf(), source, hint }
     };
+    // A named pipe, socket or device would block the read (a pipe no one writes
+    // to, forever) or never end: only files are read. Folders fail on reading.
+    let kind = std::fs::metadata(path).map_err(io)?.file_type();
+    if !kind.is_file() && !kind.is_dir() {
+        let location = Location { path: path.to_path_buf(), line: 0, column: 0, snippet: None };
+        let message = format!(
+            "`{}` is not a regular file (a named pipe, a socket or a device): scenarios and CSV files are read from files only; save its content as a file",
+            path.display()
+        );
+        return Err(LoadError::Invalid(vec![Diagnostic { location, message }]));
+    }
     let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
     file.take(limits::MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
