@@ -102,6 +102,31 @@ fn a_named_pipe_is_refused_not_waited_on() {
     assert!(started.elapsed().as_secs() < 30, "waited {:?}", started.elapsed());
 }
 
+/// A jurisdiction tree above the limit of jurisdictions is refused before it is
+/// expanded (300,000 rows took minutes and gigabytes before the limit).
+#[test]
+fn a_tree_above_the_limit_of_jurisdictions_is_refused_at_once() {
+    let dir = std::env::temp_dir().join(format!("reformsim-many-counties-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let template = root().join("tests/jurisdictions");
+    for name in ["county.ron", "sizes.ron"] {
+        std::fs::copy(template.join(name), dir.join(name)).expect("copy");
+    }
+    let counties = reformsim::scenario::limits::MAX_JURISDICTIONS; // + the Province: one too many
+    let mut table = String::from("jurisdiction,parent,level,template,population,firms\nProv,,Province,,300000,\n");
+    for k in 0..counties {
+        table.push_str(&format!("K{k},Prov,County,county,100,\n"));
+    }
+    std::fs::write(dir.join("sizes.csv"), table).expect("write");
+    let started = std::time::Instant::now();
+    let (code, _, stderr) = validate(&dir.join("sizes.ron"));
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 2, "{stderr}");
+    let count = format!("the jurisdiction tree has {} jurisdictions, above the limit", counties + 1);
+    assert!(stderr.contains(&count) && stderr.contains("MAX_JURISDICTIONS"), "{stderr}");
+    assert!(started.elapsed().as_secs() < 30, "took {:?}", started.elapsed());
+}
+
 /// A scenario file that does not exist gets the nearest file names around it.
 #[test]
 fn a_missing_scenario_gets_the_nearest_file_names() {

@@ -257,9 +257,16 @@ fn idle_departments(model: &Model) -> Vec<String> {
             }
         }
     }
+    // Each department's staff groups, in one pass (a province has tens of
+    // thousands of departments: a search of every group for each was quadratic).
+    let mut staff_of = vec![Vec::new(); model.departments.len()];
+    for group in model.staff.iter().filter(|s| s.count > 0) {
+        if let Some(groups) = staff_of.get_mut(group.department) {
+            groups.push(group);
+        }
+    }
     let mut out = Vec::new();
-    for (d, department) in model.departments.iter().enumerate() {
-        let groups: Vec<_> = model.staff.iter().filter(|s| s.department == d && s.count > 0).collect();
+    for ((d, department), groups) in model.departments.iter().enumerate().zip(staff_of) {
         let busy = groups.iter().any(|s| {
             used[d][s.role.index()]
                 || (s.role == Role::WindowClerk

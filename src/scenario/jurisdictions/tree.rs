@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use super::SEPARATOR;
 use crate::domain::Level;
 use crate::scenario::checks::Checker;
+use crate::scenario::limits;
 use crate::scenario::raw::{RawJurisdiction, RawJurisdictions};
 use crate::scenario::sources::Needle::{self, Field, Index, Quoted};
 
@@ -98,6 +99,18 @@ pub(super) fn build(c: &mut Checker, j: &RawJurisdictions) -> Option<Tree> {
             "the jurisdiction tree has no rows: give `table_csv` or `rows`".into(),
         );
         return None;
+    }
+    if let Some(message) = limits::jurisdictions(rows.len()) {
+        c.at(None, &[Field("jurisdictions")], "", message);
+        return None;
+    }
+    if !rows.iter().any(|r| r.level == Level::County) {
+        c.at(
+            None,
+            &[Field("jurisdictions")],
+            "",
+            "the jurisdiction tree has no County: the scenario's departments and services are a county template, copied into every County; give rows with `level: County`".into(),
+        );
     }
     for (name, size) in &j.templates {
         if size.population == 0 || size.firms == Some(0) {
