@@ -570,3 +570,29 @@ fn a_named_calendar_no_jurisdiction_keeps_is_a_warning() {
     );
     assert!(!warnings.iter().any(|w| w.contains("`long-days`")), "{warnings:?}");
 }
+
+#[test]
+fn a_hall_opened_by_a_pilot_and_again_by_a_rollout_is_a_warning() {
+    let reform = |start: &str, scope: &str| {
+        format!(
+            r#"Reform(start: "{start}", {scope} lever: OneWindow(
+            windows: 2, clerks: 1, employment: Contract, annual_cost_cny: 0.0, training_cost_cny: 1000.0,
+            routing_delay_hours: 0.0, department: "Office", transfer_window_clerks: true))"#
+        )
+    };
+    let pilot = reform("2017-01-03", r#"jurisdictions: ["Small"],"#);
+    let twice = with_reform("sizes.ron", &format!("{pilot}, {}", reform("2017-01-10", "")));
+    let warnings = reformsim::scenario::warnings(&twice);
+    let opened_twice: Vec<&String> = warnings.iter().filter(|w| w.contains("one-window reforms")).collect();
+    assert_eq!(opened_twice.len(), 1, "{warnings:?}");
+    assert!(
+        opened_twice[0]
+            .contains("`Small · General hall` is opened by 2 one-window reforms (from 2017-01-03, 2017-01-10)"),
+        "{warnings:?}"
+    );
+    // The rollout scoped to the county not piloted: no warning.
+    let rollout =
+        with_reform("sizes.ron", &format!("{pilot}, {}", reform("2017-01-10", r#"jurisdictions: ["Large"],"#)));
+    let warnings = reformsim::scenario::warnings(&rollout);
+    assert!(!warnings.iter().any(|w| w.contains("one-window reforms")), "{warnings:?}");
+}

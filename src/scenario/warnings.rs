@@ -1,10 +1,11 @@
 //! Warnings: scenarios that are legal but probably not what the planner meant.
 //!
 //! A warning does not stop a run: stations offered more work than their staff
-//! have time for, departments whose staff can do no step of any service, and
-//! send-backs so likely that a case goes round many times.
+//! have time for, departments whose staff can do no step of any service, a
+//! general hall opened by two one-window reforms, and send-backs so likely that
+//! a case goes round many times.
 
-use super::{CalendarSpec, FrontOffice, Model, Role};
+use super::{CalendarSpec, FrontOffice, Lever, Model, Role};
 use crate::time::HOUR;
 
 /// Send-back probability above which a warning says how many rounds a case makes.
@@ -32,6 +33,7 @@ pub fn warnings(model: &Model) -> Vec<String> {
         }
     }
     out.extend(idle_departments(model));
+    out.extend(halls_opened_twice(model));
     out.extend(calendar_warnings(model));
     for service in &model.services {
         for step in &service.steps {
@@ -47,6 +49,30 @@ pub fn warnings(model: &Model) -> Vec<String> {
                 ));
             }
         }
+    }
+    out
+}
+
+/// General halls that more than one one-window reform opens: their windows,
+/// clerks and training add up, which a pilot followed by a rollout over the same
+/// jurisdictions does not mean.
+fn halls_opened_twice(model: &Model) -> Vec<String> {
+    let mut starts: Vec<Vec<u32>> = vec![Vec::new(); model.halls.len()];
+    for reform in &model.reforms {
+        if let Lever::OneWindow(w) = &reform.lever {
+            starts[w.hall].push(reform.start_day);
+        }
+    }
+    let mut out = Vec::new();
+    for (slot, days) in starts.iter().enumerate().filter(|(_, d)| d.len() > 1) {
+        let name =
+            model.halls[slot].map_or_else(|| "the general hall".to_string(), |s| format!("`{}`", model.hall_name(s)));
+        let dates: Vec<String> = days.iter().map(|&d| model.start_date.plus_days(i64::from(d)).to_string()).collect();
+        out.push(format!(
+            "{name} is opened by {} one-window reforms (from {}): their windows, clerks and training add up; to roll a piloted reform out, scope the later one to the jurisdictions not yet covered",
+            days.len(),
+            dates.join(", ")
+        ));
     }
     out
 }
