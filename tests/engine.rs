@@ -138,3 +138,31 @@ fn a_reform_that_leaves_nobody_stops_at_the_backlog_limit() {
     let output = reformsim::engine::simulate_with_backlog_limit(&model, 1, 0, 1_000_000).expect("within the limit");
     assert!(output.conservation.in_progress > 280_000, "{:?}", output.conservation);
 }
+
+#[test]
+fn a_backlog_held_in_hand_overs_is_not_blamed_on_a_queue() {
+    // Plenty of staff, but every case waits 2,000 working hours between its two
+    // departments: the cases in progress are between steps, no queue is long.
+    let text = r#"Scenario(name: "slow-handover", start_date: "2020-01-06", horizon_days: 60, warmup_days: 0, calendar: AllDay,
+    applicant: (value_of_time_cny_per_hour: 0.0, travel_hours_per_trip: 0.0, document_hours_per_missing: 0.0),
+    functions: ["fx", "fy"],
+    departments: [(name: "X", functions: ["fx"], overhead_cny_per_year: 0.0), (name: "Y", functions: ["fy"], overhead_cny_per_year: 0.0)],
+    handoff: (between_departments: (delay_hours: 2000.0, effort_minutes: 0.0), within_department: (delay_hours: 0.0, effort_minutes: 0.0)),
+    staff: [(department: "X", role: Reviewer, employment: Established, count: 5, annual_cost_cny: 1.0),
+            (department: "Y", role: Reviewer, employment: Established, count: 5, annual_cost_cny: 1.0)],
+    services: [Service(name: "s", volume_per_year: 36500.0, time_limit_working_days: 30, steps: [
+        Step(name: "a", function: "fx", role: Reviewer, work: Constant(minutes: 1.0)),
+        Step(name: "b", function: "fy", role: Reviewer, work: Constant(minutes: 1.0), after: ["a"]),
+    ])],
+)"#;
+    let model = crate::common::from_text(text);
+    match reformsim::engine::simulate_with_backlog_limit(&model, 1, 0, 1_000) {
+        Ok(_) => panic!("1,000 cases held in hand-overs finished"),
+        Err(e) => {
+            let text = e.to_string();
+            assert!(matches!(e, reformsim::engine::EngineError::Backlog { waiting: 0..=20, .. }), "{text}");
+            assert!(text.contains("Most were not queued"), "{text}");
+            assert!(!text.contains("Add staff there"), "{text}");
+        }
+    }
+}

@@ -41,7 +41,7 @@ pub enum EngineError {
     /// could not keep up (often after a reform took them away) and the queues
     /// would have grown until memory ran out. The run stops that day.
     #[error(
-        "the run stopped on day {day} ({date}): more than {limit} cases were in progress (the limit `MAX_BACKLOG_CASES` in src/scenario/limits.rs keeps memory bounded); the longest queue, {queued} waiting, was at the {station}. Add staff there, check the reforms that take staff away (HeadcountReduction, Merger) or shorten the horizon"
+        "the run stopped on day {day} ({date}): more than {limit} cases were in progress (the limit `MAX_BACKLOG_CASES` in src/scenario/limits.rs keeps memory bounded); {waiting} of them were waiting in queues, the longest queue, {queued} waiting, at the {station}, and the others were in service or between steps (hand-over delays). {advice}"
     )]
     Backlog {
         /// Day of the run (0 is the start date, as in `daily.csv`).
@@ -52,6 +52,11 @@ pub enum EngineError {
         station: String,
         /// Steps waiting there.
         queued: usize,
+        /// Steps waiting in every queue.
+        waiting: usize,
+        /// What to do: add staff where the cases queue, or look at the demand
+        /// and the delays when most cases were not queued.
+        advice: &'static str,
         /// The limit passed.
         limit: usize,
     },
@@ -448,11 +453,18 @@ fn backlog_error(model: &Model, flow: &CaseFlow, station: usize, day: u32, limit
         None => format!("`{}`", model.hall_name(station)),
     };
     let role = model.stations[station].role.as_str().replace('_', " ");
+    let waiting = flow.stations.iter().map(|s| s.queue_len()).sum::<usize>();
     EngineError::Backlog {
         day,
         date: model.start_date.plus_days(i64::from(day)),
         station: format!("{role}s' station of {place} ({} staff serving)", flow.stations[station].servers),
         queued: flow.stations[station].queue_len(),
+        waiting,
+        advice: if waiting as u64 * 2 >= flow.cases_in_progress() {
+            "Add staff there, check the reforms that take staff away (HeadcountReduction, Merger) or shorten the horizon"
+        } else {
+            "Most were not queued: staff are not what is short; check the volumes and size factors, the hand-over delays, or shorten the horizon"
+        },
         limit,
     }
 }
