@@ -46,6 +46,10 @@ pub const MAX_CALENDARS: usize = 256;
 /// and services. China has about 2,800 county-level divisions and 40,000
 /// townships; 50,000 tiny counties took 1 s to check and 300 MB.
 pub const MAX_JURISDICTIONS: usize = 50_000;
+/// Largest population of one jurisdiction (more than any country's but two).
+pub const MAX_POPULATION: u64 = 2_000_000_000;
+/// Largest `volume_per_resident_factor` of a jurisdiction tree.
+pub const MAX_VOLUME_FACTOR: f64 = 1e6;
 
 /// Most cross-trained pools (a pool is named by 16 bits in an event).
 pub const MAX_POOLS: usize = 60_000;
@@ -165,6 +169,30 @@ pub fn jurisdictions(n: usize) -> Option<String> {
             "50,000",
             "MAX_JURISDICTIONS",
             "model a part of the country, or counties of one kind as one with a larger size",
+        )
+    })
+}
+
+/// Checks a jurisdiction's population.
+pub fn population(jurisdiction: &str, n: u64) -> Option<String> {
+    (n > MAX_POPULATION).then(|| {
+        exceeded(
+            format!("jurisdiction `{jurisdiction}` has a population of {n}"),
+            "2,000,000,000",
+            "MAX_POPULATION",
+            "check the number (a typo adds digits)",
+        )
+    })
+}
+
+/// Checks a jurisdiction tree's demand per resident against its template's.
+pub fn volume_factor(factor: f64) -> Option<String> {
+    (factor > MAX_VOLUME_FACTOR).then(|| {
+        exceeded(
+            format!("volume_per_resident_factor is {}", Number(factor)),
+            "10^6",
+            "MAX_VOLUME_FACTOR",
+            "it multiplies every copied service's volume (1 is the template's demand per resident)",
         )
     })
 }

@@ -145,6 +145,8 @@ fn check_section(c: &mut Checker, j: &RawJurisdictions, per_resident: f64) {
             "",
             format!("volume_per_resident_factor must be a positive number, found {}", Number(per_resident)),
         );
+    } else if let Some(message) = limits::volume_factor(per_resident) {
+        c.at(None, &[Field("jurisdictions"), Field("volume_per_resident_factor")], "", message);
     }
     let h = &j.handoff_between_levels;
     for (field, value, minutes_per_unit) in

@@ -220,6 +220,15 @@ fn check_rows<'a>(c: &mut Checker, j: &'a RawJurisdictions) -> HashMap<&'a str, 
         }
         if r.population == 0 {
             at_row(c, rows, i, "population", format!("jurisdiction `{}` has a population of 0", r.jurisdiction));
+        } else if let Some(message) = limits::population(&r.jurisdiction, r.population) {
+            at_row(c, rows, i, "population", message);
+        }
+        if r.firms == Some(0) {
+            let message = format!(
+                "jurisdiction `{}` has 0 firms: give more than 0, or leave `firms` empty to scale its businesses' demand by population",
+                r.jurisdiction
+            );
+            at_row(c, rows, i, "firms", message);
         }
         match (r.level, r.template.is_empty()) {
             (Level::County, true) => at_row(
