@@ -20,10 +20,18 @@ impl Checker<'_> {
     }
 
     /// Reports a problem at a place in a scenario file, or at the `column` of a
-    /// CSV row for entries read from one.
+    /// CSV row or of a `jurisdictions.levels` entry for entries written there.
     pub(super) fn at(&mut self, origin: Option<&Origin>, place: &[Needle], column: &str, message: String) {
         let location = match origin {
-            Some(o) => self.sources.locate_csv(o, column),
+            Some(Origin::Csv { path, line }) => self.sources.locate_csv(path, *line, column),
+            Some(&Origin::Level { level, list, index }) => {
+                use super::sources::Needle::{Field, Index};
+                let at = [Field("jurisdictions"), Field("levels"), Index(level), Field(list), Index(index)];
+                match column {
+                    "" => self.sources.locate_path(&at),
+                    _ => self.sources.locate_path(&[at[0], at[1], at[2], at[3], at[4], Field(column)]),
+                }
+            }
             None => self.sources.locate_path(place),
         };
         self.problems.push(Diagnostic { location, message });

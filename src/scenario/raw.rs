@@ -16,13 +16,27 @@ pub use crate::levers::merger::RawMerge;
 pub use crate::levers::recruitment::Recruitment;
 use crate::time::Weekday;
 
-/// The row of a CSV file an entry was read from (entries written in RON have none).
+/// Where an entry was written, when not where its list puts it: the row of a
+/// CSV file it was read from, or (for a jurisdiction tree's copies) its entry in
+/// `jurisdictions.levels`. Entries written in the RON list itself have none.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Origin {
-    /// The CSV file.
-    pub path: std::path::PathBuf,
-    /// 1-based line of the row.
-    pub line: u64,
+pub enum Origin {
+    /// A CSV row.
+    Csv {
+        /// The CSV file.
+        path: std::path::PathBuf,
+        /// 1-based line of the row.
+        line: u64,
+    },
+    /// Entry `index` of the list `list` (`staff`) of `jurisdictions.levels[level]`.
+    Level {
+        /// The level's place in `levels`.
+        level: usize,
+        /// The list's field.
+        list: &'static str,
+        /// The entry's place in it.
+        index: usize,
+    },
 }
 
 /// The top level of a scenario file.

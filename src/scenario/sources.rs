@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 
 use super::Location;
-use super::raw::Origin;
 use super::ron_tree::{self, Kind, Node, PathStep};
 use Needle::Field;
 
@@ -151,12 +150,12 @@ impl Sources {
         best.map_or_else(|| self.top(), |(_, location)| location)
     }
 
-    /// Where the field `column` of the CSV row `origin` is (the row's start if
-    /// there is no such column).
-    pub(super) fn locate_csv(&self, origin: &Origin, column: &str) -> Location {
-        let lines: &[String] = self.csv.iter().find(|(p, _)| *p == origin.path).map_or(&[], |(_, l)| l);
+    /// Where the field `column` of the row on `line` (1-based) of the CSV file
+    /// `path` is (the row's start if there is no such column).
+    pub(super) fn locate_csv(&self, path: &Path, line: u64, column: &str) -> Location {
+        let lines: &[String] = self.csv.iter().find(|(p, _)| *p == path).map_or(&[], |(_, l)| l);
         let header = lines.first().map_or("", String::as_str);
-        let snippet = lines.get(origin.line.saturating_sub(1) as usize).cloned();
+        let snippet = lines.get(line.saturating_sub(1) as usize).cloned();
         let index = header.split(',').position(|h| h.trim() == column);
         let column = match (index, snippet.as_deref()) {
             (Some(i), Some(row)) => {
@@ -178,7 +177,7 @@ impl Sources {
             }
             _ => 1,
         };
-        Location { path: origin.path.clone(), line: origin.line as usize, column, snippet }
+        Location { path: path.to_path_buf(), line: line as usize, column, snippet }
     }
 
     /// Where `anchor` (a field's name, or a struct or variant name) first appears

@@ -8,7 +8,7 @@ use super::SEPARATOR;
 use super::tree::{Node, Tree};
 use crate::domain::{ApplicantGroup, Level};
 use crate::scenario::raw::{
-    RawDepartment, RawDivision, RawDocument, RawJurisdictions, RawMerge, RawScenario, RawService, RawStaff,
+    Origin, RawDepartment, RawDivision, RawDocument, RawJurisdictions, RawMerge, RawScenario, RawService, RawStaff,
 };
 
 /// `name` inside jurisdiction `j` (`j` empty: `name` itself, for the template check).
@@ -94,7 +94,7 @@ pub(super) fn expand(mut raw: RawScenario, j: &RawJurisdictions, tree: &Tree, pe
             }
             continue;
         }
-        let Some(level) = j.levels.iter().find(|l| l.level == node.level) else { continue };
+        let Some((l, level)) = j.levels.iter().enumerate().find(|(_, l)| l.level == node.level) else { continue };
         let factor = level_factor(node, level.population, per_resident);
         let mut held: Vec<String> = Vec::new();
         for d in &level.departments {
@@ -106,7 +106,11 @@ pub(super) fn expand(mut raw: RawScenario, j: &RawJurisdictions, tree: &Tree, pe
         }
         functions.extend(held.iter().map(|f| named(name, f)));
         departments.extend(level.departments.iter().map(|d| department(d, name, factor)));
-        staff_list.extend(level.staff.iter().map(|s| staff(s, name, factor)));
+        // A copy's problems are reported at the level's entry, as written.
+        staff_list.extend(level.staff.iter().enumerate().map(|(index, s)| RawStaff {
+            origin: Some(Origin::Level { level: l, list: "staff", index }),
+            ..staff(s, name, factor)
+        }));
     }
     raw.functions = Some(functions);
     raw.departments = Some(departments);

@@ -409,7 +409,7 @@ impl CsvRow<'_> {
     }
 
     fn origin(&self) -> Origin {
-        Origin { path: self.table.path.clone(), line: self.line }
+        Origin::Csv { path: self.table.path.clone(), line: self.line }
     }
 
     /// Where a field of this row is, for messages.
