@@ -117,6 +117,52 @@ fn foreign_files_in_out_are_kept_and_named_before_simulating() {
 }
 
 #[test]
+fn a_folder_or_link_under_a_result_files_name_is_kept() {
+    let dir = tempdir("safety-shadow");
+    short_scenario(&dir, "mmc.ron", 15);
+    let (code, _, stderr) = reformsim_in(&dir, &["run", "mmc.ron", "--out", "out", "--quiet"]);
+    assert_eq!(code, 0, "{stderr}");
+    // A folder of the user's where `daily.csv` was, and a link where `summary.csv` was.
+    let out = dir.join("out");
+    std::fs::remove_file(out.join("daily.csv")).expect("rm");
+    std::fs::create_dir(out.join("daily.csv")).expect("mkdir");
+    std::fs::write(out.join("daily.csv/mine.txt"), "important").expect("write");
+    std::fs::write(dir.join("figures.csv"), "mine").expect("write");
+    std::fs::remove_file(out.join("summary.csv")).expect("rm");
+    std::os::unix::fs::symlink(dir.join("figures.csv"), out.join("summary.csv")).expect("symlink");
+    let before = snapshot(&out);
+    let (code, _, stderr) = reformsim_in(&dir, &["run", "mmc.ron", "--out", "out", "--quiet"]);
+    assert_eq!(code, 2, "{stderr}");
+    for name in ["daily.csv", "summary.csv"] {
+        assert!(stderr.contains(name), "{name} not named in:\n{stderr}");
+    }
+    assert_eq!(snapshot(&out), before, "the folder changed");
+    assert!(out.join("summary.csv").is_symlink(), "the link is gone");
+}
+
+#[test]
+fn a_link_to_nowhere_given_as_out_is_refused_and_kept() {
+    let dir = tempdir("safety-dangling");
+    short_scenario(&dir, "mmc.ron", 15);
+    std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("d")).expect("symlink");
+    let sweep = root().join("scenarios/sweeps/mmc-staffing.ron");
+    let sweep = sweep.to_str().expect("UTF-8 path");
+    let commands: [&[&str]; 4] = [
+        &["run", "mmc.ron", "--out", "d", "--quiet"],
+        &["compare", "mmc.ron", "mmc.ron", "--replications", "2", "--out", "d", "--quiet"],
+        &["sweep", sweep, "--out", "d", "--quiet"],
+        &["init", "d"],
+    ];
+    for args in commands {
+        let (code, _, stderr) = reformsim_in(&dir, args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains("symbolic link to a place that does not exist"), "{args:?}: {stderr}");
+        assert!(std::fs::symlink_metadata(dir.join("d")).is_ok_and(|m| m.is_symlink()), "{args:?} removed the link");
+        assert!(!dir.join("nowhere").exists(), "{args:?} wrote through the link");
+    }
+}
+
+#[test]
 fn out_dot_with_a_manifest_and_other_files_is_refused() {
     let dir = tempdir("safety-dot");
     let work = dir.join("work");

@@ -142,14 +142,24 @@ fn read_runs(
 /// of something else.
 pub fn prepare_folder(folder: &Path, own: &[&str]) -> Result<(), ExperimentError> {
     let refuse = |reason: String| ExperimentError::OutputExists { folder: folder.to_path_buf(), reason };
+    if crate::export::output::dangling_link(folder) {
+        return Err(refuse(crate::export::output::DANGLING_LINK.into()));
+    }
     if folder.exists() {
         if !folder.is_dir() {
             return Err(refuse("exists and is not a folder; choose another --out".into()));
         }
         let entries = std::fs::read_dir(folder).map_err(experiment::io_error(folder))?;
         for entry in entries {
-            let name = entry.map_err(experiment::io_error(folder))?.file_name().to_string_lossy().into_owned();
-            let ours = own.iter().any(|o| name == *o || name.starts_with(&format!("{o}-")) || name.starts_with('.'));
+            let entry = entry.map_err(experiment::io_error(folder))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // An own file's name (with an extension) on anything but a plain file
+            // is the user's: a folder or a link.
+            let plain = entry.file_type().is_ok_and(|t| t.is_file());
+            let ours = own.iter().any(|o| {
+                (name == *o || name.starts_with(&format!("{o}-")) || name.starts_with('.'))
+                    && (plain || !o.contains('.'))
+            });
             if !ours {
                 return Err(refuse(format!(
                     "holds `{name}`, which is not a result of this analysis; choose another --out or remove it"

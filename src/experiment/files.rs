@@ -119,6 +119,9 @@ pub enum FolderState {
 /// same sweep started before. Any other existing folder is refused.
 pub fn prepare_sweep_folder(folder: &Path, manifest: &SweepManifest) -> Result<FolderState, ExperimentError> {
     let refuse = |reason: String| ExperimentError::OutputExists { folder: folder.to_path_buf(), reason };
+    if crate::export::output::dangling_link(folder) {
+        return Err(refuse(crate::export::output::DANGLING_LINK.into()));
+    }
     if folder.exists() {
         if !folder.is_dir() {
             return Err(refuse("exists and is not a folder; choose another --out".into()));
@@ -175,6 +178,10 @@ fn remove_stale_temporaries(folder: &Path) -> Result<(), ExperimentError> {
 /// [`write_new_folder`] checks again under the output lock.
 pub fn check_new_folder(folder: &Path, what: &'static str) -> Result<(), ExperimentError> {
     let target = crate::export::output::canonical(folder);
+    if crate::export::output::dangling_link(&target) {
+        let reason = crate::export::output::DANGLING_LINK.to_string();
+        return Err(ExperimentError::OutputExists { folder: folder.to_path_buf(), reason });
+    }
     if target.exists() {
         let empty = target.is_dir() && std::fs::read_dir(&target).map_err(io_error(&target))?.next().is_none();
         if !empty {

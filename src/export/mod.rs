@@ -51,6 +51,9 @@ pub enum ExportError {
         /// The other process, when known.
         pid: Option<u32>,
     },
+    /// The output is a symbolic link to nothing ([`output::dangling_link`]).
+    #[error("{} {}", .0.display(), output::DANGLING_LINK)]
+    DanglingLink(PathBuf),
     /// The output folder exists and is not a folder.
     #[error("{} exists and is not a folder; choose another --out", .0.display())]
     NotAFolder(PathBuf),

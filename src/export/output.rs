@@ -89,6 +89,16 @@ pub fn canonical(path: &Path) -> PathBuf {
     absolute
 }
 
+/// Whether `path` is a symbolic link to nothing: written through, the link
+/// would be replaced by a folder or file of ours, so every output refuses it.
+pub fn dangling_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) && std::fs::metadata(path).is_err()
+}
+
+/// Why an output refuses a [`dangling_link`], after the path.
+pub const DANGLING_LINK: &str =
+    "is a symbolic link to a place that does not exist; point the link at a folder, or choose another --out";
+
 /// The folder holding `target` (canonical) and the name inside it.
 fn split(target: &Path) -> Result<(PathBuf, String), ExportError> {
     match (target.parent(), target.file_name()) {
@@ -340,6 +350,9 @@ impl Drop for FolderOutput {
 
 /// Refuses `target` unless it is absent, empty, or holds only what `replace` allows.
 fn check_folder(target: &Path, replace: &Replace) -> Result<(), ExportError> {
+    if dangling_link(target) {
+        return Err(ExportError::DanglingLink(target.to_path_buf()));
+    }
     let Ok(meta) = std::fs::metadata(target) else { return Ok(()) };
     if !meta.is_dir() {
         return Err(ExportError::NotAFolder(target.to_path_buf()));
@@ -395,7 +408,9 @@ fn list_foreign(
     let mut accepted = 0;
     for (name, kind) in entries {
         let path = relative.join(&name);
-        if allowed(&path) {
+        // Only a plain file may be taken for one of ours: a folder or a link of
+        // the user's under one of our names is theirs.
+        if allowed(&path) && kind.as_ref().is_ok_and(std::fs::FileType::is_file) {
             accepted += 1;
         } else if kind.as_ref().is_ok_and(std::fs::FileType::is_dir) {
             let mut inside = Vec::new();
@@ -507,6 +522,9 @@ pub fn check_file_target(target: &Path, inputs: &[PathBuf]) -> Result<(), Export
     }
     if target.is_dir() {
         return Err(ExportError::IsAFolder(target.to_path_buf()));
+    }
+    if dangling_link(target) {
+        return Err(ExportError::DanglingLink(target.to_path_buf()));
     }
     let (parent, name) = split(target)?;
     if is_result_file(&name) && parent.join("manifest.ron").is_file() {

@@ -30,6 +30,9 @@ pub enum InitError {
     /// The folder exists and holds something: nothing is written into it.
     #[error("{} exists and is not empty (it holds {}); choose a new or empty folder", .0.display(), .1)]
     NotEmpty(PathBuf, String),
+    /// The path is a symbolic link to nothing.
+    #[error("{} {}", .0.display(), crate::export::output::DANGLING_LINK)]
+    DanglingLink(PathBuf),
     /// The path exists and is not a folder.
     #[error("{} exists and is not a folder; choose a new or empty folder", .0.display())]
     NotAFolder(PathBuf),
@@ -99,6 +102,7 @@ pub fn write(dir: &Path) -> Result<Written, InitError> {
 fn check_target(dir: &Path) -> Result<bool, InitError> {
     let metadata = match std::fs::metadata(dir) {
         Ok(m) => m,
+        Err(_) if crate::export::output::dangling_link(dir) => return Err(InitError::DanglingLink(dir.to_path_buf())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
         Err(source) => return Err(InitError::Io { path: dir.to_path_buf(), source }),
     };

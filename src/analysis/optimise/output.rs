@@ -84,6 +84,9 @@ pub enum FolderState {
 /// started before; any other non-empty folder is refused.
 pub fn prepare_folder(folder: &Path, manifest: &OptimiseManifest) -> Result<FolderState, ExperimentError> {
     let refuse = |reason: String| ExperimentError::OutputExists { folder: folder.to_path_buf(), reason };
+    if crate::export::output::dangling_link(folder) {
+        return Err(refuse(crate::export::output::DANGLING_LINK.into()));
+    }
     if folder.exists() {
         if !folder.is_dir() {
             return Err(refuse("exists and is not a folder; choose another --out".into()));
