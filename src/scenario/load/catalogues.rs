@@ -36,7 +36,7 @@ pub(super) fn read_csv_files(
     };
     if let Some(path) = raw.documents_csv.clone() {
         let table = read_table(&path)?;
-        let rows = table.rows(problems, &["name", "held_by"], |row, _| {
+        let rows = table.rows(problems, &["name", "held_by"], &[], |row, _| {
             Some(RawDocument { name: row.text("name"), held_by: row.text("held_by"), origin: Some(row.origin()) })
         });
         raw.documents.get_or_insert_with(Vec::new).extend(rows);
@@ -44,7 +44,7 @@ pub(super) fn read_csv_files(
     if let Some(path) = raw.staff_csv.clone() {
         let table = read_table(&path)?;
         let columns = ["department", "role", "employment", "count", "annual_cost_cny"];
-        let rows = table.rows(problems, &columns, |row, problems| {
+        let rows = table.rows(problems, &columns, &["division"], |row, problems| {
             Some(RawStaff {
                 department: row.text("department"),
                 division: Some(row.text("division")).filter(|d| !d.is_empty()),
@@ -66,7 +66,7 @@ pub(super) fn read_csv_files(
     if let Some(path) = raw.jurisdictions.as_ref().and_then(|j| j.table_csv.clone()) {
         let table = read_table(&path)?;
         let columns = ["jurisdiction", "parent", "level", "template", "population"];
-        let rows = table.rows(problems, &columns, |row, problems| {
+        let rows = table.rows(problems, &columns, &["firms", "calendar"], |row, problems| {
             Some(RawJurisdiction {
                 jurisdiction: row.text("jurisdiction"),
                 parent: row.text("parent"),
@@ -98,7 +98,8 @@ fn read_service_tables(services: &CsvTable, steps: &CsvTable, problems: &mut Vec
         "online_share",
         "document_fetch_days",
     ];
-    let mut loaded = services.rows(problems, &service_columns, |row, problems| {
+    let optional = ["profile", "applicant_group", "remote_identity_share"];
+    let mut loaded = services.rows(problems, &service_columns, &optional, |row, problems| {
         let patience: Option<f64> = row.parse_optional("patience_minutes", problems)?;
         Some(RawService {
             name: row.text("name"),
@@ -115,8 +116,23 @@ fn read_service_tables(services: &CsvTable, steps: &CsvTable, problems: &mut Vec
         })
     });
     let step_columns = ["service", "step", "function", "role", "work", "in_person"];
+    let optional = [
+        "mean_minutes",
+        "cv",
+        "min_minutes",
+        "mode_minutes",
+        "max_minutes",
+        "after",
+        "documents",
+        "send_back_to",
+        "send_back_probability",
+        "personal",
+        "after_when_revised",
+        "refusal_probability",
+        "level",
+    ];
     let mut previous: Option<(String, String)> = None;
-    let parsed = steps.rows(problems, &step_columns, |row, problems| {
+    let parsed = steps.rows(problems, &step_columns, &optional, |row, problems| {
         let service = row.text("service");
         let name = row.text("step");
         let after = row.text("after");
@@ -296,6 +312,10 @@ impl CsvTable {
         }
         for record in reader.records() {
             match record {
+                Ok(r) if let Some(field) = r.iter().position(|f| f.contains(['\n', '\r'])) => {
+                    let error = table.multi_line_error(&r, field);
+                    table.errors.push(error);
+                }
                 Ok(r) if r.len() == table.header.len() => table.rows.push((r.position().map_or(0, |p| p.line()), r)),
                 Ok(r) if r.len() == 1 && r.get(0).is_some_and(str::is_empty) => {} // a blank line
                 Ok(r) => {
@@ -309,6 +329,53 @@ impl CsvTable {
             }
         }
         Ok(table)
+    }
+
+    /// A row whose field `field` runs over several lines: a quote left open
+    /// takes in the rows after it (no catalogue value holds a line break).
+    fn multi_line_error(&self, record: &csv::StringRecord, field: usize) -> Diagnostic {
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let snippet = self.lines.get(line.saturating_sub(1)).cloned();
+        let column = snippet.as_deref().map_or(1, |s| field_column(s, field));
+        let lines = record.get(field).map_or(1, |f| f.lines().count());
+        let name = self.header.get(field).map_or(String::new(), |h| format!(" of `{h}`"));
+        let message = format!(
+            "the value{name} in row {line} runs over {lines} lines: a quote opened here is not closed where the value ends, so the rows after it were read into it; close the quote (no catalogue value holds a line break)"
+        );
+        Diagnostic { location: Location { path: self.path.clone(), line, column, snippet }, message }
+    }
+
+    /// Refuses a header column this table does not have (`known`), unless free
+    /// text (`note`, or a name starting with `note`, `comment` or `source`) or
+    /// already reported as the misspelling of a missing column (`hinted`), and a
+    /// column named twice: a misspelt optional column would be ignored.
+    fn check_columns(&self, problems: &mut Vec<Diagnostic>, known: &[&str], hinted: &[&str]) {
+        let header_line = self.lines.first().cloned();
+        let at = |index: usize| Location {
+            path: self.path.clone(),
+            line: 1,
+            column: header_line.as_deref().map_or(1, |s| field_column(s, index)),
+            snippet: header_line.clone(),
+        };
+        for (i, h) in self.header.iter().enumerate() {
+            let free_text = ["note", "comment", "source"].iter().any(|p| h.to_lowercase().starts_with(p));
+            if self.header[..i].contains(h) {
+                problems.push(Diagnostic {
+                    location: at(i),
+                    message: format!("column `{h}` is named twice in the header: remove or rename one"),
+                });
+            } else if !free_text && !known.contains(&h.as_str()) && !hinted.contains(&h.as_str()) {
+                let hint = crate::scenario::nearest(h, known.iter().copied())
+                    .map_or_else(String::new, |n| format!(" — did you mean `{n}`?"));
+                problems.push(Diagnostic {
+                    location: at(i),
+                    message: format!(
+                        "unknown column `{h}`{hint} (this file's columns: `{}`; a column of free text is `note`)",
+                        known.join("`, `")
+                    ),
+                });
+            }
+        }
     }
 
     /// A row whose number of fields differs from the header's.
@@ -345,20 +412,26 @@ impl CsvTable {
         }
     }
 
-    /// Converts every row with `convert`, reporting unreadable rows and missing
-    /// columns once.
+    /// Converts every row with `convert`, reporting unreadable rows, missing
+    /// `required` columns and columns neither required nor `optional` once.
     fn rows<T>(
         &self,
         problems: &mut Vec<Diagnostic>,
         required: &[&str],
+        optional: &[&str],
         mut convert: impl FnMut(&CsvRow, &mut Vec<Diagnostic>) -> Option<T>,
     ) -> Vec<T> {
         problems.extend(self.errors.iter().cloned());
         let missing: Vec<&str> = required.iter().copied().filter(|c| !self.header.iter().any(|h| h == c)).collect();
+        let nearest: Vec<Option<&str>> =
+            missing.iter().map(|m| crate::scenario::nearest(m, self.header.iter().map(String::as_str))).collect();
+        let hinted: Vec<&str> = nearest.iter().flatten().copied().collect();
+        self.check_columns(problems, &[required, optional].concat(), &hinted);
         if !missing.is_empty() {
             let hints: Vec<String> = missing
                 .iter()
-                .map(|m| match crate::scenario::nearest(m, self.header.iter().map(String::as_str)) {
+                .zip(&nearest)
+                .map(|(m, near)| match near {
                     Some(h) => format!("`{m}` (is `{h}` meant to be it?)"),
                     None => format!("`{m}`"),
                 })
