@@ -51,7 +51,7 @@ enum Command {
         /// Output folder [default: results/<scenario name>].
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Threads (0: all cores).
+        /// Threads (0: all cores; at most the cores available).
         #[arg(long, default_value_t = 0)]
         jobs: usize,
         /// No progress bar (nor progress lines when standard error is not a terminal).
@@ -110,7 +110,7 @@ enum Command {
         /// Output folder [default: results/compare/<first>-vs-<second>…]; never overwritten.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Threads (0: all cores).
+        /// Threads (0: all cores; at most the cores available).
         #[arg(long, default_value_t = 0)]
         jobs: usize,
         /// No progress bar (nor progress lines when standard error is not a terminal).
@@ -125,7 +125,7 @@ enum Command {
         /// Output folder [default: results/sweeps/<sweep name>[-shard-K-of-N]].
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Threads (0: all cores).
+        /// Threads (0: all cores; at most the cores available).
         #[arg(long, default_value_t = 0)]
         jobs: usize,
         /// Run only share K of N of the sweep (1 ≤ K ≤ N); combine with `reformsim merge`.
@@ -143,7 +143,7 @@ enum Command {
         /// Output folder [default: results/optimise/<spec name>].
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Threads (0: all cores).
+        /// Threads (0: all cores; at most the cores available).
         #[arg(long, default_value_t = 0)]
         jobs: usize,
         /// Not supported: each step of the search depends on the one before (refused with a reason).
@@ -161,7 +161,7 @@ enum Command {
         /// Output folder [default: results/sensitivity/<spec name>[-shard-K-of-N]].
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Threads (0: all cores).
+        /// Threads (0: all cores; at most the cores available).
         #[arg(long, default_value_t = 0)]
         jobs: usize,
         /// Run only share K of N of the runs; merge each `runs*` folder with `reformsim merge`.
@@ -179,7 +179,7 @@ enum Command {
         /// Output folder [default: results/calibration/<spec name>].
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Threads (0: all cores).
+        /// Threads (0: all cores; at most the cores available).
         #[arg(long, default_value_t = 0)]
         jobs: usize,
         /// No progress bar (nor progress lines when standard error is not a terminal).

@@ -33,10 +33,15 @@ pub struct Runner {
 }
 
 impl Runner {
-    /// A runner with `jobs` threads (0: one per core) for runs with `seed`.
+    /// A runner with `jobs` threads (0: one per core) for runs with `seed`. More
+    /// threads than the cores available would only share them (and results never
+    /// depend on the threads), so `jobs` is capped there: `--jobs 100000` started
+    /// as many threads, for minutes and hundreds of megabytes.
     pub fn new(seed: u64, jobs: usize) -> Result<Runner, ThreadsError> {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let threads = if jobs == 0 { cores } else { jobs.min(cores) };
         let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs)
+            .num_threads(threads)
             .thread_name(|i| format!("reformsim-run-{i}"))
             .build()
             .map_err(|e| ThreadsError { jobs, reason: e.to_string() })?;

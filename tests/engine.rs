@@ -61,9 +61,14 @@ fn same_seed_gives_identical_files_whatever_the_threads() {
     reformsim(&["run", scenario, "--seed", "7", "--replications", "3", "--jobs", "1"], &a);
     reformsim(&["run", scenario, "--seed", "7", "--replications", "3", "--jobs", "2"], &b);
     reformsim(&["run", scenario, "--seed", "8", "--replications", "3", "--jobs", "2"], &c);
-    let (a, b, c) = (read_outputs(&a), read_outputs(&b), read_outputs(&c));
-    for ((name, x), (_, y)) in a.iter().zip(&b) {
+    // Far more threads than cores (capped at the cores available: it started
+    // them all, for minutes).
+    let d = tmp.join("d");
+    reformsim(&["run", scenario, "--seed", "7", "--replications", "3", "--jobs", "100000"], &d);
+    let (a, b, c, d) = (read_outputs(&a), read_outputs(&b), read_outputs(&c), read_outputs(&d));
+    for ((name, x), ((_, y), (_, w))) in a.iter().zip(b.iter().zip(&d)) {
         assert!(x == y, "{name} differs between --jobs 1 and --jobs 2 with the same seed");
+        assert!(x == w, "{name} differs between --jobs 1 and --jobs 100000 with the same seed");
     }
     for ((name, x), (_, z)) in a.iter().zip(&c) {
         assert!(x != z, "{name} is the same for seeds 7 and 8");
