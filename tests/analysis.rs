@@ -100,7 +100,7 @@ fn sobol_noise_share_sees_simulation_noise() {
 #[test]
 fn broken_specs_get_located_diagnostics() {
     use reformsim::analysis::{Calibration, Sensitivity};
-    let cases: [(&str, &[&str]); 6] = [
+    let cases: [(&str, &[&str]); 8] = [
         (
             "sensitivity-unknown-path.ron",
             &["`services[name=\"request\"].volume`", "not valid with it", "volume", ":7:"],
@@ -111,6 +111,14 @@ fn broken_specs_get_located_diagnostics() {
             &["unknown indicator `wait_minutes`", "did you mean `wait_minutes_mean`", ":7:"],
         ),
         ("sensitivity-design-too-large.ron", &["more than the 1000000 one command may do", "lower `n`"]),
+        ("sensitivity-bootstrap-too-large.ron", &["`bootstrap` takes from 40 to 100000 resamples", ":5:"]),
+        (
+            "calibration-bad-observed.ron",
+            &[
+                "target `wait_minutes_mean` needs a finite `observed` value, found NaN",
+                "target `utilisation_share` is listed twice",
+            ],
+        ),
         ("calibration-prior-no-support.ron", &["has no support", "LogUniform(from: 0, to: 6)", ":5:", ":7:"]),
         (
             "calibration-unknown-target.ron",

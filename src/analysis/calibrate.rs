@@ -206,6 +206,16 @@ fn read_targets(raw: Vec<RawTarget>, problems: &mut Problems) -> Vec<Target> {
         problems.add("targets", "a calibration needs at least one target".into());
     }
     spec::check_indicators(raw.iter().map(|t| &t.indicator), problems);
+    for (i, t) in raw.iter().enumerate() {
+        if raw[..i].iter().any(|earlier| earlier.indicator == t.indicator) {
+            let message = format!("target `{}` is listed twice: it would count twice in the distance", t.indicator);
+            problems.add(&t.indicator, message);
+        }
+        if !t.observed.is_finite() {
+            let message = format!("target `{}` needs a finite `observed` value, found {}", t.indicator, t.observed);
+            problems.add(&t.indicator, message);
+        }
+    }
     raw.into_iter()
         .filter_map(|t| {
             let scale = match (t.tolerance, t.standard_error) {
@@ -344,6 +354,14 @@ pub fn run_calibration(
                 (0..indicators.len()).map(|m| reps.iter().map(|r| r[m]).sum::<f64>() / reps.len() as f64).collect()
             })
             .collect();
+        if (generation, batch) == (0, 0)
+            && let Some(m) = (0..indicators.len()).find(|&m| means.iter().all(|s| s[m].is_nan()))
+        {
+            return Err(ExperimentError::Argument(format!(
+                "target `{}` is undefined in every run of the first batch (the indicator is empty for this scenario, as `public_service_cny` is without a budget): fit indicators the scenario defines",
+                indicators[m]
+            )));
+        }
         let distances = means.iter().map(|s| abc::distance(s, &observed, &scale)).collect();
         simulated.borrow_mut().insert((generation, batch), means);
         Ok(distances)

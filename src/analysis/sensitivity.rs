@@ -194,6 +194,13 @@ fn read_method(raw: RawMethod, k: usize, replications: u64, paired: bool, proble
                     ),
                 );
             }
+            if !sobol::BOOTSTRAP_RESAMPLES.contains(&bootstrap) {
+                let (low, high) = (sobol::BOOTSTRAP_RESAMPLES.start(), sobol::BOOTSTRAP_RESAMPLES.end());
+                problems.add(
+                    "bootstrap",
+                    format!("Sobol's `bootstrap` takes from {low} to {high} resamples (found {bootstrap}; 200 is the default, 1000 gives steadier interval ends)"),
+                );
+            }
             let layout = SaltelliLayout { base_samples: n, parameters: k, second_order };
             (Method::Sobol(layout, bootstrap), layout.rows())
         }

@@ -20,6 +20,11 @@ use super::stream::{Stream, mean_variance, quantile};
 
 /// Most base samples (the sequence's length).
 pub const MAX_BASE_SAMPLES: usize = 1 << 16;
+/// Bootstrap resamples, from the fewest that give a 95% percentile interval
+/// (its 2.5% tail holds at least one resample) to the most that change it
+/// (each resample re-estimates every index over the whole design: 10^9 ran into
+/// tens of gigabytes).
+pub const BOOTSTRAP_RESAMPLES: std::ops::RangeInclusive<usize> = 40..=100_000;
 
 /// Most parameters (two sequence dimensions each).
 pub const MAX_PARAMETERS: usize = 128;
