@@ -349,6 +349,9 @@ pub(crate) fn check_paths(
         Ok(text) => text,
         Err(e) => return problems.add("fixed", e.to_string()),
     };
+    let owners =
+        parameters.iter().filter(|p| !(reference && p.only_in_base)).map(|p| (p.name.as_str(), p.paths.as_slice()));
+    crate::experiment::spec::check_collisions(&scenario.path, &scenario.text, owners, fixed, problems);
     for parameter in parameters.iter().filter(|p| !(reference && p.only_in_base)) {
         let level = parameter.level(parameter.value_at(0.5));
         for path in &parameter.paths {

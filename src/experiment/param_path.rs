@@ -264,6 +264,33 @@ pub fn apply(file: &Path, text: &str, edits: &[(&ParamPath, &str)]) -> Result<St
     Ok(text)
 }
 
+/// The pairs `(i, j)`, `i < j`, of `entries` (an owner, such as a parameter's
+/// name or `fixed`, and a path) of different owners whose places in `text`
+/// collide: setting the second undoes or breaks what the first set (the same
+/// value, or one inside the other), so one would silently win.
+pub fn collisions(file: &Path, text: &str, entries: &[(&str, &ParamPath)]) -> Vec<(usize, usize)> {
+    const FIRST: &str = "8642097531.25";
+    const SECOND: &str = "9753108642.75";
+    let mut found = Vec::new();
+    for (i, (owner_a, a)) in entries.iter().enumerate() {
+        let Ok(with_a) = apply(file, text, &[(a, FIRST)]) else { continue };
+        for (j, (owner_b, b)) in entries.iter().enumerate().skip(i + 1) {
+            if owner_a == owner_b {
+                continue;
+            }
+            let collide = match apply(file, &with_a, &[(b, SECOND)]) {
+                Ok(both) => get(file, &both, a).map_or(true, |v| v != FIRST),
+                // `b` no longer resolves once `a` is set: `a` holds it.
+                Err(_) => apply(file, text, &[(b, SECOND)]).is_ok(),
+            };
+            if collide {
+                found.push((i, j));
+            }
+        }
+    }
+    found
+}
+
 /// Reads the text of the value at `path` in `text` (for checks and messages).
 pub fn get<'t>(file: &Path, text: &'t str, path: &ParamPath) -> Result<&'t str, PathError> {
     let root = parse_scenario(file, text)?;

@@ -156,6 +156,36 @@ fn reserved_columns() -> impl Iterator<Item = &'static str> {
     RUN_KEY_COLUMNS.into_iter().chain(POINT_STATISTIC_COLUMNS)
 }
 
+/// Reports every pair of places that collide in `text` (the scenario at
+/// `file`): `fixed` paths and each parameter's (`parameters`: name and paths),
+/// see [`param_path::collisions`].
+pub(crate) fn check_collisions<'p>(
+    file: &Path,
+    text: &str,
+    parameters: impl IntoIterator<Item = (&'p str, &'p [ParamPath])>,
+    fixed: &'p [(ParamPath, String)],
+    problems: &mut Problems,
+) {
+    let mut entries: Vec<(&str, &ParamPath)> = fixed.iter().map(|(p, _)| ("`fixed`", p)).collect();
+    for (name, paths) in parameters {
+        entries.extend(paths.iter().map(|p| (name, p)));
+    }
+    for (i, j) in param_path::collisions(file, text, &entries) {
+        let ((owner_a, a), (owner_b, b)) = (entries[i], entries[j]);
+        let who = |owner: &str| if owner.starts_with('`') { owner.to_string() } else { format!("parameter `{owner}`") };
+        problems.add(
+            b.as_str(),
+            format!(
+                "`{}` of {} sets the same place as `{}` of {} (or one inside the other): one would silently win; set each place once",
+                b.as_str(),
+                who(owner_b),
+                a.as_str(),
+                who(owner_a)
+            ),
+        );
+    }
+}
+
 /// Collects the problems of a sweep file (or of an analysis spec: sensitivity,
 /// calibration, optimisation, which share this machinery), each pointing into it.
 pub(crate) struct Problems<'a> {
@@ -285,6 +315,10 @@ impl Sweep {
                     }
                 }
             }
+        }
+        if problems.found.is_empty() {
+            let owners = parameters.iter().map(|p| (p.name.as_str(), p.paths.as_slice()));
+            check_collisions(&base, &base_text, owners, &fixed, &mut problems);
         }
         let names: Vec<String> = parameters.iter().map(|p| p.name.clone()).collect();
         let domains: Vec<Domain> = parameters.iter().map(|p| p.domain.clone()).collect();
