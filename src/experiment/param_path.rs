@@ -279,7 +279,7 @@ pub fn collisions(file: &Path, text: &str, entries: &[(&str, &ParamPath)]) -> Ve
                 continue;
             }
             let collide = match apply(file, &with_a, &[(b, SECOND)]) {
-                Ok(both) => get(file, &both, a).map_or(true, |v| v != FIRST),
+                Ok(both) => get(file, &both, a).ok() != Some(FIRST),
                 // `b` no longer resolves once `a` is set: `a` holds it.
                 Err(_) => apply(file, text, &[(b, SECOND)]).is_ok(),
             };
