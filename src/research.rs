@@ -43,7 +43,7 @@ pub(crate) fn optimise(
     print!("{}", outcome.result);
     println!("\nresults written to {}", outcome.folder.display());
     if outcome.chosen.is_none() && !outcome.already_complete {
-        return Err(Failure::Run("no feasible plan was found (see result.txt)".into()));
+        return Err(Failure::Run("no plan was chosen (see result.txt for why)".into()));
     }
     Ok(())
 }

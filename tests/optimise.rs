@@ -17,7 +17,13 @@ const FILES: [&str; 5] = ["manifest.ron", "runs.csv", "candidates.csv", "selecti
 /// with the clerks from 2 to 8 and a mean-wait target, as if it were a file in
 /// `scenarios/optimise/`.
 fn mmc_spec(target_minutes: f64, selection: &str) -> OptimiseSpec {
-    let text = format!(
+    let file = root().join("scenarios/optimise/generated.ron");
+    OptimiseSpec::from_str(&file, &mmc_spec_text(target_minutes, selection)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The text of [`mmc_spec`].
+fn mmc_spec_text(target_minutes: f64, selection: &str) -> String {
+    format!(
         r#"Optimise(
     base: "../validation/mmc.ron",
     seed: 3,
@@ -31,9 +37,7 @@ fn mmc_spec(target_minutes: f64, selection: &str) -> OptimiseSpec {
     selection: {selection},
     finalists: 4,
 )"#
-    );
-    let file = root().join("scenarios/optimise/generated.ron");
-    OptimiseSpec::from_str(&file, &text).unwrap_or_else(|e| panic!("{e}"))
+    )
 }
 
 const KN: &str = "KnPlusPlus(alpha: 0.05, delta: 50000.0, first_stage: 4, max_replications: 40)";
@@ -278,4 +282,20 @@ fn an_invalid_value_at_a_variables_end_is_refused_before_running() {
     let e = run_optimise(&spec, &OptimiseOptions { out: out.clone(), jobs: 1 }, &|_, _| {}).expect_err("refused");
     assert!(e.is_input() && e.to_string().contains("clerks = -1 is not valid"), "{e}");
     assert!(!out.exists(), "nothing was written");
+}
+
+/// An objective the scenario leaves empty (no budget: `public_service_cny` is
+/// undefined) chooses no plan, and says why rather than "no feasible plan".
+#[test]
+fn an_undefined_objective_is_named_as_the_reason_no_plan_was_chosen() {
+    let text = mmc_spec_text(3.0, KN).replace(
+        r#"objective: Minimise(indicator: "admin_cost_cny_per_year")"#,
+        r#"objective: Minimise(indicator: "public_service_cny")"#,
+    );
+    let spec = OptimiseSpec::from_str(&root().join("scenarios/optimise/generated.ron"), &text)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let outcome = run(&spec, &folder("undefined-objective"), 2);
+    assert!(outcome.chosen.is_none(), "{}", outcome.result);
+    assert!(outcome.result.contains("NO PLAN could be chosen") && outcome.result.contains("not a finite number"));
+    assert!(!outcome.result.contains("NO FEASIBLE PLAN"), "{}", outcome.result);
 }

@@ -207,10 +207,18 @@ pub fn result_text(spec: &OptimiseSpec, search: &Search, selected: Option<&Selec
         search.stop
     );
     let Some(selected) = selected else {
-        let _ = writeln!(
-            t,
-            "\nNO FEASIBLE PLAN was found: widen the variables' ranges (the start should meet every target) or relax the targets."
-        );
+        let _ = if feasible > 0 {
+            writeln!(
+                t,
+                "\nNO PLAN could be chosen: {feasible} candidates met every target, but the objective ({}) was not a finite number for any of them: it names an indicator this scenario leaves empty (such as `public_service_cny` without a budget), or its weights overflow. Minimise an indicator the scenario defines, with moderate weights.",
+                spec.objective.describe()
+            )
+        } else {
+            writeln!(
+                t,
+                "\nNO FEASIBLE PLAN was found: widen the variables' ranges (the start should meet every target) or relax the targets."
+            )
+        };
         return t;
     };
     let c = selected.chosen;
