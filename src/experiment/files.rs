@@ -136,7 +136,11 @@ pub fn prepare_sweep_folder(folder: &Path, manifest: &SweepManifest) -> Result<F
                     differences.join("; ")
                 )));
             }
-            if folder.join(names::JOURNAL).exists() || !folder.join(names::RUNS).exists() {
+            // A whole sweep's tables are runs.csv and points.csv (a shard's, runs.csv):
+            // one missing is written again, its runs done again.
+            let tables_missing = !folder.join(names::RUNS).exists()
+                || (manifest.shard.is_none() && !folder.join(names::POINTS).exists());
+            if folder.join(names::JOURNAL).exists() || tables_missing {
                 remove_stale_temporaries(folder)?;
                 return Ok(FolderState::Resume);
             }
@@ -268,6 +272,18 @@ mod tests {
         let m = manifest();
         let text = m.to_text().expect("serialises");
         assert_eq!(ron::from_str::<SweepManifest>(&text).expect("parses"), m);
+    }
+
+    #[test]
+    fn a_whole_sweep_missing_a_table_is_resumed_not_complete() {
+        let dir = folder("tables");
+        let whole = SweepManifest { shard: None, ..manifest() };
+        assert_eq!(prepare_sweep_folder(&dir, &whole).expect("new folder"), FolderState::Fresh);
+        std::fs::write(dir.join(names::RUNS), "x").expect("write");
+        assert_eq!(prepare_sweep_folder(&dir, &whole).expect("points.csv missing"), FolderState::Resume);
+        std::fs::write(dir.join(names::POINTS), "x").expect("write");
+        assert_eq!(prepare_sweep_folder(&dir, &whole).expect("both tables"), FolderState::Complete);
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]
