@@ -158,16 +158,8 @@ fn read_service_tables(services: &CsvTable, steps: &CsvTable, problems: &mut Vec
             function: row.text("function"),
             role: row.parse_with("role", problems, parse_role)?,
             work,
-            in_person: row.parse_with("in_person", problems, |t| match t {
-                "true" | "yes" | "1" => Ok(true),
-                "false" | "no" | "0" | "" => Ok(false),
-                _ => Err("expected true or false".to_string()),
-            })?,
-            personal: row.parse_with("personal", problems, |t| match t {
-                "true" | "yes" | "1" => Ok(true),
-                "false" | "no" | "0" | "" => Ok(false),
-                _ => Err("expected true or false".to_string()),
-            })?,
+            in_person: row.parse_with("in_person", problems, parse_yes_no)?,
+            personal: row.parse_with("personal", problems, parse_yes_no)?,
             after,
             after_when_revised: match row.text("after_when_revised").as_str() {
                 "" => None,
@@ -227,6 +219,16 @@ fn parse_employment(text: &str) -> Result<Employment, String> {
         "established" => Ok(Employment::Established),
         "contract" => Ok(Employment::Contract),
         _ => Err("expected established or contract".to_string()),
+    }
+}
+
+/// A yes-or-no column: `true | yes | 1`, `false | no | 0` or empty (no), in any case
+/// (spreadsheets write `TRUE`).
+fn parse_yes_no(text: &str) -> Result<bool, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" => Ok(true),
+        "false" | "no" | "0" | "" => Ok(false),
+        _ => Err("expected true or false (or yes / no, 1 / 0; empty is false)".to_string()),
     }
 }
 
@@ -538,4 +540,20 @@ impl CsvRow<'_> {
 fn type_word<T>() -> &'static str {
     let name = std::any::type_name::<T>();
     if name.contains("f64") { "a number" } else { "a whole number (0 or more)" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_yes_no;
+
+    #[test]
+    fn yes_or_no_columns_read_a_spreadsheets_spellings() {
+        for yes in ["true", "TRUE", "Yes", "1"] {
+            assert_eq!(parse_yes_no(yes), Ok(true), "{yes}");
+        }
+        for no in ["false", "False", "NO", "0", ""] {
+            assert_eq!(parse_yes_no(no), Ok(false), "{no}");
+        }
+        assert!(parse_yes_no("maybe").is_err());
+    }
 }
