@@ -83,27 +83,43 @@ pub fn tempdir(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// A 24/7 scenario of departments X (function `fx`) and Y (`fy`), each with
+/// `staff` reviewers, a hand-over between them of `delay_hours`, and one service
+/// `s` of `volume` cases a year whose steps are `steps` (RON).
+fn two_departments(
+    name: &str,
+    (horizon, warmup): (u32, u32),
+    (delay_hours, staff): (f64, u32),
+    volume: f64,
+    steps: &str,
+) -> String {
+    format!(
+        r#"Scenario(name: "{name}", start_date: "2020-01-06", horizon_days: {horizon}, warmup_days: {warmup}, calendar: AllDay,
+    applicant: (value_of_time_cny_per_hour: 0.0, travel_hours_per_trip: 0.0, document_hours_per_missing: 0.0),
+    functions: ["fx", "fy"],
+    departments: [(name: "X", functions: ["fx"], overhead_cny_per_year: 0.0), (name: "Y", functions: ["fy"], overhead_cny_per_year: 0.0)],
+    handoff: (between_departments: (delay_hours: {delay_hours:?}, effort_minutes: 0.0), within_department: (delay_hours: 0.0, effort_minutes: 0.0)),
+    staff: [(department: "X", role: Reviewer, employment: Established, count: {staff}, annual_cost_cny: 1.0),
+            (department: "Y", role: Reviewer, employment: Established, count: {staff}, annual_cost_cny: 1.0)],
+    services: [Service(name: "s", volume_per_year: {volume:?}, time_limit_working_days: 30, steps: [
+        {steps}
+    ])],
+)"#
+    )
+}
+
 #[test]
 fn a_send_back_leaves_parallel_branches_alone() {
     // a, then b (department X, long) and c (department Y, redone half the time)
     // in parallel, joined by d: every case needs exactly one b, however often c is
     // sent back.
-    let text = r#"Scenario(name: "parallel", start_date: "2020-01-06", horizon_days: 200, warmup_days: 20, calendar: AllDay,
-    applicant: (value_of_time_cny_per_hour: 0.0, travel_hours_per_trip: 0.0, document_hours_per_missing: 0.0),
-    functions: ["fx", "fy"],
-    departments: [(name: "X", functions: ["fx"], overhead_cny_per_year: 0.0), (name: "Y", functions: ["fy"], overhead_cny_per_year: 0.0)],
-    handoff: (between_departments: (delay_hours: 0.0, effort_minutes: 0.0), within_department: (delay_hours: 0.0, effort_minutes: 0.0)),
-    staff: [(department: "X", role: Reviewer, employment: Established, count: 50, annual_cost_cny: 1.0),
-            (department: "Y", role: Reviewer, employment: Established, count: 50, annual_cost_cny: 1.0)],
-    services: [Service(name: "s", volume_per_year: 3650.0, time_limit_working_days: 30, steps: [
-        Step(name: "a", function: "fy", role: Reviewer, work: Constant(minutes: 10.0)),
+    let steps = r#"Step(name: "a", function: "fy", role: Reviewer, work: Constant(minutes: 10.0)),
         Step(name: "b", function: "fx", role: Reviewer, work: Constant(minutes: 600.0), after: ["a"]),
         Step(name: "c", function: "fy", role: Reviewer, work: Constant(minutes: 60.0), after: ["a"],
              send_back: (to: "c", probability: 0.5)),
-        Step(name: "d", function: "fy", role: Reviewer, work: Constant(minutes: 10.0), after: ["b", "c"]),
-    ])],
-)"#;
-    let output = &run(&crate::common::from_text(text), 1, 1)[0];
+        Step(name: "d", function: "fy", role: Reviewer, work: Constant(minutes: 10.0), after: ["b", "c"]),"#;
+    let text = two_departments("parallel", (200, 20), (0.0, 50), 3650.0, steps);
+    let output = &run(&crate::common::from_text(&text), 1, 1)[0];
     let x = output.departments.iter().find(|d| d.name == "X").expect("department X");
     // Steps started in the measured period in X, against cases that reached b then.
     let started_b = x.steps as f64;
@@ -148,19 +164,10 @@ fn a_reform_that_leaves_nobody_stops_at_the_backlog_limit() {
 fn a_backlog_held_in_hand_overs_is_not_blamed_on_a_queue() {
     // Plenty of staff, but every case waits 2,000 working hours between its two
     // departments: the cases in progress are between steps, no queue is long.
-    let text = r#"Scenario(name: "slow-handover", start_date: "2020-01-06", horizon_days: 60, warmup_days: 0, calendar: AllDay,
-    applicant: (value_of_time_cny_per_hour: 0.0, travel_hours_per_trip: 0.0, document_hours_per_missing: 0.0),
-    functions: ["fx", "fy"],
-    departments: [(name: "X", functions: ["fx"], overhead_cny_per_year: 0.0), (name: "Y", functions: ["fy"], overhead_cny_per_year: 0.0)],
-    handoff: (between_departments: (delay_hours: 2000.0, effort_minutes: 0.0), within_department: (delay_hours: 0.0, effort_minutes: 0.0)),
-    staff: [(department: "X", role: Reviewer, employment: Established, count: 5, annual_cost_cny: 1.0),
-            (department: "Y", role: Reviewer, employment: Established, count: 5, annual_cost_cny: 1.0)],
-    services: [Service(name: "s", volume_per_year: 36500.0, time_limit_working_days: 30, steps: [
-        Step(name: "a", function: "fx", role: Reviewer, work: Constant(minutes: 1.0)),
-        Step(name: "b", function: "fy", role: Reviewer, work: Constant(minutes: 1.0), after: ["a"]),
-    ])],
-)"#;
-    let model = crate::common::from_text(text);
+    let steps = r#"Step(name: "a", function: "fx", role: Reviewer, work: Constant(minutes: 1.0)),
+        Step(name: "b", function: "fy", role: Reviewer, work: Constant(minutes: 1.0), after: ["a"]),"#;
+    let text = two_departments("slow-handover", (60, 0), (2000.0, 5), 36500.0, steps);
+    let model = crate::common::from_text(&text);
     match reformsim::engine::simulate_with_backlog_limit(&model, 1, 0, 1_000) {
         Ok(_) => panic!("1,000 cases held in hand-overs finished"),
         Err(e) => {

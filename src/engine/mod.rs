@@ -41,7 +41,8 @@ pub enum EngineError {
     /// could not keep up (often after a reform took them away) and the queues
     /// would have grown until memory ran out. The run stops that day.
     #[error(
-        "the run stopped on day {day} ({date}): more than {limit} cases were in progress (the limit `MAX_BACKLOG_CASES` in src/scenario/limits.rs keeps memory bounded); {waiting} of them were waiting in queues, the longest queue, {queued} waiting, at the {station}, and the others were in service or between steps (hand-over delays). {advice}"
+        "the run stopped on day {day} ({date}): more than {limit} cases were in progress (the limit `MAX_BACKLOG_CASES` in src/scenario/limits.rs keeps memory bounded); {waiting} of them were waiting in queues, the longest queue, {queued} waiting, at the {station}, and the others were in service or between steps (hand-over delays). {}",
+        backlog_advice(*waiting, *in_progress)
     )]
     Backlog {
         /// Day of the run (0 is the start date, as in `daily.csv`).
@@ -54,9 +55,8 @@ pub enum EngineError {
         queued: usize,
         /// Steps waiting in every queue.
         waiting: usize,
-        /// What to do: add staff where the cases queue, or look at the demand
-        /// and the delays when most cases were not queued.
-        advice: &'static str,
+        /// Cases in progress (queued, in service or between steps).
+        in_progress: u64,
         /// The limit passed.
         limit: usize,
     },
@@ -445,6 +445,16 @@ fn simulate_day(
     Ok(())
 }
 
+/// What to do about a backlog of `in_progress` cases, `waiting` of them queued:
+/// add staff where they queue, or look at demand and delays when most are not.
+fn backlog_advice(waiting: usize, in_progress: u64) -> &'static str {
+    if waiting as u64 * 2 >= in_progress {
+        "Add staff there, check the reforms that take staff away (HeadcountReduction, Merger) or shorten the horizon"
+    } else {
+        "Most were not queued: staff are not what is short; check the volumes and size factors, the hand-over delays, or shorten the horizon"
+    }
+}
+
 /// The error of a run stopped by the backlog limit on `day`, naming `station`.
 fn backlog_error(model: &Model, flow: &CaseFlow, station: usize, day: u32, limit: usize) -> EngineError {
     let place = match model.stations[station].department {
@@ -460,11 +470,7 @@ fn backlog_error(model: &Model, flow: &CaseFlow, station: usize, day: u32, limit
         station: format!("{role}s' station of {place} ({} staff serving)", flow.stations[station].servers),
         queued: flow.stations[station].queue_len(),
         waiting,
-        advice: if waiting as u64 * 2 >= flow.cases_in_progress() {
-            "Add staff there, check the reforms that take staff away (HeadcountReduction, Merger) or shorten the horizon"
-        } else {
-            "Most were not queued: staff are not what is short; check the volumes and size factors, the hand-over delays, or shorten the horizon"
-        },
+        in_progress: flow.cases_in_progress(),
         limit,
     }
 }
