@@ -89,10 +89,26 @@ pub enum PathError {
     },
 }
 
+/// The longest parameter path, in characters (a scenario's deepest setting,
+/// with its keys written out, takes about a hundred).
+pub const MAX_PATH_CHARS: usize = 1_000;
+
 impl ParamPath {
     /// Parses a path such as `staff[department="Tax Bureau",role=WindowClerk].count`.
     pub fn parse(text: &str) -> Result<ParamPath, PathError> {
         let chars: Vec<char> = text.chars().collect();
+        if chars.len() > MAX_PATH_CHARS {
+            // Echoed whole, a pasted page would bury the message.
+            let head: String = chars[..60].iter().collect();
+            return Err(PathError::Syntax {
+                path: format!("{head}…"),
+                column: MAX_PATH_CHARS + 1,
+                message: format!(
+                    "a parameter path is at most {MAX_PATH_CHARS} characters; this one has {}",
+                    chars.len()
+                ),
+            });
+        }
         let mut at = 0;
         let error = |at: usize, message: &str| PathError::Syntax {
             path: text.to_string(),
@@ -590,6 +606,11 @@ Scenario(
                 other => panic!("{path}: {other:?}"),
             }
         }
+        // A path pasted by mistake is refused without being echoed whole.
+        let long = "a.".repeat(5_000) + "b";
+        let message = ParamPath::parse(&long).expect_err("too long").to_string();
+        assert!(message.contains("at most 1000 characters; this one has 10001"), "{message}");
+        assert!(message.chars().count() < 300, "{message}");
     }
 
     #[test]

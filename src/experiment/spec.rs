@@ -507,6 +507,16 @@ fn read_precision(raw: &RawPrecision, replications: u64, problems: &mut Problems
             problems.add("precision", message);
             None
         }
+        Ok(_) if raw.max_replications > MAX_RUNS => {
+            // Under a precision rule a point's replications run in one command.
+            problems.add(
+                "max_replications",
+                format!(
+                    "`max_replications` is at most {MAX_RUNS}, the runs one command may do (a design point's replications are not split between shards)"
+                ),
+            );
+            None
+        }
         Ok(_) if raw.max_replications < replications => {
             problems.add(
                 "max_replications",
