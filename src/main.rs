@@ -102,10 +102,10 @@ enum Command {
         #[arg(long)]
         precision: Option<f64>,
         /// The indicator --precision applies to.
-        #[arg(long, default_value = "wait_minutes_mean")]
+        #[arg(long, default_value = "wait_minutes_mean", requires = "precision")]
         precision_indicator: String,
-        /// Most replications with --precision.
-        #[arg(long, default_value_t = 100)]
+        /// Most replications with --precision (at least --replications).
+        #[arg(long, default_value_t = 100, requires = "precision")]
         max_replications: u64,
         /// Output folder [default: results/compare/<first>-vs-<second>…]; never overwritten.
         #[arg(long)]
@@ -358,7 +358,12 @@ fn run(
     let (mut model, inputs) = scenario::load_with_inputs(path).map_err(|e| Failure::Input(e.to_string()))?;
     for text in windows {
         let window = parse_window(text).and_then(|(from, to)| model.window(from, to));
-        model.windows.push(window.map_err(|e| Failure::Input(format!("error: --window {text}: {e}")))?);
+        let window = window.map_err(|e| Failure::Input(format!("error: --window {text}: {e}")))?;
+        // The same days twice would be two identical rows of windows.csv.
+        if model.windows.iter().any(|w| (w.first_day, w.last_day) == (window.first_day, window.last_day)) {
+            return Err(Failure::Input(format!("error: --window {text}: these days are already a window")));
+        }
+        model.windows.push(window);
     }
     let model = Arc::new(model);
     for w in scenario::warnings(&model) {
@@ -495,6 +500,13 @@ fn compare(
     jobs: usize,
     quiet: bool,
 ) -> Result<(), Failure> {
+    if let Some((_, _, max)) = precision
+        && max < replications
+    {
+        return Err(Failure::Input(format!(
+            "error: --max-replications ({max}) must be at least --replications ({replications}), the first batch"
+        )));
+    }
     let precision = precision
         .map(|(indicator, target, max)| Precision::new(indicator, target, max))
         .transpose()

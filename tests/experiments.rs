@@ -352,6 +352,19 @@ fn compare_prints_a_table_writes_csv_and_never_overwrites() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("did you mean `wait_minutes_mean`"), "{}", text(&o.stderr));
+    // A most below the first batch, or a precision setting without a target, is refused.
+    let pair = ["compare", "scenarios/validation/mmc.ron", "scenarios/validation/mmc.ron", "--quiet"];
+    let o =
+        reformsim(&[&pair[..], &["--replications", "10", "--precision", "0.05", "--max-replications", "3"]].concat());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("--max-replications (3) must be at least --replications (10)"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = reformsim(&[&pair[..], &["--max-replications", "3"]].concat());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("--precision"), "{}", text(&o.stderr));
 }
 
 /// Runs `reformsim sweep` on a sweep file written from `body` and checks the

@@ -285,6 +285,20 @@ fn run_writes_windows_csv_for_the_window_flag_and_rejects_a_reversed_one() {
     ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("is not inside the measured period 2017-01-12..2018-02-05"), "{stderr}");
+    // The same days twice would be two identical rows.
+    let (code, _, stderr) = reformsim_cli(&[
+        "run",
+        scenario,
+        "--quiet",
+        "--window",
+        "2017-03-01..2017-03-31",
+        "--window",
+        "2017-03-01..2017-03-31",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--window 2017-03-01..2017-03-31: these days are already a window"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
