@@ -103,6 +103,19 @@ pub fn money(what: &str, cny: f64) -> Option<String> {
     })
 }
 
+/// Checks one service's volume: more than the cases a whole run may have, in a
+/// year (the run's total is checked with the model; this points at the service).
+pub fn volume(what: &str, per_year: f64) -> Option<String> {
+    (per_year > MAX_EXPECTED_CASES).then(|| {
+        exceeded(
+            format!("{what} is {} cases a year", Number(per_year)),
+            "2×10^9 cases over a run",
+            "MAX_EXPECTED_CASES",
+            "check the number and its unit, or scale it down (and the results up)",
+        )
+    })
+}
+
 /// Checks a duration given in minutes.
 pub fn minutes(what: &str, value: f64) -> Option<String> {
     (value > MAX_MINUTES).then(|| {

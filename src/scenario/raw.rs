@@ -167,6 +167,9 @@ pub struct RawDepartment {
     /// Its divisions; `None`: one division holding all its functions.
     #[serde(default)]
     pub divisions: Option<Vec<RawDivision>>,
+    /// Where a copy was written (a jurisdiction tree's level entry); `None` in the list itself.
+    #[serde(skip)]
+    pub origin: Option<Origin>,
 }
 
 /// A division of a department as written in the file.

@@ -299,22 +299,25 @@ fn written_departments(
     let mut departments: Vec<Department> = Vec::new();
     let mut department_ids: HashMap<String, DepartmentId> = HashMap::new();
     for d in raw_departments {
+        // A jurisdiction level's copy is reported at the level's entry, as written.
+        let origin = d.origin.as_ref();
         let at_department = [Field("departments"), Named("name", &d.name)];
         // A second department of the same name is reported; references go to the first.
         if department_ids.contains_key(&d.name) {
             let second = [Field("departments"), Named("name", &d.name), Named("name", &d.name)];
-            c.at(None, &second, "", format!("department `{}` is listed twice", d.name));
+            c.at(origin, &second, "name", format!("department `{}` is listed twice", d.name));
         } else {
             department_ids.insert(d.name.clone(), departments.len());
         }
         let overhead = [at_department[0], at_department[1], Field("overhead_cny_per_year")];
+        let what = format!("overhead_cny_per_year of `{}`", d.name);
         match d.overhead_cny_per_year {
-            Some(cny) => money(c, None, &overhead, "", &format!("overhead_cny_per_year of `{}`", d.name), cny),
-            None if !post_rules_given => c.at(None, &at_department, "", no_overhead("department", &d.name)),
+            Some(cny) => money(c, origin, &overhead, "overhead_cny_per_year", &what, cny),
+            None if !post_rules_given => c.at(origin, &at_department, "", no_overhead("department", &d.name)),
             None => {}
         }
         if let Some(message) = limits::count(&format!("windows of `{}`", d.name), d.windows) {
-            c.at(None, &[at_department[0], at_department[1], Field("windows")], "", message);
+            c.at(origin, &[at_department[0], at_department[1], Field("windows")], "windows", message);
         }
         let mut held = Vec::new();
         for f in &d.functions {
@@ -322,7 +325,7 @@ fn written_departments(
                 Some(&id) => held.push(id),
                 None => {
                     let place = [at_department[0], at_department[1], Field("functions"), Quoted(f)];
-                    c.unknown_at(None, &place, "", "function", f, function_names);
+                    c.unknown_at(origin, &place, "functions", "function", f, function_names);
                 }
             }
         }

@@ -98,6 +98,9 @@ fn check_service_fields(c: &mut Checker, s: &RawService) {
     let at = |field| [Named("name", &s.name), Field(field)];
     let volume = format!("volume_per_year of `{}`", s.name);
     positive(c, origin, &at("volume_per_year"), "volume_per_year", &volume, s.volume_per_year);
+    if let Some(message) = limits::volume(&volume, s.volume_per_year) {
+        c.at(origin, &at("volume_per_year"), "volume_per_year", message);
+    }
     let share = format!("online_share of `{}`", s.name);
     probability(c, origin, &at("online_share"), "online_share", &share, s.online_share);
     let remote = format!("remote_identity_share of `{}`", s.name);

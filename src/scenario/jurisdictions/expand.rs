@@ -50,6 +50,7 @@ fn department(d: &RawDepartment, j: &str, factor: f64) -> RawDepartment {
                 })
                 .collect()
         }),
+        origin: d.origin.clone(),
     }
 }
 
@@ -105,7 +106,10 @@ pub(super) fn expand(mut raw: RawScenario, j: &RawJurisdictions, tree: &Tree, pe
             }
         }
         functions.extend(held.iter().map(|f| named(name, f)));
-        departments.extend(level.departments.iter().map(|d| department(d, name, factor)));
+        departments.extend(level.departments.iter().enumerate().map(|(index, d)| RawDepartment {
+            origin: Some(Origin::Level { level: l, list: "departments", index }),
+            ..department(d, name, factor)
+        }));
         // A copy's problems are reported at the level's entry, as written.
         staff_list.extend(level.staff.iter().enumerate().map(|(index, s)| RawStaff {
             origin: Some(Origin::Level { level: l, list: "staff", index }),
