@@ -14,7 +14,7 @@ use crate::common::root;
 use crate::engine::tempdir;
 
 /// The files a finished sweep folder holds.
-const SWEEP_FILES: [&str; 3] = ["manifest.ron", "runs.csv", "points.csv"];
+const SWEEP_FILES: [&str; 4] = ["manifest.ron", "runs.csv", "points.csv", "runs.fnv1a64"];
 
 fn reformsim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_reformsim")).args(args).current_dir(root()).output().expect("the binary runs")
@@ -114,6 +114,14 @@ fn sweep_files_are_identical_for_one_and_two_jobs() {
     let o = reformsim(&["sweep", path_str(&sweep), "--out", path_str(&one), "--quiet"]);
     assert!(o.status.success() && text(&o.stdout).contains("nothing to do"), "{}", text(&o.stdout));
     assert_eq!(std::fs::read(one.join("runs.csv")).expect("runs.csv"), before);
+    // A finished sweep's runs.csv changed since is not taken for its results.
+    let mut junk = before.clone();
+    junk.extend_from_slice(b"99,0,4,4.5,1,2,3\n");
+    std::fs::write(one.join("runs.csv"), &junk).expect("append");
+    let o = reformsim(&["sweep", path_str(&sweep), "--out", path_str(&one), "--quiet"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stdout));
+    assert!(text(&o.stderr).contains("runs.csv was changed after the sweep finished"), "{}", text(&o.stderr));
+    assert_eq!(std::fs::read(one.join("runs.csv")).expect("kept"), junk);
 }
 
 /// Counts complete lines in a file (0 if it does not exist).
@@ -227,6 +235,22 @@ fn shards_merge_into_exactly_the_one_machine_folder() {
     std::fs::write(shards[2].join("journal.csv"), "").expect("journal");
     let e = merge(&shards, &dir.join("m3")).expect_err("unfinished shard").to_string();
     assert!(e.contains("shard 3/5") && e.contains("not finished"), "{e}");
+    std::fs::remove_file(shards[2].join("journal.csv")).expect("journal");
+    // A manifest edited to a shard no sweep writes is refused (it panicked, or
+    // allocated for every shard of a huge count).
+    let manifest = std::fs::read_to_string(shards[1].join("manifest.ron")).expect("manifest");
+    for (index, count) in [(0, 5), (7, 5), (1, 100_000_000_000u64)] {
+        let edited = manifest
+            .replace("index: 2,", &format!("index: {index},"))
+            .replace("count: 5,", &format!("count: {count},"));
+        assert_ne!(edited, manifest, "the edit applies");
+        std::fs::write(shards[1].join("manifest.ron"), edited).expect("edit");
+        let e = merge(&shards[1..2], &dir.join("m-bad-shard")).expect_err("bad shard").to_string();
+        assert!(e.contains("which no sweep writes"), "{index}/{count}: {e}");
+    }
+    std::fs::write(shards[1].join("manifest.ron"), manifest).expect("restore");
+    let e = merge(&shards[..1], &dir.join("m4")).expect_err("four missing").to_string();
+    assert!(e.contains("shards 2, 3, 4, 5 of 5 are missing"), "{e}");
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! existing folder is never overwritten silently. Files are written atomically
 //! through [`crate::export::atomic`].
 
+use std::fs::File;
+use std::io::BufReader;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -144,6 +146,11 @@ pub fn prepare_sweep_folder(folder: &Path, manifest: &SweepManifest) -> Result<F
                 remove_stale_temporaries(folder)?;
                 return Ok(FolderState::Resume);
             }
+            if let Some((found, recorded)) = runs_changed(folder)? {
+                return Err(refuse(format!(
+                    "holds this sweep's results, but its runs.csv was changed after the sweep finished (checksum {found:016x}, recorded {recorded:016x}); choose another --out, or remove runs.csv and points.csv to run the sweep again"
+                )));
+            }
             return Ok(FolderState::Complete);
         }
         // A sweep killed while writing its first manifest leaves only that temporary file.
@@ -167,7 +174,7 @@ fn remove_stale_temporaries(folder: &Path) -> Result<(), ExperimentError> {
     for entry in std::fs::read_dir(folder).map_err(io_error(folder))? {
         let path = entry.map_err(io_error(folder))?.path();
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let ours = [names::MANIFEST, names::RUNS, names::POINTS].iter().any(|own| {
+        let ours = [names::MANIFEST, names::RUNS, names::POINTS, RUNS_CHECKSUM].iter().any(|own| {
             name.strip_prefix('.').and_then(|n| n.strip_prefix(own)).is_some_and(|r| r.starts_with(".tmp-"))
         });
         if ours && path.is_file() {
@@ -238,6 +245,47 @@ pub(crate) fn read_text(path: &Path) -> std::io::Result<String> {
         crate::scenario::LoadError::Invalid(found) => {
             std::io::Error::other(found.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; "))
         }
+    })
+}
+
+/// The file in a sweep folder holding the FNV-1a checksum of its `runs.csv` (16
+/// hex digits), written when the sweep (or shard, or merge) finishes. `merge`
+/// refuses a shard whose `runs.csv` was changed since, and a finished sweep
+/// started again refuses its folder then.
+pub const RUNS_CHECKSUM: &str = "runs.fnv1a64";
+
+/// The FNV-1a checksum of a file, read a piece at a time.
+pub(super) fn file_checksum(path: &Path) -> Result<u64, ExperimentError> {
+    use std::io::Read;
+    let mut file = BufReader::new(File::open(path).map_err(io_error(path))?);
+    let mut state = crate::schema::fnv1a64(&[]);
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buffer).map_err(io_error(path))?;
+        if n == 0 {
+            return Ok(state);
+        }
+        state = crate::schema::fnv1a64_continue(state, &buffer[..n]);
+    }
+}
+
+/// Records the checksum of `folder/runs.csv` in `folder/runs.fnv1a64` (a finished sweep).
+pub(super) fn write_runs_checksum(folder: &Path) -> Result<(), ExperimentError> {
+    let checksum = file_checksum(&folder.join(names::RUNS))?;
+    write_atomic(&folder.join(RUNS_CHECKSUM), format!("{checksum:016x}\n").as_bytes()).map_err(ExperimentError::from)
+}
+
+/// The checksum `folder/runs.csv` has and the one recorded when its sweep
+/// finished, if they differ; `None` when they agree or none was recorded (a
+/// folder written before whole sweeps recorded one).
+pub(super) fn runs_changed(folder: &Path) -> Result<Option<(u64, u64)>, ExperimentError> {
+    let Ok(text) = std::fs::read_to_string(folder.join(RUNS_CHECKSUM)) else { return Ok(None) };
+    let recorded = u64::from_str_radix(text.trim_end(), 16).ok();
+    let found = file_checksum(&folder.join(names::RUNS))?;
+    Ok(match recorded {
+        Some(r) if r == found => None,
+        // An unreadable record counts as changed: it was written with the table.
+        r => Some((found, r.unwrap_or(0))),
     })
 }
 

@@ -10,38 +10,13 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-use super::files::{SweepManifest, names, write_atomic, write_new_folder};
+use super::files::{
+    RUNS_CHECKSUM, SweepManifest, file_checksum, names, write_atomic, write_new_folder, write_runs_checksum,
+};
 use super::journal::{Entry, row_key};
 use super::tables::{Row, csv_fields, sort_rows, write_tables};
-use super::{ExperimentError, io_error};
-use crate::schema::{fnv1a64_continue, summary_names as indicator_names};
-
-/// The file in a shard folder holding the FNV-1a checksum of its `runs.csv` (16
-/// hex digits), written when the shard finishes. `merge` refuses a shard whose
-/// `runs.csv` was changed since. Whole-sweep and merged folders have none, so a
-/// merged folder stays byte-identical to a one-machine sweep's.
-pub const RUNS_CHECKSUM: &str = "runs.fnv1a64";
-
-/// The FNV-1a checksum of a file, read a piece at a time.
-fn file_checksum(path: &Path) -> Result<u64, ExperimentError> {
-    use std::io::Read;
-    let mut file = BufReader::new(File::open(path).map_err(io_error(path))?);
-    let mut state = crate::schema::fnv1a64(&[]);
-    let mut buffer = vec![0u8; 1 << 16];
-    loop {
-        let n = file.read(&mut buffer).map_err(io_error(path))?;
-        if n == 0 {
-            return Ok(state);
-        }
-        state = fnv1a64_continue(state, &buffer[..n]);
-    }
-}
-
-/// Records the checksum of `folder/runs.csv` in `folder/runs.fnv1a64` (a finished shard).
-pub(super) fn write_runs_checksum(folder: &Path) -> Result<(), ExperimentError> {
-    let checksum = file_checksum(&folder.join(names::RUNS))?;
-    write_atomic(&folder.join(RUNS_CHECKSUM), format!("{checksum:016x}\n").as_bytes()).map_err(ExperimentError::from)
-}
+use super::{ExperimentError, MAX_SHARDS, io_error};
+use crate::schema::summary_names as indicator_names;
 
 /// Checks that the shard in `folder` (shard `shard`) still has the `runs.csv` it finished with.
 fn check_runs_checksum(folder: &Path, shard: &dyn std::fmt::Display) -> Result<(), ExperimentError> {
@@ -87,10 +62,18 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<MergeOutcome, ExperimentE
     for folder in shards {
         let m = SweepManifest::read(folder)
             .map_err(|e| fail(format!("{} is not a sweep shard folder: {e}", folder.display())))?;
-        if m.shard.is_none() {
-            return Err(fail(format!("{} holds a whole sweep, not a shard", folder.display())));
+        match m.shard {
+            None => return Err(fail(format!("{} holds a whole sweep, not a shard", folder.display()))),
+            Some(s) if !s.is_valid() => {
+                return Err(fail(format!(
+                    "{}: manifest.ron names shard {}/{}, which no sweep writes (1 ≤ K ≤ N ≤ {MAX_SHARDS})",
+                    folder.display(),
+                    s.index,
+                    s.count
+                )));
+            }
+            Some(_) => manifests.push(m),
         }
-        manifests.push(m);
     }
     let reference = &manifests[0];
     let count = reference.shard.map_or(1, |s| s.count);
@@ -126,11 +109,14 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<MergeOutcome, ExperimentE
         }
         check_runs_checksum(folder, &shard)?;
     }
-    let missing: Vec<String> =
-        seen.iter().enumerate().filter(|(_, s)| s.is_none()).map(|(i, _)| (i + 1).to_string()).collect();
+    let missing: Vec<usize> = seen.iter().enumerate().filter(|(_, s)| s.is_none()).map(|(i, _)| i + 1).collect();
     if !missing.is_empty() {
         let (noun, verb) = if missing.len() == 1 { ("shard", "is") } else { ("shards", "are") };
-        return Err(fail(format!("{noun} {} of {count} {verb} missing", missing.join(", "))));
+        let mut named: Vec<String> = missing.iter().take(10).map(usize::to_string).collect();
+        if missing.len() > named.len() {
+            named.push(format!("{} more", missing.len() - named.len()));
+        }
+        return Err(fail(format!("{noun} {} of {count} {verb} missing", named.join(", "))));
     }
     // Index every row of every shard.
     let sources: Vec<PathBuf> = shards.iter().map(|f| f.join(names::RUNS)).collect();
@@ -157,18 +143,27 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<MergeOutcome, ExperimentE
     let Some(parameters) = parameters else {
         return Err(fail(format!("{} does not have this version's indicator columns", sources[0].display())));
     };
-    sort_rows(&mut rows, &sources)?;
+    // The shards' files are the input: results that disagree are the user's to settle.
+    sort_rows(&mut rows, &sources).map_err(|e| match e {
+        ExperimentError::Inconsistent(m) => ExperimentError::Merge(m),
+        e => e,
+    })?;
     check_complete(reference, &rows)?;
     let merged = SweepManifest { shard: None, ..reference.clone() };
     write_new_folder(out, "merge", |staging| {
         write_atomic(&staging.join(names::MANIFEST), merged.to_text()?.as_bytes())?;
-        write_tables(staging, &header, &sources, &rows, Some(parameters))
+        write_tables(staging, &header, &sources, &rows, Some(parameters))?;
+        // As the whole sweep on one machine writes it.
+        write_runs_checksum(staging)
     })?;
     Ok(MergeOutcome { folder: out.to_path_buf(), shards: count, runs: rows.len() as u64 })
 }
 
 /// The header and the place of every row of a `runs.csv` file.
 fn index_rows(path: &Path) -> Result<(String, Vec<Entry>), ExperimentError> {
+    if !path.is_file() {
+        return Err(ExperimentError::Merge(format!("{} is not a file", path.display())));
+    }
     let file = File::open(path).map_err(io_error(path))?;
     let mut reader = BufReader::new(file);
     let mut line = String::new();
@@ -177,7 +172,10 @@ fn index_rows(path: &Path) -> Result<(String, Vec<Entry>), ExperimentError> {
     let mut entries = Vec::new();
     loop {
         line.clear();
-        let n = reader.read_line(&mut line).map_err(io_error(path))? as u64;
+        let n = reader.read_line(&mut line).map_err(|e| {
+            let line = entries.len() + 1 + usize::from(header.is_some());
+            ExperimentError::Merge(format!("{}: line {line}: {e}", path.display()))
+        })? as u64;
         if n == 0 {
             break;
         }
@@ -238,6 +236,6 @@ mod tests {
         let whole = crate::schema::fnv1a64(bytes);
         let (a, b) = bytes.split_at(7);
         let start = crate::schema::fnv1a64(&[]);
-        assert_eq!(super::fnv1a64_continue(super::fnv1a64_continue(start, a), b), whole);
+        assert_eq!(crate::schema::fnv1a64_continue(crate::schema::fnv1a64_continue(start, a), b), whole);
     }
 }

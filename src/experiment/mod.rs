@@ -205,7 +205,23 @@ impl FromStr for Shard {
         if index == 0 || count == 0 || index > count {
             return Err(usage());
         }
+        if count > MAX_SHARDS {
+            return Err(format!(
+                "--shard {text}: at most {MAX_SHARDS} shards (each shard's folder is merged by one command)"
+            ));
+        }
         Ok(Shard { index, count })
+    }
+}
+
+/// Most shards a sweep may be split into.
+pub const MAX_SHARDS: u64 = 100_000;
+
+impl Shard {
+    /// Whether it is a share a sweep can be split into: `1 ≤ index ≤ count ≤ MAX_SHARDS`
+    /// (a manifest may have been edited).
+    pub fn is_valid(&self) -> bool {
+        (1..=self.count).contains(&self.index) && self.count <= MAX_SHARDS
     }
 }
 
@@ -228,9 +244,10 @@ mod tests {
     fn shards_parse_and_reject_nonsense() {
         assert_eq!("2/8".parse::<Shard>(), Ok(Shard { index: 2, count: 8 }));
         assert_eq!(" 1 / 1 ".parse::<Shard>(), Ok(Shard { index: 1, count: 1 }));
-        for bad in ["0/4", "5/4", "1", "a/b", "1/0", "-1/2"] {
+        for bad in ["0/4", "5/4", "1", "a/b", "1/0", "-1/2", "1/100001"] {
             assert!(bad.parse::<Shard>().is_err(), "{bad}");
         }
+        assert!("100000/100000".parse::<Shard>().is_ok());
     }
 
     #[test]

@@ -187,10 +187,9 @@ pub fn run_sweep(sweep: &Sweep, options: &SweepOptions, progress: Progress) -> R
     outcome.runs = rows.len() as u64;
     let parameters = options.shard.is_none().then_some(sweep.parameters.len());
     write_tables(&folder, &header, &sources, &rows, parameters)?;
-    if options.shard.is_some() {
-        // `merge` refuses a shard whose runs.csv no longer has this checksum.
-        super::merge::write_runs_checksum(&folder)?;
-    }
+    // `merge` refuses a shard whose runs.csv no longer has this checksum, and a
+    // finished sweep started again one whose runs.csv was changed.
+    super::files::write_runs_checksum(&folder)?;
     // The tables are in place (and their names synced): the journal has served its
     // purpose. Its removal needs no sync: a journal that comes back after a power cut
     // only makes the next start write the same tables again.

@@ -91,12 +91,15 @@ pub fn sort_rows(rows: &mut Vec<Row>, sources: &[PathBuf]) -> Result<(), Experim
             let a = reader.read(last)?.to_string();
             let b = reader.read(&row)?;
             if a != b {
+                let (first, second) = (sources[last.source].display(), sources[row.source].display());
+                let place = if last.source == row.source {
+                    format!("twice in {first}")
+                } else {
+                    format!("in {first} and {second}")
+                };
                 return Err(ExperimentError::Inconsistent(format!(
-                    "two different results for design point {} replication {} (in {} and {}); results were edited or the program changed",
-                    row.entry.point,
-                    row.entry.replication,
-                    sources[last.source].display(),
-                    sources[row.source].display()
+                    "two different results for design point {} replication {} ({place}); results were edited or the program changed",
+                    row.entry.point, row.entry.replication,
                 )));
             }
             continue;
