@@ -327,6 +327,43 @@ fn a_report_never_replaces_a_result_file() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("report.html"), "{stderr}");
     assert_eq!(std::fs::read_to_string(dir.join("r/report.html")).expect("kept"), "<html>my own page</html>");
+    // Nor is any file of the user's named with --out (it was replaced, exit 0).
+    std::fs::write(dir.join("mine.html"), "mine").expect("write");
+    for out in ["mine.html", "mmc.ron"] {
+        let (code, _, stderr) = reformsim_in(&dir, &["report", "r", "--out", out]);
+        assert_eq!(code, 2, "{out}: {stderr}");
+        assert!(stderr.contains(out), "{out}: {stderr}");
+    }
+    assert_eq!(std::fs::read_to_string(dir.join("mine.html")).expect("kept"), "mine");
+    // A page reformsim wrote is replaced.
+    let (code, _, stderr) = reformsim_in(&dir, &["report", "r", "--out", "page.html"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = reformsim_in(&dir, &["report", "r", "--out", "page.html"]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_report_does_not_wait_on_a_named_pipe() {
+    let dir = tempdir("safety-report-fifo");
+    short_scenario(&dir, "mmc.ron", 15);
+    let (code, _, stderr) = reformsim_in(&dir, &["run", "mmc.ron", "--out", "r", "--quiet"]);
+    assert_eq!(code, 0, "{stderr}");
+    let mkfifo = |path: &Path| {
+        std::fs::remove_file(path).ok();
+        let status = std::process::Command::new("mkfifo").arg(path).status().expect("mkfifo runs");
+        assert!(status.success());
+    };
+    // A pipe as the manifest is shown as unreadable; as a table, refused; as --out, refused.
+    mkfifo(&dir.join("r/manifest.ron"));
+    let (code, _, stderr) = reformsim_in(&dir, &["report", "r", "--out", "a.html"]);
+    assert_eq!(code, 0, "{stderr}");
+    mkfifo(&dir.join("r/summary.csv"));
+    let (code, _, stderr) = reformsim_in(&dir, &["report", "r", "--out", "b.html"]);
+    assert_eq!(code, 2, "{stderr}");
+    mkfifo(&dir.join("pipe.html"));
+    let (code, _, stderr) = reformsim_in(&dir, &["report", "r", "--out", "pipe.html"]);
+    assert_eq!(code, 2, "{stderr}");
 }
 
 #[test]

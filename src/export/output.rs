@@ -546,14 +546,17 @@ pub fn list_names(files: &[PathBuf]) -> String {
 const REPORT_MARK: &str = "<meta name=\"generator\" content=\"reformsim";
 
 /// Refuses to replace `page` unless it is absent or a page `reformsim report` wrote
-/// (for the report pages written without being named: the demo's, a folder's default).
+/// (every report page, named with `--out` or not, and the demo's).
 pub fn check_report_page(page: &Path) -> Result<(), ExportError> {
     let page = canonical(page);
     if page.is_dir() {
         return Err(ExportError::IsAFolder(page));
     }
-    if !page.exists() {
-        return Ok(());
+    let Ok(meta) = std::fs::metadata(&page) else { return Ok(()) };
+    if !meta.is_file() {
+        // A named pipe, a device: not a page (and opening a pipe would wait for a writer).
+        let (folder, name) = split(&page)?;
+        return Err(ExportError::Foreign { folder, files: vec![PathBuf::from(name)] });
     }
     // A report page is small; reading a bounded prefix is enough to find its mark.
     let mut head = Vec::new();

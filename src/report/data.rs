@@ -22,6 +22,10 @@ impl Table {
             line,
             message: format!("not a CSV table ({e})"),
         };
+        if path.exists() && !path.is_file() {
+            // A named pipe would hold the report until something wrote to it.
+            return Err(malformed(None, &"not a regular file"));
+        }
         let mut reader = ::csv::Reader::from_path(path).map_err(|e| match e.into_kind() {
             ::csv::ErrorKind::Io(source) => ReportError::Read { path: path.to_path_buf(), source },
             other => malformed(None, &format!("{other:?}")),
@@ -113,7 +117,7 @@ pub(super) fn manifest(folder: &Path) -> Vec<(String, String)> {
 /// The top-level fields of `folder/name` (a manifest-like RON struct), as [`manifest`].
 pub(super) fn manifest_file(folder: &Path, name: &str) -> Vec<(String, String)> {
     let path = folder.join(name);
-    let Ok(text) = std::fs::read_to_string(&path) else { return Vec::new() };
+    let Some(text) = read_text(&path) else { return Vec::new() };
     match ron::from_str::<ron::Value>(&text) {
         Ok(ron::Value::Map(map)) => {
             map.iter().filter_map(|(k, v)| Some((plain(k)?, plain(v).unwrap_or_else(|| "…".into())))).collect()
@@ -144,6 +148,15 @@ fn plain(value: &ron::Value) -> Option<String> {
         }
         ron::Value::Bytes(_) => return None,
     })
+}
+
+/// The text of `path` if it is a regular file that reads as text (a named pipe
+/// or a device is not read: it could hold the report forever).
+pub(super) fn read_text(path: &Path) -> Option<String> {
+    if !path.is_file() {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
 }
 
 /// The value of field `name` in manifest lines.

@@ -155,9 +155,8 @@ pub fn write(folder: &Path, out: Option<&Path>) -> Result<PathBuf, ReportError> 
         let e = ExportError::InsideResults { output: target, folder: folder.to_path_buf() };
         return Err(ReportError::Output(e));
     }
-    if out.is_none() {
-        output::check_report_page(&target).map_err(ReportError::Output)?;
-    }
+    // Named or not, only a page reformsim wrote is replaced.
+    output::check_report_page(&target).map_err(ReportError::Output)?;
     let page = render(folder)?;
     write_atomic(&target, page.as_bytes())?;
     Ok(target)

@@ -17,6 +17,13 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
     let candidates = Table::read(&folder.join("candidates.csv"))?;
     let status = candidates.require(CANDIDATE_COLUMNS[1])?;
     let replications = candidates.require(CANDIDATE_COLUMNS[0])?;
+    if replications == 0 {
+        return Err(ReportError::Malformed {
+            path: folder.join("candidates.csv"),
+            line: Some(1),
+            message: format!("column `{}` comes after the candidate and its decision variables", CANDIDATE_COLUMNS[0]),
+        });
+    }
     let variables: Vec<String> = candidates.header[1..replications].to_vec();
     let feasible: Vec<bool> = (0..candidates.len()).map(|r| candidates.text(r, status) == "feasible").collect();
     // The constrained indicators, from their column names.
@@ -42,7 +49,7 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
             variables.join(", ")
         ),
     );
-    if let Ok(result) = std::fs::read_to_string(folder.join("result.txt")) {
+    if let Some(result) = super::data::read_text(&folder.join("result.txt")) {
         page.raw(&format!("<pre style=\"white-space: pre-wrap\">{}</pre>\n", escape(&result)));
     }
     page.manifest(&manifest);

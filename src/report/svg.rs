@@ -172,7 +172,9 @@ impl Scale {
         // from pulling in a whole extra step.
         let low = (low / step + 1e-9).floor() * step;
         let high = (high / step - 1e-9).ceil() * step;
-        Some(Scale { low, high, step, from, to })
+        // Values near the largest number overflow the round axis: no axis to draw.
+        let spans = [low, high, step, (high - low) / step].iter().all(|x| x.is_finite()) && step > 0.0;
+        (spans && (high - low) / step <= 1_000.0).then_some(Scale { low, high, step, from, to })
     }
 
     fn at(&self, v: f64) -> f64 {
@@ -666,6 +668,9 @@ mod tests {
         assert_eq!(tick_label(2.5, 2.5), "2.5");
         assert_eq!(tick_label(150_000.0, 50_000.0), "150,000");
         assert!(Scale::new([f64::NAN].into_iter(), true, 5, 0.0, 1.0).is_none());
+        // Near the largest number the round axis would overflow: none is drawn.
+        assert!(Scale::new([0.5, f64::MAX].into_iter(), true, 5, 0.0, 1.0).is_none());
+        assert!(Scale::new([-f64::MAX, f64::MAX].into_iter(), false, 5, 0.0, 1.0).is_none());
         let flat = Scale::new([5.0, 5.0].into_iter(), false, 5, 0.0, 1.0).expect("values");
         assert!(flat.low < 5.0 && flat.high > 5.0);
     }

@@ -227,29 +227,35 @@ fn main_effects(
         if levels.len() != 2 || at(levels[0]) != at(levels[1]) {
             continue;
         }
-        // Replications every design point has.
-        let mut common: Option<Vec<String>> = None;
-        for p in points {
-            let mut reps: Vec<String> = p.rows.iter().map(|&r| replication(r)).collect();
-            reps.sort();
-            common = Some(match common {
-                None => reps,
-                Some(c) => c.into_iter().filter(|r| reps.contains(r)).collect(),
-            });
-        }
-        let common = common.unwrap_or_default();
+        // Each point's rows by replication, and the replications every point has
+        // (in hash maps: a sweep may have thousands of replications a point).
+        let by_replication: Vec<HashMap<String, Vec<usize>>> = points
+            .iter()
+            .map(|p| {
+                let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+                for &r in &p.rows {
+                    map.entry(replication(r)).or_default().push(r);
+                }
+                map
+            })
+            .collect();
+        let mut common: Vec<&String> = by_replication
+            .first()
+            .map(|m| m.keys().filter(|rep| by_replication.iter().all(|o| o.contains_key(*rep))).collect())
+            .unwrap_or_default();
+        common.sort();
         if common.len() < 2 {
             continue;
         }
         let mut by_indicator = Vec::with_capacity(indicators.len());
         for indicator in indicators {
             let mut per_replication = Vec::with_capacity(common.len());
-            for rep in &common {
+            for &rep in &common {
                 let mut sums = [0.0, 0.0];
                 let mut counts = [0usize, 0];
-                for p in points {
+                for (p, rows) in points.iter().zip(&by_replication) {
                     let side = usize::from(p.levels[k] == levels[1]);
-                    for &r in p.rows.iter().filter(|&&r| replication(r) == *rep) {
+                    for &r in &rows[rep] {
                         sums[side] += value(r, indicator)?;
                         counts[side] += 1;
                     }
