@@ -164,6 +164,14 @@ fn the_scenario_list_holds_the_shipped_scenarios_only() {
     let super_department =
         list["scenarios"].as_array().and_then(|s| s.iter().find(|s| s["id"] == "super-department.ron"));
     assert!(super_department.expect("super-department")["merger"].is_null(), "already merged");
+    // Contract staff may not decide approvals: no approver station is offered for them
+    // (the page offered them, and every simulation asked there was refused).
+    for scenario in list["scenarios"].as_array().expect("a list") {
+        for station in scenario["stations"].as_array().expect("stations") {
+            let label = station.as_str().unwrap_or_default().to_lowercase();
+            assert!(!label.contains("approver"), "{}: {label}", scenario["id"]);
+        }
+    }
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use super::levers::{HORIZON_DAYS, HeadcountMethod, Levers, MergerMode, role_plural};
 pub use super::{Offers, ShippedScenario, StationChoice};
 use crate::scenario::raw::{RawLever, RawMerge, RawReform, RawScenario};
-use crate::scenario::{self, FrontOffice, Model, ReductionMethod};
+use crate::scenario::{self, FrontOffice, Model, ReductionMethod, Role};
 
 /// The file whose `merge_departments` list is the merger lever's grouping.
 const MERGER_SOURCE: &str = "super-department.ron";
@@ -188,7 +188,8 @@ fn prepare(id: &str, path: &Path, merger: Option<&[RawMerge]>) -> Result<Shipped
         })
         .map(<[RawMerge]>::to_vec);
     draft.workload = stations(&model);
-    draft.stations = draft.workload.clone();
+    // Contract staff may not decide approvals: approver stations are not offered.
+    draft.stations = draft.workload.iter().filter(|s| s.role != Role::Approver).cloned().collect();
     let per_person = |s: &StationChoice| s.work_hours / f64::from(s.staff.max(1));
     draft.stations.sort_by(|a, b| per_person(b).total_cmp(&per_person(a)));
     draft.stations.truncate(MAX_STATIONS);
