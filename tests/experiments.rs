@@ -249,6 +249,18 @@ fn shards_merge_into_exactly_the_one_machine_folder() {
         assert!(e.contains("which no sweep writes"), "{index}/{count}: {e}");
     }
     std::fs::write(shards[1].join("manifest.ron"), manifest).expect("restore");
+    // A row cut short, with the checksum made to match, is still not a run row.
+    let runs = shards[3].join("runs.csv");
+    let original = std::fs::read_to_string(&runs).expect("runs.csv");
+    let cut = original.trim_end().rsplit_once(',').map(|(head, _)| format!("{head}\n")).expect("a comma");
+    std::fs::write(&runs, &cut).expect("cut");
+    let recomputed = format!("{:016x}\n", reformsim::schema::fnv1a64(cut.as_bytes()));
+    let checksum = std::fs::read(shards[3].join("runs.fnv1a64")).expect("checksum");
+    std::fs::write(shards[3].join("runs.fnv1a64"), recomputed).expect("checksum");
+    let e = merge(&shards, &dir.join("m-cut")).expect_err("a short row").to_string();
+    assert!(e.contains("is not a run row"), "{e}");
+    std::fs::write(&runs, original).expect("restore");
+    std::fs::write(shards[3].join("runs.fnv1a64"), checksum).expect("restore");
     let e = merge(&shards[..1], &dir.join("m4")).expect_err("four missing").to_string();
     assert!(e.contains("shards 2, 3, 4, 5 of 5 are missing"), "{e}");
 }

@@ -169,6 +169,7 @@ fn index_rows(path: &Path) -> Result<(String, Vec<Entry>), ExperimentError> {
     let mut line = String::new();
     let mut offset = 0u64;
     let mut header = None;
+    let mut width = 0;
     let mut entries = Vec::new();
     loop {
         line.clear();
@@ -182,10 +183,12 @@ fn index_rows(path: &Path) -> Result<(String, Vec<Entry>), ExperimentError> {
         let text = line.strip_suffix('\n').unwrap_or(&line);
         if header.is_none() {
             header = Some(text.to_string());
+            width = csv_fields(text).len();
         } else {
-            let (point, replication) = row_key(text).ok_or_else(|| {
-                ExperimentError::Merge(format!("{}: line at byte {offset} is not a run row", path.display()))
-            })?;
+            let line = entries.len() + 2;
+            let (point, replication) = row_key(text)
+                .filter(|_| csv_fields(text).len() == width)
+                .ok_or_else(|| ExperimentError::Merge(format!("{}: line {line} is not a run row", path.display())))?;
             entries.push(Entry { point, replication, offset, len: text.len() as u32 });
         }
         offset += n;
