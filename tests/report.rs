@@ -257,6 +257,18 @@ fn unusable_folders_and_unwritable_pages_are_reported() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("summary.csv:3") && stderr.contains("`twelve`"), "{stderr}");
 
+    // A table of other columns is not a run's summary.
+    for (header, expected) in [
+        ("a,b,c\n1,2,3\n", "no column `replication`"),
+        ("replication,x\n0,1\n", "no indicator columns"),
+        ("", "no column `replication`"),
+    ] {
+        std::fs::write(damaged.join("summary.csv"), header).expect("write");
+        let (code, _, stderr) = reformsim(&["report", text(&damaged)]);
+        assert_eq!(code, 2, "{header:?}: {stderr}");
+        assert!(stderr.contains(expected), "{header:?}: {stderr}");
+    }
+
     let fine = dir.join("fine");
     std::fs::create_dir_all(&fine).expect("mkdir");
     std::fs::write(fine.join("summary.csv"), "replication,cases_completed\n0,12\n1,14\n").expect("write");

@@ -50,9 +50,20 @@ impl Run {
     fn load(folder: &Path) -> Result<Run, ReportError> {
         let manifest = manifest(folder);
         let folder_name = folder.file_name().map_or_else(|| "run".into(), |n| n.to_string_lossy().into_owned());
+        let summary = Table::read(&folder.join("summary.csv"))?;
+        // A table of other columns is not a run's summary (its page would show them).
+        summary.require(crate::schema::SUMMARY_KEY_COLUMN)?;
+        let known = crate::schema::summary_names();
+        if !summary.header.iter().any(|h| known.contains(&h.as_str())) {
+            return Err(ReportError::Malformed {
+                path: folder.join("summary.csv"),
+                line: Some(1),
+                message: "no indicator columns".into(),
+            });
+        }
         Ok(Run {
             name: field(&manifest, "scenario").map_or(folder_name, String::from),
-            summary: Table::read(&folder.join("summary.csv"))?,
+            summary,
             yearly: Table::read_optional(folder, "yearly.csv")?,
             departments: Table::read_optional(folder, "departments.csv")?,
             services: Table::read_optional(folder, "services.csv")?,
