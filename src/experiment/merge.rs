@@ -58,6 +58,15 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<MergeOutcome, ExperimentE
     let Some(first_folder) = shards.first() else {
         return Err(fail("name the shard folders to merge".into()));
     };
+    let target = crate::export::output::canonical(out);
+    if let Some(inside) = shards.iter().find(|f| target.starts_with(crate::export::output::canonical(f))) {
+        // A shard folder holds that shard's files only (it is merged again, copied, resumed).
+        return Err(fail(format!(
+            "--out {} is inside the shard folder {}: choose a folder outside it",
+            out.display(),
+            inside.display()
+        )));
+    }
     let mut manifests = Vec::new();
     for folder in shards {
         let m = SweepManifest::read(folder)
