@@ -506,6 +506,17 @@ fn an_event_log_a_run_wrote_inside_its_folder_is_part_of_its_result() {
     let (code, _, stderr) = reformsim_in(&dir, &["run", "mmc.ron", "--out", "r", "--quiet"]);
     assert_eq!(code, 2, "{stderr}");
     assert_eq!(std::fs::read_to_string(dir.join("r/events.csv")).expect("kept"), "mine");
+    // Nor does naming it as the new event log make it reformsim's (it was replaced, exit 0).
+    let (code, _, stderr) =
+        reformsim_in(&dir, &["run", "mmc.ron", "--out", "r", "--quiet", "--event-log", "r/events.csv"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("is not an event log reformsim wrote"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.join("r/events.csv")).expect("kept"), "mine");
+    // The results folder itself is not a file to log into (it failed with exit 1).
+    let (code, _, stderr) =
+        reformsim_in(&dir, &["run", "mmc.ron", "--out", "fresh", "--quiet", "--event-log", "fresh"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!dir.join("fresh").exists());
 }
 
 #[test]

@@ -135,7 +135,11 @@ impl ExportError {
 
 /// Escapes text for HTML, SVG and XML content and attribute values (the five
 /// special characters; `'` as `&#39;`, which all three read): the report page
-/// and the XES event log both write through it.
+/// and the XES event log both write through it. A tab, line feed or carriage
+/// return is written as a character reference, so that an attribute keeps it
+/// (a reader turns a raw one into a space); the other control characters,
+/// which XML 1.0 cannot carry at all (a name from a CSV may hold one), become
+/// U+FFFD, so that the file stays well-formed.
 pub fn escape_markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -145,6 +149,10 @@ pub fn escape_markup(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c if c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -198,8 +206,17 @@ impl RunOutput {
             output::check_file_target(log, inputs)?;
             if let Ok(relative) = log.strip_prefix(&target) {
                 let name = relative.to_string_lossy();
+                if relative.as_os_str().is_empty() {
+                    // The results folder itself: the log is a file.
+                    return Err(ExportError::IsAFolder(log.clone()));
+                }
                 if output::RUN_FILES.contains(&name.as_ref()) || name == output::REPORT_FILE {
                     return Err(ExportError::InsideResults { output: log.clone(), folder: target.clone() });
+                }
+                // A file of the user's left in an earlier run's folder is kept, as
+                // it is anywhere else: only an earlier event log is replaced.
+                if log.exists() && !event_log::replaceable(log) {
+                    return Err(ExportError::ForeignFile { path: log.clone(), what: "an event log" });
                 }
                 inside = Some(relative.to_path_buf());
             }

@@ -96,8 +96,7 @@ pub fn dangling_link(path: &Path) -> bool {
 }
 
 /// Why an output refuses a [`dangling_link`], after the path.
-pub const DANGLING_LINK: &str =
-    "is a symbolic link to a place that does not exist; point the link at a folder, or choose another --out";
+pub const DANGLING_LINK: &str = "is a symbolic link to a place that does not exist; nothing was changed: point the link somewhere that exists, or choose another path";
 
 /// The folder holding `target` (canonical) and the name inside it.
 fn split(target: &Path) -> Result<(PathBuf, String), ExportError> {

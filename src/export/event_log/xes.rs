@@ -153,5 +153,7 @@ mod tests {
     #[test]
     fn attribute_values_are_escaped() {
         assert_eq!(escape(r#"Tax & "fees" <a'b>"#), "Tax &amp; &quot;fees&quot; &lt;a&#39;b&gt;");
+        // XML 1.0 cannot carry most control characters: the file stays well-formed.
+        assert_eq!(escape("Marr\u{1}iage\u{b}\treg\u{1f}\n"), "Marr\u{FFFD}iage\u{FFFD}&#9;reg\u{FFFD}&#10;");
     }
 }
