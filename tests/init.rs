@@ -56,4 +56,10 @@ fn a_folder_that_holds_anything_is_refused_and_kept() {
     let (code, _, stderr) = reformsim_cli(&["init", utf8(&file)]);
     assert_eq!(code, 2, "init onto a file\n{stderr}");
     assert!(stderr.contains("not a folder"), "{stderr}");
+    // A path through a file, or a name longer than the system takes, is the path's fault (exit 2, was 1).
+    let long = dir.join("x".repeat(300));
+    for bad in [file.join("sub"), long] {
+        let (code, _, stderr) = reformsim_cli(&["init", utf8(&bad)]);
+        assert_eq!(code, 2, "{stderr}");
+    }
 }

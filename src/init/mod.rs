@@ -49,7 +49,12 @@ pub enum InitError {
 impl InitError {
     /// Whether the path given is to blame (exit status 2) rather than the system (1).
     pub fn is_input(&self) -> bool {
-        !matches!(self, InitError::Io { .. })
+        use std::io::ErrorKind::{InvalidFilename, NotADirectory};
+        match self {
+            // A name too long, or a file where a folder of the path should be: the path given.
+            InitError::Io { source, .. } => matches!(source.kind(), InvalidFilename | NotADirectory),
+            _ => true,
+        }
     }
 }
 
