@@ -309,7 +309,8 @@ fn validate(path: &Path) -> Result<(), Failure> {
 /// `FROM..TO` as two dates.
 fn parse_window(text: &str) -> Result<(reformsim::time::Date, reformsim::time::Date), String> {
     let date = |t: &str| {
-        reformsim::time::Date::parse(t.trim()).ok_or_else(|| format!("`{t}` is not a date: expected YYYY-MM-DD"))
+        reformsim::time::Date::parse(t.trim())
+            .ok_or_else(|| format!("`{t}` is not a date: expected YYYY-MM-DD, a day that exists, in years 1 to 9999"))
     };
     match text.split_once("..") {
         Some((from, to)) => Ok((date(from)?, date(to)?)),
@@ -516,6 +517,9 @@ fn compare(
         for w in scenario::warnings(&c.model) {
             eprintln!("warning: {}: {w}", c.name);
         }
+    }
+    for w in experiment::compare::period_warnings(&candidates) {
+        eprintln!("warning: {w}");
     }
     let folder = out.unwrap_or_else(|| {
         let names: Vec<String> = paths.iter().map(|p| stem(p)).collect();

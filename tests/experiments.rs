@@ -261,6 +261,9 @@ fn shards_merge_into_exactly_the_one_machine_folder() {
     assert!(e.contains("is not a run row"), "{e}");
     std::fs::write(&runs, original).expect("restore");
     std::fs::write(shards[3].join("runs.fnv1a64"), checksum).expect("restore");
+    let e = merge(&shards, &shards[2].join("merged")).expect_err("inside a shard").to_string();
+    assert!(e.contains("is inside the shard folder"), "{e}");
+    assert!(!shards[2].join("merged").exists());
     let e = merge(&shards[..1], &dir.join("m4")).expect_err("four missing").to_string();
     assert!(e.contains("shards 2, 3, 4, 5 of 5 are missing"), "{e}");
 }
@@ -401,6 +404,24 @@ fn compare_prints_a_table_writes_csv_and_never_overwrites() {
     let o = reformsim(&[&pair[..], &["--max-replications", "3"]].concat());
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("--precision"), "{}", text(&o.stderr));
+    // Scenarios measuring periods of different lengths are compared with a warning.
+    let base = std::fs::read_to_string("scenarios/validation/mmc.ron").expect("mmc.ron");
+    let shorter = dir.join("shorter.ron");
+    std::fs::write(&shorter, base.replace("horizon_days: 400,", "horizon_days: 30,")).expect("write");
+    let short_base = dir.join("short-base.ron");
+    std::fs::write(&short_base, base.replace("horizon_days: 400,", "horizon_days: 40,")).expect("write");
+    let o = reformsim(&[
+        "compare",
+        path_str(&short_base),
+        path_str(&shorter),
+        "--replications",
+        "2",
+        "--quiet",
+        "--out",
+        path_str(&dir.join("periods")),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("are not like for like"), "{}", text(&o.stderr));
 }
 
 /// Runs `reformsim sweep` on a sweep file written from `body` and checks the

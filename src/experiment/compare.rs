@@ -104,6 +104,32 @@ pub fn load_candidates(paths: &[PathBuf]) -> Result<Vec<Candidate>, ExperimentEr
     Ok(out)
 }
 
+/// A warning for each candidate whose measured period (start, warm-up and
+/// horizon) differs from the first's: its period totals (costs, cases) differ
+/// with the period's length and dates as much as with the reform.
+pub fn period_warnings(candidates: &[Candidate]) -> Vec<String> {
+    let period = |m: &Model| (m.start_date, m.warmup_days, m.horizon_days);
+    let Some(first) = candidates.first() else { return Vec::new() };
+    let days = |m: &Model| m.horizon_days.saturating_sub(m.warmup_days);
+    candidates[1..]
+        .iter()
+        .filter(|c| period(&c.model) != period(&first.model))
+        .map(|c| {
+            format!(
+                "{} measures {} days from day {} of a run starting {}, {} measures {} from day {} of one starting {}: totals over the period (costs, cases) are not like for like; compare yearly rates, or give both the same start_date, warmup_days and horizon_days",
+                c.name,
+                days(&c.model),
+                c.model.warmup_days,
+                c.model.start_date,
+                first.name,
+                days(&first.model),
+                first.model.warmup_days,
+                first.model.start_date
+            )
+        })
+        .collect()
+}
+
 /// Runs every candidate on replications `0..n` with the same seed (and more, up to
 /// the cap, while a precision target is not met).
 pub fn compare(
