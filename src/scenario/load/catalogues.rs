@@ -361,7 +361,15 @@ impl CsvTable {
         };
         for (i, h) in self.header.iter().enumerate() {
             let free_text = ["note", "comment", "source"].iter().any(|p| h.to_lowercase().starts_with(p));
-            if self.header[..i].contains(h) {
+            if h.trim().is_empty() {
+                problems.push(Diagnostic {
+                    location: at(i),
+                    message: format!(
+                        "column {} of the header has no name (a comma too many?): remove it, or name the column",
+                        i + 1
+                    ),
+                });
+            } else if self.header[..i].contains(h) {
                 problems.push(Diagnostic {
                     location: at(i),
                     message: format!("column `{h}` is named twice in the header: remove or rename one"),
@@ -500,14 +508,12 @@ impl CsvRow<'_> {
         match text.parse() {
             Ok(v) => Some(v),
             Err(_) => {
-                problems.push(Diagnostic {
-                    location: self.location(name),
-                    message: format!(
-                        "row {}, column `{name}`: cannot read `{text}` as {}",
-                        self.line,
-                        type_word::<T>()
-                    ),
-                });
+                let message = if text.trim().is_empty() {
+                    format!("row {}, column `{name}` is empty: it needs {}", self.line, type_word::<T>())
+                } else {
+                    format!("row {}, column `{name}`: cannot read `{text}` as {}", self.line, type_word::<T>())
+                };
+                problems.push(Diagnostic { location: self.location(name), message });
                 None
             }
         }
