@@ -279,14 +279,21 @@ pub(super) fn write_runs_checksum(folder: &Path) -> Result<(), ExperimentError> 
 /// finished, if they differ; `None` when they agree or none was recorded (a
 /// folder written before whole sweeps recorded one).
 pub(super) fn runs_changed(folder: &Path) -> Result<Option<(u64, u64)>, ExperimentError> {
-    let Ok(text) = std::fs::read_to_string(folder.join(RUNS_CHECKSUM)) else { return Ok(None) };
-    let recorded = u64::from_str_radix(text.trim_end(), 16).ok();
+    if !folder.join(RUNS_CHECKSUM).exists() {
+        return Ok(None);
+    }
     let found = file_checksum(&folder.join(names::RUNS))?;
-    Ok(match recorded {
+    Ok(match recorded_checksum(folder) {
         Some(r) if r == found => None,
         // An unreadable record counts as changed: it was written with the table.
         r => Some((found, r.unwrap_or(0))),
     })
+}
+
+/// The checksum recorded in `folder/runs.fnv1a64`, if it holds a readable one.
+pub(super) fn recorded_checksum(folder: &Path) -> Option<u64> {
+    let text = std::fs::read_to_string(folder.join(RUNS_CHECKSUM)).ok()?;
+    u64::from_str_radix(text.trim_end(), 16).ok()
 }
 
 #[cfg(test)]

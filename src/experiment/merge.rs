@@ -11,7 +11,8 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use super::files::{
-    RUNS_CHECKSUM, SweepManifest, file_checksum, names, write_atomic, write_new_folder, write_runs_checksum,
+    RUNS_CHECKSUM, SweepManifest, file_checksum, names, recorded_checksum, write_atomic, write_new_folder,
+    write_runs_checksum,
 };
 use super::journal::{Entry, row_key};
 use super::tables::{Row, csv_fields, sort_rows, write_tables};
@@ -20,17 +21,13 @@ use crate::schema::summary_names as indicator_names;
 
 /// Checks that the shard in `folder` (shard `shard`) still has the `runs.csv` it finished with.
 fn check_runs_checksum(folder: &Path, shard: &dyn std::fmt::Display) -> Result<(), ExperimentError> {
-    let path = folder.join(RUNS_CHECKSUM);
     let again = "run its command again into a new folder";
-    let recorded = std::fs::read_to_string(&path)
-        .ok()
-        .and_then(|t| u64::from_str_radix(t.trim_end(), 16).ok())
-        .ok_or_else(|| {
-            ExperimentError::Merge(format!(
-                "shard {shard} in {} has no readable {RUNS_CHECKSUM} (the checksum of its runs.csv): {again}",
-                folder.display()
-            ))
-        })?;
+    let recorded = recorded_checksum(folder).ok_or_else(|| {
+        ExperimentError::Merge(format!(
+            "shard {shard} in {} has no readable {RUNS_CHECKSUM} (the checksum of its runs.csv): {again}",
+            folder.display()
+        ))
+    })?;
     let found = file_checksum(&folder.join(names::RUNS))?;
     if found != recorded {
         return Err(ExperimentError::Merge(format!(

@@ -117,7 +117,9 @@ pub(super) fn manifest(folder: &Path) -> Vec<(String, String)> {
 /// The top-level fields of `folder/name` (a manifest-like RON struct), as [`manifest`].
 pub(super) fn manifest_file(folder: &Path, name: &str) -> Vec<(String, String)> {
     let path = folder.join(name);
-    let Some(text) = read_text(&path) else { return Vec::new() };
+    // Read as inputs are: a named pipe or a device is not read (it could hold the
+    // report forever), nor a file above the size limit.
+    let Ok(text) = crate::scenario::read_text(&path) else { return Vec::new() };
     match ron::from_str::<ron::Value>(&text) {
         Ok(ron::Value::Map(map)) => {
             map.iter().filter_map(|(k, v)| Some((plain(k)?, plain(v).unwrap_or_else(|| "…".into())))).collect()
@@ -148,15 +150,6 @@ fn plain(value: &ron::Value) -> Option<String> {
         }
         ron::Value::Bytes(_) => return None,
     })
-}
-
-/// The text of `path` if it is a regular file that reads as text (a named pipe
-/// or a device is not read: it could hold the report forever).
-pub(super) fn read_text(path: &Path) -> Option<String> {
-    if !path.is_file() {
-        return None;
-    }
-    std::fs::read_to_string(path).ok()
 }
 
 /// The value of field `name` in manifest lines.

@@ -49,7 +49,7 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
             variables.join(", ")
         ),
     );
-    if let Some(result) = super::data::read_text(&folder.join("result.txt")) {
+    if let Ok(result) = crate::scenario::read_text(&folder.join("result.txt")) {
         page.raw(&format!("<pre style=\"white-space: pre-wrap\">{}</pre>\n", escape(&result)));
     }
     page.manifest(&manifest);
