@@ -338,8 +338,8 @@ pub(crate) struct EventQueue {
     slotted: usize,
     /// Buckets this busy are split ([`SPLIT_AT`]; smaller in tests).
     split_at: usize,
-    /// The radix sort's second buffer, kept between sorts.
-    scratch: Vec<Event>,
+    /// The sorts' buffers, kept between sorts.
+    scratch: Scratch,
 }
 
 impl Default for EventQueue {
@@ -357,7 +357,7 @@ impl Default for EventQueue {
             slots: Vec::new(),
             slotted: 0,
             split_at: SPLIT_AT,
-            scratch: Vec::new(),
+            scratch: Scratch::default(),
         }
     }
 }
@@ -536,16 +536,17 @@ impl EventQueue {
 /// 32-byte events compared by their 128-bit keys. Ties in time keep the run's
 /// order, which is scheduling order for a run put aside as buckets and slots are;
 /// the result is checked, and sorted by comparisons if that did not hold.
-fn sort_short(events: &mut Vec<Event>, scratch: &mut Vec<Event>, min: Micros) {
-    let mut keys = [0u64; RADIX_FROM];
-    let keys = &mut keys[..events.len()];
-    for (i, (k, e)) in keys.iter_mut().zip(events.iter()).enumerate() {
-        *k = ((e.time() - min) << 16) | i as u64;
-    }
+fn sort_short(events: &mut Vec<Event>, scratch: &mut Scratch, min: Micros) {
+    // The keys' buffer is kept: an array on the stack was zeroed, all of it, for
+    // every run (a slot's few dozen events).
+    let keys = &mut scratch.keys;
+    keys.clear();
+    keys.extend(events.iter().enumerate().map(|(i, e)| ((e.time() - min) << 16) | i as u64));
     keys.sort_unstable();
-    scratch.clear();
-    scratch.extend(keys.iter().rev().map(|&k| events[(k & 0xFFFF) as usize]));
-    std::mem::swap(events, scratch);
+    let sorted = &mut scratch.events;
+    sorted.clear();
+    sorted.extend(keys.iter().rev().map(|&k| events[(k & 0xFFFF) as usize]));
+    std::mem::swap(events, sorted);
     if !events.windows(2).all(|w| w[0].key > w[1].key) {
         events.sort_unstable();
     }
@@ -553,6 +554,15 @@ fn sort_short(events: &mut Vec<Event>, scratch: &mut Vec<Event>, min: Micros) {
 
 /// Runs shorter than this are sorted by [`sort_short`] (or by comparisons).
 const RADIX_FROM: usize = 256;
+
+/// The buffers of [`sort_latest_first`], kept between sorts.
+#[derive(Debug, Default)]
+struct Scratch {
+    /// The radix sort's second buffer.
+    events: Vec<Event>,
+    /// A short run's sort keys.
+    keys: Vec<u64>,
+}
 
 /// Sorts `events` latest first (the earliest last, where the run pops it): the
 /// order `sort_unstable` gives with `Event`'s reversed order, keys being unique.
@@ -562,7 +572,7 @@ const RADIX_FROM: usize = 256;
 /// scheduling by one insertion pass (already in order when the events were put
 /// aside in scheduling order, as buckets and slots are): the cost of a bucket's
 /// sort grows with its events, not with their logarithm as well.
-fn sort_latest_first(events: &mut Vec<Event>, scratch: &mut Vec<Event>) {
+fn sort_latest_first(events: &mut Vec<Event>, scratch: &mut Scratch) {
     let n = events.len();
     let (min, max) = events.iter().fold((Micros::MAX, 0), |(lo, hi), e| (lo.min(e.time()), hi.max(e.time())));
     if n < RADIX_FROM && max - min < 1 << 48 {
@@ -583,6 +593,7 @@ fn sort_latest_first(events: &mut Vec<Event>, scratch: &mut Vec<Event>) {
             c[digit(e, p)] += 1;
         }
     }
+    let scratch = &mut scratch.events;
     scratch.clear();
     scratch.resize(n, events[0]);
     for (p, c) in counts.iter().enumerate().take(passes) {
@@ -710,7 +721,7 @@ mod tests {
         // Runs of many sizes and spans, with many ties in time, scheduled in and
         // out of order: the same order as a comparison sort.
         let mut rng = crate::engine::random::SplitMix64::for_case(3, crate::engine::random::Purpose::Work);
-        let mut scratch = Vec::new();
+        let mut scratch = Scratch::default();
         for round in 0..300u64 {
             let n = (rng.next_u64() % 3000) as usize;
             let span = [1, 1000, 60_000_000, BUCKET, 1 << 33][(round % 5) as usize];

@@ -248,9 +248,35 @@ impl CaseFlow {
     pub(super) fn work_time(&mut self, m: &Model, slot: u32, s: usize, handoff: Handoff) -> Micros {
         let case = &mut self.cases[slot];
         let head = case.head;
-        let service = &m.services[head.proto as usize];
-        let step = &service.steps[s];
-        let mut work = from_minutes(sample_prepared(&step.work_prepared, &mut case.work_rng)) as f64;
+        let step = &m.services[head.proto as usize].steps[s];
+        let sampled = from_minutes(sample_prepared(&step.work_prepared, &mut case.work_rng));
+        let online = case.online;
+        let shared = case.shared;
+        // Only a lever or an online intake scales the sample; without one it is
+        // taken as it is (the same microseconds as the scaled path would give).
+        let work = if self.levers.variance_reduction > 0.0 || self.levers.transition.is_some() || online {
+            self.scaled_work(m, slot, s, sampled)
+        } else {
+            sampled
+        };
+        let shared_here = (shared & bits::range(step.checks.clone())).count_ones();
+        let saved = self.levers.check_saved * u64::from(shared_here);
+        let effort = match handoff {
+            Handoff::None | Handoff::Resubmission => 0,
+            Handoff::WithinDepartment => m.handoff.within_department.effort,
+            Handoff::BetweenDepartments => m.handoff.between_departments.effort,
+            Handoff::BetweenLevels => m.handoff.between_levels.effort,
+        };
+        work.saturating_sub(saved) + effort
+    }
+
+    /// The sampled work of step `s` under standardisation, a merger's transition
+    /// and an online intake.
+    fn scaled_work(&self, m: &Model, slot: u32, s: usize, sampled: Micros) -> Micros {
+        let case = &self.cases[slot];
+        let head = case.head;
+        let step = &m.services[head.proto as usize].steps[s];
+        let mut work = sampled as f64;
         if self.levers.variance_reduction > 0.0 {
             let mean = step.mean_work as f64;
             work = mean + (work - mean) * (1.0 - self.levers.variance_reduction);
@@ -266,16 +292,7 @@ impl CaseFlow {
         if case.online && step.role == Role::WindowClerk && !self.in_person(m, slot, s) {
             work *= m.online_intake_work_fraction;
         }
-        let case = &mut self.cases[slot];
-        let shared_here = (case.shared & bits::range(step.checks.clone())).count_ones();
-        let saved = self.levers.check_saved * u64::from(shared_here);
-        let effort = match handoff {
-            Handoff::None | Handoff::Resubmission => 0,
-            Handoff::WithinDepartment => m.handoff.within_department.effort,
-            Handoff::BetweenDepartments => m.handoff.between_departments.effort,
-            Handoff::BetweenLevels => m.handoff.between_levels.effort,
-        };
-        (work.max(0.0) as Micros).saturating_sub(saved) + effort
+        work.max(0.0) as Micros
     }
 
     pub(super) fn work_done(&mut self, m: &Model, station: usize, case_ref: CaseRef, s: usize, server: Server) {
