@@ -11,7 +11,6 @@ use super::ecs::{
     accrue_personnel, accrue_reforms, post_attrition, record_day,
 };
 use super::fiscal::fiscal_rule;
-use super::flow::Levers;
 use super::posts::Overhead;
 use super::redeploy::redeploy;
 use super::staffing::{cross_train, hire, staff_stations, workforce};
@@ -73,15 +72,15 @@ pub(super) fn evening_schedule() -> Schedule {
 fn reforms_today(clock: Res<Clock>, mut flow: ResMut<Flow>, mut orders: ResMut<ReformOrders>) {
     let model = flow.model_arc();
     let today = clock.day;
-    let mut strengths = Levers::neutral(
-        model.services.iter().map(|s| s.online_share).collect(),
+    let due_date_priority = flow.levers.due_date_priority;
+    // In place: the buffers are kept from day to day (a merger's transition too).
+    let strengths = &mut flow.levers;
+    strengths.reset(
+        model.services.iter().map(|s| (s.online_share, s.remote_identity_share)),
         model.departments.len(),
-        model.pools.iter().map(|p| p.slowdown).collect(),
+        model.pools.iter().map(|p| p.slowdown),
         model.halls.len(),
-    )
-    .with_remote_identity(model.services.iter().map(|s| s.remote_identity_share).collect());
-    // A merger's transition outlives its first day.
-    strengths.transition = flow.levers.transition.take();
+    );
     orders.0.clear();
     for (index, reform) in model.reforms.iter().enumerate() {
         let strength = reform.strength(today);
@@ -97,13 +96,11 @@ fn reforms_today(clock: Res<Clock>, mut flow: ResMut<Flow>, mut orders: ResMut<R
             strength,
             starts_today,
             book_one_off: clock.measured && (starts_today || (today == model.warmup_days && reform.start_day < today)),
-            strengths: &mut strengths,
+            strengths,
             orders: &mut orders.0,
         });
     }
-    let reorder = flow.levers.due_date_priority != strengths.due_date_priority;
-    flow.levers = strengths;
-    if reorder {
+    if flow.levers.due_date_priority != due_date_priority {
         flow.sort_queues();
     }
 }

@@ -1,6 +1,7 @@
 //! Today's lever strengths: the plain struct the case flow reads at its decision
 //! points (no lookup on the per-event hot path), rebuilt every morning from
-//! [`Strengths::neutral`] by the levers in force.
+//! [`Strengths::neutral`] (reset in place, [`Strengths::reset`]) by the levers in
+//! force.
 
 use super::merger::Transition;
 use crate::time::Micros;
@@ -74,20 +75,24 @@ pub struct ServiceStrengths {
 }
 
 impl Strengths {
-    /// No lever in force: each service's own online share (`online`, one per
-    /// service), no data connected among `departments`, each cross-trained pool
-    /// at its learnt work-time factor (`pool_slowdown`), no case through any of
-    /// the `halls` general halls' places, nothing else.
-    pub fn neutral(online: Vec<f64>, departments: usize, pool_slowdown: Vec<f64>, halls: usize) -> Strengths {
-        let services =
-            online.iter().map(|&online| ServiceStrengths { online, ..ServiceStrengths::default() }).collect();
-        Strengths {
-            one_window: vec![0.0; halls],
-            routing_delay: vec![0; halls],
-            hall_windows: vec![0; halls],
-            services,
+    /// No lever in force: each service's own online share and share of online
+    /// cases verified remotely (`services`, one pair per service), no data
+    /// connected among `departments`, each cross-trained pool at its learnt
+    /// work-time factor (`pool_slowdown`), no case through any of the `halls`
+    /// general halls' places, nothing else.
+    pub fn neutral(
+        services: impl Iterator<Item = (f64, f64)>,
+        departments: usize,
+        pool_slowdown: impl Iterator<Item = f64>,
+        halls: usize,
+    ) -> Strengths {
+        let mut strengths = Strengths {
+            one_window: Vec::new(),
+            routing_delay: Vec::new(),
+            hall_windows: Vec::new(),
+            services: Vec::new(),
             sharing: 0.0,
-            connected: vec![false; departments],
+            connected: Vec::new(),
             check_saved: 0,
             variance_reduction: 0.0,
             error_reduction: 0.0,
@@ -98,8 +103,46 @@ impl Strengths {
             due_date_priority: false,
             listening: Vec::new(),
             departments,
-            pool_slowdown,
-        }
+            pool_slowdown: Vec::new(),
+        };
+        strengths.reset(services, departments, pool_slowdown, halls);
+        strengths
+    }
+
+    /// Puts every lever back where [`Strengths::neutral`] has it, in place: the
+    /// strengths are rebuilt every morning, and a province's 20,000 services'
+    /// records allocated anew each day cost more than the day's reforms (the
+    /// pages of the new allocation faulted in and cleared). A merger's
+    /// `transition` is kept: it outlives its first day.
+    pub fn reset(
+        &mut self,
+        services: impl Iterator<Item = (f64, f64)>,
+        departments: usize,
+        pool_slowdown: impl Iterator<Item = f64>,
+        halls: usize,
+    ) {
+        fill(&mut self.one_window, halls, 0.0);
+        fill(&mut self.routing_delay, halls, 0);
+        fill(&mut self.hall_windows, halls, 0);
+        self.services.clear();
+        self.services.extend(services.map(|(online, remote_identity)| ServiceStrengths {
+            online,
+            remote_identity,
+            ..ServiceStrengths::default()
+        }));
+        self.sharing = 0.0;
+        fill(&mut self.connected, departments, false);
+        self.check_saved = 0;
+        self.variance_reduction = 0.0;
+        self.error_reduction = 0.0;
+        self.learning_speedup = 1.0;
+        self.catch_share = 0.0;
+        self.inspections.clear();
+        self.due_date_priority = false;
+        self.listening.clear();
+        self.departments = departments;
+        self.pool_slowdown.clear();
+        self.pool_slowdown.extend(pool_slowdown);
     }
 
     /// The listening that applicants of `service` complain through today, if any.
@@ -120,12 +163,10 @@ impl Strengths {
         }
         self.services[service].inspected_by.map(|i| &self.inspections[i as usize])
     }
+}
 
-    /// The same, with each service's own share of online cases verified remotely.
-    pub fn with_remote_identity(mut self, remote_identity: Vec<f64>) -> Strengths {
-        for (service, share) in self.services.iter_mut().zip(remote_identity) {
-            service.remote_identity = share;
-        }
-        self
-    }
+/// Makes `v` `len` copies of `value`, in its own buffer.
+fn fill<T: Copy>(v: &mut Vec<T>, len: usize, value: T) {
+    v.clear();
+    v.resize(len, value);
 }

@@ -302,12 +302,11 @@ impl CaseFlow {
             pools,
             structure: 0,
             levers: Levers::neutral(
-                model.services.iter().map(|s| s.online_share).collect(),
+                model.services.iter().map(|s| (s.online_share, s.remote_identity_share)),
                 model.departments.len(),
-                model.pools.iter().map(|p| p.slowdown).collect(),
+                model.pools.iter().map(|p| p.slowdown),
                 model.halls.len(),
-            )
-            .with_remote_identity(model.services.iter().map(|s| s.remote_identity_share).collect()),
+            ),
             now: 0,
             horizon,
             end: days as u64 * DAY,
