@@ -121,28 +121,48 @@ impl Strengths {
         pool_slowdown: impl Iterator<Item = f64>,
         halls: usize,
     ) {
-        fill(&mut self.one_window, halls, 0.0);
-        fill(&mut self.routing_delay, halls, 0);
-        fill(&mut self.hall_windows, halls, 0);
-        self.services.clear();
-        self.services.extend(services.map(|(online, remote_identity)| ServiceStrengths {
+        // Every field named (no `..`): a new one cannot be left out of the reset.
+        let Strengths {
+            one_window,
+            routing_delay,
+            hall_windows,
+            services: per_service,
+            sharing,
+            connected,
+            check_saved,
+            variance_reduction,
+            error_reduction,
+            transition: _,
+            learning_speedup,
+            catch_share,
+            inspections,
+            due_date_priority,
+            listening,
+            departments: department_count,
+            pool_slowdown: slowdown,
+        } = self;
+        fill(one_window, halls, 0.0);
+        fill(routing_delay, halls, 0);
+        fill(hall_windows, halls, 0);
+        per_service.clear();
+        per_service.extend(services.map(|(online, remote_identity)| ServiceStrengths {
             online,
             remote_identity,
             ..ServiceStrengths::default()
         }));
-        self.sharing = 0.0;
-        fill(&mut self.connected, departments, false);
-        self.check_saved = 0;
-        self.variance_reduction = 0.0;
-        self.error_reduction = 0.0;
-        self.learning_speedup = 1.0;
-        self.catch_share = 0.0;
-        self.inspections.clear();
-        self.due_date_priority = false;
-        self.listening.clear();
-        self.departments = departments;
-        self.pool_slowdown.clear();
-        self.pool_slowdown.extend(pool_slowdown);
+        *sharing = 0.0;
+        fill(connected, departments, false);
+        *check_saved = 0;
+        *variance_reduction = 0.0;
+        *error_reduction = 0.0;
+        *learning_speedup = 1.0;
+        *catch_share = 0.0;
+        inspections.clear();
+        *due_date_priority = false;
+        listening.clear();
+        *department_count = departments;
+        slowdown.clear();
+        slowdown.extend(pool_slowdown);
     }
 
     /// The listening that applicants of `service` complain through today, if any.
@@ -169,4 +189,38 @@ impl Strengths {
 fn fill<T: Copy>(v: &mut Vec<T>, len: usize, value: T) {
     v.clear();
     v.resize(len, value);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn neutral() -> Strengths {
+        Strengths::neutral([(0.3, 0.1), (0.0, 0.0)].into_iter(), 3, [1.2].into_iter(), 2)
+    }
+
+    #[test]
+    fn a_reset_is_neutral_again() {
+        // Yesterday's levers acted on every field: the morning's reset leaves
+        // nothing of them (the transition aside, which outlives its first day).
+        let mut s = neutral();
+        s.one_window[1] = 0.8;
+        s.routing_delay[0] = 60;
+        s.hall_windows[1] = 4;
+        s.services[0].integrated = 0.5;
+        s.services[1].revised = true;
+        s.services.push(ServiceStrengths::default());
+        s.sharing = 0.7;
+        s.connected[2] = true;
+        s.check_saved = 9;
+        s.variance_reduction = 0.2;
+        s.error_reduction = 0.3;
+        s.learning_speedup = 2.0;
+        s.catch_share = 0.4;
+        s.due_date_priority = true;
+        s.departments = 7;
+        s.pool_slowdown[0] = 1.0;
+        s.reset([(0.3, 0.1), (0.0, 0.0)].into_iter(), 3, [1.2].into_iter(), 2);
+        assert_eq!(format!("{s:?}"), format!("{:?}", neutral()));
+    }
 }
