@@ -286,7 +286,7 @@ fn export_failure(e: ExportError) -> Failure {
 }
 
 fn load(path: &Path) -> Result<Arc<Model>, Failure> {
-    scenario::load(path).map(Arc::new).map_err(|e| Failure::Input(e.to_string()))
+    scenario::load(path).map(Arc::new).map_err(|e| Failure::Input(e.report()))
 }
 
 fn validate(path: &Path) -> Result<(), Failure> {
@@ -356,7 +356,7 @@ fn run(
     windows: &[String],
 ) -> Result<(), Failure> {
     check_replications(replications)?;
-    let (mut model, inputs) = scenario::load_with_inputs(path).map_err(|e| Failure::Input(e.to_string()))?;
+    let (mut model, inputs) = scenario::load_with_inputs(path).map_err(|e| Failure::Input(e.report()))?;
     for text in windows {
         let window = parse_window(text).and_then(|(from, to)| model.window(from, to));
         let window = window.map_err(|e| Failure::Input(format!("error: --window {text}: {e}")))?;
@@ -635,7 +635,7 @@ fn demo(replications: u64, quiet: bool) -> Result<(), Failure> {
     let mut planned = Vec::new();
     for name in names {
         let path = folder.join(format!("{name}.ron"));
-        let (model, inputs) = scenario::load_with_inputs(&path).map_err(|e| Failure::Input(e.to_string()))?;
+        let (model, inputs) = scenario::load_with_inputs(&path).map_err(|e| Failure::Input(e.report()))?;
         let inputs: Vec<PathBuf> = inputs.iter().map(|p| export::output::canonical(p)).collect();
         let output = RunOutput::claim(&demo_folder.join(name), None, &inputs).map_err(export_failure)?;
         planned.push((path, Arc::new(model), output));

@@ -85,6 +85,35 @@ fn missing_files_and_bad_arguments_exit_with_2() {
     assert_eq!(code, 2);
 }
 
+/// A folder (or a missing file) where a scenario file is expected gets the
+/// `error:` heading of every other error, and the folder is said to be one,
+/// by `validate`, `run` and `compare` alike.
+#[test]
+fn a_folder_given_as_a_scenario_is_said_to_be_one_under_an_error_heading() {
+    let dir = tempdir("folder-as-scenario");
+    let out = dir.join("out");
+    let out = out.to_str().expect("utf-8");
+    let folder = "scenarios/validation";
+    let mmc = "scenarios/validation/mmc.ron";
+    for args in [
+        vec!["validate", folder],
+        vec!["run", folder, "--out", out, "--quiet"],
+        vec!["compare", mmc, folder, "--out", out, "--quiet"],
+        vec!["compare", folder, mmc, "--out", out, "--quiet"],
+    ] {
+        let (code, _, stderr) = reformsim(&args);
+        assert_eq!(code, 2, "{args:?}\n{stderr}");
+        assert!(stderr.starts_with("error: "), "{args:?}: no heading\n{stderr}");
+        assert!(!stderr.contains("error: error:"), "{args:?}\n{stderr}");
+        let said = format!("{folder} is a folder, not a file: name a file in it, such as `{folder}/mmc-4-windows.ron`");
+        assert!(stderr.contains(&said), "{args:?}\n{stderr}");
+        assert!(!std::path::Path::new(out).exists(), "{args:?} wrote results");
+    }
+    let (code, _, stderr) = reformsim(&["validate", "scenarios/no-such-file.ron"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.starts_with("error: cannot read scenarios/no-such-file.ron"), "{stderr}");
+}
+
 #[test]
 fn validate_accepts_the_shipped_scenarios() {
     for scenario in ["validation/mmc.ron", "validation/tandem.ron", "validation/network.ron"] {

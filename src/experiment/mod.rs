@@ -163,10 +163,7 @@ impl ExperimentError {
 
     /// True if the message already carries its own `error:` headings (diagnostics).
     pub fn is_diagnostic(&self) -> bool {
-        matches!(
-            self,
-            ExperimentError::InvalidSweep(_) | ExperimentError::Scenario { source: LoadError::Invalid(_), .. }
-        )
+        matches!(self, ExperimentError::InvalidSweep(_) | ExperimentError::Scenario { .. })
     }
 }
 
@@ -178,7 +175,8 @@ pub(crate) fn io_error(path: &std::path::Path) -> impl FnOnce(std::io::Error) ->
 fn scenario_message(what: &str, source: &LoadError) -> String {
     match source {
         LoadError::Invalid(_) => format!("{what} is not valid:\n{source}"),
-        LoadError::Io { .. } => format!("{what}: {source}"),
+        // The reason names the file.
+        LoadError::Io { .. } => source.report(),
     }
 }
 

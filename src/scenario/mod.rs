@@ -195,7 +195,7 @@ fn underline_width(line: &str, column: usize, csv: bool) -> usize {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// A file named by the user or by the scenario could not be read.
-    #[error("cannot read {}: {source}{hint}", path.display())]
+    #[error("{}", io_message(path, source, hint))]
     Io {
         /// The file.
         path: PathBuf,
@@ -207,6 +207,27 @@ pub enum LoadError {
     /// The scenario is malformed or inconsistent; every problem found is listed.
     #[error("{}", render_diagnostics(.0))]
     Invalid(Vec<Diagnostic>),
+}
+
+impl LoadError {
+    /// The error as printed on its own: the diagnostics, each under its `error:`
+    /// heading, or the reason a file could not be read under one.
+    pub fn report(&self) -> String {
+        match self {
+            LoadError::Invalid(_) => self.to_string(),
+            LoadError::Io { .. } => format!("error: {self}"),
+        }
+    }
+}
+
+/// Why a file could not be read, in words: a folder is said to be one.
+fn io_message(path: &std::path::Path, source: &std::io::Error, hint: &str) -> String {
+    let shown = escape_controls(&path.display().to_string()).into_owned();
+    if source.kind() == std::io::ErrorKind::IsADirectory {
+        format!("{shown} is a folder, not a file: name a file in it{hint}")
+    } else {
+        format!("cannot read {shown}: {source}{hint}")
+    }
 }
 
 /// Renders diagnostics one after another, with the count of problems last.

@@ -69,10 +69,10 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
 /// (a leading byte-order mark, as spreadsheets write, is dropped).
 pub(super) fn read(path: &Path) -> Result<String, LoadError> {
     let io = |source: std::io::Error| {
-        let hint = if source.kind() == std::io::ErrorKind::NotFound {
-            nearby_files(path, &[PathBuf::from("scenarios")])
-        } else {
-            String::new()
+        let hint = match source.kind() {
+            std::io::ErrorKind::NotFound => nearby_files(path, &[PathBuf::from("scenarios")]),
+            std::io::ErrorKind::IsADirectory => ron_file_in(path),
+            _ => String::new(),
         };
         LoadError::Io { path: path.to_path_buf(), source, hint }
     };
@@ -347,6 +347,19 @@ pub(super) fn unreadable(field: &str, path: &Path, source: &std::io::Error) -> S
         }
         _ => format!("{field} names {shown}, which cannot be read: {source}"),
     }
+}
+
+/// ", such as `folder/x.ron`" with the first RON file (by name) in `folder`, or nothing.
+fn ron_file_in(folder: &Path) -> String {
+    let Ok(entries) = std::fs::read_dir(folder) else { return String::new() };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".ron") && !n.starts_with('.'))
+        .collect();
+    names.sort();
+    names.first().map_or_else(String::new, |n| {
+        format!(", such as `{}`", super::escape_controls(&folder.join(n).display().to_string()))
+    })
 }
 
 /// " — did you mean `x`?" with the file names nearest to `path`'s in its folder
