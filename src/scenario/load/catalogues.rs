@@ -308,14 +308,21 @@ impl CsvTable {
         let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
         let mut table =
             CsvTable { path: path.to_path_buf(), header: Vec::new(), rows: Vec::new(), lines, errors: Vec::new() };
+        let multi_line = |r: &csv::StringRecord| r.iter().position(|f| f.contains(['\n', '\r']));
         match reader.headers() {
-            Ok(h) => table.header = h.iter().map(str::to_string).collect(),
+            Ok(h) => {
+                table.header = h.iter().map(str::to_string).collect();
+                if let Some(field) = multi_line(h) {
+                    let error = table.multi_line_error(&text, h, field);
+                    table.errors.push(error);
+                }
+            }
             Err(e) => table.errors.push(table.csv_error(&e)),
         }
         for record in reader.records() {
             match record {
-                Ok(r) if let Some(field) = r.iter().position(|f| f.contains(['\n', '\r'])) => {
-                    let error = table.multi_line_error(&r, field);
+                Ok(r) if let Some(field) = multi_line(&r) => {
+                    let error = table.multi_line_error(&text, &r, field);
                     table.errors.push(error);
                 }
                 Ok(r) if r.len() == table.header.len() => table.rows.push((r.position().map_or(0, |p| p.line()), r)),
@@ -333,17 +340,38 @@ impl CsvTable {
         Ok(table)
     }
 
-    /// A row whose field `field` runs over several lines: a quote left open
-    /// takes in the rows after it (no catalogue value holds a line break).
-    fn multi_line_error(&self, record: &csv::StringRecord, field: usize) -> Diagnostic {
+    /// A row (or the header) whose field `field` runs over several lines of
+    /// `text`, the whole file: a value holding a line break between its quotes
+    /// (a spreadsheet cell with a line break in it), or a quote never closed,
+    /// which takes in the rest of the file. Pointed at the opening quote.
+    fn multi_line_error(&self, text: &str, record: &csv::StringRecord, field: usize) -> Diagnostic {
         let line = record.position().map_or(0, |p| p.line() as usize);
         let snippet = self.lines.get(line.saturating_sub(1)).cloned();
-        let column = snippet.as_deref().map_or(1, |s| field_column(s, field));
-        let lines = record.get(field).map_or(1, |f| f.lines().count());
-        let name = self.header.get(field).map_or(String::new(), |h| format!(" of `{h}`"));
-        let message = format!(
-            "the value{name} in row {line} runs over {lines} lines: a quote opened here is not closed where the value ends, so the rows after it were read into it; close the quote (no catalogue value holds a line break)"
-        );
+        // The fields before `field` are on the record's first line, so the quote is too.
+        let start = snippet.as_deref().map_or(1, |s| field_column(s, field));
+        let blanks = snippet.as_deref().map_or(0, |s| s.chars().skip(start - 1).take_while(|c| *c == ' ').count());
+        let column = start + blanks;
+        let line_start = record.position().map_or(0, |p| p.byte() as usize);
+        let quote = snippet.as_deref().map_or(0, |s| s.chars().take(column - 1).map(char::len_utf8).sum::<usize>());
+        let what = match self.header.get(field) {
+            _ if line <= 1 => format!("column {} of the header", field + 1),
+            Some(h) => format!("the value of `{h}` in row {line}"),
+            None => format!("a value in row {line}"),
+        };
+        let message = match closing_quote(text, line_start + quote) {
+            Some(close) => {
+                let last = line + text[line_start + quote..close].matches('\n').count();
+                format!(
+                    "{what} contains a line break (its quotes span lines {line} to {last}), which catalogue values may not hold: write it on one line"
+                )
+            }
+            None => {
+                let lines = record.get(field).map_or(1, |f| f.lines().count());
+                format!(
+                    "{what} runs over {lines} lines: a quote opened here is not closed where the value ends, so the rows after it were read into it; close the quote (no catalogue value holds a line break)"
+                )
+            }
+        };
         Diagnostic { location: Location { path: self.path.clone(), line, column, snippet }, message }
     }
 
@@ -361,7 +389,9 @@ impl CsvTable {
         };
         for (i, h) in self.header.iter().enumerate() {
             let free_text = ["note", "comment", "source"].iter().any(|p| h.to_lowercase().starts_with(p));
-            if h.trim().is_empty() {
+            if h.contains(['\n', '\r']) {
+                // Reported as a value over several lines.
+            } else if h.trim().is_empty() {
                 problems.push(Diagnostic {
                     location: at(i),
                     message: format!(
@@ -464,6 +494,27 @@ impl CsvTable {
     }
 }
 
+/// The byte offset in `text` of the quote that closes the one at `open`, if any
+/// (`""` inside quotes is a quote character, not the end).
+fn closing_quote(text: &str, open: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if bytes.get(open) != Some(&b'"') {
+        return None;
+    }
+    let mut at = open + 1;
+    while at < bytes.len() {
+        if bytes[at] == b'"' {
+            if bytes.get(at + 1) == Some(&b'"') {
+                at += 2;
+                continue;
+            }
+            return Some(at);
+        }
+        at += 1;
+    }
+    None
+}
+
 /// The 1-based column (in characters) where field `index` (0-based) of a CSV line
 /// starts, or one past the end of the line.
 fn field_column(line: &str, index: usize) -> usize {
@@ -550,7 +601,15 @@ fn type_word<T>() -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_yes_no;
+    use super::{closing_quote, parse_yes_no};
+
+    #[test]
+    fn a_quote_is_closed_by_the_next_lone_quote() {
+        assert_eq!(closing_quote("a,\"b\nc\",d", 2), Some(6));
+        assert_eq!(closing_quote("\"say \"\"hi\"\"\nthen\"", 0), Some(16));
+        assert_eq!(closing_quote("a,\"b\nc,d\n", 2), None);
+        assert_eq!(closing_quote("a,b", 1), None);
+    }
 
     #[test]
     fn yes_or_no_columns_read_a_spreadsheets_spellings() {
