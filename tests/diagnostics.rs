@@ -127,6 +127,35 @@ fn a_tree_above_the_limit_of_jurisdictions_is_refused_at_once() {
     assert!(started.elapsed().as_secs() < 30, "took {:?}", started.elapsed());
 }
 
+/// A catalogue saved with `\r\n` line ends (as spreadsheets save CSV, with a
+/// bare `\n` inside a cell) is located as one saved with `\n`: every message at
+/// its own row, past a blank line too (they pointed one line early).
+#[test]
+fn a_catalogue_with_windows_line_ends_is_located_row_by_row() {
+    let dir = std::env::temp_dir().join(format!("reformsim-crlf-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("csv")).expect("temporary folder");
+    let scenario = std::fs::read_to_string(root().join("tests/broken/csv-line-break.ron")).expect("fixture");
+    std::fs::write(dir.join("s.ron"), scenario).expect("write");
+    let rows = [
+        "department,role,employment,count,annual_cost_cny,note",
+        "Office,window_clerk,established,2,100000,front desk",
+        "",
+        "Office,window_clerk,contract,1,80000,\"temp\norary\"",
+        "Office,window_clerk,contract,three,80000,evening",
+    ];
+    let mut messages = Vec::new();
+    for end in ["\n", "\r\n"] {
+        std::fs::write(dir.join("csv/staff-line-break.csv"), rows.join(end) + end).expect("write");
+        messages.push(diagnose(&dir.join("s.ron")));
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    let unix = &messages[0];
+    assert!(unix.contains("`note` in row 4 contains a line break (its quotes span lines 4 to 5)"), "{unix}");
+    assert!(unix.contains("staff-line-break.csv:4:38"), "{unix}");
+    assert!(unix.contains("row 6, column `count`: cannot read `three`") && unix.contains("csv:6:30"), "{unix}");
+    assert_eq!(messages[1], *unix, "\\r\\n line ends are located differently");
+}
+
 /// A scenario file that does not exist gets the nearest file names around it.
 #[test]
 fn a_missing_scenario_gets_the_nearest_file_names() {

@@ -313,22 +313,23 @@ impl CsvTable {
             Ok(h) => {
                 table.header = h.iter().map(str::to_string).collect();
                 if let Some(field) = multi_line(h) {
-                    let error = table.multi_line_error(&text, h, field);
+                    let error = table.multi_line_error(&text, h, field, record_start(&text, h.position()));
                     table.errors.push(error);
                 }
             }
             Err(e) => table.errors.push(table.csv_error(&e)),
         }
         for record in reader.records() {
+            let start = record.as_ref().ok().map_or((0, 0), |r| record_start(&text, r.position()));
             match record {
                 Ok(r) if let Some(field) = multi_line(&r) => {
-                    let error = table.multi_line_error(&text, &r, field);
+                    let error = table.multi_line_error(&text, &r, field, start);
                     table.errors.push(error);
                 }
-                Ok(r) if r.len() == table.header.len() => table.rows.push((r.position().map_or(0, |p| p.line()), r)),
+                Ok(r) if r.len() == table.header.len() => table.rows.push((start.0 as u64, r)),
                 Ok(r) if r.len() == 1 && r.get(0).is_some_and(str::is_empty) => {} // a blank line
                 Ok(r) => {
-                    let error = table.field_count_error(&r);
+                    let error = table.field_count_error(&r, start.0);
                     table.errors.push(error);
                 }
                 Err(e) => {
@@ -343,15 +344,20 @@ impl CsvTable {
     /// A row (or the header) whose field `field` runs over several lines of
     /// `text`, the whole file: a value holding a line break between its quotes
     /// (a spreadsheet cell with a line break in it), or a quote never closed,
-    /// which takes in the rest of the file. Pointed at the opening quote.
-    fn multi_line_error(&self, text: &str, record: &csv::StringRecord, field: usize) -> Diagnostic {
-        let line = record.position().map_or(0, |p| p.line() as usize);
+    /// which takes in the rest of the file. Pointed at the opening quote; the
+    /// record starts at `(line, line_start)` (see [`record_start`]).
+    fn multi_line_error(
+        &self,
+        text: &str,
+        record: &csv::StringRecord,
+        field: usize,
+        (line, line_start): (usize, usize),
+    ) -> Diagnostic {
         let snippet = self.lines.get(line.saturating_sub(1)).cloned();
         // The fields before `field` are on the record's first line, so the quote is too.
         let start = snippet.as_deref().map_or(1, |s| field_column(s, field));
         let blanks = snippet.as_deref().map_or(0, |s| s.chars().skip(start - 1).take_while(|c| *c == ' ').count());
         let column = start + blanks;
-        let line_start = record.position().map_or(0, |p| p.byte() as usize);
         let quote = snippet.as_deref().map_or(0, |s| s.chars().take(column - 1).map(char::len_utf8).sum::<usize>());
         let what = match self.header.get(field) {
             _ if line <= 1 => format!("column {} of the header", field + 1),
@@ -418,9 +424,8 @@ impl CsvTable {
         }
     }
 
-    /// A row whose number of fields differs from the header's.
-    fn field_count_error(&self, record: &csv::StringRecord) -> Diagnostic {
-        let line = record.position().map_or(0, |p| p.line() as usize);
+    /// A row, at `line`, whose number of fields differs from the header's.
+    fn field_count_error(&self, record: &csv::StringRecord, line: usize) -> Diagnostic {
         let snippet = self.lines.get(line.saturating_sub(1)).cloned();
         let (found, expected) = (record.len(), self.header.len());
         // Point at the first field too many, or at the end of a short row.
@@ -492,6 +497,17 @@ impl CsvTable {
             .filter_map(|(line, record)| convert(&CsvRow { table: self, line: *line, record }, problems))
             .collect()
     }
+}
+
+/// The line (from 1) and byte offset where the record at `position` starts in
+/// `text`. The `csv` reader's own position of a record is where it started
+/// looking for it: after a line ending in `\r\n` (as spreadsheets write) or a
+/// blank line, that is the line before, so the line breaks are skipped here.
+fn record_start(text: &str, position: Option<&csv::Position>) -> (usize, usize) {
+    let Some(position) = position else { return (0, 0) };
+    let from = (position.byte() as usize).min(text.len());
+    let start = from + text[from..].len() - text[from..].trim_start_matches(['\r', '\n']).len();
+    (text[..start].matches('\n').count() + 1, start)
 }
 
 /// The byte offset in `text` of the quote that closes the one at `open`, if any
