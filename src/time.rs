@@ -79,9 +79,9 @@ impl Date {
     /// Parses an ISO date `YYYY-MM-DD`; `None` if it is not a real date.
     pub fn parse(text: &str) -> Option<Date> {
         let mut parts = text.trim().split('-');
-        let year: i32 = parts.next()?.parse().ok()?;
-        let month: u32 = parts.next()?.parse().ok()?;
-        let day: u32 = parts.next()?.parse().ok()?;
+        let year: i32 = digits(parts.next()?)?;
+        let month: u32 = digits(parts.next()?)?;
+        let day: u32 = digits(parts.next()?)?;
         if parts.next().is_some() || !(1..=12).contains(&month) || day == 0 {
             return None;
         }
@@ -146,11 +146,20 @@ fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
+/// A whole number written with digits only: Rust's own parsing also takes a
+/// sign (`+8`), which no date or time is written with.
+pub fn digits<T: std::str::FromStr>(text: &str) -> Option<T> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
 /// Parses a time of day `HH:MM` into microseconds after midnight (`24:00` allowed).
 pub fn parse_time_of_day(text: &str) -> Option<Micros> {
     let (h, m) = text.trim().split_once(':')?;
-    let h: u64 = h.parse().ok()?;
-    let m: u64 = m.parse().ok()?;
+    let h: u64 = digits(h)?;
+    let m: u64 = digits(m)?;
     if m >= 60 || h > 24 || (h == 24 && m > 0) {
         return None;
     }
@@ -451,6 +460,11 @@ mod tests {
         assert_eq!(Date::parse("2024-02-29").expect("valid").plus_days(1).to_string(), "2024-03-01");
         assert!(Date::parse("2023-02-29").is_none());
         assert!(Date::parse("2023-13-01").is_none());
+        for signed in ["+2017-01-02", "2017-+1-02", "2017-01-+2"] {
+            assert!(Date::parse(signed).is_none(), "{signed}");
+        }
+        assert_eq!(parse_time_of_day("08:30"), Some(8 * HOUR + 30 * MINUTE));
+        assert!(parse_time_of_day("+8:30").is_none() && parse_time_of_day("08:+30").is_none());
     }
 
     #[test]

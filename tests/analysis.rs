@@ -100,7 +100,7 @@ fn sobol_noise_share_sees_simulation_noise() {
 #[test]
 fn broken_specs_get_located_diagnostics() {
     use reformsim::analysis::{Calibration, Sensitivity};
-    let cases: [(&str, &[&str]); 8] = [
+    let cases: [(&str, &[&str]); 9] = [
         (
             "sensitivity-unknown-path.ron",
             &["`services[name=\"request\"].volume`", "not valid with it", "volume", ":7:"],
@@ -112,6 +112,7 @@ fn broken_specs_get_located_diagnostics() {
         ),
         ("sensitivity-design-too-large.ron", &["more than the 1000000 one command may do", "lower `n`"]),
         ("sensitivity-bootstrap-too-large.ron", &["`bootstrap` takes from 40 to 100000 resamples", ":5:"]),
+        ("sensitivity-plus-sign.ron", &["`+16` has a plus sign: numbers are written without one (`16`)", ":5:22"]),
         (
             "calibration-bad-observed.ron",
             &[

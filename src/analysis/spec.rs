@@ -164,6 +164,10 @@ pub(crate) fn parse<T: for<'de> Deserialize<'de>>(file: &Path, text: &str) -> Re
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .from_str(text)
         .map_err(|e| ExperimentError::InvalidSweep(vec![scenario::syntax_diagnostic(file, text, &e, u64::MAX)]))
+        .and_then(|parsed| match scenario::plus_signs(file, text) {
+            signed if signed.is_empty() => Ok(parsed),
+            signed => Err(ExperimentError::InvalidSweep(signed)),
+        })
 }
 
 /// Reads the scenario `written` in the spec (the project path rule), its

@@ -198,8 +198,8 @@ impl FromStr for Shard {
     fn from_str(text: &str) -> Result<Shard, String> {
         let usage = || format!("--shard expects K/N with 1 ≤ K ≤ N, e.g. 2/8 (found `{text}`)");
         let (k, n) = text.split_once('/').ok_or_else(usage)?;
-        let index: u64 = k.trim().parse().map_err(|_| usage())?;
-        let count: u64 = n.trim().parse().map_err(|_| usage())?;
+        let index: u64 = crate::time::digits(k.trim()).ok_or_else(usage)?;
+        let count: u64 = crate::time::digits(n.trim()).ok_or_else(usage)?;
         if index == 0 || count == 0 || index > count {
             return Err(usage());
         }
@@ -246,6 +246,7 @@ mod tests {
             assert!(bad.parse::<Shard>().is_err(), "{bad}");
         }
         assert!("100000/100000".parse::<Shard>().is_ok());
+        assert!("+1/2".parse::<Shard>().is_err() && "1/+2".parse::<Shard>().is_err(), "a sign");
     }
 
     #[test]

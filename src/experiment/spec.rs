@@ -266,7 +266,7 @@ impl Sweep {
                 // Every whole number of a sweep file is a `u64`.
                 ExperimentError::InvalidSweep(vec![scenario::syntax_diagnostic(file, text, &e, u64::MAX)])
             })?;
-        let mut problems = Problems { file, text, found: Vec::new() };
+        let mut problems = Problems { file, text, found: scenario::plus_signs(file, text) };
         // The same path rule as a scenario's `extends` (docs/scenarios.md, "Paths").
         let base = match scenario::resolve_in_project(file, "sweep", file, &raw.base) {
             Ok(base) => base,

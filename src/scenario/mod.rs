@@ -31,6 +31,7 @@ pub use load::{
     load, load_from_str, load_with_inputs, read_text, resolve_in_project, shipped_project, syntax_diagnostic,
 };
 pub use model::*;
+pub use sources::plus_signs;
 
 /// A place in an input file.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Location;
 use super::ron_tree::{self, Kind, Node, PathStep};
+use super::{Diagnostic, Location};
 use Needle::Field;
 
 /// The text of every file of an `extends` chain, child first, each with its values
@@ -214,6 +214,32 @@ impl Sources {
     pub(super) fn locate_field(&self, field: &str) -> Location {
         self.locate_path(&[Field(field)])
     }
+}
+
+/// A diagnostic at every number of the RON text `text` (the file `path`)
+/// written with a leading `+`. RON reads `+2` as 2, but a sign in front of a
+/// count reads as a change (two more) as much as a count, so reformsim's files
+/// refuse it rather than guess, as the CSV catalogues do; none if the text is
+/// not RON (the parser's own error says so).
+pub fn plus_signs(path: &Path, text: &str) -> Vec<Diagnostic> {
+    let Ok(root) = ron_tree::parse(text) else { return Vec::new() };
+    let mut found = Vec::new();
+    root.walk(None, &mut |_, node| {
+        if matches!(node.kind, Kind::Scalar) && text[node.span.clone()].starts_with('+') {
+            found.push(node.span.clone());
+        }
+        false
+    });
+    found
+        .into_iter()
+        .map(|span| {
+            let written = &text[span.clone()];
+            Diagnostic {
+                location: location_at(path, text, span.start),
+                message: format!("`{written}` has a plus sign: numbers are written without one (`{}`)", &written[1..]),
+            }
+        })
+        .collect()
 }
 
 fn location_at(path: &Path, text: &str, offset: usize) -> Location {

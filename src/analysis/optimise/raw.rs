@@ -178,7 +178,7 @@ impl OptimiseSpec {
             .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
             .from_str(text)
             .map_err(|e| ExperimentError::InvalidSweep(vec![scenario::syntax_diagnostic(file, text, &e, u64::MAX)]))?;
-        let mut problems = Problems { file, text, found: Vec::new() };
+        let mut problems = Problems { file, text, found: scenario::plus_signs(file, text) };
         let bases = read_bases(file, &raw, &mut problems);
         let mut fixed = Vec::new();
         for f in &raw.fixed {

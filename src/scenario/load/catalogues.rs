@@ -265,7 +265,8 @@ fn parse_documents(row: &CsvRow, problems: &mut Vec<Diagnostic>) -> Option<Vec<R
     let text = row.text("documents");
     let mut out = Vec::new();
     for item in text.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-        let parsed = item.rsplit_once(':').and_then(|(d, p)| Some((d.trim(), p.trim().parse::<f64>().ok()?)));
+        let number = |p: &str| p.parse::<f64>().ok().filter(|_| !p.starts_with('+'));
+        let parsed = item.rsplit_once(':').and_then(|(d, p)| Some((d.trim(), number(p.trim())?)));
         match parsed {
             Some((document, missing_probability)) => {
                 out.push(RawRequirement { document: document.to_string(), missing_probability })
@@ -572,11 +573,18 @@ impl CsvRow<'_> {
 
     fn parse<T: std::str::FromStr>(&self, name: &str, problems: &mut Vec<Diagnostic>) -> Option<T> {
         let text = self.text(name);
+        // Rust reads `+2` as 2; a count written so may be meant as a change (see `plus_signs`).
+        let signed = text.strip_prefix('+').filter(|u| !u.starts_with(['+', '-']) && u.parse::<T>().is_ok());
         match text.parse() {
-            Ok(v) => Some(v),
-            Err(_) => {
+            Ok(v) if signed.is_none() => Some(v),
+            _ => {
                 let message = if text.trim().is_empty() {
                     format!("row {}, column `{name}` is empty: it needs {}", self.line, type_word::<T>())
+                } else if let Some(unsigned) = signed {
+                    format!(
+                        "row {}, column `{name}`: `{text}` has a plus sign: numbers are written without one (`{unsigned}`)",
+                        self.line
+                    )
                 } else {
                     format!("row {}, column `{name}`: cannot read `{text}` as {}", self.line, type_word::<T>())
                 };

@@ -260,8 +260,8 @@ fn read_chain(
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .from_str(&text)
         .map_err(|e| LoadError::Invalid(vec![ron_diagnostic(path, &text, &e)]))?;
+    let mut problems = super::plus_signs(path, &text);
     sources.push(path.to_path_buf(), text);
-    let mut problems = Vec::new();
     let mut check = |written: &mut String, field: &[PathStep]| {
         let location = sources.locate_in(path, field);
         match sandbox.resolve(path, written) {
