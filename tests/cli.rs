@@ -114,6 +114,31 @@ fn a_folder_given_as_a_scenario_is_said_to_be_one_under_an_error_heading() {
     assert!(stderr.starts_with("error: cannot read scenarios/no-such-file.ron"), "{stderr}");
 }
 
+/// `compare` with several broken scenarios reports every one's problems, each
+/// located, before exiting with 2 (it named only the first).
+#[test]
+fn compare_reports_every_broken_scenario() {
+    let dir = tempdir("compare-broken");
+    let out = dir.join("out");
+    let (code, stdout, stderr) = reformsim(&[
+        "compare",
+        "scenarios/validation/mmc.ron",
+        "tests/broken/bad-date.ron",
+        "tests/broken/csv-bad-number.ron",
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--quiet",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    for located in ["tests/broken/bad-date.ron:6:17", "tests/broken/csv/staff-bad-number.csv:2:33"] {
+        assert!(stderr.contains(located), "{located} missing from\n{stderr}");
+    }
+    assert!(stderr.contains("`2017-02-30` is not a date") && stderr.contains("cannot read `three`"), "{stderr}");
+    assert!(stderr.trim_end().ends_with("2 of the 3 scenarios do not load"), "{stderr}");
+    assert!(!stderr.contains("error: error:") && !out.exists(), "{stderr}");
+}
+
 #[test]
 fn validate_accepts_the_shipped_scenarios() {
     for scenario in ["validation/mmc.ron", "validation/tandem.ron", "validation/network.ron"] {

@@ -85,10 +85,19 @@ pub fn load_candidates(paths: &[PathBuf]) -> Result<Vec<Candidate>, ExperimentEr
         return Err(ExperimentError::Argument("compare needs at least two scenario files".into()));
     }
     let mut out: Vec<Candidate> = Vec::new();
+    // Every scenario is loaded, so that the problems of each broken one are reported at once.
+    let mut failures = Vec::new();
     for path in paths {
-        let model = scenario::load(path)
-            .map_err(|source| ExperimentError::Scenario { what: path.display().to_string(), source })?;
-        out.push(Candidate { name: model.name.clone(), path: path.clone(), model: Arc::new(model) });
+        match scenario::load(path) {
+            Ok(model) => out.push(Candidate { name: model.name.clone(), path: path.clone(), model: Arc::new(model) }),
+            Err(source) => failures.push(ExperimentError::Scenario { what: path.display().to_string(), source }),
+        }
+    }
+    if failures.len() > 1 {
+        return Err(ExperimentError::Scenarios { failures, of: paths.len() });
+    }
+    if let Some(failure) = failures.pop() {
+        return Err(failure);
     }
     let repeated = |c: &[Candidate], name: &str| c.iter().filter(|x| x.name == name).count() > 1;
     if out.iter().any(|c| repeated(&out, &c.name)) {

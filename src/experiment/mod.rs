@@ -80,6 +80,16 @@ pub enum ExperimentError {
         /// The loader's report.
         source: LoadError,
     },
+    /// Several of the scenarios of a comparison do not load: each one's report,
+    /// then how many of how many.
+    #[error("{}", scenarios_message(failures, *of))]
+    Scenarios {
+        /// The scenarios that do not load ([`ExperimentError::Scenario`] each), in
+        /// command-line order.
+        failures: Vec<ExperimentError>,
+        /// How many scenarios were given.
+        of: usize,
+    },
     /// The values of a design point cannot be applied to the base scenario.
     #[error("{point}: {message}")]
     Point {
@@ -153,6 +163,7 @@ impl ExperimentError {
             ExperimentError::Read { .. }
                 | ExperimentError::InvalidSweep(_)
                 | ExperimentError::Scenario { .. }
+                | ExperimentError::Scenarios { .. }
                 | ExperimentError::Point { .. }
                 | ExperimentError::TooManyRuns { .. }
                 | ExperimentError::Argument(_)
@@ -163,7 +174,10 @@ impl ExperimentError {
 
     /// True if the message already carries its own `error:` headings (diagnostics).
     pub fn is_diagnostic(&self) -> bool {
-        matches!(self, ExperimentError::InvalidSweep(_) | ExperimentError::Scenario { .. })
+        matches!(
+            self,
+            ExperimentError::InvalidSweep(_) | ExperimentError::Scenario { .. } | ExperimentError::Scenarios { .. }
+        )
     }
 }
 
@@ -178,6 +192,11 @@ fn scenario_message(what: &str, source: &LoadError) -> String {
         // The reason names the file.
         LoadError::Io { .. } => source.report(),
     }
+}
+
+fn scenarios_message(failures: &[ExperimentError], of: usize) -> String {
+    let each: Vec<String> = failures.iter().map(ToString::to_string).collect();
+    format!("{}\n\n{} of the {of} scenarios do not load", each.join("\n\n"), failures.len())
 }
 
 /// The summary indicators, the columns every run row carries (see [`crate::schema`]).
