@@ -17,11 +17,11 @@ use reformsim::experiment::{self as experiment, ExperimentError, Shard, Sweep, S
 use reformsim::export::{self, ExportError, RunInfo, RunOutput};
 use reformsim::runner::Runner;
 use reformsim::scenario::{self, Model};
-use reformsim::schema::short_number;
-use reformsim::stats::Summary;
 
+mod console;
 mod progress;
 mod research;
+use console::{print_table, print_yearly};
 use progress::Progress;
 
 /// Large blocks on huge pages where the kernel has them (`src/alloc.rs`).
@@ -440,44 +440,6 @@ fn simulate_with_event_log(
     Ok(outputs)
 }
 
-/// Prints the per-year trajectory (means over replications) of the indicators a
-/// planner follows through a reform.
-fn print_yearly(outputs: &[ReplicationOutput]) {
-    let columns: [(&str, &str, f64); 12] = [
-        ("measured_days", "days", 1.0),
-        ("headcount_established", "estab.", 1.0),
-        ("headcount_contract", "contract", 1.0),
-        ("admin_cost_cny", "cost M CNY", 1e-6),
-        ("admin_cost_cny_per_case", "CNY/case", 1.0),
-        ("wait_minutes_mean", "wait min", 1.0),
-        ("lead_time_days_mean", "lead days", 1.0),
-        ("trips_per_case", "trips", 1.0),
-        ("at_most_one_trip_share", "≤1 trip", 1.0),
-        ("on_time_share", "on time", 1.0),
-        ("rework_per_case", "rework", 1.0),
-        ("satisfaction_mean", "satisf.", 1.0),
-    ];
-    print!("{:>6}", "year");
-    for (_, header, _) in &columns {
-        print!(" {header:>11}");
-    }
-    println!();
-    let Some(first) = outputs.first() else { return };
-    for (i, year) in first.years.iter().enumerate() {
-        print!("{:>6}", year.year);
-        for (name, _, scale) in &columns {
-            let values: Vec<f64> = outputs
-                .iter()
-                .filter_map(|o| o.years.get(i))
-                .filter_map(|y| y.indicators().into_iter().find(|(n, _)| n == name).map(|(_, v)| v))
-                .collect();
-            let mean = Summary::of(&values).mean * scale;
-            print!(" {:>11}", if mean.is_nan() { "—".to_string() } else { short_number(mean) });
-        }
-        println!();
-    }
-}
-
 impl From<ExperimentError> for Failure {
     fn from(e: ExperimentError) -> Failure {
         match (e.is_input(), e.is_diagnostic()) {
@@ -666,32 +628,4 @@ fn demo(replications: u64, quiet: bool) -> Result<(), Failure> {
     let page = reformsim::report::write(Path::new("results/demo"), None).map_err(|e| Failure::Run(e.to_string()))?;
     println!("report written to {} (open it in a web browser)", page.display());
     Ok(())
-}
-
-/// Prints mean ± 95% confidence half-width of every indicator, one column per scenario.
-fn print_table(columns: &[(&str, &[ReplicationOutput])]) {
-    let Some((_, first)) = columns.first() else { return };
-    let Some(rep) = first.first() else { return };
-    let width = 38;
-    print!("{:width$}", "indicator");
-    for (name, _) in columns {
-        print!(" {name:>26}");
-    }
-    println!();
-    for (i, (indicator, _)) in rep.summary.iter().enumerate() {
-        print!("{indicator:width$}");
-        for (_, outputs) in columns {
-            let values: Vec<f64> = outputs.iter().map(|o| o.summary[i].1).collect();
-            let s = Summary::of(&values);
-            let cell = if s.mean.is_nan() {
-                "—".to_string()
-            } else if s.n > 1 && s.half_width_95.is_finite() {
-                format!("{} ± {}", short_number(s.mean), short_number(s.half_width_95))
-            } else {
-                short_number(s.mean)
-            };
-            print!(" {cell:>26}");
-        }
-        println!();
-    }
 }
