@@ -502,6 +502,12 @@ fn compare(
         comparison.names[0]
     );
     print!("{}", comparison.table());
+    if let (Some((_, outcome)), Some(said)) = (&comparison.precision, comparison.precision_outcome()) {
+        match outcome {
+            experiment::precision::Outcome::Met { .. } => println!("\nprecision target {said}"),
+            _ => eprintln!("warning: precision target {said}"),
+        }
+    }
     println!("\nresults written to {}", folder.display());
     Ok(())
 }
@@ -523,6 +529,9 @@ fn run_sweep(path: &Path, out: Option<PathBuf>, jobs: usize, shard: Option<Shard
     if outcome.already_complete {
         println!("{} already holds this sweep's complete results; nothing to do", outcome.folder.display());
         return Ok(());
+    }
+    if let Some(not_judged) = &outcome.precision_not_judged {
+        eprintln!("warning: {not_judged}");
     }
     if outcome.damaged_lines > 0 {
         eprintln!("warning: {} damaged journal line(s) ignored; their runs were done again", outcome.damaged_lines);

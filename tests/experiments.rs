@@ -581,3 +581,47 @@ fn a_sweep_reads_its_base_only_inside_its_project_folder() {
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("is an absolute path"), "{stderr}");
 }
+
+/// A precision target whose indicator is undefined in every replication, or of
+/// mean 0, is said not to have been judged (it ran to the most replications
+/// saying nothing), on standard error and in the comparison's manifest, and so
+/// is a sweep's; a target that can be judged is recorded met or not.
+#[test]
+fn a_precision_target_that_cannot_be_judged_is_said_so() {
+    let dir = tempdir("precision-not-judged");
+    let base = std::fs::read_to_string(root().join("scenarios/validation/mmc.ron")).expect("mmc.ron");
+    let short = dir.join("short.ron");
+    std::fs::write(&short, base.replace("horizon_days: 400,", "horizon_days: 20,")).expect("write");
+    let compare = |indicator: &str, target: &str, out: &Path| {
+        let scenario = path_str(&short);
+        let precision = ["--precision", target, "--precision-indicator", indicator, "--max-replications", "4"];
+        let rest = ["--replications", "2", "--out", path_str(out), "--quiet"];
+        reformsim(&[&["compare", scenario, scenario][..], &precision, &rest].concat())
+    };
+    let out = dir.join("budget");
+    let o = compare("budget_cny", "0.05", &out);
+    let stderr = text(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stderr.contains("warning: precision target not judged"), "{stderr}");
+    assert!(stderr.contains("`budget_cny` is undefined in every replication of"), "{stderr}");
+    let manifest = std::fs::read_to_string(out.join("manifest.ron")).expect("manifest");
+    assert!(manifest.contains("indicator: \"budget_cny\"") && manifest.contains("outcome: \"not judged"), "{manifest}");
+    assert!(manifest.contains("replications: 4"), "it still runs to the most: {manifest}");
+    let o = compare("abandonment_share", "0.05", &dir.join("zero"));
+    assert!(text(&o.stderr).contains("`abandonment_share` has a mean of 0"), "{}", text(&o.stderr));
+    let met = dir.join("met");
+    let o = compare("wait_minutes_mean", "10", &met);
+    assert!(o.status.success() && !text(&o.stderr).contains("warning"), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("precision target met"), "{}", text(&o.stdout));
+    let manifest = std::fs::read_to_string(met.join("manifest.ron")).expect("manifest");
+    assert!(manifest.contains("outcome: \"met (the 95% half-width of `wait_minutes_mean`"), "{manifest}");
+    let sweep = dir.join("sweep.ron");
+    let body = "precision: (indicator: \"budget_cny\", relative_half_width: 0.05, max_replications: 3)";
+    let parameters = "parameters: [(name: \"clerks\", path: \"staff[0].count\", values: [3, 4])]";
+    let text_of_sweep = format!("Sweep(base: \"short.ron\", replications: 2, {parameters}, {body})\n");
+    std::fs::write(&sweep, text_of_sweep).expect("write");
+    let o = reformsim(&["sweep", path_str(&sweep), "--out", path_str(&dir.join("swept")), "--quiet"]);
+    let stderr = text(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stderr.contains("was not judged at 2 of 2 design points: `budget_cny` is undefined"), "{stderr}");
+}

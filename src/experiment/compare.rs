@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::Serialize;
 
 use super::files::{write_atomic, write_new_folder};
-use super::precision::{Plan, Precision, plan_with};
+use super::precision::{Outcome, Plan, Precision, plan_with};
 use super::tables::csv_line;
 use super::{ExperimentError, MAX_RUNS, Progress, indicator_names, runner};
 use crate::scenario::{self, Model};
@@ -66,6 +66,8 @@ pub struct Comparison {
     pub indicators: Vec<&'static str>,
     /// `values[s][r][i]`: indicator `i` of replication `r` of scenario `s`.
     pub values: Vec<Vec<Vec<f64>>>,
+    /// The precision target asked for, and what became of it.
+    pub precision: Option<(Precision, Outcome)>,
 }
 
 /// One indicator of one scenario in a comparison.
@@ -189,13 +191,20 @@ pub fn compare(
             break;
         }
     }
+    let names: Vec<String> = candidates.iter().map(|c| c.name.clone()).collect();
+    let precision = options.precision.as_ref().map(|rule| {
+        let columns: Vec<Vec<f64>> =
+            values.iter().map(|reps| reps.iter().map(|r| r[rule.indicator_index]).collect()).collect();
+        (rule.clone(), Outcome::of(rule, &names, &columns))
+    });
     Ok(Comparison {
-        names: candidates.iter().map(|c| c.name.clone()).collect(),
+        names,
         paths: candidates.iter().map(|c| c.path.clone()).collect(),
         model_hashes: candidates.iter().map(|c| model_hash(&c.model)).collect(),
         seed: options.seed,
         indicators,
         values,
+        precision,
     })
 }
 
@@ -218,9 +227,26 @@ struct Manifest<'a> {
     scenarios: Vec<(&'a str, String, &'a str)>,
     seed: u64,
     replications: u64,
+    /// Only with a precision target, so that other comparisons' manifests are as before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    precision: Option<PrecisionRecord<'a>>,
+}
+
+/// A comparison's precision target and its outcome, in its manifest.
+#[derive(Serialize)]
+struct PrecisionRecord<'a> {
+    indicator: &'a str,
+    relative_half_width: f64,
+    max_replications: u64,
+    outcome: String,
 }
 
 impl Comparison {
+    /// What became of the precision target, in words, if there was one.
+    pub fn precision_outcome(&self) -> Option<String> {
+        self.precision.as_ref().map(|(rule, outcome)| outcome.describe(rule, self.replications()))
+    }
+
     /// Replications run (the same for every scenario).
     pub fn replications(&self) -> u64 {
         self.values.first().map_or(0, |v| v.len() as u64)
@@ -305,6 +331,12 @@ impl Comparison {
                 .collect(),
             seed: self.seed,
             replications: self.replications(),
+            precision: self.precision.as_ref().map(|(rule, _)| PrecisionRecord {
+                indicator: &rule.indicator,
+                relative_half_width: rule.relative_half_width,
+                max_replications: rule.max_replications,
+                outcome: self.precision_outcome().unwrap_or_default(),
+            }),
         };
         let text = ron::ser::to_string_pretty(&manifest, ron::ser::PrettyConfig::default())
             .map_err(|e| ExperimentError::Inconsistent(format!("cannot write the manifest: {e}")))?;

@@ -83,6 +83,148 @@ pub fn plan_with(initial: u64, rule: &Precision, done: u64, relative_half_width:
     }
 }
 
+/// Why a relative precision cannot be judged on an indicator's values: the
+/// rule's relative half-width is then not a number (or has no meaning), so the
+/// target is never met and the run goes to the cap however precise it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unjudged {
+    /// The indicator is undefined (a mean over no cases) in `undefined` of the
+    /// `of` replications.
+    Undefined {
+        /// Replications where it is undefined.
+        undefined: usize,
+        /// Replications.
+        of: usize,
+    },
+    /// The indicator is infinite in some replication.
+    Infinite,
+    /// Its mean is 0: a half-width relative to it means nothing.
+    ZeroMean,
+}
+
+impl Unjudged {
+    /// The reason as a clause about the indicator, for the scenarios `names`.
+    fn clause(&self, names: &str) -> String {
+        match *self {
+            Unjudged::Undefined { undefined, of } if undefined == of => {
+                format!("is undefined in every replication of {names}")
+            }
+            Unjudged::Undefined { undefined, of } => {
+                format!("is undefined in {undefined} of {of} replications of {names}")
+            }
+            Unjudged::Infinite => format!("is infinite in some replication of {names}"),
+            Unjudged::ZeroMean => {
+                format!("has a mean of 0 for {names}, and a half-width relative to a mean of 0 means nothing")
+            }
+        }
+    }
+}
+
+/// Why the precision of `values` (an indicator over replications `0..n`) cannot
+/// be judged against a relative target, or `None` if it can.
+pub fn unjudged(values: &[f64]) -> Option<Unjudged> {
+    let undefined = values.iter().filter(|v| v.is_nan()).count();
+    if undefined > 0 {
+        return Some(Unjudged::Undefined { undefined, of: values.len() });
+    }
+    if values.iter().any(|v| v.is_infinite()) {
+        return Some(Unjudged::Infinite);
+    }
+    (!values.is_empty() && Summary::of(values).mean == 0.0).then_some(Unjudged::ZeroMean)
+}
+
+/// What became of a precision target once the replications are done.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// Met: the widest relative half-width (over the scenarios) is at most the target.
+    Met {
+        /// The widest relative half-width.
+        relative_half_width: f64,
+    },
+    /// Judged and not met: the cap stopped the replications.
+    CapReached {
+        /// The widest relative half-width.
+        relative_half_width: f64,
+    },
+    /// Not judged: for each scenario (by name) on which it cannot be, why.
+    NotJudged(Vec<(String, Unjudged)>),
+}
+
+impl Outcome {
+    /// The outcome for `rule` with `values[s]`, scenario `names[s]`'s values of
+    /// the indicator over the replications done.
+    pub fn of(rule: &Precision, names: &[String], values: &[Vec<f64>]) -> Outcome {
+        let reasons: Vec<(String, Unjudged)> =
+            names.iter().zip(values).filter_map(|(n, v)| Some((n.clone(), unjudged(v)?))).collect();
+        if !reasons.is_empty() {
+            return Outcome::NotJudged(reasons);
+        }
+        let widest = values.iter().map(|v| Summary::of(v).relative_half_width_95()).fold(0.0, f64::max);
+        if widest <= rule.relative_half_width {
+            Outcome::Met { relative_half_width: widest }
+        } else {
+            Outcome::CapReached { relative_half_width: widest }
+        }
+    }
+
+    /// The outcome in words, after `replications` replications each.
+    pub fn describe(&self, rule: &Precision, replications: u64) -> String {
+        let target = target_in_words(rule);
+        match self {
+            Outcome::Met { relative_half_width } => {
+                format!(
+                    "met ({target}): the widest is {}, after {replications} replications",
+                    percent(*relative_half_width)
+                )
+            }
+            Outcome::CapReached { relative_half_width } => format!(
+                "not met ({target}): the widest is {} after the most replications, {replications}",
+                percent(*relative_half_width)
+            ),
+            Outcome::NotJudged(reasons) => format!(
+                "not judged ({target}): `{}` {}; the replications went on to the most, {replications}, with no precision to judge",
+                rule.indicator,
+                reasons_in_words(reasons)
+            ),
+        }
+    }
+}
+
+/// The rule's target in words: "the 95% half-width of `x` at most 5% of its mean".
+pub fn target_in_words(rule: &Precision) -> String {
+    format!("the 95% half-width of `{}` at most {} of its mean", rule.indicator, percent(rule.relative_half_width))
+}
+
+/// Why the indicator could not be judged, one clause per reason naming what it
+/// holds for (at most ten names a clause): "is undefined in every replication
+/// of a and b".
+pub fn reasons_in_words(reasons: &[(String, Unjudged)]) -> String {
+    let mut grouped: Vec<(Unjudged, Vec<&str>)> = Vec::new();
+    for (name, why) in reasons {
+        match grouped.iter_mut().find(|(w, _)| w == why) {
+            Some((_, names)) => names.push(name),
+            None => grouped.push((*why, vec![name])),
+        }
+    }
+    let clauses: Vec<String> = grouped
+        .iter()
+        .map(|(why, names)| {
+            let shown = match names.len() {
+                0..=10 => names.join(" and "),
+                n => format!("{} and {} more", names[..10].join(", "), n - 10),
+            };
+            why.clause(&shown)
+        })
+        .collect();
+    clauses.join(", and ")
+}
+
+/// A share as a percentage with at most two decimals (`5%`, `12.35%`).
+fn percent(share: f64) -> String {
+    let text = format!("{:.2}", share * 100.0);
+    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +255,28 @@ mod tests {
         // Extra values beyond n do not change the decision about the first n.
         many.extend([1.0; 10]);
         assert_eq!(plan(5, &rule(0.05, 7), &many), Plan::Complete(7));
+    }
+
+    #[test]
+    fn an_undefined_indicator_is_not_judged_and_says_why() {
+        let r = rule(0.05, 4);
+        assert_eq!(unjudged(&[f64::NAN; 4]), Some(Unjudged::Undefined { undefined: 4, of: 4 }));
+        assert_eq!(unjudged(&[1.0, f64::NAN, 2.0]), Some(Unjudged::Undefined { undefined: 1, of: 3 }));
+        assert_eq!(unjudged(&[0.0, 0.0]), Some(Unjudged::ZeroMean));
+        assert_eq!(unjudged(&[1.0, f64::INFINITY]), Some(Unjudged::Infinite));
+        assert_eq!(unjudged(&[10.0, 10.1]), None);
+        let names = ["a".to_string(), "b".to_string()];
+        let outcome = Outcome::of(&r, &names, &[vec![10.0, 10.1, 9.9, 10.0], vec![f64::NAN; 4]]);
+        assert_eq!(outcome, Outcome::NotJudged(vec![("b".into(), Unjudged::Undefined { undefined: 4, of: 4 })]));
+        let said = outcome.describe(&r, 4);
+        assert!(
+            said.starts_with("not judged") && said.contains("`x` is undefined in every replication of b"),
+            "{said}"
+        );
+        let met = Outcome::of(&r, &names, &[vec![10.0, 10.1, 9.9, 10.0], vec![10.0, 10.0, 10.0, 10.1]]);
+        assert!(matches!(met, Outcome::Met { .. }), "{met:?}");
+        let wide = Outcome::of(&r, &names[..1], &[vec![5.0, 15.0, 10.0, 6.0]]);
+        assert!(matches!(wide, Outcome::CapReached { relative_half_width } if relative_half_width > 0.05), "{wide:?}");
     }
 
     #[test]

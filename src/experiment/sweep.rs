@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 
 use super::files::{FolderState, SweepManifest, names, prepare_sweep_folder};
 use super::journal::{Entry, Journal};
-use super::precision::{Plan, plan};
+use super::precision::{Plan, Unjudged, plan, reasons_in_words, target_in_words, unjudged};
 use super::spec::{DesignPoint, Sweep};
 use super::tables::{Row, csv_line, sort_rows, write_tables};
 use super::{ExperimentError, MAX_RUNS, Progress, Shard, indicator_names, io_error, runner};
@@ -61,6 +61,9 @@ pub struct SweepOutcome {
     pub damaged_lines: usize,
     /// The folder was already complete: nothing was run or written.
     pub already_complete: bool,
+    /// With a precision target: the design points on which it could not be
+    /// judged (the indicator undefined, infinite, or of mean 0), in words.
+    pub precision_not_judged: Option<String>,
 }
 
 /// Which runs a command is responsible for.
@@ -147,6 +150,7 @@ pub fn run_sweep(sweep: &Sweep, options: &SweepOptions, progress: Progress) -> R
         ran: 0,
         damaged_lines: 0,
         already_complete: state == FolderState::Complete,
+        precision_not_judged: None,
     };
     if state == FolderState::Complete {
         return Ok(outcome);
@@ -176,6 +180,7 @@ pub fn run_sweep(sweep: &Sweep, options: &SweepOptions, progress: Progress) -> R
     }
     // The final tables hold exactly the planned runs, sorted.
     let planned = plan_all(sweep, &mine, &done);
+    outcome.precision_not_judged = not_judged(sweep, &mine, &done, &planned);
     let mut rows: Vec<Row> = done
         .runs
         .values()
@@ -196,6 +201,32 @@ pub fn run_sweep(sweep: &Sweep, options: &SweepOptions, progress: Progress) -> R
     drop(journal);
     std::fs::remove_file(&journal_path).map_err(io_error(&journal_path))?;
     Ok(outcome)
+}
+
+/// The design points where the precision target could not be judged, in words
+/// (`None` without a target, or if it was judged everywhere).
+fn not_judged(sweep: &Sweep, mine: &[&DesignPoint], done: &Done, planned: &HashMap<u64, u64>) -> Option<String> {
+    let rule = sweep.precision.as_ref()?;
+    let reasons: Vec<(String, Unjudged)> = mine
+        .iter()
+        .filter_map(|p| {
+            let values = done.prefix(p.index);
+            let n = (planned[&p.index] as usize).min(values.len());
+            Some((format!("point {}", p.index), unjudged(&values[..n])?))
+        })
+        .collect();
+    if reasons.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "the precision target ({}) was not judged at {} of {} design points: `{}` {}; they ran to the most replications, {}, with no precision to judge",
+        target_in_words(rule),
+        reasons.len(),
+        mine.len(),
+        rule.indicator,
+        reasons_in_words(&reasons),
+        rule.max_replications.max(sweep.replications)
+    ))
 }
 
 /// Most runs this command may do.
