@@ -175,8 +175,47 @@ fn out_dot_with_a_manifest_and_other_files_is_refused() {
     let before = snapshot(&work);
     let (code, _, stderr) = reformsim_in(&work, &["run", "mmc.ron", "--out", ".", "--quiet"]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("thesis.tex") || stderr.contains("mmc.ron"), "{stderr}");
+    // The working folder is never an output (see the next test), whatever it holds.
+    assert!(stderr.contains("is the current folder"), "{stderr}");
     assert_eq!(snapshot(&work), before, "the working folder changed");
+}
+
+/// The working folder, or a folder above it, as the output (`--out .`, `--out ..`,
+/// its absolute path) is refused before any work, even empty: results replace
+/// their folder as a whole, which removed the folder the shell was in (a run
+/// in an empty folder "succeeded" and left the shell in a deleted folder).
+#[cfg(unix)]
+#[test]
+fn the_working_folder_or_one_above_it_is_never_an_output() {
+    use std::os::unix::fs::MetadataExt as _;
+    let dir = tempdir("safety-working-folder");
+    let work = dir.join("work");
+    std::fs::create_dir_all(work.join("sub")).expect("mkdir");
+    let scenario = short_scenario(&dir, "mmc.ron", 15);
+    let scenario = scenario.to_str().expect("utf-8");
+    let inode = |p: &Path| std::fs::metadata(p).expect("still there").ino();
+    let (work_inode, dir_inode) = (inode(&work), inode(&dir));
+    let absolute = work.to_str().expect("utf-8").to_string();
+    let mut cases: Vec<(PathBuf, Vec<&str>, &str)> = Vec::new();
+    for out in [".", absolute.as_str(), "sub/.."] {
+        cases.push((work.clone(), vec!["run", scenario, "--out", out], "is the current folder"));
+    }
+    cases.push((work.join("sub"), vec!["run", scenario, "--out", ".."], "holds the current folder"));
+    cases.push((work.clone(), vec!["run", scenario, "--out", ".."], "holds the current folder"));
+    cases.push((work.clone(), vec!["compare", scenario, scenario, "--out", "."], "is the current folder"));
+    for (here, args, said) in cases {
+        let before = snapshot(&dir);
+        let (code, _, stderr) = reformsim_in(&here, &[&args[..], &["--quiet", "--replications", "1"]].concat());
+        assert_eq!(code, 2, "{args:?} in {}\n{stderr}", here.display());
+        assert!(stderr.starts_with("error: ") && stderr.contains(said), "{args:?}\n{stderr}");
+        assert!(stderr.contains("name a subfolder"), "{args:?}\n{stderr}");
+        assert_eq!(snapshot(&dir), before, "{args:?} changed files");
+        assert_eq!((inode(&work), inode(&dir)), (work_inode, dir_inode), "{args:?} replaced a folder");
+    }
+    // A subfolder is still fine.
+    let (code, _, stderr) = reformsim_in(&work, &["run", scenario, "--out", "sub/results", "--quiet"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_complete_run(&work.join("sub/results"));
 }
 
 #[test]

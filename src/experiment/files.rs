@@ -189,6 +189,7 @@ fn remove_stale_temporaries(folder: &Path) -> Result<(), ExperimentError> {
 /// [`write_new_folder`] checks again under the output lock.
 pub fn check_new_folder(folder: &Path, what: &'static str) -> Result<(), ExperimentError> {
     let target = crate::export::output::canonical(folder);
+    crate::export::output::check_not_working_folder(&target)?;
     if crate::export::output::dangling_link(&target) {
         let reason = crate::export::output::DANGLING_LINK.to_string();
         return Err(ExperimentError::OutputExists { folder: folder.to_path_buf(), reason });

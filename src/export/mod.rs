@@ -107,6 +107,19 @@ pub enum ExportError {
         /// The input file.
         input: PathBuf,
     },
+    /// The output folder is the working folder, or holds it: results replace
+    /// their folder as a whole, which would take it away from under the shell.
+    #[error(
+        "{} {}: results replace their folder as a whole, which would leave your shell in a removed folder; nothing was changed: name a subfolder for them, such as `results`",
+        folder.display(),
+        if folder == here { "is the current folder".to_string() } else { format!("holds the current folder, {}", here.display()) }
+    )]
+    HoldsWorkingFolder {
+        /// The output folder (canonical).
+        folder: PathBuf,
+        /// The working folder (canonical).
+        here: PathBuf,
+    },
     /// An output file is one of the command's input files.
     #[error("{} is an input of this command (a scenario or a file it reads); writing it would destroy it: choose another output path", output.display())]
     OverwritesInput {

@@ -308,6 +308,7 @@ impl FolderOutput {
     pub fn claim(folder: &Path, replace: &Replace, inputs: &[PathBuf]) -> Result<FolderOutput, ExportError> {
         let target = canonical(folder);
         let (parent, name) = split(&target)?;
+        check_not_working_folder(&target)?;
         if let Some(input) = inputs.iter().find(|i| i.starts_with(&target)) {
             return Err(ExportError::HoldsInput { folder: target.clone(), input: input.clone() });
         }
@@ -345,6 +346,19 @@ impl Drop for FolderOutput {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
     }
+}
+
+/// Refuses an output folder (canonical) that is the working folder or one of
+/// the folders above it (`--out .`, `--out ..`): replacing it, as results are
+/// switched in, would remove the folder the user's shell is in (with anything
+/// they put there meanwhile).
+pub fn check_not_working_folder(target: &Path) -> Result<(), ExportError> {
+    let Ok(here) = std::env::current_dir() else { return Ok(()) };
+    let here = canonical(&here);
+    if here.starts_with(target) {
+        return Err(ExportError::HoldsWorkingFolder { folder: target.to_path_buf(), here });
+    }
+    Ok(())
 }
 
 /// Refuses `target` unless it is absent, empty, or holds only what `replace` allows.
