@@ -310,18 +310,19 @@ impl CsvTable {
         let mut table =
             CsvTable { path: path.to_path_buf(), header: Vec::new(), rows: Vec::new(), lines, errors: Vec::new() };
         let multi_line = |r: &csv::StringRecord| r.iter().position(|f| f.contains(['\n', '\r']));
+        let mut starts = RecordStarts::new(&text);
         match reader.headers() {
             Ok(h) => {
                 table.header = h.iter().map(str::to_string).collect();
                 if let Some(field) = multi_line(h) {
-                    let error = table.multi_line_error(&text, h, field, record_start(&text, h.position()));
+                    let error = table.multi_line_error(&text, h, field, starts.of(h.position()));
                     table.errors.push(error);
                 }
             }
             Err(e) => table.errors.push(table.csv_error(&e)),
         }
         for record in reader.records() {
-            let start = record.as_ref().ok().map_or((0, 0), |r| record_start(&text, r.position()));
+            let start = record.as_ref().ok().map_or((0, 0), |r| starts.of(r.position()));
             match record {
                 Ok(r) if let Some(field) = multi_line(&r) => {
                     let error = table.multi_line_error(&text, &r, field, start);
@@ -346,7 +347,7 @@ impl CsvTable {
     /// `text`, the whole file: a value holding a line break between its quotes
     /// (a spreadsheet cell with a line break in it), or a quote never closed,
     /// which takes in the rest of the file. Pointed at the opening quote; the
-    /// record starts at `(line, line_start)` (see [`record_start`]).
+    /// record starts at `(line, line_start)` (see [`RecordStarts`]).
     fn multi_line_error(
         &self,
         text: &str,
@@ -500,15 +501,37 @@ impl CsvTable {
     }
 }
 
-/// The line (from 1) and byte offset where the record at `position` starts in
-/// `text`. The `csv` reader's own position of a record is where it started
-/// looking for it: after a line ending in `\r\n` (as spreadsheets write) or a
-/// blank line, that is the line before, so the line breaks are skipped here.
-fn record_start(text: &str, position: Option<&csv::Position>) -> (usize, usize) {
-    let Some(position) = position else { return (0, 0) };
-    let from = (position.byte() as usize).min(text.len());
-    let start = from + text[from..].len() - text[from..].trim_start_matches(['\r', '\n']).len();
-    (text[..start].matches('\n').count() + 1, start)
+/// Where the records of a CSV text start, found one record after another (in
+/// file order, so that the lines are counted once over the whole file).
+struct RecordStarts<'t> {
+    text: &'t str,
+    /// The last start found, and its line (from 1).
+    byte: usize,
+    line: usize,
+}
+
+impl<'t> RecordStarts<'t> {
+    fn new(text: &'t str) -> RecordStarts<'t> {
+        RecordStarts { text, byte: 0, line: 1 }
+    }
+
+    /// The line (from 1) and byte offset where the record at `position` starts.
+    /// The `csv` reader's own position of a record is where it started looking
+    /// for it: after a line ending in `\r\n` (as spreadsheets write) or a blank
+    /// line, that is the line before, so the line breaks are skipped here.
+    fn of(&mut self, position: Option<&csv::Position>) -> (usize, usize) {
+        let Some(position) = position else { return (0, 0) };
+        let text = self.text;
+        let from = (position.byte() as usize).min(text.len());
+        let start = from + text[from..].len() - text[from..].trim_start_matches(['\r', '\n']).len();
+        if start < self.byte {
+            // Records come in file order; count again from the top if not.
+            (self.byte, self.line) = (0, 1);
+        }
+        self.line += text[self.byte..start].matches('\n').count();
+        self.byte = start;
+        (self.line, start)
+    }
 }
 
 /// The byte offset in `text` of the quote that closes the one at `open`, if any
