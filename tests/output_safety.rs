@@ -297,7 +297,7 @@ fn a_failed_switch_leaves_the_old_folder() {
     std::fs::create_dir(&target).expect("mkdir");
     std::fs::write(target.join("summary.csv"), "old").expect("write");
     // The new folder vanished before the second rename: the old one is put back.
-    let e = replace_folder(&dir.join(".out.partial-1"), &target).expect_err("nothing to move in");
+    let e = replace_folder(&dir.join(".out.partial-1"), &target, |_| Ok(())).expect_err("nothing to move in");
     assert!(matches!(e, ExportError::Io { .. }), "{e}");
     assert_eq!(std::fs::read_to_string(target.join("summary.csv")).expect("old kept"), "old");
     assert_eq!(names(&dir), ["out"]);
@@ -305,9 +305,45 @@ fn a_failed_switch_leaves_the_old_folder() {
     let staging = dir.join(".out.partial-2");
     std::fs::create_dir(&staging).expect("mkdir");
     std::fs::write(staging.join("summary.csv"), "new").expect("write");
-    replace_folder(&staging, &target).expect("switched");
+    replace_folder(&staging, &target, |_| Ok(())).expect("switched");
     assert_eq!(std::fs::read_to_string(target.join("summary.csv")).expect("new"), "new");
     assert_eq!(names(&dir), ["out"]);
+}
+
+#[test]
+fn a_file_put_in_the_output_folder_during_the_work_is_kept() {
+    // The folder is checked when it is claimed and again when the results are
+    // switched in: a note a user saved into it while a long run went on is
+    // theirs, so the folder stays as it is and the new results go beside it.
+    let dir = tempdir("safety-meanwhile");
+    let run = Replace::Run { also: Vec::new() };
+    let compare = Replace::Never { what: "compare" };
+    for (k, replace) in [run, compare].iter().enumerate() {
+        let target = dir.join(format!("out{k}"));
+        std::fs::create_dir(&target).expect("mkdir");
+        let claimed = FolderOutput::claim(&target, replace, &[]).expect("an empty folder is claimed");
+        std::fs::write(claimed.staging().join("summary.csv"), "new").expect("write");
+        std::fs::write(target.join("notes.txt"), "the user's").expect("write");
+        let e = claimed.commit().expect_err("the folder changed meanwhile");
+        let ExportError::ChangedMeanwhile { kept, .. } = &e else { panic!("{e}") };
+        assert!(!e.is_input(), "the work was done: exit 1, not 2");
+        assert!(e.to_string().contains(&kept.display().to_string()), "{e}");
+        // A run's folder is checked file by file: the message names the new one.
+        assert!(k == 1 || e.to_string().contains("notes.txt"), "{e}");
+        assert_eq!(names(&target), ["notes.txt"]);
+        assert_eq!(std::fs::read_to_string(target.join("notes.txt")).expect("kept"), "the user's");
+        assert_eq!(std::fs::read_to_string(kept.join("summary.csv")).expect("results kept"), "new");
+        assert_eq!(kept.parent(), Some(canonical(&dir).as_path()));
+        // Nothing left aside: the old folder is back, the staging folder renamed.
+        let leftovers: Vec<String> = names(&dir).into_iter().filter(|n| n.starts_with('.')).collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        // Unchanged, the same folder is replaced as before.
+        std::fs::remove_file(target.join("notes.txt")).expect("rm");
+        let claimed = FolderOutput::claim(&target, replace, &[]).expect("claimed again");
+        std::fs::write(claimed.staging().join("summary.csv"), "newer").expect("write");
+        claimed.commit().expect("switched in");
+        assert_eq!(std::fs::read_to_string(target.join("summary.csv")).expect("new"), "newer");
+    }
 }
 
 #[test]

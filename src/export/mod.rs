@@ -120,6 +120,16 @@ pub enum ExportError {
         /// The working folder (canonical).
         here: PathBuf,
     },
+    /// The output folder changed while the command ran so that it may no longer
+    /// be replaced (files of the user's put in it): it is left as it was, and
+    /// the new results are kept beside it.
+    #[error("{why}\n(it changed while this command ran: it is left as it was; the new results are in {})", kept.display())]
+    ChangedMeanwhile {
+        /// Why the folder may no longer be replaced.
+        why: Box<ExportError>,
+        /// Where the new results are.
+        kept: PathBuf,
+    },
     /// An output file is one of the command's input files.
     #[error("{} is an input of this command (a scenario or a file it reads); writing it would destroy it: choose another output path", output.display())]
     OverwritesInput {
@@ -142,7 +152,8 @@ impl ExportError {
     /// True when the output path is to blame and nothing was done (exit status 2),
     /// false for a failure while writing (1).
     pub fn is_input(&self) -> bool {
-        !matches!(self, ExportError::Io { .. })
+        // The results of a run whose folder changed meanwhile were written (beside it).
+        !matches!(self, ExportError::Io { .. } | ExportError::ChangedMeanwhile { .. })
     }
 }
 

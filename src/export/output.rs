@@ -248,15 +248,30 @@ fn sync_folder(folder: &Path) {
 }
 
 /// Switches the complete folder `staging` in at `target` (both in one parent):
-/// an existing `target` is renamed aside, `staging` renamed in, then the old one
-/// removed. If moving the new one in fails, the old one is put back; if the
-/// process is killed in between, [`OutputLock`]'s next holder puts it back.
-pub fn replace_folder(staging: &Path, target: &Path) -> Result<(), ExportError> {
+/// an existing `target` is renamed aside and checked by `still_replaceable`,
+/// `staging` renamed in, then the old one removed. If moving the new one in
+/// fails, the old one is put back; if the process is killed in between,
+/// [`OutputLock`]'s next holder puts it back. An old folder that may no longer
+/// be replaced (files of the user's put in it meanwhile) is put back as it was,
+/// and `staging` is kept beside it, named `NAME.new-PID`
+/// ([`ExportError::ChangedMeanwhile`]).
+pub fn replace_folder(
+    staging: &Path,
+    target: &Path,
+    still_replaceable: impl Fn(&Path) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
     let (parent, name) = split(target)?;
     let aside = parent.join(format!(".{name}.old-{}", std::process::id()));
     let had_old = std::fs::symlink_metadata(target).is_ok();
     if had_old {
         std::fs::rename(target, &aside).map_err(io_error(target))?;
+        // Checked moved aside, where nothing writes to it by mistake.
+        if let Err(why) = still_replaceable(&aside) {
+            std::fs::rename(&aside, target).map_err(io_error(target))?;
+            let kept = parent.join(format!("{name}.new-{}", std::process::id()));
+            std::fs::rename(staging, &kept).map_err(io_error(&kept))?;
+            return Err(ExportError::ChangedMeanwhile { why: Box::new(why), kept });
+        }
     }
     if let Err(source) = std::fs::rename(staging, target) {
         if had_old {
@@ -295,6 +310,8 @@ pub enum Replace {
 pub struct FolderOutput {
     target: PathBuf,
     staging: PathBuf,
+    /// What the folder may hold to be replaced, checked again at the commit.
+    replace: Replace,
     committed: bool,
     _lock: OutputLock,
 }
@@ -319,7 +336,7 @@ impl FolderOutput {
         check_folder(&target, replace)?;
         let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
         std::fs::create_dir(&staging).map_err(|source| ExportError::Unwritable { path: parent.clone(), source })?;
-        Ok(FolderOutput { target, staging, committed: false, _lock: lock })
+        Ok(FolderOutput { target, staging, replace: replace.clone(), committed: false, _lock: lock })
     }
 
     /// The final folder (canonical).
@@ -332,11 +349,26 @@ impl FolderOutput {
         &self.staging
     }
 
-    /// Switches the staged results into place and releases the lock.
+    /// Switches the staged results into place and releases the lock. The folder
+    /// they replace is checked again first: a file put in it while the command
+    /// ran is the user's, so the folder is left as it is and the new results are
+    /// kept beside it ([`replace_folder`]).
     pub fn commit(mut self) -> Result<(), ExportError> {
-        replace_folder(&self.staging, &self.target)?;
-        self.committed = true;
-        Ok(())
+        let folder = self.target.clone();
+        let replace = self.replace.clone();
+        let check = |aside: &Path| {
+            check_folder(aside, &replace).map_err(|e| match e {
+                // Named as the user knows the folder, not by its name aside.
+                ExportError::Foreign { files, .. } => ExportError::Foreign { folder: folder.clone(), files },
+                ExportError::OtherResults { found, .. } => ExportError::OtherResults { folder: folder.clone(), found },
+                ExportError::NotEmpty { what, .. } => ExportError::NotEmpty { folder: folder.clone(), what },
+                other => other,
+            })
+        };
+        let result = replace_folder(&self.staging, &self.target, check);
+        // Either way the staging folder is gone: switched in, or kept beside.
+        self.committed = matches!(result, Ok(()) | Err(ExportError::ChangedMeanwhile { .. }));
+        result
     }
 }
 
