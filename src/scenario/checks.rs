@@ -92,7 +92,9 @@ pub(super) fn positive(
     what: &str,
     value: f64,
 ) {
-    if !(value.is_finite() && value > 0.0) {
+    if !value.is_finite() {
+        c.at(origin, place, column, format!("{what} must be a finite positive number, found {}", Number(value)));
+    } else if value <= 0.0 {
         c.at(origin, place, column, format!("{what} must be a positive number, found {}", Number(value)));
     }
 }
@@ -105,7 +107,10 @@ pub(super) fn non_negative(
     what: &str,
     value: f64,
 ) {
-    if !(value.is_finite() && value >= 0.0) {
+    if !value.is_finite() {
+        // Infinity is more than zero: say what is wrong with it.
+        c.at(origin, place, column, format!("{what} must be a finite number, zero or more, found {}", Number(value)));
+    } else if value < 0.0 {
         c.at(origin, place, column, format!("{what} must be zero or more, found {}", Number(value)));
     }
 }
@@ -113,7 +118,10 @@ pub(super) fn non_negative(
 /// An amount of money: zero or more, and within [`limits::MAX_CNY`].
 pub(super) fn money(c: &mut Checker, origin: Option<&Origin>, place: &[Needle], column: &str, what: &str, value: f64) {
     non_negative(c, origin, place, column, what, value);
-    if let Some(message) = limits::money(what, value) {
+    // An infinite amount is said once, as not finite.
+    if value.is_finite()
+        && let Some(message) = limits::money(what, value)
+    {
         c.at(origin, place, column, message);
     }
 }
