@@ -347,6 +347,38 @@ fn a_file_put_in_the_output_folder_during_the_work_is_kept() {
 }
 
 #[test]
+fn a_file_put_at_the_event_log_path_during_the_run_is_kept() {
+    // The event log outside the results folder is claimed before the run and
+    // checked again when it is switched in: a file the user saved at that path
+    // meanwhile stays, and the run's log is kept beside it.
+    let dir = tempdir("safety-log-meanwhile");
+    short_scenario(&dir, "mmc.ron", 4000);
+    let child = Command::new(env!("CARGO_BIN_EXE_reformsim"))
+        .args(["run", "mmc.ron", "--out", "out", "--event-log", "log.csv", "--quiet", "--jobs", "1"])
+        .current_dir(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("reformsim starts");
+    // The staging file appears when the log is claimed, before the simulation.
+    let started = std::time::Instant::now();
+    while !names(&dir).iter().any(|n| n.starts_with(".log.csv.partial-")) {
+        assert!(started.elapsed().as_secs() < 60, "the run never claimed its log: {:?}", names(&dir));
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    std::fs::write(dir.join("log.csv"), "the user's table\n").expect("write");
+    let output = child.wait_with_output().expect("reformsim ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "the run was done, its log kept elsewhere: {stderr}");
+    assert!(stderr.contains("log.csv.new-"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.join("log.csv")).expect("kept"), "the user's table\n");
+    let kept: Vec<String> = names(&dir).into_iter().filter(|n| n.starts_with("log.csv.new-")).collect();
+    assert_eq!(kept.len(), 1, "{:?}", names(&dir));
+    assert!(std::fs::read_to_string(dir.join(&kept[0])).expect("the run's log").lines().count() > 1000);
+    assert_complete_run(&dir.join("out"));
+}
+
+#[test]
 fn outputs_never_overwrite_inputs() {
     let dir = tempdir("safety-inputs");
     // A chain: child.ron extends base.ron, which reads a staff catalogue.

@@ -309,6 +309,13 @@ impl RunOutput {
         manifest::write(&staging.join("manifest.ron"), model, info, inside)?;
         self.folder.commit()?;
         match self.event_log {
+            // Checked again: a file of the user's put at that path during the run is kept.
+            Some(EventLogOutput::Own(file)) if !event_log::replaceable(file.target()) => {
+                let path = file.target().to_path_buf();
+                let kept = file.keep_beside()?;
+                let why = Box::new(ExportError::ForeignFile { path, what: "an event log" });
+                Err(ExportError::ChangedMeanwhile { why, kept })
+            }
             Some(EventLogOutput::Own(file)) => file.commit(),
             _ => Ok(()),
         }

@@ -540,6 +540,17 @@ impl FileOutput {
         &self.staging
     }
 
+    /// Keeps the staged file beside the destination, as `NAME.new-PID`, instead of
+    /// switching it in (a destination that changed during the work, a file of
+    /// the user's put there, is kept); returns where it is.
+    pub fn keep_beside(mut self) -> Result<PathBuf, ExportError> {
+        let (parent, name) = split(&self.target)?;
+        let kept = parent.join(format!("{name}.new-{}", std::process::id()));
+        std::fs::rename(&self.staging, &kept).map_err(io_error(&kept))?;
+        self.committed = true;
+        Ok(kept)
+    }
+
     /// Renames the staged file over the destination and releases the lock.
     pub fn commit(mut self) -> Result<(), ExportError> {
         std::fs::rename(&self.staging, &self.target).map_err(io_error(&self.target))?;
