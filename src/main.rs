@@ -43,16 +43,16 @@ enum Command {
         /// The scenario file (RON).
         scenario: PathBuf,
         /// Seed of the random streams.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, value_parser = plain_number::<u64>, default_value_t = 1)]
         seed: u64,
         /// Independent replications.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, value_parser = plain_number::<u64>, default_value_t = 1)]
         replications: u64,
         /// Output folder [default: results/<scenario name>].
         #[arg(long)]
         out: Option<PathBuf>,
         /// Threads (0: all cores; at most the cores available).
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, value_parser = plain_number::<usize>, default_value_t = 0)]
         jobs: usize,
         /// No progress bar (nor progress lines when standard error is not a terminal).
         #[arg(long)]
@@ -79,7 +79,7 @@ enum Command {
     /// Runs the two shipped structures and prints them side by side.
     Demo {
         /// Replications per scenario.
-        #[arg(long, default_value_t = 3)]
+        #[arg(long, value_parser = plain_number::<u64>, default_value_t = 3)]
         replications: u64,
         /// No progress bar (nor progress lines when standard error is not a terminal).
         #[arg(long)]
@@ -92,26 +92,26 @@ enum Command {
         #[arg(required = true, num_args = 2..)]
         scenarios: Vec<PathBuf>,
         /// Seed of the random streams, shared by every scenario.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, value_parser = plain_number::<u64>, default_value_t = 1)]
         seed: u64,
         /// Replications (the first batch, with --precision).
-        #[arg(long, default_value_t = 10)]
+        #[arg(long, value_parser = plain_number::<u64>, default_value_t = 10)]
         replications: u64,
         /// Add replications until every scenario's 95% half-width of --precision-indicator
         /// is at most this share of its mean (e.g. 0.05).
-        #[arg(long)]
+        #[arg(long, value_parser = plain_number::<f64>)]
         precision: Option<f64>,
         /// The indicator --precision applies to.
         #[arg(long, default_value = "wait_minutes_mean", requires = "precision")]
         precision_indicator: String,
         /// Most replications with --precision (at least --replications).
-        #[arg(long, default_value_t = 100, requires = "precision")]
+        #[arg(long, value_parser = plain_number::<u64>, default_value_t = 100, requires = "precision")]
         max_replications: u64,
         /// Output folder [default: results/compare/<first>-vs-<second>…]; never overwritten.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Threads (0: all cores; at most the cores available).
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, value_parser = plain_number::<usize>, default_value_t = 0)]
         jobs: usize,
         /// No progress bar (nor progress lines when standard error is not a terminal).
         #[arg(long)]
@@ -126,7 +126,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Threads (0: all cores; at most the cores available).
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, value_parser = plain_number::<usize>, default_value_t = 0)]
         jobs: usize,
         /// Run only share K of N of the sweep (1 ≤ K ≤ N); combine with `reformsim merge`.
         #[arg(long)]
@@ -144,7 +144,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Threads (0: all cores; at most the cores available).
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, value_parser = plain_number::<usize>, default_value_t = 0)]
         jobs: usize,
         /// Not supported: each step of the search depends on the one before (refused with a reason).
         #[arg(long, hide = true)]
@@ -162,7 +162,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Threads (0: all cores; at most the cores available).
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, value_parser = plain_number::<usize>, default_value_t = 0)]
         jobs: usize,
         /// Run only share K of N of the runs; merge each `runs*` folder with `reformsim merge`.
         #[arg(long)]
@@ -180,7 +180,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Threads (0: all cores; at most the cores available).
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, value_parser = plain_number::<usize>, default_value_t = 0)]
         jobs: usize,
         /// No progress bar (nor progress lines when standard error is not a terminal).
         #[arg(long)]
@@ -189,7 +189,7 @@ enum Command {
     /// Serves the training-room dashboard: shipped scenarios, reform levers, live charts.
     Serve {
         /// Port to listen on (0: any free port; the address is printed).
-        #[arg(long, default_value_t = 8080)]
+        #[arg(long, value_parser = plain_number::<u16>, default_value_t = 8080)]
         port: u16,
         /// Address to listen on; anything but a loopback address opens the dashboard to the network.
         #[arg(long, default_value = "127.0.0.1")]
@@ -278,6 +278,19 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// A number on the command line as the project reads numbers everywhere else:
+/// without a sign (`+5` is refused, as it is in scenario files and catalogues;
+/// Rust's own parsing would take it).
+fn plain_number<T: std::str::FromStr>(text: &str) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    if text.starts_with('+') {
+        return Err(format!("`{text}` has a plus sign: numbers are written without one (`{}`)", &text[1..]));
+    }
+    text.parse().map_err(|e: T::Err| e.to_string())
 }
 
 /// An output problem: exit status 2 when the path is to blame (nothing was done), 1 otherwise.

@@ -85,6 +85,29 @@ fn missing_files_and_bad_arguments_exit_with_2() {
     assert_eq!(code, 2);
 }
 
+/// A number on the command line with a plus sign is refused, as it is in
+/// scenario files and catalogues (clap's own parsing took `+5` for 5), before
+/// anything runs or is written.
+#[test]
+fn command_line_numbers_with_a_plus_sign_are_refused() {
+    let dir = tempdir("plus-sign-flags");
+    let out = dir.join("out");
+    let out = out.to_str().expect("utf-8");
+    let mmc = "scenarios/validation/mmc.ron";
+    for args in [
+        vec!["run", mmc, "--replications", "+5", "--out", out],
+        vec!["run", mmc, "--seed", "+1", "--out", out],
+        vec!["run", mmc, "--jobs", "+1", "--out", out],
+        vec!["compare", mmc, mmc, "--precision", "+0.1", "--out", out],
+        vec!["serve", "--port", "+80"],
+    ] {
+        let (code, _, stderr) = reformsim(&args);
+        assert_eq!(code, 2, "{args:?}\n{stderr}");
+        assert!(stderr.contains("has a plus sign: numbers are written without one"), "{args:?}\n{stderr}");
+        assert!(!dir.join("out").exists(), "{args:?} wrote its output");
+    }
+}
+
 /// A folder (or a missing file) where a scenario file is expected gets the
 /// `error:` heading of every other error, and the folder is said to be one,
 /// by `validate`, `run` and `compare` alike.
