@@ -287,8 +287,8 @@ fn plain_number<T: std::str::FromStr>(text: &str) -> Result<T, String>
 where
     T::Err: std::fmt::Display,
 {
-    if text.starts_with('+') {
-        return Err(format!("`{text}` has a plus sign: numbers are written without one (`{}`)", &text[1..]));
+    if let Some(unsigned) = text.strip_prefix('+') {
+        return Err(format!("`{text}` has a plus sign: numbers are written without one (`{unsigned}`)"));
     }
     text.parse().map_err(|e: T::Err| e.to_string())
 }
