@@ -73,14 +73,8 @@ fn reforms_today(clock: Res<Clock>, mut flow: ResMut<Flow>, mut orders: ResMut<R
     let model = flow.model_arc();
     let today = clock.day;
     let due_date_priority = flow.levers.due_date_priority;
-    // In place: the buffers are kept from day to day (a merger's transition too).
+    flow.reset_levers();
     let strengths = &mut flow.levers;
-    strengths.reset(
-        model.services.iter().map(|s| (s.online_share, s.remote_identity_share)),
-        model.departments.len(),
-        model.pools.iter().map(|p| p.slowdown),
-        model.halls.len(),
-    );
     orders.0.clear();
     for (index, reform) in model.reforms.iter().enumerate() {
         let strength = reform.strength(today);

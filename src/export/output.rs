@@ -268,8 +268,7 @@ pub fn replace_folder(
         // Checked moved aside, where nothing writes to it by mistake.
         if let Err(why) = still_replaceable(&aside) {
             std::fs::rename(&aside, target).map_err(io_error(target))?;
-            let kept = parent.join(format!("{name}.new-{}", std::process::id()));
-            std::fs::rename(staging, &kept).map_err(io_error(&kept))?;
+            let kept = keep_beside(staging, target)?;
             return Err(ExportError::ChangedMeanwhile { why: Box::new(why), kept });
         }
     }
@@ -284,6 +283,15 @@ pub fn replace_folder(
         std::fs::remove_dir_all(&aside).map_err(io_error(&aside))?;
     }
     Ok(())
+}
+
+/// Moves staged results (a folder or a file) beside `target`, as `NAME.new-PID`,
+/// instead of in its place; returns where they are.
+fn keep_beside(staging: &Path, target: &Path) -> Result<PathBuf, ExportError> {
+    let (parent, name) = split(target)?;
+    let kept = parent.join(format!("{name}.new-{}", std::process::id()));
+    std::fs::rename(staging, &kept).map_err(io_error(&kept))?;
+    Ok(kept)
 }
 
 /// What an existing folder may hold for a command to replace it.
@@ -544,9 +552,7 @@ impl FileOutput {
     /// switching it in (a destination that changed during the work, a file of
     /// the user's put there, is kept); returns where it is.
     pub fn keep_beside(mut self) -> Result<PathBuf, ExportError> {
-        let (parent, name) = split(&self.target)?;
-        let kept = parent.join(format!("{name}.new-{}", std::process::id()));
-        std::fs::rename(&self.staging, &kept).map_err(io_error(&kept))?;
+        let kept = keep_beside(&self.staging, &self.target)?;
         self.committed = true;
         Ok(kept)
     }

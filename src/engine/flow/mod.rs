@@ -301,12 +301,8 @@ impl CaseFlow {
             stations,
             pools,
             structure: 0,
-            levers: Levers::neutral(
-                model.services.iter().map(|s| (s.online_share, s.remote_identity_share)),
-                model.departments.len(),
-                model.pools.iter().map(|p| p.slowdown),
-                model.halls.len(),
-            ),
+            // Made neutral for the model below.
+            levers: Levers::neutral(std::iter::empty(), 0, std::iter::empty(), 0),
             now: 0,
             horizon,
             end: days as u64 * DAY,
@@ -331,11 +327,24 @@ impl CaseFlow {
             overflow: None,
             model,
         };
+        flow.reset_levers();
         flow.cases.set_lanes(flow.events.len());
         for service in 0..n_services {
             flow.schedule_next_arrival(service, 0);
         }
         flow
+    }
+
+    /// Puts today's lever strengths back to neutral for the model, in place (the
+    /// buffers are kept from day to day, and a merger's transition too).
+    pub(crate) fn reset_levers(&mut self) {
+        let model = Arc::clone(&self.model);
+        self.levers.reset(
+            model.services.iter().map(|s| (s.online_share, s.remote_identity_share)),
+            model.departments.len(),
+            model.pools.iter().map(|p| p.slowdown),
+            model.halls.len(),
+        );
     }
 
     /// Sets the most cases in progress before the run stops (default
