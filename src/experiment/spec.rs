@@ -441,6 +441,11 @@ fn read_parameters(raw: Vec<RawParameter>, problems: &mut Problems) -> Vec<Param
         }
         let name = p.name.unwrap_or_else(|| written[0].clone());
         let near = written[0].clone();
+        if let Some(problem) = crate::scenario::name_problem(&name) {
+            // It heads a column of runs.csv and points.csv, and names the parameter in the report.
+            problems
+                .add(&near, format!("the parameter name {name:?} {problem}: write it as it should head its column"));
+        }
         if out.iter().any(|q| q.name == name) {
             problems.add(&near, format!("two parameters are named `{name}`; give each a distinct `name`"));
         }

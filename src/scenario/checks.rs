@@ -37,6 +37,17 @@ impl Checker<'_> {
         self.problems.push(Diagnostic { location, message });
     }
 
+    /// Reports a name that would print as nothing or as another name: empty or
+    /// only spaces, with a control character (a line break, a tab), or with
+    /// spaces at its ends. Such a name is a column of nothing in the output
+    /// tables, or looks there like a name it is not.
+    pub(super) fn name_at(&mut self, origin: Option<&Origin>, place: &[Needle], column: &str, kind: &str, name: &str) {
+        if let Some(problem) = name_problem(name) {
+            let message = format!("the {kind} name {name:?} {problem}: write the name as it should be printed");
+            self.at(origin, place, column, message);
+        }
+    }
+
     /// Reports an unknown name at a place, with the nearest known one.
     pub(super) fn unknown_at(
         &mut self,
@@ -49,6 +60,21 @@ impl Checker<'_> {
     ) {
         let hint = nearest(name, known.iter().copied()).map(|s| format!(" — did you mean `{s}`?")).unwrap_or_default();
         self.at(origin, place, column, format!("unknown {kind} `{name}`{hint}"));
+    }
+}
+
+/// Why `name` (of a department, service, step, sweep parameter…) would print
+/// as nothing or as another name, if it would: empty or only spaces, with a
+/// control character, or with spaces at its ends.
+pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
+    if name.trim().is_empty() {
+        Some("is empty")
+    } else if name.chars().any(char::is_control) {
+        Some("contains a control character (a line break or a tab)")
+    } else if name.trim() != name {
+        Some("starts or ends with a space")
+    } else {
+        None
     }
 }
 

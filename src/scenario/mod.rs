@@ -8,6 +8,7 @@
 mod build;
 mod calendars;
 mod checks;
+pub(crate) use checks::name_problem;
 mod halls;
 mod jurisdictions;
 pub mod limits;

@@ -89,7 +89,15 @@ pub(in crate::scenario) fn calendar(c: &mut Checker, raw: RawCalendar, place: Pl
                 place.field(c, "opening_hours", "opening intervals overlap".to_string());
             }
             let mut days = [false; 7];
-            for d in working_days {
+            for (i, d) in working_days.iter().enumerate() {
+                if days[d.index()] {
+                    let name = WEEKDAY_NAMES[d.index()];
+                    place.at(
+                        c,
+                        &[Field("working_days"), Needle::Index(i)],
+                        format!("{name} is listed twice in working_days"),
+                    );
+                }
                 days[d.index()] = true;
             }
             if opening_hours.is_empty() || !days.iter().any(|&d| d) {
@@ -98,7 +106,14 @@ pub(in crate::scenario) fn calendar(c: &mut Checker, raw: RawCalendar, place: Pl
                     "the calendar is never open: give opening hours and at least one working day".to_string(),
                 );
             }
-            let holidays = dates(c, place, "holidays", "holiday", &holidays);
+            let texts = holidays;
+            let holidays = dates(c, place, "holidays", "holiday", &texts);
+            let mut seen = std::collections::HashSet::new();
+            for (i, d) in texts.iter().enumerate().filter_map(|(i, t)| Date::parse(t).map(|d| (i, d))) {
+                if !seen.insert(d.days_since_epoch()) {
+                    place.at(c, &[Field("holidays"), Needle::Index(i)], format!("holiday `{d}` is listed twice"));
+                }
+            }
             let make_up_days = make_up(c, place, &make_up_working_days, &holidays, &days);
             Some(CalendarSpec::Working {
                 opening_hours: intervals,

@@ -199,6 +199,7 @@ fn divisions(
                         Field("divisions"),
                         Named("name", &division.name),
                     ];
+                    c.name_at(None, &place, "", "division", &division.name);
                     if listed[..k].iter().any(|e| e.name == division.name) {
                         c.at(None, &place, "", format!("division `{}` of `{}` is listed twice", division.name, r.name));
                     }
@@ -273,6 +274,7 @@ fn function_ids(c: &mut Checker, functions: &[String]) -> (HashMap<String, Funct
     // twice is reported once, and its second entry is not a function of its own.
     let mut listed_twice = vec![false; functions.len()];
     for (i, f) in functions.iter().enumerate() {
+        c.name_at(None, &[Field("functions"), Needle::Index(i)], "", "function", f);
         if function_ids.contains_key(f.as_str()) {
             listed_twice[i] = true;
             c.at(
@@ -302,6 +304,7 @@ fn written_departments(
         // A jurisdiction level's copy is reported at the level's entry, as written.
         let origin = d.origin.as_ref();
         let at_department = [Field("departments"), Named("name", &d.name)];
+        c.name_at(origin, &at_department, "name", "department", &d.name);
         // A second department of the same name is reported; references go to the first.
         if department_ids.contains_key(&d.name) {
             let second = [Field("departments"), Named("name", &d.name), Named("name", &d.name)];

@@ -19,6 +19,7 @@ pub(super) fn documents(
     let mut documents = Vec::new();
     let mut document_ids: HashMap<String, DocumentId> = HashMap::new();
     for d in raw {
+        c.name_at(d.origin.as_ref(), &[Field("documents"), Named("name", &d.name)], "name", "document", &d.name);
         if document_ids.insert(d.name.clone(), documents.len()).is_some() {
             let second = [Field("documents"), Named("name", &d.name), Named("name", &d.name)];
             c.at(d.origin.as_ref(), &second, "name", format!("document `{}` is listed twice", d.name));

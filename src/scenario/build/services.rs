@@ -27,6 +27,7 @@ pub(super) fn services(
     let mut service_names: HashMap<String, ()> = HashMap::new();
     let mut step_origins: Vec<Vec<Option<Origin>>> = Vec::new();
     for s in raw {
+        c.name_at(s.origin.as_ref(), &[Named("name", &s.name)], "name", "service", &s.name);
         if service_names.insert(s.name.clone(), ()).is_some() {
             let second = [Named("name", &s.name), Named("name", &s.name)];
             c.at(s.origin.as_ref(), &second, "name", format!("service `{}` is listed twice", s.name));
@@ -157,6 +158,8 @@ fn build_service(c: &mut Checker, s: RawService, cx: &ServiceContext, stations: 
     }
     let mut index: HashMap<&str, usize> = HashMap::new();
     for (i, step) in s.steps.iter().enumerate() {
+        let at_step = [Named("name", &s.name), Named("name", &step.name)];
+        c.name_at(step.origin.as_ref(), &at_step, "step", "step", &step.name);
         // A second step of the same name is reported; references go to the first.
         if index.contains_key(step.name.as_str()) {
             let second = [Named("name", &s.name), Named("name", &step.name), Named("name", &step.name)];

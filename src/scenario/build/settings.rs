@@ -44,6 +44,14 @@ pub(super) fn run_period(
             c.at_field("horizon_days", "horizon_days must be at least 1".to_string());
         } else if let Some(message) = limits::horizon(h) {
             c.at_field("horizon_days", message);
+        } else if let Some(last) = start_date.map(|d| d.plus_days(i64::from(h) - 1))
+            && last.year > 9999
+        {
+            let message = format!(
+                "the run would end in the year {}: dates are written YYYY-MM-DD, up to 9999-12-31; start earlier or shorten horizon_days",
+                last.year
+            );
+            c.at_field("horizon_days", message);
         } else if warmup_days >= h {
             c.at_field(
                 "warmup_days",
