@@ -215,6 +215,10 @@ fn check_rows<'a>(c: &mut Checker, j: &'a RawJurisdictions) -> HashMap<&'a str, 
                 SEPARATOR.trim()
             );
             at_row(c, rows, i, "jurisdiction", message);
+        } else if let Some(problem) = crate::scenario::name_problem(&r.jurisdiction) {
+            let message =
+                format!("the jurisdiction name {:?} {problem}: write the name as it should be printed", r.jurisdiction);
+            at_row(c, rows, i, "jurisdiction", message);
         } else if index.insert(&r.jurisdiction, i).is_some() {
             at_row(c, rows, i, "jurisdiction", format!("jurisdiction `{}` is listed twice", r.jurisdiction));
         }
