@@ -100,7 +100,7 @@ fn sobol_noise_share_sees_simulation_noise() {
 #[test]
 fn broken_specs_get_located_diagnostics() {
     use reformsim::analysis::{Calibration, Sensitivity};
-    let cases: [(&str, &[&str]); 9] = [
+    let cases: [(&str, &[&str]); 11] = [
         (
             "sensitivity-unknown-path.ron",
             &["`services[name=\"request\"].volume`", "not valid with it", "volume", ":7:"],
@@ -112,12 +112,26 @@ fn broken_specs_get_located_diagnostics() {
         ),
         ("sensitivity-design-too-large.ron", &["more than the 1000000 one command may do", "lower `n`"]),
         ("sensitivity-bootstrap-too-large.ron", &["`bootstrap` takes from 40 to 100000 resamples", ":5:"]),
+        (
+            "sensitivity-indicator-twice.ron",
+            &["indicator `wait_minutes_mean` is listed twice: its rows would repeat in indices.csv", ":7:60"],
+        ),
         ("sensitivity-plus-sign.ron", &["`+16` has a plus sign: numbers are written without one (`16`)", ":5:22"]),
         (
             "calibration-bad-observed.ron",
             &[
                 "target `wait_minutes_mean` needs a finite `observed` value, found NaN",
                 "target `utilisation_share` is listed twice",
+                ":9:",
+            ],
+        ),
+        (
+            "calibration-predict-listed-twice.ron",
+            &[
+                "year 2017 is listed twice: its rows would repeat in predictions.csv",
+                ":9:23",
+                "indicator `wait_minutes_mean` is listed twice: its rows would repeat in predictions.csv",
+                ":10:59",
             ],
         ),
         ("calibration-prior-no-support.ron", &["has no support", "LogUniform(from: 0, to: 6)", ":5:", ":7:"]),

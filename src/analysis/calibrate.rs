@@ -26,6 +26,7 @@ use crate::experiment::spec::Problems;
 use crate::experiment::tables::csv_line;
 use crate::experiment::{ExperimentError, MAX_RUNS, Progress};
 use crate::indicators::yearly::yearly_names;
+use crate::scenario::ron_tree::PathStep;
 use crate::schema::{fnv1a64, number};
 
 /// The spec as written.
@@ -209,7 +210,8 @@ fn read_targets(raw: Vec<RawTarget>, problems: &mut Problems) -> Vec<Target> {
     for (i, t) in raw.iter().enumerate() {
         if raw[..i].iter().any(|earlier| earlier.indicator == t.indicator) {
             let message = format!("target `{}` is listed twice: it would count twice in the distance", t.indicator);
-            problems.add(&t.indicator, message);
+            let place = [PathStep::Field("targets"), PathStep::Index(i), PathStep::Field("indicator")];
+            problems.add_at_path(&place, &t.indicator, message);
         }
         if !t.observed.is_finite() {
             let message = format!("target `{}` needs a finite `observed` value, found {}", t.indicator, t.observed);
@@ -243,6 +245,11 @@ fn read_predict(raw: RawPredict, problems: &mut Problems) -> Predict {
             );
         }
     }
+    let why = "its rows would repeat in predictions.csv";
+    let list = [PathStep::Field("predict"), PathStep::Field("indicators")];
+    spec::check_listed_once(&raw.indicators, &list, |i| format!("indicator `{i}`"), why, problems);
+    let list = [PathStep::Field("predict"), PathStep::Field("years")];
+    spec::check_listed_once(&raw.years, &list, |y| format!("year {y}"), why, problems);
     if raw.particles == 0 {
         problems.add("particles", "predictions need at least 1 particle".into());
     }

@@ -21,6 +21,7 @@ use crate::experiment::param_path::ParamPath;
 use crate::experiment::spec::Problems;
 use crate::experiment::tables::csv_line;
 use crate::experiment::{ExperimentError, MAX_RUNS, Progress};
+use crate::scenario::ron_tree::PathStep;
 use crate::schema::number;
 
 /// The spec as written.
@@ -120,6 +121,13 @@ impl Sensitivity {
             problems.add("indicators", "name at least one indicator, e.g. indicators: [\"wait_minutes_mean\"]".into());
         }
         spec::check_indicators(&raw.indicators, &mut problems);
+        spec::check_listed_once(
+            &raw.indicators,
+            &[PathStep::Field("indicators")],
+            |i| format!("indicator `{i}`"),
+            "its rows would repeat in indices.csv",
+            &mut problems,
+        );
         for scenario in base.iter() {
             spec::check_paths(scenario, false, &parameters, &fixed, &mut problems);
         }

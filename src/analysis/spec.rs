@@ -14,6 +14,7 @@ use crate::experiment::design::Level;
 use crate::experiment::param_path::{self, ParamPath};
 use crate::experiment::spec::{Problems, raw_text};
 use crate::experiment::{ExperimentError, indicator_names};
+use crate::scenario::ron_tree::PathStep;
 use crate::scenario::{self, Model};
 use crate::schema::model_hash;
 use crate::time::Date;
@@ -334,6 +335,24 @@ pub(crate) fn check_indicators<'a>(indicators: impl IntoIterator<Item = &'a Stri
                     "unknown indicator `{indicator}`{hint} (the columns of summary.csv, docs/scenarios.md, \"Outputs\")"
                 ),
             );
+        }
+    }
+}
+
+/// Refuses an item listed twice in the list at `list` (a path from the top of
+/// the spec), pointing at its second place: `name` says what the item is
+/// (``indicator `x` ``), `why` what listing it twice would do.
+pub(crate) fn check_listed_once<T: PartialEq + ToString>(
+    items: &[T],
+    list: &[PathStep],
+    name: impl Fn(&T) -> String,
+    why: &str,
+    problems: &mut Problems,
+) {
+    for (i, item) in items.iter().enumerate() {
+        if items[..i].contains(item) {
+            let place: Vec<PathStep> = list.iter().copied().chain([PathStep::Index(i)]).collect();
+            problems.add_at_path(&place, &item.to_string(), format!("{} is listed twice: {why}", name(item)));
         }
     }
 }

@@ -26,6 +26,7 @@ use super::design::{self, Design, Domain, Level};
 use super::param_path::{self, ParamPath};
 use super::precision::Precision;
 use super::{ExperimentError, MAX_RUNS, indicator_names};
+use crate::scenario::ron_tree::PathStep;
 use crate::scenario::{self, Diagnostic, Location, Model};
 use crate::schema::{POINT_STATISTIC_COLUMNS, RUN_KEY_COLUMNS, fnv1a64, model_hash};
 
@@ -203,13 +204,7 @@ impl Problems<'_> {
         // The value or field `near` is, as parsed; else the text, which may hold
         // the words escaped, as inside a RON string.
         if let Some(offset) = value_offset(self.text, near) {
-            let before = &self.text[..offset];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            let snippet = self.text.lines().nth(line - 1).map(str::to_string);
-            let location = Location { path: self.file.to_path_buf(), line, column, snippet };
-            self.found.push(Diagnostic { location, message });
-            return;
+            return self.add_at_offset(offset, message);
         }
         let quoted = super::ron_tree::quote(near);
         let escaped = &quoted[1..quoted.len() - 1];
@@ -227,6 +222,26 @@ impl Problems<'_> {
         let snippet = (line > 0).then(|| self.text.lines().nth(line - 1).unwrap_or("").to_string());
         self.found
             .push(Diagnostic { location: Location { path: self.file.to_path_buf(), line, column, snippet }, message });
+    }
+
+    /// Records a problem at the value at `path` from the top of the file (such as
+    /// the second item of a list, where [`Problems::add`] would find the first);
+    /// else as [`Problems::add`] does with `near`.
+    pub(crate) fn add_at_path(&mut self, path: &[PathStep], near: &str, message: String) {
+        let root = crate::scenario::ron_tree::parse(self.text).ok();
+        match root.as_ref().and_then(|root| root.at_path(path)) {
+            Some(node) => self.add_at_offset(node.span.start, message),
+            None => self.add(near, message),
+        }
+    }
+
+    fn add_at_offset(&mut self, offset: usize, message: String) {
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let snippet = self.text.lines().nth(line - 1).map(str::to_string);
+        let location = Location { path: self.file.to_path_buf(), line, column, snippet };
+        self.found.push(Diagnostic { location, message });
     }
 }
 

@@ -15,6 +15,7 @@ use crate::experiment::design::Level;
 use crate::experiment::param_path::{self, ParamPath};
 use crate::experiment::spec::Problems;
 use crate::experiment::{ExperimentError, MAX_RUNS, indicator_names};
+use crate::scenario::ron_tree::PathStep;
 use crate::scenario::{self, Model};
 use crate::schema::{fnv1a64, model_hash};
 
@@ -421,8 +422,21 @@ pub(super) fn read_objective(raw: &RawObjective, problems: &mut Problems) -> Opt
             return None;
         }
     };
-    let mut out = Vec::new();
-    for (name, weight) in terms {
+    let mut out: Vec<(usize, String, f64)> = Vec::new();
+    for (i, (name, weight)) in terms.into_iter().enumerate() {
+        if out.iter().any(|(_, earlier, _)| earlier == name) {
+            let place = [
+                PathStep::Field("objective"),
+                PathStep::Field("terms"),
+                PathStep::Index(i),
+                PathStep::Field("indicator"),
+            ];
+            let message = format!(
+                "the term on `{name}` is listed twice: give one term per indicator, with the sum of the weights"
+            );
+            problems.add_at_path(&place, name, message);
+            continue;
+        }
         if !weight.is_finite() {
             problems.add(name, format!("the weight of `{name}` must be a finite number"));
         }
