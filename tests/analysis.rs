@@ -100,7 +100,7 @@ fn sobol_noise_share_sees_simulation_noise() {
 #[test]
 fn broken_specs_get_located_diagnostics() {
     use reformsim::analysis::{Calibration, Sensitivity};
-    let cases: [(&str, &[&str]); 11] = [
+    let cases: [(&str, &[&str]); 12] = [
         (
             "sensitivity-unknown-path.ron",
             &["`services[name=\"request\"].volume`", "not valid with it", "volume", ":7:"],
@@ -123,6 +123,15 @@ fn broken_specs_get_located_diagnostics() {
                 "target `wait_minutes_mean` needs a finite `observed` value, found NaN",
                 "target `utilisation_share` is listed twice",
                 ":9:",
+            ],
+        ),
+        (
+            "calibration-predict-year-outside.ron",
+            &[
+                "year 1 is outside the years the scenario simulates (2017–2017",
+                ":11:17",
+                "year 2018 is outside the years the scenario simulates (2017–2017",
+                ":11:26",
             ],
         ),
         (
@@ -172,6 +181,21 @@ fn a_broken_spec_exits_with_status_2() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("unknown indicator `wait_minutes`") && stderr.contains("  --> "), "{stderr}");
+    // A predicted year outside the run is refused before any simulation.
+    let out = crate::engine::tempdir("calibrate-year-outside").join("out");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_reformsim"))
+        .args(["calibrate", "tests/broken-analysis/calibration-predict-year-outside.ron", "--quiet", "--out"])
+        .arg(&out)
+        .current_dir(crate::common::root())
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("year 1 is outside the years the scenario simulates") && stderr.contains("  --> "),
+        "{stderr}"
+    );
+    assert!(!out.join("predictions.csv").exists(), "nothing was simulated");
 }
 
 /// The shipped specs load (their paths resolve in the scenarios they name).

@@ -177,6 +177,7 @@ impl Calibration {
             spec::check_paths(base, false, &parameters, &fixed, &mut problems);
             if let Some(p) = &predict {
                 spec::check_paths(base, false, &parameters, &p.fixed, &mut problems);
+                check_predict_years(base, &parameters, p, &mut problems);
             }
         }
         let method = read_method(raw.method, raw.seed, raw.replications, &mut problems);
@@ -258,6 +259,30 @@ fn read_predict(raw: RawPredict, problems: &mut Problems) -> Predict {
         years: raw.years,
         indicators: raw.indicators,
         particles: raw.particles,
+    }
+}
+
+/// Refuses a predicted year the prediction runs do not measure: the scenario
+/// with `predict.fixed`, every parameter at the middle of its distribution,
+/// has rows in yearly.csv for its measured years only.
+fn check_predict_years(base: &Scenario, parameters: &[Parameter], predict: &Predict, problems: &mut Problems) {
+    let middle: Vec<f64> = parameters.iter().map(|p| p.value_at(0.5)).collect();
+    // A scenario that does not load with these edits is reported by `check_paths`.
+    let Ok(model) = spec::model_at(base, parameters, &predict.fixed, &middle) else { return };
+    let years = model.measured_years();
+    for (i, year) in predict.years.iter().enumerate() {
+        if !years.contains(year) {
+            let place = [PathStep::Field("predict"), PathStep::Field("years"), PathStep::Index(i)];
+            problems.add_at_path(
+                &place,
+                "years",
+                format!(
+                    "year {year} is outside the years the scenario simulates ({}–{}, measured after the warm-up, with `predict.fixed`): predict years inside them, or lengthen the run with `horizon_days` in `predict.fixed`",
+                    years.start(),
+                    years.end()
+                ),
+            );
+        }
     }
 }
 
@@ -461,8 +486,18 @@ fn predict_years(
                 .filter_map(|o: &crate::engine::ReplicationOutput| o.years.iter().find(|y| y.year == year))
                 .map(|y| y.indicators()[column].1)
                 .collect();
+            // The spec's years were checked with the parameters at their middle;
+            // a parameter that moves the dates may still leave a year out of some
+            // runs, and a mean of fewer runs than drawn would be no prediction.
+            if values.len() != outputs.len() {
+                return Err(ExperimentError::Argument(format!(
+                    "year {year} of `predict` is in {} of the {} prediction runs' yearly rows (a parameter moves the scenario's dates or horizon): predict years every run simulates",
+                    values.len(),
+                    outputs.len()
+                )));
+            }
             let weights = vec![1.0; values.len()];
-            let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
+            let mean = values.iter().sum::<f64>() / values.len() as f64;
             out.push((
                 indicator.clone(),
                 year,

@@ -612,6 +612,14 @@ impl Model {
     pub fn window(&self, from: Date, to: Date) -> Result<DateWindow, String> {
         date_window(self.start_date, self.warmup_days, self.horizon_days, from, to)
     }
+
+    /// The calendar years with measured days (after the warm-up, before the
+    /// horizon): the years of the rows of `yearly.csv`.
+    pub fn measured_years(&self) -> std::ops::RangeInclusive<i32> {
+        let first = self.start_date.plus_days(i64::from(self.warmup_days));
+        let last = self.start_date.plus_days(i64::from(self.horizon_days) - 1);
+        first.year..=last.year
+    }
 }
 
 /// The window from `from` to `to` in a run from `start` measured from day
