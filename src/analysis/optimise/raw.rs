@@ -298,6 +298,13 @@ pub(super) fn read_variables(
     let indicators = indicator_names();
     let reserved = ["candidate", "replication", "replications", "feasible", "status", "rank", "selected"];
     for v in raw {
+        if let Some(problem) = crate::scenario::name_problem(&v.name) {
+            // It heads a column of candidates.csv and names the variable in the report.
+            problems.add(
+                &v.name,
+                format!("the variable name {:?} {problem}: write it as it should head its column", v.name),
+            );
+        }
         if out.iter().any(|o| o.name == v.name) {
             problems.add(&v.name, format!("two variables are named `{}`; give each a distinct `name`", v.name));
         }
