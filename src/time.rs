@@ -76,12 +76,16 @@ pub struct Date {
 }
 
 impl Date {
-    /// Parses an ISO date `YYYY-MM-DD`; `None` if it is not a real date.
+    /// Parses an ISO date `YYYY-MM-DD`, exactly (four, two and two digits, no
+    /// spaces: `"2017-1-2"` or `" 2017-01-02"` is no date, as the format says);
+    /// `None` if it is not a real date.
     pub fn parse(text: &str) -> Option<Date> {
-        let mut parts = text.trim().split('-');
-        let year: i32 = digits(parts.next()?)?;
-        let month: u32 = digits(parts.next()?)?;
-        let day: u32 = digits(parts.next()?)?;
+        let mut parts = text.split('-');
+        let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+        if (year.len(), month.len(), day.len()) != (4, 2, 2) {
+            return None;
+        }
+        let (year, month, day): (i32, u32, u32) = (digits(year)?, digits(month)?, digits(day)?);
         if parts.next().is_some() || !(1..=12).contains(&month) || day == 0 {
             return None;
         }
@@ -463,6 +467,11 @@ mod tests {
         for signed in ["+2017-01-02", "2017-+1-02", "2017-01-+2"] {
             assert!(Date::parse(signed).is_none(), "{signed}");
         }
+        // Only the documented form: four, two and two digits, nothing around them.
+        for loose in ["2017-1-02", "2017-01-2", " 2017-01-02", "2017-01-02 ", "17-01-02", "02017-01-02"] {
+            assert!(Date::parse(loose).is_none(), "{loose:?}");
+        }
+        assert_eq!(Date::parse("0001-01-01").expect("valid").to_string(), "0001-01-01");
         assert_eq!(parse_time_of_day("08:30"), Some(8 * HOUR + 30 * MINUTE));
         assert!(parse_time_of_day("+8:30").is_none() && parse_time_of_day("08:+30").is_none());
     }
