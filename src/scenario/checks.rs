@@ -42,8 +42,7 @@ impl Checker<'_> {
     /// spaces at its ends. Such a name is a column of nothing in the output
     /// tables, or looks there like a name it is not.
     pub(super) fn name_at(&mut self, origin: Option<&Origin>, place: &[Needle], column: &str, kind: &str, name: &str) {
-        if let Some(problem) = name_problem(name) {
-            let message = format!("the {kind} name {name:?} {problem}: write the name as it should be printed");
+        if let Some(message) = name_message(kind, name) {
             self.at(origin, place, column, message);
         }
     }
@@ -76,6 +75,13 @@ pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// The message for a `kind`'s name (a department's, a jurisdiction's…) that
+/// [`name_problem`] refuses, if it does.
+pub(super) fn name_message(kind: &str, name: &str) -> Option<String> {
+    name_problem(name)
+        .map(|problem| format!("the {kind} name {name:?} {problem}: write the name as it should be printed"))
 }
 
 /// Why a scenario name cannot name its output folder `results/<name>/`, if it cannot.

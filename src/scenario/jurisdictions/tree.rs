@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::SEPARATOR;
 use crate::domain::Level;
-use crate::scenario::checks::Checker;
+use crate::scenario::checks::{Checker, name_message};
 use crate::scenario::limits;
 use crate::scenario::raw::{RawJurisdiction, RawJurisdictions};
 use crate::scenario::sources::Needle::{self, Field, Index, Quoted};
@@ -215,9 +215,7 @@ fn check_rows<'a>(c: &mut Checker, j: &'a RawJurisdictions) -> HashMap<&'a str, 
                 SEPARATOR.trim()
             );
             at_row(c, rows, i, "jurisdiction", message);
-        } else if let Some(problem) = crate::scenario::name_problem(&r.jurisdiction) {
-            let message =
-                format!("the jurisdiction name {:?} {problem}: write the name as it should be printed", r.jurisdiction);
+        } else if let Some(message) = name_message("jurisdiction", &r.jurisdiction) {
             at_row(c, rows, i, "jurisdiction", message);
         } else if index.insert(&r.jurisdiction, i).is_some() {
             at_row(c, rows, i, "jurisdiction", format!("jurisdiction `{}` is listed twice", r.jurisdiction));
