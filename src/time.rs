@@ -249,11 +249,26 @@ impl WorkingCalendar {
         match self.ordinal.get(day as usize) {
             Some(&n) => u64::from(n),
             None => {
-                let last = self.ordinal.len() as u64 - 1;
-                let base = u64::from(self.ordinal[last as usize]);
-                base + (last..day).filter(|&d| self.is_working_day(d)).count() as u64
+                // Past the range, whole weeks of the weekday pattern, then the days left.
+                let (last, base) = self.range_end();
+                let days = day - last;
+                let rest = (0..days % 7).filter(|&d| self.is_working_day(last + days / 7 * 7 + d)).count() as u64;
+                base + days / 7 * self.working_per_week() + rest
             }
         }
+    }
+
+    /// The first day past the precomputed range, and the working days before it.
+    #[inline]
+    fn range_end(&self) -> (u64, u64) {
+        let last = self.ordinal.len() - 1;
+        (last as u64, u64::from(self.ordinal[last]))
+    }
+
+    /// Working days in a week of the weekday pattern (at least one: a calendar
+    /// that is never open is refused when the scenario is read).
+    fn working_per_week(&self) -> u64 {
+        self.weekdays.iter().filter(|&&w| w).count() as u64
     }
 
     /// Open time in one working day.
@@ -268,15 +283,18 @@ impl WorkingCalendar {
         if let Some(&day) = self.day_of.get(n as usize) {
             return u64::from(day);
         }
-        let last = self.ordinal.len() as u64 - 1;
-        let mut before = u64::from(self.ordinal[last as usize]);
-        let mut day = last;
+        // Past the range: whole weeks of the weekday pattern, then at most a week's days.
+        let (last, base) = self.range_end();
+        let per_week = self.working_per_week().max(1);
+        let mut left = n - base;
+        let mut day = last + left / per_week * 7;
+        left %= per_week;
         loop {
             if self.is_working_day(day) {
-                if before == n {
+                if left == 0 {
                     return day;
                 }
-                before += 1;
+                left -= 1;
             }
             day += 1;
         }
@@ -558,5 +576,24 @@ mod tests {
         // Wednesday 4 January is a holiday: working day 2 is Thursday 5.
         assert_eq!(cal.day_of_working_day(2), 3);
         assert_eq!(Calendar::AllDay.day_of_working_day(17), 17);
+    }
+
+    #[test]
+    fn past_the_range_working_days_follow_the_weekday_pattern_in_constant_time() {
+        let Calendar::Working(cal) = office() else { unreachable!() };
+        // Counted day by day against the closed forms, across many weeks past the 30 days.
+        let mut before = cal.working_days_before(30);
+        for day in 30..400 {
+            assert_eq!(cal.working_days_before(day), before, "day {day}");
+            if cal.is_working_day(day) {
+                assert_eq!(cal.day_of_working_day(before), day, "working day {before}");
+                before += 1;
+            }
+        }
+        // A due date centuries ahead is found at once (it was a walk, day by day, at every arrival).
+        let far = 50_000 * 7;
+        let n = cal.working_days_before(far);
+        assert_eq!(n, cal.working_days_before(28) + (far - 28) / 7 * 5);
+        assert_eq!(cal.day_of_working_day(n), far, "day {far} is a Monday, a working day");
     }
 }

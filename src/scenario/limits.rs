@@ -15,6 +15,9 @@ use super::{Model, Number};
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Longest horizon, in days (200 years).
 pub const MAX_HORIZON_DAYS: u32 = 73_000;
+/// Longest promised time limit of a service, in working days (as long as the
+/// longest horizon): its due date must stay far inside the microsecond clock.
+pub const MAX_TIME_LIMIT_WORKING_DAYS: u32 = 73_000;
 /// Most days simulated after the horizon (`cooldown_days`): the working calendar
 /// is expanded a year past them.
 pub const MAX_COOLDOWN_DAYS: u32 = 3_650;
@@ -86,6 +89,18 @@ pub fn horizon(days: u32) -> Option<String> {
             "73000 days (200 years)",
             "MAX_HORIZON_DAYS",
             "simulate a shorter period",
+        )
+    })
+}
+
+/// Checks a service's promised time limit.
+pub fn time_limit(what: &str, working_days: u32) -> Option<String> {
+    (working_days > MAX_TIME_LIMIT_WORKING_DAYS).then(|| {
+        exceeded(
+            format!("{what} is {working_days} working days"),
+            "73000 working days",
+            "MAX_TIME_LIMIT_WORKING_DAYS",
+            "check the number and its unit (working days, not hours or minutes)",
         )
     })
 }

@@ -102,6 +102,10 @@ fn check_service_fields(c: &mut Checker, s: &RawService) {
     if let Some(message) = limits::volume(&volume, s.volume_per_year) {
         c.at(origin, &at("volume_per_year"), "volume_per_year", message);
     }
+    let limit = format!("time_limit_working_days of `{}`", s.name);
+    if let Some(message) = limits::time_limit(&limit, s.time_limit_working_days) {
+        c.at(origin, &at("time_limit_working_days"), "time_limit_working_days", message);
+    }
     let share = format!("online_share of `{}`", s.name);
     probability(c, origin, &at("online_share"), "online_share", &share, s.online_share);
     let remote = format!("remote_identity_share of `{}`", s.name);
