@@ -178,3 +178,26 @@ fn a_backlog_held_in_hand_overs_is_not_blamed_on_a_queue() {
         }
     }
 }
+
+#[test]
+fn a_case_that_goes_round_for_ever_stops_the_run() {
+    // Work that takes no time and a send-back of probability 1 − 10⁻⁹: every case
+    // goes round a billion times on average, at one instant; the run never ended.
+    let text = std::fs::read_to_string(root().join("scenarios/bench/mm10_rho090.ron")).expect("shipped scenario");
+    let text = text.replace(
+        "work: Exponential(mean_minutes: 2.0))",
+        r#"work: Constant(minutes: 0.0), send_back: (to: "serve", probability: 0.999999999))"#,
+    );
+    let model = crate::common::from_text(&text);
+    match reformsim::engine::simulate_with_backlog_limit(&model, 1, 0, 1_000_000) {
+        Ok(_) => panic!("a case going round for ever finished"),
+        Err(e) => {
+            let text = e.to_string();
+            assert!(
+                matches!(&e, reformsim::engine::EngineError::Looping { day: 0, service, step, .. } if service == "hall" && step == "serve"),
+                "{text}"
+            );
+            assert!(text.contains("MAX_ROUNDS_PER_CASE"), "{text}");
+        }
+    }
+}

@@ -60,6 +60,23 @@ pub enum EngineError {
         /// The limit passed.
         limit: usize,
     },
+    /// A case went round more than [`limits::MAX_ROUNDS_PER_CASE`] times:
+    /// send-back and error probabilities near 1 make a loop that never ends.
+    #[error(
+        "the run stopped on day {day} ({date}): a case of `{service}` was redone {rounds} times, the last after step `{step}` (the limit `MAX_ROUNDS_PER_CASE` in src/scenario/limits.rs stops a loop that would never end). Check the send-back probabilities of `{service}`'s steps and the extra error probabilities (contract_staff, CrossTraining, Merger): near 1 (the warnings name those above 0.9), and with work that takes little time, a case goes round for ever"
+    )]
+    Looping {
+        /// Day of the run.
+        day: u32,
+        /// Its date.
+        date: crate::time::Date,
+        /// The service of the case.
+        service: String,
+        /// The step after which it was last redone.
+        step: String,
+        /// The limit reached.
+        rounds: u32,
+    },
     /// Cases were created or lost: arrived ≠ completed + refused + abandoned + in progress.
     #[error(
         "conservation of cases violated: {arrived} arrived but {completed} completed + {refused} refused + {abandoned} abandoned + {in_progress} in progress"
@@ -443,6 +460,16 @@ fn simulate_day(
     });
     if world.resource::<ecs::Flow>().lanes_crossed() {
         return Err(EngineError::LanesCrossed { day });
+    }
+    if let Some((service, step)) = world.resource::<ecs::Flow>().looping() {
+        let service = &model.services[service];
+        return Err(EngineError::Looping {
+            day,
+            date: model.start_date.plus_days(i64::from(day)),
+            service: service.name.clone(),
+            step: service.steps[step].name.clone(),
+            rounds: limits::MAX_ROUNDS_PER_CASE,
+        });
     }
     if let Some(station) = world.resource::<ecs::Flow>().overflow() {
         return Err(backlog_error(model, world.resource::<ecs::Flow>(), station, day, max_cases_in_progress));

@@ -64,6 +64,12 @@ pub const MAX_CNY: f64 = 1e12;
 /// about 300 bytes (its record, a queue entry, an event): 5 × 10^6 is about
 /// 1.5 GB for each replication running at once.
 pub const MAX_BACKLOG_CASES: f64 = 5e6;
+/// Most times one case is redone (sent back, or a step redone after an error).
+/// Send-back and error probabilities near 1 (with work that takes no time, even
+/// a loop at one instant) would keep a case going round for ever: the engine
+/// stops the run when a case passes this. A probability of 0.999 makes a case
+/// pass it with odds of e^-1000.
+pub const MAX_ROUNDS_PER_CASE: u32 = 1_000_000;
 
 /// The message for a value past a limit.
 fn exceeded(what: String, limit: &str, constant: &str, advice: &str) -> String {

@@ -35,6 +35,7 @@ pub fn warnings(model: &Model) -> Vec<String> {
     out.extend(idle_departments(model));
     out.extend(halls_opened_twice(model));
     out.extend(calendar_warnings(model));
+    out.extend(likely_redos(model));
     for service in &model.services {
         for step in &service.steps {
             if let Some((to, p)) = step.send_back
@@ -49,6 +50,33 @@ pub fn warnings(model: &Model) -> Vec<String> {
                 ));
             }
         }
+    }
+    out
+}
+
+/// Extra error probabilities so high that the steps they apply to are redone
+/// many times: contract staff's, and cross-trained pools' on secondary functions.
+fn likely_redos(model: &Model) -> Vec<String> {
+    let mut out = Vec::new();
+    let rounds = |p: f64| {
+        if p < 1.0 {
+            format!("{:.0} times on average", 1.0 / (1.0 - p))
+        } else {
+            "again and again, for ever".to_string()
+        }
+    };
+    let contract = model.contract_staff.extra_error_probability;
+    if contract > LIKELY_SEND_BACK {
+        out.push(format!(
+            "contract_staff's extra_error_probability is {contract}: a step a contract member does is done {} where only contract staff serve",
+            rounds(contract)
+        ));
+    }
+    if let Some(p) = model.pools.iter().map(|pool| pool.extra_error_probability).find(|&p| p > LIKELY_SEND_BACK) {
+        out.push(format!(
+            "CrossTraining's extra_error_probability is {p}: a step a pool member does on a secondary function is done {}",
+            rounds(p)
+        ));
     }
     out
 }

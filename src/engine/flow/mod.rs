@@ -239,6 +239,9 @@ pub(crate) struct CaseFlow {
     /// Set when the backlog passed `max_in_progress`: the station with the longest
     /// queue at that moment. The calendar is then emptied, so the run stops.
     overflow: Option<StationId>,
+    /// Set when a case was redone [`limits::MAX_ROUNDS_PER_CASE`] times: its service and the step
+    /// that sent it back last. The calendar is then emptied, so the run stops.
+    looping: Option<(usize, usize)>,
 }
 
 impl CaseFlow {
@@ -325,6 +328,7 @@ impl CaseFlow {
             max_in_progress: MAX_IN_PROGRESS,
             ahead: Ahead::Off,
             overflow: None,
+            looping: None,
             model,
         };
         flow.reset_levers();
@@ -356,6 +360,19 @@ impl CaseFlow {
     /// The station with the longest queue when the backlog passed its limit, if it did.
     pub(crate) fn overflow(&self) -> Option<StationId> {
         self.overflow
+    }
+
+    /// The service and step of a case redone [`limits::MAX_ROUNDS_PER_CASE`] times, if one was.
+    pub(crate) fn looping(&self) -> Option<(usize, usize)> {
+        self.looping
+    }
+
+    /// Stops the run: a case of `service` was redone [`limits::MAX_ROUNDS_PER_CASE`] times, the
+    /// last time after step `step`.
+    #[cold]
+    fn stop_looping(&mut self, service: usize, step: usize) {
+        self.looping = Some((service, step));
+        self.events.clear();
     }
 
     /// Stops the run: the backlog passed its limit. Names the station with the

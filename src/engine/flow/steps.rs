@@ -384,6 +384,11 @@ impl CaseFlow {
             // The target and everything after it is redone: their work in flight is
             // void (a new epoch); work on other parallel branches goes on.
             case.rework += 1;
+            if case.rework >= crate::scenario::limits::MAX_ROUNDS_PER_CASE {
+                let service = case.service as usize;
+                self.stop_looping(service, s);
+                return;
+            }
             let reset = service.steps[target].precedence[r].downstream;
             for t in bits(reset & case.started & !bit) {
                 case.epochs.bump(t);
