@@ -305,6 +305,34 @@ impl WorkingCalendar {
         if work == 0 {
             return t;
         }
+        if work > 7 * self.open_per_day {
+            return self.add_working_far(t, work);
+        }
+        self.add_working_day_by_day(t, work)
+    }
+
+    /// [`WorkingCalendar::add_working`] over more than a week of open time: the
+    /// working day in which the open time since time zero reaches its target,
+    /// from the working-day numbers, then the time of day. A walk day by day
+    /// would take a day's steps for each day of a long delay (a year's delay on
+    /// a calendar open an hour a day: 8,760 working days).
+    fn add_working_far(&self, t: Micros, work: Micros) -> Micros {
+        let target = self.open_time_until(t) + work;
+        // Reached within working day n: n days' open time < target <= n + 1 days'.
+        let n = (target - 1) / self.open_per_day;
+        let mut left = target - n * self.open_per_day;
+        let day = self.day_of_working_day(n);
+        for &(s, e) in &self.intervals {
+            if left <= e - s {
+                return day * DAY + s + left;
+            }
+            left -= e - s;
+        }
+        unreachable!("a working day's intervals hold its open time")
+    }
+
+    /// [`WorkingCalendar::add_working`], walking the days one by one.
+    fn add_working_day_by_day(&self, t: Micros, work: Micros) -> Micros {
         let mut day = t / DAY;
         let mut tod = t % DAY;
         let mut left = work;
@@ -576,6 +604,22 @@ mod tests {
         // Wednesday 4 January is a holiday: working day 2 is Thursday 5.
         assert_eq!(cal.day_of_working_day(2), 3);
         assert_eq!(Calendar::AllDay.day_of_working_day(17), 17);
+    }
+
+    #[test]
+    fn long_work_found_from_working_day_numbers_ends_where_the_walk_ends() {
+        let Calendar::Working(cal) = office() else { unreachable!() };
+        let open = cal.open_per_day();
+        // Starts on every half hour of three weeks (holiday, make-up Saturday, closed
+        // hours), works from a minute to half a year of open time, across the range's end.
+        for start in (0..21 * DAY).step_by((30 * MINUTE) as usize) {
+            for work in [MINUTE, open - 1, open, open + 1, 7 * open, 7 * open + 1, 9 * open + 37 * MINUTE, 130 * open] {
+                let walked = cal.add_working_day_by_day(start, work);
+                assert_eq!(cal.add_working_far(start, work), walked, "start {start}, work {work}");
+                assert_eq!(cal.add_working(start, work), walked, "start {start}, work {work}");
+                assert_eq!(cal.open_time_between(start, walked), work);
+            }
+        }
     }
 
     #[test]
