@@ -547,29 +547,27 @@ pub struct DocumentCheck {
 }
 
 /// One step of a process.
+///
+/// Laid out (`repr(C)`) by what an event reads: a step's start first (its
+/// work's distribution, station and flags in one 64-byte line), then its end
+/// (precedence, checks, send-back, refusal), the rest last. Services' steps are
+/// read at every event and a county's do not all stay in the cache.
 #[derive(Clone, Debug, PartialEq)]
+#[repr(C, align(64))]
 pub struct Step {
-    /// Name.
-    pub name: String,
-    /// Function owning the step.
-    pub function: FunctionId,
-    /// Department holding that function.
-    pub department: DepartmentId,
-    /// Division holding that function.
-    pub division: DivisionId,
-    /// Role that does it.
-    pub role: Role,
-    /// Work-time distribution.
-    pub work: Minutes,
     /// `work` prepared for sampling.
     pub work_prepared: PreparedMinutes,
+    /// Where the step is queued and served.
+    pub station: StationId,
+    /// Role that does it.
+    pub role: Role,
+    /// The level of government that does it (County without a tree).
+    pub level: crate::domain::Level,
     /// Whether the applicant must be present.
     pub in_person: bool,
     /// Whether presence is needed for itself (identity, interview, signature), not
     /// only to hand over documents.
     pub personal: bool,
-    /// Mean work time (standardisation shrinks samples towards it).
-    pub mean_work: Micros,
     /// Precedence under the current regulation, and once revised for parallel handling.
     pub precedence: [Precedence; 2],
     /// Indices into [`Service::checks`] of this step's documents.
@@ -578,11 +576,21 @@ pub struct Step {
     pub send_back: Option<(usize, f64)>,
     /// Probability that the step refuses the case (it then ends as refused).
     pub refusal_probability: f64,
-    /// Where the step is queued and served.
-    pub station: StationId,
-    /// The level of government that does it (County without a tree).
-    pub level: crate::domain::Level,
+    /// Mean work time (standardisation shrinks samples towards it).
+    pub mean_work: Micros,
+    /// Name.
+    pub name: String,
+    /// Function owning the step.
+    pub function: FunctionId,
+    /// Department holding that function.
+    pub department: DepartmentId,
+    /// Division holding that function.
+    pub division: DivisionId,
+    /// Work-time distribution.
+    pub work: Minutes,
 }
+
+const _: () = assert!(std::mem::offset_of!(Step, personal) < 64);
 
 impl Step {
     /// Whether a one-window case does this step at the general hall of the
