@@ -246,6 +246,19 @@ fn read_predict(raw: RawPredict, problems: &mut Problems) -> Predict {
             );
         }
     }
+    for (list, what, empty) in
+        [("indicators", "yearly indicators", raw.indicators.is_empty()), ("years", "years", raw.years.is_empty())]
+    {
+        if empty {
+            problems.add_at_path(
+                &[PathStep::Field("predict"), PathStep::Field(list)],
+                list,
+                format!(
+                    "`predict` lists no {list}: predictions.csv would have no rows; list the {what} to predict, or leave `predict` out to predict nothing"
+                ),
+            );
+        }
+    }
     let why = "its rows would repeat in predictions.csv";
     let list = [PathStep::Field("predict"), PathStep::Field("indicators")];
     spec::check_listed_once(&raw.indicators, &list, |i| format!("indicator `{i}`"), why, problems);
