@@ -144,6 +144,15 @@ impl ParamPath {
         &self.text
     }
 
+    /// The top-level field of the scenario the path starts at (`horizon_days`,
+    /// `services`).
+    pub fn first_field(&self) -> &str {
+        match self.segments.first() {
+            Some(Segment::Field(name)) => name,
+            _ => "",
+        }
+    }
+
     fn not_found(&self, message: String) -> PathError {
         PathError::NotFound { path: self.text.clone(), message }
     }
