@@ -100,7 +100,7 @@ fn sobol_noise_share_sees_simulation_noise() {
 #[test]
 fn broken_specs_get_located_diagnostics() {
     use reformsim::analysis::{Calibration, Sensitivity};
-    let cases: [(&str, &[&str]); 12] = [
+    let cases: [(&str, &[&str]); 15] = [
         (
             "sensitivity-unknown-path.ron",
             &["`services[name=\"request\"].volume`", "not valid with it", "volume", ":7:"],
@@ -141,6 +141,30 @@ fn broken_specs_get_located_diagnostics() {
                 ":9:23",
                 "indicator `wait_minutes_mean` is listed twice: its rows would repeat in predictions.csv",
                 ":10:59",
+            ],
+        ),
+        (
+            "calibration-predict-empty.ron",
+            &[
+                "`predict` lists no indicators: predictions.csv would have no rows",
+                ":8:38",
+                "`predict` lists no years",
+                ":8:22",
+                "or leave `predict` out to predict nothing",
+            ],
+        ),
+        (
+            "calibration-predict-dates-move.ron",
+            &[
+                "parameter `horizon` moves the years the prediction runs measure (`horizon_days`): at 330 they measure 2017–2017, without year 2018",
+                ":9:33",
+            ],
+        ),
+        (
+            "calibration-predict-dates-move-together.ron",
+            &[
+                "parameters `start` and `horizon` together move the years the prediction runs measure: all at their lowest values, the runs measure 2016–2017, without year 2018",
+                ":8:31",
             ],
         ),
         ("calibration-prior-no-support.ron", &["has no support", "LogUniform(from: 0, to: 6)", ":5:", ":7:"]),
@@ -196,6 +220,20 @@ fn a_broken_spec_exits_with_status_2() {
         "{stderr}"
     );
     assert!(!out.join("predictions.csv").exists(), "nothing was simulated");
+    // So are a parameter that moves the dates and a `predict` that predicts nothing.
+    for spec in ["calibration-predict-dates-move.ron", "calibration-predict-empty.ron"] {
+        let out = crate::engine::tempdir("calibrate-refused").join(spec);
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_reformsim"))
+            .args(["calibrate", &format!("tests/broken-analysis/{spec}"), "--quiet", "--out"])
+            .arg(&out)
+            .current_dir(crate::common::root())
+            .output()
+            .expect("the binary runs");
+        assert_eq!(output.status.code(), Some(2), "{spec}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(&format!("{spec}:")) && stderr.contains("  --> "), "{spec}: {stderr}");
+        assert!(!out.exists(), "{spec}: nothing was simulated");
+    }
 }
 
 /// The shipped specs load (their paths resolve in the scenarios they name).

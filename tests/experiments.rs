@@ -451,10 +451,17 @@ fn invalid_sweeps_are_reported_with_their_place_and_exit_2() {
         "    replications: 2,\n    parameters: [(path: \"departments[name=\\\"Ofice\\\"].windows\", values: [4])],",
         &["bad.ron:4:", "no element of `departments` has name = \"Ofice\"", "\"Office\""],
     );
+    // A value of a type the scenario cannot take there is reported at the value
+    // in the sweep file; a value that makes an invalid scenario, with its design point.
+    check_bad_sweep(
+        "value-of-the-wrong-type",
+        "    replications: 2,\n    parameters: [(name: \"windows\", path: \"departments[0].windows\", values: [3, -1])],",
+        &["bad.ron:4:", "parameter `windows` sets `departments[0].windows` to `-1`", "out of range"],
+    );
     check_bad_sweep(
         "value",
-        "    replications: 2,\n    parameters: [(name: \"windows\", path: \"departments[0].windows\", values: [-1, 3])],",
-        &["design point 0 (windows = -1)"],
+        "    replications: 2,\n    parameters: [(name: \"horizon\", path: \"horizon_days\", values: [0, 30])],",
+        &["design point 0 (horizon = 0)", "horizon_days must be at least 1"],
     );
     check_bad_sweep(
         "precision",
@@ -480,8 +487,8 @@ fn invalid_sweeps_are_reported_with_their_place_and_exit_2() {
     );
     check_bad_sweep(
         "latin-hypercube-over-a-huge-range",
-        "    replications: 1,\n    design: LatinHypercube(points: 3),\n    parameters: [(name: \"horizon\", path: \"horizon_days\", range: (from: -9223372036854775808, to: 9223372036854775807))],",
-        &["design point 0 (horizon = "],
+        "    replications: 1,\n    design: LatinHypercube(points: 3),\n    parameters: [(name: \"volume\", path: \"services[0].volume_per_year\", range: (from: -9223372036854775808, to: 9223372036854775807))],",
+        &["design point 0 (volume = "],
     );
     check_bad_sweep(
         "design-too-large",

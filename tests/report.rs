@@ -275,8 +275,17 @@ fn unusable_folders_and_unwritable_pages_are_reported() {
     std::fs::write(dir.join("a-file"), "").expect("write");
     let blocked = dir.join("a-file").join("report.html");
     let (code, _, stderr) = reformsim(&["report", text(&fine), "--out", text(&blocked)]);
-    assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("cannot write"), "{stderr}");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot write in") && stderr.contains("a-file"), "{stderr}");
+    // The page's place is checked before the folder is read: a damaged folder
+    // is not reported (it would be, read first), and nothing is made.
+    let (code, _, stderr) = reformsim(&["report", text(&damaged), "--out", text(&blocked)]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot write in") && !stderr.contains("summary.csv"), "{stderr}");
+    let (code, _, stderr) =
+        reformsim(&["report", text(&dir.join("missing")), "--out", text(&dir.join("new/page.html"))]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("is not a folder") && !dir.join("new").exists(), "{stderr}");
     let elsewhere = dir.join("pages").join("fine.html");
     let (code, _, stderr) = reformsim(&["report", text(&fine), "--out", text(&elsewhere)]);
     assert_eq!(code, 0, "{stderr}");

@@ -19,6 +19,8 @@ use serde::Deserialize;
 
 use super::abc::{self, Population, Prior, SmcSettings};
 use super::evaluate::{Batch, Execution, prepare_folder, run_batch, write_file};
+pub use super::predict::{Predict, Prediction};
+use super::predict::{RawPredict, check_predict_years, read_predict};
 use super::spec::{self, Kind, Parameter, RawFixed, RawParameter, Scenario};
 use super::stream::{Stream, weighted_quantile};
 use crate::experiment::param_path::ParamPath;
@@ -84,16 +86,6 @@ enum RawAbc {
     },
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPredict {
-    #[serde(default)]
-    fixed: Vec<RawFixed>,
-    years: Vec<i32>,
-    indicators: Vec<String>,
-    particles: usize,
-}
-
 /// An observed indicator to fit.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Target {
@@ -119,19 +111,6 @@ pub enum Method {
     },
     /// Sequential Monte Carlo.
     Smc(SmcSettings),
-}
-
-/// Predictions to make from the posterior.
-#[derive(Clone, Debug)]
-pub struct Predict {
-    /// Edits on top of the base (not the calibration's `fixed`).
-    pub fixed: Vec<(ParamPath, String)>,
-    /// Years of the yearly rows.
-    pub years: Vec<i32>,
-    /// Yearly indicators.
-    pub indicators: Vec<String>,
-    /// Posterior particles drawn (by weight) and simulated.
-    pub particles: usize,
 }
 
 /// A checked calibration spec.
@@ -236,56 +215,6 @@ fn read_targets(raw: Vec<RawTarget>, problems: &mut Problems) -> Vec<Target> {
         .collect()
 }
 
-fn read_predict(raw: RawPredict, problems: &mut Problems) -> Predict {
-    let names = yearly_names();
-    for indicator in &raw.indicators {
-        if !names.contains(&indicator.as_str()) {
-            problems.add(
-                indicator,
-                format!("`{indicator}` is not a yearly indicator (the columns of yearly.csv: {})", names.join(", ")),
-            );
-        }
-    }
-    let why = "its rows would repeat in predictions.csv";
-    let list = [PathStep::Field("predict"), PathStep::Field("indicators")];
-    spec::check_listed_once(&raw.indicators, &list, |i| format!("indicator `{i}`"), why, problems);
-    let list = [PathStep::Field("predict"), PathStep::Field("years")];
-    spec::check_listed_once(&raw.years, &list, |y| format!("year {y}"), why, problems);
-    if raw.particles == 0 {
-        problems.add("particles", "predictions need at least 1 particle".into());
-    }
-    Predict {
-        fixed: spec::read_fixed(&raw.fixed, problems),
-        years: raw.years,
-        indicators: raw.indicators,
-        particles: raw.particles,
-    }
-}
-
-/// Refuses a predicted year the prediction runs do not measure: the scenario
-/// with `predict.fixed`, every parameter at the middle of its distribution,
-/// has rows in yearly.csv for its measured years only.
-fn check_predict_years(base: &Scenario, parameters: &[Parameter], predict: &Predict, problems: &mut Problems) {
-    let middle: Vec<f64> = parameters.iter().map(|p| p.value_at(0.5)).collect();
-    // A scenario that does not load with these edits is reported by `check_paths`.
-    let Ok(model) = spec::model_at(base, parameters, &predict.fixed, &middle) else { return };
-    let years = model.measured_years();
-    for (i, year) in predict.years.iter().enumerate() {
-        if !years.contains(year) {
-            let place = [PathStep::Field("predict"), PathStep::Field("years"), PathStep::Index(i)];
-            problems.add_at_path(
-                &place,
-                "years",
-                format!(
-                    "year {year} is outside the years the scenario simulates ({}–{}, measured after the warm-up, with `predict.fixed`): predict years inside them, or lengthen the run with `horizon_days` in `predict.fixed`",
-                    years.start(),
-                    years.end()
-                ),
-            );
-        }
-    }
-}
-
 fn read_method(raw: RawAbc, seed: u64, replications: u64, problems: &mut Problems) -> Method {
     let (method, most) = match raw {
         RawAbc::Rejection { draws, keep } => {
@@ -342,9 +271,6 @@ pub struct CalibrationOutcome {
 
 /// Each batch's simulated target values (per particle, per target), by (generation, batch).
 type Simulated = HashMap<(usize, usize), Vec<Vec<f64>>>;
-
-/// A prediction: indicator, year, mean, 5% and 95% quantiles.
-pub type Prediction = (String, i32, f64, f64, f64);
 
 /// The names a calibration folder holds.
 const OWN: [&str; 7] =

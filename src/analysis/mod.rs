@@ -20,6 +20,7 @@ pub mod calibrate;
 pub mod evaluate;
 pub mod morris;
 pub mod optimise;
+pub mod predict;
 pub mod sensitivity;
 pub mod sobol;
 pub mod spec;

@@ -127,6 +127,17 @@ impl Parameter {
         self.prior.quantile(u)
     }
 
+    /// The lowest and highest values a run may take: the ends of its
+    /// distribution (of its range for whole numbers and dates).
+    pub fn ends(&self) -> [f64; 2] {
+        let (low, high) = (self.value_at(0.0), self.value_at(1.0));
+        match self.kind {
+            Kind::Real => [low, high],
+            // A range of whole numbers or days is drawn from half a unit beyond its ends.
+            Kind::Integer | Kind::Date => [low + 0.5, high - 0.5],
+        }
+    }
+
     /// The level to write for value `x` (rounded for whole numbers and dates).
     pub fn level(&self, x: f64) -> Level {
         match self.kind {

@@ -144,6 +144,15 @@ impl ParamPath {
         &self.text
     }
 
+    /// The top-level field of the scenario the path starts at (`horizon_days`,
+    /// `services`).
+    pub fn first_field(&self) -> &str {
+        match self.segments.first() {
+            Some(Segment::Field(name)) => name,
+            _ => "",
+        }
+    }
+
     fn not_found(&self, message: String) -> PathError {
         PathError::NotFound { path: self.text.clone(), message }
     }
@@ -307,11 +316,35 @@ pub fn collisions(file: &Path, text: &str, entries: &[(&str, &ParamPath)]) -> Ve
     found
 }
 
+/// What the scenario says about `value` set at `path` in `text` (the RON text of
+/// the scenario at `file`), if it cannot read a value of that type there: a
+/// number where it has a list, text where it has a number, a whole number out
+/// of range. Only the RON syntax and types of the one file are read
+/// ([`crate::scenario::ron_problem`]); a problem elsewhere in the text is not
+/// the value's, and is left to the loader.
+pub fn wrong_type(file: &Path, text: &str, path: &ParamPath, value: &str) -> Result<Option<String>, PathError> {
+    let text = apply(file, text, &[(path, value)])?;
+    let Some(problem) = crate::scenario::ron_problem(file, &text) else { return Ok(None) };
+    let (line, column) = (problem.location.line, problem.location.column);
+    if line == 0 {
+        return Ok(None);
+    }
+    let line_start: usize = text.split('\n').take(line - 1).map(|l| l.len() + 1).sum();
+    let Some(line_text) = text.get(line_start..).and_then(|rest| rest.split('\n').next()) else { return Ok(None) };
+    let offset = line_start + line_text.chars().take(column.saturating_sub(1)).map(char::len_utf8).sum::<usize>();
+    Ok(span(file, &text, path)?.contains(&offset).then_some(problem.message))
+}
+
 /// Reads the text of the value at `path` in `text` (for checks and messages).
 pub fn get<'t>(file: &Path, text: &'t str, path: &ParamPath) -> Result<&'t str, PathError> {
+    span(file, text, path).map(|span| &text[span])
+}
+
+/// Where in `text` the value at `path` is (byte offsets).
+pub fn span(file: &Path, text: &str, path: &ParamPath) -> Result<std::ops::Range<usize>, PathError> {
     let root = parse_scenario(file, text)?;
     match locate(text, &root, path)? {
-        Target::Replace(span) => Ok(&text[span]),
+        Target::Replace(span) => Ok(span),
         Target::Insert { .. } => {
             Err(path.not_found(format!("`{}` is not set in {}", last_field(path), file.display())))
         }

@@ -309,25 +309,20 @@ impl Sweep {
             problems.add("points", "a design needs at least 1 point".into());
         }
         let fixed = read_fixed(&raw.fixed, &mut problems);
-        let parameters = read_parameters(raw.parameters, &mut problems);
+        let (positions, parameters): (Vec<usize>, Vec<Parameter>) =
+            read_parameters(raw.parameters, &mut problems).into_iter().unzip();
         let precision = raw.precision.as_ref().and_then(|p| read_precision(p, raw.replications, &mut problems));
         // Every path must resolve in the base scenario.
         let fixed_edits: Vec<(&ParamPath, &str)> = fixed.iter().map(|(p, v)| (p, v.as_str())).collect();
         match param_path::apply(&base, &base_text, &fixed_edits) {
             Err(e) => problems.add("fixed", e.to_string()),
             Ok(with_fixed) => {
-                for parameter in &parameters {
-                    // The first level, without building the others (a range may be huge).
-                    let sample = match parameter.domain {
-                        Domain::Reals { from, steps: None, .. } => Level::real(from),
-                        ref domain if domain.level_count().unwrap_or(0) > 0 => domain.level(0),
-                        _ => Level::integer(0),
-                    };
-                    for path in &parameter.paths {
-                        if let Err(e) = param_path::apply(&base, &with_fixed, &[(path, sample.ron.as_str())]) {
-                            problems.add(path.as_str(), e.to_string());
-                        }
-                    }
+                // A fixed value of the wrong type would hide a parameter's: RON stops at the first.
+                let found = problems.found.len();
+                check_fixed_types(&base, &base_text, &fixed, &raw.fixed, &mut problems);
+                let typed = if problems.found.len() == found { with_fixed.as_str() } else { base_text.as_str() };
+                for (&position, parameter) in positions.iter().zip(&parameters) {
+                    check_parameter(&base, [&with_fixed, typed], position, parameter, &mut problems);
                 }
             }
         }
@@ -406,6 +401,109 @@ impl Sweep {
     }
 }
 
+/// Checks that every path of `parameter` (at `position` in the file's
+/// `parameters`) resolves in `with_fixed`, the base scenario's text with the
+/// fixed values, and that the scenario (`typed`: the same, or the base's text
+/// where a fixed value is of the wrong type) can read the values it takes there:
+/// a value of the wrong type is reported at the parameter's value in the sweep
+/// file, naming the path and what the scenario expects, rather than in the
+/// scenario text a design point would make.
+fn check_parameter(
+    base: &Path,
+    [with_fixed, typed]: [&str; 2],
+    position: usize,
+    parameter: &Parameter,
+    problems: &mut Problems,
+) {
+    // The first level, without building the others (a range may be huge).
+    let sample = match parameter.domain {
+        Domain::Reals { from, steps: None, .. } => Level::real(from),
+        ref domain if domain.level_count().unwrap_or(0) > 0 => domain.level(0),
+        _ => Level::integer(0),
+    };
+    for path in &parameter.paths {
+        if let Err(e) = param_path::apply(base, with_fixed, &[(path, sample.ron.as_str())]) {
+            problems.add(path.as_str(), e.to_string());
+            continue;
+        }
+        for (level, place) in values_to_check(&parameter.domain) {
+            if let Ok(Some(problem)) = param_path::wrong_type(base, typed, path, &level.ron) {
+                let place = [PathStep::Field("parameters"), PathStep::Index(position), place[0], place[1]];
+                let message = format!(
+                    "parameter `{}` sets `{}` to `{}`, which the scenario cannot take there: {problem}",
+                    parameter.name,
+                    path.as_str(),
+                    level.ron
+                );
+                problems.add_at_path(&place, path.as_str(), message);
+                // One value of the wrong type says it for the path.
+                break;
+            }
+        }
+    }
+}
+
+/// The values of `domain` whose types show whether the scenario can take all of
+/// them, each with its place in the parameter: a range's two ends; of a list,
+/// every value that is not a number, and its lowest and highest whole and
+/// decimal numbers (a field that takes those takes every number between).
+fn values_to_check(domain: &Domain) -> Vec<(Level, [PathStep<'static>; 2])> {
+    let end = |level: Level, end: &'static str| (level, [PathStep::Field("range"), PathStep::Field(end)]);
+    let levels = match *domain {
+        Domain::Integers { from, to, .. } => {
+            return vec![end(Level::integer(from), "from"), end(Level::integer(to), "to")];
+        }
+        Domain::Reals { from, to, .. } => return vec![end(Level::real(from), "from"), end(Level::real(to), "to")],
+        Domain::List(ref levels) => levels,
+    };
+    let mut chosen: Vec<usize> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    // The whole and the decimal numbers listed, each with its place.
+    let mut numbers: [Vec<(f64, usize)>; 2] = [Vec::new(), Vec::new()];
+    for (k, level) in levels.iter().enumerate() {
+        match (level.ron.parse::<i64>(), level.ron.parse::<f64>()) {
+            (Ok(n), _) => numbers[0].push((n as f64, k)),
+            (_, Ok(x)) => numbers[1].push((x, k)),
+            _ if seen.insert(level.ron.as_str()) => chosen.push(k),
+            _ => {}
+        }
+    }
+    for listed in &numbers {
+        let lowest = listed.iter().min_by(|a, b| a.0.total_cmp(&b.0));
+        let highest = listed.iter().max_by(|a, b| a.0.total_cmp(&b.0));
+        chosen.extend(lowest.into_iter().chain(highest).map(|&(_, k)| k));
+    }
+    chosen.sort_unstable();
+    chosen.dedup();
+    chosen.into_iter().map(|k| (levels[k].clone(), [PathStep::Field("values"), PathStep::Index(k)])).collect()
+}
+
+/// Reports a fixed value the scenario cannot read where it goes (as
+/// [`check_parameter`] does for a parameter's values); `fixed` is what was read
+/// of `raw`, the file's `fixed` (whose places a path that did not parse shifts:
+/// that one is reported already).
+fn check_fixed_types(
+    base: &Path,
+    base_text: &str,
+    fixed: &[(ParamPath, String)],
+    raw: &[RawFixed],
+    problems: &mut Problems,
+) {
+    if fixed.len() != raw.len() {
+        return;
+    }
+    for (k, (path, value)) in fixed.iter().enumerate() {
+        if let Ok(Some(problem)) = param_path::wrong_type(base, base_text, path, value) {
+            let place = [PathStep::Field("fixed"), PathStep::Index(k), PathStep::Field("value")];
+            let message = format!(
+                "`fixed` sets `{}` to `{value}`, which the scenario cannot take there: {problem}",
+                path.as_str()
+            );
+            problems.add_at_path(&place, path.as_str(), message);
+        }
+    }
+}
+
 pub(crate) fn raw_text(value: &RawValue) -> String {
     value.trim().get_ron().to_string()
 }
@@ -431,10 +529,12 @@ fn read_fixed(raw: &[RawFixed], problems: &mut Problems) -> Vec<(ParamPath, Stri
     out
 }
 
-fn read_parameters(raw: Vec<RawParameter>, problems: &mut Problems) -> Vec<Parameter> {
-    let mut out: Vec<Parameter> = Vec::new();
+/// The parameters read without a problem, each with its position in the file's
+/// `parameters`.
+fn read_parameters(raw: Vec<RawParameter>, problems: &mut Problems) -> Vec<(usize, Parameter)> {
+    let mut out: Vec<(usize, Parameter)> = Vec::new();
     let indicators = indicator_names();
-    for p in raw {
+    for (position, p) in raw.into_iter().enumerate() {
         let written: Vec<String> = match (p.path, p.paths) {
             (Some(path), None) => vec![path],
             (None, Some(paths)) if !paths.is_empty() => paths,
@@ -461,7 +561,7 @@ fn read_parameters(raw: Vec<RawParameter>, problems: &mut Problems) -> Vec<Param
             problems
                 .add(&near, format!("the parameter name {name:?} {problem}: write it as it should head its column"));
         }
-        if out.iter().any(|q| q.name == name) {
+        if out.iter().any(|(_, q)| q.name == name) {
             problems.add(&near, format!("two parameters are named `{name}`; give each a distinct `name`"));
         }
         if reserved_columns().any(|c| c == name) || indicators.contains(&name.as_str()) {
@@ -493,7 +593,7 @@ fn read_parameters(raw: Vec<RawParameter>, problems: &mut Problems) -> Vec<Param
             }
         };
         if paths.len() == written.len() {
-            out.push(Parameter { name, paths, domain });
+            out.push((position, Parameter { name, paths, domain }));
         }
     }
     out

@@ -145,7 +145,19 @@ pub fn render(folder: &Path) -> Result<String, ReportError> {
 ///
 /// The page never replaces one of the folder's result files (or any result
 /// folder's), a folder, or a `report.html` that `reformsim report` did not write.
+/// The page is checked and claimed (its folder made, locked) before anything is
+/// read, and checked again just before it is switched in: a file of the user's
+/// put there meanwhile is kept, and the page left beside it.
 pub fn write(folder: &Path, out: Option<&Path>) -> Result<PathBuf, ReportError> {
+    write_with(folder, out, render)
+}
+
+/// [`write`], with `render` making the page.
+fn write_with(
+    folder: &Path,
+    out: Option<&Path>,
+    render: impl FnOnce(&Path) -> Result<String, ReportError>,
+) -> Result<PathBuf, ReportError> {
     use crate::export::{ExportError, output};
     let target = out.map_or_else(|| folder.join("report.html"), Path::to_path_buf);
     let canonical = output::canonical(&target);
@@ -157,16 +169,32 @@ pub fn write(folder: &Path, out: Option<&Path>) -> Result<PathBuf, ReportError> 
     }
     // Named or not, only a page reformsim wrote is replaced.
     output::check_report_page(&target).map_err(ReportError::Output)?;
-    let page = render(folder)?;
-    write_atomic(&target, page.as_bytes())?;
+    // A folder that is not there is said so before the page's folder is made.
+    if !folder.is_dir() {
+        return Err(ReportError::NoFolder(folder.to_path_buf()));
+    }
+    // Where the page cannot be written is found out before the work, too.
+    let page = output::FileOutput::claim(&target, &[]).map_err(ReportError::Output)?;
+    let html = render(folder)?;
+    write_page(page.staging(), html.as_bytes())?;
+    // Checked again: a file of the user's put at that path meanwhile is kept.
+    if let Err(why) = output::check_report_page(&target) {
+        let kept = page.keep_beside().map_err(ReportError::Output)?;
+        return Err(ReportError::Output(ExportError::ChangedMeanwhile { why: Box::new(why), kept }));
+    }
+    page.commit().map_err(ReportError::Output)?;
     Ok(target)
 }
 
-fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|source| ReportError::Write { path: parent.to_path_buf(), source })?;
-    crate::export::atomic::write_atomic(target, bytes)
-        .map_err(|e| ReportError::Write { path: e.path, source: e.source })
+/// Writes the page into its staging file, durably (the rename that puts it in
+/// place follows).
+fn write_page(staging: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    let write = || -> std::io::Result<()> {
+        let mut file = std::fs::OpenOptions::new().write(true).truncate(true).open(staging)?;
+        std::io::Write::write_all(&mut file, bytes)?;
+        file.sync_all()
+    };
+    write().map_err(|source| ReportError::Write { path: staging.to_path_buf(), source })
 }
 
 pub use format::number;
@@ -195,4 +223,37 @@ fn plus_minus_within(s: &crate::stats::Summary, scale: f64, (lo, hi): (f64, f64)
 /// [`plus_minus_within`] the values `column` can take ([`names::bounds`]).
 fn plus_minus_of(column: &str, s: &crate::stats::Summary, scale: f64) -> String {
     plus_minus_within(s, scale, names::bounds(column))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file of the user's put at the page's path while the page is being made
+    /// is kept, and the page is left beside it (the check before the switch).
+    #[test]
+    fn a_file_put_at_the_page_meanwhile_is_kept_and_the_page_left_beside_it() {
+        let dir = std::env::temp_dir().join(format!("reformsim-report-meanwhile-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temporary folder");
+        let target = dir.join("page.html");
+        let error = write_with(&dir, Some(&target), |_| {
+            std::fs::write(&target, "my own page").expect("write");
+            Ok("<html>the report</html>".to_string())
+        })
+        .expect_err("the user's file is not replaced");
+        let text = error.to_string();
+        assert!(!error.is_input(), "the page was written, beside: {text}");
+        assert!(text.contains("page.html") && text.contains("changed while this command ran"), "{text}");
+        assert_eq!(std::fs::read_to_string(&target).expect("kept"), "my own page");
+        let beside = format!("page.html.new-{}", std::process::id());
+        assert_eq!(std::fs::read_to_string(dir.join(&beside)).expect("beside"), "<html>the report</html>");
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["page.html".to_string(), beside], "no staging file or lock left");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -29,7 +29,8 @@ use std::fmt;
 use std::path::PathBuf;
 
 pub use load::{
-    load, load_from_str, load_with_inputs, read_text, resolve_in_project, shipped_project, syntax_diagnostic,
+    load, load_from_str, load_with_inputs, read_text, resolve_in_project, ron_problem, shipped_project,
+    syntax_diagnostic,
 };
 pub use model::*;
 pub use sources::plus_signs;

@@ -59,6 +59,23 @@ fn load_listing_inputs(path: &Path, text: &str) -> Result<(Model, Vec<PathBuf>),
     Ok((validate(raw, &sources)?, inputs))
 }
 
+/// The RON syntax or type error of the scenario text `text` read alone, if it
+/// has one: as the loader reads each file of an `extends` chain, before any
+/// other file is followed, any catalogue read or anything validated. Sweeps
+/// use it to tell a parameter value of the wrong type (a number where the
+/// scenario has a list) from the rest of the scenario.
+pub fn ron_problem(path: &Path, text: &str) -> Option<Diagnostic> {
+    parse_raw(path, text).err()
+}
+
+/// Reads the text of one scenario file into its raw form (RON syntax and types).
+fn parse_raw(path: &Path, text: &str) -> Result<RawScenario, Diagnostic> {
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .from_str(text)
+        .map_err(|e| ron_diagnostic(path, text, &e))
+}
+
 /// Reads an input file (a scenario, a CSV catalogue, a sweep file) as text, with
 /// the same size limit and the same diagnostic for text that is not UTF-8.
 pub fn read_text(path: &Path) -> Result<String, LoadError> {
@@ -256,10 +273,7 @@ fn read_chain(
     chain: &mut Vec<(PathBuf, PathBuf)>,
     sandbox: &Sandbox,
 ) -> Result<RawScenario, LoadError> {
-    let mut raw: RawScenario = ron::Options::default()
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .from_str(&text)
-        .map_err(|e| LoadError::Invalid(vec![ron_diagnostic(path, &text, &e)]))?;
+    let mut raw = parse_raw(path, &text).map_err(|d| LoadError::Invalid(vec![d]))?;
     let mut problems = super::plus_signs(path, &text);
     sources.push(path.to_path_buf(), text);
     let mut check = |written: &mut String, field: &[PathStep]| {
