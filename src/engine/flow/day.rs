@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::super::events::EventKind;
 use super::CaseFlow;
-use super::stations::{QueueEntry, rewind_if_empty};
+use super::stations::QueueEntry;
 use crate::scenario::Model;
 use crate::time::{Calendar, DAY};
 
@@ -54,27 +54,23 @@ impl CaseFlow {
             if self.stations[station].queue.is_empty() {
                 continue;
             }
-            // Each entry is taken from the front and the kept ones put back at the
-            // end, in order: the queue keeps its buffer (rebuilt, an emptied queue
-            // grew again from nothing the next day).
+            // The queue is taken out while applicants leave (their cases end).
             let mut queue = std::mem::take(&mut self.stations[station].queue);
-            for _ in 0..queue.len() {
-                let entry = queue.pop_front().expect("counted");
-                if let QueueEntry::Step(step) = entry {
+            queue.retain_in_order(|entry| {
+                if let QueueEntry::Step(step) = *entry {
                     if !self.cases.is_current(step.case, step.step) {
-                        continue;
+                        return false;
                     }
                     if step.deadline <= self.now {
                         self.abandon(m, station, step);
-                        continue;
+                        return false;
                     }
                     if step.in_person {
                         self.cases[step.case.slot].trips += 1;
                     }
                 }
-                queue.push_back(entry);
-            }
-            rewind_if_empty(&mut queue);
+                true
+            });
             self.stations[station].queue = queue;
         }
     }

@@ -28,6 +28,7 @@ mod levers;
 mod log;
 mod outcome;
 mod protos;
+mod queue;
 mod stations;
 mod steps;
 

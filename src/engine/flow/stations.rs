@@ -2,7 +2,6 @@
 //! merger switches the department structure, routing a step to its station, and
 //! starting waiting work when a server is free (openings and closing time are in `day`).
 
-use std::collections::VecDeque;
 use std::mem::offset_of;
 use std::sync::Arc;
 
@@ -10,52 +9,9 @@ use super::super::events::{CaseRef, EventKind, Handoff, Server, Task};
 use super::super::random::{sample_minutes, sample_prepared};
 use super::CaseFlow;
 use super::learners::{Cohort, Learners};
+pub(super) use super::queue::{NEVER, QueueEntry, StationQueue, StepEntry};
 use crate::scenario::{Model, Pool, Role, StationId};
 use crate::time::{DAY, Micros, from_minutes};
-
-/// No patience deadline.
-pub(super) const NEVER: Micros = Micros::MAX;
-
-/// Work waiting at a station: a step of a case, or an internal task.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum QueueEntry {
-    Step(StepEntry),
-    Task { task: Task, enqueued: Micros },
-}
-
-impl QueueEntry {
-    /// Due-date priority key: internal tasks come after every case.
-    #[inline]
-    fn due(&self) -> Micros {
-        match self {
-            QueueEntry::Step(entry) => entry.due,
-            QueueEntry::Task { .. } => NEVER,
-        }
-    }
-
-    /// The order of entries when a merger joins queues: by the time they were
-    /// queued, then by case slot, internal tasks after cases.
-    fn merge_key(&self) -> (Micros, u32) {
-        match self {
-            QueueEntry::Step(entry) => (entry.enqueued, entry.case.slot),
-            QueueEntry::Task { enqueued, .. } => (*enqueued, u32::MAX),
-        }
-    }
-}
-
-/// A step of a case waiting at a station.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct StepEntry {
-    pub case: CaseRef,
-    pub step: u8,
-    pub handoff: Handoff,
-    pub in_person: bool,
-    pub enqueued: Micros,
-    /// When the applicant gives up ([`NEVER`] if not waiting in person).
-    pub deadline: Micros,
-    /// Due-date priority key.
-    pub due: Micros,
-}
 
 /// A queue and its servers.
 ///
@@ -66,7 +22,7 @@ pub(super) struct StepEntry {
 #[derive(Clone, Debug)]
 #[repr(C, align(64))]
 pub(crate) struct StationState {
-    pub(super) queue: VecDeque<QueueEntry>,
+    pub(super) queue: StationQueue,
     /// Servers available.
     pub servers: u32,
     /// Servers busy.
@@ -150,16 +106,6 @@ pub(super) fn add_helpers(stations: &mut [StationState], pools: &[Pool]) {
     }
 }
 
-/// Puts an emptied queue back at the start of its buffer: the next entries go
-/// where the last ones were, in cache, rather than on around a ring that once
-/// held a long queue.
-#[inline]
-pub(super) fn rewind_if_empty(queue: &mut VecDeque<QueueEntry>) {
-    if queue.is_empty() {
-        queue.clear();
-    }
-}
-
 impl StationState {
     /// An idle station with `servers` servers in `building`, keeping `calendar`.
     pub(super) fn new(servers: u32, building: u32, calendar: u16) -> StationState {
@@ -169,7 +115,7 @@ impl StationState {
             contract_servers: 0,
             busy_contract: 0,
             learners: Learners::default(),
-            queue: VecDeque::new(),
+            queue: StationQueue::default(),
             building,
             calendar,
             work_measured: 0,
@@ -315,7 +261,7 @@ impl CaseFlow {
             target.busy += busy;
             target.busy_contract += busy_contract;
             target.learners.absorb(learners);
-            target.queue.extend(moved);
+            target.queue.append(moved);
             self.sort_queue(to);
             for alias in self.station_alias.iter_mut() {
                 if *alias == from {
@@ -405,15 +351,7 @@ impl CaseFlow {
     /// performance-assessment lever or the station's response to the assessment.
     fn push(&mut self, station: usize, entry: QueueEntry) {
         self.events.touch(station);
-        let st = &mut self.stations[station];
-        let queue = &mut st.queue;
-        if self.levers.due_date_priority || st.due_first {
-            let due = entry.due();
-            let at = queue.partition_point(|e| e.due() <= due);
-            queue.insert(at, entry);
-        } else {
-            queue.push_back(entry);
-        }
+        self.stations[station].queue.push(entry);
     }
 
     /// Switches `station`'s response to the assessment on or off: its waiting
@@ -442,12 +380,7 @@ impl CaseFlow {
     /// queued, which is the order `push` keeps in each case.
     fn sort_queue(&mut self, station: usize) {
         let due_order = self.levers.due_date_priority || self.stations[station].due_first;
-        let queue = self.stations[station].queue.make_contiguous();
-        if due_order {
-            queue.sort_by_key(QueueEntry::due);
-        } else {
-            queue.sort_by_key(QueueEntry::merge_key);
-        }
+        self.stations[station].queue.set_due_order(due_order);
     }
 
     /// Queues an internal task (an inspection or a complaint) at the station of
@@ -535,10 +468,7 @@ impl CaseFlow {
     /// queue ran out first.
     fn start_next(&mut self, m: &Model, station: usize, server: Server) -> bool {
         loop {
-            let queue = &mut self.stations[station].queue;
-            let first = queue.pop_front();
-            rewind_if_empty(queue);
-            let entry = match first {
+            let entry = match self.stations[station].queue.pop_front() {
                 Some(QueueEntry::Step(entry)) => entry,
                 Some(QueueEntry::Task { task, .. }) => {
                     self.start_task(station, task, server);
