@@ -31,6 +31,9 @@ pub(super) fn services(
         if service_names.insert(s.name.clone(), ()).is_some() {
             let second = [Named("name", &s.name), Named("name", &s.name)];
             c.at(s.origin.as_ref(), &second, "name", format!("service `{}` is listed twice", s.name));
+            // Not built: its steps (in a catalogue, every row of the name goes to
+            // the first) would only add problems about a listing that goes.
+            continue;
         }
         let origins: Vec<Option<Origin>> = s.steps.iter().map(|st| st.origin.clone()).collect();
         if let Some(service) = build_service(c, s, cx, stations) {

@@ -99,21 +99,14 @@ fn read_service_tables(services: &CsvTable, steps: &CsvTable, problems: &mut Vec
         "document_fetch_days",
     ];
     let optional = ["profile", "applicant_group", "remote_identity_share"];
+    // Services whose row could not be read: their steps are not "unknown".
+    let mut unread = std::collections::HashSet::new();
     let mut loaded = services.rows(problems, &service_columns, &optional, |row, problems| {
-        let patience: Option<f64> = row.parse_optional("patience_minutes", problems)?;
-        Some(RawService {
-            name: row.text("name"),
-            volume_per_year: row.parse("volume_per_year", problems)?,
-            profile: Some(row.text("profile")).filter(|p| !p.is_empty()),
-            time_limit_working_days: row.parse("time_limit_working_days", problems)?,
-            patience: patience.map(|mean_minutes| Minutes::Exponential { mean_minutes }),
-            online_share: row.parse_optional("online_share", problems)?.unwrap_or(0.0),
-            document_fetch_days: row.parse_optional("document_fetch_days", problems)?.unwrap_or(0.0),
-            applicant_group: row.parse_with("applicant_group", problems, parse_group)?,
-            remote_identity_share: row.parse_optional("remote_identity_share", problems)?.unwrap_or(0.0),
-            steps: Vec::new(),
-            origin: Some(row.origin()),
-        })
+        let service = read_service_row(row, problems);
+        if service.is_none() {
+            unread.insert(row.text("name"));
+        }
+        service
     });
     let step_columns = ["service", "step", "function", "role", "work", "in_person"];
     let optional = [
@@ -179,10 +172,15 @@ fn read_service_tables(services: &CsvTable, steps: &CsvTable, problems: &mut Vec
         };
         Some((service, step, row.location("service")))
     });
-    let index: HashMap<String, usize> = loaded.iter().enumerate().map(|(i, s)| (s.name.clone(), i)).collect();
+    // A name listed twice (refused later) gets its steps at its first listing.
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (i, s) in loaded.iter().enumerate() {
+        index.entry(s.name.clone()).or_insert(i);
+    }
     for (service, step, location) in parsed {
         match index.get(&service) {
             Some(&i) => loaded[i].steps.push(step),
+            None if unread.contains(&service) => {}
             None => {
                 let hint = crate::scenario::nearest(&service, loaded.iter().map(|s| s.name.as_str()))
                     .map(|s| format!(" — did you mean `{s}`?"))
@@ -195,6 +193,24 @@ fn read_service_tables(services: &CsvTable, steps: &CsvTable, problems: &mut Vec
         }
     }
     loaded
+}
+
+/// A row of the services table, or `None` with its problems reported.
+fn read_service_row(row: &CsvRow, problems: &mut Vec<Diagnostic>) -> Option<RawService> {
+    let patience: Option<f64> = row.parse_optional("patience_minutes", problems)?;
+    Some(RawService {
+        name: row.text("name"),
+        volume_per_year: row.parse("volume_per_year", problems)?,
+        profile: Some(row.text("profile")).filter(|p| !p.is_empty()),
+        time_limit_working_days: row.parse("time_limit_working_days", problems)?,
+        patience: patience.map(|mean_minutes| Minutes::Exponential { mean_minutes }),
+        online_share: row.parse_optional("online_share", problems)?.unwrap_or(0.0),
+        document_fetch_days: row.parse_optional("document_fetch_days", problems)?.unwrap_or(0.0),
+        applicant_group: row.parse_with("applicant_group", problems, parse_group)?,
+        remote_identity_share: row.parse_optional("remote_identity_share", problems)?.unwrap_or(0.0),
+        steps: Vec::new(),
+        origin: Some(row.origin()),
+    })
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {
