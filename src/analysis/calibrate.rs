@@ -24,7 +24,7 @@ use super::predict::{RawPredict, check_predict_years, read_predict};
 use super::spec::{self, Kind, Parameter, RawFixed, RawParameter, Scenario};
 use super::stream::{Stream, weighted_quantile};
 use crate::experiment::param_path::ParamPath;
-use crate::experiment::spec::Problems;
+use crate::experiment::problems::Problems;
 use crate::experiment::tables::csv_line;
 use crate::experiment::{ExperimentError, MAX_RUNS, Progress};
 use crate::indicators::yearly::yearly_names;

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::spec::{self, Parameter, RawFixed, Scenario};
 use crate::experiment::param_path::ParamPath;
-use crate::experiment::spec::Problems;
+use crate::experiment::problems::Problems;
 use crate::indicators::yearly::yearly_names;
 use crate::scenario::ron_tree::PathStep;
 

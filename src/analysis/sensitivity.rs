@@ -18,7 +18,7 @@ use super::morris::{self, MorrisLayout, morris_design};
 use super::sobol::{self, Bootstrap, Estimate, SaltelliLayout, saltelli_design};
 use super::spec::{self, Parameter, RawFixed, RawParameter, Scenario};
 use crate::experiment::param_path::ParamPath;
-use crate::experiment::spec::Problems;
+use crate::experiment::problems::Problems;
 use crate::experiment::tables::csv_line;
 use crate::experiment::{ExperimentError, MAX_RUNS, Progress};
 use crate::scenario::ron_tree::PathStep;

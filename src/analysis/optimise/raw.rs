@@ -11,9 +11,10 @@ use super::spec::{
     Base, Bound, Constraint, MAX_FINALISTS, MAX_LEVELS, Objective, OptimiseSpec, SearchSettings, Selection, Variable,
     VariableKind,
 };
-use crate::experiment::design::Level;
+use crate::experiment::design::{Domain, Level};
 use crate::experiment::param_path::{self, ParamPath};
-use crate::experiment::spec::Problems;
+use crate::experiment::problems::Problems;
+use crate::experiment::typed;
 use crate::experiment::{ExperimentError, MAX_RUNS, indicator_names};
 use crate::scenario::ron_tree::PathStep;
 use crate::scenario::{self, Model};
@@ -181,14 +182,20 @@ impl OptimiseSpec {
             .map_err(|e| ExperimentError::InvalidSweep(vec![scenario::syntax_diagnostic(file, text, &e, u64::MAX)]))?;
         let mut problems = Problems { file, text, found: scenario::plus_signs(file, text) };
         let bases = read_bases(file, &raw, &mut problems);
+        // The fixed values and variables read, each with its position in the file.
+        let mut fixed_at = Vec::new();
         let mut fixed = Vec::new();
-        for f in &raw.fixed {
+        for (k, f) in raw.fixed.iter().enumerate() {
             match ParamPath::parse(&f.path) {
-                Ok(path) => fixed.push((path, raw_text(&f.value))),
+                Ok(path) => {
+                    fixed_at.push(k);
+                    fixed.push((path, raw_text(&f.value)));
+                }
                 Err(e) => problems.add(&f.path, e.to_string()),
             }
         }
-        let variables = read_variables(&raw.variables, &bases, &mut problems);
+        let (variables_at, variables): (Vec<usize>, Vec<Variable>) =
+            read_variables(&raw.variables, &bases, &mut problems).into_iter().unzip();
         let objective = read_objective(&raw.objective, &mut problems);
         let constraints = read_constraints(&raw.constraints, &mut problems);
         let search = read_search(&raw.search, &variables, &mut problems);
@@ -208,27 +215,13 @@ impl OptimiseSpec {
                 );
             }
         }
-        // Every path must resolve in every base (with the fixed values applied).
-        let mut bases_checked = Vec::new();
-        for (base_path, base_text) in &bases {
-            let edits: Vec<(&ParamPath, &str)> = fixed.iter().map(|(p, v)| (p, v.as_str())).collect();
-            match param_path::apply(base_path, base_text, &edits) {
-                Err(e) => problems.add("fixed", e.to_string()),
-                Ok(with_fixed) => {
-                    for variable in &variables {
-                        if let (VariableKind::Paths(paths), Some(level)) = (&variable.kind, variable.levels.first()) {
-                            for path in paths {
-                                if let Err(e) = param_path::apply(base_path, &with_fixed, &[(path, level.ron.as_str())])
-                                {
-                                    problems.add(path.as_str(), e.to_string());
-                                }
-                            }
-                        }
-                    }
-                    bases_checked.push((base_path.clone(), base_text.clone(), with_fixed));
-                }
-            }
-        }
+        let fixed_placed: Vec<_> = fixed
+            .iter()
+            .zip(&fixed_at)
+            .map(|((p, v), &k)| (p, v.as_str(), vec![PathStep::Field("fixed"), PathStep::Index(k)]))
+            .collect();
+        let variables_placed: Vec<_> = variables_at.iter().copied().zip(&variables).collect();
+        let bases_checked = check_bases(&bases, &fixed_placed, &raw.variables, &variables_placed, &mut problems);
         let (Some(objective), Some(search), Some(selection), true) =
             (objective, search, selection, problems.found.is_empty())
         else {
@@ -254,6 +247,65 @@ impl OptimiseSpec {
             selection,
             finalists: raw.finalists as usize,
         })
+    }
+}
+
+/// Checks every base (each listed file of a scenario choice) against the fixed
+/// values and the variables (each with its entry's position in the file): every
+/// path must resolve, with the fixed values applied; and the scenario must be
+/// able to read every value set there (a variable's lowest and highest values
+/// as written, a fixed value), else the value is reported at its place in the
+/// optimise file ([`typed`]) before any candidate is built. What a field takes
+/// is the scenario format's, not a file's: the values are checked in the first
+/// base the fixed values apply to. Returns each such base with its text and the
+/// text with the fixed values.
+fn check_bases(
+    bases: &[(PathBuf, String)],
+    fixed: &[(&ParamPath, &str, Vec<PathStep<'static>>)],
+    raw: &[RawVariable],
+    variables: &[(usize, &Variable)],
+    problems: &mut Problems,
+) -> Vec<(PathBuf, String, String)> {
+    let mut checked: Vec<(PathBuf, String, String)> = Vec::new();
+    let edits: Vec<(&ParamPath, &str)> = fixed.iter().map(|(p, v, _)| (*p, *v)).collect();
+    for (base_path, base_text) in bases {
+        let with_fixed = match param_path::apply(base_path, base_text, &edits) {
+            Err(e) => {
+                problems.add("fixed", e.to_string());
+                continue;
+            }
+            Ok(text) => text,
+        };
+        let first = checked.is_empty();
+        // A fixed value of the wrong type would hide a variable's: RON stops at the first.
+        let wrong = first && typed::check_fixed(base_path, base_text, fixed, "the scenario", problems);
+        let typed_text = if wrong { base_text } else { &with_fixed };
+        for &(position, variable) in variables {
+            let (VariableKind::Paths(paths), Some(level)) = (&variable.kind, variable.levels.first()) else { continue };
+            let entry = [PathStep::Field("variables"), PathStep::Index(position)];
+            let values = typed::values_to_check(&written_domain(&raw[position]), &entry);
+            let who = format!("variable `{}`", variable.name);
+            for path in paths {
+                match param_path::apply(base_path, &with_fixed, &[(path, level.ron.as_str())]) {
+                    Err(e) => problems.add(path.as_str(), e.to_string()),
+                    Ok(_) if first => {
+                        typed::check_values(base_path, typed_text, path, &values, [&who, "the scenario"], problems);
+                    }
+                    Ok(_) => {}
+                }
+            }
+        }
+        checked.push((base_path.clone(), base_text.clone(), with_fixed));
+    }
+    checked
+}
+
+/// A variable's values as written, in the file's order (so that each value's
+/// place in the file is known): its range, or its list.
+fn written_domain(raw: &RawVariable) -> Domain {
+    match (&raw.range, &raw.values) {
+        (Some(r), _) => Domain::Integers { from: r.from, to: r.to, steps: None },
+        (None, values) => Domain::List(values.iter().flatten().map(|&v| Level::integer(v)).collect()),
     }
 }
 
@@ -289,15 +341,17 @@ pub(super) fn read_bases(file: &Path, raw: &RawSpec, problems: &mut Problems) ->
     out
 }
 
+/// The variables read (those whose values or scenario files could be read),
+/// each with its position in the file's `variables`.
 pub(super) fn read_variables(
     raw: &[RawVariable],
     bases: &[(PathBuf, String)],
     problems: &mut Problems,
-) -> Vec<Variable> {
-    let mut out: Vec<Variable> = Vec::new();
+) -> Vec<(usize, Variable)> {
+    let mut out: Vec<(usize, Variable)> = Vec::new();
     let indicators = indicator_names();
     let reserved = ["candidate", "replication", "replications", "feasible", "status", "rank", "selected"];
-    for v in raw {
+    for (position, v) in raw.iter().enumerate() {
         if let Some(problem) = crate::scenario::name_problem(&v.name) {
             // It heads a column of candidates.csv and names the variable in the report.
             problems.add(
@@ -305,7 +359,7 @@ pub(super) fn read_variables(
                 format!("the variable name {:?} {problem}: write it as it should head its column", v.name),
             );
         }
-        if out.iter().any(|o| o.name == v.name) {
+        if out.iter().any(|(_, o)| o.name == v.name) {
             problems.add(&v.name, format!("two variables are named `{}`; give each a distinct `name`", v.name));
         }
         if indicators.contains(&v.name.as_str())
@@ -333,7 +387,7 @@ pub(super) fn read_variables(
                     Level { ron: w.clone(), label }
                 })
                 .collect();
-            out.push(Variable { name: v.name.clone(), kind: VariableKind::Scenario, levels });
+            out.push((position, Variable { name: v.name.clone(), kind: VariableKind::Scenario, levels }));
             continue;
         }
         let written: Vec<&String> = match (&v.path, &v.paths) {
@@ -385,11 +439,8 @@ pub(super) fn read_variables(
                 continue;
             }
         };
-        out.push(Variable {
-            name: v.name.clone(),
-            kind: VariableKind::Paths(paths),
-            levels: values.into_iter().map(Level::integer).collect(),
-        });
+        let levels = values.into_iter().map(Level::integer).collect();
+        out.push((position, Variable { name: v.name.clone(), kind: VariableKind::Paths(paths), levels }));
     }
     if out.is_empty() && problems.found.is_empty() {
         problems.add("variables", "give at least one decision variable".into());

@@ -1,0 +1,82 @@
+//! The problems found in a spec file (a sweep, a sensitivity analysis, a
+//! calibration, an optimisation), each recorded at its place in the file: the
+//! parsed value it is about, as the scenario loader's diagnostics are.
+
+use crate::scenario::ron_tree::PathStep;
+use crate::scenario::{Diagnostic, Location};
+use std::path::Path;
+
+/// Collects the problems of a sweep file (or of an analysis spec: sensitivity,
+/// calibration, optimisation, which share this machinery), each pointing into it.
+pub(crate) struct Problems<'a> {
+    /// The file.
+    pub(crate) file: &'a Path,
+    /// Its text.
+    pub(crate) text: &'a str,
+    /// The problems found so far.
+    pub(crate) found: Vec<Diagnostic>,
+}
+
+impl Problems<'_> {
+    /// Records a problem at the first occurrence of `near` in the file (or its top).
+    pub(crate) fn add(&mut self, near: &str, message: String) {
+        // The value or field `near` is, as parsed; else the text, which may hold
+        // the words escaped, as inside a RON string.
+        if let Some(offset) = value_offset(self.text, near) {
+            return self.add_at_offset(offset, message);
+        }
+        let quoted = super::ron_tree::quote(near);
+        let escaped = &quoted[1..quoted.len() - 1];
+        let (line, column) = [near, escaped]
+            .into_iter()
+            .filter(|n| !n.is_empty())
+            .find_map(|n| self.text.find(n))
+            .map(|offset| {
+                let before = &self.text[..offset];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                (line, column)
+            })
+            .unwrap_or((0, 0));
+        let snippet = (line > 0).then(|| self.text.lines().nth(line - 1).unwrap_or("").to_string());
+        self.found
+            .push(Diagnostic { location: Location { path: self.file.to_path_buf(), line, column, snippet }, message });
+    }
+
+    /// Records a problem at the value at `path` from the top of the file (such as
+    /// the second item of a list, where [`Problems::add`] would find the first);
+    /// else as [`Problems::add`] does with `near`.
+    pub(crate) fn add_at_path(&mut self, path: &[PathStep], near: &str, message: String) {
+        let root = crate::scenario::ron_tree::parse(self.text).ok();
+        match root.as_ref().and_then(|root| root.at_path(path)) {
+            Some(node) => self.add_at_offset(node.span.start, message),
+            None => self.add(near, message),
+        }
+    }
+
+    fn add_at_offset(&mut self, offset: usize, message: String) {
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let snippet = self.text.lines().nth(line - 1).map(str::to_string);
+        let location = Location { path: self.file.to_path_buf(), line, column, snippet };
+        self.found.push(Diagnostic { location, message });
+    }
+}
+
+/// Where the first field named `near`, or the first string value `near`, is in
+/// the sweep file `text` (parsed, so never in a comment).
+fn value_offset(text: &str, near: &str) -> Option<usize> {
+    use crate::scenario::ron_tree::{self, Kind};
+    let root = ron_tree::parse(text).ok()?;
+    let mut at = None;
+    root.walk(None, &mut |field, node| {
+        at = match (field, &node.kind) {
+            (Some(f), _) if f.name == near => Some(f.span.start),
+            (_, Kind::String(s)) if s == near => Some(node.span.start),
+            _ => None,
+        };
+        at.is_some()
+    });
+    at
+}
