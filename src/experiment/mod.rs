@@ -26,6 +26,7 @@
 
 pub mod compare;
 pub mod design;
+pub(crate) mod entries;
 pub mod files;
 pub mod journal;
 pub mod merge;

@@ -18,7 +18,11 @@ pub(crate) struct Problems<'a> {
 }
 
 impl Problems<'_> {
-    /// Records a problem at the first occurrence of `near` in the file (or its top).
+    /// Records a problem at the first occurrence of `near` in the file (or its
+    /// top): for a field or value the file has once (`replications`); a problem
+    /// with an entry of a list (a parameter, its path, a `fixed` value) is
+    /// recorded at its place ([`Problems::add_at_path`], [`Problems::add_in_entry`],
+    /// [`super::entries::PathAt`]), since its words may be written in several.
     pub(crate) fn add(&mut self, near: &str, message: String) {
         // The value or field `near` is, as parsed; else the text, which may hold
         // the words escaped, as inside a RON string.
@@ -52,6 +56,27 @@ impl Problems<'_> {
             Some(node) => self.add_at_offset(node.span.start, message),
             None => self.add(near, message),
         }
+    }
+
+    /// Records a problem at the first of `places` (each a path from the top of
+    /// the file) that the file has; else as [`Problems::add`] does with `near`.
+    pub(crate) fn add_at_first(&mut self, places: &[Vec<PathStep>], near: &str, message: String) {
+        let root = crate::scenario::ron_tree::parse(self.text).ok();
+        match root.as_ref().and_then(|root| places.iter().find_map(|place| root.at_path(place))) {
+            Some(node) => self.add_at_offset(node.span.start, message),
+            None => self.add(near, message),
+        }
+    }
+
+    /// Records a problem at the first of `fields` that the entry at `entry` (a
+    /// parameter, a variable, a `fixed` value: its path from the top of the
+    /// file) has written, else at the entry; `near` is the last resort, as in
+    /// [`Problems::add`].
+    pub(crate) fn add_in_entry(&mut self, entry: &[PathStep], fields: &[&str], near: &str, message: String) {
+        let mut places: Vec<Vec<PathStep>> =
+            fields.iter().map(|f| entry.iter().copied().chain([PathStep::Field(f)]).collect()).collect();
+        places.push(entry.to_vec());
+        self.add_at_first(&places, near, message);
     }
 
     fn add_at_offset(&mut self, offset: usize, message: String) {

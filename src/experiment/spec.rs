@@ -23,6 +23,7 @@ use ron::value::RawValue;
 use serde::Deserialize;
 
 use super::design::{self, Design, Domain, Level};
+use super::entries::{self, Fixed, PathAt, Setter};
 use super::param_path::{self, ParamPath};
 use super::precision::Precision;
 use super::problems::Problems;
@@ -159,36 +160,6 @@ fn reserved_columns() -> impl Iterator<Item = &'static str> {
     RUN_KEY_COLUMNS.into_iter().chain(POINT_STATISTIC_COLUMNS)
 }
 
-/// Reports every pair of places that collide in `text` (the scenario at
-/// `file`): `fixed` paths and each parameter's (`parameters`: name and paths),
-/// see [`param_path::collisions`].
-pub(crate) fn check_collisions<'p>(
-    file: &Path,
-    text: &str,
-    parameters: impl IntoIterator<Item = (&'p str, &'p [ParamPath])>,
-    fixed: &'p [(ParamPath, String)],
-    problems: &mut Problems,
-) {
-    let mut entries: Vec<(&str, &ParamPath)> = fixed.iter().map(|(p, _)| ("`fixed`", p)).collect();
-    for (name, paths) in parameters {
-        entries.extend(paths.iter().map(|p| (name, p)));
-    }
-    for (i, j) in param_path::collisions(file, text, &entries) {
-        let ((owner_a, a), (owner_b, b)) = (entries[i], entries[j]);
-        let who = |owner: &str| if owner.starts_with('`') { owner.to_string() } else { format!("parameter `{owner}`") };
-        problems.add(
-            b.as_str(),
-            format!(
-                "`{}` of {} sets the same place as `{}` of {} (or one inside the other): one would silently win; set each place once",
-                b.as_str(),
-                who(owner_b),
-                a.as_str(),
-                who(owner_a)
-            ),
-        );
-    }
-}
-
 impl Sweep {
     /// Reads and checks the sweep file at `file`, its base scenario and every path.
     pub fn load(file: &Path) -> Result<Sweep, ExperimentError> {
@@ -213,14 +184,15 @@ impl Sweep {
         let base = match scenario::resolve_in_project(file, "sweep", file, &raw.base) {
             Ok(base) => base,
             Err(message) => {
-                problems.add(&raw.base, message);
+                problems.add_at_path(&[PathStep::Field("base")], &raw.base, message);
                 return Err(ExperimentError::InvalidSweep(problems.found));
             }
         };
         let base_text = match super::files::read_text(&base) {
             Ok(t) => t,
             Err(e) => {
-                problems.add(&raw.base, format!("cannot read the base scenario {}: {e}", base.display()));
+                let message = format!("cannot read the base scenario {}: {e}", base.display());
+                problems.add_at_path(&[PathStep::Field("base")], &raw.base, message);
                 return Err(ExperimentError::InvalidSweep(problems.found));
             }
         };
@@ -241,25 +213,27 @@ impl Sweep {
             read_parameters(raw.parameters, &mut problems).into_iter().unzip();
         let precision = raw.precision.as_ref().and_then(|p| read_precision(p, raw.replications, &mut problems));
         // Every path must resolve in the base scenario.
-        let fixed_edits: Vec<(&ParamPath, &str)> = fixed.iter().map(|(p, v)| (p, v.as_str())).collect();
-        match param_path::apply(&base, &base_text, &fixed_edits) {
-            Err(e) => problems.add("fixed", e.to_string()),
-            Ok(with_fixed) => {
-                // A fixed value of the wrong type would hide a parameter's: RON stops at the first.
-                let placed: Vec<_> = read
-                    .iter()
-                    .map(|(k, p, v)| (p, v.as_str(), vec![PathStep::Field("fixed"), PathStep::Index(*k)]))
-                    .collect();
-                let wrong = typed::check_fixed(&base, &base_text, &placed, "the scenario", &mut problems);
-                let typed = if wrong { base_text.as_str() } else { with_fixed.as_str() };
-                for (&position, parameter) in positions.iter().zip(&parameters) {
-                    check_parameter(&base, [&with_fixed, typed], position, parameter, &mut problems);
-                }
+        let placed: Vec<Fixed> = read.iter().map(|(k, p, v)| (p, v.as_str(), PathAt::fixed(&[], *k))).collect();
+        if let Some(with_fixed) = entries::apply_fixed(&base, &base_text, &placed, &mut problems) {
+            // A fixed value of the wrong type would hide a parameter's: RON stops at the first.
+            let wrong = typed::check_fixed(&base, &base_text, &placed, "the scenario", &mut problems);
+            let typed = if wrong { base_text.as_str() } else { with_fixed.as_str() };
+            for (&position, parameter) in positions.iter().zip(&parameters) {
+                check_parameter(&base, [&with_fixed, typed], position, parameter, &mut problems);
             }
         }
         if problems.found.is_empty() {
-            let owners = parameters.iter().map(|p| (p.name.as_str(), p.paths.as_slice()));
-            check_collisions(&base, &base_text, owners, &fixed, &mut problems);
+            let mut setters = entries::fixed_setters(&placed);
+            for (i, (&position, parameter)) in positions.iter().zip(&parameters).enumerate() {
+                let entry = [PathStep::Field("parameters"), PathStep::Index(position)];
+                setters.extend(parameter.paths.iter().enumerate().map(|(m, path)| Setter {
+                    who: format!("parameter `{}`", parameter.name),
+                    entry: placed.len() + i,
+                    path,
+                    at: PathAt::new(&entry, m),
+                }));
+            }
+            entries::check_collisions(&base, &base_text, &setters, &mut problems);
         }
         let names: Vec<String> = parameters.iter().map(|p| p.name.clone()).collect();
         let domains: Vec<Domain> = parameters.iter().map(|p| p.domain.clone()).collect();
@@ -354,9 +328,9 @@ fn check_parameter(
     let entry = [PathStep::Field("parameters"), PathStep::Index(position)];
     let values = typed::values_to_check(&parameter.domain, &entry);
     let who = format!("parameter `{}`", parameter.name);
-    for path in &parameter.paths {
+    for (m, path) in parameter.paths.iter().enumerate() {
         if let Err(e) = param_path::apply(base, with_fixed, &[(path, sample.ron.as_str())]) {
-            problems.add(path.as_str(), e.to_string());
+            problems.add_at_written(&PathAt::new(&entry, m), path.as_str(), e.to_string());
             continue;
         }
         typed::check_values(base, typed, path, &values, [&who, "the scenario"], problems);
@@ -383,7 +357,7 @@ fn read_fixed(raw: &[RawFixed], problems: &mut Problems) -> Vec<(usize, ParamPat
     for (k, f) in raw.iter().enumerate() {
         match ParamPath::parse(&f.path) {
             Ok(path) => out.push((k, path, raw_text(&f.value))),
-            Err(e) => problems.add(&f.path, e.to_string()),
+            Err(e) => problems.add_at_written(&PathAt::fixed(&[], k), &f.path, e.to_string()),
         }
     }
     out
@@ -395,60 +369,66 @@ fn read_parameters(raw: Vec<RawParameter>, problems: &mut Problems) -> Vec<(usiz
     let mut out: Vec<(usize, Parameter)> = Vec::new();
     let indicators = indicator_names();
     for (position, p) in raw.into_iter().enumerate() {
+        // Each problem at its place in this parameter: the name or the path
+        // (the name's default), the values or the range.
+        let entry = [PathStep::Field("parameters"), PathStep::Index(position)];
         let written: Vec<String> = match (p.path, p.paths) {
             (Some(path), None) => vec![path],
             (None, Some(paths)) if !paths.is_empty() => paths,
             (Some(path), Some(_)) => {
-                problems.add(&path, "give either `path` or `paths`, not both".into());
+                problems.add_in_entry(&entry, &["path"], &path, "give either `path` or `paths`, not both".into());
                 continue;
             }
             _ => {
-                problems.add(p.name.as_deref().unwrap_or("parameters"), "a parameter needs a `path`".into());
+                let near = p.name.as_deref().unwrap_or("parameters");
+                problems.add_in_entry(&entry, &["name", "paths"], near, "a parameter needs a `path`".into());
                 continue;
             }
         };
         let mut paths = Vec::new();
-        for w in &written {
+        for (m, w) in written.iter().enumerate() {
             match ParamPath::parse(w) {
                 Ok(path) => paths.push(path),
-                Err(e) => problems.add(w, e.to_string()),
+                Err(e) => problems.add_at_written(&PathAt::new(&entry, m), w, e.to_string()),
             }
         }
         let name = p.name.unwrap_or_else(|| written[0].clone());
         let near = written[0].clone();
+        let mut at_name = |message: String| problems.add_in_entry(&entry, &["name", "path", "paths"], &near, message);
         if let Some(problem) = crate::scenario::name_problem(&name) {
             // It heads a column of runs.csv and points.csv, and names the parameter in the report.
-            problems
-                .add(&near, format!("the parameter name {name:?} {problem}: write it as it should head its column"));
+            at_name(format!("the parameter name {name:?} {problem}: write it as it should head its column"));
         }
         if out.iter().any(|(_, q)| q.name == name) {
-            problems.add(&near, format!("two parameters are named `{name}`; give each a distinct `name`"));
+            at_name(format!("two parameters are named `{name}`; give each a distinct `name`"));
         }
         if reserved_columns().any(|c| c == name) || indicators.contains(&name.as_str()) {
-            problems
-                .add(&near, format!("`{name}` is a column of the output tables; give the parameter another `name`"));
+            at_name(format!("`{name}` is a column of the output tables; give the parameter another `name`"));
         }
+        let mut at_domain = |message: String| {
+            problems.add_in_entry(&entry, &["values", "range", "name", "path", "paths"], &near, message)
+        };
         let domain = match (p.values, p.range) {
             (Some(values), None) if !values.is_empty() => {
                 Domain::List(values.iter().map(|v| listed_level(v)).collect())
             }
             (Some(_), None) => {
-                problems.add(&near, format!("parameter `{name}` has an empty list of values"));
+                at_domain(format!("parameter `{name}` has an empty list of values"));
                 continue;
             }
             (None, Some(range)) => match read_range(&range, &name) {
                 Ok(domain) => domain,
                 Err(message) => {
-                    problems.add(&near, message);
+                    at_domain(message);
                     continue;
                 }
             },
             (Some(_), Some(_)) => {
-                problems.add(&near, format!("parameter `{name}`: give either `values` or `range`, not both"));
+                at_domain(format!("parameter `{name}`: give either `values` or `range`, not both"));
                 continue;
             }
             (None, None) => {
-                problems.add(&near, format!("parameter `{name}` needs `values: [...]` or `range: (from:, to:)`"));
+                at_domain(format!("parameter `{name}` needs `values: [...]` or `range: (from:, to:)`"));
                 continue;
             }
         };

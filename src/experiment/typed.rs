@@ -9,6 +9,7 @@
 use std::path::Path;
 
 use super::design::{Domain, Level};
+use super::entries::Fixed;
 use super::param_path::{self, ParamPath};
 use super::problems::Problems;
 use crate::scenario::ron_tree::PathStep;
@@ -83,23 +84,14 @@ pub(crate) fn values_to_check(domain: &Domain, entry: &[PathStep<'static>]) -> V
 }
 
 /// Reports each `fixed` value the scenario `text` (at `base`, without the fixed
-/// values) cannot read where it goes, at the value in the spec; `fixed` pairs
-/// each path and value with the place of its entry in the spec (`fixed[k]`), and
-/// `scenario` names the scenario. Returns whether any was reported (a fixed
-/// value of the wrong type would hide the others' problems: RON stops at the
-/// first).
-pub(crate) fn check_fixed(
-    base: &Path,
-    text: &str,
-    fixed: &[(&ParamPath, &str, Vec<PathStep<'static>>)],
-    scenario: &str,
-    problems: &mut Problems,
-) -> bool {
+/// values) cannot read where it goes, at the value in the spec; `scenario`
+/// names the scenario. Returns whether any was reported (a fixed value of the
+/// wrong type would hide the others' problems: RON stops at the first).
+pub(crate) fn check_fixed(base: &Path, text: &str, fixed: &[Fixed], scenario: &str, problems: &mut Problems) -> bool {
     let mut found = false;
-    for (path, value, entry) in fixed {
+    for (path, value, at) in fixed {
         let level = Level { ron: value.to_string(), label: value.to_string() };
-        let place = entry.iter().copied().chain([PathStep::Field("value")]).collect();
-        found |= check_values(base, text, path, &[(level, place)], ["`fixed`", scenario], problems);
+        found |= check_values(base, text, path, &[(level, at.field("value"))], ["`fixed`", scenario], problems);
     }
     found
 }
