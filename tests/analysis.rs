@@ -216,7 +216,7 @@ fn located(text: &str) -> Vec<(String, String)> {
 #[test]
 fn problems_are_located_at_the_entry_they_are_about() {
     use reformsim::analysis::{Calibration, Sensitivity};
-    let cases: [(&str, &[(&str, &str)]); 2] = [
+    let cases: [(&str, &[(&str, &str)]); 3] = [
         (
             "sensitivity-paths-twice.ron",
             &[
@@ -237,6 +237,13 @@ fn problems_are_located_at_the_entry_they_are_about() {
                     "10:33",
                 ),
                 ("parameter path `services[5].volume_per_year`: `services` has 1 element", "15:24"),
+            ],
+        ),
+        (
+            "calibration-fixed-unknown-field.ron",
+            &[
+                ("`fixed` sets `warmup_day`, which the scenario cannot take: unknown field `warmup_day`", "6:55"),
+                ("`predict.fixed` sets `horizon_dys`, which the scenario cannot take: unknown field", "13:24"),
             ],
         ),
     ];

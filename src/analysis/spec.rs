@@ -15,6 +15,7 @@ use crate::experiment::entries::{self, Fixed, PathAt, Setter};
 use crate::experiment::param_path::{self, ParamPath};
 use crate::experiment::problems::Problems;
 use crate::experiment::spec::raw_text;
+use crate::experiment::typed;
 use crate::experiment::{ExperimentError, indicator_names};
 use crate::scenario::ron_tree::PathStep;
 use crate::scenario::{self, Model};
@@ -425,6 +426,11 @@ pub(crate) fn check_paths(
     }
     entries::check_collisions(&scenario.path, &scenario.text, &setters, problems);
     let Some(with_fixed) = entries::apply_fixed(&scenario.path, &scenario.text, &placed, problems) else { return };
+    // A fixed value the scenario cannot read is reported at it, not at every
+    // parameter tried with it.
+    if typed::check_fixed(&scenario.path, &scenario.text, &placed, "the scenario", problems) {
+        return;
+    }
     for parameter in parameters {
         let level = parameter.level(parameter.value_at(0.5));
         for (m, path) in parameter.paths.iter().enumerate() {

@@ -43,8 +43,16 @@ impl Problems<'_> {
             })
             .unwrap_or((0, 0));
         let snippet = (line > 0).then(|| self.text.lines().nth(line - 1).unwrap_or("").to_string());
-        self.found
-            .push(Diagnostic { location: Location { path: self.file.to_path_buf(), line, column, snippet }, message });
+        self.push(Diagnostic { location: Location { path: self.file.to_path_buf(), line, column, snippet }, message });
+    }
+
+    /// Records `found` unless the same problem is recorded at the same place
+    /// already (a spec checked against two scenarios finds a `fixed` value's
+    /// problem in both).
+    fn push(&mut self, found: Diagnostic) {
+        if !self.found.iter().any(|d| d.location == found.location && d.message == found.message) {
+            self.found.push(found);
+        }
     }
 
     /// Records a problem at the value at `path` from the top of the file (such as
@@ -85,7 +93,7 @@ impl Problems<'_> {
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         let snippet = self.text.lines().nth(line - 1).map(str::to_string);
         let location = Location { path: self.file.to_path_buf(), line, column, snippet };
-        self.found.push(Diagnostic { location, message });
+        self.push(Diagnostic { location, message });
     }
 }
 

@@ -329,11 +329,12 @@ fn check_parameter(
     let values = typed::values_to_check(&parameter.domain, &entry);
     let who = format!("parameter `{}`", parameter.name);
     for (m, path) in parameter.paths.iter().enumerate() {
+        let at = PathAt::new(&entry, m);
         if let Err(e) = param_path::apply(base, with_fixed, &[(path, sample.ron.as_str())]) {
-            problems.add_at_written(&PathAt::new(&entry, m), path.as_str(), e.to_string());
+            problems.add_at_written(&at, path.as_str(), e.to_string());
             continue;
         }
-        typed::check_values(base, typed, path, &values, [&who, "the scenario"], problems);
+        typed::check_values(base, typed, (path, &at), &values, [&who, "the scenario"], problems);
     }
 }
 

@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use super::design::{Domain, Level};
-use super::entries::Fixed;
+use super::entries::{Fixed, PathAt};
 use super::param_path::{self, ParamPath};
 use super::problems::Problems;
 use crate::scenario::ron_tree::PathStep;
@@ -21,27 +21,36 @@ pub(crate) type Placed = (Level, Vec<PathStep<'static>>);
 /// Reports the first of `values` that the scenario `text` (at `base`) cannot
 /// read at `path`, at that value's place in the spec: `who` sets it (``parameter
 /// `clerks` ``, `` `fixed` ``), `scenario` names the scenario (`the scenario`).
-/// Only the RON syntax and types of the scenario file are read
-/// ([`param_path::wrong_type`]). Returns whether one was reported: one value of
-/// the wrong type says it for the path.
+/// A problem with the place rather than the value (a field the scenario does
+/// not have, which the path would add) is reported at the path as written
+/// (`at`). Only the RON syntax and types of the scenario file are read
+/// ([`param_path::edit_problem`]). Returns whether one was reported: one says
+/// it for the path.
 pub(crate) fn check_values(
     base: &Path,
     text: &str,
-    path: &ParamPath,
+    (path, at): (&ParamPath, &PathAt),
     values: &[Placed],
     [who, scenario]: [&str; 2],
     problems: &mut Problems,
 ) -> bool {
     for (level, place) in values {
-        if let Ok(Some(problem)) = param_path::wrong_type(base, text, path, &level.ron) {
-            let message = format!(
-                "{who} sets `{}` to `{}`, which {scenario} cannot take there: {problem}",
-                path.as_str(),
-                level.ron
-            );
-            problems.add_at_path(place, path.as_str(), message);
-            return true;
+        match param_path::edit_problem(base, text, path, &level.ron) {
+            Ok(Some((problem, true))) => {
+                let message = format!(
+                    "{who} sets `{}` to `{}`, which {scenario} cannot take there: {problem}",
+                    path.as_str(),
+                    level.ron
+                );
+                problems.add_at_path(place, path.as_str(), message);
+            }
+            Ok(Some((problem, false))) => {
+                let message = format!("{who} sets `{}`, which {scenario} cannot take: {problem}", path.as_str());
+                problems.add_at_written(at, path.as_str(), message);
+            }
+            _ => continue,
         }
+        return true;
     }
     false
 }
@@ -84,14 +93,16 @@ pub(crate) fn values_to_check(domain: &Domain, entry: &[PathStep<'static>]) -> V
 }
 
 /// Reports each `fixed` value the scenario `text` (at `base`, without the fixed
-/// values) cannot read where it goes, at the value in the spec; `scenario`
-/// names the scenario. Returns whether any was reported (a fixed value of the
-/// wrong type would hide the others' problems: RON stops at the first).
+/// values) cannot read where it goes, at the value in the spec, or at its path
+/// for a field the scenario does not have; `scenario` names the scenario.
+/// Returns whether any was reported (such a value would hide the others'
+/// problems, and the parameters': RON stops at the first).
 pub(crate) fn check_fixed(base: &Path, text: &str, fixed: &[Fixed], scenario: &str, problems: &mut Problems) -> bool {
     let mut found = false;
     for (path, value, at) in fixed {
         let level = Level { ron: value.to_string(), label: value.to_string() };
-        found |= check_values(base, text, path, &[(level, at.field("value"))], ["`fixed`", scenario], problems);
+        let values = [(level, at.field("value"))];
+        found |= check_values(base, text, (path, at), &values, [&at.list(), scenario], problems);
     }
     found
 }

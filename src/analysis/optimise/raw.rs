@@ -293,10 +293,12 @@ fn check_bases(
             let values = typed::values_to_check(&written_domain(&raw[position]), &entry);
             let who = format!("variable `{}`", variable.name);
             for (path, m) in paths.iter().zip(written_indices(&raw[position])) {
+                let at = PathAt::new(&entry, m);
                 match param_path::apply(base_path, &with_fixed, &[(path, level.ron.as_str())]) {
-                    Err(e) => problems.add_at_written(&PathAt::new(&entry, m), path.as_str(), e.to_string()),
+                    Err(e) => problems.add_at_written(&at, path.as_str(), e.to_string()),
                     Ok(_) if first => {
-                        typed::check_values(base_path, typed_text, path, &values, [&who, "the scenario"], problems);
+                        let who = [who.as_str(), "the scenario"];
+                        typed::check_values(base_path, typed_text, (path, &at), &values, who, problems);
                     }
                     Ok(_) => {}
                 }
