@@ -167,7 +167,8 @@ fn broken_specs_get_located_diagnostics() {
                 ":8:31",
             ],
         ),
-        ("calibration-prior-no-support.ron", &["has no support", "LogUniform(from: 0, to: 6)", ":5:", ":7:"]),
+        // Each prior's problem at the prior.
+        ("calibration-prior-no-support.ron", &["has no support", "LogUniform(from: 0, to: 6)", ":6:17", ":7:87"]),
         (
             "calibration-unknown-target.ron",
             &[
@@ -190,6 +191,74 @@ fn broken_specs_get_located_diagnostics() {
         assert!(text.starts_with("error: ") && text.contains(&format!("{file}:")), "{file}: not located\n{text}");
         for want in expected {
             assert!(text.contains(want), "{file}: `{want}` missing from\n{text}");
+        }
+    }
+}
+
+/// Each diagnostic of `text` as (message, "line:column").
+fn located(text: &str) -> Vec<(String, String)> {
+    text.split("error: ")
+        .skip(1)
+        .map(|block| {
+            let message = block.lines().next().unwrap_or_default().to_string();
+            let arrow = block.lines().find_map(|l| l.trim().strip_prefix("--> ")).unwrap_or_default();
+            let mut parts = arrow.rsplitn(3, ':');
+            let (column, line) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+            (message, format!("{line}:{column}"))
+        })
+        .collect()
+}
+
+/// Problems with entries whose words are written more than once (the same path
+/// in two parameters, or in a parameter and `fixed`; an indicator listed twice)
+/// are each reported at the entry they are about, not at the first place the
+/// words appear.
+#[test]
+fn problems_are_located_at_the_entry_they_are_about() {
+    use reformsim::analysis::{Calibration, Sensitivity};
+    let cases: [(&str, &[(&str, &str)]); 3] = [
+        (
+            "sensitivity-paths-twice.ron",
+            &[
+                ("the name `horizon_days` is taken", "13:16"),
+                ("unknown indicator `wait_minute`", "16:18"),
+                ("unknown indicator `wait_minute`", "16:33"),
+                ("indicator `wait_minute` is listed twice", "16:33"),
+                ("`warmup_days` of parameter `warmup` sets the same place as `warmup_days` of `fixed`", "14:32"),
+                ("`horizon_days` of parameter `horizon_days` sets the same place", "13:16"),
+            ],
+        ),
+        (
+            "calibration-predict-fixed-twice.ron",
+            &[
+                ("`warmup_days` of parameter `warm-up` sets the same place as `warmup_days` of `fixed`", "10:33"),
+                (
+                    "`warmup_days` of parameter `warm-up` sets the same place as `warmup_days` of `predict.fixed`",
+                    "10:33",
+                ),
+                ("parameter path `services[5].volume_per_year`: `services` has 1 element", "15:24"),
+            ],
+        ),
+        (
+            "calibration-fixed-unknown-field.ron",
+            &[
+                ("`fixed` sets `warmup_day`, which the scenario cannot take: unknown field `warmup_day`", "6:55"),
+                ("`predict.fixed` sets `horizon_dys`, which the scenario cannot take: unknown field", "13:24"),
+            ],
+        ),
+    ];
+    for (file, expected) in cases {
+        let path = crate::common::root().join("tests/broken-analysis").join(file);
+        let error = if file.starts_with("sensitivity") {
+            Sensitivity::load(&path).err()
+        } else {
+            Calibration::load(&path).err()
+        };
+        let found = located(&error.unwrap_or_else(|| panic!("{file} was accepted")).to_string());
+        assert_eq!(found.len(), expected.len(), "{file}: {found:#?}");
+        for (message, at) in expected {
+            let here = found.iter().any(|(m, a)| m.starts_with(message) && a == at);
+            assert!(here, "{file}: `{message}` not at {at}: {found:#?}");
         }
     }
 }

@@ -182,6 +182,41 @@ fn optimise_refuses_broken_specs_and_shards_with_status_2() {
     assert!(stderr.contains("cannot be split with --shard"), "{stderr}");
 }
 
+/// A level or a fixed value of a type the scenario cannot take is refused with
+/// status 2 before anything runs, at the value in the optimise file (not in the
+/// scenario text a candidate would make); with a choice among scenario files,
+/// once, not once per file.
+#[test]
+fn a_value_of_the_wrong_type_is_refused_at_the_value_in_the_spec() {
+    let broken = root().join("tests/broken-optimise/msg-value-wrong-type.ron");
+    let out = folder("wrong-type");
+    let (code, _, stderr) =
+        reformsim_cli(&[Path::new("optimise"), &broken, Path::new("--quiet"), Path::new("--out"), &out]);
+    assert_eq!(code, 2, "{stderr}");
+    for want in [
+        "variable `functions` sets `functions` to `1`, which the scenario cannot take there: expected a list",
+        "msg-value-wrong-type.ron:10:62",
+        "`fixed` sets `horizon_days` to `\"forty\"`",
+        "msg-value-wrong-type.ron:8:43",
+    ] {
+        assert!(stderr.contains(want), "`{want}` missing from\n{stderr}");
+    }
+    assert!(!stderr.contains("mmc.ron:"), "located in the scenario's text:\n{stderr}");
+    assert!(!out.exists(), "nothing was run or written");
+    let text = r#"Optimise(
+    variables: [
+        (name: "office", scenarios: ["../validation/mmc.ron", "../validation/mmc-4-windows.ron"]),
+        (name: "clerks", path: "functions", values: [3, 4]),
+    ],
+    objective: Minimise(indicator: "admin_cost_cny_per_year"),
+    selection: Ocba(budget: 20, first_stage: 4, increment: 4),
+)"#;
+    let e = OptimiseSpec::from_str(&root().join("scenarios/optimise/generated.ron"), text).expect_err("refused");
+    let message = e.to_string();
+    assert_eq!(message.matches("variable `clerks` sets `functions` to `3`").count(), 1, "{message}");
+    assert!(message.contains("generated.ron:4:54"), "{message}");
+}
+
 /// The shipped optimise files load, and their starting plans build.
 #[test]
 fn the_shipped_optimise_specs_load() {
@@ -266,13 +301,15 @@ fn a_straddling_constraint_gets_more_replications() {
     let _ = std::fs::remove_dir_all(straddling);
 }
 
-/// A variable value the scenario rejects is reported before anything runs, and no
-/// folder is made.
+/// A variable value of the right type that makes an invalid scenario is reported
+/// with the candidate before anything runs, and no folder is made (a value of the
+/// wrong type is reported in the spec, test above).
 #[test]
 fn an_invalid_value_at_a_variables_end_is_refused_before_running() {
     let text = r#"Optimise(
     base: "../validation/mmc.ron",
-    variables: [(name: "clerks", path: "departments[name=\"Office\"].windows", range: (from: -1, to: 5))],
+    fixed: [(path: "warmup_days", value: 0)],
+    variables: [(name: "horizon", path: "horizon_days", range: (from: 0, to: 5))],
     objective: Minimise(indicator: "admin_cost_cny_per_year"),
     selection: Ocba(budget: 20, first_stage: 4, increment: 4),
 )"#;
@@ -280,7 +317,7 @@ fn an_invalid_value_at_a_variables_end_is_refused_before_running() {
         .unwrap_or_else(|e| panic!("{e}"));
     let out = folder("invalid-end");
     let e = run_optimise(&spec, &OptimiseOptions { out: out.clone(), jobs: 1 }, &|_, _| {}).expect_err("refused");
-    assert!(e.is_input() && e.to_string().contains("clerks = -1 is not valid"), "{e}");
+    assert!(e.is_input() && e.to_string().contains("horizon = 0 is not valid"), "{e}");
     assert!(!out.exists(), "nothing was written");
 }
 

@@ -654,3 +654,122 @@ fn a_compare_claims_its_folder_before_running() {
     assert!(stdout.is_empty(), "{stdout}");
     assert!(!out.exists(), "nothing was written");
 }
+
+/// The commands that write a results folder, each as its arguments before
+/// `--out`, on `long.ron` in `dir` (which takes long to simulate: a command
+/// that answers at once has not simulated), with the specs they read written
+/// into `dir`; and a report of the folder `fine`.
+fn folder_commands(dir: &Path) -> Vec<Vec<&'static str>> {
+    short_scenario(dir, "long.ron", 4000);
+    let files = [
+        (
+            "sweep.ron",
+            r#"Sweep(base: "long.ron", replications: 40, parameters: [(name: "w", path: "departments[0].windows", values: [3, 4])])"#,
+        ),
+        (
+            "optimise.ron",
+            r#"Optimise(base: "long.ron", variables: [(name: "w", path: "departments[0].windows", range: (from: 3, to: 5))],
+               objective: Minimise(indicator: "admin_cost_cny_per_year"), selection: Ocba(budget: 20, first_stage: 4, increment: 4))"#,
+        ),
+        (
+            "sensitivity.ron",
+            r#"Sensitivity(base: "long.ron", replications: 40, method: Morris(trajectories: 10),
+               parameters: [(name: "volume", path: "services[0].volume_per_year", range: (from: 200000.0, to: 260000.0))],
+               indicators: ["wait_minutes_mean"])"#,
+        ),
+        (
+            "calibration.ron",
+            r#"Calibration(base: "long.ron", replications: 40,
+               parameters: [(name: "volume", path: "services[0].volume_per_year", prior: Uniform(from: 200000.0, to: 300000.0))],
+               targets: [(indicator: "wait_minutes_mean", observed: 7.0, tolerance: 1.0)], method: Rejection(draws: 100, keep: 10))"#,
+        ),
+        ("fine/summary.csv", "replication,cases_completed\n0,12\n1,14\n"),
+    ];
+    std::fs::create_dir_all(dir.join("fine")).expect("mkdir");
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).expect("write");
+    }
+    vec![
+        vec!["run", "long.ron", "--replications", "40", "--quiet"],
+        vec!["compare", "long.ron", "long.ron", "--replications", "40", "--quiet"],
+        vec!["sweep", "sweep.ron", "--quiet"],
+        vec!["optimise", "optimise.ron", "--quiet"],
+        vec!["sensitivity", "sensitivity.ron", "--quiet"],
+        vec!["calibrate", "calibration.ron", "--quiet"],
+        vec!["report", "fine"],
+    ]
+}
+
+/// Runs `command --out out` in `dir` and checks it was refused with status 2 at
+/// once (nothing simulated), saying `says` in plain words.
+fn assert_refused_at_once(dir: &Path, command: &[&str], out: &Path, says: &[&str]) {
+    let started = std::time::Instant::now();
+    let mut args: Vec<&std::ffi::OsStr> = command.iter().map(|a| a.as_ref()).collect();
+    args.extend(["--out".as_ref(), out.as_os_str()]);
+    let (code, stdout, stderr) = reformsim_in(dir, &args);
+    assert_eq!(code, 2, "{command:?} --out {}: {stderr}", out.display());
+    for words in says {
+        assert!(stderr.contains(words), "{command:?} --out {}: `{words}` missing from\n{stderr}", out.display());
+    }
+    assert!(!stderr.contains("os error"), "{command:?}: the system's words\n{stderr}");
+    assert!(stdout.is_empty(), "{command:?}: simulated:\n{stdout}");
+    assert!(started.elapsed().as_secs_f64() < 3.0, "{command:?}: refused only after {:?}", started.elapsed());
+}
+
+/// A file where the output folder, or a folder above it, should be is said to
+/// be a file, with what to do, before anything runs; the file is left as it was
+/// and nothing is written beside it.
+#[test]
+fn a_file_where_an_output_folder_should_be_is_named_plainly() {
+    let dir = tempdir("safety-file-in-the-way");
+    let commands = folder_commands(&dir);
+    std::fs::write(dir.join("mine.html"), "<p>my page</p>").expect("write");
+    let before = snapshot(&dir);
+    for command in &commands {
+        // A report's page is a file: only a folder above it can be in the way.
+        let outs: &[&str] =
+            if command[0] == "report" { &["mine.html/page.html"] } else { &["mine.html", "mine.html/sub"] };
+        for out in outs {
+            let says = ["mine.html is a file, not a folder", "choose another", "move that file away"];
+            assert_refused_at_once(&dir, command, Path::new(out), &says);
+            assert_eq!(snapshot(&dir), before, "{command:?} --out {out}: a file was changed or written");
+        }
+    }
+}
+
+/// A place the user may not write is said so, before anything runs: `/sys`
+/// refuses new folders even to root (Linux); run as another user, a folder
+/// made read-only refuses too.
+#[test]
+fn a_folder_that_may_not_be_written_is_refused_plainly_before_any_work() {
+    let dir = tempdir("safety-read-only");
+    let commands = folder_commands(&dir);
+    let mut places = Vec::new();
+    if cfg!(target_os = "linux") && Path::new("/sys/kernel").is_dir() {
+        places.push(PathBuf::from("/sys/reformsim-out"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let locked = dir.join("locked");
+        std::fs::create_dir(&locked).expect("mkdir");
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+        // Root writes there all the same: then only /sys shows it.
+        if std::fs::File::create(locked.join("probe")).is_err() {
+            places.push(locked.join("out"));
+        }
+    }
+    assert!(!places.is_empty(), "no place to try");
+    for place in &places {
+        for command in &commands {
+            let out = if command[0] == "report" { place.join("page.html") } else { place.clone() };
+            assert_refused_at_once(&dir, command, &out, &["cannot write in", "choose another output path"]);
+            assert!(!place.exists(), "{command:?}: {} was made", place.display());
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let _ = std::fs::set_permissions(dir.join("locked"), std::fs::Permissions::from_mode(0o755));
+    }
+}

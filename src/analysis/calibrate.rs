@@ -24,7 +24,7 @@ use super::predict::{RawPredict, check_predict_years, read_predict};
 use super::spec::{self, Kind, Parameter, RawFixed, RawParameter, Scenario};
 use super::stream::{Stream, weighted_quantile};
 use crate::experiment::param_path::ParamPath;
-use crate::experiment::spec::Problems;
+use crate::experiment::problems::Problems;
 use crate::experiment::tables::csv_line;
 use crate::experiment::{ExperimentError, MAX_RUNS, Progress};
 use crate::indicators::yearly::yearly_names;
@@ -144,18 +144,18 @@ impl Calibration {
         let text = spec::read_spec(file)?;
         let raw: RawCalibration = spec::parse(file, &text)?;
         let mut problems = Problems { file, text: &text, found: Vec::new() };
-        let base = spec::read_scenario(&mut problems, &raw.base);
+        let base = spec::read_scenario(&mut problems, "base", &raw.base);
         if raw.replications == 0 {
             problems.add("replications", "`replications` must be at least 1".into());
         }
-        let fixed = spec::read_fixed(&raw.fixed, &mut problems);
+        let (fixed, fixed_at) = spec::read_fixed(&raw.fixed, &[], &mut problems);
         let parameters = spec::read_parameters(raw.parameters, &mut problems);
         let targets = read_targets(raw.targets, &mut problems);
         let predict = raw.predict.map(|p| read_predict(p, &mut problems));
         if let Some(base) = &base {
-            spec::check_paths(base, false, &parameters, &fixed, &mut problems);
+            spec::check_paths(base, false, &parameters, (&fixed, &fixed_at), &mut problems);
             if let Some(p) = &predict {
-                spec::check_paths(base, false, &parameters, &p.fixed, &mut problems);
+                spec::check_paths(base, false, &parameters, (&p.fixed, &p.fixed_at), &mut problems);
                 check_predict_years(base, &parameters, p, &mut problems);
             }
         }
@@ -186,7 +186,8 @@ fn read_targets(raw: Vec<RawTarget>, problems: &mut Problems) -> Vec<Target> {
     if raw.is_empty() {
         problems.add("targets", "a calibration needs at least one target".into());
     }
-    spec::check_indicators(raw.iter().map(|t| &t.indicator), problems);
+    let places = (0..).map(|i| vec![PathStep::Field("targets"), PathStep::Index(i), PathStep::Field("indicator")]);
+    spec::check_indicators(raw.iter().map(|t| &t.indicator).zip(places), problems);
     for (i, t) in raw.iter().enumerate() {
         if raw[..i].iter().any(|earlier| earlier.indicator == t.indicator) {
             let message = format!("target `{}` is listed twice: it would count twice in the distance", t.indicator);
@@ -195,18 +196,20 @@ fn read_targets(raw: Vec<RawTarget>, problems: &mut Problems) -> Vec<Target> {
         }
         if !t.observed.is_finite() {
             let message = format!("target `{}` needs a finite `observed` value, found {}", t.indicator, t.observed);
-            problems.add(&t.indicator, message);
+            let entry = [PathStep::Field("targets"), PathStep::Index(i)];
+            problems.add_in_entry(&entry, &["observed", "indicator"], &t.indicator, message);
         }
     }
     raw.into_iter()
-        .filter_map(|t| {
+        .enumerate()
+        .filter_map(|(i, t)| {
             let scale = match (t.tolerance, t.standard_error) {
                 (Some(s), None) | (None, Some(s)) if s > 0.0 && s.is_finite() => s,
                 _ => {
-                    problems.add(
-                        &t.indicator,
-                        format!("target `{}` needs one positive `tolerance` or `standard_error`", t.indicator),
-                    );
+                    let entry = [PathStep::Field("targets"), PathStep::Index(i)];
+                    let message =
+                        format!("target `{}` needs one positive `tolerance` or `standard_error`", t.indicator);
+                    problems.add_in_entry(&entry, &["tolerance", "standard_error", "indicator"], &t.indicator, message);
                     return None;
                 }
             };

@@ -147,7 +147,7 @@ pub fn prepare_folder(folder: &Path, own: &[&str]) -> Result<(), ExperimentError
     }
     if folder.exists() {
         if !folder.is_dir() {
-            return Err(refuse("exists and is not a folder; choose another --out".into()));
+            return Err(crate::export::ExportError::NotAFolder(folder.to_path_buf()).into());
         }
         let entries = std::fs::read_dir(folder).map_err(experiment::io_error(folder))?;
         for entry in entries {
@@ -167,7 +167,7 @@ pub fn prepare_folder(folder: &Path, own: &[&str]) -> Result<(), ExperimentError
             }
         }
     }
-    std::fs::create_dir_all(folder).map_err(experiment::io_error(folder))
+    Ok(crate::export::output::create_folder(folder)?)
 }
 
 /// Writes `text` to `folder/name` atomically.

@@ -6,8 +6,9 @@
 use serde::Deserialize;
 
 use super::spec::{self, Parameter, RawFixed, Scenario};
+use crate::experiment::entries::PathAt;
 use crate::experiment::param_path::ParamPath;
-use crate::experiment::spec::Problems;
+use crate::experiment::problems::Problems;
 use crate::indicators::yearly::yearly_names;
 use crate::scenario::ron_tree::PathStep;
 
@@ -27,6 +28,8 @@ pub(crate) struct RawPredict {
 pub struct Predict {
     /// Edits on top of the base (not the calibration's `fixed`).
     pub fixed: Vec<(ParamPath, String)>,
+    /// Where the spec writes each of their paths.
+    pub(crate) fixed_at: Vec<PathAt>,
     /// Years of the yearly rows.
     pub years: Vec<i32>,
     /// Yearly indicators.
@@ -41,9 +44,10 @@ pub type Prediction = (String, i32, f64, f64, f64);
 /// Reads and checks the spec's `predict` (what the scenario does not decide).
 pub(crate) fn read_predict(raw: RawPredict, problems: &mut Problems) -> Predict {
     let names = yearly_names();
-    for indicator in &raw.indicators {
+    for (i, indicator) in raw.indicators.iter().enumerate() {
         if !names.contains(&indicator.as_str()) {
-            problems.add(
+            problems.add_at_path(
+                &[PathStep::Field("predict"), PathStep::Field("indicators"), PathStep::Index(i)],
                 indicator,
                 format!("`{indicator}` is not a yearly indicator (the columns of yearly.csv: {})", names.join(", ")),
             );
@@ -70,12 +74,8 @@ pub(crate) fn read_predict(raw: RawPredict, problems: &mut Problems) -> Predict 
     if raw.particles == 0 {
         problems.add("particles", "predictions need at least 1 particle".into());
     }
-    Predict {
-        fixed: spec::read_fixed(&raw.fixed, problems),
-        years: raw.years,
-        indicators: raw.indicators,
-        particles: raw.particles,
-    }
+    let (fixed, fixed_at) = spec::read_fixed(&raw.fixed, &[PathStep::Field("predict")], problems);
+    Predict { fixed, fixed_at, years: raw.years, indicators: raw.indicators, particles: raw.particles }
 }
 
 /// Refuses a predicted year the prediction runs do not measure: the scenario
@@ -127,11 +127,13 @@ fn check_years_moved(
     years: &std::ops::RangeInclusive<i32>,
     problems: &mut Problems,
 ) {
-    let moving: Vec<(usize, &ParamPath)> = parameters
+    // Each such parameter with the first of its paths that sets a date, and that path's index.
+    let moving: Vec<(usize, &ParamPath, usize)> = parameters
         .iter()
         .enumerate()
         .filter_map(|(i, p)| {
-            p.paths.iter().find(|path| DATE_FIELDS.contains(&path.first_field())).map(|path| (i, path))
+            let mut paths = p.paths.iter().enumerate();
+            paths.find(|(_, path)| DATE_FIELDS.contains(&path.first_field())).map(|(m, path)| (i, path, m))
         })
         .collect();
     // The predicted years a run at `x` does not measure, with what it measures.
@@ -147,7 +149,7 @@ fn check_years_moved(
         (!lost.is_empty()).then(|| format!("{}–{}, without year {}", measured.start(), measured.end(), lost.join(", ")))
     };
     let mut found = false;
-    for &(i, path) in &moving {
+    for &(i, path, m) in &moving {
         let Some((end, lost)) = parameters[i].ends().into_iter().find_map(|end| {
             let mut x = middle.to_vec();
             x[i] = end;
@@ -156,7 +158,8 @@ fn check_years_moved(
             continue;
         };
         found = true;
-        problems.add(
+        problems.add_at_written(
+            &parameters[i].path_at(m),
             path.as_str(),
             format!(
                 "parameter `{}` moves the years the prediction runs measure (`{}`): at {} they measure {lost} of `predict`, so some runs would have no rows for it; narrow the parameter's range, or predict years every run measures",
@@ -171,14 +174,16 @@ fn check_years_moved(
     }
     for side in 0..2 {
         let mut x = middle.to_vec();
-        for &(i, _) in &moving {
+        for &(i, ..) in &moving {
             x[i] = parameters[i].ends()[side];
         }
         if let Some(lost) = missing(&x) {
-            let names: Vec<String> = moving.iter().map(|&(i, _)| format!("`{}`", parameters[i].name)).collect();
+            let names: Vec<String> = moving.iter().map(|&(i, ..)| format!("`{}`", parameters[i].name)).collect();
             let which = ["lowest", "highest"][side];
-            problems.add(
-                moving[0].1.as_str(),
+            let (first, path, m) = moving[0];
+            problems.add_at_written(
+                &parameters[first].path_at(m),
+                path.as_str(),
                 format!(
                     "parameters {} together move the years the prediction runs measure: all at their {which} values, the runs measure {lost} of `predict`, so some runs would have no rows for it; narrow their ranges, or predict years every run measures",
                     names.join(" and ")

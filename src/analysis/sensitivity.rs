@@ -18,7 +18,7 @@ use super::morris::{self, MorrisLayout, morris_design};
 use super::sobol::{self, Bootstrap, Estimate, SaltelliLayout, saltelli_design};
 use super::spec::{self, Parameter, RawFixed, RawParameter, Scenario};
 use crate::experiment::param_path::ParamPath;
-use crate::experiment::spec::Problems;
+use crate::experiment::problems::Problems;
 use crate::experiment::tables::csv_line;
 use crate::experiment::{ExperimentError, MAX_RUNS, Progress};
 use crate::scenario::ron_tree::PathStep;
@@ -110,17 +110,19 @@ impl Sensitivity {
         let text = spec::read_spec(file)?;
         let raw: RawSensitivity = spec::parse(file, &text)?;
         let mut problems = Problems { file, text: &text, found: Vec::new() };
-        let base = spec::read_scenario(&mut problems, &raw.base);
-        let reference = raw.difference_from.as_deref().map(|w| spec::read_scenario(&mut problems, w));
+        let base = spec::read_scenario(&mut problems, "base", &raw.base);
+        let reference =
+            raw.difference_from.as_deref().map(|w| spec::read_scenario(&mut problems, "difference_from", w));
         if raw.replications == 0 {
             problems.add("replications", "`replications` must be at least 1".into());
         }
-        let fixed = spec::read_fixed(&raw.fixed, &mut problems);
+        let (fixed, fixed_at) = spec::read_fixed(&raw.fixed, &[], &mut problems);
         let parameters = spec::read_parameters(raw.parameters, &mut problems);
         if raw.indicators.is_empty() {
             problems.add("indicators", "name at least one indicator, e.g. indicators: [\"wait_minutes_mean\"]".into());
         }
-        spec::check_indicators(&raw.indicators, &mut problems);
+        let places = (0..).map(|i| vec![PathStep::Field("indicators"), PathStep::Index(i)]);
+        spec::check_indicators(raw.indicators.iter().zip(places), &mut problems);
         spec::check_listed_once(
             &raw.indicators,
             &[PathStep::Field("indicators")],
@@ -129,10 +131,10 @@ impl Sensitivity {
             &mut problems,
         );
         for scenario in base.iter() {
-            spec::check_paths(scenario, false, &parameters, &fixed, &mut problems);
+            spec::check_paths(scenario, false, &parameters, (&fixed, &fixed_at), &mut problems);
         }
         for scenario in reference.iter().flatten() {
-            spec::check_paths(scenario, true, &parameters, &fixed, &mut problems);
+            spec::check_paths(scenario, true, &parameters, (&fixed, &fixed_at), &mut problems);
         }
         let method = read_method(raw.method, parameters.len(), raw.replications, reference.is_some(), &mut problems);
         match (base, reference, method) {

@@ -11,8 +11,11 @@ use serde::Deserialize;
 
 use super::abc::Prior;
 use crate::experiment::design::Level;
+use crate::experiment::entries::{self, Fixed, PathAt, Setter};
 use crate::experiment::param_path::{self, ParamPath};
-use crate::experiment::spec::{Problems, raw_text};
+use crate::experiment::problems::Problems;
+use crate::experiment::spec::raw_text;
+use crate::experiment::typed;
 use crate::experiment::{ExperimentError, indicator_names};
 use crate::scenario::ron_tree::PathStep;
 use crate::scenario::{self, Model};
@@ -119,9 +122,16 @@ pub struct Parameter {
     pub kind: Kind,
     /// Set in the base scenario only (never in a `difference_from` scenario).
     pub only_in_base: bool,
+    /// Its position in the spec's `parameters` (where its problems are reported).
+    pub(crate) position: usize,
 }
 
 impl Parameter {
+    /// Where the spec writes its path `m`.
+    pub(crate) fn path_at(&self, m: usize) -> PathAt {
+        PathAt::new(&[PathStep::Field("parameters"), PathStep::Index(self.position)], m)
+    }
+
     /// The value at cumulative probability `u` of its distribution.
     pub fn value_at(&self, u: f64) -> f64 {
         self.prior.quantile(u)
@@ -182,43 +192,53 @@ pub(crate) fn parse<T: for<'de> Deserialize<'de>>(file: &Path, text: &str) -> Re
         })
 }
 
-/// Reads the scenario `written` in the spec (the project path rule), its
-/// validated model's fingerprint; a problem is recorded at `written`.
-pub(crate) fn read_scenario(problems: &mut Problems, written: &str) -> Option<Scenario> {
+/// Reads the scenario `written` in the spec's field `field` (the project path
+/// rule), its validated model's fingerprint; a problem is recorded there.
+pub(crate) fn read_scenario(problems: &mut Problems, field: &'static str, written: &str) -> Option<Scenario> {
     let file = problems.file.to_path_buf();
+    let place = [PathStep::Field(field)];
     let path = match scenario::resolve_in_project(&file, "sweep", &file, written) {
         Ok(path) => path,
         Err(message) => {
-            problems.add(written, message);
+            problems.add_at_path(&place, written, message);
             return None;
         }
     };
     let text = match crate::experiment::files::read_text(&path) {
         Ok(t) => t,
         Err(e) => {
-            problems.add(written, format!("cannot read the scenario {}: {e}", path.display()));
+            problems.add_at_path(&place, written, format!("cannot read the scenario {}: {e}", path.display()));
             return None;
         }
     };
     match scenario::load_from_str(&path, &text) {
         Ok(model) => Some(Scenario { model_hash: model_hash(&model), path, text }),
         Err(e) => {
-            problems.add(written, format!("the scenario {} is not valid:\n{e}", path.display()));
+            problems.add_at_path(&place, written, format!("the scenario {} is not valid:\n{e}", path.display()));
             None
         }
     }
 }
 
-/// Reads the fixed values.
-pub(crate) fn read_fixed(raw: &[RawFixed], problems: &mut Problems) -> Vec<(ParamPath, String)> {
-    let mut out = Vec::new();
-    for f in raw {
+/// Reads the fixed values of the list `fixed` in `within` (the top of the spec,
+/// or `predict`); the places of those whose paths parse are returned beside them.
+pub(crate) fn read_fixed(
+    raw: &[RawFixed],
+    within: &[PathStep<'static>],
+    problems: &mut Problems,
+) -> (Vec<(ParamPath, String)>, Vec<PathAt>) {
+    let (mut out, mut places) = (Vec::new(), Vec::new());
+    for (k, f) in raw.iter().enumerate() {
+        let at = PathAt::fixed(within, k);
         match ParamPath::parse(&f.path) {
-            Ok(path) => out.push((path, raw_text(&f.value))),
-            Err(e) => problems.add(&f.path, e.to_string()),
+            Ok(path) => {
+                out.push((path, raw_text(&f.value)));
+                places.push(at);
+            }
+            Err(e) => problems.add_at_written(&at, &f.path, e.to_string()),
         }
     }
-    out
+    (out, places)
 }
 
 /// Reads and checks the parameters (at least one; names distinct).
@@ -227,27 +247,33 @@ pub(crate) fn read_parameters(raw: Vec<RawParameter>, problems: &mut Problems) -
     if raw.is_empty() {
         problems.add("parameters", "an analysis needs at least one parameter".into());
     }
-    for p in raw {
+    for (position, p) in raw.into_iter().enumerate() {
+        // Each problem at its place in this parameter: the name or the path
+        // (the name's default), the range, distribution or dates.
+        let entry = [PathStep::Field("parameters"), PathStep::Index(position)];
         let written: Vec<String> = match (p.path, p.paths) {
             (Some(path), None) => vec![path],
             (None, Some(paths)) if !paths.is_empty() => paths,
             _ => {
                 let near = p.name.clone().unwrap_or_else(|| "parameters".into());
-                problems.add(&near, "a parameter needs either `path: \"…\"` or `paths: [\"…\", …]`".into());
+                let message = "a parameter needs either `path: \"…\"` or `paths: [\"…\", …]`".into();
+                problems.add_in_entry(&entry, &["name", "path", "paths"], &near, message);
                 continue;
             }
         };
         let near = written[0].clone();
         let name = p.name.unwrap_or_else(|| near.clone());
         let mut paths = Vec::new();
-        for w in &written {
+        for (m, w) in written.iter().enumerate() {
             match ParamPath::parse(w) {
                 Ok(path) => paths.push(path),
-                Err(e) => problems.add(w, e.to_string()),
+                Err(e) => problems.add_at_written(&PathAt::new(&entry, m), w, e.to_string()),
             }
         }
         if out.iter().any(|q| q.name == name) || indicator_names().contains(&name.as_str()) {
-            problems.add(
+            problems.add_in_entry(
+                &entry,
+                &["name", "path", "paths"],
                 &near,
                 format!("the name `{name}` is taken (another parameter or an indicator); give another `name`"),
             );
@@ -260,19 +286,21 @@ pub(crate) fn read_parameters(raw: Vec<RawParameter>, problems: &mut Problems) -
                 "parameter `{name}` needs exactly one of `range: (from:, to:)`, `distribution: Uniform(…)/Normal(…)/LogUniform(…)` (or `prior:`) and `dates: (from: \"…\", to: \"…\")`"
             )),
         };
+        // The range, distribution (or prior) or dates, whichever is written.
+        let domain = ["range", "distribution", "prior", "dates", "name", "path", "paths"];
         let (prior, kind) = match read {
             Ok(found) => found,
             Err(message) => {
-                problems.add(&near, message);
+                problems.add_in_entry(&entry, &domain, &near, message);
                 continue;
             }
         };
         if let Some(message) = prior.problem() {
-            problems.add(&near, format!("parameter `{name}`: {message}"));
+            problems.add_in_entry(&entry, &domain, &near, format!("parameter `{name}`: {message}"));
             continue;
         }
         if paths.len() == written.len() {
-            out.push(Parameter { name, paths, prior, kind, only_in_base: p.only_in_base });
+            out.push(Parameter { name, paths, prior, kind, only_in_base: p.only_in_base, position });
         }
     }
     out
@@ -326,10 +354,14 @@ fn read_dates(dates: &RawDates, name: &str) -> Result<(Prior, Kind), String> {
     Ok((Prior::Uniform { from: a as f64 - 0.5, to: b as f64 + 0.5 }, Kind::Date))
 }
 
-/// Checks `indicators` against the summary indicators, suggesting the nearest name.
-pub(crate) fn check_indicators<'a>(indicators: impl IntoIterator<Item = &'a String>, problems: &mut Problems) {
+/// Checks `indicators` against the summary indicators, suggesting the nearest
+/// name; each comes with its place in the spec.
+pub(crate) fn check_indicators<'a>(
+    indicators: impl IntoIterator<Item = (&'a String, Vec<PathStep<'static>>)>,
+    problems: &mut Problems,
+) {
     let names = indicator_names();
-    for indicator in indicators {
+    for (indicator, place) in indicators {
         if !names.contains(&indicator.as_str()) {
             // A name that starts with what was written first (`wait_minutes` → `wait_minutes_mean`),
             // else the closest by Jaro–Winkler.
@@ -340,7 +372,8 @@ pub(crate) fn check_indicators<'a>(indicators: impl IntoIterator<Item = &'a Stri
             };
             let nearest = names.iter().find(|n| n.starts_with(indicator.as_str())).or_else(closest);
             let hint = nearest.map_or(String::new(), |n| format!("; did you mean `{n}`?"));
-            problems.add(
+            problems.add_at_path(
+                &place,
                 indicator,
                 format!(
                     "unknown indicator `{indicator}`{hint} (the columns of summary.csv, docs/scenarios.md, \"Outputs\")"
@@ -368,29 +401,42 @@ pub(crate) fn check_listed_once<T: PartialEq + ToString>(
     }
 }
 
-/// Checks that every path of `parameters` and `fixed` resolves in `scenario`
-/// (each parameter at the middle of its distribution); in a `reference`
-/// scenario, parameters set only in the base are skipped.
+/// Checks that every path of `parameters` and `fixed` (each fixed value with
+/// where the spec writes its path) resolves in `scenario` (each parameter at the
+/// middle of its distribution), and that no two set the same place; in a
+/// `reference` scenario, parameters set only in the base are skipped. Each
+/// problem is reported at the path as written in the spec.
 pub(crate) fn check_paths(
     scenario: &Scenario,
     reference: bool,
     parameters: &[Parameter],
-    fixed: &[(ParamPath, String)],
+    (fixed, fixed_at): (&[(ParamPath, String)], &[PathAt]),
     problems: &mut Problems,
 ) {
-    let edits: Vec<(&ParamPath, &str)> = fixed.iter().map(|(p, v)| (p, v.as_str())).collect();
-    let with_fixed = match param_path::apply(&scenario.path, &scenario.text, &edits) {
-        Ok(text) => text,
-        Err(e) => return problems.add("fixed", e.to_string()),
-    };
-    let owners =
-        parameters.iter().filter(|p| !(reference && p.only_in_base)).map(|p| (p.name.as_str(), p.paths.as_slice()));
-    crate::experiment::spec::check_collisions(&scenario.path, &scenario.text, owners, fixed, problems);
-    for parameter in parameters.iter().filter(|p| !(reference && p.only_in_base)) {
+    let placed: Vec<Fixed> = fixed.iter().zip(fixed_at).map(|((p, v), at)| (p, v.as_str(), at.clone())).collect();
+    let parameters: Vec<&Parameter> = parameters.iter().filter(|p| !(reference && p.only_in_base)).collect();
+    let mut setters = entries::fixed_setters(&placed);
+    for (i, parameter) in parameters.iter().enumerate() {
+        setters.extend(parameter.paths.iter().enumerate().map(|(m, path)| Setter {
+            who: format!("parameter `{}`", parameter.name),
+            entry: placed.len() + i,
+            path,
+            at: parameter.path_at(m),
+        }));
+    }
+    entries::check_collisions(&scenario.path, &scenario.text, &setters, problems);
+    let Some(with_fixed) = entries::apply_fixed(&scenario.path, &scenario.text, &placed, problems) else { return };
+    // A fixed value the scenario cannot read is reported at it, not at every
+    // parameter tried with it.
+    if typed::check_fixed(&scenario.path, &scenario.text, &placed, "the scenario", problems) {
+        return;
+    }
+    for parameter in parameters {
         let level = parameter.level(parameter.value_at(0.5));
-        for path in &parameter.paths {
+        for (m, path) in parameter.paths.iter().enumerate() {
+            let at = parameter.path_at(m);
             match param_path::apply(&scenario.path, &with_fixed, &[(path, level.ron.as_str())]) {
-                Err(e) => problems.add(path.as_str(), e.to_string()),
+                Err(e) => problems.add_at_written(&at, path.as_str(), e.to_string()),
                 // A path may add a field the scenario leaves to its default: the
                 // scenario must still be valid with it (a misspelt field is not).
                 Ok(text) => {
@@ -401,7 +447,8 @@ pub(crate) fn check_paths(
                             }
                             other => other.to_string(),
                         };
-                        problems.add(
+                        problems.add_at_written(
+                            &at,
                             path.as_str(),
                             format!(
                                 "parameter path `{}` at {}: the scenario is not valid with it: {message}",

@@ -126,7 +126,7 @@ pub fn prepare_sweep_folder(folder: &Path, manifest: &SweepManifest) -> Result<F
     }
     if folder.exists() {
         if !folder.is_dir() {
-            return Err(refuse("exists and is not a folder; choose another --out".into()));
+            return Err(crate::export::ExportError::NotAFolder(folder.to_path_buf()).into());
         }
         if folder.join(names::MANIFEST).exists() {
             let existing = SweepManifest::read(folder)
@@ -162,7 +162,7 @@ pub fn prepare_sweep_folder(folder: &Path, manifest: &SweepManifest) -> Result<F
             ));
         }
     }
-    std::fs::create_dir_all(folder).map_err(io_error(folder))?;
+    crate::export::output::create_folder(folder)?;
     write_atomic(&folder.join(names::MANIFEST), manifest.to_text()?.as_bytes())?;
     Ok(FolderState::Fresh)
 }
@@ -194,8 +194,11 @@ pub fn check_new_folder(folder: &Path, what: &'static str) -> Result<(), Experim
         let reason = crate::export::output::DANGLING_LINK.to_string();
         return Err(ExperimentError::OutputExists { folder: folder.to_path_buf(), reason });
     }
+    if target.exists() && !target.is_dir() {
+        return Err(crate::export::ExportError::NotAFolder(folder.to_path_buf()).into());
+    }
     if target.exists() {
-        let empty = target.is_dir() && std::fs::read_dir(&target).map_err(io_error(&target))?.next().is_none();
+        let empty = std::fs::read_dir(&target).map_err(io_error(&target))?.next().is_none();
         if !empty {
             return Err(ExperimentError::OutputExists {
                 folder: folder.to_path_buf(),

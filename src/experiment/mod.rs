@@ -17,7 +17,8 @@
 //!   fsync'd journal ([`journal`]); a restarted sweep reads it, ignores a torn
 //!   last line and runs only what is missing. Final files are written atomically.
 //!
-//! Layout: [`spec`] reads sweep files, [`param_path`] and [`ron_tree`] apply
+//! Layout: [`spec`] reads sweep files (its problems collected, each at its place,
+//! by `problems`; values of the wrong type found by `typed`), [`param_path`] and [`ron_tree`] apply
 //! parameter values to a scenario's RON text, [`design`] chooses design points,
 //! [`precision`] decides run length, [`sweep`] runs a sweep (or a shard of it),
 //! [`merge`](mod@merge) combines shards, [`tables`] writes the final CSV files, [`files`]
@@ -25,17 +26,20 @@
 
 pub mod compare;
 pub mod design;
+pub(crate) mod entries;
 pub mod files;
 pub mod journal;
 pub mod merge;
 pub mod param_path;
 pub mod precision;
+pub(crate) mod problems;
 /// The span-keeping RON reader lives with the scenario loader, which uses it to
 /// locate problems; sweeps use it to edit scenario text in place.
 pub use crate::scenario::ron_tree;
 pub mod spec;
 pub mod sweep;
 pub mod tables;
+pub(crate) mod typed;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -317,22 +317,30 @@ pub fn collisions(file: &Path, text: &str, entries: &[(&str, &ParamPath)]) -> Ve
 }
 
 /// What the scenario says about `value` set at `path` in `text` (the RON text of
-/// the scenario at `file`), if it cannot read a value of that type there: a
-/// number where it has a list, text where it has a number, a whole number out
-/// of range. Only the RON syntax and types of the one file are read
-/// ([`crate::scenario::ron_problem`]); a problem elsewhere in the text is not
-/// the value's, and is left to the loader.
-pub fn wrong_type(file: &Path, text: &str, path: &ParamPath, value: &str) -> Result<Option<String>, PathError> {
+/// the scenario at `file`), if it cannot read the text with it: the message,
+/// and whether it is about the value itself (its type: a number where it has a
+/// list, text where it has a number, a whole number out of range) rather than
+/// about the place (a field the scenario does not have, which the path added).
+/// Only the RON syntax and types of the one file are read
+/// ([`crate::scenario::ron_problem`]), and only when `text` reads without a
+/// problem: else the problem could be another's, and is left to the loader.
+pub fn edit_problem(
+    file: &Path,
+    text: &str,
+    path: &ParamPath,
+    value: &str,
+) -> Result<Option<(String, bool)>, PathError> {
+    if crate::scenario::ron_problem(file, text).is_some() {
+        return Ok(None);
+    }
     let text = apply(file, text, &[(path, value)])?;
     let Some(problem) = crate::scenario::ron_problem(file, &text) else { return Ok(None) };
     let (line, column) = (problem.location.line, problem.location.column);
-    if line == 0 {
-        return Ok(None);
-    }
-    let line_start: usize = text.split('\n').take(line - 1).map(|l| l.len() + 1).sum();
-    let Some(line_text) = text.get(line_start..).and_then(|rest| rest.split('\n').next()) else { return Ok(None) };
+    let line_start: usize = text.split('\n').take(line.saturating_sub(1)).map(|l| l.len() + 1).sum();
+    let line_text = text.get(line_start..).and_then(|rest| rest.split('\n').next()).unwrap_or_default();
     let offset = line_start + line_text.chars().take(column.saturating_sub(1)).map(char::len_utf8).sum::<usize>();
-    Ok(span(file, &text, path)?.contains(&offset).then_some(problem.message))
+    let in_value = line > 0 && span(file, &text, path)?.contains(&offset);
+    Ok(Some((problem.message, in_value)))
 }
 
 /// Reads the text of the value at `path` in `text` (for checks and messages).

@@ -23,11 +23,14 @@ use ron::value::RawValue;
 use serde::Deserialize;
 
 use super::design::{self, Design, Domain, Level};
+use super::entries::{self, Fixed, PathAt, Setter};
 use super::param_path::{self, ParamPath};
 use super::precision::Precision;
+use super::problems::Problems;
+use super::typed;
 use super::{ExperimentError, MAX_RUNS, indicator_names};
 use crate::scenario::ron_tree::PathStep;
-use crate::scenario::{self, Diagnostic, Location, Model};
+use crate::scenario::{self, Model};
 use crate::schema::{POINT_STATISTIC_COLUMNS, RUN_KEY_COLUMNS, fnv1a64, model_hash};
 
 /// The sweep file as written.
@@ -157,111 +160,6 @@ fn reserved_columns() -> impl Iterator<Item = &'static str> {
     RUN_KEY_COLUMNS.into_iter().chain(POINT_STATISTIC_COLUMNS)
 }
 
-/// Reports every pair of places that collide in `text` (the scenario at
-/// `file`): `fixed` paths and each parameter's (`parameters`: name and paths),
-/// see [`param_path::collisions`].
-pub(crate) fn check_collisions<'p>(
-    file: &Path,
-    text: &str,
-    parameters: impl IntoIterator<Item = (&'p str, &'p [ParamPath])>,
-    fixed: &'p [(ParamPath, String)],
-    problems: &mut Problems,
-) {
-    let mut entries: Vec<(&str, &ParamPath)> = fixed.iter().map(|(p, _)| ("`fixed`", p)).collect();
-    for (name, paths) in parameters {
-        entries.extend(paths.iter().map(|p| (name, p)));
-    }
-    for (i, j) in param_path::collisions(file, text, &entries) {
-        let ((owner_a, a), (owner_b, b)) = (entries[i], entries[j]);
-        let who = |owner: &str| if owner.starts_with('`') { owner.to_string() } else { format!("parameter `{owner}`") };
-        problems.add(
-            b.as_str(),
-            format!(
-                "`{}` of {} sets the same place as `{}` of {} (or one inside the other): one would silently win; set each place once",
-                b.as_str(),
-                who(owner_b),
-                a.as_str(),
-                who(owner_a)
-            ),
-        );
-    }
-}
-
-/// Collects the problems of a sweep file (or of an analysis spec: sensitivity,
-/// calibration, optimisation, which share this machinery), each pointing into it.
-pub(crate) struct Problems<'a> {
-    /// The file.
-    pub(crate) file: &'a Path,
-    /// Its text.
-    pub(crate) text: &'a str,
-    /// The problems found so far.
-    pub(crate) found: Vec<Diagnostic>,
-}
-
-impl Problems<'_> {
-    /// Records a problem at the first occurrence of `near` in the file (or its top).
-    pub(crate) fn add(&mut self, near: &str, message: String) {
-        // The value or field `near` is, as parsed; else the text, which may hold
-        // the words escaped, as inside a RON string.
-        if let Some(offset) = value_offset(self.text, near) {
-            return self.add_at_offset(offset, message);
-        }
-        let quoted = super::ron_tree::quote(near);
-        let escaped = &quoted[1..quoted.len() - 1];
-        let (line, column) = [near, escaped]
-            .into_iter()
-            .filter(|n| !n.is_empty())
-            .find_map(|n| self.text.find(n))
-            .map(|offset| {
-                let before = &self.text[..offset];
-                let line = before.matches('\n').count() + 1;
-                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                (line, column)
-            })
-            .unwrap_or((0, 0));
-        let snippet = (line > 0).then(|| self.text.lines().nth(line - 1).unwrap_or("").to_string());
-        self.found
-            .push(Diagnostic { location: Location { path: self.file.to_path_buf(), line, column, snippet }, message });
-    }
-
-    /// Records a problem at the value at `path` from the top of the file (such as
-    /// the second item of a list, where [`Problems::add`] would find the first);
-    /// else as [`Problems::add`] does with `near`.
-    pub(crate) fn add_at_path(&mut self, path: &[PathStep], near: &str, message: String) {
-        let root = crate::scenario::ron_tree::parse(self.text).ok();
-        match root.as_ref().and_then(|root| root.at_path(path)) {
-            Some(node) => self.add_at_offset(node.span.start, message),
-            None => self.add(near, message),
-        }
-    }
-
-    fn add_at_offset(&mut self, offset: usize, message: String) {
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        let snippet = self.text.lines().nth(line - 1).map(str::to_string);
-        let location = Location { path: self.file.to_path_buf(), line, column, snippet };
-        self.found.push(Diagnostic { location, message });
-    }
-}
-
-/// Where the first field named `near`, or the first string value `near`, is in
-/// the sweep file `text` (parsed, so never in a comment).
-fn value_offset(text: &str, near: &str) -> Option<usize> {
-    use crate::scenario::ron_tree::{self, Kind};
-    let root = ron_tree::parse(text).ok()?;
-    let mut at = None;
-    root.walk(None, &mut |field, node| {
-        at = match (field, &node.kind) {
-            (Some(f), _) if f.name == near => Some(f.span.start),
-            (_, Kind::String(s)) if s == near => Some(node.span.start),
-            _ => None,
-        };
-        at.is_some()
-    });
-    at
-}
-
 impl Sweep {
     /// Reads and checks the sweep file at `file`, its base scenario and every path.
     pub fn load(file: &Path) -> Result<Sweep, ExperimentError> {
@@ -286,14 +184,15 @@ impl Sweep {
         let base = match scenario::resolve_in_project(file, "sweep", file, &raw.base) {
             Ok(base) => base,
             Err(message) => {
-                problems.add(&raw.base, message);
+                problems.add_at_path(&[PathStep::Field("base")], &raw.base, message);
                 return Err(ExperimentError::InvalidSweep(problems.found));
             }
         };
         let base_text = match super::files::read_text(&base) {
             Ok(t) => t,
             Err(e) => {
-                problems.add(&raw.base, format!("cannot read the base scenario {}: {e}", base.display()));
+                let message = format!("cannot read the base scenario {}: {e}", base.display());
+                problems.add_at_path(&[PathStep::Field("base")], &raw.base, message);
                 return Err(ExperimentError::InvalidSweep(problems.found));
             }
         };
@@ -308,27 +207,33 @@ impl Sweep {
         if matches!(design, Design::LatinHypercube { points: 0 } | Design::Random { points: 0 }) {
             problems.add("points", "a design needs at least 1 point".into());
         }
-        let fixed = read_fixed(&raw.fixed, &mut problems);
+        let read = read_fixed(&raw.fixed, &mut problems);
+        let fixed: Vec<(ParamPath, String)> = read.iter().map(|(_, p, v)| (p.clone(), v.clone())).collect();
         let (positions, parameters): (Vec<usize>, Vec<Parameter>) =
             read_parameters(raw.parameters, &mut problems).into_iter().unzip();
         let precision = raw.precision.as_ref().and_then(|p| read_precision(p, raw.replications, &mut problems));
         // Every path must resolve in the base scenario.
-        let fixed_edits: Vec<(&ParamPath, &str)> = fixed.iter().map(|(p, v)| (p, v.as_str())).collect();
-        match param_path::apply(&base, &base_text, &fixed_edits) {
-            Err(e) => problems.add("fixed", e.to_string()),
-            Ok(with_fixed) => {
-                // A fixed value of the wrong type would hide a parameter's: RON stops at the first.
-                let found = problems.found.len();
-                check_fixed_types(&base, &base_text, &fixed, &raw.fixed, &mut problems);
-                let typed = if problems.found.len() == found { with_fixed.as_str() } else { base_text.as_str() };
-                for (&position, parameter) in positions.iter().zip(&parameters) {
-                    check_parameter(&base, [&with_fixed, typed], position, parameter, &mut problems);
-                }
+        let placed: Vec<Fixed> = read.iter().map(|(k, p, v)| (p, v.as_str(), PathAt::fixed(&[], *k))).collect();
+        if let Some(with_fixed) = entries::apply_fixed(&base, &base_text, &placed, &mut problems) {
+            // A fixed value of the wrong type would hide a parameter's: RON stops at the first.
+            let wrong = typed::check_fixed(&base, &base_text, &placed, "the scenario", &mut problems);
+            let typed = if wrong { base_text.as_str() } else { with_fixed.as_str() };
+            for (&position, parameter) in positions.iter().zip(&parameters) {
+                check_parameter(&base, [&with_fixed, typed], position, parameter, &mut problems);
             }
         }
         if problems.found.is_empty() {
-            let owners = parameters.iter().map(|p| (p.name.as_str(), p.paths.as_slice()));
-            check_collisions(&base, &base_text, owners, &fixed, &mut problems);
+            let mut setters = entries::fixed_setters(&placed);
+            for (i, (&position, parameter)) in positions.iter().zip(&parameters).enumerate() {
+                let entry = [PathStep::Field("parameters"), PathStep::Index(position)];
+                setters.extend(parameter.paths.iter().enumerate().map(|(m, path)| Setter {
+                    who: format!("parameter `{}`", parameter.name),
+                    entry: placed.len() + i,
+                    path,
+                    at: PathAt::new(&entry, m),
+                }));
+            }
+            entries::check_collisions(&base, &base_text, &setters, &mut problems);
         }
         let names: Vec<String> = parameters.iter().map(|p| p.name.clone()).collect();
         let domains: Vec<Domain> = parameters.iter().map(|p| p.domain.clone()).collect();
@@ -404,10 +309,9 @@ impl Sweep {
 /// Checks that every path of `parameter` (at `position` in the file's
 /// `parameters`) resolves in `with_fixed`, the base scenario's text with the
 /// fixed values, and that the scenario (`typed`: the same, or the base's text
-/// where a fixed value is of the wrong type) can read the values it takes there:
-/// a value of the wrong type is reported at the parameter's value in the sweep
-/// file, naming the path and what the scenario expects, rather than in the
-/// scenario text a design point would make.
+/// where a fixed value is of the wrong type) can read the values it takes there
+/// ([`typed::check_values`]: reported at the value in the sweep file, rather
+/// than in the scenario text a design point would make).
 fn check_parameter(
     base: &Path,
     [with_fixed, typed]: [&str; 2],
@@ -421,86 +325,16 @@ fn check_parameter(
         ref domain if domain.level_count().unwrap_or(0) > 0 => domain.level(0),
         _ => Level::integer(0),
     };
-    for path in &parameter.paths {
+    let entry = [PathStep::Field("parameters"), PathStep::Index(position)];
+    let values = typed::values_to_check(&parameter.domain, &entry);
+    let who = format!("parameter `{}`", parameter.name);
+    for (m, path) in parameter.paths.iter().enumerate() {
+        let at = PathAt::new(&entry, m);
         if let Err(e) = param_path::apply(base, with_fixed, &[(path, sample.ron.as_str())]) {
-            problems.add(path.as_str(), e.to_string());
+            problems.add_at_written(&at, path.as_str(), e.to_string());
             continue;
         }
-        for (level, place) in values_to_check(&parameter.domain) {
-            if let Ok(Some(problem)) = param_path::wrong_type(base, typed, path, &level.ron) {
-                let place = [PathStep::Field("parameters"), PathStep::Index(position), place[0], place[1]];
-                let message = format!(
-                    "parameter `{}` sets `{}` to `{}`, which the scenario cannot take there: {problem}",
-                    parameter.name,
-                    path.as_str(),
-                    level.ron
-                );
-                problems.add_at_path(&place, path.as_str(), message);
-                // One value of the wrong type says it for the path.
-                break;
-            }
-        }
-    }
-}
-
-/// The values of `domain` whose types show whether the scenario can take all of
-/// them, each with its place in the parameter: a range's two ends; of a list,
-/// every value that is not a number, and its lowest and highest whole and
-/// decimal numbers (a field that takes those takes every number between).
-fn values_to_check(domain: &Domain) -> Vec<(Level, [PathStep<'static>; 2])> {
-    let end = |level: Level, end: &'static str| (level, [PathStep::Field("range"), PathStep::Field(end)]);
-    let levels = match *domain {
-        Domain::Integers { from, to, .. } => {
-            return vec![end(Level::integer(from), "from"), end(Level::integer(to), "to")];
-        }
-        Domain::Reals { from, to, .. } => return vec![end(Level::real(from), "from"), end(Level::real(to), "to")],
-        Domain::List(ref levels) => levels,
-    };
-    let mut chosen: Vec<usize> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    // The whole and the decimal numbers listed, each with its place.
-    let mut numbers: [Vec<(f64, usize)>; 2] = [Vec::new(), Vec::new()];
-    for (k, level) in levels.iter().enumerate() {
-        match (level.ron.parse::<i64>(), level.ron.parse::<f64>()) {
-            (Ok(n), _) => numbers[0].push((n as f64, k)),
-            (_, Ok(x)) => numbers[1].push((x, k)),
-            _ if seen.insert(level.ron.as_str()) => chosen.push(k),
-            _ => {}
-        }
-    }
-    for listed in &numbers {
-        let lowest = listed.iter().min_by(|a, b| a.0.total_cmp(&b.0));
-        let highest = listed.iter().max_by(|a, b| a.0.total_cmp(&b.0));
-        chosen.extend(lowest.into_iter().chain(highest).map(|&(_, k)| k));
-    }
-    chosen.sort_unstable();
-    chosen.dedup();
-    chosen.into_iter().map(|k| (levels[k].clone(), [PathStep::Field("values"), PathStep::Index(k)])).collect()
-}
-
-/// Reports a fixed value the scenario cannot read where it goes (as
-/// [`check_parameter`] does for a parameter's values); `fixed` is what was read
-/// of `raw`, the file's `fixed` (whose places a path that did not parse shifts:
-/// that one is reported already).
-fn check_fixed_types(
-    base: &Path,
-    base_text: &str,
-    fixed: &[(ParamPath, String)],
-    raw: &[RawFixed],
-    problems: &mut Problems,
-) {
-    if fixed.len() != raw.len() {
-        return;
-    }
-    for (k, (path, value)) in fixed.iter().enumerate() {
-        if let Ok(Some(problem)) = param_path::wrong_type(base, base_text, path, value) {
-            let place = [PathStep::Field("fixed"), PathStep::Index(k), PathStep::Field("value")];
-            let message = format!(
-                "`fixed` sets `{}` to `{value}`, which the scenario cannot take there: {problem}",
-                path.as_str()
-            );
-            problems.add_at_path(&place, path.as_str(), message);
-        }
+        typed::check_values(base, typed, (path, &at), &values, [&who, "the scenario"], problems);
     }
 }
 
@@ -518,12 +352,13 @@ fn listed_level(value: &RawValue) -> Level {
     Level { ron, label }
 }
 
-fn read_fixed(raw: &[RawFixed], problems: &mut Problems) -> Vec<(ParamPath, String)> {
+/// The fixed values whose paths parse, each with its position in the file's `fixed`.
+fn read_fixed(raw: &[RawFixed], problems: &mut Problems) -> Vec<(usize, ParamPath, String)> {
     let mut out = Vec::new();
-    for f in raw {
+    for (k, f) in raw.iter().enumerate() {
         match ParamPath::parse(&f.path) {
-            Ok(path) => out.push((path, raw_text(&f.value))),
-            Err(e) => problems.add(&f.path, e.to_string()),
+            Ok(path) => out.push((k, path, raw_text(&f.value))),
+            Err(e) => problems.add_at_written(&PathAt::fixed(&[], k), &f.path, e.to_string()),
         }
     }
     out
@@ -535,60 +370,66 @@ fn read_parameters(raw: Vec<RawParameter>, problems: &mut Problems) -> Vec<(usiz
     let mut out: Vec<(usize, Parameter)> = Vec::new();
     let indicators = indicator_names();
     for (position, p) in raw.into_iter().enumerate() {
+        // Each problem at its place in this parameter: the name or the path
+        // (the name's default), the values or the range.
+        let entry = [PathStep::Field("parameters"), PathStep::Index(position)];
         let written: Vec<String> = match (p.path, p.paths) {
             (Some(path), None) => vec![path],
             (None, Some(paths)) if !paths.is_empty() => paths,
             (Some(path), Some(_)) => {
-                problems.add(&path, "give either `path` or `paths`, not both".into());
+                problems.add_in_entry(&entry, &["path"], &path, "give either `path` or `paths`, not both".into());
                 continue;
             }
             _ => {
-                problems.add(p.name.as_deref().unwrap_or("parameters"), "a parameter needs a `path`".into());
+                let near = p.name.as_deref().unwrap_or("parameters");
+                problems.add_in_entry(&entry, &["name", "paths"], near, "a parameter needs a `path`".into());
                 continue;
             }
         };
         let mut paths = Vec::new();
-        for w in &written {
+        for (m, w) in written.iter().enumerate() {
             match ParamPath::parse(w) {
                 Ok(path) => paths.push(path),
-                Err(e) => problems.add(w, e.to_string()),
+                Err(e) => problems.add_at_written(&PathAt::new(&entry, m), w, e.to_string()),
             }
         }
         let name = p.name.unwrap_or_else(|| written[0].clone());
         let near = written[0].clone();
+        let mut at_name = |message: String| problems.add_in_entry(&entry, &["name", "path", "paths"], &near, message);
         if let Some(problem) = crate::scenario::name_problem(&name) {
             // It heads a column of runs.csv and points.csv, and names the parameter in the report.
-            problems
-                .add(&near, format!("the parameter name {name:?} {problem}: write it as it should head its column"));
+            at_name(format!("the parameter name {name:?} {problem}: write it as it should head its column"));
         }
         if out.iter().any(|(_, q)| q.name == name) {
-            problems.add(&near, format!("two parameters are named `{name}`; give each a distinct `name`"));
+            at_name(format!("two parameters are named `{name}`; give each a distinct `name`"));
         }
         if reserved_columns().any(|c| c == name) || indicators.contains(&name.as_str()) {
-            problems
-                .add(&near, format!("`{name}` is a column of the output tables; give the parameter another `name`"));
+            at_name(format!("`{name}` is a column of the output tables; give the parameter another `name`"));
         }
+        let mut at_domain = |message: String| {
+            problems.add_in_entry(&entry, &["values", "range", "name", "path", "paths"], &near, message)
+        };
         let domain = match (p.values, p.range) {
             (Some(values), None) if !values.is_empty() => {
                 Domain::List(values.iter().map(|v| listed_level(v)).collect())
             }
             (Some(_), None) => {
-                problems.add(&near, format!("parameter `{name}` has an empty list of values"));
+                at_domain(format!("parameter `{name}` has an empty list of values"));
                 continue;
             }
             (None, Some(range)) => match read_range(&range, &name) {
                 Ok(domain) => domain,
                 Err(message) => {
-                    problems.add(&near, message);
+                    at_domain(message);
                     continue;
                 }
             },
             (Some(_), Some(_)) => {
-                problems.add(&near, format!("parameter `{name}`: give either `values` or `range`, not both"));
+                at_domain(format!("parameter `{name}`: give either `values` or `range`, not both"));
                 continue;
             }
             (None, None) => {
-                problems.add(&near, format!("parameter `{name}` needs `values: [...]` or `range: (from:, to:)`"));
+                at_domain(format!("parameter `{name}` needs `values: [...]` or `range: (from:, to:)`"));
                 continue;
             }
         };

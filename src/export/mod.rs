@@ -31,7 +31,8 @@ pub enum ExportError {
     /// An output path names no file (`/`).
     #[error("{} cannot be an output: name a file or folder inside a folder", .0.display())]
     NotAnOutput(PathBuf),
-    /// The place an output goes cannot be created or written.
+    /// The place an output goes cannot be created or written, for a reason
+    /// other than those below ([`output::unwritable`] tells them apart).
     #[error("cannot write in {}: {source}; choose another output path", path.display())]
     Unwritable {
         /// The folder.
@@ -55,8 +56,35 @@ pub enum ExportError {
     #[error("{} {}", .0.display(), output::DANGLING_LINK)]
     DanglingLink(PathBuf),
     /// The output folder exists and is not a folder.
-    #[error("{} exists and is not a folder; choose another --out", .0.display())]
+    #[error(
+        "{} is a file, not a folder: results need a folder of their own; nothing was changed: choose another --out, or move that file away",
+        .0.display()
+    )]
     NotAFolder(PathBuf),
+    /// A folder the output should go in (its folder, or one above) is a file.
+    #[error(
+        "{} cannot be written: {} is a file, not a folder; nothing was changed: choose another output path (--out), or move that file away",
+        output.display(),
+        file.display()
+    )]
+    FileInTheWay {
+        /// The output.
+        output: PathBuf,
+        /// The file where a folder should be.
+        file: PathBuf,
+    },
+    /// The folder the output goes in (or would be made in) may not be written.
+    #[error(
+        "cannot write in {}: {}; nothing was changed: choose another output path (--out) in a folder you may write",
+        folder.display(),
+        if *read_only { "it is on a read-only file system" } else { "you have no permission to write there" }
+    )]
+    ReadOnly {
+        /// The folder (the nearest one that exists).
+        folder: PathBuf,
+        /// Read-only file system (else: permission denied).
+        read_only: bool,
+    },
     /// A file output names a folder.
     #[error("{} is a folder; name a file to write", .0.display())]
     IsAFolder(PathBuf),

@@ -106,16 +106,53 @@ fn split(target: &Path) -> Result<(PathBuf, String), ExportError> {
     }
 }
 
-/// Creates the folder that will hold an output, or says why it cannot (before any work).
-fn make_parent(parent: &Path) -> Result<(), ExportError> {
-    std::fs::create_dir_all(parent).map_err(|source| ExportError::Unwritable { path: parent.to_path_buf(), source })?;
+/// Creates the folder that will hold the output `target` (the folder `parent`),
+/// or says plainly why it cannot ([`unwritable`]), before any work.
+fn make_parent(target: &Path, parent: &Path) -> Result<(), ExportError> {
+    if let Err(source) = std::fs::create_dir_all(parent) {
+        return Err(unwritable(target, parent, source));
+    }
     if !parent.is_dir() {
-        return Err(ExportError::Unwritable {
-            path: parent.to_path_buf(),
-            source: std::io::Error::other("not a folder"),
-        });
+        return Err(ExportError::FileInTheWay { output: target.to_path_buf(), file: parent.to_path_buf() });
     }
     Ok(())
+}
+
+/// Creates the output folder `folder` and the folders above it, or says plainly
+/// why it cannot ([`unwritable`]): for a command that writes into its output
+/// folder directly (a sweep, an analysis).
+pub fn create_folder(folder: &Path) -> Result<(), ExportError> {
+    match std::fs::create_dir_all(folder) {
+        Ok(()) if folder.is_dir() => Ok(()),
+        Ok(()) => Err(ExportError::NotAFolder(folder.to_path_buf())),
+        Err(source) => Err(unwritable(folder, folder, source)),
+    }
+}
+
+/// Says plainly why the output `output` cannot be made in `folder` (the folder
+/// that holds it, or the output folder itself), given the system's error
+/// `source` in doing so: a file where `folder` or a folder above it should be
+/// ([`ExportError::FileInTheWay`], or [`ExportError::NotAFolder`] when it is the
+/// output itself); a read-only folder or one the user may not write
+/// ([`ExportError::ReadOnly`], naming the nearest folder that exists); else the
+/// system's words ([`ExportError::Unwritable`]).
+pub fn unwritable(output: &Path, folder: &Path, source: std::io::Error) -> ExportError {
+    // The nearest place at or above `folder` that exists; a path through a file
+    // does not (`file/sub`: "not a directory"), and neither does a missing one.
+    let existing = folder.ancestors().find_map(|place| std::fs::metadata(place).ok().map(|meta| (place, meta)));
+    match existing {
+        Some((file, meta)) if !meta.is_dir() && file == output => ExportError::NotAFolder(file.to_path_buf()),
+        Some((file, meta)) if !meta.is_dir() => {
+            ExportError::FileInTheWay { output: output.to_path_buf(), file: file.to_path_buf() }
+        }
+        Some((place, _)) if source.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {
+            ExportError::ReadOnly { folder: place.to_path_buf(), read_only: true }
+        }
+        Some((place, _)) if source.kind() == std::io::ErrorKind::PermissionDenied => {
+            ExportError::ReadOnly { folder: place.to_path_buf(), read_only: false }
+        }
+        _ => ExportError::Unwritable { path: folder.to_path_buf(), source },
+    }
 }
 
 /// Whether process `pid` is running. Used only to spare a live process's
@@ -149,7 +186,7 @@ impl OutputLock {
     /// a lock file left by a killed process is taken over.
     pub fn acquire(target: &Path) -> Result<OutputLock, ExportError> {
         let (parent, name) = split(target)?;
-        make_parent(&parent)?;
+        make_parent(target, &parent)?;
         let path = parent.join(format!(".{name}.lock"));
         // The holder removes the file as it finishes; one who opened it just before
         // then holds a lock on a removed file, sees so, and tries again.
@@ -160,7 +197,7 @@ impl OutputLock {
                 .create(true)
                 .truncate(false)
                 .open(&path)
-                .map_err(|source| ExportError::Unwritable { path: parent.clone(), source })?;
+                .map_err(|source| unwritable(target, &parent, source))?;
             match file.try_lock() {
                 Ok(()) => {}
                 Err(TryLockError::WouldBlock) => {
@@ -343,7 +380,7 @@ impl FolderOutput {
         // Checked again under the lock: the folder may have been put back or written meanwhile.
         check_folder(&target, replace)?;
         let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
-        std::fs::create_dir(&staging).map_err(|source| ExportError::Unwritable { path: parent.clone(), source })?;
+        std::fs::create_dir(&staging).map_err(|source| unwritable(&target, &parent, source))?;
         Ok(FolderOutput { target, staging, replace: replace.clone(), committed: false, _lock: lock })
     }
 
@@ -530,11 +567,11 @@ impl FileOutput {
         let target = canonical(path);
         check_file_target(&target, inputs)?;
         let (parent, name) = split(&target)?;
-        make_parent(&parent)?;
+        make_parent(&target, &parent)?;
         let lock = OutputLock::acquire(&target)?;
         clean_leftovers(&parent, &name)?;
         let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
-        File::create(&staging).map_err(|source| ExportError::Unwritable { path: parent.clone(), source })?;
+        File::create(&staging).map_err(|source| unwritable(&target, &parent, source))?;
         Ok(FileOutput { target, staging, committed: false, _lock: lock })
     }
 

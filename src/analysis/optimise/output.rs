@@ -89,7 +89,7 @@ pub fn prepare_folder(folder: &Path, manifest: &OptimiseManifest) -> Result<Fold
     }
     if folder.exists() {
         if !folder.is_dir() {
-            return Err(refuse("exists and is not a folder; choose another --out".into()));
+            return Err(crate::export::ExportError::NotAFolder(folder.to_path_buf()).into());
         }
         let manifest_path = folder.join(names::MANIFEST);
         if manifest_path.exists() {
@@ -116,7 +116,7 @@ pub fn prepare_folder(folder: &Path, manifest: &OptimiseManifest) -> Result<Fold
             ));
         }
     }
-    std::fs::create_dir_all(folder).map_err(io_error(folder))?;
+    crate::export::output::create_folder(folder)?;
     write_atomic(&folder.join(names::MANIFEST), manifest.to_text()?.as_bytes())?;
     Ok(FolderState::Fresh)
 }

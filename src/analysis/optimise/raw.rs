@@ -11,9 +11,11 @@ use super::spec::{
     Base, Bound, Constraint, MAX_FINALISTS, MAX_LEVELS, Objective, OptimiseSpec, SearchSettings, Selection, Variable,
     VariableKind,
 };
-use crate::experiment::design::Level;
+use crate::experiment::design::{Domain, Level};
+use crate::experiment::entries::{self, Fixed, PathAt, Setter};
 use crate::experiment::param_path::{self, ParamPath};
-use crate::experiment::spec::Problems;
+use crate::experiment::problems::Problems;
+use crate::experiment::typed;
 use crate::experiment::{ExperimentError, MAX_RUNS, indicator_names};
 use crate::scenario::ron_tree::PathStep;
 use crate::scenario::{self, Model};
@@ -181,14 +183,21 @@ impl OptimiseSpec {
             .map_err(|e| ExperimentError::InvalidSweep(vec![scenario::syntax_diagnostic(file, text, &e, u64::MAX)]))?;
         let mut problems = Problems { file, text, found: scenario::plus_signs(file, text) };
         let bases = read_bases(file, &raw, &mut problems);
+        // The fixed values and variables read, each with its place in the file.
+        let mut fixed_at = Vec::new();
         let mut fixed = Vec::new();
-        for f in &raw.fixed {
+        for (k, f) in raw.fixed.iter().enumerate() {
+            let at = PathAt::fixed(&[], k);
             match ParamPath::parse(&f.path) {
-                Ok(path) => fixed.push((path, raw_text(&f.value))),
-                Err(e) => problems.add(&f.path, e.to_string()),
+                Ok(path) => {
+                    fixed_at.push(at);
+                    fixed.push((path, raw_text(&f.value)));
+                }
+                Err(e) => problems.add_at_written(&at, &f.path, e.to_string()),
             }
         }
-        let variables = read_variables(&raw.variables, &bases, &mut problems);
+        let (variables_at, variables): (Vec<usize>, Vec<Variable>) =
+            read_variables(&raw.variables, &bases, &mut problems).into_iter().unzip();
         let objective = read_objective(&raw.objective, &mut problems);
         let constraints = read_constraints(&raw.constraints, &mut problems);
         let search = read_search(&raw.search, &variables, &mut problems);
@@ -208,27 +217,9 @@ impl OptimiseSpec {
                 );
             }
         }
-        // Every path must resolve in every base (with the fixed values applied).
-        let mut bases_checked = Vec::new();
-        for (base_path, base_text) in &bases {
-            let edits: Vec<(&ParamPath, &str)> = fixed.iter().map(|(p, v)| (p, v.as_str())).collect();
-            match param_path::apply(base_path, base_text, &edits) {
-                Err(e) => problems.add("fixed", e.to_string()),
-                Ok(with_fixed) => {
-                    for variable in &variables {
-                        if let (VariableKind::Paths(paths), Some(level)) = (&variable.kind, variable.levels.first()) {
-                            for path in paths {
-                                if let Err(e) = param_path::apply(base_path, &with_fixed, &[(path, level.ron.as_str())])
-                                {
-                                    problems.add(path.as_str(), e.to_string());
-                                }
-                            }
-                        }
-                    }
-                    bases_checked.push((base_path.clone(), base_text.clone(), with_fixed));
-                }
-            }
-        }
+        let fixed_placed: Vec<Fixed> = fixed.iter().zip(fixed_at).map(|((p, v), at)| (p, v.as_str(), at)).collect();
+        let variables_placed: Vec<_> = variables_at.iter().copied().zip(&variables).collect();
+        let bases_checked = check_bases(&bases, &fixed_placed, &raw.variables, &variables_placed, &mut problems);
         let (Some(objective), Some(search), Some(selection), true) =
             (objective, search, selection, problems.found.is_empty())
         else {
@@ -257,73 +248,167 @@ impl OptimiseSpec {
     }
 }
 
+/// Checks every base (each listed file of a scenario choice) against the fixed
+/// values and the variables (each with its entry's position in the file): every
+/// path must resolve, with the fixed values applied, and no two entries may set
+/// the same place; and the scenario must be able to read every value set there
+/// (a variable's lowest and highest values as written, a fixed value), else the
+/// value is reported at its place in the optimise file ([`typed`]) before any
+/// candidate is built. What a field takes is the scenario format's, not a
+/// file's: the values and the places are checked in the first base the fixed
+/// values apply to. Returns each such base with its text and the text with the
+/// fixed values.
+fn check_bases(
+    bases: &[(PathBuf, String)],
+    fixed: &[Fixed],
+    raw: &[RawVariable],
+    variables: &[(usize, &Variable)],
+    problems: &mut Problems,
+) -> Vec<(PathBuf, String, String)> {
+    let mut checked: Vec<(PathBuf, String, String)> = Vec::new();
+    // Each path a variable sets, with who sets it and where the file writes it.
+    let mut setters = entries::fixed_setters(fixed);
+    for (i, &(position, variable)) in variables.iter().enumerate() {
+        let VariableKind::Paths(paths) = &variable.kind else { continue };
+        let entry = [PathStep::Field("variables"), PathStep::Index(position)];
+        setters.extend(paths.iter().zip(written_indices(&raw[position])).map(|(path, m)| Setter {
+            who: format!("variable `{}`", variable.name),
+            entry: fixed.len() + i,
+            path,
+            at: PathAt::new(&entry, m),
+        }));
+    }
+    for (base_path, base_text) in bases {
+        let Some(with_fixed) = entries::apply_fixed(base_path, base_text, fixed, problems) else { continue };
+        let first = checked.is_empty();
+        if first {
+            entries::check_collisions(base_path, base_text, &setters, problems);
+        }
+        // A fixed value of the wrong type would hide a variable's: RON stops at the first.
+        let wrong = first && typed::check_fixed(base_path, base_text, fixed, "the scenario", problems);
+        let typed_text = if wrong { base_text } else { &with_fixed };
+        for &(position, variable) in variables {
+            let (VariableKind::Paths(paths), Some(level)) = (&variable.kind, variable.levels.first()) else { continue };
+            let entry = [PathStep::Field("variables"), PathStep::Index(position)];
+            let values = typed::values_to_check(&written_domain(&raw[position]), &entry);
+            let who = format!("variable `{}`", variable.name);
+            for (path, m) in paths.iter().zip(written_indices(&raw[position])) {
+                let at = PathAt::new(&entry, m);
+                match param_path::apply(base_path, &with_fixed, &[(path, level.ron.as_str())]) {
+                    Err(e) => problems.add_at_written(&at, path.as_str(), e.to_string()),
+                    Ok(_) if first => {
+                        let who = [who.as_str(), "the scenario"];
+                        typed::check_values(base_path, typed_text, (path, &at), &values, who, problems);
+                    }
+                    Ok(_) => {}
+                }
+            }
+        }
+        checked.push((base_path.clone(), base_text.clone(), with_fixed));
+    }
+    checked
+}
+
+/// Where each path of a variable that parses is written: its index among the
+/// variable's `path` or `paths` as written.
+fn written_indices(raw: &RawVariable) -> Vec<usize> {
+    let written = raw.path.iter().chain(raw.paths.iter().flatten());
+    written.enumerate().filter(|(_, w)| ParamPath::parse(w).is_ok()).map(|(m, _)| m).collect()
+}
+
+/// A variable's values as written, in the file's order (so that each value's
+/// place in the file is known): its range, or its list.
+fn written_domain(raw: &RawVariable) -> Domain {
+    match (&raw.range, &raw.values) {
+        (Some(r), _) => Domain::Integers { from: r.from, to: r.to, steps: None },
+        (None, values) => Domain::List(values.iter().flatten().map(|&v| Level::integer(v)).collect()),
+    }
+}
+
 /// The base scenario files: `base`, or the files of the scenario choice.
 pub(super) fn read_bases(file: &Path, raw: &RawSpec, problems: &mut Problems) -> Vec<(PathBuf, String)> {
-    let choices: Vec<&RawVariable> = raw.variables.iter().filter(|v| v.scenarios.is_some()).collect();
-    let written: Vec<&String> = match (&raw.base, choices.as_slice()) {
-        (Some(base), []) => vec![base],
-        (None, [choice]) => choice.scenarios.iter().flatten().collect(),
+    let choices: Vec<(usize, &RawVariable)> =
+        raw.variables.iter().enumerate().filter(|(_, v)| v.scenarios.is_some()).collect();
+    // Each file as written, with its place.
+    let written: Vec<(&String, Vec<PathStep>)> = match (&raw.base, choices.as_slice()) {
+        (Some(base), []) => vec![(base, vec![PathStep::Field("base")])],
+        (None, [(k, choice)]) => {
+            let list = [PathStep::Field("variables"), PathStep::Index(*k), PathStep::Field("scenarios")];
+            let place = |j| list.iter().copied().chain([PathStep::Index(j)]).collect();
+            choice.scenarios.iter().flatten().enumerate().map(|(j, w)| (w, place(j))).collect()
+        }
         (Some(base), [_, ..]) => {
-            problems.add(base, "give either `base` or a variable with `scenarios`, not both".into());
+            let message = "give either `base` or a variable with `scenarios`, not both".into();
+            problems.add_at_path(&[PathStep::Field("base")], base, message);
             return Vec::new();
         }
         (None, []) => {
             problems.add("variables", "name the base scenario with `base: \"…\"`".into());
             return Vec::new();
         }
-        (None, [_, second, ..]) => {
-            problems.add(&second.name, "only one variable may choose among `scenarios`".into());
+        (None, [_, (k, second), ..]) => {
+            let place = [PathStep::Field("variables"), PathStep::Index(*k)];
+            let message = "only one variable may choose among `scenarios`".into();
+            problems.add_in_entry(&place, &["name"], &second.name, message);
             return Vec::new();
         }
     };
     let mut out = Vec::new();
-    for w in written {
+    for (w, place) in written {
         match scenario::resolve_in_project(file, "optimise spec", file, w) {
-            Err(message) => problems.add(w, message),
+            Err(message) => problems.add_at_path(&place, w, message),
             Ok(path) => match scenario::read_text(&path) {
                 Ok(text) => out.push((path, text)),
-                Err(e) => problems.add(w, format!("cannot read the scenario {}: {e}", path.display())),
+                Err(e) => problems.add_at_path(&place, w, format!("cannot read the scenario {}: {e}", path.display())),
             },
         }
     }
     out
 }
 
+/// The variables read (those whose values or scenario files could be read),
+/// each with its position in the file's `variables`.
 pub(super) fn read_variables(
     raw: &[RawVariable],
     bases: &[(PathBuf, String)],
     problems: &mut Problems,
-) -> Vec<Variable> {
-    let mut out: Vec<Variable> = Vec::new();
+) -> Vec<(usize, Variable)> {
+    let mut out: Vec<(usize, Variable)> = Vec::new();
     let indicators = indicator_names();
     let reserved = ["candidate", "replication", "replications", "feasible", "status", "rank", "selected"];
-    for v in raw {
+    for (position, v) in raw.iter().enumerate() {
+        // Each problem at its place in this variable: its name, or its range or values.
+        let entry = [PathStep::Field("variables"), PathStep::Index(position)];
+        let at_name = |problems: &mut Problems, message| problems.add_in_entry(&entry, &["name"], &v.name, message);
+        let at_values = |problems: &mut Problems, message| {
+            problems.add_in_entry(&entry, &["range", "values", "name"], &v.name, message)
+        };
         if let Some(problem) = crate::scenario::name_problem(&v.name) {
             // It heads a column of candidates.csv and names the variable in the report.
-            problems.add(
-                &v.name,
+            at_name(
+                problems,
                 format!("the variable name {:?} {problem}: write it as it should head its column", v.name),
             );
         }
-        if out.iter().any(|o| o.name == v.name) {
-            problems.add(&v.name, format!("two variables are named `{}`; give each a distinct `name`", v.name));
+        if out.iter().any(|(_, o)| o.name == v.name) {
+            at_name(problems, format!("two variables are named `{}`; give each a distinct `name`", v.name));
         }
         if indicators.contains(&v.name.as_str())
             || reserved.contains(&v.name.as_str())
             || v.name.starts_with("objective")
         {
-            problems
-                .add(&v.name, format!("`{}` is a column of the output tables; name the variable otherwise", v.name));
+            at_name(problems, format!("`{}` is a column of the output tables; name the variable otherwise", v.name));
         }
         if let Some(files) = &v.scenarios {
             if v.path.is_some() || v.paths.is_some() || v.range.is_some() || v.values.is_some() {
-                problems.add(
-                    &v.name,
+                at_name(
+                    problems,
                     format!("variable `{}` chooses among `scenarios`: give no path, range or values", v.name),
                 );
             }
             if files.is_empty() {
-                problems.add(&v.name, format!("variable `{}` has an empty list of scenarios", v.name));
+                let message = format!("variable `{}` has an empty list of scenarios", v.name);
+                problems.add_in_entry(&entry, &["scenarios"], &v.name, message);
             }
             let levels = files
                 .iter()
@@ -333,29 +418,28 @@ pub(super) fn read_variables(
                     Level { ron: w.clone(), label }
                 })
                 .collect();
-            out.push(Variable { name: v.name.clone(), kind: VariableKind::Scenario, levels });
+            out.push((position, Variable { name: v.name.clone(), kind: VariableKind::Scenario, levels }));
             continue;
         }
         let written: Vec<&String> = match (&v.path, &v.paths) {
             (Some(p), None) => vec![p],
             (None, Some(ps)) if !ps.is_empty() => ps.iter().collect(),
             _ => {
-                problems
-                    .add(&v.name, format!("variable `{}` needs one `path`, a list of `paths` or `scenarios`", v.name));
+                at_name(problems, format!("variable `{}` needs one `path`, a list of `paths` or `scenarios`", v.name));
                 continue;
             }
         };
         let mut paths = Vec::new();
-        for w in written {
+        for (m, w) in written.into_iter().enumerate() {
             match ParamPath::parse(w) {
                 Ok(p) => paths.push(p),
-                Err(e) => problems.add(w, e.to_string()),
+                Err(e) => problems.add_at_written(&PathAt::new(&entry, m), w, e.to_string()),
             }
         }
         let values: Vec<i64> = match (&v.range, &v.values) {
             (Some(r), None) if r.from > r.to => {
-                problems.add(
-                    &v.name,
+                at_values(
+                    problems,
                     format!(
                         "variable `{}`: the range from {} to {} is empty; write it upwards (from ≤ to)",
                         v.name, r.from, r.to
@@ -364,8 +448,10 @@ pub(super) fn read_variables(
                 continue;
             }
             (Some(r), None) if r.to.abs_diff(r.from) >= MAX_LEVELS as u64 => {
-                problems
-                    .add(&v.name, format!("variable `{}` has more than {MAX_LEVELS} values; narrow its range", v.name));
+                at_values(
+                    problems,
+                    format!("variable `{}` has more than {MAX_LEVELS} values; narrow its range", v.name),
+                );
                 continue;
             }
             (Some(r), None) => (r.from..=r.to).collect(),
@@ -376,20 +462,16 @@ pub(super) fn read_variables(
                 list
             }
             (None, Some(_)) => {
-                problems.add(&v.name, format!("variable `{}` needs from 1 to {MAX_LEVELS} values", v.name));
+                at_values(problems, format!("variable `{}` needs from 1 to {MAX_LEVELS} values", v.name));
                 continue;
             }
             _ => {
-                problems
-                    .add(&v.name, format!("variable `{}` needs `range: (from: …, to: …)` or `values: […]`", v.name));
+                at_values(problems, format!("variable `{}` needs `range: (from: …, to: …)` or `values: […]`", v.name));
                 continue;
             }
         };
-        out.push(Variable {
-            name: v.name.clone(),
-            kind: VariableKind::Paths(paths),
-            levels: values.into_iter().map(Level::integer).collect(),
-        });
+        let levels = values.into_iter().map(Level::integer).collect();
+        out.push((position, Variable { name: v.name.clone(), kind: VariableKind::Paths(paths), levels }));
     }
     if out.is_empty() && problems.found.is_empty() {
         problems.add("variables", "give at least one decision variable".into());
@@ -397,8 +479,9 @@ pub(super) fn read_variables(
     out
 }
 
-/// The summary index of `name`, or a problem with the nearest names.
-fn indicator_index(name: &str, problems: &mut Problems) -> Option<usize> {
+/// The summary index of `name`, or a problem with the nearest names at `place`
+/// (where the spec writes it).
+fn indicator_index(name: &str, place: &[PathStep], problems: &mut Problems) -> Option<usize> {
     let names = indicator_names();
     if let Some(i) = names.iter().position(|n| *n == name) {
         return Some(i);
@@ -409,7 +492,8 @@ fn indicator_index(name: &str, problems: &mut Problems) -> Option<usize> {
         .min()
         .filter(|(d, _)| *d <= name.len().max(3) / 2)
         .map_or_else(String::new, |(_, n)| format!(" — did you mean `{n}`?"));
-    problems.add(
+    problems.add_at_path(
+        place,
         name,
         format!(
             "unknown indicator `{name}`{nearest} (the indicators are the columns of summary.csv, docs/scenarios.md, \"Outputs\")"
@@ -419,63 +503,65 @@ fn indicator_index(name: &str, problems: &mut Problems) -> Option<usize> {
 }
 
 pub(super) fn read_objective(raw: &RawObjective, problems: &mut Problems) -> Option<Objective> {
-    let terms: Vec<(&String, f64)> = match raw {
-        RawObjective::Minimise { indicator } => vec![(indicator, 1.0)],
-        RawObjective::MinimiseSum { terms } if !terms.is_empty() => {
-            terms.iter().map(|t| (&t.indicator, t.weight)).collect()
-        }
+    let objective = PathStep::Field("objective");
+    let terms_at = [objective, PathStep::Field("terms")];
+    // Each term with where it is written (a single indicator as one term).
+    let terms: Vec<(&String, f64, Vec<PathStep>)> = match raw {
+        RawObjective::Minimise { indicator } => vec![(indicator, 1.0, vec![objective])],
+        RawObjective::MinimiseSum { terms } if !terms.is_empty() => terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (&t.indicator, t.weight, terms_at.iter().copied().chain([PathStep::Index(i)]).collect()))
+            .collect(),
         RawObjective::MinimiseSum { .. } => {
-            problems.add("terms", "the objective needs at least one term".into());
+            problems.add_at_path(&terms_at, "terms", "the objective needs at least one term".into());
             return None;
         }
     };
     let mut out: Vec<(usize, String, f64)> = Vec::new();
-    for (i, (name, weight)) in terms.into_iter().enumerate() {
+    for (name, weight, entry) in terms {
+        let indicator: Vec<PathStep> = entry.iter().copied().chain([PathStep::Field("indicator")]).collect();
         if out.iter().any(|(_, earlier, _)| earlier == name) {
-            let place = [
-                PathStep::Field("objective"),
-                PathStep::Field("terms"),
-                PathStep::Index(i),
-                PathStep::Field("indicator"),
-            ];
             let message = format!(
                 "the term on `{name}` is listed twice: give one term per indicator, with the sum of the weights"
             );
-            problems.add_at_path(&place, name, message);
+            problems.add_at_path(&indicator, name, message);
             continue;
         }
         if !weight.is_finite() {
-            problems.add(name, format!("the weight of `{name}` must be a finite number"));
+            let message = format!("the weight of `{name}` must be a finite number");
+            problems.add_in_entry(&entry, &["weight", "indicator"], name, message);
         }
-        out.push((indicator_index(name, problems)?, name.clone(), weight));
+        out.push((indicator_index(name, &indicator, problems)?, name.clone(), weight));
     }
     Some(Objective { terms: out })
 }
 
 pub(super) fn read_constraints(raw: &[RawConstraint], problems: &mut Problems) -> Vec<Constraint> {
     let mut out: Vec<Constraint> = Vec::new();
-    for c in raw {
-        let Some(indicator) = indicator_index(&c.indicator, problems) else { continue };
+    for (i, c) in raw.iter().enumerate() {
+        // Each problem at its place in this constraint.
+        let entry = [PathStep::Field("constraints"), PathStep::Index(i)];
+        let place = [entry[0], entry[1], PathStep::Field("indicator")];
+        let Some(indicator) = indicator_index(&c.indicator, &place, problems) else { continue };
         let bound = match (c.at_most, c.at_least) {
             (Some(b), None) if b.is_finite() => Bound::AtMost(b),
             (None, Some(b)) if b.is_finite() => Bound::AtLeast(b),
             _ => {
-                problems.add(
-                    &c.indicator,
-                    format!("the constraint on `{}` needs one finite `at_most` or `at_least`", c.indicator),
-                );
+                let message = format!("the constraint on `{}` needs one finite `at_most` or `at_least`", c.indicator);
+                problems.add_in_entry(&entry, &["at_most", "at_least", "indicator"], &c.indicator, message);
                 continue;
             }
         };
         if !(c.confidence > 0.5 && c.confidence < 1.0) {
-            problems.add(
-                &c.indicator,
-                format!("the confidence of the constraint on `{}` must be between 0.5 and 1 (e.g. 0.95)", c.indicator),
-            );
+            let message =
+                format!("the confidence of the constraint on `{}` must be between 0.5 and 1 (e.g. 0.95)", c.indicator);
+            problems.add_in_entry(&entry, &["confidence", "indicator"], &c.indicator, message);
             continue;
         }
         if out.iter().any(|o| o.indicator == indicator) {
-            problems.add(&c.indicator, format!("two constraints on `{}`; give one per indicator", c.indicator));
+            let message = format!("two constraints on `{}`; give one per indicator", c.indicator);
+            problems.add_at_path(&place, &c.indicator, message);
             continue;
         }
         out.push(Constraint { indicator, name: c.indicator.clone(), bound, confidence: c.confidence });
@@ -484,16 +570,21 @@ pub(super) fn read_constraints(raw: &[RawConstraint], problems: &mut Problems) -
 }
 
 pub(super) fn read_search(raw: &RawSearch, variables: &[Variable], problems: &mut Problems) -> Option<SearchSettings> {
+    // At the setting in `search` (`max_replications` is also a setting of KN++),
+    // else at `search`.
+    let mut at = |field: &'static str, message: &str| {
+        problems.add_at_first(&[vec![PathStep::Field("search"), PathStep::Field(field)]], "search", message.into());
+    };
     if raw.replications < 2 {
-        problems
-            .add("replications", "the search needs at least 2 `replications` per candidate (for an interval)".into());
+        at("replications", "the search needs at least 2 `replications` per candidate (for an interval)");
     }
     if raw.max_replications < raw.replications {
-        problems.add("max_replications", "`max_replications` must be at least `replications`".into());
+        at("max_replications", "`max_replications` must be at least `replications`");
     }
     if raw.max_candidates == 0 {
-        problems.add("max_candidates", "`max_candidates` must be at least 1".into());
+        at("max_candidates", "`max_candidates` must be at least 1");
     }
+    let start_at = [PathStep::Field("search"), PathStep::Field("start")];
     let start: Vec<usize> = match &raw.start {
         RawStart::Upper => variables
             .iter()
@@ -511,8 +602,8 @@ pub(super) fn read_search(raw: &RawSearch, variables: &[Variable], problems: &mu
                 match v.levels.iter().position(|l| l.ron == text || l.ron == unquoted || l.label == unquoted) {
                     Some(i) => start.push(i),
                     None => {
-                        problems
-                            .add("start", format!("the start value {text} is not a value of variable `{}`", v.name));
+                        let message = format!("the start value {text} is not a value of variable `{}`", v.name);
+                        problems.add_at_path(&start_at, "start", message);
                         return None;
                     }
                 }
@@ -520,7 +611,8 @@ pub(super) fn read_search(raw: &RawSearch, variables: &[Variable], problems: &mu
             start
         }
         RawStart::Values(_) => {
-            problems.add("start", format!("`start: Values([…])` needs one value per variable ({})", variables.len()));
+            let message = format!("`start: Values([…])` needs one value per variable ({})", variables.len());
+            problems.add_at_path(&start_at, "start", message);
             return None;
         }
     };
@@ -533,20 +625,20 @@ pub(super) fn read_search(raw: &RawSearch, variables: &[Variable], problems: &mu
 }
 
 pub(super) fn read_selection(raw: &RawSelection, problems: &mut Problems) -> Option<Selection> {
+    // At the setting in `selection`.
+    let mut at = |field: &'static str, message: &str| {
+        problems.add_at_first(&[vec![PathStep::Field("selection"), PathStep::Field(field)]], field, message.into());
+    };
     match *raw {
         RawSelection::KnPlusPlus { alpha, delta, first_stage, max_replications } => {
             if !(alpha > 0.0 && alpha < 0.5) {
-                problems.add(
-                    "alpha",
-                    "`alpha` must be between 0 and 0.5 (e.g. 0.05 for a 95% probability of correct selection)".into(),
-                );
+                at("alpha", "`alpha` must be between 0 and 0.5 (e.g. 0.05 for a 95% probability of correct selection)");
             }
             if !(delta > 0.0 && delta.is_finite()) {
-                problems
-                    .add("delta", "`delta`, the indifference zone in the objective's unit, must be positive".into());
+                at("delta", "`delta`, the indifference zone in the objective's unit, must be positive");
             }
             if first_stage < 2 || max_replications < first_stage {
-                problems.add("first_stage", "`first_stage` must be at least 2 and at most `max_replications`".into());
+                at("first_stage", "`first_stage` must be at least 2 and at most `max_replications`");
             }
             Some(Selection::KnPlusPlus(super::kn::KnSettings {
                 alpha,
@@ -559,7 +651,7 @@ pub(super) fn read_selection(raw: &RawSelection, problems: &mut Problems) -> Opt
         }
         RawSelection::Ocba { budget, first_stage, increment } => {
             if first_stage < 2 || increment == 0 {
-                problems.add("first_stage", "`first_stage` must be at least 2 and `increment` at least 1".into());
+                at("first_stage", "`first_stage` must be at least 2 and `increment` at least 1");
             }
             Some(Selection::Ocba(super::ocba::OcbaSettings { first_stage, increment, budget }))
         }
