@@ -99,7 +99,6 @@ fn sobol_noise_share_sees_simulation_noise() {
 /// fix) that says what is wrong.
 #[test]
 fn broken_specs_get_located_diagnostics() {
-    use reformsim::analysis::{Calibration, Sensitivity};
     let cases: [(&str, &[&str]); 15] = [
         (
             "sensitivity-unknown-path.ron",
@@ -179,13 +178,7 @@ fn broken_specs_get_located_diagnostics() {
         ),
     ];
     for (file, expected) in cases {
-        let path = crate::common::root().join("tests/broken-analysis").join(file);
-        let error = if file.starts_with("sensitivity") {
-            Sensitivity::load(&path).err()
-        } else {
-            Calibration::load(&path).err()
-        };
-        let Some(error) = error else { panic!("{file} was accepted") };
+        let Some(error) = broken_spec_error(file) else { panic!("{file} was accepted") };
         assert!(error.is_input(), "{file}: not an input error");
         let text = error.to_string();
         assert!(text.starts_with("error: ") && text.contains(&format!("{file}:")), "{file}: not located\n{text}");
@@ -193,6 +186,13 @@ fn broken_specs_get_located_diagnostics() {
             assert!(text.contains(want), "{file}: `{want}` missing from\n{text}");
         }
     }
+}
+
+/// The error of loading `file` of tests/broken-analysis as the spec its name says.
+fn broken_spec_error(file: &str) -> Option<reformsim::experiment::ExperimentError> {
+    use reformsim::analysis::{Calibration, Sensitivity};
+    let path = crate::common::root().join("tests/broken-analysis").join(file);
+    if file.starts_with("sensitivity") { Sensitivity::load(&path).err() } else { Calibration::load(&path).err() }
 }
 
 /// Each diagnostic of `text` as (message, "line:column").
@@ -215,7 +215,6 @@ fn located(text: &str) -> Vec<(String, String)> {
 /// words appear.
 #[test]
 fn problems_are_located_at_the_entry_they_are_about() {
-    use reformsim::analysis::{Calibration, Sensitivity};
     let cases: [(&str, &[(&str, &str)]); 3] = [
         (
             "sensitivity-paths-twice.ron",
@@ -248,13 +247,7 @@ fn problems_are_located_at_the_entry_they_are_about() {
         ),
     ];
     for (file, expected) in cases {
-        let path = crate::common::root().join("tests/broken-analysis").join(file);
-        let error = if file.starts_with("sensitivity") {
-            Sensitivity::load(&path).err()
-        } else {
-            Calibration::load(&path).err()
-        };
-        let found = located(&error.unwrap_or_else(|| panic!("{file} was accepted")).to_string());
+        let found = located(&broken_spec_error(file).unwrap_or_else(|| panic!("{file} was accepted")).to_string());
         assert_eq!(found.len(), expected.len(), "{file}: {found:#?}");
         for (message, at) in expected {
             let here = found.iter().any(|(m, a)| m.starts_with(message) && a == at);

@@ -103,7 +103,9 @@ fn check_service_fields(c: &mut Checker, s: &RawService) {
     let volume = format!("volume_per_year of `{}`", s.name);
     positive(c, origin, &at("volume_per_year"), "volume_per_year", &volume, s.volume_per_year);
     // An infinite volume is refused as not finite: not also as above the limit.
-    if let Some(message) = limits::volume(&volume, s.volume_per_year).filter(|_| s.volume_per_year.is_finite()) {
+    if s.volume_per_year.is_finite()
+        && let Some(message) = limits::volume(&volume, s.volume_per_year)
+    {
         c.at(origin, &at("volume_per_year"), "volume_per_year", message);
     }
     let limit = format!("time_limit_working_days of `{}`", s.name);
