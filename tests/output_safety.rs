@@ -218,6 +218,28 @@ fn the_working_folder_or_one_above_it_is_never_an_output() {
     assert_complete_run(&work.join("sub/results"));
 }
 
+/// A mount point cannot be renamed aside as results are switched in: refused
+/// before the work (it failed only at the end of the run). `/proc` is one on
+/// every Linux system (its file system is not its parent's), and left untouched.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_mount_point_is_refused_as_an_output_before_any_work() {
+    let dir = tempdir("safety-mount-point");
+    let scenario = short_scenario(&dir, "mmc.ron", 15);
+    let scenario = scenario.to_str().expect("utf-8");
+    let runs: [&[&str]; 2] = [&["run", scenario, "--out", "/proc"], &["compare", scenario, scenario, "--out", "/proc"]];
+    for args in runs {
+        let (code, _, stderr) = reformsim_in(&dir, &[&args[..], &["--quiet", "--replications", "1"]].concat());
+        assert_eq!(code, 2, "{args:?}\n{stderr}");
+        assert!(stderr.starts_with("error: /proc is a mount point"), "{args:?}\n{stderr}");
+        assert!(stderr.contains("/proc/results"), "{args:?}\n{stderr}");
+    }
+    // Nothing was staged beside it.
+    let staged =
+        std::fs::read_dir("/").expect("root").flatten().any(|e| e.file_name().to_string_lossy().starts_with(".proc."));
+    assert!(!staged, "a staging folder was left in /");
+}
+
 #[test]
 fn another_kind_of_results_is_not_replaced_by_a_run() {
     let dir = tempdir("safety-kind");

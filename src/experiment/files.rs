@@ -190,6 +190,9 @@ fn remove_stale_temporaries(folder: &Path) -> Result<(), ExperimentError> {
 pub fn check_new_folder(folder: &Path, what: &'static str) -> Result<(), ExperimentError> {
     let target = crate::export::output::canonical(folder);
     crate::export::output::check_not_working_folder(&target)?;
+    if let Some(parent) = target.parent() {
+        crate::export::output::check_not_mount_point(&target, parent)?;
+    }
     if crate::export::output::dangling_link(&target) {
         let reason = crate::export::output::DANGLING_LINK.to_string();
         return Err(ExperimentError::OutputExists { folder: folder.to_path_buf(), reason });

@@ -148,6 +148,18 @@ pub enum ExportError {
         /// The working folder (canonical).
         here: PathBuf,
     },
+    /// The output folder is a mount point (another file system is mounted on
+    /// it): results are switched in by renaming their folder, which a mount point
+    /// cannot be, so the run would fail at its very end.
+    #[error(
+        "{} is a mount point: results replace their folder by a rename, which a mount point cannot take; nothing was done: name a folder inside it, such as {}",
+        folder.display(),
+        folder.join("results").display()
+    )]
+    MountPoint {
+        /// The output folder (canonical).
+        folder: PathBuf,
+    },
     /// The output folder changed while the command ran so that it may no longer
     /// be replaced (files of the user's put in it): it is left as it was, and
     /// the new results are kept beside it.

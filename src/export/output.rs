@@ -371,6 +371,7 @@ impl FolderOutput {
         let target = canonical(folder);
         let (parent, name) = split(&target)?;
         check_not_working_folder(&target)?;
+        check_not_mount_point(&target, &parent)?;
         if let Some(input) = inputs.iter().find(|i| i.starts_with(&target)) {
             return Err(ExportError::HoldsInput { folder: target.clone(), input: input.clone() });
         }
@@ -435,6 +436,25 @@ pub fn check_not_working_folder(target: &Path) -> Result<(), ExportError> {
     if here.starts_with(target) {
         return Err(ExportError::HoldsWorkingFolder { folder: target.to_path_buf(), here });
     }
+    Ok(())
+}
+
+/// Refuses an existing output folder (canonical) on which another file system
+/// is mounted (its device differs from its parent's): renaming it aside, as
+/// results are switched in, fails, and that only after the whole run.
+pub fn check_not_mount_point(target: &Path, parent: &Path) -> Result<(), ExportError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        if let (Ok(here), Ok(above)) = (std::fs::metadata(target), std::fs::metadata(parent))
+            && here.is_dir()
+            && here.dev() != above.dev()
+        {
+            return Err(ExportError::MountPoint { folder: target.to_path_buf() });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (target, parent);
     Ok(())
 }
 
