@@ -502,7 +502,7 @@ fn the_demo_report_page_is_replaced_only_if_reformsim_wrote_it() {
     check_report_page(&page).expect("absent");
     std::fs::write(&page, "my page").expect("write");
     let e = check_report_page(&page).expect_err("a user's page").to_string();
-    assert!(e.contains("report.html"), "{e}");
+    assert!(e.contains("report.html exists and is not a report reformsim wrote"), "{e}");
     std::fs::write(&page, "<head>\n<meta name=\"generator\" content=\"reformsim 0.1.0\">\n").expect("write");
     check_report_page(&page).expect("a reformsim page");
 }

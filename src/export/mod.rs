@@ -88,6 +88,19 @@ pub enum ExportError {
     /// A file output names a folder.
     #[error("{} is a folder; name a file to write", .0.display())]
     IsAFolder(PathBuf),
+    /// The page to write exists and is not a report reformsim wrote (no mark in
+    /// its first lines); it is kept.
+    #[error(
+        "{} exists and is not a report reformsim wrote{}; nothing was changed: choose another --out, or move it away",
+        page.display(),
+        if *regular { "" } else { " (not even a regular file)" }
+    )]
+    NotAReport {
+        /// The page (canonical).
+        page: PathBuf,
+        /// It is a regular file (else a pipe, a device, a socket).
+        regular: bool,
+    },
     /// The output folder holds files that are not this kind of results; they are kept.
     #[error(
         "{} holds files reformsim did not write there: {}; nothing was changed: choose another --out, or move those files away",

@@ -674,8 +674,7 @@ pub fn check_report_page(page: &Path) -> Result<(), ExportError> {
     let Ok(meta) = std::fs::metadata(&page) else { return Ok(()) };
     if !meta.is_file() {
         // A named pipe, a device: not a page (and opening a pipe would wait for a writer).
-        let (folder, name) = split(&page)?;
-        return Err(ExportError::Foreign { folder, files: vec![PathBuf::from(name)] });
+        return Err(ExportError::NotAReport { page, regular: false });
     }
     // A report page is small; reading a bounded prefix is enough to find its mark.
     let mut head = Vec::new();
@@ -683,8 +682,7 @@ pub fn check_report_page(page: &Path) -> Result<(), ExportError> {
     if read.is_ok() && String::from_utf8_lossy(&head).contains(REPORT_MARK) {
         return Ok(());
     }
-    let (folder, name) = split(&page)?;
-    Err(ExportError::Foreign { folder, files: vec![PathBuf::from(name)] })
+    Err(ExportError::NotAReport { page, regular: true })
 }
 
 #[cfg(test)]
