@@ -99,7 +99,7 @@ fn sobol_noise_share_sees_simulation_noise() {
 /// fix) that says what is wrong.
 #[test]
 fn broken_specs_get_located_diagnostics() {
-    let cases: [(&str, &[&str]); 15] = [
+    let cases: [(&str, &[&str]); 16] = [
         (
             "sensitivity-unknown-path.ron",
             &["`services[name=\"request\"].volume`", "not valid with it", "volume", ":7:"],
@@ -165,6 +165,10 @@ fn broken_specs_get_located_diagnostics() {
                 "parameters `start` and `horizon` together move the years the prediction runs measure: all at their lowest values, the runs measure 2016–2017, without year 2018",
                 ":8:31",
             ],
+        ),
+        (
+            "sensitivity-decimal-for-whole-number.ron",
+            &["expected a whole number here", "only a `range` whose bounds are both written as whole numbers", ":8:33"],
         ),
         // Each prior's problem at the prior.
         ("calibration-prior-no-support.ron", &["has no support", "LogUniform(from: 0, to: 6)", ":6:17", ":7:87"]),

@@ -447,11 +447,19 @@ pub(crate) fn check_paths(
                             }
                             other => other.to_string(),
                         };
+                        // A decimal where the scenario takes whole numbers: the
+                        // parameter is real because a bound was written with a point.
+                        let hint = if parameter.kind == Kind::Real && message.contains("expected a whole number") {
+                            " (the parameter takes decimal values: only a `range` whose bounds are both written as \
+                             whole numbers, such as `from: 2, to: 5`, gives whole numbers)"
+                        } else {
+                            ""
+                        };
                         problems.add_at_written(
                             &at,
                             path.as_str(),
                             format!(
-                                "parameter path `{}` at {}: the scenario is not valid with it: {message}",
+                                "parameter path `{}` at {}: the scenario is not valid with it: {message}{hint}",
                                 path.as_str(),
                                 level.label
                             ),
