@@ -550,6 +550,34 @@ fn an_event_log_replaces_only_an_event_log() {
     }
 }
 
+/// A named pipe (or a device, a socket) is never replaced by an output file: an
+/// event log there became an ordinary file, and as root `--event-log /dev/full`
+/// replaced the device itself.
+#[cfg(unix)]
+#[test]
+fn a_pipe_is_never_replaced_by_an_output_file() {
+    use std::os::unix::fs::FileTypeExt as _;
+    let dir = tempdir("safety-pipe");
+    short_scenario(&dir, "mmc.ron", 12);
+    let made = Command::new("mkfifo").arg(dir.join("pipe")).status().expect("mkfifo runs");
+    assert!(made.success());
+    for args in [
+        vec!["run", "mmc.ron", "--out", "out", "--quiet", "--event-log", "pipe"],
+        vec!["run", "mmc.ron", "--out", "out", "--quiet", "--event-log", "out/pipe-link"],
+    ] {
+        if args.contains(&"out/pipe-link") {
+            std::fs::create_dir_all(dir.join("out")).expect("mkdir");
+            std::os::unix::fs::symlink(dir.join("pipe"), dir.join("out/pipe-link")).expect("link");
+        }
+        let (code, stdout, stderr) = reformsim_in(&dir, &args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains("is not a regular file"), "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}: simulated:\n{stdout}");
+        let kind = std::fs::symlink_metadata(dir.join("pipe")).expect("kept").file_type();
+        assert!(kind.is_fifo(), "{args:?}: the pipe was replaced");
+    }
+}
+
 #[test]
 fn concurrent_runs_to_one_folder_one_wins_the_others_refuse() {
     let dir = tempdir("safety-concurrent");

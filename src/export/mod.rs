@@ -113,6 +113,13 @@ pub enum ExportError {
         /// The files, relative to the folder.
         files: Vec<PathBuf>,
     },
+    /// A file output names a pipe, a device or a socket: writing the output
+    /// would replace it with a file.
+    #[error(
+        "{} is not a regular file (a pipe, a device or a socket): an output replaces its file as a whole, so nothing was changed: choose a file's path",
+        .0.display()
+    )]
+    SpecialFile(PathBuf),
     /// A file output names an existing file reformsim did not write; it is kept.
     #[error(
         "{} exists and is not {what} reformsim wrote; nothing was changed: choose another path, or move that file away",

@@ -642,6 +642,9 @@ pub fn check_file_target(target: &Path, inputs: &[PathBuf]) -> Result<(), Export
     if target.is_dir() {
         return Err(ExportError::IsAFolder(target.to_path_buf()));
     }
+    if std::fs::metadata(target).is_ok_and(|meta| !meta.is_file()) {
+        return Err(ExportError::SpecialFile(target.to_path_buf()));
+    }
     if dangling_link(target) {
         return Err(ExportError::DanglingLink(target.to_path_buf()));
     }

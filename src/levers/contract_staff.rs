@@ -39,7 +39,8 @@ impl Build for Raw {
     type Valid = Valid;
 
     fn build(self, p: &mut dyn Check, _start_day: u32, _ordinal: usize) -> Option<Valid> {
-        p.non_negative("ContractStaff", "annual_cost_cny", self.annual_cost_cny);
+        p.money("ContractStaff", "annual_cost_cny", self.annual_cost_cny);
+        p.count("ContractStaff", "count", self.count);
         if self.role == Role::Approver && !p.contract_approvers_allowed() {
             let message = "contract staff may not make approval decisions: a ContractStaff lever hiring approvers needs `contract_staff: (allow_approvers: true)` in the scenario".to_string();
             p.at("ContractStaff", message);

@@ -84,12 +84,14 @@ impl Build for Raw {
     fn build(self, p: &mut dyn Check, _start_day: u32, _ordinal: usize) -> Option<Valid> {
         p.share("CrossTraining", "share", self.share);
         p.share("CrossTraining", "extra_error_probability", self.extra_error_probability);
-        p.non_negative("CrossTraining", "cost_cny_per_person", self.cost_cny_per_person);
+        p.money("CrossTraining", "cost_cny_per_person", self.cost_cny_per_person);
         let initial = self.initial_productivity.unwrap_or(self.productivity);
         let stated = [("productivity", Some(self.productivity)), ("initial_productivity", self.initial_productivity)];
         for (what, value) in stated.iter().filter_map(|&(w, v)| v.map(|v| (w, v))) {
             if !(value.is_finite() && value > 0.0 && value <= 1.0) {
                 p.at(what, format!("{what} must be in (0, 1] (1: as fast as a specialist), found {value}"));
+            } else {
+                p.work_factor(what, &format!("{what} {value}"), 1.0 / value);
             }
         }
         if !(self.learning_days.is_finite() && self.learning_days > 0.0) {

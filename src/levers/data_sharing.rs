@@ -48,9 +48,9 @@ impl Build for Raw {
 
     fn build(self, p: &mut dyn Check, _start_day: u32, _ordinal: usize) -> Option<Valid> {
         p.share("DataSharing", "share", self.share);
-        p.non_negative("DataSharing", "integration_cost_cny_per_source", self.integration_cost_cny_per_source);
-        p.non_negative("DataSharing", "yearly_it_cost_cny", self.yearly_it_cost_cny);
-        p.non_negative("DataSharing", "check_minutes_saved", self.check_minutes_saved);
+        p.money("DataSharing", "integration_cost_cny_per_source", self.integration_cost_cny_per_source);
+        p.money("DataSharing", "yearly_it_cost_cny", self.yearly_it_cost_cny);
+        p.duration("DataSharing", "check_minutes_saved", self.check_minutes_saved, 1.0);
         let mut mask = vec![self.connected.is_empty(); p.departments()];
         for name in &self.connected {
             if let Some(d) = p.department(name) {

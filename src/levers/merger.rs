@@ -88,8 +88,9 @@ impl Build for Raw {
 
     fn build(self, p: &mut dyn Check, start_day: u32, ordinal: usize) -> Option<Valid> {
         p.non_negative("Merger", "productivity_dip", self.productivity_dip);
+        p.work_factor("Merger", "productivity_dip", 1.0 + self.productivity_dip);
         p.share("Merger", "extra_error_probability", self.extra_error_probability);
-        p.non_negative("Merger", "one_off_cost_cny", self.one_off_cost_cny);
+        p.money("Merger", "one_off_cost_cny", self.one_off_cost_cny);
         if !(self.learning_days.is_finite() && self.learning_days > 0.0) {
             p.at("learning_days", format!("learning_days must be positive, found {}", self.learning_days));
         }

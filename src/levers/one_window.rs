@@ -61,9 +61,11 @@ impl Build for Raw {
     type Valid = Valid;
 
     fn build(self, p: &mut dyn Check, _start_day: u32, _ordinal: usize) -> Option<Valid> {
-        p.non_negative("OneWindow", "annual_cost_cny", self.annual_cost_cny);
-        p.non_negative("OneWindow", "training_cost_cny", self.training_cost_cny);
-        p.non_negative("OneWindow", "routing_delay_hours", self.routing_delay_hours);
+        p.money("OneWindow", "annual_cost_cny", self.annual_cost_cny);
+        p.count("OneWindow", "windows", self.windows);
+        p.count("OneWindow", "clerks", self.clerks);
+        p.money("OneWindow", "training_cost_cny", self.training_cost_cny);
+        p.duration("OneWindow", "routing_delay_hours", self.routing_delay_hours, 60.0);
         let department = p.department(&self.department)?;
         Some(Valid {
             clerks: self.clerks,

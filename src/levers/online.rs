@@ -89,8 +89,8 @@ impl Build for Raw {
     fn build(self, p: &mut dyn Check, _start_day: u32, _ordinal: usize) -> Option<Valid> {
         p.share("Online", "target_share", self.target_share);
         p.share("Online", "max_share", self.max_share);
-        p.non_negative("Online", "platform_build_cny", self.platform_build_cny);
-        p.non_negative("Online", "yearly_cost_cny", self.yearly_cost_cny);
+        p.money("Online", "platform_build_cny", self.platform_build_cny);
+        p.money("Online", "yearly_cost_cny", self.yearly_cost_cny);
         p.share("start_share", "start_share", self.start_share);
         let share = self.target_share.min(self.max_share);
         let groups = [ApplicantGroup::Residents, ApplicantGroup::Firms, ApplicantGroup::Agents];

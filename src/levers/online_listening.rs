@@ -105,7 +105,8 @@ impl Build for Raw {
     fn build(self, p: &mut dyn Check, _start_day: u32, _ordinal: usize) -> Option<Valid> {
         p.share("OnlineListening", "complaint_probability_at_zero", self.complaint_probability_at_zero);
         p.share("OnlineListening", "fix_probability", self.fix_probability);
-        p.non_negative("OnlineListening", "fix_delay_days", self.fix_delay_days);
+        p.duration("OnlineListening", "fix_delay_days", self.fix_delay_days, 1440.0);
+        p.minutes("OnlineListening", "handling_work", &self.handling_work);
         p.share("OnlineListening", "fix_missing_document_reduction", self.fix_missing_document_reduction);
         p.share("OnlineListening", "fix_send_back_reduction", self.fix_send_back_reduction);
         Some(Valid {

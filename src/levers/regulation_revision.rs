@@ -34,7 +34,7 @@ impl Build for Raw {
     type Valid = Valid;
 
     fn build(self, p: &mut dyn Check, _start_day: u32, _ordinal: usize) -> Option<Valid> {
-        p.non_negative("RegulationRevision", "cost_cny", self.cost_cny);
+        p.money("RegulationRevision", "cost_cny", self.cost_cny);
         Some(Valid { services: p.services(&self.services), cost_cny: self.cost_cny })
     }
 }

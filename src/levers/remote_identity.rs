@@ -47,8 +47,8 @@ impl Build for Raw {
 
     fn build(self, p: &mut dyn Check, _start_day: u32, _ordinal: usize) -> Option<Valid> {
         p.share("share", "the share of RemoteIdentity", self.share);
-        p.non_negative("RemoteIdentity", "build_cost_cny", self.build_cost_cny);
-        p.non_negative("RemoteIdentity", "yearly_cost_cny", self.yearly_cost_cny);
+        p.money("RemoteIdentity", "build_cost_cny", self.build_cost_cny);
+        p.money("RemoteIdentity", "yearly_cost_cny", self.yearly_cost_cny);
         Some(Valid {
             share: self.share,
             services: p.services(&self.services),

@@ -29,7 +29,7 @@ impl Build for Raw {
     fn build(self, p: &mut dyn Check, _start_day: u32, _ordinal: usize) -> Option<Valid> {
         p.share("Standardisation", "variance_reduction", self.variance_reduction);
         p.share("Standardisation", "error_reduction", self.error_reduction);
-        p.non_negative("Standardisation", "one_off_cost_cny", self.one_off_cost_cny);
+        p.money("Standardisation", "one_off_cost_cny", self.one_off_cost_cny);
         Some(self)
     }
 }

@@ -79,7 +79,8 @@ impl Build for Raw {
 
     fn build(self, p: &mut dyn Check, _start_day: u32, _ordinal: usize) -> Option<Valid> {
         p.share("PostApprovalSupervision", "share", self.share);
-        p.non_negative("PostApprovalSupervision", "inspection_delay_days", self.inspection_delay_days);
+        p.duration("PostApprovalSupervision", "inspection_delay_days", self.inspection_delay_days, 1440.0);
+        p.minutes("PostApprovalSupervision", "inspection_work", &self.inspection_work);
         p.share("PostApprovalSupervision", "non_compliance_share", self.non_compliance_share);
         p.share("PostApprovalSupervision", "detection_probability", self.detection_probability);
         let inspection_function = match &self.inspection_function {

@@ -54,6 +54,14 @@ pub const MAX_POPULATION: u64 = 2_000_000_000;
 /// Largest `volume_per_resident_factor` of a jurisdiction tree.
 pub const MAX_VOLUME_FACTOR: f64 = 1e6;
 
+/// Largest factor on a step's work time (a contract member's, a learner's, a
+/// merger's dip plus one, one over a cross-trained member's productivity): a
+/// hundred times the usual time. Beyond it, durations leave the microsecond
+/// clock's range after a few steps and utilisation reads in the millions.
+pub const MAX_WORK_FACTOR: f64 = 100.0;
+/// Largest weight of an assessment's criteria (weights are relative).
+pub const MAX_WEIGHT: f64 = 1e6;
+
 /// Most cross-trained pools (a pool is named by 16 bits in an event).
 pub const MAX_POOLS: usize = 60_000;
 /// Largest amount of money in one field, CNY (a trillion).
@@ -171,6 +179,25 @@ pub fn distribution(what: &str, d: &Minutes) -> Option<String> {
     }
 }
 
+/// Checks a factor on work time (1: the usual time).
+pub fn work_factor(what: &str, factor: f64) -> Option<String> {
+    (factor > MAX_WORK_FACTOR).then(|| {
+        exceeded(
+            format!("{what} makes work take {} times its usual time", Number(factor)),
+            "100 times",
+            "MAX_WORK_FACTOR",
+            "check the number (a factor, 1 for the usual time, not a percentage)",
+        )
+    })
+}
+
+/// Checks a relative weight (of an assessment's criteria).
+pub fn weight(what: &str, w: f64) -> Option<String> {
+    (w > MAX_WEIGHT).then(|| {
+        exceeded(format!("{what} is {}", Number(w)), "10^6", "MAX_WEIGHT", "weights are relative: scale them down")
+    })
+}
+
 /// Checks an arrival-profile weight.
 pub fn profile_weight(profile: &str, weight: f64) -> Option<String> {
     (weight > MAX_PROFILE_WEIGHT).then(|| {
@@ -262,12 +289,24 @@ pub fn model(model: &Model) -> Vec<(Field, String)> {
             ),
         ));
     }
-    let staff_days = model.staff.iter().map(|s| f64::from(s.count)).sum::<f64>() * f64::from(model.horizon_days);
+    // The staff the scenario lists, and those its reforms hire (at most: every hire in force all along).
+    let hired: f64 = model
+        .reforms
+        .iter()
+        .map(|r| match &r.lever {
+            crate::levers::Lever::ContractStaff(v) => f64::from(v.count),
+            crate::levers::Lever::OneWindow(v) => f64::from(v.clerks),
+            _ => 0.0,
+        })
+        .sum();
+    let listed: f64 = model.staff.iter().map(|s| f64::from(s.count)).sum();
+    let staff_days = (listed + hired) * f64::from(model.horizon_days);
     if staff_days > MAX_STAFF_DAYS {
+        let who = if hired > 0.0 { "the staff and those the reforms hire" } else { "the staff" };
         out.push((
             "staff",
             exceeded(
-                format!("the staff work {staff_days:.3e} staff-days over the horizon"),
+                format!("{who} work {staff_days:.3e} staff-days over the horizon"),
                 "2×10^9 staff-days",
                 "MAX_STAFF_DAYS",
                 "shorten the horizon or simulate fewer staff",

@@ -7,7 +7,7 @@
 
 mod build;
 mod calendars;
-mod checks;
+pub(crate) mod checks;
 pub(crate) use checks::name_problem;
 mod halls;
 mod jurisdictions;

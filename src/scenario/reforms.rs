@@ -80,6 +80,16 @@ impl Problems<'_> {
             self.at(anchor, format!("{what} must be zero or more, found {value}"));
         }
     }
+
+    /// An amount of money: zero or more, within [`limits::MAX_CNY`].
+    fn money(&mut self, anchor: &str, what: &str, value: f64) {
+        self.non_negative(anchor, what, value);
+        if value.is_finite()
+            && let Some(message) = limits::money(what, value)
+        {
+            self.at(anchor, message);
+        }
+    }
 }
 
 /// Default satisfaction weights (stated assumptions, docs/scenarios.md): an extra
@@ -112,7 +122,7 @@ pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Re
             p.share("workforce", "retirement_rate_per_year", w.retirement_rate_per_year);
             p.share("workforce", "resignation_rate_per_year", w.resignation_rate_per_year);
             let contract = w.contract_annual_cost_cny.unwrap_or(0.0);
-            p.non_negative("workforce", "contract_annual_cost_cny", contract);
+            p.money("contract_annual_cost_cny", "contract_annual_cost_cny", contract);
             if w.recruitment == Recruitment::ContractOnly && w.contract_annual_cost_cny.is_none() {
                 p.at("ContractOnly", "recruitment ContractOnly needs contract_annual_cost_cny".to_string());
             }
@@ -258,9 +268,9 @@ struct Builder<'m, 'p, 's> {
     reform: usize,
 }
 
-impl Builder<'_, '_, '_> {
-    /// A problem with a value of the reform: at its field `what` if the reform
-    /// writes one, else at `anchor` in the reform (else anywhere).
+impl Check for Builder<'_, '_, '_> {
+    /// At its field `what` if the reform writes one, else at `anchor` in the
+    /// reform (else anywhere).
     fn at_field(&mut self, anchor: &str, what: &str, message: String) {
         let scope = [Needle::Field("reforms"), Needle::Index(self.reform)];
         let sources = self.p.sources;
@@ -268,9 +278,7 @@ impl Builder<'_, '_, '_> {
         let location = location.unwrap_or_else(|| sources.locate(anchor));
         self.p.list.push(Diagnostic { location, message });
     }
-}
 
-impl Check for Builder<'_, '_, '_> {
     fn at(&mut self, anchor: &str, message: String) {
         self.at_field(anchor, anchor, message);
     }
@@ -436,7 +444,7 @@ fn fiscal(
     p: &mut Problems,
 ) {
     if let Some(b) = budget_cny_per_year {
-        p.non_negative("budget_cny_per_year", "budget_cny_per_year", b);
+        p.money("budget_cny_per_year", "budget_cny_per_year", b);
     }
     model.budget_cny_per_year = budget_cny_per_year;
     if residents == Some(0) {
@@ -485,12 +493,15 @@ fn build_merger(
     let mut handoff_unit = previous.handoff_unit.clone();
     for (i, (m, taken)) in merges.iter().zip(taken).enumerate() {
         match m.overhead_cny_per_year {
-            Some(cny) => p.non_negative(&format!("\"{}\"", m.into), "overhead_cny_per_year", cny),
+            Some(cny) => p.money(&format!("\"{}\"", m.into), "overhead_cny_per_year", cny),
             None if model.posts.is_none() => {
                 let message = no_overhead("merged department", &m.into);
                 p.at_path(&merge_site_path(&prefix, merges, MergeSite::Into(i)), message);
             }
             None => {}
+        }
+        if let Some(message) = m.windows.and_then(|n| limits::count("the merged department's windows", n)) {
+            p.at_path(&merge_site_path(&prefix, merges, MergeSite::Into(i)), message);
         }
         let id = model.departments.len();
         let mut functions = Vec::new();

@@ -28,11 +28,15 @@ pub const GAVE_UP: &str = "Applicant gave up";
 /// start of its XES document). A folder is refused later, with its own message.
 pub fn replaceable(path: &Path) -> bool {
     let Ok(meta) = std::fs::metadata(path) else { return true };
-    if meta.is_dir() || meta.len() == 0 {
+    if meta.is_dir() {
         return true;
     }
+    // A pipe, a device or a socket (whose length reads 0) is never replaced by a file.
     if !meta.is_file() {
         return false;
+    }
+    if meta.len() == 0 {
+        return true;
     }
     let mut start = Vec::new();
     let read = File::open(path).and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 4096), &mut start));

@@ -4,7 +4,7 @@
 use super::super::sources::Needle;
 use super::Problems;
 use crate::domain::{Assessment, ContractTerms, FiscalRule, Response};
-use crate::scenario::Model;
+use crate::scenario::{Model, limits};
 
 /// Checks and sets the fiscal rule and the ceiling it guards: the administrative
 /// budget if stated (only with a rule), else the whole budget.
@@ -15,7 +15,7 @@ pub(super) fn fiscal_rule(
     p: &mut Problems,
 ) {
     if let Some(b) = administrative_budget {
-        p.non_negative("administrative_budget_cny_per_year", "administrative_budget_cny_per_year", b);
+        p.money("administrative_budget_cny_per_year", "administrative_budget_cny_per_year", b);
         if rule.is_none() {
             let message = "administrative_budget_cny_per_year is the ceiling a fiscal rule guards: add `fiscal_rule` or leave it out".to_string();
             p.at("administrative_budget_cny_per_year", message);
@@ -53,6 +53,8 @@ pub(super) fn contract_staff(model: &mut Model, terms: Option<ContractTerms>, p:
     let Some(t) = terms else { return };
     if !(t.work_time_factor.is_finite() && t.work_time_factor > 0.0) {
         p.at("work_time_factor", format!("work_time_factor must be positive, found {}", t.work_time_factor));
+    } else if let Some(message) = limits::work_factor("work_time_factor", t.work_time_factor) {
+        p.at("work_time_factor", message);
     }
     p.share("extra_error_probability", "extra_error_probability", t.extra_error_probability);
     if let Some(rate) = t.exit_rate_per_year {
@@ -72,6 +74,10 @@ pub(super) fn contract_staff(model: &mut Model, terms: Option<ContractTerms>, p:
         let message = format!(
             "initial_work_time_factor must be at least {floor} (1 and the trained contract member's work_time_factor: a learner is not faster), found {x}"
         );
+        p.at("initial_work_time_factor", message);
+    } else if let Some(message) =
+        t.initial_work_time_factor.and_then(|x| limits::work_factor("initial_work_time_factor", x))
+    {
         p.at("initial_work_time_factor", message);
     }
     model.contract_staff = t;
@@ -111,7 +117,11 @@ pub(super) fn assessment(model: &mut Model, assessment: Option<Assessment>, p: &
     };
     let all = [("time", w.time), ("cost", w.cost), ("efficiency", w.efficiency), ("satisfaction", w.satisfaction)];
     for (name, value) in all {
-        p.non_negative(name, &format!("the assessment's weight `{name}`"), value);
+        let what = format!("the assessment's weight `{name}`");
+        p.non_negative(name, &what, value);
+        if let Some(message) = limits::weight(&what, value) {
+            p.at(name, message);
+        }
     }
     if all.iter().all(|&(_, v)| v == 0.0) {
         p.at("weights", "the assessment's weights are all zero: give at least one a positive weight".to_string());
