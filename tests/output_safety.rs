@@ -229,7 +229,7 @@ fn a_mount_point_is_refused_as_an_output_before_any_work() {
     let scenario = scenario.to_str().expect("utf-8");
     let runs: [&[&str]; 2] = [&["run", scenario, "--out", "/proc"], &["compare", scenario, scenario, "--out", "/proc"]];
     for args in runs {
-        let (code, _, stderr) = reformsim_in(&dir, &[&args[..], &["--quiet", "--replications", "1"]].concat());
+        let (code, _, stderr) = reformsim_in(&dir, &[args, &["--quiet", "--replications", "1"]].concat());
         assert_eq!(code, 2, "{args:?}\n{stderr}");
         assert!(stderr.starts_with("error: /proc is a mount point"), "{args:?}\n{stderr}");
         assert!(stderr.contains("/proc/results"), "{args:?}\n{stderr}");
