@@ -228,6 +228,9 @@ enum Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Some(Command::Serve { .. })) {
+        end_quietly_when_output_closes();
+    }
     let result = match cli.command {
         None => demo(3, false),
         Some(Command::Demo { replications, quiet }) => demo(replications, quiet),
@@ -291,6 +294,20 @@ where
         return Err(format!("`{text}` has a plus sign: numbers are written without one (`{unsigned}`)"));
     }
     text.parse().map_err(|e: T::Err| e.to_string())
+}
+
+/// A closed standard output (`reformsim validate x | head -1`) ends the program
+/// quietly, as it does other command-line tools: Rust ignores `SIGPIPE`, so the
+/// next print panicked ("failed printing to stdout: Broken pipe", exit 101).
+/// Results being written are staged and switched in whole, so a run ended this
+/// way leaves only its staging folder, which the next run cleans. Not for
+/// `serve`, whose sockets must outlive a browser that goes away.
+fn end_quietly_when_output_closes() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: restores the default disposition of one signal, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
 
 /// An output problem: exit status 2 when the path is to blame (nothing was done), 1 otherwise.

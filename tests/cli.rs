@@ -201,3 +201,26 @@ fn a_scenario_anywhere_extends_a_shipped_one() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("is not a shipped scenario's name"), "{stderr}");
 }
+
+/// A reader that stops early (`reformsim validate … | head -1`) ends the program
+/// as it ends other tools, by the closed pipe's signal, not with a panic
+/// ("failed printing to stdout: Broken pipe", exit 101).
+#[cfg(unix)]
+#[test]
+fn a_closed_output_pipe_ends_the_program_quietly() {
+    use std::os::unix::process::ExitStatusExt as _;
+    let scenario = root().join("scenarios/validation/mmc.ron");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reformsim"))
+        .args(["validate", scenario.to_str().expect("utf-8")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("reformsim starts");
+    // The reader goes away before reading anything.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("reformsim ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(output.status.code(), Some(101), "{stderr}");
+    assert!(output.status.success() || output.status.signal() == Some(13), "{:?}: {stderr}", output.status);
+}
