@@ -99,7 +99,7 @@ fn sobol_noise_share_sees_simulation_noise() {
 /// fix) that says what is wrong.
 #[test]
 fn broken_specs_get_located_diagnostics() {
-    let cases: [(&str, &[&str]); 16] = [
+    let cases: [(&str, &[&str]); 17] = [
         (
             "sensitivity-unknown-path.ron",
             &["`services[name=\"request\"].volume`", "not valid with it", "volume", ":7:"],
@@ -165,6 +165,10 @@ fn broken_specs_get_located_diagnostics() {
                 "parameters `start` and `horizon` together move the years the prediction runs measure: all at their lowest values, the runs measure 2016–2017, without year 2018",
                 ":8:31",
             ],
+        ),
+        (
+            "calibration-predict-too-many-particles.ron",
+            &["with its predictions (1000000000 runs)", "predict from fewer particles", ":9:76"],
         ),
         (
             "sensitivity-decimal-for-whole-number.ron",

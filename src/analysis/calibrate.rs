@@ -159,7 +159,8 @@ impl Calibration {
                 check_predict_years(base, &parameters, p, &mut problems);
             }
         }
-        let method = read_method(raw.method, raw.seed, raw.replications, &mut problems);
+        let predicted = predict.as_ref().map_or(0, |p| p.particles as u64);
+        let method = read_method(raw.method, (raw.seed, raw.replications), predicted, &mut problems);
         match base {
             Some(base) if problems.found.is_empty() => Ok(Calibration {
                 file: file.to_path_buf(),
@@ -218,7 +219,9 @@ fn read_targets(raw: Vec<RawTarget>, problems: &mut Problems) -> Vec<Target> {
         .collect()
 }
 
-fn read_method(raw: RawAbc, seed: u64, replications: u64, problems: &mut Problems) -> Method {
+/// The method, checked; with `predicted` particles of `predict`, it may do no
+/// more than [`MAX_RUNS`] runs in all.
+fn read_method(raw: RawAbc, (seed, replications): (u64, u64), predicted: u64, problems: &mut Problems) -> Method {
     let (method, most) = match raw {
         RawAbc::Rejection { draws, keep } => {
             if keep == 0 || keep > draws {
@@ -242,8 +245,16 @@ fn read_method(raw: RawAbc, seed: u64, replications: u64, problems: &mut Problem
         }
     };
     let runs = most.saturating_mul(replications);
+    let predictions = predicted.saturating_mul(replications);
     if runs > MAX_RUNS {
         problems.add("method", format!("this calibration may do {runs} runs, more than the {MAX_RUNS} one command may do; lower the draws or `max_simulations`"));
+    } else if runs.saturating_add(predictions) > MAX_RUNS {
+        let total = runs.saturating_add(predictions);
+        problems.add_at_path(
+            &[PathStep::Field("predict"), PathStep::Field("particles")],
+            "particles",
+            format!("with its predictions ({predictions} runs) this calibration may do {total} runs, more than the {MAX_RUNS} one command may do; predict from fewer particles"),
+        );
     }
     method
 }
