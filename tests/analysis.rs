@@ -99,7 +99,7 @@ fn sobol_noise_share_sees_simulation_noise() {
 /// fix) that says what is wrong.
 #[test]
 fn broken_specs_get_located_diagnostics() {
-    let cases: [(&str, &[&str]); 17] = [
+    let cases: [(&str, &[&str]); 18] = [
         (
             "sensitivity-unknown-path.ron",
             &["`services[name=\"request\"].volume`", "not valid with it", "volume", ":7:"],
@@ -169,6 +169,10 @@ fn broken_specs_get_located_diagnostics() {
         (
             "calibration-predict-too-many-particles.ron",
             &["with its predictions (1000000000 runs)", "predict from fewer particles", ":9:76"],
+        ),
+        (
+            "sensitivity-fixed-makes-scenario-invalid.ron",
+            &["with `fixed` applied the scenario is not valid: warm-up (10 days) must be shorter", ":5:12"],
         ),
         (
             "sensitivity-decimal-for-whole-number.ron",
@@ -275,6 +279,18 @@ fn a_broken_spec_exits_with_status_2() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("unknown indicator `wait_minutes`") && stderr.contains("  --> "), "{stderr}");
+    // An indicator undefined in every run is refused once the runs show it.
+    let out = crate::engine::tempdir("sensitivity-undefined").join("out");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_reformsim"))
+        .args(["sensitivity", "tests/broken-analysis/sensitivity-undefined-indicator.ron", "--quiet", "--out"])
+        .arg(&out)
+        .current_dir(crate::common::root())
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("indicator `budget_cny` is undefined in every run"), "{stderr}");
+    assert!(!out.join("indices.csv").exists(), "indices were written");
     // A predicted year outside the run is refused before any simulation.
     let out = crate::engine::tempdir("calibrate-year-outside").join("out");
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_reformsim"))

@@ -205,7 +205,21 @@ fn read_targets(raw: Vec<RawTarget>, problems: &mut Problems) -> Vec<Target> {
         .enumerate()
         .filter_map(|(i, t)| {
             let scale = match (t.tolerance, t.standard_error) {
-                (Some(s), None) | (None, Some(s)) if s > 0.0 && s.is_finite() => s,
+                // Dividing by it must stay finite: a subnormal scale (1e-320) makes every distance infinite.
+                (Some(s), None) | (None, Some(s))
+                    if s > 0.0 && s.is_finite() && (1.0 / s).is_finite() && (t.observed / s).is_finite() =>
+                {
+                    s
+                }
+                (Some(s), None) | (None, Some(s)) if s > 0.0 && s.is_finite() => {
+                    let entry = [PathStep::Field("targets"), PathStep::Index(i)];
+                    let message = format!(
+                        "target `{}`: the observed value divided by its scale {s:e} is not a finite number, so every distance would be infinite: give a `tolerance` or `standard_error` on the order of the observed value",
+                        t.indicator
+                    );
+                    problems.add_in_entry(&entry, &["tolerance", "standard_error", "indicator"], &t.indicator, message);
+                    return None;
+                }
                 _ => {
                     let entry = [PathStep::Field("targets"), PathStep::Index(i)];
                     let message =
@@ -334,7 +348,13 @@ pub fn run_calibration(
                 indicators[m]
             )));
         }
-        let distances = means.iter().map(|s| abc::distance(s, &observed, &scale)).collect();
+        let distances: Vec<f64> = means.iter().map(|s| abc::distance(s, &observed, &scale)).collect();
+        if (generation, batch) == (0, 0) && !distances.iter().any(|d| d.is_finite()) {
+            // No draw can be told from another: the particles kept would be arbitrary.
+            return Err(ExperimentError::Argument(
+                "every distance of the first batch is infinite or undefined (a target's simulated values, less the observed value, divided by its `tolerance` or `standard_error`, overflow): give each target a scale on the order of its observed value".to_string(),
+            ));
+        }
         simulated.borrow_mut().insert((generation, batch), means);
         Ok(distances)
     };

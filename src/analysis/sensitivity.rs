@@ -289,8 +289,19 @@ pub fn run_sensitivity(
                 reps.iter().enumerate().map(|(r, v)| v[m] - reference.as_ref().map_or(0.0, |b| b[p][r][m])).collect()
             })
             .collect();
+        if y.iter().flatten().all(|v| v.is_nan()) {
+            return Err(ExperimentError::Argument(format!(
+                "indicator `{indicator}` is undefined in every run (an indicator this scenario does not have, as `budget_cny` without `budget_cny_per_year`): analyse indicators the scenario defines"
+            )));
+        }
         let name = if spec.reference.is_some() { format!("{indicator}_difference") } else { indicator.clone() };
-        rows.extend(indices_of(spec, &unit, &y, &name));
+        // An index that is not a number (an indicator that never varies) has no noise share either.
+        rows.extend(indices_of(spec, &unit, &y, &name).into_iter().map(|mut row| {
+            if row.estimate.value.is_nan() {
+                row.estimate.noise_share = None;
+            }
+            row
+        }));
     }
     write_file(&options.out, "indices.csv", &indices_csv(&rows))?;
     write_file(&options.out, "analysis.ron", &manifest(spec))?;
@@ -399,6 +410,10 @@ pub fn table(rows: &[IndexRow]) -> String {
             "{indicator} ({}):",
             if ranked.first().is_some_and(|r| r.method == "morris") { "Morris μ*" } else { "Sobol ST, S" }
         );
+        if ranked.iter().all(|r| r.estimate.value.is_nan()) {
+            let _ = writeln!(out, "  (no index: the indicator takes the same value in every run, or none)");
+            continue;
+        }
         for r in ranked {
             let e = r.estimate;
             let first = rows

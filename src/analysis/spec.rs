@@ -431,6 +431,20 @@ pub(crate) fn check_paths(
     if typed::check_fixed(&scenario.path, &scenario.text, &placed, "the scenario", problems) {
         return;
     }
+    // The fixed values alone may make the scenario invalid (a horizon shorter than
+    // its warm-up): said at them, not at every parameter tried with them.
+    if let Some(first) = placed.first()
+        && scenario::load_from_str(&scenario.path, &scenario.text).is_ok()
+        && let Err(e) = scenario::load_from_str(&scenario.path, &with_fixed)
+    {
+        let list = &first.2.entry[..first.2.entry.len() - 1];
+        problems.add_at_path(
+            list,
+            "fixed",
+            format!("with {} applied the scenario is not valid: {}", first.2.list(), load_message(e)),
+        );
+        return;
+    }
     for parameter in parameters {
         let level = parameter.level(parameter.value_at(0.5));
         for (m, path) in parameter.paths.iter().enumerate() {
@@ -441,12 +455,7 @@ pub(crate) fn check_paths(
                 // scenario must still be valid with it (a misspelt field is not).
                 Ok(text) => {
                     if let Err(e) = scenario::load_from_str(&scenario.path, &text) {
-                        let message = match e {
-                            scenario::LoadError::Invalid(found) => {
-                                found.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; ")
-                            }
-                            other => other.to_string(),
-                        };
+                        let message = load_message(e);
                         // A decimal where the scenario takes whole numbers: the
                         // parameter is real because a bound was written with a point.
                         let hint = if parameter.kind == Kind::Real && message.contains("expected a whole number") {
@@ -468,6 +477,14 @@ pub(crate) fn check_paths(
                 }
             }
         }
+    }
+}
+
+/// What is wrong with a scenario, in one line: its problems joined.
+fn load_message(e: scenario::LoadError) -> String {
+    match e {
+        scenario::LoadError::Invalid(found) => found.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; "),
+        other => other.to_string(),
     }
 }
 
