@@ -63,6 +63,10 @@ impl Build for Raw {
     fn build(self, p: &mut dyn Check, _start_day: u32, _ordinal: usize) -> Option<Valid> {
         p.money("OneWindow", "annual_cost_cny", self.annual_cost_cny);
         p.count("OneWindow", "windows", self.windows);
+        if self.windows == 0 {
+            let message = "windows must be at least 1: the general hall's window steps would wait for ever";
+            p.at_field("OneWindow", "windows", message.to_string());
+        }
         p.count("OneWindow", "clerks", self.clerks);
         p.money("OneWindow", "training_cost_cny", self.training_cost_cny);
         p.duration("OneWindow", "routing_delay_hours", self.routing_delay_hours, 60.0);
@@ -85,7 +89,7 @@ impl Effect for Valid {
     fn today(&self, t: &mut Today) {
         let hall = self.hall;
         t.strengths.one_window[hall] = if self.transfer_window_clerks { 1.0 } else { t.strength };
-        t.strengths.hall_windows[hall] += self.windows;
+        t.strengths.hall_windows[hall] = t.strengths.hall_windows[hall].saturating_add(self.windows);
         if t.starts_today && self.transfer_window_clerks {
             t.orders.push(Order::WindowClerksToHall { hall });
         }

@@ -503,6 +503,7 @@ fn build_merger(
         if let Some(message) = m.windows.and_then(|n| limits::count("the merged department's windows", n)) {
             p.at_path(&merge_site_path(&prefix, merges, MergeSite::Into(i)), message);
         }
+
         let id = model.departments.len();
         let mut functions = Vec::new();
         let mut divisions = Vec::new();
