@@ -33,7 +33,7 @@ pub use load::{
     syntax_diagnostic,
 };
 pub use model::*;
-pub use sources::plus_signs;
+pub use sources::{duplicate_keys, plus_signs};
 
 /// A place in an input file.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -242,6 +242,40 @@ pub fn plus_signs(path: &Path, text: &str) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// A diagnostic at every key of a `{…}` map of the RON text `text` (the file
+/// `path`) written a second time in that map: reading it, the later entry would
+/// silently replace the earlier one (two arrival profiles, two templates of one
+/// name). None if the text is not RON.
+pub fn duplicate_keys(path: &Path, text: &str) -> Vec<Diagnostic> {
+    let Ok(root) = ron_tree::parse(text) else { return Vec::new() };
+    let mut found = Vec::new();
+    root.walk(None, &mut |_, node| {
+        if let Kind::Map(entries) = &node.kind {
+            let key = |k: &ron_tree::Node| match &k.kind {
+                Kind::String(s) => s.clone(),
+                _ => text[k.span.clone()].to_string(),
+            };
+            let mut seen = std::collections::HashSet::new();
+            for (k, _) in entries {
+                let name = key(k);
+                if !seen.insert(name.clone()) {
+                    found.push((k.span.start, name));
+                }
+            }
+        }
+        false
+    });
+    found
+        .into_iter()
+        .map(|(offset, name)| Diagnostic {
+            location: location_at(path, text, offset),
+            message: format!(
+                "key `{name}` is written twice in this map: the second would silently replace the first; write each key once"
+            ),
+        })
+        .collect()
+}
+
 fn location_at(path: &Path, text: &str, offset: usize) -> Location {
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;

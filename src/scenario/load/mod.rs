@@ -275,6 +275,7 @@ fn read_chain(
 ) -> Result<RawScenario, LoadError> {
     let mut raw = parse_raw(path, &text).map_err(|d| LoadError::Invalid(vec![d]))?;
     let mut problems = super::plus_signs(path, &text);
+    problems.extend(super::duplicate_keys(path, &text));
     sources.push(path.to_path_buf(), text);
     let mut check = |written: &mut String, field: &[PathStep]| {
         let location = sources.locate_in(path, field);
