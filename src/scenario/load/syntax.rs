@@ -22,6 +22,20 @@ pub fn syntax_diagnostic(
 ) -> Diagnostic {
     let mut line = e.span.start.line.max(1);
     let mut column = e.span.start.col.max(1);
+    if text.contains('\r') && !text.contains('\n') && text.trim_end().contains('\r') {
+        let message = "the lines of this file end in a carriage return alone (old Mac line endings), which RON does not take for line ends (a `//` comment runs to the end of the file): save it with \\n or \\r\\n line endings".to_string();
+        return Diagnostic {
+            location: Location { path: path.to_path_buf(), line: 1, column: 1, snippet: None },
+            message,
+        };
+    }
+    if only_comments(text) {
+        let message = "the file holds no scenario, only blanks and comments: expected `Scenario(…)`".to_string();
+        return Diagnostic {
+            location: Location { path: path.to_path_buf(), line: 1, column: 1, snippet: None },
+            message,
+        };
+    }
     if let Some(diagnostic) = ends_early(path, text, line, column) {
         return diagnostic;
     }
@@ -49,6 +63,48 @@ pub fn syntax_diagnostic(
     }
     let snippet = text.lines().nth(line - 1).map(str::to_string);
     Diagnostic { location: Location { path: path.to_path_buf(), line, column, snippet }, message }
+}
+
+/// Whether `text` holds nothing but blanks and comments (`//` to the end of a
+/// line, `/* … */`, nested as RON nests them); a line ending is `\n`, `\r\n`
+/// or, alone, `\r`.
+fn only_comments(text: &str) -> bool {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return true;
+        }
+        if let Some(line) = rest.strip_prefix("//") {
+            match line.find(['\n', '\r']) {
+                Some(end) => rest = &line[end..],
+                None => return true,
+            }
+        } else if rest.starts_with("/*") {
+            let mut depth = 0usize;
+            let mut i = 0;
+            let bytes = rest.as_bytes();
+            while i + 1 < bytes.len() {
+                match (bytes[i], bytes[i + 1]) {
+                    (b'/', b'*') => (depth, i) = (depth + 1, i + 2),
+                    (b'*', b'/') => {
+                        (depth, i) = (depth - 1, i + 2);
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => i += 1,
+                }
+            }
+            if depth > 0 {
+                // Unclosed: RON's own message says so.
+                return false;
+            }
+            rest = &rest[i..];
+        } else {
+            return false;
+        }
+    }
 }
 
 /// The token starting at a 1-based line and column: a quoted string, a word or
