@@ -330,6 +330,10 @@ fn read_range(range: &RawRange, name: &str) -> Result<(Prior, Kind), String> {
         };
     }
     match (from.parse::<f64>(), to.parse::<f64>()) {
+        // Draws between the ends are found from their difference, which must be a number too.
+        (Ok(a), Ok(b)) if a.is_finite() && b.is_finite() && a < b && !(b - a).is_finite() => Err(format!(
+            "parameter `{name}`: the range from {a:e} to {b:e} is wider than numbers go (its width is not finite): narrow it"
+        )),
         (Ok(a), Ok(b)) if a.is_finite() && b.is_finite() && a < b => {
             Ok((Prior::Uniform { from: a, to: b }, Kind::Real))
         }

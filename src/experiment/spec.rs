@@ -452,6 +452,12 @@ fn read_range(range: &RawRange, name: &str) -> Result<Domain, String> {
         return Ok(Domain::Integers { from, to, steps: range.steps });
     }
     match (from.parse::<f64>(), to.parse::<f64>()) {
+        // Values between the ends are found from their difference, which must be a number too.
+        (Ok(from), Ok(to)) if from.is_finite() && to.is_finite() && from <= to && !(to - from).is_finite() => {
+            Err(format!(
+                "parameter `{name}`: the range from {from:e} to {to:e} is wider than numbers go (its width is not finite): narrow it"
+            ))
+        }
         (Ok(from), Ok(to)) if from.is_finite() && to.is_finite() && from <= to => {
             Ok(Domain::Reals { from, to, steps: range.steps })
         }
