@@ -99,7 +99,7 @@ fn sobol_noise_share_sees_simulation_noise() {
 /// fix) that says what is wrong.
 #[test]
 fn broken_specs_get_located_diagnostics() {
-    let cases: [(&str, &[&str]); 18] = [
+    let cases: [(&str, &[&str]); 19] = [
         (
             "sensitivity-unknown-path.ron",
             &["`services[name=\"request\"].volume`", "not valid with it", "volume", ":7:"],
@@ -173,6 +173,10 @@ fn broken_specs_get_located_diagnostics() {
         (
             "sensitivity-fixed-makes-scenario-invalid.ron",
             &["with `fixed` applied the scenario is not valid: warm-up (10 days) must be shorter", ":5:12"],
+        ),
+        (
+            "calibration-parameter-named-weight.ron",
+            &["the name `weight` is taken by a column of posterior.csv", ":3:25"],
         ),
         (
             "sensitivity-decimal-for-whole-number.ron",

@@ -150,6 +150,14 @@ impl Calibration {
         }
         let (fixed, fixed_at) = spec::read_fixed(&raw.fixed, &[], &mut problems);
         let parameters = spec::read_parameters(raw.parameters, &mut problems);
+        for p in parameters.iter().filter(|p| POSTERIOR_COLUMNS.contains(&p.name.as_str())) {
+            problems.add_in_entry(
+                &[PathStep::Field("parameters"), PathStep::Index(p.position)],
+                &["name", "path", "paths"],
+                &p.name,
+                format!("the name `{}` is taken by a column of posterior.csv; give another `name`", p.name),
+            );
+        }
         let targets = read_targets(raw.targets, &mut problems);
         let predict = raw.predict.map(|p| read_predict(p, &mut problems));
         if let Some(base) = &base {
@@ -299,6 +307,9 @@ pub struct CalibrationOutcome {
 
 /// Each batch's simulated target values (per particle, per target), by (generation, batch).
 type Simulated = HashMap<(usize, usize), Vec<Vec<f64>>>;
+
+/// The columns of posterior.csv before the parameters': no parameter may be named so.
+const POSTERIOR_COLUMNS: [&str; 3] = ["particle", "weight", "distance"];
 
 /// The names a calibration folder holds.
 const OWN: [&str; 7] =
@@ -472,7 +483,7 @@ fn predict_years(
 
 fn write_results(spec: &Calibration, folder: &Path, outcome: &CalibrationOutcome) -> Result<(), ExperimentError> {
     let posterior = outcome.populations.last().expect("at least one population");
-    let mut header = vec!["particle".to_string(), "weight".into(), "distance".into()];
+    let mut header: Vec<String> = POSTERIOR_COLUMNS.iter().map(|c| c.to_string()).collect();
     header.extend(spec.parameters.iter().map(|p| p.name.clone()));
     let mut text = csv_line(&header) + "\n";
     for (i, x) in posterior.particles.iter().enumerate() {
