@@ -42,6 +42,12 @@ pub(crate) fn optimise(
     }
     print!("{}", outcome.result);
     println!("\nresults written to {}", outcome.folder.display());
+    if outcome.objective_undefined {
+        return Err(Failure::Input(
+            "error: no plan was chosen: the objective is not a number for any plan that met the targets (see result.txt)"
+                .into(),
+        ));
+    }
     if outcome.chosen.is_none() && !outcome.already_complete {
         return Err(Failure::Run("no plan was chosen (see result.txt for why)".into()));
     }

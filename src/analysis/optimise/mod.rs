@@ -58,6 +58,9 @@ pub struct OptimiseOutcome {
     pub already_complete: bool,
     /// The chosen plan, `variable = value` pairs; `None` if no plan was feasible.
     pub chosen: Option<Vec<(String, String)>>,
+    /// Plans met every target, but the objective was not a number for any of
+    /// them (an indicator the scenario leaves empty): the spec is to blame.
+    pub objective_undefined: bool,
     /// `result.txt`'s text.
     pub result: String,
 }
@@ -95,6 +98,7 @@ pub fn run_optimise(
         damaged_lines: 0,
         already_complete: state == output::FolderState::Complete,
         chosen: None,
+        objective_undefined: false,
         result: String::new(),
     };
     if outcome.already_complete {
@@ -116,6 +120,8 @@ pub fn run_optimise(
         spec.variables.iter().map(|v| v.name.clone()).zip(spec.labels(levels)).collect()
     });
     outcome.candidates = search.evaluator.candidates.len();
+    outcome.objective_undefined =
+        selected.is_none() && (0..outcome.candidates).any(|c| search.status(c) == search::Status::Feasible);
     let mut runs_text = runs::runs_header(spec) + "\n";
     for row in search.evaluator.sorted_rows() {
         runs_text.push_str(row);
