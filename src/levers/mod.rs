@@ -40,8 +40,7 @@ use serde::de::{self, Deserialize, Deserializer, EnumAccess, MapAccess, VariantA
 
 pub use strengths::{ServiceStrengths, Strengths};
 
-use crate::domain::{DepartmentId, Employment, FunctionId, Role};
-use crate::scenario::Minutes;
+use crate::domain::{DepartmentId, Employment, FunctionId, Minutes, Role};
 
 /// What a lever's validation may ask of the model being built and how it reports
 /// problems (implemented by the scenario validator).
@@ -55,49 +54,20 @@ pub trait Check {
     /// A problem with the reform's field `what`: at the field where the reform
     /// writes it, else at `anchor` in the reform.
     fn at_field(&mut self, anchor: &str, what: &str, message: String);
-    /// `value` must be an amount of money: zero or more, within
-    /// [`limits::MAX_CNY`](crate::scenario::limits::MAX_CNY).
-    fn money(&mut self, anchor: &str, what: &str, value: f64) {
-        self.non_negative(anchor, what, value);
-        if value.is_finite()
-            && let Some(message) = crate::scenario::limits::money(what, value)
-        {
-            self.at_field(anchor, what, message);
-        }
-    }
-    /// `n` must be a headcount or a number of windows within
-    /// [`limits::MAX_COUNT`](crate::scenario::limits::MAX_COUNT).
-    fn count(&mut self, anchor: &str, what: &str, n: u32) {
-        if let Some(message) = crate::scenario::limits::count(what, n) {
-            self.at_field(anchor, what, message);
-        }
-    }
+    /// `value` must be an amount of money: zero or more, within the scenario's
+    /// limit of money in one field (`MAX_CNY`).
+    fn money(&mut self, anchor: &str, what: &str, value: f64);
+    /// `n` must be a headcount or a number of windows within the scenario's
+    /// limit of one group's staff (`MAX_COUNT`).
+    fn count(&mut self, anchor: &str, what: &str, n: u32);
     /// `minutes` must be a distribution of work as a step's is (positive means,
     /// ordered bounds, values in the list, within the limits).
-    fn minutes(&mut self, anchor: &str, what: &str, minutes: &Minutes) {
-        if let Some(problem) = crate::scenario::checks::distribution_problem(minutes) {
-            self.at_field(anchor, what, format!("{what}: {problem}"));
-        } else if let Some(message) = crate::scenario::limits::distribution(what, minutes) {
-            self.at_field(anchor, what, message);
-        }
-    }
-    /// `value`, zero or more, is a duration in `unit_minutes` within
-    /// [`limits::MAX_MINUTES`](crate::scenario::limits::MAX_MINUTES).
-    fn duration(&mut self, anchor: &str, what: &str, value: f64, unit_minutes: f64) {
-        self.non_negative(anchor, what, value);
-        if value.is_finite()
-            && let Some(message) = crate::scenario::limits::minutes(what, value * unit_minutes)
-        {
-            self.at_field(anchor, what, message);
-        }
-    }
-    /// `factor` on work time must stay within
-    /// [`limits::MAX_WORK_FACTOR`](crate::scenario::limits::MAX_WORK_FACTOR).
-    fn work_factor(&mut self, anchor: &str, what: &str, factor: f64) {
-        if let Some(message) = crate::scenario::limits::work_factor(what, factor) {
-            self.at_field(anchor, what, message);
-        }
-    }
+    fn minutes(&mut self, anchor: &str, what: &str, minutes: &Minutes);
+    /// `value`, zero or more, is a duration in units of `unit_minutes` minutes
+    /// within the limit of one duration (`MAX_MINUTES`).
+    fn duration(&mut self, anchor: &str, what: &str, value: f64, unit_minutes: f64);
+    /// `factor` on work time must stay within the limit (`MAX_WORK_FACTOR`).
+    fn work_factor(&mut self, anchor: &str, what: &str, factor: f64);
     /// The services named (empty: all), as a mask; unknown names are reported.
     fn services(&mut self, names: &[String]) -> Vec<bool>;
     /// The department named; an unknown name is reported.

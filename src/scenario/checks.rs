@@ -172,7 +172,7 @@ pub(super) fn probability(
 }
 
 /// What is wrong with a distribution of minutes, if anything.
-pub(crate) fn distribution_problem(m: &Minutes) -> Option<String> {
+pub(in crate::scenario) fn distribution_problem(m: &Minutes) -> Option<String> {
     let positive = |name: &str, v: f64| {
         (!(v.is_finite() && v > 0.0)).then(|| format!("{name} must be more than 0, found {}", Number(v)))
     };

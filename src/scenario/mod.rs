@@ -7,7 +7,7 @@
 
 mod build;
 mod calendars;
-pub(crate) mod checks;
+mod checks;
 pub(crate) use checks::name_problem;
 mod halls;
 mod jurisdictions;
