@@ -2,7 +2,7 @@
 //! scenario's side of `levers::Check`): the reform's problems placed in its own
 //! text, its values held to the scenario's limits, the names it gives looked up.
 
-#[allow(clippy::wildcard_imports, reason = "the parent module's words: this is its validation of one reform")]
+// The parent module's words: this is its validation of one reform.
 use super::*;
 
 fn department_id(model: &Model, p: &mut Problems, name: &str) -> Option<DepartmentId> {
