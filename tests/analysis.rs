@@ -275,36 +275,25 @@ fn problems_are_located_at_the_entry_they_are_about() {
 /// The command line refuses a broken spec with exit status 2 and the diagnostic.
 #[test]
 fn a_broken_spec_exits_with_status_2() {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_reformsim"))
-        .args(["sensitivity", "tests/broken-analysis/sensitivity-unknown-indicator.ron", "--quiet"])
-        .current_dir(crate::common::root())
-        .output()
-        .expect("the binary runs");
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    use crate::common::reformsim_cli;
+    let (code, _, stderr) =
+        reformsim_cli(&["sensitivity", "tests/broken-analysis/sensitivity-unknown-indicator.ron", "--quiet"]);
+    assert_eq!(code, 2);
     assert!(stderr.contains("unknown indicator `wait_minutes`") && stderr.contains("  --> "), "{stderr}");
     // An indicator undefined in every run is refused once the runs show it.
     let out = crate::engine::tempdir("sensitivity-undefined").join("out");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_reformsim"))
-        .args(["sensitivity", "tests/broken-analysis/sensitivity-undefined-indicator.ron", "--quiet", "--out"])
-        .arg(&out)
-        .current_dir(crate::common::root())
-        .output()
-        .expect("the binary runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let spec = "tests/broken-analysis/sensitivity-undefined-indicator.ron";
+    let (code, _, stderr) =
+        reformsim_cli(&["sensitivity".as_ref(), spec.as_ref(), "--quiet".as_ref(), "--out".as_ref(), out.as_os_str()]);
+    assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("indicator `budget_cny` is undefined in every run"), "{stderr}");
     assert!(!out.join("indices.csv").exists(), "indices were written");
     // A predicted year outside the run is refused before any simulation.
     let out = crate::engine::tempdir("calibrate-year-outside").join("out");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_reformsim"))
-        .args(["calibrate", "tests/broken-analysis/calibration-predict-year-outside.ron", "--quiet", "--out"])
-        .arg(&out)
-        .current_dir(crate::common::root())
-        .output()
-        .expect("the binary runs");
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let spec = "tests/broken-analysis/calibration-predict-year-outside.ron";
+    let (code, _, stderr) =
+        reformsim_cli(&["calibrate".as_ref(), spec.as_ref(), "--quiet".as_ref(), "--out".as_ref(), out.as_os_str()]);
+    assert_eq!(code, 2);
     assert!(
         stderr.contains("year 1 is outside the years the scenario simulates") && stderr.contains("  --> "),
         "{stderr}"
@@ -313,14 +302,15 @@ fn a_broken_spec_exits_with_status_2() {
     // So are a parameter that moves the dates and a `predict` that predicts nothing.
     for spec in ["calibration-predict-dates-move.ron", "calibration-predict-empty.ron"] {
         let out = crate::engine::tempdir("calibrate-refused").join(spec);
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_reformsim"))
-            .args(["calibrate", &format!("tests/broken-analysis/{spec}"), "--quiet", "--out"])
-            .arg(&out)
-            .current_dir(crate::common::root())
-            .output()
-            .expect("the binary runs");
-        assert_eq!(output.status.code(), Some(2), "{spec}");
-        let stderr = String::from_utf8_lossy(&output.stderr);
+        let path = format!("tests/broken-analysis/{spec}");
+        let (code, _, stderr) = reformsim_cli(&[
+            "calibrate".as_ref(),
+            path.as_ref(),
+            "--quiet".as_ref(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ]);
+        assert_eq!(code, 2, "{spec}");
         assert!(stderr.contains(&format!("{spec}:")) && stderr.contains("  --> "), "{spec}: {stderr}");
         assert!(!out.exists(), "{spec}: nothing was simulated");
     }

@@ -437,8 +437,8 @@ pub(crate) fn check_paths(
     }
     // The fixed values alone may make the scenario invalid (a horizon shorter than
     // its warm-up): said at them, not at every parameter tried with them.
+    // (The scenario itself was validated when it was read: `Scenario::model_hash`.)
     if let Some(first) = placed.first()
-        && scenario::load_from_str(&scenario.path, &scenario.text).is_ok()
         && let Err(e) = scenario::load_from_str(&scenario.path, &with_fixed)
     {
         let list = &first.2.entry[..first.2.entry.len() - 1];
