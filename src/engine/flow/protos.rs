@@ -36,6 +36,10 @@ pub(super) struct Protos {
     department: Vec<u32>,
     station: Vec<Vec<u32>>,
     holder: Vec<u32>,
+    /// Per service, its steps that may refuse a case (a bit per step): an arrival
+    /// draws for these alone, without reading every step's record. Read by proto,
+    /// so that a province's arrivals share a few hundred entries.
+    refusing: Vec<u64>,
 }
 
 impl Protos {
@@ -91,7 +95,21 @@ impl Protos {
                 calendar: model.service_calendar(i) as u16,
             })
             .collect();
-        Protos { heads, division, department, station, holder }
+        let refusing = model
+            .services
+            .iter()
+            .map(|service| {
+                let may_refuse = service.steps.iter().enumerate().filter(|(_, step)| step.refusal_probability > 0.0);
+                may_refuse.fold(0, |bits, (s, _)| bits | 1 << s)
+            })
+            .collect();
+        Protos { heads, division, department, station, holder, refusing }
+    }
+
+    /// The steps of `service` (a proto) that may refuse a case, a bit per step.
+    #[inline]
+    pub(super) fn refusing(&self, service: usize) -> u64 {
+        self.refusing[service]
     }
 
     /// The head of `service`.

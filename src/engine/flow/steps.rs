@@ -89,9 +89,8 @@ impl CaseFlow {
         // Refusals are decided at arrival too, one uniform per step that may refuse,
         // so a scenario without refusals draws nothing more.
         let mut refuse = 0u64;
-        for (s, step) in service.steps.iter().enumerate() {
-            let p = step.refusal_probability;
-            if p > 0.0 && needs_uniform(key, Need::Refusal as u64 + s as u64) < p {
+        for s in crate::bits::bits(self.protos.refusing(head.proto as usize)) {
+            if needs_uniform(key, Need::Refusal as u64 + s as u64) < service.steps[s].refusal_probability {
                 refuse |= 1 << s;
             }
         }
