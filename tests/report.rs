@@ -234,6 +234,22 @@ fn a_sweep_gets_each_indicator_against_each_parameter() {
     let manifest = "<details><summary>How these results were made (manifest)</summary>\n<dl class=\"meta\">";
     assert!(html.contains(manifest), "the manifest in a collapsed block");
     assert_eq!(html.matches("<dl class=\"meta\">").count(), 1);
+    assert!(!html.contains("was changed after the sweep finished"));
+
+    // runs.csv edited since the sweep finished: reported as it is, with a note.
+    let runs = out.join("runs.csv");
+    let table = std::fs::read_to_string(&runs).expect("runs.csv");
+    let last = table.lines().last().expect("a row").to_string();
+    let (head, _) = last.rsplit_once(',').expect("columns");
+    std::fs::write(&runs, table.replacen(&last, &format!("{head},0"), 1)).expect("write");
+    let html = report(&out);
+    assert!(html.contains("runs.csv was changed after the sweep finished"), "no note of the change");
+    // A run twice (the table appended to itself, say) would count twice: refused at its line.
+    std::fs::write(&runs, format!("{table}{last}\n")).expect("write");
+    let (code, _, stderr) = reformsim(&["report", text(&out)]);
+    assert_eq!(code, 2, "{stderr}");
+    let line = table.lines().count() + 1;
+    assert!(stderr.contains(&format!("runs.csv:{line}")) && stderr.contains("is here a second time"), "{stderr}");
 }
 
 #[test]
@@ -256,6 +272,15 @@ fn unusable_folders_and_unwritable_pages_are_reported() {
     let (code, _, stderr) = reformsim(&["report", text(&damaged)]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("summary.csv:3") && stderr.contains("`twelve`"), "{stderr}");
+
+    // Two summaries written into one: each replication would count twice.
+    std::fs::write(damaged.join("summary.csv"), "replication,cases_completed\n0,12\n1,14\n0,12\n").expect("write");
+    let (code, _, stderr) = reformsim(&["report", text(&damaged)]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("summary.csv:4") && stderr.contains("replication 0 is here a second time (first on line 2)"),
+        "{stderr}"
+    );
 
     // A table of other columns is not a run's summary.
     for (header, expected) in [

@@ -285,7 +285,7 @@ pub(super) fn write_runs_checksum(folder: &Path) -> Result<(), ExperimentError> 
 /// The checksum `folder/runs.csv` has and the one recorded when its sweep
 /// finished, if they differ; `None` when they agree or none was recorded (a
 /// folder written before whole sweeps recorded one).
-pub(super) fn runs_changed(folder: &Path) -> Result<Option<(u64, u64)>, ExperimentError> {
+pub(crate) fn runs_changed(folder: &Path) -> Result<Option<(u64, u64)>, ExperimentError> {
     if !folder.join(RUNS_CHECKSUM).exists() {
         return Ok(None);
     }

@@ -37,6 +37,7 @@ impl Comparison {
     fn read(folder: &Path) -> Result<Comparison, ReportError> {
         let table = Table::read(&folder.join("comparison.csv"))?;
         let (i, s) = (table.require("indicator")?, table.require("scenario")?);
+        table.require_unique(&[i, s])?;
         // The numeric columns, after indicator, scenario and replications.
         let numeric: [&str; 8] =
             crate::schema::COMPARISON_COLUMNS[3..].try_into().expect("comparison.csv has eight numeric columns");

@@ -95,6 +95,33 @@ impl Table {
         Ok(Summary::of(&values?))
     }
 
+    /// Refuses a table in which two rows have the same values in `columns` (a
+    /// run's replication, a sweep's design point and replication): a file
+    /// written twice into one, whose duplicated runs would count twice in every
+    /// mean and narrow every interval.
+    pub(super) fn require_unique(&self, columns: &[usize]) -> Result<(), ReportError> {
+        let mut seen: std::collections::HashMap<Vec<&str>, usize> = std::collections::HashMap::new();
+        for r in 0..self.len() {
+            let key: Vec<&str> = columns.iter().map(|&c| self.text(r, c)).collect();
+            if let Some(&first) = seen.get(&key) {
+                let line = |row: usize| self.rows[row].position().map(|p| p.line());
+                let names: Vec<String> =
+                    columns.iter().zip(&key).map(|(&c, v)| format!("{} {v}", self.header[c])).collect();
+                return Err(ReportError::Malformed {
+                    path: self.path.clone(),
+                    line: line(r),
+                    message: format!(
+                        "{} is here a second time (first on line {}): a run counts once",
+                        names.join(", "),
+                        line(first).map_or_else(|| "?".into(), |l| l.to_string())
+                    ),
+                });
+            }
+            seen.insert(key, r);
+        }
+        Ok(())
+    }
+
     /// The distinct values of a text column, in order of first appearance.
     pub(super) fn distinct(&self, column: usize) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();

@@ -52,7 +52,8 @@ impl Run {
         let folder_name = folder.file_name().map_or_else(|| "run".into(), |n| n.to_string_lossy().into_owned());
         let summary = Table::read(&folder.join("summary.csv"))?;
         // A table of other columns is not a run's summary (its page would show them).
-        summary.require(crate::schema::SUMMARY_KEY_COLUMN)?;
+        let replication = summary.require(crate::schema::SUMMARY_KEY_COLUMN)?;
+        summary.require_unique(&[replication])?;
         let known = crate::schema::summary_names();
         if !summary.header.iter().any(|h| known.contains(&h.as_str())) {
             return Err(ReportError::Malformed {

@@ -34,6 +34,7 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
     })?;
     let key = runs.require(crate::schema::RUN_KEY_COLUMNS[0])?;
     let replication = runs.require(crate::schema::RUN_KEY_COLUMNS[1])?;
+    runs.require_unique(&[key, replication])?;
     let parameters: Vec<String> = runs.header[..first_indicator].iter().skip(2).cloned().collect();
     let mut points: Vec<DesignPoint> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -73,6 +74,16 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
     );
     if field(&manifest, "shard").is_some_and(|s| s != "none") {
         page.paragraph("note", "This folder holds one shard of the sweep: its design points may lack replications.");
+    }
+    // A table edited since the sweep finished is reported as it now is, and says so.
+    if let Ok(Some((found, recorded))) = crate::experiment::files::runs_changed(folder) {
+        page.paragraph(
+            "note",
+            &format!(
+                "runs.csv was changed after the sweep finished (checksum {found:016x}, recorded {recorded:016x} in {}): the figures here are of the file as it is now, not as the sweep wrote it.",
+                crate::experiment::files::RUNS_CHECKSUM
+            ),
+        );
     }
     page.manifest(&manifest);
 
