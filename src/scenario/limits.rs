@@ -179,6 +179,21 @@ pub fn distribution(what: &str, d: &Minutes) -> Option<String> {
     }
 }
 
+/// Checks a send-back probability `p` below 1: a case goes round 1/(1 − p)
+/// times on average, which must stay within [`MAX_ROUNDS_PER_CASE`] (the engine
+/// stops a run where a case passes it; refused here rather than failing the run).
+pub fn send_back(what: &str, p: f64) -> Option<String> {
+    let rounds = 1.0 / (1.0 - p);
+    ((0.0..1.0).contains(&p) && rounds > f64::from(MAX_ROUNDS_PER_CASE)).then(|| {
+        exceeded(
+            format!("{what} is {}: a case would go round about {rounds:.1e} times on average", Number(p)),
+            "10^6 rounds per case",
+            "MAX_ROUNDS_PER_CASE",
+            "use a smaller probability (a run stops when a case is redone that often)",
+        )
+    })
+}
+
 /// Checks a factor on work time (1: the usual time).
 pub fn work_factor(what: &str, factor: f64) -> Option<String> {
     (factor > MAX_WORK_FACTOR).then(|| {

@@ -155,6 +155,8 @@ fn send_back(
                 sb.to
             ),
         );
+    } else if let Some(message) = crate::scenario::limits::send_back(&what, sb.probability) {
+        c.at(origin, &at_probability, "send_back_probability", message);
     }
     match index.get(sb.to.as_str()) {
         Some(&t) if t <= i => Some((t, sb.probability)),
