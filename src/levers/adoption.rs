@@ -41,7 +41,12 @@ impl Adoption {
         match *self {
             Adoption::Linear => {}
             Adoption::Logistic { midpoint_days, steepness_per_day } => {
-                if !(midpoint_days.is_finite() && midpoint_days >= 0.0) {
+                if !midpoint_days.is_finite() {
+                    out.push((
+                        "midpoint_days",
+                        format!("midpoint_days must be a finite number, found {midpoint_days}"),
+                    ));
+                } else if midpoint_days < 0.0 {
                     out.push(("midpoint_days", format!("midpoint_days must be zero or more, found {midpoint_days}")));
                 }
                 if !(steepness_per_day.is_finite() && steepness_per_day > 0.0) {
@@ -53,7 +58,10 @@ impl Adoption {
                 if !(p_per_year.is_finite() && p_per_year > 0.0) {
                     out.push(("p_per_year", format!("p_per_year (innovation) must be positive, found {p_per_year}")));
                 }
-                if !(q_per_year.is_finite() && q_per_year >= 0.0) {
+                if !q_per_year.is_finite() {
+                    let m = format!("q_per_year (imitation) must be a finite number, found {q_per_year}");
+                    out.push(("q_per_year", m));
+                } else if q_per_year < 0.0 {
                     out.push((
                         "q_per_year",
                         format!("q_per_year (imitation) must be zero or more, found {q_per_year}"),

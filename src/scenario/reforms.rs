@@ -8,7 +8,7 @@ use super::model::*;
 use super::raw::{RawLever, RawReform, RawSatisfaction, RawScenario, RawWorkforce};
 use super::sources::{Needle, Sources};
 use super::structures::{add_needed_stations, ensure_station, place_steps};
-use super::{Diagnostic, LoadError, nearest};
+use super::{Diagnostic, LoadError, checks, nearest};
 use crate::levers::{Check, PoolRequest, merger};
 use crate::time::Date;
 
@@ -79,8 +79,8 @@ impl Problems<'_> {
     }
 
     fn non_negative(&mut self, anchor: &str, what: &str, value: f64) {
-        if !(value.is_finite() && value >= 0.0) {
-            self.at(anchor, format!("{what} must be zero or more, found {value}"));
+        if let Some(message) = checks::non_negative_problem(what, value) {
+            self.at(anchor, message);
         }
     }
 

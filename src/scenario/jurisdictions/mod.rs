@@ -17,7 +17,7 @@ mod tree;
 use std::collections::HashMap;
 
 use super::build::CalendarPlace;
-use super::checks::Checker;
+use super::checks::{Checker, non_negative_problem};
 use super::model::{CalendarSpec, HandoffCost, Jurisdiction, Model};
 use super::raw::{RawJurisdictions, RawScenario};
 use super::sources::Needle::{Field, Index, Named};
@@ -154,8 +154,8 @@ fn check_section(c: &mut Checker, j: &RawJurisdictions, per_resident: f64) {
     {
         let place = [Field("jurisdictions"), Field("handoff_between_levels"), Field(field)];
         let name = format!("{field} of the handoff between levels");
-        if !(value.is_finite() && value >= 0.0) {
-            c.at(None, &place, "", format!("{name} must be zero or more, found {}", Number(value)));
+        if let Some(message) = non_negative_problem(&name, value) {
+            c.at(None, &place, "", message);
         } else if let Some(message) = limits::minutes(&name, value * minutes_per_unit) {
             c.at(None, &place, "", message);
         }
