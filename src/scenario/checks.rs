@@ -4,7 +4,7 @@
 
 use super::raw::Origin;
 use super::sources::{Needle, Sources};
-use super::{Diagnostic, Minutes, Number, limits, nearest};
+use super::{Diagnostic, Minutes, Number, limits, nearest, shown};
 
 /// Collects problems while validating.
 pub(super) struct Checker<'a> {
@@ -58,7 +58,7 @@ impl Checker<'_> {
         known: &[&str],
     ) {
         let hint = nearest(name, known.iter().copied()).map(|s| format!(" — did you mean `{s}`?")).unwrap_or_default();
-        self.at(origin, place, column, format!("unknown {kind} `{name}`{hint}"));
+        self.at(origin, place, column, format!("unknown {kind} `{}`{hint}", shown(name)));
     }
 }
 

@@ -69,7 +69,7 @@ impl Problems<'_> {
 
     fn unknown(&mut self, kind: &str, name: &str, known: &[&str]) {
         let hint = nearest(name, known.iter().copied()).map(|s| format!(" — did you mean `{s}`?")).unwrap_or_default();
-        self.at(&format!("\"{name}\""), format!("unknown {kind} `{name}`{hint}"));
+        self.at(&format!("\"{name}\""), format!("unknown {kind} `{}`{hint}", super::shown(name)));
     }
 
     fn share(&mut self, anchor: &str, what: &str, value: f64) {
@@ -462,7 +462,7 @@ pub(super) fn check_mergers(
             let Some(d) = names.iter().position(|n| n == from) else {
                 let hint =
                     nearest(from, names.iter().copied()).map(|s| format!(" — did you mean `{s}`?")).unwrap_or_default();
-                problems.push((site, format!("unknown department `{from}`{hint}")));
+                problems.push((site, format!("unknown department `{}`{hint}", super::shown(from))));
                 continue;
             };
             if !active.get(d).copied().unwrap_or(false) {

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use super::SEPARATOR;
 use crate::domain::Level;
 use crate::scenario::checks::{Checker, name_message};
-use crate::scenario::limits;
 use crate::scenario::raw::{RawJurisdiction, RawJurisdictions};
 use crate::scenario::sources::Needle::{self, Field, Index, Quoted};
+use crate::scenario::{limits, shown};
 
 /// One checked jurisdiction.
 #[derive(Clone, Debug)]
@@ -197,7 +197,8 @@ fn check_calendars(c: &mut Checker, j: &RawJurisdictions) {
             .unwrap_or_default();
         let message = format!(
             "`{}` keeps calendar `{}`, which `jurisdictions.calendars` lacks (define it there, or leave `calendar` empty for its parent's){hint}",
-            r.jurisdiction, r.calendar
+            shown(&r.jurisdiction),
+            shown(&r.calendar)
         );
         at_row(c, &j.rows, i, "calendar", message);
     }
@@ -247,7 +248,8 @@ fn check_rows<'a>(c: &mut Checker, j: &'a RawJurisdictions) -> HashMap<&'a str, 
                     .unwrap_or_default();
                 let message = format!(
                     "County `{}` names template `{}`, which `templates` lacks (give its size there){hint}",
-                    r.jurisdiction, r.template
+                    shown(&r.jurisdiction),
+                    shown(&r.template)
                 );
                 at_row(c, rows, i, "template", message);
             }
@@ -308,7 +310,8 @@ fn link(
                 let hint = crate::scenario::nearest(&r.parent, rows.iter().map(|r| r.jurisdiction.as_str()))
                     .map(|s| format!(" — did you mean `{s}`?"))
                     .unwrap_or_default();
-                at_row(c, rows, i, "parent", format!("unknown parent `{}` of `{}`{hint}", r.parent, r.jurisdiction));
+                let message = format!("unknown parent `{}` of `{}`{hint}", shown(&r.parent), shown(&r.jurisdiction));
+                at_row(c, rows, i, "parent", message);
             }
         }
     }
