@@ -22,6 +22,9 @@ pub(super) struct ServiceContext<'a> {
     pub document_ids: &'a HashMap<String, DocumentId>,
     pub document_names: &'a [&'a str],
     pub profile_names: &'a [String],
+    /// The run's length (0 when missing, which is reported elsewhere): a
+    /// service's volume is held to the limit over it.
+    pub horizon_days: u32,
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -97,6 +97,11 @@ fn validate_tree(mut raw: RawScenario, sources: &Sources) -> Result<Model, LoadE
     let mut scoped = Vec::new();
     if let Some(tree) = &tree {
         tree::check_ancestors(&mut c, &j, tree, &escalated);
+        if c.problems.is_empty()
+            && let Some(days) = raw.horizon_days
+        {
+            tree::check_volumes(&mut c, &j, tree, raw.services.as_deref().unwrap_or_default(), days, per_resident);
+        }
         scoped = scope::reforms(&mut c, reforms.clone(), tree, &names, true);
     }
     if !c.problems.is_empty() {
