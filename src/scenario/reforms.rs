@@ -7,7 +7,7 @@ use super::limits;
 use super::model::*;
 use super::raw::{RawLever, RawReform, RawSatisfaction, RawScenario, RawWorkforce};
 use super::sources::{Needle, Sources};
-use super::structures::{add_needed_stations, ensure_station, place_steps};
+use super::structures::{add_needed_stations, ensure_station, place_steps, unserved_windows};
 use super::{Diagnostic, LoadError, checks, nearest};
 use crate::levers::{Check, PoolRequest, merger};
 use crate::time::Date;
@@ -302,6 +302,8 @@ fn build_merger(
     }
     let mut desk_of = previous.desk_of.clone();
     let mut handoff_unit = previous.handoff_unit.clone();
+    // Merger `i` makes desk `first_desk + i`.
+    let first_desk = model.desks.len();
     for (i, (m, taken)) in merges.iter().zip(taken).enumerate() {
         match m.overhead_cny_per_year {
             Some(cny) => p.money(&format!("\"{}\"", m.into), "overhead_cny_per_year", cny),
@@ -386,6 +388,13 @@ fn build_merger(
         moves: Vec::new(),
     });
     place_steps(model, k, &previous.window_station);
+    for (i, m) in merges.iter().enumerate().filter(|(_, m)| m.pool_windows) {
+        if let Some(message) = unserved_windows(model, k, first_desk + i) {
+            let mut path = merge_site_path(&prefix, merges, MergeSite::Into(i));
+            path.extend(m.windows.map(|_| Needle::Field("windows")));
+            p.at_path(&path, format!("the merger into `{}` pools its front desks into one {message}", m.into));
+        }
+    }
     Some(k)
 }
 
