@@ -566,6 +566,12 @@ fn run_sweep(path: &Path, out: Option<PathBuf>, jobs: usize, shard: Option<Shard
     if outcome.damaged_lines > 0 {
         eprintln!("warning: {} damaged journal line(s) ignored; their runs were done again", outcome.damaged_lines);
     }
+    if outcome.outside_lines > 0 {
+        eprintln!(
+            "warning: {} journal line(s) for runs outside this sweep's design (or shard) ignored",
+            outcome.outside_lines
+        );
+    }
     let share = shard.map_or_else(String::new, |s| format!(" (shard {s})"));
     println!(
         "sweep{share}: {} design points, {} runs ({} found done, {} run now)",

@@ -84,6 +84,27 @@ fn a_file_above_the_size_limit_is_named_with_the_limit() {
     assert!(text.contains("huge.ron") && !text.contains("split the catalogue"), "{text}");
 }
 
+/// An unknown name of 60 MB (a paste gone wrong) is echoed cut to 80
+/// characters with `…`, not whole (the message was 60 MB long), and its
+/// nearest-name search does not compare it with every name.
+#[test]
+fn an_enormous_unknown_name_is_cut_in_the_message() {
+    let dir = std::env::temp_dir().join(format!("reformsim-long-name-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let scenario = std::fs::read_to_string(root().join("scenarios/validation/mmc.ron")).expect("mmc.ron");
+    let long = "x".repeat(60_000_000);
+    let text = scenario.replacen("function: \"service\"", &format!("function: \"{long}\""), 1);
+    assert_ne!(text, scenario, "the step's function is replaced");
+    std::fs::write(dir.join("long.ron"), text).expect("write");
+    let started = std::time::Instant::now();
+    let message = diagnose(&dir.join("long.ron"));
+    std::fs::remove_dir_all(&dir).ok();
+    let headline = message.lines().next().expect("a line");
+    assert!(headline.starts_with(&format!("error: unknown function `{}…`", "x".repeat(80))), "{headline:.300}");
+    assert!(message.len() < 2_000, "the message is {} bytes long", message.len());
+    assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
+}
+
 /// A named pipe (no one writing to it) given as a scenario or a catalogue is
 /// refused at once, not waited on forever.
 #[cfg(unix)]

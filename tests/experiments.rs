@@ -124,6 +124,48 @@ fn sweep_files_are_identical_for_one_and_two_jobs() {
     assert_eq!(std::fs::read(one.join("runs.csv")).expect("kept"), junk);
 }
 
+/// A sweep folder as a killed sweep leaves it: `finished`'s manifest and a
+/// journal of `finished`'s runs (each row with its checksum), with `extra` rows
+/// after them and every line ended by `end`.
+fn interrupted_copy(finished: &Path, to: &Path, extra: &[&str], end: &str) {
+    std::fs::create_dir_all(to).expect("folder");
+    std::fs::copy(finished.join("manifest.ron"), to.join("manifest.ron")).expect("manifest");
+    let runs = std::fs::read_to_string(finished.join("runs.csv")).expect("runs.csv");
+    let mut lines = runs.lines();
+    let mut journal = format!("{},row_fnv1a64{end}", lines.next().expect("header"));
+    for row in lines.chain(extra.iter().copied()) {
+        journal.push_str(&format!("{row},{:016x}{end}", reformsim::schema::fnv1a64(row.as_bytes())));
+    }
+    std::fs::write(to.join("journal.csv"), journal).expect("journal");
+}
+
+/// A journal saved with `\r\n` line ends is resumed (it was refused as "written
+/// with other columns"); a journal line for a run outside the design (a point or
+/// a replication the sweep does not have) is not counted as done: it is left out
+/// and counted in `outside_lines` (docs/experiments.md, "Nothing lost").
+#[test]
+fn a_journal_with_windows_line_ends_resumes_and_runs_outside_the_design_do_not_count() {
+    let dir = tempdir("sweep-journal-lines");
+    let sweep = load_sweep(&sweep_file(&dir, "small.ron", "mmc.ron", SMALL_SWEEP));
+    let finished = dir.join("finished");
+    run_in_process(&sweep, &finished, 1, None);
+    let runs = std::fs::read_to_string(finished.join("runs.csv")).expect("runs.csv");
+    let first_row = runs.lines().nth(1).expect("a row");
+    let rest = first_row.split_once(',').and_then(|(_, r)| r.split_once(',')).expect("keys").1;
+    let (point_99, replication_7) = (format!("99,0,{rest}"), format!("0,7,{rest}"));
+    for (name, extra, end) in
+        [("crlf", vec![], "\r\n"), ("outside", vec![point_99.as_str(), replication_7.as_str()], "\n")]
+    {
+        let out = dir.join(name);
+        interrupted_copy(&finished, &out, &extra, end);
+        let options = SweepOptions { out: out.clone(), jobs: 1, shard: None };
+        let outcome = run_sweep(&sweep, &options, &|_, _| {}).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!((outcome.resumed, outcome.ran, outcome.runs), (24, 0, 24), "{name}: {outcome:?}");
+        assert_eq!(outcome.outside_lines, extra.len(), "{name}: {outcome:?}");
+        assert_same_files(&finished, &out, &SWEEP_FILES);
+    }
+}
+
 /// Counts complete lines in a file (0 if it does not exist).
 fn lines_in(path: &Path) -> usize {
     std::fs::read(path).map(|b| b.iter().filter(|&&c| c == b'\n').count()).unwrap_or(0)

@@ -206,3 +206,15 @@ fn the_online_share_follows_its_adoption_curve_over_the_years() {
     );
     assert_follows(&logistic_runs, |d| 0.1 + 0.7 * logistic(d, 600.0, 0.01), "logistic");
 }
+
+/// Extreme Bass parameters (innovation 10^-300, imitation 10^308 a year) adopt
+/// almost at once: the online share is the target, not 0 (the curve was NaN,
+/// which the online channel read as nobody online).
+#[test]
+fn extreme_bass_parameters_adopt_at_once_not_never() {
+    let service = licence("licence", "remote_identity_share: 1.0,", 0.0, 0.0);
+    let lever = r#"Reform(start: "2020-01-01", lever: Online(target_share: 0.8, max_share: 0.8, platform_build_cny: 0.0,
+        yearly_cost_cny: 0.0, curve: Bass(p_per_year: 1e-300, q_per_year: 1e308)))"#;
+    let outputs = run(&from_text(&office(60, &service, lever, "")), 19, 2);
+    assert_agrees("online share under Bass(1e-300, 1e308)", &service_online_share(&outputs, 0), 0.8, 0.03);
+}

@@ -311,7 +311,7 @@ fn an_invalid_value_at_a_variables_end_is_refused_before_running() {
     fixed: [(path: "warmup_days", value: 0)],
     variables: [(name: "horizon", path: "horizon_days", range: (from: 0, to: 5))],
     objective: Minimise(indicator: "admin_cost_cny_per_year"),
-    selection: Ocba(budget: 20, first_stage: 4, increment: 4),
+    selection: Ocba(budget: 24, first_stage: 4, increment: 4),
 )"#;
     let spec = OptimiseSpec::from_str(&root().join("scenarios/optimise/generated.ron"), text)
         .unwrap_or_else(|e| panic!("{e}"));

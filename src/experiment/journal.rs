@@ -7,7 +7,7 @@
 //! is a run's row of `runs.csv` followed by the FNV-1a hash of that row in 16 hex
 //! digits. On reopening, a last line without its newline (torn by a kill or a
 //! power cut) is cut off, and a line whose checksum does not match is ignored (its
-//! run is simply done again, and gives the same row). The file is locked while a
+//! run is simply done again, and gives the same row). Lines may end in `\r\n`. The file is locked while a
 //! process uses it, so two processes cannot write one sweep.
 
 use std::fs::{File, OpenOptions, TryLockError};
@@ -112,7 +112,10 @@ impl Journal {
                 recovered.torn_bytes = n;
                 break;
             }
-            let content = &line[..line.len() - 1];
+            // A journal saved with `\r\n` line ends (copied through an editor
+            // or another system) reads as one saved with `\n`: the row, at the
+            // start of its line, keeps its place.
+            let content = line[..line.len() - 1].strip_suffix(b"\r").unwrap_or(&line[..line.len() - 1]);
             if offset == 0 {
                 if content != header_line.as_bytes() {
                     return Err(ExperimentError::Inconsistent(format!(

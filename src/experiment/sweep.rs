@@ -59,6 +59,9 @@ pub struct SweepOutcome {
     pub ran: u64,
     /// Journal lines ignored because damaged (their runs were done again).
     pub damaged_lines: usize,
+    /// Journal lines ignored because their run is not one of this command's:
+    /// a design point or replication the sweep (or this shard) does not have.
+    pub outside_lines: usize,
     /// The folder was already complete: nothing was run or written.
     pub already_complete: bool,
     /// With a precision target: the design points on which it could not be
@@ -149,6 +152,7 @@ pub fn run_sweep(sweep: &Sweep, options: &SweepOptions, progress: Progress) -> R
         resumed: 0,
         ran: 0,
         damaged_lines: 0,
+        outside_lines: 0,
         already_complete: state == FolderState::Complete,
         precision_not_judged: None,
     };
@@ -159,12 +163,22 @@ pub fn run_sweep(sweep: &Sweep, options: &SweepOptions, progress: Progress) -> R
     let journal_path = folder.join(names::JOURNAL);
     let value_column = sweep.precision.as_ref().map(|p| 2 + sweep.parameters.len() + p.indicator_index);
     let mut done = Done::default();
+    let position: HashMap<u64, usize> = mine.iter().enumerate().map(|(i, p)| (p.index, i)).collect();
+    // A run this command would never do (a line copied from another journal, or
+    // edited) is not taken as done: it is left out and counted.
+    let most = sweep.max_replications();
     let (mut journal, recovered) = Journal::open(&journal_path, &header, &mut |entry, row| {
-        done.record(entry, value_column.map(|c| precision_value(row, c)));
+        if position.contains_key(&entry.point)
+            && entry.replication < most
+            && share.has_run(entry.point, entry.replication)
+        {
+            done.record(entry, value_column.map(|c| precision_value(row, c)));
+        } else {
+            outcome.outside_lines += 1;
+        }
     })?;
     outcome.resumed = done.runs.len() as u64;
     outcome.damaged_lines = recovered.damaged;
-    let position: HashMap<u64, usize> = mine.iter().enumerate().map(|(i, p)| (p.index, i)).collect();
     loop {
         let (pending, total) = pending_runs(sweep, &share, &mine, &done);
         if pending.is_empty() {

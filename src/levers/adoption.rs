@@ -41,7 +41,12 @@ impl Adoption {
         match *self {
             Adoption::Linear => {}
             Adoption::Logistic { midpoint_days, steepness_per_day } => {
-                if !(midpoint_days.is_finite() && midpoint_days >= 0.0) {
+                if !midpoint_days.is_finite() {
+                    out.push((
+                        "midpoint_days",
+                        format!("midpoint_days must be a finite number, found {midpoint_days}"),
+                    ));
+                } else if midpoint_days < 0.0 {
                     out.push(("midpoint_days", format!("midpoint_days must be zero or more, found {midpoint_days}")));
                 }
                 if !(steepness_per_day.is_finite() && steepness_per_day > 0.0) {
@@ -53,7 +58,10 @@ impl Adoption {
                 if !(p_per_year.is_finite() && p_per_year > 0.0) {
                     out.push(("p_per_year", format!("p_per_year (innovation) must be positive, found {p_per_year}")));
                 }
-                if !(q_per_year.is_finite() && q_per_year >= 0.0) {
+                if !q_per_year.is_finite() {
+                    let m = format!("q_per_year (imitation) must be a finite number, found {q_per_year}");
+                    out.push(("q_per_year", m));
+                } else if q_per_year < 0.0 {
                     out.push((
                         "q_per_year",
                         format!("q_per_year (imitation) must be zero or more, found {q_per_year}"),
@@ -80,13 +88,24 @@ pub fn logistic(t: f64, midpoint: f64, k: f64) -> f64 {
     1.0 / (1.0 + (-k * (t - midpoint)).exp())
 }
 
-/// The Bass model's cumulative adoption at `tau` years, innovation `p`, imitation `q`.
+/// The Bass model's cumulative adoption at `tau` years, innovation `p`, imitation `q`:
+/// (1 − e) / (1 + (q/p) e) with e = exp(−(p + q) τ).
+///
+/// Computed so that every finite `p > 0`, `q ≥ 0` gives a share in [0, 1]: the
+/// ratio q/p, which overflows for extreme parameters (q = 10^308, p = 10^-300:
+/// then ∞ × 0 made the share NaN), enters through its logarithm, as
+/// (q/p) e = exp(ln q − ln p − (p + q) τ).
 pub fn bass(tau: f64, p: f64, q: f64) -> f64 {
     if tau <= 0.0 {
         return 0.0;
     }
-    let e = (-(p + q) * tau).exp();
-    (1.0 - e) / (1.0 + (q / p) * e)
+    let rate = -(p + q) * tau;
+    let adopted = -rate.exp_m1();
+    if q == 0.0 {
+        return adopted;
+    }
+    let imitation = (q.ln() - p.ln() + rate).exp();
+    (adopted / (1.0 + imitation)).clamp(0.0, 1.0)
 }
 
 #[cfg(test)]
@@ -131,6 +150,15 @@ mod tests {
         }
         // Without imitation it is the exponential 1 − e^(−p τ).
         assert!((bass(3.0, 0.2, 0.0) - (1.0 - (-0.6f64).exp())).abs() < 1e-12);
+        // Extreme parameters give a share in [0, 1], not NaN: imitation 10^308
+        // times innovation's 10^-300 adopts almost at once.
+        for (p, q) in [(1e-300, 1e308), (1e308, 1e308), (1e-300, 0.0), (5e-324, 1.0), (1e308, 0.0)] {
+            for tau in [1e-300, 1e-10, 1.0 / 365.0, 1.0, 1e300] {
+                let f = bass(tau, p, q);
+                assert!((0.0..=1.0).contains(&f), "p = {p}, q = {q}, τ = {tau}: {f}");
+            }
+        }
+        assert_eq!(bass(1.0 / 365.0, 1e-300, 1e308), 1.0);
         // The peak of adoption is at τ* = ln(q/p) / (p + q) (Bass 1969).
         let peak = (q / p).ln() / (p + q);
         let rate = |t: f64| (bass(t + 1e-4, p, q) - bass(t - 1e-4, p, q)) / 2e-4;

@@ -4,7 +4,7 @@
 
 use super::raw::Origin;
 use super::sources::{Needle, Sources};
-use super::{Diagnostic, Minutes, Number, limits, nearest};
+use super::{Diagnostic, Minutes, Number, limits, nearest, shown};
 
 /// Collects problems while validating.
 pub(super) struct Checker<'a> {
@@ -58,7 +58,7 @@ impl Checker<'_> {
         known: &[&str],
     ) {
         let hint = nearest(name, known.iter().copied()).map(|s| format!(" — did you mean `{s}`?")).unwrap_or_default();
-        self.at(origin, place, column, format!("unknown {kind} `{name}`{hint}"));
+        self.at(origin, place, column, format!("unknown {kind} `{}`{hint}", shown(name)));
     }
 }
 
@@ -139,11 +139,21 @@ pub(super) fn non_negative(
     what: &str,
     value: f64,
 ) {
+    if let Some(message) = non_negative_problem(what, value) {
+        c.at(origin, place, column, message);
+    }
+}
+
+/// What is wrong with `value` where a finite number, zero or more, is needed:
+/// infinity is more than zero, so a value that is not finite (`inf`, `NaN`) is
+/// said to be that, and only a negative one to be below zero.
+pub(crate) fn non_negative_problem(what: &str, value: f64) -> Option<String> {
     if !value.is_finite() {
-        // Infinity is more than zero: say what is wrong with it.
-        c.at(origin, place, column, format!("{what} must be a finite number, zero or more, found {}", Number(value)));
+        Some(format!("{what} must be a finite number, found {}", Number(value)))
     } else if value < 0.0 {
-        c.at(origin, place, column, format!("{what} must be zero or more, found {}", Number(value)));
+        Some(format!("{what} must be zero or more, found {}", Number(value)))
+    } else {
+        None
     }
 }
 
@@ -174,11 +184,13 @@ pub(super) fn probability(
 /// What is wrong with a distribution of minutes, if anything.
 pub(in crate::scenario) fn distribution_problem(m: &Minutes) -> Option<String> {
     let positive = |name: &str, v: f64| {
-        (!(v.is_finite() && v > 0.0)).then(|| format!("{name} must be more than 0, found {}", Number(v)))
+        if v.is_finite() {
+            (v <= 0.0).then(|| format!("{name} must be more than 0, found {}", Number(v)))
+        } else {
+            Some(format!("{name} must be a finite number, found {}", Number(v)))
+        }
     };
-    let non_negative = |name: &str, v: f64| {
-        (!(v.is_finite() && v >= 0.0)).then(|| format!("{name} must be 0 or more, found {}", Number(v)))
-    };
+    let non_negative = |name: &str, v: f64| non_negative_problem(name, v);
     let ordered = |a: f64, b: f64| a <= b;
     match *m {
         Minutes::Exponential { mean_minutes } => positive("mean_minutes", mean_minutes),

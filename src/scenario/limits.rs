@@ -132,15 +132,45 @@ pub fn money(what: &str, cny: f64) -> Option<String> {
     })
 }
 
-/// Checks one service's volume: more than the cases a whole run may have, in a
-/// year (the run's total is checked with the model; this points at the service).
-pub fn volume(what: &str, per_year: f64) -> Option<String> {
-    (per_year > MAX_EXPECTED_CASES).then(|| {
+/// The cases a volume of `per_year` brings over a run of `horizon_days`.
+pub fn over_run(per_year: f64, horizon_days: u32) -> f64 {
+    per_year * f64::from(horizon_days) / 365.0
+}
+
+/// Checks one service's volume: more than the cases a whole run may have, over
+/// the run's `horizon_days` (the run's total is checked with the model; this
+/// points at the service).
+pub fn volume(what: &str, per_year: f64, horizon_days: u32) -> Option<String> {
+    let cases = over_run(per_year, horizon_days);
+    // Past the limit in a year, the yearly figure says it (the run's may overflow).
+    let over = if per_year > MAX_EXPECTED_CASES {
+        String::new()
+    } else {
+        format!(", {cases:.3e} over the run's {horizon_days} days")
+    };
+    (cases > MAX_EXPECTED_CASES).then(|| {
         exceeded(
-            format!("{what} is {} cases a year", Number(per_year)),
+            format!("{what} is {} cases a year{over}", Number(per_year)),
             "2×10^9 cases over a run",
             "MAX_EXPECTED_CASES",
             "check the number and its unit, or scale it down (and the results up)",
+        )
+    })
+}
+
+/// Checks the volume a County's copy of a service would have: `per_year`, the
+/// template's volume times the County's size against its template.
+pub fn county_volume(county: &str, service: &str, per_year: f64, horizon_days: u32) -> Option<String> {
+    let cases = over_run(per_year, horizon_days);
+    (cases > MAX_EXPECTED_CASES).then(|| {
+        exceeded(
+            format!(
+                "jurisdiction `{county}` is so large against its template that its copy of `{service}` would have {} cases a year, {cases:.3e} over the run's {horizon_days} days",
+                Number(per_year)
+            ),
+            "2×10^9 cases over a run",
+            "MAX_EXPECTED_CASES",
+            "check its size (a typo adds digits) and the template's, or simulate a shorter period",
         )
     })
 }
@@ -177,6 +207,21 @@ pub fn distribution(what: &str, d: &Minutes) -> Option<String> {
         )),
         _ => None,
     }
+}
+
+/// Checks a send-back probability `p` below 1: a case goes round 1/(1 − p)
+/// times on average, which must stay within [`MAX_ROUNDS_PER_CASE`] (the engine
+/// stops a run where a case passes it; refused here rather than failing the run).
+pub fn send_back(what: &str, p: f64) -> Option<String> {
+    let rounds = 1.0 / (1.0 - p);
+    ((0.0..1.0).contains(&p) && rounds > f64::from(MAX_ROUNDS_PER_CASE)).then(|| {
+        exceeded(
+            format!("{what} is {}: a case would go round about {rounds:.1e} times on average", Number(p)),
+            "10^6 rounds per case",
+            "MAX_ROUNDS_PER_CASE",
+            "use a smaller probability (a run stops when a case is redone that often)",
+        )
+    })
 }
 
 /// Checks a factor on work time (1: the usual time).

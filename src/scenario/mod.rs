@@ -247,12 +247,34 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
     out
 }
 
+/// Longest name echoed in a message, in characters.
+const SHOWN_NAME_CHARS: usize = 80;
+
+/// `name` as a message echoes it: whole up to [`SHOWN_NAME_CHARS`] characters,
+/// longer ones cut with `…` (an unknown name of megabytes, a stray paste, would
+/// otherwise fill the terminal; the snippet shows where it is).
+pub fn shown(name: &str) -> std::borrow::Cow<'_, str> {
+    match name.char_indices().nth(SHOWN_NAME_CHARS) {
+        None => name.into(),
+        Some((cut, _)) => format!("{}…", &name[..cut]).into(),
+    }
+}
+
 /// The closest of `candidates` to `name`, if close enough to be a likely
 /// misspelling: by edit distance counting a swap of two neighbouring letters as
 /// one edit (`Teu` is one edit from `Tue`), and among equally near names the one
 /// with the same letters.
 pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(2);
+    let length = name.chars().count();
+    let limit = (length / 3).max(2);
+    // The edit distance is at least the difference of the lengths: names of other
+    // lengths are not compared (a name of megabytes against each candidate took
+    // minutes and gigabytes).
+    let candidates: Vec<&'a str> =
+        candidates.into_iter().filter(|c| c.chars().count().abs_diff(length) <= limit).collect();
+    if candidates.is_empty() {
+        return None;
+    }
     let name = name.to_lowercase();
     let letters = |s: &str| {
         let mut l: Vec<char> = s.chars().collect();

@@ -7,8 +7,8 @@ use super::limits;
 use super::model::*;
 use super::raw::{RawLever, RawReform, RawSatisfaction, RawScenario, RawWorkforce};
 use super::sources::{Needle, Sources};
-use super::structures::{add_needed_stations, ensure_station, place_steps};
-use super::{Diagnostic, LoadError, nearest};
+use super::structures::{add_needed_stations, ensure_station, place_steps, unserved_windows};
+use super::{Diagnostic, LoadError, checks, nearest};
 use crate::levers::{Check, PoolRequest, merger};
 use crate::time::Date;
 
@@ -69,7 +69,7 @@ impl Problems<'_> {
 
     fn unknown(&mut self, kind: &str, name: &str, known: &[&str]) {
         let hint = nearest(name, known.iter().copied()).map(|s| format!(" — did you mean `{s}`?")).unwrap_or_default();
-        self.at(&format!("\"{name}\""), format!("unknown {kind} `{name}`{hint}"));
+        self.at(&format!("\"{name}\""), format!("unknown {kind} `{}`{hint}", super::shown(name)));
     }
 
     fn share(&mut self, anchor: &str, what: &str, value: f64) {
@@ -79,8 +79,8 @@ impl Problems<'_> {
     }
 
     fn non_negative(&mut self, anchor: &str, what: &str, value: f64) {
-        if !(value.is_finite() && value >= 0.0) {
-            self.at(anchor, format!("{what} must be zero or more, found {value}"));
+        if let Some(message) = checks::non_negative_problem(what, value) {
+            self.at(anchor, message);
         }
     }
 
@@ -302,6 +302,8 @@ fn build_merger(
     }
     let mut desk_of = previous.desk_of.clone();
     let mut handoff_unit = previous.handoff_unit.clone();
+    // Merger `i` makes desk `first_desk + i`.
+    let first_desk = model.desks.len();
     for (i, (m, taken)) in merges.iter().zip(taken).enumerate() {
         match m.overhead_cny_per_year {
             Some(cny) => p.money(&format!("\"{}\"", m.into), "overhead_cny_per_year", cny),
@@ -386,6 +388,13 @@ fn build_merger(
         moves: Vec::new(),
     });
     place_steps(model, k, &previous.window_station);
+    for (i, m) in merges.iter().enumerate().filter(|(_, m)| m.pool_windows) {
+        if let Some(message) = unserved_windows(model, k, first_desk + i) {
+            let mut path = merge_site_path(&prefix, merges, MergeSite::Into(i));
+            path.extend(m.windows.map(|_| Needle::Field("windows")));
+            p.at_path(&path, format!("the merger into `{}` pools its front desks into one {message}", m.into));
+        }
+    }
     Some(k)
 }
 
@@ -462,7 +471,7 @@ pub(super) fn check_mergers(
             let Some(d) = names.iter().position(|n| n == from) else {
                 let hint =
                     nearest(from, names.iter().copied()).map(|s| format!(" — did you mean `{s}`?")).unwrap_or_default();
-                problems.push((site, format!("unknown department `{from}`{hint}")));
+                problems.push((site, format!("unknown department `{}`{hint}", super::shown(from))));
                 continue;
             };
             if !active.get(d).copied().unwrap_or(false) {

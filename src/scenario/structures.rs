@@ -148,3 +148,22 @@ pub(super) fn place_steps(model: &mut Model, k: usize, before: &[Option<StationI
     }
     model.structures[k].moves = moves;
 }
+
+/// Why the desk `desk` of structure `k` (a merger's pooled front desk) would
+/// serve nothing, if it would: it has no windows, while a step is served there by
+/// a window clerk. A desk that no step needs (a back-office merger) may have none.
+pub(super) fn unserved_windows(model: &Model, k: usize, desk: DeskId) -> Option<String> {
+    if model.desks[desk].windows > 0 {
+        return None;
+    }
+    let structure = &model.structures[k];
+    model.services.iter().zip(&structure.step_station).find_map(|(service, stations)| {
+        let (step, _) = service.steps.iter().zip(stations).find(|&(step, &station)| {
+            step.role == Role::WindowClerk && model.stations[station].desk == Some(desk)
+        })?;
+        Some(format!(
+            "with no windows, but step `{}` of `{}` needs a window clerk there: nothing would be served; give the merger `windows` (more than 0), or `pool_windows: false` to keep the parts' desks",
+            step.name, service.name
+        ))
+    })
+}

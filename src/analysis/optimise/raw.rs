@@ -201,7 +201,8 @@ impl OptimiseSpec {
         let objective = read_objective(&raw.objective, &mut problems);
         let constraints = read_constraints(&raw.constraints, &mut problems);
         let search = read_search(&raw.search, &variables, &mut problems);
-        let selection = read_selection(&raw.selection, &mut problems);
+        let finalists_most = most_finalists(&raw, &variables);
+        let selection = read_selection(&raw.selection, finalists_most, &mut problems);
         if raw.finalists == 0 || raw.finalists > MAX_FINALISTS as u64 {
             problems.add("finalists", format!("`finalists` must be from 1 to {MAX_FINALISTS}"));
         }
@@ -624,7 +625,17 @@ pub(super) fn read_search(raw: &RawSearch, variables: &[Variable], problems: &mu
     })
 }
 
-pub(super) fn read_selection(raw: &RawSelection, problems: &mut Problems) -> Option<Selection> {
+/// The most finalists a search can have: `finalists`, within the candidates it
+/// may judge (`max_candidates`) and the plans its variables make (all of them read).
+fn most_finalists(raw: &RawSpec, variables: &[Variable]) -> u64 {
+    let plans = variables.iter().fold(1u64, |n, v| n.saturating_mul(v.levels.len() as u64));
+    let plans = if variables.len() == raw.variables.len() { plans } else { u64::MAX };
+    raw.finalists.min(raw.search.max_candidates).min(plans)
+}
+
+/// `finalists` is the most finalists the search can have: OCBA's budget must
+/// cover the first stage of each.
+pub(super) fn read_selection(raw: &RawSelection, finalists: u64, problems: &mut Problems) -> Option<Selection> {
     // At the setting in `selection`.
     let mut at = |field: &'static str, message: &str| {
         problems.add_at_first(&[vec![PathStep::Field("selection"), PathStep::Field(field)]], field, message.into());
@@ -652,6 +663,15 @@ pub(super) fn read_selection(raw: &RawSelection, problems: &mut Problems) -> Opt
         RawSelection::Ocba { budget, first_stage, increment } => {
             if first_stage < 2 || increment == 0 {
                 at("first_stage", "`first_stage` must be at least 2 and `increment` at least 1");
+            }
+            // Below the first stage, OCBA would allocate nothing and the result
+            // would claim a budget it did not spend.
+            let least = first_stage.saturating_mul(finalists);
+            if budget < least {
+                let message = format!(
+                    "`budget` is {budget} replications, below the first stage's {least} (`first_stage` {first_stage} × {finalists} finalists, the most this search can have): every finalist gets `first_stage` replications before OCBA shares out the rest; raise `budget` to at least {least}, or lower `first_stage` or `finalists`"
+                );
+                at("budget", &message);
             }
             Some(Selection::Ocba(super::ocba::OcbaSettings { first_stage, increment, budget }))
         }

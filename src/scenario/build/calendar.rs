@@ -3,8 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::scenario::Number;
-use crate::scenario::checks::Checker;
+use crate::scenario::checks::{Checker, non_negative_problem};
 use crate::scenario::limits;
 use crate::scenario::model::{CalendarSpec, Profile};
 use crate::scenario::raw::{RawCalendar, RawProfile};
@@ -176,12 +175,8 @@ pub(super) fn profiles(c: &mut Checker, raw: BTreeMap<String, RawProfile>) -> Ve
         let place = [Field("arrival_profiles"), Quoted(&name)];
         let all = p.hour_of_day.iter().chain(&p.day_of_week).chain(&p.month_of_year);
         if let Some(w) = all.clone().find(|w| !(w.is_finite() && **w >= 0.0)) {
-            c.at(
-                None,
-                &place,
-                "",
-                format!("arrival profile `{name}`: weights must be zero or more, found {}", Number(*w)),
-            );
+            let what = format!("arrival profile `{name}`: weights");
+            c.at(None, &place, "", non_negative_problem(&what, *w).expect("found not finite or below zero"));
         } else if let Some(message) = all.clone().find_map(|&w| limits::profile_weight(&name, w)) {
             c.at(None, &place, "", message);
         }

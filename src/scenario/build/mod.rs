@@ -57,6 +57,7 @@ pub(super) fn build(raw: RawScenario, c: &mut Checker) -> Option<Model> {
         document_ids: &document_ids,
         document_names: &document_names,
         profile_names: &profile_names,
+        horizon_days: raw.horizon_days.unwrap_or(0),
     };
     let raw_services = required(c, raw.services, "services").unwrap_or_default();
     let (services, step_origins) = services::services(c, raw_services, &context, &mut stations);

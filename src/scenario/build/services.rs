@@ -97,14 +97,14 @@ pub(super) fn check_staffed(
 }
 
 /// Checks a service's own fields.
-fn check_service_fields(c: &mut Checker, s: &RawService) {
+fn check_service_fields(c: &mut Checker, s: &RawService, cx: &ServiceContext) {
     let origin = s.origin.as_ref();
     let at = |field| [Named("name", &s.name), Field(field)];
     let volume = format!("volume_per_year of `{}`", s.name);
     positive(c, origin, &at("volume_per_year"), "volume_per_year", &volume, s.volume_per_year);
     // An infinite volume is refused as not finite: not also as above the limit.
     if s.volume_per_year.is_finite()
-        && let Some(message) = limits::volume(&volume, s.volume_per_year)
+        && let Some(message) = limits::volume(&volume, s.volume_per_year, cx.horizon_days)
     {
         c.at(origin, &at("volume_per_year"), "volume_per_year", message);
     }
@@ -128,7 +128,7 @@ fn check_service_fields(c: &mut Checker, s: &RawService) {
 
 /// A service whose steps are all valid, or `None` (with its problems reported).
 fn build_service(c: &mut Checker, s: RawService, cx: &ServiceContext, stations: &mut Stations) -> Option<Service> {
-    check_service_fields(c, &s);
+    check_service_fields(c, &s, cx);
     let origin = s.origin.as_ref();
     let at = |field| [Named("name", &s.name), Field(field)];
     let profile = match &s.profile {

@@ -2,7 +2,7 @@
 //! costs, the front office and the handoff costs.
 
 use crate::scenario::Number;
-use crate::scenario::checks::{Checker, folder_name_problem, required};
+use crate::scenario::checks::{Checker, folder_name_problem, non_negative_problem, required};
 use crate::scenario::limits;
 use crate::scenario::model::{Applicant, DateWindow, FrontOffice, Handoff, HandoffCost, date_window};
 use crate::scenario::raw::{RawApplicant, RawFrontOffice, RawHandoff, RawHandoffCost, RawWindow};
@@ -111,8 +111,8 @@ pub(super) fn applicant(c: &mut Checker, raw: Option<RawApplicant>) -> Option<Ap
             ("travel_hours_per_trip", a.travel_hours_per_trip),
             ("document_hours_per_missing", a.document_hours_per_missing),
         ] {
-            if !(v.is_finite() && v >= 0.0) {
-                c.at_field(what, format!("{what} must be zero or more, found {}", Number(v)));
+            if let Some(message) = non_negative_problem(what, v) {
+                c.at_field(what, message);
             } else if what == "value_of_time_cny_per_hour"
                 && let Some(message) = limits::money(what, v)
             {
@@ -153,8 +153,8 @@ pub(super) fn handoff(c: &mut Checker, raw: Option<RawHandoff>) -> Option<Handof
             {
                 let place = [Field("handoff"), Field(what), Field(field)];
                 let name = format!("{field} of the handoff {}", what.replace('_', " "));
-                if !(value.is_finite() && value >= 0.0) {
-                    c.at(None, &place, "", format!("{name} must be zero or more, found {}", Number(value)));
+                if let Some(message) = non_negative_problem(&name, value) {
+                    c.at(None, &place, "", message);
                 } else if let Some(message) = limits::minutes(&name, value * minutes_per_unit) {
                     c.at(None, &place, "", message);
                 }

@@ -96,7 +96,8 @@ fn division(
                 let hint = crate::scenario::nearest(name, names.iter().copied())
                     .map(|n| format!(" — did you mean `{n}`?"))
                     .unwrap_or_else(|| format!(": its divisions are `{}`", names.join("`, `")));
-                let message = format!("department `{}` has no division `{name}`{hint}", s.department);
+                let message =
+                    format!("department `{}` has no division `{}`{hint}", s.department, crate::scenario::shown(name));
                 c.at(s.origin.as_ref(), &at_division, "division", message);
             }
             found.map(Some)

@@ -22,6 +22,9 @@ pub(super) struct ServiceContext<'a> {
     pub document_ids: &'a HashMap<String, DocumentId>,
     pub document_names: &'a [&'a str],
     pub profile_names: &'a [String],
+    /// The run's length (0 when missing, which is reported elsewhere): a
+    /// service's volume is held to the limit over it.
+    pub horizon_days: u32,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -155,6 +158,8 @@ fn send_back(
                 sb.to
             ),
         );
+    } else if let Some(message) = crate::scenario::limits::send_back(&what, sb.probability) {
+        c.at(origin, &at_probability, "send_back_probability", message);
     }
     match index.get(sb.to.as_str()) {
         Some(&t) if t <= i => Some((t, sb.probability)),

@@ -17,7 +17,7 @@ mod tree;
 use std::collections::HashMap;
 
 use super::build::CalendarPlace;
-use super::checks::Checker;
+use super::checks::{Checker, non_negative_problem};
 use super::model::{CalendarSpec, HandoffCost, Jurisdiction, Model};
 use super::raw::{RawJurisdictions, RawScenario};
 use super::sources::Needle::{Field, Index, Named};
@@ -97,6 +97,11 @@ fn validate_tree(mut raw: RawScenario, sources: &Sources) -> Result<Model, LoadE
     let mut scoped = Vec::new();
     if let Some(tree) = &tree {
         tree::check_ancestors(&mut c, &j, tree, &escalated);
+        if c.problems.is_empty()
+            && let Some(days) = raw.horizon_days
+        {
+            tree::check_volumes(&mut c, &j, tree, raw.services.as_deref().unwrap_or_default(), days, per_resident);
+        }
         scoped = scope::reforms(&mut c, reforms.clone(), tree, &names, true);
     }
     if !c.problems.is_empty() {
@@ -154,8 +159,8 @@ fn check_section(c: &mut Checker, j: &RawJurisdictions, per_resident: f64) {
     {
         let place = [Field("jurisdictions"), Field("handoff_between_levels"), Field(field)];
         let name = format!("{field} of the handoff between levels");
-        if !(value.is_finite() && value >= 0.0) {
-            c.at(None, &place, "", format!("{name} must be zero or more, found {}", Number(value)));
+        if let Some(message) = non_negative_problem(&name, value) {
+            c.at(None, &place, "", message);
         } else if let Some(message) = limits::minutes(&name, value * minutes_per_unit) {
             c.at(None, &place, "", message);
         }

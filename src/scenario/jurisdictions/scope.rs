@@ -273,7 +273,8 @@ fn redeployment_copies(
         let known = names.departments.iter().map(String::as_str).chain(levels);
         let hint = crate::scenario::nearest(d, known).map(|n| format!(" — did you mean `{n}`?")).unwrap_or_default();
         return Err(format!(
-            "names `{d}`, which is no department of the template or of `jurisdictions.levels`{hint} (for a department a merger forms, name its parts)"
+            "names `{}`, which is no department of the template or of `jurisdictions.levels`{hint} (for a department a merger forms, name its parts)",
+            crate::scenario::shown(d)
         ));
     }
     let mut copies = Vec::new();

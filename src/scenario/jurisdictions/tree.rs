@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 
 use super::SEPARATOR;
-use crate::domain::Level;
+use crate::domain::{ApplicantGroup, Level};
 use crate::scenario::checks::{Checker, name_message};
-use crate::scenario::limits;
-use crate::scenario::raw::{RawJurisdiction, RawJurisdictions};
+use crate::scenario::raw::{RawJurisdiction, RawJurisdictions, RawService};
 use crate::scenario::sources::Needle::{self, Field, Index, Quoted};
+use crate::scenario::{limits, shown};
 
 /// One checked jurisdiction.
 #[derive(Clone, Debug)]
@@ -70,6 +70,36 @@ impl Tree {
                 Some(p) => j = p,
                 None => return false,
             }
+        }
+    }
+}
+
+/// Holds each County's copies of the template's `services` to the limit of cases
+/// over a run of `horizon_days`, reported at the County's size (its `firms` when
+/// the service's demand scales with them), once per County: the copies the
+/// expansion makes have no place of their own in the text. A template service
+/// already past the limit is reported at its own volume by the template's check.
+pub(super) fn check_volumes(
+    c: &mut Checker,
+    j: &RawJurisdictions,
+    tree: &Tree,
+    services: &[RawService],
+    horizon_days: u32,
+    per_resident: f64,
+) {
+    let within =
+        |s: &RawService| s.volume_per_year.is_finite() && limits::volume("", s.volume_per_year, horizon_days).is_none();
+    for (i, node) in tree.nodes.iter().enumerate().filter(|(_, n)| n.level == Level::County) {
+        let (people, firms) = (node.factors.0 * per_resident, node.factors.1 * per_resident);
+        let problem = services.iter().filter(|s| within(s)).find_map(|s| {
+            let by_firms = s.applicant_group != ApplicantGroup::Residents;
+            // The same product as the expansion's, so that what passes here passes there.
+            let per_year = s.volume_per_year * if by_firms { firms } else { people };
+            let column = if by_firms && j.rows[i].firms.is_some() { "firms" } else { "population" };
+            limits::county_volume(&node.name, &s.name, per_year, horizon_days).map(|m| (column, m))
+        });
+        if let Some((column, message)) = problem {
+            at_row(c, &j.rows, i, column, message);
         }
     }
 }
@@ -197,7 +227,8 @@ fn check_calendars(c: &mut Checker, j: &RawJurisdictions) {
             .unwrap_or_default();
         let message = format!(
             "`{}` keeps calendar `{}`, which `jurisdictions.calendars` lacks (define it there, or leave `calendar` empty for its parent's){hint}",
-            r.jurisdiction, r.calendar
+            shown(&r.jurisdiction),
+            shown(&r.calendar)
         );
         at_row(c, &j.rows, i, "calendar", message);
     }
@@ -247,7 +278,8 @@ fn check_rows<'a>(c: &mut Checker, j: &'a RawJurisdictions) -> HashMap<&'a str, 
                     .unwrap_or_default();
                 let message = format!(
                     "County `{}` names template `{}`, which `templates` lacks (give its size there){hint}",
-                    r.jurisdiction, r.template
+                    shown(&r.jurisdiction),
+                    shown(&r.template)
                 );
                 at_row(c, rows, i, "template", message);
             }
@@ -308,7 +340,8 @@ fn link(
                 let hint = crate::scenario::nearest(&r.parent, rows.iter().map(|r| r.jurisdiction.as_str()))
                     .map(|s| format!(" — did you mean `{s}`?"))
                     .unwrap_or_default();
-                at_row(c, rows, i, "parent", format!("unknown parent `{}` of `{}`{hint}", r.parent, r.jurisdiction));
+                let message = format!("unknown parent `{}` of `{}`{hint}", shown(&r.parent), shown(&r.jurisdiction));
+                at_row(c, rows, i, "parent", message);
             }
         }
     }

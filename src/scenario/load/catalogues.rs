@@ -187,7 +187,10 @@ fn read_service_tables(services: &CsvTable, steps: &CsvTable, problems: &mut Vec
                     .unwrap_or_default();
                 problems.push(Diagnostic {
                     location,
-                    message: format!("step for unknown service `{service}`{hint} (not in the services table)"),
+                    message: format!(
+                        "step for unknown service `{}`{hint} (not in the services table)",
+                        crate::scenario::shown(&service)
+                    ),
                 });
             }
         }
@@ -434,7 +437,8 @@ impl CsvTable {
                 problems.push(Diagnostic {
                     location: at(i),
                     message: format!(
-                        "unknown column `{h}`{hint} (this file's columns: `{}`; a column of free text is `note`)",
+                        "unknown column `{}`{hint} (this file's columns: `{}`; a column of free text is `note`)",
+                        crate::scenario::shown(h),
                         known.join("`, `")
                     ),
                 });

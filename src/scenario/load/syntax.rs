@@ -160,10 +160,11 @@ fn describe_ron_error(code: &ron::Error, here: &str, largest_whole_number: u64) 
     let expected = |what: &str| format!("expected {what}, found {found}");
     match code {
         E::NoSuchStructField { expected, found, outer } => {
+            let shown = crate::scenario::shown(found);
             let within = outer.as_deref().map(|o| format!(" in {}", plain_struct(o))).unwrap_or_default();
             match crate::scenario::nearest(found, expected.iter().copied()) {
-                Some(s) => format!("unknown field `{found}`{within} — did you mean `{s}`?"),
-                None => format!("unknown field `{found}`{within} (expected one of: {})", expected.join(", ")),
+                Some(s) => format!("unknown field `{shown}`{within} — did you mean `{s}`?"),
+                None => format!("unknown field `{shown}`{within} (expected one of: {})", expected.join(", ")),
             }
         }
         E::NoSuchEnumVariant { expected, found, outer } => {
@@ -171,7 +172,8 @@ fn describe_ron_error(code: &ron::Error, here: &str, largest_whole_number: u64) 
                 .map(|s| format!(" — did you mean `{s}`?"))
                 .unwrap_or_default();
             let within = outer.as_deref().map(|o| format!(" for {}", plain_struct(o))).unwrap_or_default();
-            format!("unknown variant `{found}`{within}{suggestion} (expected one of: {})", expected.join(", "))
+            let shown = crate::scenario::shown(found);
+            format!("unknown variant `{shown}`{within}{suggestion} (expected one of: {})", expected.join(", "))
         }
         E::MissingStructField { field, outer } => {
             let outer = outer.as_deref().map_or("this value".to_string(), plain_struct);

@@ -91,8 +91,8 @@ impl Check for Builder<'_, '_, '_> {
     }
 
     fn non_negative(&mut self, anchor: &str, what: &str, value: f64) {
-        if !(value.is_finite() && value >= 0.0) {
-            self.at_field(anchor, what, format!("{what} must be zero or more, found {value}"));
+        if let Some(message) = crate::scenario::checks::non_negative_problem(what, value) {
+            self.at_field(anchor, what, message);
         }
     }
 
