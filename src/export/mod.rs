@@ -9,6 +9,7 @@ pub mod atomic;
 pub mod csv;
 pub mod event_log;
 pub mod manifest;
+mod mount;
 pub mod output;
 
 use std::path::{Path, PathBuf};

@@ -24,6 +24,7 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
+pub use super::mount::check_not_mount_point;
 use super::{ExportError, io_error};
 
 /// The files of a run's folder (`reformsim run`, and each scenario of the demo).
@@ -439,60 +440,6 @@ pub fn check_not_working_folder(target: &Path) -> Result<(), ExportError> {
     Ok(())
 }
 
-/// Refuses an existing output folder (canonical) on which a file system is
-/// mounted: renaming it aside, as results are switched in, fails, and that only
-/// after the whole run. A mount of another file system shows as a device
-/// differing from its parent's; a bind mount of a folder of the same file
-/// system does not, and is found in the mount table (Linux).
-pub fn check_not_mount_point(target: &Path, parent: &Path) -> Result<(), ExportError> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt as _;
-        if let (Ok(here), Ok(above)) = (std::fs::metadata(target), std::fs::metadata(parent))
-            && here.is_dir()
-            && (here.dev() != above.dev() || listed_mount_point(target))
-        {
-            return Err(ExportError::MountPoint { folder: target.to_path_buf() });
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = (target, parent);
-    Ok(())
-}
-
-/// Whether `target` (canonical) is a mount point in this process's mount table
-/// (`/proc/self/mountinfo`; false where there is none to read).
-#[cfg(unix)]
-fn listed_mount_point(target: &Path) -> bool {
-    std::fs::read_to_string("/proc/self/mountinfo").is_ok_and(|table| mount_points(&table).any(|p| p == target))
-}
-
-/// The mount points of a `mountinfo` table: each line's fifth field, with the
-/// kernel's octal escapes (`\040` for a space, `\011` a tab, `\012` a new line,
-/// `\134` a backslash) undone.
-fn mount_points(table: &str) -> impl Iterator<Item = PathBuf> + '_ {
-    table.lines().filter_map(|line| line.split(' ').nth(4)).map(|field| {
-        let mut bytes = Vec::with_capacity(field.len());
-        let raw = field.as_bytes();
-        let mut i = 0;
-        while i < raw.len() {
-            let octal =
-                raw.get(i + 1..i + 4).filter(|d| raw[i] == b'\\' && d.iter().all(|c| (b'0'..=b'7').contains(c)));
-            match octal {
-                Some(d) => {
-                    bytes.push(d.iter().fold(0u8, |v, c| v.wrapping_mul(8).wrapping_add(c - b'0')));
-                    i += 4;
-                }
-                None => {
-                    bytes.push(raw[i]);
-                    i += 1;
-                }
-            }
-        }
-        PathBuf::from(<std::ffi::OsString as std::os::unix::ffi::OsStringExt>::from_vec(bytes))
-    })
-}
-
 /// Refuses `target` unless it is absent, empty, or holds only what `replace` allows.
 fn check_folder(target: &Path, replace: &Replace) -> Result<(), ExportError> {
     if dangling_link(target) {
@@ -741,21 +688,6 @@ mod tests {
             assert_eq!(canonical(&dir.join("link/x.csv")), real);
         }
         let _ = std::fs::remove_dir_all(dir);
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn mount_points_are_read_from_the_mount_table_with_escapes_undone() {
-        // Two lines of /proc/self/mountinfo: the root, and a bind mount of a
-        // folder of the same file system on a folder whose name has a space and
-        // a backslash (the kernel writes them in octal).
-        let table = "27 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n\
-                     45 27 254:0 /tmp/a /tmp/my\\040results\\134x rw,relatime - ext4 /dev/vda rw\n";
-        let points: Vec<PathBuf> = mount_points(table).collect();
-        assert_eq!(points, [PathBuf::from("/"), PathBuf::from("/tmp/my results\\x")]);
-        assert_eq!(mount_points("short line\n").count(), 0);
-        // This process's own table lists the root.
-        assert!(listed_mount_point(Path::new("/")) || !Path::new("/proc/self/mountinfo").exists());
     }
 
     #[test]

@@ -49,14 +49,13 @@ impl Adoption {
                 } else if midpoint_days < 0.0 {
                     out.push(("midpoint_days", format!("midpoint_days must be zero or more, found {midpoint_days}")));
                 }
-                if !(steepness_per_day.is_finite() && steepness_per_day > 0.0) {
-                    let m = format!("steepness_per_day must be positive, found {steepness_per_day}");
+                if let Some(m) = super::positive_problem("steepness_per_day", steepness_per_day) {
                     out.push(("steepness_per_day", m));
                 }
             }
             Adoption::Bass { p_per_year, q_per_year } => {
-                if !(p_per_year.is_finite() && p_per_year > 0.0) {
-                    out.push(("p_per_year", format!("p_per_year (innovation) must be positive, found {p_per_year}")));
+                if let Some(m) = super::positive_problem("p_per_year (innovation)", p_per_year) {
+                    out.push(("p_per_year", m));
                 }
                 if !q_per_year.is_finite() {
                     let m = format!("q_per_year (imitation) must be a finite number, found {q_per_year}");

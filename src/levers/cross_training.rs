@@ -94,8 +94,8 @@ impl Build for Raw {
                 p.work_factor(what, &format!("{what} {value}"), 1.0 / value);
             }
         }
-        if !(self.learning_days.is_finite() && self.learning_days > 0.0) {
-            p.at("learning_days", format!("learning_days must be positive, found {}", self.learning_days));
+        if let Some(message) = super::positive_problem("learning_days", self.learning_days) {
+            p.at("learning_days", message);
         }
         if self.roles.contains(&Role::WindowClerk) {
             p.at(

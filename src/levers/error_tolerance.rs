@@ -27,7 +27,12 @@ impl Build for Raw {
 
     fn build(self, p: &mut dyn Check, _start_day: u32, _ordinal: usize) -> Option<Valid> {
         p.share("ErrorTolerance", "catch_share", self.catch_share);
-        if !(self.learning_speedup.is_finite() && self.learning_speedup >= 1.0) {
+        if !self.learning_speedup.is_finite() {
+            p.at(
+                "learning_speedup",
+                format!("learning_speedup must be a finite number, found {}", self.learning_speedup),
+            );
+        } else if self.learning_speedup < 1.0 {
             p.at("learning_speedup", format!("learning_speedup must be 1 or more, found {}", self.learning_speedup));
         }
         Some(self)

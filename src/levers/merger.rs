@@ -91,8 +91,8 @@ impl Build for Raw {
         p.work_factor("Merger", "productivity_dip", 1.0 + self.productivity_dip);
         p.share("Merger", "extra_error_probability", self.extra_error_probability);
         p.money("Merger", "one_off_cost_cny", self.one_off_cost_cny);
-        if !(self.learning_days.is_finite() && self.learning_days > 0.0) {
-            p.at("learning_days", format!("learning_days must be positive, found {}", self.learning_days));
+        if let Some(message) = super::positive_problem("learning_days", self.learning_days) {
+            p.at("learning_days", message);
         }
         let structure = p.merger(&self.merge, start_day, ordinal)?;
         Some(Valid {

@@ -42,6 +42,18 @@ pub use strengths::{ServiceStrengths, Strengths};
 
 use crate::domain::{DepartmentId, Employment, FunctionId, Minutes, Role};
 
+/// What is wrong with `value` where a number above zero is needed: one that is
+/// not finite (`inf`, `NaN`) is said to be that, not to be below zero.
+pub fn positive_problem(what: &str, value: f64) -> Option<String> {
+    if !value.is_finite() {
+        Some(format!("{what} must be a finite number, found {value}"))
+    } else if value <= 0.0 {
+        Some(format!("{what} must be positive, found {value}"))
+    } else {
+        None
+    }
+}
+
 /// What a lever's validation may ask of the model being built and how it reports
 /// problems (implemented by the scenario validator).
 pub trait Check {

@@ -24,6 +24,20 @@ struct DesignPoint {
     rows: Vec<usize>,
 }
 
+/// A table edited since the sweep finished is reported as it now is, under a
+/// note saying so.
+fn note_changed_runs(page: &mut Page, folder: &Path) {
+    if let Ok(Some((found, recorded))) = crate::experiment::files::runs_changed(folder) {
+        page.paragraph(
+            "note",
+            &format!(
+                "runs.csv was changed after the sweep finished (checksum {found:016x}, recorded {recorded:016x} in {}): the figures here are of the file as it is now, not as the sweep wrote it.",
+                crate::experiment::files::RUNS_CHECKSUM
+            ),
+        );
+    }
+}
+
 /// The report of the sweep in `folder`.
 pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
     let path = folder.join("runs.csv");
@@ -75,16 +89,7 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
     if field(&manifest, "shard").is_some_and(|s| s != "none") {
         page.paragraph("note", "This folder holds one shard of the sweep: its design points may lack replications.");
     }
-    // A table edited since the sweep finished is reported as it now is, and says so.
-    if let Ok(Some((found, recorded))) = crate::experiment::files::runs_changed(folder) {
-        page.paragraph(
-            "note",
-            &format!(
-                "runs.csv was changed after the sweep finished (checksum {found:016x}, recorded {recorded:016x} in {}): the figures here are of the file as it is now, not as the sweep wrote it.",
-                crate::experiment::files::RUNS_CHECKSUM
-            ),
-        );
-    }
+    note_changed_runs(&mut page, folder);
     page.manifest(&manifest);
 
     page.heading(2, "Indicators against the swept parameters");

@@ -266,9 +266,10 @@ fn fiscal(
             let message = "public_services needs `residents` and `budget_cny_per_year`: satisfaction with public services follows the budget left after administrative cost, per resident".to_string();
             p.at("public_services", message);
         }
-        if !(ps.reference_cny_per_resident.is_finite() && ps.reference_cny_per_resident > 0.0) {
-            let found = ps.reference_cny_per_resident;
-            p.at("reference_cny_per_resident", format!("reference_cny_per_resident must be positive, found {found}"));
+        if let Some(message) =
+            crate::levers::positive_problem("reference_cny_per_resident", ps.reference_cny_per_resident)
+        {
+            p.at("reference_cny_per_resident", message);
         }
         p.share("satisfaction_at_reference", "satisfaction_at_reference", ps.satisfaction_at_reference);
         p.non_negative("elasticity", "elasticity", ps.elasticity);

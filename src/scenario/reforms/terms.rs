@@ -51,8 +51,8 @@ const MAX_LEARNING_DAYS: u32 = 366;
 /// Checks and sets how contract staff differ from established staff.
 pub(super) fn contract_staff(model: &mut Model, terms: Option<ContractTerms>, p: &mut Problems) {
     let Some(t) = terms else { return };
-    if !(t.work_time_factor.is_finite() && t.work_time_factor > 0.0) {
-        p.at("work_time_factor", format!("work_time_factor must be positive, found {}", t.work_time_factor));
+    if let Some(message) = crate::levers::positive_problem("work_time_factor", t.work_time_factor) {
+        p.at("work_time_factor", message);
     } else if let Some(message) = limits::work_factor("work_time_factor", t.work_time_factor) {
         p.at("work_time_factor", message);
     }
