@@ -2,8 +2,8 @@
 //!
 //! A warning does not stop a run: stations offered more work than their staff
 //! have time for, departments whose staff can do no step of any service, a
-//! general hall opened by two one-window reforms, and send-backs so likely that
-//! a case goes round many times.
+//! general hall opened by two one-window reforms, send-backs so likely that a
+//! case goes round many times, and window clerks beyond their desk's windows.
 
 use super::{CalendarSpec, FrontOffice, Lever, Model, Role};
 use crate::time::HOUR;
@@ -36,6 +36,7 @@ pub fn warnings(model: &Model) -> Vec<String> {
     out.extend(halls_opened_twice(model));
     out.extend(calendar_warnings(model));
     out.extend(likely_redos(model));
+    out.extend(clerks_without_windows(model));
     for service in &model.services {
         for step in &service.steps {
             if let Some((to, p)) = step.send_back
@@ -79,6 +80,54 @@ fn likely_redos(model: &Model) -> Vec<String> {
         ));
     }
     out
+}
+
+/// Desks named at most in a warning about clerks beyond the windows (a
+/// province's counties copy one template's desks).
+const NAMED_DESKS: usize = 3;
+
+/// Window clerks beyond their desk's windows, with the window clerks that
+/// `ContractStaff` reforms hire into its department: at most as many serve at
+/// once as the desk has windows (the engine caps them), so the others stand in
+/// only for those away, and hires made there serve nothing while the desk's
+/// own clerks fill its windows. Only where each department serves at its own
+/// windows throughout (no general hall, one-window reform or merger, which move
+/// clerks and windows).
+fn clerks_without_windows(model: &Model) -> Vec<String> {
+    let moves_clerks = model.reforms.iter().any(|r| matches!(r.lever, Lever::OneWindow(_) | Lever::Merger(_)));
+    if !matches!(model.front_office, FrontOffice::PerDepartment) || moves_clerks {
+        return Vec::new();
+    }
+    let (mut own, mut hired) = (vec![0u64; model.desks.len()], vec![0u64; model.desks.len()]);
+    for group in model.staff.iter().filter(|g| g.role == Role::WindowClerk) {
+        own[group.desk] += u64::from(group.count);
+    }
+    for reform in &model.reforms {
+        if let Lever::ContractStaff(c) = &reform.lever
+            && c.role == Role::WindowClerk
+        {
+            hired[model.departments[c.department].desk] += u64::from(c.count);
+        }
+    }
+    let over: Vec<String> = model
+        .desks
+        .iter()
+        .enumerate()
+        .filter(|&(k, desk)| own[k] + hired[k] > u64::from(desk.windows))
+        .map(|(k, desk)| {
+            let hires = if hired[k] > 0 { format!(" and {} hired by ContractStaff", hired[k]) } else { String::new() };
+            format!("`{}` has {} window clerks{hires} for {} windows", desk.name, own[k], desk.windows)
+        })
+        .collect();
+    if over.is_empty() {
+        return Vec::new();
+    }
+    let more = over.len().saturating_sub(NAMED_DESKS);
+    let tail = if more > 0 { format!(" (and {more} more desks)") } else { String::new() };
+    vec![format!(
+        "{}{tail}: at most as many window clerks serve at once as there are windows; the others only stand in for those away, and hires there add no service",
+        over[..over.len().min(NAMED_DESKS)].join("; ")
+    )]
 }
 
 /// General halls that more than one one-window reform opens: their windows,

@@ -227,7 +227,20 @@ fn stations(model: &Model) -> Vec<StationChoice> {
                 .map(|g| g.count)
                 .sum();
             let name = model.departments.get(department)?.name.clone();
-            (work[i] > 0.0).then(|| StationChoice {
+            // Window clerks serve at most as many at once as the desk has windows:
+            // where its own clerks staff every window, hires there would serve
+            // nothing (the county's desks all have a window per clerk).
+            let full = station.role == Role::WindowClerk
+                && station.desk.is_some_and(|desk| {
+                    let clerks: u32 = model
+                        .staff
+                        .iter()
+                        .filter(|g| g.desk == desk && g.role == Role::WindowClerk)
+                        .map(|g| g.count)
+                        .sum();
+                    clerks >= model.desks[desk].windows
+                });
+            (work[i] > 0.0 && !full).then(|| StationChoice {
                 label: format!("{}, {} ({staff} now)", role_plural(station.role), name),
                 department: name,
                 role: station.role,
