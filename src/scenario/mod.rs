@@ -65,7 +65,7 @@ impl fmt::Display for Diagnostic {
         write!(
             f,
             "error: {}\n  --> {}",
-            escape_controls(&self.message),
+            escape_controls(&clip_quoted(&self.message)),
             escape_controls(&loc.path.display().to_string())
         )?;
         if loc.line > 0 {
@@ -94,6 +94,24 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// `message` with each name quoted in it (between backticks) cut as [`shown`]
+/// cuts it: a name of megabytes, listed twice or named in any other problem,
+/// would otherwise fill the terminal (unknown names are cut where reported).
+fn clip_quoted(message: &str) -> std::borrow::Cow<'_, str> {
+    let parts = || message.split('`').enumerate();
+    if !parts().any(|(i, part)| i % 2 == 1 && part.chars().nth(SHOWN_NAME_CHARS).is_some()) {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    let mut out = String::new();
+    for (i, part) in parts() {
+        if i > 0 {
+            out.push('`');
+        }
+        out.push_str(&if i % 2 == 1 { shown(part) } else { part.into() });
+    }
+    out.into()
 }
 
 /// `text` with control characters (a NUL byte, an escape sequence, a carriage
@@ -324,5 +342,18 @@ mod tests {
         assert_eq!(article("inspector"), "an");
         assert_eq!(article("unit"), "a");
         assert_eq!(escape_controls("a\0b\x1b[2J"), "a\\u{0}b\\u{1b}[2J");
+    }
+
+    #[test]
+    fn long_quoted_names_are_cut_in_every_message() {
+        let long = "x".repeat(100_000);
+        let problem = Diagnostic {
+            location: Location { path: "a.ron".into(), line: 0, column: 0, snippet: None },
+            message: format!("service `{long}` is listed twice; `short` stays"),
+        };
+        let text = problem.to_string();
+        assert!(text.len() < 300, "{} bytes", text.len());
+        assert!(text.contains(&format!("`{}…` is listed twice; `short` stays", "x".repeat(80))), "{text}");
+        assert_eq!(clip_quoted("an odd ` backtick"), "an odd ` backtick");
     }
 }
