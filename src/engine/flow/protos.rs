@@ -6,7 +6,7 @@
 //! is its own proto. Reading equal values from another copy changes no output.
 
 use super::super::prefetch;
-use crate::scenario::{Model, Service};
+use crate::scenario::{Model, Service, Step};
 
 /// What the hot path reads of a service before its content, in one record, so
 /// that at a province's scale (20,000 services) an arrival misses the cache once
@@ -40,6 +40,10 @@ pub(super) struct Protos {
     /// draws for these alone, without reading every step's record. Read by proto,
     /// so that a province's arrivals share a few hundred entries.
     refusing: Vec<u64>,
+    /// The protos' steps, one after another, and where each proto's begin: a
+    /// step's record found from a small table rather than through its service's.
+    steps: Vec<Step>,
+    step_at: Vec<u32>,
 }
 
 impl Protos {
@@ -103,7 +107,22 @@ impl Protos {
                 may_refuse.fold(0, |bits, (s, _)| bits | 1 << s)
             })
             .collect();
-        Protos { heads, division, department, station, holder, refusing }
+        let mut steps = Vec::new();
+        let mut step_at = vec![0u32; n];
+        for (i, service) in model.services.iter().enumerate().filter(|&(i, _)| proto[i] == i as u32) {
+            step_at[i] = steps.len() as u32;
+            steps.extend(service.steps.iter().cloned());
+        }
+        for i in 0..n {
+            step_at[i] = step_at[proto[i] as usize];
+        }
+        Protos { heads, division, department, station, holder, refusing, steps, step_at }
+    }
+
+    /// Step `s` of the service headed `head` (its proto's copy).
+    #[inline]
+    pub(super) fn step(&self, head: &Head, s: usize) -> &Step {
+        &self.steps[self.step_at[head.proto as usize] as usize + s]
     }
 
     /// The steps of `service` (a proto) that may refuse a case, a bit per step.

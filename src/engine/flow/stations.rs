@@ -276,7 +276,7 @@ impl CaseFlow {
     #[inline]
     pub(super) fn route(&self, m: &Model, slot: u32, s: usize) -> (StationId, bool) {
         let case = &self.cases[slot];
-        let step = &m.services[case.head.proto as usize].steps[s];
+        let step = self.protos.step(&case.head, s);
         // Online, only `personal` steps still need the applicant (the law), unless
         // the identity is verified remotely.
         let mut in_person = step.in_person && (!case.online || (step.personal && !case.remote_identity));

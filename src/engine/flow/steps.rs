@@ -247,7 +247,7 @@ impl CaseFlow {
     pub(super) fn work_time(&mut self, m: &Model, slot: u32, s: usize, handoff: Handoff) -> Micros {
         let case = &mut self.cases[slot];
         let head = case.head;
-        let step = &m.services[head.proto as usize].steps[s];
+        let step = self.protos.step(&head, s);
         let sampled = from_minutes(sample_prepared(&step.work_prepared, &mut case.work_rng));
         let online = case.online;
         let shared = case.shared;
@@ -274,7 +274,7 @@ impl CaseFlow {
     fn scaled_work(&self, m: &Model, slot: u32, s: usize, sampled: Micros) -> Micros {
         let case = &self.cases[slot];
         let head = case.head;
-        let step = &m.services[head.proto as usize].steps[s];
+        let step = self.protos.step(&head, s);
         let mut work = sampled as f64;
         if self.levers.variance_reduction > 0.0 {
             let mean = step.mean_work as f64;
@@ -324,7 +324,7 @@ impl CaseFlow {
         let case = &mut self.cases[slot];
         let head = case.head;
         let service = &m.services[head.proto as usize];
-        let step = &service.steps[s];
+        let step = self.protos.step(&head, s);
         let r = usize::from(case.integrated);
         let bit = 1u64 << s;
         // Missing or wrong documents: the applicant fetches them, the step is redone.
