@@ -36,6 +36,7 @@ fn listed_mount_point(target: &Path) -> bool {
 /// The mount points of a `mountinfo` table: each line's fifth field, with the
 /// kernel's octal escapes (`\040` for a space, `\011` a tab, `\012` a new line,
 /// `\134` a backslash) undone.
+#[cfg(unix)]
 fn mount_points(table: &str) -> impl Iterator<Item = PathBuf> + '_ {
     table.lines().filter_map(|line| line.split(' ').nth(4)).map(|field| {
         let mut bytes = Vec::with_capacity(field.len());

@@ -615,6 +615,13 @@ pub struct DateWindow {
 }
 
 impl Model {
+    /// Window clerks of each front desk at the start, by desk (at most its `windows` serve at once).
+    pub fn window_clerks(&self) -> Vec<u64> {
+        let mut clerks = vec![0; self.desks.len()];
+        self.staff.iter().filter(|g| g.role == Role::WindowClerk).for_each(|g| clerks[g.desk] += u64::from(g.count));
+        clerks
+    }
+
     /// The window from `from` to `to` (both inclusive), or why it is not one: its
     /// end is before its start, or it is not inside the measured period.
     pub fn window(&self, from: Date, to: Date) -> Result<DateWindow, String> {

@@ -98,10 +98,8 @@ fn clerks_without_windows(model: &Model) -> Vec<String> {
     if !matches!(model.front_office, FrontOffice::PerDepartment) || moves_clerks {
         return Vec::new();
     }
-    let (mut own, mut hired) = (vec![0u64; model.desks.len()], vec![0u64; model.desks.len()]);
-    for group in model.staff.iter().filter(|g| g.role == Role::WindowClerk) {
-        own[group.desk] += u64::from(group.count);
-    }
+    let own = model.window_clerks();
+    let mut hired = vec![0u64; model.desks.len()];
     for reform in &model.reforms {
         if let Lever::ContractStaff(c) = &reform.lever
             && c.role == Role::WindowClerk

@@ -214,6 +214,7 @@ fn stations(model: &Model) -> Vec<StationChoice> {
             }
         }
     }
+    let clerks = model.window_clerks();
     let mut choices: Vec<StationChoice> = model
         .stations
         .iter()
@@ -231,15 +232,7 @@ fn stations(model: &Model) -> Vec<StationChoice> {
             // where its own clerks staff every window, hires there would serve
             // nothing (the county's desks all have a window per clerk).
             let full = station.role == Role::WindowClerk
-                && station.desk.is_some_and(|desk| {
-                    let clerks: u32 = model
-                        .staff
-                        .iter()
-                        .filter(|g| g.desk == desk && g.role == Role::WindowClerk)
-                        .map(|g| g.count)
-                        .sum();
-                    clerks >= model.desks[desk].windows
-                });
+                && station.desk.is_some_and(|desk| clerks[desk] >= u64::from(model.desks[desk].windows));
             (work[i] > 0.0 && !full).then(|| StationChoice {
                 label: format!("{}, {} ({staff} now)", role_plural(station.role), name),
                 department: name,
