@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Makes the profile of profile-guided optimisation (PGO): pgo/reformsim.profdata.
+#
+# Builds reformsim instrumented (every crate, into target/pgo-train), runs it on
+# the training workloads below, merges what they counted with the llvm-profdata
+# of the compiler's own LLVM version, and writes the profile and that version
+# (pgo/llvm-version) beside it. Optimised builds then use it through
+# scripts/pgo/rustc-wrapper (.cargo/config.toml). Run it again after changing
+# the engine: a function whose code changed since the profile was made is
+# compiled without its counts (correct, only not tuned), so a stale profile
+# costs speed, never results.
+#
+# The workloads are the shipped scenarios a user runs and the benchmarks
+# measure: the county baseline (small-department), the province, the three
+# mindes queueing cases, and reform scenarios with levers on (one window, a
+# merger with cross-training, Shunde's restructuring, a fiscal rule), so that the
+# levers' paths are not laid out as cold.
+#
+#   scripts/pgo/train.sh            # then: cargo build --release (rebuilds all)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+
+major=$(rustc -vV | sed -n 's/^LLVM version: \([0-9]*\).*/\1/p')
+full=$(rustc -vV | sed -n 's/^LLVM version: //p')
+profdata=""
+for candidate in "llvm-profdata-$major" "/usr/lib/llvm-$major/bin/llvm-profdata" llvm-profdata; do
+    if command -v "$candidate" >/dev/null 2>&1 \
+        && "$candidate" merge --version 2>/dev/null | grep -q "LLVM version $major\."; then
+        profdata=$candidate
+        break
+    fi
+done
+if [ -z "$profdata" ]; then
+    echo "installing llvm-$major for llvm-profdata (Debian package)" >&2
+    if [ "$(id -u)" = 0 ]; then apt-get install -y -qq "llvm-$major" >/dev/null; else sudo apt-get install -y -qq "llvm-$major" >/dev/null; fi
+    profdata="llvm-profdata-$major"
+fi
+
+counts="$root/target/pgo-train/counts"
+echo "building reformsim instrumented (target/pgo-train)" >&2
+RUSTFLAGS="-Cprofile-generate=$counts" cargo build --release --quiet --bin reformsim --target-dir "$root/target/pgo-train"
+# The build scripts and procedural macros of the build counted too: start afresh.
+rm -rf "$counts"
+bin="$root/target/pgo-train/release/reformsim"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+# Each workload counts into a file of its own and weighs, in the merge, about
+# as much as the others: its weight is about 25 s over its run time (which
+# the counts follow), so the province's long run does not drown the county
+# and the queueing cases, nor they the levers.
+weighted=()
+run() { # name, scenario, replications, weight
+    echo "training on $2 ($3 replication(s), weight $4)" >&2
+    LLVM_PROFILE_FILE="$counts/$1.profraw" \
+        "$bin" run "scenarios/$2" --replications "$3" --jobs 1 --quiet --out "$out/run" >/dev/null
+    rm -rf "$out/run"
+    weighted+=("--weighted-input=$4,$counts/$1.profraw")
+}
+run county small-department.ron 1 36
+run mm10 bench/mm10_rho090.ron 5 100
+run tandem bench/lognormal_tandem.ron 5 100
+run sendback bench/sendback_abandon.ron 5 100
+run province zhejiang-province.ron 1 1
+run one-trip one-trip-reform.ron 1 12
+run cross-trained super-department-cross-trained.ron 1 36
+run shunde shunde-2009.ron 1 5
+run fiscal one-trip-fiscal-rule.ron 1 12
+
+mkdir -p pgo
+"$profdata" merge --output pgo/reformsim.profdata "${weighted[@]}"
+echo "$full" > pgo/llvm-version
+echo "wrote pgo/reformsim.profdata (LLVM $full); cargo caches what it compiled with the old" \
+    "profile: run 'cargo clean --release' before the next build" >&2
