@@ -38,11 +38,7 @@ if [ -z "$profdata" ]; then
 fi
 
 counts="$root/target/pgo-train/counts"
-echo "building reformsim instrumented (target/pgo-train)" >&2
-RUSTFLAGS="-Cprofile-generate=$counts" cargo build --release --quiet --bin reformsim --target-dir "$root/target/pgo-train"
-# The build scripts and procedural macros of the build counted too: start afresh.
 rm -rf "$counts"
-bin="$root/target/pgo-train/release/reformsim"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
@@ -52,21 +48,46 @@ trap 'rm -rf "$out"' EXIT
 # and the queueing cases, nor they the levers.
 weighted=()
 run() { # name, scenario, replications, weight
-    echo "training on $2 ($3 replication(s), weight $4)" >&2
-    LLVM_PROFILE_FILE="$counts/$1.profraw" \
+    echo "training $cargo_profile on $2 ($3 replication(s), weight $4)" >&2
+    LLVM_PROFILE_FILE="$counts/$cargo_profile-$1.profraw" \
         "$bin" run "scenarios/$2" --replications "$3" --jobs 1 --quiet --out "$out/run" >/dev/null
     rm -rf "$out/run"
-    weighted+=("--weighted-input=$4,$counts/$1.profraw")
+    weighted+=("--weighted-input=$4,$counts/$cargo_profile-$1.profraw")
 }
-run county small-department.ron 1 36
-run mm10 bench/mm10_rho090.ron 5 100
-run tandem bench/lognormal_tandem.ron 5 100
-run sendback bench/sendback_abandon.ron 5 100
-run province zhejiang-province.ron 1 1
-run one-trip one-trip-reform.ron 1 12
-run cross-trained super-department-cross-trained.ron 1 36
-run shunde shunde-2009.ron 1 5
-run fiscal one-trip-fiscal-rule.ron 1 12
+
+# Cargo names a crate's symbols after its build profile as well, and the
+# profile's counts are found by those names: `release` (cargo build, run and
+# test --release) and `bench` (cargo bench) are trained each on its own build,
+# into one file. A build whose names the file does not hold gets no counts, and
+# runs slower than with no profile at all. The instrumenting flag goes through
+# the rustc wrapper (REFORMSIM_PGO_GENERATE), not RUSTFLAGS, with which Cargo
+# would name the symbols otherwise.
+for cargo_profile in release bench; do
+    echo "building reformsim instrumented, $cargo_profile profile (target/pgo-train)" >&2
+    # `cargo bench` resolves the dependencies' features with the development
+    # dependencies too, which names every crate otherwise than `cargo build
+    # --profile bench` would: the bench variant is built as `cargo bench` builds it.
+    if [ "$cargo_profile" = release ]; then build=(build --release --bin reformsim); else build=(bench --no-run); fi
+    bin=$(REFORMSIM_PGO_GENERATE="$counts/build" \
+        cargo "${build[@]}" --quiet --target-dir "$root/target/pgo-train" --message-format=json-render-diagnostics \
+        | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    t = m.get("target", {})
+    if m.get("reason") == "compiler-artifact" and t.get("name") == "reformsim" and "bin" in t.get("kind", []):
+        print(m["executable"])')
+    [ -n "$bin" ] && [ -x "$bin" ] || { echo "no instrumented reformsim built for $cargo_profile" >&2; exit 1; }
+    run county small-department.ron 1 36
+    run mm10 bench/mm10_rho090.ron 5 100
+    run tandem bench/lognormal_tandem.ron 5 100
+    run sendback bench/sendback_abandon.ron 5 100
+    run province zhejiang-province.ron 1 1
+    run one-trip one-trip-reform.ron 1 12
+    run cross-trained super-department-cross-trained.ron 1 36
+    run shunde shunde-2009.ron 1 5
+    run fiscal one-trip-fiscal-rule.ron 1 12
+done
 
 mkdir -p pgo
 "$profdata" merge --output pgo/reformsim.profdata "${weighted[@]}"
