@@ -248,3 +248,33 @@ fn an_unreadable_scenario_exits_with_2() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("no-such-scenario.ron"), "{stderr}");
 }
+
+/// A send-back with contract staff's extra error is added up wherever contract
+/// staff may do the step — hired by a reform, or replacing leavers — and only
+/// there: the same probabilities at a step no contract member does are valid.
+#[test]
+fn contract_errors_count_wherever_contract_staff_may_do_the_step() {
+    let path = root().join("tests/broken/rounds-send-back-with-contract-errors.ron");
+    let broken = std::fs::read_to_string(&path).expect("fixture");
+    let contract_group = "role: Reviewer, employment: Contract, count: 2";
+    assert!(broken.contains(contract_group));
+    let established = broken.replace(contract_group, "role: Reviewer, employment: Established, count: 2");
+    let load = |text: &str| reformsim::scenario::load_from_str(&path, text).map(|_| ()).map_err(|e| e.to_string());
+    // No contract member reviews: valid.
+    assert_eq!(load(&established), Ok(()));
+    let hire = r#"reforms: [Reform(start: "2017-06-01", lever: ContractStaff(department: "Office", role: Reviewer, count: 1, annual_cost_cny: 1.0))],"#;
+    let replace = r#"reforms: [Reform(start: "2017-06-01", lever: RecruitmentPolicy(policy: ContractOnly))],
+        workforce: (retirement_rate_per_year: 0.0, resignation_rate_per_year: 0.1, recruitment: ReplaceLeavers, contract_annual_cost_cny: 1.0),"#;
+    let clerks = r#"reforms: [Reform(start: "2017-06-01", lever: ContractStaff(department: "Office", role: WindowClerk, count: 1, annual_cost_cny: 1.0))],"#;
+    for (lever, refused) in [(hire, true), (replace, true), (clerks, false)] {
+        let text = established.replacen("    documents: [],", &format!("    documents: [],\n    {lever}"), 1);
+        match load(&text) {
+            Err(e) if refused => {
+                assert!(e.contains("contract staff's extra_error_probability 0.4999999) is 0.9999999:"), "{e}");
+                assert!(e.contains("contract_staff: (extra_error_probability: 0.4999999)"), "{e}");
+            }
+            Ok(()) if !refused => {}
+            other => panic!("{lever}: {other:?}"),
+        }
+    }
+}

@@ -213,13 +213,33 @@ pub fn distribution(what: &str, d: &Minutes) -> Option<String> {
 /// times on average, which must stay within [`MAX_ROUNDS_PER_CASE`] (the engine
 /// stops a run where a case passes it; refused here rather than failing the run).
 pub fn send_back(what: &str, p: f64) -> Option<String> {
+    too_many_rounds(what, p, "use a smaller probability (a run stops when a case is redone that often)")
+}
+
+/// Checks `p`, the most that a step's send-back and the extra errors that redo
+/// it (contract staff's, a pool's, a merger's) add up to, as [`send_back`]
+/// checks a send-back alone; at 1 or more, every case the step reaches would be
+/// redone every time.
+pub fn rounds(what: &str, p: f64) -> Option<String> {
+    if p >= 1.0 {
+        return Some(format!(
+            "{what} is {}: every case would be redone there every time, a loop that never ends (use smaller probabilities, which add up to less than 1)",
+            Number(p)
+        ));
+    }
+    too_many_rounds(what, p, "use smaller probabilities (a run stops when a case is redone that often)")
+}
+
+/// The message for a probability `p` in [0, 1) of going round again whose
+/// expected rounds, 1/(1 − p), pass [`MAX_ROUNDS_PER_CASE`].
+fn too_many_rounds(what: &str, p: f64, advice: &str) -> Option<String> {
     let rounds = 1.0 / (1.0 - p);
     ((0.0..1.0).contains(&p) && rounds > f64::from(MAX_ROUNDS_PER_CASE)).then(|| {
         exceeded(
             format!("{what} is {}: a case would go round about {rounds:.1e} times on average", Number(p)),
             "10^6 rounds per case",
             "MAX_ROUNDS_PER_CASE",
-            "use a smaller probability (a run stops when a case is redone that often)",
+            advice,
         )
     })
 }
