@@ -278,3 +278,50 @@ fn contract_errors_count_wherever_contract_staff_may_do_the_step() {
         }
     }
 }
+
+/// A name of 60 MB written where a service is named (a paste gone wrong) is
+/// refused before the rest is checked, the name cut in the message; it became
+/// a value of every output table and was quoted whole in warnings.
+#[test]
+fn an_enormous_name_is_refused_and_cut_in_the_message() {
+    let dir = std::env::temp_dir().join(format!("reformsim-long-service-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let scenario = std::fs::read_to_string(root().join("scenarios/validation/mmc.ron")).expect("mmc.ron");
+    let long = "x".repeat(60_000_000);
+    let text = scenario.replacen("name: \"request\"", &format!("name: \"{long}\""), 1);
+    assert_ne!(text, scenario, "the service's name is replaced");
+    std::fs::write(dir.join("long.ron"), text).expect("write");
+    let started = std::time::Instant::now();
+    let message = diagnose(&dir.join("long.ron"));
+    std::fs::remove_dir_all(&dir).ok();
+    let headline = message.lines().next().expect("a line");
+    let cut = format!("error: the service name `{}…` is 60000000 characters long", "x".repeat(80));
+    assert!(headline.starts_with(&cut), "{headline:.300}");
+    assert!(headline.contains("above the limit of 200 characters"), "{headline:.300}");
+    assert!(message.len() < 2_000, "the message is {} bytes long", message.len());
+    assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
+}
+
+/// The limit holds names as written: a jurisdiction tree's copies, named
+/// `Jurisdiction · name`, may be longer than either, and are not refused.
+#[test]
+fn names_copied_into_a_tree_are_held_to_the_limit_as_written() {
+    let folder = root().join("tests/jurisdictions");
+    let county = std::fs::read_to_string(folder.join("county.ron")).expect("county.ron");
+    let tree = std::fs::read_to_string(folder.join("two-counties.ron")).expect("two-counties.ron");
+    let section = &tree[tree.find("    jurisdictions:").expect("a tree")..tree.rfind(')').expect("its end")];
+    let load = |office: &str, east: &str| {
+        let template = county.replace("\"Office\"", &format!("\"{office}\""));
+        let body = &template[..template.rfind(')').expect("the scenario's end")];
+        let text = format!("{body}{})\n", section.replace("\"East\"", &format!("\"{east}\"")));
+        reformsim::scenario::load_from_str(&folder.join("generated.ron"), &text).map_err(|e| e.to_string())
+    };
+    let (office, east) = ("O".repeat(200), "E".repeat(200));
+    let model = load(&office, &east).unwrap_or_else(|e| panic!("{e}"));
+    assert!(model.departments.iter().any(|d| d.name == format!("{east} · {office}")));
+    let refused = load(&format!("{office}!"), &east).map(|_| ()).expect_err("a name of 201 characters");
+    assert!(refused.contains("the department name `OOOO"), "{refused}");
+    assert!(refused.contains("is 201 characters long"), "{refused}");
+    let refused = load(&office, &format!("{east}!")).map(|_| ()).expect_err("a name of 201 characters");
+    assert!(refused.contains("the jurisdiction name `EEEE"), "{refused}");
+}

@@ -393,12 +393,17 @@ fn read_parameters(raw: Vec<RawParameter>, problems: &mut Problems) -> Vec<(usiz
                 Err(e) => problems.add_at_written(&PathAt::new(&entry, m), w, e.to_string()),
             }
         }
+        let named = p.name.is_some();
         let name = p.name.unwrap_or_else(|| written[0].clone());
         let near = written[0].clone();
         let mut at_name = |message: String| problems.add_in_entry(&entry, &["name", "path", "paths"], &near, message);
         if let Some(problem) = crate::scenario::name_problem(&name) {
             // It heads a column of runs.csv and points.csv, and names the parameter in the report.
-            at_name(format!("the parameter name {name:?} {problem}: write it as it should head its column"));
+            let shown = crate::scenario::shown(&name);
+            at_name(format!("the parameter name {shown:?} {problem}: write it as it should head its column"));
+        } else if let Some(message) = crate::scenario::limits::name("parameter", &name) {
+            let unnamed = if named { "" } else { " (a parameter without a `name` is named by its path)" };
+            at_name(format!("{message}{unnamed}"));
         }
         if out.iter().any(|(_, q)| q.name == name) {
             at_name(format!("two parameters are named `{name}`; give each a distinct `name`"));

@@ -9,10 +9,16 @@
 //! it (docs/scenarios.md, "Diagnostics and exit statuses", lists them).
 
 use super::model::Minutes;
-use super::{Model, Number};
+use super::{Model, Number, shown};
 
 /// Largest scenario or CSV file read, in bytes (64 MiB).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Longest name, in characters: of a function, department, division, document,
+/// service, step, arrival profile, merged department, jurisdiction, named
+/// calendar or template, as written (a jurisdiction tree's copies prefix the
+/// jurisdiction's), and of a sweep's parameter or an optimisation's variable.
+/// A name is a value of the output tables and is quoted in messages.
+pub const MAX_NAME_CHARS: usize = 200;
 /// Longest horizon, in days (200 years).
 pub const MAX_HORIZON_DAYS: u32 = 73_000;
 /// Longest promised time limit of a service, in working days (as long as the
@@ -93,6 +99,18 @@ pub fn file_too_large(bytes: u64) -> String {
         "MAX_FILE_BYTES",
         "check that this is the file meant; a large catalogue can be split into several CSV files",
     )
+}
+
+/// Checks the length of `name`, a `kind`'s (`department`, `step`…): the
+/// message shows it cut.
+pub fn name(kind: &str, name: &str) -> Option<String> {
+    name.chars().nth(MAX_NAME_CHARS)?;
+    Some(exceeded(
+        format!("the {kind} name `{}` is {} characters long", shown(name), name.chars().count()),
+        "200 characters",
+        "MAX_NAME_CHARS",
+        "use a shorter name (names are written in the output tables and quoted in messages)",
+    ))
 }
 
 /// Checks the horizon.

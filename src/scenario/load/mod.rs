@@ -56,6 +56,8 @@ fn load_listing_inputs(path: &Path, text: &str) -> Result<(Model, Vec<PathBuf>),
     if !problems.is_empty() {
         return Err(LoadError::Invalid(problems));
     }
+    // Names as written first: a name of megabytes would slow every check after.
+    super::names::check(&raw, &sources)?;
     Ok((validate(raw, &sources)?, inputs))
 }
 
