@@ -325,3 +325,24 @@ fn names_copied_into_a_tree_are_held_to_the_limit_as_written() {
     let refused = load(&office, &format!("{east}!")).map(|_| ()).expect_err("a name of 201 characters");
     assert!(refused.contains("the jurisdiction name `EEEE"), "{refused}");
 }
+
+/// A scenario given as a symbolic link to nowhere is said to be one, naming
+/// where it leads (it was "No such file or directory — did you mean" the
+/// link's own name).
+#[cfg(unix)]
+#[test]
+fn a_scenario_linked_to_nowhere_is_said_to_be_a_link() {
+    let dir = std::env::temp_dir().join(format!("reformsim-dangling-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let link = dir.join("county.ron");
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(dir.join("moved-away.ron"), &link).expect("symlink");
+    let (code, _, stderr) = validate(&link);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("is a symbolic link to `") && stderr.contains("moved-away.ron`, which does not exist"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("did you mean `county.ron`"), "{stderr}");
+}
