@@ -291,8 +291,14 @@ impl Sweep {
 
     /// "design point 3 (clerks = 4, volume_per_year = 230000)".
     pub fn describe(&self, point: &DesignPoint) -> String {
-        let values: Vec<String> =
-            self.parameters.iter().zip(&point.levels).map(|(p, l)| format!("{} = {}", p.name, l.label)).collect();
+        // A value of megabytes (a long string set at a path) is shown cut, as names are.
+        let shown = crate::scenario::shown;
+        let values: Vec<String> = self
+            .parameters
+            .iter()
+            .zip(&point.levels)
+            .map(|(p, l)| format!("{} = {}", p.name, shown(&l.label)))
+            .collect();
         if values.is_empty() {
             format!("design point {}", point.index)
         } else {
