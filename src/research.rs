@@ -32,6 +32,12 @@ pub(crate) fn optimise(
     if outcome.damaged_lines > 0 {
         eprintln!("warning: {} damaged journal line(s) ignored; their runs were done again", outcome.damaged_lines);
     }
+    if outcome.outside_lines > 0 {
+        eprintln!(
+            "warning: {} journal line(s) for runs outside this search (candidates or replications it does not ask for) ignored",
+            outcome.outside_lines
+        );
+    }
     if outcome.already_complete {
         println!("{} already holds this search's complete results; nothing to do\n", outcome.folder.display());
     } else {

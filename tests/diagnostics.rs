@@ -248,3 +248,101 @@ fn an_unreadable_scenario_exits_with_2() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("no-such-scenario.ron"), "{stderr}");
 }
+
+/// A send-back with contract staff's extra error is added up wherever contract
+/// staff may do the step — hired by a reform, or replacing leavers — and only
+/// there: the same probabilities at a step no contract member does are valid.
+#[test]
+fn contract_errors_count_wherever_contract_staff_may_do_the_step() {
+    let path = root().join("tests/broken/rounds-send-back-with-contract-errors.ron");
+    let broken = std::fs::read_to_string(&path).expect("fixture");
+    let contract_group = "role: Reviewer, employment: Contract, count: 2";
+    assert!(broken.contains(contract_group));
+    let established = broken.replace(contract_group, "role: Reviewer, employment: Established, count: 2");
+    let load = |text: &str| reformsim::scenario::load_from_str(&path, text).map(|_| ()).map_err(|e| e.to_string());
+    // No contract member reviews: valid.
+    assert_eq!(load(&established), Ok(()));
+    let hire = r#"reforms: [Reform(start: "2017-06-01", lever: ContractStaff(department: "Office", role: Reviewer, count: 1, annual_cost_cny: 1.0))],"#;
+    let replace = r#"reforms: [Reform(start: "2017-06-01", lever: RecruitmentPolicy(policy: ContractOnly))],
+        workforce: (retirement_rate_per_year: 0.0, resignation_rate_per_year: 0.1, recruitment: ReplaceLeavers, contract_annual_cost_cny: 1.0),"#;
+    let clerks = r#"reforms: [Reform(start: "2017-06-01", lever: ContractStaff(department: "Office", role: WindowClerk, count: 1, annual_cost_cny: 1.0))],"#;
+    for (lever, refused) in [(hire, true), (replace, true), (clerks, false)] {
+        let text = established.replacen("    documents: [],", &format!("    documents: [],\n    {lever}"), 1);
+        match load(&text) {
+            Err(e) if refused => {
+                assert!(e.contains("contract staff's extra_error_probability 0.4999999) is 0.9999999:"), "{e}");
+                assert!(e.contains("contract_staff: (extra_error_probability: 0.4999999)"), "{e}");
+            }
+            Ok(()) if !refused => {}
+            other => panic!("{lever}: {other:?}"),
+        }
+    }
+}
+
+/// A name of 60 MB written where a service is named (a paste gone wrong) is
+/// refused before the rest is checked, the name cut in the message; it became
+/// a value of every output table and was quoted whole in warnings.
+#[test]
+fn an_enormous_name_is_refused_and_cut_in_the_message() {
+    let dir = std::env::temp_dir().join(format!("reformsim-long-service-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let scenario = std::fs::read_to_string(root().join("scenarios/validation/mmc.ron")).expect("mmc.ron");
+    let long = "x".repeat(60_000_000);
+    let text = scenario.replacen("name: \"request\"", &format!("name: \"{long}\""), 1);
+    assert_ne!(text, scenario, "the service's name is replaced");
+    std::fs::write(dir.join("long.ron"), text).expect("write");
+    let started = std::time::Instant::now();
+    let message = diagnose(&dir.join("long.ron"));
+    std::fs::remove_dir_all(&dir).ok();
+    let headline = message.lines().next().expect("a line");
+    let cut = format!("error: the service name `{}…` is 60000000 characters long", "x".repeat(80));
+    assert!(headline.starts_with(&cut), "{headline:.300}");
+    assert!(headline.contains("above the limit of 200 characters"), "{headline:.300}");
+    assert!(message.len() < 2_000, "the message is {} bytes long", message.len());
+    assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
+}
+
+/// The limit holds names as written: a jurisdiction tree's copies, named
+/// `Jurisdiction · name`, may be longer than either, and are not refused.
+#[test]
+fn names_copied_into_a_tree_are_held_to_the_limit_as_written() {
+    let folder = root().join("tests/jurisdictions");
+    let county = std::fs::read_to_string(folder.join("county.ron")).expect("county.ron");
+    let tree = std::fs::read_to_string(folder.join("two-counties.ron")).expect("two-counties.ron");
+    let section = &tree[tree.find("    jurisdictions:").expect("a tree")..tree.rfind(')').expect("its end")];
+    let load = |office: &str, east: &str| {
+        let template = county.replace("\"Office\"", &format!("\"{office}\""));
+        let body = &template[..template.rfind(')').expect("the scenario's end")];
+        let text = format!("{body}{})\n", section.replace("\"East\"", &format!("\"{east}\"")));
+        reformsim::scenario::load_from_str(&folder.join("generated.ron"), &text).map_err(|e| e.to_string())
+    };
+    let (office, east) = ("O".repeat(200), "E".repeat(200));
+    let model = load(&office, &east).unwrap_or_else(|e| panic!("{e}"));
+    assert!(model.departments.iter().any(|d| d.name == format!("{east} · {office}")));
+    let refused = load(&format!("{office}!"), &east).map(|_| ()).expect_err("a name of 201 characters");
+    assert!(refused.contains("the department name `OOOO"), "{refused}");
+    assert!(refused.contains("is 201 characters long"), "{refused}");
+    let refused = load(&office, &format!("{east}!")).map(|_| ()).expect_err("a name of 201 characters");
+    assert!(refused.contains("the jurisdiction name `EEEE"), "{refused}");
+}
+
+/// A scenario given as a symbolic link to nowhere is said to be one, naming
+/// where it leads (it was "No such file or directory — did you mean" the
+/// link's own name).
+#[cfg(unix)]
+#[test]
+fn a_scenario_linked_to_nowhere_is_said_to_be_a_link() {
+    let dir = std::env::temp_dir().join(format!("reformsim-dangling-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let link = dir.join("county.ron");
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(dir.join("moved-away.ron"), &link).expect("symlink");
+    let (code, _, stderr) = validate(&link);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("is a symbolic link to `") && stderr.contains("moved-away.ron`, which does not exist"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("did you mean `county.ron`"), "{stderr}");
+}

@@ -183,9 +183,9 @@ fn a_backlog_held_in_hand_overs_is_not_blamed_on_a_queue() {
 fn a_case_that_goes_round_for_ever_stops_the_run() {
     // Work that takes no time and a send-back of probability 1 − 10⁻⁹: every case
     // goes round a billion times on average, at one instant; the run never ended.
-    // Validation refuses such a probability, so it is set on the validated model:
-    // the engine's guard stays for what validation does not add up (a send-back
-    // with the extra error probabilities of contract staff, pools and mergers).
+    // Validation refuses such a probability, alone or added up with the extra
+    // error probabilities that redo a step, so it is set on the validated model:
+    // the engine's guard stays for a model made otherwise.
     let text = std::fs::read_to_string(root().join("scenarios/bench/mm10_rho090.ron")).expect("shipped scenario");
     let text = text.replace("work: Exponential(mean_minutes: 2.0))", "work: Constant(minutes: 0.0))");
     let mut model = std::sync::Arc::unwrap_or_clone(crate::common::from_text(&text));

@@ -674,3 +674,21 @@ fn a_precision_target_that_cannot_be_judged_is_said_so() {
     assert!(o.status.success(), "{stderr}");
     assert!(stderr.contains("was not judged at 2 of 2 design points: `budget_cny` is undefined"), "{stderr}");
 }
+
+/// A design point whose scenario is refused is named with its values, a long
+/// one cut as names are (a value of a million characters was quoted whole).
+#[test]
+fn a_refused_design_point_is_named_with_its_values_cut() {
+    let dir = tempdir("sweep-long-value");
+    let long = "n".repeat(1_000_000);
+    let body = format!(
+        r#"    replications: 1,
+    parameters: [(name: "svc", path: "services[0].name", values: ["{long}", "ok"])],"#
+    );
+    let sweep = load_sweep(&sweep_file(&dir, "long.ron", "mmc.ron", &body));
+    let options = SweepOptions { out: dir.join("out"), jobs: 1, shard: None };
+    let e = run_sweep(&sweep, &options, &|_, _| {}).expect_err("a service name of a million characters");
+    let text = e.to_string();
+    assert!(text.starts_with(&format!("design point 0 (svc = {}…)", "n".repeat(80))), "{text:.300}");
+    assert!(text.len() < 3_000, "the message is {} bytes long", text.len());
+}

@@ -142,6 +142,52 @@ fn a_killed_search_resumes_from_its_journal() {
     let _ = std::fs::remove_dir_all(killed);
 }
 
+/// A journal line for a run the search never asks for is not taken as done: a
+/// candidate number the search never reaches, a replication it never asks of a
+/// candidate, a line whose decision values are another candidate's than its
+/// number's, a line with too few columns. Each is left out of the files and
+/// counted, and the runs the search needs are done again (they were written to
+/// runs.csv, or taken as the candidate's results).
+#[test]
+fn journal_lines_for_runs_outside_the_search_do_not_count() {
+    let spec = mmc_spec(3.0, KN);
+    let (whole, killed) = (folder("whole-outside"), folder("killed-outside"));
+    let reference = run(&spec, &whole, 2);
+    std::fs::create_dir_all(&killed).expect("mkdir");
+    std::fs::copy(whole.join("manifest.ron"), killed.join("manifest.ron")).expect("copy the manifest");
+    let runs = std::fs::read_to_string(whole.join("runs.csv")).expect("runs.csv");
+    let mut lines = runs.lines();
+    let header = lines.next().expect("a header");
+    let rows: Vec<&str> = lines.collect();
+    // Candidate 0 is the start (8 clerks); its first 3 replications are kept.
+    let kept: Vec<&str> =
+        rows.iter().copied().filter(|r| r.starts_with("0,") && !r.starts_with("0,3,")).take(3).collect();
+    assert_eq!(kept.len(), 3);
+    let indicators = |row: &str| row.splitn(4, ',').nth(3).expect("indicators").to_string();
+    let other = rows.iter().find(|r| !r.starts_with("0,")).expect("another candidate's row");
+    let (other_clerks, other_indicators) = (other.split(',').nth(2).expect("clerks"), indicators(other));
+    let outside = [
+        format!("99,0,5,{}", indicators(kept[0])),
+        format!("0,999,8,{}", indicators(kept[0])),
+        format!("0,3,{other_clerks},{other_indicators}"),
+        "0,4,8,1.5".to_string(),
+    ];
+    let mut journal = format!("{header},row_fnv1a64\n");
+    for row in kept.iter().copied().chain(outside.iter().map(String::as_str)) {
+        journal.push_str(&format!("{row},{:016x}\n", fnv1a64(row.as_bytes())));
+    }
+    std::fs::write(killed.join("journal.csv"), journal).expect("write the journal");
+    let resumed = run(&spec, &killed, 2);
+    assert_eq!((resumed.resumed, resumed.ran + resumed.resumed), (kept.len() as u64, reference.runs), "{resumed:?}");
+    assert_eq!(resumed.outside_lines, outside.len(), "{resumed:?}");
+    for name in FILES {
+        let same = std::fs::read(whole.join(name)).ok() == std::fs::read(killed.join(name)).ok();
+        assert!(same, "{name} differs after resuming");
+    }
+    let _ = std::fs::remove_dir_all(whole);
+    let _ = std::fs::remove_dir_all(killed);
+}
+
 /// Removes the repository's folder from `text`, so that snapshots read the same on
 /// any checkout.
 fn relative(text: &str) -> String {

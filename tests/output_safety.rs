@@ -240,6 +240,14 @@ fn a_mount_point_is_refused_as_an_output_before_any_work() {
     assert!(!staged, "a staging folder was left in /");
 }
 
+/// Bind-mounts `source` on `target` (a file or a folder); false where this user
+/// may not (root may).
+#[cfg(target_os = "linux")]
+fn bind_mount(source: &Path, target: &Path) -> bool {
+    let status = Command::new("mount").arg("--bind").args([source, target]).stderr(Stdio::null()).status();
+    status.is_ok_and(|s| s.success())
+}
+
 /// A bind mount of a folder of the same file system is a mount point too, though
 /// its device is its parent's: found in the mount table, refused before the work
 /// (the run went to its end, then failed to rename it, exit 1). Mounting needs
@@ -251,13 +259,7 @@ fn a_bind_mount_is_refused_as_an_output_before_any_work() {
     let (source, target) = (dir.join("source"), dir.join("target"));
     std::fs::create_dir_all(&source).expect("mkdir");
     std::fs::create_dir_all(&target).expect("mkdir");
-    let mounted = Command::new("mount")
-        .arg("--bind")
-        .args([&source, &target])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !mounted {
+    if !bind_mount(&source, &target) {
         eprintln!("not run: this user may not bind-mount (root may)");
         return;
     }
@@ -270,6 +272,97 @@ fn a_bind_mount_is_refused_as_an_output_before_any_work() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("is a mount point") && stderr.contains("nothing was done"), "{stderr}");
     assert_eq!(std::fs::read_dir(&source).expect("source").count(), 0, "nothing written into the mount");
+}
+
+/// An output file on which a file is bind-mounted cannot take the finished
+/// output's rename (EBUSY), as a mounted folder cannot: an event log or a report
+/// page there is refused before the work (the run went to its end, then failed
+/// with exit status 1), and the mounted file is left as it was. Mounting needs
+/// root; elsewhere the test says it did not run.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_file_that_is_a_mount_point_is_refused_before_any_work() {
+    let dir = tempdir("safety-bind-mount-file");
+    let scenario = short_scenario(&dir, "mmc.ron", 15);
+    let scenario = scenario.to_str().expect("utf-8");
+    // An earlier event log and an earlier report page: each may be replaced.
+    let (code, _, stderr) = reformsim_in(
+        &dir,
+        &["run", scenario, "--out", "r", "--quiet", "--replications", "1", "--event-log", "old.csv"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = reformsim_in(&dir, &["report", "r", "--out", "old.html"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (log, page) = (dir.join("events.csv"), dir.join("page.html"));
+    std::fs::write(&log, "").expect("create");
+    std::fs::write(&page, "").expect("create");
+    if !bind_mount(&dir.join("old.csv"), &log) {
+        eprintln!("not run: this user may not bind-mount (root may)");
+        return;
+    }
+    let mounted_page = bind_mount(&dir.join("old.html"), &page);
+    let runs: [&[&str]; 2] = [
+        &["run", scenario, "--out", "r", "--quiet", "--replications", "1", "--event-log", "events.csv"],
+        &["report", "r", "--out", "page.html"],
+    ];
+    let mut outcomes = Vec::new();
+    for args in runs {
+        outcomes.push((args, reformsim_in(&dir, args)));
+    }
+    let _ = Command::new("umount").arg(&log).status();
+    let _ = Command::new("umount").arg(&page).status();
+    assert!(mounted_page, "the page was mounted as the log was");
+    for (args, (code, _, stderr)) in outcomes {
+        assert_eq!(code, 2, "{args:?}\n{stderr}");
+        assert!(stderr.contains("is a mount point") && stderr.contains("nothing was done"), "{args:?}\n{stderr}");
+    }
+    let leftovers: Vec<String> = names(&dir).into_iter().filter(|n| n.starts_with('.')).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// A file or folder mounted inside an output folder: the folder moved aside at
+/// the switch cannot be removed (its mount point cannot), and a file written in
+/// place cannot take its rename, so the folder is refused before the work (the
+/// run went to its end, then failed with exit status 1, a `.r.old-PID` folder
+/// left behind).
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_folder_holding_a_mount_point_is_refused_before_any_work() {
+    let dir = tempdir("safety-bind-mount-inside");
+    let scenario = short_scenario(&dir, "mmc.ron", 15);
+    let scenario = scenario.to_str().expect("utf-8");
+    let args = ["run", scenario, "--out", "r", "--quiet", "--replications", "1"];
+    let (code, _, stderr) = reformsim_in(&dir, &args);
+    assert_eq!(code, 0, "{stderr}");
+    std::fs::write(dir.join("mine.csv"), "my own table\n").expect("write");
+    if !bind_mount(&dir.join("mine.csv"), &dir.join("r/summary.csv")) {
+        eprintln!("not run: this user may not bind-mount (root may)");
+        return;
+    }
+    let (code, _, stderr) = reformsim_in(&dir, &args);
+    let _ = Command::new("umount").arg(dir.join("r/summary.csv")).status();
+    for aside in names(&dir).iter().filter(|n| n.starts_with(".r.old-")) {
+        // Where the run moved the folder aside (before the fix).
+        let _ = Command::new("umount").arg(dir.join(aside).join("summary.csv")).status();
+    }
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("summary.csv") && stderr.contains("holds a mount point"), "{stderr}");
+    assert!(stderr.contains("nothing was done"), "{stderr}");
+    // A sweep resumed in its folder writes its tables in place, by renames.
+    let sweep = r#"Sweep(base: "mmc.ron", replications: 1, parameters: [(name: "w", path: "departments[0].windows", values: [3])])"#;
+    std::fs::write(dir.join("s.ron"), sweep).expect("write");
+    let args = ["sweep", "s.ron", "--out", "s", "--quiet"];
+    let (code, _, stderr) = reformsim_in(&dir, &args);
+    assert_eq!(code, 0, "{stderr}");
+    std::fs::remove_file(dir.join("s/points.csv")).expect("a table to write again");
+    assert!(bind_mount(&dir.join("mine.csv"), &dir.join("s/runs.csv")));
+    let (code, _, stderr) = reformsim_in(&dir, &args);
+    let _ = Command::new("umount").arg(dir.join("s/runs.csv")).status();
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("runs.csv") && stderr.contains("holds a mount point"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.join("mine.csv")).expect("kept"), "my own table\n");
+    let leftovers: Vec<String> = names(&dir).into_iter().filter(|n| n.starts_with('.')).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]

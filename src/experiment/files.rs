@@ -128,6 +128,8 @@ pub fn prepare_sweep_folder(folder: &Path, manifest: &SweepManifest) -> Result<F
         if !folder.is_dir() {
             return Err(crate::export::ExportError::NotAFolder(folder.to_path_buf()).into());
         }
+        // Its files are replaced by renames, which a file mounted there cannot take.
+        crate::export::output::check_no_mount_inside(&crate::export::output::canonical(folder))?;
         if folder.join(names::MANIFEST).exists() {
             let existing = SweepManifest::read(folder)
                 .map_err(|e| refuse(format!("holds other results ({e}); choose another --out or remove the folder")))?;

@@ -18,6 +18,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::ron_tree::{self, Kind, Node};
+use crate::scenario::shown;
 
 /// Longest `extends` chain followed when looking for an inherited field.
 const MAX_EXTENDS_DEPTH: usize = 32;
@@ -476,7 +477,7 @@ fn locate(text: &str, root: &Node, path: &ParamPath) -> Result<Target, PathError
                     .iter()
                     .find(|(k, _)| matches_word(text, k, key))
                     .map(|(_, v)| v)
-                    .ok_or_else(|| path.not_found(format!("{here} has no key {key:?}")))?,
+                    .ok_or_else(|| path.not_found(format!("{here} has no key {:?}", shown(key))))?,
                 _ => return Err(path.not_found(format!("{here} is {}, not a map", inner.describe()))),
             },
             Segment::Select(pairs) => {
@@ -505,7 +506,7 @@ fn select<'n>(
         .iter()
         .filter(|item| pairs.iter().all(|(k, v)| item.field(k).is_some_and(|f| matches_word(text, f, v))))
         .collect();
-    let wanted = pairs.iter().map(|(k, v)| format!("{k} = {v:?}")).collect::<Vec<_>>().join(", ");
+    let wanted = pairs.iter().map(|(k, v)| format!("{} = {:?}", shown(k), shown(v))).collect::<Vec<_>>().join(", ");
     match matching.as_slice() {
         [one] => Ok(one),
         [] => {
@@ -514,7 +515,7 @@ fn select<'n>(
                 .iter()
                 .filter_map(|item| item.field(first_key))
                 .map(|f| match &f.kind {
-                    Kind::String(s) => format!("{s:?}"),
+                    Kind::String(s) => format!("{:?}", shown(s)),
                     _ => text[f.span.clone()].to_string(),
                 })
                 .collect();
@@ -552,12 +553,13 @@ fn matches_word(text: &str, node: &Node, word: &str) -> bool {
 
 fn segment_text(walked: &str, segment: &Segment) -> String {
     match segment {
-        Segment::Field(name) if walked.is_empty() => name.clone(),
-        Segment::Field(name) => format!("{walked}.{name}"),
+        Segment::Field(name) if walked.is_empty() => shown(name).into_owned(),
+        Segment::Field(name) => format!("{walked}.{}", shown(name)),
         Segment::Index(i) => format!("{walked}[{i}]"),
-        Segment::Key(k) => format!("{walked}[{k:?}]"),
+        Segment::Key(k) => format!("{walked}[{:?}]", shown(k)),
         Segment::Select(pairs) => {
-            let inside = pairs.iter().map(|(k, v)| format!("{k}={v:?}")).collect::<Vec<_>>().join(",");
+            let inside =
+                pairs.iter().map(|(k, v)| format!("{}={:?}", shown(k), shown(v))).collect::<Vec<_>>().join(",");
             format!("{walked}[{inside}]")
         }
     }

@@ -291,8 +291,14 @@ impl Sweep {
 
     /// "design point 3 (clerks = 4, volume_per_year = 230000)".
     pub fn describe(&self, point: &DesignPoint) -> String {
-        let values: Vec<String> =
-            self.parameters.iter().zip(&point.levels).map(|(p, l)| format!("{} = {}", p.name, l.label)).collect();
+        // A value of megabytes (a long string set at a path) is shown cut, as names are.
+        let shown = crate::scenario::shown;
+        let values: Vec<String> = self
+            .parameters
+            .iter()
+            .zip(&point.levels)
+            .map(|(p, l)| format!("{} = {}", p.name, shown(&l.label)))
+            .collect();
         if values.is_empty() {
             format!("design point {}", point.index)
         } else {
@@ -393,12 +399,17 @@ fn read_parameters(raw: Vec<RawParameter>, problems: &mut Problems) -> Vec<(usiz
                 Err(e) => problems.add_at_written(&PathAt::new(&entry, m), w, e.to_string()),
             }
         }
+        let named = p.name.is_some();
         let name = p.name.unwrap_or_else(|| written[0].clone());
         let near = written[0].clone();
         let mut at_name = |message: String| problems.add_in_entry(&entry, &["name", "path", "paths"], &near, message);
         if let Some(problem) = crate::scenario::name_problem(&name) {
             // It heads a column of runs.csv and points.csv, and names the parameter in the report.
-            at_name(format!("the parameter name {name:?} {problem}: write it as it should head its column"));
+            let shown = crate::scenario::shown(&name);
+            at_name(format!("the parameter name {shown:?} {problem}: write it as it should head its column"));
+        } else if let Some(message) = crate::scenario::limits::name("parameter", &name) {
+            let unnamed = if named { "" } else { " (a parameter without a `name` is named by its path)" };
+            at_name(format!("{message}{unnamed}"));
         }
         if out.iter().any(|(_, q)| q.name == name) {
             at_name(format!("two parameters are named `{name}`; give each a distinct `name`"));

@@ -181,6 +181,26 @@ pub enum ExportError {
         /// The output folder (canonical).
         folder: PathBuf,
     },
+    /// The output folder holds a mount point: the folder moved aside as results
+    /// are switched in could not be removed, nor a file mounted in it replaced.
+    #[error(
+        "{} holds a mount point, {}: results replace their folder and its files by renames, which a mount point cannot take; nothing was done: unmount it, or choose another folder",
+        folder.display(),
+        mount.display()
+    )]
+    MountInside {
+        /// The output folder (canonical).
+        folder: PathBuf,
+        /// The mount point inside it.
+        mount: PathBuf,
+    },
+    /// An output file is a mount point (a file is mounted on it): the finished
+    /// output replaces it by a rename, which a mount point cannot take.
+    #[error(
+        "{} is a mount point (a file is mounted on it): an output replaces its file by a rename, which a mount point cannot take; nothing was done: choose another path, or unmount it",
+        .0.display()
+    )]
+    MountedFile(PathBuf),
     /// The output folder changed while the command ran so that it may no longer
     /// be replaced (files of the user's put in it): it is left as it was, and
     /// the new results are kept beside it.

@@ -1,5 +1,8 @@
 //! Mount points: an output folder on which a file system is mounted cannot be
-//! renamed aside as results are switched in, so it is refused before the work.
+//! renamed aside as results are switched in, nor an output file on which a file
+//! is mounted be replaced by a rename (both fail with "device or resource
+//! busy"), nor a folder holding a mount point be removed or a file mounted in it
+//! be replaced, so each is refused before the work.
 
 use std::path::{Path, PathBuf};
 
@@ -9,21 +12,59 @@ use super::ExportError;
 /// mounted: renaming it aside, as results are switched in, fails, and that only
 /// after the whole run. A mount of another file system shows as a device
 /// differing from its parent's; a bind mount of a folder of the same file
-/// system does not, and is found in the mount table (Linux).
+/// system does not, and is found in the mount table (Linux). A folder holding a
+/// mount point is refused too ([`check_no_mount_inside`]).
 pub fn check_not_mount_point(target: &Path, parent: &Path) -> Result<(), ExportError> {
+    if std::fs::metadata(target).is_ok_and(|m| m.is_dir()) && is_mount_point(target, parent) {
+        return Err(ExportError::MountPoint { folder: target.to_path_buf() });
+    }
+    check_no_mount_inside(target)
+}
+
+/// Refuses an output folder (canonical) that holds a mount point (a file or a
+/// folder mounted on one of its entries, at any depth): the old folder moved
+/// aside at the switch cannot be removed, nor a file mounted there replaced by
+/// a rename, which fail only after the work. Found in the mount table (Linux).
+pub fn check_no_mount_inside(target: &Path) -> Result<(), ExportError> {
+    #[cfg(unix)]
+    if let Ok(table) = std::fs::read_to_string("/proc/self/mountinfo")
+        && let Some(mount) = mount_points(&table).find(|p| p != target && p.starts_with(target))
+    {
+        return Err(ExportError::MountInside { folder: target.to_path_buf(), mount });
+    }
+    #[cfg(not(unix))]
+    let _ = target;
+    Ok(())
+}
+
+/// Refuses an existing output file (canonical) on which a file is mounted (a
+/// bind mount of a file): the finished output, renamed over it, is refused,
+/// and that only after the work.
+pub fn check_file_not_mount_point(target: &Path) -> Result<(), ExportError> {
+    let Some(parent) = target.parent() else { return Ok(()) };
+    if std::fs::metadata(target).is_ok_and(|m| !m.is_dir()) && is_mount_point(target, parent) {
+        return Err(ExportError::MountedFile(target.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// Whether `target` (canonical, existing) is a mount point: its device differs
+/// from its folder `parent`'s, or it is listed in the mount table (a bind mount
+/// of the same file system).
+fn is_mount_point(target: &Path, parent: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt as _;
-        if let (Ok(here), Ok(above)) = (std::fs::metadata(target), std::fs::metadata(parent))
-            && here.is_dir()
-            && (here.dev() != above.dev() || listed_mount_point(target))
-        {
-            return Err(ExportError::MountPoint { folder: target.to_path_buf() });
+        match (std::fs::metadata(target), std::fs::metadata(parent)) {
+            (Ok(here), Ok(above)) => here.dev() != above.dev() || listed_mount_point(target),
+            _ => false,
         }
     }
     #[cfg(not(unix))]
-    let _ = (target, parent);
-    Ok(())
+    {
+        let _ = (target, parent);
+        false
+    }
 }
 
 /// Whether `target` (canonical) is a mount point in this process's mount table

@@ -24,7 +24,7 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
-pub use super::mount::check_not_mount_point;
+pub use super::mount::{check_file_not_mount_point, check_no_mount_inside, check_not_mount_point};
 use super::{ExportError, io_error};
 
 /// The files of a run's folder (`reformsim run`, and each scenario of the demo).
@@ -615,8 +615,8 @@ impl Drop for FileOutput {
     }
 }
 
-/// Refuses a file output (canonical) that is an input, a folder, or one of the
-/// files of an existing result folder.
+/// Refuses a file output (canonical) that is an input, a folder, a mount point,
+/// or one of the files of an existing result folder.
 pub fn check_file_target(target: &Path, inputs: &[PathBuf]) -> Result<(), ExportError> {
     if let Some(input) = inputs.iter().find(|i| *i == target) {
         return Err(ExportError::OverwritesInput { output: target.to_path_buf(), input: input.clone() });
@@ -630,6 +630,7 @@ pub fn check_file_target(target: &Path, inputs: &[PathBuf]) -> Result<(), Export
     if dangling_link(target) {
         return Err(ExportError::DanglingLink(target.to_path_buf()));
     }
+    check_file_not_mount_point(target)?;
     let (parent, name) = split(target)?;
     if is_result_file(&name) && parent.join("manifest.ron").is_file() {
         return Err(ExportError::InsideResults { output: target.to_path_buf(), folder: parent });

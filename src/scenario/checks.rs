@@ -81,7 +81,7 @@ pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
 /// [`name_problem`] refuses, if it does.
 pub(super) fn name_message(kind: &str, name: &str) -> Option<String> {
     name_problem(name)
-        .map(|problem| format!("the {kind} name {name:?} {problem}: write the name as it should be printed"))
+        .map(|problem| format!("the {kind} name {:?} {problem}: write the name as it should be printed", shown(name)))
 }
 
 /// Why a scenario name cannot name its output folder `results/<name>/`, if it cannot.

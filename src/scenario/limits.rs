@@ -9,10 +9,16 @@
 //! it (docs/scenarios.md, "Diagnostics and exit statuses", lists them).
 
 use super::model::Minutes;
-use super::{Model, Number};
+use super::{Model, Number, shown};
 
 /// Largest scenario or CSV file read, in bytes (64 MiB).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Longest name, in characters: of a function, department, division, document,
+/// service, step, arrival profile, merged department, jurisdiction, named
+/// calendar or template, as written (a jurisdiction tree's copies prefix the
+/// jurisdiction's), and of a sweep's parameter or an optimisation's variable.
+/// A name is a value of the output tables and is quoted in messages.
+pub const MAX_NAME_CHARS: usize = 200;
 /// Longest horizon, in days (200 years).
 pub const MAX_HORIZON_DAYS: u32 = 73_000;
 /// Longest promised time limit of a service, in working days (as long as the
@@ -93,6 +99,18 @@ pub fn file_too_large(bytes: u64) -> String {
         "MAX_FILE_BYTES",
         "check that this is the file meant; a large catalogue can be split into several CSV files",
     )
+}
+
+/// Checks the length of `name`, a `kind`'s (`department`, `step`…): the
+/// message shows it cut.
+pub fn name(kind: &str, name: &str) -> Option<String> {
+    name.chars().nth(MAX_NAME_CHARS)?;
+    Some(exceeded(
+        format!("the {kind} name `{}` is {} characters long", shown(name), name.chars().count()),
+        "200 characters",
+        "MAX_NAME_CHARS",
+        "use a shorter name (names are written in the output tables and quoted in messages)",
+    ))
 }
 
 /// Checks the horizon.
@@ -213,13 +231,33 @@ pub fn distribution(what: &str, d: &Minutes) -> Option<String> {
 /// times on average, which must stay within [`MAX_ROUNDS_PER_CASE`] (the engine
 /// stops a run where a case passes it; refused here rather than failing the run).
 pub fn send_back(what: &str, p: f64) -> Option<String> {
+    too_many_rounds(what, p, "use a smaller probability (a run stops when a case is redone that often)")
+}
+
+/// Checks `p`, the most that a step's send-back and the extra errors that redo
+/// it (contract staff's, a pool's, a merger's) add up to, as [`send_back`]
+/// checks a send-back alone; at 1 or more, every case the step reaches would be
+/// redone every time.
+pub fn rounds(what: &str, p: f64) -> Option<String> {
+    if p >= 1.0 {
+        return Some(format!(
+            "{what} is {}: every case would be redone there every time, a loop that never ends (use smaller probabilities, which add up to less than 1)",
+            Number(p)
+        ));
+    }
+    too_many_rounds(what, p, "use smaller probabilities (a run stops when a case is redone that often)")
+}
+
+/// The message for a probability `p` in [0, 1) of going round again whose
+/// expected rounds, 1/(1 − p), pass [`MAX_ROUNDS_PER_CASE`].
+fn too_many_rounds(what: &str, p: f64, advice: &str) -> Option<String> {
     let rounds = 1.0 / (1.0 - p);
     ((0.0..1.0).contains(&p) && rounds > f64::from(MAX_ROUNDS_PER_CASE)).then(|| {
         exceeded(
             format!("{what} is {}: a case would go round about {rounds:.1e} times on average", Number(p)),
             "10^6 rounds per case",
             "MAX_ROUNDS_PER_CASE",
-            "use a smaller probability (a run stops when a case is redone that often)",
+            advice,
         )
     })
 }

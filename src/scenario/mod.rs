@@ -14,6 +14,7 @@ mod jurisdictions;
 pub mod limits;
 mod load;
 pub mod model;
+mod names;
 pub mod post_rules;
 pub mod raw;
 mod reforms;
@@ -99,7 +100,7 @@ impl fmt::Display for Diagnostic {
 /// `message` with each name quoted in it (between backticks) cut as [`shown`]
 /// cuts it: a name of megabytes, listed twice or named in any other problem,
 /// would otherwise fill the terminal (unknown names are cut where reported).
-fn clip_quoted(message: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn clip_quoted(message: &str) -> std::borrow::Cow<'_, str> {
     let parts = || message.split('`').enumerate();
     if !parts().any(|(i, part)| i % 2 == 1 && part.chars().nth(SHOWN_NAME_CHARS).is_some()) {
         return std::borrow::Cow::Borrowed(message);

@@ -47,6 +47,7 @@ impl RawTimeline {
 }
 
 mod builder;
+mod rounds;
 mod terms;
 
 use builder::Builder;
@@ -64,6 +65,15 @@ impl Problems<'_> {
 
     fn at_path(&mut self, place: &[Needle], message: String) {
         let location = self.sources.locate_path(place);
+        self.list.push(Diagnostic { location, message });
+    }
+
+    /// At the field `what` of reform `reform` (its place in the scenario's list)
+    /// if it writes one, else at `anchor` in the reform (else anywhere).
+    fn at_reform_field(&mut self, reform: usize, anchor: &str, what: &str, message: String) {
+        let scope = [Needle::Field("reforms"), Needle::Index(reform)];
+        let location = self.sources.locate_inside(&scope, what).or_else(|| self.sources.locate_inside(&scope, anchor));
+        let location = location.unwrap_or_else(|| self.sources.locate(anchor));
         self.list.push(Diagnostic { location, message });
     }
 
@@ -185,6 +195,8 @@ pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Re
         })
         .collect();
     reforms.sort_by_key(|(_, r)| Date::parse(&r.start).map(|d| d.days_since_epoch()).unwrap_or(i64::MIN));
+    // Each of the model's reforms' place in the scenario's list, to point at it.
+    let mut reform_index = Vec::new();
     for ((index, ordinal), r) in reforms {
         let Some(date) = Date::parse(&r.start) else {
             p.at(&format!("\"{}\"", r.start), format!("reform start `{}` is not a date: expected YYYY-MM-DD", r.start));
@@ -206,6 +218,7 @@ pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Re
         let mut builder = Builder { model: &mut model, p: &mut p, reform: index };
         if let Some(lever) = r.lever.build(&mut builder, start_day, ordinal) {
             model.reforms.push(Reform { start_day, ramp_days: r.ramp_days, lever });
+            reform_index.push(index);
         }
     }
     // Every structure indexes every department and desk, including those created later.
@@ -218,6 +231,9 @@ pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Re
         s.window_station.resize(desks, None);
     }
     add_needed_stations(&mut model);
+    if p.list.is_empty() {
+        rounds::check(&model, &reform_index, &mut p);
+    }
     if p.list.is_empty() { Ok(model) } else { Err(LoadError::Invalid(p.list)) }
 }
 

@@ -11,8 +11,15 @@ use crate::time::HOUR;
 /// Send-back probability above which a warning says how many rounds a case makes.
 const LIKELY_SEND_BACK: f64 = 0.9;
 
-/// Problems worth a look that do not stop a run.
+/// Problems worth a look that do not stop a run, each name quoted in them cut
+/// as the diagnostics cut theirs (a jurisdiction tree's copies' names, made of
+/// two names, may be long).
 pub fn warnings(model: &Model) -> Vec<String> {
+    let out = all_warnings(model);
+    out.into_iter().map(|w| super::clip_quoted(&w).into_owned()).collect()
+}
+
+fn all_warnings(model: &Model) -> Vec<String> {
     let mut out = Vec::new();
     let years = f64::from(model.horizon_days) / 365.0;
     for load in station_loads(model) {
@@ -200,7 +207,7 @@ fn one_calendar_warnings(model: &Model, calendar: &CalendarSpec) -> Vec<String> 
 /// Offered work and capacity of one station, from the arrival rates given.
 #[derive(Clone, Debug)]
 pub(super) struct StationLoad {
-    /// Who serves it, e.g. "3 reviewers in Tax Bureau".
+    /// Who serves it, e.g. "3 reviewers in `Tax Bureau`".
     pub who: String,
     /// Hours of work offered a year, counting the visits that send-backs and
     /// missing documents add ([`expected_visits`]; handoff effort comes on top).
@@ -255,8 +262,9 @@ pub(super) fn station_loads(model: &Model) -> Vec<StationLoad> {
         .enumerate()
         .map(|(i, station)| {
             let open = open_by_calendar[model.station_calendar(i)];
-            let place =
-                station.department.map_or("the general hall".to_string(), |d| model.departments[d].name.clone());
+            let place = station
+                .department
+                .map_or("the general hall".to_string(), |d| format!("`{}`", model.departments[d].name));
             StationLoad {
                 who: format!("{} {}s in {place}", station.servers, station.role.as_str()),
                 offered_hours_per_year: 0.0,

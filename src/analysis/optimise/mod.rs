@@ -54,6 +54,10 @@ pub struct OptimiseOutcome {
     pub ran: u64,
     /// Journal lines ignored because damaged (their runs were done again).
     pub damaged_lines: usize,
+    /// Journal lines ignored because their run is not one this search asks for:
+    /// a candidate it never reaches, a replication it never asks, another
+    /// candidate's decision values, a row without every column.
+    pub outside_lines: usize,
     /// The folder was already complete: nothing was run or written.
     pub already_complete: bool,
     /// The chosen plan, `variable = value` pairs; `None` if no plan was feasible.
@@ -96,6 +100,7 @@ pub fn run_optimise(
         resumed: 0,
         ran: 0,
         damaged_lines: 0,
+        outside_lines: 0,
         already_complete: state == output::FolderState::Complete,
         chosen: None,
         objective_undefined: false,
@@ -109,9 +114,9 @@ pub fn run_optimise(
     let journal_path = folder.join(output::names::JOURNAL);
     let (mut evaluator, damaged) = runs::Evaluator::open(spec, runner, &journal_path, progress)?;
     outcome.damaged_lines = damaged;
-    outcome.resumed = evaluator.resumed;
     let mut search = search::Search::new(spec, &mut evaluator);
     let selected = if search.run()? { search.select()? } else { None };
+    search.evaluator.finish();
     let candidates = output::candidates_csv(spec, &search);
     let selection = output::selection_csv(spec, &search, selected.as_ref());
     let result = output::result_text(spec, &search, selected.as_ref());
@@ -129,6 +134,8 @@ pub fn run_optimise(
     }
     outcome.runs = search.evaluator.runs();
     outcome.ran = search.evaluator.ran;
+    outcome.resumed = search.evaluator.resumed;
+    outcome.outside_lines = search.evaluator.outside_lines;
     write_atomic(&folder.join(output::names::RUNS), runs_text.as_bytes())?;
     write_atomic(&folder.join(output::names::CANDIDATES), candidates.as_bytes())?;
     write_atomic(&folder.join(output::names::SELECTION), selection.as_bytes())?;

@@ -91,6 +91,8 @@ pub fn prepare_folder(folder: &Path, manifest: &OptimiseManifest) -> Result<Fold
         if !folder.is_dir() {
             return Err(crate::export::ExportError::NotAFolder(folder.to_path_buf()).into());
         }
+        // Its files are replaced by renames, which a file mounted there cannot take.
+        crate::export::output::check_no_mount_inside(&crate::export::output::canonical(folder))?;
         let manifest_path = folder.join(names::MANIFEST);
         if manifest_path.exists() {
             let text = std::fs::read_to_string(&manifest_path).map_err(io_error(&manifest_path))?;

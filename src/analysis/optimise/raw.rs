@@ -386,10 +386,10 @@ pub(super) fn read_variables(
         };
         if let Some(problem) = crate::scenario::name_problem(&v.name) {
             // It heads a column of candidates.csv and names the variable in the report.
-            at_name(
-                problems,
-                format!("the variable name {:?} {problem}: write it as it should head its column", v.name),
-            );
+            let shown = crate::scenario::shown(&v.name);
+            at_name(problems, format!("the variable name {shown:?} {problem}: write it as it should head its column"));
+        } else if let Some(message) = crate::scenario::limits::name("variable", &v.name) {
+            at_name(problems, message);
         }
         if out.iter().any(|(_, o)| o.name == v.name) {
             at_name(problems, format!("two variables are named `{}`; give each a distinct `name`", v.name));

@@ -9,8 +9,13 @@
 //! the first column), so a killed `optimise` started again reads the runs already
 //! done and does only the missing ones. The search is a function of the runs'
 //! results, so it retraces the same steps and numbers candidates the same way; a
-//! journal row whose decision values do not match its candidate's number is a
-//! different search and stops the command.
+//! candidate whose journal rows all hold other decision values than its
+//! number's is a different search and stops the command. A row is taken as done
+//! only for a run this search asks for, with its candidate's decision values and
+//! every column: any other (a number the search never reaches, a replication it
+//! never asks, another candidate's values, a row copied from elsewhere or
+//! edited) is left out of the results and counted in [`Evaluator::outside_lines`],
+//! as the sweep's journal does with runs outside its design.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -48,17 +53,25 @@ pub struct Evaluator<'a> {
     /// Candidate number → level index per variable.
     pub candidates: Vec<Vec<usize>>,
     numbers: HashMap<Vec<usize>, usize>,
-    /// Decision labels of the candidates found in the journal, by number.
-    journal_labels: HashMap<usize, Vec<String>>,
+    /// The journal's rows not yet matched with a candidate, by candidate number:
+    /// (replication, decision labels, result).
+    journal_rows: HashMap<usize, Vec<JournalRow>>,
     /// Results by (candidate, replication).
     results: HashMap<(usize, u64), RunResult>,
+    /// Per candidate number, how many replications the search has asked for.
+    asked: Vec<u64>,
     models: HashMap<usize, Arc<Model>>,
     progress: Progress<'a>,
-    /// Runs found in the journal at the start.
+    /// Runs found in the journal and used (known once [`Evaluator::finish`] ran).
     pub resumed: u64,
     /// Runs done by this command.
     pub ran: u64,
+    /// Journal lines left out: runs this search does not ask for.
+    pub outside_lines: usize,
 }
+
+/// A journal row: its replication, its decision labels and its result.
+type JournalRow = (u64, Vec<String>, RunResult);
 
 /// Number of the columns before the indicators in a run row.
 fn key_columns(spec: &OptimiseSpec) -> usize {
@@ -86,14 +99,21 @@ impl<'a> Evaluator<'a> {
         journal_path: &std::path::Path,
         progress: Progress<'a>,
     ) -> Result<(Evaluator<'a>, usize), ExperimentError> {
-        let mut results = HashMap::new();
-        let mut labels: HashMap<usize, Vec<String>> = HashMap::new();
-        let (journal, recovered) = Journal::open(journal_path, &runs_header(spec), &mut |entry, row| {
+        let header = runs_header(spec);
+        let columns = csv_fields(&header).len();
+        let mut rows: HashMap<usize, Vec<JournalRow>> = HashMap::new();
+        let mut outside_lines = 0;
+        let (journal, recovered) = Journal::open(journal_path, &header, &mut |entry, row| {
             let fields = csv_fields(row);
-            let candidate = entry.point as usize;
-            labels.entry(candidate).or_insert_with(|| fields[2..key_columns(spec).min(fields.len())].to_vec());
-            let indicators = parse_indicators(spec, &fields);
-            results.entry((candidate, entry.replication)).or_insert(RunResult { row: row.to_string(), indicators });
+            match usize::try_from(entry.point) {
+                Ok(candidate) if fields.len() == columns => {
+                    let labels = fields[2..key_columns(spec)].to_vec();
+                    let indicators = parse_indicators(spec, &fields);
+                    let result = RunResult { row: row.to_string(), indicators };
+                    rows.entry(candidate).or_default().push((entry.replication, labels, result));
+                }
+                _ => outside_lines += 1,
+            }
         })?;
         let evaluator = Evaluator {
             spec,
@@ -101,35 +121,60 @@ impl<'a> Evaluator<'a> {
             journal,
             candidates: Vec::new(),
             numbers: HashMap::new(),
-            journal_labels: labels,
-            resumed: results.len() as u64,
-            results,
+            journal_rows: rows,
+            results: HashMap::new(),
+            asked: Vec::new(),
             models: HashMap::new(),
             progress,
+            resumed: 0,
             ran: 0,
+            outside_lines,
         };
         Ok((evaluator, recovered.damaged))
     }
 
-    /// The number of `candidate`, given the next free one if it is new.
+    /// The number of `candidate`, given the next free one if it is new; the
+    /// journal's rows of that number with its decision values become its results.
     pub fn number(&mut self, candidate: &[usize]) -> Result<usize, ExperimentError> {
         if let Some(&n) = self.numbers.get(candidate) {
             return Ok(n);
         }
         let n = self.candidates.len();
-        if let Some(found) = self.journal_labels.get(&n) {
+        if let Some(found) = self.journal_rows.remove(&n) {
             let expected = self.spec.labels(candidate);
-            if *found != expected {
+            if !found.iter().any(|(_, labels, _)| *labels == expected) {
                 return Err(ExperimentError::Inconsistent(format!(
                     "the journal's candidate {n} is ({}), but this search's candidate {n} is ({}): the folder holds another search; remove it to start afresh",
-                    found.join(", "),
+                    found[0].1.join(", "),
                     expected.join(", ")
                 )));
+            }
+            for (replication, labels, result) in found {
+                let key = (n, replication);
+                if labels != expected || self.results.get(&key).is_some_and(|r| r.row != result.row) {
+                    self.outside_lines += 1;
+                } else {
+                    self.results.entry(key).or_insert(result);
+                }
             }
         }
         self.candidates.push(candidate.to_vec());
         self.numbers.insert(candidate.to_vec(), n);
+        self.asked.push(0);
         Ok(n)
+    }
+
+    /// Leaves out the journal's rows of runs the search never asked for (of
+    /// candidates it never reached, or replications past those it asked of a
+    /// candidate), counting them in [`Evaluator::outside_lines`], and counts the
+    /// runs found done in [`Evaluator::resumed`]. Called once the search is over.
+    pub fn finish(&mut self) {
+        self.outside_lines += self.journal_rows.drain().map(|(_, rows)| rows.len()).sum::<usize>();
+        let asked = &self.asked;
+        let before = self.results.len();
+        self.results.retain(|&(c, r), _| r < asked[c]);
+        self.outside_lines += before - self.results.len();
+        self.resumed = self.runs() - self.ran;
     }
 
     /// The summary indicators of replications `0..n` of candidate `c` (all present
@@ -155,6 +200,7 @@ impl<'a> Evaluator<'a> {
     pub fn ensure(&mut self, requests: &[(usize, u64)]) -> Result<(), ExperimentError> {
         let mut missing: Vec<(usize, u64)> = Vec::new();
         for &(c, want) in requests {
+            self.asked[c] = self.asked[c].max(want);
             missing.extend((0..want).filter(|&r| !self.results.contains_key(&(c, r))).map(|r| (c, r)));
         }
         missing.sort_unstable();

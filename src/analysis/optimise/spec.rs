@@ -191,8 +191,13 @@ impl OptimiseSpec {
 
     /// "clerks = 4, structure = super-department.ron".
     pub fn describe(&self, candidate: &[usize]) -> String {
-        let values: Vec<String> =
-            self.variables.iter().zip(self.labels(candidate)).map(|(v, l)| format!("{} = {l}", v.name)).collect();
+        let shown = crate::scenario::shown;
+        let values: Vec<String> = self
+            .variables
+            .iter()
+            .zip(self.labels(candidate))
+            .map(|(v, l)| format!("{} = {}", v.name, shown(&l)))
+            .collect();
         values.join(", ")
     }
 }

@@ -27,6 +27,7 @@ use crate::domain::Level;
 use crate::time::{from_hours, from_minutes};
 
 pub(super) use super::halls::SEPARATOR;
+pub(super) use tree::at_row;
 
 /// Validates a merged raw scenario, its reform timeline included: one with a
 /// `jurisdictions` section by expanding its tree, any other as it is.

@@ -106,7 +106,7 @@ pub(super) fn check_volumes(
 
 /// Reports a problem with row `i` of the tree, at `column` of its CSV row or at
 /// its field in the scenario.
-fn at_row(c: &mut Checker, rows: &[RawJurisdiction], i: usize, column: &str, message: String) {
+pub(in crate::scenario) fn at_row(c: &mut Checker, rows: &[RawJurisdiction], i: usize, column: &str, message: String) {
     let place: [Needle; 4] = [Field("jurisdictions"), Field("rows"), Index(i), Field(column)];
     let inline = rows[..i].iter().filter(|r| r.origin.is_none()).count();
     let place_inline = [place[0], place[1], Index(inline), place[3]];

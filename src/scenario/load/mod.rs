@@ -56,6 +56,8 @@ fn load_listing_inputs(path: &Path, text: &str) -> Result<(Model, Vec<PathBuf>),
     if !problems.is_empty() {
         return Err(LoadError::Invalid(problems));
     }
+    // Names as written first: a name of megabytes would slow every check after.
+    super::names::check(&raw, &sources)?;
     Ok((validate(raw, &sources)?, inputs))
 }
 
@@ -87,7 +89,14 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
 pub(super) fn read(path: &Path) -> Result<String, LoadError> {
     let io = |source: std::io::Error| {
         let hint = match source.kind() {
-            std::io::ErrorKind::NotFound => nearby_files(path, &[PathBuf::from("scenarios")]),
+            std::io::ErrorKind::NotFound => match std::fs::read_link(path) {
+                // A link to nowhere: its name exists, what it names does not.
+                Ok(to) => format!(
+                    ": it is a symbolic link to `{}`, which does not exist",
+                    super::escape_controls(&to.display().to_string())
+                ),
+                Err(_) => nearby_files(path, &[PathBuf::from("scenarios")]),
+            },
             std::io::ErrorKind::IsADirectory => ron_file_in(path),
             _ => String::new(),
         };
@@ -388,7 +397,8 @@ pub(super) fn nearby_files(path: &Path, also: &[PathBuf]) -> String {
         let mut names: Vec<String> =
             entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).filter(|n| !n.starts_with('.')).collect();
         names.sort();
-        for n in names {
+        // The name itself, where it is listed yet cannot be read, is no suggestion.
+        for n in names.into_iter().filter(|n| dir != folder || n != name) {
             let shown = if dir == folder { n.clone() } else { dir.join(&n).display().to_string() };
             candidates.push((n, shown));
         }

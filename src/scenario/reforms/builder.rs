@@ -35,11 +35,7 @@ impl Check for Builder<'_, '_, '_> {
     /// At its field `what` if the reform writes one, else at `anchor` in the
     /// reform (else anywhere).
     fn at_field(&mut self, anchor: &str, what: &str, message: String) {
-        let scope = [Needle::Field("reforms"), Needle::Index(self.reform)];
-        let sources = self.p.sources;
-        let location = sources.locate_inside(&scope, what).or_else(|| sources.locate_inside(&scope, anchor));
-        let location = location.unwrap_or_else(|| sources.locate(anchor));
-        self.p.list.push(Diagnostic { location, message });
+        self.p.at_reform_field(self.reform, anchor, what, message);
     }
 
     fn money(&mut self, anchor: &str, what: &str, value: f64) {
