@@ -75,7 +75,8 @@ import json, sys
 for line in sys.stdin:
     m = json.loads(line)
     t = m.get("target", {})
-    if m.get("reason") == "compiler-artifact" and t.get("name") == "reformsim" and "bin" in t.get("kind", []):
+    if (m.get("reason") == "compiler-artifact" and t.get("name") == "reformsim"
+            and "bin" in t.get("kind", []) and not m.get("profile", {}).get("test")):
         print(m["executable"])')
     [ -n "$bin" ] && [ -x "$bin" ] || { echo "no instrumented reformsim built for $cargo_profile" >&2; exit 1; }
     run county small-department.ron 1 36
