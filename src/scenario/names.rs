@@ -27,7 +27,7 @@ fn names(raw: &RawScenario, c: &mut Checker) {
         long(c, None, &[Field("functions"), Index(i)], "", "function", f);
     }
     for name in raw.arrival_profiles.iter().flat_map(|p| p.keys()) {
-        long(c, None, &[Field("arrival_profiles"), Quoted(name)], "", "arrival profile", name);
+        key(c, &[Field("arrival_profiles"), Quoted(name)], "arrival profile", name);
     }
     for d in raw.departments.iter().flatten() {
         department(c, d, d.origin.as_ref());
@@ -62,10 +62,10 @@ fn names(raw: &RawScenario, c: &mut Checker) {
         }
     }
     for name in j.calendars.keys() {
-        long(c, None, &[Field("jurisdictions"), Field("calendars"), Quoted(name)], "", "calendar", name);
+        key(c, &[Field("jurisdictions"), Field("calendars"), Quoted(name)], "calendar", name);
     }
     for name in j.templates.keys() {
-        long(c, None, &[Field("jurisdictions"), Field("templates"), Quoted(name)], "", "template", name);
+        key(c, &[Field("jurisdictions"), Field("templates"), Quoted(name)], "template", name);
     }
     for (level, entry) in j.levels.iter().enumerate() {
         for (index, d) in entry.departments.iter().enumerate() {
@@ -80,6 +80,15 @@ fn long(c: &mut Checker, origin: Option<&Origin>, place: &[Needle], column: &str
     if let Some(message) = limits::name(kind, name) {
         c.at(origin, place, column, message);
     }
+}
+
+/// A name written as a map's key (an arrival profile's, a tree's calendar's or
+/// template's): held to the limit, and, as the names of lists' entries are where
+/// they are built, refused empty, with a control character or with spaces at its
+/// ends (`"p "` would be told apart from `"p"` only by a space nobody sees).
+fn key(c: &mut Checker, place: &[Needle], kind: &str, name: &str) {
+    long(c, None, place, "", kind, name);
+    c.name_at(None, place, "", kind, name);
 }
 
 /// A department's name and its divisions', written at `origin` (or in the list).
