@@ -7,8 +7,8 @@
 # (pgo/llvm-version) beside it. Optimised builds then use it through
 # scripts/pgo/rustc-wrapper (.cargo/config.toml). Run it again after changing
 # the engine: a function whose code changed since the profile was made is
-# compiled without its counts (correct, only not tuned), so a stale profile
-# costs speed, never results.
+# compiled without its counts, laid out as if never run (correct, but it can be
+# slower than with no profile), so a stale profile costs speed, never results.
 #
 # The workloads are the shipped scenarios a user runs and the benchmarks
 # measure: the county baseline (small-department), the province, the three
@@ -16,7 +16,7 @@
 # merger with cross-training, Shunde's restructuring, a fiscal rule), so that the
 # levers' paths are not laid out as cold.
 #
-#   scripts/pgo/train.sh            # then: cargo build --release (rebuilds all)
+#   scripts/pgo/train.sh            # then: cargo clean --release && cargo build --release
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
