@@ -9,9 +9,10 @@
 //! the years and in `summary.csv`.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use super::ReportError;
-use super::data::Table;
+use super::data::Rows;
 use super::html::Page;
 use super::names::{clip, label};
 use super::svg::{self, LineChart, Point, Series, XAxis};
@@ -34,20 +35,73 @@ const CHARTS: [(&str, &[&str], &str); 2] = [
     ),
 ];
 
-/// Weekly means of `column` per replication, then their mean and 95% interval
-/// over replications: one point per week, at the week's first day.
-fn weekly(table: &Table, column: &str) -> Result<Vec<Point>, ReportError> {
-    let (day, replication, c) = (table.require("day")?, table.require("replication")?, table.require(column)?);
-    // week → replication → (sum, days)
-    let mut weeks: BTreeMap<i64, BTreeMap<String, (f64, f64)>> = BTreeMap::new();
-    for r in 0..table.len() {
-        let d = table.number(r, day)? as i64;
-        let entry = weeks.entry(d.div_euclid(WEEK)).or_default().entry(table.text(r, replication).to_string());
-        let (sum, days) = entry.or_insert((0.0, 0.0));
-        *sum += table.number(r, c)?;
-        *days += 1.0;
+/// What the charts take from `daily.csv`, read row by row (a long study's file
+/// has millions of rows; read whole, three million took about 870 MB): the date
+/// of day 0 and, per charted column present, its weekly points.
+pub(super) struct Daily {
+    first_date: Option<String>,
+    series: Vec<(&'static str, Vec<Point>)>,
+}
+
+/// Per week, per replication: the sum of a column's values and the days summed.
+type Weeks = BTreeMap<i64, BTreeMap<String, (f64, f64)>>;
+
+impl Daily {
+    /// Reads `folder/daily.csv` if it exists.
+    pub(super) fn read_optional(folder: &Path) -> Result<Option<Daily>, ReportError> {
+        let path = folder.join("daily.csv");
+        if path.is_file() { Daily::read(&path).map(Some) } else { Ok(None) }
     }
-    let points = weeks
+
+    /// Reads `path`: weekly means of each charted column per replication, then
+    /// their mean and 95% interval over replications, one point per week at the
+    /// week's first day.
+    pub(super) fn read(path: &Path) -> Result<Daily, ReportError> {
+        let mut rows = Rows::open(path)?;
+        let charted: Vec<(&'static str, usize)> = CHARTS
+            .iter()
+            .flat_map(|(_, columns, _)| columns.iter())
+            .filter_map(|&c| Some((c, rows.column(c)?)))
+            .collect();
+        let date = rows.column("date");
+        let (day, replication) =
+            if charted.is_empty() { (0, 0) } else { (rows.require("day")?, rows.require("replication")?) };
+        let mut weeks: Vec<Weeks> = vec![Weeks::new(); charted.len()];
+        let mut first_date = None;
+        let mut record = ::csv::StringRecord::new();
+        while rows.next(&mut record)? {
+            if first_date.is_none() {
+                first_date = Some(date.map(|c| record.get(c).unwrap_or("").to_string()));
+            }
+            if charted.is_empty() {
+                continue;
+            }
+            let week = (rows.number(&record, day)? as i64).div_euclid(WEEK);
+            let rep = record.get(replication).unwrap_or("");
+            for (&(_, c), weeks) in charted.iter().zip(&mut weeks) {
+                let value = rows.number(&record, c)?;
+                let per_replication = weeks.entry(week).or_default();
+                let (sum, days) = match per_replication.get_mut(rep) {
+                    Some(entry) => entry,
+                    None => per_replication.entry(rep.to_string()).or_default(),
+                };
+                *sum += value;
+                *days += 1.0;
+            }
+        }
+        let series = charted.iter().zip(weeks).map(|(&(column, _), weeks)| (column, points(column, weeks))).collect();
+        Ok(Daily { first_date: first_date.flatten(), series })
+    }
+
+    /// The weekly points of `column`, if it is in the file.
+    fn points(&self, column: &str) -> Option<&[Point]> {
+        self.series.iter().find(|(c, _)| *c == column).map(|(_, p)| p.as_slice())
+    }
+}
+
+/// Per week, the mean and 95% interval over replications of their weekly means.
+fn points(column: &str, weeks: Weeks) -> Vec<Point> {
+    weeks
         .into_iter()
         .map(|(week, per_replication)| {
             let means: Vec<f64> = per_replication.values().map(|(sum, days)| sum / days).collect();
@@ -59,15 +113,13 @@ fn weekly(table: &Table, column: &str) -> Result<Vec<Point>, ReportError> {
             };
             Point { x: (week * WEEK) as f64, mean: s.mean, low, high }
         })
-        .collect();
-    Ok(points)
+        .collect()
 }
 
 /// The day-by-day section of a run's report.
-pub(super) fn section(page: &mut Page, table: &Table, level: u8) -> Result<(), ReportError> {
+pub(super) fn section(page: &mut Page, daily: &Daily, level: u8) {
     page.heading(level, "Day by day");
-    let first_date = table.column("date").filter(|_| table.len() > 0).map(|c| table.text(0, c).to_string());
-    let x_label = match &first_date {
+    let x_label = match &daily.first_date {
         Some(date) => format!("day of the run (day 0 = {date})"),
         None => "day of the run".to_string(),
     };
@@ -80,10 +132,8 @@ pub(super) fn section(page: &mut Page, table: &Table, level: u8) -> Result<(), R
     );
     page.charts_start();
     for (title, columns, y_label) in CHARTS {
-        let mut series = Vec::new();
-        for column in columns.iter().filter(|c| table.column(c).is_some()) {
-            series.push(Series { name: label(column), points: weekly(table, column)? });
-        }
+        let series: Vec<Series> =
+            columns.iter().filter_map(|c| Some(Series { name: label(c), points: daily.points(c)?.to_vec() })).collect();
         if series.is_empty() {
             continue;
         }
@@ -100,7 +150,6 @@ pub(super) fn section(page: &mut Page, table: &Table, level: u8) -> Result<(), R
         page.figure(title, svg::line_chart(chart), "");
     }
     page.charts_end();
-    Ok(())
 }
 
 #[cfg(test)]
@@ -121,8 +170,8 @@ mod tests {
             }
         }
         std::fs::write(&path, text).expect("write");
-        let table = Table::read(&path).expect("read");
-        let points = weekly(&table, "steps_queued").expect("weekly");
+        let daily = Daily::read(&path).expect("read");
+        let points = daily.points("steps_queued").expect("charted").to_vec();
         let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(points.len(), 2);
         assert_eq!((points[0].x, points[0].mean), (0.0, 14.0));

@@ -14,29 +14,88 @@ pub(super) struct Table {
     rows: Vec<::csv::StringRecord>,
 }
 
-impl Table {
-    /// Reads `path`, which must have a header row and equally long rows.
-    pub(super) fn read(path: &Path) -> Result<Table, ReportError> {
-        let malformed = |line: Option<u64>, e: &dyn std::fmt::Display| ReportError::Malformed {
-            path: path.to_path_buf(),
-            line,
-            message: format!("not a CSV table ({e})"),
-        };
+/// A CSV file read row by row, for a file that may be too long to hold
+/// (`daily.csv`: a row per day and replication, millions in a long study).
+pub(super) struct Rows {
+    path: PathBuf,
+    /// Column names.
+    pub header: Vec<String>,
+    reader: ::csv::Reader<std::fs::File>,
+}
+
+impl Rows {
+    /// Opens `path`, which must have a header row (the rows are checked as they are read).
+    pub(super) fn open(path: &Path) -> Result<Rows, ReportError> {
         if path.exists() && !path.is_file() {
             // A named pipe would hold the report until something wrote to it.
-            return Err(malformed(None, &"not a regular file"));
+            return Err(malformed(path, None, &"not a regular file"));
         }
         let mut reader = ::csv::Reader::from_path(path).map_err(|e| match e.into_kind() {
             ::csv::ErrorKind::Io(source) => ReportError::Read { path: path.to_path_buf(), source },
-            other => malformed(None, &format!("{other:?}")),
+            other => malformed(path, None, &format!("{other:?}")),
         })?;
-        let header = reader.headers().map_err(|e| malformed(Some(1), &e))?.iter().map(String::from).collect();
+        let header = reader.headers().map_err(|e| malformed(path, Some(1), &e))?.iter().map(String::from).collect();
+        Ok(Rows { path: path.to_path_buf(), header, reader })
+    }
+
+    /// Reads the next row into `record`; `false` at the end of the file.
+    pub(super) fn next(&mut self, record: &mut ::csv::StringRecord) -> Result<bool, ReportError> {
+        self.reader.read_record(record).map_err(|e| malformed(&self.path, e.position().map(|p| p.line()), &e))
+    }
+
+    /// The index of column `name`, if present.
+    pub(super) fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// The index of column `name`, which must be present.
+    pub(super) fn require(&self, name: &str) -> Result<usize, ReportError> {
+        require(&self.path, &self.header, name)
+    }
+
+    /// The number in `record`'s column `column`: NaN for an empty field.
+    pub(super) fn number(&self, record: &::csv::StringRecord, column: usize) -> Result<f64, ReportError> {
+        number(&self.path, &self.header, record, column)
+    }
+}
+
+/// A malformed table's error.
+fn malformed(path: &Path, line: Option<u64>, e: &dyn std::fmt::Display) -> ReportError {
+    ReportError::Malformed { path: path.to_path_buf(), line, message: format!("not a CSV table ({e})") }
+}
+
+/// The index of column `name` in `header`, which must hold it.
+fn require(path: &Path, header: &[String], name: &str) -> Result<usize, ReportError> {
+    header.iter().position(|h| h == name).ok_or_else(|| ReportError::Malformed {
+        path: path.to_path_buf(),
+        line: Some(1),
+        message: format!("no column `{name}`"),
+    })
+}
+
+/// The number in `record`'s column `column`: NaN for an empty field (an undefined value).
+fn number(path: &Path, header: &[String], record: &::csv::StringRecord, column: usize) -> Result<f64, ReportError> {
+    let text = record.get(column).unwrap_or("").trim();
+    if text.is_empty() {
+        return Ok(f64::NAN);
+    }
+    text.parse().map_err(|_| ReportError::Malformed {
+        path: path.to_path_buf(),
+        line: record.position().map(|p| p.line()),
+        message: format!("`{text}` in column `{}` is not a number", header[column]),
+    })
+}
+
+impl Table {
+    /// Reads `path`, which must have a header row and equally long rows.
+    pub(super) fn read(path: &Path) -> Result<Table, ReportError> {
+        let mut reader = Rows::open(path)?;
         let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| malformed(e.position().map(|p| p.line()), &e))?;
-            rows.push(record);
+        let mut record = ::csv::StringRecord::new();
+        while reader.next(&mut record)? {
+            rows.push(record.clone());
         }
-        Ok(Table { path: path.to_path_buf(), header, rows })
+        Ok(Table { path: path.to_path_buf(), header: reader.header, rows })
     }
 
     /// Reads `folder/name` if it exists.
@@ -57,11 +116,7 @@ impl Table {
 
     /// The index of column `name`, which must be present.
     pub(super) fn require(&self, name: &str) -> Result<usize, ReportError> {
-        self.column(name).ok_or_else(|| ReportError::Malformed {
-            path: self.path.clone(),
-            line: Some(1),
-            message: format!("no column `{name}`"),
-        })
+        require(&self.path, &self.header, name)
     }
 
     /// The text in row `row`, column `column`.
@@ -71,15 +126,7 @@ impl Table {
 
     /// The number in row `row`, column `column`: NaN for an empty field (an undefined value).
     pub(super) fn number(&self, row: usize, column: usize) -> Result<f64, ReportError> {
-        let text = self.text(row, column).trim();
-        if text.is_empty() {
-            return Ok(f64::NAN);
-        }
-        text.parse().map_err(|_| ReportError::Malformed {
-            path: self.path.clone(),
-            line: self.rows[row].position().map(|p| p.line()),
-            message: format!("`{text}` in column `{}` is not a number", self.header[column]),
-        })
+        number(&self.path, &self.header, &self.rows[row], column)
     }
 
     /// Every value of a numeric column.

@@ -43,7 +43,7 @@ struct Run {
     yearly: Option<Table>,
     departments: Option<Table>,
     services: Option<Table>,
-    daily: Option<Table>,
+    daily: Option<super::daily::Daily>,
 }
 
 impl Run {
@@ -68,7 +68,7 @@ impl Run {
             yearly: Table::read_optional(folder, "yearly.csv")?,
             departments: Table::read_optional(folder, "departments.csv")?,
             services: Table::read_optional(folder, "services.csv")?,
-            daily: Table::read_optional(folder, "daily.csv")?,
+            daily: super::daily::Daily::read_optional(folder)?,
             manifest,
         })
     }
@@ -203,7 +203,7 @@ fn sections(page: &mut Page, run: &Run, level: u8) -> Result<(), ReportError> {
         None => page.paragraph("note", "No yearly.csv in this folder: no year-by-year trajectories."),
     }
     if let Some(daily) = &run.daily {
-        super::daily::section(page, daily, level)?;
+        super::daily::section(page, daily, level);
     }
     match &run.departments {
         Some(d) => departments(page, d, level)?,

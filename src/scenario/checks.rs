@@ -185,7 +185,11 @@ pub(super) fn probability(
 pub(in crate::scenario) fn distribution_problem(m: &Minutes) -> Option<String> {
     let positive = |name: &str, v: f64| {
         if v.is_finite() {
-            (v <= 0.0).then(|| format!("{name} must be more than 0, found {}", Number(v)))
+            (v <= 0.0).then(|| {
+                // Zero time has its own way of being written; a family's mean is its scale.
+                let zero = if v == 0.0 { " (a time of zero is written Constant(minutes: 0.0))" } else { "" };
+                format!("{name} must be more than 0, found {}{zero}", Number(v))
+            })
         } else {
             Some(format!("{name} must be a finite number, found {}", Number(v)))
         }
