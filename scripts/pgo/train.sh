@@ -39,6 +39,17 @@ fi
 
 counts="$root/target/pgo-train/counts"
 rm -rf "$counts"
+# Every instrumented compilation's crate and -C metadata value, appended by the
+# wrapper. Kept with the instrumented builds: a crate Cargo does not compile
+# again (unchanged since the last training) is in the program all the same,
+# and was listed when it was compiled. Without the list (a target folder made
+# before it was kept) everything is compiled again.
+units="$root/target/pgo-train/trained-metadata"
+if [ ! -f "$units" ]; then
+    rm -rf "$root/target/pgo-train"
+    mkdir -p "$root/target/pgo-train"
+    : > "$units"
+fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
@@ -68,7 +79,7 @@ for cargo_profile in release bench; do
     # dependencies too, which names every crate otherwise than `cargo build
     # --profile bench` would: the bench variant is built as `cargo bench` builds it.
     if [ "$cargo_profile" = release ]; then build=(build --release --bin reformsim); else build=(bench --no-run); fi
-    bin=$(REFORMSIM_PGO_GENERATE="$counts/build" \
+    bin=$(REFORMSIM_PGO_GENERATE="$counts/build" REFORMSIM_PGO_UNITS="$units" \
         cargo "${build[@]}" --quiet --target-dir "$root/target/pgo-train" --message-format=json-render-diagnostics \
         | python3 -c '
 import json, sys
@@ -93,5 +104,8 @@ done
 mkdir -p pgo
 "$profdata" merge --output pgo/reformsim.profdata "${weighted[@]}"
 echo "$full" > pgo/llvm-version
+# The compilations trained (crate and -C metadata value): only these get the
+# profile (scripts/pgo/rustc-wrapper).
+sort -u "$units" > pgo/trained-metadata
 echo "wrote pgo/reformsim.profdata (LLVM $full); cargo caches what it compiled with the old" \
     "profile: run 'cargo clean --release' before the next build" >&2
