@@ -830,6 +830,22 @@ fn a_compare_claims_its_folder_before_running() {
     assert!(!out.exists(), "nothing was written");
 }
 
+/// Every command that writes a results folder claims the whole folder before any
+/// work, not only a part of it: while another process holds it, each is
+/// refused at once (sensitivity and calibration claimed only their inner
+/// sweeps' folders, so two analyses could write one folder's tables in turn).
+#[test]
+fn every_folder_command_claims_its_whole_folder_before_any_work() {
+    let dir = tempdir("safety-claim-whole-folder");
+    let commands = folder_commands(&dir);
+    let out = dir.join("held");
+    let _held = OutputLock::acquire(&canonical(&out)).expect("free");
+    for command in commands.iter().filter(|c| c[0] != "report") {
+        assert_refused_at_once(&dir, command, &out, &["another reformsim process"]);
+        assert!(!out.exists(), "{command:?}: the held folder was made");
+    }
+}
+
 /// The commands that write a results folder, each as its arguments before
 /// `--out`, on `long.ron` in `dir` (which takes long to simulate: a command
 /// that answers at once has not simulated), with the specs they read written

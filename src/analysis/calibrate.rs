@@ -321,7 +321,7 @@ pub fn run_calibration(
     options: &CalibrateOptions,
     progress: Progress,
 ) -> Result<CalibrationOutcome, ExperimentError> {
-    prepare_folder(&options.out, &OWN)?;
+    let _lock = prepare_folder(&options.out, &OWN)?;
     let indicators: Vec<String> = spec.targets.iter().map(|t| t.indicator.clone()).collect();
     let observed: Vec<f64> = spec.targets.iter().map(|t| t.observed).collect();
     let scale: Vec<f64> = spec.targets.iter().map(|t| t.scale).collect();

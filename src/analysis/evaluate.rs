@@ -13,6 +13,7 @@ use crate::experiment::files::names;
 use crate::experiment::param_path::ParamPath;
 use crate::experiment::spec::DesignPoint;
 use crate::experiment::{self, ExperimentError, Progress, Shard, Sweep, SweepOptions, run_sweep};
+use crate::export::output::OutputLock;
 use crate::schema::fnv1a64;
 
 /// One batch of runs.
@@ -137,10 +138,14 @@ fn read_runs(
     Ok(values)
 }
 
-/// Refuses `folder` unless it is missing, empty, or holds only `own` entries
-/// (an analysis folder started before): an analysis never writes into a folder
-/// of something else.
-pub fn prepare_folder(folder: &Path, own: &[&str]) -> Result<(), ExperimentError> {
+/// Claims `folder` ([`OutputLock`], to be held until the analysis returns) and
+/// refuses it unless it is missing, empty, or holds only `own` entries (an
+/// analysis folder started before): an analysis never writes into a folder of
+/// something else, nor into one another analysis is writing.
+pub fn prepare_folder(folder: &Path, own: &[&str]) -> Result<OutputLock, ExperimentError> {
+    // Held by the caller until the analysis returns: another analysis into this
+    // folder refuses clearly, not only one that reaches the same inner sweep.
+    let lock = OutputLock::acquire(&crate::export::output::canonical(folder))?;
     let refuse = |reason: String| ExperimentError::OutputExists { folder: folder.to_path_buf(), reason };
     if crate::export::output::dangling_link(folder) {
         return Err(refuse(crate::export::output::DANGLING_LINK.into()));
@@ -167,7 +172,8 @@ pub fn prepare_folder(folder: &Path, own: &[&str]) -> Result<(), ExperimentError
             }
         }
     }
-    Ok(crate::export::output::create_folder(folder)?)
+    crate::export::output::create_folder(folder)?;
+    Ok(lock)
 }
 
 /// Writes `text` to `folder/name` atomically.

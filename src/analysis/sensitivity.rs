@@ -259,7 +259,7 @@ pub fn run_sensitivity(
     options: &SensitivityOptions,
     progress: Progress,
 ) -> Result<Vec<IndexRow>, ExperimentError> {
-    prepare_folder(&options.out, &OWN)?;
+    let _lock = prepare_folder(&options.out, &OWN)?;
     let (unit, values) = spec.design();
     let mut outputs = Vec::new();
     for (role, scenario) in [("runs", Some(&spec.base)), ("runs-reference", spec.reference.as_ref())] {
