@@ -10,6 +10,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use reformsim::scenario::Role;
 use reformsim::serve::Limits;
 use reformsim::serve::catalogue::Catalogue;
 use reformsim::serve::levers::{HeadcountMethod, Levers, MergerMode};
@@ -374,6 +375,38 @@ fn contract_staff_spread_by_workload_add_up() {
             assert_eq!(hires.first().map(|(_, c)| *c), Some(most));
         }
     }
+}
+
+#[test]
+fn contract_staff_spread_by_workload_fill_no_desk_past_its_windows() {
+    // Beyond a desk's free windows, hires serve nothing while its own clerks
+    // fill the windows: spread without the one window, what a desk cannot take
+    // goes to the stations with room. The tandem line with four intake windows
+    // for its one clerk: three free, where the intake's share of 60 would be 14.
+    let dir = std::env::temp_dir().join(format!("reformsim-serve-windows-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let tandem = std::fs::read_to_string(root().join("scenarios/validation/tandem.ron")).expect("tandem");
+    let wide = tandem.replace(
+        r#"(name: "Intake Office", functions: ["intake"], overhead_cny_per_year: 0.0, windows: 1)"#,
+        r#"(name: "Intake Office", functions: ["intake"], overhead_cny_per_year: 0.0, windows: 4)"#,
+    );
+    assert_ne!(wide, tandem, "the intake's windows were not found");
+    std::fs::write(dir.join("tandem-wide.ron"), wide).expect("write");
+    let catalogue = Catalogue::open(&dir).expect("the folder");
+    let _ = std::fs::remove_dir_all(&dir);
+    let scenario = catalogue.find("tandem-wide.ron").expect("the scenario");
+    let at = |hires: &[(&reformsim::serve::StationChoice, u32)], role: Role| {
+        hires.iter().filter(|(s, _)| s.role == role).map(|(_, c)| *c).sum::<u32>()
+    };
+    for (n, intake) in [(1, 0), (4, 1), (60, 3), (500, 3)] {
+        let hires = Levers { contract_staff: n, ..Levers::default() }.contract_hires(scenario);
+        assert_eq!(hires.iter().map(|(_, c)| c).sum::<u32>(), n, "{n} hires");
+        assert_eq!(at(&hires, Role::WindowClerk), intake, "{n} hires: {hires:?}");
+        assert_eq!(at(&hires, Role::Reviewer), n - intake, "{n} hires: {hires:?}");
+    }
+    // With the one window the clerks and windows move to the hall: no desk's cap.
+    let hires = Levers { contract_staff: 60, one_window: true, ..Levers::default() }.contract_hires(scenario);
+    assert_eq!(at(&hires, Role::WindowClerk), 15, "{hires:?}");
 }
 
 /// A request for the scenario list, as a browser on `address` sends it.

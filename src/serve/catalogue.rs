@@ -239,6 +239,7 @@ fn stations(model: &Model) -> Vec<StationChoice> {
                 role: station.role,
                 staff,
                 work_hours: work[i],
+                desk: station.desk.filter(|_| station.role == Role::WindowClerk),
             })
         })
         .collect();

@@ -169,7 +169,12 @@ impl Levers {
     /// Where the contract staff go and how many at each station: all at the chosen
     /// station, or spread over the stations in proportion to their work (largest
     /// remainders; ties to the station with more work). Approver stations get none:
-    /// contract staff may not make approval decisions.
+    /// contract staff may not make approval decisions. Spread without the one
+    /// window (which moves clerks and windows to the hall), a desk's window clerks
+    /// get at most its free windows (beyond them hires serve nothing while its own
+    /// clerks fill the windows): what a desk cannot take is spread over the
+    /// stations with room, and only when none has any is the rest spread as if
+    /// windows were no limit (the scenario's warning then names the desk).
     pub fn contract_hires<'a>(&self, scenario: &'a ShippedScenario) -> Vec<(&'a StationChoice, u32)> {
         let n = self.contract_staff;
         if n == 0 {
@@ -179,23 +184,41 @@ impl Levers {
             return scenario.stations.get(i).map(|s| vec![(s, n)]).unwrap_or_default();
         }
         let eligible: Vec<&StationChoice> = scenario.workload.iter().filter(|s| s.role != Role::Approver).collect();
-        let total: f64 = eligible.iter().map(|s| s.work_hours).sum();
-        if total <= 0.0 {
-            return Vec::new();
-        }
-        let quotas: Vec<f64> = eligible.iter().map(|s| f64::from(n) * s.work_hours / total).collect();
-        let mut counts: Vec<u32> = quotas.iter().map(|q| q.floor() as u32).collect();
-        let mut left = n.saturating_sub(counts.iter().sum());
-        let mut order: Vec<usize> = (0..quotas.len()).collect();
-        order.sort_by(|&a, &b| {
-            (quotas[b] - quotas[b].floor()).total_cmp(&(quotas[a] - quotas[a].floor())).then(a.cmp(&b))
-        });
-        for i in order {
-            if left == 0 {
-                break;
+        let weights: Vec<f64> = eligible.iter().map(|s| s.work_hours).collect();
+        let mut counts = vec![0u32; eligible.len()];
+        let mut left = n;
+        if !self.one_window {
+            let model = &scenario.model;
+            let clerks = model.window_clerks();
+            let mut room: Vec<u64> =
+                model.desks.iter().zip(&clerks).map(|(d, &c)| u64::from(d.windows).saturating_sub(c)).collect();
+            let mut open: Vec<bool> = vec![true; eligible.len()];
+            // Each round places a hire or closes a full desk's station.
+            while left > 0 && open.iter().any(|&o| o) {
+                let share = apportion(left, &weights, &open);
+                let mut placed = 0;
+                for (i, s) in eligible.iter().enumerate() {
+                    if !open[i] {
+                        continue;
+                    }
+                    let take = match s.desk {
+                        Some(d) => {
+                            let take = share[i].min(u32::try_from(room[d]).unwrap_or(u32::MAX));
+                            room[d] -= u64::from(take);
+                            open[i] = room[d] > 0;
+                            take
+                        }
+                        None => share[i],
+                    };
+                    counts[i] += take;
+                    placed += take;
+                }
+                left -= placed;
             }
-            counts[i] += 1;
-            left -= 1;
+        }
+        if left > 0 {
+            let share = apportion(left, &weights, &vec![true; eligible.len()]);
+            counts.iter_mut().zip(share).for_each(|(c, s)| *c += s);
         }
         eligible.into_iter().zip(counts).filter(|(_, c)| *c > 0).collect()
     }
@@ -364,4 +387,30 @@ pub fn role_plural(role: Role) -> &'static str {
         Role::Approver => "approvers",
         Role::Inspector => "inspectors",
     }
+}
+
+/// `n` split over the places where `open` holds in proportion to `weights`, by
+/// largest remainders (ties to the earlier place); nothing if they weigh nothing.
+fn apportion(n: u32, weights: &[f64], open: &[bool]) -> Vec<u32> {
+    let total: f64 = weights.iter().zip(open).filter(|(_, o)| **o).map(|(w, _)| w).sum();
+    let mut counts = vec![0u32; weights.len()];
+    if total <= 0.0 {
+        return counts;
+    }
+    let quotas: Vec<f64> =
+        weights.iter().zip(open).map(|(w, &o)| if o { f64::from(n) * w / total } else { 0.0 }).collect();
+    for (c, q) in counts.iter_mut().zip(&quotas) {
+        *c = q.floor() as u32;
+    }
+    let mut left = n.saturating_sub(counts.iter().sum());
+    let mut order: Vec<usize> = (0..quotas.len()).filter(|&i| open[i]).collect();
+    order.sort_by(|&a, &b| (quotas[b] - quotas[b].floor()).total_cmp(&(quotas[a] - quotas[a].floor())).then(a.cmp(&b)));
+    for i in order {
+        if left == 0 {
+            break;
+        }
+        counts[i] += 1;
+        left -= 1;
+    }
+    counts
 }

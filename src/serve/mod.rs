@@ -66,6 +66,10 @@ pub struct StationChoice {
     pub work_hours: f64,
     /// How the page shows it.
     pub label: String,
+    /// For window clerks, their desk (`Model::desks`): at most as many serve at
+    /// once as it has windows.
+    #[serde(skip)]
+    pub desk: Option<usize>,
 }
 
 /// One shipped scenario, ready for the dashboard.
