@@ -6,12 +6,25 @@ use std::path::{Path, PathBuf};
 use super::ReportError;
 use crate::stats::Summary;
 
-/// A CSV file read whole: its header and rows.
+/// A CSV file read whole: its header and rows, kept column by column, each
+/// column's fields as one text with where each field ends. A
+/// `csv::StringRecord` a row held about twice the memory, and the report reads
+/// a table a column at a time: a column's fields side by side are read in order.
 pub(super) struct Table {
     path: PathBuf,
     /// Column names.
     pub header: Vec<String>,
-    rows: Vec<::csv::StringRecord>,
+    /// Per column, its fields.
+    columns: Vec<Column>,
+    /// Each row's line in the file.
+    lines: Vec<u64>,
+}
+
+/// One column's fields: their text one after another, and where each ends.
+#[derive(Default)]
+struct Column {
+    text: String,
+    ends: Vec<u32>,
 }
 
 /// A CSV file read row by row, for a file that may be too long to hold
@@ -55,7 +68,8 @@ impl Rows {
 
     /// The number in `record`'s column `column`: NaN for an empty field.
     pub(super) fn number(&self, record: &::csv::StringRecord, column: usize) -> Result<f64, ReportError> {
-        number(&self.path, &self.header, record, column)
+        let line = record.position().map(|p| p.line());
+        number(&self.path, &self.header, record.get(column).unwrap_or(""), line, column)
     }
 }
 
@@ -73,15 +87,16 @@ fn require(path: &Path, header: &[String], name: &str) -> Result<usize, ReportEr
     })
 }
 
-/// The number in `record`'s column `column`: NaN for an empty field (an undefined value).
-fn number(path: &Path, header: &[String], record: &::csv::StringRecord, column: usize) -> Result<f64, ReportError> {
-    let text = record.get(column).unwrap_or("").trim();
+/// The number in `text`, a field of column `column` on line `line`: NaN for an
+/// empty field (an undefined value).
+fn number(path: &Path, header: &[String], text: &str, line: Option<u64>, column: usize) -> Result<f64, ReportError> {
+    let text = text.trim();
     if text.is_empty() {
         return Ok(f64::NAN);
     }
     text.parse().map_err(|_| ReportError::Malformed {
         path: path.to_path_buf(),
-        line: record.position().map(|p| p.line()),
+        line,
         message: format!("`{text}` in column `{}` is not a number", header[column]),
     })
 }
@@ -90,12 +105,22 @@ impl Table {
     /// Reads `path`, which must have a header row and equally long rows.
     pub(super) fn read(path: &Path) -> Result<Table, ReportError> {
         let mut reader = Rows::open(path)?;
-        let mut rows = Vec::new();
+        let mut columns: Vec<Column> = (0..reader.header.len()).map(|_| Column::default()).collect();
+        let mut lines = Vec::new();
         let mut record = ::csv::StringRecord::new();
         while reader.next(&mut record)? {
-            rows.push(record.clone());
+            for (column, field) in columns.iter_mut().zip(&record) {
+                column.text.push_str(field);
+                let end = u32::try_from(column.text.len()).map_err(|_| ReportError::Malformed {
+                    path: path.to_path_buf(),
+                    line: record.position().map(|p| p.line()),
+                    message: "a column of more than 4 GiB: too long a table to report".into(),
+                })?;
+                column.ends.push(end);
+            }
+            lines.push(record.position().map_or(0, |p| p.line()));
         }
-        Ok(Table { path: path.to_path_buf(), header: reader.header, rows })
+        Ok(Table { path: path.to_path_buf(), header: reader.header, columns, lines })
     }
 
     /// Reads `folder/name` if it exists.
@@ -106,7 +131,12 @@ impl Table {
 
     /// The rows.
     pub(super) fn len(&self) -> usize {
-        self.rows.len()
+        self.lines.len()
+    }
+
+    /// The line of row `row` in the file.
+    fn line(&self, row: usize) -> Option<u64> {
+        self.lines.get(row).copied().filter(|&l| l > 0)
     }
 
     /// The index of column `name`, if present.
@@ -121,12 +151,14 @@ impl Table {
 
     /// The text in row `row`, column `column`.
     pub(super) fn text(&self, row: usize, column: usize) -> &str {
-        self.rows[row].get(column).unwrap_or("")
+        let Some(column) = self.columns.get(column) else { return "" };
+        let start = if row == 0 { 0 } else { column.ends[row - 1] as usize };
+        &column.text[start..column.ends[row] as usize]
     }
 
     /// The number in row `row`, column `column`: NaN for an empty field (an undefined value).
     pub(super) fn number(&self, row: usize, column: usize) -> Result<f64, ReportError> {
-        number(&self.path, &self.header, &self.rows[row], column)
+        number(&self.path, &self.header, self.text(row, column), self.line(row), column)
     }
 
     /// Every value of a numeric column.
@@ -151,7 +183,7 @@ impl Table {
         for r in 0..self.len() {
             let key: Vec<&str> = columns.iter().map(|&c| self.text(r, c)).collect();
             if let Some(&first) = seen.get(&key) {
-                let line = |row: usize| self.rows[row].position().map(|p| p.line());
+                let line = |row: usize| self.line(row);
                 let names: Vec<String> =
                     columns.iter().zip(&key).map(|(&c, v)| format!("{} {v}", self.header[c])).collect();
                 return Err(ReportError::Malformed {
@@ -234,6 +266,29 @@ pub(super) fn field<'a>(manifest: &'a [(String, String)], name: &str) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_gives_back_every_field_and_the_line_of_a_bad_number() {
+        let dir = std::env::temp_dir().join(format!("reformsim-report-table-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temporary folder");
+        let path = dir.join("t.csv");
+        // A quoted field with a comma and a line break: the third row is on line 5.
+        std::fs::write(&path, "a,b,c\n1,,x\n\"2,5\",3.5,\"y\nz\"\n4,oops,é\n").expect("write");
+        let table = Table::read(&path).expect("read");
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(table.len(), 3);
+        let rows: Vec<Vec<&str>> = (0..3).map(|r| (0..4).map(|c| table.text(r, c)).collect()).collect();
+        assert_eq!(rows, [["1", "", "x", ""], ["2,5", "3.5", "y\nz", ""], ["4", "oops", "é", ""]]);
+        assert!(table.number(0, 1).expect("empty").is_nan());
+        assert_eq!(table.number(1, 1).expect("a number"), 3.5);
+        match table.number(2, 1) {
+            Err(ReportError::Malformed { line, message, .. }) => {
+                assert_eq!(line, Some(5));
+                assert!(message.contains("`oops` in column `b`"), "{message}");
+            }
+            other => panic!("{:?}", other.map_err(|e| e.to_string())),
+        }
+    }
 
     #[test]
     fn manifests_read_as_lines() {
