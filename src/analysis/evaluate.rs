@@ -143,8 +143,6 @@ fn read_runs(
 /// analysis folder started before): an analysis never writes into a folder of
 /// something else, nor into one another analysis is writing.
 pub fn prepare_folder(folder: &Path, own: &[&str]) -> Result<OutputLock, ExperimentError> {
-    // Held by the caller until the analysis returns: another analysis into this
-    // folder refuses clearly, not only one that reaches the same inner sweep.
     let lock = OutputLock::acquire(&crate::export::output::canonical(folder))?;
     let refuse = |reason: String| ExperimentError::OutputExists { folder: folder.to_path_buf(), reason };
     if crate::export::output::dangling_link(folder) {

@@ -43,8 +43,8 @@ pub(super) struct Daily {
     series: Vec<(&'static str, Vec<Point>)>,
 }
 
-/// Per week, per replication: the sum of a column's values and the days summed.
-type Weeks = BTreeMap<i64, BTreeMap<String, (f64, f64)>>;
+/// Per week, per replication: the sums of the charted columns and the days summed.
+type Weeks = BTreeMap<i64, BTreeMap<String, (Vec<f64>, f64)>>;
 
 impl Daily {
     /// Reads `folder/daily.csv` if it exists.
@@ -66,7 +66,7 @@ impl Daily {
         let date = rows.column("date");
         let (day, replication) =
             if charted.is_empty() { (0, 0) } else { (rows.require("day")?, rows.require("replication")?) };
-        let mut weeks: Vec<Weeks> = vec![Weeks::new(); charted.len()];
+        let mut weeks = Weeks::new();
         let mut first_date = None;
         let mut record = ::csv::StringRecord::new();
         while rows.next(&mut record)? {
@@ -78,18 +78,17 @@ impl Daily {
             }
             let week = (rows.number(&record, day)? as i64).div_euclid(WEEK);
             let rep = record.get(replication).unwrap_or("");
-            for (&(_, c), weeks) in charted.iter().zip(&mut weeks) {
-                let value = rows.number(&record, c)?;
-                let per_replication = weeks.entry(week).or_default();
-                let (sum, days) = match per_replication.get_mut(rep) {
-                    Some(entry) => entry,
-                    None => per_replication.entry(rep.to_string()).or_default(),
-                };
-                *sum += value;
-                *days += 1.0;
+            let per_replication = weeks.entry(week).or_default();
+            let (sums, days) = match per_replication.get_mut(rep) {
+                Some(entry) => entry,
+                None => per_replication.entry(rep.to_string()).or_insert_with(|| (vec![0.0; charted.len()], 0.0)),
+            };
+            for (sum, &(_, c)) in sums.iter_mut().zip(&charted) {
+                *sum += rows.number(&record, c)?;
             }
+            *days += 1.0;
         }
-        let series = charted.iter().zip(weeks).map(|(&(column, _), weeks)| (column, points(column, weeks))).collect();
+        let series = charted.iter().enumerate().map(|(k, &(column, _))| (column, points(column, &weeks, k))).collect();
         Ok(Daily { first_date: first_date.flatten(), series })
     }
 
@@ -99,12 +98,13 @@ impl Daily {
     }
 }
 
-/// Per week, the mean and 95% interval over replications of their weekly means.
-fn points(column: &str, weeks: Weeks) -> Vec<Point> {
+/// Per week, the mean and 95% interval over replications of their weekly means
+/// of `column`, the `k`-th charted.
+fn points(column: &str, weeks: &Weeks, k: usize) -> Vec<Point> {
     weeks
-        .into_iter()
-        .map(|(week, per_replication)| {
-            let means: Vec<f64> = per_replication.values().map(|(sum, days)| sum / days).collect();
+        .iter()
+        .map(|(&week, per_replication)| {
+            let means: Vec<f64> = per_replication.values().map(|(sums, days)| sums[k] / days).collect();
             let s = Summary::of(&means);
             let (low, high) = if s.n > 1 {
                 clip(column, s.mean - s.half_width_95, s.mean + s.half_width_95)

@@ -58,7 +58,7 @@ impl Rows {
 
     /// The index of column `name`, if present.
     pub(super) fn column(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == name)
+        column(&self.header, name)
     }
 
     /// The index of column `name`, which must be present.
@@ -78,9 +78,14 @@ fn malformed(path: &Path, line: Option<u64>, e: &dyn std::fmt::Display) -> Repor
     ReportError::Malformed { path: path.to_path_buf(), line, message: format!("not a CSV table ({e})") }
 }
 
+/// The index of column `name` in `header`, if it holds it.
+fn column(header: &[String], name: &str) -> Option<usize> {
+    header.iter().position(|h| h == name)
+}
+
 /// The index of column `name` in `header`, which must hold it.
 fn require(path: &Path, header: &[String], name: &str) -> Result<usize, ReportError> {
-    header.iter().position(|h| h == name).ok_or_else(|| ReportError::Malformed {
+    column(header, name).ok_or_else(|| ReportError::Malformed {
         path: path.to_path_buf(),
         line: Some(1),
         message: format!("no column `{name}`"),
@@ -141,7 +146,7 @@ impl Table {
 
     /// The index of column `name`, if present.
     pub(super) fn column(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == name)
+        column(&self.header, name)
     }
 
     /// The index of column `name`, which must be present.

@@ -214,7 +214,7 @@ fn stations(model: &Model) -> Vec<StationChoice> {
             }
         }
     }
-    let clerks = model.window_clerks();
+    let free_windows = model.free_windows();
     let mut choices: Vec<StationChoice> = model
         .stations
         .iter()
@@ -231,8 +231,7 @@ fn stations(model: &Model) -> Vec<StationChoice> {
             // Window clerks serve at most as many at once as the desk has windows:
             // where its own clerks staff every window, hires there would serve
             // nothing (the county's desks all have a window per clerk).
-            let full = station.role == Role::WindowClerk
-                && station.desk.is_some_and(|desk| clerks[desk] >= u64::from(model.desks[desk].windows));
+            let full = station.role == Role::WindowClerk && station.desk.is_some_and(|desk| free_windows[desk] == 0);
             (work[i] > 0.0 && !full).then(|| StationChoice {
                 label: format!("{}, {} ({staff} now)", role_plural(station.role), name),
                 department: name,

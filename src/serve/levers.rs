@@ -188,10 +188,7 @@ impl Levers {
         let mut counts = vec![0u32; eligible.len()];
         let mut left = n;
         if !self.one_window {
-            let model = &scenario.model;
-            let clerks = model.window_clerks();
-            let mut room: Vec<u64> =
-                model.desks.iter().zip(&clerks).map(|(d, &c)| u64::from(d.windows).saturating_sub(c)).collect();
+            let mut room = scenario.model.free_windows();
             let mut open: Vec<bool> = vec![true; eligible.len()];
             // Each round places a hire or closes a full desk's station.
             while left > 0 && open.iter().any(|&o| o) {
