@@ -622,11 +622,6 @@ impl Model {
         clerks
     }
 
-    /// Windows of each front desk that its own window clerks leave free at the start, by desk.
-    pub fn free_windows(&self) -> Vec<u64> {
-        self.desks.iter().zip(self.window_clerks()).map(|(d, c)| u64::from(d.windows).saturating_sub(c)).collect()
-    }
-
     /// The window from `from` to `to` (both inclusive), or why it is not one: its
     /// end is before its start, or it is not inside the measured period.
     pub fn window(&self, from: Date, to: Date) -> Result<DateWindow, String> {

@@ -214,7 +214,7 @@ fn stations(model: &Model) -> Vec<StationChoice> {
             }
         }
     }
-    let free_windows = model.free_windows();
+    let free_windows = super::free_windows(model);
     let mut choices: Vec<StationChoice> = model
         .stations
         .iter()

@@ -188,7 +188,7 @@ impl Levers {
         let mut counts = vec![0u32; eligible.len()];
         let mut left = n;
         if !self.one_window {
-            let mut room = scenario.model.free_windows();
+            let mut room = super::free_windows(&scenario.model);
             let mut open: Vec<bool> = vec![true; eligible.len()];
             // Each round places a hire or closes a full desk's station.
             while left > 0 && open.iter().any(|&o| o) {

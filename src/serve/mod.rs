@@ -166,3 +166,9 @@ pub fn run(listener: std::net::TcpListener, dashboard: Dashboard, limits: Limits
         Ok(())
     })
 }
+
+/// Windows of each front desk of `model` that its own window clerks leave free
+/// at the start, by desk: where contract window clerks can serve.
+pub(crate) fn free_windows(model: &crate::scenario::Model) -> Vec<u64> {
+    model.desks.iter().zip(model.window_clerks()).map(|(d, c)| u64::from(d.windows).saturating_sub(c)).collect()
+}
