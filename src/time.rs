@@ -432,6 +432,25 @@ impl Calendar {
         }
     }
 
+    /// The open interval holding `t`, as absolute instants `[from, to)`: the
+    /// whole time line for [`Calendar::AllDay`]; `None` while closed. Within it,
+    /// `t` is open, work started at `t` ending by `to` ends at `t + work`, and
+    /// the open time between two of its instants is their difference.
+    pub fn open_span(&self, t: Micros) -> Option<(Micros, Micros)> {
+        match self {
+            Calendar::AllDay => Some((0, Micros::MAX)),
+            Calendar::Working(cal) => {
+                let day = t / DAY;
+                let tod = t % DAY;
+                if !cal.is_working_day(day) {
+                    return None;
+                }
+                let &(s, e) = cal.intervals.iter().find(|&&(s, e)| tod >= s && tod < e)?;
+                Some((day * DAY + s, day * DAY + e))
+            }
+        }
+    }
+
     /// The next instant at or after `t` at which the calendar is open.
     pub fn next_open(&self, t: Micros) -> Micros {
         match self {

@@ -75,7 +75,7 @@ pub(crate) fn needs_uniform(case_key: u64, index: u64) -> f64 {
 }
 
 /// A SplitMix64 generator: a counter-based stream, cheap to create per case.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct SplitMix64 {
     state: u64,
 }

@@ -5,7 +5,7 @@ use std::mem::offset_of;
 use std::ops::{Index, IndexMut};
 
 use super::super::events::CaseRef;
-use super::super::random::SplitMix64;
+use super::super::random::{Purpose, SplitMix64};
 use super::protos::Head;
 use crate::scenario::MAX_STEPS;
 use crate::time::Micros;
@@ -25,7 +25,7 @@ pub(super) const NOWHERE: u32 = u32::MAX;
 /// of cases in progress ran out of memory under the robustness script's
 /// `ulimit -v`. A table in fixed chunks (never copied) allowed both, but its
 /// two-level index cost 5% more instructions per event than the misses saved.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[repr(C)]
 pub(super) struct Case {
     // First 64 bytes: whether an event holds, and a step's start.
@@ -88,6 +88,74 @@ pub(super) struct Case {
     pub violation: bool,
     /// Its inspection, if it happens, finds the violation.
     pub detectable: bool,
+}
+
+impl Case {
+    /// Starts the record of case number `number` of service `service` (of head
+    /// `head`), arrived at `arrival` with key `key` and due at `due`: every field
+    /// (the stamp aside) is set, written over a finished case's, the applicant's
+    /// needs (online, documents missing, ...) to none; the arrival sets those.
+    #[inline]
+    pub(super) fn start(
+        &mut self,
+        (key, number): (u64, u64),
+        service: u32,
+        head: Head,
+        (arrival, due): (Micros, Micros),
+    ) {
+        // Destructured, so that a field added to `Case` must be set here.
+        let Case {
+            stamp: _,
+            service: service_,
+            head: head_,
+            live,
+            online,
+            one_window,
+            remote_identity,
+            epochs,
+            work_rng,
+            shared,
+            wait,
+            done,
+            started,
+            routing_rng,
+            missing,
+            refuse,
+            due: due_,
+            patience_rng,
+            present_at,
+            visited_hall,
+            integrated,
+            notified,
+            measured,
+            in_person_wait,
+            handoff_delay,
+            number: number_,
+            arrival: arrival_,
+            trips,
+            rework,
+            missing_documents,
+            handoffs_between,
+            handoffs_within,
+            handoffs_levels,
+            violation,
+            detectable,
+        } = self;
+        (*service_, *head_, *number_, *arrival_, *due_) = (service, head, number, arrival, due);
+        *live = true;
+        (*online, *one_window, *remote_identity, *visited_hall, *integrated, *notified, *measured) =
+            (false, false, false, false, false, false, false);
+        (*violation, *detectable) = (false, false);
+        *epochs = Epochs::default();
+        *work_rng = SplitMix64::for_case(key, Purpose::Work);
+        *routing_rng = SplitMix64::for_case(key, Purpose::Routing);
+        *patience_rng = SplitMix64::for_case(key, Purpose::Patience);
+        (*shared, *done, *started, *missing, *refuse) = (0, 0, 0, 0, 0);
+        (*wait, *in_person_wait, *handoff_delay) = (0, 0, 0);
+        *present_at = NOWHERE;
+        (*trips, *rework, *missing_documents) = (0, 0, 0);
+        (*handoffs_between, *handoffs_within, *handoffs_levels) = (0, 0, 0);
+    }
 }
 
 // Three 64-byte groups.
@@ -155,19 +223,22 @@ impl CaseTable {
     /// Puts a new case in a free slot (its stamp moves on, so that the slot's
     /// older events are stale) or a new one, and returns the slot.
     /// The table grows only up to `max` cases (see [`CaseTable::is_full`]).
+    #[cfg(test)]
     pub(super) fn insert(&mut self, case: Case, max: usize) -> u32 {
+        self.insert_with(max, |record| *record = case)
+    }
+
+    /// [`CaseTable::insert`], the case written by `fill` into its slot (which holds
+    /// a finished case, or a default one): written in place, a 192-byte record is
+    /// not built aside and copied in at every arrival. `fill` must set every
+    /// field but the stamp (see [`Case::start`]).
+    #[inline]
+    pub(super) fn insert_with(&mut self, max: usize, fill: impl FnOnce(&mut Case)) -> u32 {
         if self.free.is_empty() && self.cases.len() >= max && self.parked_slots > 0 {
             self.take_parked_slot();
         }
-        match self.free.pop() {
-            Some(slot) => {
-                // Written in place: one copy of the record, not two.
-                let record = &mut self.cases[slot as usize];
-                let stamp = record.stamp.wrapping_add(1);
-                *record = case;
-                record.stamp = stamp;
-                slot
-            }
+        let slot = match self.free.pop() {
+            Some(slot) => slot,
             None => {
                 if self.cases.len() == self.cases.capacity() {
                     // Double as `push` would, but never past the limit, so that a run
@@ -175,10 +246,15 @@ impl CaseTable {
                     let room = max.saturating_sub(self.cases.len());
                     self.cases.reserve_exact(self.cases.capacity().max(64).min(room).max(1));
                 }
-                self.cases.push(case);
+                self.cases.push(Case::default());
                 (self.cases.len() - 1) as u32
             }
-        }
+        };
+        let record = &mut self.cases[slot as usize];
+        let stamp = record.stamp.wrapping_add(1);
+        fill(record);
+        record.stamp = stamp;
+        slot
     }
 
     /// The table has `lanes` lanes' free lists, the first current.

@@ -26,6 +26,7 @@ mod lanes;
 mod learners;
 mod levers;
 mod log;
+mod open;
 mod outcome;
 mod protos;
 mod queue;
@@ -48,6 +49,7 @@ use crate::scenario::{CalendarSpec, Model, StationId, limits};
 use crate::time::{Calendar, DAY, Micros, WorkingCalendar};
 use cases::CaseTable;
 use log::StepLog;
+use open::OpenSpan;
 
 /// Most cases in progress in one replication ([`limits::MAX_BACKLOG_CASES`]).
 const MAX_IN_PROGRESS: usize = limits::MAX_BACKLOG_CASES as usize;
@@ -148,13 +150,26 @@ fn expand_calendars<'a>(model: &Model, in_use: impl Iterator<Item = &'a u16>) ->
 pub(crate) struct Calendars {
     /// Indexed like [`Model::calendar_spec`].
     pub all: Vec<Calendar>,
+    /// Per calendar, the open interval its last question (through this table) fell in.
+    spans: Vec<OpenSpan>,
 }
 
 impl Calendars {
+    fn new(all: Vec<Calendar>) -> Calendars {
+        Calendars { spans: vec![OpenSpan::default(); all.len()], all }
+    }
+
     /// Calendar `k`.
     #[inline]
     pub(crate) fn get(&self, k: u16) -> &Calendar {
         &self.all[usize::from(k)]
+    }
+
+    /// When `work` of calendar `k`'s open time started at `t` is done ([`Calendar::add_working`]).
+    #[inline]
+    pub(crate) fn add_working(&mut self, k: u16, t: Micros, work: Micros) -> Micros {
+        let k = usize::from(k);
+        self.spans[k].add_working(&self.all[k], t, work)
     }
 }
 
@@ -282,7 +297,7 @@ impl CaseFlow {
             lanes::Lanes::one(&model)
         };
         let mut calendar_stations = vec![vec![Vec::new(); calendars.len()]; events.len()];
-        let calendars = Calendars { all: calendars };
+        let calendars = Calendars::new(calendars);
         for (i, s) in stations.iter().enumerate() {
             calendar_stations[events.of_station(i)][usize::from(s.calendar)].push(i);
         }

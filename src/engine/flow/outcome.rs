@@ -83,7 +83,7 @@ impl CaseFlow {
                     }
                 }
             }
-            let when = self.calendars.get(case.head.calendar).add_working(at, inspection.delay);
+            let when = self.calendars.add_working(case.head.calendar, at, inspection.delay);
             let task = Task::inspection(case.service as usize, detects);
             let lane = task_lane(m, self.structure, &self.events, function, Role::Inspector);
             self.events.schedule(lane, when, EventKind::TaskDue { task, function: function as u32 });

@@ -9,6 +9,7 @@ use super::super::events::{CaseRef, EventKind, Handoff, Server, Task};
 use super::super::random::{sample_minutes, sample_prepared};
 use super::CaseFlow;
 use super::learners::{Cohort, Learners};
+use super::open::OpenSpan;
 pub(super) use super::queue::{NEVER, QueueEntry, StationQueue, StepEntry};
 use crate::scenario::{Model, Pool, Role, StationId};
 use crate::time::{DAY, Micros, from_minutes};
@@ -38,9 +39,8 @@ pub(crate) struct StationState {
     /// Serves the cases closest to their time limit first (a response to the
     /// assessment, `PriorityToMeasured`), whatever the levers say.
     due_first: bool,
-    /// Cross-trained pools that may serve this queue when its own staff are all
-    /// busy: first those whose home it is, then the others, by pool index.
-    helpers: Box<[u16]>,
+    /// The open interval of its calendar that its last question fell in.
+    open: OpenSpan,
     /// Work started by its staff since the day began.
     work_today: u64,
     /// Steps started in the measured period.
@@ -49,6 +49,9 @@ pub(crate) struct StationState {
     pub work_measured: u128,
     /// Queue wait of steps started in the measured period.
     pub wait_measured: u128,
+    /// Cross-trained pools that may serve this queue when its own staff are all
+    /// busy: first those whose home it is, then the others, by pool index.
+    helpers: Box<[u16]>,
     /// Server-time available in the measured period (servers × open time, summed daily).
     pub capacity_measured: u128,
     /// The contract servers still learning (among `contract_servers`).
@@ -59,8 +62,13 @@ pub(crate) struct StationState {
     last_utilisation: f64,
 }
 
-// The first line holds what a queued step reads, the second what a started one adds to.
-const _: () = assert!(offset_of!(StationState, due_first) < 64 && offset_of!(StationState, wait_measured) + 16 <= 128);
+// The first line holds what a queued step reads, the second when its calendar
+// is open and what a started step adds to.
+const _: () = assert!(
+    offset_of!(StationState, due_first) < 64
+        && offset_of!(StationState, open) == 64
+        && offset_of!(StationState, wait_measured) + 16 <= 128
+);
 
 /// A cross-trained pool's servers.
 #[derive(Clone, Debug)]
@@ -118,6 +126,7 @@ impl StationState {
             queue: StationQueue::default(),
             building,
             calendar,
+            open: OpenSpan::default(),
             work_measured: 0,
             steps_measured: 0,
             wait_measured: 0,
@@ -272,6 +281,27 @@ impl CaseFlow {
         self.structure = k;
     }
 
+    /// Whether `station`'s calendar is open at `t`.
+    #[inline]
+    fn station_open(&mut self, station: usize, t: Micros) -> bool {
+        let st = &mut self.stations[station];
+        st.open.is_open(self.calendars.get(st.calendar), t)
+    }
+
+    /// When `work` of `station`'s open time started at `t` is done.
+    #[inline]
+    fn station_add_working(&mut self, station: usize, t: Micros, work: Micros) -> Micros {
+        let st = &mut self.stations[station];
+        st.open.add_working(self.calendars.get(st.calendar), t, work)
+    }
+
+    /// Open time of `station`'s calendar between `a` and `b`.
+    #[inline]
+    pub(super) fn station_open_time_between(&self, station: usize, a: Micros, b: Micros) -> Micros {
+        let st = &self.stations[station];
+        st.open.open_time_between(self.calendars.get(st.calendar), a, b)
+    }
+
     /// Where a step of a case is served, and whether the applicant must be there.
     #[inline]
     pub(super) fn route(&self, m: &Model, slot: u32, s: usize) -> (StationId, bool) {
@@ -318,7 +348,8 @@ impl CaseFlow {
             }
             if let Some(patience) = &service.patience_prepared {
                 let p = from_minutes(sample_prepared(patience, &mut case.patience_rng));
-                deadline = self.calendars.get(self.stations[station].calendar).add_working(self.now, p);
+                let st = &mut self.stations[station];
+                deadline = st.open.add_working(self.calendars.get(st.calendar), self.now, p);
             }
         }
         let entry = StepEntry {
@@ -330,8 +361,8 @@ impl CaseFlow {
             deadline,
             due: case.due,
         };
-        let st = &self.stations[station];
-        if st.queue.is_empty() && st.busy < st.servers && self.calendars.get(st.calendar).is_open(self.now) {
+        let st = &mut self.stations[station];
+        if st.queue.is_empty() && st.busy < st.servers && st.open.is_open(self.calendars.get(st.calendar), self.now) {
             // What `push` and `try_start` would do, without the round trip through
             // the queue: the entry would be the only one, current (just made from
             // the case), and taken at once by one of the station's own idle staff.
@@ -401,7 +432,8 @@ impl CaseFlow {
     /// Starts waiting work at a station while it is open and has an idle server:
     /// its own staff first, then the pools that may serve it (see `helpers`).
     pub(super) fn try_start(&mut self, m: &Model, station: usize) {
-        if !self.station_calendar(station).is_open(self.now) {
+        // An empty queue first: most servers freed find none, and it is cheaper to see.
+        if self.stations[station].queue.is_empty() || !self.station_open(station, self.now) {
             return;
         }
         loop {
@@ -433,7 +465,7 @@ impl CaseFlow {
             self.try_start(m, station);
             return;
         };
-        if !self.station_calendar(self.pools[p].home).is_open(self.now) || self.pools[p].busy >= self.pools[p].servers {
+        if !self.station_open(self.pools[p].home, self.now) || self.pools[p].busy >= self.pools[p].servers {
             return;
         }
         let home = self.pools[p].home;
@@ -496,7 +528,7 @@ impl CaseFlow {
         };
         let work = work.map_or(0, |work| from_minutes(sample_minutes(work, &mut self.internal_rng)));
         let worker = self.worker_station(station, server);
-        let end = self.station_calendar(worker).add_working(self.now, work);
+        let end = self.calendars.add_working(self.stations[worker].calendar, self.now, work);
         self.occupy(station, server);
         self.stations[worker].work_today += work;
         if self.measuring(self.now) {
@@ -525,7 +557,7 @@ impl CaseFlow {
     }
 
     fn start(&mut self, m: &Model, station: usize, entry: StepEntry, server: Server) {
-        let wait = self.station_calendar(station).open_time_between(entry.enqueued, self.now);
+        let wait = self.station_open_time_between(station, entry.enqueued, self.now);
         let mut work = self.work_time(m, entry.case.slot, entry.step as usize, entry.handoff);
         if let Some(p) = server.pool_index()
             && self.pools[p].home != station
@@ -545,8 +577,7 @@ impl CaseFlow {
         // In-person service ends with the applicant even after closing time; other
         // work pauses outside opening hours.
         let worker = self.worker_station(station, server);
-        let calendar = self.calendars.get(self.stations[worker].calendar);
-        let end = if entry.in_person { self.now + work } else { calendar.add_working(self.now, work) };
+        let end = if entry.in_person { self.now + work } else { self.station_add_working(worker, self.now, work) };
         self.occupy(station, server);
         self.stations[worker].work_today += work;
         if self.measuring(self.now) {
@@ -554,7 +585,7 @@ impl CaseFlow {
             let measured_work = if end <= self.horizon {
                 work
             } else {
-                work.min(self.station_calendar(worker).open_time_between(self.now, self.horizon))
+                work.min(self.station_open_time_between(worker, self.now, self.horizon))
             };
             self.stations[worker].work_measured += u128::from(measured_work);
             let st = &mut self.stations[station];

@@ -7,7 +7,7 @@ use rand::Rng;
 
 use super::super::events::{CaseRef, EventKind, Handoff, Server};
 use super::super::random::{Need, Purpose, SplitMix64, needs_uniform, sample_prepared, standard_exponential};
-use super::cases::{Case, Epochs, NOWHERE};
+use super::cases::NOWHERE;
 use super::log::Before;
 use super::stations::StepEntry;
 use super::{Ahead, CaseFlow};
@@ -100,44 +100,15 @@ impl CaseFlow {
         let calendar = self.calendars.get(head.calendar);
         let due_day = calendar
             .day_of_working_day(calendar.working_day_number(self.now) + u64::from(service.time_limit_working_days));
-        let case = Case {
-            stamp: 0,
-            epochs: Epochs::default(),
-            live: true,
-            number: self.counts.arrived,
-            service: service_id as u32,
-            head,
-            online,
-            remote_identity,
-            one_window,
-            visited_hall: false,
-            integrated,
-            notified,
-            violation,
-            detectable,
-            measured,
-            present_at: NOWHERE,
-            arrival: self.now,
-            due: due_day * DAY + self.now % DAY,
-            done: 0,
-            started: 0,
-            missing,
-            shared,
-            refuse,
-            work_rng: SplitMix64::for_case(key, Purpose::Work),
-            routing_rng: SplitMix64::for_case(key, Purpose::Routing),
-            patience_rng: SplitMix64::for_case(key, Purpose::Patience),
-            wait: 0,
-            in_person_wait: 0,
-            handoff_delay: 0,
-            trips: 0,
-            rework: 0,
-            missing_documents: 0,
-            handoffs_between: 0,
-            handoffs_within: 0,
-            handoffs_levels: 0,
-        };
-        let slot = self.cases.insert(case, self.max_in_progress);
+        let due = due_day * DAY + self.now % DAY;
+        let (number, now) = (self.counts.arrived, self.now);
+        let slot = self.cases.insert_with(self.max_in_progress, |case| {
+            case.start((key, number), service_id as u32, head, (now, due));
+            (case.online, case.remote_identity, case.one_window) = (online, remote_identity, one_window);
+            (case.integrated, case.notified, case.violation, case.detectable) =
+                (integrated, notified, violation, detectable);
+            (case.measured, case.missing, case.shared, case.refuse) = (measured, missing, shared, refuse);
+        });
         self.counts.arrived += 1;
         self.today.arrived += 1;
         if measured {
@@ -225,7 +196,7 @@ impl CaseFlow {
             if delay == 0 {
                 self.enqueue(m, slot, s, handoff);
             } else {
-                let at = self.calendars.get(head.calendar).add_working(self.now, delay);
+                let at = self.calendars.add_working(head.calendar, self.now, delay);
                 if matches!(handoff, Handoff::BetweenDepartments | Handoff::BetweenLevels) {
                     case.handoff_delay += at - self.now;
                 }
@@ -342,7 +313,7 @@ impl CaseFlow {
                 // The applicant brings the documents to the office: a trip.
                 case.trips += 1;
             }
-            let at = self.calendars.get(head.calendar).add_working(self.now, service.document_fetch);
+            let at = self.calendars.add_working(head.calendar, self.now, service.document_fetch);
             let case_ref = CaseRef::new(slot, case.stamp, case.epochs.get(s));
             let handoff = Handoff::Resubmission;
             let lane = self.lane_of_step(m, slot, s);
@@ -424,7 +395,7 @@ impl CaseFlow {
     /// gives up, at the deadline.
     pub(super) fn abandon(&mut self, m: &Model, station: usize, entry: StepEntry) {
         let at = entry.deadline;
-        let wait = self.station_calendar(station).open_time_between(entry.enqueued, at);
+        let wait = self.station_open_time_between(station, entry.enqueued, at);
         let case = &mut self.cases[entry.case.slot];
         case.wait += wait;
         case.in_person_wait += wait;
