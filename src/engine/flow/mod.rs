@@ -169,7 +169,7 @@ impl Calendars {
     #[inline]
     pub(crate) fn add_working(&mut self, k: u16, t: Micros, work: Micros) -> Micros {
         let k = usize::from(k);
-        self.spans[k].add_working(&self.all[k], t, work)
+        self.spans[k].add_working(t, work, || &self.all[k])
     }
 }
 

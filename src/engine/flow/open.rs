@@ -18,29 +18,36 @@ pub(super) struct OpenSpan {
 }
 
 impl OpenSpan {
-    /// Whether `calendar` is open at `t` ([`Calendar::is_open`]).
+    /// Whether `calendar` is open at `t` ([`Calendar::is_open`]). The calendar
+    /// is looked up only when `t` is outside the interval.
     #[inline]
-    pub(super) fn is_open(&mut self, calendar: &Calendar, t: Micros) -> bool {
-        (self.from <= t && t < self.to) || self.find(calendar, t)
+    pub(super) fn is_open<'c>(&mut self, t: Micros, calendar: impl FnOnce() -> &'c Calendar) -> bool {
+        (self.from <= t && t < self.to) || self.find(calendar(), t)
     }
 
     /// When `work` of open time started at `t` is done ([`Calendar::add_working`]).
     #[inline]
-    pub(super) fn add_working(&mut self, calendar: &Calendar, t: Micros, work: Micros) -> Micros {
+    pub(super) fn add_working<'c>(
+        &mut self,
+        t: Micros,
+        work: Micros,
+        calendar: impl FnOnce() -> &'c Calendar,
+    ) -> Micros {
         if self.from <= t && t.saturating_add(work) <= self.to {
             return t + work;
         }
+        let calendar = calendar();
         self.find(calendar, t);
         calendar.add_working(t, work)
     }
 
     /// Open time between `a` and `b` ([`Calendar::open_time_between`]).
     #[inline]
-    pub(super) fn open_time_between(self, calendar: &Calendar, a: Micros, b: Micros) -> Micros {
+    pub(super) fn open_time_between<'c>(self, a: Micros, b: Micros, calendar: impl FnOnce() -> &'c Calendar) -> Micros {
         if self.from <= a && a <= b && b <= self.to {
             return b - a;
         }
-        calendar.open_time_between(a, b)
+        calendar().open_time_between(a, b)
     }
 
     /// Keeps the open interval holding `t`, if `calendar` is open then.
@@ -81,9 +88,9 @@ mod tests {
                 t = if i % 11 == 0 { t.saturating_sub(5 * HOUR) } else { (t + step) % (14 * DAY) };
                 let work = [0, MINUTE, 30 * MINUTE, 3 * HOUR + 30 * MINUTE, 2 * DAY][(i % 5) as usize];
                 let before = t.saturating_sub([0, MINUTE, 2 * HOUR, DAY][(i % 4) as usize]);
-                assert_eq!(span.is_open(&calendar, t), calendar.is_open(t), "open at {t}");
-                assert_eq!(span.add_working(&calendar, t, work), calendar.add_working(t, work), "{work} from {t}");
-                let between = span.open_time_between(&calendar, before, t);
+                assert_eq!(span.is_open(t, || &calendar), calendar.is_open(t), "open at {t}");
+                assert_eq!(span.add_working(t, work, || &calendar), calendar.add_working(t, work), "{work} from {t}");
+                let between = span.open_time_between(before, t, || &calendar);
                 assert_eq!(between, calendar.open_time_between(before, t), "between {before} and {t}");
             }
         }

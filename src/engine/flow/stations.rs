@@ -283,21 +283,21 @@ impl CaseFlow {
     #[inline]
     fn station_open(&mut self, station: usize, t: Micros) -> bool {
         let st = &mut self.stations[station];
-        st.open.is_open(self.calendars.get(st.calendar), t)
+        st.open.is_open(t, || self.calendars.get(st.calendar))
     }
 
     /// When `work` of `station`'s open time started at `t` is done.
     #[inline]
     fn station_add_working(&mut self, station: usize, t: Micros, work: Micros) -> Micros {
         let st = &mut self.stations[station];
-        st.open.add_working(self.calendars.get(st.calendar), t, work)
+        st.open.add_working(t, work, || self.calendars.get(st.calendar))
     }
 
     /// Open time of `station`'s calendar between `a` and `b`.
     #[inline]
     pub(super) fn station_open_time_between(&self, station: usize, a: Micros, b: Micros) -> Micros {
         let st = &self.stations[station];
-        st.open.open_time_between(self.calendars.get(st.calendar), a, b)
+        st.open.open_time_between(a, b, || self.calendars.get(st.calendar))
     }
 
     /// Where a step of a case is served, and whether the applicant must be there.
@@ -347,7 +347,7 @@ impl CaseFlow {
             if let Some(patience) = &service.patience_prepared {
                 let p = from_minutes(sample_prepared(patience, &mut case.patience_rng));
                 let st = &mut self.stations[station];
-                deadline = st.open.add_working(self.calendars.get(st.calendar), self.now, p);
+                deadline = st.open.add_working(self.now, p, || self.calendars.get(st.calendar));
             }
         }
         let entry = StepEntry {
@@ -360,7 +360,8 @@ impl CaseFlow {
             due: case.due,
         };
         let st = &mut self.stations[station];
-        if st.queue.is_empty() && st.busy < st.servers && st.open.is_open(self.calendars.get(st.calendar), self.now) {
+        if st.queue.is_empty() && st.busy < st.servers && st.open.is_open(self.now, || self.calendars.get(st.calendar))
+        {
             // What `push` and `try_start` would do, without the round trip through
             // the queue: the entry would be the only one, current (just made from
             // the case), and taken at once by one of the station's own idle staff.
