@@ -423,13 +423,7 @@ impl Calendar {
     /// Whether in-person service can start at `t`.
     #[inline]
     pub fn is_open(&self, t: Micros) -> bool {
-        match self {
-            Calendar::AllDay => true,
-            Calendar::Working(cal) => {
-                let tod = t % DAY;
-                cal.is_working_day(t / DAY) && cal.intervals.iter().any(|&(s, e)| tod >= s && tod < e)
-            }
-        }
+        self.open_span(t).is_some()
     }
 
     /// The open interval holding `t`, as absolute instants `[from, to)`: the

@@ -527,7 +527,7 @@ impl CaseFlow {
         };
         let work = work.map_or(0, |work| from_minutes(sample_minutes(work, &mut self.internal_rng)));
         let worker = self.worker_station(station, server);
-        let end = self.calendars.add_working(self.stations[worker].calendar, self.now, work);
+        let end = self.station_add_working(worker, self.now, work);
         self.occupy(station, server);
         self.stations[worker].work_today += work;
         if self.measuring(self.now) {
