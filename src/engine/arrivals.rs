@@ -19,6 +19,11 @@ pub(crate) struct ProfileTable {
     day: Vec<f64>,
     /// Sum of the weights of the first 365 days' hours: one year of intensity.
     year_weight: f64,
+    /// Per hour of the day, the first hour from it on whose weight is not zero
+    /// (24: none is left that day): the search for an arrival steps over a
+    /// night at once, where it went hour by hour (about half an arrival's cost
+    /// at a province's scale, where a service's arrivals are hours apart).
+    next_weighted: [u8; 24],
 }
 
 impl ProfileTable {
@@ -26,9 +31,17 @@ impl ProfileTable {
     pub(crate) fn new(model: &Model, profile: &Profile, calendar: &CalendarSpec) -> ProfileTable {
         let days = model.horizon_days.max(365) as i64;
         let day: Vec<f64> = (0..days).map(|d| profile.day_weight(calendar, model.start_date.plus_days(d))).collect();
-        let hour_sum: f64 = profile.hour_of_day.iter().sum();
-        let year_weight = day[..365].iter().sum::<f64>() * hour_sum;
-        ProfileTable { hour: profile.hour_of_day, day, year_weight }
+        ProfileTable::from_weights(profile.hour_of_day, day)
+    }
+
+    /// The table of hour-of-day weights `hour` and day weights `day` (at least 365).
+    fn from_weights(hour: [f64; 24], day: Vec<f64>) -> ProfileTable {
+        let year_weight = day[..365].iter().sum::<f64>() * hour.iter().sum::<f64>();
+        let mut next_weighted = [24u8; 24];
+        for h in (0..24).rev() {
+            next_weighted[h] = if hour[h] != 0.0 { h as u8 } else { next_weighted.get(h + 1).copied().unwrap_or(24) };
+        }
+        ProfileTable { hour, day, year_weight, next_weighted }
     }
 }
 
@@ -89,6 +102,7 @@ impl ArrivalRate {
                 let mut need = e / per_weight_hour; // in weight-hours
                 let mut hour = t / HOUR;
                 let mut into_hour = t % HOUR;
+                let end = horizon.max(DAY) + DAY * 366;
                 loop {
                     let start = hour * HOUR;
                     if start >= horizon {
@@ -101,7 +115,19 @@ impl ArrivalRate {
                         into_hour = 0;
                         continue;
                     }
-                    let w = day_weight * table.hour[(hour % 24) as usize];
+                    let of_day = (hour % 24) as usize;
+                    let weighted = usize::from(table.next_weighted[of_day]);
+                    if weighted != of_day {
+                        // Hours of no weight consume nothing: stepped over together,
+                        // the same arrival as one by one (both ends only grow).
+                        hour = day as u64 * 24 + weighted as u64;
+                        into_hour = 0;
+                        if hour * HOUR >= end {
+                            return None;
+                        }
+                        continue;
+                    }
+                    let w = day_weight * table.hour[of_day];
                     if w > 0.0 {
                         let left = (HOUR - into_hour) as f64 / HOUR as f64;
                         if need <= w * left {
@@ -112,11 +138,76 @@ impl ArrivalRate {
                     }
                     hour += 1;
                     into_hour = 0;
-                    if hour * HOUR >= horizon.max(DAY) + DAY * 366 {
+                    if hour * HOUR >= end {
                         return None;
                     }
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The search as it was, hour by hour through the closed hours too.
+    fn hour_by_hour(table: &ProfileTable, per_weight_hour: f64, t: Micros, e: f64, horizon: Micros) -> Option<Micros> {
+        let mut need = e / per_weight_hour;
+        let (mut hour, mut into_hour) = (t / HOUR, t % HOUR);
+        loop {
+            let start = hour * HOUR;
+            if start >= horizon {
+                return None;
+            }
+            let day = (hour / 24) as usize;
+            let day_weight = table.day.get(day).copied().unwrap_or(0.0);
+            if day_weight == 0.0 {
+                (hour, into_hour) = ((day as u64 + 1) * 24, 0);
+                continue;
+            }
+            let w = day_weight * table.hour[(hour % 24) as usize];
+            if w > 0.0 {
+                let left = (HOUR - into_hour) as f64 / HOUR as f64;
+                if need <= w * left {
+                    let at = start + into_hour + (need / w * HOUR as f64) as Micros;
+                    return (at < horizon).then_some(at);
+                }
+                need -= w * left;
+            }
+            (hour, into_hour) = (hour + 1, 0);
+            if hour * HOUR >= horizon.max(DAY) + DAY * 366 {
+                return None;
+            }
+        }
+    }
+
+    #[test]
+    fn stepping_over_closed_hours_finds_the_arrivals_hour_by_hour_found() {
+        // Office hours with a lunch break, weekends and a holiday closed.
+        let mut hour = [0.0; 24];
+        for (h, w) in [(8, 0.5), (9, 1.0), (10, 1.4), (11, 1.2), (13, 0.5), (14, 1.1), (15, 1.3), (16, 0.9), (17, 0.4)]
+        {
+            hour[h] = w;
+        }
+        let day: Vec<f64> =
+            (0..400).map(|d| if d % 7 >= 5 || d == 30 { 0.0 } else { 1.0 + (d % 3) as f64 / 10.0 }).collect();
+        let table = ProfileTable::from_weights(hour, day);
+        let tables = [table];
+        let horizon = 200 * DAY;
+        let mut r = 0x9E37_79B9_7F4A_7C15u64;
+        for k in 0..20_000 {
+            r = r.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let t = (r >> 20) % (210 * DAY);
+            let e = -((r >> 11) as f64 / (1u64 << 53) as f64).max(1e-300).ln();
+            // From several arrivals an hour to one every few weeks.
+            let per_weight_hour = [20.0, 1.0, 0.05, 0.002][k % 4];
+            let rate = ArrivalRate::Profiled { table: 0, per_weight_hour };
+            assert_eq!(
+                rate.next(t, e, horizon, &tables),
+                hour_by_hour(&tables[0], per_weight_hour, t, e, horizon),
+                "t {t}, e {e}, rate {per_weight_hour}"
+            );
         }
     }
 }
