@@ -24,6 +24,25 @@ pub fn from_minutes(minutes: f64) -> Micros {
     (minutes.max(0.0) * MINUTE as f64 + 0.5) as Micros
 }
 
+/// [`from_minutes`] of a sampled duration (capped at ten years,
+/// `engine::random::MAX_SAMPLE_MINUTES`): the same microseconds, truncated
+/// through a signed integer. Below 2^63 µs (292,000 years) the two agree; the
+/// unsigned conversion takes twice the instructions on x86-64. The hot path's.
+#[inline]
+pub fn from_sampled_minutes(minutes: f64) -> Micros {
+    debug_assert!(minutes <= 1e11, "a sample of {minutes} minutes was not capped");
+    (minutes.max(0.0) * MINUTE as f64 + 0.5) as i64 as Micros
+}
+
+/// `t as f64` for a time or duration of a run (below 2^63 µs, where the signed
+/// conversion gives the same float in one instruction on x86-64, the unsigned
+/// in six). The hot path's.
+#[inline]
+pub fn run_time_f64(t: Micros) -> f64 {
+    debug_assert!(t < 1 << 63);
+    t as i64 as f64
+}
+
 /// Converts hours to the nearest microsecond.
 pub fn from_hours(hours: f64) -> Micros {
     (hours.max(0.0) * HOUR as f64).round() as Micros

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use crate::scenario::{CalendarSpec, Model, Profile};
-use crate::time::{DAY, HOUR, Micros};
+use crate::time::{DAY, HOUR, Micros, run_time_f64};
 
 /// A profile expanded over the simulated days.
 #[derive(Clone, Debug)]
@@ -94,8 +94,10 @@ impl ArrivalRate {
     pub(crate) fn next(&self, t: Micros, e: f64, horizon: Micros, tables: &[ProfileTable]) -> Option<Micros> {
         match *self {
             ArrivalRate::Constant(rate) => {
-                let next = t as f64 + e / rate;
-                (next < horizon as f64).then_some(next as Micros)
+                // Within the run (below `horizon`), the conversions through a
+                // signed integer are the plain ones (see `run_time_f64`).
+                let next = run_time_f64(t) + e / rate;
+                (next < run_time_f64(horizon)).then_some(next as i64 as Micros)
             }
             ArrivalRate::Profiled { table, per_weight_hour } => {
                 let table = &tables[table];

@@ -7,7 +7,7 @@ use super::CaseFlow;
 use super::cases::Case;
 use crate::indicators::{CaseRecord, Outcome};
 use crate::scenario::{Model, Role, SatisfactionWeights};
-use crate::time::{DAY, Micros};
+use crate::time::{DAY, HOUR, Micros, run_time_f64};
 
 impl CaseFlow {
     /// Records a finished case and frees its slot; a completed notified case
@@ -165,7 +165,7 @@ impl CaseFlow {
 #[inline]
 fn satisfaction(w: &SatisfactionWeights, case: &Case, late_days: u64) -> f64 {
     (1.0 - w.per_extra_trip * f64::from(case.trips.saturating_sub(1))
-        - w.per_waiting_hour * crate::time::to_hours(case.wait)
+        - w.per_waiting_hour * (run_time_f64(case.wait) / HOUR as f64)
         - w.per_late_working_day * late_days as f64
         - w.per_rework * f64::from(case.rework))
     .clamp(0.0, 1.0)

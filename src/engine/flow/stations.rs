@@ -12,7 +12,7 @@ use super::learners::{Cohort, Learners};
 use super::open::OpenSpan;
 pub(super) use super::queue::{NEVER, QueueEntry, StationQueue, StepEntry};
 use crate::scenario::{Model, Pool, Role, StationId};
-use crate::time::{DAY, Micros, from_minutes};
+use crate::time::{DAY, Micros, from_sampled_minutes};
 
 /// A queue and its servers.
 ///
@@ -345,7 +345,7 @@ impl CaseFlow {
                 case.visited_hall = true;
             }
             if let Some(patience) = &service.patience_prepared {
-                let p = from_minutes(sample_prepared(patience, &mut case.patience_rng));
+                let p = from_sampled_minutes(sample_prepared(patience, &mut case.patience_rng));
                 let st = &mut self.stations[station];
                 deadline = st.open.add_working(self.now, p, || self.calendars.get(st.calendar));
             }
@@ -525,7 +525,7 @@ impl CaseFlow {
         } else {
             self.levers.inspection_of(task.service()).map(|i| &i.work)
         };
-        let work = work.map_or(0, |work| from_minutes(sample_minutes(work, &mut self.internal_rng)));
+        let work = work.map_or(0, |work| from_sampled_minutes(sample_minutes(work, &mut self.internal_rng)));
         let worker = self.worker_station(station, server);
         let end = self.station_add_working(worker, self.now, work);
         self.occupy(station, server);

@@ -15,7 +15,7 @@ use crate::bits::{self, bits};
 use crate::domain::Level;
 use crate::indicators::Outcome;
 use crate::scenario::{Model, Role, Service};
-use crate::time::{DAY, Micros, from_minutes};
+use crate::time::{DAY, Micros, from_sampled_minutes};
 
 impl CaseFlow {
     pub(super) fn schedule_next_arrival(&mut self, service: usize, after: Micros) {
@@ -219,7 +219,7 @@ impl CaseFlow {
         let case = &mut self.cases[slot];
         let head = case.head;
         let step = self.protos.step(&head, s);
-        let sampled = from_minutes(sample_prepared(&step.work_prepared, &mut case.work_rng));
+        let sampled = from_sampled_minutes(sample_prepared(&step.work_prepared, &mut case.work_rng));
         let online = case.online;
         let shared = case.shared;
         // Only a lever or an online intake scales the sample; without one it is
