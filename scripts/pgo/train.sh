@@ -33,7 +33,11 @@ for candidate in "llvm-profdata-$major" "/usr/lib/llvm-$major/bin/llvm-profdata"
 done
 if [ -z "$profdata" ]; then
     echo "installing llvm-$major for llvm-profdata (Debian package)" >&2
-    if [ "$(id -u)" = 0 ]; then apt-get install -y -qq "llvm-$major" >/dev/null; else sudo apt-get install -y -qq "llvm-$major" >/dev/null; fi
+    as_root=""
+    [ "$(id -u)" = 0 ] || as_root=sudo
+    # A fresh machine's package lists may be empty: read them first if the package is not found.
+    $as_root apt-get install -y -qq "llvm-$major" >/dev/null 2>&1 \
+        || { $as_root apt-get update -qq && $as_root apt-get install -y -qq "llvm-$major" >/dev/null; }
     profdata="llvm-profdata-$major"
 fi
 
