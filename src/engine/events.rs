@@ -273,10 +273,6 @@ const MAX_BUCKETS: usize = 1 << 17;
 /// Width of a slot: a busy bucket is split into slots when its turn comes.
 const SLOT: Micros = crate::time::MINUTE;
 
-/// Emptied buffers kept for reuse ([`EventQueue::recycle`]): about one is freed
-/// and one taken an hour, so a few suffice; more would only hold memory.
-const SPARE_BUFFERS: usize = 4;
-
 /// Slots per bucket.
 const SLOTS: usize = (BUCKET / SLOT) as usize;
 
@@ -348,9 +344,6 @@ pub(crate) struct EventQueue {
     split_at: usize,
     /// The sorts' buffers, kept between sorts.
     scratch: Scratch,
-    /// Emptied runs' and buckets' buffers, given to the next buckets that fill
-    /// (at most [`SPARE_BUFFERS`]).
-    spare: Vec<Vec<Event>>,
 }
 
 impl Default for EventQueue {
@@ -370,7 +363,6 @@ impl Default for EventQueue {
             slotted: 0,
             split_at: SPLIT_AT,
             scratch: Scratch::default(),
-            spare: Vec::new(),
         }
     }
 }
@@ -428,25 +420,8 @@ impl EventQueue {
         if bucket >= self.buckets.len() {
             self.buckets.resize_with(bucket + 1, Vec::new);
         }
-        let events = &mut self.buckets[bucket];
-        if events.capacity() == 0
-            && let Some(buffer) = self.spare.pop()
-        {
-            *events = buffer;
-        }
-        events.push(event);
+        self.buckets[bucket].push(event);
         self.bucketed += 1;
-    }
-
-    /// Keeps an emptied buffer for the next bucket that fills: a bucket growing
-    /// from nothing was reallocated a dozen times in a county's busy hour
-    /// (1.7% of a county year's instructions, copying).
-    #[inline]
-    fn recycle(&mut self, mut buffer: Vec<Event>) {
-        if buffer.capacity() > 0 && self.spare.len() < SPARE_BUFFERS {
-            buffer.clear();
-            self.spare.push(buffer);
-        }
     }
 
     /// Removes and returns the earliest event if it happens before `until`.
@@ -527,13 +502,11 @@ impl EventQueue {
                     let slot = self.slot_of(event.time());
                     self.slots[slot].push(event);
                 }
-                self.recycle(events);
                 let first = self.slots.iter().position(|s| !s.is_empty()).expect("a split bucket holds events");
                 self.take_slot(first);
             } else {
                 sort_latest_first(&mut events, &mut self.scratch);
-                let done = std::mem::replace(&mut self.run, events);
-                self.recycle(done);
+                self.run = events;
             }
             return true;
         }
