@@ -21,8 +21,8 @@ pub(crate) struct ProfileTable {
     year_weight: f64,
     /// Per hour of the day, the first hour from it on whose weight is not zero
     /// (24: none is left that day): the search for an arrival steps over a
-    /// night at once, where it went hour by hour (about half an arrival's cost
-    /// at a province's scale, where a service's arrivals are hours apart).
+    /// night at once, where it went hour by hour (at a province's scale, where
+    /// a service's arrivals are hours apart, about 50 instructions an event).
     next_weighted: [u8; 24],
 }
 
