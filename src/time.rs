@@ -519,6 +519,22 @@ impl Calendar {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_hot_paths_conversions_agree_with_the_plain_ones_in_their_domain() {
+        let cap = crate::engine::random::MAX_SAMPLE_MINUTES;
+        for minutes in [0.0, -0.0, -1.0, 0.25, 1.5, f64::NAN, cap] {
+            assert_eq!(from_sampled_minutes(minutes), from_minutes(minutes), "{minutes}");
+        }
+        let mut r = 0x9E37_79B9_7F4A_7C15u64;
+        for k in 0..100_000 {
+            r = r.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let minutes = (r >> 11) as f64 / (1u64 << 53) as f64 * cap * [1e-6, 1e-3, 1.0][k % 3];
+            assert_eq!(from_sampled_minutes(minutes), from_minutes(minutes), "{minutes}");
+            let t = r >> (1 + k % 63);
+            assert_eq!(run_time_f64(t).to_bits(), (t as f64).to_bits(), "{t}");
+        }
+    }
+
     fn office() -> Calendar {
         let start = Date::parse("2017-01-02").expect("valid date"); // a Monday
         let intervals = vec![(8 * HOUR + 30 * MINUTE, 12 * HOUR), (13 * HOUR + 30 * MINUTE, 17 * HOUR + 30 * MINUTE)];
