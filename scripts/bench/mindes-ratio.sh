@@ -54,6 +54,7 @@ cargo build --release --quiet --bin reformsim
 out=$(mktemp -d)
 if [ "${KEEP:-0}" = 1 ]; then echo "outputs kept in $out" >&2; else trap 'rm -rf "$out"' EXIT; fi
 
+scripts/pgo/sources.sh --check || true
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 

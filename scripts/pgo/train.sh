@@ -111,5 +111,7 @@ echo "$full" > pgo/llvm-version
 # The compilations trained (crate and -C metadata value): only these get the
 # profile (scripts/pgo/rustc-wrapper).
 sort -u "$units" > pgo/trained-metadata
+# What it was trained on (scripts/pgo/sources.sh --check tells a stale profile).
+scripts/pgo/sources.sh > pgo/trained-sources
 echo "wrote pgo/reformsim.profdata (LLVM $full); cargo caches what it compiled with the old" \
     "profile: run 'cargo clean --release' before the next build" >&2
