@@ -17,6 +17,7 @@ use reformsim::experiment::{self as experiment, ExperimentError, Shard, Sweep, S
 use reformsim::export::{self, ExportError, RunInfo, RunOutput};
 use reformsim::runner::Runner;
 use reformsim::scenario::{self, Model};
+use reformsim::schema::counted;
 
 mod console;
 mod progress;
@@ -76,11 +77,15 @@ enum Command {
         /// The folder to create (or an empty one).
         dir: PathBuf,
     },
-    /// Runs the two shipped structures and prints them side by side.
+    /// Runs the shipped county in two structures and through the one-trip reform,
+    /// prints them side by side and writes their results and an HTML report.
     Demo {
         /// Replications per scenario.
         #[arg(long, value_parser = plain_number::<u64>, default_value_t = 3)]
         replications: u64,
+        /// Output folder: a folder of results per scenario and report.html.
+        #[arg(long, default_value = "results/demo")]
+        out: PathBuf,
         /// No progress bar (nor progress lines when standard error is not a terminal).
         #[arg(long)]
         quiet: bool,
@@ -232,8 +237,8 @@ fn main() -> ExitCode {
         end_quietly_when_output_closes();
     }
     let result = match cli.command {
-        None => demo(3, false),
-        Some(Command::Demo { replications, quiet }) => demo(replications, quiet),
+        None => demo(3, Path::new("results/demo"), false),
+        Some(Command::Demo { replications, out, quiet }) => demo(replications, &out, quiet),
         Some(Command::Validate { scenario }) => validate(&scenario),
         Some(Command::Init { dir }) => match reformsim::init::write(&dir) {
             Ok(written) => {
@@ -325,10 +330,10 @@ fn validate(path: &Path) -> Result<(), Failure> {
         eprintln!("warning: {w}");
     }
     println!(
-        "{}: valid — {} departments, {} services, {} staff, about {:.0} cases over {} days",
+        "{}: valid — {}, {}, {} staff, about {:.0} cases over {} days",
         path.display(),
-        model.departments.len(),
-        model.services.len(),
+        counted(model.departments.len() as u64, "department", "departments"),
+        counted(model.services.len() as u64, "service", "services"),
         model.headcount(),
         model.expected_cases(),
         model.horizon_days
@@ -400,7 +405,15 @@ fn run(
     for w in scenario::warnings(&model) {
         eprintln!("warning: {w}");
     }
-    let folder = out.unwrap_or_else(|| PathBuf::from("results").join(&model.name));
+    let scenario_file = export::output::canonical(path);
+    let folder = match out {
+        Some(out) => out,
+        None => {
+            let folder = PathBuf::from("results").join(&model.name);
+            export::manifest::check_same_scenario(&folder, &scenario_file).map_err(export_failure)?;
+            folder
+        }
+    };
     // Every output path is checked and claimed before any simulation.
     let inputs: Vec<PathBuf> = inputs.iter().map(|p| export::output::canonical(p)).collect();
     let output = RunOutput::claim(&folder, event_log, &inputs).map_err(export_failure)?;
@@ -413,6 +426,7 @@ fn run(
     };
     let info = RunInfo {
         scenario_path: path.display().to_string(),
+        scenario_file,
         seed,
         replications,
         command_line: std::env::args().collect(),
@@ -526,9 +540,9 @@ fn compare(
     let comparison = comparison?;
     comparison.write_claimed(output)?;
     println!(
-        "{} scenarios on the same {} replications (seed {seed}); differences are paired, against {}\n",
+        "{} scenarios on the same {} (seed {seed}); differences are paired, against {}\n",
         candidates.len(),
-        comparison.replications(),
+        counted(comparison.replications(), "replication", "replications"),
         comparison.names[0]
     );
     print!("{}", comparison.table());
@@ -574,8 +588,11 @@ fn run_sweep(path: &Path, out: Option<PathBuf>, jobs: usize, shard: Option<Shard
     }
     let share = shard.map_or_else(String::new, |s| format!(" (shard {s})"));
     println!(
-        "sweep{share}: {} design points, {} runs ({} found done, {} run now)",
-        outcome.points, outcome.runs, outcome.resumed, outcome.ran
+        "sweep{share}: {}, {} ({} found done, {} run now)",
+        counted(outcome.points, "design point", "design points"),
+        counted(outcome.runs, "run", "runs"),
+        outcome.resumed,
+        outcome.ran
     );
     println!("results written to {}", outcome.folder.display());
     Ok(())
@@ -583,7 +600,12 @@ fn run_sweep(path: &Path, out: Option<PathBuf>, jobs: usize, shard: Option<Shard
 
 fn merge(shards: &[PathBuf], out: &Path) -> Result<(), Failure> {
     let outcome = experiment::merge(shards, out)?;
-    println!("merged {} shards, {} runs, into {}", outcome.shards, outcome.runs, outcome.folder.display());
+    println!(
+        "merged {} shards, {}, into {}",
+        outcome.shards,
+        counted(outcome.runs, "run", "runs"),
+        outcome.folder.display()
+    );
     Ok(())
 }
 
@@ -630,11 +652,10 @@ fn shipped_scenarios() -> PathBuf {
     }
 }
 
-fn demo(replications: u64, quiet: bool) -> Result<(), Failure> {
+fn demo(replications: u64, demo_folder: &Path, quiet: bool) -> Result<(), Failure> {
     check_replications(replications)?;
     let folder = shipped_scenarios();
     let names = ["small-department", "super-department", "one-trip-reform"];
-    let demo_folder = PathBuf::from("results").join("demo");
     // Every output is claimed before anything is simulated: the three run folders
     // and the report page, which must be absent or an earlier reformsim report.
     let page = demo_folder.join("report.html");
@@ -652,6 +673,7 @@ fn demo(replications: u64, quiet: bool) -> Result<(), Failure> {
         let outputs = simulate_with_progress(&model, 1, replications, 0, quiet)?;
         let info = RunInfo {
             scenario_path: path.display().to_string(),
+            scenario_file: export::output::canonical(&path),
             seed: 1,
             replications,
             command_line: std::env::args().collect(),
@@ -661,7 +683,8 @@ fn demo(replications: u64, quiet: bool) -> Result<(), Failure> {
     }
     println!(
         "reformsim demo: one county, the same demand and staff, in two structures (2017) and through the \
-         2017-2019 one-trip reform ({replications} replications each, seed 1; totals cover each run's measured days)\n"
+         2017-2019 one-trip reform ({} each, seed 1; totals cover each run's measured days)\n",
+        counted(replications, "replication", "replications")
     );
     let borrowed: Vec<(&str, &[ReplicationOutput])> = results.iter().map(|(n, o)| (n.as_str(), o.as_slice())).collect();
     print_table(&borrowed);
@@ -669,8 +692,8 @@ fn demo(replications: u64, quiet: bool) -> Result<(), Failure> {
         println!("\n{name}, year by year:");
         print_yearly(outputs);
     }
-    println!("\nresults written to results/demo/");
-    let page = reformsim::report::write(Path::new("results/demo"), None).map_err(|e| Failure::Run(e.to_string()))?;
+    println!("\nresults written to {}", demo_folder.display());
+    let page = reformsim::report::write(demo_folder, None).map_err(|e| Failure::Run(e.to_string()))?;
     println!("report written to {} (open it in a web browser)", page.display());
     Ok(())
 }

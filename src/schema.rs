@@ -168,6 +168,12 @@ pub fn number(x: f64) -> String {
     if x.is_finite() { format!("{x}") } else { String::new() }
 }
 
+/// `n` with its noun, singular for one: `1 run`, `3 runs`.
+pub fn counted(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A number for people: about four significant digits, no scientific notation
 /// for everyday sizes, whole numbers without decimals (tables printed by the CLI).
 pub fn short_number(x: f64) -> String {

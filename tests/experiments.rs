@@ -659,7 +659,7 @@ fn a_precision_target_that_cannot_be_judged_is_said_so() {
     let o = compare("abandonment_share", "0.05", &dir.join("zero"));
     assert!(text(&o.stderr).contains("`abandonment_share` has a mean of 0"), "{}", text(&o.stderr));
     let met = dir.join("met");
-    let o = compare("wait_minutes_mean", "10", &met);
+    let o = compare("wait_minutes_mean", "1", &met);
     assert!(o.status.success() && !text(&o.stderr).contains("warning"), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("precision target met"), "{}", text(&o.stdout));
     let manifest = std::fs::read_to_string(met.join("manifest.ron")).expect("manifest");

@@ -964,3 +964,43 @@ fn a_folder_that_may_not_be_written_is_refused_plainly_before_any_work() {
         let _ = std::fs::set_permissions(dir.join("locked"), std::fs::Permissions::from_mode(0o755));
     }
 }
+
+#[test]
+fn a_run_never_replaces_another_scenario_files_results_in_its_default_folder() {
+    // Two files of one name (a copy edited, or a child that kept its parent's
+    // name) share the default folder results/<name>: the second is refused.
+    let dir = tempdir("same-name");
+    let first = short_scenario(&dir, "first.ron", 12);
+    std::fs::create_dir(dir.join("copies")).expect("mkdir");
+    let copy = short_scenario(&dir.join("copies"), "copy.ron", 11);
+    let (code, _, err) = reformsim_in(&dir, &["run", "first.ron", "--quiet"]);
+    assert_eq!(code, 0, "{err}");
+    let folder = dir.join("results/validation-mmc");
+    assert_complete_run(&folder);
+    let before = snapshot(&dir.join("results"));
+    let (code, _, err) = reformsim_in(&dir, &["run", "copies/copy.ron", "--quiet"]);
+    assert_eq!(code, 2, "refused: {err}");
+    assert!(
+        err.contains("another scenario file of the same name")
+            && err.contains(first.file_name().and_then(|n| n.to_str()).expect("name")),
+        "{err}"
+    );
+    assert!(err.contains("--out"), "says what to do: {err}");
+    assert_eq!(snapshot(&dir.join("results")), before, "nothing changed");
+    // The same file again (edited or not) replaces its own results, from
+    // another working folder too (the manifest names it relative to the results).
+    let (code, _, err) = reformsim_in(&dir, &["run", "first.ron", "--quiet", "--seed", "2"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) =
+        reformsim_in(&dir.join("copies"), &["run", "../first.ron", "--quiet", "--out", "../results/validation-mmc"]);
+    assert_eq!(code, 0, "{err}");
+    // Named with --out, the folder is the user's choice.
+    let (code, _, err) = reformsim_in(&dir, &["run", "copies/copy.ron", "--quiet", "--out", "results/validation-mmc"]);
+    assert_eq!(code, 0, "{err}");
+    let manifest = std::fs::read_to_string(folder.join("manifest.ron")).expect("manifest");
+    assert!(manifest.contains("scenario_file: \"../../copies/copy.ron\""), "{manifest}");
+    // And now the first file's run is the one refused.
+    let (code, _, err) = reformsim_in(&dir, &["run", "first.ron", "--quiet"]);
+    assert_eq!(code, 2, "refused: {err}");
+    assert!(err.contains(copy.file_name().and_then(|n| n.to_str()).expect("name")), "{err}");
+}

@@ -194,10 +194,19 @@ fn a_simulation_returns_baseline_reform_and_what_changed() {
     assert!(value("reform", "cost_per_case_cny") > value("baseline", "cost_per_case_cny"));
     assert_eq!(body["baseline"]["daily"].as_array().map(Vec::len), Some(120));
     let text = body["scenario_text"].as_str().expect("the scenario text");
-    assert!(text.contains("extends: \"tandem.ron\"") && text.contains("ContractStaff"), "{text}");
+    assert!(text.contains("extends: \"shipped:validation/tandem\"") && text.contains("ContractStaff"), "{text}");
+    // Saved anywhere, the text runs as it is, under a name (a results folder) of its own.
+    let saved = crate::engine::tempdir("dashboard-text").join("saved.ron");
+    std::fs::write(&saved, text).expect("write");
+    let model = reformsim::scenario::load(&saved).expect("the shown text loads outside scenarios/");
+    assert!(model.name.ends_with("-dashboard"), "{}", model.name);
     assert!(!text.contains("role: Approver"), "no contract approvers: {text}");
     let changes: Vec<&str> = body["changes"].as_array().expect("lines").iter().filter_map(|l| l.as_str()).collect();
     assert!(changes.iter().any(|l| l.starts_with("Shorter waits") && l.contains("3 more reviewers")), "{changes:?}");
+    assert!(
+        changes.iter().any(|l| l.starts_with("Shorter waits (") && l.contains(" min)")),
+        "with its unit: {changes:?}"
+    );
     assert!(!text.contains("role: WindowClerk"), "no clerk without a window: {text}");
     // The same request again comes from the cache, with the same numbers.
     let again =

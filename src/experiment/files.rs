@@ -117,6 +117,23 @@ pub enum FolderState {
     Complete,
 }
 
+/// What the results in `folder` are, told from its manifest's fields, when they
+/// are plainly not a sweep's: a refusal then says so, not what the sweep
+/// manifest's reader made of them.
+fn other_results(folder: &Path) -> Option<&'static str> {
+    let text = std::fs::read_to_string(folder.join(names::MANIFEST)).ok()?;
+    let has = |field: &str| text.lines().any(|l| l.trim_start().starts_with(&format!("{field}:")));
+    if has("sweep_hash_fnv1a64") {
+        None
+    } else if has("scenario_path") && has("model_hash_fnv1a64") {
+        Some("a run's results (reformsim run)")
+    } else if has("scenarios") {
+        Some("a comparison's results (reformsim compare)")
+    } else {
+        Some("results of another kind")
+    }
+}
+
 /// Creates `folder` for the sweep described by `manifest`, or recognises it as the
 /// same sweep started before. Any other existing folder is refused.
 pub fn prepare_sweep_folder(folder: &Path, manifest: &SweepManifest) -> Result<FolderState, ExperimentError> {
@@ -131,8 +148,12 @@ pub fn prepare_sweep_folder(folder: &Path, manifest: &SweepManifest) -> Result<F
         // Its files are replaced by renames, which a file mounted there cannot take.
         crate::export::output::check_no_mount_inside(&crate::export::output::canonical(folder))?;
         if folder.join(names::MANIFEST).exists() {
-            let existing = SweepManifest::read(folder)
-                .map_err(|e| refuse(format!("holds other results ({e}); choose another --out or remove the folder")))?;
+            let existing = SweepManifest::read(folder).map_err(|e| {
+                refuse(match other_results(folder) {
+                    Some(kind) => format!("holds {kind}, not a sweep's; choose another --out or remove the folder"),
+                    None => format!("holds other results ({e}); choose another --out or remove the folder"),
+                })
+            })?;
             let differences = existing.differences(manifest, true);
             if !differences.is_empty() {
                 return Err(refuse(format!(

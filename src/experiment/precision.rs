@@ -39,6 +39,12 @@ impl Precision {
                 "the relative half-width must be a positive number, e.g. 0.05 (found {relative_half_width})"
             ));
         }
+        if relative_half_width > 1.0 {
+            // 5 for 5% would ask for a half-width of five times the mean: met at once.
+            return Err(format!(
+                "the relative half-width is a share of the mean, at most 1: 0.05 for 5% (found {relative_half_width})"
+            ));
+        }
         if max_replications < 2 {
             return Err("the most replications must be at least 2".into());
         }
@@ -231,6 +237,14 @@ mod tests {
 
     fn rule(target: f64, cap: u64) -> Precision {
         Precision { indicator: "x".into(), indicator_index: 0, relative_half_width: target, max_replications: cap }
+    }
+
+    #[test]
+    fn a_percentage_given_for_a_share_is_refused() {
+        let err = Precision::new("wait_minutes_mean", 5.0, 100).expect_err("5 is 500%");
+        assert!(err.contains("0.05 for 5%"), "{err}");
+        assert!(Precision::new("wait_minutes_mean", 1.0, 100).is_ok());
+        assert!(Precision::new("wait_minutes_mean", 0.0, 100).is_err());
     }
 
     #[test]

@@ -227,6 +227,22 @@ pub enum ExportError {
         /// The result folder.
         folder: PathBuf,
     },
+    /// The default output folder of a run holds the results of another
+    /// scenario file of the same name ([`output::check_same_scenario`]).
+    #[error(
+        "{} holds the results of another scenario file of the same name, {}; nothing was changed: give {} a `name` of its own, or choose another --out (or remove that folder to replace those results)",
+        folder.display(),
+        earlier.display(),
+        this.display()
+    )]
+    OtherScenario {
+        /// The output folder.
+        folder: PathBuf,
+        /// The scenario file whose results it holds.
+        earlier: PathBuf,
+        /// The scenario file being run.
+        this: PathBuf,
+    },
 }
 
 impl ExportError {
@@ -272,8 +288,11 @@ pub fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + '_ 
 /// What the manifest records about how results were made.
 #[derive(Clone, Debug)]
 pub struct RunInfo {
-    /// The scenario file.
+    /// The scenario file, as it was named.
     pub scenario_path: String,
+    /// The scenario file (canonical), recorded relative to the results folder so
+    /// that a later run can tell whose results the folder holds.
+    pub scenario_file: PathBuf,
     /// Seed.
     pub seed: u64,
     /// Replications.
@@ -387,7 +406,8 @@ impl RunOutput {
             Some(EventLogOutput::Inside(relative)) => Some(relative.as_path()),
             _ => None,
         };
-        manifest::write(&staging.join("manifest.ron"), model, info, inside)?;
+        let scenario_file = manifest::relative_path(self.folder.target(), &info.scenario_file);
+        manifest::write(&staging.join("manifest.ron"), model, info, &scenario_file, inside)?;
         self.folder.commit()?;
         match self.event_log {
             // Checked again: a file of the user's put at that path during the run is kept.

@@ -100,9 +100,9 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
     page.paragraph(
         "lead",
         &format!(
-            "{} scenarios on the same {} replications (common random numbers{seed}). Differences are paired, scenario − {reference}.",
+            "{} scenarios on the same {} (common random numbers{seed}). Differences are paired, scenario − {reference}.",
             c.scenarios.len(),
-            c.replications
+            if c.replications == "1" { "1 replication".to_string() } else { format!("{} replications", c.replications) }
         ),
     );
     page.manifest(&manifest);

@@ -131,7 +131,10 @@ pub(super) fn render_many(folder: &Path) -> Result<String, ReportError> {
     let title = format!("Results: {name}");
     page.heading(1, &title);
     let names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
-    page.paragraph("lead", &format!("{} runs: {}.", runs.len(), names.join(", ")));
+    page.paragraph(
+        "lead",
+        &format!("{}: {}.", crate::schema::counted(runs.len() as u64, "run", "runs"), names.join(", ")),
+    );
     side_by_side(&mut page, &runs)?;
     for run in &runs {
         page.heading(2, &run.name);

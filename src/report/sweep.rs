@@ -80,9 +80,9 @@ pub(super) fn render(folder: &Path) -> Result<String, ReportError> {
     page.paragraph(
         "lead",
         &format!(
-            "{} design points{base}, {} runs{seed}; swept: {}. Design points share their random numbers (common random numbers across the design).",
-            points.len(),
-            runs.len(),
+            "{}{base}, {}{seed}; swept: {}. Design points share their random numbers (common random numbers across the design).",
+            crate::schema::counted(points.len() as u64, "design point", "design points"),
+            crate::schema::counted(runs.len() as u64, "run", "runs"),
             parameters.join(", ")
         ),
     );

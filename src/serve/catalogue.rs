@@ -148,9 +148,19 @@ fn prepare(id: &str, path: &Path, merger: Option<&[RawMerge]>) -> Result<Shipped
     let horizon_days = shipped.horizon_days.min(HORIZON_DAYS);
     let warmup_days =
         if shipped.warmup_days.saturating_mul(2) <= horizon_days { shipped.warmup_days } else { horizon_days / 4 };
+    let shipped_file = scenario::shipped_project().join("scenarios").join(id);
+    let extends = if shipped_file.canonicalize().ok() == path.canonicalize().ok() {
+        format!("shipped:{}", id.trim_end_matches(".ron"))
+    } else {
+        file_name.clone()
+    };
+    // The shipped scenario's name with a suffix, within the 100 characters a name may have.
+    let generated_name = (shipped.name.chars().count() <= 90).then(|| format!("{}-dashboard", shipped.name));
     let mut draft = ShippedScenario {
         id: id.to_string(),
         file_name,
+        extends,
+        generated_name,
         path: path.to_path_buf(),
         horizon_days,
         warmup_days,

@@ -77,8 +77,15 @@ pub struct StationChoice {
 pub struct ShippedScenario {
     /// Path below `scenarios/`, with `/` separators: what requests name.
     pub id: String,
-    /// The file's name, which the generated scenario `extends`.
+    /// The file's name.
     pub file_name: String,
+    /// What the generated scenario `extends`: `shipped:ID` for a file of the
+    /// shipped project (so that its text, saved anywhere, runs with `reformsim
+    /// run`), else the file's name (it is read beside that file).
+    pub extends: String,
+    /// The generated scenario's own name (its default results folder), when
+    /// the shipped one's leaves room for it: `NAME-dashboard`.
+    pub generated_name: Option<String>,
     /// The file on disk.
     pub path: PathBuf,
     /// Days the dashboard simulates.
