@@ -44,16 +44,16 @@ enum Command {
         /// The scenario file (RON).
         scenario: PathBuf,
         /// Seed of the random streams.
-        #[arg(long, value_parser = plain_number::<u64>, default_value_t = 1)]
+        #[arg(long, allow_negative_numbers = true, value_parser = plain_number::<u64>, default_value_t = 1)]
         seed: u64,
         /// Independent replications.
-        #[arg(long, value_parser = plain_number::<u64>, default_value_t = 1)]
+        #[arg(long, allow_negative_numbers = true, value_parser = plain_number::<u64>, default_value_t = 1)]
         replications: u64,
         /// Output folder [default: results/<scenario name>].
         #[arg(long)]
         out: Option<PathBuf>,
         /// Threads (0: all cores; at most the cores available).
-        #[arg(long, value_parser = plain_number::<usize>, default_value_t = 0)]
+        #[arg(long, allow_negative_numbers = true, value_parser = plain_number::<usize>, default_value_t = 0)]
         jobs: usize,
         /// No progress bar (nor progress lines when standard error is not a terminal).
         #[arg(long)]
@@ -81,7 +81,7 @@ enum Command {
     /// prints them side by side and writes their results and an HTML report.
     Demo {
         /// Replications per scenario.
-        #[arg(long, value_parser = plain_number::<u64>, default_value_t = 3)]
+        #[arg(long, allow_negative_numbers = true, value_parser = plain_number::<u64>, default_value_t = 3)]
         replications: u64,
         /// Output folder: a folder of results per scenario and report.html.
         #[arg(long, default_value = "results/demo")]
@@ -97,26 +97,26 @@ enum Command {
         #[arg(required = true, num_args = 2..)]
         scenarios: Vec<PathBuf>,
         /// Seed of the random streams, shared by every scenario.
-        #[arg(long, value_parser = plain_number::<u64>, default_value_t = 1)]
+        #[arg(long, allow_negative_numbers = true, value_parser = plain_number::<u64>, default_value_t = 1)]
         seed: u64,
         /// Replications (the first batch, with --precision).
-        #[arg(long, value_parser = plain_number::<u64>, default_value_t = 10)]
+        #[arg(long, allow_negative_numbers = true, value_parser = plain_number::<u64>, default_value_t = 10)]
         replications: u64,
         /// Add replications until every scenario's 95% half-width of --precision-indicator
         /// is at most this share of its mean (e.g. 0.05).
-        #[arg(long, value_parser = plain_number::<f64>)]
+        #[arg(long, allow_negative_numbers = true, value_parser = plain_number::<f64>)]
         precision: Option<f64>,
         /// The indicator --precision applies to.
         #[arg(long, default_value = "wait_minutes_mean", requires = "precision")]
         precision_indicator: String,
         /// Most replications with --precision (at least --replications).
-        #[arg(long, value_parser = plain_number::<u64>, default_value_t = 100, requires = "precision")]
+        #[arg(long, allow_negative_numbers = true, value_parser = plain_number::<u64>, default_value_t = 100, requires = "precision")]
         max_replications: u64,
         /// Output folder [default: results/compare/<first>-vs-<second>…]; never overwritten.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Threads (0: all cores; at most the cores available).
-        #[arg(long, value_parser = plain_number::<usize>, default_value_t = 0)]
+        #[arg(long, allow_negative_numbers = true, value_parser = plain_number::<usize>, default_value_t = 0)]
         jobs: usize,
         /// No progress bar (nor progress lines when standard error is not a terminal).
         #[arg(long)]
@@ -131,7 +131,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Threads (0: all cores; at most the cores available).
-        #[arg(long, value_parser = plain_number::<usize>, default_value_t = 0)]
+        #[arg(long, allow_negative_numbers = true, value_parser = plain_number::<usize>, default_value_t = 0)]
         jobs: usize,
         /// Run only share K of N of the sweep (1 ≤ K ≤ N); combine with `reformsim merge`.
         #[arg(long)]
@@ -149,7 +149,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Threads (0: all cores; at most the cores available).
-        #[arg(long, value_parser = plain_number::<usize>, default_value_t = 0)]
+        #[arg(long, allow_negative_numbers = true, value_parser = plain_number::<usize>, default_value_t = 0)]
         jobs: usize,
         /// Not supported: each step of the search depends on the one before (refused with a reason).
         #[arg(long, hide = true)]
@@ -167,7 +167,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Threads (0: all cores; at most the cores available).
-        #[arg(long, value_parser = plain_number::<usize>, default_value_t = 0)]
+        #[arg(long, allow_negative_numbers = true, value_parser = plain_number::<usize>, default_value_t = 0)]
         jobs: usize,
         /// Run only share K of N of the runs; merge each `runs*` folder with `reformsim merge`.
         #[arg(long)]
@@ -185,7 +185,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Threads (0: all cores; at most the cores available).
-        #[arg(long, value_parser = plain_number::<usize>, default_value_t = 0)]
+        #[arg(long, allow_negative_numbers = true, value_parser = plain_number::<usize>, default_value_t = 0)]
         jobs: usize,
         /// No progress bar (nor progress lines when standard error is not a terminal).
         #[arg(long)]
@@ -194,7 +194,7 @@ enum Command {
     /// Serves the training-room dashboard: shipped scenarios, reform levers, live charts.
     Serve {
         /// Port to listen on (0: any free port; the address is printed).
-        #[arg(long, value_parser = plain_number::<u16>, default_value_t = 8080)]
+        #[arg(long, allow_negative_numbers = true, value_parser = plain_number::<u16>, default_value_t = 8080)]
         port: u16,
         /// Address to listen on; anything but a loopback address opens the dashboard to the network.
         #[arg(long, default_value = "127.0.0.1")]
@@ -297,6 +297,13 @@ where
 {
     if let Some(unsigned) = text.strip_prefix('+') {
         return Err(format!("`{text}` has a plus sign: numbers are written without one (`{unsigned}`)"));
+    }
+    if text.starts_with('-')
+        && text[1..].parse::<f64>().is_ok()
+        && "0".parse::<T>().is_ok()
+        && "-1".parse::<T>().is_err()
+    {
+        return Err(format!("`{text}` is negative: write a whole number, 0 or more"));
     }
     text.parse().map_err(|e: T::Err| e.to_string())
 }
@@ -627,16 +634,23 @@ fn serve(host: std::net::IpAddr, port: u16) -> Result<(), Failure> {
     for (id, why) in &dashboard.catalogue().skipped {
         eprintln!("warning: scenarios/{id} is not offered: {why}");
     }
-    let listener = std::net::TcpListener::bind((host, port))
-        .map_err(|e| Failure::Run(format!("cannot listen on {host} port {port}: {e}")))?;
+    let listener = std::net::TcpListener::bind((host, port)).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => Failure::Input(format!(
+            "error: cannot listen on {host} port {port}: another program uses it; choose another with --port, or --port 0 for any free one"
+        )),
+        _ => Failure::Run(format!("cannot listen on {host} port {port}: {e}")),
+    })?;
     let address = listener.local_addr().map_err(|e| Failure::Run(e.to_string()))?;
     if !host.is_loopback() {
         eprintln!("warning: listening on {host}: anyone who can reach this machine can use the dashboard");
     }
-    println!(
-        "reformsim dashboard: http://{address}/ ({} scenarios; Ctrl-C stops)",
-        dashboard.catalogue().scenarios.len()
-    );
+    // Listening on every address (0.0.0.0, ::), the page is opened at one of them.
+    let open_at = if host.is_unspecified() {
+        format!("port {} of this machine's addresses (http://127.0.0.1:{0}/ here)", address.port())
+    } else {
+        format!("http://{address}/")
+    };
+    println!("reformsim dashboard: {open_at} ({} scenarios; Ctrl-C stops)", dashboard.catalogue().scenarios.len());
     reformsim::serve::run(listener, dashboard, reformsim::serve::Limits::default())
         .map_err(|e| Failure::Run(e.to_string()))
 }

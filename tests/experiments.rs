@@ -692,3 +692,17 @@ fn a_refused_design_point_is_named_with_its_values_cut() {
     assert!(text.starts_with(&format!("design point 0 (svc = {}…)", "n".repeat(80))), "{text:.300}");
     assert!(text.len() < 3_000, "the message is {} bytes long", text.len());
 }
+
+#[test]
+fn a_sweep_anywhere_may_name_a_shipped_base() {
+    // As a scenario's `extends` may: a sweep file outside the project reads a
+    // shipped scenario by name.
+    let file = tempdir("shipped-base").join("sweep.ron");
+    let text = "Sweep(base: \"shipped:validation/mmc\", replications: 1, \
+                parameters: [(name: \"clerks\", path: \"staff[0].count\", values: [3, 4])])\n";
+    let sweep = Sweep::from_str(&file, text).unwrap_or_else(|e| panic!("loads: {e}"));
+    assert!(sweep.base.ends_with("scenarios/validation/mmc.ron"), "{}", sweep.base.display());
+    let missing = text.replace("validation/mmc", "validation/no-such");
+    let err = Sweep::from_str(&file, &missing).expect_err("no such shipped scenario").to_string();
+    assert!(err.contains("does not exist"), "{err}");
+}

@@ -165,12 +165,16 @@ struct Sandbox {
 /// "Paths"): inside the project folder of `first`, the file that started the
 /// reading (`reader` says what it is: "scenario", "sweep"); otherwise what is wrong.
 /// Scenarios (`extends`, CSV catalogues) and sweeps (`base`) use this one rule.
+/// `shipped:NAME` names a shipped scenario from anywhere, as `extends` may.
 pub fn resolve_in_project(
     first: &Path,
     reader: &'static str,
     named_by: &Path,
     written: &str,
 ) -> Result<PathBuf, String> {
+    if let Some(name) = written.strip_prefix(SHIPPED) {
+        return shipped_scenario(name);
+    }
     Sandbox { reader, ..Sandbox::for_scenario(first) }.resolve(named_by, written)
 }
 
