@@ -228,7 +228,7 @@ pub enum ExportError {
         folder: PathBuf,
     },
     /// The default output folder of a run holds the results of another
-    /// scenario file of the same name ([`output::check_same_scenario`]).
+    /// scenario file of the same name ([`manifest::check_same_scenario`]).
     #[error(
         "{} holds the results of another scenario file of the same name, {}; nothing was changed: give {} a `name` of its own, or choose another --out (or remove that folder to replace those results)",
         folder.display(),
