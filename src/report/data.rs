@@ -208,14 +208,24 @@ impl Table {
 
     /// The distinct values of a text column, in order of first appearance.
     pub(super) fn distinct(&self, column: usize) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
+        self.groups(column).into_iter().map(|(value, _)| value.to_string()).collect()
+    }
+
+    /// The rows of each distinct value of a text column, values in order of first
+    /// appearance: one pass, so that a province's 20,000 services group as fast
+    /// as a county's few.
+    pub(super) fn groups(&self, column: usize) -> Vec<(&str, Vec<usize>)> {
+        let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
         for r in 0..self.len() {
             let v = self.text(r, column);
-            if !out.iter().any(|o| o == v) {
-                out.push(v.to_string());
-            }
+            let g = *index.entry(v).or_insert_with(|| {
+                groups.push((v, Vec::new()));
+                groups.len() - 1
+            });
+            groups[g].1.push(r);
         }
-        out
+        groups
     }
 }
 
@@ -293,6 +303,19 @@ mod tests {
             }
             other => panic!("{:?}", other.map_err(|e| e.to_string())),
         }
+    }
+
+    #[test]
+    fn groups_keep_the_order_of_first_appearance_and_every_row() {
+        let dir = std::env::temp_dir().join(format!("reformsim-report-groups-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temporary folder");
+        let path = dir.join("t.csv");
+        std::fs::write(&path, "name,x\nb,1\na,2\nb,3\nc,4\na,5\n").expect("write");
+        let table = Table::read(&path).expect("read");
+        let _ = std::fs::remove_dir_all(&dir);
+        let groups = table.groups(0);
+        assert_eq!(groups, [("b", vec![0, 2]), ("a", vec![1, 4]), ("c", vec![3])]);
+        assert_eq!(table.distinct(0), ["b", "a", "c"]);
     }
 
     #[test]

@@ -428,13 +428,23 @@ fn year_table(page: &mut Page, yearly: &Table, years: &[String]) -> Result<(), R
 
 /// Per-name summaries of `column` over replications, in order of first appearance.
 fn per_name(table: &Table, key: &str, column: &str) -> Result<Vec<(String, Summary)>, ReportError> {
+    let c = table.require(column)?;
+    per_name_of(table, key, |r| table.number(r, c))
+}
+
+/// Per-name summaries of `value` (of a row) over replications, in order of first appearance.
+fn per_name_of(
+    table: &Table,
+    key: &str,
+    value: impl Fn(usize) -> Result<f64, ReportError>,
+) -> Result<Vec<(String, Summary)>, ReportError> {
     let k = table.require(key)?;
     table
-        .distinct(k)
+        .groups(k)
         .into_iter()
-        .map(|name| {
-            let s = table.summary_where(column, |r| table.text(r, k) == name)?;
-            Ok((name, s))
+        .map(|(name, rows)| {
+            let values: Vec<f64> = rows.into_iter().map(&value).collect::<Result<_, _>>()?;
+            Ok((name.to_string(), Summary::of(&values)))
         })
         .collect()
 }
@@ -475,16 +485,8 @@ fn departments(page: &mut Page, table: &Table, level: u8) -> Result<(), ReportEr
     );
     let personnel = per_name(table, "department", "personnel_cost_cny")?;
     let overhead = per_name(table, "department", "overhead_cost_cny")?;
-    let department = table.require("department")?;
     let (p, o) = (table.require("personnel_cost_cny")?, table.require("overhead_cost_cny")?);
-    let mut totals = Vec::new();
-    for (name, _) in &personnel {
-        let values: Result<Vec<f64>, _> = (0..table.len())
-            .filter(|&r| table.text(r, department) == name)
-            .map(|r| Ok(table.number(r, p)? + table.number(r, o)?))
-            .collect();
-        totals.push((name.clone(), Summary::of(&values?)));
-    }
+    let totals = per_name_of(table, "department", |r| Ok(table.number(r, p)? + table.number(r, o)?))?;
     let headcount = |c: &str| per_name(table, "department", c);
     let (established, contract) = (headcount("headcount_established")?, headcount("headcount_contract")?);
     let (steps, hours) = (per_name(table, "department", "steps")?, per_name(table, "department", "work_hours")?);
@@ -590,16 +592,8 @@ fn services(page: &mut Page, table: &Table, level: u8) -> Result<(), ReportError
             "Ranked by staff cost over the measured period (means over replications).".to_string(),
         ),
         None => {
-            let (s, completed, trips) =
-                (table.require("service")?, table.require("cases_completed")?, table.require("trips_per_case")?);
-            let mut ranked = Vec::new();
-            for (name, _) in &lead {
-                let values: Result<Vec<f64>, _> = (0..table.len())
-                    .filter(|&r| table.text(r, s) == name)
-                    .map(|r| Ok(table.number(r, completed)? * table.number(r, trips)?))
-                    .collect();
-                ranked.push((name.clone(), Summary::of(&values?)));
-            }
+            let (completed, trips) = (table.require("cases_completed")?, table.require("trips_per_case")?);
+            let ranked = per_name_of(table, "service", |r| Ok(table.number(r, completed)? * table.number(r, trips)?))?;
             (
                 "Services costing applicants the most trips".to_string(),
                 "Trips made (cases × trips per case)".to_string(),
