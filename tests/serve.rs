@@ -574,3 +574,17 @@ fn connections_over_the_limit_get_a_503_while_every_one_is_busy() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+#[test]
+fn a_merger_is_explained_by_what_it_pools() {
+    // A merger pools front desks and puts the bureaus in one building; back
+    // offices stay divisions of their own (docs/scenarios.md), so the dashboard
+    // must not say that staff share one queue per role.
+    let answer =
+        post("/api/simulate", r#"{"scenario": "small-department.ron", "levers": {"merger": "no_transition"}}"#);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let body = answer.json();
+    let changes: Vec<&str> = body["changes"].as_array().expect("lines").iter().filter_map(|l| l.as_str()).collect();
+    assert!(changes.iter().all(|l| !l.contains("one queue per role")), "{changes:?}");
+    assert!(changes.iter().any(|l| l.contains("one front desk")), "{changes:?}");
+}

@@ -314,3 +314,28 @@ fn lever_name(lever: &RawLever) -> &'static str {
     }
     crate::levers::REGISTRY.iter().find(|e| e.name == lever.name()).map_or("a reform", |e| e.label)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serve::levers::Levers;
+
+    #[test]
+    fn the_text_of_a_scenario_outside_the_shipped_project_says_where_to_save_it() {
+        // Another project's `scenarios/` folder: its files are not `shipped:`.
+        let folder = std::env::temp_dir().join(format!("reformsim-catalogue-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).expect("temporary folder");
+        let shipped = crate::scenario::shipped_project().join("scenarios/validation/mmc.ron");
+        std::fs::copy(shipped, folder.join("mmc.ron")).expect("copy");
+        let catalogue = Catalogue::open(&folder).expect("open");
+        let scenario = catalogue.find("mmc.ron").expect("served");
+        let text = Levers::default().scenario_text(scenario);
+        assert!(text.contains("extends: \"mmc.ron\""), "{text}");
+        assert!(text.contains(&format!("// Save it in {} ", folder.display())), "{text}");
+        // Saved there, it runs as it is.
+        std::fs::write(folder.join("saved.ron"), &text).expect("write");
+        let loaded = crate::scenario::load(&folder.join("saved.ron"));
+        let _ = std::fs::remove_dir_all(&folder);
+        assert!(loaded.is_ok(), "{:?}", loaded.err().map(|e| e.to_string()));
+    }
+}

@@ -216,9 +216,17 @@ fn structure_reasons(levers: &Levers, scenario: &ShippedScenario, push: Push<'_>
     use Dir::{Down, Up};
     if levers.merger != MergerMode::Off {
         push(&[("handoffs_between", Down)], "merged bureaus pass cases on inside one department".into());
+        // What a merger pools (docs/scenarios.md): the bureaus' front desks become
+        // one per department; back offices stay divisions of their own (they pool
+        // only as far as staff are cross-trained, a lever of its own).
         push(
             &[("wait_minutes", Down), ("backlog", Down)],
-            "staff of merged bureaus share one queue per role, so fewer sit idle while others queue".into(),
+            "the merged bureaus' windows become one front desk, so a clerk free at one serves another's applicants"
+                .into(),
+        );
+        push(
+            &[("trips_per_case", Down), ("at_most_one_trip_pct", Up)],
+            "a case going between merged bureaus stays in one building: fewer trips".into(),
         );
         push(
             &[("lead_time_days", Down), ("on_time_pct", Up)],
