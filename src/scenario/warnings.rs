@@ -3,7 +3,8 @@
 //! A warning does not stop a run: stations offered more work than their staff
 //! have time for, departments whose staff can do no step of any service, a
 //! general hall opened by two one-window reforms, send-backs so likely that a
-//! case goes round many times, and window clerks beyond their desk's windows.
+//! case goes round many times, window clerks beyond their desk's windows, and
+//! headcount cuts that leave stations more work than their staff can do.
 
 use super::{CalendarSpec, FrontOffice, Lever, Model, Role};
 use crate::time::HOUR;
@@ -44,6 +45,7 @@ fn all_warnings(model: &Model) -> Vec<String> {
     out.extend(calendar_warnings(model));
     out.extend(likely_redos(model));
     out.extend(clerks_without_windows(model));
+    out.extend(cuts_that_overload_stations(model));
     for service in &model.services {
         for step in &service.steps {
             if let Some((to, p)) = step.send_back
@@ -394,6 +396,93 @@ fn idle_departments(model: &Model) -> Vec<String> {
                 roles.join(", ")
             ));
         }
+    }
+    out
+}
+
+/// Headcount reductions by `Cut` that leave a station more work than its staff
+/// have time for, or nobody: the cut takes posts from the largest groups first
+/// (`engine/staffing.rs`), evenly across teams whatever their work. Counted on
+/// the starting staff, as if the whole cut were made on the first day, with the
+/// stations' loads of [`station_loads`].
+fn cuts_that_overload_stations(model: &Model) -> Vec<String> {
+    use crate::domain::Employment;
+    use crate::levers::headcount::ReductionMethod;
+    let mut out = Vec::new();
+    for reform in &model.reforms {
+        let Lever::HeadcountReduction(cut) = &reform.lever else { continue };
+        if cut.method != ReductionMethod::Cut {
+            continue;
+        }
+        let mut counts: Vec<u32> = model.staff.iter().map(|g| g.count).collect();
+        let established = |g: usize| model.staff[g].employment == Employment::Established;
+        let total: u32 = (0..counts.len()).filter(|&g| established(g)).map(|g| counts[g]).sum();
+        let mut excess = f64::from(total) - (f64::from(total) * cut.target_share).round();
+        while excess >= 1.0 {
+            // The engine's order: the largest group, the first of equals.
+            let Some(largest) = (0..counts.len())
+                .filter(|&g| established(g) && counts[g] > 0)
+                .max_by_key(|&g| (counts[g], std::cmp::Reverse(g)))
+            else {
+                break;
+            };
+            counts[largest] -= 1;
+            excess -= 1.0;
+        }
+        // Each station's staff before and after: its role's groups of its
+        // division (back office) or desk (window clerks, at most one a window).
+        let staffed = |station: &super::Station, counts: &[u32]| -> u32 {
+            let members: u32 = model
+                .staff
+                .iter()
+                .zip(counts)
+                .filter(|(g, _)| {
+                    g.role == station.role
+                        && match (station.division, station.desk) {
+                            (Some(d), _) => g.division == Some(d),
+                            (None, Some(k)) => g.division.is_none() && g.desk == k,
+                            (None, None) => false,
+                        }
+                })
+                .map(|(_, &n)| n)
+                .sum();
+            match station.desk {
+                Some(k) if station.division.is_none() => members.min(model.desks[k].windows),
+                _ => members,
+            }
+        };
+        let before: Vec<u32> = model.staff.iter().map(|g| g.count).collect();
+        let mut over: Vec<(f64, String)> = station_loads(model)
+            .into_iter()
+            .zip(&model.stations)
+            .filter_map(|(load, station)| {
+                let (was, now) = (staffed(station, &before), staffed(station, &counts));
+                if now >= was || load.offered_hours_per_year <= 0.0 {
+                    return None;
+                }
+                let share =
+                    load.offered_hours_per_year / (load.capacity_hours_per_year * f64::from(now) / f64::from(was));
+                let place = station
+                    .department
+                    .map_or("the general hall".to_string(), |d| format!("`{}`", model.departments[d].name));
+                let who = format!("{now} of {was} {}s in {place}", station.role.as_str());
+                (share > 1.0).then(|| {
+                    (share, if now == 0 { format!("{who} (nobody)") } else { format!("{who} ({:.0}%)", share * 100.0) })
+                })
+            })
+            .collect();
+        if over.is_empty() {
+            continue;
+        }
+        over.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let more = over.len().saturating_sub(NAMED_DESKS);
+        let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
+        let named: Vec<String> = over.into_iter().take(NAMED_DESKS).map(|(_, who)| who).collect();
+        out.push(format!(
+            "the HeadcountReduction cut to {:.0}% takes posts from the largest groups first, whatever their work, and leaves stations more work than their staff have time for (counted on the starting staff; share of their working time): {}{tail}; their queues will grow; a smaller cut, or Attrition, keeps them",
+            cut.target_share * 100.0,
+            named.join(", ")
+        ));
     }
     out
 }
