@@ -113,7 +113,7 @@ enum Command {
         /// Most replications with --precision (at least --replications).
         #[arg(long, allow_negative_numbers = true, value_parser = plain_number::<u64>, default_value_t = 100, requires = "precision")]
         max_replications: u64,
-        /// Output folder [default: results/compare/<first>-vs-<second>…]; never overwritten.
+        /// Output folder [default: results/compare/<first>-vs-<second>…]; replaced only if it holds an earlier comparison of the same files.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Threads (0: all cores; at most the cores available).
@@ -540,7 +540,7 @@ fn compare(
         PathBuf::from("results").join("compare").join(names.join("-vs-"))
     });
     // Claimed before the runs: a second compare into the same folder is refused at once.
-    let output = experiment::files::claim_new_folder(&folder, "compare")?;
+    let output = experiment::compare::claim_folder(&folder, paths)?;
     let options = CompareOptions { seed, replications, jobs, precision };
     let progress = Progress::runs(&format!("compare {}", stem(&folder)), quiet);
     let comparison = experiment::compare(&candidates, &options, &|done, total| progress.update(done, total));

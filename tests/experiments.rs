@@ -374,7 +374,7 @@ fn common_random_numbers_make_the_paired_interval_narrower() {
 }
 
 #[test]
-fn compare_prints_a_table_writes_csv_and_never_overwrites() {
+fn compare_prints_a_table_writes_csv_and_replaces_only_its_own() {
     let dir = tempdir("compare-cli");
     let out = dir.join("out");
     let args = [
@@ -401,9 +401,14 @@ fn compare_prints_a_table_writes_csv_and_never_overwrites() {
     assert!(wait[0].ends_with(",,,,,"), "the reference has no difference: {}", wait[0]);
     let replications = std::fs::read_to_string(out.join("replications.csv")).expect("replications.csv");
     assert_eq!(replications.lines().count(), 1 + 2 * 3);
+    // The same comparison again replaces its own results; another into its folder is refused.
     let o = reformsim(&args);
-    assert_eq!(o.status.code(), Some(2), "an existing folder is refused");
-    assert!(text(&o.stderr).contains("never overwrites"), "{}", text(&o.stderr));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let mut other = args;
+    other[1] = "scenarios/validation/tandem.ron";
+    let o = reformsim(&other);
+    assert_eq!(o.status.code(), Some(2), "another comparison's folder is refused");
+    assert!(text(&o.stderr).contains("a comparison of other scenario files"), "{}", text(&o.stderr));
     // With a precision target, replications are added beyond the first three.
     let precise = dir.join("precise");
     let o = reformsim(&[

@@ -11,6 +11,7 @@ pub mod event_log;
 pub mod manifest;
 mod mount;
 pub mod output;
+mod paths;
 
 use std::path::{Path, PathBuf};
 
