@@ -67,9 +67,10 @@ enum Command {
         #[arg(long = "window", value_name = "FROM..TO")]
         windows: Vec<String>,
     },
-    /// Checks a scenario and reports every problem found.
+    /// Checks a scenario (or a sweep, optimisation, sensitivity or calibration
+    /// spec) and reports every problem found.
     Validate {
-        /// The scenario file (RON).
+        /// The scenario file (RON), or a spec file.
         scenario: PathBuf,
     },
     /// Writes a starter project (a scenario and its CSV catalogues, every column
@@ -333,6 +334,9 @@ fn load(path: &Path) -> Result<Arc<Model>, Failure> {
 }
 
 fn validate(path: &Path) -> Result<(), Failure> {
+    if let Some(checked) = research::validate_spec(path) {
+        return checked;
+    }
     let model = load(path)?;
     for w in scenario::warnings(&model) {
         eprintln!("warning: {w}");
