@@ -1075,3 +1075,43 @@ fn a_compare_replaces_only_a_comparison_of_the_same_files() {
     assert!(err.contains("no manifest.ron"), "{err}");
     assert_eq!(std::fs::read_to_string(dir.join("mine/comparison.csv")).expect("kept"), "my own table");
 }
+
+/// `--out .` is refused with a subfolder to use instead, and that subfolder is
+/// accepted: it suggested `results`, which was refused in turn when it held
+/// other results.
+#[test]
+fn the_folder_suggested_instead_of_the_working_folder_is_accepted() {
+    let dir = tempdir("safety-suggested-folder");
+    let scenario = short_scenario(&dir, "mmc.ron", 12);
+    let scenario = scenario.to_str().expect("utf-8");
+    let suggested = |stderr: &str| -> String {
+        let after = stderr.split("such as `").nth(1).unwrap_or_else(|| panic!("no suggestion in:\n{stderr}"));
+        after.split('`').next().expect("closing quote").to_string()
+    };
+    let work = dir.join("work");
+    std::fs::create_dir(&work).expect("mkdir");
+    let mut used = Vec::new();
+    // Again and again in one folder, each command writing where it was told.
+    for command in ["run", "compare", "run", "compare"] {
+        let args: Vec<&str> =
+            if command == "run" { vec!["run", scenario] } else { vec!["compare", scenario, scenario] };
+        let quiet = ["--quiet", "--replications", "2"];
+        let (code, _, stderr) = reformsim_in(&work, &[&args[..], &["--out", "."], &quiet].concat());
+        assert_eq!(code, 2, "{stderr}");
+        let instead = suggested(&stderr);
+        assert!(!used.contains(&instead), "{instead} suggested again");
+        let (code, _, stderr) = reformsim_in(&work, &[&args[..], &["--out", instead.as_str()], &quiet].concat());
+        assert_eq!(code, 0, "{command} --out {instead}, as suggested: {stderr}");
+        used.push(instead);
+    }
+    // A file named `results` is left alone.
+    let other = dir.join("other");
+    std::fs::create_dir(&other).expect("mkdir");
+    std::fs::write(other.join("results"), "my notes").expect("write");
+    let (code, _, stderr) = reformsim_in(&other, &["run", scenario, "--out", ".", "--quiet"]);
+    assert_eq!(code, 2, "{stderr}");
+    let instead = suggested(&stderr);
+    let (code, _, stderr) = reformsim_in(&other, &["run", scenario, "--out", instead.as_str(), "--quiet"]);
+    assert_eq!(code, 0, "--out {instead}, as suggested: {stderr}");
+    assert_eq!(std::fs::read_to_string(other.join("results")).expect("kept"), "my notes");
+}

@@ -419,7 +419,8 @@ pub fn check_not_working_folder(target: &Path) -> Result<(), ExportError> {
     let Ok(here) = std::env::current_dir() else { return Ok(()) };
     let here = canonical(&here);
     if here.starts_with(target) {
-        return Err(ExportError::HoldsWorkingFolder { folder: target.to_path_buf(), here });
+        let suggested = super::subfolder_for_results(&here);
+        return Err(ExportError::HoldsWorkingFolder { folder: target.to_path_buf(), here, suggested });
     }
     Ok(())
 }
