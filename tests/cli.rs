@@ -269,3 +269,40 @@ fn validate_checks_a_spec_file_and_names_its_command() {
     assert!(stderr.contains("`replications` must be at least 1"), "{stderr}");
     assert!(stderr.contains("read by `reformsim sweep`") && !stderr.contains("Scenario"), "{stderr}");
 }
+
+/// A shipped scenario copied out of the project fails on its `extends` or its
+/// catalogue paths; the message says what works from anywhere instead,
+/// `"shipped:NAME"`, and that does work.
+#[test]
+fn a_copied_shipped_scenario_is_told_to_extend_it_by_its_shipped_name() {
+    let dir = tempdir("copied-shipped");
+    let mut names = std::collections::BTreeSet::new();
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(root().join("scenarios"))
+        .expect("list")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    files.sort();
+    for file in &files {
+        let copy = dir.join(file.file_name().expect("a name"));
+        std::fs::copy(file, &copy).expect("copy");
+        let (code, _, stderr) = reformsim(&["validate", copy.to_str().expect("utf-8")]);
+        let _ = std::fs::remove_file(&copy);
+        if code == 0 {
+            continue; // Reads no other file.
+        }
+        assert_eq!(code, 2, "{}: {stderr}", file.display());
+        let suggested: Vec<&str> =
+            stderr.split("\"shipped:").skip(1).filter_map(|rest| rest.split('"').next()).collect();
+        assert!(!suggested.is_empty(), "{}: no `shipped:` suggested in\n{stderr}", file.display());
+        names.extend(suggested.into_iter().map(String::from));
+    }
+    assert!(!names.is_empty(), "no shipped scenario reads another file");
+    for name in names {
+        let child = dir.join("child.ron");
+        let text = format!("Scenario(name: \"child\", extends: \"shipped:{name}\")");
+        std::fs::write(&child, text).expect("write");
+        let (code, _, stderr) = reformsim(&["validate", child.to_str().expect("utf-8")]);
+        assert_eq!(code, 0, "extends: \"shipped:{name}\", as suggested: {stderr}");
+    }
+}
