@@ -20,6 +20,7 @@ use reformsim::scenario::{self, Model};
 use reformsim::schema::counted;
 
 mod console;
+mod interrupt;
 mod progress;
 mod research;
 mod shipped;
@@ -577,6 +578,10 @@ fn run_sweep(path: &Path, out: Option<PathBuf>, jobs: usize, shard: Option<Shard
         };
         PathBuf::from("results").join("sweeps").join(name)
     });
+    interrupt::say_on_interrupt(&format!(
+        "interrupted: the runs finished so far are kept in {}; the same command resumes the sweep where it stopped",
+        folder.display()
+    ));
     let options = SweepOptions { out: folder, jobs, shard };
     let progress = Progress::resumed_runs(&format!("sweep {}", stem(path)), quiet);
     let outcome = experiment::run_sweep(&sweep, &options, &|done, total| progress.update(done, total));
