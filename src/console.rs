@@ -2,7 +2,7 @@
 //! (`run`, `demo`) and a reform's trajectory year by year.
 
 use reformsim::engine::ReplicationOutput;
-use reformsim::schema::short_number;
+use reformsim::schema::{short_number, short_plus_minus};
 use reformsim::stats::Summary;
 
 /// Prints the per-year trajectory (means over replications) of the indicators a
@@ -61,7 +61,7 @@ pub(crate) fn print_table(columns: &[(&str, &[ReplicationOutput])]) {
             let cell = if s.mean.is_nan() {
                 "—".to_string()
             } else if s.n > 1 && s.half_width_95.is_finite() {
-                format!("{} ± {}", short_number(s.mean), short_number(s.half_width_95))
+                short_plus_minus(s.mean, s.half_width_95)
             } else {
                 short_number(s.mean)
             };

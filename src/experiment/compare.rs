@@ -22,7 +22,9 @@ use super::tables::csv_line;
 use super::{ExperimentError, MAX_RUNS, Progress, indicator_names, runner};
 use crate::export::output::{FolderOutput, Replace, canonical};
 use crate::scenario::{self, Model};
-use crate::schema::{COMPARISON_COLUMNS, COMPARISON_RUN_KEY_COLUMNS, model_hash, number, short_number};
+use crate::schema::{
+    COMPARISON_COLUMNS, COMPARISON_RUN_KEY_COLUMNS, model_hash, number, short_number, short_plus_minus,
+};
 use crate::stats::{Summary, paired_difference};
 
 /// Most replications a comparison may hold in memory.
@@ -404,7 +406,7 @@ fn plus_minus(s: &Summary) -> String {
     if s.mean.is_nan() {
         "—".into()
     } else if s.n > 1 && s.half_width_95.is_finite() {
-        format!("{} ± {}", short_number(s.mean), short_number(s.half_width_95))
+        short_plus_minus(s.mean, s.half_width_95)
     } else {
         short_number(s.mean)
     }
