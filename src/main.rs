@@ -339,9 +339,7 @@ fn validate(path: &Path) -> Result<(), Failure> {
         return checked;
     }
     let model = load(path)?;
-    for w in scenario::warnings(&model) {
-        eprintln!("warning: {w}");
-    }
+    console::print_warnings(path, &model, "");
     println!(
         "{}: valid — {}, {}, {} staff, about {:.0} cases over {} days",
         path.display(),
@@ -415,9 +413,7 @@ fn run(
         model.windows.push(window);
     }
     let model = Arc::new(model);
-    for w in scenario::warnings(&model) {
-        eprintln!("warning: {w}");
-    }
+    console::print_warnings(path, &model, "");
     let scenario_file = export::output::canonical(path);
     let folder = match out {
         Some(out) => out,
@@ -533,9 +529,7 @@ fn compare(
         .map_err(|e| Failure::Input(format!("error: --precision: {e}")))?;
     let candidates = load_candidates(paths)?;
     for c in &candidates {
-        for w in scenario::warnings(&c.model) {
-            eprintln!("warning: {}: {w}", c.name);
-        }
+        console::print_warnings(&c.path, &c.model, &format!("{}: ", c.name));
     }
     for w in experiment::compare::period_warnings(&candidates) {
         eprintln!("warning: {w}");

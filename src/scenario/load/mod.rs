@@ -61,6 +61,28 @@ fn load_listing_inputs(path: &Path, text: &str) -> Result<(Model, Vec<PathBuf>),
     Ok((validate(raw, &sources)?, inputs))
 }
 
+/// The warnings of the scenario at `path` (validated as `model`) apart from
+/// those its `extends` parent, loaded alone, gives word for word; and, when
+/// there are such, the parent's file and how many. A child that changes only,
+/// say, the horizon does not repeat its parent's warnings about what it did not
+/// change; a warning whose words the child changes (other years, other loads)
+/// is the child's own. All of them when the parent does not load alone.
+pub fn warnings_apart_from_parent(path: &Path, model: &Model) -> (Vec<String>, Option<(PathBuf, usize)>) {
+    let all = super::warnings(model);
+    let parent = || {
+        let written = parse_raw(path, &read(path).ok()?).ok()?.extends?;
+        let file = match written.strip_prefix(SHIPPED) {
+            Some(name) => shipped_scenario(name).ok()?,
+            None => Sandbox::for_scenario(path).resolve(path, &written).ok()?,
+        };
+        let warnings = super::warnings(&load(&file).ok()?);
+        Some((file, warnings))
+    };
+    let Some((file, theirs)) = (if all.is_empty() { None } else { parent() }) else { return (all, None) };
+    let (inherited, own): (Vec<String>, Vec<String>) = all.into_iter().partition(|w| theirs.contains(w));
+    (own, (!inherited.is_empty()).then(|| (normalise(&file), inherited.len())))
+}
+
 /// The RON syntax or type error of the scenario text `text` read alone, if it
 /// has one: as the loader reads each file of an `extends` chain, before any
 /// other file is followed, any catalogue read or anything validated. Sweeps
