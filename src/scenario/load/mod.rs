@@ -373,6 +373,19 @@ fn read_chain(
         match sandbox.resolve(path, written) {
             Ok(resolved) => {
                 let name = field.iter().map(|s| format!("{s}")).collect::<Vec<_>>().join(".");
+                // A copy's catalogue that is not there: said here, with what works instead.
+                let missing = std::fs::symlink_metadata(&resolved).is_err();
+                let hint = match &copy_of {
+                    Some(copied) if missing => copy_of_shipped(copied.as_deref(), written),
+                    _ => String::new(),
+                };
+                if !hint.is_empty() {
+                    copy_of = None;
+                    let not_found = std::io::Error::from(std::io::ErrorKind::NotFound);
+                    let message = unreadable(&format!("`{name}`"), &resolved, &not_found) + &hint;
+                    problems.push(Diagnostic { location, message });
+                    return;
+                }
                 sources.name_file(resolved.clone(), name, location);
                 *written = resolved.to_string_lossy().into_owned();
             }
