@@ -94,10 +94,12 @@ pub fn ron_problem(path: &Path, text: &str) -> Option<Diagnostic> {
 
 /// Reads the text of one scenario file into its raw form (RON syntax and types).
 fn parse_raw(path: &Path, text: &str) -> Result<RawScenario, Diagnostic> {
-    ron::Options::default()
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .from_str(text)
-        .map_err(|e| ron_diagnostic(path, text, &e))
+    ron_options().from_str(text).map_err(|e| ron_diagnostic(path, text, &e))
+}
+
+/// How scenario files are read: `Some` may be left out.
+fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
 }
 
 /// Reads an input file (a scenario, a CSV catalogue, a sweep file) as text, with
@@ -362,8 +364,10 @@ fn read_chain(
     chain: &mut Vec<(PathBuf, PathBuf)>,
     sandbox: &Sandbox,
 ) -> Result<RawScenario, LoadError> {
-    let mut raw = parse_raw(path, &text).map_err(|d| LoadError::Invalid(vec![d]))?;
-    let mut problems = super::plus_signs(path, &text);
+    // Every unknown field of the file at once, with the file's other problems below.
+    let parse = |text: &str| ron_options().from_str::<RawScenario>(text);
+    let (mut raw, mut problems) = syntax::parse_every_unknown_field(path, &text, parse).map_err(LoadError::Invalid)?;
+    problems.extend(super::plus_signs(path, &text));
     problems.extend(super::duplicate_keys(path, &text));
     sources.push(path.to_path_buf(), text);
     // A copy of a shipped scenario is said to be one once, at its first catalogue path.
