@@ -383,3 +383,25 @@ fn a_child_does_not_repeat_its_parents_warnings() {
     assert!(!mine.is_empty() && mine.iter().all(|w| !theirs.contains(w)), "{stderr}");
     assert!(!stderr.contains("inherited unchanged"), "{stderr}");
 }
+
+/// A reform dated outside the simulated period is pointed at its own `start`,
+/// not at the first place its date is written (a holiday of the calendar, or
+/// another reform of the same date).
+#[test]
+fn a_reform_outside_the_period_is_pointed_at_its_own_start() {
+    let dir = crate::engine::tempdir("reform-outside-period");
+    let child = dir.join("one-year.ron");
+    let text = "Scenario(name: \"one-year\", extends: \"shipped:one-trip-reform\", horizon_days: 364)";
+    std::fs::write(&child, text).expect("write");
+    let (code, _, stderr) = validate(&child);
+    assert_eq!(code, 2, "{stderr}");
+    let blocks: Vec<&str> = stderr.split("\n\n").filter(|b| b.contains("is outside the simulated period")).collect();
+    assert!(blocks.len() > 1, "several reforms are outside the year:\n{stderr}");
+    let mut places = std::collections::BTreeSet::new();
+    for block in &blocks {
+        let place = block.lines().find(|l| l.trim_start().starts_with("--> ")).expect("a place");
+        let snippet = block.lines().find(|l| l.contains(" | ") && !l.trim_end().ends_with('|')).expect("a snippet");
+        assert!(snippet.contains("start:") && snippet.contains("Reform("), "not at a reform's start:\n{block}");
+        assert!(places.insert(place.to_string()), "two reforms at one place:\n{stderr}");
+    }
+}
