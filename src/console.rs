@@ -1,9 +1,30 @@
 //! The tables the command line prints: replications' indicators side by side
 //! (`run`, `demo`) and a reform's trajectory year by year.
 
+use std::path::Path;
+
 use reformsim::engine::ReplicationOutput;
-use reformsim::schema::short_number;
+use reformsim::scenario::{Model, warnings_apart_from_parent};
+use reformsim::schema::{counted, short_number, short_plus_minus};
 use reformsim::stats::Summary;
+
+/// Prints the warnings of the scenario at `path` on standard error, `prefix`
+/// before each; those its `extends` parent gives word for word are only
+/// counted, with the file that has them.
+pub(crate) fn print_warnings(path: &Path, model: &Model, prefix: &str) {
+    let (own, inherited) = warnings_apart_from_parent(path, model);
+    for w in own {
+        eprintln!("warning: {prefix}{w}");
+    }
+    if let Some((parent, n)) = inherited {
+        let parent = parent.display();
+        eprintln!(
+            "warning: {prefix}{} inherited unchanged from {parent}, not repeated here (`reformsim validate {parent}` shows {})",
+            counted(n as u64, "warning", "warnings"),
+            if n == 1 { "it" } else { "them" }
+        );
+    }
+}
 
 /// Prints the per-year trajectory (means over replications) of the indicators a
 /// planner follows through a reform.
@@ -61,7 +82,7 @@ pub(crate) fn print_table(columns: &[(&str, &[ReplicationOutput])]) {
             let cell = if s.mean.is_nan() {
                 "—".to_string()
             } else if s.n > 1 && s.half_width_95.is_finite() {
-                format!("{} ± {}", short_number(s.mean), short_number(s.half_width_95))
+                short_plus_minus(s.mean, s.half_width_95)
             } else {
                 short_number(s.mean)
             };

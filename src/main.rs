@@ -20,6 +20,7 @@ use reformsim::scenario::{self, Model};
 use reformsim::schema::counted;
 
 mod console;
+mod interrupt;
 mod progress;
 mod research;
 mod shipped;
@@ -67,9 +68,10 @@ enum Command {
         #[arg(long = "window", value_name = "FROM..TO")]
         windows: Vec<String>,
     },
-    /// Checks a scenario and reports every problem found.
+    /// Checks a scenario (or a sweep, optimisation, sensitivity or calibration
+    /// spec) and reports every problem found.
     Validate {
-        /// The scenario file (RON).
+        /// The scenario file (RON), or a spec file.
         scenario: PathBuf,
     },
     /// Writes a starter project (a scenario and its CSV catalogues, every column
@@ -113,7 +115,7 @@ enum Command {
         /// Most replications with --precision (at least --replications).
         #[arg(long, allow_negative_numbers = true, value_parser = plain_number::<u64>, default_value_t = 100, requires = "precision")]
         max_replications: u64,
-        /// Output folder [default: results/compare/<first>-vs-<second>…]; never overwritten.
+        /// Output folder [default: results/compare/<first>-vs-<second>…]; replaced only if it holds an earlier comparison of the same files.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Threads (0: all cores; at most the cores available).
@@ -333,10 +335,11 @@ fn load(path: &Path) -> Result<Arc<Model>, Failure> {
 }
 
 fn validate(path: &Path) -> Result<(), Failure> {
-    let model = load(path)?;
-    for w in scenario::warnings(&model) {
-        eprintln!("warning: {w}");
+    if let Some(checked) = research::validate_spec(path) {
+        return checked;
     }
+    let model = load(path)?;
+    console::print_warnings(path, &model, "");
     println!(
         "{}: valid — {}, {}, {} staff, about {:.0} cases over {} days",
         path.display(),
@@ -410,9 +413,7 @@ fn run(
         model.windows.push(window);
     }
     let model = Arc::new(model);
-    for w in scenario::warnings(&model) {
-        eprintln!("warning: {w}");
-    }
+    console::print_warnings(path, &model, "");
     let scenario_file = export::output::canonical(path);
     let folder = match out {
         Some(out) => out,
@@ -528,9 +529,7 @@ fn compare(
         .map_err(|e| Failure::Input(format!("error: --precision: {e}")))?;
     let candidates = load_candidates(paths)?;
     for c in &candidates {
-        for w in scenario::warnings(&c.model) {
-            eprintln!("warning: {}: {w}", c.name);
-        }
+        console::print_warnings(&c.path, &c.model, &format!("{}: ", c.name));
     }
     for w in experiment::compare::period_warnings(&candidates) {
         eprintln!("warning: {w}");
@@ -540,7 +539,7 @@ fn compare(
         PathBuf::from("results").join("compare").join(names.join("-vs-"))
     });
     // Claimed before the runs: a second compare into the same folder is refused at once.
-    let output = experiment::files::claim_new_folder(&folder, "compare")?;
+    let output = experiment::compare::claim_folder(&folder, paths)?;
     let options = CompareOptions { seed, replications, jobs, precision };
     let progress = Progress::runs(&format!("compare {}", stem(&folder)), quiet);
     let comparison = experiment::compare(&candidates, &options, &|done, total| progress.update(done, total));
@@ -573,6 +572,10 @@ fn run_sweep(path: &Path, out: Option<PathBuf>, jobs: usize, shard: Option<Shard
         };
         PathBuf::from("results").join("sweeps").join(name)
     });
+    interrupt::say_on_interrupt(&format!(
+        "interrupted: the runs finished so far are kept in {}; the same command resumes the sweep where it stopped",
+        folder.display()
+    ));
     let options = SweepOptions { out: folder, jobs, shard };
     let progress = Progress::resumed_runs(&format!("sweep {}", stem(path)), quiet);
     let outcome = experiment::run_sweep(&sweep, &options, &|done, total| progress.update(done, total));

@@ -95,3 +95,54 @@ pub(crate) fn calibrate(path: &Path, out: Option<PathBuf>, jobs: usize, quiet: b
     println!("results written to {}", options.out.display());
     Ok(())
 }
+
+/// The spec files of the commands that run many scenarios, told by the name
+/// their text starts with: the name, the command that reads them, what they are.
+const SPECS: [(&str, &str, &str); 4] = [
+    ("Sweep", "sweep", "sweep"),
+    ("Optimise", "optimise", "optimisation spec"),
+    ("Sensitivity", "sensitivity", "sensitivity spec"),
+    ("Calibration", "calibrate", "calibration spec"),
+];
+
+/// `validate` of a spec file (`Sweep(…)`, `Optimise(…)`, `Sensitivity(…)`,
+/// `Calibration(…)`) rather than a scenario: checks it as the command that
+/// reads it does (its base scenario, every path) and names that command.
+/// `None` when `path` does not hold one of those.
+pub(crate) fn validate_spec(path: &Path) -> Option<Result<(), Failure>> {
+    use reformsim::analysis::{Calibration, Sensitivity, optimise::OptimiseSpec};
+    let text = reformsim::scenario::read_text(path).ok()?;
+    let tree = reformsim::scenario::ron_tree::parse(&text).ok()?;
+    let &(_, command, what) = SPECS.iter().find(|(name, ..)| tree.name() == Some(*name))?;
+    let checked = match command {
+        "sweep" => reformsim::experiment::Sweep::load(path).map(|sweep| {
+            let points = sweep.points.len() as u64;
+            format!(
+                ", {} of {} each",
+                reformsim::schema::counted(points, "design point", "design points"),
+                reformsim::schema::counted(sweep.replications, "replication", "replications")
+            )
+        }),
+        "optimise" => OptimiseSpec::load(path).map(|_| String::new()),
+        "sensitivity" => Sensitivity::load(path).map(|_| String::new()),
+        _ => Calibration::load(path).map(|_| String::new()),
+    };
+    Some(match checked {
+        Ok(details) => {
+            println!(
+                "{}: a valid {what}{details}; run it with `reformsim {command} {}`",
+                path.display(),
+                path.display()
+            );
+            Ok(())
+        }
+        Err(e) => Err(match Failure::from(e) {
+            Failure::Input(m) => Failure::Input(format!(
+                "{}\n({} is a {what}, read by `reformsim {command}`)",
+                m.trim_end(),
+                path.display()
+            )),
+            run => run,
+        }),
+    })
+}

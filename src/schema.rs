@@ -187,18 +187,35 @@ pub fn short_number(x: f64) -> String {
 /// number printed for people (CLI tables, reports): none for whole numbers and
 /// from 10,000 up, 1 from 100, 3 from 1, 4 below; `None` for zero.
 pub fn decimals_for_people(x: f64) -> Option<usize> {
-    let a = x.abs();
-    if a == 0.0 {
+    if x == 0.0 {
         None
-    } else if a >= 1e4 || (x.fract() == 0.0 && a < 1e15) {
+    } else if x.fract() == 0.0 && x.abs() < 1e15 {
         Some(0)
-    } else if a >= 100.0 {
-        Some(1)
-    } else if a >= 1.0 {
-        Some(3)
     } else {
-        Some(4)
+        Some(decimals_by_size(x))
     }
+}
+
+/// The decimals of [`decimals_for_people`] by size alone (a whole number too).
+fn decimals_by_size(x: f64) -> usize {
+    match x.abs() {
+        a if a >= 1e4 => 0,
+        a if a >= 100.0 => 1,
+        a if a >= 1.0 => 3,
+        _ => 4,
+    }
+}
+
+/// `mean ± half_width` for people (CLI tables, `result.txt`): the mean as
+/// [`short_number`], the half-width likewise but with no more decimals than a
+/// mean of its size shows, and `0` when it rounds to nothing there: a value the
+/// replications agree on reads `400000 ± 0`, not `400000 ± 0.0000`.
+pub fn short_plus_minus(mean: f64, half_width: f64) -> String {
+    let most = if mean == 0.0 { usize::MAX } else { decimals_by_size(mean) };
+    let decimals = decimals_for_people(half_width).map_or(0, |d| d.min(most));
+    let shown = format!("{half_width:.decimals$}");
+    let shown = if shown.chars().all(|c| c == '0' || c == '.') { "0".to_string() } else { shown };
+    format!("{} ± {shown}", short_number(mean))
 }
 
 /// The FNV-1a state before any byte.
@@ -261,5 +278,24 @@ mod tests {
         assert_eq!(number(0.1), "0.1");
         assert_eq!(number(f64::NAN), "");
         assert_eq!(short_number(7.02345), "7.023");
+    }
+
+    #[test]
+    fn a_half_width_has_no_more_decimals_than_its_mean() {
+        let cases = [
+            // Replications that agree, up to rounding: no "400000 ± 0.0000".
+            (400_000.0, 1e-11, "400000 ± 0"),
+            (400_000.0, 0.0, "400000 ± 0"),
+            (0.0123, 1e-7, "0.0123 ± 0"),
+            (7.02345, 0.00123, "7.023 ± 0.001"),
+            (123_456.7, 1234.6, "123457 ± 1235"),
+            // A whole mean keeps the decimals of its size for a real spread.
+            (2.0, 2.484, "2 ± 2.484"),
+            (3.0, 0.3, "3 ± 0.300"),
+            (0.0, 0.0123, "0 ± 0.0123"),
+        ];
+        for (mean, half_width, expected) in cases {
+            assert_eq!(short_plus_minus(mean, half_width), expected, "{mean} ± {half_width}");
+        }
     }
 }

@@ -224,3 +224,85 @@ fn a_closed_output_pipe_ends_the_program_quietly() {
     assert_ne!(output.status.code(), Some(101), "{stderr}");
     assert!(output.status.success() || output.status.signal() == Some(13), "{:?}: {stderr}", output.status);
 }
+
+/// `validate` on a shipped sweep, optimisation, sensitivity or calibration spec
+/// checks it as the command that reads it does and names that command (it said
+/// "did you mean `Scenario`?"); a broken spec is refused with the command named.
+#[test]
+fn validate_checks_a_spec_file_and_names_its_command() {
+    fn ron_files(folder: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(folder).expect("list") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                ron_files(&path, found);
+            } else if path.extension().is_some_and(|e| e == "ron") {
+                found.push(path);
+            }
+        }
+    }
+    let commands =
+        [("Sweep", "sweep"), ("Optimise", "optimise"), ("Sensitivity", "sensitivity"), ("Calibration", "calibrate")];
+    let mut files = Vec::new();
+    ron_files(&root().join("scenarios"), &mut files);
+    files.sort();
+    let mut seen = std::collections::BTreeSet::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("read");
+        let tree = reformsim::scenario::ron_tree::parse(&text).expect("shipped files are RON");
+        let Some(&(_, command)) = commands.iter().find(|(name, _)| tree.name() == Some(*name)) else { continue };
+        seen.insert(command);
+        let shown = file.to_str().expect("utf-8 path");
+        let (code, stdout, stderr) = reformsim(&["validate", shown]);
+        assert_eq!(code, 0, "{shown}: {stderr}");
+        assert!(stdout.contains(&format!("run it with `reformsim {command} {shown}`")), "{shown}: {stdout}");
+        assert!(!stderr.contains("Scenario"), "{shown}: {stderr}");
+    }
+    assert_eq!(seen.len(), commands.len(), "a shipped spec of every kind: {seen:?}");
+    // A broken sweep: its own problem, and the command that reads it.
+    let dir = tempdir("validate-spec");
+    let sweep = std::fs::read_to_string(root().join("scenarios/sweeps/mmc-staffing.ron")).expect("shipped sweep");
+    let path = dir.join("sweep.ron");
+    let text = sweep.replacen("\"../validation/mmc.ron\"", "\"shipped:validation/mmc\"", 1);
+    std::fs::write(&path, text.replacen("replications: 5", "replications: 0", 1)).expect("write");
+    let (code, _, stderr) = reformsim(&["validate", path.to_str().expect("utf-8 path")]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("`replications` must be at least 1"), "{stderr}");
+    assert!(stderr.contains("read by `reformsim sweep`") && !stderr.contains("Scenario"), "{stderr}");
+}
+
+/// A shipped scenario copied out of the project fails on its `extends` or its
+/// catalogue paths; the message says what works from anywhere instead,
+/// `"shipped:NAME"`, and that does work.
+#[test]
+fn a_copied_shipped_scenario_is_told_to_extend_it_by_its_shipped_name() {
+    let dir = tempdir("copied-shipped");
+    let mut names = std::collections::BTreeSet::new();
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(root().join("scenarios"))
+        .expect("list")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    files.sort();
+    for file in &files {
+        let copy = dir.join(file.file_name().expect("a name"));
+        std::fs::copy(file, &copy).expect("copy");
+        let (code, _, stderr) = reformsim(&["validate", copy.to_str().expect("utf-8")]);
+        let _ = std::fs::remove_file(&copy);
+        if code == 0 {
+            continue; // Reads no other file.
+        }
+        assert_eq!(code, 2, "{}: {stderr}", file.display());
+        let suggested: Vec<&str> =
+            stderr.split("\"shipped:").skip(1).filter_map(|rest| rest.split('"').next()).collect();
+        assert!(!suggested.is_empty(), "{}: no `shipped:` suggested in\n{stderr}", file.display());
+        names.extend(suggested.into_iter().map(String::from));
+    }
+    assert!(!names.is_empty(), "no shipped scenario reads another file");
+    for name in names {
+        let child = dir.join("child.ron");
+        let text = format!("Scenario(name: \"child\", extends: \"shipped:{name}\")");
+        std::fs::write(&child, text).expect("write");
+        let (code, _, stderr) = reformsim(&["validate", child.to_str().expect("utf-8")]);
+        assert_eq!(code, 0, "extends: \"shipped:{name}\", as suggested: {stderr}");
+    }
+}

@@ -346,3 +346,62 @@ fn a_scenario_linked_to_nowhere_is_said_to_be_a_link() {
     );
     assert!(!stderr.contains("did you mean `county.ron`"), "{stderr}");
 }
+
+/// A child that changes only its horizon does not repeat the warnings its
+/// parent gives word for word (it counts them, naming the parent); a warning
+/// whose words the child changes is the child's own and is printed.
+#[test]
+fn a_child_does_not_repeat_its_parents_warnings() {
+    let dir = crate::engine::tempdir("inherited-warnings");
+    let write = |name: &str, extends: &str, days: u32| {
+        let path = dir.join(name);
+        let text = format!("Scenario(name: \"{name}\", extends: \"{extends}\", horizon_days: {days})");
+        std::fs::write(&path, text).expect("write");
+        path
+    };
+    let warnings_of = |stderr: &str| -> Vec<String> {
+        stderr.lines().filter(|l| l.starts_with("warning: ")).map(String::from).collect()
+    };
+    // Three years of a calendar whose holidays are listed for one.
+    let parent = write("parent.ron", "shipped:small-department", 1000);
+    let (code, _, stderr) = validate(&parent);
+    assert_eq!(code, 0, "{stderr}");
+    let theirs = warnings_of(&stderr);
+    assert!(!theirs.is_empty(), "the parent warns: {stderr}");
+    let shorter = write("shorter.ron", "parent.ron", 900);
+    let (code, _, stderr) = validate(&shorter);
+    assert_eq!(code, 0, "{stderr}");
+    let mine = warnings_of(&stderr);
+    assert!(mine.iter().all(|w| !theirs.contains(w)), "repeated:\n{stderr}");
+    assert_eq!(mine.len(), 1, "one line counts them:\n{stderr}");
+    assert!(mine[0].contains("inherited unchanged from") && mine[0].contains("parent.ron"), "{stderr}");
+    // Longer: the same warning with other years, the child's own.
+    let longer = write("longer.ron", "parent.ron", 2000);
+    let (code, _, stderr) = validate(&longer);
+    assert_eq!(code, 0, "{stderr}");
+    let mine = warnings_of(&stderr);
+    assert!(!mine.is_empty() && mine.iter().all(|w| !theirs.contains(w)), "{stderr}");
+    assert!(!stderr.contains("inherited unchanged"), "{stderr}");
+}
+
+/// A reform dated outside the simulated period is pointed at its own `start`,
+/// not at the first place its date is written (a holiday of the calendar, or
+/// another reform of the same date).
+#[test]
+fn a_reform_outside_the_period_is_pointed_at_its_own_start() {
+    let dir = crate::engine::tempdir("reform-outside-period");
+    let child = dir.join("one-year.ron");
+    let text = "Scenario(name: \"one-year\", extends: \"shipped:one-trip-reform\", horizon_days: 364)";
+    std::fs::write(&child, text).expect("write");
+    let (code, _, stderr) = validate(&child);
+    assert_eq!(code, 2, "{stderr}");
+    let blocks: Vec<&str> = stderr.split("\n\n").filter(|b| b.contains("is outside the simulated period")).collect();
+    assert!(blocks.len() > 1, "several reforms are outside the year:\n{stderr}");
+    let mut places = std::collections::BTreeSet::new();
+    for block in &blocks {
+        let place = block.lines().find(|l| l.trim_start().starts_with("--> ")).expect("a place");
+        let snippet = block.lines().find(|l| l.contains(" | ") && !l.trim_end().ends_with('|')).expect("a snippet");
+        assert!(snippet.contains("start:") && snippet.contains("Reform("), "not at a reform's start:\n{block}");
+        assert!(places.insert(place.to_string()), "two reforms at one place:\n{stderr}");
+    }
+}

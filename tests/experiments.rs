@@ -224,6 +224,49 @@ fn a_sweep_killed_mid_way_finishes_the_rest_and_matches_an_uninterrupted_run() {
     assert_same_files(&out, &reference, &SWEEP_FILES);
 }
 
+/// Ctrl-C during a sweep says, on standard error, that the same command
+/// resumes it; and the same command does, from the runs already journaled.
+#[cfg(unix)]
+#[test]
+fn a_sweep_interrupted_with_ctrl_c_says_the_same_command_resumes_it() {
+    use std::os::unix::process::ExitStatusExt as _;
+    let dir = tempdir("sweep-interrupt");
+    let body = r#"    seed: 11,
+    replications: 20,
+    parameters: [(name: "arrivals_per_year", path: "services[0].volume_per_year",
+                  range: (from: 200000.0, to: 260000.0, steps: 10))],
+    fixed: [(path: "horizon_days", value: 100)],"#;
+    let sweep = sweep_file(&dir, "interrupt.ron", "mmc.ron", body);
+    let out = dir.join("out");
+    let journal = out.join("journal.csv");
+    let args = ["sweep", path_str(&sweep), "--out", path_str(&out), "--jobs", "1", "--quiet"];
+    let child = Command::new(env!("CARGO_BIN_EXE_reformsim"))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let started = Instant::now();
+    while lines_in(&journal) < 6 {
+        assert!(started.elapsed() < Duration::from_secs(120), "the journal never filled");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let pid = libc::pid_t::try_from(child.id()).expect("a process id");
+    // SAFETY: sends a signal to the child started above, which has not been reaped.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0, "SIGINT sent");
+    let output = child.wait_with_output().expect("reaped");
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.signal(), Some(libc::SIGINT), "ended by the interrupt: {stderr}");
+    assert!(stderr.contains("the same command resumes the sweep"), "{stderr}");
+    assert!(stderr.contains(path_str(&out)), "names the folder: {stderr}");
+    let rows_before = lines_in(&journal) - 1;
+    assert!(rows_before < 200, "interrupted before the end: {rows_before} rows");
+    let o = reformsim(&args);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let stdout = text(&o.stdout);
+    assert!(stdout.contains(&format!("({rows_before} found done, {} run now)", 200 - rows_before)), "{stdout}");
+}
+
 #[test]
 fn shards_merge_into_exactly_the_one_machine_folder() {
     let dir = tempdir("sweep-shards");
@@ -374,7 +417,7 @@ fn common_random_numbers_make_the_paired_interval_narrower() {
 }
 
 #[test]
-fn compare_prints_a_table_writes_csv_and_never_overwrites() {
+fn compare_prints_a_table_writes_csv_and_replaces_only_its_own() {
     let dir = tempdir("compare-cli");
     let out = dir.join("out");
     let args = [
@@ -401,9 +444,14 @@ fn compare_prints_a_table_writes_csv_and_never_overwrites() {
     assert!(wait[0].ends_with(",,,,,"), "the reference has no difference: {}", wait[0]);
     let replications = std::fs::read_to_string(out.join("replications.csv")).expect("replications.csv");
     assert_eq!(replications.lines().count(), 1 + 2 * 3);
+    // The same comparison again replaces its own results; another into its folder is refused.
     let o = reformsim(&args);
-    assert_eq!(o.status.code(), Some(2), "an existing folder is refused");
-    assert!(text(&o.stderr).contains("never overwrites"), "{}", text(&o.stderr));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let mut other = args;
+    other[1] = "scenarios/validation/tandem.ron";
+    let o = reformsim(&other);
+    assert_eq!(o.status.code(), Some(2), "another comparison's folder is refused");
+    assert!(text(&o.stderr).contains("a comparison of other scenario files"), "{}", text(&o.stderr));
     // With a precision target, replications are added beyond the first three.
     let precise = dir.join("precise");
     let o = reformsim(&[

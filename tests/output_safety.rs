@@ -464,8 +464,9 @@ fn a_file_put_in_the_output_folder_during_the_work_is_kept() {
     // theirs, so the folder stays as it is and the new results go beside it.
     let dir = tempdir("safety-meanwhile");
     let run = Replace::Run { also: Vec::new() };
-    let compare = Replace::Never { what: "compare" };
-    for (k, replace) in [run, compare].iter().enumerate() {
+    let merge = Replace::Never { what: "merge" };
+    let compare = Replace::Comparison { scenarios: Vec::new() };
+    for (k, replace) in [run, merge, compare].iter().enumerate() {
         let target = dir.join(format!("out{k}"));
         std::fs::create_dir(&target).expect("mkdir");
         let claimed = FolderOutput::claim(&target, replace, &[]).expect("an empty folder is claimed");
@@ -475,8 +476,8 @@ fn a_file_put_in_the_output_folder_during_the_work_is_kept() {
         let ExportError::ChangedMeanwhile { kept, .. } = &e else { panic!("{e}") };
         assert!(!e.is_input(), "the work was done: exit 1, not 2");
         assert!(e.to_string().contains(&kept.display().to_string()), "{e}");
-        // A run's folder is checked file by file: the message names the new one.
-        assert!(k == 1 || e.to_string().contains("notes.txt"), "{e}");
+        // A run's or a comparison's folder is checked file by file: the message names the new one.
+        assert!(matches!(replace, Replace::Never { .. }) || e.to_string().contains("notes.txt"), "{e}");
         assert_eq!(names(&target), ["notes.txt"]);
         assert_eq!(std::fs::read_to_string(target.join("notes.txt")).expect("kept"), "the user's");
         assert_eq!(std::fs::read_to_string(kept.join("summary.csv")).expect("results kept"), "new");
@@ -1003,4 +1004,114 @@ fn a_run_never_replaces_another_scenario_files_results_in_its_default_folder() {
     let (code, _, err) = reformsim_in(&dir, &["run", "first.ron", "--quiet"]);
     assert_eq!(code, 2, "refused: {err}");
     assert!(err.contains(copy.file_name().and_then(|n| n.to_str()).expect("name")), "{err}");
+}
+
+#[test]
+fn a_compare_replaces_only_a_comparison_of_the_same_files() {
+    // The same compare command run again replaces its own earlier results (as a
+    // run replaces its own); any other folder is refused with status 2 and kept.
+    let dir = tempdir("compare-again");
+    short_scenario(&dir, "a.ron", 12);
+    short_scenario(&dir, "b.ron", 11);
+    short_scenario(&dir, "c.ron", 13);
+    let compare = |here: &Path, args: &[&str]| {
+        let all: Vec<&str> = [&["compare"][..], args, &["--replications", "2", "--quiet"]].concat();
+        reformsim_in(here, &all)
+    };
+    let (code, _, err) = compare(&dir, &["a.ron", "b.ron"]);
+    assert_eq!(code, 0, "{err}");
+    let folder = dir.join("results/compare/a-vs-b");
+    let manifest = std::fs::read_to_string(folder.join("manifest.ron")).expect("manifest");
+    assert!(manifest.contains("\"../../../a.ron\""), "files named relative to the folder: {manifest}");
+    // Again, with another seed, and from another working folder through --out.
+    let (code, _, err) = compare(&dir, &["a.ron", "b.ron", "--seed", "2"]);
+    assert_eq!(code, 0, "the same comparison again: {err}");
+    std::fs::create_dir(dir.join("elsewhere")).expect("mkdir");
+    let (code, _, err) =
+        compare(&dir.join("elsewhere"), &["../a.ron", "../b.ron", "--out", "../results/compare/a-vs-b"]);
+    assert_eq!(code, 0, "the same files named from elsewhere: {err}");
+    // A report page written into the folder goes with the comparison it shows.
+    let (code, _, err) = reformsim_in(&dir, &["report", "results/compare/a-vs-b"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = compare(&dir, &["a.ron", "b.ron"]);
+    assert_eq!(code, 0, "a comparison with its report page: {err}");
+    // Other files, another order, a run's results, a user's note: refused, kept.
+    let (code, _, err) = reformsim_in(&dir, &["run", "c.ron", "--out", "run", "--quiet"]);
+    assert_eq!(code, 0, "{err}");
+    let before = snapshot(&dir.join("results"));
+    let run_before = snapshot(&dir.join("run"));
+    let out = ["--out", "results/compare/a-vs-b"];
+    for (args, says) in [
+        (&["a.ron", "c.ron"][..], "a comparison of other scenario files"),
+        (&["b.ron", "a.ron"][..], "a comparison of other scenario files"),
+        (&["c.ron", "a.ron", "b.ron"][..], "a comparison of other scenario files"),
+    ] {
+        let (code, stdout, err) = compare(&dir, &[args, &out[..]].concat());
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(says) && err.contains("nothing was changed"), "{args:?}: {err}");
+        assert!(stdout.is_empty(), "{args:?} ran: {stdout}");
+        assert_eq!(snapshot(&dir.join("results")), before, "{args:?} changed the folder");
+    }
+    let (code, _, err) = compare(&dir, &["a.ron", "b.ron", "--out", "run"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("a run's results, not a comparison's"), "{err}");
+    assert_eq!(snapshot(&dir.join("run")), run_before, "the run's folder changed");
+    std::fs::write(folder.join("notes.txt"), "mine").expect("write");
+    let (code, _, err) = compare(&dir, &["a.ron", "b.ron"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("notes.txt"), "the user's file is named: {err}");
+    assert_eq!(std::fs::read_to_string(folder.join("notes.txt")).expect("kept"), "mine");
+    // A folder of the user's with no manifest is refused too, naming its files.
+    std::fs::create_dir(dir.join("mine")).expect("mkdir");
+    std::fs::write(dir.join("mine/comparison.csv"), "my own table").expect("write");
+    std::fs::write(dir.join("mine/thesis.tex"), "chapter one").expect("write");
+    let (code, _, err) = compare(&dir, &["a.ron", "b.ron", "--out", "mine"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("thesis.tex"), "{err}");
+    assert_eq!(std::fs::read_to_string(dir.join("mine/comparison.csv")).expect("kept"), "my own table");
+    std::fs::remove_file(dir.join("mine/thesis.tex")).expect("rm");
+    let (code, _, err) = compare(&dir, &["a.ron", "b.ron", "--out", "mine"]);
+    assert_eq!(code, 2, "a comparison's file name without a manifest: {err}");
+    assert!(err.contains("no manifest.ron"), "{err}");
+    assert_eq!(std::fs::read_to_string(dir.join("mine/comparison.csv")).expect("kept"), "my own table");
+}
+
+/// `--out .` is refused with a subfolder to use instead, and that subfolder is
+/// accepted: it suggested `results`, which was refused in turn when it held
+/// other results.
+#[test]
+fn the_folder_suggested_instead_of_the_working_folder_is_accepted() {
+    let dir = tempdir("safety-suggested-folder");
+    let scenario = short_scenario(&dir, "mmc.ron", 12);
+    let scenario = scenario.to_str().expect("utf-8");
+    let suggested = |stderr: &str| -> String {
+        let after = stderr.split("such as `").nth(1).unwrap_or_else(|| panic!("no suggestion in:\n{stderr}"));
+        after.split('`').next().expect("closing quote").to_string()
+    };
+    let work = dir.join("work");
+    std::fs::create_dir(&work).expect("mkdir");
+    let mut used = Vec::new();
+    // Again and again in one folder, each command writing where it was told.
+    for command in ["run", "compare", "run", "compare"] {
+        let args: Vec<&str> =
+            if command == "run" { vec!["run", scenario] } else { vec!["compare", scenario, scenario] };
+        let quiet = ["--quiet", "--replications", "2"];
+        let (code, _, stderr) = reformsim_in(&work, &[&args[..], &["--out", "."], &quiet].concat());
+        assert_eq!(code, 2, "{stderr}");
+        let instead = suggested(&stderr);
+        assert!(!used.contains(&instead), "{instead} suggested again");
+        let (code, _, stderr) = reformsim_in(&work, &[&args[..], &["--out", instead.as_str()], &quiet].concat());
+        assert_eq!(code, 0, "{command} --out {instead}, as suggested: {stderr}");
+        used.push(instead);
+    }
+    // A file named `results` is left alone.
+    let other = dir.join("other");
+    std::fs::create_dir(&other).expect("mkdir");
+    std::fs::write(other.join("results"), "my notes").expect("write");
+    let (code, _, stderr) = reformsim_in(&other, &["run", scenario, "--out", ".", "--quiet"]);
+    assert_eq!(code, 2, "{stderr}");
+    let instead = suggested(&stderr);
+    let (code, _, stderr) = reformsim_in(&other, &["run", scenario, "--out", instead.as_str(), "--quiet"]);
+    assert_eq!(code, 0, "--out {instead}, as suggested: {stderr}");
+    assert_eq!(std::fs::read_to_string(other.join("results")).expect("kept"), "my notes");
 }

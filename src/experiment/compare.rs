@@ -16,12 +16,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
-use super::files::{write_atomic, write_new_folder};
+use super::files::{fill_claimed, write_atomic};
 use super::precision::{Outcome, Plan, Precision, plan_with};
 use super::tables::csv_line;
 use super::{ExperimentError, MAX_RUNS, Progress, indicator_names, runner};
+use crate::export::output::{FolderOutput, Replace, canonical};
 use crate::scenario::{self, Model};
-use crate::schema::{COMPARISON_COLUMNS, COMPARISON_RUN_KEY_COLUMNS, model_hash, number, short_number};
+use crate::schema::{
+    COMPARISON_COLUMNS, COMPARISON_RUN_KEY_COLUMNS, model_hash, number, short_number, short_plus_minus,
+};
 use crate::stats::{Summary, paired_difference};
 
 /// Most replications a comparison may hold in memory.
@@ -208,6 +211,17 @@ pub fn compare(
     })
 }
 
+/// Claims `folder` for a comparison of the scenario files `paths` before it
+/// runs, so that a second process asking for it is refused at once: a new or
+/// empty folder, or one holding only an earlier comparison of the same files,
+/// in the same order (as its manifest records them), which the new one
+/// replaces. Anything else (a user's file, other results, a comparison of
+/// other files) is refused and kept.
+pub fn claim_folder(folder: &Path, paths: &[PathBuf]) -> Result<FolderOutput, ExperimentError> {
+    let scenarios: Vec<PathBuf> = paths.iter().map(|p| canonical(p)).collect();
+    Ok(FolderOutput::claim(folder, &Replace::Comparison { scenarios: scenarios.clone() }, &scenarios)?)
+}
+
 /// The largest relative half-width over the scenarios after `n` replications (NaN if any is NaN).
 fn worst_precision(values: &[Vec<Vec<f64>>], rule: &Precision, n: u64) -> f64 {
     values
@@ -225,6 +239,9 @@ struct Manifest<'a> {
     program: &'a str,
     version: &'a str,
     scenarios: Vec<(&'a str, String, &'a str)>,
+    /// The scenario files relative to the results folder, so that a later
+    /// comparison of the same files may replace it ([`claim_folder`]).
+    scenario_files: Vec<String>,
     seed: u64,
     replications: u64,
     /// Only with a precision target, so that other comparisons' manifests are as before.
@@ -272,15 +289,17 @@ impl Comparison {
         }
     }
 
-    /// Writes `comparison.csv`, `replications.csv` and `manifest.ron` into the new folder `folder`.
+    /// Writes `comparison.csv`, `replications.csv` and `manifest.ron` into
+    /// `folder`, which must be new, empty or an earlier comparison of the same
+    /// files ([`claim_folder`]).
     pub fn write(&self, folder: &Path) -> Result<(), ExperimentError> {
-        write_new_folder(folder, "compare", |staging| self.write_files(staging))
+        fill_claimed(claim_folder(folder, &self.paths)?, |staging| self.write_files(staging))
     }
 
     /// Writes the same files into a folder claimed before the comparison ran
-    /// ([`super::files::claim_new_folder`]).
-    pub fn write_claimed(&self, output: crate::export::output::FolderOutput) -> Result<(), ExperimentError> {
-        super::files::fill_claimed(output, |staging| self.write_files(staging))
+    /// ([`claim_folder`]).
+    pub fn write_claimed(&self, output: FolderOutput) -> Result<(), ExperimentError> {
+        fill_claimed(output, |staging| self.write_files(staging))
     }
 
     fn write_files(&self, folder: &Path) -> Result<(), ExperimentError> {
@@ -328,6 +347,12 @@ impl Comparison {
             version: env!("CARGO_PKG_VERSION"),
             scenarios: (0..self.names.len())
                 .map(|s| (self.names[s].as_str(), self.paths[s].display().to_string(), self.model_hashes[s].as_str()))
+                .collect(),
+            scenario_files: self
+                .paths
+                .iter()
+                .map(|p| crate::export::manifest::relative_path(&canonical(folder), &canonical(p)))
+                .map(|p| p.to_string_lossy().into_owned())
                 .collect(),
             seed: self.seed,
             replications: self.replications(),
@@ -381,7 +406,7 @@ fn plus_minus(s: &Summary) -> String {
     if s.mean.is_nan() {
         "—".into()
     } else if s.n > 1 && s.half_width_95.is_finite() {
-        format!("{} ± {}", short_number(s.mean), short_number(s.half_width_95))
+        short_plus_minus(s.mean, s.half_width_95)
     } else {
         short_number(s.mean)
     }

@@ -3,7 +3,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use super::output::canonical;
+use super::paths::canonical;
 
 use super::{ExportError, RunInfo, io_error};
 use crate::scenario::Model;
@@ -94,4 +94,44 @@ pub fn check_same_scenario(folder: &Path, scenario: &Path) -> Result<(), ExportE
         return Err(ExportError::OtherScenario { folder: folder.to_path_buf(), earlier, this: scenario.to_path_buf() });
     }
     Ok(())
+}
+
+/// The files of a comparison's folder (`reformsim compare`), besides a report page.
+pub const COMPARISON_FILES: [&str; 3] = ["comparison.csv", "replications.csv", "manifest.ron"];
+
+/// Whether `folder/manifest.ron` is the manifest of a comparison of the same
+/// scenario files as `scenarios` (canonical), in the same order: such a folder
+/// holds a comparison that running the same command again makes again, so
+/// `compare` may replace it. `Err(Some(what))` says what other results it holds
+/// (a comparison of other files, a run's or a sweep's); `Err(None)` that it holds
+/// no reformsim manifest.
+pub fn check_same_comparison(folder: &Path, scenarios: &[PathBuf]) -> Result<(), Option<String>> {
+    #[derive(serde::Deserialize)]
+    struct Comparison {
+        program: String,
+        /// Name, the path as it was typed, model fingerprint.
+        scenarios: Vec<(String, String, String)>,
+        /// Relative to the folder; absent in comparisons written before it was recorded.
+        #[serde(default)]
+        scenario_files: Vec<String>,
+    }
+    let text = std::fs::read_to_string(folder.join("manifest.ron")).map_err(|_| None)?;
+    let manifest = match ron::from_str::<Comparison>(&text) {
+        Ok(m) if m.program == env!("CARGO_PKG_NAME") => m,
+        _ if !text.contains(concat!("\"", env!("CARGO_PKG_NAME"), "\"")) => return Err(None),
+        _ if text.contains("sweep_hash_fnv1a64") => return Err(Some("a sweep's results, not a comparison's".into())),
+        _ if text.contains("scenario_path") => return Err(Some("a run's results, not a comparison's".into())),
+        _ => return Err(Some("reformsim results of another kind, not a comparison's".into())),
+    };
+    // Older comparisons name the files only as they were typed: read from here.
+    let earlier: Vec<PathBuf> = if manifest.scenario_files.is_empty() {
+        manifest.scenarios.iter().map(|(_, typed, _)| canonical(Path::new(typed))).collect()
+    } else {
+        manifest.scenario_files.iter().map(|relative| canonical(&folder.join(relative))).collect()
+    };
+    if earlier == scenarios {
+        return Ok(());
+    }
+    let names: Vec<String> = earlier.iter().map(|p| p.display().to_string()).collect();
+    Err(Some(format!("a comparison of other scenario files ({})", names.join(", "))))
 }

@@ -11,6 +11,7 @@ pub mod event_log;
 pub mod manifest;
 mod mount;
 pub mod output;
+mod paths;
 
 use std::path::{Path, PathBuf};
 
@@ -159,15 +160,19 @@ pub enum ExportError {
     /// The output folder is the working folder, or holds it: results replace
     /// their folder as a whole, which would take it away from under the shell.
     #[error(
-        "{} {}: results replace their folder as a whole, which would leave your shell in a removed folder; nothing was changed: name a subfolder for them, such as `results`",
+        "{} {}: results replace their folder as a whole, which would leave your shell in a removed folder; nothing was changed: name a subfolder for them, such as `{}`",
         folder.display(),
-        if folder == here { "is the current folder".to_string() } else { format!("holds the current folder, {}", here.display()) }
+        if folder == here { "is the current folder".to_string() } else { format!("holds the current folder, {}", here.display()) },
+        suggested.display()
     )]
     HoldsWorkingFolder {
         /// The output folder (canonical).
         folder: PathBuf,
         /// The working folder (canonical).
         here: PathBuf,
+        /// A subfolder of the working folder that would be accepted instead
+        /// ([`subfolder_for_results`]), relative to it.
+        suggested: PathBuf,
     },
     /// The output folder is a mount point (another file system is mounted on
     /// it): results are switched in by renaming their folder, which a mount point
@@ -243,6 +248,28 @@ pub enum ExportError {
         /// The scenario file being run.
         this: PathBuf,
     },
+}
+
+/// A folder inside the working folder `here` that any command would accept as
+/// its output, relative to `here`, to suggest instead of `here` itself:
+/// `results` when there is none or it is empty, else a new folder in it
+/// (`results/out`, then `results/out-2`, …: a folder of earlier results is not
+/// replaced by other results), or beside it when `results` is not a folder.
+fn subfolder_for_results(here: &Path) -> PathBuf {
+    let free = |p: &Path| std::fs::symlink_metadata(here.join(p)).is_err();
+    let empty_folder = |p: &Path| {
+        let p = here.join(p);
+        !p.is_symlink() && std::fs::read_dir(p).is_ok_and(|mut entries| entries.next().is_none())
+    };
+    let results = Path::new("results");
+    if free(results) || empty_folder(results) {
+        return results.to_path_buf();
+    }
+    let (folder, stem) = if here.join(results).is_dir() { (results, "out") } else { (Path::new(""), "results") };
+    (1..)
+        .map(|k| folder.join(if k == 1 { stem.to_string() } else { format!("{stem}-{k}") }))
+        .find(|p| free(p))
+        .expect("some name is free")
 }
 
 impl ExportError {

@@ -25,6 +25,7 @@ use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 pub use super::mount::{check_file_not_mount_point, check_no_mount_inside, check_not_mount_point};
+pub use super::paths::canonical;
 use super::{ExportError, io_error};
 
 /// The files of a run's folder (`reformsim run`, and each scenario of the demo).
@@ -65,30 +66,6 @@ pub fn is_result_file(name: &str) -> bool {
 
 /// How many foreign files an error message names before saying how many more.
 const NAMED_AT_MOST: usize = 10;
-
-/// `path` made absolute, with symbolic links, `.` and `..` resolved as far as it
-/// exists (the rest is resolved by its text): two names of one file give one path.
-pub fn canonical(path: &Path) -> PathBuf {
-    let path = if path.as_os_str().is_empty() { Path::new(".") } else { path };
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    for existing in absolute.ancestors() {
-        if let Ok(real) = std::fs::canonicalize(existing) {
-            let rest = absolute.strip_prefix(existing).unwrap_or(Path::new(""));
-            let mut out = real;
-            for component in rest.components() {
-                match component {
-                    Component::CurDir => {}
-                    Component::ParentDir => {
-                        out.pop();
-                    }
-                    other => out.push(other),
-                }
-            }
-            return out;
-        }
-    }
-    absolute
-}
 
 /// Whether `path` is a symbolic link to nothing: written through, the link
 /// would be replaced by a folder or file of ours, so every output refuses it.
@@ -347,6 +324,13 @@ pub enum Replace {
         /// More files this run writes inside the folder.
         also: Vec<PathBuf>,
     },
+    /// A comparison's results: the folder is replaced if it holds nothing but a
+    /// comparison's files and the report page, and its manifest names the same
+    /// scenario files ([`super::manifest::check_same_comparison`]).
+    Comparison {
+        /// The scenario files compared (canonical), the reference first.
+        scenarios: Vec<PathBuf>,
+    },
 }
 
 /// A results folder claimed for writing: checked and locked; the results are
@@ -435,7 +419,8 @@ pub fn check_not_working_folder(target: &Path) -> Result<(), ExportError> {
     let Ok(here) = std::env::current_dir() else { return Ok(()) };
     let here = canonical(&here);
     if here.starts_with(target) {
-        return Err(ExportError::HoldsWorkingFolder { folder: target.to_path_buf(), here });
+        let suggested = super::subfolder_for_results(&here);
+        return Err(ExportError::HoldsWorkingFolder { folder: target.to_path_buf(), here, suggested });
     }
     Ok(())
 }
@@ -460,13 +445,9 @@ fn check_folder(target: &Path, replace: &Replace) -> Result<(), ExportError> {
             let manifest = run_manifest(target);
             let earlier_log = manifest.as_ref().ok().and_then(|log| log.as_ref());
             let allowed = |relative: &Path| {
-                let top = relative.to_string_lossy();
                 also.iter().any(|a| a == relative)
                     || earlier_log.is_some_and(|log| log == relative)
-                    || (relative.components().count() == 1
-                        && (RUN_FILES.contains(&top.as_ref())
-                            || top == REPORT_FILE
-                            || leftover_pid(&top, REPORT_FILE, "tmp").is_some()))
+                    || top_level_result(relative, &RUN_FILES)
             };
             let mut foreign = Vec::new();
             list_foreign(target, Path::new(""), &allowed, &mut foreign)?;
@@ -478,7 +459,29 @@ fn check_folder(target: &Path, replace: &Replace) -> Result<(), ExportError> {
                 Err(found) => Err(ExportError::OtherResults { folder: target.to_path_buf(), found }),
             }
         }
+        Replace::Comparison { scenarios } => {
+            let same = super::manifest::check_same_comparison(target, scenarios);
+            if let Err(Some(found)) = same {
+                return Err(ExportError::OtherResults { folder: target.to_path_buf(), found });
+            }
+            let allowed = |relative: &Path| top_level_result(relative, &super::manifest::COMPARISON_FILES);
+            let mut foreign = Vec::new();
+            list_foreign(target, Path::new(""), &allowed, &mut foreign)?;
+            if !foreign.is_empty() {
+                return Err(ExportError::Foreign { folder: target.to_path_buf(), files: foreign });
+            }
+            let found = "no manifest.ron, so it cannot be told to be a comparison's results".to_string();
+            same.map_err(|_| ExportError::OtherResults { folder: target.to_path_buf(), found })
+        }
     }
+}
+
+/// Whether `relative` is one of `files`, the report page or a page's leftover,
+/// at the top of a results folder.
+fn top_level_result(relative: &Path, files: &[&str]) -> bool {
+    let top = relative.to_string_lossy();
+    relative.components().count() == 1
+        && (files.contains(&top.as_ref()) || top == REPORT_FILE || leftover_pid(&top, REPORT_FILE, "tmp").is_some())
 }
 
 /// Appends to `foreign` the paths under `folder/relative` that `allowed` does not

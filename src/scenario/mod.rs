@@ -31,7 +31,7 @@ use std::path::PathBuf;
 
 pub use load::{
     load, load_from_str, load_with_inputs, read_text, resolve_in_project, ron_problem, shipped_project,
-    syntax_diagnostic,
+    syntax_diagnostic, warnings_apart_from_parent,
 };
 pub use model::*;
 pub use sources::{duplicate_keys, plus_signs};

@@ -198,14 +198,19 @@ pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Re
     // Each of the model's reforms' place in the scenario's list, to point at it.
     let mut reform_index = Vec::new();
     for ((index, ordinal), r) in reforms {
+        // At this reform's own `start`: the same date may be written before (a holiday, another reform).
+        let quoted = format!("\"{}\"", r.start);
         let Some(date) = Date::parse(&r.start) else {
-            p.at(&format!("\"{}\"", r.start), format!("reform start `{}` is not a date: expected YYYY-MM-DD", r.start));
+            let message = format!("reform start `{}` is not a date: expected YYYY-MM-DD", r.start);
+            p.at_reform_field(index, &quoted, "start", message);
             continue;
         };
         let day = date.days_since_epoch() - model.start_date.days_since_epoch();
         if day < 0 || day >= i64::from(model.horizon_days) {
-            p.at(
-                &format!("\"{}\"", r.start),
+            p.at_reform_field(
+                index,
+                &quoted,
+                "start",
                 format!(
                     "reform dated {date} is outside the simulated period {} to {}",
                     model.start_date,

@@ -12,7 +12,7 @@ use super::spec::{Bound, OptimiseSpec, Selection};
 use crate::experiment::files::write_atomic;
 use crate::experiment::tables::csv_line;
 use crate::experiment::{ExperimentError, io_error};
-use crate::schema::{CANDIDATE_COLUMNS, CONSTRAINT_COLUMN_SUFFIXES, number, short_number};
+use crate::schema::{CANDIDATE_COLUMNS, CONSTRAINT_COLUMN_SUFFIXES, number, short_number, short_plus_minus};
 use crate::stats::Summary;
 
 /// File names inside an optimise folder.
@@ -127,7 +127,7 @@ pub fn prepare_folder(folder: &Path, manifest: &OptimiseManifest) -> Result<Fold
 fn plus_minus(values: &[f64]) -> String {
     let s = Summary::of(values);
     if s.n > 1 && s.half_width_95.is_finite() {
-        format!("{} ± {}", short_number(s.mean), short_number(s.half_width_95))
+        short_plus_minus(s.mean, s.half_width_95)
     } else {
         short_number(s.mean)
     }

@@ -495,23 +495,27 @@ impl CsvTable {
         let hinted: Vec<&str> = nearest.iter().flatten().copied().collect();
         self.check_columns(problems, &[required, optional].concat(), &hinted);
         if !missing.is_empty() {
-            let hints: Vec<String> = missing
-                .iter()
-                .zip(&nearest)
-                .map(|(m, near)| match near {
-                    Some(h) => format!("`{m}` (is `{h}` meant to be it?)"),
-                    None => format!("`{m}`"),
-                })
-                .collect();
-            problems.push(Diagnostic {
-                location: Location {
-                    path: self.path.clone(),
-                    line: 1,
-                    column: 1,
-                    snippet: self.lines.first().cloned(),
-                },
-                message: format!("the header row lacks the column(s) {}", hints.join(", ")),
-            });
+            // A misspelt column is pointed at where it is written; the others at the header.
+            let header_line = self.lines.first().cloned();
+            let at =
+                |column: usize| Location { path: self.path.clone(), line: 1, column, snippet: header_line.clone() };
+            for (m, near) in missing.iter().zip(&nearest) {
+                if let Some(h) = near {
+                    let index = self.header.iter().position(|x| x == h).expect("a header's name");
+                    problems.push(Diagnostic {
+                        location: at(header_line.as_deref().map_or(1, |s| field_column(s, index))),
+                        message: format!("the header row lacks the column `{m}`: is `{h}` meant to be it?"),
+                    });
+                }
+            }
+            let unhinted: Vec<String> =
+                missing.iter().zip(&nearest).filter(|(_, n)| n.is_none()).map(|(m, _)| format!("`{m}`")).collect();
+            if !unhinted.is_empty() {
+                problems.push(Diagnostic {
+                    location: at(1),
+                    message: format!("the header row lacks the column(s) {}", unhinted.join(", ")),
+                });
+            }
             return Vec::new();
         }
         self.rows

@@ -61,6 +61,28 @@ fn load_listing_inputs(path: &Path, text: &str) -> Result<(Model, Vec<PathBuf>),
     Ok((validate(raw, &sources)?, inputs))
 }
 
+/// The warnings of the scenario at `path` (validated as `model`) apart from
+/// those its `extends` parent, loaded alone, gives word for word; and, when
+/// there are such, the parent's file and how many. A child that changes only,
+/// say, the horizon does not repeat its parent's warnings about what it did not
+/// change; a warning whose words the child changes (other years, other loads)
+/// is the child's own. All of them when the parent does not load alone.
+pub fn warnings_apart_from_parent(path: &Path, model: &Model) -> (Vec<String>, Option<(PathBuf, usize)>) {
+    let all = super::warnings(model);
+    let parent = || {
+        let written = parse_raw(path, &read(path).ok()?).ok()?.extends?;
+        let file = match written.strip_prefix(SHIPPED) {
+            Some(name) => shipped_scenario(name).ok()?,
+            None => Sandbox::for_scenario(path).resolve(path, &written).ok()?,
+        };
+        let warnings = super::warnings(&load(&file).ok()?);
+        Some((file, warnings))
+    };
+    let Some((file, theirs)) = (if all.is_empty() { None } else { parent() }) else { return (all, None) };
+    let (inherited, own): (Vec<String>, Vec<String>) = all.into_iter().partition(|w| theirs.contains(w));
+    (own, (!inherited.is_empty()).then(|| (normalise(&file), inherited.len())))
+}
+
 /// The RON syntax or type error of the scenario text `text` read alone, if it
 /// has one: as the loader reads each file of an `extends` chain, before any
 /// other file is followed, any catalogue read or anything validated. Sweeps
@@ -72,10 +94,12 @@ pub fn ron_problem(path: &Path, text: &str) -> Option<Diagnostic> {
 
 /// Reads the text of one scenario file into its raw form (RON syntax and types).
 fn parse_raw(path: &Path, text: &str) -> Result<RawScenario, Diagnostic> {
-    ron::Options::default()
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .from_str(text)
-        .map_err(|e| ron_diagnostic(path, text, &e))
+    ron_options().from_str(text).map_err(|e| ron_diagnostic(path, text, &e))
+}
+
+/// How scenario files are read: `Some` may be left out.
+fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
 }
 
 /// Reads an input file (a scenario, a CSV catalogue, a sweep file) as text, with
@@ -175,7 +199,9 @@ pub fn resolve_in_project(
     if let Some(name) = written.strip_prefix(SHIPPED) {
         return shipped_scenario(name);
     }
-    Sandbox { reader, ..Sandbox::for_scenario(first) }.resolve(named_by, written)
+    Sandbox { reader, ..Sandbox::for_scenario(first) }
+        .resolve(named_by, written)
+        .map_err(|message| message + &shipped_instead(written))
 }
 
 impl Sandbox {
@@ -256,6 +282,58 @@ fn shipped_scenario(name: &str) -> Result<PathBuf, String> {
     Err(format!("`{SHIPPED}{name}` names {}, which does not exist{hint}", file.display()))
 }
 
+/// The shipped scenario a path names in a file copied out of the shipped
+/// `scenarios` folder or one of its subfolders (`small-department` for
+/// `small-department.ron`, `validation/mmc` for `../validation/mmc.ron`), if
+/// one does: a copy keeps the paths it had there, which lead nowhere, or out of
+/// its project folder, where it is now.
+fn shipped_name_of(written: &str) -> Option<String> {
+    let scenarios = shipped_project().join("scenarios");
+    let mut folders: Vec<PathBuf> =
+        std::fs::read_dir(&scenarios).ok()?.filter_map(|e| Some(e.ok()?.path())).filter(|p| p.is_dir()).collect();
+    folders.sort();
+    folders.insert(0, scenarios.clone());
+    let named = folders
+        .iter()
+        .map(|f| normalise(&f.join(written)))
+        .find(|file| file.is_file() && file.starts_with(&scenarios) && file.extension().is_some_and(|e| e == "ron"))?;
+    let name = named.strip_prefix(&scenarios).ok()?.with_extension("");
+    Some(name.to_string_lossy().into_owned())
+}
+
+/// "; to start from the shipped scenario, write `"shipped:NAME"`" when
+/// `written`, a scenario's path that cannot be read where it is, names a
+/// shipped scenario as seen from the shipped `scenarios` folder; else nothing.
+fn shipped_instead(written: &str) -> String {
+    shipped_name_of(written).map_or_else(String::new, |name| {
+        format!("; to start from the shipped scenario `{name}` from anywhere, write `\"{SHIPPED}{name}\"` instead")
+    })
+}
+
+/// "; this file looks like a copy of the shipped scenario NAME…" when a CSV
+/// catalogue path `written` of the scenario named `name` cannot be read where
+/// it is and the file is, by its `name` or by that path, a copy of a shipped
+/// scenario (whose catalogues stay in the shipped project); else nothing.
+fn copy_of_shipped(name: Option<&str>, written: &str) -> String {
+    let by_name = name.filter(|n| !n.contains(['/', '\\']) && shipped_scenario(n).is_ok()).map(str::to_string);
+    let by_path = || {
+        let scenarios = shipped_project().join("scenarios");
+        let mut files: Vec<PathBuf> =
+            std::fs::read_dir(&scenarios).ok()?.filter_map(|e| Some(e.ok()?.path())).collect();
+        files.sort();
+        let quoted = super::ron_tree::quote(written);
+        let file = files
+            .into_iter()
+            .find(|f| f.extension().is_some_and(|e| e == "ron") && read(f).is_ok_and(|text| text.contains(&quoted)))?;
+        Some(file.file_stem()?.to_string_lossy().into_owned())
+    };
+    by_name.or_else(by_path).map_or_else(String::new, |origin| {
+        format!(
+            "; this file looks like a copy of the shipped scenario `{origin}`: instead of copying it, start from it anywhere with `extends: \"{SHIPPED}{origin}\"` (its catalogues are then read from the shipped project), a `name` of your own and only the fields you change"
+        )
+    })
+}
+
 /// `path` made absolute against the working directory (without touching the file).
 fn absolute(path: &Path) -> PathBuf {
     let path = if path.as_os_str().is_empty() { Path::new(".") } else { path };
@@ -286,19 +364,40 @@ fn read_chain(
     chain: &mut Vec<(PathBuf, PathBuf)>,
     sandbox: &Sandbox,
 ) -> Result<RawScenario, LoadError> {
-    let mut raw = parse_raw(path, &text).map_err(|d| LoadError::Invalid(vec![d]))?;
-    let mut problems = super::plus_signs(path, &text);
+    // Every unknown field of the file at once, with the file's other problems below.
+    let parse = |text: &str| ron_options().from_str::<RawScenario>(text);
+    let (mut raw, mut problems) = syntax::parse_every_unknown_field(path, &text, parse).map_err(LoadError::Invalid)?;
+    problems.extend(super::plus_signs(path, &text));
     problems.extend(super::duplicate_keys(path, &text));
     sources.push(path.to_path_buf(), text);
+    // A copy of a shipped scenario is said to be one once, at its first catalogue path.
+    let mut copy_of = Some(raw.name.clone());
     let mut check = |written: &mut String, field: &[PathStep]| {
         let location = sources.locate_in(path, field);
         match sandbox.resolve(path, written) {
             Ok(resolved) => {
                 let name = field.iter().map(|s| format!("{s}")).collect::<Vec<_>>().join(".");
+                // A copy's catalogue that is not there: said here, with what works instead.
+                let missing = std::fs::symlink_metadata(&resolved).is_err();
+                let hint = match &copy_of {
+                    Some(copied) if missing => copy_of_shipped(copied.as_deref(), written),
+                    _ => String::new(),
+                };
+                if !hint.is_empty() {
+                    copy_of = None;
+                    let not_found = std::io::Error::from(std::io::ErrorKind::NotFound);
+                    let message = unreadable(&format!("`{name}`"), &resolved, &not_found) + &hint;
+                    problems.push(Diagnostic { location, message });
+                    return;
+                }
                 sources.name_file(resolved.clone(), name, location);
                 *written = resolved.to_string_lossy().into_owned();
             }
-            Err(message) => problems.push(Diagnostic { location, message }),
+            Err(message) => {
+                let hint = copy_of.take().map_or_else(String::new, |name| copy_of_shipped(name.as_deref(), written));
+                let message = message + &hint;
+                problems.push(Diagnostic { location, message });
+            }
         }
     };
     if let Some(p) = &mut raw.documents_csv {
@@ -316,7 +415,7 @@ fn read_chain(
     }
     let parent = raw.extends.take().map(|name| match name.strip_prefix(SHIPPED) {
         Some(shipped) => (shipped_scenario(shipped), name),
-        None => (sandbox.resolve(path, &name), name),
+        None => (sandbox.resolve(path, &name).map_err(|m| m + &shipped_instead(&name)), name),
     });
     if let Some((Err(message), _)) = &parent {
         problems.push(Diagnostic {
@@ -350,7 +449,10 @@ fn read_chain(
     let parent_text = match read(&parent_path) {
         Ok(text) => text,
         Err(LoadError::Io { source, .. }) => {
-            let message = unreadable("`extends`", &parent_path, &source);
+            let mut message = unreadable("`extends`", &parent_path, &source);
+            if !parent_name.starts_with(SHIPPED) {
+                message += &shipped_instead(&parent_name);
+            }
             return Err(LoadError::Invalid(vec![Diagnostic { location, message }]));
         }
         Err(invalid) => return Err(invalid),

@@ -357,3 +357,78 @@ fn plain_type(rust: &str) -> String {
         other => other.to_string(),
     }
 }
+
+/// Most unknown fields reported from one file (the text is read again after each).
+const MOST_UNKNOWN_FIELDS: usize = 64;
+
+/// Reads `text` with `parse`, reporting every unknown field at once. RON's
+/// reader stops at the first struct field it does not know (the raw structs
+/// deny unknown fields, so that a misspelling is not ignored), which hid the
+/// others: each one found is blanked out of the text (its `name: value` entry
+/// and its comma, each character replaced by a space, so that every other
+/// value keeps its line and column) and the text is read again, until it reads
+/// or stops at another problem. Returns the value read without the unknown
+/// fields and their diagnostics; or every diagnostic found, the last being the
+/// problem that stopped the reading (not a missing field that an unknown one
+/// was taken for).
+pub(super) fn parse_every_unknown_field<T>(
+    path: &Path,
+    text: &str,
+    parse: impl Fn(&str) -> Result<T, ron::error::SpannedError>,
+) -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut found = Vec::new();
+    let mut meant: Vec<&'static str> = Vec::new();
+    let mut blanked = text.to_string();
+    loop {
+        let e = match parse(&blanked) {
+            Ok(value) => return Ok((value, found)),
+            Err(e) => e,
+        };
+        if let ron::Error::MissingStructField { field, .. } = &e.code
+            && meant.contains(field)
+        {
+            return Err(found);
+        }
+        let entry = match &e.code {
+            ron::Error::NoSuchStructField { expected, found: name, .. } if found.len() < MOST_UNKNOWN_FIELDS => {
+                meant.extend(crate::scenario::nearest(name, expected.iter().copied()));
+                unknown_entry(&blanked, &e.span.start, name)
+            }
+            _ => None,
+        };
+        found.push(ron_diagnostic(path, text, &e));
+        let Some(entry) = entry else { return Err(found) };
+        blanked = blanked
+            .char_indices()
+            .map(|(i, c)| if entry.contains(&i) && c != '\n' && c != '\r' { ' ' } else { c })
+            .collect();
+    }
+}
+
+/// The bytes of the entry `name: value` of the unknown field `name` that RON's
+/// reader stopped at, `at`, with the comma after it; `None` when the text cannot
+/// be read as a tree.
+fn unknown_entry(text: &str, at: &ron::error::Position, name: &str) -> Option<std::ops::Range<usize>> {
+    let line_start: usize = text.split_inclusive('\n').take(at.line.saturating_sub(1)).map(str::len).sum();
+    let offset =
+        line_start + text[line_start..].chars().take(at.col.saturating_sub(1)).map(char::len_utf8).sum::<usize>();
+    let tree = crate::scenario::ron_tree::parse(text).ok()?;
+    let mut best: Option<std::ops::Range<usize>> = None;
+    tree.walk(None, &mut |field, _| {
+        if let Some(f) = field.filter(|f| f.name == name)
+            && best.as_ref().is_none_or(|b| f.span.start.abs_diff(offset) < b.start.abs_diff(offset))
+        {
+            best = Some(f.span.clone());
+        }
+        false
+    });
+    // Only the entry where the reader stopped: at most blanks and commas between.
+    let span = best.filter(|s| {
+        let (from, to) = (s.start.min(offset), s.start.max(offset).min(s.end));
+        s.contains(&offset) || text.get(from..to).is_some_and(|gap| gap.chars().all(|c| c.is_whitespace() || c == ','))
+    })?;
+    let after = &text[span.end..];
+    let blanks = after.len() - after.trim_start().len();
+    let comma = usize::from(after.trim_start().starts_with(','));
+    Some(span.start..span.end + blanks + comma)
+}
