@@ -33,7 +33,9 @@ pub(crate) fn print_yearly(outputs: &[ReplicationOutput]) {
         ("measured_days", "days", 1.0),
         ("headcount_established", "estab.", 1.0),
         ("headcount_contract", "contract", 1.0),
-        ("admin_cost_cny", "cost M CNY", 1e-6),
+        // Per year of measured days, so that a partial first year (the warm-up
+        // left out) or last year reads beside the full ones.
+        ("admin_cost_cny", "M CNY/year", 1e-6),
         ("admin_cost_cny_per_case", "CNY/case", 1.0),
         ("wait_minutes_mean", "wait min", 1.0),
         ("lead_time_days_mean", "lead days", 1.0),
@@ -55,13 +57,23 @@ pub(crate) fn print_yearly(outputs: &[ReplicationOutput]) {
             let values: Vec<f64> = outputs
                 .iter()
                 .filter_map(|o| o.years.get(i))
-                .filter_map(|y| y.indicators().into_iter().find(|(n, _)| n == name).map(|(_, v)| v))
+                .filter_map(|y| {
+                    let indicators = y.indicators();
+                    let value = |key: &str| indicators.iter().find(|(n, _)| *n == key).map(|&(_, v)| v);
+                    let v = value(name)?;
+                    if *name == "admin_cost_cny" {
+                        value("measured_days").map(|days| v * 365.0 / days)
+                    } else {
+                        Some(v)
+                    }
+                })
                 .collect();
             let mean = Summary::of(&values).mean * scale;
             print!(" {:>11}", if mean.is_nan() { "—".to_string() } else { short_number(mean) });
         }
         println!();
     }
+    println!("(means over replications; cost per year of measured days: a partial year is scaled to 365 days)");
 }
 
 /// Prints mean ± 95% confidence half-width of every indicator, one column per scenario.
@@ -89,5 +101,8 @@ pub(crate) fn print_table(columns: &[(&str, &[ReplicationOutput])]) {
             print!(" {cell:>26}");
         }
         println!();
+    }
+    if first.len() > 1 {
+        println!("(mean ± half-width of its 95% confidence interval over {} replications, Student t)", first.len());
     }
 }

@@ -588,6 +588,9 @@ fn run_sweep(path: &Path, out: Option<PathBuf>, jobs: usize, shard: Option<Shard
     if let Some(not_judged) = &outcome.precision_not_judged {
         eprintln!("warning: {not_judged}");
     }
+    if let Some(not_met) = &outcome.precision_not_met {
+        eprintln!("warning: {not_met}");
+    }
     if outcome.damaged_lines > 0 {
         eprintln!("warning: {} damaged journal line(s) ignored; their runs were done again", outcome.damaged_lines);
     }

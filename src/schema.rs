@@ -133,9 +133,19 @@ pub const SUMMARY_KEY_COLUMN: &str = "replication";
 pub const RUN_KEY_COLUMNS: [&str; 2] = ["design_point", "replication"];
 
 /// The columns of a sweep's `points.csv` after the design point and its
-/// parameters: one row per design point and indicator.
-pub const POINT_STATISTIC_COLUMNS: [&str; 6] =
-    ["indicator", "replications", "mean", "std_dev", "ci95_low", "ci95_high"];
+/// parameters: one row per design point and indicator. The last two are the 95%
+/// half-width relative to |mean|, and, on the rows of a precision target's
+/// indicator, whether the point met the target (`true`/`false`; empty elsewhere).
+pub const POINT_STATISTIC_COLUMNS: [&str; 8] = [
+    "indicator",
+    "replications",
+    "mean",
+    "std_dev",
+    "ci95_low",
+    "ci95_high",
+    "relative_half_width_95",
+    "precision_target_met",
+];
 
 /// The columns of an optimise folder's `candidates.csv` after `candidate` and the
 /// decision variables (written by `optimise`, read back by the report).

@@ -430,6 +430,16 @@ fn sensitivity_ranks_the_office_parameters() {
     let html = std::fs::read_to_string(page).expect("report.html");
     assert!(html.contains("Sensitivity") && html.contains("mean_minutes — μ*") && html.contains("<svg"), "report");
     assert!(html.contains("wait_minutes_mean: μ* against σ"), "the Morris μ*–σ plane is drawn");
+    // A cost linear in the overhead is deterministic: its μ* has no noise share
+    // (the ratio of two rounding errors was shown as one); the wait's has one,
+    // shown on the page as a percentage, under a footer about bootstrap intervals.
+    assert_eq!(mu_star("admin_cost_cny_per_year", "overhead").noise_share, None);
+    assert_eq!(mu_star("wait_minutes_mean", "overhead").noise_share, None, "no effect, no share");
+    let share = mu_star("wait_minutes_mean", "mean_minutes").noise_share.expect("a noisy effect has a share");
+    let shown = format!(">{}%</td>", reformsim::report::number(100.0 * share));
+    assert!(html.contains(&shown), "the noise share as a percentage, {shown}");
+    let footer = &html[html.find("<footer>").expect("a footer")..];
+    assert!(footer.contains("bootstrap") && !footer.contains("Student-t"), "{footer}");
 }
 
 /// Shards of a sensitivity analysis, merged with `reformsim merge` and finished

@@ -306,3 +306,22 @@ fn a_copied_shipped_scenario_is_told_to_extend_it_by_its_shipped_name() {
         assert_eq!(code, 0, "extends: \"shipped:{name}\", as suggested: {stderr}");
     }
 }
+
+#[test]
+fn the_tables_of_a_run_say_what_their_figures_are() {
+    // A run starting on 2 January with a 10-day warm-up measures a partial first
+    // year: its cost is shown per year of measured days, beside the full ones.
+    let out = tempdir("cli-tables").join("o");
+    let out = out.to_string_lossy().into_owned();
+    let (code, stdout, stderr) =
+        reformsim(&["run", "scenarios/validation/mmc.ron", "--replications", "2", "--jobs", "1", "--out", &out]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("95% confidence interval over 2 replications"), "{stdout}");
+    assert!(stdout.contains("M CNY/year") && stdout.contains("a partial year is scaled to 365 days"), "{stdout}");
+    // 3 clerks at CNY 100,000: 0.3 M CNY a year in the partial 2017 and the whole of 2018 alike.
+    let years: Vec<&str> = stdout.lines().filter(|l| l.starts_with("  2017") || l.starts_with("  2018")).collect();
+    assert_eq!(years.len(), 2, "{stdout}");
+    for line in years {
+        assert_eq!(line.split_whitespace().nth(4), Some("0.3"), "{line}");
+    }
+}

@@ -395,7 +395,7 @@ fn a_reform_outside_the_period_is_pointed_at_its_own_start() {
     std::fs::write(&child, text).expect("write");
     let (code, _, stderr) = validate(&child);
     assert_eq!(code, 2, "{stderr}");
-    let blocks: Vec<&str> = stderr.split("\n\n").filter(|b| b.contains("is outside the simulated period")).collect();
+    let blocks: Vec<&str> = stderr.split("\n\n").filter(|b| b.contains("outside the simulated period")).collect();
     assert!(blocks.len() > 1, "several reforms are outside the year:\n{stderr}");
     let mut places = std::collections::BTreeSet::new();
     for block in &blocks {
@@ -404,4 +404,49 @@ fn a_reform_outside_the_period_is_pointed_at_its_own_start() {
         assert!(snippet.contains("start:") && snippet.contains("Reform("), "not at a reform's start:\n{block}");
         assert!(places.insert(place.to_string()), "two reforms at one place:\n{stderr}");
     }
+}
+
+/// A child that shortens the period of the scenario it extends: every reform
+/// now outside the period is reported once, at its own `start` value in the
+/// parent (never at the first text that matches its date), naming its lever and
+/// the child that set the horizon, with the way out.
+#[test]
+fn reforms_outside_an_inherited_period_are_each_shown_at_their_start() {
+    let dir = crate::engine::tempdir("reform-dates-child");
+    let child = dir.join("short.ron");
+    let text = "Scenario(name: \"short\", extends: \"shipped:one-trip-reform\", horizon_days: 400)\n";
+    std::fs::write(&child, text).expect("write the child scenario");
+    let parent = root().join("scenarios/one-trip-reform.ron");
+    let start = load(&parent).expect("the shipped scenario is valid").start_date;
+    let end = start.plus_days(399);
+    // Each reform of the parent's text written after the period: line, column of
+    // its date, lever.
+    let parent_text = std::fs::read_to_string(&parent).expect("read the shipped scenario");
+    let mut expected = Vec::new();
+    for (n, line) in parent_text.lines().enumerate() {
+        let Some(at) = line.find("Reform(start: \"") else { continue };
+        let column = at + "Reform(start: ".len() + 1;
+        let date = reformsim::time::Date::parse(&line[column..column + 10]).expect("a date");
+        let lever = line.split("lever: ").nth(1).and_then(|l| l.split('(').next()).expect("a lever");
+        if date > end {
+            expected.push((n + 1, column, lever.to_string()));
+        }
+    }
+    assert!(expected.len() >= 2, "the test needs reforms after the child's horizon: {expected:?}");
+    let Err(reformsim::scenario::LoadError::Invalid(list)) = load(&child) else {
+        panic!("the child is refused: its reforms start after its period")
+    };
+    let mut found: Vec<(usize, usize, String)> = Vec::new();
+    for d in list.iter().filter(|d| d.message.contains("outside the simulated period")) {
+        assert!(d.location.path.ends_with("one-trip-reform.ron"), "{d}");
+        let lever = expected.iter().map(|(_, _, l)| l).find(|l| d.message.contains(&format!("the {l} reform")));
+        let lever = lever.unwrap_or_else(|| panic!("the message names the lever: {d}"));
+        assert!(
+            d.message.contains("`horizon_days: 400` is set in short.ron")
+                && d.message.contains("override `reforms: [...]` in short.ron"),
+            "{d}"
+        );
+        found.push((d.location.line, d.location.column, lever.clone()));
+    }
+    assert_eq!(found, expected, "{list:?}");
 }

@@ -106,7 +106,7 @@ fn sweep_files_are_identical_for_one_and_two_jobs() {
     let points = std::fs::read_to_string(one.join("points.csv")).expect("points.csv");
     assert!(
         points.starts_with(
-            "design_point,clerks,service_minutes,indicator,replications,mean,std_dev,ci95_low,ci95_high\n"
+            "design_point,clerks,service_minutes,indicator,replications,mean,std_dev,ci95_low,ci95_high,relative_half_width_95,precision_target_met\n"
         )
     );
     // Running the finished sweep again does nothing and changes nothing.
@@ -721,6 +721,67 @@ fn a_precision_target_that_cannot_be_judged_is_said_so() {
     let stderr = text(&o.stderr);
     assert!(o.status.success(), "{stderr}");
     assert!(stderr.contains("was not judged at 2 of 2 design points: `budget_cny` is undefined"), "{stderr}");
+}
+
+/// A sweep whose design points stop at the most replications without meeting
+/// the precision target says so on standard error (which points, the
+/// half-width each reached, the cap), and `points.csv` marks each point's row
+/// of the target's indicator met or not; a target met everywhere says nothing.
+#[test]
+fn a_sweep_says_which_points_missed_the_precision_target() {
+    let dir = tempdir("precision-not-met");
+    let base = std::fs::read_to_string(root().join("scenarios/validation/mmc.ron")).expect("mmc.ron");
+    std::fs::write(dir.join("short.ron"), base.replace("horizon_days: 400,", "horizon_days: 20,")).expect("write");
+    let sweep = |name: &str, target: &str| {
+        let path = dir.join(format!("{name}.ron"));
+        let parameters = "parameters: [(name: \"clerks\", path: \"staff[0].count\", values: [3, 4])]";
+        let precision =
+            format!("(indicator: \"wait_minutes_mean\", relative_half_width: {target}, max_replications: 3)");
+        let body = format!("Sweep(base: \"short.ron\", replications: 2, {parameters}, precision: {precision})\n");
+        std::fs::write(&path, body).expect("write");
+        let out = dir.join(format!("{name}-out"));
+        let o = reformsim(&["sweep", path_str(&path), "--out", path_str(&out), "--quiet"]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        (text(&o.stderr), std::fs::read_to_string(out.join("points.csv")).expect("points.csv"))
+    };
+    // Each point's row of the target's indicator: design point, replications,
+    // relative half-width, met; the relative half-width is the interval's.
+    let rows = |points: &str| -> Vec<(String, String, f64, String)> {
+        let mut lines = points.lines();
+        let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+        let col = |name: &str| header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no {name}"));
+        let (ind, reps, mean, high) = (col("indicator"), col("replications"), col("mean"), col("ci95_high"));
+        let (rel, met) = (col("relative_half_width_95"), col("precision_target_met"));
+        lines
+            .map(|l| l.split(',').collect::<Vec<&str>>())
+            .filter(|f| f[ind] == "wait_minutes_mean")
+            .map(|f| {
+                let number = |i: usize| f[i].parse::<f64>().expect("a number");
+                let h = number(rel);
+                let from_interval = (number(high) - number(mean)) / number(mean).abs();
+                assert!((h - from_interval).abs() <= 1e-9 * h.abs().max(1.0), "{f:?}");
+                (f[0].to_string(), f[reps].to_string(), h, f[met].to_string())
+            })
+            .collect()
+    };
+    // A target no 20-day run of 3 replications reaches.
+    let (stderr, points) = sweep("tight", "0.0001");
+    let tight = rows(&points);
+    assert_eq!(tight.len(), 2, "{points}");
+    assert!(stderr.contains("warning: precision target not met (the 95% half-width of `wait_minutes_mean` at most 0.01% of its mean) at 2 of 2 design points"), "{stderr}");
+    assert!(stderr.contains("stopped at the most replications, 3"), "{stderr}");
+    for (point, replications, h, met) in &tight {
+        assert_eq!((replications.as_str(), met.as_str()), ("3", "false"), "point {point}: {points}");
+        let shown = format!("{:.2}", h * 100.0);
+        let shown = shown.trim_end_matches('0').trim_end_matches('.');
+        assert!(stderr.contains(&format!("point {point} at {shown}%")), "point {point} at {shown}%: {stderr}");
+    }
+    // Other indicators' rows leave the column empty.
+    assert!(points.lines().skip(1).all(|l| l.contains("wait_minutes_mean") || l.ends_with(',')), "{points}");
+    // A target of 100% of the mean is met at once.
+    let (stderr, points) = sweep("loose", "1");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    assert!(rows(&points).iter().all(|(_, _, _, met)| met == "true"), "{points}");
 }
 
 /// A design point whose scenario is refused is named with its values, a long

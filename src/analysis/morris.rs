@@ -7,7 +7,7 @@
 //! Effects are per unit of the normalised input (the parameter's whole range is
 //! 1), so they compare across parameters of different units.
 
-use super::sobol::{Bootstrap, Estimate};
+use super::sobol::{Bootstrap, Estimate, noise_share};
 use super::stream::{Stream, mean_variance, quantile};
 
 /// Purpose of the trajectory stream.
@@ -134,11 +134,14 @@ pub fn analyse(layout: MorrisLayout, design: &[Vec<f64>], y: &[Vec<f64>], bootst
         .map(|i| {
             let column = |draws: &[Vec<f64>]| -> Vec<f64> { draws.iter().map(|d| d[i]).collect() };
             let (mu, variance) = mean_variance(&ee[i]);
-            let noise_share = (!over_reps.is_empty()).then(|| {
-                let (_, v_points) = mean_variance(&column(&over_points));
-                let (_, v_reps) = mean_variance(&column(&over_reps));
-                if v_points + v_reps > 0.0 { v_reps / (v_points + v_reps) } else { 0.0 }
-            });
+            // Negligible against the squared mean effect μ*: a deterministic effect, no share.
+            let noise_share = (!over_reps.is_empty())
+                .then(|| {
+                    let (_, v_points) = mean_variance(&column(&over_points));
+                    let (_, v_reps) = mean_variance(&column(&over_reps));
+                    noise_share(v_points, v_reps, point[i])
+                })
+                .flatten();
             let spread = column(&both);
             MorrisEffect {
                 mu,
@@ -176,5 +179,30 @@ mod tests {
             assert_eq!(moved, [0, 1, 2, 3, 4], "every parameter moves once");
         }
         assert!(rows.iter().flatten().all(|&u| (0.0..=1.0).contains(&u)));
+    }
+
+    /// A deterministic effect (a cost linear in the parameter, the replications
+    /// differing only by rounding) has no noise share; a noisy one keeps its share.
+    #[test]
+    fn a_deterministic_effect_has_no_noise_share() {
+        let layout = MorrisLayout { parameters: 2, trajectories: 10, levels: 4 };
+        let design = morris_design(layout, 3);
+        let bootstrap = Bootstrap { resamples: 100, confidence: 0.95, seed: 4 };
+        // Replication r adds r units in the last place of a cost near 60,000: rounding.
+        let rounding = |x: &[f64], r: usize| {
+            let cost = 60_000.0 * x[0] + 1_000.0;
+            cost + r as f64 * cost * f64::EPSILON
+        };
+        let y: Vec<Vec<f64>> = design.iter().map(|x| (0..3).map(|r| rounding(x, r)).collect()).collect();
+        let effects = analyse(layout, &design, &y, bootstrap);
+        assert!((effects[0].mu_star.value - 60_000.0).abs() < 1e-6, "{:?}", effects[0]);
+        assert_eq!(effects[0].mu_star.noise_share, None, "{:?}", effects[0]);
+        assert_eq!(effects[1].mu_star.noise_share, None, "no effect at all: {:?}", effects[1]);
+        // The same effect with noise of a few percent per replication and point.
+        let mut stream = Stream::new(5, 1);
+        let noisy: Vec<Vec<f64>> =
+            design.iter().map(|x| (0..3).map(|r| rounding(x, r) + 3_000.0 * stream.normal()).collect()).collect();
+        let share = analyse(layout, &design, &noisy, bootstrap)[0].mu_star.noise_share;
+        assert!(share.is_some_and(|s| s > 0.0 && s < 1.0), "{share:?}");
     }
 }

@@ -136,8 +136,27 @@ pub struct Estimate {
     pub high: f64,
     /// Bootstrap variance over replications (points fixed) divided by the sum of
     /// that and the variance over points (replications fixed); `None` with one
-    /// replication, where noise cannot be told from the design.
+    /// replication, where noise cannot be told from the design, and for an
+    /// estimate that does not vary (see [`noise_share`]).
     pub noise_share: Option<f64>,
+}
+
+/// The share of an estimate's bootstrap variance due to replications,
+/// `v_reps / (v_points + v_reps)`, or `None` when both variances are negligible
+/// against `scale²` (`scale`: the estimate's size, e.g. the mean effect).
+///
+/// A deterministic output (a cost linear in a parameter) gives the same
+/// estimate in every resample up to floating-point rounding: both variances
+/// are then rounding errors, some 1e-30 of `scale²`, and their ratio is a
+/// number with no meaning (it printed "noise 10%" for a deterministic cost).
+/// The threshold, a standard deviation of 1e-9 of `scale`, lies far above
+/// rounding (about 1e-16 relative per operation, amplified by sums over
+/// thousands of runs) and far below any simulation noise, which no number of
+/// replications a sensitivity run can afford brings near 1e-9 of the effect.
+pub(super) fn noise_share(v_points: f64, v_reps: f64, scale: f64) -> Option<f64> {
+    let negligible = (1e-9 * scale.abs()).powi(2);
+    // Not `<=` alone: a NaN variance (a NaN estimate) has no share either.
+    if v_points + v_reps > negligible { Some(v_reps / (v_points + v_reps)) } else { None }
 }
 
 /// What a bootstrap needs: how many resamples, the interval's level, a seed.
@@ -201,11 +220,14 @@ pub fn analyse(layout: SaltelliLayout, y: &[Vec<f64>], bootstrap: Bootstrap) -> 
         .map(|(m, &value)| {
             let column = |draws: &[Vec<f64>]| -> Vec<f64> { draws.iter().map(|d| d[m]).collect() };
             let spread = column(&both);
-            let noise_share = (!over_reps.is_empty()).then(|| {
-                let (_, v_points) = mean_variance(&column(&over_points));
-                let (_, v_reps) = mean_variance(&column(&over_reps));
-                if v_points + v_reps > 0.0 { v_reps / (v_points + v_reps) } else { 0.0 }
-            });
+            // Indices are shares of the indicator's variance: their scale is 1.
+            let noise_share = (!over_reps.is_empty())
+                .then(|| {
+                    let (_, v_points) = mean_variance(&column(&over_points));
+                    let (_, v_reps) = mean_variance(&column(&over_reps));
+                    noise_share(v_points, v_reps, 1.0)
+                })
+                .flatten();
             Estimate { value, low: quantile(&spread, tail), high: quantile(&spread, 1.0 - tail), noise_share }
         })
         .collect();

@@ -61,6 +61,21 @@ pub struct SweepManifest {
     pub max_replications: u64,
     /// The share of the sweep this folder holds; `None` for the whole sweep.
     pub shard: Option<Shard>,
+    /// The precision target, if the sweep has one: `points.csv` says which
+    /// points met it. Left out of the file without one (and read as `None`
+    /// from a folder written before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision_target: Option<PrecisionTarget>,
+}
+
+/// A sweep's precision target as its manifest records it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "PrecisionTarget", deny_unknown_fields)]
+pub struct PrecisionTarget {
+    /// The indicator, by name.
+    pub indicator: String,
+    /// Target half-width of the 95% interval divided by |mean|.
+    pub relative_half_width: f64,
 }
 
 impl SweepManifest {
@@ -343,6 +358,7 @@ mod tests {
             replications: 2,
             max_replications: 2,
             shard: Some(Shard { index: 1, count: 2 }),
+            precision_target: None,
         }
     }
 

@@ -158,7 +158,7 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<MergeOutcome, ExperimentE
     let merged = SweepManifest { shard: None, ..reference.clone() };
     write_new_folder(out, "merge", |staging| {
         write_atomic(&staging.join(names::MANIFEST), merged.to_text()?.as_bytes())?;
-        write_tables(staging, &header, &sources, &rows, Some(parameters))?;
+        write_tables(staging, &header, &sources, &rows, Some(parameters), merged.precision_target.as_ref())?;
         // As the whole sweep on one machine writes it.
         write_runs_checksum(staging)
     })?;

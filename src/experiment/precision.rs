@@ -201,6 +201,27 @@ pub fn target_in_words(rule: &Precision) -> String {
     format!("the 95% half-width of `{}` at most {} of its mean", rule.indicator, percent(rule.relative_half_width))
 }
 
+/// Design points (by name, with the relative half-width each reached) that
+/// stopped at the most replications, `cap`, without meeting the target, of `of`
+/// points: "not met (the 95% half-width of `x` at most 5% of its mean) at 1 of 8
+/// design points, which stopped at the most replications, 20: point 5 at 7.03%".
+/// At most ten are named, the widest first.
+pub fn not_met_in_words(rule: &Precision, points: &[(String, f64)], of: usize, cap: u64) -> String {
+    let mut widest: Vec<&(String, f64)> = points.iter().collect();
+    widest.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let mut named: Vec<String> = widest.iter().take(10).map(|(name, h)| format!("{name} at {}", percent(*h))).collect();
+    if points.len() > named.len() {
+        named.push(format!("{} more", points.len() - named.len()));
+    }
+    let noun = if points.len() == 1 { "it" } else { "they" };
+    format!(
+        "precision target not met ({}) at {} of {of} design points: {}; {noun} stopped at the most replications, {cap} (raise `max_replications`, or accept a wider interval)",
+        target_in_words(rule),
+        points.len(),
+        named.join(", ")
+    )
+}
+
 /// Why the indicator could not be judged, one clause per reason naming what it
 /// holds for (at most ten names a clause): "is undefined in every replication
 /// of a and b".

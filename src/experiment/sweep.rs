@@ -21,13 +21,14 @@ use std::sync::{Arc, Mutex};
 
 use super::files::{FolderState, SweepManifest, names, prepare_sweep_folder};
 use super::journal::{Entry, Journal};
-use super::precision::{Plan, Unjudged, plan, reasons_in_words, target_in_words, unjudged};
+use super::precision::{Plan, Unjudged, not_met_in_words, plan, reasons_in_words, target_in_words, unjudged};
 use super::spec::{DesignPoint, Sweep};
 use super::tables::{Row, csv_line, sort_rows, write_tables};
 use super::{ExperimentError, MAX_RUNS, Progress, Shard, indicator_names, io_error, runner};
 use crate::runner::Runner;
 use crate::scenario::Model;
 use crate::schema::{RUN_KEY_COLUMNS, number};
+use crate::stats::Summary;
 
 /// Design points whose models are kept in memory between validation and running;
 /// larger sweeps load each point's model again when its runs start.
@@ -67,6 +68,9 @@ pub struct SweepOutcome {
     /// With a precision target: the design points on which it could not be
     /// judged (the indicator undefined, infinite, or of mean 0), in words.
     pub precision_not_judged: Option<String>,
+    /// With a precision target: the design points that reached the most
+    /// replications with the target judged and not met, in words.
+    pub precision_not_met: Option<String>,
 }
 
 /// Which runs a command is responsible for.
@@ -116,6 +120,10 @@ pub fn manifest(sweep: &Sweep, sweep_path: &Path, shard: Option<Shard>) -> Sweep
         replications: sweep.replications,
         max_replications: sweep.max_replications(),
         shard,
+        precision_target: sweep.precision.as_ref().map(|p| super::files::PrecisionTarget {
+            indicator: p.indicator.clone(),
+            relative_half_width: p.relative_half_width,
+        }),
     }
 }
 
@@ -144,7 +152,8 @@ pub fn run_sweep(sweep: &Sweep, options: &SweepOptions, progress: Progress) -> R
     let folder = options.out.clone();
     // Held until the sweep returns: another sweep to this folder refuses clearly.
     let _lock = crate::export::output::OutputLock::acquire(&crate::export::output::canonical(&folder))?;
-    let state = prepare_sweep_folder(&folder, &manifest(sweep, &sweep.file, options.shard))?;
+    let own_manifest = manifest(sweep, &sweep.file, options.shard);
+    let state = prepare_sweep_folder(&folder, &own_manifest)?;
     let mut outcome = SweepOutcome {
         folder: folder.clone(),
         points: mine.len() as u64,
@@ -155,6 +164,7 @@ pub fn run_sweep(sweep: &Sweep, options: &SweepOptions, progress: Progress) -> R
         outside_lines: 0,
         already_complete: state == FolderState::Complete,
         precision_not_judged: None,
+        precision_not_met: None,
     };
     if state == FolderState::Complete {
         return Ok(outcome);
@@ -195,6 +205,7 @@ pub fn run_sweep(sweep: &Sweep, options: &SweepOptions, progress: Progress) -> R
     // The final tables hold exactly the planned runs, sorted.
     let planned = plan_all(sweep, &mine, &done);
     outcome.precision_not_judged = not_judged(sweep, &mine, &done, &planned);
+    outcome.precision_not_met = not_met(sweep, &mine, &done, &planned);
     let mut rows: Vec<Row> = done
         .runs
         .values()
@@ -205,7 +216,7 @@ pub fn run_sweep(sweep: &Sweep, options: &SweepOptions, progress: Progress) -> R
     sort_rows(&mut rows, &sources)?;
     outcome.runs = rows.len() as u64;
     let parameters = options.shard.is_none().then_some(sweep.parameters.len());
-    write_tables(&folder, &header, &sources, &rows, parameters)?;
+    write_tables(&folder, &header, &sources, &rows, parameters, own_manifest.precision_target.as_ref())?;
     // `merge` refuses a shard whose runs.csv no longer has this checksum, and a
     // finished sweep started again one whose runs.csv was changed.
     super::files::write_runs_checksum(&folder)?;
@@ -241,6 +252,28 @@ fn not_judged(sweep: &Sweep, mine: &[&DesignPoint], done: &Done, planned: &HashM
         reasons_in_words(&reasons),
         rule.max_replications.max(sweep.replications)
     ))
+}
+
+/// The design points that stopped at the most replications without meeting the
+/// precision target (where it could be judged), in words: which points, their
+/// relative half-widths, the cap (`None` without a target, or if all met it).
+fn not_met(sweep: &Sweep, mine: &[&DesignPoint], done: &Done, planned: &HashMap<u64, u64>) -> Option<String> {
+    let rule = sweep.precision.as_ref()?;
+    let wide: Vec<(String, f64)> = mine
+        .iter()
+        .filter_map(|p| {
+            let values = done.prefix(p.index);
+            let values = &values[..(planned[&p.index] as usize).min(values.len())];
+            if unjudged(values).is_some() {
+                return None; // Said by `not_judged`.
+            }
+            let h = Summary::of(values).relative_half_width_95();
+            // As `plan` judges it: a half-width that is not a number never meets it.
+            let met = h <= rule.relative_half_width;
+            (!met).then(|| (format!("point {}", p.index), h))
+        })
+        .collect();
+    (!wide.is_empty()).then(|| not_met_in_words(rule, &wide, mine.len(), rule.max_replications.max(sweep.replications)))
 }
 
 /// Most runs this command may do.

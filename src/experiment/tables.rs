@@ -1,7 +1,8 @@
 //! The final tables of a sweep, written from rows found in journals or in shards'
 //! `runs.csv` files: `runs.csv` (one row per design point and replication, sorted)
 //! and `points.csv` (per design point and indicator: replications, mean, standard
-//! deviation and 95% confidence interval).
+//! deviation, 95% confidence interval, its half-width relative to the mean and,
+//! for a precision target's indicator, whether the point met the target).
 //!
 //! Both a one-machine sweep and `reformsim merge` write their tables with
 //! [`write_tables`] from the same row texts, so their files are byte-identical.
@@ -10,7 +11,7 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use super::files::{AtomicFile, names};
+use super::files::{AtomicFile, PrecisionTarget, names};
 use super::journal::Entry;
 use super::{ExperimentError, io_error};
 use crate::schema::{POINT_STATISTIC_COLUMNS, RUN_KEY_COLUMNS, number};
@@ -112,13 +113,15 @@ pub fn sort_rows(rows: &mut Vec<Row>, sources: &[PathBuf]) -> Result<(), Experim
 
 /// Writes `runs.csv` (and, with `parameters`, `points.csv`) into `folder` from
 /// sorted `rows`. `header` is the header of `runs.csv`; `parameters` is the number
-/// of parameter columns after `design_point,replication`.
+/// of parameter columns after `design_point,replication`; `target`, the sweep's
+/// precision target (from its manifest), which `points.csv` says each point met or not.
 pub fn write_tables(
     folder: &Path,
     header: &str,
     sources: &[PathBuf],
     rows: &[Row],
     parameters: Option<usize>,
+    target: Option<&PrecisionTarget>,
 ) -> Result<(), ExperimentError> {
     let mut reader = RowReader::open(sources)?;
     let mut runs = AtomicFile::create(&folder.join(names::RUNS))?;
@@ -146,7 +149,7 @@ pub fn write_tables(
             group.push(csv_fields(text));
             let last_of_point = rows.get(i + 1).is_none_or(|next| next.entry.point != row.entry.point);
             if last_of_point {
-                write_point(file, &group, *k, columns)?;
+                write_point(file, &group, *k, columns, target)?;
                 group.clear();
             }
         }
@@ -164,6 +167,7 @@ fn write_point(
     runs: &[Vec<String>],
     k: usize,
     columns: &[String],
+    target: Option<&PrecisionTarget>,
 ) -> Result<(), ExperimentError> {
     let Some(first) = runs.first() else { return Ok(()) };
     let prefix: Vec<&str> =
@@ -175,6 +179,13 @@ fn write_point(
             runs.iter().map(|r| r.get(column).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN)).collect();
         let s = Summary::of(&values);
         let (low, high) = (s.mean - s.half_width_95, s.mean + s.half_width_95);
+        let relative = s.relative_half_width_95();
+        // As `precision::plan` judges it: a half-width that is not a number
+        // (an undefined value, a mean of 0) never meets the target.
+        let met = match target {
+            Some(t) if t.indicator == *indicator => (relative <= t.relative_half_width).to_string(),
+            _ => String::new(),
+        };
         let mut fields: Vec<String> = prefix.iter().map(|p| p.to_string()).collect();
         fields.extend([
             indicator.clone(),
@@ -183,6 +194,8 @@ fn write_point(
             number(s.std_dev),
             number(low),
             number(high),
+            number(relative),
+            met,
         ]);
         out.push_str(&csv_line(&fields));
         out.push('\n');

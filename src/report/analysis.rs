@@ -111,13 +111,30 @@ pub(super) fn render_sensitivity(folder: &Path) -> Result<String, ReportError> {
                 Cell::text(t.text(r, measure)),
                 Cell::number(number(value(r, estimate))),
                 Cell::number(format!("{} – {}", number(value(r, low)), number(value(r, high)))),
-                Cell::number(number(value(r, noise))),
+                Cell::number(percent(value(r, noise))),
             ]
         })
         .collect();
     page.table(&header, &rows);
-    page.paragraph("note", "Noise share: the part of an index's bootstrap variance due to replications (simulation noise) rather than to the design points; empty with one replication. μ–σ: a parameter with σ large against μ* acts through interactions or non-linearly.");
-    Ok(page.finish(&title))
+    page.paragraph("note", "Noise share: the part of an index's bootstrap variance due to replications (simulation noise) rather than to the design points; a dash with one replication, and for an index that does not vary (a deterministic effect, whose variances are rounding errors). μ–σ: a parameter with σ large against μ* acts through interactions or non-linearly.");
+    Ok(page.finish_with(&title, SENSITIVITY_FOOTER))
+}
+
+/// How to read a sensitivity page (its numbers are indices, not means over replications).
+const SENSITIVITY_FOOTER: &str = "Each index is estimated from every design point and replication; its interval \
+    is the 95% percentile bootstrap interval, design points and replications resampled together (the same \
+    replications for every point, keeping common random numbers paired). A dash is an undefined value (an index \
+    of an indicator that never varies; a noise share with one replication or of an index that does not vary). \
+    Noise shares are shown as percentages.";
+
+/// How to read a calibration page (its numbers are posterior quantiles).
+const CALIBRATION_FOOTER: &str = "Intervals run from the 5% to the 95% quantile: for the parameters, of the \
+    posterior (the last population of weighted particles); for the fitted targets and the predictions, of the \
+    values simulated with particles drawn from it. A dash is an undefined value.";
+
+/// A share as a percentage, four significant digits (`5.491%`); a dash if undefined.
+fn percent(share: f64) -> String {
+    if share.is_finite() { format!("{}%", number(100.0 * share)) } else { number(share) }
 }
 
 /// The report of the calibration in `folder`.
@@ -212,5 +229,5 @@ pub(super) fn render_calibration(folder: &Path) -> Result<String, ReportError> {
             .collect();
         page.table(&header, &rows);
     }
-    Ok(page.finish(&title))
+    Ok(page.finish_with(&title, CALIBRATION_FOOTER))
 }

@@ -204,8 +204,14 @@ impl Page {
         self.body.push_str("</figure>\n");
     }
 
-    /// The whole document.
+    /// The whole document, with the footer of pages of replications' means.
     pub(super) fn finish(self, title: &str) -> String {
+        self.finish_with(title, MEANS_FOOTER)
+    }
+
+    /// The whole document, its footer saying `about` (how to read the page's
+    /// numbers) after what made it.
+    pub(super) fn finish_with(self, title: &str, about: &str) -> String {
         let mut out = String::with_capacity(self.body.len() + 4096);
         out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         // Nothing may be fetched: the page is complete in itself.
@@ -220,17 +226,22 @@ impl Page {
         out.push_str(&self.body);
         let _ = writeln!(
             out,
-            "<footer><p>Made by reformsim {} from the result files alone. Means are over independent replications; \
-             ± is the half-width of the 95% Student-t confidence interval (Law 2015, §4.5); a dash is an undefined value \
-             (a mean over no cases, or no spread from one replication). Shares are shown as percentages. In the charts, \
-             intervals are cut to the values the quantity can take: a share between 0 and 100%, a cost, time or count \
-             at zero (so a paired decrease never passes −100%).</p></footer>",
-            env!("CARGO_PKG_VERSION")
+            "<footer><p>Made by reformsim {} from the result files alone. {}</p></footer>",
+            env!("CARGO_PKG_VERSION"),
+            escape(about)
         );
         out.push_str("</main>\n</body>\n</html>\n");
         out
     }
 }
+
+/// How to read a page of means over replications (runs, comparisons, sweeps,
+/// optimisations).
+const MEANS_FOOTER: &str = "Means are over independent replications; \
+    ± is the half-width of the 95% Student-t confidence interval (Law 2015, §4.5); a dash is an undefined value \
+    (a mean over no cases, or no spread from one replication). Shares are shown as percentages. In the charts, \
+    intervals are cut to the values the quantity can take: a share between 0 and 100%, a cost, time or count \
+    at zero (so a paired decrease never passes −100%).";
 
 #[cfg(test)]
 mod tests {

@@ -198,28 +198,7 @@ pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Re
     // Each of the model's reforms' place in the scenario's list, to point at it.
     let mut reform_index = Vec::new();
     for ((index, ordinal), r) in reforms {
-        // At this reform's own `start`: the same date may be written before (a holiday, another reform).
-        let quoted = format!("\"{}\"", r.start);
-        let Some(date) = Date::parse(&r.start) else {
-            let message = format!("reform start `{}` is not a date: expected YYYY-MM-DD", r.start);
-            p.at_reform_field(index, &quoted, "start", message);
-            continue;
-        };
-        let day = date.days_since_epoch() - model.start_date.days_since_epoch();
-        if day < 0 || day >= i64::from(model.horizon_days) {
-            p.at_reform_field(
-                index,
-                &quoted,
-                "start",
-                format!(
-                    "reform dated {date} is outside the simulated period {} to {}",
-                    model.start_date,
-                    model.start_date.plus_days(i64::from(model.horizon_days) - 1)
-                ),
-            );
-            continue;
-        }
-        let start_day = day as u32;
+        let Some(start_day) = start_day(&model, &mut p, index, &r) else { continue };
         let mut builder = Builder { model: &mut model, p: &mut p, reform: index };
         if let Some(lever) = r.lever.build(&mut builder, start_day, ordinal) {
             model.reforms.push(Reform { start_day, ramp_days: r.ramp_days, lever });
@@ -240,6 +219,70 @@ pub(super) fn apply(mut model: Model, raw: RawTimeline, sources: &Sources) -> Re
         rounds::check(&model, &reform_index, &mut p);
     }
     if p.list.is_empty() { Ok(model) } else { Err(LoadError::Invalid(p.list)) }
+}
+
+/// The day reform `index` of the scenario's list starts on, or `None` with a
+/// problem at its own `start` value: not a date, or outside the simulated period.
+fn start_day(model: &Model, p: &mut Problems, index: usize, r: &RawReform) -> Option<u32> {
+    use super::ron_tree::PathStep;
+    let kind = r.lever.name();
+    let place =
+        p.sources.locate_in_setter(&[PathStep::Field("reforms"), PathStep::Index(index), PathStep::Field("start")]);
+    let (file, location) = match place {
+        Some((file, location)) => (Some(file.to_path_buf()), location),
+        None => (None, p.sources.top()),
+    };
+    let Some(date) = Date::parse(&r.start) else {
+        let message = format!("the {kind} reform's start `{}` is not a date: expected YYYY-MM-DD", r.start);
+        p.list.push(Diagnostic { location, message });
+        return None;
+    };
+    let day = date.days_since_epoch() - model.start_date.days_since_epoch();
+    if (0..i64::from(model.horizon_days)).contains(&day) {
+        return u32::try_from(day).ok();
+    }
+    let end = model.start_date.plus_days(i64::from(model.horizon_days) - 1);
+    let needed = day + 1;
+    // The settings that put the reform outside: an earlier start moves the period
+    // back; a later start or a shorter horizon moves its end before the reform.
+    let fields: &[&str] = if day < 0 { &["start_date"] } else { &["horizon_days", "start_date"] };
+    let set = |field: &str| -> String {
+        match field {
+            "horizon_days" => format!("`horizon_days: {}`", model.horizon_days),
+            _ => format!("`start_date: \"{}\"`", model.start_date),
+        }
+    };
+    let name = |path: &std::path::Path| {
+        path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    };
+    // A child that extends the file holding the reforms and sets the period
+    // inherits reforms written for another period: say where each comes from.
+    let from_child = file.as_deref().and_then(|reforms_file| {
+        fields.iter().find_map(|field| {
+            let child = p.sources.setter(field).filter(|c| p.sources.extends(c, reforms_file))?;
+            Some(format!(
+                "{} is set in {}, which extends {}, where this reform is written: override `reforms: [...]` in {} (its list replaces the inherited one), or {}",
+                set(field),
+                name(child),
+                name(reforms_file),
+                name(child),
+                if day < 0 { "start the period earlier".to_string() } else { format!("make the horizon at least {needed} days to reach it") }
+            ))
+        })
+    });
+    let advice = from_child.unwrap_or_else(|| {
+        if day < 0 {
+            "move its start into the period, or start the period earlier (`start_date`)".to_string()
+        } else {
+            format!("move its start into the period, or make `horizon_days` at least {needed} to reach it")
+        }
+    });
+    let message = format!(
+        "the {kind} reform starts on {date}, outside the simulated period {} to {end}: {advice}",
+        model.start_date
+    );
+    p.list.push(Diagnostic { location, message });
+    None
 }
 
 fn service_mask(model: &Model, p: &mut Problems, names: &[String]) -> Vec<bool> {

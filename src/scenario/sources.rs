@@ -111,6 +111,29 @@ impl Sources {
         }
     }
 
+    /// Where the value at `path` (fields from the top of the file) is written in
+    /// the first file (child first) that sets the top-level field `path[0]`: the
+    /// file whose value the scenario takes, since a child's field replaces its
+    /// parent's whole. The file and the place; `None` if no file sets it.
+    pub(super) fn locate_in_setter(&self, path: &[PathStep]) -> Option<(&Path, Location)> {
+        let Some(PathStep::Field(top)) = path.first() else { return None };
+        let file = self.setter(top)?;
+        Some((file, self.locate_in(file, path)))
+    }
+
+    /// The first file (child first) that sets the top-level field `field`, whose
+    /// value the scenario takes.
+    pub(super) fn setter(&self, field: &str) -> Option<&Path> {
+        self.files.iter().find(|f| f.root.as_ref().is_some_and(|r| r.field(field).is_some())).map(|f| f.path.as_path())
+    }
+
+    /// Whether the file `child` comes before `parent` in the `extends` chain (it
+    /// extends it, directly or through others).
+    pub(super) fn extends(&self, child: &Path, parent: &Path) -> bool {
+        let place = |p: &Path| self.files.iter().position(|f| f.path == p);
+        matches!((place(child), place(parent)), (Some(c), Some(q)) if c < q)
+    }
+
     /// The place reached by finding each needle after the one before, in the first
     /// file (child first) where they all are; else the furthest any file gets;
     /// else the top of the scenario.
