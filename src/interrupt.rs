@@ -1,6 +1,8 @@
-//! What Ctrl-C says during a command that can be resumed (`sweep`): one line on
-//! standard error saying how to go on, then the command ends as the signal ends
-//! it by default (the sweep's journal is built to be cut at any moment).
+//! What Ctrl-C says during a long command: one line on standard error saying
+//! what became of the results and how to go on (`sweep`: the same command
+//! resumes; `run`: its folder is as it was), then the command ends as the
+//! signal ends it by default (the sweep's journal is built to be cut at any
+//! moment, and a run's results replace their folder only when it ends).
 
 use std::sync::OnceLock;
 

@@ -426,6 +426,10 @@ fn run(
     // Every output path is checked and claimed before any simulation.
     let inputs: Vec<PathBuf> = inputs.iter().map(|p| export::output::canonical(p)).collect();
     let output = RunOutput::claim(&folder, event_log, &inputs).map_err(export_failure)?;
+    interrupt::say_on_interrupt(&format!(
+        "interrupted: nothing was written to {}: results replace it only when a run ends (the next run there removes the hidden files left beside it)",
+        folder.display()
+    ));
     let outputs = match output.event_log_staging() {
         None => simulate_with_progress(&model, seed, replications, jobs, quiet)?,
         Some(staging) => {

@@ -1115,3 +1115,55 @@ fn the_folder_suggested_instead_of_the_working_folder_is_accepted() {
     assert_eq!(code, 0, "--out {instead}, as suggested: {stderr}");
     assert_eq!(std::fs::read_to_string(other.join("results")).expect("kept"), "my notes");
 }
+
+/// Ctrl-C during a run leaves its folder as it was, and says so.
+#[test]
+fn an_interrupted_run_leaves_its_earlier_results_and_says_so() {
+    use std::os::unix::process::ExitStatusExt as _;
+    let dir = tempdir("run-interrupt");
+    let out = dir.join("out");
+    let mmc = root().join("scenarios/validation/mmc.ron");
+    let first = Command::new(env!("CARGO_BIN_EXE_reformsim"))
+        .args([
+            "run".as_ref(),
+            mmc.as_os_str(),
+            "--replications".as_ref(),
+            "1".as_ref(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ])
+        .output()
+        .expect("the binary runs");
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let before = std::fs::read(out.join("summary.csv")).expect("the first run's summary");
+    let child = Command::new(env!("CARGO_BIN_EXE_reformsim"))
+        .args([
+            "run".as_ref(),
+            mmc.as_os_str(),
+            "--replications".as_ref(),
+            "200".as_ref(),
+            "--jobs".as_ref(),
+            "1".as_ref(),
+        ])
+        .args(["--quiet".as_ref(), "--out".as_ref(), out.as_os_str()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    // Once the folder is claimed (its lock beside it), the simulation runs.
+    let lock = dir.join(".out.lock");
+    let started = std::time::Instant::now();
+    while !lock.exists() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "the folder was never claimed");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let pid = libc::pid_t::try_from(child.id()).expect("a process id");
+    // SAFETY: sends a signal to the child started above, which has not been reaped.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0, "SIGINT sent");
+    let output = child.wait_with_output().expect("reaped");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.signal(), Some(libc::SIGINT), "ended by the interrupt: {stderr}");
+    assert!(stderr.contains(&format!("nothing was written to {}", out.display())), "{stderr}");
+    assert_eq!(std::fs::read(out.join("summary.csv")).expect("still there"), before, "the earlier results are intact");
+}
