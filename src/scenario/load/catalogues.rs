@@ -216,10 +216,16 @@ fn read_service_row(row: &CsvRow, problems: &mut Vec<Diagnostic>) -> Option<RawS
     })
 }
 
+/// Whether a CSV cell names `word` (snake_case), also as RON spells it (`WindowClerk`).
+fn names(text: &str, word: &str) -> bool {
+    let plain = |s: &str| s.chars().filter(|&c| c != '_').flat_map(char::to_lowercase).collect::<String>();
+    plain(text.trim()) == plain(word)
+}
+
 fn parse_role(text: &str) -> Result<Role, String> {
     Role::ALL
         .into_iter()
-        .find(|r| r.as_str() == text)
+        .find(|r| names(text, r.as_str()))
         .ok_or_else(|| "expected window_clerk, reviewer, approver or inspector".to_string())
 }
 
@@ -228,15 +234,15 @@ fn parse_group(text: &str) -> Result<ApplicantGroup, String> {
         "" => Ok(ApplicantGroup::default()),
         _ => [ApplicantGroup::Residents, ApplicantGroup::Firms, ApplicantGroup::Agents]
             .into_iter()
-            .find(|g| g.as_str() == text)
+            .find(|g| names(text, g.as_str()))
             .ok_or_else(|| "expected residents, firms or agents".to_string()),
     }
 }
 
 fn parse_employment(text: &str) -> Result<Employment, String> {
     match text {
-        "established" => Ok(Employment::Established),
-        "contract" => Ok(Employment::Contract),
+        _ if names(text, "established") => Ok(Employment::Established),
+        _ if names(text, "contract") => Ok(Employment::Contract),
         _ => Err("expected established or contract".to_string()),
     }
 }
@@ -672,7 +678,19 @@ fn type_word<T>() -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::{closing_quote, parse_yes_no};
+    use super::{closing_quote, parse_employment, parse_role, parse_yes_no};
+    use crate::domain::{Employment, Role};
+
+    #[test]
+    fn roles_and_employment_read_as_csv_or_as_ron_spells_them() {
+        for text in ["window_clerk", "WindowClerk", "windowclerk", " Window_Clerk "] {
+            assert_eq!(parse_role(text), Ok(Role::WindowClerk), "{text}");
+        }
+        assert_eq!(parse_role("Reviewer"), Ok(Role::Reviewer));
+        assert!(parse_role("clerk").is_err());
+        assert_eq!(parse_employment("Established"), Ok(Employment::Established));
+        assert!(parse_employment("permanent").is_err());
+    }
 
     #[test]
     fn a_quote_is_closed_by_the_next_lone_quote() {
