@@ -438,8 +438,17 @@ impl CsvTable {
                     message: format!("column `{h}` is named twice in the header: remove or rename one"),
                 });
             } else if !free_text && !known.contains(&h.as_str()) && !hinted.contains(&h.as_str()) {
-                let hint = crate::scenario::nearest(h, known.iter().copied())
-                    .map_or_else(String::new, |n| format!(" — did you mean `{n}`?"));
+                let separator =
+                    [';', '\t'].into_iter().find(|&c| known.iter().any(|k| h.starts_with(&format!("{k}{c}"))));
+                let hint = match separator {
+                    // A spreadsheet set for a decimal comma saves CSV with `;`.
+                    Some(c) => format!(
+                        " — the columns are separated by `{}`: save the file with commas between columns",
+                        c.escape_default()
+                    ),
+                    None => crate::scenario::nearest(h, known.iter().copied())
+                        .map_or_else(String::new, |n| format!(" — did you mean `{n}`?")),
+                };
                 problems.push(Diagnostic {
                     location: at(i),
                     message: format!(
