@@ -99,7 +99,9 @@ fn read_service_tables(services: &CsvTable, steps: &CsvTable, problems: &mut Vec
         "document_fetch_days",
     ];
     let optional = ["profile", "applicant_group", "remote_identity_share"];
-    // Services whose row could not be read: their steps are not "unknown".
+    // Services whose row could not be read, or every one if the header lacks a
+    // column (no row is read): their steps are not "unknown".
+    let all_unread = service_columns.iter().any(|c| !services.header.iter().any(|h| h == c));
     let mut unread = std::collections::HashSet::new();
     let mut loaded = services.rows(problems, &service_columns, &optional, |row, problems| {
         let service = read_service_row(row, problems);
@@ -180,7 +182,7 @@ fn read_service_tables(services: &CsvTable, steps: &CsvTable, problems: &mut Vec
     for (service, step, location) in parsed {
         match index.get(&service) {
             Some(&i) => loaded[i].steps.push(step),
-            None if unread.contains(&service) => {}
+            None if all_unread || unread.contains(&service) => {}
             None => {
                 let hint = crate::scenario::nearest(&service, loaded.iter().map(|s| s.name.as_str()))
                     .map(|s| format!(" — did you mean `{s}`?"))
